@@ -1,0 +1,14 @@
+namespace EmissionMonitor.Hj212.Decoding;
+
+/// <summary>Options of <see cref="Hj212Decoder"/>.</summary>
+public sealed record DecodeOptions
+{
+    /// <summary>The defaults: the standard's CRC only.</summary>
+    public static DecodeOptions Default { get; } = new();
+
+    /// <summary>
+    /// Accept a byte-swapped CRC-16/MODBUS in place of the HJ 212 CRC (some devices send it). Off by
+    /// default; enable it per terminal.
+    /// </summary>
+    public bool AcceptModbusCrc { get; init; }
+}

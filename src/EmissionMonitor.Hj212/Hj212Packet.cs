@@ -1,0 +1,252 @@
+using System.Globalization;
+using EmissionMonitor.Hj212.Codes;
+
+namespace EmissionMonitor.Hj212;
+
+/// <summary>
+/// A decoded HJ 212 frame, immutable. It keeps the raw tokens (header and CP, as sent, in order,
+/// with their separators), the CRC text and the line end, so encoding it reproduces the frame byte
+/// for byte; the typed properties and <see cref="Values"/> are derived from those tokens.
+/// Two packets are equal when their tokens, CRC text and line end are equal.
+/// </summary>
+public sealed class Hj212Packet : IEquatable<Hj212Packet>
+{
+    internal Hj212Packet(IReadOnlyList<Hj212Field> header, IReadOnlyList<Hj212Field> cp, string crc, string lineEnd, bool lengthCountsCharacters, bool latin1 = false)
+    {
+        IsLatin1 = latin1;
+        Header = header;
+        Cp = cp;
+        Crc = crc;
+        LineEnd = lineEnd;
+        LengthCountsCharacters = lengthCountsCharacters;
+
+        Qn = HeaderValue("QN") ?? CpValue("QN");
+        St = HeaderValue("ST");
+        Cn = HeaderValue("CN");
+        Pw = HeaderValue("PW");
+        Mn = HeaderValue("MN");
+        Flag = ParseInt(HeaderValue("Flag"));
+        Pnum = ParseInt(HeaderValue("PNUM"));
+        Pno = ParseInt(HeaderValue("PNO"));
+        DataTimeText = CpValue("DataTime");
+        (DataTime, DataTimeHasMilliseconds) = Hj212Time.Parse(DataTimeText);
+        Version = DetectVersion();
+        (Values, Conflicts, Params) = BuildItems(Version, cp);
+    }
+
+    /// <summary>Header tokens as sent (everything before <c>CP=&amp;&amp;</c>).</summary>
+    public IReadOnlyList<Hj212Field> Header { get; }
+
+    /// <summary>CP tokens as sent (between <c>CP=&amp;&amp;</c> and the closing <c>&amp;&amp;</c>).</summary>
+    public IReadOnlyList<Hj212Field> Cp { get; }
+
+    /// <summary>The CRC's four hex characters as sent.</summary>
+    public string Crc { get; }
+
+    /// <summary>The line end as sent: CR LF, LF, a lone CR, or empty at the end of the input.</summary>
+    public string LineEnd { get; }
+
+    /// <summary>True when the sender's length field counted characters, not UTF-8 bytes.</summary>
+    public bool LengthCountsCharacters { get; }
+
+    /// <summary>True when the segment was not valid UTF-8 and was read byte for byte as Latin-1.</summary>
+    public bool IsLatin1 { get; }
+
+    /// <summary>Request id (17-digit time); from CP when a 2005 reply carries it there.</summary>
+    public string? Qn { get; }
+
+    /// <summary>System code, kept as a string (non-standard values occur).</summary>
+    public string? St { get; }
+
+    /// <summary>Command code.</summary>
+    public string? Cn { get; }
+
+    /// <summary>Access password.</summary>
+    public string? Pw { get; }
+
+    /// <summary>Device id.</summary>
+    public string? Mn { get; }
+
+    /// <summary>Flag bits (version, D, A), or null when absent.</summary>
+    public int? Flag { get; }
+
+    /// <summary>Total sub-packets of a split packet.</summary>
+    public int? Pnum { get; }
+
+    /// <summary>This sub-packet's number (1-based).</summary>
+    public int? Pno { get; }
+
+    /// <summary>The CP <c>DataTime</c> text as sent.</summary>
+    public string? DataTimeText { get; }
+
+    /// <summary>
+    /// <c>DataTime</c> as a local date-time (HJ 212 times are local to the terminal, Asia/Shanghai by
+    /// default; no offset is implied). Null when absent or not 14/17 valid digits.
+    /// </summary>
+    public DateTime? DataTime { get; }
+
+    /// <summary>True when DataTime was sent with milliseconds (17 digits).</summary>
+    public bool DataTimeHasMilliseconds { get; }
+
+    /// <summary>Protocol version from the Flag bits, or guessed from the codes without a Flag.</summary>
+    public Hj212Version Version { get; }
+
+    /// <summary>True when the A bit asks for a reply.</summary>
+    public bool NeedsReply => Flag is { } f && (f & 1) != 0;
+
+    /// <summary>True when the D bit marks a split packet.</summary>
+    public bool IsSplit => (Flag is { } f && (f & 2) != 0) || Pnum is not null;
+
+    /// <summary>Pollutant items, normalised, first occurrence of each key.</summary>
+    public IReadOnlyList<Hj212Value> Values { get; }
+
+    /// <summary>Later items whose key was already taken with a different value.</summary>
+    public IReadOnlyList<Hj212Value> Conflicts { get; }
+
+    /// <summary>Dash-less CP keys (DataTime, QnRtn, BeginTime, …) and their text, first occurrence.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Params { get; }
+
+    /// <summary>The first value with this 2017 code and suffix, or null.</summary>
+    public Hj212Value? Find(string code, string suffix)
+    {
+        foreach (var v in Values)
+        {
+            if (string.Equals(v.Code, code, StringComparison.Ordinal) && string.Equals(v.Suffix, suffix, StringComparison.Ordinal))
+            {
+                return v;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The text of a dash-less CP key, or null.</summary>
+    public string? Param(string key)
+    {
+        foreach (var p in Params)
+        {
+            if (string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase))
+            {
+                return p.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The data segment's text (what the length counts and the CRC covers).</summary>
+    public string Segment => Encoding.Hj212Encoder.EncodeSegment(this);
+
+    /// <inheritdoc/>
+    public bool Equals(Hj212Packet? other) =>
+        other is not null
+        && Header.SequenceEqual(other.Header)
+        && Cp.SequenceEqual(other.Cp)
+        && string.Equals(Crc, other.Crc, StringComparison.Ordinal)
+        && string.Equals(LineEnd, other.LineEnd, StringComparison.Ordinal)
+        && LengthCountsCharacters == other.LengthCountsCharacters
+        && IsLatin1 == other.IsLatin1;
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as Hj212Packet);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Header.Count, Cp.Count, Crc, Mn, Cn, DataTimeText);
+
+    /// <inheritdoc/>
+    public override string ToString() => Encoding.Hj212Encoder.EncodeText(this);
+
+    private string? HeaderValue(string key)
+    {
+        foreach (var f in Header)
+        {
+            if (f.Value is not null && string.Equals(f.Key, key, StringComparison.OrdinalIgnoreCase))
+            {
+                return f.Value;
+            }
+        }
+
+        return null;
+    }
+
+    private string? CpValue(string key)
+    {
+        foreach (var f in Cp)
+        {
+            if (f.Value is not null && string.Equals(f.Key, key, StringComparison.OrdinalIgnoreCase))
+            {
+                return f.Value;
+            }
+        }
+
+        return null;
+    }
+
+    private static int? ParseInt(string? text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int v) ? v : null;
+
+    private Hj212Version DetectVersion()
+    {
+        if (Flag is { } flag && Hj212Versions.FromFlag(flag) is { } fromFlag)
+        {
+            return fromFlag;
+        }
+
+        foreach (var f in Cp)
+        {
+            int dash = f.Key.IndexOf('-', StringComparison.Ordinal);
+            if (dash > 0 && CodeCatalogue.Looks2017(f.Key.AsSpan(0, dash)))
+            {
+                return Hj212Version.V2017;
+            }
+        }
+
+        return Hj212Version.V2005;
+    }
+
+    private static (IReadOnlyList<Hj212Value>, IReadOnlyList<Hj212Value>, IReadOnlyList<KeyValuePair<string, string>>) BuildItems(
+        Hj212Version version, IReadOnlyList<Hj212Field> cp)
+    {
+        var values = new List<Hj212Value>(cp.Count);
+        List<Hj212Value>? conflicts = null;
+        var parameters = new List<KeyValuePair<string, string>>(2);
+        foreach (var f in cp)
+        {
+            if (f.Value is null)
+            {
+                continue;
+            }
+
+            int dash = f.Key.IndexOf('-', StringComparison.Ordinal);
+            if (dash <= 0)
+            {
+                if (!parameters.Exists(p => string.Equals(p.Key, f.Key, StringComparison.Ordinal)))
+                {
+                    parameters.Add(new(f.Key, f.Value));
+                }
+
+                continue;
+            }
+
+            string sentCode = f.Key[..dash];
+            string code = version == Hj212Version.V2005 ? CodeCatalogue.To2017(sentCode) : sentCode;
+            string suffix = Suffixes.Normalise(f.Key[(dash + 1)..]);
+            decimal? number = Suffixes.IsText(suffix) ? null : ParseNumber(f.Value);
+            var value = new Hj212Value(code, sentCode, suffix, f.Value, number);
+            var existing = values.Find(v => string.Equals(v.Key, value.Key, StringComparison.Ordinal));
+            if (existing is null)
+            {
+                values.Add(value);
+            }
+            else if (!string.Equals(existing.Text, value.Text, StringComparison.Ordinal))
+            {
+                (conflicts ??= []).Add(value);
+            }
+        }
+
+        return (values, (IReadOnlyList<Hj212Value>?)conflicts ?? [], parameters);
+    }
+
+    private static decimal? ParseNumber(string text) =>
+        decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal d) ? d : null;
+}

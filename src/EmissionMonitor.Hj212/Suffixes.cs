@@ -1,0 +1,48 @@
+namespace EmissionMonitor.Hj212;
+
+/// <summary>The per-pollutant suffixes of the CP area (STD17 表4 and those seen in the field).</summary>
+public static class Suffixes
+{
+    /// <summary>Real-time value.</summary>
+    public const string Rtd = "Rtd";
+
+    /// <summary>Period mean.</summary>
+    public const string Avg = "Avg";
+
+    /// <summary>Period minimum.</summary>
+    public const string Min = "Min";
+
+    /// <summary>Period maximum.</summary>
+    public const string Max = "Max";
+
+    /// <summary>Cumulative amount over the period (kg for pollutants, m³ for flows).</summary>
+    public const string Cou = "Cou";
+
+    /// <summary>Oxygen-corrected period mean.</summary>
+    public const string ZsAvg = "ZsAvg";
+
+    /// <summary>Oxygen-corrected real-time value.</summary>
+    public const string ZsRtd = "ZsRtd";
+
+    /// <summary>Data flag (N, F, M, S, D, C, T, B, …).</summary>
+    public const string Flag = "Flag";
+
+    private static readonly string[] Known =
+    [
+        Rtd, Avg, Min, Max, Cou, ZsRtd, ZsAvg, "ZsMin", "ZsMax", "ZsCou", "ZsFlag", Flag, "EFlag",
+        "SampleTime", "Info", "SN", "RS", "RT", "Ala", "Data", "DayData", "NightData", "ValidNum",
+        "TotalNum", "SampleRd", "StandardValue", "ResultType",
+    ];
+
+    private static readonly Dictionary<string, string> Canonical =
+        Known.ToDictionary(s => s, s => s, StringComparer.OrdinalIgnoreCase);
+
+    private static readonly HashSet<string> Text =
+        new(["Flag", "EFlag", "Info", "SN", "SampleTime", "ZsFlag"], StringComparer.Ordinal);
+
+    /// <summary>The standard's spelling of a suffix sent in any case; unknown suffixes as sent.</summary>
+    public static string Normalise(string suffix) => Canonical.TryGetValue(suffix, out var c) ? c : suffix;
+
+    /// <summary>True for suffixes whose values are strings in the decode output.</summary>
+    public static bool IsText(string suffix) => Text.Contains(suffix);
+}

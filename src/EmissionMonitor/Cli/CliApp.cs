@@ -1,0 +1,59 @@
+namespace EmissionMonitor.Cli;
+
+/// <summary>
+/// The <c>EmissionMonitor</c> command line. Exit codes: 0 success, 1 runtime failure, 2 usage error
+/// (the message names the option).
+/// </summary>
+public static class CliApp
+{
+    /// <summary>The usage text.</summary>
+    public const string Usage = """
+        Usage: EmissionMonitor <command> [options]
+
+        Commands:
+          decode [FILE|-]         HJ 212 frames to JSON lines (gzip detected); summary on stderr
+                                  --accept-modbus-crc   accept byte-swapped CRC-16/MODBUS frames
+
+        Common options:
+          --config DIR            configuration folder (default config/)
+          --data DIR              data folder (default data/)
+        """;
+
+    /// <summary>Runs the command line and returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        using var cts = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cts.Cancel();
+        };
+
+        try
+        {
+            if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+            {
+                Console.WriteLine(Usage);
+                return args.Length == 0 ? 2 : 0;
+            }
+
+            var rest = args.Skip(1).ToList();
+            return args[0] switch
+            {
+                "decode" => await DecodeCommand.RunAsync(rest, cts.Token),
+                _ => throw new UsageException($"unknown command '{args[0]}'"),
+            };
+        }
+        catch (UsageException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            await Console.Error.WriteLineAsync("Run 'EmissionMonitor --help' for usage.");
+            return 2;
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("cancelled");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using EmissionMonitor.Hj212;
+
+namespace EmissionMonitor.Cli;
+
+/// <summary>The JSON line of one frame, exactly as DESIGN.md's <c>decode</c> contract says.</summary>
+public static class DecodeJson
+{
+    /// <summary>Writer options: UTF-8 text kept readable (Chinese as is), one object per line.</summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
+
+    /// <summary>Writes <c>{"ok":false,"error":…,"detail":…}</c>.</summary>
+    public static void WriteError(Utf8JsonWriter writer, string error, string detail)
+    {
+        writer.WriteStartObject();
+        writer.WriteBoolean("ok", false);
+        writer.WriteString("error", error);
+        writer.WriteString("detail", detail);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes a decoded packet with every key of the contract (null when absent).</summary>
+    public static void WritePacket(Utf8JsonWriter writer, Hj212Packet p)
+    {
+        writer.WriteStartObject();
+        writer.WriteBoolean("ok", true);
+        writer.WriteString("version", p.Version.Name());
+        WriteNullable(writer, "qn", p.Qn);
+        WriteNullable(writer, "st", p.St);
+        WriteNullable(writer, "cn", p.Cn);
+        WriteNullable(writer, "pw", p.Pw);
+        WriteNullable(writer, "mn", p.Mn);
+        writer.WriteString("crc", p.Crc);
+        WriteNullable(writer, "flag", p.Flag);
+        WriteNullable(writer, "pnum", p.Pnum);
+        WriteNullable(writer, "pno", p.Pno);
+        if (p.DataTime is { } t)
+        {
+            writer.WriteString("dataTime", t.ToString(p.DataTimeHasMilliseconds ? "yyyy-MM-ddTHH:mm:ss.fff" : "yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            writer.WriteNull("dataTime");
+        }
+
+        writer.WriteStartObject("values");
+        foreach (var v in p.Values)
+        {
+            WriteValue(writer, v);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartObject("params");
+        foreach (var (key, value) in p.Params)
+        {
+            writer.WriteString(key, value);
+        }
+
+        writer.WriteEndObject();
+        if (p.Conflicts.Count == 0)
+        {
+            writer.WriteNull("conflicts");
+        }
+        else
+        {
+            writer.WriteStartObject("conflicts");
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var v in p.Conflicts)
+            {
+                if (written.Add(v.Key))
+                {
+                    WriteValue(writer, v);
+                }
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteValue(Utf8JsonWriter writer, Hj212Value v)
+    {
+        if (v.Number is { } n)
+        {
+            writer.WriteNumber(v.Key, n);
+        }
+        else
+        {
+            writer.WriteString(v.Key, v.Text);
+        }
+    }
+
+    private static void WriteNullable(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static void WriteNullable(Utf8JsonWriter writer, string name, int? value)
+    {
+        if (value is { } v)
+        {
+            writer.WriteNumber(name, v);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using EmissionMonitor.Cli;
+
+return await CliApp.RunAsync(args);
