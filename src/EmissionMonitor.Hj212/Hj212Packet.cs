@@ -135,7 +135,7 @@ public sealed class Hj212Packet : IEquatable<Hj212Packet>
     }
 
     /// <summary>The data segment's text (what the length counts and the CRC covers).</summary>
-    public string Segment => Encoding.Hj212Encoder.EncodeSegment(this);
+    public string Segment => Encoders.Hj212Encoder.EncodeSegment(this);
 
     /// <inheritdoc/>
     public bool Equals(Hj212Packet? other) =>
@@ -154,7 +154,7 @@ public sealed class Hj212Packet : IEquatable<Hj212Packet>
     public override int GetHashCode() => HashCode.Combine(Header.Count, Cp.Count, Crc, Mn, Cn, DataTimeText);
 
     /// <inheritdoc/>
-    public override string ToString() => Encoding.Hj212Encoder.EncodeText(this);
+    public override string ToString() => Encoders.Hj212Encoder.EncodeText(this);
 
     private string? HeaderValue(string key)
     {

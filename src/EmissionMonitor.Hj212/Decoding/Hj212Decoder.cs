@@ -61,13 +61,13 @@ public static class Hj212Decoder
             if (!modbus || !options.AcceptModbusCrc)
             {
                 string how = modbus ? " (the sent value is a byte-swapped CRC-16/MODBUS)" : string.Empty;
-                return DecodeResult.Fail(Hj212Errors.CrcMismatch, $"CRC {System.Text.Encoding.ASCII.GetString(crcText)} sent, {Hj212Crc.Format(computed)} computed{how}");
+                return DecodeResult.Fail(Hj212Errors.CrcMismatch, $"CRC {Encoding.ASCII.GetString(crcText)} sent, {Hj212Crc.Format(computed)} computed{how}");
             }
         }
 
         bool latin1 = !Utf8.IsValid(segment);
-        string text = latin1 ? System.Text.Encoding.Latin1.GetString(segment) : System.Text.Encoding.UTF8.GetString(segment);
-        var result = Hj212SegmentParser.Parse(text, System.Text.Encoding.ASCII.GetString(crcText), System.Text.Encoding.ASCII.GetString(lineEnd), scan.LengthCountsCharacters, latin1);
+        string text = latin1 ? Encoding.Latin1.GetString(segment) : Encoding.UTF8.GetString(segment);
+        var result = Hj212SegmentParser.Parse(text, Encoding.ASCII.GetString(crcText), Encoding.ASCII.GetString(lineEnd), scan.LengthCountsCharacters, latin1);
         return result with { ModbusCrc = modbus };
     }
 }

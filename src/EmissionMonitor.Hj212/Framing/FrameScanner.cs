@@ -36,7 +36,8 @@ public static class FrameScanner
             return new ScanResult(ScanKind.Skip, blanks);
         }
 
-        if (input[0] != (byte)'#' || (input.Length > 1 && input[1] != (byte)'#'))
+        // A header is the last "##" of a run of '#': "###0101…" is one stray '#' and a frame.
+        if (input[0] != (byte)'#' || (input.Length > 1 && input[1] != (byte)'#') || (input.Length > 2 && input[2] == (byte)'#'))
         {
             return ScanGarbage(input, isFinal, options);
         }
@@ -165,9 +166,10 @@ public static class FrameScanner
 
     private static ScanResult EndsEarly(ReadOnlySpan<byte> input, FramingOptions options, int declared)
     {
+        // A line end or the next header before the end of the input means the frame did end, shorter
+        // than declared: a length mismatch. Only a frame cut off by the end of the input is truncated.
         int end = DelimitedEnd(input, 2, options);
-        bool onlyBlanksAfter = end > 0 && input[end..].TrimStart(" \r\n\t"u8).IsEmpty;
-        if (end <= 0 || onlyBlanksAfter)
+        if (end <= 0)
         {
             return ScanResult.Fail(input.Length, Hj212Errors.Truncated, $"input ends after {input.Length} bytes; the length field declares {declared + HeaderLength + 6}");
         }
@@ -234,6 +236,15 @@ public static class FrameScanner
         if (found >= 0)
         {
             end = found + 1;
+            while (end + 2 < window.Length && window[end + 2] == (byte)'#')
+            {
+                end++;
+            }
+
+            if (end + 2 == window.Length && window.Length == input.Length && !isFinal)
+            {
+                return ScanResult.NeedMore; // the run of '#' may go on in the next read
+            }
         }
         else if (input.Length > cap)
         {

@@ -1,5 +1,5 @@
 using System.Globalization;
-using EmissionMonitor.Hj212.Encoding;
+using EmissionMonitor.Hj212.Encoders;
 
 namespace EmissionMonitor.Hj212.Replies;
 

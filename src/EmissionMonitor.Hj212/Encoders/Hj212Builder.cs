@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace EmissionMonitor.Hj212.Encoding;
+namespace EmissionMonitor.Hj212.Encoders;
 
 /// <summary>
 /// Builds a normalised packet: header fields in the standard's order separated by <c>;</c>, CP
