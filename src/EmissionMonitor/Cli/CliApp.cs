@@ -13,6 +13,8 @@ public static class CliApp
         Commands:
           decode [FILE|-]         HJ 212 frames to JSON lines (gzip detected); summary on stderr
                                   --accept-modbus-crc   accept byte-swapped CRC-16/MODBUS frames
+          import FILE...          archived frames (.gz allowed) through intake and journal into
+                                  the store; prints accepted, duplicates, rejected by reason
 
         Common options:
           --config DIR            configuration folder (default config/)
@@ -41,6 +43,7 @@ public static class CliApp
             return args[0] switch
             {
                 "decode" => await DecodeCommand.RunAsync(rest, cts.Token),
+                "import" => await ImportCommand.RunAsync(rest, cts.Token),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }
@@ -49,6 +52,11 @@ public static class CliApp
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             await Console.Error.WriteLineAsync("Run 'EmissionMonitor --help' for usage.");
             return 2;
+        }
+        catch (ConfigurationException e)
+        {
+            await Console.Error.WriteLineAsync($"configuration error: {e.Message}");
+            return 1;
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {

@@ -1,0 +1,91 @@
+using System.ComponentModel.DataAnnotations;
+using EmissionMonitor.Compliance;
+using EmissionMonitor.Intake;
+using EmissionMonitor.Registry;
+using EmissionMonitor.Storage;
+using Microsoft.Extensions.Configuration;
+
+namespace EmissionMonitor.Configuration;
+
+/// <summary>
+/// The configuration of one run: <c>--config DIR</c> (stations.json and optional appsettings.json),
+/// environment variables (<c>__</c> for nesting) and command-line overrides, bound and validated.
+/// Anything missing takes its default; anything invalid throws <see cref="ConfigurationException"/>
+/// naming the key.
+/// </summary>
+public sealed class AppSettings
+{
+    public required IConfiguration Configuration { get; init; }
+
+    public required string ConfigDirectory { get; init; }
+
+    public required StorageOptions Storage { get; init; }
+
+    public required IntakeOptions Intake { get; init; }
+
+    public required ComplianceOptions Compliance { get; init; }
+
+    public required TimeZoneInfo TimeZone { get; init; }
+
+    public string StationsPath => Path.Combine(ConfigDirectory, "stations.json");
+
+    /// <summary>Loads settings; <paramref name="dataDirectory"/> (from --data) overrides Storage:DataDirectory.</summary>
+    public static AppSettings Load(string configDirectory, string? dataDirectory, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
+    {
+        var builder = new ConfigurationBuilder()
+            .AddJsonFile(Path.GetFullPath(Path.Combine(configDirectory, "appsettings.json")), optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables();
+        var extra = new Dictionary<string, string?>(overrides ?? []);
+        if (dataDirectory is not null)
+        {
+            extra["Storage:DataDirectory"] = dataDirectory;
+        }
+
+        var configuration = builder.AddInMemoryCollection(extra).Build();
+        var compliance = Bind<ComplianceOptions>(configuration, ComplianceOptions.Section);
+        return new AppSettings
+        {
+            Configuration = configuration,
+            ConfigDirectory = configDirectory,
+            Storage = Bind<StorageOptions>(configuration, StorageOptions.Section),
+            Intake = Bind<IntakeOptions>(configuration, IntakeOptions.Section),
+            Compliance = compliance,
+            TimeZone = compliance.ResolveTimeZone(),
+        };
+    }
+
+    /// <summary>Binds and validates one section; the error names the key.</summary>
+    public static T Bind<T>(IConfiguration configuration, string section)
+        where T : new()
+    {
+        var options = new T();
+        try
+        {
+            configuration.GetSection(section).Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ConfigurationException($"{section}: {e.Message}{(e.InnerException is null ? "" : " " + e.InnerException.Message)}");
+        }
+
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true))
+        {
+            throw new ConfigurationException(string.Join("; ", results.Select(r => r.ErrorMessage)));
+        }
+
+        return options;
+    }
+
+    /// <summary>Loads the registry (empty when the file is absent); problems stop start-up naming the entry.</summary>
+    public StationRegistry LoadRegistry()
+    {
+        if (!File.Exists(StationsPath))
+        {
+            return StationRegistry.Empty;
+        }
+
+        var (registry, problems) = RegistryLoader.Load(StationsPath);
+        return registry ?? throw new ConfigurationException("invalid registry:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", problems));
+    }
+}

@@ -1,0 +1,45 @@
+using EmissionMonitor.Intake;
+
+namespace EmissionMonitor.Storage;
+
+/// <summary>
+/// The store contract every backend implements and the conformance tests check: commit a batch of
+/// intake results atomically (readings unique per MN, CN, period and pollutant, first wins; every
+/// frame archived with its status), then query what was stored.
+/// </summary>
+public interface IReadingStore : IAsyncDisposable
+{
+    /// <summary>Creates what the store needs (schema, folders). Idempotent.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Durably stores a batch; returns one outcome per item, in order. Throws when nothing was stored.</summary>
+    Task<IReadOnlyList<StoredOutcome>> CommitAsync(IReadOnlyList<IntakeResult> batch, CancellationToken cancellationToken);
+
+    /// <summary>Readings of a CN in [from, to) (local periods), optionally of one outlet and pollutant.</summary>
+    Task<IReadOnlyList<Reading>> QueryReadingsAsync(ReadingQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Archived frames, newest last, optionally filtered.</summary>
+    Task<IReadOnlyList<ArchivedFrame>> QueryFramesAsync(FrameQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Counts of readings and of archived frames by status and reason.</summary>
+    Task<StoreCounts> CountAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>What a commit did with one frame: its archive id and status (accepted, rejected, duplicate, duplicate-conflict).</summary>
+public sealed record StoredOutcome(long FrameId, string Status, string? Reason, int NewReadings)
+{
+    public const string Accepted = "accepted";
+    public const string Rejected = "rejected";
+}
+
+/// <summary>A readings query; null filters match everything.</summary>
+public sealed record ReadingQuery(string Cn, DateTime From, DateTime To, string? Mn = null, string? Pollutant = null);
+
+/// <summary>An archive query.</summary>
+public sealed record FrameQuery(string? Mn = null, string? Status = null, int Limit = 1000);
+
+/// <summary>A frame from the raw archive.</summary>
+public sealed record ArchivedFrame(long Id, DateTimeOffset ReceivedAt, string Transport, string? Peer, string? Mn, string? Cn, string? DataTime, string Status, string? Reason, string? Detail, byte[] Raw);
+
+/// <summary>Totals in the store.</summary>
+public sealed record StoreCounts(long Readings, long Frames, IReadOnlyDictionary<string, long> FramesByStatus, IReadOnlyDictionary<string, long> FramesByReason);

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using EmissionMonitor.Diagnostics;
+using EmissionMonitor.Intake;
+using Microsoft.Extensions.Logging;
+
+namespace EmissionMonitor.Storage;
+
+/// <summary>
+/// Group commit in front of the store, after Serilog's batching sink: a bounded channel, batches cut
+/// by size (<see cref="StorageOptions.CommitBatch"/>) or time (<see cref="StorageOptions.CommitInterval"/>),
+/// one transaction per batch, and each submitter's task completed only after its batch committed —
+/// that is when a transport may acknowledge. A failed commit fails every task of its batch (no
+/// acknowledgement: the terminal resends) and the journal backs off before the next batch.
+/// </summary>
+public sealed partial class Journal : IAsyncDisposable
+{
+    private readonly Channel<Pending> _channel = Channel.CreateBounded<Pending>(new BoundedChannelOptions(100_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly IReadingStore _store;
+    private readonly StorageOptions _options;
+    private readonly IngestMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly Task _loop;
+
+    public Journal(IReadingStore store, StorageOptions options, IngestMetrics metrics, ILogger<Journal> logger)
+    {
+        _store = store;
+        _options = options;
+        _metrics = metrics;
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Queues an intake result; completes once it is durably stored (or faults if the commit failed).</summary>
+    public async Task<StoredOutcome> SubmitAsync(IntakeResult item, CancellationToken cancellationToken = default)
+    {
+        var pending = new Pending(item, new TaskCompletionSource<StoredOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _channel.Writer.WriteAsync(pending, cancellationToken);
+        return await pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Raised after each committed batch with its items and outcomes (evaluators, live views).</summary>
+    public event Action<IReadOnlyList<IntakeResult>, IReadOnlyList<StoredOutcome>>? Committed;
+
+    /// <summary>Stops taking frames, commits what is queued, and waits for the last batch.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Writer.TryComplete();
+        await _loop;
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _channel.Reader;
+        var batch = new List<Pending>(_options.CommitBatch);
+        var failures = 0;
+        while (await reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            var deadline = Stopwatch.GetTimestamp() + (long)(_options.CommitInterval.TotalSeconds * Stopwatch.Frequency);
+            while (batch.Count < _options.CommitBatch)
+            {
+                if (reader.TryRead(out var next))
+                {
+                    batch.Add(next);
+                    continue;
+                }
+
+                var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+                if (batch.Count > 0 && (left <= TimeSpan.Zero || reader.Completion.IsCompleted))
+                {
+                    break;
+                }
+
+                using var wait = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1));
+                try
+                {
+                    if (!await reader.WaitToReadAsync(wait.Token))
+                    {
+                        break;
+                    }
+                }
+                catch (OperationCanceledException) when (wait.IsCancellationRequested)
+                {
+                    break;
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            failures = await CommitAsync(batch, failures);
+        }
+    }
+
+    private async Task<int> CommitAsync(List<Pending> batch, int failures)
+    {
+        var items = batch.ConvertAll(p => p.Item);
+        long started = Stopwatch.GetTimestamp();
+        IReadOnlyList<StoredOutcome> outcomes;
+        try
+        {
+            outcomes = await _store.CommitAsync(items, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The frames of this batch are not stored: fail their tasks so nothing is acknowledged,
+            // count it, and back off so a broken store is not hammered.
+            LogCommitFailed(_logger, e, batch.Count);
+            _metrics.CommitFailed(batch.Count);
+            foreach (var p in batch)
+            {
+                p.Done.TrySetException(new StoreUnavailableException("the store did not commit the frame", e));
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * (1 << Math.Min(failures, 6)))));
+            return failures + 1;
+        }
+
+        _metrics.Committed(items, outcomes, Stopwatch.GetElapsedTime(started));
+        for (int i = 0; i < batch.Count; i++)
+        {
+            batch[i].Done.TrySetResult(outcomes[i]);
+        }
+
+        Committed?.Invoke(items, outcomes);
+        return 0;
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Commit of {Count} frames failed; they are not acknowledged")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, int count);
+
+    private sealed record Pending(IntakeResult Item, TaskCompletionSource<StoredOutcome> Done);
+}
+
+/// <summary>The store did not commit a frame; the transport must not acknowledge it.</summary>
+public sealed class StoreUnavailableException(string message, Exception inner) : Exception(message, inner);

@@ -1,0 +1,37 @@
+namespace EmissionMonitor.Storage;
+
+/// <summary>
+/// The SQLite schema. Readings are keyed by (mn, cn, period, pollutant): the key is both the
+/// first-wins uniqueness rule and the index reports use. Frames keep every arrival, raw.
+/// </summary>
+internal static class SqliteSchema
+{
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS frames (
+            id          INTEGER PRIMARY KEY,
+            received_at TEXT NOT NULL,
+            transport   TEXT NOT NULL,
+            peer        TEXT,
+            mn          TEXT,
+            cn          TEXT,
+            data_time   TEXT,
+            status      TEXT NOT NULL,
+            reason      TEXT,
+            detail      TEXT,
+            raw         BLOB NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS frames_mn ON frames (mn, id);
+        CREATE TABLE IF NOT EXISTS readings (
+            mn          TEXT NOT NULL,
+            cn          TEXT NOT NULL,
+            period      TEXT NOT NULL,
+            pollutant   TEXT NOT NULL,
+            rtd REAL, avg REAL, min REAL, max REAL, cou REAL, zs_rtd REAL, zs_avg REAL,
+            flag        TEXT,
+            invalid     TEXT,
+            frame_id    INTEGER NOT NULL,
+            received_at TEXT NOT NULL,
+            PRIMARY KEY (mn, cn, period, pollutant)
+        ) WITHOUT ROWID;
+        """;
+}

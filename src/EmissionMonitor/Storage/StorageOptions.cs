@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EmissionMonitor.Storage;
+
+/// <summary>Storage (configuration section <c>Storage</c>).</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary><c>sqlite</c> (embedded default) or <c>influxdb</c>.</summary>
+    [RegularExpression("^(sqlite|influxdb)$", ErrorMessage = "Storage:Backend must be sqlite or influxdb")]
+    public string Backend { get; set; } = "sqlite";
+
+    /// <summary>Where the SQLite store (and other backends' local buffer) lives; same as --data.</summary>
+    [Required(ErrorMessage = "Storage:DataDirectory is required")]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>The longest a frame waits for its group commit. Default 20 ms.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10", ErrorMessage = "Storage:CommitInterval must be between 0 and 10 s")]
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>The most frames in one group commit. Default 2000.</summary>
+    [Range(1, 100_000, ErrorMessage = "Storage:CommitBatch must be between 1 and 100000")]
+    public int CommitBatch { get; set; } = 2000;
+}
