@@ -1,0 +1,101 @@
+using EmissionMonitor.Intake;
+using EmissionMonitor.Storage;
+
+namespace EmissionMonitor.Tests.Storage;
+
+/// <summary>
+/// The store contract, run against each backend: a backend's test class derives from this and
+/// supplies a fresh, real store.
+/// </summary>
+public abstract class StoreConformanceTests : IAsyncLifetime
+{
+    private IReadingStore _store = null!;
+
+    protected abstract Task<IReadingStore> CreateStoreAsync();
+
+    public async Task InitializeAsync()
+    {
+        _store = await CreateStoreAsync();
+        await _store.InitializeAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync() => await _store.DisposeAsync();
+
+    private static IntakeResult Accepted(decimal so2, DateTime? hour = null, string? flag = "N")
+    {
+        var b = Some.Hourly(at: hour).Value("a21026", "Avg", so2).Value("a21002", "Avg", 40m);
+        if (flag is not null)
+        {
+            b.Value("a21026", "Flag", flag);
+        }
+
+        var registry = Some.Registry();
+        var intake = new IntakeProcessor(() => registry, new IntakeOptions(), new EmissionMonitor.Compliance.ComplianceOptions().ResolveTimeZone(), TimeProvider.System);
+        var result = intake.Process(Some.Received(b.Build(), Transport.Import));
+        Assert.True(result.IsAccepted, result.Detail);
+        return result;
+    }
+
+    [Fact]
+    public async Task Commit_StoresReadingsAndArchivesTheFrame()
+    {
+        var outcomes = await _store.CommitAsync([Accepted(20.5m)], CancellationToken.None);
+        Assert.Equal(StoredOutcome.Accepted, Assert.Single(outcomes).Status);
+        Assert.Equal(2, outcomes[0].NewReadings);
+        var readings = await _store.QueryReadingsAsync(new ReadingQuery("2061", new DateTime(2025, 7, 1), new DateTime(2025, 7, 2)), CancellationToken.None);
+        Assert.Equal(2, readings.Count);
+        Assert.Equal(new Reading("QHXN0010001", "2061", new DateTime(2025, 7, 1, 8, 0, 0), "a21026", Avg: 20.5, Flag: "N"), readings.Single(r => r.Pollutant == "a21026"));
+        var frame = Assert.Single(await _store.QueryFramesAsync(new FrameQuery(), CancellationToken.None));
+        Assert.Equal("QHXN0010001", frame.Mn);
+        Assert.Equal("accepted", frame.Status);
+        Assert.StartsWith("##", System.Text.Encoding.ASCII.GetString(frame.Raw), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Resend_IsADuplicate_AndADifferentResendIsAConflict_FirstWins()
+    {
+        await _store.CommitAsync([Accepted(20.5m)], CancellationToken.None);
+        var outcomes = await _store.CommitAsync([Accepted(20.5m), Accepted(99m)], CancellationToken.None);
+        Assert.Equal(["duplicate", "duplicate-conflict"], outcomes.Select(o => o.Status));
+        var so2 = Assert.Single(await _store.QueryReadingsAsync(new ReadingQuery("2061", new DateTime(2025, 7, 1), new DateTime(2025, 7, 2), Pollutant: "a21026"), CancellationToken.None));
+        Assert.Equal(20.5, so2.Avg);
+        var counts = await _store.CountAsync(CancellationToken.None);
+        Assert.Equal(3, counts.Frames);
+        Assert.Equal(2, counts.Readings);
+        Assert.Equal(1, counts.FramesByReason["duplicate"]);
+        Assert.Equal(1, counts.FramesByReason["duplicate-conflict"]);
+    }
+
+    [Fact]
+    public async Task DuplicatesWithinOneBatch_AreDetected()
+    {
+        var outcomes = await _store.CommitAsync([Accepted(1m), Accepted(1m)], CancellationToken.None);
+        Assert.Equal(["accepted", "duplicate"], outcomes.Select(o => o.Status));
+    }
+
+    [Fact]
+    public async Task Rejections_AreArchivedWithTheirReason()
+    {
+        var rejected = IntakeResult.Reject(Some.Received("##00xx"), "bad-length", "length field '00xx' is not 4 digits");
+        var outcome = Assert.Single(await _store.CommitAsync([rejected], CancellationToken.None));
+        Assert.Equal("rejected", outcome.Status);
+        var frame = Assert.Single(await _store.QueryFramesAsync(new FrameQuery(Status: "rejected"), CancellationToken.None));
+        Assert.Equal("bad-length", frame.Reason);
+        Assert.Equal("##00xx"u8.ToArray(), frame.Raw);
+    }
+
+    [Fact]
+    public async Task Query_FiltersByPeriodOutletAndPollutant_ToExclusive()
+    {
+        await _store.CommitAsync([Accepted(1m, new DateTime(2025, 7, 1, 8, 0, 0)), Accepted(2m, new DateTime(2025, 7, 1, 9, 0, 0))], CancellationToken.None);
+        var q = await _store.QueryReadingsAsync(new ReadingQuery("2061", new DateTime(2025, 7, 1, 8, 0, 0), new DateTime(2025, 7, 1, 9, 0, 0), "QHXN0010001", "a21026"), CancellationToken.None);
+        Assert.Equal(1, Assert.Single(q).Avg);
+        Assert.Empty(await _store.QueryReadingsAsync(new ReadingQuery("2061", new DateTime(2025, 7, 1), new DateTime(2025, 7, 2), "OTHER"), CancellationToken.None));
+        Assert.Empty(await _store.QueryReadingsAsync(new ReadingQuery("2031", new DateTime(2025, 7, 1), new DateTime(2025, 7, 2)), CancellationToken.None));
+    }
+}
+
+public sealed class SqliteStoreConformanceTests : StoreConformanceTests
+{
+    protected override Task<IReadingStore> CreateStoreAsync() => Task.FromResult<IReadingStore>(new SqliteStore(Some.TempDirectory()));
+}
