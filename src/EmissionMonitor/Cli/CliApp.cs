@@ -11,6 +11,8 @@ public static class CliApp
         Usage: EmissionMonitor <command> [options]
 
         Commands:
+          run [--demo]            the service: embedded MQTT broker (1883), HJ 212 TCP gateway (9212),
+                                  HTTP health endpoints (127.0.0.1:5080), SQLite under data/
           decode [FILE|-]         HJ 212 frames to JSON lines (gzip detected); summary on stderr
                                   --accept-modbus-crc   accept byte-swapped CRC-16/MODBUS frames
           import FILE...          archived frames (.gz allowed) through intake and journal into
@@ -44,6 +46,7 @@ public static class CliApp
             {
                 "decode" => await DecodeCommand.RunAsync(rest, cts.Token),
                 "import" => await ImportCommand.RunAsync(rest, cts.Token),
+                "run" => await RunCommand.RunAsync(rest, cts.Token),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

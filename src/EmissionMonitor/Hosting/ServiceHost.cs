@@ -1,0 +1,66 @@
+using EmissionMonitor.Configuration;
+using EmissionMonitor.Diagnostics;
+using EmissionMonitor.Ingestion;
+using EmissionMonitor.Intake;
+using EmissionMonitor.Registry;
+using EmissionMonitor.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+
+namespace EmissionMonitor.Hosting;
+
+/// <summary>The composition root of <c>run</c>: every registration, in the order of the flow.</summary>
+public static class ServiceHost
+{
+    public static WebApplication Build(AppSettings settings, IReadOnlyList<string>? urls = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddConfiguration(settings.Configuration);
+        builder.Host.UseSerilog((_, log) => log.MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+        var http = settings.Configuration["Http:Urls"] ?? "http://127.0.0.1:5080";
+        builder.WebHost.UseUrls(urls?.ToArray() ?? http.Split(';', StringSplitOptions.RemoveEmptyEntries));
+
+        var mqtt = AppSettings.Bind<MqttOptions>(settings.Configuration, MqttOptions.Section);
+        var gateway = AppSettings.Bind<GatewayOptions>(settings.Configuration, GatewayOptions.Section);
+        if (mqtt.Mode != "embedded")
+        {
+            throw new ConfigurationException("Mqtt:Mode: only 'embedded' is available in this version");
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new RegistryWatcher(settings.StationsPath, settings.LoadRegistry(), sp.GetRequiredService<ILogger<RegistryWatcher>>()));
+        services.AddSingleton<Func<StationRegistry>>(sp => () => sp.GetRequiredService<RegistryWatcher>().Current);
+        services.AddSingleton<IngestMetrics>();
+        services.AddSingleton<IReadingStore>(_ => new SqliteStore(settings.Storage.DataDirectory));
+        services.AddSingleton(sp => new Journal(sp.GetRequiredService<IReadingStore>(), settings.Storage, sp.GetRequiredService<IngestMetrics>(), sp.GetRequiredService<ILogger<Journal>>()));
+        services.AddHostedService<JournalLifetime>();
+        services.AddSingleton(sp => new IntakeProcessor(sp.GetRequiredService<Func<StationRegistry>>(), settings.Intake, settings.TimeZone, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<FrameIngestor>();
+        services.AddSingleton(mqtt);
+        services.AddSingleton(gateway);
+        services.AddSingleton<EmbeddedMqttBroker>();
+        services.AddHostedService(sp => sp.GetRequiredService<EmbeddedMqttBroker>());
+        if (gateway.Port > 0 || settings.Configuration["Gateway:Port"] == "0")
+        {
+            services.AddSingleton<Hj212Gateway>();
+            services.AddHostedService(sp => sp.GetRequiredService<Hj212Gateway>());
+        }
+
+        var app = builder.Build();
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", async (IReadingStore store, IngestMetrics metrics, CancellationToken ct) =>
+        {
+            var counts = await store.CountAsync(ct);
+            return Results.Json(new { store = "ok", frames = counts.Frames, readings = counts.Readings, commitFailures = metrics.CommitFailures });
+        });
+        return app;
+    }
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EmissionMonitor.Ingestion;
+
+/// <summary>The HJ 212 TCP gateway (configuration section <c>Gateway</c>).</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Bind address.</summary>
+    public string Host { get; set; } = "0.0.0.0";
+
+    /// <summary>Port (9212; 0 disables the gateway).</summary>
+    [Range(0, 65535, ErrorMessage = "Gateway:Port must be between 0 and 65535")]
+    public int Port { get; set; } = 9212;
+
+    /// <summary>A connection with no bytes for this long is closed. Default 10 min.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Gateway:IdleTimeout must be between 1 s and 1 day")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Connections beyond this are refused. Default 10000.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "Gateway:MaxConnections must be between 1 and 1000000")]
+    public int MaxConnections { get; set; } = 10_000;
+}

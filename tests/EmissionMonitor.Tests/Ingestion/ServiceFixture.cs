@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Sockets;
+using EmissionMonitor.Configuration;
+using EmissionMonitor.Hosting;
+using EmissionMonitor.Ingestion;
+using EmissionMonitor.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EmissionMonitor.Tests.Ingestion;
+
+/// <summary>The real service, in process, on free loopback ports, with a temporary data folder and the test registry.</summary>
+public sealed class ServiceFixture : IAsyncDisposable
+{
+    private ServiceFixture(WebApplication app, string data, int mqttPort)
+    {
+        App = app;
+        DataDirectory = data;
+        MqttPort = mqttPort;
+    }
+
+    public WebApplication App { get; }
+
+    public string DataDirectory { get; }
+
+    public int MqttPort { get; }
+
+    public int GatewayPort => App.Services.GetRequiredService<Hj212Gateway>().Port;
+
+    public static async Task<ServiceFixture> StartAsync()
+    {
+        string root = Some.TempDirectory();
+        string config = Path.Combine(root, "config");
+        Directory.CreateDirectory(config);
+        await File.WriteAllTextAsync(Path.Combine(config, "stations.json"), Some.RegistryJson);
+        int mqttPort = FreePort();
+        var settings = AppSettings.Load(config, Path.Combine(root, "data"), new Dictionary<string, string?>
+        {
+            ["Mqtt:Host"] = "127.0.0.1",
+            ["Mqtt:Port"] = mqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Gateway:Host"] = "127.0.0.1",
+            ["Gateway:Port"] = "0",
+            ["Intake:MaxAge"] = "3650.00:00:00",
+        });
+        var app = ServiceHost.Build(settings, ["http://127.0.0.1:0"]);
+        await app.StartAsync();
+        return new ServiceFixture(app, Path.Combine(root, "data"), mqttPort);
+    }
+
+    public async Task<StoreCounts> CountsAsync()
+    {
+        await using var store = new SqliteStore(DataDirectory);
+        await store.InitializeAsync(CancellationToken.None);
+        return await store.CountAsync(CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
