@@ -18,6 +18,11 @@ public static class CliApp
           import FILE...          archived frames (.gz allowed) through intake and journal into
                                   the store; prints accepted, duplicates, rejected by reason
 
+          simulate                a fleet of terminals: --target mqtt://host:port|tcp://host:port,
+                                  --outlets N, --rate FRAMES_PER_S, --duration 60s, --bad-share,
+                                  --exceed-share, --gap-share, --flag-share, --backfill-hours,
+                                  --registry FILE (its MNs and passwords)
+
         Common options:
           --config DIR            configuration folder (default config/)
           --data DIR              data folder (default data/)
@@ -47,6 +52,7 @@ public static class CliApp
                 "decode" => await DecodeCommand.RunAsync(rest, cts.Token),
                 "import" => await ImportCommand.RunAsync(rest, cts.Token),
                 "run" => await RunCommand.RunAsync(rest, cts.Token),
+                "simulate" => await SimulateCommand.RunAsync(rest, cts.Token),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

@@ -17,7 +17,7 @@ public static class RunCommand
         bool demo = parsed.Has("--demo");
         string config = parsed.Value("--config") ?? (demo ? Path.Combine("config", "demo") : "config");
         var settings = AppSettings.Load(config, parsed.Value("--data"));
-        var app = ServiceHost.Build(settings);
+        var app = ServiceHost.Build(settings, demo: demo);
         await app.RunAsync(cancellationToken);
         return 0;
     }

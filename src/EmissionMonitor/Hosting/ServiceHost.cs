@@ -16,7 +16,7 @@ namespace EmissionMonitor.Hosting;
 /// <summary>The composition root of <c>run</c>: every registration, in the order of the flow.</summary>
 public static class ServiceHost
 {
-    public static WebApplication Build(AppSettings settings, IReadOnlyList<string>? urls = null)
+    public static WebApplication Build(AppSettings settings, IReadOnlyList<string>? urls = null, bool demo = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddConfiguration(settings.Configuration);
@@ -48,10 +48,12 @@ public static class ServiceHost
         services.AddSingleton(gateway);
         services.AddSingleton<EmbeddedMqttBroker>();
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedMqttBroker>());
-        if (gateway.Port > 0 || settings.Configuration["Gateway:Port"] == "0")
+        services.AddSingleton<Hj212Gateway>();
+        services.AddHostedService(sp => sp.GetRequiredService<Hj212Gateway>());
+
+        if (demo)
         {
-            services.AddSingleton<Hj212Gateway>();
-            services.AddHostedService(sp => sp.GetRequiredService<Hj212Gateway>());
+            services.AddHostedService<Simulation.DemoSimulator>();
         }
 
         var app = builder.Build();

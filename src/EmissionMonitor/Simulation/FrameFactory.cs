@@ -1,0 +1,82 @@
+using System.Text;
+using EmissionMonitor.Hj212.Codes;
+using EmissionMonitor.Hj212.Encoders;
+using EmissionMonitor.Registry;
+
+namespace EmissionMonitor.Simulation;
+
+/// <summary>
+/// Makes a simulated terminal's frames: real-time (2011) and hourly (2061) records of its
+/// outlet's limited pollutants plus flow (and O2 for gas), values a fraction of the limit, raised
+/// above it for the exceed share, flagged F/M/D for the flag share, CRC broken for the bad share.
+/// </summary>
+public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Random random)
+{
+    private int _qn;
+
+    /// <summary>A real-time record (no reply asked); Broken when its CRC was damaged on purpose.</summary>
+    public (byte[] Bytes, bool Broken) RealTime(DateTime local) => Encode(Build("2011", local, "Rtd", flag: 4));
+
+    /// <summary>An hourly record asking for a 9014 reply.</summary>
+    public (byte[] Bytes, bool Broken) Hourly(DateTime hourStart) => Encode(Build("2061", hourStart, "Avg", flag: 5));
+
+    private Hj212Builder Build(string cn, DateTime dataTime, string suffix, int flag)
+    {
+        var b = new Hj212Builder
+        {
+            Qn = Hj212.Hj212Time.FormatQn(dataTime.AddMilliseconds(Interlocked.Increment(ref _qn) % 1000)),
+            St = outlet.Kind == MediumKind.Gas ? "31" : "32",
+            Cn = cn,
+            Pw = outlet.Password,
+            Mn = outlet.Mn,
+            Flag = flag,
+        }.DataTime(dataTime, milliseconds: cn == "2011"); // real-time at several frames a second must not collide
+        bool exceed = random.NextDouble() < options.ExceedShare;
+        string dataFlag = random.NextDouble() < options.FlagShare ? new[] { "F", "M", "D" }[random.Next(3)] : "N";
+        double flow = outlet.Kind == MediumKind.Gas ? 80 + (random.NextDouble() * 40) : 20 + (random.NextDouble() * 10);
+        string flowCode = outlet.Kind == MediumKind.Gas ? CodeCatalogue.GasFlow : CodeCatalogue.WaterFlow;
+        b.Value(flowCode, suffix, Round(flow));
+        if (cn == "2061")
+        {
+            b.Value(flowCode, "Cou", Round(outlet.Kind == MediumKind.Gas ? flow * 3600 : flow * 3.6));
+        }
+
+        if (outlet.Kind == MediumKind.Gas)
+        {
+            b.Value(CodeCatalogue.Oxygen, suffix, Round(8 + random.NextDouble() * 3)).Value(CodeCatalogue.Oxygen, "Flag", "N");
+        }
+
+        foreach (var (code, limit) in outlet.Limits)
+        {
+            double value = limit.Max is { } max
+                ? max * (exceed ? 1.2 + random.NextDouble() : 0.3 + (random.NextDouble() * 0.5))
+                : (limit.Min ?? 0) + 1 + random.NextDouble();
+            b.Value(code, suffix, Round(value));
+            if (cn == "2061" && CodeCatalogue.Find(code)?.CouUnit == "kg")
+            {
+                double volume = outlet.Kind == MediumKind.Gas ? flow * 3600 : flow * 3.6;
+                b.Value(code, "Cou", Round(outlet.Kind == MediumKind.Gas ? value * volume * 1e-6 : value * volume / 1000));
+            }
+
+            b.Value(code, "Flag", dataFlag);
+        }
+
+        return b;
+    }
+
+    private (byte[], bool) Encode(Hj212Builder builder)
+    {
+        string text = builder.Build().ToString();
+        bool broken = random.NextDouble() < options.BadShare;
+        if (broken)
+        {
+            // Break the CRC: a frame damaged in transit, which the service must archive as crc-mismatch.
+            int crc = text.Length - 6;
+            text = text[..crc] + (text[crc] == '0' ? '1' : '0') + text[(crc + 1)..];
+        }
+
+        return (Encoding.UTF8.GetBytes(text), broken);
+    }
+
+    private static decimal Round(double v) => Math.Round((decimal)v, 2);
+}

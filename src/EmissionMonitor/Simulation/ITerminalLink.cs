@@ -1,0 +1,10 @@
+namespace EmissionMonitor.Simulation;
+
+/// <summary>One simulated terminal's connection: send a frame and wait for the transport's acknowledgement.</summary>
+public interface ITerminalLink : IAsyncDisposable
+{
+    Task ConnectAsync(CancellationToken cancellationToken);
+
+    /// <summary>Sends one frame; true when the service acknowledged it (PUBACK success, or a 9014 on TCP when asked).</summary>
+    Task<bool> SendAsync(byte[] frame, bool expectsReply, CancellationToken cancellationToken);
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using EmissionMonitor.Registry;
+
+namespace EmissionMonitor.Simulation;
+
+/// <summary>
+/// A fleet of simulated terminals, one connection per outlet, sending real-time frames at a total
+/// rate, an hourly record per outlet at every full hour, and first (when asked) hourly history for
+/// the past hours — so a newcomer's service has data for reports at once.
+/// </summary>
+public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptions options, TimeZoneInfo timeZone, TimeProvider clock)
+{
+    private long _sent;
+    private long _acknowledged;
+    private long _failed;
+    private long _skipped;
+
+    public long Sent => Interlocked.Read(ref _sent);
+
+    public long Acknowledged => Interlocked.Read(ref _acknowledged);
+
+    public long Failed => Interlocked.Read(ref _failed);
+
+    public long Skipped => Interlocked.Read(ref _skipped);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stop.CancelAfter(options.Duration);
+        var tasks = outlets.Select((o, i) => RunTerminalAsync(o, i, stop.Token)).ToList();
+        await Task.WhenAll(tasks);
+    }
+
+    private ITerminalLink Link(Outlet outlet) => options.Target.Scheme switch
+    {
+        "mqtt" => new MqttTerminalLink(options.Target, outlet.Mn, outlet.Password),
+        "tcp" => new TcpTerminalLink(options.Target),
+        _ => throw new ArgumentException($"unknown target scheme {options.Target.Scheme}"),
+    };
+
+    private async Task RunTerminalAsync(Outlet outlet, int index, CancellationToken cancellationToken)
+    {
+        var random = new Random(index * 7919);
+        var factory = new FrameFactory(outlet, options, random);
+        await using var link = Link(outlet);
+        try
+        {
+            await link.ConnectAsync(cancellationToken);
+            var now = Local();
+            var thisHour = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0);
+            for (int h = options.BackfillHours; h >= 1; h--)
+            {
+                await SendAsync(link, factory.Hourly(thisHour.AddHours(-h)), expectsReply: true, cancellationToken);
+            }
+
+            var interval = TimeSpan.FromSeconds(outlets.Count / Math.Max(options.Rate, 0.001));
+            var next = Stopwatch.GetTimestamp() + (long)(interval.TotalSeconds * Stopwatch.Frequency * random.NextDouble());
+            var lastHour = thisHour;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, cancellationToken);
+                }
+
+                next += (long)(interval.TotalSeconds * Stopwatch.Frequency);
+                now = Local();
+                var hour = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0);
+                if (hour > lastHour)
+                {
+                    await SendAsync(link, factory.Hourly(lastHour), expectsReply: true, cancellationToken);
+                    lastHour = hour;
+                }
+
+                if (random.NextDouble() < options.GapShare)
+                {
+                    Interlocked.Increment(ref _skipped);
+                    continue;
+                }
+
+                await SendAsync(link, factory.RealTime(now), expectsReply: false, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task SendAsync(ITerminalLink link, (byte[] Bytes, bool Broken) frame, bool expectsReply, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _sent);
+        bool ok = await link.SendAsync(frame.Bytes, expectsReply && !frame.Broken, cancellationToken);
+        Interlocked.Increment(ref ok ? ref _acknowledged : ref _failed);
+    }
+
+    private DateTime Local() => TimeZoneInfo.ConvertTime(clock.GetUtcNow(), timeZone).DateTime;
+}
