@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using System.Text;
+using EmissionMonitor.Storage;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace EmissionMonitor.Tests.Ingestion;
+
+public sealed class CrashTests
+{
+    private const int Terminals = 40;
+    private const int FramesEach = 500; // 20,000 frames in all
+
+    [Fact]
+    public async Task Sigkill_InTheMiddleOfAQos1Stream_LosesNoAcknowledgedFrame()
+    {
+        string root = Some.TempDirectory();
+        string config = Path.Combine(root, "config");
+        string data = Path.Combine(root, "data");
+        Directory.CreateDirectory(config);
+        var mns = Enumerable.Range(1, Terminals).Select(i => $"CRASH{i:D4}").ToList();
+        await File.WriteAllTextAsync(Path.Combine(config, "stations.json"),
+            "{\"enterprises\":[{\"id\":\"C\",\"name\":\"crash\",\"city\":\"test\",\"outlets\":["
+            + string.Join(",", mns.Select(m => $"{{\"mn\":\"{m}\",\"password\":\"pw{m}\",\"kind\":\"gas\"}}")) + "]}]}");
+        var env = new Dictionary<string, string> { ["Storage__CommitInterval"] = "00:00:00.002", ["Intake__MaxAge"] = "3650.00:00:00" };
+        int mqttPort = ServiceProcess.FreePort(), gatewayPort = ServiceProcess.FreePort();
+
+        var acknowledged = new ConcurrentDictionary<(string Mn, int Index), bool>();
+        var next = new ConcurrentDictionary<string, int>(mns.ToDictionary(m => m, _ => 0));
+        using (var service = await ServiceProcess.StartAsync(config, data, mqttPort, gatewayPort, env))
+        {
+            var publishers = mns.Select(mn => PublishAsync(mn, mqttPort, acknowledged, next)).ToList();
+            // Kill once about a third of the stream is acknowledged, while the terminals keep publishing.
+            while (acknowledged.Count < Terminals * FramesEach / 3)
+            {
+                await Task.Delay(10);
+            }
+
+            service.Kill();
+            await Task.WhenAll(publishers);
+        }
+
+        int ackedBeforeKill = acknowledged.Count;
+        Assert.InRange(ackedBeforeKill, Terminals * FramesEach / 3, Terminals * FramesEach - 1);
+
+        // Every acknowledged frame is in the store after the crash.
+        var stored = await StoredAsync(data);
+        var lost = acknowledged.Keys.Where(k => !stored.Contains(k)).ToList();
+        Assert.True(lost.Count == 0, $"{lost.Count} acknowledged frames lost, e.g. {string.Join(", ", lost.Take(5))}");
+
+        // Restart; the terminals resend what was not acknowledged and finish the stream.
+        using (await ServiceProcess.StartAsync(config, data, mqttPort, gatewayPort, env))
+        {
+            foreach (var mn in mns)
+            {
+                next[mn] = Enumerable.Range(0, FramesEach).First(i => !acknowledged.ContainsKey((mn, i)) || i == FramesEach - 1);
+            }
+
+            await Task.WhenAll(mns.Select(mn => PublishAsync(mn, mqttPort, acknowledged, next)));
+        }
+
+        Assert.Equal(Terminals * FramesEach, acknowledged.Count);
+        var final = await StoredAsync(data);
+        Assert.Equal(Terminals * FramesEach, final.Count); // each exactly once: readings are unique per MN and hour
+    }
+
+    private static async Task PublishAsync(string mn, int port, ConcurrentDictionary<(string, int), bool> acknowledged, ConcurrentDictionary<string, int> next)
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithCredentials(mn, "pw" + mn).WithClientId(mn + Guid.NewGuid().ToString("N")[..4]).Build();
+        try
+        {
+            if ((await client.ConnectAsync(options)).ResultCode != MqttClientConnectResultCode.Success)
+            {
+                return;
+            }
+
+            for (int i = next[mn]; i < FramesEach; i++)
+            {
+                if (acknowledged.ContainsKey((mn, i)))
+                {
+                    continue;
+                }
+
+                var frame = Some.Hourly(mn: mn, pw: "pw" + mn, at: new DateTime(2020, 1, 1).AddHours(i)).Value("a21026", "Avg", i).Build().ToString();
+                var result = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic($"emission/{mn}/up")
+                    .WithPayload(Encoding.ASCII.GetBytes(frame)).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+                if (!result.IsSuccess)
+                {
+                    return;
+                }
+
+                acknowledged[(mn, i)] = true;
+                next[mn] = i + 1;
+            }
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+        {
+            // The broker died under us: whatever was not acknowledged is resent after the restart.
+        }
+    }
+
+    private static async Task<HashSet<(string, int)>> StoredAsync(string data)
+    {
+        await using var store = new SqliteStore(data);
+        await store.InitializeAsync(CancellationToken.None);
+        var readings = await store.QueryReadingsAsync(new ReadingQuery("2061", new DateTime(2019, 1, 1), new DateTime(2030, 1, 1)), CancellationToken.None);
+        return readings.Select(r => (r.Mn, (int)(r.Period - new DateTime(2020, 1, 1)).TotalHours)).ToHashSet();
+    }
+}
