@@ -28,11 +28,6 @@ public static class ServiceHost
 
         var mqtt = AppSettings.Bind<MqttOptions>(settings.Configuration, MqttOptions.Section);
         var gateway = AppSettings.Bind<GatewayOptions>(settings.Configuration, GatewayOptions.Section);
-        if (mqtt.Mode != "embedded")
-        {
-            throw new ConfigurationException("Mqtt:Mode: only 'embedded' is available in this version");
-        }
-
         var services = builder.Services;
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
@@ -46,8 +41,16 @@ public static class ServiceHost
         services.AddSingleton<FrameIngestor>();
         services.AddSingleton(mqtt);
         services.AddSingleton(gateway);
-        services.AddSingleton<EmbeddedMqttBroker>();
-        services.AddHostedService(sp => sp.GetRequiredService<EmbeddedMqttBroker>());
+        if (mqtt.Mode == "embedded")
+        {
+            services.AddSingleton<EmbeddedMqttBroker>();
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedMqttBroker>());
+        }
+        else
+        {
+            services.AddSingleton<ExternalMqttIngress>();
+            services.AddHostedService(sp => sp.GetRequiredService<ExternalMqttIngress>());
+        }
         services.AddSingleton<Hj212Gateway>();
         services.AddHostedService(sp => sp.GetRequiredService<Hj212Gateway>());
 

@@ -18,6 +18,24 @@ public sealed class MqttOptions
     [Range(0, 65535, ErrorMessage = "Mqtt:Port must be between 0 and 65535")]
     public int Port { get; set; } = 1883;
 
+    /// <summary>External broker: the service's own login.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>External broker: the service's password.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>External broker: the client id of the service's persistent session.</summary>
+    public string ClientId { get; set; } = "emission-monitor";
+
+    /// <summary>External broker: connect with TLS.</summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>External broker: the CA certificate (PEM) that signed the broker's certificate.</summary>
+    public string? CaFile { get; set; }
+
+    /// <summary>External broker: consume <c>$share/{group}/emission/+/up</c> so several instances share the load.</summary>
+    public string? SharedGroup { get; set; }
+
     /// <summary>Queue per client on the embedded broker (its default of 1000 silently drops QoS 1 under load).</summary>
     [Range(1000, 10_000_000, ErrorMessage = "Mqtt:MaxPendingMessagesPerClient must be between 1000 and 10000000")]
     public int MaxPendingMessagesPerClient { get; set; } = 100_000;

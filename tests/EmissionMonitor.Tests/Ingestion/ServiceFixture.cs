@@ -27,21 +27,32 @@ public sealed class ServiceFixture : IAsyncDisposable
 
     public int GatewayPort => App.Services.GetRequiredService<Hj212Gateway>().Port;
 
-    public static async Task<ServiceFixture> StartAsync()
+    public static async Task<ServiceFixture> StartAsync(IDictionary<string, string?>? overrides = null)
     {
         string root = Some.TempDirectory();
         string config = Path.Combine(root, "config");
         Directory.CreateDirectory(config);
         await File.WriteAllTextAsync(Path.Combine(config, "stations.json"), Some.RegistryJson);
         int mqttPort = FreePort();
-        var settings = AppSettings.Load(config, Path.Combine(root, "data"), new Dictionary<string, string?>
+        var values = new Dictionary<string, string?>
         {
             ["Mqtt:Host"] = "127.0.0.1",
             ["Mqtt:Port"] = mqttPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Gateway:Host"] = "127.0.0.1",
             ["Gateway:Port"] = "0",
             ["Intake:MaxAge"] = "3650.00:00:00",
-        });
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        if (values.TryGetValue("Mqtt:Port", out var configured) && configured is not null)
+        {
+            mqttPort = int.Parse(configured, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var settings = AppSettings.Load(config, Path.Combine(root, "data"), values);
         var app = ServiceHost.Build(settings, ["http://127.0.0.1:0"]);
         await app.StartAsync();
         return new ServiceFixture(app, Path.Combine(root, "data"), mqttPort);

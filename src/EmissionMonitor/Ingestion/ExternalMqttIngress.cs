@@ -1,0 +1,167 @@
+using System.Buffers;
+using System.Security.Cryptography.X509Certificates;
+using EmissionMonitor.Hj212.Encoders;
+using EmissionMonitor.Intake;
+using EmissionMonitor.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace EmissionMonitor.Ingestion;
+
+/// <summary>
+/// The service as a client of an external broker (mosquitto, EMQX): a persistent session
+/// subscribed at QoS 1 to <c>emission/+/up</c> (or a shared subscription), automatic reconnection
+/// with backoff. Messages are acknowledged manually, after the group commit: the handler hands each
+/// frame to the journal and returns, and the PUBACK follows when the frame's batch commits — so one
+/// subscriber connection is not capped at one commit per frame. Unacknowledged messages are
+/// redelivered by the broker after a reconnect; duplicates are then stored once.
+/// </summary>
+public sealed partial class ExternalMqttIngress(MqttOptions options, FrameIngestor ingestor, TimeProvider clock, ILogger<ExternalMqttIngress> logger)
+    : BackgroundService
+{
+    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+
+    /// <summary>True while connected to the broker.</summary>
+    public bool IsConnected => _client.IsConnected;
+
+    public override void Dispose()
+    {
+        _client.Dispose();
+        base.Dispose();
+    }
+
+    public async Task PublishAsync(string topic, byte[] payload, CancellationToken cancellationToken)
+    {
+        var result = await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
+        if (!result.IsSuccess)
+        {
+            LogPublishFailed(logger, topic, result.ReasonCode.ToString());
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        var backoff = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (!_client.IsConnected)
+            {
+                try
+                {
+                    await ConnectAsync(stoppingToken);
+                    backoff = TimeSpan.FromSeconds(1);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    LogConnectFailed(logger, options.Host, options.Port, e.Message, backoff.TotalSeconds);
+                    await Task.Delay(backoff, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                    backoff = TimeSpan.FromSeconds(Math.Min(30, backoff.TotalSeconds * 2));
+                    continue;
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
+        }
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(options.Host, options.Port)
+            .WithClientId(options.ClientId)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(uint.MaxValue)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(30));
+        if (options.Username is not null)
+        {
+            builder.WithCredentials(options.Username, options.Password);
+        }
+
+        if (options.UseTls)
+        {
+            builder.WithTlsOptions(tls =>
+            {
+                tls.UseTls();
+                if (options.CaFile is not null)
+                {
+                    var ca = X509CertificateLoader.LoadCertificateFromFile(options.CaFile);
+                    tls.WithTrustChain([ca]);
+                }
+            });
+        }
+
+        var result = await _client.ConnectAsync(builder.Build(), cancellationToken);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException($"broker refused the connection: {result.ResultCode}");
+        }
+
+        string filter = options.SharedGroup is { Length: > 0 } group ? $"$share/{group}/emission/+/up" : "emission/+/up";
+        var sub = await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(filter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
+        var code = sub.Items.Single().ResultCode;
+        if (code > MqttClientSubscribeResultCode.GrantedQoS2)
+        {
+            throw new InvalidOperationException($"subscription to {filter} refused: {code}");
+        }
+
+        LogConnected(logger, options.Host, options.Port, filter, result.IsSessionPresent);
+    }
+
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        e.AutoAcknowledge = false;
+        var message = e.ApplicationMessage;
+        var frame = new ReceivedFrame(message.Payload.ToArray(), Transport.Mqtt, $"mqtt:{message.Topic}", clock.GetUtcNow(), Topics.UpMn(message.Topic));
+        _ = CommitThenAcknowledgeAsync(e, frame);
+        return Task.CompletedTask;
+    }
+
+    private async Task CommitThenAcknowledgeAsync(MqttApplicationMessageReceivedEventArgs e, ReceivedFrame frame)
+    {
+        IngestOutcome outcome;
+        try
+        {
+            outcome = await ingestor.IngestAsync(frame, CancellationToken.None);
+        }
+        catch (StoreUnavailableException)
+        {
+            return; // not acknowledged: the broker redelivers it after the next reconnect
+        }
+
+        try
+        {
+            await e.AcknowledgeAsync(CancellationToken.None);
+            if (outcome.Reply is { } reply && outcome.Result.Outlet is { } outlet)
+            {
+                await PublishAsync(Topics.Down(outlet.Mn), Hj212Encoder.Encode(reply), CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or OperationCanceledException)
+        {
+            // The connection dropped after the commit: the broker redelivers, and the resend is stored once.
+            LogAckFailed(logger, frame.TopicMn ?? "?", ex.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Connected to MQTT broker {Host}:{Port}, subscribed to {Filter} (session present: {SessionPresent})")]
+    private static partial void LogConnected(ILogger logger, string host, int port, string filter, bool sessionPresent);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "MQTT broker {Host}:{Port} unreachable ({Reason}); retrying in {Seconds} s")]
+    private static partial void LogConnectFailed(ILogger logger, string host, int port, string reason, double seconds);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Publish to {Topic} failed: {Reason}")]
+    private static partial void LogPublishFailed(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "Acknowledgement of a frame of {Mn} failed: {Reason}")]
+    private static partial void LogAckFailed(ILogger logger, string mn, string reason);
+}

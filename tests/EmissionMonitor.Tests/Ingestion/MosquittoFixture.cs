@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace EmissionMonitor.Tests.Ingestion;
+
+/// <summary>
+/// A real mosquitto (Debian package, installed by tests/run-all.sh) on a free loopback port, in a
+/// temporary folder, with a password file: the service's login and each terminal's MN/password.
+/// Settings from DESIGN.md's measured facts: TCP_NODELAY, no in-flight cap, a large queue.
+/// </summary>
+internal sealed class MosquittoFixture : IDisposable
+{
+    private readonly Process _process;
+
+    private MosquittoFixture(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public static async Task<MosquittoFixture> StartAsync(IReadOnlyDictionary<string, string> users, int? port = null)
+    {
+        string dir = Some.TempDirectory();
+        string passwords = Path.Combine(dir, "passwd");
+        foreach (var (user, password) in users)
+        {
+            Run("mosquitto_passwd", File.Exists(passwords) ? ["-b", passwords, user, password] : ["-b", "-c", passwords, user, password]);
+        }
+
+        int p = port ?? ServiceProcess.FreePort();
+        string conf = Path.Combine(dir, "mosquitto.conf");
+        await File.WriteAllTextAsync(conf, $"""
+            listener {p} 127.0.0.1
+            allow_anonymous false
+            password_file {passwords}
+            set_tcp_nodelay true
+            max_inflight_messages 0
+            max_queued_messages 1000000
+            persistence true
+            persistence_location {dir}/
+            """);
+        var psi = new ProcessStartInfo("mosquitto") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(conf);
+        var process = Process.Start(psi)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            Assert.False(process.HasExited, "mosquitto exited at start-up");
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, p);
+                return new MosquittoFixture(process, p);
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+    }
+
+    private static void Run(string file, string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"{file} failed: {p.StandardError.ReadToEnd()}");
+    }
+}
