@@ -20,9 +20,17 @@ public static class ServiceHost
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddConfiguration(settings.Configuration);
-        builder.Host.UseSerilog((_, log) => log.MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
-            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+        string? logFile = settings.Configuration["Logging:File"];
+        builder.Host.UseSerilog((_, log) =>
+        {
+            log.MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+                .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            if (!string.IsNullOrEmpty(logFile))
+            {
+                log.WriteTo.File(logFile, rollingInterval: RollingInterval.Day, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            }
+        });
         var http = settings.Configuration["Http:Urls"] ?? "http://127.0.0.1:5080";
         builder.WebHost.UseUrls(urls?.ToArray() ?? http.Split(';', StringSplitOptions.RemoveEmptyEntries));
 
@@ -38,6 +46,7 @@ public static class ServiceHost
         services.AddSingleton(sp => new Journal(sp.GetRequiredService<IReadingStore>(), settings.Storage, sp.GetRequiredService<IngestMetrics>(), sp.GetRequiredService<ILogger<Journal>>()));
         services.AddHostedService<JournalLifetime>();
         services.AddSingleton(sp => new IntakeProcessor(sp.GetRequiredService<Func<StationRegistry>>(), settings.Intake, settings.TimeZone, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new SplitPacketTracker(settings.Intake.SplitTimeout, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SplitPacketTracker>>()));
         services.AddSingleton<FrameIngestor>();
         services.AddSingleton(mqtt);
         services.AddSingleton(gateway);

@@ -10,7 +10,7 @@ namespace EmissionMonitor.Ingestion;
 /// is the reply the frame asks for (9014/9013) produced. Rejected frames get no reply; committed
 /// duplicates do. A failed commit throws <see cref="StoreUnavailableException"/>: no acknowledgement.
 /// </summary>
-public sealed class FrameIngestor(IntakeProcessor intake, Journal journal)
+public sealed class FrameIngestor(IntakeProcessor intake, Journal journal, SplitPacketTracker splits)
 {
     /// <summary>Takes in one frame and returns the intake result, the stored outcome and the reply due (or null).</summary>
     public async Task<IngestOutcome> IngestAsync(ReceivedFrame frame, CancellationToken cancellationToken)
@@ -23,6 +23,11 @@ public sealed class FrameIngestor(IntakeProcessor intake, Journal journal)
     public async Task<IngestOutcome> CommitAsync(IntakeResult result, CancellationToken cancellationToken)
     {
         var stored = await journal.SubmitAsync(result, cancellationToken);
+        if (result.IsAccepted && result.Packet is { IsSplit: true } packet)
+        {
+            splits.Record(packet);
+        }
+
         Hj212Packet? reply = result.IsAccepted && result.Packet is not null ? Hj212Replies.ReplyFor(result.Packet) : null;
         return new IngestOutcome(result, stored, reply);
     }

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using EmissionMonitor.Hj212.Decoding;
 using EmissionMonitor.Hj212.Framing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EmissionMonitor.Tests.Ingestion;
 
@@ -70,5 +71,43 @@ public sealed class GatewayTests
         Assert.Contains("CN=9014", text, StringComparison.Ordinal);
         await EmbeddedMqttTests.WaitUntilAsync(() => service.CountsAsync().Result.Frames == 2);
         Assert.Equal(1, (await service.CountsAsync()).FramesByReason["bad-password"]);
+    }
+
+    [Fact]
+    public async Task HistoryRequest_ReachesTheConnectedTerminal_AndSplitPartsAreAnsweredEachAndTracked()
+    {
+        await using var service = await ServiceFixture.StartAsync();
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", service.GatewayPort);
+        var stream = tcp.GetStream();
+        var at = new DateTime(2025, 7, 1, 8, 0, 0);
+        var b1 = new EmissionMonitor.Hj212.Encoders.Hj212Builder { Qn = "20250701090000001", St = "31", Cn = "2061", Pw = "123456", Mn = "QHXN0010001", Flag = 7, Pnum = 2, Pno = 1 }
+            .DataTime(at).Value("a21026", "Avg", 5m).Build();
+        var b2 = new EmissionMonitor.Hj212.Encoders.Hj212Builder { Qn = "20250701090000002", St = "31", Cn = "2061", Pw = "123456", Mn = "QHXN0010001", Flag = 7, Pnum = 2, Pno = 2 }
+            .DataTime(at).Value("a21002", "Avg", 9m).Build();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(b1.ToString() + b2.ToString()));
+        var reader = System.IO.Pipelines.PipeReader.Create(stream);
+        await using var replies = Hj212Framer.ReadAsync(reader).GetAsyncEnumerator();
+        var qns = new List<string>();
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.True(await replies.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+            qns.Add(Hj212Decoder.DecodeFrame(replies.Current.Bytes.Span, replies.Current.Scan).Packet!.Qn!);
+        }
+
+        Assert.Equal(["20250701090000001", "20250701090000002"], qns); // one 9014 per sub-packet, echoing its QN
+        var tracker = service.App.Services.GetRequiredService<EmissionMonitor.Ingestion.SplitPacketTracker>();
+        Assert.Equal(1, tracker.Completed);
+        Assert.Equal(2, (await service.CountsAsync()).Readings);
+
+        var gateway = service.App.Services.GetRequiredService<EmissionMonitor.Ingestion.Hj212Gateway>();
+        var request = EmissionMonitor.Hj212.Replies.Hj212Replies.HistoryRequest(new("QHXN0010001", "123456", "31", "2061",
+            new DateTime(2025, 6, 30, 0, 0, 0), new DateTime(2025, 7, 1, 0, 0, 0), new DateTime(2025, 7, 1, 9, 30, 0)));
+        Assert.True(await gateway.SendAsync("QHXN0010001", request, CancellationToken.None));
+        Assert.False(await gateway.SendAsync("QHXN0020001", request, CancellationToken.None));
+        Assert.True(await replies.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        var received = Hj212Decoder.DecodeFrame(replies.Current.Bytes.Span, replies.Current.Scan).Packet!;
+        Assert.Equal("2061", received.Cn);
+        Assert.Equal("20250630000000", received.Param("BeginTime"));
     }
 }
