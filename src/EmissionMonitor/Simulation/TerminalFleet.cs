@@ -27,7 +27,7 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(options.Duration);
-        var tasks = outlets.Select((o, i) => RunTerminalAsync(o, i, stop.Token)).ToList();
+        var tasks = outlets.Select((o, i) => RunTerminalAsync(o, i, stop.Token, cancellationToken)).ToList();
         await Task.WhenAll(tasks);
     }
 
@@ -38,19 +38,20 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
         _ => throw new ArgumentException($"unknown target scheme {options.Target.Scheme}"),
     };
 
-    private async Task RunTerminalAsync(Outlet outlet, int index, CancellationToken cancellationToken)
+    /// <summary>One terminal; <paramref name="cancellationToken"/> ends the run (duration), <paramref name="abort"/> also cuts a send in flight (Ctrl-C).</summary>
+    private async Task RunTerminalAsync(Outlet outlet, int index, CancellationToken cancellationToken, CancellationToken abort)
     {
         var random = new Random(index * 7919);
         var factory = new FrameFactory(outlet, options, random);
         await using var link = Link(outlet);
         try
         {
-            await link.ConnectAsync(cancellationToken);
+            await link.ConnectAsync(abort);
             var now = Local();
             var thisHour = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0);
             for (int h = options.BackfillHours; h >= 1; h--)
             {
-                await SendAsync(link, factory.Hourly(thisHour.AddHours(-h)), expectsReply: true, cancellationToken);
+                await SendAsync(link, factory.Hourly(thisHour.AddHours(-h)), expectsReply: true, abort);
             }
 
             var interval = TimeSpan.FromSeconds(outlets.Count / Math.Max(options.Rate, 0.001));
@@ -69,7 +70,7 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
                 var hour = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0);
                 if (hour > lastHour)
                 {
-                    await SendAsync(link, factory.Hourly(lastHour), expectsReply: true, cancellationToken);
+                    await SendAsync(link, factory.Hourly(lastHour), expectsReply: true, abort);
                     lastHour = hour;
                 }
 
@@ -79,7 +80,7 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
                     continue;
                 }
 
-                await SendAsync(link, factory.RealTime(now), expectsReply: false, cancellationToken);
+                await SendAsync(link, factory.RealTime(now), expectsReply: false, abort);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -90,7 +91,17 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
     private async Task SendAsync(ITerminalLink link, (byte[] Bytes, bool Broken) frame, bool expectsReply, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _sent);
-        bool ok = await link.SendAsync(frame.Bytes, expectsReply && !frame.Broken, cancellationToken);
+        bool ok;
+        try
+        {
+            ok = await link.SendAsync(frame.Bytes, expectsReply && !frame.Broken, cancellationToken);
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or IOException or System.Net.Sockets.SocketException or TimeoutException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            ok = false; // counted as not acknowledged; a real terminal would resend it
+        }
+
         Interlocked.Increment(ref ok ? ref _acknowledged : ref _failed);
     }
 
