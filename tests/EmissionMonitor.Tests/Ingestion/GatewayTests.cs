@@ -110,4 +110,15 @@ public sealed class GatewayTests
         Assert.Equal("2061", received.Cn);
         Assert.Equal("20250630000000", received.Param("BeginTime"));
     }
+
+    [Fact]
+    public async Task IdleConnection_IsClosedAfterTheTimeout()
+    {
+        await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?> { ["Gateway:IdleTimeout"] = "00:00:01" });
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", service.GatewayPort);
+        var buffer = new byte[16];
+        int n = await tcp.GetStream().ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, n); // the server closed the connection
+    }
 }
