@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace EmissionMonitor.Tests.Ingestion;
 
@@ -30,7 +28,7 @@ internal sealed class MosquittoFixture : IDisposable
             Run("mosquitto_passwd", File.Exists(passwords) ? ["-b", passwords, user, password] : ["-b", "-c", passwords, user, password]);
         }
 
-        int p = port ?? ServiceProcess.FreePort();
+        int p = port ?? LoopbackPorts.Free();
         string conf = Path.Combine(dir, "mosquitto.conf");
         await File.WriteAllTextAsync(conf, $"""
             listener {p} 127.0.0.1
@@ -48,21 +46,8 @@ internal sealed class MosquittoFixture : IDisposable
         var process = Process.Start(psi)!;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            Assert.False(process.HasExited, "mosquitto exited at start-up");
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, p);
-                return new MosquittoFixture(process, p);
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
+        await LoopbackPorts.WaitForListenerAsync(process, p, "mosquitto", TimeSpan.FromSeconds(10));
+        return new MosquittoFixture(process, p);
     }
 
     public void Dispose()

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using EmissionMonitor.Configuration;
 using EmissionMonitor.Hosting;
 using EmissionMonitor.Ingestion;
@@ -33,7 +31,7 @@ public sealed class ServiceFixture : IAsyncDisposable
         string config = Path.Combine(root, "config");
         Directory.CreateDirectory(config);
         await File.WriteAllTextAsync(Path.Combine(config, "stations.json"), Some.RegistryJson);
-        int mqttPort = FreePort();
+        int mqttPort = LoopbackPorts.Free();
         var values = new Dictionary<string, string?>
         {
             ["Mqtt:Host"] = "127.0.0.1",
@@ -69,14 +67,5 @@ public sealed class ServiceFixture : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace EmissionMonitor.Tests.Ingestion;
 
@@ -11,14 +9,7 @@ internal sealed class ServiceProcess : IDisposable
 
     private ServiceProcess(Process process) => _process = process;
 
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    public static int FreePort() => LoopbackPorts.Free();
 
     public static async Task<ServiceProcess> StartAsync(string config, string data, int mqttPort, int gatewayPort, IDictionary<string, string>? environment = null)
     {
@@ -43,21 +34,8 @@ internal sealed class ServiceProcess : IDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            Assert.False(process.HasExited, "the service exited at start-up");
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, mqttPort);
-                return new ServiceProcess(process);
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
+        await LoopbackPorts.WaitForListenerAsync(process, mqttPort, "the service", TimeSpan.FromSeconds(30));
+        return new ServiceProcess(process);
     }
 
     /// <summary>SIGKILL: no flush, no goodbye.</summary>

@@ -1,10 +1,10 @@
 using System.IO.Compression;
 using System.Text;
 
-namespace EmissionMonitor.Tests;
+namespace EmissionMonitor.TestSupport;
 
 /// <summary>The repository's test data (tests/testdata), found by walking up from the test binaries.</summary>
-internal static class TestData
+public static class TestData
 {
     public static string Path(string name)
     {
