@@ -35,7 +35,7 @@ public static class SimulateCommand
         var watch = Stopwatch.StartNew();
         await fleet.RunAsync(cancellationToken);
         double s = watch.Elapsed.TotalSeconds;
-        Console.WriteLine($"sent {fleet.Sent} frames in {s:F1} s ({fleet.Sent / Math.Max(s, 0.001):F0} frames/s): acknowledged {fleet.Acknowledged}, not acknowledged {fleet.Failed}, gaps {fleet.Skipped}");
+        Console.WriteLine($"sent {fleet.Sent} frames in {s:F1} s ({fleet.Sent / Math.Max(s, 0.001):F0} frames/s): acknowledged {fleet.Acknowledged}, not acknowledged {fleet.Failed}, unconfirmed {fleet.Unconfirmed} (no reply asked), gaps {fleet.Skipped}");
         return 0;
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.Channels;
 using EmissionMonitor.Hj212;
 using EmissionMonitor.Hj212.Decoding;
 using EmissionMonitor.Hj212.Encoders;
@@ -90,7 +91,12 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         idle.CancelAfter(options.IdleTimeout);
         var reader = PipeReader.Create(stream);
-        string? mn = null;
+
+        // Frames are pipelined: each is handed to the journal as it is read, and a second loop awaits
+        // their commits in order and writes the replies. So one connection is not limited to one
+        // commit per frame, and a reply still never precedes its frame's commit.
+        var inFlight = Channel.CreateBounded<Task<IngestOutcome>>(new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true });
+        var replies = Task.Run(() => ReplyAsync(inFlight.Reader, connection, peer, idle), CancellationToken.None);
         try
         {
             await foreach (var chunk in Hj212Framer.ReadAsync(reader, cancellationToken: idle.Token))
@@ -108,7 +114,33 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
                     result = decoded.IsOk ? ingestor.Intake.Check(frame, decoded.Packet!) : IntakeResult.Reject(frame, decoded.Error!, decoded.Detail!);
                 }
 
-                var outcome = await ingestor.CommitAsync(result, stoppingToken);
+                await inFlight.Writer.WriteAsync(ingestor.CommitAsync(result, stoppingToken), idle.Token);
+            }
+        }
+        catch (OperationCanceledException) when (idle.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+        {
+            LogIdle(logger, peer);
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            LogClosed(logger, peer, e.Message); // the peer went away
+        }
+        finally
+        {
+            inFlight.Writer.TryComplete();
+            await replies;
+            Interlocked.Decrement(ref _connections);
+        }
+    }
+
+    private async Task ReplyAsync(ChannelReader<Task<IngestOutcome>> inFlight, Connection connection, string peer, CancellationTokenSource idle)
+    {
+        string? mn = null;
+        try
+        {
+            await foreach (var pending in inFlight.ReadAllAsync())
+            {
+                var outcome = await pending;
                 if (outcome.Result.Outlet is { } outlet && !string.Equals(mn, outlet.Mn, StringComparison.Ordinal))
                 {
                     mn = outlet.Mn;
@@ -117,17 +149,16 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
 
                 if (outcome.Reply is { } reply)
                 {
-                    await connection.WriteAsync(Hj212Encoder.Encode(reply), stoppingToken);
+                    await connection.WriteAsync(Hj212Encoder.Encode(reply), CancellationToken.None);
                 }
             }
         }
-        catch (OperationCanceledException) when (idle.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+        catch (Exception e) when (e is IOException or SocketException or StoreUnavailableException or ObjectDisposedException)
         {
-            LogIdle(logger, peer);
-        }
-        catch (Exception e) when (e is IOException or SocketException or StoreUnavailableException)
-        {
-            LogClosed(logger, peer, e.Message); // the peer went away, or the store failed: no reply was sent
+            // The peer went away, or the store failed: no reply for this frame or any later one;
+            // closing the connection makes the terminal resend what it has not seen answered.
+            LogClosed(logger, peer, e.Message);
+            await idle.CancelAsync();
         }
         finally
         {
@@ -135,8 +166,6 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
             {
                 _byMn.TryRemove(new KeyValuePair<string, Connection>(mn, connection));
             }
-
-            Interlocked.Decrement(ref _connections);
         }
     }
 

@@ -19,7 +19,7 @@ public sealed class MqttTerminalLink(Uri target, string mn, string password) : I
         }
     }
 
-    public async Task<bool> SendAsync(byte[] frame, bool expectsReply, CancellationToken cancellationToken)
+    public async Task<bool?> SendAsync(byte[] frame, bool expectsReply, CancellationToken cancellationToken)
     {
         var message = new MqttApplicationMessageBuilder().WithTopic($"emission/{mn}/up").WithPayload(frame)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();

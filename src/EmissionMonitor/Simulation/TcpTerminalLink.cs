@@ -16,12 +16,12 @@ public sealed class TcpTerminalLink(Uri target) : ITerminalLink
         _replies = Hj212Framer.ReadAsync(PipeReader.Create(_client.GetStream()), cancellationToken: cancellationToken).GetAsyncEnumerator(cancellationToken);
     }
 
-    public async Task<bool> SendAsync(byte[] frame, bool expectsReply, CancellationToken cancellationToken)
+    public async Task<bool?> SendAsync(byte[] frame, bool expectsReply, CancellationToken cancellationToken)
     {
         await _client.GetStream().WriteAsync(frame, cancellationToken);
         if (!expectsReply)
         {
-            return true;
+            return null;
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -14,6 +14,7 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
     private long _acknowledged;
     private long _failed;
     private long _skipped;
+    private long _unconfirmed;
 
     public long Sent => Interlocked.Read(ref _sent);
 
@@ -22,6 +23,9 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
     public long Failed => Interlocked.Read(ref _failed);
 
     public long Skipped => Interlocked.Read(ref _skipped);
+
+    /// <summary>Frames sent with nothing to confirm them (TCP frames asking no reply).</summary>
+    public long Unconfirmed => Interlocked.Read(ref _unconfirmed);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -57,6 +61,7 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
             var interval = TimeSpan.FromSeconds(outlets.Count / Math.Max(options.Rate, 0.001));
             var next = Stopwatch.GetTimestamp() + (long)(interval.TotalSeconds * Stopwatch.Frequency * random.NextDouble());
             var lastHour = thisHour;
+            var lastSent = DateTime.MinValue;
             while (!cancellationToken.IsCancellationRequested)
             {
                 var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), next);
@@ -80,6 +85,10 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
                     continue;
                 }
 
+                // Strictly increasing times: two frames of one terminal in one millisecond are not a resend.
+                now = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond));
+                now = now > lastSent ? now : lastSent.AddMilliseconds(1);
+                lastSent = now;
                 await SendAsync(link, factory.RealTime(now), expectsReply: false, abort);
             }
         }
@@ -91,7 +100,7 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
     private async Task SendAsync(ITerminalLink link, (byte[] Bytes, bool Broken) frame, bool expectsReply, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _sent);
-        bool ok;
+        bool? ok;
         try
         {
             ok = await link.SendAsync(frame.Bytes, expectsReply && !frame.Broken, cancellationToken);
@@ -102,7 +111,14 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
             ok = false; // counted as not acknowledged; a real terminal would resend it
         }
 
-        Interlocked.Increment(ref ok ? ref _acknowledged : ref _failed);
+        if (ok is null)
+        {
+            Interlocked.Increment(ref _unconfirmed);
+        }
+        else
+        {
+            Interlocked.Increment(ref ok.Value ? ref _acknowledged : ref _failed);
+        }
     }
 
     private DateTime Local() => TimeZoneInfo.ConvertTime(clock.GetUtcNow(), timeZone).DateTime;
