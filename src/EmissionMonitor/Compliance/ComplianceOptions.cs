@@ -11,6 +11,24 @@ public sealed class ComplianceOptions
     [Required(ErrorMessage = "Compliance:TimeZone is required")]
     public string TimeZone { get; set; } = "Asia/Shanghai";
 
+    /// <summary>Effective rates below this are flagged (0.90), compared unrounded.</summary>
+    [Range(0.0, 1.0, ErrorMessage = "Compliance:RateThreshold must be between 0 and 1")]
+    public double RateThreshold { get; set; } = 0.90;
+
+    /// <summary>The flag a value sent without one counts as (N). The stored reading keeps it absent.</summary>
+    [Required(ErrorMessage = "Compliance:MissingFlagAs is required")]
+    public string MissingFlagAs { get; set; } = "N";
+
+    /// <summary>Flags that exempt the hour instead of making it invalid; null means the default ["F"] (source stopped).</summary>
+    public List<string>? ExemptFlags { get; set; }
+
+    /// <summary>The exempt flags in force (configuration lists replace the default instead of adding to it).</summary>
+    public IReadOnlyList<string> EffectiveExemptFlags => ExemptFlags is { Count: > 0 } flags ? flags : ["F"];
+
+    /// <summary>Valid hours a water day needs when its daily mean is computed from hourly means (18).</summary>
+    [Range(1, 24, ErrorMessage = "Compliance:WaterDailyMinHours must be between 1 and 24")]
+    public int WaterDailyMinHours { get; set; } = 18;
+
     /// <summary>Resolves <see cref="TimeZone"/>; China Standard Time (UTC+8, no DST since 1991) when the system lacks tzdata.</summary>
     public TimeZoneInfo ResolveTimeZone()
     {

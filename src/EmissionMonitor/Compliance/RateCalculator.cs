@@ -1,0 +1,91 @@
+using EmissionMonitor.Intake;
+using EmissionMonitor.Registry;
+
+namespace EmissionMonitor.Compliance;
+
+/// <summary>
+/// The effective transmission rate of DOMAIN.md section 0, per outlet and assessed pollutant (those
+/// with a limit): every ended hour of the period inside the outlet's active dates is expected unless
+/// exempt; an hourly record (CN=2061) carrying the pollutant, whenever it arrived, makes it received;
+/// a valid value (flag N, or no flag counted as Compliance:MissingFlagAs, and a plausible value)
+/// makes it valid; M/C under a maintenance/calibration mark is excused. Pure: readings and marks in.
+/// </summary>
+public sealed class RateCalculator(ComplianceOptions options)
+{
+    /// <summary>Each hour of the period with its state; hours not yet ended or outside the active dates are left out.</summary>
+    public IReadOnlyList<HourState> Hours(Outlet outlet, string pollutant, ReportPeriod period, DateTime nowLocal,
+        IEnumerable<Reading> hourlyReadings, IReadOnlyList<Mark> marks)
+    {
+        var byHour = new Dictionary<DateTime, Reading>();
+        foreach (var r in hourlyReadings)
+        {
+            if (r.Cn == "2061" && string.Equals(r.Pollutant, pollutant, StringComparison.Ordinal) && string.Equals(r.Mn, outlet.Mn, StringComparison.Ordinal))
+            {
+                byHour.TryAdd(r.Period, r);
+            }
+        }
+
+        var outletMarks = marks.Where(m => string.Equals(m.Mn, outlet.Mn, StringComparison.Ordinal)).ToList();
+        var states = new List<HourState>();
+        foreach (var hour in period.Hours())
+        {
+            if (hour.AddHours(1) > nowLocal || !Active(outlet, hour))
+            {
+                continue;
+            }
+
+            states.Add(State(hour, byHour.GetValueOrDefault(hour), outletMarks));
+        }
+
+        return states;
+    }
+
+    /// <summary>True when a reading's value counts as valid (flag N after the missing-flag rule, a value present, none invalid).</summary>
+    public bool IsValid(Reading r) =>
+        string.Equals(EffectiveFlag(r), "N", StringComparison.Ordinal) && r.Invalid is null && (r.Avg ?? r.ZsAvg) is not null;
+
+    /// <summary>The flag a reading counts with: as sent, or Compliance:MissingFlagAs when none was sent.</summary>
+    public string EffectiveFlag(Reading r) => r.Flag ?? options.MissingFlagAs;
+
+    /// <summary>True when the reading's flag exempts its period (F by default).</summary>
+    public bool IsExemptFlag(Reading r) => options.EffectiveExemptFlags.Contains(EffectiveFlag(r), StringComparer.Ordinal);
+
+    private HourState State(DateTime hour, Reading? r, List<Mark> marks)
+    {
+        var exemptMark = marks.FirstOrDefault(m => m.Exempts && m.Covers(hour));
+        if (r is not null && IsExemptFlag(r))
+        {
+            return new HourState(hour, HourState.Exempt, r.Flag, $"flag {r.Flag}");
+        }
+
+        if (exemptMark is not null)
+        {
+            return new HourState(hour, HourState.Exempt, r?.Flag, $"mark {exemptMark.Kind}");
+        }
+
+        if (r is null)
+        {
+            return new HourState(hour, HourState.Missing, null, null);
+        }
+
+        string flag = EffectiveFlag(r);
+        if (flag is "M" or "C" && marks.FirstOrDefault(m => m.Excuses && m.Covers(hour)) is { } excuse)
+        {
+            return new HourState(hour, HourState.Excused, r.Flag, $"flag {flag} under mark {excuse.Kind}");
+        }
+
+        if (IsValid(r))
+        {
+            return new HourState(hour, HourState.Valid, r.Flag, null);
+        }
+
+        string detail = r.Invalid ?? (flag != "N" ? $"flag {flag}" : "no value");
+        return new HourState(hour, HourState.Invalid, r.Flag, detail);
+    }
+
+    private static bool Active(Outlet outlet, DateTime hour)
+    {
+        var day = DateOnly.FromDateTime(hour);
+        return (outlet.ActiveFrom is not { } from || day >= from) && (outlet.ActiveTo is not { } to || day <= to);
+    }
+}
