@@ -1,0 +1,26 @@
+namespace EmissionMonitor.Compliance;
+
+/// <summary>
+/// One valid period of an outlet's pollutant as compared with its limit: an hour (gas, and range
+/// limits such as pH) or a day (water). <see cref="Bound"/> is the limit crossed, null when compliant.
+/// </summary>
+public sealed record AssessedPeriod(DateTime Start, DateTime End, double Value, string ValueKind, double? Bound, bool IsMinBound)
+{
+    public bool Exceeds => Bound is not null;
+}
+
+/// <summary>Names of how a compared value was obtained.</summary>
+public static class ValueKinds
+{
+    /// <summary>The O2-corrected hourly mean the terminal sent (ZsAvg).</summary>
+    public const string ZsSent = "zs-sent";
+
+    /// <summary>Avg corrected here with the measured O2 and the outlet's reference O2.</summary>
+    public const string ZsComputed = "zs-computed";
+
+    /// <summary>The mean as sent (no correction possible or none needed).</summary>
+    public const string AsSent = "as-sent";
+
+    /// <summary>A water day's mean computed from its valid hourly means (no daily record).</summary>
+    public const string HourlyMean = "hourly-mean";
+}
