@@ -23,6 +23,11 @@ public static class CliApp
                                   --exceed-share, --gap-share, --flag-share, --backfill-hours,
                                   --registry FILE (its MNs and passwords)
 
+          report rates|exceedances|totals|hours
+                                  --quarter 2025Q3 | --from/--to (local, to exclusive); filters
+                                  --city --enterprise --mn --pollutant; --by pollutant|outlet|
+                                  enterprise|city|province; --format table|json|csv
+
         Common options:
           --config DIR            configuration folder (default config/)
           --data DIR              data folder (default data/)
@@ -53,6 +58,7 @@ public static class CliApp
                 "import" => await ImportCommand.RunAsync(rest, cts.Token),
                 "run" => await RunCommand.RunAsync(rest, cts.Token),
                 "simulate" => await SimulateCommand.RunAsync(rest, cts.Token),
+                "report" => await ReportCommand.RunAsync(rest, cts.Token),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

@@ -48,9 +48,13 @@ public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Rando
 
         foreach (var (code, limit) in outlet.Limits)
         {
-            double value = limit.Max is { } max
-                ? max * (exceed ? 1.2 + random.NextDouble() : 0.3 + (random.NextDouble() * 0.5))
-                : (limit.Min ?? 0) + 1 + random.NextDouble();
+            double value = (limit.Min, limit.Max) switch
+            {
+                ({ } min, { } max) => exceed ? max + 0.5 + random.NextDouble() : min + ((max - min) * (0.2 + (random.NextDouble() * 0.6))),
+                (_, { } max) => max * (exceed ? 1.2 + random.NextDouble() : 0.3 + (random.NextDouble() * 0.5)),
+                ({ } min, _) => min + 1 + random.NextDouble(),
+                _ => random.NextDouble(),
+            };
             b.Value(code, suffix, Round(value));
             if (cn == "2061" && CodeCatalogue.Find(code)?.CouUnit == "kg")
             {

@@ -21,6 +21,12 @@ public interface IReadingStore : IAsyncDisposable
     /// <summary>Archived frames, newest last, optionally filtered.</summary>
     Task<IReadOnlyList<ArchivedFrame>> QueryFramesAsync(FrameQuery query, CancellationToken cancellationToken);
 
+    /// <summary>Records an operator mark (shutdown, force-majeure, maintenance, calibration).</summary>
+    Task AddMarkAsync(Compliance.Mark mark, CancellationToken cancellationToken);
+
+    /// <summary>Marks overlapping [from, to), optionally of one outlet.</summary>
+    Task<IReadOnlyList<Compliance.Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken);
+
     /// <summary>Counts of readings and of archived frames by status and reason.</summary>
     Task<StoreCounts> CountAsync(CancellationToken cancellationToken);
 }

@@ -33,5 +33,14 @@ internal static class SqliteSchema
             received_at TEXT NOT NULL,
             PRIMARY KEY (mn, cn, period, pollutant)
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS marks (
+            id          INTEGER PRIMARY KEY,
+            mn          TEXT NOT NULL,
+            kind        TEXT NOT NULL,
+            from_time   TEXT NOT NULL,
+            to_time     TEXT NOT NULL,
+            comment     TEXT
+        );
+        CREATE INDEX IF NOT EXISTS marks_mn ON marks (mn, from_time);
         """;
 }

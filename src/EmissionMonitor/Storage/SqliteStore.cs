@@ -102,6 +102,39 @@ public sealed class SqliteStore(string dataDirectory) : IReadingStore
         return list;
     }
 
+    public async Task AddMarkAsync(Compliance.Mark mark, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO marks (mn, kind, from_time, to_time, comment) VALUES ($mn, $kind, $from, $to, $comment)";
+        command.Parameters.AddWithValue("$mn", mark.Mn);
+        command.Parameters.AddWithValue("$kind", mark.Kind);
+        command.Parameters.AddWithValue("$from", mark.From.ToString(TimeFormat, CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$to", mark.To.ToString(TimeFormat, CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$comment", (object?)mark.Comment ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Compliance.Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT mn, kind, from_time, to_time, comment FROM marks WHERE to_time > $from AND from_time < $to AND ($mn IS NULL OR mn = $mn) ORDER BY mn, from_time";
+        command.Parameters.AddWithValue("$from", from.ToString(TimeFormat, CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$to", to.ToString(TimeFormat, CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$mn", (object?)mn ?? DBNull.Value);
+        var list = new List<Compliance.Mark>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new Compliance.Mark(reader.GetString(0), reader.GetString(1),
+                DateTime.ParseExact(reader.GetString(2), TimeFormat, CultureInfo.InvariantCulture),
+                DateTime.ParseExact(reader.GetString(3), TimeFormat, CultureInfo.InvariantCulture), Str(reader, 4)));
+        }
+
+        return list;
+    }
+
     public async Task<StoreCounts> CountAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -1,0 +1,107 @@
+using EmissionMonitor.Compliance;
+using EmissionMonitor.Configuration;
+using EmissionMonitor.Reports;
+using EmissionMonitor.Storage;
+
+namespace EmissionMonitor.Cli;
+
+/// <summary>
+/// <c>report rates|exceedances|totals|cards|hours</c>: figures computed now from the stored data,
+/// with the period, filter and grouping options of DESIGN.md, as a table, JSON or CSV.
+/// </summary>
+public static class ReportCommand
+{
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var p = CliArguments.Parse(args, ["--quarter", "--from", "--to", "--city", "--enterprise", "--mn", "--pollutant", "--by", "--format", "--config", "--data"], []);
+        if (p.Positional.Count != 1 || !ReportRequest.Kinds.Contains(p.Positional[0]))
+        {
+            throw new UsageException($"report needs one of {string.Join("|", ReportRequest.Kinds)}");
+        }
+
+        string kind = p.Positional[0];
+        string format = p.Value("--format") ?? "table";
+        if (format is not ("table" or "json" or "csv"))
+        {
+            throw new UsageException($"option --format must be table, json or csv, not '{format}'");
+        }
+
+        if (p.Value("--by") is { } by && !ReportRequest.Groupings.Contains(by))
+        {
+            throw new UsageException($"option --by must be one of {string.Join("|", ReportRequest.Groupings)}, not '{by}'");
+        }
+
+        var settings = AppSettings.Load(p.Value("--config") ?? "config", p.Value("--data"));
+        var registry = settings.LoadRegistry();
+        var now = TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), settings.TimeZone).DateTime;
+        var period = Period(p, now);
+        if (p.Value("--enterprise") is { } enterprise && registry.FindEnterprise(enterprise) is null)
+        {
+            throw new UsageException($"option --enterprise: {enterprise} is not in the registry");
+        }
+
+        if (p.Value("--mn") is { } mn && registry.FindOutlet(mn) is null)
+        {
+            throw new UsageException($"option --mn: {mn} is not in the registry");
+        }
+
+        if (kind == "hours" && p.Value("--mn") is null)
+        {
+            throw new UsageException("report hours needs option --mn");
+        }
+
+        var request = new ReportRequest(kind, period, p.Value("--city"), p.Value("--enterprise"), p.Value("--mn"), p.Value("--pollutant"), p.Value("--by"));
+        await using var store = new SqliteStore(settings.Storage.DataDirectory);
+        await store.InitializeAsync(cancellationToken);
+        var service = new ReportService(store, registry, settings.Compliance, settings.TimeZone, TimeProvider.System);
+        ReportTable table;
+        try
+        {
+            table = await service.BuildAsync(request, cancellationToken);
+        }
+        catch (NotSupportedException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+
+        await using var stdout = Console.OpenStandardOutput();
+        switch (format)
+        {
+            case "json":
+                ReportFormats.WriteJson(table, stdout);
+                break;
+            case "csv":
+                await stdout.WriteAsync(System.Text.Encoding.UTF8.GetBytes(ReportFormats.Csv(table)), cancellationToken);
+                break;
+            default:
+                await stdout.WriteAsync(System.Text.Encoding.UTF8.GetBytes(ReportFormats.Table(table)), cancellationToken);
+                break;
+        }
+
+        return 0;
+    }
+
+    private static ReportPeriod Period(CliArguments p, DateTime now)
+    {
+        string? quarter = p.Value("--quarter"), from = p.Value("--from"), to = p.Value("--to");
+        if (quarter is not null && (from is not null || to is not null))
+        {
+            throw new UsageException("option --quarter cannot be combined with --from/--to");
+        }
+
+        if (quarter is not null)
+        {
+            return ReportPeriod.Quarter(quarter) ?? throw new UsageException($"option --quarter needs a quarter such as 2025Q3, not '{quarter}'");
+        }
+
+        if (from is null && to is null)
+        {
+            return new ReportPeriod(ReportPeriod.QuarterOf(now).From, now);
+        }
+
+        var start = from is null ? ReportPeriod.QuarterOf(now).From : ReportPeriod.ParseLocal(from) ?? throw new UsageException($"option --from needs YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{from}'");
+        var end = to is null ? now : ReportPeriod.ParseLocal(to) ?? throw new UsageException($"option --to needs YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{to}'");
+        return end > start ? new ReportPeriod(start, end) : throw new UsageException("option --to must be after --from");
+    }
+}

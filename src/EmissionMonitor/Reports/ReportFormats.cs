@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace EmissionMonitor.Reports;
+
+/// <summary>Writes a <see cref="ReportTable"/> as JSON (an array of objects), CSV (RFC 4180) or an aligned text table.</summary>
+public static class ReportFormats
+{
+    public static string TimeFormat => "yyyy-MM-ddTHH:mm:sszzz";
+
+    public static void WriteJson(ReportTable table, Stream output)
+    {
+        using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true });
+        w.WriteStartArray();
+        foreach (var row in table.Rows)
+        {
+            w.WriteStartObject();
+            for (int i = 0; i < table.Columns.Count; i++)
+            {
+                w.WritePropertyName(table.Columns[i]);
+                WriteJsonValue(w, row[i]);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.Flush();
+        output.WriteByte((byte)'\n');
+    }
+
+    public static string Csv(ReportTable table)
+    {
+        var sb = new StringBuilder();
+        sb.Append(string.Join(",", table.Columns.Select(Quote))).Append("\r\n");
+        foreach (var row in table.Rows)
+        {
+            sb.Append(string.Join(",", row.Select(v => Quote(Text(v, csv: true))))).Append("\r\n");
+        }
+
+        return sb.ToString();
+    }
+
+    public static string Table(ReportTable table)
+    {
+        var cells = new List<string[]> { table.Columns.ToArray() };
+        cells.AddRange(table.Rows.Select(r => r.Select(v => Text(v, csv: false)).ToArray()));
+        var widths = Enumerable.Range(0, table.Columns.Count).Select(i => cells.Max(c => DisplayWidth(c[i]))).ToArray();
+        var sb = new StringBuilder();
+        foreach (var (row, index) in cells.Select((c, i) => (c, i)))
+        {
+            for (int i = 0; i < row.Length; i++)
+            {
+                bool right = index > 0 && table.Rows.Count > 0 && table.Rows[0][i] is double or int or long;
+                string pad = new(' ', widths[i] - DisplayWidth(row[i]));
+                sb.Append(right ? pad + row[i] : row[i] + pad).Append(i < row.Length - 1 ? "  " : string.Empty);
+            }
+
+            sb.Append('\n');
+            if (index == 0)
+            {
+                sb.Append(string.Join("  ", widths.Select(w => new string('-', w)))).Append('\n');
+            }
+        }
+
+        sb.Append($"({table.Rows.Count} rows)\n");
+        return sb.ToString();
+    }
+
+    /// <summary>Terminal columns a string takes: East Asian wide and full-width characters take two.</summary>
+    public static int DisplayWidth(string s)
+    {
+        int width = 0;
+        foreach (var rune in s.EnumerateRunes())
+        {
+            int v = rune.Value;
+            bool wide = v is >= 0x1100 and <= 0x115F or >= 0x2E80 and <= 0xA4CF or >= 0xAC00 and <= 0xD7A3
+                or >= 0xF900 and <= 0xFAFF or >= 0xFE30 and <= 0xFE4F or >= 0xFF00 and <= 0xFF60 or >= 0xFFE0 and <= 0xFFE6
+                or >= 0x20000 and <= 0x3FFFD;
+            width += wide ? 2 : 1;
+        }
+
+        return width;
+    }
+
+    private static void WriteJsonValue(Utf8JsonWriter w, object? v)
+    {
+        switch (v)
+        {
+            case null: w.WriteNullValue(); break;
+            case string s: w.WriteStringValue(s); break;
+            case bool b: w.WriteBooleanValue(b); break;
+            case int i: w.WriteNumberValue(i); break;
+            case long l: w.WriteNumberValue(l); break;
+            case double d: w.WriteNumberValue(d); break;
+            case DateTimeOffset t: w.WriteStringValue(t.ToString(TimeFormat, CultureInfo.InvariantCulture)); break;
+            case IEnumerable<string> list:
+                w.WriteStartArray();
+                foreach (var item in list)
+                {
+                    w.WriteStringValue(item);
+                }
+
+                w.WriteEndArray();
+                break;
+            case JsonElement e: e.WriteTo(w); break;
+            default: w.WriteStringValue(Convert.ToString(v, CultureInfo.InvariantCulture)); break;
+        }
+    }
+
+    private static string Text(object? v, bool csv) => v switch
+    {
+        null => string.Empty,
+        bool b => b ? "true" : "false",
+        double d => csv ? d.ToString("R", CultureInfo.InvariantCulture) : d.ToString("0.####", CultureInfo.InvariantCulture),
+        DateTimeOffset t => csv ? t.ToString(TimeFormat, CultureInfo.InvariantCulture) : t.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+        string s => s,
+        IEnumerable<string> list => string.Join("; ", list),
+        JsonElement e => e.GetRawText(),
+        _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? string.Empty,
+    };
+
+    private static string Quote(string s) =>
+        s.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+}

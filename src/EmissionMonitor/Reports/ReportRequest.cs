@@ -1,0 +1,18 @@
+using EmissionMonitor.Compliance;
+
+namespace EmissionMonitor.Reports;
+
+/// <summary>What a report asks for: its kind, period (local), filters and grouping.</summary>
+public sealed record ReportRequest(
+    string Kind,
+    ReportPeriod Period,
+    string? City = null,
+    string? Enterprise = null,
+    string? Mn = null,
+    string? Pollutant = null,
+    string? By = null)
+{
+    public static IReadOnlyList<string> Kinds { get; } = ["rates", "exceedances", "totals", "cards", "hours"];
+
+    public static IReadOnlyList<string> Groupings { get; } = ["pollutant", "outlet", "enterprise", "city", "province"];
+}

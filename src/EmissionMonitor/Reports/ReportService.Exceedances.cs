@@ -1,0 +1,109 @@
+using EmissionMonitor.Compliance;
+using EmissionMonitor.Hj212.Codes;
+
+namespace EmissionMonitor.Reports;
+
+public sealed partial class ReportService
+{
+    /// <summary>How far around the period episodes are followed, so overlapping episodes are listed whole.</summary>
+    private static readonly TimeSpan EpisodeMargin = TimeSpan.FromDays(62);
+
+    private async Task<ReportTable> ExceedancesAsync(ReportRequest r, CancellationToken ct)
+    {
+        var from = r.Period.From - EpisodeMargin;
+        var to = r.Period.To + EpisodeMargin;
+        var hourly = await HourlyAsync(from, to, r.Mn, ct);
+        var daily = (await store.QueryReadingsAsync(new Storage.ReadingQuery("2031", from, to, r.Mn), ct)).ToLookup(x => x.Mn, StringComparer.Ordinal);
+        var detector = new ExceedanceDetector(options, _rates);
+        var rows = new List<object?[]>();
+        foreach (var outlet in Outlets(r))
+        {
+            var outletHourly = hourly[outlet.Mn].ToList();
+            var outletDaily = daily[outlet.Mn].ToList();
+            foreach (var pollutant in Assessed(outlet, r))
+            {
+                string basis = ExceedanceDetector.Basis(outlet, outlet.Limits[pollutant]);
+                var periods = detector.Assess(outlet, pollutant, outletHourly, outletDaily);
+                foreach (var e in ExceedanceDetector.Episodes(outlet, pollutant, basis, periods, NowLocal))
+                {
+                    if (e.End > r.Period.From && e.Start < r.Period.To)
+                    {
+                        rows.Add(Key(outlet, pollutant, "pollutant").Concat(new object?[]
+                        {
+                            e.Basis, e.ValueKind, Local(e.Start), Local(e.End), e.Periods, e.Peak, e.Limit, e.PeakMultiple, e.Ongoing,
+                        }).ToArray());
+                    }
+                }
+            }
+        }
+
+        return new ReportTable(Columns("basis", "valueKind", "start", "end", "periods", "peak", "limit", "peakMultiple", "ongoing").ToList(), Sorted(rows));
+    }
+
+    private async Task<ReportTable> TotalsAsync(ReportRequest r, CancellationToken ct)
+    {
+        string level = (r.By ?? "outlet") switch
+        {
+            "outlet" or "pollutant" => "outlet+pollutant",
+            "enterprise" => "enterprise+pollutant",
+            "city" => "city+pollutant",
+            _ => "province+pollutant",
+        };
+        var yearStart = new DateTime(r.Period.To.AddTicks(-1).Year, 1, 1);
+        var from = yearStart < r.Period.From ? yearStart : r.Period.From;
+        var hourly = await HourlyAsync(from, r.Period.To, r.Mn, ct);
+        var totals = new TotalsCalculator(_rates);
+        var groups = new Dictionary<string, (object?[] Key, EmissionTotal Total, double Ytd, double? Permit)>(StringComparer.Ordinal);
+        var order = new List<string>();
+        foreach (var outlet in Outlets(r))
+        {
+            var all = hourly[outlet.Mn].ToList();
+            var inPeriod = all.Where(x => x.Period >= r.Period.From && x.Period < r.Period.To).ToList();
+            var ytd = all.Where(x => x.Period >= yearStart).ToList();
+            var enterprise = registry.EnterpriseOf(outlet);
+            foreach (var pollutant in CodeCatalogue.TotalledPollutants.Where(p => r.Pollutant is null || p == r.Pollutant))
+            {
+                if (!outlet.Limits.ContainsKey(pollutant) && !inPeriod.Any(x => x.Pollutant == pollutant))
+                {
+                    continue;
+                }
+
+                int expected = _rates.Hours(outlet, pollutant, r.Period, NowLocal, [], []).Count;
+                var total = totals.Total(outlet, pollutant, inPeriod, expected);
+                double ytdKg = totals.Total(outlet, pollutant, ytd, 0).Kg;
+                double? permit = enterprise.Permits.TryGetValue(pollutant, out double tonnes) ? tonnes * 1000 : null;
+                var key = Key(outlet, pollutant, level);
+                string text = KeyText(key);
+                if (!groups.TryGetValue(text, out var g))
+                {
+                    order.Add(text);
+                    g = (key, default, 0, level == "enterprise+pollutant" ? permit : null);
+                }
+
+                groups[text] = (key, g.Total + total, g.Ytd + ytdKg, g.Permit);
+            }
+        }
+
+        bool enterpriseRows = level == "enterprise+pollutant";
+        var columns = Columns("from", "to", "kg", "validKg", "hours", "missingHours").ToList();
+        if (enterpriseRows)
+        {
+            columns.AddRange(["permitKg", "ytdKg", "overTotal"]);
+        }
+
+        var rows = order.Select(k => groups[k]).Select(g =>
+        {
+            var values = new List<object?> { Local(r.Period.From), Local(r.Period.To), g.Total.Kg, g.Total.ValidKg, g.Total.Hours, g.Total.MissingHours };
+            if (enterpriseRows)
+            {
+                values.AddRange([g.Permit, g.Ytd, g.Permit is { } p && g.Ytd > p]);
+            }
+
+            return g.Key.Concat(values).ToArray();
+        }).ToList();
+        return new ReportTable(columns, Sorted(rows));
+    }
+
+    private Task<ReportTable> CardsAsync(ReportRequest r, CancellationToken ct) =>
+        throw new NotSupportedException("the cards report is not available yet");
+}
