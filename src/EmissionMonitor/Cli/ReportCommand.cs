@@ -53,17 +53,11 @@ public static class ReportCommand
         var request = new ReportRequest(kind, period, p.Value("--city"), p.Value("--enterprise"), p.Value("--mn"), p.Value("--pollutant"), p.Value("--by"));
         await using var store = new SqliteStore(settings.Storage.DataDirectory);
         await store.InitializeAsync(cancellationToken);
-        var service = new ReportService(store, registry, settings.Compliance, settings.TimeZone, TimeProvider.System);
-        ReportTable table;
-        try
+        var service = new ReportService(store, registry, settings.Compliance, settings.TimeZone, TimeProvider.System)
         {
-            table = await service.BuildAsync(request, cancellationToken);
-        }
-        catch (NotSupportedException e)
-        {
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
-            return 1;
-        }
+            CardOptions = AppSettings.Bind<CardOptions>(settings.Configuration, CardOptions.Section),
+        };
+        var table = await service.BuildAsync(request, cancellationToken);
 
         await using var stdout = Console.OpenStandardOutput();
         switch (format)

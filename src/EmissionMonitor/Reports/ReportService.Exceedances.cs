@@ -103,7 +103,4 @@ public sealed partial class ReportService
         }).ToList();
         return new ReportTable(columns, Sorted(rows));
     }
-
-    private Task<ReportTable> CardsAsync(ReportRequest r, CancellationToken ct) =>
-        throw new NotSupportedException("the cards report is not available yet");
 }

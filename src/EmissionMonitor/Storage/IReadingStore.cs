@@ -27,6 +27,12 @@ public interface IReadingStore : IAsyncDisposable
     /// <summary>Marks overlapping [from, to), optionally of one outlet.</summary>
     Task<IReadOnlyList<Compliance.Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken);
 
+    /// <summary>Records the lifting of a card (never deleted).</summary>
+    Task AddCardLiftAsync(Compliance.CardLift lift, CancellationToken cancellationToken);
+
+    /// <summary>Every card lift recorded.</summary>
+    Task<IReadOnlyList<Compliance.CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken);
+
     /// <summary>Counts of readings and of archived frames by status and reason.</summary>
     Task<StoreCounts> CountAsync(CancellationToken cancellationToken);
 }

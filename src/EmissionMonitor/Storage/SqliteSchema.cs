@@ -42,5 +42,13 @@ internal static class SqliteSchema
             comment     TEXT
         );
         CREATE INDEX IF NOT EXISTS marks_mn ON marks (mn, from_time);
+        CREATE TABLE IF NOT EXISTS card_lifts (
+            id          INTEGER PRIMARY KEY,
+            enterprise  TEXT NOT NULL,
+            quarter     TEXT NOT NULL,
+            lifted_at   TEXT NOT NULL,
+            lifted_by   TEXT NOT NULL,
+            comment     TEXT
+        );
         """;
 }

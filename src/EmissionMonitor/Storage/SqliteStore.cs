@@ -135,6 +135,35 @@ public sealed class SqliteStore(string dataDirectory) : IReadingStore
         return list;
     }
 
+    public async Task AddCardLiftAsync(Compliance.CardLift lift, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO card_lifts (enterprise, quarter, lifted_at, lifted_by, comment) VALUES ($e, $q, $at, $by, $c)";
+        command.Parameters.AddWithValue("$e", lift.Enterprise);
+        command.Parameters.AddWithValue("$q", lift.Quarter);
+        command.Parameters.AddWithValue("$at", lift.At.ToString("O", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$by", lift.By);
+        command.Parameters.AddWithValue("$c", (object?)lift.Comment ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Compliance.CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT enterprise, quarter, lifted_at, lifted_by, comment FROM card_lifts ORDER BY id";
+        var list = new List<Compliance.CardLift>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new Compliance.CardLift(reader.GetString(0), reader.GetString(1),
+                DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture), reader.GetString(3), Str(reader, 4)));
+        }
+
+        return list;
+    }
+
     public async Task<StoreCounts> CountAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -1,0 +1,63 @@
+namespace EmissionMonitor.Compliance;
+
+/// <summary>
+/// The quarterly yellow/red rule of DOMAIN.md section 0. Yellow when a quarter meets a yellow
+/// condition (exceedance rate ≥ Cards:YellowRate for a totalled pollutant at any outlet, or over
+/// total); red when it meets one again while a card of the previous Cards:RectificationQuarters
+/// quarters is not lifted. A card is listed only in quarters whose conditions are met; a lifted card
+/// stays listed with its lift and does not escalate. Pure: conditions and lifts in.
+/// </summary>
+public sealed class CardEngine(CardOptions options)
+{
+    /// <summary>
+    /// The cards of one enterprise over consecutive quarters in order; <paramref name="conditions"/>
+    /// gives each quarter's yellow-condition reasons (empty when none is met).
+    /// </summary>
+    public IReadOnlyList<Card> Cards(string enterprise, IReadOnlyList<(string Quarter, IReadOnlyList<string> Reasons)> conditions, IReadOnlyList<CardLift> lifts)
+    {
+        var cards = new List<Card>();
+        var byQuarter = new Dictionary<int, Card>();
+        for (int i = 0; i < conditions.Count; i++)
+        {
+            var (quarter, reasons) = conditions[i];
+            if (reasons.Count == 0)
+            {
+                continue;
+            }
+
+            bool escalates = false;
+            for (int k = 1; k <= options.RectificationQuarters; k++)
+            {
+                if (byQuarter.TryGetValue(i - k, out var earlier) && earlier.Lifted is null)
+                {
+                    escalates = true;
+                }
+            }
+
+            var lift = lifts.Where(l => l.Enterprise == enterprise && l.Quarter == quarter).OrderBy(l => l.At).FirstOrDefault();
+            var card = new Card(enterprise, quarter, escalates ? Card.Red : Card.Yellow, reasons, lift);
+            byQuarter[i] = card;
+            cards.Add(card);
+        }
+
+        return cards;
+    }
+
+    /// <summary>The exceedance-rate reason, or null below the yellow rate: <c>exceedance-rate:a21026:QH0001:25.0%&gt;=20%</c>.</summary>
+    public string? ExceedanceReason(string pollutant, string mn, int exceeding, int valid)
+    {
+        if (valid == 0)
+        {
+            return null;
+        }
+
+        double rate = (double)exceeding / valid;
+        return rate >= options.YellowRate
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"exceedance-rate:{pollutant}:{mn}:{rate * 100:0.0}%>={options.YellowRate * 100:0.##}%")
+            : null;
+    }
+
+    /// <summary>The over-total reason: <c>over-total:a21002::131.2t&gt;122.4t</c>.</summary>
+    public static string OverTotalReason(string pollutant, double ytdKg, double permitKg) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"over-total:{pollutant}::{ytdKg / 1000:0.0}t>{permitKg / 1000:0.0}t");
+}
