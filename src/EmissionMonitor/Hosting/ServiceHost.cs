@@ -63,6 +63,16 @@ public static class ServiceHost
         services.AddSingleton<Hj212Gateway>();
         services.AddHostedService(sp => sp.GetRequiredService<Hj212Gateway>());
 
+        services.AddSingleton<IMessagePublisher>(sp => mqtt.Mode == "embedded"
+            ? sp.GetRequiredService<EmbeddedMqttBroker>()
+            : sp.GetRequiredService<ExternalMqttIngress>());
+        services.AddSingleton(AppSettings.Bind<Alerts.AlertOptions>(settings.Configuration, Alerts.AlertOptions.Section));
+        services.AddSingleton<Alerts.AlertBook>();
+        services.AddSingleton(sp => new Alerts.AlertService(sp.GetRequiredService<Alerts.AlertBook>(), sp.GetRequiredService<IReadingStore>(),
+            sp.GetRequiredService<Journal>(), sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance, sp.GetRequiredService<Alerts.AlertOptions>(),
+            settings.TimeZone, sp.GetRequiredService<IMessagePublisher>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Alerts.AlertService>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertService>());
+
         if (demo)
         {
             services.AddHostedService<Simulation.DemoSimulator>();

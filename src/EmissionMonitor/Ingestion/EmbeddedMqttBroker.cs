@@ -20,7 +20,7 @@ namespace EmissionMonitor.Ingestion;
 /// commit fails the connection is closed without PUBACK and the terminal resends.
 /// </summary>
 public sealed partial class EmbeddedMqttBroker(
-    MqttOptions options, Func<StationRegistry> registry, FrameIngestor ingestor, TimeProvider clock, ILogger<EmbeddedMqttBroker> logger) : IHostedService, IAsyncDisposable
+    MqttOptions options, Func<StationRegistry> registry, FrameIngestor ingestor, TimeProvider clock, ILogger<EmbeddedMqttBroker> logger) : IHostedService, IAsyncDisposable, IMessagePublisher
 {
     private MqttServer? _server;
 
@@ -65,8 +65,15 @@ public sealed partial class EmbeddedMqttBroker(
         return _server!.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = "emission-monitor" }, cancellationToken);
     }
 
+    private bool IsOperator(string? user) => options.Username is { Length: > 0 } name && string.Equals(user, name, StringComparison.Ordinal);
+
     private Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
+        if (IsOperator(e.UserName) && string.Equals(e.Password, options.Password, StringComparison.Ordinal))
+        {
+            return Task.CompletedTask; // the operators' login: may subscribe to the alert topics
+        }
+
         var outlet = registry().FindOutlet(e.UserName);
         if (outlet is null || !string.Equals(outlet.Password, e.Password, StringComparison.Ordinal))
         {
@@ -79,7 +86,10 @@ public sealed partial class EmbeddedMqttBroker(
 
     private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
     {
-        if (e.UserName is null || !string.Equals(e.TopicFilter.Topic, Topics.Down(e.UserName), StringComparison.Ordinal))
+        bool allowed = IsOperator(e.UserName)
+            ? e.TopicFilter.Topic.StartsWith("emission/alerts/", StringComparison.Ordinal)
+            : e.UserName is not null && string.Equals(e.TopicFilter.Topic, Topics.Down(e.UserName), StringComparison.Ordinal);
+        if (!allowed)
         {
             e.ProcessSubscription = false;
             e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
@@ -97,6 +107,12 @@ public sealed partial class EmbeddedMqttBroker(
 
         // Terminal frames are data for the service, not messages to route to other subscribers.
         e.ProcessPublish = false;
+        if (IsOperator(e.UserName))
+        {
+            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized; // operators only listen
+            return;
+        }
+
         var topic = e.ApplicationMessage.Topic;
         var frame = new ReceivedFrame(e.ApplicationMessage.Payload.ToArray(), Transport.Mqtt, e.ClientId, clock.GetUtcNow(), Topics.UpMn(topic), e.UserName);
         IngestOutcome outcome;

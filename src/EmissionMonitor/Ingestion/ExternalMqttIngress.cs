@@ -19,7 +19,7 @@ namespace EmissionMonitor.Ingestion;
 /// redelivered by the broker after a reconnect; duplicates are then stored once.
 /// </summary>
 public sealed partial class ExternalMqttIngress(MqttOptions options, FrameIngestor ingestor, TimeProvider clock, ILogger<ExternalMqttIngress> logger)
-    : BackgroundService
+    : BackgroundService, IMessagePublisher
 {
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
 

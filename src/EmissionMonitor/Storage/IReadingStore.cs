@@ -33,6 +33,12 @@ public interface IReadingStore : IAsyncDisposable
     /// <summary>Every card lift recorded.</summary>
     Task<IReadOnlyList<Compliance.CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken);
 
+    /// <summary>Stores an alert's current state (insert or replace by id).</summary>
+    Task SaveAlertAsync(Alerts.Alert alert, CancellationToken cancellationToken);
+
+    /// <summary>Every stored alert.</summary>
+    Task<IReadOnlyList<Alerts.Alert>> QueryAlertsAsync(CancellationToken cancellationToken);
+
     /// <summary>Counts of readings and of archived frames by status and reason.</summary>
     Task<StoreCounts> CountAsync(CancellationToken cancellationToken);
 }

@@ -42,6 +42,12 @@ internal static class SqliteSchema
             comment     TEXT
         );
         CREATE INDEX IF NOT EXISTS marks_mn ON marks (mn, from_time);
+        CREATE TABLE IF NOT EXISTS alerts (
+            id          TEXT PRIMARY KEY,
+            state       TEXT NOT NULL,
+            raised_at   TEXT NOT NULL,
+            json        TEXT NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS card_lifts (
             id          INTEGER PRIMARY KEY,
             enterprise  TEXT NOT NULL,

@@ -164,6 +164,33 @@ public sealed class SqliteStore(string dataDirectory) : IReadingStore
         return list;
     }
 
+    public async Task SaveAlertAsync(Alerts.Alert alert, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT OR REPLACE INTO alerts (id, state, raised_at, json) VALUES ($id, $state, $raised, $json)";
+        command.Parameters.AddWithValue("$id", alert.Id);
+        command.Parameters.AddWithValue("$state", alert.State);
+        command.Parameters.AddWithValue("$raised", alert.RaisedAt.ToString("O", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$json", System.Text.Encoding.UTF8.GetString(Alerts.AlertJson.Serialize(alert, TimeZoneInfo.Utc)));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Alerts.Alert>> QueryAlertsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT json FROM alerts ORDER BY raised_at";
+        var list = new List<Alerts.Alert>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(Alerts.AlertJson.Deserialize(reader.GetString(0)));
+        }
+
+        return list;
+    }
+
     public async Task<StoreCounts> CountAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace EmissionMonitor.Alerts;
+
+/// <summary>
+/// An alert with the lifecycle <c>active</c> → <c>acknowledged</c> → <c>cleared</c>; at most one open
+/// alert per outlet, pollutant and kind. Its id is derived from (kind, mn, pollutant, start), so two
+/// instances raising the same alert raise one.
+/// </summary>
+public sealed record Alert(
+    string Id,
+    string Kind,
+    string Severity,
+    string State,
+    string Mn,
+    string? Enterprise,
+    string? City,
+    string? Pollutant,
+    double? Value,
+    double? Limit,
+    DateTimeOffset RaisedAt,
+    DateTimeOffset? AcknowledgedAt,
+    string? AcknowledgedBy,
+    DateTimeOffset? ClearedAt,
+    string Message)
+{
+    public const string Active = "active";
+    public const string Acknowledged = "acknowledged";
+    public const string Cleared = "cleared";
+
+    public bool IsOpen => State != Cleared;
+
+    public static string MakeId(string kind, string mn, string? pollutant, DateTimeOffset start)
+    {
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}|{mn}|{pollutant}|{start.ToUnixTimeSeconds()}"));
+        return Convert.ToHexStringLower(bytes.AsSpan(0, 10));
+    }
+}
+
+/// <summary>Alert kinds and their severities.</summary>
+public static class AlertKinds
+{
+    public const string Exceedance = "exceedance";
+    public const string Warning = "warning";
+    public const string LowRate = "low-rate";
+    public const string Silent = "silent";
+    public const string Card = "card";
+
+    public static string SeverityOf(string kind) => kind switch
+    {
+        Exceedance => "critical",
+        Warning or Silent => "warning",
+        _ => "info",
+    };
+}

@@ -1,0 +1,211 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using EmissionMonitor.Compliance;
+using EmissionMonitor.Ingestion;
+using EmissionMonitor.Intake;
+using EmissionMonitor.Registry;
+using EmissionMonitor.Reports;
+using EmissionMonitor.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EmissionMonitor.Alerts;
+
+/// <summary>
+/// Raises and clears alerts as data arrives (incrementally, after each group commit): real-time
+/// values above a limit (<c>warning</c>), valid hourly or water daily means above it
+/// (<c>exceedance</c>); outlets with no accepted frame for Alerts:SilentAfter (<c>silent</c>); the
+/// previous complete local day's effective rate below the threshold (<c>low-rate</c>). Each state
+/// change is stored, published as JSON to <c>emission/alerts/{severity}</c>, given to in-process
+/// subscribers and logged. Operators acknowledge and clear alerts through this service.
+/// </summary>
+public sealed partial class AlertService(
+    AlertBook book, IReadingStore store, Journal journal, Func<StationRegistry> registry, ComplianceOptions compliance, AlertOptions options,
+    TimeZoneInfo timeZone, IMessagePublisher publisher, TimeProvider clock, ILogger<AlertService> logger) : BackgroundService
+{
+    private readonly Channel<IReadOnlyList<(IntakeResult Item, StoredOutcome Outcome)>> _committed =
+        Channel.CreateBounded<IReadOnlyList<(IntakeResult, StoredOutcome)>>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastSeen = new(StringComparer.Ordinal);
+    private readonly RateCalculator _rates = new(compliance);
+    private DateOnly _lowRateDone;
+
+    /// <summary>Every state change of an alert, for in-process subscribers (the dashboard's stream).</summary>
+    public event Action<Alert>? Changed;
+
+    public IReadOnlyList<Alert> List(string? state) => book.All(state);
+
+    public async Task<Alert?> AcknowledgeAsync(string id, string by, CancellationToken ct) =>
+        await ChangedAsync(book.Acknowledge(id, by, clock.GetUtcNow()), ct);
+
+    public async Task<Alert?> ClearAsync(string id, string by, string? comment, CancellationToken ct) =>
+        await ChangedAsync(book.Clear(id, by, comment, clock.GetUtcNow()), ct);
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        book.Load(await store.QueryAlertsAsync(cancellationToken));
+        var started = clock.GetUtcNow();
+        foreach (var outlet in registry().Outlets)
+        {
+            _lastSeen.TryAdd(outlet.Mn, started);
+        }
+
+        journal.Committed += OnCommitted;
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        journal.Committed -= OnCommitted;
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var tick = TimeSpan.FromSeconds(Math.Clamp(options.SilentAfter.TotalSeconds / 4, 0.25, 30));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            wait.CancelAfter(tick);
+            try
+            {
+                while (await _committed.Reader.WaitToReadAsync(wait.Token))
+                {
+                    while (_committed.Reader.TryRead(out var batch))
+                    {
+                        await EvaluateAsync(batch, stoppingToken);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // the tick: time-based checks below
+            }
+
+            await CheckSilentAsync(stoppingToken);
+            await CheckLowRateAsync(stoppingToken);
+        }
+    }
+
+    private void OnCommitted(IReadOnlyList<IntakeResult> items, IReadOnlyList<StoredOutcome> outcomes)
+    {
+        var live = new List<(IntakeResult, StoredOutcome)>();
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (items[i].IsAccepted && items[i].Frame.IsLive && items[i].Outlet is not null)
+            {
+                live.Add((items[i], outcomes[i]));
+            }
+        }
+
+        if (live.Count > 0)
+        {
+            _committed.Writer.TryWrite(live);
+        }
+    }
+
+    private async Task EvaluateAsync(IReadOnlyList<(IntakeResult Item, StoredOutcome Outcome)> batch, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var detector = new ExceedanceDetector(compliance, _rates);
+        foreach (var (item, outcome) in batch)
+        {
+            var outlet = item.Outlet!;
+            _lastSeen[outlet.Mn] = now;
+            await ChangedAsync(book.Resolve(AlertKinds.Silent, outlet.Mn, null, now), ct);
+            if (item.Kind != FrameKind.Reading || outcome.Status != StoredOutcome.Accepted)
+            {
+                continue; // a resend changes nothing
+            }
+
+            var enterprise = registry().FindEnterprise(outlet.EnterpriseId);
+            foreach (var (pollutant, limit) in outlet.Limits)
+            {
+                if (item.Packet?.Cn == "2011")
+                {
+                    var r = item.Readings.FirstOrDefault(x => x.Pollutant == pollutant);
+                    double? value = r is null || !string.Equals(_rates.EffectiveFlag(r), "N", StringComparison.Ordinal) || r.Invalid is not null ? null : r.ZsRtd ?? r.Rtd;
+                    if (value is { } v)
+                    {
+                        double? bound = v > limit.Max ? limit.Max : v < limit.Min ? limit.Min : null;
+                        await ChangedAsync(bound is { } b
+                            ? book.Raise(AlertKinds.Warning, outlet.Mn, enterprise?.Id, enterprise?.City, pollutant, v, b, Local(r!.Period), now, $"{outlet.Name} {pollutant} real-time {v} beyond limit {b}")
+                            : book.Resolve(AlertKinds.Warning, outlet.Mn, pollutant, now), ct);
+                    }
+
+                    continue;
+                }
+
+                var periods = detector.Assess(outlet, pollutant, item.Packet?.Cn == "2061" ? item.Readings : [], item.Packet?.Cn == "2031" ? item.Readings : []);
+                foreach (var p in periods)
+                {
+                    await ChangedAsync(p.Exceeds
+                        ? book.Raise(AlertKinds.Exceedance, outlet.Mn, enterprise?.Id, enterprise?.City, pollutant, p.Value, p.Bound, Local(p.Start), now,
+                            $"{outlet.Name} {pollutant} {p.Value:0.###} ({p.ValueKind}) beyond limit {p.Bound} from {p.Start:yyyy-MM-dd HH:mm}")
+                        : book.Resolve(AlertKinds.Exceedance, outlet.Mn, pollutant, now), ct);
+                }
+            }
+        }
+    }
+
+    private async Task CheckSilentAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var current = registry();
+        foreach (var outlet in current.Outlets)
+        {
+            var last = _lastSeen.GetOrAdd(outlet.Mn, now);
+            if (now - last >= options.SilentAfter)
+            {
+                var e = current.FindEnterprise(outlet.EnterpriseId);
+                await ChangedAsync(book.Raise(AlertKinds.Silent, outlet.Mn, e?.Id, e?.City, null, null, null, last, now,
+                    $"{outlet.Name}: no accepted frame since {TimeZoneInfo.ConvertTime(last, timeZone):yyyy-MM-dd HH:mm:ss}"), ct);
+            }
+        }
+    }
+
+    private async Task CheckLowRateAsync(CancellationToken ct)
+    {
+        var local = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), timeZone).DateTime;
+        var today = DateOnly.FromDateTime(local);
+        if (today == _lowRateDone)
+        {
+            return;
+        }
+
+        _lowRateDone = today;
+        var yesterday = new ReportPeriod(local.Date.AddDays(-1), local.Date);
+        var current = registry();
+        var report = new ReportService(store, current, compliance, timeZone, clock);
+        var table = await report.BuildAsync(new ReportRequest("rates", yesterday, By: "outlet"), ct);
+        int mnCol = 0, rateCol = table.Columns.ToList().IndexOf("effectiveRate"), belowCol = table.Columns.ToList().IndexOf("belowThreshold");
+        var now = clock.GetUtcNow();
+        foreach (var row in table.Rows)
+        {
+            string mn = (string)row[mnCol]!;
+            var e = current.FindEnterprise(row[1] as string);
+            await ChangedAsync(row[belowCol] is true
+                ? book.Raise(AlertKinds.LowRate, mn, e?.Id, e?.City, null, row[rateCol] as double?, compliance.RateThreshold, Local(yesterday.From), now,
+                    $"{mn}: effective transmission rate {(row[rateCol] as double? ?? 0) * 100:0.0}% on {yesterday.From:yyyy-MM-dd} below {compliance.RateThreshold * 100:0}%")
+                : book.Resolve(AlertKinds.LowRate, mn, null, now), ct);
+        }
+    }
+
+    private DateTimeOffset Local(DateTime t) => new(t, timeZone.GetUtcOffset(t));
+
+    private async Task<Alert?> ChangedAsync(Alert? alert, CancellationToken ct)
+    {
+        if (alert is null)
+        {
+            return null;
+        }
+
+        await store.SaveAlertAsync(alert, ct);
+        await publisher.PublishAsync(Topics.Alerts(alert.Severity), AlertJson.Serialize(alert, timeZone), ct);
+        Changed?.Invoke(alert);
+        LogChanged(logger, alert.Kind, alert.State, alert.Mn, alert.Pollutant ?? "-", alert.Message);
+        return alert;
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Alert {Kind} {State} for {Mn} {Pollutant}: {Message}")]
+    private static partial void LogChanged(ILogger logger, string kind, string state, string mn, string pollutant, string message);
+}
