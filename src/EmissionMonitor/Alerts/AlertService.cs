@@ -20,7 +20,7 @@ namespace EmissionMonitor.Alerts;
 /// subscribers and logged. Operators acknowledge and clear alerts through this service.
 /// </summary>
 public sealed partial class AlertService(
-    AlertBook book, IReadingStore store, Journal journal, Func<StationRegistry> registry, ComplianceOptions compliance, AlertOptions options,
+    AlertBook book, IReadingStore store, Journal journal, Func<StationRegistry> registry, ComplianceOptions compliance, CardOptions cards, AlertOptions options,
     TimeZoneInfo timeZone, IMessagePublisher publisher, TimeProvider clock, ILogger<AlertService> logger) : BackgroundService
 {
     private readonly Channel<IReadOnlyList<(IntakeResult Item, StoredOutcome Outcome)>> _committed =
@@ -175,7 +175,7 @@ public sealed partial class AlertService(
         _lowRateDone = today;
         var yesterday = new ReportPeriod(local.Date.AddDays(-1), local.Date);
         var current = registry();
-        var report = new ReportService(store, current, compliance, timeZone, clock);
+        var report = new ReportService(store, current, compliance, timeZone, clock) { CardOptions = cards };
         var table = await report.BuildAsync(new ReportRequest("rates", yesterday, By: "outlet"), ct);
         int mnCol = 0, rateCol = table.Columns.ToList().IndexOf("effectiveRate"), belowCol = table.Columns.ToList().IndexOf("belowThreshold");
         var now = clock.GetUtcNow();
@@ -187,6 +187,36 @@ public sealed partial class AlertService(
                 ? book.Raise(AlertKinds.LowRate, mn, e?.Id, e?.City, null, row[rateCol] as double?, compliance.RateThreshold, Local(yesterday.From), now,
                     $"{mn}: effective transmission rate {(row[rateCol] as double? ?? 0) * 100:0.0}% on {yesterday.From:yyyy-MM-dd} below {compliance.RateThreshold * 100:0}%")
                 : book.Resolve(AlertKinds.LowRate, mn, null, now), ct);
+        }
+
+        await CheckCardsAsync(report, current, local, now, ct);
+    }
+
+    /// <summary>
+    /// A <c>card</c> alert per enterprise whose current quarter so far meets a card condition (keyed
+    /// to the outlet its first reason names, or its first outlet); cleared when it no longer does.
+    /// </summary>
+    private async Task CheckCardsAsync(ReportService report, StationRegistry current, DateTime local, DateTimeOffset now, CancellationToken ct)
+    {
+        var quarter = ReportPeriod.QuarterOf(local);
+        var cards = await report.BuildAsync(new ReportRequest("cards", new ReportPeriod(quarter.From, local)), ct);
+        var carded = cards.Rows.ToDictionary(r => (string)r[1]!, r => r, StringComparer.Ordinal);
+        foreach (var enterprise in current.Enterprises.Where(e => e.Outlets.Count > 0))
+        {
+            if (carded.TryGetValue(enterprise.Id, out var row))
+            {
+                var reasons = (IReadOnlyList<string>)row[7]!;
+                string mn = enterprise.Outlets.Select(o => o.Mn).FirstOrDefault(m => reasons.Any(r => r.Contains($":{m}:", StringComparison.Ordinal))) ?? enterprise.Outlets[0].Mn;
+                await ChangedAsync(book.Raise(AlertKinds.Card, mn, enterprise.Id, enterprise.City, null, null, null, Local(quarter.From), now,
+                    $"{enterprise.Name}: {row[6]} card proposed for {row[5]} ({string.Join("; ", reasons)})"), ct);
+            }
+            else
+            {
+                foreach (var outlet in enterprise.Outlets)
+                {
+                    await ChangedAsync(book.Resolve(AlertKinds.Card, outlet.Mn, null, now), ct);
+                }
+            }
         }
     }
 

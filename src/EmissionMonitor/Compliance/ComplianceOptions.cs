@@ -29,6 +29,20 @@ public sealed class ComplianceOptions
     [Range(1, 24, ErrorMessage = "Compliance:WaterDailyMinHours must be between 1 and 24")]
     public int WaterDailyMinHours { get; set; } = 18;
 
+    /// <summary>Province caps in tonnes: <c>Compliance:ProvinceCaps:{year}:{code}</c>; the latest year not after the period's applies.</summary>
+    public Dictionary<string, Dictionary<string, double>> ProvinceCaps { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The cap in kg of a pollutant for a year, or null.</summary>
+    public double? CapKg(int year, string pollutant)
+    {
+        var applicable = ProvinceCaps
+            .Select(p => (Year: int.TryParse(p.Key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int y) ? y : int.MaxValue, Caps: p.Value))
+            .Where(p => p.Year <= year && p.Caps.ContainsKey(pollutant))
+            .OrderByDescending(p => p.Year)
+            .FirstOrDefault();
+        return applicable.Caps is null ? null : applicable.Caps[pollutant] * 1000;
+    }
+
     /// <summary>Resolves <see cref="TimeZone"/>; China Standard Time (UTC+8, no DST since 1991) when the system lacks tzdata.</summary>
     public TimeZoneInfo ResolveTimeZone()
     {

@@ -69,7 +69,8 @@ public static class ServiceHost
         services.AddSingleton(AppSettings.Bind<Alerts.AlertOptions>(settings.Configuration, Alerts.AlertOptions.Section));
         services.AddSingleton<Alerts.AlertBook>();
         services.AddSingleton(sp => new Alerts.AlertService(sp.GetRequiredService<Alerts.AlertBook>(), sp.GetRequiredService<IReadingStore>(),
-            sp.GetRequiredService<Journal>(), sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance, sp.GetRequiredService<Alerts.AlertOptions>(),
+            sp.GetRequiredService<Journal>(), sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance,
+            AppSettings.Bind<Compliance.CardOptions>(settings.Configuration, Compliance.CardOptions.Section), sp.GetRequiredService<Alerts.AlertOptions>(),
             settings.TimeZone, sp.GetRequiredService<IMessagePublisher>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Alerts.AlertService>>()));
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertService>());
 

@@ -85,10 +85,16 @@ public sealed partial class ReportService
         }
 
         bool enterpriseRows = level == "enterprise+pollutant";
+        bool provinceRows = level == "province+pollutant";
         var columns = Columns("from", "to", "kg", "validKg", "hours", "missingHours").ToList();
         if (enterpriseRows)
         {
             columns.AddRange(["permitKg", "ytdKg", "overTotal"]);
+        }
+
+        if (provinceRows)
+        {
+            columns.AddRange(["capKg", "ytdKg", "overCap"]);
         }
 
         var rows = order.Select(k => groups[k]).Select(g =>
@@ -97,6 +103,12 @@ public sealed partial class ReportService
             if (enterpriseRows)
             {
                 values.AddRange([g.Permit, g.Ytd, g.Permit is { } p && g.Ytd > p]);
+            }
+
+            if (provinceRows)
+            {
+                double? cap = options.CapKg(yearStart.Year, (string)g.Key[4]!);
+                values.AddRange([cap, g.Ytd, cap is { } c && g.Ytd > c]);
             }
 
             return g.Key.Concat(values).ToArray();

@@ -68,4 +68,32 @@ public sealed class AlertTopicTests
         var alerts = service.App.Services.GetRequiredService<EmissionMonitor.Alerts.AlertService>();
         await EmbeddedMqttTests.WaitUntilAsync(() => alerts.List("active").Count(a => a.Kind == "silent") == 2);
     }
+
+    [Fact]
+    public async Task EnterpriseMeetingACardConditionThisQuarter_RaisesACardAlert()
+    {
+        var zone = new EmissionMonitor.Compliance.ComplianceOptions().ResolveTimeZone();
+        var now = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime;
+        var quarter = EmissionMonitor.Compliance.ReportPeriod.QuarterOf(now);
+        var start = now.AddHours(-40) > quarter.From ? now.AddHours(-40) : quarter.From;
+        await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?> { ["Alerts:SilentAfter"] = "00:00:01" }, async (config, data) =>
+        {
+            var frames = new StringBuilder();
+            for (var t = new DateTime(start.Year, start.Month, start.Day, start.Hour, 0, 0); t.AddHours(1) <= now; t = t.AddHours(1))
+            {
+                frames.Append(new EmissionMonitor.Hj212.Encoders.Hj212Builder { St = "31", Cn = "2061", Pw = "123456", Mn = "QHXN0010001", Flag = 4 }
+                    .DataTime(t).Value("a21026", "ZsAvg", t.Hour % 2 == 0 ? 50m : 20m).Value("a21026", "Flag", "N").Build().ToString());
+            }
+
+            string file = Path.Combine(data + "-frames.h212");
+            await File.WriteAllTextAsync(file, frames.ToString());
+            var import = await CliRunner.RunAsync(["import", file, "--config", config, "--data", data]);
+            Assert.True(import.ExitCode == 0, import.StdErr);
+        });
+        var alerts = service.App.Services.GetRequiredService<EmissionMonitor.Alerts.AlertService>();
+        await EmbeddedMqttTests.WaitUntilAsync(() => alerts.List("active").Any(a => a.Kind == "card"));
+        var card = alerts.List("active").Single(a => a.Kind == "card");
+        Assert.Equal(("QHXN0010001", "QH-XN-001", "info"), (card.Mn, card.Enterprise, card.Severity));
+        Assert.Contains("exceedance-rate:a21026:QHXN0010001:", card.Message, StringComparison.Ordinal);
+    }
 }

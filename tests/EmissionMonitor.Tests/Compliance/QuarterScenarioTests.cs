@@ -31,6 +31,7 @@ public sealed class QuarterScenarioTests
         string config = Path.Combine(root, "config"), data = Path.Combine(root, "data"), file = Path.Combine(root, "q3.h212");
         Directory.CreateDirectory(config);
         await File.WriteAllTextAsync(Path.Combine(config, "stations.json"), Some.RegistryJson);
+        await File.WriteAllTextAsync(Path.Combine(config, "appsettings.json"), """{ "Compliance": { "ProvinceCaps": { "2020": { "a21026": 1.5, "a21002": 9000 } } } }""");
         var frames = new StringBuilder();
         for (int h = 0; h < Hours; h++)
         {
@@ -118,6 +119,14 @@ public sealed class QuarterScenarioTests
         Assert.Equal(1_200_000, row1.GetProperty("permitKg").GetDouble());
         Assert.Equal(records * 1.0, row1.GetProperty("ytdKg").GetDouble(), 9);
         Assert.False(row1.GetProperty("overTotal").GetBoolean());
+
+        var province = await Report("totals", "--by", "province");
+        var so2Province = province.EnumerateArray().Single(r => r.GetProperty("pollutant").GetString() == "a21026");
+        Assert.Equal(JsonValueKind.Null, so2Province.GetProperty("mn").ValueKind);
+        Assert.Equal(1500, so2Province.GetProperty("capKg").GetDouble());
+        Assert.Equal(records * 1.0, so2Province.GetProperty("ytdKg").GetDouble(), 9);
+        Assert.True(so2Province.GetProperty("overCap").GetBoolean()); // about 2.2 t against a 1.5 t cap
+        Assert.False(province.EnumerateArray().Single(r => r.GetProperty("pollutant").GetString() == "a21002").GetProperty("overCap").GetBoolean());
 
         async Task<JsonElement> Report(string kind, params string[] extra)
         {

@@ -25,7 +25,7 @@ public sealed class ServiceFixture : IAsyncDisposable
 
     public int GatewayPort => App.Services.GetRequiredService<Hj212Gateway>().Port;
 
-    public static async Task<ServiceFixture> StartAsync(IDictionary<string, string?>? overrides = null)
+    public static async Task<ServiceFixture> StartAsync(IDictionary<string, string?>? overrides = null, Func<string, string, Task>? prepare = null)
     {
         string root = Some.TempDirectory();
         string config = Path.Combine(root, "config");
@@ -48,6 +48,11 @@ public sealed class ServiceFixture : IAsyncDisposable
         if (values.TryGetValue("Mqtt:Port", out var configured) && configured is not null)
         {
             mqttPort = int.Parse(configured, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (prepare is not null)
+        {
+            await prepare(config, Path.Combine(root, "data"));
         }
 
         var settings = AppSettings.Load(config, Path.Combine(root, "data"), values);
