@@ -34,6 +34,9 @@ public sealed partial class AlertService(
 
     public IReadOnlyList<Alert> List(string? state) => book.All(state);
 
+    /// <summary>When the outlet's last accepted live frame arrived (or the service started), or null.</summary>
+    public DateTimeOffset? LastSeen(string mn) => _lastSeen.TryGetValue(mn, out var t) ? t : null;
+
     public async Task<Alert?> AcknowledgeAsync(string id, string by, CancellationToken ct) =>
         await ChangedAsync(book.Acknowledge(id, by, clock.GetUtcNow()), ct);
 

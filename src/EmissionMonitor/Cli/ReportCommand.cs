@@ -76,26 +76,7 @@ public static class ReportCommand
         return 0;
     }
 
-    private static ReportPeriod Period(CliArguments p, DateTime now)
-    {
-        string? quarter = p.Value("--quarter"), from = p.Value("--from"), to = p.Value("--to");
-        if (quarter is not null && (from is not null || to is not null))
-        {
-            throw new UsageException("option --quarter cannot be combined with --from/--to");
-        }
-
-        if (quarter is not null)
-        {
-            return ReportPeriod.Quarter(quarter) ?? throw new UsageException($"option --quarter needs a quarter such as 2025Q3, not '{quarter}'");
-        }
-
-        if (from is null && to is null)
-        {
-            return new ReportPeriod(ReportPeriod.QuarterOf(now).From, now);
-        }
-
-        var start = from is null ? ReportPeriod.QuarterOf(now).From : ReportPeriod.ParseLocal(from) ?? throw new UsageException($"option --from needs YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{from}'");
-        var end = to is null ? now : ReportPeriod.ParseLocal(to) ?? throw new UsageException($"option --to needs YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{to}'");
-        return end > start ? new ReportPeriod(start, end) : throw new UsageException("option --to must be after --from");
-    }
+    private static ReportPeriod Period(CliArguments p, DateTime now) =>
+        ReportPeriod.Resolve(p.Value("--quarter"), p.Value("--from"), p.Value("--to"), now, out string? error)
+        ?? throw new UsageException("option --" + error);
 }

@@ -39,6 +39,43 @@ public sealed partial record ReportPeriod(DateTime From, DateTime To)
             ? t
             : null;
 
+    /// <summary>
+    /// The period of the report options: a quarter, or from/to (either may be omitted), or the current
+    /// quarter up to now; null with an error naming the option when they are malformed or combined.
+    /// </summary>
+    public static ReportPeriod? Resolve(string? quarter, string? from, string? to, DateTime now, out string? error)
+    {
+        error = null;
+        if (quarter is not null && (from is not null || to is not null))
+        {
+            error = "quarter cannot be combined with from/to";
+            return null;
+        }
+
+        if (quarter is not null)
+        {
+            var q = Quarter(quarter);
+            error = q is null ? $"quarter needs a quarter such as 2025Q3, not '{quarter}'" : null;
+            return q;
+        }
+
+        var start = from is null ? QuarterOf(now).From : ParseLocal(from);
+        var end = to is null ? now : ParseLocal(to);
+        if (start is null || end is null)
+        {
+            error = $"{(start is null ? "from" : "to")} needs YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{(start is null ? from : to)}'";
+            return null;
+        }
+
+        if (end <= start)
+        {
+            error = "to must be after from";
+            return null;
+        }
+
+        return new ReportPeriod(start.Value, end.Value);
+    }
+
     /// <summary>Whole hours starting in [From, To).</summary>
     public IEnumerable<DateTime> Hours()
     {

@@ -32,12 +32,23 @@ public static class ServiceHost
             }
         });
         var http = settings.Configuration["Http:Urls"] ?? "http://127.0.0.1:5080";
-        builder.WebHost.UseUrls(urls?.ToArray() ?? http.Split(';', StringSplitOptions.RemoveEmptyEntries));
+        var bound = urls?.ToArray() ?? http.Split(';', StringSplitOptions.RemoveEmptyEntries);
+        var api = AppSettings.Bind<Api.ApiOptions>(settings.Configuration, Api.ApiOptions.Section);
+        api.Validate(settings.LoadRegistry());
+        if (api.Users.Count == 0 && bound.FirstOrDefault(u => !IsLoopback(u)) is { } exposed)
+        {
+            throw new ConfigurationException($"Api:Users: binding HTTP to {exposed} beyond loopback needs API users (Api:Users)");
+        }
+
+        builder.WebHost.UseUrls(bound);
 
         var mqtt = AppSettings.Bind<MqttOptions>(settings.Configuration, MqttOptions.Section);
         var gateway = AppSettings.Bind<GatewayOptions>(settings.Configuration, GatewayOptions.Section);
         var services = builder.Services;
         services.AddSingleton(settings);
+        services.AddSingleton(settings.TimeZone);
+        services.AddSingleton(api);
+        services.AddSingleton<Api.ApiAuth>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new RegistryWatcher(settings.StationsPath, settings.LoadRegistry(), sp.GetRequiredService<ILogger<RegistryWatcher>>()));
         services.AddSingleton<Func<StationRegistry>>(sp => () => sp.GetRequiredService<RegistryWatcher>().Current);
@@ -74,18 +85,34 @@ public static class ServiceHost
             settings.TimeZone, sp.GetRequiredService<IMessagePublisher>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Alerts.AlertService>>()));
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertService>());
 
+        services.AddSingleton<Func<Reports.ReportService>>(sp => () => new Reports.ReportService(sp.GetRequiredService<IReadingStore>(),
+            sp.GetRequiredService<Func<StationRegistry>>()(), settings.Compliance, settings.TimeZone, sp.GetRequiredService<TimeProvider>())
+        {
+            CardOptions = AppSettings.Bind<Compliance.CardOptions>(settings.Configuration, Compliance.CardOptions.Section),
+        });
+        services.AddSingleton<Api.LiveEvents>();
+
         if (demo)
         {
             services.AddHostedService<Simulation.DemoSimulator>();
         }
 
         var app = builder.Build();
-        app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", async (IReadingStore store, IngestMetrics metrics, CancellationToken ct) =>
+        var auth = app.Services.GetRequiredService<Api.ApiAuth>();
+        if (auth.Open)
         {
-            var counts = await store.CountAsync(ct);
-            return Results.Json(new { store = "ok", frames = counts.Frames, readings = counts.Readings, commitFailures = metrics.CommitFailures });
-        });
+            app.Logger.LogWarning("No API users configured (Api:Users): HTTP is bound to loopback only and every caller is treated as an operator");
+        }
+
+        _ = app.Services.GetRequiredService<Api.LiveEvents>(); // subscribe to alerts and commits from the start
+        Api.DiagnosticsApi.Map(app);
+        Api.ReportsApi.Map(app, auth);
+        Api.AlertsApi.Map(app, auth);
+        Api.OperationsApi.Map(app, auth);
         return app;
     }
+
+    private static bool IsLoopback(string url) =>
+        Uri.TryCreate(url.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+        && (uri.IsLoopback || uri.Host is "127.0.0.1" or "[::1]");
 }

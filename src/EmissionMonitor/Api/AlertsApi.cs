@@ -1,0 +1,121 @@
+using System.Text.Json;
+using EmissionMonitor.Alerts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace EmissionMonitor.Api;
+
+/// <summary>Alerts: list by state, acknowledge, clear with a comment (operators), and the live SSE stream.</summary>
+public static class AlertsApi
+{
+    public sealed record ClearBody(string? Comment);
+
+    public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
+    {
+        var readers = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
+        var operators = new RoleFilter(auth, ApiUser.Operator);
+        app.MapGet("/api/alerts", (HttpContext http, AlertService alerts, TimeZoneInfo zone, string? state) =>
+        {
+            var user = RoleFilter.User(http);
+            var list = alerts.List(state).Where(a => user.Role != ApiUser.EnterpriseRole || a.Enterprise == user.Enterprise).ToList();
+            int limit = int.TryParse(http.Request.Query["limit"], out int l) && l >= 0 ? l : 1000;
+            int offset = int.TryParse(http.Request.Query["offset"], out int o) && o >= 0 ? o : 0;
+            http.Response.Headers["X-Total-Count"] = list.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Bytes(Serialize(list.Skip(offset).Take(limit), zone), "application/json; charset=utf-8");
+        }).AddEndpointFilter(readers);
+        app.MapPost("/api/alerts/{id}/acknowledge", async (HttpContext http, string id, AlertService alerts, TimeZoneInfo zone, CancellationToken ct) =>
+        {
+            var changed = await alerts.AcknowledgeAsync(id, RoleFilter.User(http).DisplayName, ct);
+            return Changed(alerts, id, changed, zone, "only an active alert can be acknowledged");
+        }).AddEndpointFilter(operators);
+        app.MapPost("/api/alerts/{id}/clear", async (HttpContext http, string id, ClearBody? body, AlertService alerts, TimeZoneInfo zone, CancellationToken ct) =>
+        {
+            var changed = await alerts.ClearAsync(id, RoleFilter.User(http).DisplayName, body?.Comment, ct);
+            return Changed(alerts, id, changed, zone, "the alert is already cleared");
+        }).AddEndpointFilter(operators);
+        app.MapGet("/api/alerts/stream", StreamAsync).AddEndpointFilter(readers);
+    }
+
+    private static IResult Changed(AlertService alerts, string id, Alert? changed, TimeZoneInfo zone, string conflict)
+    {
+        if (changed is not null)
+        {
+            return Results.Bytes(AlertJson.Serialize(changed, zone), "application/json; charset=utf-8");
+        }
+
+        return alerts.List(null).Any(a => a.Id == id)
+            ? Results.Problem(statusCode: 409, title: conflict)
+            : Results.Problem(statusCode: 404, title: $"no alert {id}");
+    }
+
+    private static async Task StreamAsync(HttpContext http, LiveEvents events, CancellationToken ct)
+    {
+        var user = RoleFilter.User(http);
+        long? last = long.TryParse(http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? http.Request.Query["lastEventId"].FirstOrDefault(), out long id) ? id : null;
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        var (channel, replay) = events.Subscribe(last);
+        try
+        {
+            await http.Response.WriteAsync(": connected\n\n", ct);
+            await http.Response.Body.FlushAsync(ct);
+            foreach (var e in replay)
+            {
+                await WriteAsync(http, user, e, ct);
+            }
+
+            using var keepAlive = new PeriodicTimer(TimeSpan.FromSeconds(15));
+            while (!ct.IsCancellationRequested)
+            {
+                var read = channel.Reader.ReadAsync(ct).AsTask();
+                var tick = keepAlive.WaitForNextTickAsync(ct).AsTask();
+                if (await Task.WhenAny(read, tick) == read)
+                {
+                    await WriteAsync(http, user, await read, ct);
+                }
+                else
+                {
+                    await http.Response.WriteAsync(": keep-alive\n\n", ct);
+                    await http.Response.Body.FlushAsync(ct);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the client went away
+        }
+        finally
+        {
+            events.Unsubscribe(channel);
+        }
+    }
+
+    private static async Task WriteAsync(HttpContext http, ApiUser user, LiveEvent e, CancellationToken ct)
+    {
+        if (user.Role == ApiUser.EnterpriseRole && e.Enterprise != user.Enterprise)
+        {
+            return;
+        }
+
+        await http.Response.WriteAsync($"id: {e.Id}\nevent: {e.Type}\ndata: {e.Data}\n\n", ct);
+        await http.Response.Body.FlushAsync(ct);
+    }
+
+    private static byte[] Serialize(IEnumerable<Alert> alerts, TimeZoneInfo zone)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartArray();
+            foreach (var a in alerts)
+            {
+                AlertJson.Write(w, a, zone);
+            }
+
+            w.WriteEndArray();
+        }
+
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text;
+using EmissionMonitor.Alerts;
+using EmissionMonitor.Diagnostics;
+using EmissionMonitor.Ingestion;
+using EmissionMonitor.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace EmissionMonitor.Api;
+
+/// <summary><c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c> (Prometheus text) and <c>/openapi.json</c> (from the route table).</summary>
+public static class DiagnosticsApi
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", async (IReadingStore store, IngestMetrics metrics, IServiceProvider services, CancellationToken ct) =>
+        {
+            bool storeOk;
+            try
+            {
+                await store.QueryMarksAsync(DateTime.MinValue, DateTime.MinValue.AddTicks(1), null, ct);
+                storeOk = true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                storeOk = false;
+            }
+
+            bool brokerOk = services.GetService(typeof(ExternalMqttIngress)) is not ExternalMqttIngress external || external.IsConnected;
+            var body = new { store = storeOk ? "ok" : "unavailable", broker = brokerOk ? "ok" : "disconnected", buffer = "none (sqlite)", commitFailures = metrics.CommitFailures };
+            return storeOk && brokerOk ? Results.Json(body) : Results.Json(body, statusCode: 503);
+        });
+        app.MapGet("/metrics", (IngestMetrics metrics, AlertService alerts) => Results.Text(Prometheus(metrics, alerts), "text/plain; version=0.0.4"));
+        app.MapGet("/openapi.json", (EndpointDataSource endpoints) => Results.Json(OpenApi(endpoints)));
+    }
+
+    private static string Prometheus(IngestMetrics m, AlertService alerts)
+    {
+        var sb = new StringBuilder();
+        void Line(string s) => sb.Append(s).Append('\n');
+        Line("# HELP em_frames_total Frames committed, by stored status.");
+        Line("# TYPE em_frames_total counter");
+        foreach (var (status, n) in m.ByStatus.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            Line($"em_frames_total{{status=\"{status}\"}} {n}");
+        }
+
+        Line("# HELP em_frames_reason_total Frames rejected or duplicated, by reason.");
+        Line("# TYPE em_frames_reason_total counter");
+        foreach (var (reason, n) in m.ByReason.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            Line($"em_frames_reason_total{{reason=\"{reason}\"}} {n}");
+        }
+
+        Line("# TYPE em_readings_total counter");
+        Line($"em_readings_total {m.Readings}");
+        Line("# TYPE em_commits_total counter");
+        Line($"em_commits_total {m.Commits}");
+        Line("# TYPE em_commit_failures_total counter");
+        Line($"em_commit_failures_total {m.CommitFailures}");
+        Line("# HELP em_commit_seconds Mean and maximum group-commit latency.");
+        Line("# TYPE em_commit_seconds gauge");
+        Line(string.Create(CultureInfo.InvariantCulture, $"em_commit_seconds{{stat=\"mean\"}} {m.MeanCommit.TotalSeconds}"));
+        Line(string.Create(CultureInfo.InvariantCulture, $"em_commit_seconds{{stat=\"max\"}} {m.MaxCommit.TotalSeconds}"));
+        Line("# TYPE em_alerts_open gauge");
+        foreach (var g in alerts.List(null).Where(a => a.IsOpen).GroupBy(a => a.Kind).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            Line($"em_alerts_open{{kind=\"{g.Key}\"}} {g.Count()}");
+        }
+
+        return sb.ToString();
+    }
+
+    private static Dictionary<string, object> OpenApi(EndpointDataSource endpoints)
+    {
+        var paths = new SortedDictionary<string, Dictionary<string, object>>(StringComparer.Ordinal);
+        foreach (var e in endpoints.Endpoints.OfType<RouteEndpoint>())
+        {
+            string path = "/" + (e.RoutePattern.RawText ?? string.Empty).TrimStart('/');
+            foreach (var method in e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [])
+            {
+                if (!paths.TryGetValue(path, out var ops))
+                {
+                    paths[path] = ops = [];
+                }
+
+                ops[method.ToLowerInvariant()] = new
+                {
+                    parameters = e.RoutePattern.Parameters.Select(p => new { name = p.Name, @in = "path", required = true, schema = new { type = "string" } }),
+                    responses = new Dictionary<string, object> { ["200"] = new { description = "OK" } },
+                };
+            }
+        }
+
+        return new Dictionary<string, object>
+        {
+            ["openapi"] = "3.0.3",
+            ["info"] = new { title = "EmissionMonitor", version = "1.0" },
+            ["components"] = new { securitySchemes = new { bearer = new { type = "http", scheme = "bearer" } } },
+            ["security"] = new[] { new { bearer = Array.Empty<string>() } },
+            ["paths"] = paths,
+        };
+    }
+}
