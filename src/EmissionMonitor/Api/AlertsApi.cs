@@ -66,18 +66,21 @@ public static class AlertsApi
             }
 
             using var keepAlive = new PeriodicTimer(TimeSpan.FromSeconds(15));
+            var tick = keepAlive.WaitForNextTickAsync(ct).AsTask();
+            var read = channel.Reader.ReadAsync(ct).AsTask();
             while (!ct.IsCancellationRequested)
             {
-                var read = channel.Reader.ReadAsync(ct).AsTask();
-                var tick = keepAlive.WaitForNextTickAsync(ct).AsTask();
                 if (await Task.WhenAny(read, tick) == read)
                 {
                     await WriteAsync(http, user, await read, ct);
+                    read = channel.Reader.ReadAsync(ct).AsTask();
                 }
                 else
                 {
+                    await tick;
                     await http.Response.WriteAsync(": keep-alive\n\n", ct);
                     await http.Response.Body.FlushAsync(ct);
+                    tick = keepAlive.WaitForNextTickAsync(ct).AsTask();
                 }
             }
         }

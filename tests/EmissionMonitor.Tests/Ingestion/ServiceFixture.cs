@@ -25,7 +25,11 @@ public sealed class ServiceFixture : IAsyncDisposable
 
     public int GatewayPort => App.Services.GetRequiredService<Hj212Gateway>().Port;
 
-    public static async Task<ServiceFixture> StartAsync(IDictionary<string, string?>? overrides = null, Func<string, string, Task>? prepare = null)
+    /// <summary>The HTTP base address actually bound.</summary>
+    public Uri HttpBase => new(App.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+        .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+
+    public static async Task<ServiceFixture> StartAsync(IDictionary<string, string?>? overrides = null, Func<string, string, Task>? prepare = null, string[]? urls = null)
     {
         string root = Some.TempDirectory();
         string config = Path.Combine(root, "config");
@@ -56,7 +60,7 @@ public sealed class ServiceFixture : IAsyncDisposable
         }
 
         var settings = AppSettings.Load(config, Path.Combine(root, "data"), values);
-        var app = ServiceHost.Build(settings, ["http://127.0.0.1:0"]);
+        var app = ServiceHost.Build(settings, values.ContainsKey("Http:Urls") ? urls : urls ?? ["http://127.0.0.1:0"]);
         await app.StartAsync();
         return new ServiceFixture(app, Path.Combine(root, "data"), mqttPort);
     }
