@@ -8,8 +8,8 @@ namespace EmissionMonitor.Simulation;
 
 /// <summary>
 /// <c>run --demo</c>: the built-in terminal fleet. Half the demo outlets speak MQTT to the embedded
-/// broker, half the HJ 212 TCP link to the gateway; each first sends 48 hours of hourly history,
-/// then a real-time frame every 5 seconds and an hourly record at each full hour.
+/// broker, half the HJ 212 TCP link to the gateway; each first sends hourly history from the start
+/// of the current quarter, then a real-time frame every 5 seconds and an hourly record at each full hour.
 /// </summary>
 public sealed partial class DemoSimulator(
     AppSettings settings, Func<StationRegistry> registry, MqttOptions mqtt, Hj212Gateway gateway, TimeProvider clock, ILogger<DemoSimulator> logger) : BackgroundService
@@ -20,7 +20,10 @@ public sealed partial class DemoSimulator(
         var viaMqtt = outlets.Where((_, i) => i % 2 == 0).ToList();
         var viaTcp = outlets.Where((_, i) => i % 2 == 1).ToList();
         LogStarting(logger, viaMqtt.Count, viaTcp.Count);
-        SimulationOptions Options(string target, int n) => new(new Uri(target), n, n / 5.0, Timeout.InfiniteTimeSpan, 0.01, 0.05, 0.02, 0.02, 48);
+        // History from the start of the current quarter, so the quarter's reports are meaningful at once.
+        var local = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), settings.TimeZone).DateTime;
+        int backfill = (int)(local - Compliance.ReportPeriod.QuarterOf(local).From).TotalHours;
+        SimulationOptions Options(string target, int n) => new(new Uri(target), n, n / 5.0, Timeout.InfiniteTimeSpan, 0.01, 0.05, 0.02, 0.02, backfill);
         var host = "127.0.0.1";
         var mqttFleet = new TerminalFleet(viaMqtt, Options($"mqtt://{host}:{mqtt.Port}", viaMqtt.Count), settings.TimeZone, clock);
         var tcpFleet = new TerminalFleet(viaTcp, Options($"tcp://{host}:{gateway.Port}", viaTcp.Count), settings.TimeZone, clock);
