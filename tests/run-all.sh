@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # Servers and tools the integration tests start themselves (on free loopback ports, in temporary
 # folders). Installed from Debian's packages when missing; needs root (or sudo) the first time.
-packages=(mosquitto)
+packages=(mosquitto chromium fonts-wqy-zenhei)
 install_missing() {
   local missing=()
   for p in "${packages[@]}"; do
@@ -21,6 +21,11 @@ install_missing() {
   fi
 }
 if [ "${#packages[@]}" -gt 0 ]; then install_missing; fi
+
+# The dashboard's browser test drives Debian's Chromium with playwright-core (no browser download).
+if [ ! -d tests/browser/node_modules/playwright-core ]; then
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -105,6 +105,9 @@ public static class ServiceHost
         }
 
         _ = app.Services.GetRequiredService<Api.LiveEvents>(); // subscribe to alerts and commits from the start
+        var dashboard = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "Dashboard", "wwwroot"));
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = dashboard });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = dashboard });
         Api.DiagnosticsApi.Map(app);
         Api.ReportsApi.Map(app, auth);
         Api.AlertsApi.Map(app, auth);

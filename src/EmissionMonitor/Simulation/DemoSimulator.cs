@@ -22,7 +22,9 @@ public sealed partial class DemoSimulator(
         LogStarting(logger, viaMqtt.Count, viaTcp.Count);
         // History from the start of the current quarter, so the quarter's reports are meaningful at once.
         var local = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), settings.TimeZone).DateTime;
-        int backfill = (int)(local - Compliance.ReportPeriod.QuarterOf(local).From).TotalHours;
+        int backfill = int.TryParse(settings.Configuration["Demo:BackfillHours"], out int configured) && configured >= 0
+            ? configured
+            : (int)(local - Compliance.ReportPeriod.QuarterOf(local).From).TotalHours;
         SimulationOptions Options(string target, int n) => new(new Uri(target), n, n / 5.0, Timeout.InfiniteTimeSpan, 0.01, 0.05, 0.02, 0.02, backfill);
         var host = "127.0.0.1";
         var mqttFleet = new TerminalFleet(viaMqtt, Options($"mqtt://{host}:{mqtt.Port}", viaMqtt.Count), settings.TimeZone, clock);

@@ -29,12 +29,12 @@ public sealed class ServiceFixture : IAsyncDisposable
     public Uri HttpBase => new(App.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
         .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
 
-    public static async Task<ServiceFixture> StartAsync(IDictionary<string, string?>? overrides = null, Func<string, string, Task>? prepare = null, string[]? urls = null)
+    public static async Task<ServiceFixture> StartAsync(IDictionary<string, string?>? overrides = null, Func<string, string, Task>? prepare = null, string[]? urls = null, string? registryPath = null, bool demo = false)
     {
         string root = Some.TempDirectory();
         string config = Path.Combine(root, "config");
         Directory.CreateDirectory(config);
-        await File.WriteAllTextAsync(Path.Combine(config, "stations.json"), Some.RegistryJson);
+        await File.WriteAllTextAsync(Path.Combine(config, "stations.json"), registryPath is null ? Some.RegistryJson : await File.ReadAllTextAsync(registryPath));
         int mqttPort = LoopbackPorts.Free();
         var values = new Dictionary<string, string?>
         {
@@ -60,7 +60,7 @@ public sealed class ServiceFixture : IAsyncDisposable
         }
 
         var settings = AppSettings.Load(config, Path.Combine(root, "data"), values);
-        var app = ServiceHost.Build(settings, values.ContainsKey("Http:Urls") ? urls : urls ?? ["http://127.0.0.1:0"]);
+        var app = ServiceHost.Build(settings, values.ContainsKey("Http:Urls") ? urls : urls ?? ["http://127.0.0.1:0"], demo);
         await app.StartAsync();
         return new ServiceFixture(app, Path.Combine(root, "data"), mqttPort);
     }

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EmissionMonitor.Tests.Ingestion;
+
+namespace EmissionMonitor.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard in Debian's headless Chromium, driven by playwright-core (tests/browser/dashboard.mjs)
+/// against the running demo: live alert board, acknowledging, outlet charts with data points, the
+/// exceedance filter and CSV download, the overview and the card list. Screenshots go to
+/// EM_SCREENSHOTS (docs/screenshots when refreshing the README's pictures) or a temporary folder.
+/// </summary>
+public sealed class BrowserTests
+{
+    [Fact]
+    public async Task Dashboard_OnTheDemo_WorksInARealBrowser()
+    {
+        string root = RepositoryRoot();
+        await using var service = await ServiceFixture.StartAsync(
+            new Dictionary<string, string?> { ["Demo:BackfillHours"] = "48" },
+            registryPath: Path.Combine(root, "config", "demo", "stations.json"), demo: true);
+        using var http = new HttpClient { BaseAddress = service.HttpBase };
+        await EmbeddedMqttTests.WaitUntilAsync(() =>
+            http.GetFromJsonAsync<JsonElement>("/api/rates?by=province").Result[0].GetProperty("received").GetInt32() >= 80 * 40, 60_000);
+
+        var stations = await http.GetFromJsonAsync<JsonElement>("/api/stations");
+        var outlet = stations.EnumerateArray().SelectMany(e => e.GetProperty("outlets").EnumerateArray())
+            .First(o => o.GetProperty("limits").TryGetProperty("a21026", out _));
+        string mn = outlet.GetProperty("mn").GetString()!;
+        string password = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(root, "config", "demo", "stations.json"))).RootElement
+            .GetProperty("enterprises").EnumerateArray().SelectMany(e => e.GetProperty("outlets").EnumerateArray())
+            .Single(o => o.GetProperty("mn").GetString() == mn).GetProperty("password").GetString()!;
+        string shots = Environment.GetEnvironmentVariable("EM_SCREENSHOTS") ?? Some.TempDirectory();
+
+        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.Combine(root, "tests", "browser") };
+        foreach (var a in new[] { "dashboard.mjs", service.HttpBase.ToString().TrimEnd('/'), service.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture), mn, password, "a21026", shots })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var node = Process.Start(psi)!;
+        var stdout = node.StandardOutput.ReadToEndAsync();
+        var stderr = node.StandardError.ReadToEndAsync();
+        await node.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token);
+        string output = await stdout + await stderr;
+        Assert.True(node.ExitCode == 0, output);
+        Assert.Contains("ok  acknowledging changes the alert state", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(shots, "outlet.png")));
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EmissionMonitor.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new DirectoryNotFoundException("repository root not found");
+    }
+}

@@ -1,0 +1,104 @@
+// Browser test of the dashboard against a running service (started by the .NET test BrowserTests).
+// Usage: node dashboard.mjs BASE_URL GATEWAY_PORT MN PASSWORD POLLUTANT SCREENSHOT_DIR
+import { chromium } from 'playwright-core';
+import net from 'node:net';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const [base, gatewayPort, mn, password, pollutant, shots] = process.argv.slice(2);
+fs.mkdirSync(shots, { recursive: true });
+
+// HJ 212 Appendix A CRC and a real-time frame above the limit, sent over the TCP link.
+function crc(text) {
+  let reg = 0xffff;
+  for (const b of Buffer.from(text, 'utf8')) {
+    reg = (reg >> 8) ^ b;
+    for (let j = 0; j < 8; j++) { const lsb = reg & 1; reg >>= 1; if (lsb) reg ^= 0xa001; }
+  }
+  return reg.toString(16).toUpperCase().padStart(4, '0');
+}
+function localStamp(date) {
+  const d = new Date(date.getTime() + 8 * 3600e3); // Asia/Shanghai
+  const p = (n, w = 2) => String(n).padStart(w, '0');
+  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}${p(d.getUTCMilliseconds(), 3)}`;
+}
+function sendExceeding(value) {
+  const stamp = localStamp(new Date(Date.now() - 2000));
+  const segment = `QN=${stamp};ST=31;CN=2011;PW=${password};MN=${mn};Flag=4;CP=&&DataTime=${stamp};${pollutant}-Rtd=${value},${pollutant}-Flag=N&&`;
+  const frame = `##${String(Buffer.byteLength(segment)).padStart(4, '0')}${segment}${crc(segment)}\r\n`;
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(gatewayPort), '127.0.0.1', () => socket.end(frame, resolve));
+    socket.on('error', reject);
+  });
+}
+const check = (ok, what) => { if (!ok) throw new Error('failed: ' + what); console.log('ok  ' + what); };
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--no-first-run', '--disable-quic'], // playwright gives every launch a fresh, empty profile of its own
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  page.on('pageerror', e => { console.error('page error: ' + e.message); process.exitCode = 1; });
+
+  // Alert board: a new alert arrives live, without reload, and can be acknowledged.
+  await page.goto(base + '/#/alerts');
+  await page.waitForSelector('body[data-ready="/alerts"]');
+  await page.waitForSelector('#live.on');
+  await page.evaluate(() => { window.emMarker = 'same page'; }); // a reload would lose it
+  check(await page.locator('#alerts tbody tr', { hasText: '9999.5' }).count() === 0, 'the test alert is not on the board yet');
+  await sendExceeding(9999.5);
+  const row = page.locator(`#alerts tbody tr[data-state="active"]`, { hasText: '9999.5' });
+  await row.waitFor({ timeout: 15000 });
+  check(await page.evaluate(() => window.emMarker) === 'same page', 'the alert board receives a new alert without reload');
+  await row.locator('button[data-act="acknowledge"]').click();
+  await page.locator('#alerts tbody tr[data-state="acknowledged"]', { hasText: '9999.5' }).waitFor({ timeout: 10000 });
+  check(true, 'acknowledging changes the alert state');
+  await page.screenshot({ path: path.join(shots, 'alerts.png') });
+
+  // Outlet page: hourly charts with data points against the limit.
+  await page.goto(base + '/#/outlet/' + mn);
+  await page.waitForSelector('body[data-ready^="/outlet"]');
+  await page.waitForSelector(`#h-${pollutant} canvas`);
+  const points = await page.evaluate(p => window.emPlots['h' + p].data[1].filter(v => v != null).length, pollutant);
+  check(points >= 24, `the outlet's hourly ${pollutant} chart renders ${points} data points`);
+  const limit = await page.evaluate(p => window.emPlots['h' + p].data[2].find(v => v != null), pollutant);
+  check(limit > 0, `the chart draws the limit ${limit}`);
+  await page.screenshot({ path: path.join(shots, 'outlet.png'), fullPage: true });
+
+  // Exceedance history: filter and CSV download.
+  await page.goto(base + '/#/exceedances');
+  await page.waitForSelector('body[data-ready="/exceedances"]');
+  const all = await page.locator('#exceedances tbody tr').count();
+  check(all > 0, `the exceedance history lists ${all} episodes`);
+  await page.fill('#exc-filter input[name="mn"]', mn);
+  await page.click('#exc-filter button[type="submit"]');
+  await page.waitForFunction(m => location.hash.includes('mn=' + m) && document.body.dataset.ready === '/exceedances', mn);
+  await page.waitForFunction(m => [...document.querySelectorAll('#exceedances tbody tr')].every(r => r.children[2].textContent === m), mn);
+  const filtered = await page.locator('#exceedances tbody tr').count();
+  check(filtered <= all, `filtering by MN keeps ${filtered} of ${all} episodes, all of ${mn}`);
+  const download = page.waitForEvent('download');
+  await page.click('#csv button');
+  const file = await (await download).path();
+  const csv = fs.readFileSync(file);
+  check(csv[0] === 0xef && csv[1] === 0xbb && csv[2] === 0xbf && csv.toString('utf8', 3).startsWith('mn,enterprise,enterpriseName,city,pollutant,basis'), 'the CSV download has a BOM and the report header');
+  check(csv.toString('utf8').split('\r\n').filter(l => l.length).length === filtered + 1, 'the CSV has the filtered rows');
+  await page.screenshot({ path: path.join(shots, 'exceedances.png') });
+
+  // Province overview and cards, in Chinese and English.
+  await page.goto(base + '/#/');
+  await page.waitForSelector('body[data-ready="/"] .card');
+  check(await page.locator('#overview .card').count() === 8, 'the overview shows the eight prefectures');
+  await page.screenshot({ path: path.join(shots, 'overview.png') });
+  await page.click('#lang');
+  await page.waitForFunction(() => document.querySelector('nav a').textContent === 'Province');
+  check(true, 'the labels switch to English');
+  await page.click('#lang');
+  await page.goto(base + '/#/cards');
+  await page.waitForSelector('body[data-ready="/cards"] #cards');
+  await page.screenshot({ path: path.join(shots, 'cards.png') });
+  check(true, 'the card list renders');
+} finally {
+  await browser.close();
+}
