@@ -78,6 +78,48 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task EveryEndpoint_ForEveryRole_RefusesExactlyWhatTheRoleMayNotDo()
+    {
+        (string Method, string Path, bool OperatorOnly)[] endpoints =
+        [
+            ("GET", "/api/rates?quarter=2025Q3", false), ("GET", "/api/exceedances?quarter=2025Q3", false), ("GET", "/api/totals?quarter=2025Q3", false),
+            ("GET", "/api/cards?quarter=2025Q3", false), ("GET", "/api/hours?quarter=2025Q3&mn=QHXN0020001", false), ("GET", "/api/stations", false),
+            ("GET", "/api/outlets/QHXN0020001/readings", false), ("GET", "/api/alerts", false), ("GET", "/api/marks", false),
+            ("POST", "/api/alerts/x/acknowledge", true), ("POST", "/api/alerts/x/clear", true), ("POST", "/api/marks", true),
+            ("POST", "/api/cards/QH-XN-002/2025Q3/lift", true), ("POST", "/api/outlets/QHXN0020001/backfill", true),
+        ];
+        await using var service = await StartAsync();
+        foreach (var (method, path, operatorOnly) in endpoints)
+        {
+            foreach (var (token, role) in new[] { ((string?)null, "anonymous"), (Operator, "operator"), (Inspector, "inspector"), (Enterprise2, "enterprise") })
+            {
+                using var client = Client(service, token);
+                using var request = new HttpRequestMessage(new HttpMethod(method), path);
+                if (method == "POST")
+                {
+                    request.Content = JsonContent.Create(new { comment = "x", mn = "QHXN0020001", kind = "maintenance", from = "2025-07-01", to = "2025-07-02" });
+                }
+
+                using var response = await client.SendAsync(request);
+                var code = response.StatusCode;
+                string what = $"{method} {path} as {role}: {code}";
+                if (token is null)
+                {
+                    Assert.True(code == HttpStatusCode.Unauthorized, what);
+                }
+                else if (operatorOnly && role != "operator")
+                {
+                    Assert.True(code == HttpStatusCode.Forbidden, what);
+                }
+                else
+                {
+                    Assert.True(code is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden) && (int)code < 500, what);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task Operator_CreatesMarks_LiftsCards_AndWorksAlertsThroughTheirLifecycle_LiveOverSse()
     {
         await using var service = await StartAsync();
