@@ -47,149 +47,61 @@ public sealed class SqliteStore(string dataDirectory) : IReadingStore
         }
     }
 
-    public async Task<IReadOnlyList<Reading>> QueryReadingsAsync(ReadingQuery query, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+    public async Task<IReadOnlyList<Reading>> QueryReadingsAsync(ReadingQuery query, CancellationToken cancellationToken) =>
+        await QueryAsync("""
             SELECT mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid FROM readings
             WHERE cn = $cn AND period >= $from AND period < $to
               AND ($mn IS NULL OR mn = $mn) AND ($pollutant IS NULL OR pollutant = $pollutant)
             ORDER BY mn, pollutant, period
-            """;
-        command.Parameters.AddWithValue("$cn", query.Cn);
-        command.Parameters.AddWithValue("$from", query.From.ToString(TimeFormat, CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$to", query.To.ToString(TimeFormat, CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$mn", (object?)query.Mn ?? DBNull.Value);
-        command.Parameters.AddWithValue("$pollutant", (object?)query.Pollutant ?? DBNull.Value);
-        var list = new List<Reading>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new Reading(
-                reader.GetString(0), reader.GetString(1),
-                DateTime.ParseExact(reader.GetString(2), TimeFormat, CultureInfo.InvariantCulture), reader.GetString(3),
-                Num(reader, 4), Num(reader, 5), Num(reader, 6), Num(reader, 7), Num(reader, 8), Num(reader, 9), Num(reader, 10),
-                reader.IsDBNull(11) ? null : reader.GetString(11), reader.IsDBNull(12) ? null : reader.GetString(12)));
-        }
-
-        return list;
-    }
+            """,
+            [("$cn", query.Cn), ("$from", Time(query.From)), ("$to", Time(query.To)), ("$mn", query.Mn), ("$pollutant", query.Pollutant)],
+            r => new Reading(r.GetString(0), r.GetString(1), ParseTime(r.GetString(2)), r.GetString(3),
+                Num(r, 4), Num(r, 5), Num(r, 6), Num(r, 7), Num(r, 8), Num(r, 9), Num(r, 10), Str(r, 11), Str(r, 12)),
+            cancellationToken);
 
     public async Task<IReadOnlyList<ArchivedFrame>> QueryFramesAsync(FrameQuery query, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+        var list = await QueryAsync("""
             SELECT id, received_at, transport, peer, mn, cn, data_time, status, reason, detail, raw FROM frames
             WHERE ($mn IS NULL OR mn = $mn) AND ($status IS NULL OR status = $status)
             ORDER BY id DESC LIMIT $limit
-            """;
-        command.Parameters.AddWithValue("$mn", (object?)query.Mn ?? DBNull.Value);
-        command.Parameters.AddWithValue("$status", (object?)query.Status ?? DBNull.Value);
-        command.Parameters.AddWithValue("$limit", query.Limit);
-        var list = new List<ArchivedFrame>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new ArchivedFrame(
-                reader.GetInt64(0), DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture), reader.GetString(2),
-                Str(reader, 3), Str(reader, 4), Str(reader, 5), Str(reader, 6), reader.GetString(7), Str(reader, 8), Str(reader, 9),
-                (byte[])reader.GetValue(10)));
-        }
-
+            """,
+            [("$mn", query.Mn), ("$status", query.Status), ("$limit", query.Limit)],
+            r => new ArchivedFrame(r.GetInt64(0), DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture), r.GetString(2),
+                Str(r, 3), Str(r, 4), Str(r, 5), Str(r, 6), r.GetString(7), Str(r, 8), Str(r, 9), (byte[])r.GetValue(10)),
+            cancellationToken);
         list.Reverse();
         return list;
     }
 
-    public async Task AddMarkAsync(Compliance.Mark mark, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO marks (mn, kind, from_time, to_time, comment) VALUES ($mn, $kind, $from, $to, $comment)";
-        command.Parameters.AddWithValue("$mn", mark.Mn);
-        command.Parameters.AddWithValue("$kind", mark.Kind);
-        command.Parameters.AddWithValue("$from", mark.From.ToString(TimeFormat, CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$to", mark.To.ToString(TimeFormat, CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$comment", (object?)mark.Comment ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task AddMarkAsync(Compliance.Mark mark, CancellationToken cancellationToken) =>
+        ExecuteAsync("INSERT INTO marks (mn, kind, from_time, to_time, comment) VALUES ($mn, $kind, $from, $to, $comment)",
+            [("$mn", mark.Mn), ("$kind", mark.Kind), ("$from", Time(mark.From)), ("$to", Time(mark.To)), ("$comment", mark.Comment)], cancellationToken);
 
-    public async Task<IReadOnlyList<Compliance.Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT mn, kind, from_time, to_time, comment FROM marks WHERE to_time > $from AND from_time < $to AND ($mn IS NULL OR mn = $mn) ORDER BY mn, from_time";
-        command.Parameters.AddWithValue("$from", from.ToString(TimeFormat, CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$to", to.ToString(TimeFormat, CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$mn", (object?)mn ?? DBNull.Value);
-        var list = new List<Compliance.Mark>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new Compliance.Mark(reader.GetString(0), reader.GetString(1),
-                DateTime.ParseExact(reader.GetString(2), TimeFormat, CultureInfo.InvariantCulture),
-                DateTime.ParseExact(reader.GetString(3), TimeFormat, CultureInfo.InvariantCulture), Str(reader, 4)));
-        }
+    public async Task<IReadOnlyList<Compliance.Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT mn, kind, from_time, to_time, comment FROM marks WHERE to_time > $from AND from_time < $to AND ($mn IS NULL OR mn = $mn) ORDER BY mn, from_time",
+            [("$from", Time(from)), ("$to", Time(to)), ("$mn", mn)],
+            r => new Compliance.Mark(r.GetString(0), r.GetString(1), ParseTime(r.GetString(2)), ParseTime(r.GetString(3)), Str(r, 4)),
+            cancellationToken);
 
-        return list;
-    }
+    public Task AddCardLiftAsync(Compliance.CardLift lift, CancellationToken cancellationToken) =>
+        ExecuteAsync("INSERT INTO card_lifts (enterprise, quarter, lifted_at, lifted_by, comment) VALUES ($e, $q, $at, $by, $c)",
+            [("$e", lift.Enterprise), ("$q", lift.Quarter), ("$at", lift.At.ToString("O", CultureInfo.InvariantCulture)), ("$by", lift.By), ("$c", lift.Comment)],
+            cancellationToken);
 
-    public async Task AddCardLiftAsync(Compliance.CardLift lift, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO card_lifts (enterprise, quarter, lifted_at, lifted_by, comment) VALUES ($e, $q, $at, $by, $c)";
-        command.Parameters.AddWithValue("$e", lift.Enterprise);
-        command.Parameters.AddWithValue("$q", lift.Quarter);
-        command.Parameters.AddWithValue("$at", lift.At.ToString("O", CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$by", lift.By);
-        command.Parameters.AddWithValue("$c", (object?)lift.Comment ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public async Task<IReadOnlyList<Compliance.CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT enterprise, quarter, lifted_at, lifted_by, comment FROM card_lifts ORDER BY id", [],
+            r => new Compliance.CardLift(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.GetString(3), Str(r, 4)),
+            cancellationToken);
 
-    public async Task<IReadOnlyList<Compliance.CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT enterprise, quarter, lifted_at, lifted_by, comment FROM card_lifts ORDER BY id";
-        var list = new List<Compliance.CardLift>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(new Compliance.CardLift(reader.GetString(0), reader.GetString(1),
-                DateTimeOffset.Parse(reader.GetString(2), CultureInfo.InvariantCulture), reader.GetString(3), Str(reader, 4)));
-        }
+    public Task SaveAlertAsync(Alerts.Alert alert, CancellationToken cancellationToken) =>
+        ExecuteAsync("INSERT OR REPLACE INTO alerts (id, state, raised_at, json) VALUES ($id, $state, $raised, $json)",
+            [("$id", alert.Id), ("$state", alert.State), ("$raised", alert.RaisedAt.ToString("O", CultureInfo.InvariantCulture)),
+                ("$json", System.Text.Encoding.UTF8.GetString(Alerts.AlertJson.Serialize(alert, TimeZoneInfo.Utc)))],
+            cancellationToken);
 
-        return list;
-    }
-
-    public async Task SaveAlertAsync(Alerts.Alert alert, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT OR REPLACE INTO alerts (id, state, raised_at, json) VALUES ($id, $state, $raised, $json)";
-        command.Parameters.AddWithValue("$id", alert.Id);
-        command.Parameters.AddWithValue("$state", alert.State);
-        command.Parameters.AddWithValue("$raised", alert.RaisedAt.ToString("O", CultureInfo.InvariantCulture));
-        command.Parameters.AddWithValue("$json", System.Text.Encoding.UTF8.GetString(Alerts.AlertJson.Serialize(alert, TimeZoneInfo.Utc)));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<Alerts.Alert>> QueryAlertsAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT json FROM alerts ORDER BY raised_at";
-        var list = new List<Alerts.Alert>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            list.Add(Alerts.AlertJson.Deserialize(reader.GetString(0)));
-        }
-
-        return list;
-    }
+    public async Task<IReadOnlyList<Alerts.Alert>> QueryAlertsAsync(CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT json FROM alerts ORDER BY raised_at", [], r => Alerts.AlertJson.Deserialize(r.GetString(0)), cancellationToken);
 
     public async Task<StoreCounts> CountAsync(CancellationToken cancellationToken)
     {
@@ -246,6 +158,45 @@ public sealed class SqliteStore(string dataDirectory) : IReadingStore
 
         return result;
     }
+
+    /// <summary>Runs a query on a read connection of its own and maps each row.</summary>
+    private async Task<List<T>> QueryAsync<T>(string sql, (string Name, object? Value)[] parameters, Func<SqliteDataReader, T> map, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, sql, parameters);
+        var list = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(map(reader));
+        }
+
+        return list;
+    }
+
+    /// <summary>Runs one statement on a connection of its own (operator records, not the ingestion path).</summary>
+    private async Task ExecuteAsync(string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, sql, parameters);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static string Time(DateTime t) => t.ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+    private static DateTime ParseTime(string s) => DateTime.ParseExact(s, TimeFormat, CultureInfo.InvariantCulture);
 
     private static double? Num(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
 
