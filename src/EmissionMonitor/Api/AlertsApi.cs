@@ -19,6 +19,17 @@ public static class AlertsApi
         {
             var user = RoleFilter.User(http);
             var list = alerts.List(state).Where(a => user.Role != ApiUser.EnterpriseRole || a.Enterprise == user.Enterprise).ToList();
+            if (http.Request.Query["format"] == "csv")
+            {
+                string[] columns = ["id", "kind", "severity", "state", "mn", "enterprise", "city", "pollutant", "value", "limit", "raisedAt", "acknowledgedAt", "acknowledgedBy", "clearedAt", "message"];
+                DateTimeOffset? Local(DateTimeOffset? t) => t is { } v ? TimeZoneInfo.ConvertTime(v, zone) : null;
+                return ReportsApi.Csv(new Reports.ReportTable(columns, list.Select(a => new object?[]
+                {
+                    a.Id, a.Kind, a.Severity, a.State, a.Mn, a.Enterprise, a.City, a.Pollutant, a.Value, a.Limit,
+                    Local(a.RaisedAt), Local(a.AcknowledgedAt), a.AcknowledgedBy, Local(a.ClearedAt), a.Message,
+                }).ToList()), "alerts");
+            }
+
             int limit = int.TryParse(http.Request.Query["limit"], out int l) && l >= 0 ? l : 1000;
             int offset = int.TryParse(http.Request.Query["offset"], out int o) && o >= 0 ? o : 0;
             http.Response.Headers["X-Total-Count"] = list.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -77,8 +77,14 @@ public static class OperationsApi
             var end = to is null ? DateTime.MaxValue : ReportPeriod.ParseLocal(to) ?? DateTime.MaxValue;
             var marks = await store.QueryMarksAsync(start, end, mn, ct);
             var current = registry();
-            return Results.Json(marks.Where(m => user.Role != ApiUser.EnterpriseRole || current.FindOutlet(m.Mn)?.EnterpriseId == user.Enterprise)
-                .Select(m => new { mn = m.Mn, kind = m.Kind, from = m.From.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture), to = m.To.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture), comment = m.Comment }));
+            var visible = marks.Where(m => user.Role != ApiUser.EnterpriseRole || current.FindOutlet(m.Mn)?.EnterpriseId == user.Enterprise).ToList();
+            if (http.Request.Query["format"] == "csv")
+            {
+                return ReportsApi.Csv(new Reports.ReportTable(["mn", "kind", "from", "to", "comment"],
+                    visible.Select(m => new object?[] { m.Mn, m.Kind, m.From.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture), m.To.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture), m.Comment }).ToList()), "marks");
+            }
+
+            return Results.Json(visible.Select(m => new { mn = m.Mn, kind = m.Kind, from = m.From.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture), to = m.To.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture), comment = m.Comment }));
         }).AddEndpointFilter(readers);
 
         app.MapPost("/api/marks", async (MarkBody body, Func<StationRegistry> registry, IReadingStore store, CancellationToken ct) =>

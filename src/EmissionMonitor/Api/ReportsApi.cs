@@ -73,14 +73,12 @@ public static class ReportsApi
             table = table with { Rows = table.Rows.Where(r => r[col] as string == enterprise).ToList() };
         }
 
-        if (q["format"].FirstOrDefault() == "csv")
-        {
-            var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(ReportFormats.Csv(table))).ToArray();
-            return Results.File(bytes, "text/csv; charset=utf-8", $"{kind}.csv");
-        }
-
-        return Paged(http, table);
+        return q["format"].FirstOrDefault() == "csv" ? Csv(table, kind) : Paged(http, table);
     }
+
+    /// <summary>The whole table as CSV (never paged), with a UTF-8 BOM so spreadsheets read Chinese text.</summary>
+    public static IResult Csv(ReportTable table, string name) =>
+        Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(ReportFormats.Csv(table))).ToArray(), "text/csv; charset=utf-8", $"{name}.csv");
 
     /// <summary>Applies limit/offset (default 1000/0), sets X-Total-Count and writes the JSON array.</summary>
     public static IResult Paged(HttpContext http, ReportTable table)

@@ -130,6 +130,8 @@ public sealed class ApiTests
         Assert.Equal(HttpStatusCode.BadRequest, (await op.PostAsJsonAsync("/api/marks", new { mn = "QHXN0010001", kind = "holiday", from = "2025-07-01", to = "2025-07-02" })).StatusCode);
         var marks = await op.GetFromJsonAsync<JsonElement>("/api/marks");
         Assert.Equal("停产检修", marks[0].GetProperty("comment").GetString());
+        var marksCsv = await op.GetByteArrayAsync("/api/marks?format=csv");
+        Assert.Equal("mn,kind,from,to,comment\r\nQHXN0010001,shutdown,2025-07-01T00:00:00,2025-07-02T00:00:00,停产检修\r\n", Encoding.UTF8.GetString(marksCsv[3..]));
         var hours = await op.GetFromJsonAsync<JsonElement>("/api/hours?from=2025-07-01&to=2025-07-02&mn=QHXN0010001&pollutant=a21026");
         Assert.Equal(24, hours.GetArrayLength());
         Assert.All(hours.EnumerateArray(), h => Assert.Equal("exempt", h.GetProperty("state").GetString()));
@@ -154,6 +156,9 @@ public sealed class ApiTests
         var acked = await (await op.PostAsync($"/api/alerts/{id}/acknowledge", null)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(("acknowledged", "王工"), (acked.GetProperty("state").GetString(), acked.GetProperty("acknowledgedBy").GetString()));
         Assert.Equal(HttpStatusCode.Conflict, (await op.PostAsync($"/api/alerts/{id}/acknowledge", null)).StatusCode);
+        var alertsCsv = Encoding.UTF8.GetString((await op.GetByteArrayAsync("/api/alerts?format=csv"))[3..]);
+        Assert.StartsWith("id,kind,severity,state,mn,enterprise,city,pollutant,value,limit,raisedAt", alertsCsv, StringComparison.Ordinal);
+        Assert.Contains($"{id},warning,warning,acknowledged,QHXN0010001", alertsCsv, StringComparison.Ordinal);
         var cleared = await (await op.PostAsJsonAsync($"/api/alerts/{id}/clear", new { comment = "已处理" })).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("cleared", cleared.GetProperty("state").GetString());
         Assert.Contains("已处理", cleared.GetProperty("message").GetString(), StringComparison.Ordinal);
