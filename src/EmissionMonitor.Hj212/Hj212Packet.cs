@@ -208,6 +208,7 @@ public sealed class Hj212Packet : IEquatable<Hj212Packet>
         Hj212Version version, IReadOnlyList<Hj212Field> cp)
     {
         var values = new List<Hj212Value>(cp.Count);
+        var byKey = new Dictionary<string, Hj212Value>(cp.Count, StringComparer.Ordinal);
         List<Hj212Value>? conflicts = null;
         var parameters = new List<KeyValuePair<string, string>>(2);
         foreach (var f in cp)
@@ -233,15 +234,18 @@ public sealed class Hj212Packet : IEquatable<Hj212Packet>
             string suffix = Suffixes.Normalise(f.Key[(dash + 1)..]);
             decimal? number = Suffixes.IsText(suffix) ? null : ParseNumber(f.Value);
             var value = new Hj212Value(code, sentCode, suffix, f.Value, number);
-            var existing = values.Find(v => string.Equals(v.Key, value.Key, StringComparison.Ordinal));
-            if (existing is null)
+            if (byKey.TryGetValue(value.Key, out var existing))
             {
-                values.Add(value);
+                if (!string.Equals(existing.Text, value.Text, StringComparison.Ordinal))
+                {
+                    (conflicts ??= []).Add(value);
+                }
+
+                continue;
             }
-            else if (!string.Equals(existing.Text, value.Text, StringComparison.Ordinal))
-            {
-                (conflicts ??= []).Add(value);
-            }
+
+            byKey.Add(value.Key, value);
+            values.Add(value);
         }
 
         return (values, (IReadOnlyList<Hj212Value>?)conflicts ?? [], parameters);

@@ -8,7 +8,7 @@ namespace EmissionMonitor.Hj212;
 public sealed record Hj212Value(string Code, string SentCode, string Suffix, string Text, decimal? Number)
 {
     /// <summary>The key the decode output uses: <c>CODE-Suffix</c>.</summary>
-    public string Key => Code + "-" + Suffix;
+    public string Key { get; } = Code + "-" + Suffix;
 
     /// <summary>True for suffixes whose values are text (flags, info, serial numbers, times).</summary>
     public bool IsText => Suffixes.IsText(Suffix);
