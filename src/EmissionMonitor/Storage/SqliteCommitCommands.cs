@@ -11,9 +11,13 @@ internal sealed class SqliteCommitCommands : IDisposable
     private readonly SqliteCommand _insertReading;
     private readonly SqliteCommand _selectReading;
     private readonly SqliteCommand _updateStatus;
+    private readonly SqliteCommand? _outbox;
 
-    public SqliteCommitCommands(SqliteConnection connection, SqliteTransaction tx)
+    public SqliteCommitCommands(SqliteConnection connection, SqliteTransaction tx, bool outbox = false)
     {
+        _outbox = outbox
+            ? Command(connection, tx, "INSERT INTO outbox (kind, ref, queued_at) VALUES ($kind, $ref, $at)", "$kind", "$ref", "$at")
+            : null;
         _insertFrame = Command(connection, tx, """
             INSERT INTO frames (received_at, transport, peer, mn, cn, data_time, status, reason, detail, raw)
             VALUES ($at, $transport, $peer, $mn, $cn, $dt, $status, $reason, $detail, $raw) RETURNING id
@@ -35,6 +39,7 @@ internal sealed class SqliteCommitCommands : IDisposable
         _insertReading.Dispose();
         _selectReading.Dispose();
         _updateStatus.Dispose();
+        _outbox?.Dispose();
     }
 
     public StoredOutcome Store(IntakeResult item)
@@ -44,6 +49,7 @@ internal sealed class SqliteCommitCommands : IDisposable
         Set(_insertFrame, item.Frame.ReceivedAt.ToString("O", CultureInfo.InvariantCulture), item.Frame.Transport.ToString().ToLowerInvariant(),
             item.Frame.Peer, p?.Mn, p?.Cn, p?.DataTimeText, status, item.Rejection, item.Detail, item.Frame.Raw.ToArray());
         long id = (long)_insertFrame.ExecuteScalar()!;
+        Queue("frame", id.ToString(CultureInfo.InvariantCulture), item.Frame.ReceivedAt);
         if (!item.IsAccepted || item.Readings.Count == 0)
         {
             return new StoredOutcome(id, status, item.Rejection, 0);
@@ -59,6 +65,7 @@ internal sealed class SqliteCommitCommands : IDisposable
             if (_insertReading.ExecuteNonQuery() == 1)
             {
                 inserted++;
+                Queue("reading", string.Join('\u001f', r.Mn, r.Cn, period, r.Pollutant), item.Frame.ReceivedAt);
             }
             else
             {
@@ -75,6 +82,18 @@ internal sealed class SqliteCommitCommands : IDisposable
         Set(_updateStatus, dup, id);
         _updateStatus.ExecuteNonQuery();
         return new StoredOutcome(id, dup, dup, 0);
+    }
+
+    /// <summary>Queues a stored row for forwarding to the main store (only when this store is a buffer).</summary>
+    private void Queue(string kind, string reference, DateTimeOffset at)
+    {
+        if (_outbox is null)
+        {
+            return;
+        }
+
+        Set(_outbox, kind, reference, at.ToString("O", CultureInfo.InvariantCulture));
+        _outbox.ExecuteNonQuery();
     }
 
     private bool SameAsStored(Reading r, string period)

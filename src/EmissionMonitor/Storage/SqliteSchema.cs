@@ -48,6 +48,12 @@ internal static class SqliteSchema
             raised_at   TEXT NOT NULL,
             json        TEXT NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS outbox (
+            seq         INTEGER PRIMARY KEY,
+            kind        TEXT NOT NULL,
+            ref         TEXT NOT NULL,
+            queued_at   TEXT NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS card_lifts (
             id          INTEGER PRIMARY KEY,
             enterprise  TEXT NOT NULL,

@@ -9,7 +9,7 @@ namespace EmissionMonitor.Storage;
 /// the data folder. One writer connection commits whole batches in one transaction; queries open
 /// their own read connections, so reports run beside ingestion.
 /// </summary>
-public sealed class SqliteStore(string dataDirectory) : IReadingStore
+public sealed class SqliteStore(string dataDirectory, bool outbox = false) : IReadingStore
 {
     internal const string TimeFormat = "yyyy-MM-ddTHH:mm:ss.fff";
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -31,7 +31,7 @@ public sealed class SqliteStore(string dataDirectory) : IReadingStore
         try
         {
             await using var tx = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken);
-            using var commands = new SqliteCommitCommands(writer, tx);
+            using var commands = new SqliteCommitCommands(writer, tx, outbox);
             var outcomes = new List<StoredOutcome>(batch.Count);
             foreach (var item in batch)
             {
@@ -48,27 +48,25 @@ public sealed class SqliteStore(string dataDirectory) : IReadingStore
     }
 
     public async Task<IReadOnlyList<Reading>> QueryReadingsAsync(ReadingQuery query, CancellationToken cancellationToken) =>
-        await QueryAsync("""
-            SELECT mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid FROM readings
+        await QueryAsync($"""
+            SELECT {ReadingColumns} FROM readings
             WHERE cn = $cn AND period >= $from AND period < $to
               AND ($mn IS NULL OR mn = $mn) AND ($pollutant IS NULL OR pollutant = $pollutant)
             ORDER BY mn, pollutant, period
             """,
             [("$cn", query.Cn), ("$from", Time(query.From)), ("$to", Time(query.To)), ("$mn", query.Mn), ("$pollutant", query.Pollutant)],
-            r => new Reading(r.GetString(0), r.GetString(1), ParseTime(r.GetString(2)), r.GetString(3),
-                Num(r, 4), Num(r, 5), Num(r, 6), Num(r, 7), Num(r, 8), Num(r, 9), Num(r, 10), Str(r, 11), Str(r, 12)),
+            MapReading,
             cancellationToken);
 
     public async Task<IReadOnlyList<ArchivedFrame>> QueryFramesAsync(FrameQuery query, CancellationToken cancellationToken)
     {
-        var list = await QueryAsync("""
-            SELECT id, received_at, transport, peer, mn, cn, data_time, status, reason, detail, raw FROM frames
+        var list = await QueryAsync($"""
+            SELECT {FrameColumns} FROM frames
             WHERE ($mn IS NULL OR mn = $mn) AND ($status IS NULL OR status = $status)
             ORDER BY id DESC LIMIT $limit
             """,
             [("$mn", query.Mn), ("$status", query.Status), ("$limit", query.Limit)],
-            r => new ArchivedFrame(r.GetInt64(0), DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture), r.GetString(2),
-                Str(r, 3), Str(r, 4), Str(r, 5), Str(r, 6), r.GetString(7), Str(r, 8), Str(r, 9), (byte[])r.GetValue(10)),
+            MapFrame,
             cancellationToken);
         list.Reverse();
         return list;
@@ -102,6 +100,37 @@ public sealed class SqliteStore(string dataDirectory) : IReadingStore
 
     public async Task<IReadOnlyList<Alerts.Alert>> QueryAlertsAsync(CancellationToken cancellationToken) =>
         await QueryAsync("SELECT json FROM alerts ORDER BY raised_at", [], r => Alerts.AlertJson.Deserialize(r.GetString(0)), cancellationToken);
+
+    /// <summary>The oldest entries waiting to be forwarded (buffer mode), with what they refer to.</summary>
+    public async Task<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(int limit, CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT seq, kind, ref, queued_at FROM outbox ORDER BY seq LIMIT $limit", [("$limit", limit)],
+            r => new OutboxEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture)),
+            cancellationToken);
+
+    /// <summary>Forgets forwarded entries up to and including <paramref name="seq"/>.</summary>
+    public Task AckOutboxAsync(long seq, CancellationToken cancellationToken) =>
+        ExecuteAsync("DELETE FROM outbox WHERE seq <= $seq", [("$seq", seq)], cancellationToken);
+
+    /// <summary>Entries waiting, and the queue time of the oldest.</summary>
+    public async Task<(long Depth, DateTimeOffset? Oldest)> OutboxStateAsync(CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync("SELECT COUNT(*), MIN(queued_at) FROM outbox", [],
+            r => (r.GetInt64(0), r.IsDBNull(1) ? (DateTimeOffset?)null : DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture)), cancellationToken);
+        return rows[0];
+    }
+
+    /// <summary>One stored reading by its key, or null.</summary>
+    public async Task<Reading?> FindReadingAsync(string mn, string cn, string period, string pollutant, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT " + ReadingColumns + " FROM readings WHERE mn = $mn AND cn = $cn AND period = $period AND pollutant = $p",
+            [("$mn", mn), ("$cn", cn), ("$period", period), ("$p", pollutant)],
+            MapReading,
+            cancellationToken)).FirstOrDefault();
+
+    /// <summary>One archived frame by id, or null.</summary>
+    public async Task<ArchivedFrame?> FindFrameAsync(long id, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT " + FrameColumns + " FROM frames WHERE id = $id", [("$id", id)],
+            MapFrame,
+            cancellationToken)).FirstOrDefault();
 
     public async Task<StoreCounts> CountAsync(CancellationToken cancellationToken)
     {
@@ -197,6 +226,15 @@ public sealed class SqliteStore(string dataDirectory) : IReadingStore
     private static string Time(DateTime t) => t.ToString(TimeFormat, CultureInfo.InvariantCulture);
 
     private static DateTime ParseTime(string s) => DateTime.ParseExact(s, TimeFormat, CultureInfo.InvariantCulture);
+
+    private const string ReadingColumns = "mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid";
+    private const string FrameColumns = "id, received_at, transport, peer, mn, cn, data_time, status, reason, detail, raw";
+
+    private static Reading MapReading(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), ParseTime(r.GetString(2)), r.GetString(3),
+        Num(r, 4), Num(r, 5), Num(r, 6), Num(r, 7), Num(r, 8), Num(r, 9), Num(r, 10), Str(r, 11), Str(r, 12));
+
+    private static ArchivedFrame MapFrame(SqliteDataReader r) => new(r.GetInt64(0), DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture), r.GetString(2),
+        Str(r, 3), Str(r, 4), Str(r, 5), Str(r, 6), r.GetString(7), Str(r, 8), Str(r, 9), (byte[])r.GetValue(10));
 
     private static double? Num(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
 
