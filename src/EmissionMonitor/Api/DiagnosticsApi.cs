@@ -30,10 +30,29 @@ public static class DiagnosticsApi
             }
 
             bool brokerOk = services.GetService(typeof(ExternalMqttIngress)) is not ExternalMqttIngress external || external.IsConnected;
-            var body = new { store = storeOk ? "ok" : "unavailable", broker = brokerOk ? "ok" : "disconnected", buffer = "none (sqlite)", commitFailures = metrics.CommitFailures };
+            object buffer = "none (sqlite)";
+            if (store is Storage.Influx.InfluxStore influx)
+            {
+                var (depth, oldest) = await influx.BufferStateAsync(ct);
+                buffer = new { depth, oldestSeconds = oldest is { } o ? (DateTimeOffset.UtcNow - o).TotalSeconds : 0 };
+            }
+
+            var body = new { store = storeOk ? "ok" : "unavailable", broker = brokerOk ? "ok" : "disconnected", buffer, commitFailures = metrics.CommitFailures };
             return storeOk && brokerOk ? Results.Json(body) : Results.Json(body, statusCode: 503);
         });
-        app.MapGet("/metrics", (IngestMetrics metrics, AlertService alerts) => Results.Text(Prometheus(metrics, alerts), "text/plain; version=0.0.4"));
+        app.MapGet("/metrics", async (IngestMetrics metrics, AlertService alerts, IReadingStore store, CancellationToken ct) =>
+        {
+            string text = Prometheus(metrics, alerts);
+            if (store is Storage.Influx.InfluxStore influx)
+            {
+                var (depth, oldest) = await influx.BufferStateAsync(ct);
+                text += "# HELP em_buffer_depth Entries in the local buffer not yet in InfluxDB.\n# TYPE em_buffer_depth gauge\n"
+                    + $"em_buffer_depth {depth}\n# TYPE em_buffer_oldest_seconds gauge\n"
+                    + string.Create(CultureInfo.InvariantCulture, $"em_buffer_oldest_seconds {(oldest is { } o ? (DateTimeOffset.UtcNow - o).TotalSeconds : 0)}\n");
+            }
+
+            return Results.Text(text, "text/plain; version=0.0.4");
+        });
         app.MapGet("/openapi.json", (EndpointDataSource endpoints) => Results.Json(OpenApi(endpoints)));
     }
 

@@ -37,7 +37,7 @@ public static class ImportCommand
         var settings = AppSettings.Load(parsed.Value("--config") ?? "config", parsed.Value("--data"));
         var registry = settings.LoadRegistry();
         var intake = new IntakeProcessor(() => registry, settings.Intake, settings.TimeZone, TimeProvider.System);
-        await using var store = new SqliteStore(settings.Storage.DataDirectory);
+        await using var store = settings.CreateStore();
         await store.InitializeAsync(cancellationToken);
         var metrics = new IngestMetrics();
         var stopwatch = Stopwatch.StartNew();

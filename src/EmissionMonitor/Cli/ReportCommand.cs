@@ -51,7 +51,7 @@ public static class ReportCommand
         }
 
         var request = new ReportRequest(kind, period, p.Value("--city"), p.Value("--enterprise"), p.Value("--mn"), p.Value("--pollutant"), p.Value("--by"));
-        await using var store = new SqliteStore(settings.Storage.DataDirectory);
+        await using var store = settings.CreateStore();
         await store.InitializeAsync(cancellationToken);
         var service = new ReportService(store, registry, settings.Compliance, settings.TimeZone, TimeProvider.System)
         {

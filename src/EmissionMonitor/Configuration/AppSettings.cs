@@ -77,6 +77,24 @@ public sealed class AppSettings
         return options;
     }
 
+    /// <summary>The store <c>Storage:Backend</c> names: SQLite under the data folder, or InfluxDB with a local buffer there.</summary>
+    public IReadingStore CreateStore(Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
+    {
+        if (Storage.Backend != "influxdb")
+        {
+            return new SqliteStore(Storage.DataDirectory);
+        }
+
+        var influx = Bind<EmissionMonitor.Storage.Influx.InfluxOptions>(Configuration, EmissionMonitor.Storage.Influx.InfluxOptions.Section);
+        if (!Uri.TryCreate(influx.Url, UriKind.Absolute, out _))
+        {
+            throw new ConfigurationException($"Influx:Url must be an absolute URL, not '{influx.Url}'");
+        }
+
+        var factory = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+        return new EmissionMonitor.Storage.Influx.InfluxStore(influx, Storage.DataDirectory, TimeZone, Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<EmissionMonitor.Storage.Influx.InfluxStore>(factory));
+    }
+
     /// <summary>Loads the registry (empty when the file is absent); problems stop start-up naming the entry.</summary>
     public StationRegistry LoadRegistry()
     {

@@ -53,7 +53,7 @@ public static class ServiceHost
         services.AddSingleton(sp => new RegistryWatcher(settings.StationsPath, settings.LoadRegistry(), sp.GetRequiredService<ILogger<RegistryWatcher>>()));
         services.AddSingleton<Func<StationRegistry>>(sp => () => sp.GetRequiredService<RegistryWatcher>().Current);
         services.AddSingleton<IngestMetrics>();
-        services.AddSingleton<IReadingStore>(_ => new SqliteStore(settings.Storage.DataDirectory));
+        services.AddSingleton<IReadingStore>(sp => settings.CreateStore(sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new Journal(sp.GetRequiredService<IReadingStore>(), settings.Storage, sp.GetRequiredService<IngestMetrics>(), sp.GetRequiredService<ILogger<Journal>>()));
         services.AddHostedService<JournalLifetime>();
         services.AddSingleton(sp => new IntakeProcessor(sp.GetRequiredService<Func<StationRegistry>>(), settings.Intake, settings.TimeZone, sp.GetRequiredService<TimeProvider>()));

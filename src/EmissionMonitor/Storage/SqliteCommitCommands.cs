@@ -16,7 +16,8 @@ internal sealed class SqliteCommitCommands : IDisposable
     public SqliteCommitCommands(SqliteConnection connection, SqliteTransaction tx, bool outbox = false)
     {
         _outbox = outbox
-            ? Command(connection, tx, "INSERT INTO outbox (kind, ref, queued_at) VALUES ($kind, $ref, $at)", "$kind", "$ref", "$at")
+            ? Command(connection, tx, "INSERT INTO outbox (kind, mn, cn, period, pollutant, ref_id, queued_at) VALUES ($kind, $mn, $cn, $period, $p, $ref, $at)",
+                "$kind", "$mn", "$cn", "$period", "$p", "$ref", "$at")
             : null;
         _insertFrame = Command(connection, tx, """
             INSERT INTO frames (received_at, transport, peer, mn, cn, data_time, status, reason, detail, raw)
@@ -49,7 +50,7 @@ internal sealed class SqliteCommitCommands : IDisposable
         Set(_insertFrame, item.Frame.ReceivedAt.ToString("O", CultureInfo.InvariantCulture), item.Frame.Transport.ToString().ToLowerInvariant(),
             item.Frame.Peer, p?.Mn, p?.Cn, p?.DataTimeText, status, item.Rejection, item.Detail, item.Frame.Raw.ToArray());
         long id = (long)_insertFrame.ExecuteScalar()!;
-        Queue("frame", id.ToString(CultureInfo.InvariantCulture), item.Frame.ReceivedAt);
+        Queue("frame", null, id, item.Frame.ReceivedAt);
         if (!item.IsAccepted || item.Readings.Count == 0)
         {
             return new StoredOutcome(id, status, item.Rejection, 0);
@@ -65,7 +66,7 @@ internal sealed class SqliteCommitCommands : IDisposable
             if (_insertReading.ExecuteNonQuery() == 1)
             {
                 inserted++;
-                Queue("reading", string.Join('\u001f', r.Mn, r.Cn, period, r.Pollutant), item.Frame.ReceivedAt);
+                Queue("reading", (r.Mn, r.Cn, period, r.Pollutant), null, item.Frame.ReceivedAt);
             }
             else
             {
@@ -85,14 +86,14 @@ internal sealed class SqliteCommitCommands : IDisposable
     }
 
     /// <summary>Queues a stored row for forwarding to the main store (only when this store is a buffer).</summary>
-    private void Queue(string kind, string reference, DateTimeOffset at)
+    private void Queue(string kind, (string Mn, string Cn, string Period, string Pollutant)? reading, long? id, DateTimeOffset at)
     {
         if (_outbox is null)
         {
             return;
         }
 
-        Set(_outbox, kind, reference, at.ToString("O", CultureInfo.InvariantCulture));
+        Set(_outbox, kind, reading?.Mn, reading?.Cn, reading?.Period, reading?.Pollutant, id, at.ToString("O", CultureInfo.InvariantCulture));
         _outbox.ExecuteNonQuery();
     }
 

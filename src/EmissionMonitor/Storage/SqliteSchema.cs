@@ -51,7 +51,11 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS outbox (
             seq         INTEGER PRIMARY KEY,
             kind        TEXT NOT NULL,
-            ref         TEXT NOT NULL,
+            mn          TEXT,
+            cn          TEXT,
+            period      TEXT,
+            pollutant   TEXT,
+            ref_id      INTEGER,
             queued_at   TEXT NOT NULL
         );
         CREATE TABLE IF NOT EXISTS card_lifts (

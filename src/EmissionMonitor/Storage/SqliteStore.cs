@@ -101,11 +101,25 @@ public sealed class SqliteStore(string dataDirectory, bool outbox = false) : IRe
     public async Task<IReadOnlyList<Alerts.Alert>> QueryAlertsAsync(CancellationToken cancellationToken) =>
         await QueryAsync("SELECT json FROM alerts ORDER BY raised_at", [], r => Alerts.AlertJson.Deserialize(r.GetString(0)), cancellationToken);
 
-    /// <summary>The oldest entries waiting to be forwarded (buffer mode), with what they refer to.</summary>
-    public async Task<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(int limit, CancellationToken cancellationToken) =>
-        await QueryAsync("SELECT seq, kind, ref, queued_at FROM outbox ORDER BY seq LIMIT $limit", [("$limit", limit)],
-            r => new OutboxEntry(r.GetInt64(0), r.GetString(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture)),
-            cancellationToken);
+    /// <summary>Up to <paramref name="limit"/> of the oldest entries waiting to be forwarded (buffer mode), with their rows.</summary>
+    public async Task<OutboxBatch> ReadOutboxAsync(int limit, CancellationToken cancellationToken)
+    {
+        var last = await QueryAsync("SELECT MAX(seq) FROM (SELECT seq FROM outbox ORDER BY seq LIMIT $limit)", [("$limit", limit)],
+            r => r.IsDBNull(0) ? 0L : r.GetInt64(0), cancellationToken);
+        long max = last[0];
+        if (max == 0)
+        {
+            return new OutboxBatch(0, [], [], []);
+        }
+
+        var readings = await QueryAsync($"SELECT {Prefixed("r", ReadingColumns)} FROM outbox o JOIN readings r ON r.mn = o.mn AND r.cn = o.cn AND r.period = o.period AND r.pollutant = o.pollutant WHERE o.kind = 'reading' AND o.seq <= $max ORDER BY o.seq",
+            [("$max", max)], MapReading, cancellationToken);
+        var frames = await QueryAsync($"SELECT {Prefixed("f", FrameColumns)} FROM outbox o JOIN frames f ON f.id = o.ref_id WHERE o.kind = 'frame' AND o.seq <= $max ORDER BY o.seq",
+            [("$max", max)], MapFrame, cancellationToken);
+        var records = await QueryAsync("SELECT kind, ref_id FROM outbox WHERE kind NOT IN ('reading', 'frame') AND seq <= $max ORDER BY seq",
+            [("$max", max)], r => (r.GetString(0), r.GetInt64(1)), cancellationToken);
+        return new OutboxBatch(max, readings, frames, records);
+    }
 
     /// <summary>Forgets forwarded entries up to and including <paramref name="seq"/>.</summary>
     public Task AckOutboxAsync(long seq, CancellationToken cancellationToken) =>
@@ -119,18 +133,7 @@ public sealed class SqliteStore(string dataDirectory, bool outbox = false) : IRe
         return rows[0];
     }
 
-    /// <summary>One stored reading by its key, or null.</summary>
-    public async Task<Reading?> FindReadingAsync(string mn, string cn, string period, string pollutant, CancellationToken cancellationToken) =>
-        (await QueryAsync("SELECT " + ReadingColumns + " FROM readings WHERE mn = $mn AND cn = $cn AND period = $period AND pollutant = $p",
-            [("$mn", mn), ("$cn", cn), ("$period", period), ("$p", pollutant)],
-            MapReading,
-            cancellationToken)).FirstOrDefault();
-
-    /// <summary>One archived frame by id, or null.</summary>
-    public async Task<ArchivedFrame?> FindFrameAsync(long id, CancellationToken cancellationToken) =>
-        (await QueryAsync("SELECT " + FrameColumns + " FROM frames WHERE id = $id", [("$id", id)],
-            MapFrame,
-            cancellationToken)).FirstOrDefault();
+    private static string Prefixed(string alias, string columns) => string.Join(", ", columns.Split(", ").Select(c => alias + "." + c));
 
     public async Task<StoreCounts> CountAsync(CancellationToken cancellationToken)
     {

@@ -19,7 +19,14 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         await _store.InitializeAsync(CancellationToken.None);
     }
 
-    public async Task DisposeAsync() => await _store.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        await DisposeServersAsync();
+    }
+
+    /// <summary>Stops what <see cref="CreateStoreAsync"/> started (servers), after the store is closed.</summary>
+    protected virtual Task DisposeServersAsync() => Task.CompletedTask;
 
     private static IntakeResult Accepted(decimal so2, DateTime? hour = null, string? flag = "N")
     {

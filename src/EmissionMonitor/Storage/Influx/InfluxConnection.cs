@@ -29,7 +29,12 @@ public sealed class InfluxConnection : IDisposable
 
         if (options.WriteApi == "v2")
         {
-            _client = new InfluxDBClient(new InfluxDBClientOptions(options.Url) { Token = options.Token ?? string.Empty, Org = options.Org, Bucket = options.Bucket, Timeout = options.Timeout });
+            if (string.IsNullOrEmpty(options.Token))
+            {
+                throw new ConfigurationException("Influx:Token is required with Influx:WriteApi=v2 (any non-empty value for an InfluxDB 1.8 server without authentication)");
+            }
+
+            _client = new InfluxDBClient(new InfluxDBClientOptions(options.Url) { Token = options.Token, Org = options.Org, Bucket = options.Bucket, Timeout = options.Timeout });
         }
     }
 

@@ -1,0 +1,49 @@
+using System.Globalization;
+using System.Text;
+using EmissionMonitor.Intake;
+
+namespace EmissionMonitor.Storage.Influx;
+
+/// <summary>
+/// How readings and frames are laid out in InfluxDB. Readings: a measurement per data type
+/// (<c>realtime</c> 2011, <c>minute</c> 2051, <c>hourly</c> 2061, <c>daily</c> 2031), tagged by
+/// <c>mn</c> and <c>pollutant</c>; the flag is a field, not a tag, so a resend with another flag
+/// cannot create a second series; the time is the period's start. Frames: measurement <c>frames</c>
+/// tagged by status, reason and transport, the raw bytes base64 in a field, the time the arrival
+/// (plus the archive id's last digits in nanoseconds, so two arrivals never share a point).
+/// </summary>
+public static class InfluxSchema
+{
+    public const string Frames = "frames";
+
+    public static IReadOnlyDictionary<string, string> MeasurementOfCn { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["2011"] = "realtime", ["2051"] = "minute", ["2061"] = "hourly", ["2031"] = "daily",
+    };
+
+    public static string CnOfMeasurement(string measurement) => MeasurementOfCn.First(p => p.Value == measurement).Key;
+
+    public static void AppendReading(StringBuilder sb, Reading r, TimeZoneInfo zone)
+    {
+        if (!MeasurementOfCn.TryGetValue(r.Cn, out var measurement))
+        {
+            return;
+        }
+
+        var instant = new DateTimeOffset(r.Period, zone.GetUtcOffset(r.Period));
+        LineProtocol.Append(sb, measurement, [("mn", r.Mn), ("pollutant", r.Pollutant)],
+            [("n", 1L), ("rtd", r.Rtd), ("avg", r.Avg), ("min", r.Min), ("max", r.Max), ("cou", r.Cou), ("zs_rtd", r.ZsRtd), ("zs_avg", r.ZsAvg), ("flag", r.Flag), ("invalid", r.Invalid)],
+            LineProtocol.Nanoseconds(instant));
+    }
+
+    public static void AppendFrame(StringBuilder sb, ArchivedFrame f)
+    {
+        LineProtocol.Append(sb, Frames, [("status", f.Status), ("reason", f.Reason), ("transport", f.Transport)],
+            [("id", f.Id), ("mn", f.Mn), ("cn", f.Cn), ("data_time", f.DataTime), ("peer", f.Peer), ("detail", f.Detail),
+             ("received_at", f.ReceivedAt.ToString("O", CultureInfo.InvariantCulture)), ("raw", Convert.ToBase64String(f.Raw))],
+            LineProtocol.Nanoseconds(f.ReceivedAt) + (f.Id % 100_000));
+    }
+
+    /// <summary>An InfluxQL string literal.</summary>
+    public static string Literal(string s) => "'" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
+}
