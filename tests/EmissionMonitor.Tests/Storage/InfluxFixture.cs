@@ -102,35 +102,53 @@ public sealed class InfluxFixture : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        var upstream = new HttpClient { BaseAddress = new Uri(Url) };
+        var upstream = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMilliseconds(500) }) { BaseAddress = new Uri(Url) };
         app.Map("/api/v2/write", async (HttpContext http) =>
         {
             string bucket = http.Request.Query["bucket"].ToString();
             string precision = http.Request.Query["precision"].ToString() switch { "us" => "u", var p => p };
-            using var body = new StreamContent(http.Request.Body);
-            using var response = await upstream.PostAsync($"/write?db={Uri.EscapeDataString(bucket)}&precision={precision}", body);
-            http.Response.StatusCode = (int)response.StatusCode;
-            await response.Content.CopyToAsync(http.Response.Body);
+            await ForwardAsync(http, upstream, $"/write?db={Uri.EscapeDataString(bucket)}&precision={precision}", "POST");
         });
-        app.Map("/{**path}", async (HttpContext http, string? path) =>
+        app.Map("/{**path}", (HttpContext http, string? path) => ForwardAsync(http, upstream, "/" + path + http.Request.QueryString, http.Request.Method));
+        await app.StartAsync();
+        _proxy = app;
+        ProxyUrl = app.Urls.First();
+    }
+
+    /// <summary>Forwards one request with its body buffered, trying once more if a pooled connection to influxd was stale.</summary>
+    private static async Task ForwardAsync(HttpContext http, HttpClient upstream, string target, string method)
+    {
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer);
+        for (int attempt = 1; ; attempt++)
         {
-            using var request = new HttpRequestMessage(new HttpMethod(http.Request.Method), "/" + path + http.Request.QueryString);
-            if (http.Request.ContentLength > 0 || http.Request.Method == "POST")
+            using var request = new HttpRequestMessage(new HttpMethod(method), target);
+            if (buffer.Length > 0 || method == "POST")
             {
-                request.Content = new StreamContent(http.Request.Body);
+                request.Content = new ByteArrayContent(buffer.ToArray());
                 if (http.Request.ContentType is { } type)
                 {
                     request.Content.Headers.TryAddWithoutValidation("Content-Type", type);
                 }
             }
 
-            using var response = await upstream.SendAsync(request);
-            http.Response.StatusCode = (int)response.StatusCode;
-            await response.Content.CopyToAsync(http.Response.Body);
-        });
-        await app.StartAsync();
-        _proxy = app;
-        ProxyUrl = app.Urls.First();
+            try
+            {
+                using var response = await upstream.SendAsync(request);
+                var bytes = await response.Content.ReadAsByteArrayAsync();
+                http.Response.StatusCode = (int)response.StatusCode;
+                if (response.Content.Headers.ContentType is { } contentType)
+                {
+                    http.Response.ContentType = contentType.ToString();
+                }
+
+                await http.Response.Body.WriteAsync(bytes);
+                return;
+            }
+            catch (HttpRequestException) when (attempt < 2)
+            {
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

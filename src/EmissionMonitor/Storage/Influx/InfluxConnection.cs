@@ -75,12 +75,26 @@ public sealed class InfluxConnection : IDisposable
         return doc;
     }
 
-    /// <summary>Creates the database on 1.x (a no-op where it exists; 2.x buckets are created by the operator).</summary>
+    /// <summary>
+    /// Creates the database on 1.x (a no-op where it exists; 2.x buckets are provisioned outside the
+    /// service and answer 404/401 here, which is ignored). Tried three times: it runs at start-up,
+    /// where a first connection may meet a server that is still coming up.
+    /// </summary>
     public async Task EnsureDatabaseAsync(CancellationToken cancellationToken)
     {
-        using var content = new FormUrlEncodedContent([new("q", $"CREATE DATABASE \"{_options.Bucket}\"")]);
-        using var response = await _http.PostAsync("query" + (Credentials() is { Length: > 0 } c ? "?" + c[1..] : string.Empty), content, cancellationToken);
-        // InfluxDB 2.x/3.x answer 404 or 401 here: their buckets are provisioned outside the service.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var content = new FormUrlEncodedContent([new("q", $"CREATE DATABASE \"{_options.Bucket}\"")]);
+                using var response = await _http.PostAsync("query" + (Credentials() is { Length: > 0 } c ? "?" + c[1..] : string.Empty), content, cancellationToken);
+                return;
+            }
+            catch (HttpRequestException) when (attempt < 3)
+            {
+                await Task.Delay(200 * attempt, cancellationToken);
+            }
+        }
     }
 
     /// <summary>True when the server answers /ping.</summary>

@@ -137,6 +137,9 @@ public sealed partial class InfluxStore : IReadingStore
 
     public async Task<IReadOnlyList<Reading>> QueryReadingsAsync(ReadingQuery query, CancellationToken cancellationToken)
     {
+        // The pending rows are read before InfluxDB is asked: a row forwarded in between was written
+        // to InfluxDB before it left the buffer, so it is in one answer or the other, never in neither.
+        var pending = (await _buffer.ReadOutboxAsync(int.MaxValue, cancellationToken)).Readings;
         var byKey = new Dictionary<(string, string, DateTime, string), Reading>();
         if (InfluxSchema.MeasurementOfCn.TryGetValue(query.Cn, out var measurement))
         {
@@ -163,7 +166,7 @@ public sealed partial class InfluxStore : IReadingStore
             }
         }
 
-        foreach (var r in (await _buffer.ReadOutboxAsync(int.MaxValue, cancellationToken)).Readings)
+        foreach (var r in pending)
         {
             if (r.Cn == query.Cn && r.Period >= query.From && r.Period < query.To && (query.Mn is null || r.Mn == query.Mn) && (query.Pollutant is null || r.Pollutant == query.Pollutant))
             {
@@ -176,6 +179,7 @@ public sealed partial class InfluxStore : IReadingStore
 
     public async Task<IReadOnlyList<ArchivedFrame>> QueryFramesAsync(FrameQuery query, CancellationToken cancellationToken)
     {
+        var pending = (await _buffer.ReadOutboxAsync(int.MaxValue, cancellationToken)).Frames; // first, as for readings
         var where = new List<string>();
         if (query.Status is not null)
         {
@@ -193,7 +197,7 @@ public sealed partial class InfluxStore : IReadingStore
             byId[f.Id] = f;
         }
 
-        foreach (var f in (await _buffer.ReadOutboxAsync(int.MaxValue, cancellationToken)).Frames)
+        foreach (var f in pending)
         {
             byId.TryAdd(f.Id, f);
         }
@@ -255,7 +259,14 @@ public sealed partial class InfluxStore : IReadingStore
         await _stop.CancelAsync();
         if (_forwarder is not null)
         {
-            await _forwarder;
+            try
+            {
+                await _forwarder;
+            }
+            catch (OperationCanceledException)
+            {
+                // stopped between batches: what is not forwarded stays in the buffer for the next start
+            }
         }
 
         await _buffer.DisposeAsync();
