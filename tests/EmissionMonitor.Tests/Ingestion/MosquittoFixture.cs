@@ -9,17 +9,20 @@ namespace EmissionMonitor.Tests.Ingestion;
 /// </summary>
 internal sealed class MosquittoFixture : IDisposable
 {
-    private readonly Process _process;
+    private Process _process;
+    private readonly string _conf;
 
-    private MosquittoFixture(Process process, int port)
+    private MosquittoFixture(Process process, int port, string conf)
     {
         _process = process;
         Port = port;
+        _conf = conf;
     }
 
     public int Port { get; }
 
-    public static async Task<MosquittoFixture> StartAsync(IReadOnlyDictionary<string, string> users, int? port = null)
+    /// <summary>Starts mosquitto; with <paramref name="tls"/> (CA, certificate and key files) its listener speaks TLS.</summary>
+    public static async Task<MosquittoFixture> StartAsync(IReadOnlyDictionary<string, string> users, int? port = null, (string Ca, string Cert, string Key)? tls = null)
     {
         string dir = Some.TempDirectory();
         string passwords = Path.Combine(dir, "passwd");
@@ -30,6 +33,8 @@ internal sealed class MosquittoFixture : IDisposable
 
         int p = port ?? LoopbackPorts.Free();
         string conf = Path.Combine(dir, "mosquitto.conf");
+        // Started as root, mosquitto drops to the user "mosquitto", which cannot write its persistent
+        // sessions into a root-owned temporary folder; "user root" keeps it able to save them.
         await File.WriteAllTextAsync(conf, $"""
             listener {p} 127.0.0.1
             allow_anonymous false
@@ -39,15 +44,36 @@ internal sealed class MosquittoFixture : IDisposable
             max_queued_messages 1000000
             persistence true
             persistence_location {dir}/
+            {(Environment.UserName == "root" ? "user root" : string.Empty)}
+            {(tls is { } t ? $"cafile {t.Ca}\ncertfile {t.Cert}\nkeyfile {t.Key}" : string.Empty)}
             """);
+        var process = await LaunchAsync(conf, p);
+        return new MosquittoFixture(process, p, conf);
+    }
+
+    /// <summary>Stops mosquitto with SIGTERM (it saves its persistent sessions) and starts it again on the same port.</summary>
+    public async Task RestartAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _process = await LaunchAsync(_conf, Port);
+    }
+
+    private static async Task<Process> LaunchAsync(string conf, int port)
+    {
         var psi = new ProcessStartInfo("mosquitto") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add("-c");
         psi.ArgumentList.Add(conf);
         var process = Process.Start(psi)!;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await LoopbackPorts.WaitForListenerAsync(process, p, "mosquitto", TimeSpan.FromSeconds(10));
-        return new MosquittoFixture(process, p);
+        await LoopbackPorts.WaitForListenerAsync(process, port, "mosquitto", TimeSpan.FromSeconds(10));
+        return process;
     }
 
     public void Dispose()
