@@ -28,6 +28,9 @@ public static class CliApp
                                   --city --enterprise --mn --pollutant; --by pollutant|outlet|
                                   enterprise|city|province; --format table|json|csv
 
+          broker-auth --out DIR --service-password P [--operator-user U --operator-password P]
+                                  mosquitto password and ACL files from the registry
+
         Common options:
           --config DIR            configuration folder (default config/)
           --data DIR              data folder (default data/)
@@ -59,6 +62,7 @@ public static class CliApp
                 "run" => await RunCommand.RunAsync(rest, cts.Token),
                 "simulate" => await SimulateCommand.RunAsync(rest, cts.Token),
                 "report" => await ReportCommand.RunAsync(rest, cts.Token),
+                "broker-auth" => await BrokerAuthCommand.RunAsync(rest, cts.Token),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

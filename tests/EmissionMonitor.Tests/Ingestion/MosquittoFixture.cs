@@ -22,10 +22,10 @@ internal sealed class MosquittoFixture : IDisposable
     public int Port { get; }
 
     /// <summary>Starts mosquitto; with <paramref name="tls"/> (CA, certificate and key files) its listener speaks TLS.</summary>
-    public static async Task<MosquittoFixture> StartAsync(IReadOnlyDictionary<string, string> users, int? port = null, (string Ca, string Cert, string Key)? tls = null)
+    public static async Task<MosquittoFixture> StartAsync(IReadOnlyDictionary<string, string> users, int? port = null, (string Ca, string Cert, string Key)? tls = null, string? passwordFile = null, string? aclFile = null)
     {
         string dir = Some.TempDirectory();
-        string passwords = Path.Combine(dir, "passwd");
+        string passwords = passwordFile ?? Path.Combine(dir, "passwd");
         foreach (var (user, password) in users)
         {
             Run("mosquitto_passwd", File.Exists(passwords) ? ["-b", passwords, user, password] : ["-b", "-c", passwords, user, password]);
@@ -42,6 +42,7 @@ internal sealed class MosquittoFixture : IDisposable
             set_tcp_nodelay true
             max_inflight_messages 0
             max_queued_messages 1000000
+            {(aclFile is null ? string.Empty : "acl_file " + aclFile)}
             persistence true
             persistence_location {dir}/
             {(Environment.UserName == "root" ? "user root" : string.Empty)}
