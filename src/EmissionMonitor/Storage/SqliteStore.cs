@@ -73,8 +73,8 @@ public sealed class SqliteStore(string dataDirectory, bool outbox = false) : IRe
     }
 
     public Task AddMarkAsync(Compliance.Mark mark, CancellationToken cancellationToken) =>
-        ExecuteAsync("INSERT INTO marks (mn, kind, from_time, to_time, comment) VALUES ($mn, $kind, $from, $to, $comment)",
-            [("$mn", mark.Mn), ("$kind", mark.Kind), ("$from", Time(mark.From)), ("$to", Time(mark.To)), ("$comment", mark.Comment)], cancellationToken);
+        ExecuteAsync("INSERT INTO marks (mn, kind, from_time, to_time, comment) VALUES ($mn, $kind, $from, $to, $comment);" + QueueRecord("mark"),
+            [("$mn", mark.Mn), ("$kind", mark.Kind), ("$from", Time(mark.From)), ("$to", Time(mark.To)), ("$comment", mark.Comment), ("$queued", Now())], cancellationToken);
 
     public async Task<IReadOnlyList<Compliance.Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken) =>
         await QueryAsync("SELECT mn, kind, from_time, to_time, comment FROM marks WHERE to_time > $from AND from_time < $to AND ($mn IS NULL OR mn = $mn) ORDER BY mn, from_time",
@@ -83,8 +83,8 @@ public sealed class SqliteStore(string dataDirectory, bool outbox = false) : IRe
             cancellationToken);
 
     public Task AddCardLiftAsync(Compliance.CardLift lift, CancellationToken cancellationToken) =>
-        ExecuteAsync("INSERT INTO card_lifts (enterprise, quarter, lifted_at, lifted_by, comment) VALUES ($e, $q, $at, $by, $c)",
-            [("$e", lift.Enterprise), ("$q", lift.Quarter), ("$at", lift.At.ToString("O", CultureInfo.InvariantCulture)), ("$by", lift.By), ("$c", lift.Comment)],
+        ExecuteAsync("INSERT INTO card_lifts (enterprise, quarter, lifted_at, lifted_by, comment) VALUES ($e, $q, $at, $by, $c);" + QueueRecord("lift"),
+            [("$e", lift.Enterprise), ("$q", lift.Quarter), ("$at", lift.At.ToString("O", CultureInfo.InvariantCulture)), ("$by", lift.By), ("$c", lift.Comment), ("$queued", Now())],
             cancellationToken);
 
     public async Task<IReadOnlyList<Compliance.CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken) =>
@@ -93,9 +93,9 @@ public sealed class SqliteStore(string dataDirectory, bool outbox = false) : IRe
             cancellationToken);
 
     public Task SaveAlertAsync(Alerts.Alert alert, CancellationToken cancellationToken) =>
-        ExecuteAsync("INSERT OR REPLACE INTO alerts (id, state, raised_at, json) VALUES ($id, $state, $raised, $json)",
+        ExecuteAsync("INSERT OR REPLACE INTO alerts (id, state, raised_at, json) VALUES ($id, $state, $raised, $json);" + QueueRecord("alert"),
             [("$id", alert.Id), ("$state", alert.State), ("$raised", alert.RaisedAt.ToString("O", CultureInfo.InvariantCulture)),
-                ("$json", System.Text.Encoding.UTF8.GetString(Alerts.AlertJson.Serialize(alert, TimeZoneInfo.Utc)))],
+                ("$json", System.Text.Encoding.UTF8.GetString(Alerts.AlertJson.Serialize(alert, TimeZoneInfo.Utc))), ("$queued", Now())],
             cancellationToken);
 
     public async Task<IReadOnlyList<Alerts.Alert>> QueryAlertsAsync(CancellationToken cancellationToken) =>
@@ -132,6 +132,25 @@ public sealed class SqliteStore(string dataDirectory, bool outbox = false) : IRe
             r => (r.GetInt64(0), r.IsDBNull(1) ? (DateTimeOffset?)null : DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture)), cancellationToken);
         return rows[0];
     }
+
+    /// <summary>Operator records by the row ids the outbox names (buffer mode).</summary>
+    public async Task<(IReadOnlyList<Compliance.Mark> Marks, IReadOnlyList<Compliance.CardLift> Lifts, IReadOnlyList<Alerts.Alert> Alerts)> RecordsAsync(
+        IReadOnlyList<(string Kind, long Id)> records, CancellationToken cancellationToken)
+    {
+        string Ids(string kind) => string.Join(",", records.Where(r => r.Kind == kind).Select(r => r.Id.ToString(CultureInfo.InvariantCulture)));
+        var marks = await QueryAsync($"SELECT mn, kind, from_time, to_time, comment FROM marks WHERE rowid IN ({Ids("mark")})", [],
+            r => new Compliance.Mark(r.GetString(0), r.GetString(1), ParseTime(r.GetString(2)), ParseTime(r.GetString(3)), Str(r, 4)), cancellationToken);
+        var lifts = await QueryAsync($"SELECT enterprise, quarter, lifted_at, lifted_by, comment FROM card_lifts WHERE rowid IN ({Ids("lift")})", [],
+            r => new Compliance.CardLift(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.GetString(3), Str(r, 4)), cancellationToken);
+        var alerts = await QueryAsync($"SELECT json FROM alerts WHERE rowid IN ({Ids("alert")})", [], r => Alerts.AlertJson.Deserialize(r.GetString(0)), cancellationToken);
+        return (marks, lifts, alerts);
+    }
+
+    /// <summary>The statement that queues the row just inserted, in buffer mode; nothing otherwise.</summary>
+    private string QueueRecord(string kind) =>
+        outbox ? $"INSERT INTO outbox (kind, ref_id, queued_at) VALUES ('{kind}', last_insert_rowid(), $queued);" : string.Empty;
+
+    private static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 
     private static string Prefixed(string alias, string columns) => string.Join(", ", columns.Split(", ").Select(c => alias + "." + c));
 

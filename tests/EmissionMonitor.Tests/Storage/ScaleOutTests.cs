@@ -60,6 +60,17 @@ public sealed class ScaleOutTests
         var bFrames = b.App.Services.GetRequiredService<EmissionMonitor.Diagnostics.IngestMetrics>().Frames;
         Assert.Equal(2 * Hours, aFrames + bFrames);
         Assert.True(aFrames > 0 && bFrames > 0, $"shared subscription split: {aFrames} / {bFrames}");
+        // An operator's mark made on one instance is seen by the other (through InfluxDB).
+        using (var ha = new HttpClient { BaseAddress = a.HttpBase })
+        using (var hb = new HttpClient { BaseAddress = b.HttpBase })
+        {
+            var created = await ha.PostAsJsonAsync("/api/marks", new { mn = "QHXN0010001", kind = "shutdown", from = "2025-07-02", to = "2025-07-03", comment = "停产" });
+            Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+            await EmbeddedMqttTests.WaitUntilAsync(() => hb.GetFromJsonAsync<JsonElement>("/api/marks").Result.GetArrayLength() == 1);
+            var hours = await hb.GetFromJsonAsync<JsonElement>("/api/hours?from=2025-07-02&to=2025-07-03&mn=QHXN0010001&pollutant=a21026");
+            Assert.All(hours.EnumerateArray(), h => Assert.Equal("exempt", h.GetProperty("state").GetString()));
+        }
+
         foreach (var report in new[] { "rates", "exceedances", "totals", "cards" })
         {
             using var ha = new HttpClient { BaseAddress = a.HttpBase };

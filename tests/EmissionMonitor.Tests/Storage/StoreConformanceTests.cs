@@ -100,6 +100,27 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         Assert.Empty(await _store.QueryReadingsAsync(new ReadingQuery("2061", new DateTime(2025, 7, 1), new DateTime(2025, 7, 2), "OTHER"), CancellationToken.None));
         Assert.Empty(await _store.QueryReadingsAsync(new ReadingQuery("2031", new DateTime(2025, 7, 1), new DateTime(2025, 7, 2)), CancellationToken.None));
     }
+
+    [Fact]
+    public async Task OperatorRecords_MarksLiftsAndAlerts_AreStoredAndReadBack()
+    {
+        var mark = new EmissionMonitor.Compliance.Mark("QHXN0010001", "maintenance", new DateTime(2025, 7, 1, 8, 0, 0), new DateTime(2025, 7, 1, 12, 0, 0), "年度检修");
+        await _store.AddMarkAsync(mark, CancellationToken.None);
+        Assert.Equal(mark, Assert.Single(await _store.QueryMarksAsync(new DateTime(2025, 7, 1), new DateTime(2025, 7, 2), null, CancellationToken.None)));
+        Assert.Empty(await _store.QueryMarksAsync(new DateTime(2025, 7, 2), new DateTime(2025, 7, 3), null, CancellationToken.None));
+        Assert.Empty(await _store.QueryMarksAsync(new DateTime(2025, 7, 1), new DateTime(2025, 7, 2), "OTHER", CancellationToken.None));
+
+        var lift = new EmissionMonitor.Compliance.CardLift("QH-XN-001", "2025Q2", new DateTimeOffset(2025, 7, 15, 9, 0, 0, TimeSpan.FromHours(8)), "王工", "整改完成");
+        await _store.AddCardLiftAsync(lift, CancellationToken.None);
+        Assert.Equal(lift, Assert.Single(await _store.QueryCardLiftsAsync(CancellationToken.None)));
+
+        var raised = new EmissionMonitor.Alerts.Alert("a1", "exceedance", "critical", "active", "QHXN0010001", "QH-XN-001", "西宁市", "a21026", 50, 35,
+            new DateTimeOffset(2025, 7, 1, 9, 0, 0, TimeSpan.FromHours(8)), null, null, null, "m");
+        await _store.SaveAlertAsync(raised, CancellationToken.None);
+        var acknowledged = raised with { State = "acknowledged", AcknowledgedAt = raised.RaisedAt.AddMinutes(5), AcknowledgedBy = "op" };
+        await _store.SaveAlertAsync(acknowledged, CancellationToken.None);
+        Assert.Equal(acknowledged, Assert.Single(await _store.QueryAlertsAsync(CancellationToken.None)));
+    }
 }
 
 public sealed class SqliteStoreConformanceTests : StoreConformanceTests

@@ -44,6 +44,24 @@ public static class InfluxSchema
             LineProtocol.Nanoseconds(f.ReceivedAt) + (f.Id % 100_000));
     }
 
+    public const string Marks = "marks";
+    public const string Lifts = "card_lifts";
+    public const string Alerts = "alerts";
+
+    public static void AppendMark(StringBuilder sb, Compliance.Mark m, DateTimeOffset created) =>
+        LineProtocol.Append(sb, Marks, [("mn", m.Mn), ("kind", m.Kind)],
+            [("from", m.From.ToString("O", CultureInfo.InvariantCulture)), ("to", m.To.ToString("O", CultureInfo.InvariantCulture)), ("comment", m.Comment ?? string.Empty)],
+            LineProtocol.Nanoseconds(created));
+
+    public static void AppendLift(StringBuilder sb, Compliance.CardLift l) =>
+        LineProtocol.Append(sb, Lifts, [("enterprise", l.Enterprise), ("quarter", l.Quarter)],
+            [("at", l.At.ToString("O", CultureInfo.InvariantCulture)), ("by", l.By), ("comment", l.Comment ?? string.Empty)], LineProtocol.Nanoseconds(l.At));
+
+    /// <summary>An alert's current state; its time is when it was raised, so each change overwrites the point.</summary>
+    public static void AppendAlert(StringBuilder sb, Alerts.Alert a) =>
+        LineProtocol.Append(sb, Alerts, [("id", a.Id)],
+            [("state", a.State), ("json", Encoding.UTF8.GetString(EmissionMonitor.Alerts.AlertJson.Serialize(a, TimeZoneInfo.Utc)))], LineProtocol.Nanoseconds(a.RaisedAt));
+
     /// <summary>An InfluxQL string literal.</summary>
     public static string Literal(string s) => "'" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";
 }

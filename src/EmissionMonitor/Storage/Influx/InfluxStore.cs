@@ -18,7 +18,7 @@ namespace EmissionMonitor.Storage.Influx;
 /// InfluxDB in order through one Polly pipeline (timeout, retry with backoff and jitter, circuit
 /// breaker). Re-sending a batch after a failure rewrites the same points, so nothing is duplicated.
 /// Queries read InfluxDB (shared by every instance) and add what this instance has not forwarded yet.
-/// Operator records (marks, card lifts, alerts) stay in the local buffer in this version.
+/// Operator records (marks, card lifts, alerts) go the same way, so every instance sees them.
 /// </summary>
 public sealed partial class InfluxStore : IReadingStore
 {
@@ -118,6 +118,14 @@ public sealed partial class InfluxStore : IReadingStore
             foreach (var f in batch.Frames)
             {
                 InfluxSchema.AppendFrame(lines, f);
+            }
+
+            if (batch.Records.Count > 0)
+            {
+                var (marks, lifts, alerts) = await _buffer.RecordsAsync(batch.Records, ct);
+                marks.ToList().ForEach(m => InfluxSchema.AppendMark(lines, m, DateTimeOffset.UtcNow));
+                lifts.ToList().ForEach(l => InfluxSchema.AppendLift(lines, l));
+                alerts.ToList().ForEach(a => InfluxSchema.AppendAlert(lines, a));
             }
 
             try
@@ -236,17 +244,84 @@ public sealed partial class InfluxStore : IReadingStore
         return result;
     }
 
-    public Task AddMarkAsync(Mark mark, CancellationToken cancellationToken) => _buffer.AddMarkAsync(mark, cancellationToken);
+    public async Task AddMarkAsync(Mark mark, CancellationToken cancellationToken)
+    {
+        await _buffer.AddMarkAsync(mark, cancellationToken);
+        _wake.Release();
+    }
 
-    public Task<IReadOnlyList<Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken) => _buffer.QueryMarksAsync(from, to, mn, cancellationToken);
+    public async Task<IReadOnlyList<Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken)
+    {
+        var pending = await PendingRecordsAsync(cancellationToken);
+        string filter = mn is null ? string.Empty : $" WHERE \"mn\" = {InfluxSchema.Literal(mn)}";
+        var marks = new HashSet<Mark>();
+        using (var doc = await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync($"SELECT * FROM \"{InfluxSchema.Marks}\"{filter}", t), cancellationToken))
+        {
+            foreach (var row in Rows(doc))
+            {
+                var comment = row.Str("comment");
+                marks.Add(new Mark(row.Str("mn")!, row.Str("kind")!, DateTime.Parse(row.Str("from")!, CultureInfo.InvariantCulture),
+                    DateTime.Parse(row.Str("to")!, CultureInfo.InvariantCulture), string.IsNullOrEmpty(comment) ? null : comment));
+            }
+        }
 
-    public Task AddCardLiftAsync(CardLift lift, CancellationToken cancellationToken) => _buffer.AddCardLiftAsync(lift, cancellationToken);
+        marks.UnionWith(pending.Marks.Select(m => m with { Comment = string.IsNullOrEmpty(m.Comment) ? null : m.Comment }));
+        return marks.Where(m => m.To > from && m.From < to && (mn is null || m.Mn == mn)).OrderBy(m => m.Mn, StringComparer.Ordinal).ThenBy(m => m.From).ToList();
+    }
 
-    public Task<IReadOnlyList<CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken) => _buffer.QueryCardLiftsAsync(cancellationToken);
+    public async Task AddCardLiftAsync(CardLift lift, CancellationToken cancellationToken)
+    {
+        await _buffer.AddCardLiftAsync(lift, cancellationToken);
+        _wake.Release();
+    }
 
-    public Task SaveAlertAsync(Alert alert, CancellationToken cancellationToken) => _buffer.SaveAlertAsync(alert, cancellationToken);
+    public async Task<IReadOnlyList<CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken)
+    {
+        var pending = await PendingRecordsAsync(cancellationToken);
+        var lifts = new HashSet<CardLift>();
+        using (var doc = await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync($"SELECT * FROM \"{InfluxSchema.Lifts}\"", t), cancellationToken))
+        {
+            foreach (var row in Rows(doc))
+            {
+                var comment = row.Str("comment");
+                lifts.Add(new CardLift(row.Str("enterprise")!, row.Str("quarter")!, DateTimeOffset.Parse(row.Str("at")!, CultureInfo.InvariantCulture), row.Str("by")!,
+                    string.IsNullOrEmpty(comment) ? null : comment));
+            }
+        }
 
-    public Task<IReadOnlyList<Alert>> QueryAlertsAsync(CancellationToken cancellationToken) => _buffer.QueryAlertsAsync(cancellationToken);
+        lifts.UnionWith(pending.Lifts.Select(l => l with { Comment = string.IsNullOrEmpty(l.Comment) ? null : l.Comment }));
+        return lifts.OrderBy(l => l.At).ToList();
+    }
+
+    public async Task SaveAlertAsync(Alert alert, CancellationToken cancellationToken)
+    {
+        await _buffer.SaveAlertAsync(alert, cancellationToken);
+        _wake.Release();
+    }
+
+    public async Task<IReadOnlyList<Alert>> QueryAlertsAsync(CancellationToken cancellationToken)
+    {
+        var pending = await PendingRecordsAsync(cancellationToken);
+        var byId = new Dictionary<string, Alert>(StringComparer.Ordinal);
+        using (var doc = await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync($"SELECT * FROM \"{InfluxSchema.Alerts}\"", t), cancellationToken))
+        {
+            foreach (var row in Rows(doc))
+            {
+                var alert = AlertJson.Deserialize(row.Str("json")!);
+                byId[alert.Id] = alert;
+            }
+        }
+
+        foreach (var alert in pending.Alerts)
+        {
+            byId[alert.Id] = alert; // the local change is the newer one
+        }
+
+        return byId.Values.OrderBy(a => a.RaisedAt).ToList();
+    }
+
+    private async Task<(IReadOnlyList<Mark> Marks, IReadOnlyList<CardLift> Lifts, IReadOnlyList<Alert> Alerts)> PendingRecordsAsync(CancellationToken ct) =>
+        await _buffer.RecordsAsync((await _buffer.ReadOutboxAsync(int.MaxValue, ct)).Records, ct);
 
     public async ValueTask DisposeAsync()
     {
