@@ -33,7 +33,7 @@ public sealed record Alert(
 
     public static string MakeId(string kind, string mn, string? pollutant, DateTimeOffset start)
     {
-        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}|{mn}|{pollutant}|{start.ToUnixTimeSeconds()}"));
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}|{mn}|{pollutant}|{start.ToUnixTimeMilliseconds()}"));
         return Convert.ToHexStringLower(bytes.AsSpan(0, 10));
     }
 }

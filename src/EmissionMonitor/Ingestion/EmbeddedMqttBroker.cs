@@ -34,6 +34,7 @@ public sealed partial class EmbeddedMqttBroker(
             .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(options.Host))
             .WithDefaultEndpointPort(options.Port)
             .WithMaxPendingMessagesPerClient(options.MaxPendingMessagesPerClient)
+            .WithConnectionBacklog(1024) // thousands of terminals reconnect at once after a network blip
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;

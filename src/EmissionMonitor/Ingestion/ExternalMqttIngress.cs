@@ -81,6 +81,7 @@ public sealed partial class ExternalMqttIngress(MqttOptions options, FrameIngest
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithCleanStart(false)
             .WithSessionExpiryInterval(uint.MaxValue)
+            .WithReceiveMaximum((ushort)options.ReceiveMaximum)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(30));
         if (options.Username is not null)
         {

@@ -36,6 +36,13 @@ public sealed class MqttOptions
     /// <summary>External broker: consume <c>$share/{group}/emission/+/up</c> so several instances share the load.</summary>
     public string? SharedGroup { get; set; }
 
+    /// <summary>
+    /// External broker: QoS 1 messages the broker may send before the service acknowledges them
+    /// (MQTT 5 Receive Maximum) — the service's backpressure; the broker queues the rest. Default 4000.
+    /// </summary>
+    [Range(1, 65535, ErrorMessage = "Mqtt:ReceiveMaximum must be between 1 and 65535")]
+    public int ReceiveMaximum { get; set; } = 4000;
+
     /// <summary>Queue per client on the embedded broker (its default of 1000 silently drops QoS 1 under load).</summary>
     [Range(1000, 10_000_000, ErrorMessage = "Mqtt:MaxPendingMessagesPerClient must be between 1000 and 10000000")]
     public int MaxPendingMessagesPerClient { get; set; } = 100_000;
