@@ -82,7 +82,7 @@ public sealed class AppSettings
     {
         if (Storage.Backend != "influxdb")
         {
-            return new SqliteStore(Storage.DataDirectory);
+            return new SqliteStore(Storage.DataDirectory, maxSizeMB: Storage.MaxSizeMB);
         }
 
         var influx = Bind<EmissionMonitor.Storage.Influx.InfluxOptions>(Configuration, EmissionMonitor.Storage.Influx.InfluxOptions.Section);

@@ -9,7 +9,7 @@ namespace EmissionMonitor.Storage;
 /// the data folder. One writer connection commits whole batches in one transaction; queries open
 /// their own read connections, so reports run beside ingestion.
 /// </summary>
-public sealed class SqliteStore(string dataDirectory, bool outbox = false) : IReadingStore
+public sealed class SqliteStore(string dataDirectory, bool outbox = false, int maxSizeMB = 0) : IReadingStore
 {
     internal const string TimeFormat = "yyyy-MM-ddTHH:mm:ss.fff";
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -22,6 +22,11 @@ public sealed class SqliteStore(string dataDirectory, bool outbox = false) : IRe
         Directory.CreateDirectory(dataDirectory);
         _writer = await OpenAsync(cancellationToken);
         await ExecAsync(_writer, SqliteSchema.Create, cancellationToken);
+        if (maxSizeMB > 0)
+        {
+            // Storage:MaxSizeMB: past this size SQLite answers "database or disk is full", like a full disk.
+            await ExecAsync(_writer, $"PRAGMA max_page_count = {(long)maxSizeMB * 1024 * 1024 / 4096};", cancellationToken);
+        }
     }
 
     public async Task<IReadOnlyList<StoredOutcome>> CommitAsync(IReadOnlyList<IntakeResult> batch, CancellationToken cancellationToken)

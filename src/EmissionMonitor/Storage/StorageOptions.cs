@@ -15,6 +15,10 @@ public sealed class StorageOptions
     [Required(ErrorMessage = "Storage:DataDirectory is required")]
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>A cap on the SQLite file in MB (0: none). When reached, commits fail and nothing more is acknowledged.</summary>
+    [Range(0, 10_000_000, ErrorMessage = "Storage:MaxSizeMB must be between 0 and 10000000")]
+    public int MaxSizeMB { get; set; }
+
     /// <summary>The longest a frame waits for its group commit. Default 20 ms.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10", ErrorMessage = "Storage:CommitInterval must be between 0 and 10 s")]
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(20);
