@@ -22,9 +22,13 @@ function localStamp(date) {
   const p = (n, w = 2) => String(n).padStart(w, '0');
   return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}${p(d.getUTCMilliseconds(), 3)}`;
 }
+// An hourly record three days old (before the demo's history) above the limit: it raises an
+// exceedance alert that the simulator's own traffic will not clear during the test.
 function sendExceeding(value) {
-  const stamp = localStamp(new Date(Date.now() - 2000));
-  const segment = `QN=${stamp};ST=31;CN=2011;PW=${password};MN=${mn};Flag=4;CP=&&DataTime=${stamp};${pollutant}-Rtd=${value},${pollutant}-Flag=N&&`;
+  const hour = new Date(Math.floor((Date.now() - 72 * 3600e3) / 3600e3) * 3600e3);
+  const stamp = localStamp(hour).slice(0, 14);
+  const qn = localStamp(new Date());
+  const segment = `QN=${qn};ST=31;CN=2061;PW=${password};MN=${mn};Flag=4;CP=&&DataTime=${stamp};${pollutant}-Avg=${value},${pollutant}-Flag=N&&`;
   const frame = `##${String(Buffer.byteLength(segment)).padStart(4, '0')}${segment}${crc(segment)}\r\n`;
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(gatewayPort), '127.0.0.1', () => socket.end(frame, resolve));
@@ -46,6 +50,12 @@ try {
   await page.goto(base + '/#/alerts');
   await page.waitForSelector('body[data-ready="/alerts"]');
   await page.waitForSelector('#live.on');
+  // An exceedance of this outlet and pollutant may already be open from the demo's history: one open
+  // alert per outlet, pollutant and kind, so clear it first through the API as an operator would.
+  const open = await (await fetch(`${base}/api/alerts?state=active&limit=100000`)).json();
+  for (const a of open.filter(a => a.mn === mn && a.pollutant === pollutant && a.kind === 'exceedance')) {
+    await fetch(`${base}/api/alerts/${a.id}/clear`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"comment":"test"}' });
+  }
   await page.evaluate(() => { window.emMarker = 'same page'; }); // a reload would lose it
   check(await page.locator('#alerts tbody tr', { hasText: '9999.5' }).count() === 0, 'the test alert is not on the board yet');
   await sendExceeding(9999.5);

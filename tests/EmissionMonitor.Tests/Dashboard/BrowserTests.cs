@@ -21,8 +21,19 @@ public sealed class BrowserTests
             new Dictionary<string, string?> { ["Demo:BackfillHours"] = "48" },
             registryPath: Path.Combine(root, "config", "demo", "stations.json"), demo: true);
         using var http = new HttpClient { BaseAddress = service.HttpBase };
-        await EmbeddedMqttTests.WaitUntilAsync(() =>
-            http.GetFromJsonAsync<JsonElement>("/api/rates?by=province").Result[0].GetProperty("received").GetInt32() >= 80 * 40, 60_000);
+        // Wait for the simulator's 48 hours of history to be in: the hourly count stops growing
+        // (live hourly records only come at the full hour).
+        int last = -1, stableFor = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (stableFor < 4 && DateTime.UtcNow < deadline)
+        {
+            int received = (await http.GetFromJsonAsync<JsonElement>("/api/rates?by=province"))[0].GetProperty("received").GetInt32();
+            stableFor = received == last && received >= 80 * 40 ? stableFor + 1 : 0;
+            last = received;
+            await Task.Delay(500);
+        }
+
+        Assert.True(stableFor >= 4, $"the demo history did not settle ({last} hourly records)");
 
         var stations = await http.GetFromJsonAsync<JsonElement>("/api/stations");
         var outlet = stations.EnumerateArray().SelectMany(e => e.GetProperty("outlets").EnumerateArray())
