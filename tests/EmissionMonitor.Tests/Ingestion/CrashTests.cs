@@ -14,6 +14,8 @@ public sealed class CrashTests
     [Fact]
     public async Task Sigkill_InTheMiddleOfAQos1Stream_LosesNoAcknowledgedFrame()
     {
+        // Quick: one SIGKILL in 20,000 frames. EM_LONG=1: a SIGKILL every few seconds, 10 times, in 200,000.
+        int framesEach = Reliability.Scale.Pick(FramesEach, 5000), cycles = Reliability.Scale.Pick(1, 10), total = Terminals * framesEach;
         string root = Some.TempDirectory();
         string config = Path.Combine(root, "config");
         string data = Path.Combine(root, "data");
@@ -24,47 +26,51 @@ public sealed class CrashTests
             + string.Join(",", mns.Select(m => $"{{\"mn\":\"{m}\",\"password\":\"pw{m}\",\"kind\":\"gas\"}}")) + "]}]}");
         var env = new Dictionary<string, string> { ["Storage__CommitInterval"] = "00:00:00.002", ["Intake__MaxAge"] = "3650.00:00:00" };
         int mqttPort = ServiceProcess.FreePort(), gatewayPort = ServiceProcess.FreePort();
-
         var acknowledged = new ConcurrentDictionary<(string Mn, int Index), bool>();
         var next = new ConcurrentDictionary<string, int>(mns.ToDictionary(m => m, _ => 0));
-        using (var service = await ServiceProcess.StartAsync(config, data, mqttPort, gatewayPort, env))
+
+        for (int cycle = 0; cycle < cycles; cycle++)
         {
-            var publishers = mns.Select(mn => PublishAsync(mn, mqttPort, acknowledged, next)).ToList();
-            // Kill once about a third of the stream is acknowledged, while the terminals keep publishing.
-            while (acknowledged.Count < Terminals * FramesEach / 3)
+            using (var service = await ServiceProcess.StartAsync(config, data, mqttPort, gatewayPort, env))
             {
-                await Task.Delay(10);
+                ResumeFromFirstUnacknowledged(mns, next, acknowledged, framesEach);
+                var publishers = mns.Select(mn => PublishAsync(mn, mqttPort, acknowledged, next, framesEach)).ToList();
+                int killAt = total * (cycle + 1) / (cycles + 2);
+                while (acknowledged.Count < killAt)
+                {
+                    await Task.Delay(10);
+                }
+
+                service.Kill(); // SIGKILL while the terminals keep publishing
+                await Task.WhenAll(publishers);
             }
 
-            service.Kill();
-            await Task.WhenAll(publishers);
+            var stored = await StoredAsync(data);
+            var lost = acknowledged.Keys.Where(k => !stored.Contains(k)).ToList();
+            Assert.True(lost.Count == 0, $"cycle {cycle}: {lost.Count} acknowledged frames lost, e.g. {string.Join(", ", lost.Take(5))}");
         }
-
-        int ackedBeforeKill = acknowledged.Count;
-        Assert.InRange(ackedBeforeKill, Terminals * FramesEach / 3, Terminals * FramesEach - 1);
-
-        // Every acknowledged frame is in the store after the crash.
-        var stored = await StoredAsync(data);
-        var lost = acknowledged.Keys.Where(k => !stored.Contains(k)).ToList();
-        Assert.True(lost.Count == 0, $"{lost.Count} acknowledged frames lost, e.g. {string.Join(", ", lost.Take(5))}");
 
         // Restart; the terminals resend what was not acknowledged and finish the stream.
         using (await ServiceProcess.StartAsync(config, data, mqttPort, gatewayPort, env))
         {
-            foreach (var mn in mns)
-            {
-                next[mn] = Enumerable.Range(0, FramesEach).First(i => !acknowledged.ContainsKey((mn, i)) || i == FramesEach - 1);
-            }
-
-            await Task.WhenAll(mns.Select(mn => PublishAsync(mn, mqttPort, acknowledged, next)));
+            ResumeFromFirstUnacknowledged(mns, next, acknowledged, framesEach);
+            await Task.WhenAll(mns.Select(mn => PublishAsync(mn, mqttPort, acknowledged, next, framesEach)));
         }
 
-        Assert.Equal(Terminals * FramesEach, acknowledged.Count);
+        Assert.Equal(total, acknowledged.Count);
         var final = await StoredAsync(data);
-        Assert.Equal(Terminals * FramesEach, final.Count); // each exactly once: readings are unique per MN and hour
+        Assert.Equal(total, final.Count); // each exactly once: readings are unique per MN and hour
     }
 
-    private static async Task PublishAsync(string mn, int port, ConcurrentDictionary<(string, int), bool> acknowledged, ConcurrentDictionary<string, int> next)
+    private static void ResumeFromFirstUnacknowledged(List<string> mns, ConcurrentDictionary<string, int> next, ConcurrentDictionary<(string, int), bool> acknowledged, int framesEach)
+    {
+        foreach (var mn in mns)
+        {
+            next[mn] = Enumerable.Range(0, framesEach).FirstOrDefault(i => !acknowledged.ContainsKey((mn, i)), framesEach);
+        }
+    }
+
+    private static async Task PublishAsync(string mn, int port, ConcurrentDictionary<(string, int), bool> acknowledged, ConcurrentDictionary<string, int> next, int framesEach)
     {
         using var client = new MqttClientFactory().CreateMqttClient();
         var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithCredentials(mn, "pw" + mn).WithClientId(mn + Guid.NewGuid().ToString("N")[..4]).Build();
@@ -75,7 +81,7 @@ public sealed class CrashTests
                 return;
             }
 
-            for (int i = next[mn]; i < FramesEach; i++)
+            for (int i = next[mn]; i < framesEach; i++)
             {
                 if (acknowledged.ContainsKey((mn, i)))
                 {

@@ -54,9 +54,9 @@ public sealed class RobustnessTests
             .Append(Some.Hourly().Value("a21026", "Avg", 1m).Build().ToString())
             .Select(f => Encoding.UTF8.GetBytes(f)).ToList();
 
-        // TCP: 20,000 mutated frames in one stream.
+        // TCP: 20,000 mutated frames in one stream (1,000,000 with EM_LONG=1).
         var stream = new MemoryStream();
-        for (int i = 0; i < 20_000; i++)
+        for (int i = 0; i < Scale.Pick(20_000, 1_000_000); i++)
         {
             stream.Write(Mutate(samples[random.Next(samples.Count)], random));
         }
@@ -80,11 +80,11 @@ public sealed class RobustnessTests
             });
             await tcp.GetStream().WriteAsync(bytes);
             tcp.Client.Shutdown(SocketShutdown.Send); // end of input: a last truncated frame is reported as such
-            await reading.WaitAsync(TimeSpan.FromSeconds(60));
+            await reading.WaitAsync(TimeSpan.FromSeconds(Scale.Pick(60, 1800)));
         }
 
         int chunks = Hj212Framer.Split(bytes).Count();
-        await EmbeddedMqttTests.WaitUntilAsync(() => service.CountsAsync().Result.Frames >= chunks, 60_000);
+        await EmbeddedMqttTests.WaitUntilAsync(() => service.CountsAsync().Result.Frames >= chunks, Scale.Pick(60_000, 1_800_000));
         Assert.Equal(chunks, (await service.CountsAsync()).Frames);
 
         // MQTT: 2,000 mutated payloads from a logged-in terminal, each one archived once.
@@ -101,7 +101,7 @@ public sealed class RobustnessTests
         Assert.Equal(chunks + 2000, counts.Frames); // PUBACK came after each commit
         using var http = new HttpClient { BaseAddress = service.HttpBase };
         Assert.Equal("ok", await http.GetStringAsync("/healthz"));
-        Assert.True(counts.FramesByStatus["rejected"] > 5000, $"rejected {counts.FramesByStatus["rejected"]}");
+        Assert.True(counts.FramesByStatus["rejected"] > Scale.Pick(5000, 250_000), $"rejected {counts.FramesByStatus["rejected"]}");
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class RobustnessTests
         var idle = new List<TcpClient>();
         try
         {
-            for (int i = 0; i < 1000; i++)
+            for (int i = 0; i < Scale.Pick(1000, 5000); i++)
             {
                 var c = new TcpClient();
                 await c.ConnectAsync("127.0.0.1", service.GatewayPort);
