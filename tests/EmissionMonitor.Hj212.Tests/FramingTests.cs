@@ -78,4 +78,37 @@ public sealed class FramingTests
         long blanks = bytes.LongCount(b => b is (byte)'\r' or (byte)'\n' or (byte)' ' or (byte)'\t');
         Assert.InRange(covered, bytes.Length - blanks, bytes.Length);
     }
+
+    [Fact]
+    public void ADecisionOnAPrefix_IsNeedMoreOrTheDecisionOnTheWhole()
+    {
+        // The invariant that makes streaming equal to whole-buffer scanning, checked on every prefix.
+        // The first input is the case that once broke it: the byte length is wrong, the character
+        // count fits, and a line feed inside the segment came before the character extent.
+        string segment = "CP=&&中\n中中&&";
+        var crc = Crc.Hj212Crc.Compute(Encoding.UTF8.GetBytes(segment));
+        var tricky = Encoding.UTF8.GetBytes($"##{segment.Length:D4}{segment}{crc:X4}\r\n");
+        var random = new Random(11);
+        var inputs = new List<byte[]> { tricky };
+        for (int i = 0; i < 300; i++)
+        {
+            var noise = new byte[random.Next(20, 400)];
+            random.NextBytes(noise);
+            "##"u8.CopyTo(noise);
+            Encoding.ASCII.GetBytes(random.Next(2) == 0 ? "0010" : random.Next(10, 99).ToString("D4")).CopyTo(noise, 2);
+            inputs.Add(noise);
+        }
+
+        foreach (var input in inputs)
+        {
+            var whole = FrameScanner.Scan(input, isFinal: true);
+            for (int k = 1; k < input.Length; k++)
+            {
+                var partial = FrameScanner.Scan(input.AsSpan(0, k), isFinal: false);
+                Assert.True(partial.Kind == ScanKind.NeedMore || partial == whole,
+                    $"prefix {k} of {FrameScanner.Preview(input)}: {partial} but the whole gives {whole}");
+            }
+        }
+    }
 }
+

@@ -93,6 +93,11 @@ public static class FrameScanner
         // The length may count characters rather than UTF-8 bytes (DOMAIN.md 1.1): try that when the
         // segment holds non-ASCII text.
         int charEnd = ByteOffsetOfCharacters(input, HeaderLength, declared);
+        if (charEnd == NeedMoreMarker && !isFinal)
+        {
+            return ScanResult.NeedMore; // the character count reaches past this read: decide when it is here
+        }
+
         if (charEnd > crcPos)
         {
             int atChars = LineEndAt(input, charEnd + 4, isFinal);
@@ -263,6 +268,11 @@ public static class FrameScanner
         return ScanResult.Fail(end, Hj212Errors.NoHeader, $"{end} bytes before a frame header: '{Preview(run)}'");
     }
 
+    /// <summary>
+    /// The byte offset where <paramref name="characters"/> UTF-8 characters starting at
+    /// <paramref name="start"/> end, when the segment holds non-ASCII bytes; -3 when it is all ASCII
+    /// (characters and bytes agree); NeedMoreMarker when the input ends first.
+    /// </summary>
     private static int ByteOffsetOfCharacters(ReadOnlySpan<byte> input, int start, int characters)
     {
         int pos = start;
@@ -271,7 +281,7 @@ public static class FrameScanner
         {
             if (pos >= input.Length)
             {
-                return -1;
+                return NeedMoreMarker;
             }
 
             byte b = input[pos];
@@ -280,7 +290,7 @@ public static class FrameScanner
             pos += width;
         }
 
-        return nonAscii ? pos : -1;
+        return nonAscii ? pos : -3;
     }
 
     private static bool IsDigit(byte b) => b is >= (byte)'0' and <= (byte)'9';

@@ -174,11 +174,14 @@ public sealed partial class InfluxStore : IReadingStore
             }
         }
 
+        // A pending row wins over what InfluxDB answered: while a write is in flight InfluxDB may
+        // show a point with only some of its fields (it does not apply a point's fields atomically),
+        // and a row is pending until its write has returned.
         foreach (var r in pending)
         {
             if (r.Cn == query.Cn && r.Period >= query.From && r.Period < query.To && (query.Mn is null || r.Mn == query.Mn) && (query.Pollutant is null || r.Pollutant == query.Pollutant))
             {
-                byKey.TryAdd((r.Mn, r.Cn, r.Period, r.Pollutant), r);
+                byKey[(r.Mn, r.Cn, r.Period, r.Pollutant)] = r;
             }
         }
 
@@ -207,7 +210,7 @@ public sealed partial class InfluxStore : IReadingStore
 
         foreach (var f in pending)
         {
-            byId.TryAdd(f.Id, f);
+            byId[f.Id] = f; // pending wins, as for readings
         }
 
         return byId.Values.Where(f => (query.Mn is null || f.Mn == query.Mn) && (query.Status is null || f.Status == query.Status))
