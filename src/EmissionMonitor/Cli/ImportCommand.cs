@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using EmissionMonitor.Configuration;
 using EmissionMonitor.Diagnostics;
-using EmissionMonitor.Hj212.Decoding;
 using EmissionMonitor.Hj212.Framing;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Storage;
@@ -69,18 +68,7 @@ public static class ImportCommand
         await foreach (var chunk in Hj212Framer.ReadAsync(reader, cancellationToken: cancellationToken))
         {
             var frame = new ReceivedFrame(chunk.Bytes, Transport.Import, file, TimeProvider.System.GetUtcNow());
-            IntakeResult result;
-            if (!chunk.IsFrame)
-            {
-                result = IntakeResult.Reject(frame, chunk.Scan.Error!, chunk.Scan.Detail!);
-            }
-            else
-            {
-                var decoded = Hj212Decoder.DecodeFrame(chunk.Bytes.Span, chunk.Scan);
-                result = decoded.IsOk ? intake.Check(frame, decoded.Packet!) : IntakeResult.Reject(frame, decoded.Error!, decoded.Detail!);
-            }
-
-            pending.Enqueue(journal.SubmitAsync(result, cancellationToken));
+            pending.Enqueue(journal.SubmitAsync(intake.Process(frame, chunk.Scan), cancellationToken));
             while (pending.Count >= InFlight || (pending.Count > 0 && pending.Peek().IsCompleted))
             {
                 await pending.Dequeue();

@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using EmissionMonitor.Hj212;
-using EmissionMonitor.Hj212.Decoding;
 using EmissionMonitor.Hj212.Encoders;
 using EmissionMonitor.Hj212.Framing;
 using EmissionMonitor.Intake;
@@ -103,18 +102,7 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
             {
                 idle.CancelAfter(options.IdleTimeout);
                 var frame = new ReceivedFrame(chunk.Bytes, Transport.Tcp, peer, clock.GetUtcNow());
-                IntakeResult result;
-                if (!chunk.IsFrame)
-                {
-                    result = IntakeResult.Reject(frame, chunk.Scan.Error!, chunk.Scan.Detail!);
-                }
-                else
-                {
-                    var decoded = Hj212Decoder.DecodeFrame(chunk.Bytes.Span, chunk.Scan);
-                    result = decoded.IsOk ? ingestor.Intake.Check(frame, decoded.Packet!) : IntakeResult.Reject(frame, decoded.Error!, decoded.Detail!);
-                }
-
-                await inFlight.Writer.WriteAsync(ingestor.CommitAsync(result, stoppingToken), idle.Token);
+                await inFlight.Writer.WriteAsync(ingestor.CommitAsync(ingestor.Intake.Process(frame, chunk.Scan), stoppingToken), idle.Token);
             }
         }
         catch (OperationCanceledException) when (idle.IsCancellationRequested && !stoppingToken.IsCancellationRequested)

@@ -1,5 +1,6 @@
 using EmissionMonitor.Hj212;
 using EmissionMonitor.Hj212.Decoding;
+using EmissionMonitor.Hj212.Framing;
 using EmissionMonitor.Registry;
 
 namespace EmissionMonitor.Intake;
@@ -27,7 +28,22 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
         return Check(frame, decoded.Packet!);
     }
 
-    /// <summary>Checks a frame already decoded (the TCP gateway decodes while framing).</summary>
+    /// <summary>
+    /// A chunk the framer cut from a stream (the TCP gateway, an imported file): a framing error is
+    /// rejected with its reason, a frame is decoded and checked.
+    /// </summary>
+    public IntakeResult Process(ReceivedFrame frame, in ScanResult scan)
+    {
+        if (scan.Kind != ScanKind.Frame)
+        {
+            return IntakeResult.Reject(frame, scan.Error!, scan.Detail!);
+        }
+
+        var decoded = Hj212Decoder.DecodeFrame(frame.Raw.Span, scan);
+        return decoded.IsOk ? Check(frame, decoded.Packet!) : IntakeResult.Reject(frame, decoded.Error!, decoded.Detail!);
+    }
+
+    /// <summary>Checks a frame already decoded.</summary>
     public IntakeResult Check(ReceivedFrame frame, Hj212Packet packet)
     {
         if (string.IsNullOrEmpty(packet.Mn))

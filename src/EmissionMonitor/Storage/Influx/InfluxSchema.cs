@@ -21,8 +21,6 @@ public static class InfluxSchema
         ["2011"] = "realtime", ["2051"] = "minute", ["2061"] = "hourly", ["2031"] = "daily",
     };
 
-    public static string CnOfMeasurement(string measurement) => MeasurementOfCn.First(p => p.Value == measurement).Key;
-
     public static void AppendReading(StringBuilder sb, Reading r, TimeZoneInfo zone)
     {
         if (!MeasurementOfCn.TryGetValue(r.Cn, out var measurement))
