@@ -4,34 +4,38 @@ using Microsoft.Data.Sqlite;
 
 namespace EmissionMonitor.Storage;
 
-/// <summary>The prepared statements of one commit transaction, and the first-wins duplicate rule.</summary>
+/// <summary>
+/// The writer's prepared statements, kept for the store's life and reused by every commit
+/// transaction, and the first-wins duplicate rule. Times are formatted into stack buffers and bound
+/// as spans, the raw frame is bound from its memory: storing a frame allocates almost nothing.
+/// </summary>
 internal sealed class SqliteCommitCommands : IDisposable
 {
-    private readonly SqliteCommand _insertFrame;
-    private readonly SqliteCommand _insertReading;
-    private readonly SqliteCommand _selectReading;
-    private readonly SqliteCommand _updateStatus;
-    private readonly SqliteCommand? _outbox;
+    private static readonly string[] TransportNames = Enum.GetNames<Transport>().Select(n => n.ToLowerInvariant()).ToArray();
+    private readonly SqliteStatement _insertFrame;
+    private readonly SqliteStatement _insertReading;
+    private readonly SqliteStatement _selectReading;
+    private readonly SqliteStatement _updateStatus;
+    private readonly SqliteStatement? _outbox;
 
-    public SqliteCommitCommands(SqliteConnection connection, SqliteTransaction tx, bool outbox = false)
+    public SqliteCommitCommands(SqliteConnection connection, bool outbox = false)
     {
         _outbox = outbox
-            ? Command(connection, tx, "INSERT INTO outbox (kind, mn, cn, period, pollutant, ref_id, queued_at) VALUES ($kind, $mn, $cn, $period, $p, $ref, $at)",
-                "$kind", "$mn", "$cn", "$period", "$p", "$ref", "$at")
+            ? new SqliteStatement(connection, "INSERT INTO outbox (kind, mn, cn, period, pollutant, ref_id, queued_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
             : null;
-        _insertFrame = Command(connection, tx, """
+        _insertFrame = new SqliteStatement(connection, """
             INSERT INTO frames (received_at, transport, peer, mn, cn, data_time, status, reason, detail, raw)
-            VALUES ($at, $transport, $peer, $mn, $cn, $dt, $status, $reason, $detail, $raw) RETURNING id
-            """, "$at", "$transport", "$peer", "$mn", "$cn", "$dt", "$status", "$reason", "$detail", "$raw");
-        _insertReading = Command(connection, tx, """
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+            """);
+        _insertReading = new SqliteStatement(connection, """
             INSERT OR IGNORE INTO readings (mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid, frame_id, received_at)
-            VALUES ($mn, $cn, $period, $pollutant, $rtd, $avg, $min, $max, $cou, $zs_rtd, $zs_avg, $flag, $invalid, $frame, $at)
-            """, "$mn", "$cn", "$period", "$pollutant", "$rtd", "$avg", "$min", "$max", "$cou", "$zs_rtd", "$zs_avg", "$flag", "$invalid", "$frame", "$at");
-        _selectReading = Command(connection, tx, """
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+            """);
+        _selectReading = new SqliteStatement(connection, """
             SELECT rtd, avg, min, max, cou, zs_rtd, zs_avg, flag FROM readings
-            WHERE mn = $mn AND cn = $cn AND period = $period AND pollutant = $pollutant
-            """, "$mn", "$cn", "$period", "$pollutant");
-        _updateStatus = Command(connection, tx, "UPDATE frames SET status = $status, reason = $status WHERE id = $id", "$status", "$id");
+            WHERE mn = ?1 AND cn = ?2 AND period = ?3 AND pollutant = ?4
+            """);
+        _updateStatus = new SqliteStatement(connection, "UPDATE frames SET status = ?1, reason = ?1 WHERE id = ?2");
     }
 
     public void Dispose()
@@ -47,10 +51,13 @@ internal sealed class SqliteCommitCommands : IDisposable
     {
         var p = item.Packet;
         string status = item.IsAccepted ? StoredOutcome.Accepted : StoredOutcome.Rejected;
-        Set(_insertFrame, item.Frame.ReceivedAt.ToString("O", CultureInfo.InvariantCulture), item.Frame.Transport.ToString().ToLowerInvariant(),
-            item.Frame.Peer, p?.Mn, p?.Cn, p?.DataTimeText, status, item.Rejection, item.Detail, item.Frame.Raw.ToArray());
-        long id = (long)_insertFrame.ExecuteScalar()!;
-        Queue("frame", null, id, item.Frame.ReceivedAt);
+        Span<char> at = stackalloc char[40];
+        at = at[..Format(item.Frame.ReceivedAt, at)];
+        long id = _insertFrame.Text(1, at).Text(2, TransportNames[(int)item.Frame.Transport]).Text(3, item.Frame.Peer)
+            .Text(4, p?.Mn).Text(5, p?.Cn).Text(6, p?.DataTimeText).Text(7, status).Text(8, item.Rejection).Text(9, item.Detail)
+            .Blob(10, item.Frame.Raw.Span)
+            .Insert();
+        Queue("frame", null, id, at);
         if (!item.IsAccepted || item.Readings.Count == 0)
         {
             return new StoredOutcome(id, status, item.Rejection, 0);
@@ -58,15 +65,18 @@ internal sealed class SqliteCommitCommands : IDisposable
 
         int inserted = 0;
         bool conflict = false;
-        string at = item.Frame.ReceivedAt.ToString("O", CultureInfo.InvariantCulture);
+        Span<char> period = stackalloc char[SqliteStore.TimeFormat.Length];
         foreach (var r in item.Readings)
         {
-            string period = r.Period.ToString(SqliteStore.TimeFormat, CultureInfo.InvariantCulture);
-            Set(_insertReading, r.Mn, r.Cn, period, r.Pollutant, r.Rtd, r.Avg, r.Min, r.Max, r.Cou, r.ZsRtd, r.ZsAvg, r.Flag, r.Invalid, id, at);
-            if (_insertReading.ExecuteNonQuery() == 1)
+            r.Period.TryFormat(period, out _, SqliteStore.TimeFormat, CultureInfo.InvariantCulture);
+            int changed = _insertReading.Text(1, r.Mn).Text(2, r.Cn).Text(3, period).Text(4, r.Pollutant)
+                .Real(5, r.Rtd).Real(6, r.Avg).Real(7, r.Min).Real(8, r.Max).Real(9, r.Cou).Real(10, r.ZsRtd).Real(11, r.ZsAvg)
+                .Text(12, r.Flag).Text(13, r.Invalid).Integer(14, id).Text(15, at)
+                .Execute();
+            if (changed == 1)
             {
                 inserted++;
-                Queue("reading", (r.Mn, r.Cn, period, r.Pollutant), null, item.Frame.ReceivedAt);
+                Queue("reading", r, null, at);
             }
             else
             {
@@ -80,56 +90,44 @@ internal sealed class SqliteCommitCommands : IDisposable
         }
 
         string dup = conflict ? Reasons.DuplicateConflict : Reasons.Duplicate;
-        Set(_updateStatus, dup, id);
-        _updateStatus.ExecuteNonQuery();
+        _updateStatus.Text(1, dup).Integer(2, id).Execute();
         return new StoredOutcome(id, dup, dup, 0);
     }
 
     /// <summary>Queues a stored row for forwarding to the main store (only when this store is a buffer).</summary>
-    private void Queue(string kind, (string Mn, string Cn, string Period, string Pollutant)? reading, long? id, DateTimeOffset at)
+    private void Queue(string kind, Reading? reading, long? id, ReadOnlySpan<char> at)
     {
         if (_outbox is null)
         {
             return;
         }
 
-        Set(_outbox, kind, reading?.Mn, reading?.Cn, reading?.Period, reading?.Pollutant, id, at.ToString("O", CultureInfo.InvariantCulture));
-        _outbox.ExecuteNonQuery();
-    }
-
-    private bool SameAsStored(Reading r, string period)
-    {
-        Set(_selectReading, r.Mn, r.Cn, period, r.Pollutant);
-        using var reader = _selectReading.ExecuteReader();
-        if (!reader.Read())
+        _outbox.Text(1, kind).Text(2, reading?.Mn).Text(3, reading?.Cn).Text(4, reading?.Period.ToString(SqliteStore.TimeFormat, CultureInfo.InvariantCulture))
+            .Text(5, reading?.Pollutant).Text(7, at);
+        if (id is { } refId)
         {
-            return false;
+            _outbox.Integer(6, refId);
         }
 
-        double? N(int i) => reader.IsDBNull(i) ? null : reader.GetDouble(i);
-        var stored = r with { Rtd = N(0), Avg = N(1), Min = N(2), Max = N(3), Cou = N(4), ZsRtd = N(5), ZsAvg = N(6), Flag = reader.IsDBNull(7) ? null : reader.GetString(7) };
-        return stored.SameValues(r);
+        _outbox.Execute();
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction tx, string sql, params string[] names)
+    private bool SameAsStored(Reading r, ReadOnlySpan<char> period)
     {
-        var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        foreach (var name in names)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        command.Prepare();
-        return command;
+        Reading? stored = null;
+        _selectReading.Text(1, r.Mn).Text(2, r.Cn).Text(3, period).Text(4, r.Pollutant).ReadFirst(s =>
+            stored = r with
+            {
+                Rtd = s.ColumnReal(0), Avg = s.ColumnReal(1), Min = s.ColumnReal(2), Max = s.ColumnReal(3), Cou = s.ColumnReal(4),
+                ZsRtd = s.ColumnReal(5), ZsAvg = s.ColumnReal(6), Flag = s.ColumnText(7),
+            });
+        return stored is not null && stored.SameValues(r);
     }
 
-    private static void Set(SqliteCommand command, params object?[] values)
+    /// <summary>The round-trip ("O") form the store has always written, into <paramref name="buffer"/>.</summary>
+    private static int Format(DateTimeOffset value, Span<char> buffer)
     {
-        for (int i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        }
+        value.TryFormat(buffer, out int written, "O", CultureInfo.InvariantCulture);
+        return written;
     }
 }

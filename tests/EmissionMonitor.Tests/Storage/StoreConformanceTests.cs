@@ -92,6 +92,21 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnEmptyPayload_IsArchivedAsAnEmptyFrame_AndNonAsciiTextRoundTrips()
+    {
+        var empty = IntakeResult.Reject(Some.Received(string.Empty), "no-header", "empty payload");
+        var odd = IntakeResult.Reject(Some.Received("##0010废气排口\u00e9"), "bad-length", "长度 '0010' 与数据段不符 — é");
+        var outcomes = await _store.CommitAsync([empty, odd], CancellationToken.None);
+        Assert.All(outcomes, o => Assert.Equal("rejected", o.Status));
+        var frames = await _store.QueryFramesAsync(new FrameQuery(Status: "rejected"), CancellationToken.None);
+        Assert.Equal(2, frames.Count);
+        Assert.Empty(frames[0].Raw);
+        Assert.Equal("empty payload", frames[0].Detail);
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes("##0010废气排口\u00e9"), frames[1].Raw);
+        Assert.Equal("长度 '0010' 与数据段不符 — é", frames[1].Detail);
+    }
+
+    [Fact]
     public async Task Query_FiltersByPeriodOutletAndPollutant_ToExclusive()
     {
         await _store.CommitAsync([Accepted(1m, new DateTime(2025, 7, 1, 8, 0, 0)), Accepted(2m, new DateTime(2025, 7, 1, 9, 0, 0))], CancellationToken.None);
