@@ -11,37 +11,88 @@ namespace EmissionMonitor.Hj212;
 /// </summary>
 public sealed class Hj212Packet : IEquatable<Hj212Packet>
 {
+    // A decoded packet keeps its segment's bytes and reads them lazily: the header strings, the
+    // token lists and the values are made on first use (the ingestion path needs few of them and
+    // walks CP with EnumerateCp). A built packet starts from its tokens.
+    private readonly ReadOnlyMemory<byte> _bytes;
+    private readonly Range _qnRange, _stRange, _cnRange, _pwRange, _mnRange, _dataTimeRange;
+    private readonly string? _crcText;
+    private string? _qn, _st, _cn, _pw, _mn, _dataTimeText;
+    private Tokens? _tokens;
+    private Items? _items;
+
     internal Hj212Packet(IReadOnlyList<Hj212Field> header, IReadOnlyList<Hj212Field> cp, string crc, string lineEnd, bool lengthCountsCharacters, bool latin1 = false)
     {
         IsLatin1 = latin1;
-        Header = header;
-        Cp = cp;
-        Crc = crc;
+        _tokens = new Tokens(header, cp);
+        _crcText = crc;
         LineEnd = lineEnd;
         LengthCountsCharacters = lengthCountsCharacters;
 
-        Qn = HeaderValue("QN") ?? CpValue("QN");
-        St = HeaderValue("ST");
-        Cn = HeaderValue("CN");
-        Pw = HeaderValue("PW");
-        Mn = HeaderValue("MN");
+        _qn = HeaderValue("QN") ?? CpValue("QN");
+        _st = HeaderValue("ST");
+        _cn = HeaderValue("CN");
+        _pw = HeaderValue("PW");
+        _mn = HeaderValue("MN");
         Flag = ParseInt(HeaderValue("Flag"));
         Pnum = ParseInt(HeaderValue("PNUM"));
         Pno = ParseInt(HeaderValue("PNO"));
-        DataTimeText = CpValue("DataTime");
-        (DataTime, DataTimeHasMilliseconds) = Hj212Time.Parse(DataTimeText);
+        _dataTimeText = CpValue("DataTime");
+        (DataTime, DataTimeHasMilliseconds) = Hj212Time.Parse(_dataTimeText);
         Version = DetectVersion();
-        (Values, Conflicts, Params) = BuildItems(Version, cp);
+    }
+
+    /// <summary>A decoded packet over <paramref name="frame"/>'s bytes (kept, not copied): segment, then 4 CRC characters, then the line end.</summary>
+    internal Hj212Packet(ReadOnlyMemory<byte> frame, int segmentLength, in Decoding.Hj212Reader reader, bool lengthCountsCharacters, bool latin1)
+    {
+        _bytes = frame;
+        SegmentLength = segmentLength;
+        IsLatin1 = latin1;
+        LengthCountsCharacters = lengthCountsCharacters;
+        LineEnd = (frame.Length - segmentLength - 10) switch
+        {
+            0 => string.Empty,
+            1 => frame.Span[^1] == (byte)'\n' ? "\n" : "\r",
+            _ => "\r\n",
+        };
+        _qnRange = reader.QnRange;
+        _stRange = reader.StRange;
+        _cnRange = reader.CnRange;
+        _pwRange = reader.PwRange;
+        _mnRange = reader.MnRange;
+        _dataTimeRange = reader.DataTimeRange;
+        Flag = reader.Flag;
+        Pnum = reader.Pnum;
+        Pno = reader.Pno;
+        DataTime = reader.DataTime;
+        DataTimeHasMilliseconds = reader.DataTimeHasMilliseconds;
+        Version = reader.Version;
+    }
+
+    private int SegmentLength { get; }
+
+    /// <summary>The frame a decoded packet was read from; empty for a built packet.</summary>
+    internal ReadOnlyMemory<byte> RawFrame => _bytes;
+
+    /// <summary>The data segment's bytes (what the length counts and the CRC covers).</summary>
+    public ReadOnlySpan<byte> SegmentBytes => _bytes.IsEmpty && _tokens is not null ? Encoders.Hj212Encoder.SegmentBytes(this) : _bytes.Span.Slice(6, SegmentLength);
+
+    /// <summary>The CP tokens as spans over the segment, in order, without materialising them.</summary>
+    public Decoding.Hj212Reader.TokenEnumerator EnumerateCp()
+    {
+        var segment = SegmentBytes;
+        int cp = segment.IndexOf("CP=&&"u8);
+        return new Decoding.Hj212Reader.TokenEnumerator(segment[(cp + 5)..^2]);
     }
 
     /// <summary>Header tokens as sent (everything before <c>CP=&amp;&amp;</c>).</summary>
-    public IReadOnlyList<Hj212Field> Header { get; }
+    public IReadOnlyList<Hj212Field> Header => TokenLists.Header;
 
     /// <summary>CP tokens as sent (between <c>CP=&amp;&amp;</c> and the closing <c>&amp;&amp;</c>).</summary>
-    public IReadOnlyList<Hj212Field> Cp { get; }
+    public IReadOnlyList<Hj212Field> Cp => TokenLists.Cp;
 
     /// <summary>The CRC's four hex characters as sent.</summary>
-    public string Crc { get; }
+    public string Crc => _crcText ?? System.Text.Encoding.ASCII.GetString(_bytes.Span.Slice(6 + SegmentLength, 4));
 
     /// <summary>The line end as sent: CR LF, LF, a lone CR, or empty at the end of the input.</summary>
     public string LineEnd { get; }
@@ -53,19 +104,19 @@ public sealed class Hj212Packet : IEquatable<Hj212Packet>
     public bool IsLatin1 { get; }
 
     /// <summary>Request id (17-digit time); from CP when a 2005 reply carries it there.</summary>
-    public string? Qn { get; }
+    public string? Qn => _qn ??= Text(_qnRange);
 
     /// <summary>System code, kept as a string (non-standard values occur).</summary>
-    public string? St { get; }
+    public string? St => _st ??= Text(_stRange);
 
     /// <summary>Command code.</summary>
-    public string? Cn { get; }
+    public string? Cn => _cn ??= Text(_cnRange);
 
     /// <summary>Access password.</summary>
-    public string? Pw { get; }
+    public string? Pw => _pw ??= Text(_pwRange);
 
     /// <summary>Device id.</summary>
-    public string? Mn { get; }
+    public string? Mn => _mn ??= Text(_mnRange);
 
     /// <summary>Flag bits (version, D, A), or null when absent.</summary>
     public int? Flag { get; }
@@ -77,7 +128,7 @@ public sealed class Hj212Packet : IEquatable<Hj212Packet>
     public int? Pno { get; }
 
     /// <summary>The CP <c>DataTime</c> text as sent.</summary>
-    public string? DataTimeText { get; }
+    public string? DataTimeText => _dataTimeText ??= Text(_dataTimeRange);
 
     /// <summary>
     /// <c>DataTime</c> as a local date-time (HJ 212 times are local to the terminal, Asia/Shanghai by
@@ -98,13 +149,13 @@ public sealed class Hj212Packet : IEquatable<Hj212Packet>
     public bool IsSplit => (Flag is { } f && (f & 2) != 0) || Pnum is not null;
 
     /// <summary>Pollutant items, normalised, first occurrence of each key.</summary>
-    public IReadOnlyList<Hj212Value> Values { get; }
+    public IReadOnlyList<Hj212Value> Values => ItemLists.Values;
 
     /// <summary>Later items whose key was already taken with a different value.</summary>
-    public IReadOnlyList<Hj212Value> Conflicts { get; }
+    public IReadOnlyList<Hj212Value> Conflicts => ItemLists.Conflicts;
 
     /// <summary>Dash-less CP keys (DataTime, QnRtn, BeginTime, …) and their text, first occurrence.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Params { get; }
+    public IReadOnlyList<KeyValuePair<string, string>> Params => ItemLists.Params;
 
     /// <summary>The first value with this 2017 code and suffix, or null.</summary>
     public Hj212Value? Find(string code, string suffix)
@@ -158,7 +209,7 @@ public sealed class Hj212Packet : IEquatable<Hj212Packet>
 
     private string? HeaderValue(string key)
     {
-        foreach (var f in Header)
+        foreach (var f in TokenLists.Header)
         {
             if (f.Value is not null && string.Equals(f.Key, key, StringComparison.OrdinalIgnoreCase))
             {
@@ -171,7 +222,7 @@ public sealed class Hj212Packet : IEquatable<Hj212Packet>
 
     private string? CpValue(string key)
     {
-        foreach (var f in Cp)
+        foreach (var f in TokenLists.Cp)
         {
             if (f.Value is not null && string.Equals(f.Key, key, StringComparison.OrdinalIgnoreCase))
             {
@@ -204,7 +255,28 @@ public sealed class Hj212Packet : IEquatable<Hj212Packet>
         return Hj212Version.V2005;
     }
 
-    private static (IReadOnlyList<Hj212Value>, IReadOnlyList<Hj212Value>, IReadOnlyList<KeyValuePair<string, string>>) BuildItems(
+    private Tokens TokenLists => _tokens ??= ReadTokens();
+
+    private Items ItemLists => _items ??= BuildItems(Version, Cp);
+
+    /// <summary>A header field's text from the segment's bytes; null when absent (decoded packets only: built ones set every field).</summary>
+    private string? Text(Range range) =>
+        _bytes.IsEmpty || Decoding.Hj212Reader.IsAbsentRange(range) ? null : Decode(SegmentBytes[range]);
+
+    private string Decode(ReadOnlySpan<byte> bytes) => IsLatin1 ? System.Text.Encoding.Latin1.GetString(bytes) : System.Text.Encoding.UTF8.GetString(bytes);
+
+    private Tokens ReadTokens()
+    {
+        string text = Decode(SegmentBytes);
+        int cp = text.IndexOf("CP=&&", StringComparison.Ordinal);
+        return new Tokens(Decoding.Hj212SegmentParser.Tokenise(text.AsSpan(0, cp)), Decoding.Hj212SegmentParser.Tokenise(text.AsSpan(cp + 5, text.Length - cp - 7)));
+    }
+
+    private sealed record Tokens(IReadOnlyList<Hj212Field> Header, IReadOnlyList<Hj212Field> Cp);
+
+    private sealed record Items(IReadOnlyList<Hj212Value> Values, IReadOnlyList<Hj212Value> Conflicts, IReadOnlyList<KeyValuePair<string, string>> Params);
+
+    private static Items BuildItems(
         Hj212Version version, IReadOnlyList<Hj212Field> cp)
     {
         var values = new List<Hj212Value>(cp.Count);
@@ -248,7 +320,7 @@ public sealed class Hj212Packet : IEquatable<Hj212Packet>
             values.Add(value);
         }
 
-        return (values, (IReadOnlyList<Hj212Value>?)conflicts ?? [], parameters);
+        return new Items(values, (IReadOnlyList<Hj212Value>?)conflicts ?? [], parameters);
     }
 
     private static decimal? ParseNumber(string text) =>

@@ -6,9 +6,11 @@ namespace EmissionMonitor.Hj212;
 public static class Hj212Time
 {
     /// <summary>Parses 14 or 17 digits into a local date-time; (null, false) when not a valid time.</summary>
-    public static (DateTime? Time, bool HasMilliseconds) Parse(string? text)
+    public static (DateTime? Time, bool HasMilliseconds) Parse(string? text) => text is null ? (null, false) : Parse(text.AsSpan());
+
+    private static (DateTime? Time, bool HasMilliseconds) Parse(ReadOnlySpan<char> text)
     {
-        if (text is null || (text.Length != 14 && text.Length != 17))
+        if (text.Length != 14 && text.Length != 17)
         {
             return (null, false);
         }
@@ -34,12 +36,29 @@ public static class Hj212Time
     }
 
     /// <summary>Formats a local time as the 14 digits HJ 212 uses.</summary>
+    /// <summary>The same parse over the bytes of a segment (ASCII digits only).</summary>
+    public static (DateTime? Time, bool HasMilliseconds) Parse(ReadOnlySpan<byte> text)
+    {
+        if ((text.Length != 14 && text.Length != 17) || text.IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
+        {
+            return (null, false);
+        }
+
+        Span<char> chars = stackalloc char[17];
+        for (int i = 0; i < text.Length; i++)
+        {
+            chars[i] = (char)text[i];
+        }
+
+        return Parse(chars[..text.Length]);
+    }
+
     public static string Format(DateTime local) => local.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
 
     /// <summary>Formats a local time as a 17-digit QN (with milliseconds).</summary>
     public static string FormatQn(DateTime local) => local.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
 
-    private static int Digits(string s, int start, int count)
+    private static int Digits(ReadOnlySpan<char> s, int start, int count)
     {
         int v = 0;
         for (int i = start; i < start + count; i++)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using EmissionMonitor.Hj212;
 using EmissionMonitor.Hj212.Crc;
 using EmissionMonitor.Hj212.Decoding;
 using EmissionMonitor.Hj212.Framing;
@@ -37,20 +38,63 @@ public class DecodeBenchmarks
         return sum;
     }
 
-    [Benchmark(Description = "EmissionMonitor scan + decode")]
-    public int Decode()
+    [Benchmark(Description = "scan + CRC + span reader, every item's number parsed")]
+    public int Read()
     {
-        int ok = 0;
+        int numbers = 0;
         foreach (var f in _frames)
         {
             var scan = FrameScanner.Scan(f, isFinal: true);
-            if (Hj212Decoder.DecodeFrame(f.AsSpan(0, scan.Consumed), scan).IsOk)
+            if (Hj212Decoder.TryRead(f.AsSpan(0, scan.Consumed), scan, out var reader, out _) is not null)
+            {
+                continue;
+            }
+
+            numbers += reader.HasMn && reader.DataTime is not null ? 1 : 0;
+            foreach (var item in reader.Items)
+            {
+                if (item.HasValue && !item.Code.IsEmpty && Hj212Number.TryParse(item.Value, out _))
+                {
+                    numbers++;
+                }
+            }
+        }
+
+        return numbers;
+    }
+
+    [Benchmark(Description = "scan + decode to a packet (header fields read)")]
+    public int Decode()
+    {
+        int ok = 0;
+        ReadOnlyMemory<byte> memory;
+        foreach (var f in _frames)
+        {
+            var scan = FrameScanner.Scan(f, isFinal: true);
+            memory = f.AsMemory(0, scan.Consumed);
+            if (Hj212Decoder.DecodeFrame(memory, scan) is { IsOk: true } r && r.Packet!.Mn is not null && r.Packet.Cn is not null)
             {
                 ok++;
             }
         }
 
         return ok;
+    }
+
+    [Benchmark(Description = "scan + decode to a packet + every value materialised")]
+    public int DecodeValues()
+    {
+        int values = 0;
+        foreach (var f in _frames)
+        {
+            var scan = FrameScanner.Scan(f, isFinal: true);
+            if (Hj212Decoder.DecodeFrame(f.AsMemory(0, scan.Consumed), scan) is { IsOk: true } r)
+            {
+                values += r.Packet!.Values.Count;
+            }
+        }
+
+        return values;
     }
 
     [Benchmark(Description = "naive Split + Dictionary")]

@@ -80,12 +80,41 @@ public static class CodeCatalogue
     public static PollutantCode? Find2005(string code2005) => By2005.GetValueOrDefault(code2005);
 
     /// <summary>The 2017 code of a 2005 code; codes outside the catalogue are returned as sent.</summary>
+    /// <summary>
+    /// The 2017 code of a code as sent in a frame of <paramref name="version"/> (2005 codes
+    /// translated), as the catalogue's own string when it knows the code: no allocation then.
+    /// </summary>
+    public static string Normalise(ReadOnlySpan<byte> sentCode, Hj212Version version)
+    {
+        if (sentCode.Length > 16 || !System.Text.Ascii.IsValid(sentCode))
+        {
+            string text = Decoding.Hj212Reader.Text(sentCode);
+            return version == Hj212Version.V2005 ? To2017(text) : text;
+        }
+
+        Span<char> chars = stackalloc char[sentCode.Length];
+        System.Text.Ascii.ToUtf16(sentCode, chars, out _);
+        if (version == Hj212Version.V2005)
+        {
+            return By2005Span.TryGetValue(chars, out var c) ? c.Code : new string(chars);
+        }
+
+        return By2017Span.TryGetValue(chars, out var known) ? known.Code : new string(chars);
+    }
+
+    private static readonly Dictionary<string, PollutantCode>.AlternateLookup<ReadOnlySpan<char>> By2017Span = By2017.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private static readonly Dictionary<string, PollutantCode>.AlternateLookup<ReadOnlySpan<char>> By2005Span = By2005.GetAlternateLookup<ReadOnlySpan<char>>();
+
     public static string To2017(string code2005) => By2005.TryGetValue(code2005, out var c) ? c.Code : code2005;
 
     /// <summary>The 2005 code of a 2017 code, or null when it has none.</summary>
     public static string? To2005(string code) => By2017.GetValueOrDefault(code)?.Code2005;
 
     /// <summary>True when the code has the 2017 shape: a lower-case letter and five digits.</summary>
+    public static bool Looks2017(ReadOnlySpan<byte> code) =>
+        code.Length == 6 && code[0] is >= (byte)'a' and <= (byte)'z' && code[1..].IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0;
+
     public static bool Looks2017(ReadOnlySpan<char> code) =>
         code.Length == 6 && code[0] is >= 'a' and <= 'z' && char.IsAsciiDigit(code[1]) && char.IsAsciiDigit(code[2])
         && char.IsAsciiDigit(code[3]) && char.IsAsciiDigit(code[4]) && char.IsAsciiDigit(code[5]);

@@ -21,8 +21,12 @@ public static class Hj212Encoder
         return "##" + length.ToString("D4", CultureInfo.InvariantCulture) + segment + packet.Crc + packet.LineEnd;
     }
 
-    /// <summary>The whole frame as bytes on the wire.</summary>
-    public static byte[] Encode(Hj212Packet packet) => TextEncoding(packet).GetBytes(EncodeText(packet));
+    /// <summary>The whole frame as bytes on the wire (a decoded packet's own bytes).</summary>
+    public static byte[] Encode(Hj212Packet packet) =>
+        packet.RawFrame.IsEmpty ? TextEncoding(packet).GetBytes(EncodeText(packet)) : packet.RawFrame.ToArray();
+
+    /// <summary>The data segment's bytes of a built packet.</summary>
+    internal static byte[] SegmentBytes(Hj212Packet packet) => TextEncoding(packet).GetBytes(EncodeSegment(packet));
 
     internal static string EncodeSegment(IReadOnlyList<Hj212Field> header, IReadOnlyList<Hj212Field> cp)
     {

@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Text;
 using EmissionMonitor.Hj212;
+using EmissionMonitor.Hj212.Codes;
 using EmissionMonitor.Hj212.Decoding;
 using EmissionMonitor.Hj212.Framing;
 using EmissionMonitor.Registry;
@@ -19,7 +22,7 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
     /// <summary>Decodes and checks one frame.</summary>
     public IntakeResult Process(ReceivedFrame frame)
     {
-        var decoded = Hj212Decoder.Decode(frame.Raw.Span);
+        var decoded = Hj212Decoder.Decode(frame.Raw);
         if (!decoded.IsOk)
         {
             return IntakeResult.Reject(frame, decoded.Error!, decoded.Detail!);
@@ -39,7 +42,7 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
             return IntakeResult.Reject(frame, scan.Error!, scan.Detail!);
         }
 
-        var decoded = Hj212Decoder.DecodeFrame(frame.Raw.Span, scan);
+        var decoded = Hj212Decoder.DecodeFrame(frame.Raw, scan);
         return decoded.IsOk ? Check(frame, decoded.Packet!) : IntakeResult.Reject(frame, decoded.Error!, decoded.Detail!);
     }
 
@@ -123,6 +126,11 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
         return null;
     }
 
+    /// <summary>
+    /// The frame's readings, one per pollutant in order of first appearance: each item's suffix sets
+    /// one value, the first occurrence of a code-suffix wins (as <see cref="Hj212Packet.Values"/>),
+    /// and a value outside the physical range marks the reading invalid. CP is walked as spans.
+    /// </summary>
     private List<Reading> ToReadings(Hj212Packet packet, Outlet outlet)
     {
         var local = packet.DataTime!.Value;
@@ -132,49 +140,110 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
             "2031" => local.Date,
             _ => local,
         };
-        var byCode = new Dictionary<string, Reading>(StringComparer.Ordinal);
-        var order = new List<string>();
-        foreach (var v in packet.Values)
+        var builders = new List<ReadingBuilder>(4);
+        foreach (var token in packet.EnumerateCp())
         {
-            if (!byCode.TryGetValue(v.Code, out var r))
+            var sentCode = token.Code;
+            if (!token.HasValue || sentCode.IsEmpty)
             {
-                r = new Reading(outlet.Mn, packet.Cn!, period, v.Code);
-                order.Add(v.Code);
+                continue;
             }
 
-            byCode[v.Code] = Apply(r, v);
+            string code = CodeCatalogue.Normalise(sentCode, packet.Version);
+            var builder = builders.Find(b => ReferenceEquals(b.Code, code) || string.Equals(b.Code, code, StringComparison.Ordinal));
+            if (builder is null)
+            {
+                builders.Add(builder = new ReadingBuilder(code));
+            }
+
+            int slot = ReadingBuilder.Slot(token.Suffix);
+            if (slot >= 0 && builder.FirstOccurrence(slot))
+            {
+                Apply(builder, slot, token.Value);
+            }
         }
 
-        return order.Select(c => byCode[c]).Where(r => (r.Rtd ?? r.Avg ?? r.Min ?? r.Max ?? r.Cou ?? r.ZsAvg ?? r.ZsRtd) is not null || r.Flag is not null).ToList();
+        var readings = new List<Reading>(builders.Count);
+        foreach (var b in builders)
+        {
+            if (b.HasAny)
+            {
+                readings.Add(b.ToReading(outlet.Mn, packet.Cn!, period));
+            }
+        }
+
+        return readings;
     }
 
-    private Reading Apply(Reading r, Hj212Value v)
+    private void Apply(ReadingBuilder builder, int slot, ReadOnlySpan<byte> text)
     {
-        if (v.Suffix == Suffixes.Flag)
+        if (slot == ReadingBuilder.FlagSlot)
         {
-            return r with { Flag = v.Text };
+            builder.Flag = FlagText(text);
+            return;
         }
 
-        if (v.Number is not { } number)
+        if (!Hj212Number.TryParse(text, out decimal number))
         {
-            return r; // text in a numeric field: not a value; the raw frame keeps it
+            return; // text in a numeric field: not a value; the raw frame keeps it
         }
 
         double d = (double)number;
-        string? invalid = _ranges.Check(v.Code, v.Suffix, d);
-        var withValue = v.Suffix switch
+        builder.Values[slot] = d;
+        if (builder.Invalid is null && _ranges.Check(builder.Code, ReadingBuilder.Suffix(slot), d) is { } invalid)
         {
-            Suffixes.Rtd => r with { Rtd = d },
-            Suffixes.Avg => r with { Avg = d },
-            Suffixes.Min => r with { Min = d },
-            Suffixes.Max => r with { Max = d },
-            Suffixes.Cou => r with { Cou = d },
-            Suffixes.ZsRtd => r with { ZsRtd = d },
-            Suffixes.ZsAvg => r with { ZsAvg = d },
-            _ => r,
-        };
-        return invalid is not null && withValue.Invalid is null && !ReferenceEquals(withValue, r)
-            ? withValue with { Invalid = $"{v.Suffix} {invalid}" }
-            : withValue;
+            builder.Invalid = $"{ReadingBuilder.Suffix(slot)} {invalid}";
+        }
+    }
+
+    private static readonly string[] OneCharacter = Enumerable.Range(0, 128).Select(c => ((char)c).ToString()).ToArray();
+
+    /// <summary>A flag's text; the usual one-letter flags (N, F, M, …) without allocating.</summary>
+    private static string FlagText(ReadOnlySpan<byte> text) =>
+        text.Length == 1 && text[0] < 0x80 ? OneCharacter[text[0]] : Hj212Reader.Text(text);
+
+    /// <summary>One pollutant's values while its items are read.</summary>
+    private sealed class ReadingBuilder(string code)
+    {
+        public const int FlagSlot = 7;
+        private static readonly string[] Suffixes = [Hj212.Suffixes.Rtd, Hj212.Suffixes.Avg, Hj212.Suffixes.Min, Hj212.Suffixes.Max, Hj212.Suffixes.Cou, Hj212.Suffixes.ZsRtd, Hj212.Suffixes.ZsAvg, Hj212.Suffixes.Flag];
+        private int _seen;
+
+        public string Code { get; } = code;
+
+        public double?[] Values { get; } = new double?[7];
+
+        public string? Flag { get; set; }
+
+        public string? Invalid { get; set; }
+
+        public bool HasAny => Flag is not null || Array.Exists(Values, v => v is not null);
+
+        /// <summary>The slot of a suffix this reading keeps (case as the standard or not), or -1.</summary>
+        public static int Slot(ReadOnlySpan<byte> suffix)
+        {
+            for (int i = 0; i < Suffixes.Length; i++)
+            {
+                if (suffix.Length == Suffixes[i].Length && Ascii.EqualsIgnoreCase(suffix, Suffixes[i]))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        public static string Suffix(int slot) => Suffixes[slot];
+
+        /// <summary>True the first time a slot is met: later items with the same code-suffix are ignored.</summary>
+        public bool FirstOccurrence(int slot)
+        {
+            bool first = (_seen & (1 << slot)) == 0;
+            _seen |= 1 << slot;
+            return first;
+        }
+
+        public Reading ToReading(string mn, string cn, DateTime period) =>
+            new(mn, cn, period, Code, Values[0], Values[1], Values[2], Values[3], Values[4], Values[5], Values[6], Flag, Invalid);
     }
 }

@@ -30,6 +30,85 @@ public sealed class IntakeProcessorTests
     }
 
     [Fact]
+    public void RepeatedItems_FirstOccurrenceWins_WhateverTheSuffixCase_AndUnknownSuffixesAreIgnored()
+    {
+        var packet = Some.Hourly(at: new DateTime(2025, 7, 1, 8, 0, 0)).Value("a21026", "Avg", "abc").Value("a21026", "avg", "5").Value("a21026", "Max", 9m)
+            .Value("a21026", "Max", 10m).Value("a21026", "ZsMin", 3m).Value("a21026", "flag", "D").Value("a21026", "Flag", "N").Value("a34013", "ZsMin", 1m).Build();
+        var result = Processor().Process(Some.Received(packet));
+        Assert.True(result.IsAccepted, result.Detail);
+        var so2 = Assert.Single(result.Readings); // a34013 has no value this reading keeps
+        Assert.Equal(new Reading("QHXN0010001", "2061", new DateTime(2025, 7, 1, 8, 0, 0), "a21026", Max: 9, Flag: "D"), so2);
+    }
+
+    [Fact]
+    public void FieldDay_ReadingsEqualAnIndependentComputationFromTheDecodedValues()
+    {
+        var chunks = EmissionMonitor.Hj212.Framing.Hj212Framer.Split(EmissionMonitor.TestSupport.TestData.FieldDay()).Where(c => c.IsFrame).Take(40_000).ToList();
+        var packets = chunks.Select(c => Hj212Decoder.DecodeFrame(c.Bytes.Span, c.Scan).Packet).OfType<EmissionMonitor.Hj212.Hj212Packet>().ToList();
+        var outlets = string.Join(",", packets.Select(p => p.Mn).Where(m => !string.IsNullOrEmpty(m)).Distinct()
+            .Select(mn => $"{{\"mn\":\"{mn}\",\"password\":\"123456\",\"kind\":\"gas\"}}"));
+        var (registry, _) = EmissionMonitor.Registry.RegistryLoader.Parse("{\"enterprises\":[{\"id\":\"F\",\"name\":\"f\",\"city\":\"c\",\"outlets\":[" + outlets + "]}]}", "field day");
+        var intake = new IntakeProcessor(() => registry!, new IntakeOptions(), Shanghai, _clock);
+        int compared = 0;
+        foreach (var chunk in chunks)
+        {
+            var result = intake.Process(new ReceivedFrame(chunk.Bytes, Transport.Import, "test", _clock.GetUtcNow()), chunk.Scan);
+            if (result.Kind != FrameKind.Reading)
+            {
+                continue;
+            }
+
+            Assert.Equal(Expected(result.Packet!, result.Readings.Count > 0 ? result.Readings[0].Period : default), result.Readings);
+            compared += result.Readings.Count;
+        }
+
+        Assert.True(compared > 50_000, $"compared {compared} readings");
+
+        // Per code in order of first appearance among the packet's values (first occurrence of each
+        // code-suffix), the kept suffixes; readings with neither a value nor a flag are dropped.
+        static List<Reading> Expected(EmissionMonitor.Hj212.Hj212Packet packet, DateTime period)
+        {
+            var ranges = new PhysicalRanges(new IntakeOptions().Ranges);
+            var list = new List<Reading>();
+            foreach (var code in packet.Values.Select(v => v.Code).Distinct())
+            {
+                var r = new Reading(packet.Mn!, packet.Cn!, period, code);
+                foreach (var v in packet.Values.Where(v => v.Code == code))
+                {
+                    if (v.Suffix == "Flag")
+                    {
+                        r = r with { Flag = v.Text };
+                        continue;
+                    }
+
+                    if (v.Number is not { } n || v.Suffix is not ("Rtd" or "Avg" or "Min" or "Max" or "Cou" or "ZsRtd" or "ZsAvg"))
+                    {
+                        continue;
+                    }
+
+                    double d = (double)n;
+                    r = v.Suffix switch
+                    {
+                        "Rtd" => r with { Rtd = d }, "Avg" => r with { Avg = d }, "Min" => r with { Min = d }, "Max" => r with { Max = d },
+                        "Cou" => r with { Cou = d }, "ZsRtd" => r with { ZsRtd = d }, _ => r with { ZsAvg = d },
+                    };
+                    if (r.Invalid is null && ranges.Check(code, v.Suffix, d) is { } invalid)
+                    {
+                        r = r with { Invalid = v.Suffix + " " + invalid };
+                    }
+                }
+
+                if ((r.Rtd ?? r.Avg ?? r.Min ?? r.Max ?? r.Cou ?? r.ZsRtd ?? r.ZsAvg) is not null || r.Flag is not null)
+                {
+                    list.Add(r);
+                }
+            }
+
+            return list;
+        }
+    }
+
+    [Fact]
     public void UndecodableFrame_IsRejectedWithTheDecodeError()
     {
         var result = Processor().Process(Some.Received("##0010garbage!!!!\r\n"));

@@ -1,0 +1,347 @@
+using System.Globalization;
+using System.Text;
+
+namespace EmissionMonitor.Hj212.Decoding;
+
+/// <summary>
+/// A zero-allocation reading of one data segment, in the manner of <c>Utf8JsonReader</c>: the
+/// header fields, DataTime and Flag bits are found in one pass over the bytes and exposed as spans
+/// and numbers, and <see cref="Items"/> walks the CP tokens without materialising them. It applies
+/// the decoder's segment rules (a CP area closed with <c>&amp;&amp;</c>, header tokens with '=',
+/// no header field sent twice with different values, Flag/PNUM/PNO as non-negative integers), so a
+/// segment reads here exactly when <see cref="Hj212Decoder"/> decodes it; the packet is built on it.
+/// </summary>
+public readonly ref struct Hj212Reader
+{
+    private readonly ReadOnlySpan<byte> _segment;
+    private readonly int _cp;
+    private readonly Range _qn, _st, _cn, _pw, _mn, _dataTime;
+
+    private Hj212Reader(ReadOnlySpan<byte> segment, int cp, Range qn, Range st, Range cn, Range pw, Range mn, Range dataTime, int? flag, int? pnum, int? pno, bool looks2017)
+    {
+        _segment = segment;
+        _cp = cp;
+        _qn = qn;
+        _st = st;
+        _cn = cn;
+        _pw = pw;
+        _mn = mn;
+        _dataTime = dataTime;
+        Flag = flag;
+        Pnum = pnum;
+        Pno = pno;
+        (DataTime, DataTimeHasMilliseconds) = Hj212Time.Parse(DataTimeText);
+        Version = flag is { } f && Hj212Versions.FromFlag(f) is { } fromFlag ? fromFlag : looks2017 ? Hj212Version.V2017 : Hj212Version.V2005;
+    }
+
+    /// <summary>The data segment (what the length counts and the CRC covers).</summary>
+    public ReadOnlySpan<byte> Segment => _segment;
+
+    /// <summary>Header tokens (everything before <c>CP=&amp;&amp;</c>).</summary>
+    public ReadOnlySpan<byte> HeaderArea => _segment[.._cp];
+
+    /// <summary>CP tokens (between <c>CP=&amp;&amp;</c> and the closing <c>&amp;&amp;</c>).</summary>
+    public ReadOnlySpan<byte> CpArea => _segment[(_cp + 5)..^2];
+
+    /// <summary>QN from the header, or from CP when a 2005 reply carries it there; empty when absent.</summary>
+    public ReadOnlySpan<byte> Qn => _segment[_qn];
+
+    /// <summary>ST as sent; empty when absent.</summary>
+    public ReadOnlySpan<byte> St => _segment[_st];
+
+    /// <summary>CN as sent; empty when absent.</summary>
+    public ReadOnlySpan<byte> Cn => _segment[_cn];
+
+    /// <summary>PW as sent; empty when absent.</summary>
+    public ReadOnlySpan<byte> Pw => _segment[_pw];
+
+    /// <summary>MN as sent; empty when absent.</summary>
+    public ReadOnlySpan<byte> Mn => _segment[_mn];
+
+    /// <summary>The CP DataTime as sent; empty when absent.</summary>
+    public ReadOnlySpan<byte> DataTimeText => _segment[_dataTime];
+
+    public bool HasQn => !IsAbsent(_qn);
+
+    public bool HasSt => !IsAbsent(_st);
+
+    public bool HasCn => !IsAbsent(_cn);
+
+    public bool HasPw => !IsAbsent(_pw);
+
+    public bool HasMn => !IsAbsent(_mn);
+
+    public bool HasDataTime => !IsAbsent(_dataTime);
+
+    internal Range QnRange => _qn;
+
+    internal Range StRange => _st;
+
+    internal Range CnRange => _cn;
+
+    internal Range PwRange => _pw;
+
+    internal Range MnRange => _mn;
+
+    internal Range DataTimeRange => _dataTime;
+
+    internal static bool IsAbsentRange(Range r) => IsAbsent(r);
+
+    /// <summary>Flag bits, or null when absent.</summary>
+    public int? Flag { get; }
+
+    /// <summary>Total sub-packets of a split packet.</summary>
+    public int? Pnum { get; }
+
+    /// <summary>This sub-packet's number.</summary>
+    public int? Pno { get; }
+
+    /// <summary>DataTime as a local time, or null when absent or not 14/17 valid digits.</summary>
+    public DateTime? DataTime { get; }
+
+    /// <summary>True when DataTime has milliseconds.</summary>
+    public bool DataTimeHasMilliseconds { get; }
+
+    /// <summary>Protocol version from the Flag bits, or guessed from the CP codes.</summary>
+    public Hj212Version Version { get; }
+
+    /// <summary>The CP tokens in order, as spans.</summary>
+    public TokenEnumerator Items => new(CpArea);
+
+    /// <summary>
+    /// Reads a data segment; false with a bad-field detail when it breaks a segment rule. The
+    /// detail is the only allocation, and only on failure.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> segment, out Hj212Reader reader, out string? detail)
+    {
+        reader = default;
+        int cp = segment.IndexOf("CP=&&"u8);
+        if (cp < 0)
+        {
+            detail = "no CP=&&…&& data area";
+            return false;
+        }
+
+        if (segment.Length < cp + 7 || !segment.EndsWith("&&"u8))
+        {
+            detail = "the CP data area is not closed with &&";
+            return false;
+        }
+
+        Range qn = Absent, st = Absent, cn = Absent, pw = Absent, mn = Absent, dataTime = Absent;
+        int? flag = null, pnum = null, pno = null;
+        var header = segment[..cp];
+        foreach (var token in new TokenEnumerator(header))
+        {
+            if (!token.HasValue)
+            {
+                if (!IsBlank(token.Key))
+                {
+                    detail = $"header field '{Text(token.Key)}' has no '='";
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (SentBeforeWithAnotherValue(header, token) is { } twice)
+            {
+                detail = $"header field {twice} is sent twice with different values";
+                return false;
+            }
+
+            var range = new Range(token.ValueStart, token.ValueStart + token.Value.Length);
+            if (Is(token.Key, "QN"u8)) { First(ref qn, range); }
+            else if (Is(token.Key, "ST"u8)) { First(ref st, range); }
+            else if (Is(token.Key, "CN"u8)) { First(ref cn, range); }
+            else if (Is(token.Key, "PW"u8)) { First(ref pw, range); }
+            else if (Is(token.Key, "MN"u8)) { First(ref mn, range); }
+            else if (IntegerField(token.Key) is { } name)
+            {
+                if (!TryParseCount(token.Value, out int n))
+                {
+                    detail = $"{name} '{Text(token.Value)}' is not a non-negative integer";
+                    return false;
+                }
+
+                if (name == "Flag") { flag ??= n; }
+                else if (name == "PNUM") { pnum ??= n; }
+                else { pno ??= n; }
+            }
+        }
+
+        // One pass over CP for DataTime, a QN a 2005 reply carries there, and (without a Flag) a
+        // 2017-shaped code; it stops as soon as nothing more is needed.
+        int cpStart = cp + 5;
+        bool needQn = IsAbsent(qn), needVersion = flag is null || Hj212Versions.FromFlag(flag.Value) is null, looks2017 = false;
+        foreach (var token in new TokenEnumerator(segment[cpStart..^2]))
+        {
+            if (needVersion && !looks2017 && Codes.CodeCatalogue.Looks2017(token.Code))
+            {
+                looks2017 = true;
+            }
+
+            if (token.HasValue)
+            {
+                var range = new Range(cpStart + token.ValueStart, cpStart + token.ValueStart + token.Value.Length);
+                if (IsAbsent(dataTime) && Is(token.Key, "DataTime"u8))
+                {
+                    dataTime = range;
+                }
+                else if (needQn && IsAbsent(qn) && Is(token.Key, "QN"u8))
+                {
+                    qn = range;
+                }
+            }
+
+            if (!IsAbsent(dataTime) && (!needQn || !IsAbsent(qn)) && (!needVersion || looks2017))
+            {
+                break;
+            }
+        }
+
+        reader = new Hj212Reader(segment, cp, qn, st, cn, pw, mn, dataTime, flag, pnum, pno, looks2017);
+        detail = null;
+        return true;
+    }
+
+    /// <summary>True when <paramref name="utf8"/> holds exactly the text of <paramref name="text"/>.</summary>
+    public static bool TextEquals(ReadOnlySpan<byte> utf8, string? text)
+    {
+        if (text is null)
+        {
+            return false;
+        }
+
+        if (utf8.Length == text.Length)
+        {
+            int i = 0;
+            while (i < utf8.Length && utf8[i] < 0x80 && utf8[i] == text[i])
+            {
+                i++;
+            }
+
+            if (i == utf8.Length)
+            {
+                return true;
+            }
+        }
+
+        return !Ascii.IsValid(utf8) && string.Equals(Text(utf8), text, StringComparison.Ordinal);
+    }
+
+    /// <summary>The text of a span of the segment (UTF-8, or Latin-1 where it is not valid UTF-8).</summary>
+    public static string Text(ReadOnlySpan<byte> utf8) =>
+        System.Text.Unicode.Utf8.IsValid(utf8) ? Encoding.UTF8.GetString(utf8) : Encoding.Latin1.GetString(utf8);
+
+    /// <summary>Tokens split on <c>;</c> and <c>,</c>: <c>Key=Value</c>, or a bare key.</summary>
+    public ref struct TokenEnumerator
+    {
+        private readonly ReadOnlySpan<byte> _area;
+        private int _next;
+
+        internal TokenEnumerator(ReadOnlySpan<byte> area)
+        {
+            _area = area;
+            _next = 0;
+            Current = default;
+        }
+
+        public Token Current { get; private set; }
+
+        public readonly TokenEnumerator GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            if (_next >= _area.Length)
+            {
+                return false;
+            }
+
+            int start = _next;
+            var rest = _area[start..];
+            int end = rest.IndexOfAny((byte)';', (byte)',');
+            int length = end < 0 ? rest.Length : end;
+            _next = start + length + 1;
+            var text = rest[..length];
+            int eq = text.IndexOf((byte)'=');
+            Current = eq < 0
+                ? new Token(text, default, false, start + length, end < 0 ? (byte)0 : rest[end])
+                : new Token(text[..eq], text[(eq + 1)..], true, start + eq + 1, end < 0 ? (byte)0 : rest[end]);
+            return true;
+        }
+    }
+
+    /// <summary>One token; <see cref="ValueStart"/> is the value's offset in the area the enumerator walks.</summary>
+    public readonly ref struct Token
+    {
+        internal Token(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, bool hasValue, int valueStart, byte separator)
+        {
+            Key = key;
+            Value = value;
+            HasValue = hasValue;
+            ValueStart = valueStart;
+            Separator = separator;
+        }
+
+        public ReadOnlySpan<byte> Key { get; }
+
+        public ReadOnlySpan<byte> Value { get; }
+
+        public bool HasValue { get; }
+
+        public int ValueStart { get; }
+
+        /// <summary>The separator that followed (<c>;</c> or <c>,</c>), 0 at the end.</summary>
+        public byte Separator { get; }
+
+        /// <summary>The code part of a <c>code-Suffix</c> key (before the first dash); empty for a parameter.</summary>
+        public ReadOnlySpan<byte> Code => Key.IndexOf((byte)'-') is > 0 and var dash ? Key[..dash] : default;
+
+        /// <summary>The suffix part of a <c>code-Suffix</c> key (after the first dash); empty for a parameter.</summary>
+        public ReadOnlySpan<byte> Suffix => Key.IndexOf((byte)'-') is > 0 and var dash ? Key[(dash + 1)..] : default;
+    }
+
+    // A value always follows "KEY=", so it never starts at offset 0: (0, 0) means "absent".
+    private static readonly Range Absent = new(0, 0);
+
+    private static bool IsAbsent(Range r) => r.End.Value == 0;
+
+    private static void First(ref Range slot, Range value)
+    {
+        if (IsAbsent(slot))
+        {
+            slot = value;
+        }
+    }
+
+    private static string? IntegerField(ReadOnlySpan<byte> key) =>
+        Is(key, "Flag"u8) ? "Flag" : Is(key, "PNUM"u8) ? "PNUM" : Is(key, "PNO"u8) ? "PNO" : null;
+
+    private static bool Is(ReadOnlySpan<byte> key, ReadOnlySpan<byte> name) => Ascii.EqualsIgnoreCase(key, name);
+
+    /// <summary>The name of a header field sent earlier under the same name with another value.</summary>
+    private static string? SentBeforeWithAnotherValue(ReadOnlySpan<byte> header, Token token)
+    {
+        foreach (var earlier in new TokenEnumerator(header))
+        {
+            if (earlier.ValueStart >= token.ValueStart)
+            {
+                return null;
+            }
+
+            if (earlier.HasValue && Is(earlier.Key, token.Key) && !earlier.Value.SequenceEqual(token.Value))
+            {
+                return Text(token.Key);
+            }
+        }
+
+        return null;
+    }
+
+    private static bool TryParseCount(ReadOnlySpan<byte> digits, out int value) =>
+        int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+
+    private static bool IsBlank(ReadOnlySpan<byte> key) =>
+        key.Trim(" \t\r\n\v\f"u8).IsEmpty || (!Ascii.IsValid(key) && Text(key).AsSpan().Trim().IsEmpty);
+}
