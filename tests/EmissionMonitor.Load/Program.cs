@@ -22,7 +22,7 @@ foreach (var mode in options.Modes)
     rows.Add(await LoadRun.RunAsync(mode, options));
 }
 
-string[] header = ["transport", "terminals", "offered/s", "accepted/s", "p50 ack ms", "p99 ack ms", "p50 alert ms", "p99 alert ms", "service CPU %", "peak RSS MB", "raw broker ceiling/s (50 clients)"];
+string[] header = ["transport", "terminals", "offered/s", "accepted/s", "committed/s", "drain s", "p50 ack ms", "p99 ack ms", "p50 alert ms", "p99 alert ms", "service CPU %", "peak RSS MB", "raw broker ceiling/s (50 clients)"];
 Console.WriteLine("| " + string.Join(" | ", header) + " |");
 Console.WriteLine("|" + string.Concat(header.Select(_ => "---|")));
 foreach (var r in rows)
@@ -122,6 +122,8 @@ internal static class LoadRun
         };
         await alerts.SubscribeAsync("emission/alerts/#", MqttQualityOfServiceLevel.AtLeastOnce);
 
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
+        long committedBefore = await CommittedAsync(http);
         var latencies = new List<double>[o.Terminals];
         long accepted = 0, failed = 0;
         var cpuBefore = CpuSeconds(service.Id);
@@ -193,6 +195,16 @@ internal static class LoadRun
         await Task.WhenAll(tasks);
         double seconds = watch.Elapsed.TotalSeconds;
         double cpu = (CpuSeconds(service.Id) - cpuBefore) / seconds * 100;
+        // Committed while sending, then how long the service takes to commit every acknowledged frame
+        // (with an external broker, its PUBACK comes before the service has the frame).
+        long committed = await CommittedAsync(http) - committedBefore;
+        var drain = Stopwatch.StartNew();
+        while (await CommittedAsync(http) - committedBefore < accepted && drain.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            await Task.Delay(100);
+        }
+
+        double drainSeconds = drain.Elapsed.TotalSeconds;
         double rssMb = PeakRssMb(service.Id);
         service.Kill(entireProcessTree: true);
         await service.WaitForExitAsync();
@@ -207,6 +219,7 @@ internal static class LoadRun
         var all = latencies.SelectMany(l => l).Order().ToList();
         var alertsSorted = alertLatencies.Order().ToList();
         return [mode, o.Terminals.ToString(CultureInfo.InvariantCulture), o.Rate.ToString("F0", CultureInfo.InvariantCulture), (accepted / seconds).ToString("F0", CultureInfo.InvariantCulture),
+            (committed / seconds).ToString("F0", CultureInfo.InvariantCulture), drainSeconds.ToString("F1", CultureInfo.InvariantCulture),
             P(all, 0.50), P(all, 0.99), P(alertsSorted, 0.50), P(alertsSorted, 0.99), cpu.ToString("F0", CultureInfo.InvariantCulture), rssMb.ToString("F0", CultureInfo.InvariantCulture),
             double.IsNaN(ceiling) ? "n/a" : ceiling.ToString("F0", CultureInfo.InvariantCulture)];
     }
@@ -271,6 +284,11 @@ internal static class LoadRun
 
     private static string P(List<double> sorted, double q) =>
         sorted.Count == 0 ? "–" : sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))].ToString("F1", CultureInfo.InvariantCulture);
+
+    /// <summary>Frames the service has committed (every status), from its /metrics.</summary>
+    private static async Task<long> CommittedAsync(HttpClient http) =>
+        (await http.GetStringAsync("/metrics")).Split('\n').Where(l => l.StartsWith("em_frames_total{", StringComparison.Ordinal))
+            .Sum(l => long.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 
     private static double CpuSeconds(int pid)
     {

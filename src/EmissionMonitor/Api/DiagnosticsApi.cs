@@ -40,9 +40,16 @@ public static class DiagnosticsApi
             var body = new { store = storeOk ? "ok" : "unavailable", broker = brokerOk ? "ok" : "disconnected", buffer, commitFailures = metrics.CommitFailures };
             return storeOk && brokerOk ? Results.Json(body) : Results.Json(body, statusCode: 503);
         });
-        app.MapGet("/metrics", async (IngestMetrics metrics, AlertService alerts, IReadingStore store, CancellationToken ct) =>
+        app.MapGet("/metrics", async (IngestMetrics metrics, AlertService alerts, IReadingStore store, Storage.Journal journal, IServiceProvider services, CancellationToken ct) =>
         {
-            string text = Prometheus(metrics, alerts);
+            string text = Prometheus(metrics, alerts)
+                + "# HELP em_journal_queued Frames waiting for their group commit.\n# TYPE em_journal_queued gauge\n"
+                + string.Create(CultureInfo.InvariantCulture, $"em_journal_queued {journal.Queued}\n");
+            if (services.GetService<Ingestion.ExternalMqttIngress>() is { } ingress)
+            {
+                text += "# HELP em_mqtt_unacknowledged Messages from the external broker not yet acknowledged.\n# TYPE em_mqtt_unacknowledged gauge\n"
+                    + string.Create(CultureInfo.InvariantCulture, $"em_mqtt_unacknowledged {ingress.Unacknowledged}\n");
+            }
             if (store is Storage.Influx.InfluxStore influx)
             {
                 var (depth, oldest) = await influx.BufferStateAsync(ct);

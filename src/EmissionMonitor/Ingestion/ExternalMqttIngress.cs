@@ -22,6 +22,11 @@ public sealed partial class ExternalMqttIngress(MqttOptions options, FrameIngest
     : BackgroundService, IMessagePublisher
 {
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private readonly SemaphoreSlim _window = new(options.ReceiveMaximum, options.ReceiveMaximum);
+    private int _unacknowledged;
+
+    /// <summary>Messages received and not yet acknowledged (at most Mqtt:ReceiveMaximum while the broker honours it).</summary>
+    public int Unacknowledged => Volatile.Read(ref _unacknowledged);
 
     /// <summary>True while connected to the broker.</summary>
     public bool IsConnected => _client.IsConnected;
@@ -29,6 +34,7 @@ public sealed partial class ExternalMqttIngress(MqttOptions options, FrameIngest
     public override void Dispose()
     {
         _client.Dispose();
+        _window.Dispose();
         base.Dispose();
     }
 
@@ -118,16 +124,36 @@ public sealed partial class ExternalMqttIngress(MqttOptions options, FrameIngest
         LogConnected(logger, options.Host, options.Port, filter, result.IsSessionPresent);
     }
 
-    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    /// <summary>
+    /// Hands a message to the journal and returns; at most Mqtt:ReceiveMaximum are in the pipeline at
+    /// once. The broker should stop there by itself (MQTT 5 Receive Maximum), but mosquitto 2.0.11
+    /// was measured sending past it under load, so the window is enforced here too: when it is full
+    /// the handler waits, and further messages wait, compactly, in the client's receive queue.
+    /// </summary>
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
         e.AutoAcknowledge = false;
+        await _window.WaitAsync();
         var message = e.ApplicationMessage;
         var frame = new ReceivedFrame(message.Payload.ToArray(), Transport.Mqtt, $"mqtt:{message.Topic}", clock.GetUtcNow(), Topics.UpMn(message.Topic));
+        Interlocked.Increment(ref _unacknowledged);
         _ = CommitThenAcknowledgeAsync(e, frame);
-        return Task.CompletedTask;
     }
 
     private async Task CommitThenAcknowledgeAsync(MqttApplicationMessageReceivedEventArgs e, ReceivedFrame frame)
+    {
+        try
+        {
+            await CommitThenAcknowledgeCoreAsync(e, frame);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _unacknowledged);
+            _window.Release();
+        }
+    }
+
+    private async Task CommitThenAcknowledgeCoreAsync(MqttApplicationMessageReceivedEventArgs e, ReceivedFrame frame)
     {
         IngestOutcome outcome;
         try

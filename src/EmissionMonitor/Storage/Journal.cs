@@ -39,6 +39,9 @@ public sealed partial class Journal : IAsyncDisposable
         return await pending.Done.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>Frames waiting for their group commit.</summary>
+    public int Queued => _channel.Reader.Count;
+
     /// <summary>Raised after each committed batch with its items and outcomes (evaluators, live views).</summary>
     public event Action<IReadOnlyList<IntakeResult>, IReadOnlyList<StoredOutcome>>? Committed;
 

@@ -276,12 +276,27 @@ public sealed class SqliteStore(string dataDirectory, bool outbox = false, int m
         return list;
     }
 
-    /// <summary>Runs one statement on a connection of its own (operator records, not the ingestion path).</summary>
+    /// <summary>
+    /// Runs statements (operator records, alerts, outbox acknowledgements) in one transaction on the
+    /// writer connection, between group commits: SQLite has one writer at a time, and a second
+    /// connection would wait in SQLite's busy loop for a gap between back-to-back commits.
+    /// </summary>
     private async Task ExecuteAsync(string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, sql, parameters);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var writer = _writer ?? throw new InvalidOperationException("store not initialised");
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var tx = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken);
+            await using var command = Command(writer, sql, parameters);
+            command.Transaction = tx;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
     private static SqliteCommand Command(SqliteConnection connection, string sql, (string Name, object? Value)[] parameters)
