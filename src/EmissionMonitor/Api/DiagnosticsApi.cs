@@ -48,7 +48,9 @@ public static class DiagnosticsApi
             if (services.GetService<Ingestion.ExternalMqttIngress>() is { } ingress)
             {
                 text += "# HELP em_mqtt_unacknowledged Messages from the external broker not yet acknowledged.\n# TYPE em_mqtt_unacknowledged gauge\n"
-                    + string.Create(CultureInfo.InvariantCulture, $"em_mqtt_unacknowledged {ingress.Unacknowledged}\n");
+                    + string.Create(CultureInfo.InvariantCulture, $"em_mqtt_unacknowledged {ingress.Unacknowledged}\n")
+                    + "# HELP em_mqtt_unacknowledged_peak The most messages unacknowledged at once since start.\n# TYPE em_mqtt_unacknowledged_peak gauge\n"
+                    + string.Create(CultureInfo.InvariantCulture, $"em_mqtt_unacknowledged_peak {ingress.PeakUnacknowledged}\n");
             }
             if (store is Storage.Influx.InfluxStore influx)
             {

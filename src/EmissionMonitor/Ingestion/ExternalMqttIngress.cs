@@ -24,9 +24,13 @@ public sealed partial class ExternalMqttIngress(MqttOptions options, FrameIngest
     private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
     private readonly SemaphoreSlim _window = new(options.ReceiveMaximum, options.ReceiveMaximum);
     private int _unacknowledged;
+    private int _peakUnacknowledged;
 
     /// <summary>Messages received and not yet acknowledged (at most Mqtt:ReceiveMaximum while the broker honours it).</summary>
     public int Unacknowledged => Volatile.Read(ref _unacknowledged);
+
+    /// <summary>The most messages ever unacknowledged at once (never above Mqtt:ReceiveMaximum).</summary>
+    public int PeakUnacknowledged => Volatile.Read(ref _peakUnacknowledged);
 
     /// <summary>True while connected to the broker.</summary>
     public bool IsConnected => _client.IsConnected;
@@ -136,7 +140,12 @@ public sealed partial class ExternalMqttIngress(MqttOptions options, FrameIngest
         await _window.WaitAsync();
         var message = e.ApplicationMessage;
         var frame = new ReceivedFrame(message.Payload.ToArray(), Transport.Mqtt, $"mqtt:{message.Topic}", clock.GetUtcNow(), Topics.UpMn(message.Topic));
-        Interlocked.Increment(ref _unacknowledged);
+        int now = Interlocked.Increment(ref _unacknowledged);
+        for (int peak = Volatile.Read(ref _peakUnacknowledged); now > peak; peak = Volatile.Read(ref _peakUnacknowledged))
+        {
+            Interlocked.CompareExchange(ref _peakUnacknowledged, now, peak);
+        }
+
         _ = CommitThenAcknowledgeAsync(e, frame);
     }
 

@@ -69,4 +69,36 @@ public sealed class ExternalBrokerTests
         Assert.Equal(1, counts.FramesByReason["topic-mismatch"]);
         await EmbeddedMqttTests.WaitUntilAsync(() => Volatile.Read(ref replies) == 220, 20_000);
     }
+
+    [Fact]
+    public async Task ABrokerSendingPastReceiveMaximum_IsHeldToTheWindow_AndEveryFrameIsStored()
+    {
+        // MQTTnet's server ignores the client's Receive Maximum (DESIGN.md), as mosquitto 2.0.11 was
+        // measured to under load: the service must hold its own window.
+        int port = LoopbackPorts.Free();
+        using var broker = new MQTTnet.Server.MqttServerFactory().CreateMqttServer(new MQTTnet.Server.MqttServerOptionsBuilder()
+            .WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(System.Net.IPAddress.Loopback).WithDefaultEndpointPort(port).WithPersistentSessions().Build());
+        await broker.StartAsync();
+        await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Mqtt:Mode"] = "external",
+            ["Mqtt:Host"] = "127.0.0.1",
+            ["Mqtt:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mqtt:ReceiveMaximum"] = "3",
+            ["Storage:CommitInterval"] = "00:00:00.050",
+        });
+        var ingress = service.App.Services.GetRequiredService<ExternalMqttIngress>();
+        await EmbeddedMqttTests.WaitUntilAsync(() => ingress.IsConnected);
+
+        using var terminal = new MqttClientFactory().CreateMqttClient();
+        await terminal.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("terminal-1").Build());
+        var sends = Enumerable.Range(0, 300).Select(h => terminal.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("emission/QHXN0010001/up")
+            .WithPayload(Some.Hourly(at: new DateTime(2025, 7, 1).AddHours(h)).Value("a21026", "Avg", 3m).Build().ToString())
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build())).ToList();
+        await Task.WhenAll(sends);
+
+        await EmbeddedMqttTests.WaitUntilAsync(() => service.CountsAsync().Result.Readings == 300, 30_000);
+        Assert.InRange(ingress.PeakUnacknowledged, 1, 3);
+        await broker.StopAsync(new MQTTnet.Server.MqttServerStopOptions());
+    }
 }
