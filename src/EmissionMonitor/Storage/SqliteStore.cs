@@ -23,9 +23,27 @@ public sealed class SqliteStore(string dataDirectory, bool outbox = false, int m
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(dataDirectory);
-        _writer = await OpenAsync(cancellationToken);
-        await ExecAsync(_writer, SqliteSchema.Create, cancellationToken);
+        try
+        {
+            Directory.CreateDirectory(dataDirectory);
+            _writer = await OpenAsync(cancellationToken);
+            await ExecAsync(_writer, SqliteSchema.Create, cancellationToken);
+            await ExecAsync(_writer, "CREATE TABLE IF NOT EXISTS write_check (x); DROP TABLE write_check;", cancellationToken);
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            // A folder the service may not write (permissions, a read-only mount, a full disk) stops
+            // start-up with the key and the reason, not a crash.
+            if (_writer is not null)
+            {
+                await _writer.DisposeAsync();
+                _writer = null;
+            }
+
+            throw new ConfigurationException(
+                $"Storage:DataDirectory '{Path.GetFullPath(dataDirectory)}' cannot hold the database {Path.GetFileName(DatabasePath)}: {Reason(e)}");
+        }
+
 
         // A 64 MB page cache for the writer, and checkpoints moved off the commit path: a background
         // connection copies the WAL into the database every second (PASSIVE never blocks the writer);
@@ -310,6 +328,10 @@ public sealed class SqliteStore(string dataDirectory, bool outbox = false, int m
 
         return command;
     }
+
+    private static string Reason(Exception e) => e is SqliteException { SqliteErrorCode: var code } sqlite
+        ? $"{sqlite.Message.TrimEnd('.')} (SQLite code {code}; is the folder writable by this user and the disk not full?)"
+        : e.Message;
 
     private static string Time(DateTime t) => t.ToString(TimeFormat, CultureInfo.InvariantCulture);
 
