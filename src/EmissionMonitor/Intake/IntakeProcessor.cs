@@ -150,7 +150,16 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
             }
 
             string code = CodeCatalogue.Normalise(sentCode, packet.Version);
-            var builder = builders.Find(b => ReferenceEquals(b.Code, code) || string.Equals(b.Code, code, StringComparison.Ordinal));
+            ReadingBuilder? builder = null;
+            foreach (var b in builders)
+            {
+                if (string.Equals(b.Code, code, StringComparison.Ordinal))
+                {
+                    builder = b;
+                    break;
+                }
+            }
+
             if (builder is null)
             {
                 builders.Add(builder = new ReadingBuilder(code));
