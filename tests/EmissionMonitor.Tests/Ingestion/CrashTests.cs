@@ -6,7 +6,7 @@ using MQTTnet.Protocol;
 
 namespace EmissionMonitor.Tests.Ingestion;
 
-public sealed class CrashTests
+public sealed class CrashTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Terminals = 40;
     private const int FramesEach = 500; // 20,000 frames in all
@@ -47,6 +47,7 @@ public sealed class CrashTests
 
             var stored = await StoredAsync(data);
             var lost = acknowledged.Keys.Where(k => !stored.Contains(k)).ToList();
+            output.WriteLine($"SIGKILL {cycle + 1}/{cycles}: acknowledged {acknowledged.Count}, stored {stored.Count}, acknowledged but lost {lost.Count}");
             Assert.True(lost.Count == 0, $"cycle {cycle}: {lost.Count} acknowledged frames lost, e.g. {string.Join(", ", lost.Take(5))}");
         }
 
@@ -57,8 +58,9 @@ public sealed class CrashTests
             await Task.WhenAll(mns.Select(mn => PublishAsync(mn, mqttPort, acknowledged, next, framesEach)));
         }
 
-        Assert.Equal(total, acknowledged.Count);
         var final = await StoredAsync(data);
+        output.WriteLine($"after restart and resend: frames {total}, acknowledged {acknowledged.Count}, stored {final.Count}, lost {total - final.Count}");
+        Assert.Equal(total, acknowledged.Count);
         Assert.Equal(total, final.Count); // each exactly once: readings are unique per MN and hour
     }
 

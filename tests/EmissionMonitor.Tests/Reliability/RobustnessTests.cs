@@ -13,7 +13,7 @@ namespace EmissionMonitor.Tests.Reliability;
 /// through the TCP gateway and MQTT never crash the service and every byte is accounted for; idle
 /// and slow-loris connections do not starve a live terminal.
 /// </summary>
-public sealed class RobustnessTests
+public sealed class RobustnessTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static byte[] Mutate(byte[] frame, Random random)
     {
@@ -98,6 +98,9 @@ public sealed class RobustnessTests
         }
 
         var counts = await service.CountsAsync();
+        output.WriteLine($"mutated: {chunks} chunks over TCP + 2,000 payloads over MQTT; archived {counts.Frames} "
+            + $"(accepted {counts.FramesByStatus.GetValueOrDefault("accepted")}, rejected {counts.FramesByStatus.GetValueOrDefault("rejected")}); "
+            + $"unaccounted {chunks + 2000 - counts.Frames}; service RSS {Environment.WorkingSet / 1048576} MB (in-process)");
         Assert.Equal(chunks + 2000, counts.Frames); // PUBACK came after each commit
         using var http = new HttpClient { BaseAddress = service.HttpBase };
         Assert.Equal("ok", await http.GetStringAsync("/healthz"));
@@ -135,7 +138,9 @@ public sealed class RobustnessTests
             await live.ConnectAsync("127.0.0.1", service.GatewayPort);
             await live.GetStream().WriteAsync(frame);
             var buffer = new byte[256];
+            var started = System.Diagnostics.Stopwatch.StartNew();
             int n = await live.GetStream().ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(5)); // answered while 1,050 others hang on
+            output.WriteLine($"{idle.Count} idle connections, 50 slow-loris senders: the live terminal was answered in {started.Elapsed.TotalMilliseconds:F0} ms");
             Assert.Contains("CN=9014", Encoding.ASCII.GetString(buffer, 0, n), StringComparison.Ordinal);
             await stop.CancelAsync();
             await Task.WhenAll(loris);
