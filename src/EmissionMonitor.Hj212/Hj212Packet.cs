@@ -16,7 +16,7 @@ public sealed class Hj212Packet : IEquatable<Hj212Packet>
     // walks CP with EnumerateCp). A built packet starts from its tokens.
     private readonly ReadOnlyMemory<byte> _bytes;
     private readonly Range _qnRange, _stRange, _cnRange, _pwRange, _mnRange, _dataTimeRange;
-    private readonly string? _crcText;
+    private string? _crcText;
     private string? _qn, _st, _cn, _pw, _mn, _dataTimeText;
     private Tokens? _tokens;
     private Items? _items;
@@ -75,7 +75,7 @@ public sealed class Hj212Packet : IEquatable<Hj212Packet>
     internal ReadOnlyMemory<byte> RawFrame => _bytes;
 
     /// <summary>The data segment's bytes (what the length counts and the CRC covers).</summary>
-    public ReadOnlySpan<byte> SegmentBytes => _bytes.IsEmpty && _tokens is not null ? Encoders.Hj212Encoder.SegmentBytes(this) : _bytes.Span.Slice(6, SegmentLength);
+    public ReadOnlySpan<byte> SegmentBytes => _bytes.IsEmpty ? Encoders.Hj212Encoder.SegmentBytes(this) : _bytes.Span.Slice(6, SegmentLength);
 
     /// <summary>The CP tokens as spans over the segment, in order, without materialising them.</summary>
     public Decoding.Hj212Reader.TokenEnumerator EnumerateCp()
@@ -92,7 +92,7 @@ public sealed class Hj212Packet : IEquatable<Hj212Packet>
     public IReadOnlyList<Hj212Field> Cp => TokenLists.Cp;
 
     /// <summary>The CRC's four hex characters as sent.</summary>
-    public string Crc => _crcText ?? System.Text.Encoding.ASCII.GetString(_bytes.Span.Slice(6 + SegmentLength, 4));
+    public string Crc => _crcText ??= System.Text.Encoding.ASCII.GetString(_bytes.Span.Slice(6 + SegmentLength, 4));
 
     /// <summary>The line end as sent: CR LF, LF, a lone CR, or empty at the end of the input.</summary>
     public string LineEnd { get; }

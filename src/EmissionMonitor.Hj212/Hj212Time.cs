@@ -35,7 +35,6 @@ public static class Hj212Time
         return (new DateTime(year, month, day, hour, minute, second, ms, DateTimeKind.Unspecified), text.Length == 17);
     }
 
-    /// <summary>Formats a local time as the 14 digits HJ 212 uses.</summary>
     /// <summary>The same parse over the bytes of a segment (ASCII digits only).</summary>
     public static (DateTime? Time, bool HasMilliseconds) Parse(ReadOnlySpan<byte> text)
     {
@@ -44,15 +43,12 @@ public static class Hj212Time
             return (null, false);
         }
 
-        Span<char> chars = stackalloc char[17];
-        for (int i = 0; i < text.Length; i++)
-        {
-            chars[i] = (char)text[i];
-        }
-
-        return Parse(chars[..text.Length]);
+        Span<char> chars = stackalloc char[text.Length];
+        System.Text.Ascii.ToUtf16(text, chars, out _);
+        return Parse(chars);
     }
 
+    /// <summary>Formats a local time as the 14 digits HJ 212 uses.</summary>
     public static string Format(DateTime local) => local.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
 
     /// <summary>Formats a local time as a 17-digit QN (with milliseconds).</summary>

@@ -79,7 +79,6 @@ public static class CodeCatalogue
     /// <summary>The entry whose 2005 code is <paramref name="code2005"/>, or null.</summary>
     public static PollutantCode? Find2005(string code2005) => By2005.GetValueOrDefault(code2005);
 
-    /// <summary>The 2017 code of a 2005 code; codes outside the catalogue are returned as sent.</summary>
     /// <summary>
     /// The 2017 code of a code as sent in a frame of <paramref name="version"/> (2005 codes
     /// translated), as the catalogue's own string when it knows the code: no allocation then.
@@ -106,6 +105,7 @@ public static class CodeCatalogue
 
     private static readonly Dictionary<string, PollutantCode>.AlternateLookup<ReadOnlySpan<char>> By2005Span = By2005.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    /// <summary>The 2017 code of a 2005 code; codes outside the catalogue are returned as sent.</summary>
     public static string To2017(string code2005) => By2005.TryGetValue(code2005, out var c) ? c.Code : code2005;
 
     /// <summary>The 2005 code of a 2017 code, or null when it has none.</summary>
@@ -115,6 +115,7 @@ public static class CodeCatalogue
     public static bool Looks2017(ReadOnlySpan<byte> code) =>
         code.Length == 6 && code[0] is >= (byte)'a' and <= (byte)'z' && code[1..].IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0;
 
+    /// <summary>True when the code has the 2017 shape: a lower-case letter and five digits.</summary>
     public static bool Looks2017(ReadOnlySpan<char> code) =>
         code.Length == 6 && code[0] is >= 'a' and <= 'z' && char.IsAsciiDigit(code[1]) && char.IsAsciiDigit(code[2])
         && char.IsAsciiDigit(code[3]) && char.IsAsciiDigit(code[4]) && char.IsAsciiDigit(code[5]);

@@ -37,9 +37,6 @@ public readonly ref struct Hj212Reader
     /// <summary>The data segment (what the length counts and the CRC covers).</summary>
     public ReadOnlySpan<byte> Segment => _segment;
 
-    /// <summary>Header tokens (everything before <c>CP=&amp;&amp;</c>).</summary>
-    public ReadOnlySpan<byte> HeaderArea => _segment[.._cp];
-
     /// <summary>CP tokens (between <c>CP=&amp;&amp;</c> and the closing <c>&amp;&amp;</c>).</summary>
     public ReadOnlySpan<byte> CpArea => _segment[(_cp + 5)..^2];
 
@@ -203,31 +200,6 @@ public readonly ref struct Hj212Reader
         reader = new Hj212Reader(segment, cp, qn, st, cn, pw, mn, dataTime, flag, pnum, pno, looks2017);
         detail = null;
         return true;
-    }
-
-    /// <summary>True when <paramref name="utf8"/> holds exactly the text of <paramref name="text"/>.</summary>
-    public static bool TextEquals(ReadOnlySpan<byte> utf8, string? text)
-    {
-        if (text is null)
-        {
-            return false;
-        }
-
-        if (utf8.Length == text.Length)
-        {
-            int i = 0;
-            while (i < utf8.Length && utf8[i] < 0x80 && utf8[i] == text[i])
-            {
-                i++;
-            }
-
-            if (i == utf8.Length)
-            {
-                return true;
-            }
-        }
-
-        return !Ascii.IsValid(utf8) && string.Equals(Text(utf8), text, StringComparison.Ordinal);
     }
 
     /// <summary>The text of a span of the segment (UTF-8, or Latin-1 where it is not valid UTF-8).</summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using EmissionMonitor.Hj212;
 using EmissionMonitor.Hj212.Codes;
@@ -215,7 +214,7 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
     private sealed class ReadingBuilder(string code)
     {
         public const int FlagSlot = 7;
-        private static readonly string[] Suffixes = [Hj212.Suffixes.Rtd, Hj212.Suffixes.Avg, Hj212.Suffixes.Min, Hj212.Suffixes.Max, Hj212.Suffixes.Cou, Hj212.Suffixes.ZsRtd, Hj212.Suffixes.ZsAvg, Hj212.Suffixes.Flag];
+        private static readonly string[] Kept = [Suffixes.Rtd, Suffixes.Avg, Suffixes.Min, Suffixes.Max, Suffixes.Cou, Suffixes.ZsRtd, Suffixes.ZsAvg, Suffixes.Flag];
         private int _seen;
 
         public string Code { get; } = code;
@@ -231,9 +230,9 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
         /// <summary>The slot of a suffix this reading keeps (case as the standard or not), or -1.</summary>
         public static int Slot(ReadOnlySpan<byte> suffix)
         {
-            for (int i = 0; i < Suffixes.Length; i++)
+            for (int i = 0; i < Kept.Length; i++)
             {
-                if (suffix.Length == Suffixes[i].Length && Ascii.EqualsIgnoreCase(suffix, Suffixes[i]))
+                if (suffix.Length == Kept[i].Length && Ascii.EqualsIgnoreCase(suffix, Kept[i]))
                 {
                     return i;
                 }
@@ -242,7 +241,7 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
             return -1;
         }
 
-        public static string Suffix(int slot) => Suffixes[slot];
+        public static string Suffix(int slot) => Kept[slot];
 
         /// <summary>True the first time a slot is met: later items with the same code-suffix are ignored.</summary>
         public bool FirstOccurrence(int slot)

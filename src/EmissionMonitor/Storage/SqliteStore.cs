@@ -44,7 +44,6 @@ public sealed class SqliteStore(string dataDirectory, bool outbox = false, int m
                 $"Storage:DataDirectory '{Path.GetFullPath(dataDirectory)}' cannot hold the database {Path.GetFileName(DatabasePath)}: {Reason(e)}");
         }
 
-
         // A 64 MB page cache for the writer, and checkpoints moved off the commit path: a background
         // connection copies the WAL into the database every second (PASSIVE never blocks the writer);
         // the writer's own auto-checkpoint, at 64 MB of WAL, stays as the backstop.
