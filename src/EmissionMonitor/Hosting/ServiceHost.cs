@@ -104,6 +104,11 @@ public static class ServiceHost
             app.Logger.LogWarning("No API users configured (Api:Users): HTTP is bound to loopback only and every caller is treated as an operator");
         }
 
+        if (!File.Exists(settings.StationsPath))
+        {
+            app.Logger.LogWarning("No registry at {Path}: every terminal is refused", Path.GetFullPath(settings.StationsPath));
+        }
+
         _ = app.Services.GetRequiredService<Api.LiveEvents>(); // subscribe to alerts and commits from the start
         var dashboard = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "Dashboard", "wwwroot"));
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = dashboard });
