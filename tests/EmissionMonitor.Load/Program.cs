@@ -68,6 +68,8 @@ internal static class LoadRun
             ["Gateway__Host"] = "127.0.0.1", ["Gateway__Port"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
             ["Http__Urls"] = $"http://127.0.0.1:{httpPort}", ["Intake__MaxAge"] = "3650.00:00:00", ["Storage__CommitInterval"] = "00:00:00.005",
             ["Mqtt__Username"] = "ops", ["Mqtt__Password"] = "ops",
+            // Every simulated terminal connects from 127.0.0.1: lift the per-address caps for this run.
+            ["Mqtt__MaxConnectionsPerAddress"] = "100000", ["Gateway__MaxConnectionsPerAddress"] = "100000",
         };
         if (mode == "mosquitto")
         {

@@ -112,7 +112,10 @@ public static class AlertsApi
             return;
         }
 
-        await http.Response.WriteAsync($"id: {e.Id}\nevent: {e.Type}\ndata: {e.Data}\n\n", ct);
+        // The data is one JSON object (line ends inside strings are escaped); any raw line end still
+        // starts a new data line, so nothing in it can start another event.
+        string data = e.Data.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Replace("\n", "\ndata: ", StringComparison.Ordinal);
+        await http.Response.WriteAsync($"id: {e.Id}\nevent: {e.Type}\ndata: {data}\n\n", ct);
         await http.Response.Body.FlushAsync(ct);
     }
 

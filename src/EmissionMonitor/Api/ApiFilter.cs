@@ -2,17 +2,21 @@ using Microsoft.AspNetCore.Http;
 
 namespace EmissionMonitor.Api;
 
-/// <summary>An endpoint filter: 401 without a valid token, 403 when the role is not allowed; the user is kept in HttpContext.Items.</summary>
+/// <summary>
+/// An endpoint filter: 401 without a valid token or session, 403 when the role is not allowed or a
+/// state-changing request comes from another origin; the user is kept in HttpContext.Items.
+/// </summary>
 public sealed class RoleFilter(ApiAuth auth, params string[] roles) : IEndpointFilter
 {
     public const string UserKey = "em-user";
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var user = auth.Authenticate(context.HttpContext);
-        if (user is null)
+        var http = context.HttpContext;
+        var result = auth.Authenticate(http);
+        if (result.User is not { } user)
         {
-            return Results.Problem(statusCode: 401, title: "missing or unknown bearer token");
+            return Results.Problem(statusCode: result.Status, title: result.Title);
         }
 
         if (!roles.Contains(user.Role))
@@ -20,7 +24,12 @@ public sealed class RoleFilter(ApiAuth auth, params string[] roles) : IEndpointF
             return Results.Problem(statusCode: 403, title: $"role {user.Role} may not do this");
         }
 
-        context.HttpContext.Items[UserKey] = user;
+        if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) && !auth.SameOrigin(http, result.ViaCookie))
+        {
+            return Results.Problem(statusCode: 403, title: "cross-site request refused: Origin does not name this service");
+        }
+
+        http.Items[UserKey] = user;
         return await next(context);
     }
 

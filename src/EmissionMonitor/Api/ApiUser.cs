@@ -26,6 +26,41 @@ public sealed class ApiOptions
 
     public List<ApiUser> Users { get; set; } = [];
 
+    /// <summary>The longest report or query period; a longer one is a 400 at once. Default 3,660 days.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "1.00:00:00", "36600.00:00:00", ErrorMessage = "Api:MaxPeriod must be between 1 and 36600 days")]
+    public TimeSpan MaxPeriod { get; set; } = TimeSpan.FromDays(3660);
+
+    /// <summary>The longest span of one mark. Default 366 days.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "01:00:00", "3660.00:00:00", ErrorMessage = "Api:MaxMarkSpan must be between 1 hour and 3660 days")]
+    public TimeSpan MaxMarkSpan { get; set; } = TimeSpan.FromDays(366);
+
+    /// <summary>The largest page (<c>limit</c>); a larger one is clamped to it. Default 100,000.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 10_000_000, ErrorMessage = "Api:MaxLimit must be between 1 and 10000000")]
+    public int MaxLimit { get; set; } = 100_000;
+
+    /// <summary>The largest JSON request body. Default 1 MiB.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1024, 100 * 1024 * 1024, ErrorMessage = "Api:MaxBodyBytes must be between 1024 and 104857600")]
+    public long MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The longest comment (marks, lifts, clearing an alert). Default 2,000 characters.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 100_000, ErrorMessage = "Api:MaxCommentLength must be between 1 and 100000")]
+    public int MaxCommentLength { get; set; } = 2000;
+
+    /// <summary>Reports computed at once (the rest wait their turn); keeps ingestion's share of the CPU. Default 2.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1000, ErrorMessage = "Api:MaxConcurrentReports must be between 1 and 1000")]
+    public int MaxConcurrentReports { get; set; } = 2;
+
+    /// <summary>Requests waiting for a report slot; beyond it a 429 answers at once. Default 32.</summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 100_000, ErrorMessage = "Api:MaxQueuedReports must be between 0 and 100000")]
+    public int MaxQueuedReports { get; set; } = 32;
+
+    /// <summary>Origins besides the service's own from which state-changing requests are accepted (a reverse proxy's public name).</summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>HTTP connections from one remote address. Default 256.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1_000_000, ErrorMessage = "Api:MaxConnectionsPerAddress must be between 1 and 1000000")]
+    public int MaxConnectionsPerAddress { get; set; } = 256;
+
     /// <summary>Checks the users; a bad entry stops start-up naming it.</summary>
     public void Validate(Registry.StationRegistry registry)
     {

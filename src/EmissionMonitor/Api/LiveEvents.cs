@@ -28,8 +28,7 @@ public sealed class LiveEvents
                 var item = items[i];
                 if (item.IsAccepted && item.Readings.Count > 0 && outcomes[i].Status == StoredOutcome.Accepted && item.Frame.IsLive)
                 {
-                    var values = string.Join(",", item.Readings.Select(r => $"\"{r.Pollutant}\":{Json(r.ZsAvg ?? r.Avg ?? r.ZsRtd ?? r.Rtd)}"));
-                    Publish("reading", $"{{\"mn\":\"{item.Outlet!.Mn}\",\"cn\":\"{item.Packet!.Cn}\",\"dataTime\":\"{item.Readings[0].Period:yyyy-MM-ddTHH:mm:ss}\",\"values\":{{{values}}}}}", item.Outlet.EnterpriseId);
+                    Publish("reading", ReadingJson(item), item.Outlet!.EnterpriseId);
                 }
             }
         };
@@ -73,7 +72,45 @@ public sealed class LiveEvents
         }
     }
 
-    private static string Json(double? v) => v is { } d && double.IsFinite(d) ? d.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "null";
+    /// <summary>
+    /// A committed frame's summary as JSON written by a JSON writer: codes and texts from a terminal
+    /// are escaped, never spliced into the event (an SSE data line holds one JSON object and no line end).
+    /// </summary>
+    private static string ReadingJson(Intake.IntakeResult item)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("mn", item.Outlet!.Mn);
+            w.WriteString("cn", item.Packet!.Cn);
+            w.WriteString("dataTime", item.Readings[0].Period.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+            w.WriteStartObject("values");
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var r in item.Readings)
+            {
+                if (!seen.Add(r.Pollutant))
+                {
+                    continue;
+                }
+
+                w.WritePropertyName(r.Pollutant);
+                if ((r.ZsAvg ?? r.Avg ?? r.ZsRtd ?? r.Rtd) is { } v && double.IsFinite(v))
+                {
+                    w.WriteNumberValue(v);
+                }
+                else
+                {
+                    w.WriteNullValue();
+                }
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }
 
 /// <summary>One server-sent event.</summary>

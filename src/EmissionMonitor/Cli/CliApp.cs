@@ -82,5 +82,16 @@ public static class CliApp
             await Console.Error.WriteLineAsync("cancelled");
             return 1;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 1;
+        }
+        catch (Exception e)
+        {
+            // A defect: say so and exit 1 (not the runtime's abort), so scripts and supervisors see a failure.
+            await Console.Error.WriteLineAsync($"fatal: {e}");
+            return 1;
+        }
     }
 }

@@ -1,6 +1,7 @@
 using EmissionMonitor.Configuration;
 using EmissionMonitor.Diagnostics;
 using EmissionMonitor.Ingestion;
+using EmissionMonitor.Ingestion.Connecting;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
@@ -41,6 +42,28 @@ public static class ServiceHost
         }
 
         builder.WebHost.UseUrls(bound);
+        var limits = AppSettings.Bind<ConnectionLimits>(settings.Configuration, ConnectionLimits.Section);
+        var budget = ConnectionBudget.FromProcessLimit(limits.FileDescriptorReserve);
+        var httpLimiter = new AddressLimiter("http", api.MaxConnectionsPerAddress, budget);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = api.MaxBodyBytes;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => async connection =>
+            {
+                using var lease = httpLimiter.TryAdmit(connection.RemoteEndPoint, out _);
+                if (lease is null)
+                {
+                    connection.Abort();
+                    return;
+                }
+
+                await next(connection);
+            }));
+        });
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         var mqtt = AppSettings.Bind<MqttOptions>(settings.Configuration, MqttOptions.Section);
         var gateway = AppSettings.Bind<GatewayOptions>(settings.Configuration, GatewayOptions.Section);
@@ -50,13 +73,17 @@ public static class ServiceHost
         services.AddSingleton(api);
         services.AddSingleton<Api.ApiAuth>();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(budget);
+        services.AddSingleton(settings.Intake);
+        services.AddSingleton<LoginThrottle>();
         services.AddSingleton(sp => new RegistryWatcher(settings.StationsPath, settings.LoadRegistry(), sp.GetRequiredService<ILogger<RegistryWatcher>>()));
         services.AddSingleton<Func<StationRegistry>>(sp => () => sp.GetRequiredService<RegistryWatcher>().Current);
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<IReadingStore>(sp => settings.CreateStore(sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => new Journal(sp.GetRequiredService<IReadingStore>(), settings.Storage, sp.GetRequiredService<IngestMetrics>(), sp.GetRequiredService<ILogger<Journal>>()));
         services.AddHostedService<JournalLifetime>();
-        services.AddSingleton(sp => new IntakeProcessor(sp.GetRequiredService<Func<StationRegistry>>(), settings.Intake, settings.TimeZone, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new IntakeProcessor(sp.GetRequiredService<Func<StationRegistry>>(), settings.Intake, settings.TimeZone,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LoginThrottle>()));
         services.AddSingleton(sp => new SplitPacketTracker(settings.Intake.SplitTimeout, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SplitPacketTracker>>()));
         services.AddSingleton<FrameIngestor>();
         services.AddSingleton(mqtt);
@@ -110,14 +137,35 @@ public static class ServiceHost
         }
 
         _ = app.Services.GetRequiredService<Api.LiveEvents>(); // subscribe to alerts and commits from the start
+        Api.HttpHardening.Use(app);
         var dashboard = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "Dashboard", "wwwroot"));
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = dashboard });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = dashboard });
         Api.DiagnosticsApi.Map(app);
+        Api.SessionApi.Map(app, auth);
         Api.ReportsApi.Map(app, auth);
         Api.AlertsApi.Map(app, auth);
         Api.OperationsApi.Map(app, auth);
         return app;
+    }
+
+    /// <summary>
+    /// Starts the service, then checks the addresses Kestrel really bound (from any source of
+    /// configuration: Http:Urls, Kestrel:Endpoints, ASPNETCORE_URLS …): with no API users, an
+    /// address beyond loopback stops it again with a configuration error naming Api:Users.
+    /// </summary>
+    public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken = default)
+    {
+        await app.StartAsync(cancellationToken);
+        var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
+        if (app.Services.GetRequiredService<Api.ApiAuth>().Open && addresses.FirstOrDefault(a => !IsLoopback(a)) is { } exposed)
+        {
+            await app.StopAsync(CancellationToken.None);
+            throw new ConfigurationException($"Api:Users: HTTP is bound to {exposed} beyond loopback, which needs API users (Api:Users)");
+        }
+
+        app.Logger.LogInformation("HTTP API listening on {Addresses}", string.Join(", ", addresses));
     }
 
     private static bool IsLoopback(string url) =>

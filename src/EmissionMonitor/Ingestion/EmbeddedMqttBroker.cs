@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Net;
 using EmissionMonitor.Hj212.Encoders;
+using EmissionMonitor.Ingestion.Connecting;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
@@ -18,30 +20,47 @@ namespace EmissionMonitor.Ingestion;
 /// <c>emission/{mn}/down</c>. A publish is answered (PUBACK) when the interceptor returns, so the
 /// interceptor awaits the group commit: a frame is acknowledged only once durably stored; if the
 /// commit fails the connection is closed without PUBACK and the terminal resends.
+/// Identity: client ids starting with <c>emission-monitor</c> (the service's own) and ids equal to
+/// another outlet's MN are refused at CONNECT, as is an id whose session belongs to another login;
+/// one MN has one session, so a second connection of the same MN replaces the first.
+/// Connections are admitted per address and within the process budget by <see cref="GuardedMqttTcpAdapter"/>;
+/// failed logins are throttled per (address, MN).
 /// </summary>
 public sealed partial class EmbeddedMqttBroker(
-    MqttOptions options, Func<StationRegistry> registry, FrameIngestor ingestor, TimeProvider clock, ILogger<EmbeddedMqttBroker> logger) : IHostedService, IAsyncDisposable, IMessagePublisher
+    MqttOptions options, IntakeOptions intake, Func<StationRegistry> registry, FrameIngestor ingestor, LoginThrottle throttle,
+    ConnectionBudget budget, TimeProvider clock, ILogger<EmbeddedMqttBroker> logger) : IHostedService, IAsyncDisposable, IMessagePublisher
 {
+    /// <summary>The client id the service publishes its own messages with; no connection may use the prefix.</summary>
+    public const string ServiceClientId = "emission-monitor";
+
+    private readonly ConcurrentDictionary<string, string> _loginOfClient = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _clientOfMn = new(StringComparer.Ordinal);
+    private readonly AddressLimiter _limiter = new("mqtt", options.MaxConnectionsPerAddress, budget);
+    private GuardedMqttTcpAdapter? _adapter;
     private MqttServer? _server;
 
-    /// <summary>The port actually bound (useful when configured as 0 in tests).</summary>
-    public int Port => options.Port;
+    /// <summary>The port actually bound.</summary>
+    public int Port => _adapter?.Port ?? options.Port;
+
+    /// <summary>Connections refused by the per-address cap or the process budget.</summary>
+    public long RefusedConnections => _limiter.Refused;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var serverOptions = new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(options.Host))
-            .WithDefaultEndpointPort(options.Port)
+            .WithDefaultCommunicationTimeout(options.ConnectTimeout)
             .WithMaxPendingMessagesPerClient(options.MaxPendingMessagesPerClient)
-            .WithConnectionBacklog(1024) // thousands of terminals reconnect at once after a network blip
             .Build();
-        _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        // A PUBLISH may carry a topic and properties beside the frame: allow 1 KiB more than a frame.
+        _adapter = new GuardedMqttTcpAdapter(IPAddress.Parse(options.Host), options.Port, _limiter, intake.MaxFrameBytes + 1024, logger);
+        _server = new MqttServerFactory().CreateMqttServer(serverOptions, [_adapter]);
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
+        _server.ClientConnectedAsync += ClientConnectedAsync;
+        _server.ClientDisconnectedAsync += ClientDisconnectedAsync;
         _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
         _server.InterceptingPublishAsync += InterceptPublishAsync;
         await _server.StartAsync();
-        LogStarted(logger, options.Host, options.Port);
+        LogStarted(logger, options.Host, Port);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -54,7 +73,7 @@ public sealed partial class EmbeddedMqttBroker(
 
     public ValueTask DisposeAsync()
     {
-        _server?.Dispose();
+        _server?.Dispose(); // disposes the adapter too
         return ValueTask.CompletedTask;
     }
 
@@ -63,23 +82,102 @@ public sealed partial class EmbeddedMqttBroker(
     {
         var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
-        return _server!.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = "emission-monitor" }, cancellationToken);
+        return _server!.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = ServiceClientId }, cancellationToken);
     }
 
     private bool IsOperator(string? user) => options.Username is { Length: > 0 } name && string.Equals(user, name, StringComparison.Ordinal);
 
     private Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
-        if (IsOperator(e.UserName) && string.Equals(e.Password, options.Password, StringComparison.Ordinal))
+        string peer = e.RemoteEndPoint?.ToString() ?? "?";
+        string user = e.UserName ?? string.Empty;
+        if (ClientIdProblem(e.ClientId ?? string.Empty, user) is { } problem)
         {
-            return Task.CompletedTask; // the operators' login: may subscribe to the alert topics
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            LogClientIdRefused(logger, e.ClientId ?? "(none)", user, peer, problem);
+            return Task.CompletedTask;
         }
 
-        var outlet = registry().FindOutlet(e.UserName);
-        if (outlet is null || !string.Equals(outlet.Password, e.Password, StringComparison.Ordinal))
+        if (throttle.IsLocked(peer, user))
         {
             e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
-            LogRefused(logger, e.UserName ?? "(none)", e.RemoteEndPoint?.ToString() ?? "?");
+            LogThrottled(logger, user, peer);
+            return Task.CompletedTask;
+        }
+
+        bool ok = IsOperator(user)
+            ? string.Equals(e.Password, options.Password, StringComparison.Ordinal)
+            : registry().FindOutlet(user) is { } outlet && string.Equals(outlet.Password, e.Password, StringComparison.Ordinal);
+        if (!ok)
+        {
+            e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+            throttle.Fail(peer, user);
+            LogRefused(logger, user.Length == 0 ? "(none)" : user, peer);
+            return Task.CompletedTask;
+        }
+
+        throttle.Succeed(peer, user);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Why a client id may not be used by <paramref name="user"/>, or null when it may.</summary>
+    private string? ClientIdProblem(string clientId, string user)
+    {
+        if (clientId.StartsWith(ServiceClientId, StringComparison.OrdinalIgnoreCase))
+        {
+            return "the prefix emission-monitor is reserved for the service";
+        }
+
+        if (!string.Equals(clientId, user, StringComparison.Ordinal) && registry().FindOutlet(clientId) is not null)
+        {
+            return "it is another outlet's MN";
+        }
+
+        return _loginOfClient.TryGetValue(clientId, out var owner) && !string.Equals(owner, user, StringComparison.Ordinal)
+            ? "its session belongs to another login"
+            : null;
+    }
+
+    private async Task ClientConnectedAsync(ClientConnectedEventArgs e)
+    {
+        string user = e.UserName ?? string.Empty;
+        _loginOfClient[e.ClientId] = user;
+        if (IsOperator(user))
+        {
+            return;
+        }
+
+        // One session per MN: a terminal that reconnects under another client id replaces its old connection.
+        string? previous = null;
+        _clientOfMn.AddOrUpdate(user, e.ClientId, (_, old) =>
+        {
+            previous = old;
+            return e.ClientId;
+        });
+        if (previous is not null && !string.Equals(previous, e.ClientId, StringComparison.Ordinal))
+        {
+            LogReplaced(logger, user, previous, e.ClientId);
+            try
+            {
+                await _server!.DisconnectClientAsync(previous, new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.SessionTakenOver });
+            }
+            catch (InvalidOperationException)
+            {
+                // it went away meanwhile
+            }
+        }
+    }
+
+    private Task ClientDisconnectedAsync(ClientDisconnectedEventArgs e)
+    {
+        if (e.DisconnectType == MqttClientDisconnectType.Takeover)
+        {
+            return Task.CompletedTask; // the same client id is connected again
+        }
+
+        if (_loginOfClient.TryRemove(e.ClientId, out var user))
+        {
+            _clientOfMn.TryRemove(new KeyValuePair<string, string>(user, e.ClientId));
         }
 
         return Task.CompletedTask;
@@ -101,9 +199,9 @@ public sealed partial class EmbeddedMqttBroker(
 
     private async Task InterceptPublishAsync(InterceptingPublishEventArgs e)
     {
-        if (string.Equals(e.ClientId, "emission-monitor", StringComparison.Ordinal))
+        if (string.Equals(e.ClientId, ServiceClientId, StringComparison.Ordinal))
         {
-            return; // the service's own replies and alerts
+            return; // the service's own replies and alerts (no connection can use this id)
         }
 
         // Terminal frames are data for the service, not messages to route to other subscribers.
@@ -115,11 +213,18 @@ public sealed partial class EmbeddedMqttBroker(
         }
 
         var topic = e.ApplicationMessage.Topic;
-        var frame = new ReceivedFrame(e.ApplicationMessage.Payload.ToArray(), Transport.Mqtt, e.ClientId, clock.GetUtcNow(), Topics.UpMn(topic), e.UserName);
+        var payload = e.ApplicationMessage.Payload;
+        // Oversized payloads are cut to what is archived before they are copied.
+        var bytes = payload.Length > intake.MaxFrameBytes
+            ? new FrameHead(payload.Slice(0, intake.MaxArchivedGarbage).ToArray(), payload.Length)
+            : new FrameHead(payload.ToArray(), payload.Length);
+        var frame = new ReceivedFrame(bytes.Bytes, Transport.Mqtt, e.ClientId, clock.GetUtcNow(), Topics.UpMn(topic), e.UserName);
         IngestOutcome outcome;
         try
         {
-            outcome = await ingestor.IngestAsync(frame, e.CancellationToken);
+            outcome = bytes.Length > intake.MaxFrameBytes
+                ? await ingestor.CommitAsync(ingestor.Intake.TooLarge(frame, bytes.Length), e.CancellationToken)
+                : await ingestor.IngestAsync(frame, e.CancellationToken);
         }
         catch (StoreUnavailableException)
         {
@@ -131,6 +236,10 @@ public sealed partial class EmbeddedMqttBroker(
         {
             e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
         }
+        else if (outcome.Result.Rejection == Reasons.TooLarge)
+        {
+            e.Response.ReasonCode = MqttPubAckReasonCode.QuotaExceeded;
+        }
 
         if (outcome.Reply is { } reply && outcome.Result.Outlet is { } outlet)
         {
@@ -138,9 +247,20 @@ public sealed partial class EmbeddedMqttBroker(
         }
     }
 
+    private readonly record struct FrameHead(byte[] Bytes, long Length);
+
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Host}:{Port}")]
     private static partial void LogStarted(ILogger logger, string host, int port);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "MQTT login refused for {UserName} from {Peer}")]
     private static partial void LogRefused(ILogger logger, string userName, string peer);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "MQTT client id {ClientId} refused for {UserName} from {Peer}: {Problem}")]
+    private static partial void LogClientIdRefused(ILogger logger, string clientId, string userName, string peer, string problem);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "MQTT login of {UserName} from {Peer} throttled after repeated failures")]
+    private static partial void LogThrottled(ILogger logger, string userName, string peer);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "MQTT session of {Mn}: connection {Previous} replaced by {Current}")]
+    private static partial void LogReplaced(ILogger logger, string mn, string previous, string current);
 }

@@ -21,4 +21,16 @@ public sealed class GatewayOptions
     /// <summary>Connections beyond this are refused. Default 10000.</summary>
     [Range(1, 1_000_000, ErrorMessage = "Gateway:MaxConnections must be between 1 and 1000000")]
     public int MaxConnections { get; set; } = 10_000;
+
+    /// <summary>Connections from one remote address (loopback included). Default 256.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "Gateway:MaxConnectionsPerAddress must be between 1 and 1000000")]
+    public int MaxConnectionsPerAddress { get; set; } = 256;
+
+    /// <summary>A reply or command not taken by the terminal within this time closes its connection. Default 30 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Gateway:WriteTimeout must be between 1 s and 10 min")]
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Frames of one connection read ahead of their replies (a terminal that does not read its replies is held here). Default 256.</summary>
+    [Range(1, 65536, ErrorMessage = "Gateway:MaxPipelined must be between 1 and 65536")]
+    public int MaxPipelined { get; set; } = 256;
 }

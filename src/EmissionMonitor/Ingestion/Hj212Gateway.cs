@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using EmissionMonitor.Hj212;
 using EmissionMonitor.Hj212.Encoders;
 using EmissionMonitor.Hj212.Framing;
+using EmissionMonitor.Ingestion.Connecting;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Storage;
 using Microsoft.Extensions.Hosting;
@@ -16,14 +17,17 @@ namespace EmissionMonitor.Ingestion;
 /// <summary>
 /// The native HJ 212 TCP link: many terminal connections, frames cut by their length field (split
 /// and concatenated writes both work), each frame taken through intake and the journal and answered
-/// (9014/9013) only after its commit. A terminal is identified by the MN/PW of every frame. Idle
-/// connections are closed; connections beyond the limit are refused. History requests (back-fill)
-/// can be sent to a connected terminal.
+/// (9014/9013) only after its commit. A terminal is identified by the MN/PW of every frame.
+/// Connections are admitted per remote address and within the process budget; idle connections and
+/// terminals that do not take their replies within <see cref="GatewayOptions.WriteTimeout"/> are
+/// closed; accept errors are retried, never fatal. A run of garbage is archived once, as its head
+/// and byte count. History requests (back-fill) can be sent to a connected terminal.
 /// </summary>
-public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor ingestor, TimeProvider clock, ILogger<Hj212Gateway> logger)
+public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor ingestor, ConnectionBudget budget, TimeProvider clock, ILogger<Hj212Gateway> logger)
     : BackgroundService
 {
     private readonly ConcurrentDictionary<string, Connection> _byMn = new(StringComparer.Ordinal);
+    private readonly AddressLimiter _limiter = new("gateway", options.MaxConnectionsPerAddress, budget);
     private TcpListener? _listener;
     private int _connections;
 
@@ -33,16 +37,19 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
     /// <summary>Open connections.</summary>
     public int ConnectionCount => Volatile.Read(ref _connections);
 
+    /// <summary>Connections refused by the per-address cap or the process budget.</summary>
+    public long RefusedConnections => _limiter.Refused;
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         _listener = new TcpListener(IPAddress.Parse(options.Host), options.Port);
-        _listener.Start(512);
+        _listener.Start(1024);
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         LogStarted(logger, options.Host, Port);
         return base.StartAsync(cancellationToken);
     }
 
-    /// <summary>Sends a frame (a history request) to the terminal of <paramref name="mn"/>; false when it is not connected.</summary>
+    /// <summary>Sends a frame (a history request) to the terminal of <paramref name="mn"/>; false when it is not connected or does not take it in time.</summary>
     public async Task<bool> SendAsync(string mn, Hj212Packet packet, CancellationToken cancellationToken)
     {
         if (!_byMn.TryGetValue(mn, out var connection))
@@ -50,59 +57,102 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
             return false;
         }
 
-        await connection.WriteAsync(Hj212Encoder.Encode(packet), cancellationToken);
-        return true;
+        try
+        {
+            await connection.WriteAsync(Hj212Encoder.Encode(packet), cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var registration = stoppingToken.Register(() => _listener!.Stop());
+        var backoff = new AcceptBackoff();
         while (!stoppingToken.IsCancellationRequested)
         {
             Socket socket;
             try
             {
                 socket = await _listener!.AcceptSocketAsync(stoppingToken);
+                backoff.Reset();
             }
             catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException && stoppingToken.IsCancellationRequested)
             {
                 break;
             }
+            catch (SocketException e)
+            {
+                // EMFILE/ENFILE and the like: pending connections wait in the backlog meanwhile.
+                LogAcceptFailed(logger, e.SocketErrorCode.ToString(), e.Message);
+                await backoff.WaitAsync(stoppingToken);
+                continue;
+            }
 
+            string peer = socket.RemoteEndPoint?.ToString() ?? "?";
             if (Interlocked.Increment(ref _connections) > options.MaxConnections)
             {
                 Interlocked.Decrement(ref _connections);
-                LogRefused(logger, socket.RemoteEndPoint?.ToString() ?? "?", options.MaxConnections);
+                LogRefused(logger, peer, $"{options.MaxConnections} connections are open (Gateway:MaxConnections)");
                 socket.Dispose();
                 continue;
             }
 
-            _ = Task.Run(() => ServeAsync(socket, stoppingToken), CancellationToken.None);
+            var lease = _limiter.TryAdmit(socket.RemoteEndPoint, out string? refusal);
+            if (lease is null)
+            {
+                Interlocked.Decrement(ref _connections);
+                if (_limiter.ShouldLog())
+                {
+                    LogRefused(logger, peer, $"{refusal} ({_limiter.Refused} refused so far)");
+                }
+
+                socket.Dispose();
+                continue;
+            }
+
+            _ = Task.Run(() => ServeAsync(socket, peer, lease, stoppingToken), CancellationToken.None);
         }
     }
 
-    private async Task ServeAsync(Socket socket, CancellationToken stoppingToken)
+    private async Task ServeAsync(Socket socket, string peer, AddressLimiter.Lease lease, CancellationToken stoppingToken)
     {
+        using var _ = lease;
         socket.NoDelay = true;
-        string peer = socket.RemoteEndPoint?.ToString() ?? "?";
         await using var stream = new NetworkStream(socket, ownsSocket: true);
-        using var connection = new Connection(stream);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var connection = new Connection(socket, stream, options.WriteTimeout, idle);
         idle.CancelAfter(options.IdleTimeout);
         var reader = PipeReader.Create(stream);
 
         // Frames are pipelined: each is handed to the journal as it is read, and a second loop awaits
         // their commits in order and writes the replies. So one connection is not limited to one
         // commit per frame, and a reply still never precedes its frame's commit.
-        var inFlight = Channel.CreateBounded<Task<IngestOutcome>>(new BoundedChannelOptions(4096) { SingleReader = true, SingleWriter = true });
+        var inFlight = Channel.CreateBounded<Task<IngestOutcome>>(new BoundedChannelOptions(options.MaxPipelined) { SingleReader = true, SingleWriter = true });
         var replies = Task.Run(() => ReplyAsync(inFlight.Reader, connection, peer, idle), CancellationToken.None);
+        var garbage = new GarbageRun(ingestor.Intake.Options.MaxArchivedGarbage);
+        var intake = ingestor.Intake;
         try
         {
-            await foreach (var chunk in Hj212Framer.ReadAsync(reader, cancellationToken: idle.Token))
+            await foreach (var chunk in Hj212Framer.ReadAsync(reader, intake.Framing, idle.Token))
             {
                 idle.CancelAfter(options.IdleTimeout);
-                var frame = new ReceivedFrame(chunk.Bytes, Transport.Tcp, peer, clock.GetUtcNow());
-                await inFlight.Writer.WriteAsync(ingestor.CommitAsync(ingestor.Intake.Process(frame, chunk.Scan), stoppingToken), idle.Token);
+                var now = clock.GetUtcNow();
+                if (garbage.TryAdd(chunk, now))
+                {
+                    continue;
+                }
+
+                if (garbage.Take(Transport.Tcp, peer) is { } run)
+                {
+                    await inFlight.Writer.WriteAsync(ingestor.CommitAsync(run, stoppingToken), idle.Token);
+                }
+
+                var frame = new ReceivedFrame(chunk.Bytes, Transport.Tcp, peer, now);
+                await inFlight.Writer.WriteAsync(ingestor.CommitAsync(intake.Process(frame, chunk.Scan), stoppingToken), idle.Token);
             }
         }
         catch (OperationCanceledException) when (idle.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
@@ -115,9 +165,27 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
         }
         finally
         {
+            if (garbage.Take(Transport.Tcp, peer) is { } run)
+            {
+                await ArchiveAsync(run, stoppingToken);
+            }
+
             inFlight.Writer.TryComplete();
             await replies;
             Interlocked.Decrement(ref _connections);
+        }
+    }
+
+    /// <summary>Archives what a closing connection still held; a failing store only loses garbage here.</summary>
+    private async Task ArchiveAsync(IntakeResult run, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await ingestor.CommitAsync(run, stoppingToken);
+        }
+        catch (Exception e) when (e is StoreUnavailableException or OperationCanceledException)
+        {
+            LogClosed(logger, run.Frame.Peer ?? "?", "garbage run not archived: " + e.Message);
         }
     }
 
@@ -141,12 +209,18 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
                 }
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or StoreUnavailableException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or SocketException or StoreUnavailableException or ObjectDisposedException or OperationCanceledException)
         {
-            // The peer went away, or the store failed: no reply for this frame or any later one;
-            // closing the connection makes the terminal resend what it has not seen answered.
+            // The peer went away or does not read its replies, or the store failed: no reply for this
+            // frame or any later one; closing the connection makes the terminal resend what it has
+            // not seen answered.
             LogClosed(logger, peer, e.Message);
             await idle.CancelAsync();
+            connection.Abort();
+            while (inFlight.TryRead(out _))
+            {
+                // drain: the frames are committed or failed; nothing more is written to this peer
+            }
         }
         finally
         {
@@ -157,23 +231,46 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
         }
     }
 
-    /// <summary>One terminal connection; writes are serialised (replies and history requests).</summary>
-    private sealed class Connection(NetworkStream stream) : IDisposable
+    /// <summary>One terminal connection; writes are serialised (replies and history requests) and bounded in time.</summary>
+    private sealed class Connection(Socket socket, NetworkStream stream, TimeSpan writeTimeout, CancellationTokenSource closing) : IDisposable
     {
         private readonly SemaphoreSlim _write = new(1, 1);
 
         public void Dispose() => _write.Dispose();
 
-        public async Task WriteAsync(byte[] bytes, CancellationToken cancellationToken)
+        /// <summary>Closes the socket at once (a stuck reader's pending writes fail).</summary>
+        public void Abort()
         {
-            await _write.WaitAsync(cancellationToken);
             try
             {
-                await stream.WriteAsync(bytes, cancellationToken);
+                socket.Close(0);
             }
-            finally
+            catch (ObjectDisposedException)
             {
-                _write.Release();
+                // already closed
+            }
+        }
+
+        public async Task WriteAsync(byte[] bytes, CancellationToken cancellationToken)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, closing.Token);
+            timeout.CancelAfter(writeTimeout);
+            try
+            {
+                await _write.WaitAsync(timeout.Token);
+                try
+                {
+                    await stream.WriteAsync(bytes, timeout.Token);
+                }
+                finally
+                {
+                    _write.Release();
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                Abort();
+                throw new IOException($"the terminal did not take {bytes.Length} bytes within {writeTimeout.TotalSeconds:F0} s (Gateway:WriteTimeout)");
             }
         }
     }
@@ -181,12 +278,15 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "HJ 212 gateway listening on {Host}:{Port}")]
     private static partial void LogStarted(ILogger logger, string host, int port);
 
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Connection from {Peer} refused: {Max} connections open")]
-    private static partial void LogRefused(ILogger logger, string peer, int max);
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Connection from {Peer} refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string peer, string reason);
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Connection from {Peer} closed after the idle timeout")]
     private static partial void LogIdle(ILogger logger, string peer);
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Connection from {Peer} closed: {Reason}")]
     private static partial void LogClosed(ILogger logger, string peer, string reason);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Error, Message = "HJ 212 gateway could not accept a connection ({Error}: {Message}); retrying")]
+    private static partial void LogAcceptFailed(ILogger logger, string error, string message);
 }

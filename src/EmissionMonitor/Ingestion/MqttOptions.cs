@@ -43,6 +43,14 @@ public sealed class MqttOptions
     [Range(1, 65535, ErrorMessage = "Mqtt:ReceiveMaximum must be between 1 and 65535")]
     public int ReceiveMaximum { get; set; } = 4000;
 
+    /// <summary>Embedded broker: a connection that sends no CONNECT within this time is closed. Default 5 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Mqtt:ConnectTimeout must be between 1 s and 10 min")]
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Embedded broker: connections from one remote address (loopback included). Default 256.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "Mqtt:MaxConnectionsPerAddress must be between 1 and 1000000")]
+    public int MaxConnectionsPerAddress { get; set; } = 256;
+
     /// <summary>Queue per client on the embedded broker (its default of 1000 silently drops QoS 1 under load).</summary>
     [Range(1000, 10_000_000, ErrorMessage = "Mqtt:MaxPendingMessagesPerClient must be between 1000 and 10000000")]
     public int MaxPendingMessagesPerClient { get; set; } = 100_000;

@@ -12,15 +12,26 @@ namespace EmissionMonitor.Intake;
 /// matches, MQTT topic MN agrees) → validate (required fields, DataTime) → normalised readings.
 /// Pure apart from the clock: no I/O, no exceptions for bad input.
 /// </summary>
-public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOptions options, TimeZoneInfo timeZone, TimeProvider clock)
+public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOptions options, TimeZoneInfo timeZone, TimeProvider clock, LoginThrottle? throttle = null)
 {
     private static readonly HashSet<string> ReadingCns = new(["2011", "2051", "2061", "2031"], StringComparer.Ordinal);
     private static readonly HashSet<string> StateCns = new(["2021", "2041"], StringComparer.Ordinal);
     private readonly PhysicalRanges _ranges = new(options.Ranges);
 
+    /// <summary>The intake limits and checks in force.</summary>
+    public IntakeOptions Options => options;
+
+    /// <summary>The framing limits that follow from them (the largest segment a frame of <see cref="IntakeOptions.MaxFrameBytes"/> holds).</summary>
+    public FramingOptions Framing { get; } = new() { MaxSegmentLength = Math.Min(9999, options.MaxFrameBytes - 12) };
+
     /// <summary>Decodes and checks one frame.</summary>
     public IntakeResult Process(ReceivedFrame frame)
     {
+        if (frame.Raw.Length > options.MaxFrameBytes)
+        {
+            return TooLarge(frame, frame.Raw.Length);
+        }
+
         var decoded = Hj212Decoder.Decode(frame.Raw);
         if (!decoded.IsOk)
         {
@@ -28,6 +39,17 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
         }
 
         return Check(frame, decoded.Packet!);
+    }
+
+    /// <summary>
+    /// A frame of <paramref name="length"/> bytes, more than <see cref="IntakeOptions.MaxFrameBytes"/>:
+    /// rejected as <c>too-large</c> and archived as its first <see cref="IntakeOptions.MaxArchivedGarbage"/> bytes.
+    /// </summary>
+    public IntakeResult TooLarge(ReceivedFrame frame, long length)
+    {
+        int keep = Math.Min(frame.Raw.Length, options.MaxArchivedGarbage);
+        return IntakeResult.Reject(frame with { Raw = frame.Raw[..keep] }, Reasons.TooLarge,
+            $"{length} bytes exceed Intake:MaxFrameBytes ({options.MaxFrameBytes}); the first {keep} are kept");
     }
 
     /// <summary>
@@ -59,10 +81,20 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
             return IntakeResult.Reject(frame, Reasons.UnknownMn, $"MN {packet.Mn} is not in the registry", packet);
         }
 
+        var guard = frame.IsLive ? throttle : null;
+        if (guard is not null && guard.IsLocked(frame.Peer, packet.Mn))
+        {
+            return IntakeResult.Reject(frame, Reasons.Throttled,
+                $"too many failed logins of MN {packet.Mn} from {LoginThrottle.AddressOf(frame.Peer)}: locked out for up to {options.LoginLockout.TotalSeconds:F0} s", packet);
+        }
+
         if (!string.Equals(packet.Pw, outlet.Password, StringComparison.Ordinal))
         {
+            guard?.Fail(frame.Peer, packet.Mn);
             return IntakeResult.Reject(frame, Reasons.BadPassword, $"PW does not match the registry for MN {packet.Mn}", packet);
         }
+
+        guard?.Succeed(frame.Peer, packet.Mn);
 
         if (frame.Transport == Transport.Mqtt
             && (!string.Equals(frame.TopicMn, packet.Mn, StringComparison.Ordinal)

@@ -10,6 +10,15 @@ public static class Reasons
     public const string BadDataTime = "bad-datatime";
     public const string FutureDataTime = "future-datatime";
     public const string TooOld = "too-old";
+    public const string Throttled = "throttled";
+    public const string TooLarge = "too-large";
     public const string Duplicate = "duplicate";
     public const string DuplicateConflict = "duplicate-conflict";
+
+    /// <summary>
+    /// True for a rejection of a frame that was never authenticated (unreadable, unknown MN, wrong
+    /// password, throttled, too large): what may be dropped unarchived when the disk runs low.
+    /// </summary>
+    public static bool IsUnauthenticated(string? reason) =>
+        reason is not null and not (TopicMismatch or MissingField or BadDataTime or FutureDataTime or TooOld or Duplicate or DuplicateConflict);
 }

@@ -28,6 +28,20 @@ internal static class LoopbackPorts
         }
     }
 
+    /// <summary>
+    /// A loopback address other than 127.0.0.1 (the whole 127/8 is loopback on Linux): tests that open
+    /// many connections spread them over such addresses, since every listener caps connections per address.
+    /// </summary>
+    public static IPAddress Address(int n) => new([127, 0, (byte)(1 + (n / 250)), (byte)(1 + (n % 250))]);
+
+    /// <summary>A TCP connection to 127.0.0.1:<paramref name="port"/> from the loopback address <paramref name="from"/>.</summary>
+    public static async Task<TcpClient> ConnectFromAsync(IPAddress from, int port)
+    {
+        var client = new TcpClient(new IPEndPoint(from, 0));
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        return client;
+    }
+
     /// <summary>Waits until <paramref name="port"/> accepts connections; fails if the process exits first.</summary>
     public static async Task WaitForListenerAsync(Process process, int port, string name, TimeSpan timeout)
     {

@@ -61,7 +61,7 @@ public sealed class ServiceFixture : IAsyncDisposable
 
         var settings = AppSettings.Load(config, Path.Combine(root, "data"), values);
         var app = ServiceHost.Build(settings, values.ContainsKey("Http:Urls") ? urls : urls ?? ["http://127.0.0.1:0"], demo);
-        await app.StartAsync();
+        await ServiceHost.StartAsync(app);
         return new ServiceFixture(app, Path.Combine(root, "data"), mqttPort);
     }
 

@@ -114,19 +114,17 @@ public sealed class RobustnessTests(Xunit.Abstractions.ITestOutputHelper output)
         var idle = new List<TcpClient>();
         try
         {
+            // Spread over loopback addresses: the gateway caps connections per address (256 by default).
             for (int i = 0; i < Scale.Pick(1000, 5000); i++)
             {
-                var c = new TcpClient();
-                await c.ConnectAsync("127.0.0.1", service.GatewayPort);
-                idle.Add(c);
+                idle.Add(await LoopbackPorts.ConnectFromAsync(LoopbackPorts.Address(i / 200), service.GatewayPort));
             }
 
             var frame = Encoding.ASCII.GetBytes(Some.Hourly(flag: 5).Value("a21026", "Avg", 5m).Build().ToString());
             using var stop = new CancellationTokenSource();
             var loris = Enumerable.Range(0, 50).Select(async _ =>
             {
-                using var c = new TcpClient();
-                await c.ConnectAsync("127.0.0.1", service.GatewayPort);
+                using var c = await LoopbackPorts.ConnectFromAsync(LoopbackPorts.Address(100), service.GatewayPort);
                 for (int b = 0; b < frame.Length && !stop.IsCancellationRequested; b++)
                 {
                     await c.GetStream().WriteAsync(frame.AsMemory(b, 1));
@@ -134,8 +132,7 @@ public sealed class RobustnessTests(Xunit.Abstractions.ITestOutputHelper output)
                 }
             }).ToList();
 
-            using var live = new TcpClient();
-            await live.ConnectAsync("127.0.0.1", service.GatewayPort);
+            using var live = await LoopbackPorts.ConnectFromAsync(LoopbackPorts.Address(101), service.GatewayPort);
             await live.GetStream().WriteAsync(frame);
             var buffer = new byte[256];
             var started = System.Diagnostics.Stopwatch.StartNew();

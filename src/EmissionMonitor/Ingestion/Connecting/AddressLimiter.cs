@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Net;
+
+namespace EmissionMonitor.Ingestion.Connecting;
+
+/// <summary>
+/// One listener's admission of connections: at most <c>perAddress</c> from one remote address (no
+/// exemption for loopback) and a slot of the process-wide <see cref="ConnectionBudget"/>. A refused
+/// connection is closed by the listener; the reason says which limit it met.
+/// </summary>
+public sealed class AddressLimiter(string listener, int perAddress, ConnectionBudget budget)
+{
+    private readonly ConcurrentDictionary<IPAddress, int> _byAddress = new();
+    private long _refused;
+    private long _lastLogged = long.MinValue;
+
+    /// <summary>The listener's name in refusals and metrics (mqtt, gateway, http).</summary>
+    public string Listener { get; } = listener;
+
+    /// <summary>Connections refused so far.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>Admits a connection from <paramref name="remote"/>; null with the reason when a limit is met.</summary>
+    public Lease? TryAdmit(EndPoint? remote, out string? refusal)
+    {
+        var address = remote is IPEndPoint ip ? Normalise(ip.Address) : IPAddress.None;
+        int count = _byAddress.AddOrUpdate(address, 1, (_, n) => n + 1);
+        if (count > perAddress)
+        {
+            Leave(address);
+            Interlocked.Increment(ref _refused);
+            refusal = $"{perAddress} connections from {address} are open";
+            return null;
+        }
+
+        if (!budget.TryAcquire())
+        {
+            Leave(address);
+            Interlocked.Increment(ref _refused);
+            refusal = $"the process holds its limit of {budget.Total} connections";
+            return null;
+        }
+
+        refusal = null;
+        return new Lease(this, address);
+    }
+
+    /// <summary>True at most once a second: refusals are logged with their count, not one line each.</summary>
+    public bool ShouldLog()
+    {
+        long now = Environment.TickCount64, last = Interlocked.Read(ref _lastLogged);
+        return now - last >= 1000 && Interlocked.CompareExchange(ref _lastLogged, now, last) == last;
+    }
+
+    private static IPAddress Normalise(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    private void Release(IPAddress address)
+    {
+        Leave(address);
+        budget.Release();
+    }
+
+    private void Leave(IPAddress address)
+    {
+        // Remove the entry when it reaches zero, so addresses seen once do not accumulate.
+        while (true)
+        {
+            int n = _byAddress.GetValueOrDefault(address);
+            if (n <= 1)
+            {
+                if (_byAddress.TryRemove(new KeyValuePair<IPAddress, int>(address, n)) || n == 0)
+                {
+                    return;
+                }
+            }
+            else if (_byAddress.TryUpdate(address, n - 1, n))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>An admitted connection; disposing it gives its slots back (once).</summary>
+    public sealed class Lease(AddressLimiter owner, IPAddress address) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                owner.Release(address);
+            }
+        }
+    }
+}
