@@ -11,12 +11,20 @@ public static class AlertsApi
 {
     public sealed record ClearBody(string? Comment);
 
+    private static readonly string[] States = [Alert.Active, Alert.Acknowledged, Alert.Cleared];
+
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
         var readers = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
         var operators = new RoleFilter(auth, ApiUser.Operator);
-        app.MapGet("/api/alerts", (HttpContext http, AlertService alerts, TimeZoneInfo zone, string? state) =>
+        app.MapGet("/api/alerts", (HttpContext http, AlertService alerts, ApiOptions options, TimeZoneInfo zone, string? state) =>
         {
+            if (QueryRules.First(QueryRules.Choice(http, "state", States), QueryRules.Choice(http, "format", ["json", "csv"]),
+                QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
+            {
+                return bad;
+            }
+
             var user = RoleFilter.User(http);
             var list = alerts.List(state).Where(a => user.Role != ApiUser.EnterpriseRole || a.Enterprise == user.Enterprise).ToList();
             if (http.Request.Query["format"] == "csv")
@@ -30,8 +38,6 @@ public static class AlertsApi
                 }).ToList()), "alerts");
             }
 
-            int limit = int.TryParse(http.Request.Query["limit"], out int l) && l >= 0 ? l : 1000;
-            int offset = int.TryParse(http.Request.Query["offset"], out int o) && o >= 0 ? o : 0;
             http.Response.Headers["X-Total-Count"] = list.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Results.Bytes(Serialize(list.Skip(offset).Take(limit), zone), "application/json; charset=utf-8");
         }).AddEndpointFilter(readers);
@@ -40,8 +46,13 @@ public static class AlertsApi
             var changed = await alerts.AcknowledgeAsync(id, RoleFilter.User(http).DisplayName, ct);
             return Changed(alerts, id, changed, zone, "only an active alert can be acknowledged");
         }).AddEndpointFilter(operators);
-        app.MapPost("/api/alerts/{id}/clear", async (HttpContext http, string id, ClearBody? body, AlertService alerts, TimeZoneInfo zone, CancellationToken ct) =>
+        app.MapPost("/api/alerts/{id}/clear", async (HttpContext http, string id, ClearBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
         {
+            if (QueryRules.Comment(body?.Comment, options) is { } bad)
+            {
+                return bad;
+            }
+
             var changed = await alerts.ClearAsync(id, RoleFilter.User(http).DisplayName, body?.Comment, ct);
             return Changed(alerts, id, changed, zone, "the alert is already cleared");
         }).AddEndpointFilter(operators);

@@ -13,22 +13,27 @@ namespace EmissionMonitor.Api;
 /// <c>limit</c>/<c>offset</c> and <c>X-Total-Count</c>; <c>format=csv</c> gives the whole table as
 /// CSV with a BOM. Enterprise users see only their own enterprise.
 /// </summary>
-public static class ReportsApi
+public static partial class ReportsApi
 {
+    private static readonly string[] Formats = ["json", "csv"];
+
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
         foreach (var kind in ReportRequest.Kinds)
         {
-            app.MapGet($"/api/{kind}", (HttpContext http, Func<ReportService> reports, TimeZoneInfo zone, CancellationToken ct) => GetAsync(kind, http, reports(), zone, ct))
+            app.MapGet($"/api/{kind}", (HttpContext http, Func<ReportService> reports, Func<Registry.StationRegistry> registry, ApiOptions options, ReportGate gate,
+                    TimeZoneInfo zone, CancellationToken ct) => GetAsync(kind, http, reports(), registry(), options, gate, zone, ct))
                 .AddEndpointFilter(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
         }
     }
 
-    private static async Task<IResult> GetAsync(string kind, HttpContext http, ReportService reports, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string kind, HttpContext http, ReportService reports, Registry.StationRegistry registry, ApiOptions options,
+        ReportGate gate, TimeZoneInfo zone, CancellationToken ct)
     {
         var q = http.Request.Query;
         var user = RoleFilter.User(http);
         string? enterprise = q["enterprise"].FirstOrDefault(), mn = q["mn"].FirstOrDefault(), by = q["by"].FirstOrDefault();
+        string? city = q["city"].FirstOrDefault(), pollutant = q["pollutant"].FirstOrDefault();
         if (user.Role == ApiUser.EnterpriseRole)
         {
             if (enterprise is not null && enterprise != user.Enterprise)
@@ -39,24 +44,40 @@ public static class ReportsApi
             enterprise = user.Enterprise;
         }
 
-        if (by is not null && !ReportRequest.Groupings.Contains(by))
+        if (QueryRules.First(QueryRules.Choice(http, "by", ReportRequest.Groupings.ToList()), QueryRules.Choice(http, "format", Formats), QueryRules.Page(http, options, out _, out _)) is { } bad)
         {
-            return Results.Problem(statusCode: 400, title: $"by must be one of {string.Join("|", ReportRequest.Groupings)}");
+            return bad;
+        }
+
+        if (Filters(registry, city, enterprise, mn, pollutant) is { } badFilter)
+        {
+            return badFilter;
         }
 
         if (kind == "hours" && mn is null)
         {
-            return Results.Problem(statusCode: 400, title: "hours needs mn");
+            return QueryRules.Bad("mn", "hours needs mn");
         }
 
         var now = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime;
         var period = ReportPeriod.Resolve(q["quarter"].FirstOrDefault(), q["from"].FirstOrDefault(), q["to"].FirstOrDefault(), now, out string? error);
         if (period is null)
         {
-            return Results.Problem(statusCode: 400, title: error);
+            return QueryRules.Bad(error!.Split(' ')[0], error);
         }
 
-        var request = new ReportRequest(kind, period, q["city"].FirstOrDefault(), enterprise, mn, q["pollutant"].FirstOrDefault(), by);
+        if (QueryRules.Span(period, options.MaxPeriod) is { } tooLong)
+        {
+            return tooLong;
+        }
+
+        var request = new ReportRequest(kind, period, city, enterprise, mn, pollutant, by);
+        using var slot = await gate.AcquireAsync(ct);
+        if (!slot.IsAcquired)
+        {
+            return Results.Problem(statusCode: 429, title: "too many reports are being computed; try again shortly");
+        }
+
         ReportTable table;
         try
         {
@@ -73,18 +94,46 @@ public static class ReportsApi
             table = table with { Rows = table.Rows.Where(r => r[col] as string == enterprise).ToList() };
         }
 
-        return q["format"].FirstOrDefault() == "csv" ? Csv(table, kind) : Paged(http, table);
+        return q["format"].FirstOrDefault() == "csv" ? Csv(table, kind) : Paged(http, table, options);
     }
+
+    /// <summary>Filters must name what the registry holds: a typo is a 400, not an empty answer.</summary>
+    private static IResult? Filters(Registry.StationRegistry registry, string? city, string? enterprise, string? mn, string? pollutant)
+    {
+        if (city is not null && !registry.Enterprises.Any(e => e.City == city))
+        {
+            return QueryRules.Bad("city", $"no enterprise of the registry is in '{QueryRules.Shown(city)}'");
+        }
+
+        if (enterprise is not null && registry.FindEnterprise(enterprise) is null)
+        {
+            return QueryRules.Bad("enterprise", $"'{QueryRules.Shown(enterprise)}' is not in the registry");
+        }
+
+        if (mn is not null && registry.FindOutlet(mn) is null)
+        {
+            return QueryRules.Bad("mn", $"'{QueryRules.Shown(mn)}' is not in the registry");
+        }
+
+        if (pollutant is not null && !PollutantCode().IsMatch(pollutant))
+        {
+            return QueryRules.Bad("pollutant", $"needs a 2017 code such as a21026 or w01018, not '{QueryRules.Shown(pollutant)}'");
+        }
+
+        return null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z][0-9]{5}$")]
+    private static partial System.Text.RegularExpressions.Regex PollutantCode();
 
     /// <summary>The whole table as CSV (never paged), with a UTF-8 BOM so spreadsheets read Chinese text.</summary>
     public static IResult Csv(ReportTable table, string name) =>
         Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(ReportFormats.Csv(table))).ToArray(), "text/csv; charset=utf-8", $"{name}.csv");
 
-    /// <summary>Applies limit/offset (default 1000/0), sets X-Total-Count and writes the JSON array.</summary>
-    public static IResult Paged(HttpContext http, ReportTable table)
+    /// <summary>Applies limit/offset (default 1000/0; checked by the caller), sets X-Total-Count and writes the JSON array.</summary>
+    public static IResult Paged(HttpContext http, ReportTable table, ApiOptions options)
     {
-        int limit = int.TryParse(http.Request.Query["limit"], out int l) && l >= 0 ? Math.Min(l, 100_000) : 1000;
-        int offset = int.TryParse(http.Request.Query["offset"], out int o) && o >= 0 ? o : 0;
+        QueryRules.Page(http, options, out int limit, out int offset);
         http.Response.Headers["X-Total-Count"] = table.Rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var page = table with { Rows = table.Rows.Skip(offset).Take(limit).ToList() };
         var buffer = new MemoryStream();

@@ -19,6 +19,11 @@ public sealed partial record ReportPeriod(DateTime From, DateTime To)
         }
 
         int year = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), q = m.Groups[2].Value[0] - '0';
+        if (year is < MinYear or > MaxYear)
+        {
+            return null;
+        }
+
         var from = new DateTime(year, ((q - 1) * 3) + 1, 1);
         return new ReportPeriod(from, from.AddMonths(3));
     }
@@ -33,9 +38,16 @@ public sealed partial record ReportPeriod(DateTime From, DateTime To)
     /// <summary>The name of the quarter containing a local time, e.g. <c>2025Q3</c>.</summary>
     public static string QuarterName(DateTime local) => $"{local.Year}Q{((local.Month - 1) / 3) + 1}";
 
-    /// <summary>Parses <c>yyyy-MM-dd</c> or <c>yyyy-MM-ddTHH:mm[:ss]</c> as a local time.</summary>
+    /// <summary>The first year a period may fall in (HJ 212 began in 2005; older data do not exist).</summary>
+    public const int MinYear = 1970;
+
+    /// <summary>The last year a period may fall in (so that every computed neighbour of a period stays a valid date).</summary>
+    public const int MaxYear = 2199;
+
+    /// <summary>Parses <c>yyyy-MM-dd</c> or <c>yyyy-MM-ddTHH:mm[:ss]</c> as a local time in years <see cref="MinYear"/>–<see cref="MaxYear"/>.</summary>
     public static DateTime? ParseLocal(string text) =>
         DateTime.TryParseExact(text, ["yyyy-MM-dd", "yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)
+            && t.Year is >= MinYear and <= MaxYear
             ? t
             : null;
 
@@ -55,7 +67,7 @@ public sealed partial record ReportPeriod(DateTime From, DateTime To)
         if (quarter is not null)
         {
             var q = Quarter(quarter);
-            error = q is null ? $"quarter needs a quarter such as 2025Q3, not '{quarter}'" : null;
+            error = q is null ? $"quarter needs a quarter such as 2025Q3 (years {MinYear}–{MaxYear}), not '{quarter}'" : null;
             return q;
         }
 
@@ -63,7 +75,7 @@ public sealed partial record ReportPeriod(DateTime From, DateTime To)
         var end = to is null ? now : ParseLocal(to);
         if (start is null || end is null)
         {
-            error = $"{(start is null ? "from" : "to")} needs YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{(start is null ? from : to)}'";
+            error = $"{(start is null ? "from" : "to")} needs YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss] (years {MinYear}–{MaxYear}), not '{(start is null ? from : to)}'";
             return null;
         }
 

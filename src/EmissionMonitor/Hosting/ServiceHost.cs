@@ -72,6 +72,7 @@ public static class ServiceHost
         services.AddSingleton(settings.TimeZone);
         services.AddSingleton(api);
         services.AddSingleton<Api.ApiAuth>();
+        services.AddSingleton<Api.ReportGate>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(budget);
         services.AddSingleton(settings.Intake);
@@ -146,6 +147,8 @@ public static class ServiceHost
         Api.ReportsApi.Map(app, auth);
         Api.AlertsApi.Map(app, auth);
         Api.OperationsApi.Map(app, auth);
+        Api.MarksApi.Map(app, auth);
+        Api.CardLiftsApi.Map(app, auth);
         return app;
     }
 

@@ -28,7 +28,7 @@ public sealed partial class ReportService
         var yearStart = new DateTime(first.Year, 1, 1);
         var hourly = await HourlyAsync(yearStart, last, r.Mn, ct);
         var daily = (await store.QueryReadingsAsync(new Storage.ReadingQuery("2031", first, last, r.Mn), ct)).ToLookup(x => x.Mn, StringComparer.Ordinal);
-        var lifts = await store.QueryCardLiftsAsync(ct);
+        var lifts = (await store.QueryCardLiftsAsync(ct)).Where(l => l.Revoked is null).ToList();
         var engine = new CardEngine(CardOptions);
         var rows = new List<object?[]>();
         foreach (var enterprise in Outlets(r).Select(o => registry.EnterpriseOf(o)).Distinct())

@@ -8,7 +8,7 @@ public sealed partial class ReportService
     {
         string level = r.By ?? "outlet";
         var hourly = await HourlyAsync(r.Period.From, r.Period.To, r.Mn, ct);
-        var marks = await store.QueryMarksAsync(r.Period.From, r.Period.To, r.Mn, ct);
+        var marks = await ActiveMarksAsync(r, ct);
         var groups = new Dictionary<string, (object?[] Key, RateCounts Counts)>(StringComparer.Ordinal);
         var order = new List<string>();
         foreach (var outlet in Outlets(r))
@@ -45,7 +45,7 @@ public sealed partial class ReportService
         }
 
         var hourly = await HourlyAsync(r.Period.From, r.Period.To, r.Mn, ct);
-        var marks = await store.QueryMarksAsync(r.Period.From, r.Period.To, r.Mn, ct);
+        var marks = await ActiveMarksAsync(r, ct);
         var rows = new List<object?[]>();
         foreach (var pollutant in Assessed(outlet, r))
         {

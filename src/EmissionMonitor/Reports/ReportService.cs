@@ -42,6 +42,10 @@ public sealed partial class ReportService(IReadingStore store, StationRegistry r
     private async Task<ILookup<string, Reading>> HourlyAsync(DateTime from, DateTime to, string? mn, CancellationToken ct) =>
         (await store.QueryReadingsAsync(new ReadingQuery("2061", from, to, mn), ct)).ToLookup(r => r.Mn, StringComparer.Ordinal);
 
+    /// <summary>The marks that change figures: those not revoked.</summary>
+    private async Task<List<Mark>> ActiveMarksAsync(ReportRequest r, CancellationToken ct) =>
+        (await store.QueryMarksAsync(r.Period.From, r.Period.To, r.Mn, ct)).Where(m => m.IsActive).ToList();
+
     private DateTimeOffset Local(DateTime t) => new(t, timeZone.GetUtcOffset(t));
 
     /// <summary>The identity columns of a row grouped at <paramref name="level"/>.</summary>

@@ -39,7 +39,8 @@ internal static class SqliteSchema
             kind        TEXT NOT NULL,
             from_time   TEXT NOT NULL,
             to_time     TEXT NOT NULL,
-            comment     TEXT
+            comment     TEXT,
+            meta        TEXT
         );
         CREATE INDEX IF NOT EXISTS marks_mn ON marks (mn, from_time);
         CREATE TABLE IF NOT EXISTS alerts (
@@ -64,7 +65,11 @@ internal static class SqliteSchema
             quarter     TEXT NOT NULL,
             lifted_at   TEXT NOT NULL,
             lifted_by   TEXT NOT NULL,
-            comment     TEXT
+            comment     TEXT,
+            meta        TEXT
         );
         """;
+
+    /// <summary>Columns added since the first schema, added to older databases at start-up.</summary>
+    public static IReadOnlyList<(string Table, string Column)> AddedColumns { get; } = [("marks", "meta TEXT"), ("card_lifts", "meta TEXT")];
 }

@@ -28,6 +28,16 @@ public sealed class SqliteStore(string dataDirectory, bool outbox = false, int m
             Directory.CreateDirectory(dataDirectory);
             _writer = await OpenAsync(cancellationToken);
             await ExecAsync(_writer, SqliteSchema.Create, cancellationToken);
+            foreach (var (table, column) in SqliteSchema.AddedColumns)
+            {
+                await using var check = _writer.CreateCommand();
+                check.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column.Split(' ')[0]}'";
+                if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
+                {
+                    await ExecAsync(_writer, $"ALTER TABLE {table} ADD COLUMN {column};", cancellationToken);
+                }
+            }
+
             await ExecAsync(_writer, "CREATE TABLE IF NOT EXISTS write_check (x); DROP TABLE write_check;", cancellationToken);
         }
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
@@ -129,25 +139,35 @@ public sealed class SqliteStore(string dataDirectory, bool outbox = false, int m
         return list;
     }
 
+    /// <summary>Appends a mark row: a new mark, or the revocation of one (the same mark with <see cref="Compliance.Mark.Revoked"/>).</summary>
     public Task AddMarkAsync(Compliance.Mark mark, CancellationToken cancellationToken) =>
-        ExecuteAsync("INSERT INTO marks (mn, kind, from_time, to_time, comment) VALUES ($mn, $kind, $from, $to, $comment);" + QueueRecord("mark"),
-            [("$mn", mark.Mn), ("$kind", mark.Kind), ("$from", Time(mark.From)), ("$to", Time(mark.To)), ("$comment", mark.Comment), ("$queued", Now())], cancellationToken);
-
-    public async Task<IReadOnlyList<Compliance.Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken) =>
-        await QueryAsync("SELECT mn, kind, from_time, to_time, comment FROM marks WHERE to_time > $from AND from_time < $to AND ($mn IS NULL OR mn = $mn) ORDER BY mn, from_time",
-            [("$from", Time(from)), ("$to", Time(to)), ("$mn", mn)],
-            r => new Compliance.Mark(r.GetString(0), r.GetString(1), ParseTime(r.GetString(2)), ParseTime(r.GetString(3)), Str(r, 4)),
+        ExecuteAsync("INSERT INTO marks (mn, kind, from_time, to_time, comment, meta) VALUES ($mn, $kind, $from, $to, $comment, $meta);" + QueueRecord("mark"),
+            [("$mn", mark.Mn), ("$kind", mark.Kind), ("$from", Time(mark.From)), ("$to", Time(mark.To)), ("$comment", mark.Comment), ("$meta", RecordMeta.Of(mark)), ("$queued", Now())],
             cancellationToken);
 
+    public async Task<IReadOnlyList<Compliance.Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken) =>
+        Compliance.Mark.Latest(await QueryAsync(
+            $"SELECT {MarkColumns} FROM marks WHERE to_time > $from AND from_time < $to AND ($mn IS NULL OR mn = $mn) ORDER BY mn, from_time, id",
+            [("$from", Time(from)), ("$to", Time(to)), ("$mn", mn)], MapMark, cancellationToken));
+
+    /// <summary>Appends a card-lift row: a lift, or its revocation (the same lift with <see cref="Compliance.CardLift.Revoked"/>).</summary>
     public Task AddCardLiftAsync(Compliance.CardLift lift, CancellationToken cancellationToken) =>
-        ExecuteAsync("INSERT INTO card_lifts (enterprise, quarter, lifted_at, lifted_by, comment) VALUES ($e, $q, $at, $by, $c);" + QueueRecord("lift"),
-            [("$e", lift.Enterprise), ("$q", lift.Quarter), ("$at", lift.At.ToString("O", CultureInfo.InvariantCulture)), ("$by", lift.By), ("$c", lift.Comment), ("$queued", Now())],
+        ExecuteAsync("INSERT INTO card_lifts (enterprise, quarter, lifted_at, lifted_by, comment, meta) VALUES ($e, $q, $at, $by, $c, $meta);" + QueueRecord("lift"),
+            [("$e", lift.Enterprise), ("$q", lift.Quarter), ("$at", lift.At.ToString("O", CultureInfo.InvariantCulture)), ("$by", lift.By), ("$c", lift.Comment),
+                ("$meta", RecordMeta.Of(lift)), ("$queued", Now())],
             cancellationToken);
 
     public async Task<IReadOnlyList<Compliance.CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken) =>
-        await QueryAsync("SELECT enterprise, quarter, lifted_at, lifted_by, comment FROM card_lifts ORDER BY id", [],
-            r => new Compliance.CardLift(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.GetString(3), Str(r, 4)),
-            cancellationToken);
+        Compliance.CardLift.Latest(await QueryAsync($"SELECT {LiftColumns} FROM card_lifts ORDER BY id", [], MapLift, cancellationToken));
+
+    private const string MarkColumns = "mn, kind, from_time, to_time, comment, meta";
+    private const string LiftColumns = "enterprise, quarter, lifted_at, lifted_by, comment, meta";
+
+    private static Compliance.Mark MapMark(SqliteDataReader r) =>
+        RecordMeta.Apply(new Compliance.Mark(r.GetString(0), r.GetString(1), ParseTime(r.GetString(2)), ParseTime(r.GetString(3)), Str(r, 4)), Str(r, 5));
+
+    private static Compliance.CardLift MapLift(SqliteDataReader r) =>
+        RecordMeta.Apply(new Compliance.CardLift(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.GetString(3), Str(r, 4)), Str(r, 5));
 
     public Task SaveAlertAsync(Alerts.Alert alert, CancellationToken cancellationToken) =>
         ExecuteAsync("INSERT OR REPLACE INTO alerts (id, state, raised_at, json) VALUES ($id, $state, $raised, $json);" + QueueRecord("alert"),
@@ -195,10 +215,8 @@ public sealed class SqliteStore(string dataDirectory, bool outbox = false, int m
         IReadOnlyList<(string Kind, long Id)> records, CancellationToken cancellationToken)
     {
         string Ids(string kind) => string.Join(",", records.Where(r => r.Kind == kind).Select(r => r.Id.ToString(CultureInfo.InvariantCulture)));
-        var marks = await QueryAsync($"SELECT mn, kind, from_time, to_time, comment FROM marks WHERE rowid IN ({Ids("mark")})", [],
-            r => new Compliance.Mark(r.GetString(0), r.GetString(1), ParseTime(r.GetString(2)), ParseTime(r.GetString(3)), Str(r, 4)), cancellationToken);
-        var lifts = await QueryAsync($"SELECT enterprise, quarter, lifted_at, lifted_by, comment FROM card_lifts WHERE rowid IN ({Ids("lift")})", [],
-            r => new Compliance.CardLift(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.GetString(3), Str(r, 4)), cancellationToken);
+        var marks = await QueryAsync($"SELECT {MarkColumns} FROM marks WHERE rowid IN ({Ids("mark")})", [], MapMark, cancellationToken);
+        var lifts = await QueryAsync($"SELECT {LiftColumns} FROM card_lifts WHERE rowid IN ({Ids("lift")})", [], MapLift, cancellationToken);
         var alerts = await QueryAsync($"SELECT json FROM alerts WHERE rowid IN ({Ids("alert")})", [], r => Alerts.AlertJson.Deserialize(r.GetString(0)), cancellationToken);
         return (marks, lifts, alerts);
     }

@@ -130,15 +130,37 @@ public sealed class ApiTests
         Assert.Equal(HttpStatusCode.BadRequest, (await op.PostAsJsonAsync("/api/marks", new { mn = "QHXN0010001", kind = "holiday", from = "2025-07-01", to = "2025-07-02" })).StatusCode);
         var marks = await op.GetFromJsonAsync<JsonElement>("/api/marks");
         Assert.Equal("停产检修", marks[0].GetProperty("comment").GetString());
-        var marksCsv = await op.GetByteArrayAsync("/api/marks?format=csv");
-        Assert.Equal("mn,kind,from,to,comment\r\nQHXN0010001,shutdown,2025-07-01T00:00:00,2025-07-02T00:00:00,停产检修\r\n", Encoding.UTF8.GetString(marksCsv[3..]));
+        string markId = marks[0].GetProperty("id").GetString()!;
+        Assert.Equal(("王工", "approved"), (marks[0].GetProperty("by").GetString(), marks[0].GetProperty("state").GetString()));
+        var marksCsv = Encoding.UTF8.GetString((await op.GetByteArrayAsync("/api/marks?format=csv"))[3..]).Split("\r\n");
+        Assert.Equal("mn,kind,from,to,comment,id,state,by,createdAt,revokedAt,revokedBy,revokeComment", marksCsv[0]);
+        Assert.StartsWith($"QHXN0010001,shutdown,2025-07-01T00:00:00,2025-07-02T00:00:00,停产检修,{markId},approved,王工,", marksCsv[1], StringComparison.Ordinal);
         var hours = await op.GetFromJsonAsync<JsonElement>("/api/hours?from=2025-07-01&to=2025-07-02&mn=QHXN0010001&pollutant=a21026");
         Assert.Equal(24, hours.GetArrayLength());
         Assert.All(hours.EnumerateArray(), h => Assert.Equal("exempt", h.GetProperty("state").GetString()));
 
+        // Revoking the mark (recorded, never deleted) gives the hours back to the rate.
+        var revoked = await op.PostAsJsonAsync($"/api/marks/{markId}/revoke", new { comment = "误标" });
+        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await op.PostAsJsonAsync($"/api/marks/{markId}/revoke", new { comment = "again" })).StatusCode);
+        var afterRevoke = await op.GetFromJsonAsync<JsonElement>("/api/marks");
+        Assert.Equal(("revoked", "王工", "误标"), (afterRevoke[0].GetProperty("state").GetString(), afterRevoke[0].GetProperty("revokedBy").GetString(),
+            afterRevoke[0].GetProperty("revokeComment").GetString()));
+        var hoursAfter = await op.GetFromJsonAsync<JsonElement>("/api/hours?from=2025-07-01&to=2025-07-02&mn=QHXN0010001&pollutant=a21026");
+        Assert.All(hoursAfter.EnumerateArray(), h => Assert.Equal("missing", h.GetProperty("state").GetString()));
+
+        // A lift needs a card the rules proposed: none for this quarter yet.
+        Assert.Equal(HttpStatusCode.NotFound, (await op.PostAsJsonAsync("/api/cards/QH-XN-001/2025Q2/lift", new { comment = "整改完成" })).StatusCode);
+        await SendHourlyAsync(service, new DateTime(2025, 5, 1, 8, 0, 0), hours: 5, so2: 99m); // every valid hour exceeds: a yellow card
         var lift = await op.PostAsJsonAsync("/api/cards/QH-XN-001/2025Q2/lift", new { comment = "整改完成" });
         Assert.Equal(HttpStatusCode.OK, lift.StatusCode);
         Assert.Equal("王工", (await lift.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("by").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await op.PostAsJsonAsync("/api/cards/QH-XN-001/2025Q2/lift", new { comment = "again" })).StatusCode);
+        var card = (await op.GetFromJsonAsync<JsonElement>("/api/cards?quarter=2025Q2"))[0];
+        Assert.Equal("王工", card.GetProperty("lifted").GetProperty("by").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await op.PostAsJsonAsync("/api/cards/QH-XN-001/2025Q2/lift/revoke", new { comment = "整改不实" })).StatusCode);
+        Assert.Equal(JsonValueKind.Null, (await op.GetFromJsonAsync<JsonElement>("/api/cards?quarter=2025Q2"))[0].GetProperty("lifted").ValueKind);
+        Assert.Equal(HttpStatusCode.Conflict, (await op.PostAsJsonAsync("/api/cards/QH-XN-001/2025Q2/lift/revoke", new { comment = "again" })).StatusCode);
 
         // Live stream: subscribe, then make the terminal send a real-time value above the limit.
         using var sse = new HttpClient { BaseAddress = service.HttpBase, Timeout = Timeout.InfiniteTimeSpan };
@@ -152,7 +174,9 @@ public sealed class ApiTests
         Assert.Equal("warning", alert.GetProperty("kind").GetString());
 
         var listed = await op.GetAsync("/api/alerts?state=active");
-        Assert.Equal("1", listed.Headers.GetValues("X-Total-Count").Single());
+        var active = await listed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(active.GetArrayLength().ToString(System.Globalization.CultureInfo.InvariantCulture), listed.Headers.GetValues("X-Total-Count").Single());
+        Assert.Single(active.EnumerateArray(), a => a.GetProperty("id").GetString() == id); // beside the exceedance of the hourly records above
         var acked = await (await op.PostAsync($"/api/alerts/{id}/acknowledge", null)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(("acknowledged", "王工"), (acked.GetProperty("state").GetString(), acked.GetProperty("acknowledgedBy").GetString()));
         Assert.Equal(HttpStatusCode.Conflict, (await op.PostAsync($"/api/alerts/{id}/acknowledge", null)).StatusCode);
@@ -216,6 +240,22 @@ public sealed class ApiTests
             .DataTime(now.AddSeconds(-5)).Value("a21026", "Rtd", so2).Value("a21026", "Flag", "N").Build().ToString();
         Assert.True((await terminal.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("emission/QHXN0010001/up").WithPayload(frame)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build())).IsSuccess);
+    }
+
+    /// <summary>Hourly SO2 records of the gas outlet over the TCP link, each answered (9014) after its commit.</summary>
+    private static async Task SendHourlyAsync(ServiceFixture service, DateTime first, int hours, decimal so2)
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", service.GatewayPort);
+        var stream = tcp.GetStream();
+        var buffer = new byte[4096];
+        for (int h = 0; h < hours; h++)
+        {
+            var frame = Some.Hourly(at: first.AddHours(h), flag: 5).Value("a21026", "Avg", so2).Value("a21026", "Flag", "N").Build().ToString();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(frame));
+            int n = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Contains("CN=9014", Encoding.ASCII.GetString(buffer, 0, n), StringComparison.Ordinal);
+        }
     }
 
     private static async Task<(long Id, string Data)> ReadEventAsync(StreamReader reader, string type)

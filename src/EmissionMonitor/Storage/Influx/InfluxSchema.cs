@@ -46,14 +46,17 @@ public static class InfluxSchema
     public const string Lifts = "card_lifts";
     public const string Alerts = "alerts";
 
+    /// <summary>A mark at its creation time, so its revocation (the same mark, revoked) overwrites the point's fields.</summary>
     public static void AppendMark(StringBuilder sb, Compliance.Mark m, DateTimeOffset created) =>
         LineProtocol.Append(sb, Marks, [("mn", m.Mn), ("kind", m.Kind)],
-            [("from", m.From.ToString("O", CultureInfo.InvariantCulture)), ("to", m.To.ToString("O", CultureInfo.InvariantCulture)), ("comment", m.Comment ?? string.Empty)],
-            LineProtocol.Nanoseconds(created));
+            [("from", m.From.ToString("O", CultureInfo.InvariantCulture)), ("to", m.To.ToString("O", CultureInfo.InvariantCulture)), ("comment", m.Comment ?? string.Empty),
+                ("meta", RecordMeta.Of(m))],
+            LineProtocol.Nanoseconds(m.CreatedAt ?? created));
 
     public static void AppendLift(StringBuilder sb, Compliance.CardLift l) =>
         LineProtocol.Append(sb, Lifts, [("enterprise", l.Enterprise), ("quarter", l.Quarter)],
-            [("at", l.At.ToString("O", CultureInfo.InvariantCulture)), ("by", l.By), ("comment", l.Comment ?? string.Empty)], LineProtocol.Nanoseconds(l.At));
+            [("at", l.At.ToString("O", CultureInfo.InvariantCulture)), ("by", l.By), ("comment", l.Comment ?? string.Empty), ("meta", RecordMeta.Of(l) ?? string.Empty)],
+            LineProtocol.Nanoseconds(l.At));
 
     /// <summary>An alert's current state; its time is when it was raised, so each change overwrites the point.</summary>
     public static void AppendAlert(StringBuilder sb, Alerts.Alert a) =>

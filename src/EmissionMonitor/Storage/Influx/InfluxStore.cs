@@ -263,13 +263,13 @@ public sealed partial class InfluxStore : IReadingStore
             foreach (var row in Rows(doc))
             {
                 var comment = row.Str("comment");
-                marks.Add(new Mark(row.Str("mn")!, row.Str("kind")!, DateTime.Parse(row.Str("from")!, CultureInfo.InvariantCulture),
-                    DateTime.Parse(row.Str("to")!, CultureInfo.InvariantCulture), string.IsNullOrEmpty(comment) ? null : comment));
+                marks.Add(RecordMeta.Apply(new Mark(row.Str("mn")!, row.Str("kind")!, DateTime.Parse(row.Str("from")!, CultureInfo.InvariantCulture),
+                    DateTime.Parse(row.Str("to")!, CultureInfo.InvariantCulture), string.IsNullOrEmpty(comment) ? null : comment), row.Str("meta")));
             }
         }
 
         marks.UnionWith(pending.Marks.Select(m => m with { Comment = string.IsNullOrEmpty(m.Comment) ? null : m.Comment }));
-        return marks.Where(m => m.To > from && m.From < to && (mn is null || m.Mn == mn)).OrderBy(m => m.Mn, StringComparer.Ordinal).ThenBy(m => m.From).ToList();
+        return Mark.Latest(marks.Where(m => m.To > from && m.From < to && (mn is null || m.Mn == mn)));
     }
 
     public async Task AddCardLiftAsync(CardLift lift, CancellationToken cancellationToken)
@@ -287,13 +287,13 @@ public sealed partial class InfluxStore : IReadingStore
             foreach (var row in Rows(doc))
             {
                 var comment = row.Str("comment");
-                lifts.Add(new CardLift(row.Str("enterprise")!, row.Str("quarter")!, DateTimeOffset.Parse(row.Str("at")!, CultureInfo.InvariantCulture), row.Str("by")!,
-                    string.IsNullOrEmpty(comment) ? null : comment));
+                lifts.Add(RecordMeta.Apply(new CardLift(row.Str("enterprise")!, row.Str("quarter")!, DateTimeOffset.Parse(row.Str("at")!, CultureInfo.InvariantCulture), row.Str("by")!,
+                    string.IsNullOrEmpty(comment) ? null : comment), row.Str("meta")));
             }
         }
 
         lifts.UnionWith(pending.Lifts.Select(l => l with { Comment = string.IsNullOrEmpty(l.Comment) ? null : l.Comment }));
-        return lifts.OrderBy(l => l.At).ToList();
+        return CardLift.Latest(lifts);
     }
 
     public async Task SaveAlertAsync(Alert alert, CancellationToken cancellationToken)

@@ -1,0 +1,100 @@
+using System.Globalization;
+using EmissionMonitor.Compliance;
+using EmissionMonitor.Registry;
+using EmissionMonitor.Reports;
+using EmissionMonitor.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace EmissionMonitor.Api;
+
+/// <summary>
+/// Lifting a card (operators): <c>POST /api/cards/{enterprise}/{quarter}/lift</c> needs a card the
+/// rules proposed for that quarter (404 otherwise, 409 when it is lifted already);
+/// <c>POST /api/cards/{enterprise}/{quarter}/lift/revoke</c> revokes the standing lift. Both are
+/// recorded with who and when, never deleted.
+/// </summary>
+public static class CardLiftsApi
+{
+    public sealed record CommentBody(string? Comment);
+
+    public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
+    {
+        var operators = new RoleFilter(auth, ApiUser.Operator);
+
+        app.MapPost("/api/cards/{enterprise}/{quarter}/lift", async (HttpContext http, string enterprise, string quarter, CommentBody? body,
+            Func<StationRegistry> registry, Func<ReportService> reports, ReportGate gate, IReadingStore store, ApiOptions options, TimeZoneInfo zone,
+            TimeProvider clock, CancellationToken ct) =>
+        {
+            if (QueryRules.First(Check(registry(), enterprise, quarter), QueryRules.Comment(body?.Comment, options)) is { } bad)
+            {
+                return bad;
+            }
+
+            using var slot = await gate.AcquireAsync(ct);
+            if (!slot.IsAcquired)
+            {
+                return Results.Problem(statusCode: 429, title: "too many reports are being computed; try again shortly");
+            }
+
+            var cards = await reports().BuildAsync(new ReportRequest("cards", ReportPeriod.Quarter(quarter)!, Enterprise: enterprise), ct);
+            var card = cards.Rows.FirstOrDefault(r => r[1] as string == enterprise);
+            if (card is null)
+            {
+                return Results.Problem(statusCode: 404, title: $"no card was proposed for {enterprise} in {quarter}");
+            }
+
+            if (card[cards.Columns.ToList().IndexOf("lifted")] is not null)
+            {
+                return Results.Problem(statusCode: 409, title: $"the card of {enterprise} in {quarter} is lifted already");
+            }
+
+            var lift = new CardLift(enterprise, quarter, clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment);
+            await store.AddCardLiftAsync(lift, ct);
+            return Results.Json(Json(lift, zone));
+        }).AddEndpointFilter(operators);
+
+        app.MapPost("/api/cards/{enterprise}/{quarter}/lift/revoke", async (HttpContext http, string enterprise, string quarter, CommentBody? body,
+            Func<StationRegistry> registry, IReadingStore store, ApiOptions options, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
+        {
+            if (QueryRules.First(Check(registry(), enterprise, quarter), QueryRules.Comment(body?.Comment, options)) is { } bad)
+            {
+                return bad;
+            }
+
+            var lifts = (await store.QueryCardLiftsAsync(ct)).Where(l => l.Enterprise == enterprise && l.Quarter == quarter).ToList();
+            var standing = lifts.LastOrDefault(l => l.Revoked is null);
+            if (standing is null)
+            {
+                return lifts.Count == 0
+                    ? Results.Problem(statusCode: 404, title: $"the card of {enterprise} in {quarter} was never lifted")
+                    : Results.Problem(statusCode: 409, title: $"the lift of {enterprise} in {quarter} is revoked already");
+            }
+
+            var revoked = standing with { Revoked = new Revocation(clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment) };
+            await store.AddCardLiftAsync(revoked, ct);
+            return Results.Json(Json(revoked, zone));
+        }).AddEndpointFilter(operators);
+    }
+
+    private static IResult? Check(StationRegistry registry, string enterprise, string quarter)
+    {
+        if (registry.FindEnterprise(enterprise) is null)
+        {
+            return Results.Problem(statusCode: 404, title: $"no enterprise {QueryRules.Shown(enterprise)}");
+        }
+
+        return ReportPeriod.Quarter(quarter) is null
+            ? QueryRules.Bad("quarter", $"must look like 2025Q3 (years {ReportPeriod.MinYear}–{ReportPeriod.MaxYear}), not '{QueryRules.Shown(quarter)}'")
+            : null;
+    }
+
+    private static string Local(DateTimeOffset t, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    private static object Json(CardLift l, TimeZoneInfo zone) => new
+    {
+        enterprise = l.Enterprise, quarter = l.Quarter, at = Local(l.At, zone), by = l.By, comment = l.Comment,
+        revoked = l.Revoked is { } r ? new { at = Local(r.At, zone), by = r.By, comment = r.Comment } : null,
+    };
+}

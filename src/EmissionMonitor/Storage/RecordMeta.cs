@@ -1,0 +1,28 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EmissionMonitor.Compliance;
+
+namespace EmissionMonitor.Storage;
+
+/// <summary>
+/// What operator records carry beside their columns — a mark's id, author and time, a revocation —
+/// as one JSON text (a <c>meta</c> column in SQLite, a <c>meta</c> field in InfluxDB), so stores
+/// written before these existed keep working: their rows simply have none.
+/// </summary>
+internal static class RecordMeta
+{
+    public static string Of(Mark m) => JsonSerializer.Serialize(new Meta(m.Id, m.By, m.CreatedAt, m.Revoked), Options);
+
+    public static string? Of(CardLift l) => l.Revoked is null ? null : JsonSerializer.Serialize(new Meta(null, null, null, l.Revoked), Options);
+
+    public static Mark Apply(Mark m, string? json) =>
+        Read(json) is { } meta ? m with { Id = meta.Id, By = meta.By, CreatedAt = meta.CreatedAt, Revoked = meta.Revoked } : m;
+
+    public static CardLift Apply(CardLift l, string? json) => Read(json) is { } meta ? l with { Revoked = meta.Revoked } : l;
+
+    private static Meta? Read(string? json) => string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<Meta>(json, Options);
+
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    private sealed record Meta(string? Id, string? By, DateTimeOffset? CreatedAt, Revocation? Revoked);
+}
