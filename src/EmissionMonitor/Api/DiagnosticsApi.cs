@@ -89,6 +89,9 @@ public static class DiagnosticsApi
         Line($"em_commits_total {m.Commits}");
         Line("# TYPE em_commit_failures_total counter");
         Line($"em_commit_failures_total {m.CommitFailures}");
+        Line("# HELP em_frames_unarchived_total Garbage frames counted but not archived while the disk was low (Storage:MinFreeMB).");
+        Line("# TYPE em_frames_unarchived_total counter");
+        Line($"em_frames_unarchived_total {m.UnarchivedFrames}");
         Line("# HELP em_commit_seconds Mean and maximum group-commit latency.");
         Line("# TYPE em_commit_seconds gauge");
         Line(string.Create(CultureInfo.InvariantCulture, $"em_commit_seconds{{stat=\"mean\"}} {m.MeanCommit.TotalSeconds}"));

@@ -13,6 +13,7 @@ public sealed class IngestMetrics
     private long _readings;
     private long _commits;
     private long _commitFailures;
+    private long _unarchived;
     private long _commitTicks;
     private long _maxCommitTicks;
 
@@ -23,6 +24,11 @@ public sealed class IngestMetrics
     public long Commits => Interlocked.Read(ref _commits);
 
     public long CommitFailures => Interlocked.Read(ref _commitFailures);
+
+    /// <summary>Garbage frames not archived because the disk was low (Storage:MinFreeMB).</summary>
+    public long UnarchivedFrames => Interlocked.Read(ref _unarchived);
+
+    public void Unarchived(int count) => Interlocked.Add(ref _unarchived, count);
 
     public TimeSpan MeanCommit => Commits == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(Interlocked.Read(ref _commitTicks) / Commits);
 

@@ -81,7 +81,8 @@ public static class ServiceHost
         services.AddSingleton<Func<StationRegistry>>(sp => () => sp.GetRequiredService<RegistryWatcher>().Current);
         services.AddSingleton<IngestMetrics>();
         services.AddSingleton<IReadingStore>(sp => settings.CreateStore(sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton(sp => new Journal(sp.GetRequiredService<IReadingStore>(), settings.Storage, sp.GetRequiredService<IngestMetrics>(), sp.GetRequiredService<ILogger<Journal>>()));
+        services.AddSingleton(sp => new Journal(sp.GetRequiredService<IReadingStore>(), settings.Storage, sp.GetRequiredService<IngestMetrics>(), sp.GetRequiredService<ILogger<Journal>>(),
+            new DiskGuard(settings.Storage.DataDirectory, settings.Storage.MinFreeMB, sp.GetRequiredService<TimeProvider>())));
         services.AddHostedService<JournalLifetime>();
         services.AddSingleton(sp => new IntakeProcessor(sp.GetRequiredService<Func<StationRegistry>>(), settings.Intake, settings.TimeZone,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LoginThrottle>()));
@@ -130,6 +131,13 @@ public static class ServiceHost
         if (auth.Open)
         {
             app.Logger.LogWarning("No API users configured (Api:Users): HTTP is bound to loopback only and every caller is treated as an operator");
+        }
+
+        var shared = app.Services.GetRequiredService<RegistryWatcher>().Current.SharedPasswords();
+        if (shared.Count > 0)
+        {
+            app.Logger.LogWarning("{Groups} passwords are shared by outlets of different enterprises ({Outlets} outlets, e.g. {Example}): each of these terminals can log in as the others; give every outlet its own password",
+                shared.Count, shared.Sum(g => g.Count), string.Join(", ", shared[0].Take(4)));
         }
 
         if (!File.Exists(settings.StationsPath))

@@ -30,4 +30,16 @@ public sealed class StationRegistry
 
     /// <summary>The enterprise an outlet belongs to.</summary>
     public Enterprise EnterpriseOf(Outlet outlet) => _byId[outlet.EnterpriseId];
+
+    /// <summary>
+    /// Groups of outlets of different enterprises that share a password (the MNs only, never the
+    /// password): common in the field, and a risk worth a warning — each such terminal can sign
+    /// frames as the others if their MN is known.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>> SharedPasswords() =>
+        Outlets.GroupBy(o => o.Password, StringComparer.Ordinal)
+            .Where(g => g.Select(o => o.EnterpriseId).Distinct(StringComparer.Ordinal).Count() > 1)
+            .Select(g => (IReadOnlyList<string>)g.Select(o => o.Mn).Order(StringComparer.Ordinal).ToList())
+            .OrderBy(g => g[0], StringComparer.Ordinal)
+            .ToList();
 }

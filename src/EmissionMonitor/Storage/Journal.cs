@@ -20,14 +20,17 @@ public sealed partial class Journal : IAsyncDisposable
     private readonly StorageOptions _options;
     private readonly IngestMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly DiskGuard? _disk;
     private readonly Task _loop;
+    private long _lastDiskLog = long.MinValue;
 
-    public Journal(IReadingStore store, StorageOptions options, IngestMetrics metrics, ILogger<Journal> logger)
+    public Journal(IReadingStore store, StorageOptions options, IngestMetrics metrics, ILogger<Journal> logger, DiskGuard? disk = null)
     {
         _store = store;
         _options = options;
         _metrics = metrics;
         _logger = logger;
+        _disk = disk;
         _loop = Task.Run(RunAsync);
     }
 
@@ -105,7 +108,13 @@ public sealed partial class Journal : IAsyncDisposable
         IReadOnlyList<StoredOutcome> outcomes;
         try
         {
-            outcomes = await _store.CommitAsync(items, CancellationToken.None);
+            var disk = _disk?.Check() ?? DiskState.Ample;
+            if (disk == DiskState.Critical)
+            {
+                throw new IOException($"free disk on the data folder is below half of Storage:MinFreeMB ({_disk!.FreeBytes / 1048576} MB left)");
+            }
+
+            outcomes = disk == DiskState.Low ? await CommitWithoutGarbageAsync(items) : await _store.CommitAsync(items, CancellationToken.None);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -131,6 +140,40 @@ public sealed partial class Journal : IAsyncDisposable
         Committed?.Invoke(items, outcomes);
         return 0;
     }
+
+    /// <summary>
+    /// Low disk: frames never authenticated (garbage) are counted and answered as rejected, not
+    /// archived; every other frame is committed as usual.
+    /// </summary>
+    private async Task<IReadOnlyList<StoredOutcome>> CommitWithoutGarbageAsync(List<IntakeResult> items)
+    {
+        var kept = items.Where(i => !Reasons.IsUnauthenticated(i.Rejection)).ToList();
+        int dropped = items.Count - kept.Count;
+        if (dropped == 0)
+        {
+            return await _store.CommitAsync(items, CancellationToken.None);
+        }
+
+        _metrics.Unarchived(dropped);
+        long now = Environment.TickCount64, last = Interlocked.Read(ref _lastDiskLog);
+        if (now - last >= 60_000 && Interlocked.CompareExchange(ref _lastDiskLog, now, last) == last)
+        {
+            LogLowDisk(_logger, _disk!.FreeBytes / 1048576, _metrics.UnarchivedFrames);
+        }
+
+        var stored = kept.Count == 0 ? [] : await _store.CommitAsync(kept, CancellationToken.None);
+        var outcomes = new List<StoredOutcome>(items.Count);
+        int next = 0;
+        foreach (var item in items)
+        {
+            outcomes.Add(Reasons.IsUnauthenticated(item.Rejection) ? new StoredOutcome(0, StoredOutcome.Rejected, item.Rejection, 0) : stored[next++]);
+        }
+
+        return outcomes;
+    }
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Free disk on the data folder is low ({FreeMB} MB, below Storage:MinFreeMB): garbage is no longer archived ({Dropped} frames so far)")]
+    private static partial void LogLowDisk(ILogger logger, long freeMB, long dropped);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Commit of {Count} frames failed; they are not acknowledged")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, int count);

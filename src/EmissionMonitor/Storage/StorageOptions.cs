@@ -19,6 +19,14 @@ public sealed class StorageOptions
     [Range(0, 10_000_000, ErrorMessage = "Storage:MaxSizeMB must be between 0 and 10000000")]
     public int MaxSizeMB { get; set; }
 
+    /// <summary>
+    /// Free disk (MB) kept on the data folder's file system: below it, garbage (frames never
+    /// authenticated) is counted but not archived; below half of it, frames are refused without
+    /// acknowledgement. 0 turns the check off. Default 1024.
+    /// </summary>
+    [Range(0, 10_000_000, ErrorMessage = "Storage:MinFreeMB must be between 0 and 10000000")]
+    public int MinFreeMB { get; set; } = 1024;
+
     /// <summary>The longest a frame waits for its group commit. Default 20 ms.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:10", ErrorMessage = "Storage:CommitInterval must be between 0 and 10 s")]
     public TimeSpan CommitInterval { get; set; } = TimeSpan.FromMilliseconds(20);
