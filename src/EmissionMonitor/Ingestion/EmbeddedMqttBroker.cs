@@ -51,8 +51,9 @@ public sealed partial class EmbeddedMqttBroker(
             .WithDefaultCommunicationTimeout(options.ConnectTimeout)
             .WithMaxPendingMessagesPerClient(options.MaxPendingMessagesPerClient)
             .Build();
-        // A PUBLISH may carry a topic and properties beside the frame: allow 1 KiB more than a frame.
-        _adapter = new GuardedMqttTcpAdapter(IPAddress.Parse(options.Host), options.Port, _limiter, intake.MaxFrameBytes + 1024, logger);
+        // Payloads a little past the frame limit are read, refused as too-large and archived as their
+        // head; a packet over four times the limit closes the connection before it is buffered.
+        _adapter = new GuardedMqttTcpAdapter(IPAddress.Parse(options.Host), options.Port, _limiter, MaxPacketBytes(intake), logger);
         _server = new MqttServerFactory().CreateMqttServer(serverOptions, [_adapter]);
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
         _server.ClientConnectedAsync += ClientConnectedAsync;
@@ -62,6 +63,9 @@ public sealed partial class EmbeddedMqttBroker(
         await _server.StartAsync();
         LogStarted(logger, options.Host, Port);
     }
+
+    /// <summary>The largest MQTT packet read: four times Intake:MaxFrameBytes.</summary>
+    public static int MaxPacketBytes(IntakeOptions intake) => (int)Math.Min(int.MaxValue, 4L * intake.MaxFrameBytes);
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {

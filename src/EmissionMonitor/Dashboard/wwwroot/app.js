@@ -1,38 +1,86 @@
 'use strict';
 // EmissionMonitor dashboard: plain JavaScript over the HTTP API, live through Server-Sent Events.
+// Everything that comes from the server, a frame or the URL reaches the page as text: elements are
+// built with h() (textContent and setAttribute), never from HTML strings. The credential is the
+// HttpOnly session cookie set by POST /api/session; no script of the page can read it.
 (() => {
-  const params = new URLSearchParams(location.search);
-  if (params.get('access_token')) localStorage.setItem('em.token', params.get('access_token'));
-  const token = localStorage.getItem('em.token');
   let lang = localStorage.getItem('em.lang') || 'zh';
   const t = key => (I18N[lang] && I18N[lang][key]) || key;
   const view = document.getElementById('view');
   const state = { alerts: new Map(), stations: [], listeners: [] };
 
+  // h('td', { class: 'num', dataset: { id } }, 'text', childNode, …): an element with attributes and text or element children.
+  function h(tag, attrs, ...children) {
+    const el = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v == null || v === false) continue;
+      if (k === 'dataset') Object.entries(v).forEach(([dk, dv]) => { if (dv != null) el.dataset[dk] = String(dv); });
+      else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? '' : String(v));
+    }
+    for (const c of children.flat(Infinity)) if (c != null && c !== false) el.append(c instanceof Node ? c : String(c));
+    return el;
+  }
+  const show = (...nodes) => view.replaceChildren(...nodes);
+  const table = (id, headers, rows) => h('table', { id }, h('thead', {}, h('tr', {}, headers.map(k => h('th', {}, k ? t(k) : '')))), h('tbody', {}, rows));
+
+  class HttpError extends Error { constructor(status, message) { super(message); this.status = status; } }
   const api = async (path, options = {}) => {
-    const headers = Object.assign({ 'Content-Type': 'application/json' }, token ? { Authorization: 'Bearer ' + token } : {});
-    const res = await fetch(path, Object.assign({ headers }, options));
-    if (!res.ok) throw new Error(path + ': ' + res.status);
+    const res = await fetch(path, Object.assign({ headers: { 'Content-Type': 'application/json' }, credentials: 'same-origin' }, options));
+    if (!res.ok) {
+      let title = String(res.status);
+      try { title = (await res.json()).title || title; } catch { /* not a problem body */ }
+      throw new HttpError(res.status, path.split('?')[0] + ': ' + title);
+    }
+    if (res.status === 204) return null;
     return res.headers.get('content-type')?.includes('json') ? res.json() : res.text();
   };
-  const withToken = path => token ? path + (path.includes('?') ? '&' : '?') + 'access_token=' + encodeURIComponent(token) : path;
-  const esc = s => String(s ?? '').replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
   const pct = v => v == null ? '–' : (v * 100).toFixed(1) + '%';
-  const time = s => s ? s.replace('T', ' ').slice(0, 16) : '';
+  const time = s => s ? String(s).replace('T', ' ').slice(0, 16) : '';
   const pad = n => String(n).padStart(2, '0');
   const localDate = d => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
   const quarterOf = d => `${d.getFullYear()}Q${Math.floor(d.getMonth() / 3) + 1}`;
+  const hashQuery = () => new URLSearchParams(location.hash.split('?')[1] || '');
 
   function translate() {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
     document.querySelectorAll('[data-i18n]').forEach(el => { el.textContent = t(el.dataset.i18n); });
     document.getElementById('lang').textContent = lang === 'zh' ? 'EN' : '中文';
   }
-  document.getElementById('lang').onclick = () => { lang = lang === 'zh' ? 'en' : 'zh'; localStorage.setItem('em.lang', lang); translate(); route(); };
+  document.getElementById('lang').addEventListener('click', () => { lang = lang === 'zh' ? 'en' : 'zh'; localStorage.setItem('em.lang', lang); translate(); route(); });
 
-  // Live stream: alerts update the board; readings feed the outlet page.
+  // Session: a token given once in the URL (?access_token=…) or typed into the login form becomes
+  // the HttpOnly cookie; the URL is cleaned at once so the token stays out of history and logs.
+  async function ensureSession() {
+    const params = new URLSearchParams(location.search);
+    const given = params.get('access_token');
+    if (given) {
+      history.replaceState(null, '', location.pathname + location.hash);
+      try { await api('/api/session', { method: 'POST', body: JSON.stringify({ token: given }) }); } catch { /* falls through to the form */ }
+    }
+    try { return await api('/api/session'); } catch (e) { if (e.status !== 401) throw e; }
+    return new Promise(resolve => {
+      const input = h('input', { type: 'password', name: 'token', autocomplete: 'current-password', required: true, size: 32 });
+      const error = h('p', { class: 'red', id: 'login-error' });
+      const form = h('form', { id: 'login', class: 'filters' }, h('label', {}, t('token'), input), h('button', { type: 'submit' }, t('login')), error);
+      form.addEventListener('submit', async e => {
+        e.preventDefault();
+        try { resolve(await api('/api/session', { method: 'POST', body: JSON.stringify({ token: input.value }) })); }
+        catch (err) { error.textContent = err.status === 429 ? t('tooMany') : t('badToken'); }
+      });
+      show(form);
+      document.body.dataset.ready = 'login';
+    });
+  }
+
+  async function logout() {
+    await api('/api/session', { method: 'DELETE' });
+    location.reload();
+  }
+
+  // Live stream: alerts update the board; readings feed the outlet page. The cookie authenticates it.
   function connect() {
-    const source = new EventSource(withToken('/api/alerts/stream'));
+    const source = new EventSource('/api/alerts/stream');
     const live = document.getElementById('live');
     source.onopen = () => { live.classList.add('on'); live.dataset.i18n = 'live.on'; live.textContent = t('live.on'); };
     source.onerror = () => { live.classList.remove('on'); live.dataset.i18n = 'live.off'; live.textContent = t('live.off'); };
@@ -54,38 +102,35 @@
     for (const r of rates) if (r.belowThreshold) row(r.city).below++;
     for (const a of alerts) if (a.kind === 'exceedance' && a.city) row(a.city).exceeding.add(a.mn);
     for (const c of cards) row(c.city).carded++;
-    view.innerHTML = `<div class="cards" id="overview">${[...byCity].sort().map(([city, r]) => `
-      <div class="card" data-city="${esc(city)}"><h3>${esc(city)}</h3><div class="kv">
-        <span>${t('outlets')}</span><span>${r.outlets}</span>
-        <span>${t('online')}</span><span>${r.online}</span>
-        <span>${t('below')}</span><span class="${r.below ? 'warn' : ''}">${r.below}</span>
-        <span>${t('exceeding')}</span><span class="${r.exceeding.size ? 'bad' : ''}">${r.exceeding.size}</span>
-        <span>${t('carded')}</span><span class="${r.carded ? 'bad' : ''}">${r.carded}</span></div></div>`).join('')}</div>`;
+    const figure = (key, value, bad) => [h('span', {}, t(key)), h('span', { class: bad && value ? bad : null }, value)];
+    show(h('div', { class: 'cards', id: 'overview' }, [...byCity].sort().map(([city, r]) =>
+      h('div', { class: 'card', dataset: { city } }, h('h3', {}, city), h('div', { class: 'kv' },
+        figure('outlets', r.outlets), figure('online', r.online), figure('below', r.below, 'warn'),
+        figure('exceeding', r.exceeding.size, 'bad'), figure('carded', r.carded, 'bad'))))));
   }
 
   async function alertsPage() {
     const list = await api('/api/alerts?limit=500');
     list.forEach(a => state.alerts.set(a.id, a));
+    const act = async (a, action) => {
+      const body = action === 'clear' ? JSON.stringify({ comment: prompt(t('comment')) || '' }) : null;
+      const updated = await api(`/api/alerts/${encodeURIComponent(a.id)}/${action}`, { method: 'POST', body });
+      state.alerts.set(updated.id, updated); render();
+    };
     const render = () => {
       const open = [...state.alerts.values()].filter(a => a.state !== 'cleared').sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
-      view.innerHTML = `<table id="alerts"><thead><tr><th>${t('severity')}</th><th>${t('kind')}</th><th>${t('state')}</th><th>${t('mn')}</th><th>${t('city')}</th>
-        <th>${t('pollutant')}</th><th>${t('value')}</th><th>${t('limit')}</th><th>${t('raisedAt')}</th><th>${t('message')}</th><th></th></tr></thead><tbody>
-        ${open.map(a => `<tr class="${a.severity}${a.fresh ? ' fresh' : ''}" data-id="${a.id}" data-state="${a.state}">
-          <td class="nowrap">${t('s.' + a.severity)}</td><td class="nowrap">${t('k.' + a.kind)}</td><td class="state nowrap">${t(a.state)}</td>
-          <td><a href="#/outlet/${esc(a.mn)}">${esc(a.mn)}</a></td><td class="nowrap">${esc(a.city)}</td><td>${esc(a.pollutant)}</td>
-          <td class="num">${a.value == null ? '' : +a.value.toFixed(3)}</td><td class="num">${a.limit ?? ''}</td><td class="nowrap">${time(a.raisedAt)}</td><td>${esc(a.message)}</td>
-          <td class="nowrap">${a.state === 'active' ? `<button data-act="acknowledge">${t('acknowledge')}</button>` : ''} <button data-act="clear">${t('clear')}</button></td></tr>`).join('')}
-        </tbody></table>`;
+      show(table('alerts', ['severity', 'kind', 'state', 'mn', 'city', 'pollutant', 'value', 'limit', 'raisedAt', 'message', ''], open.map(a =>
+        h('tr', { class: [a.severity, a.fresh ? 'fresh' : ''].join(' ').trim(), dataset: { id: a.id, state: a.state } },
+          h('td', { class: 'nowrap' }, t('s.' + a.severity)), h('td', { class: 'nowrap' }, t('k.' + a.kind)), h('td', { class: 'state nowrap' }, t(a.state)),
+          h('td', {}, h('a', { href: '#/outlet/' + encodeURIComponent(a.mn) }, a.mn)), h('td', { class: 'nowrap' }, a.city), h('td', {}, a.pollutant),
+          h('td', { class: 'num' }, typeof a.value === 'number' ? +a.value.toFixed(3) : ''), h('td', { class: 'num' }, a.limit ?? ''),
+          h('td', { class: 'nowrap' }, time(a.raisedAt)), h('td', {}, a.message),
+          h('td', { class: 'nowrap' },
+            a.state === 'active' ? h('button', { type: 'button', dataset: { act: 'acknowledge' }, onclick: () => act(a, 'acknowledge') }, t('acknowledge')) : null, ' ',
+            h('button', { type: 'button', dataset: { act: 'clear' }, onclick: () => act(a, 'clear') }, t('clear')))))));
       open.forEach(a => { a.fresh = false; });
     };
     render();
-    view.onclick = async e => {
-      const act = e.target.dataset?.act; if (!act) return;
-      const id = e.target.closest('tr').dataset.id;
-      const body = act === 'clear' ? JSON.stringify({ comment: prompt(t('comment')) || '' }) : null;
-      const updated = await api(`/api/alerts/${id}/${act}`, { method: 'POST', body });
-      state.alerts.set(updated.id, updated); render();
-    };
     return (kind, a) => { if (kind === 'alert') { a.fresh = true; render(); } };
   }
 
@@ -93,44 +138,48 @@
     if (!state.stations.length) state.stations = await api('/api/stations');
     const outlets = state.stations.flatMap(e => e.outlets.map(o => Object.assign({ enterprise: e }, o)));
     const outlet = outlets.find(o => o.mn === mn) || outlets[0];
-    if (!outlet) { view.textContent = t('none'); return; }
+    if (!outlet) { show(t('none')); return; }
     const now = new Date();
     const monthStart = localDate(new Date(now.getFullYear(), now.getMonth(), 1));
+    const m = encodeURIComponent(outlet.mn);
     const [hourly, realtime, month, quarter] = await Promise.all([
-      api(`/api/outlets/${outlet.mn}/readings?cn=2061&from=${localDate(new Date(now - 7 * 864e5))}`),
-      api(`/api/outlets/${outlet.mn}/readings?cn=2011&from=${localDate(new Date(now - 864e5))}`),
-      api(`/api/rates?mn=${outlet.mn}&from=${monthStart}`), api(`/api/rates?mn=${outlet.mn}`)]);
+      api(`/api/outlets/${m}/readings?cn=2061&from=${localDate(new Date(now - 7 * 864e5))}&limit=100000`),
+      api(`/api/outlets/${m}/readings?cn=2011&from=${localDate(new Date(now - 864e5))}&limit=100000`),
+      api(`/api/rates?mn=${m}&from=${monthStart}`), api(`/api/rates?mn=${m}`)]);
     const pollutants = Object.keys(outlet.limits);
-    view.innerHTML = `<div class="filters"><label>${t('chooseOutlet')}<select id="outlet-select">${outlets.map(o =>
-        `<option value="${o.mn}" ${o.mn === outlet.mn ? 'selected' : ''}>${esc(o.enterprise.city)} · ${esc(o.enterprise.name)} · ${esc(o.name)} (${o.mn})</option>`).join('')}</select></label>
-      <div class="card"><div class="kv"><span>${t('rateMonth')}</span><span id="rate-month">${pct(month[0]?.effectiveRate)}</span>
-      <span>${t('rateQuarter')}</span><span id="rate-quarter">${pct(quarter[0]?.effectiveRate)}</span></div></div></div>
-      <div class="charts">${pollutants.map(p => `<div class="chart"><h4>${p} · ${t('hourly')}</h4><div id="h-${p}" class="plot" data-pollutant="${p}"></div></div>
-        <div class="chart"><h4>${p} · ${t('realtime')}</h4><div id="r-${p}" class="plot"></div></div>`).join('')}</div>`;
-    document.getElementById('outlet-select').onchange = e => { location.hash = '#/outlet/' + e.target.value; };
+    const select = h('select', { id: 'outlet-select', onchange: e => { location.hash = '#/outlet/' + encodeURIComponent(e.target.value); } },
+      outlets.map(o => h('option', { value: o.mn, selected: o.mn === outlet.mn }, `${o.enterprise.city} · ${o.enterprise.name} · ${o.name} (${o.mn})`)));
+    const charts = pollutants.map(p => [
+      h('div', { class: 'chart' }, h('h4', {}, `${p} · ${t('hourly')}`), h('div', { id: 'h-' + p, class: 'plot', dataset: { pollutant: p } })),
+      h('div', { class: 'chart' }, h('h4', {}, `${p} · ${t('realtime')}`), h('div', { id: 'r-' + p, class: 'plot' }))]);
+    show(h('div', { class: 'filters' }, h('label', {}, t('chooseOutlet'), select),
+      h('div', { class: 'card' }, h('div', { class: 'kv' },
+        h('span', {}, t('rateMonth')), h('span', { id: 'rate-month' }, pct(month[0]?.effectiveRate)),
+        h('span', {}, t('rateQuarter')), h('span', { id: 'rate-quarter' }, pct(quarter[0]?.effectiveRate))))),
+      h('div', { class: 'charts' }, charts));
     const plots = {};
     window.emPlots = plots; // for the browser tests: the chart instances and their data
     const width = () => Math.max(320, Math.min(900, (view.clientWidth / (view.clientWidth > 1100 ? 2 : 1)) - 40));
     for (const p of pollutants) {
       const lim = outlet.limits[p];
-      const series = (rows, key) => {
+      const series = rows => {
         const pts = rows.filter(r => r.pollutant === p).map(r => [Date.parse(r.period) / 1000, r.zsAvg ?? r.avg ?? r.zsRtd ?? r.rtd]);
         return [pts.map(x => x[0]), pts.map(x => x[1]), pts.map(() => lim.max ?? null), pts.map(() => lim.min ?? null)];
       };
-      const opts = realtime => ({ width: width(), height: 220, tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Asia/Shanghai'),
-        scales: realtime ? { x: { time: true, range: (u, min, max) => [Math.min(min ?? Infinity, Date.now() / 1e3 - 3600), Math.max(max ?? 0, Date.now() / 1e3)] } } : {},
+      const opts = live => ({ width: width(), height: 220, tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Asia/Shanghai'),
+        scales: live ? { x: { time: true, range: (u, min, max) => [Math.min(min ?? Infinity, Date.now() / 1e3 - 3600), Math.max(max ?? 0, Date.now() / 1e3)] } } : {},
         series: [{}, { label: p, stroke: '#3fa7ff', width: 1.5 },
         { label: t('limit') + ' max', stroke: '#ff5a5a', dash: [6, 4] }, { label: t('limit') + ' min', stroke: '#ffc940', dash: [6, 4] }],
         axes: [{ stroke: '#8aa0b4', grid: { stroke: '#243244' } }, { stroke: '#8aa0b4', grid: { stroke: '#243244' } }] });
-      plots['h' + p] = new uPlot(opts(false), series(hourly, 'avg'), document.getElementById('h-' + p));
-      const rt = series(realtime.slice(-720), 'rtd');
+      plots['h' + p] = new uPlot(opts(false), series(hourly), document.getElementById('h-' + p));
+      const rt = series(realtime.slice(-720));
       plots['r' + p] = { plot: new uPlot(opts(true), rt, document.getElementById('r-' + p)), data: rt };
     }
     return (kind, r) => {
       if (kind !== 'reading' || r.mn !== outlet.mn || r.cn !== '2011') return;
       const ts = Date.parse(r.dataTime + '+08:00') / 1000;
       for (const p of pollutants) {
-        if (r.values[p] == null || !plots['r' + p]) continue;
+        if (typeof r.values[p] !== 'number' || !plots['r' + p]) continue;
         const { plot, data } = plots['r' + p]; const lim = outlet.limits[p];
         data[0].push(ts); data[1].push(r.values[p]); data[2].push(lim.max ?? null); data[3].push(lim.min ?? null);
         plot.setData(data);
@@ -139,43 +188,45 @@
   }
 
   async function exceedancesPage() {
-    const q = new URLSearchParams(location.hash.split('?')[1] || '');
+    const q = hashQuery();
     const now = new Date();
     const from = q.get('from') || localDate(new Date(now.getFullYear(), Math.floor(now.getMonth() / 3) * 3, 1));
     const to = q.get('to') || localDate(new Date(now.getTime() + 864e5));
     const query = new URLSearchParams({ from, to });
     for (const k of ['city', 'enterprise', 'mn', 'pollutant']) if (q.get(k)) query.set(k, q.get(k));
     const rows = await api('/api/exceedances?limit=2000&' + query);
-    view.innerHTML = `<form class="filters" id="exc-filter">
-      ${['from', 'to'].map(k => `<label>${t(k)}<input type="date" name="${k}" value="${k === 'from' ? from : to}"></label>`).join('')}
-      ${['city', 'enterprise', 'mn', 'pollutant'].map(k => `<label>${t(k)}<input name="${k}" value="${esc(q.get(k) || '')}" size="12"></label>`).join('')}
-      <button type="submit">${t('search')}</button> <a id="csv" href="${withToken('/api/exceedances?format=csv&' + query)}" download="exceedances.csv"><button type="button">${t('csv')}</button></a></form>
-      <table id="exceedances"><thead><tr><th>${t('city')}</th><th>${t('enterprise')}</th><th>${t('mn')}</th><th>${t('pollutant')}</th><th>${t('basis')}</th>
-      <th>${t('start')}</th><th>${t('end')}</th><th>${t('periods')}</th><th>${t('peak')}</th><th>${t('limit')}</th><th>${t('multiple')}</th></tr></thead><tbody>
-      ${rows.map(r => `<tr><td>${esc(r.city)}</td><td>${esc(r.enterpriseName)}</td><td>${esc(r.mn)}</td><td>${esc(r.pollutant)}</td><td>${r.basis}</td><td>${time(r.start)}</td>
-        <td>${r.ongoing ? t('ongoing') : time(r.end)}</td><td>${r.periods}</td><td>${r.peak}</td><td>${r.limit}</td><td>${r.peakMultiple == null ? '–' : r.peakMultiple.toFixed(2)}</td></tr>`).join('')}
-      </tbody></table>`;
-    document.getElementById('exc-filter').onsubmit = e => {
+    const form = h('form', { class: 'filters', id: 'exc-filter' },
+      ['from', 'to'].map(k => h('label', {}, t(k), h('input', { type: 'date', name: k, value: k === 'from' ? from : to }))),
+      ['city', 'enterprise', 'mn', 'pollutant'].map(k => h('label', {}, t(k), h('input', { name: k, value: q.get(k) || '', size: 12 }))),
+      h('button', { type: 'submit' }, t('search')), ' ',
+      h('a', { id: 'csv', href: '/api/exceedances?format=csv&' + query, download: 'exceedances.csv' }, h('button', { type: 'button' }, t('csv'))));
+    form.addEventListener('submit', e => {
       e.preventDefault();
       const f = new URLSearchParams(new FormData(e.target)); [...f.keys()].forEach(k => { if (!f.get(k)) f.delete(k); });
       location.hash = '#/exceedances?' + f;
-    };
+    });
+    show(form, table('exceedances', ['city', 'enterprise', 'mn', 'pollutant', 'basis', 'start', 'end', 'periods', 'peak', 'limit', 'multiple'], rows.map(r =>
+      h('tr', {}, h('td', {}, r.city), h('td', {}, r.enterpriseName), h('td', {}, r.mn), h('td', {}, r.pollutant), h('td', {}, r.basis),
+        h('td', {}, time(r.start)), h('td', {}, r.ongoing ? t('ongoing') : time(r.end)), h('td', {}, r.periods), h('td', {}, r.peak), h('td', {}, r.limit),
+        h('td', {}, typeof r.peakMultiple === 'number' ? r.peakMultiple.toFixed(2) : '–')))));
   }
 
   async function cardsPage() {
-    const q = new URLSearchParams(location.hash.split('?')[1] || '');
-    const quarter = q.get('quarter') || quarterOf(new Date());
+    const q = hashQuery();
+    const quarter = /^\d{4}Q[1-4]$/.test(q.get('quarter') || '') ? q.get('quarter') : quarterOf(new Date());
     const city = q.get('city') || '';
     const rows = await api(`/api/cards?quarter=${quarter}${city ? '&city=' + encodeURIComponent(city) : ''}`);
     if (!state.stations.length) state.stations = await api('/api/stations');
     const cities = [...new Set(state.stations.map(e => e.city))].sort();
-    view.innerHTML = `<form class="filters" id="card-filter"><label>${t('quarter')}<input name="quarter" value="${quarter}" size="7"></label>
-      <label>${t('city')}<select name="city"><option value="">${t('all')}</option>${cities.map(c => `<option ${c === city ? 'selected' : ''}>${esc(c)}</option>`).join('')}</select></label>
-      <button type="submit">${t('search')}</button></form>
-      <table id="cards"><thead><tr><th>${t('city')}</th><th>${t('enterprise')}</th><th>${t('card')}</th><th>${t('reasons')}</th><th>${t('lifted')}</th></tr></thead><tbody>
-      ${rows.map(r => `<tr><td>${esc(r.city)}</td><td>${esc(r.enterpriseName)}</td><td class="${r.card}">${r.card === 'red' ? '🟥' : '🟨'} ${r.card}</td>
-        <td>${r.reasons.map(esc).join('<br>')}</td><td>${r.lifted ? esc(r.lifted.by + ' ' + time(r.lifted.at)) : ''}</td></tr>`).join('')}</tbody></table>`;
-    document.getElementById('card-filter').onsubmit = e => { e.preventDefault(); location.hash = '#/cards?' + new URLSearchParams(new FormData(e.target)); };
+    const form = h('form', { class: 'filters', id: 'card-filter' },
+      h('label', {}, t('quarter'), h('input', { name: 'quarter', value: quarter, size: 7, pattern: '\\d{4}Q[1-4]' })),
+      h('label', {}, t('city'), h('select', { name: 'city' }, h('option', { value: '' }, t('all')), cities.map(c => h('option', { value: c, selected: c === city }, c)))),
+      h('button', { type: 'submit' }, t('search')));
+    form.addEventListener('submit', e => { e.preventDefault(); location.hash = '#/cards?' + new URLSearchParams(new FormData(e.target)); });
+    show(form, table('cards', ['city', 'enterprise', 'card', 'reasons', 'lifted'], rows.map(r =>
+      h('tr', {}, h('td', {}, r.city), h('td', {}, r.enterpriseName), h('td', { class: r.card === 'red' ? 'red' : 'yellow' }, (r.card === 'red' ? '🟥 ' : '🟨 ') + r.card),
+        h('td', {}, r.reasons.map((reason, i) => [i ? h('br') : null, reason])),
+        h('td', {}, r.lifted ? `${r.lifted.by} ${time(r.lifted.at)}` : '')))));
   }
 
   // Routes run one after another, so a slow page cannot overwrite the one asked for after it.
@@ -186,7 +237,6 @@
     const hash = location.hash || '#/';
     const [path] = hash.slice(1).split('?');
     document.querySelectorAll('nav a').forEach(a => a.classList.toggle('active', hash.startsWith(a.getAttribute('href')) && (a.getAttribute('href') !== '#/' || path === '/')));
-    view.onclick = null;
     state.listeners = [];
     let listener;
     try {
@@ -195,11 +245,18 @@
       else if (path.startsWith('/exceedances')) await exceedancesPage();
       else if (path.startsWith('/cards')) await cardsPage();
       else await overview();
-    } catch (e) { view.innerHTML = `<p class="red">${esc(e.message)}</p>`; }
+    } catch (e) { show(h('p', { class: 'red' }, e.message)); }
     if (listener) state.listeners = [listener];
     document.body.dataset.ready = path || '/';
   }
 
-  window.addEventListener('hashchange', route);
-  translate(); connect(); route();
+  translate();
+  ensureSession().then(session => {
+    const who = document.getElementById('who');
+    if (session.loginRequired) {
+      who.replaceChildren(h('span', {}, session.name), ' ', h('button', { type: 'button', id: 'logout', onclick: logout }, t('logout')));
+    }
+    window.addEventListener('hashchange', route);
+    connect(); route();
+  }, e => show(h('p', { class: 'red' }, e.message)));
 })();

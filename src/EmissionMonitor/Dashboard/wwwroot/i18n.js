@@ -1,4 +1,4 @@
-// Chinese (default) and English labels; the choice is kept in localStorage.
+// Chinese (default) and English labels; the choice (not a credential) is kept in localStorage.
 window.I18N = {
   zh: {
     title: '污染源自动监控', 'nav.overview': '全省概览', 'nav.alerts': '报警', 'nav.outlet': '排口', 'nav.exceedances': '超标记录', 'nav.cards': '红黄牌',
@@ -9,6 +9,7 @@ window.I18N = {
     hourly: '小时均值（近7天）', realtime: '实时值（近1小时）', rateMonth: '本月有效传输率', rateQuarter: '本季度有效传输率', chooseOutlet: '选择排口',
     'k.exceedance': '超标', 'k.warning': '实时预警', 'k.silent': '断线', 'k.low-rate': '传输率低', 'k.card': '红黄牌',
     's.critical': '严重', 's.warning': '警告', 's.info': '提示',
+    token: '访问令牌', login: '登录', logout: '退出', badToken: '令牌无效', tooMany: '尝试次数过多，请稍后再试',
     none: '无', active: '未确认', acknowledged: '已确认', cleared: '已解除', all: '全部', province: '全省',
   },
   en: {
@@ -20,6 +21,7 @@ window.I18N = {
     hourly: 'Hourly means (last 7 days)', realtime: 'Real-time (last hour)', rateMonth: 'Effective rate this month', rateQuarter: 'Effective rate this quarter', chooseOutlet: 'Choose an outlet',
     'k.exceedance': 'exceedance', 'k.warning': 'warning', 'k.silent': 'silent', 'k.low-rate': 'low rate', 'k.card': 'card',
     's.critical': 'critical', 's.warning': 'warning', 's.info': 'info',
+    token: 'Access token', login: 'Log in', logout: 'Log out', badToken: 'Unknown token', tooMany: 'Too many attempts; try again later',
     none: 'none', active: 'active', acknowledged: 'acknowledged', cleared: 'cleared', all: 'all', province: 'Province',
   },
 };
