@@ -26,7 +26,7 @@ public static class SessionApi
 
         app.MapPost("/api/session", (HttpContext http, LoginBody? body) =>
         {
-            if (!auth.SameOrigin(http, viaCookie: true))
+            if (!auth.SameOrigin(http, viaCookie: false))
             {
                 return Results.Problem(statusCode: 403, title: "cross-site login refused: Origin does not name this service");
             }
@@ -62,7 +62,7 @@ public static class SessionApi
 
         app.MapDelete("/api/session", (HttpContext http) =>
         {
-            if (!auth.SameOrigin(http, viaCookie: true))
+            if (!auth.SameOrigin(http, viaCookie: false))
             {
                 return Results.Problem(statusCode: 403, title: "cross-site request refused: Origin does not name this service");
             }
