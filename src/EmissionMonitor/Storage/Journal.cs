@@ -22,7 +22,7 @@ public sealed partial class Journal : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly DiskGuard? _disk;
     private readonly Task _loop;
-    private long _lastDiskLog = long.MinValue;
+    private long _lastDiskLog = -1_000_000; // long ago, without overflowing the subtraction below
 
     public Journal(IReadingStore store, StorageOptions options, IngestMetrics metrics, ILogger<Journal> logger, DiskGuard? disk = null)
     {

@@ -11,10 +11,20 @@ internal sealed class ServiceProcess : IDisposable
 
     public static int FreePort() => LoopbackPorts.Free();
 
-    public static async Task<ServiceProcess> StartAsync(string config, string data, int mqttPort, int gatewayPort, IDictionary<string, string>? environment = null)
+    /// <summary>Starts <c>run</c>; with <paramref name="fileLimit"/>, under that open-file limit (<c>ulimit -n</c>).</summary>
+    public static async Task<ServiceProcess> StartAsync(string config, string data, int mqttPort, int gatewayPort, IDictionary<string, string>? environment = null, int? fileLimit = null)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { CliRunner.AssemblyPath, "run", "--config", config, "--data", data })
+        string[] command = ["dotnet", CliRunner.AssemblyPath, "run", "--config", config, "--data", data];
+        var psi = new ProcessStartInfo(fileLimit is null ? "dotnet" : "bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (fileLimit is { } limit)
+        {
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add($"ulimit -n {limit} && exec \"$@\"");
+            psi.ArgumentList.Add("bash");
+            psi.ArgumentList.Add(command[0]);
+        }
+
+        foreach (var a in command[1..])
         {
             psi.ArgumentList.Add(a);
         }
@@ -37,6 +47,9 @@ internal sealed class ServiceProcess : IDisposable
         await LoopbackPorts.WaitForListenerAsync(process, mqttPort, "the service", TimeSpan.FromSeconds(30));
         return new ServiceProcess(process);
     }
+
+    /// <summary>True while the service runs.</summary>
+    public bool IsRunning => !_process.HasExited;
 
     /// <summary>SIGKILL: no flush, no goodbye.</summary>
     public void Kill()

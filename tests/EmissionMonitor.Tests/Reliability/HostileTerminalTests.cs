@@ -260,6 +260,64 @@ public sealed class HostileTerminalTests(Xunit.Abstractions.ITestOutputHelper ou
         output.WriteLine($"a terminal that never read its replies was dropped after {started.Elapsed.TotalSeconds:F1} s (Gateway:WriteTimeout 2 s); back-fill to it returned false");
     }
 
+    [Fact]
+    public async Task AFloodOfBareConnectionsPastTheFileLimit_NeitherStopsTheServiceNorLocksItOutForLong()
+    {
+        string config = Some.TempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(config, "stations.json"), Some.RegistryJson);
+        int mqttPort = LoopbackPorts.Free(), gatewayPort = LoopbackPorts.Free(), httpPort = LoopbackPorts.Free();
+        using var service = await ServiceProcess.StartAsync(config, Some.TempDirectory(), mqttPort, gatewayPort,
+            new Dictionary<string, string> { ["Http__Urls"] = $"http://127.0.0.1:{httpPort}", ["Intake__MaxAge"] = "3650.00:00:00" }, fileLimit: 1024);
+        var flood = new List<TcpClient>();
+        try
+        {
+            // More sockets than the process may open (1,600 > 1,024), from 8 addresses so that no per-address cap is met:
+            // the MQTT listener takes its share of the budget (1,024 less the reserve) and closes the rest at once.
+            int count = Scale.Pick(1600, 6000);
+            for (int i = 0; i < count; i++)
+            {
+                try
+                {
+                    flood.Add(await LoopbackPorts.ConnectFromAsync(LoopbackPorts.Address(50 + (i % Math.Max(8, count / 200))), mqttPort));
+                }
+                catch (SocketException)
+                {
+                    // the backlog is full while the service sheds connections: the flood goes on
+                }
+            }
+
+            Assert.True(service.IsRunning, "the service stopped under the flood");
+
+            // The bare sockets never send CONNECT: they are closed after Mqtt:ConnectTimeout and the budget frees.
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(5) };
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            string answer = string.Empty;
+            while (started.Elapsed < TimeSpan.FromSeconds(60) && !answer.Contains("CN=9014", StringComparison.Ordinal))
+            {
+                try
+                {
+                    using var terminal = await LoopbackPorts.ConnectFromAsync(LoopbackPorts.Address(90), gatewayPort);
+                    await terminal.GetStream().WriteAsync(Encoding.ASCII.GetBytes(Some.Hourly(flag: 5).Value("a21026", "Avg", 5m).Build().ToString()));
+                    var buffer = new byte[512];
+                    answer = Encoding.ASCII.GetString(buffer, 0, await terminal.GetStream().ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+                }
+                catch (Exception e) when (e is IOException or SocketException or TimeoutException)
+                {
+                    await Task.Delay(500);
+                }
+            }
+
+            Assert.Contains("CN=9014", answer, StringComparison.Ordinal);
+            Assert.Equal("ok", await http.GetStringAsync("/healthz"));
+            Assert.True(service.IsRunning);
+            output.WriteLine($"{flood.Count} bare MQTT sockets against ulimit -n 1024: the service kept running; a terminal was answered {started.Elapsed.TotalSeconds:F1} s after the flood");
+        }
+        finally
+        {
+            flood.ForEach(c => c.Dispose());
+        }
+    }
+
     private static async Task<bool> IsClosedByPeerAsync(TcpClient client)
     {
         try

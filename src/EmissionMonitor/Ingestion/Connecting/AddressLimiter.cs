@@ -12,7 +12,7 @@ public sealed class AddressLimiter(string listener, int perAddress, ConnectionBu
 {
     private readonly ConcurrentDictionary<IPAddress, int> _byAddress = new();
     private long _refused;
-    private long _lastLogged = long.MinValue;
+    private long _lastLogged = -1_000_000; // long ago, without overflowing the subtraction below
 
     /// <summary>The listener's name in refusals and metrics (mqtt, gateway, http).</summary>
     public string Listener { get; } = listener;
