@@ -109,6 +109,14 @@ try {
   await page.waitForSelector('body[data-ready="/cards"] #cards');
   await page.screenshot({ path: path.join(shots, 'cards.png') });
   check(true, 'the card list renders');
+
+  // Hostile input through the URL: the quarter is text at most, never markup; the page forbids inline script.
+  const response = await page.goto(base + '/#/cards?quarter=' + encodeURIComponent('2026Q1"><img src=x onerror="window.pwned=1">'));
+  const csp = (await fetch(base + '/')).headers.get('content-security-policy') || '';
+  check(csp.includes("script-src 'self'") && csp.includes("frame-ancestors 'none'"), 'the page is served with a strict Content-Security-Policy');
+  await page.waitForSelector('body[data-ready="/cards"] #cards');
+  check(await page.locator('#view img').count() === 0 && await page.evaluate(() => window.pwned) === undefined, 'a quarter with markup in the URL injects nothing');
+  check(response === null || response.ok(), 'the hostile URL still serves the page');
 } finally {
   await browser.close();
 }

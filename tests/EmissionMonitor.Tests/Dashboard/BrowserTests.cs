@@ -44,8 +44,31 @@ public sealed class BrowserTests
             .Single(o => o.GetProperty("mn").GetString() == mn).GetProperty("password").GetString()!;
         string shots = Environment.GetEnvironmentVariable("EM_SCREENSHOTS") ?? Some.TempDirectory();
 
+        string output = await RunNodeAsync(root, "dashboard.mjs", service.HttpBase.ToString().TrimEnd('/'),
+            service.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture), mn, password, "a21026", shots);
+        Assert.Contains("ok  acknowledging changes the alert state", output, StringComparison.Ordinal);
+        Assert.Contains("ok  a quarter with markup in the URL injects nothing", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(shots, "outlet.png")));
+    }
+
+    [Fact]
+    public async Task Dashboard_WithApiUsers_LogsInWithAnHttpOnlyCookie()
+    {
+        string root = RepositoryRoot();
+        const string token = "operator-token-browser";
+        await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Api:Users:0:Token"] = token, ["Api:Users:0:Role"] = "operator", ["Api:Users:0:Name"] = "值班员",
+        });
+        string output = await RunNodeAsync(root, "session.mjs", service.HttpBase.ToString().TrimEnd('/'), token);
+        Assert.Contains("ok  the credential is an HttpOnly, SameSite=Strict cookie", output, StringComparison.Ordinal);
+        Assert.Contains("ok  logging out ends the session", output, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> RunNodeAsync(string root, params string[] args)
+    {
         var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.Combine(root, "tests", "browser") };
-        foreach (var a in new[] { "dashboard.mjs", service.HttpBase.ToString().TrimEnd('/'), service.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture), mn, password, "a21026", shots })
+        foreach (var a in args)
         {
             psi.ArgumentList.Add(a);
         }
@@ -56,8 +79,7 @@ public sealed class BrowserTests
         await node.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token);
         string output = await stdout + await stderr;
         Assert.True(node.ExitCode == 0, output);
-        Assert.Contains("ok  acknowledging changes the alert state", output, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(shots, "outlet.png")));
+        return output;
     }
 
     private static string RepositoryRoot()
