@@ -65,9 +65,21 @@ public static class ImportCommand
         var reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 16));
         var pending = new Queue<Task<StoredOutcome>>();
         var progress = new Progress(file);
-        await foreach (var chunk in Hj212Framer.ReadAsync(reader, cancellationToken: cancellationToken))
+        var garbage = new GarbageRun(intake.Options.MaxArchivedGarbage); // a run of garbage is archived once, as on the TCP link
+        await foreach (var chunk in Hj212Framer.ReadAsync(reader, intake.Framing, cancellationToken))
         {
-            var frame = new ReceivedFrame(chunk.Bytes, Transport.Import, file, TimeProvider.System.GetUtcNow());
+            var now = TimeProvider.System.GetUtcNow();
+            if (garbage.TryAdd(chunk, now))
+            {
+                continue;
+            }
+
+            if (garbage.Take(Transport.Import, file) is { } run)
+            {
+                pending.Enqueue(journal.SubmitAsync(run, cancellationToken));
+            }
+
+            var frame = new ReceivedFrame(chunk.Bytes, Transport.Import, file, now);
             pending.Enqueue(journal.SubmitAsync(intake.Process(frame, chunk.Scan), cancellationToken));
             while (pending.Count >= InFlight || (pending.Count > 0 && pending.Peek().IsCompleted))
             {
@@ -75,6 +87,11 @@ public static class ImportCommand
             }
 
             progress.Report(metrics.Frames);
+        }
+
+        if (garbage.Take(Transport.Import, file) is { } last)
+        {
+            pending.Enqueue(journal.SubmitAsync(last, cancellationToken));
         }
 
         while (pending.Count > 0)
