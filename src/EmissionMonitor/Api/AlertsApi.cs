@@ -9,8 +9,6 @@ namespace EmissionMonitor.Api;
 /// <summary>Alerts: list by state, acknowledge, clear with a comment (operators), and the live SSE stream.</summary>
 public static class AlertsApi
 {
-    public sealed record ClearBody(string? Comment);
-
     private static readonly string[] States = [Alert.Active, Alert.Acknowledged, Alert.Cleared];
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
@@ -46,7 +44,7 @@ public static class AlertsApi
             var changed = await alerts.AcknowledgeAsync(id, RoleFilter.User(http).DisplayName, ct);
             return Changed(alerts, id, changed, zone, "only an active alert can be acknowledged");
         }).AddEndpointFilter(operators);
-        app.MapPost("/api/alerts/{id}/clear", async (HttpContext http, string id, ClearBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
+        app.MapPost("/api/alerts/{id}/clear", async (HttpContext http, string id, CommentBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
         {
             if (QueryRules.Comment(body?.Comment, options) is { } bad)
             {

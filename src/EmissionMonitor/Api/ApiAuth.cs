@@ -25,7 +25,7 @@ public sealed class ApiAuth(ApiOptions options, LoginThrottle throttle)
     /// <summary>The caller, or the status and title of the refusal.</summary>
     public AuthResult Authenticate(HttpContext context)
     {
-        var remote = context.Connection.RemoteIpAddress;
+        var remote = context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : context.Connection.RemoteIpAddress;
         if (Open)
         {
             return remote is null || IPAddress.IsLoopback(remote)

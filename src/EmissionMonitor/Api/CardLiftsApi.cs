@@ -17,8 +17,6 @@ namespace EmissionMonitor.Api;
 /// </summary>
 public static class CardLiftsApi
 {
-    public sealed record CommentBody(string? Comment);
-
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
         var operators = new RoleFilter(auth, ApiUser.Operator);

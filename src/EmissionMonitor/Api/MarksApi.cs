@@ -18,8 +18,6 @@ public static class MarksApi
 {
     public sealed record MarkBody(string? Mn, string? Kind, string? From, string? To, string? Comment);
 
-    public sealed record CommentBody(string? Comment);
-
     private static readonly string[] Columns = ["mn", "kind", "from", "to", "comment", "id", "state", "by", "createdAt", "revokedAt", "revokedBy", "revokeComment"];
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)

@@ -81,6 +81,16 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
             return IntakeResult.Reject(frame, Reasons.UnknownMn, $"MN {packet.Mn} is not in the registry", packet);
         }
 
+        // On MQTT the connection is already authenticated: a frame for another MN is refused before
+        // its PW is looked at, so a logged-in terminal cannot guess another outlet's password.
+        if (frame.Transport == Transport.Mqtt
+            && (!string.Equals(frame.TopicMn, packet.Mn, StringComparison.Ordinal)
+                || (frame.UserName is not null && !string.Equals(frame.UserName, frame.TopicMn, StringComparison.Ordinal))))
+        {
+            return IntakeResult.Reject(frame, Reasons.TopicMismatch,
+                $"terminal {frame.UserName ?? "?"} published MN {packet.Mn} to the topic of {frame.TopicMn ?? "?"}", packet);
+        }
+
         var guard = frame.IsLive ? throttle : null;
         if (guard is not null && guard.IsLocked(frame.Peer, packet.Mn))
         {
@@ -96,13 +106,6 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
 
         guard?.Succeed(frame.Peer, packet.Mn);
 
-        if (frame.Transport == Transport.Mqtt
-            && (!string.Equals(frame.TopicMn, packet.Mn, StringComparison.Ordinal)
-                || (frame.UserName is not null && !string.Equals(frame.UserName, frame.TopicMn, StringComparison.Ordinal))))
-        {
-            return IntakeResult.Reject(frame, Reasons.TopicMismatch,
-                $"terminal {frame.UserName ?? "?"} published MN {packet.Mn} to the topic of {frame.TopicMn ?? "?"}", packet);
-        }
 
         if (string.IsNullOrEmpty(packet.Cn))
         {

@@ -202,6 +202,11 @@ public sealed partial class InfluxStore : IReadingStore
         var byId = new Dictionary<long, ArchivedFrame>();
         foreach (var row in Rows(doc))
         {
+            if (row.Str("raw") is null || row.Str("status") is null || row.Str("received_at") is null || row.Long("id") == 0)
+            {
+                continue; // a point whose write is still in flight shows only some of its fields: its pending row stands for it
+            }
+
             var f = new ArchivedFrame(row.Long("id"), DateTimeOffset.Parse(row.Str("received_at")!, CultureInfo.InvariantCulture), row.Str("transport")!,
                 row.Str("peer"), row.Str("mn"), row.Str("cn"), row.Str("data_time"), row.Str("status")!, row.Str("reason"), row.Str("detail"),
                 Convert.FromBase64String(row.Str("raw")!));
