@@ -237,6 +237,7 @@ public sealed class HostileTerminalTests(Xunit.Abstractions.ITestOutputHelper ou
         }
 
         var bytes = Encoding.ASCII.GetBytes(frames.ToString());
+        var started = System.Diagnostics.Stopwatch.StartNew();
         var sending = Task.Run(async () =>
         {
             try
@@ -250,14 +251,13 @@ public sealed class HostileTerminalTests(Xunit.Abstractions.ITestOutputHelper ou
         });
         await EmbeddedMqttTests.WaitUntilAsync(() => gateway.ConnectionCount == 1);
         await WaitForFramesAsync(service, count * 3 / 4); // by now the replies fill the buffers and writes block
-        var started = System.Diagnostics.Stopwatch.StartNew();
         var backfill = gateway.SendAsync("QHXN0010001", EmissionMonitor.Hj212.Replies.Hj212Replies.HistoryRequest(
             new EmissionMonitor.Hj212.Replies.HistoryRequest("QHXN0010001", "123456", "31", "2061", new DateTime(2025, 1, 1), new DateTime(2025, 1, 2), new DateTime(2025, 1, 2))),
             CancellationToken.None);
         Assert.False(await backfill.WaitAsync(TimeSpan.FromSeconds(30)), "a back-fill request to a terminal that does not read returns false, not never");
         await EmbeddedMqttTests.WaitUntilAsync(() => gateway.ConnectionCount == 0, 30_000);
         await sending.WaitAsync(TimeSpan.FromSeconds(30));
-        output.WriteLine($"a terminal that never read its replies was dropped after {started.Elapsed.TotalSeconds:F1} s (Gateway:WriteTimeout 2 s); back-fill to it returned false");
+        output.WriteLine($"a terminal that sent {count} frames and never read its replies was dropped {started.Elapsed.TotalSeconds:F1} s after it began (Gateway:WriteTimeout 2 s); back-fill to it returned false");
     }
 
     [Fact]
