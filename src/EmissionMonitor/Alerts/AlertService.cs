@@ -179,16 +179,16 @@ public sealed partial class AlertService(
         var yesterday = new ReportPeriod(local.Date.AddDays(-1), local.Date);
         var current = registry();
         var report = new ReportService(store, current, compliance, timeZone, clock) { CardOptions = cards };
-        var table = await report.BuildAsync(new ReportRequest("rates", yesterday, By: "outlet"), ct);
-        int mnCol = 0, rateCol = table.Columns.ToList().IndexOf("effectiveRate"), belowCol = table.Columns.ToList().IndexOf("belowThreshold");
+        var rates = await report.RatesAsync(new ReportRequest("rates", yesterday, By: "outlet"), ct);
         var now = clock.GetUtcNow();
-        foreach (var row in table.Rows)
+        foreach (var rate in rates)
         {
-            string mn = (string)row[mnCol]!;
-            var e = current.FindEnterprise(row[1] as string);
-            await ChangedAsync(row[belowCol] is true
-                ? book.Raise(AlertKinds.LowRate, mn, e?.Id, e?.City, null, row[rateCol] as double?, compliance.RateThreshold, Local(yesterday.From), now,
-                    $"{mn}: effective transmission rate {(row[rateCol] as double? ?? 0) * 100:0.0}% on {yesterday.From:yyyy-MM-dd} below {compliance.RateThreshold * 100:0}%")
+            string mn = rate.Scope.Mn!;
+            var e = current.FindEnterprise(rate.Scope.Enterprise);
+            double? effective = rate.Counts.EffectiveRate;
+            await ChangedAsync(rate.BelowThreshold
+                ? book.Raise(AlertKinds.LowRate, mn, e?.Id, e?.City, null, effective, compliance.RateThreshold, Local(yesterday.From), now,
+                    $"{mn}: effective transmission rate {(effective ?? 0) * 100:0.0}% on {yesterday.From:yyyy-MM-dd} below {compliance.RateThreshold * 100:0}%")
                 : book.Resolve(AlertKinds.LowRate, mn, null, now), ct);
         }
 
@@ -202,16 +202,15 @@ public sealed partial class AlertService(
     private async Task CheckCardsAsync(ReportService report, StationRegistry current, DateTime local, DateTimeOffset now, CancellationToken ct)
     {
         var quarter = ReportPeriod.QuarterOf(local);
-        var cards = await report.BuildAsync(new ReportRequest("cards", new ReportPeriod(quarter.From, local)), ct);
-        var carded = cards.Rows.ToDictionary(r => (string)r[1]!, r => r, StringComparer.Ordinal);
+        var cards = await report.CardsAsync(new ReportRequest("cards", new ReportPeriod(quarter.From, local)), ct);
+        var carded = cards.ToDictionary(r => r.Scope.Enterprise!, r => r.Card, StringComparer.Ordinal);
         foreach (var enterprise in current.Enterprises.Where(e => e.Outlets.Count > 0))
         {
-            if (carded.TryGetValue(enterprise.Id, out var row))
+            if (carded.TryGetValue(enterprise.Id, out var card))
             {
-                var reasons = (IReadOnlyList<string>)row[7]!;
-                string mn = enterprise.Outlets.Select(o => o.Mn).FirstOrDefault(m => reasons.Any(r => r.Contains($":{m}:", StringComparison.Ordinal))) ?? enterprise.Outlets[0].Mn;
+                string mn = enterprise.Outlets.Select(o => o.Mn).FirstOrDefault(m => card.Reasons.Any(r => r.Mn == m)) ?? enterprise.Outlets[0].Mn;
                 await ChangedAsync(book.Raise(AlertKinds.Card, mn, enterprise.Id, enterprise.City, null, null, null, Local(quarter.From), now,
-                    $"{enterprise.Name}: {row[6]} card proposed for {row[5]} ({string.Join("; ", reasons)})"), ct);
+                    $"{enterprise.Name}: {card.Colour} card proposed for {card.Quarter} ({string.Join("; ", card.Reasons)})"), ct);
             }
             else
             {

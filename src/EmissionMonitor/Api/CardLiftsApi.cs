@@ -36,14 +36,14 @@ public static class CardLiftsApi
                 return Results.Problem(statusCode: 429, title: "too many reports are being computed; try again shortly");
             }
 
-            var cards = await reports().BuildAsync(new ReportRequest("cards", ReportPeriod.Quarter(quarter)!, Enterprise: enterprise), ct);
-            var card = cards.Rows.FirstOrDefault(r => r[1] as string == enterprise);
+            var cards = await reports().CardsAsync(new ReportRequest("cards", ReportPeriod.Quarter(quarter)!, Enterprise: enterprise), ct);
+            var card = cards.FirstOrDefault(r => r.Scope.Enterprise == enterprise)?.Card;
             if (card is null)
             {
                 return Results.Problem(statusCode: 404, title: $"no card was proposed for {enterprise} in {quarter}");
             }
 
-            if (card[cards.Columns.ToList().IndexOf("lifted")] is not null)
+            if (card.Lifted is not null)
             {
                 return Results.Problem(statusCode: 409, title: $"the card of {enterprise} in {quarter} is lifted already");
             }

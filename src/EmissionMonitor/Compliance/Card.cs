@@ -17,8 +17,8 @@ public sealed record CardLift(string Enterprise, string Quarter, DateTimeOffset 
             .ToList();
 }
 
-/// <summary>A card proposed for an enterprise and quarter, with its reasons (<c>kind:pollutant:mn:detail</c>).</summary>
-public sealed record Card(string Enterprise, string Quarter, string Colour, IReadOnlyList<string> Reasons, CardLift? Lifted)
+/// <summary>A card proposed for an enterprise and quarter, with its reasons.</summary>
+public sealed record Card(string Enterprise, string Quarter, string Colour, IReadOnlyList<CardReason> Reasons, CardLift? Lifted)
 {
     public const string Yellow = "yellow";
     public const string Red = "red";

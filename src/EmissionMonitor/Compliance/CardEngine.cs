@@ -13,7 +13,7 @@ public sealed class CardEngine(CardOptions options)
     /// The cards of one enterprise over consecutive quarters in order; <paramref name="conditions"/>
     /// gives each quarter's yellow-condition reasons (empty when none is met).
     /// </summary>
-    public IReadOnlyList<Card> Cards(string enterprise, IReadOnlyList<(string Quarter, IReadOnlyList<string> Reasons)> conditions, IReadOnlyList<CardLift> lifts)
+    public IReadOnlyList<Card> Cards(string enterprise, IReadOnlyList<(string Quarter, IReadOnlyList<CardReason> Reasons)> conditions, IReadOnlyList<CardLift> lifts)
     {
         var cards = new List<Card>();
         var byQuarter = new Dictionary<int, Card>();
@@ -44,7 +44,7 @@ public sealed class CardEngine(CardOptions options)
     }
 
     /// <summary>The exceedance-rate reason, or null below the yellow rate: <c>exceedance-rate:a21026:QH0001:25.0%&gt;=20%</c>.</summary>
-    public string? ExceedanceReason(string pollutant, string mn, int exceeding, int valid)
+    public CardReason? ExceedanceReason(string pollutant, string mn, int exceeding, int valid)
     {
         if (valid == 0)
         {
@@ -52,12 +52,9 @@ public sealed class CardEngine(CardOptions options)
         }
 
         double rate = (double)exceeding / valid;
-        return rate >= options.YellowRate
-            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"exceedance-rate:{pollutant}:{mn}:{rate * 100:0.0}%>={options.YellowRate * 100:0.##}%")
-            : null;
+        return rate >= options.YellowRate ? CardReason.OfExceedanceRate(pollutant, mn, rate, options.YellowRate) : null;
     }
 
     /// <summary>The over-total reason: <c>over-total:a21002::131.2t&gt;122.4t</c>.</summary>
-    public static string OverTotalReason(string pollutant, double ytdKg, double permitKg) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"over-total:{pollutant}::{ytdKg / 1000:0.0}t>{permitKg / 1000:0.0}t");
+    public static CardReason OverTotalReason(string pollutant, double ytdKg, double permitKg) => CardReason.OfOverTotal(pollutant, ytdKg, permitKg);
 }

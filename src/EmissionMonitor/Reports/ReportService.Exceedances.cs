@@ -1,5 +1,5 @@
 using EmissionMonitor.Compliance;
-using EmissionMonitor.Hj212.Codes;
+using EmissionMonitor.Compliance.Results;
 
 namespace EmissionMonitor.Reports;
 
@@ -8,14 +8,15 @@ public sealed partial class ReportService
     /// <summary>How far around the period episodes are followed, so overlapping episodes are listed whole.</summary>
     private static readonly TimeSpan EpisodeMargin = TimeSpan.FromDays(62);
 
-    private async Task<ReportTable> ExceedancesAsync(ReportRequest r, CancellationToken ct)
+    /// <summary>The exceedance episodes overlapping the period, each listed whole.</summary>
+    public async Task<IReadOnlyList<ExceedanceResult>> ExceedancesAsync(ReportRequest r, CancellationToken ct)
     {
         var from = r.Period.From - EpisodeMargin;
         var to = r.Period.To + EpisodeMargin;
         var hourly = await HourlyAsync(from, to, r.Mn, ct);
-        var daily = (await store.QueryReadingsAsync(new Storage.ReadingQuery("2031", from, to, r.Mn), ct)).ToLookup(x => x.Mn, StringComparer.Ordinal);
+        var daily = (await store.QueryReadingsAsync(new Storage.ReadingQuery(Cns.Daily, from, to, r.Mn), ct)).ToLookup(x => x.Mn, StringComparer.Ordinal);
         var detector = new ExceedanceDetector(options, _rates);
-        var rows = new List<object?[]>();
+        var rows = new List<ExceedanceResult>();
         foreach (var outlet in Outlets(r))
         {
             var outletHourly = hourly[outlet.Mn].ToList();
@@ -24,19 +25,13 @@ public sealed partial class ReportService
             {
                 string basis = ExceedanceDetector.Basis(outlet, outlet.Limits[pollutant]);
                 var periods = detector.Assess(outlet, pollutant, outletHourly, outletDaily);
-                foreach (var e in ExceedanceDetector.Episodes(outlet, pollutant, basis, periods, NowLocal))
-                {
-                    if (e.End > r.Period.From && e.Start < r.Period.To)
-                    {
-                        rows.Add(Key(outlet, pollutant, "pollutant").Concat(new object?[]
-                        {
-                            e.Basis, e.ValueKind, Local(e.Start), Local(e.End), e.Periods, e.Peak, e.Limit, e.PeakMultiple, e.Ongoing,
-                        }).ToArray());
-                    }
-                }
+                var scope = Key(outlet, pollutant, "pollutant");
+                rows.AddRange(ExceedanceDetector.Episodes(outlet, pollutant, basis, periods, NowLocal)
+                    .Where(e => e.End > r.Period.From && e.Start < r.Period.To)
+                    .Select(e => new ExceedanceResult(scope, e)));
             }
         }
 
-        return new ReportTable(Columns("basis", "valueKind", "start", "end", "periods", "peak", "limit", "peakMultiple", "ongoing").ToList(), Sorted(rows));
+        return rows.OrderBy(x => x.Scope, Scope.Order).ThenBy(x => x.Episode.Start).ToList();
     }
 }

@@ -1,11 +1,16 @@
 using EmissionMonitor.Compliance;
+using EmissionMonitor.Compliance.Results;
 using EmissionMonitor.Hj212.Codes;
 
 namespace EmissionMonitor.Reports;
 
 public sealed partial class ReportService
 {
-    private async Task<ReportTable> TotalsAsync(ReportRequest r, CancellationToken ct)
+    /// <summary>
+    /// Emission totals of COD, NH3-N, SO2 and NOx per outlet and pollutant, summed to the grouping asked;
+    /// enterprise rows compare the year to date with the permit, province rows with the province cap.
+    /// </summary>
+    public async Task<IReadOnlyList<TotalResult>> TotalsAsync(ReportRequest r, CancellationToken ct)
     {
         string level = (r.By ?? "outlet") switch
         {
@@ -18,8 +23,8 @@ public sealed partial class ReportService
         var from = yearStart < r.Period.From ? yearStart : r.Period.From;
         var hourly = await HourlyAsync(from, r.Period.To, r.Mn, ct);
         var totals = new TotalsCalculator(_rates);
-        var groups = new Dictionary<string, (object?[] Key, EmissionTotal Total, double Ytd, double? Permit)>(StringComparer.Ordinal);
-        var order = new List<string>();
+        var groups = new Dictionary<Scope, (EmissionTotal Total, double Ytd, double? Permit)>();
+        var order = new List<Scope>();
         foreach (var outlet in Outlets(r))
         {
             var all = hourly[outlet.Mn].ToList();
@@ -38,46 +43,22 @@ public sealed partial class ReportService
                 double ytdKg = totals.Total(outlet, pollutant, ytd, 0).Kg;
                 double? permit = enterprise.Permits.TryGetValue(pollutant, out double tonnes) ? tonnes * 1000 : null;
                 var key = Key(outlet, pollutant, level);
-                string text = KeyText(key);
-                if (!groups.TryGetValue(text, out var g))
+                if (!groups.TryGetValue(key, out var g))
                 {
-                    order.Add(text);
-                    g = (key, default, 0, level == "enterprise+pollutant" ? permit : null);
+                    order.Add(key);
+                    g = (default, 0, level == "enterprise+pollutant" ? permit : null);
                 }
 
-                groups[text] = (key, g.Total + total, g.Ytd + ytdKg, g.Permit);
+                groups[key] = (g.Total + total, g.Ytd + ytdKg, g.Permit);
             }
         }
 
-        bool enterpriseRows = level == "enterprise+pollutant";
-        bool provinceRows = level == "province+pollutant";
-        var columns = Columns("from", "to", "kg", "validKg", "hours", "missingHours").ToList();
-        if (enterpriseRows)
+        return order.Select(k =>
         {
-            columns.AddRange(["permitKg", "ytdKg", "overTotal"]);
-        }
-
-        if (provinceRows)
-        {
-            columns.AddRange(["capKg", "ytdKg", "overCap"]);
-        }
-
-        var rows = order.Select(k => groups[k]).Select(g =>
-        {
-            var values = new List<object?> { Local(r.Period.From), Local(r.Period.To), g.Total.Kg, g.Total.ValidKg, g.Total.Hours, g.Total.MissingHours };
-            if (enterpriseRows)
-            {
-                values.AddRange([g.Permit, g.Ytd, g.Permit is { } p && g.Ytd > p]);
-            }
-
-            if (provinceRows)
-            {
-                double? cap = options.CapKg(yearStart.Year, (string)g.Key[4]!);
-                values.AddRange([cap, g.Ytd, cap is { } c && g.Ytd > c]);
-            }
-
-            return g.Key.Concat(values).ToArray();
-        }).ToList();
-        return new ReportTable(columns, Sorted(rows));
+            var g = groups[k];
+            return new TotalResult(k, r.Period, g.Total,
+                Permit: level == "enterprise+pollutant" ? new AllowanceComparison(g.Permit, g.Ytd) : null,
+                Cap: level == "province+pollutant" ? new AllowanceComparison(options.CapKg(yearStart.Year, k.Pollutant!), g.Ytd) : null);
+        }).OrderBy(x => x.Scope, Scope.Order).ToList();
     }
 }

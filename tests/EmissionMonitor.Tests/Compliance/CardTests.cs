@@ -10,7 +10,8 @@ public sealed class CardTests
 {
     private static readonly CardEngine Engine = new(new CardOptions());
 
-    private static (string, IReadOnlyList<string>) Q(string quarter, params string[] reasons) => (quarter, reasons);
+    private static (string, IReadOnlyList<CardReason>) Q(string quarter, params string[] reasons) =>
+        (quarter, reasons.Select(r => new CardReason(r, "a21026", null, "")).ToList());
 
     [Fact]
     public void YellowThenStillYellowWorthy_BecomesRed_AndRedRepeats()
@@ -40,10 +41,10 @@ public sealed class CardTests
     [Fact]
     public void Reasons_AreWrittenAsTheContractShows()
     {
-        Assert.Equal("exceedance-rate:a21026:QH0001:25.0%>=20%", Engine.ExceedanceReason("a21026", "QH0001", 1, 4));
+        Assert.Equal("exceedance-rate:a21026:QH0001:25.0%>=20%", Engine.ExceedanceReason("a21026", "QH0001", 1, 4)?.ToString());
         Assert.Null(Engine.ExceedanceReason("a21026", "QH0001", 19, 100));
-        Assert.Equal("exceedance-rate:a21026:QH0001:20.0%>=20%", Engine.ExceedanceReason("a21026", "QH0001", 20, 100));
-        Assert.Equal("over-total:a21002::131.2t>122.4t", CardEngine.OverTotalReason("a21002", 131_200, 122_400));
+        Assert.Equal("exceedance-rate:a21026:QH0001:20.0%>=20%", Engine.ExceedanceReason("a21026", "QH0001", 20, 100)?.ToString());
+        Assert.Equal("over-total:a21002::131.2t>122.4t", CardEngine.OverTotalReason("a21002", 131_200, 122_400).ToString());
     }
 
     [Fact]

@@ -1,0 +1,24 @@
+using System.Globalization;
+
+namespace EmissionMonitor.Compliance;
+
+/// <summary>
+/// Why a quarter meets a yellow condition: <see cref="ExceedanceRate"/> (an outlet's exceeding share of
+/// valid periods for a totalled pollutant) or <see cref="OverTotal"/> (the enterprise over its permit).
+/// Its text, as reports show it, is <c>kind:pollutant:mn:detail</c>.
+/// </summary>
+public sealed record CardReason(string Kind, string Pollutant, string? Mn, string Detail)
+{
+    public const string ExceedanceRate = "exceedance-rate";
+    public const string OverTotal = "over-total";
+
+    /// <summary><c>exceedance-rate:a21026:QH0001:25.0%&gt;=20%</c>.</summary>
+    public static CardReason OfExceedanceRate(string pollutant, string mn, double rate, double yellowRate) =>
+        new(ExceedanceRate, pollutant, mn, string.Create(CultureInfo.InvariantCulture, $"{rate * 100:0.0}%>={yellowRate * 100:0.##}%"));
+
+    /// <summary><c>over-total:a21002::131.2t&gt;122.4t</c>.</summary>
+    public static CardReason OfOverTotal(string pollutant, double ytdKg, double permitKg) =>
+        new(OverTotal, pollutant, null, string.Create(CultureInfo.InvariantCulture, $"{ytdKg / 1000:0.0}t>{permitKg / 1000:0.0}t"));
+
+    public override string ToString() => $"{Kind}:{Pollutant}:{Mn}:{Detail}";
+}

@@ -1,0 +1,4 @@
+namespace EmissionMonitor.Compliance.Results;
+
+/// <summary>A card of an enterprise in a quarter.</summary>
+public sealed record CardResult(Scope Scope, Card Card);

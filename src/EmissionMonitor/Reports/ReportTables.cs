@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text.Json;
+using EmissionMonitor.Compliance.Results;
+
+namespace EmissionMonitor.Reports;
+
+/// <summary>
+/// Typed results as the report table of DESIGN.md (report JSON): the identity columns first, then
+/// each kind's own; times in the local offset, numbers unrounded.
+/// </summary>
+public static class ReportTables
+{
+    private static readonly string[] Identity = ["mn", "enterprise", "enterpriseName", "city", "pollutant"];
+
+    public static ReportTable Rates(IReadOnlyList<RateResult> rows, TimeZoneInfo zone) => Table(rows, r => r.Scope,
+        ["from", "to", "assessed", "expected", "received", "excused", "valid", "transmissionRate", "validityRate", "effectiveRate", "belowThreshold"],
+        r => [Local(r.Period.From, zone), Local(r.Period.To, zone), r.Counts.Assessed, r.Counts.Expected, r.Counts.Received, r.Counts.Excused, r.Counts.Valid,
+            r.Counts.TransmissionRate, r.Counts.ValidityRate, r.Counts.EffectiveRate, r.BelowThreshold]);
+
+    public static ReportTable Hours(IReadOnlyList<HourResult> rows, TimeZoneInfo zone) => Table(rows, r => r.Scope,
+        ["start", "end", "state", "flag", "detail"],
+        r => [Local(r.Hour.Hour, zone), Local(r.Hour.Hour.AddHours(1), zone), r.Hour.State, r.Hour.Flag, r.Hour.Detail]);
+
+    public static ReportTable Exceedances(IReadOnlyList<ExceedanceResult> rows, TimeZoneInfo zone) => Table(rows, r => r.Scope,
+        ["basis", "valueKind", "start", "end", "periods", "peak", "limit", "peakMultiple", "ongoing"],
+        r => [r.Episode.Basis, r.Episode.ValueKind, Local(r.Episode.Start, zone), Local(r.Episode.End, zone), r.Episode.Periods, r.Episode.Peak,
+            r.Episode.Limit, r.Episode.PeakMultiple, r.Episode.Ongoing]);
+
+    /// <summary>Totals; enterprise rows add permitKg, ytdKg, overTotal and province rows capKg, ytdKg, overCap.</summary>
+    public static ReportTable Totals(IReadOnlyList<TotalResult> rows, string? by, TimeZoneInfo zone)
+    {
+        string[] columns = by switch
+        {
+            "enterprise" => ["from", "to", "kg", "validKg", "hours", "missingHours", "permitKg", "ytdKg", "overTotal"],
+            "province" => ["from", "to", "kg", "validKg", "hours", "missingHours", "capKg", "ytdKg", "overCap"],
+            _ => ["from", "to", "kg", "validKg", "hours", "missingHours"],
+        };
+        return Table(rows, r => r.Scope, columns, r =>
+        {
+            var values = new List<object?> { Local(r.Period.From, zone), Local(r.Period.To, zone), r.Total.Kg, r.Total.ValidKg, r.Total.Hours, r.Total.MissingHours };
+            if ((r.Permit ?? r.Cap) is { } against)
+            {
+                values.AddRange([against.AllowanceKg, against.YtdKg, against.Over]);
+            }
+
+            return values.ToArray();
+        });
+    }
+
+    public static ReportTable Cards(IReadOnlyList<CardResult> rows, TimeZoneInfo zone) => Table(rows, r => r.Scope,
+        ["quarter", "card", "reasons", "lifted"],
+        r => [r.Card.Quarter, r.Card.Colour, r.Card.Reasons.Select(x => x.ToString()).ToList(), r.Card.Lifted is { } l
+            ? JsonSerializer.SerializeToElement(new Dictionary<string, string?>
+            {
+                ["at"] = l.At.ToOffset(zone.GetUtcOffset(l.At)).ToString(ReportFormats.TimeFormat, CultureInfo.InvariantCulture),
+                ["by"] = l.By,
+                ["comment"] = l.Comment,
+            })
+            : null]);
+
+    private static ReportTable Table<T>(IReadOnlyList<T> rows, Func<T, Scope> scope, string[] columns, Func<T, object?[]> values) =>
+        new(Identity.Concat(columns).ToList(), rows.Select(r =>
+        {
+            var s = scope(r);
+            return new object?[] { s.Mn, s.Enterprise, s.EnterpriseName, s.City, s.Pollutant }.Concat(values(r)).ToArray();
+        }).ToList());
+
+    private static DateTimeOffset Local(DateTime t, TimeZoneInfo zone) => new(t, zone.GetUtcOffset(t));
+}
