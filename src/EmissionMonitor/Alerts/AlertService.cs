@@ -8,6 +8,10 @@ using EmissionMonitor.Reports;
 using EmissionMonitor.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Compliance.Exceedance;
+using EmissionMonitor.Compliance.Rates;
+using EmissionMonitor.Compliance.Warnings;
 
 namespace EmissionMonitor.Alerts;
 
@@ -109,7 +113,7 @@ public sealed partial class AlertService(
     private async Task EvaluateAsync(IReadOnlyList<(IntakeResult Item, StoredOutcome Outcome)> batch, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var detector = new ExceedanceDetector(compliance, _rates);
+        var detector = new ExceedanceDetector(compliance, _rates.Validity);
         foreach (var (item, outcome) in batch)
         {
             var outlet = item.Outlet!;
@@ -123,14 +127,12 @@ public sealed partial class AlertService(
             var enterprise = registry().FindEnterprise(outlet.EnterpriseId);
             foreach (var (pollutant, limit) in outlet.Limits)
             {
-                if (item.Packet?.Cn == "2011")
+                if (item.Packet?.Cn == Cns.RealTime)
                 {
                     var r = item.Readings.FirstOrDefault(x => x.Pollutant == pollutant);
-                    double? value = r is null || !string.Equals(_rates.EffectiveFlag(r), "N", StringComparison.Ordinal) || r.Invalid is not null ? null : r.ZsRtd ?? r.Rtd;
-                    if (value is { } v)
+                    if ((r is null ? null : _rates.Validity.RealTimeValue(r)) is { } v)
                     {
-                        double? bound = v > limit.Max ? limit.Max : v < limit.Min ? limit.Min : null;
-                        await ChangedAsync(bound is { } b
+                        await ChangedAsync(RealTimeWarning.Crossed(v, limit) is { } b
                             ? book.Raise(AlertKinds.Warning, outlet.Mn, enterprise?.Id, enterprise?.City, pollutant, v, b, Local(r!.Period), now, $"{outlet.Name} {pollutant} real-time {v} beyond limit {b}")
                             : book.Resolve(AlertKinds.Warning, outlet.Mn, pollutant, now), ct);
                     }
@@ -138,7 +140,7 @@ public sealed partial class AlertService(
                     continue;
                 }
 
-                var periods = detector.Assess(outlet, pollutant, item.Packet?.Cn == "2061" ? item.Readings : [], item.Packet?.Cn == "2031" ? item.Readings : []);
+                var periods = detector.Assess(outlet, pollutant, item.Packet?.Cn == Cns.Hourly ? item.Readings : [], item.Packet?.Cn == Cns.Daily ? item.Readings : []);
                 foreach (var p in periods)
                 {
                     await ChangedAsync(p.Exceeds

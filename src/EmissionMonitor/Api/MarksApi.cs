@@ -5,6 +5,7 @@ using EmissionMonitor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using EmissionMonitor.Compliance.Marks;
 
 namespace EmissionMonitor.Api;
 

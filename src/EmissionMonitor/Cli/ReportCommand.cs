@@ -2,6 +2,7 @@ using EmissionMonitor.Compliance;
 using EmissionMonitor.Configuration;
 using EmissionMonitor.Reports;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Compliance.Cards;
 
 namespace EmissionMonitor.Cli;
 

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
+using EmissionMonitor.Compliance.Cards;
 
 namespace EmissionMonitor.Hosting;
 
@@ -110,14 +111,14 @@ public static class ServiceHost
         services.AddSingleton<Alerts.AlertBook>();
         services.AddSingleton(sp => new Alerts.AlertService(sp.GetRequiredService<Alerts.AlertBook>(), sp.GetRequiredService<IReadingStore>(),
             sp.GetRequiredService<Journal>(), sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance,
-            AppSettings.Bind<Compliance.CardOptions>(settings.Configuration, Compliance.CardOptions.Section), sp.GetRequiredService<Alerts.AlertOptions>(),
+            AppSettings.Bind<Compliance.Cards.CardOptions>(settings.Configuration, Compliance.Cards.CardOptions.Section), sp.GetRequiredService<Alerts.AlertOptions>(),
             settings.TimeZone, sp.GetRequiredService<IMessagePublisher>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Alerts.AlertService>>()));
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertService>());
 
         services.AddSingleton<Func<Reports.ReportService>>(sp => () => new Reports.ReportService(sp.GetRequiredService<IReadingStore>(),
             sp.GetRequiredService<Func<StationRegistry>>()(), settings.Compliance, settings.TimeZone, sp.GetRequiredService<TimeProvider>())
         {
-            CardOptions = AppSettings.Bind<Compliance.CardOptions>(settings.Configuration, Compliance.CardOptions.Section),
+            CardOptions = AppSettings.Bind<Compliance.Cards.CardOptions>(settings.Configuration, Compliance.Cards.CardOptions.Section),
         });
         services.AddSingleton<Api.LiveEvents>();
 

@@ -1,21 +1,19 @@
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Results;
+using EmissionMonitor.Compliance.Exceedance;
 
 namespace EmissionMonitor.Reports;
 
 public sealed partial class ReportService
 {
-    /// <summary>How far around the period episodes are followed, so overlapping episodes are listed whole.</summary>
-    private static readonly TimeSpan EpisodeMargin = TimeSpan.FromDays(62);
-
     /// <summary>The exceedance episodes overlapping the period, each listed whole.</summary>
     public async Task<IReadOnlyList<ExceedanceResult>> ExceedancesAsync(ReportRequest r, CancellationToken ct)
     {
-        var from = r.Period.From - EpisodeMargin;
-        var to = r.Period.To + EpisodeMargin;
+        var from = r.Period.From - ExceedanceDetector.EpisodeMargin;
+        var to = r.Period.To + ExceedanceDetector.EpisodeMargin;
         var hourly = await HourlyAsync(from, to, r.Mn, ct);
         var daily = (await store.QueryReadingsAsync(new Storage.ReadingQuery(Cns.Daily, from, to, r.Mn), ct)).ToLookup(x => x.Mn, StringComparer.Ordinal);
-        var detector = new ExceedanceDetector(options, _rates);
+        var detector = new ExceedanceDetector(options, _rates.Validity);
         var rows = new List<ExceedanceResult>();
         foreach (var outlet in Outlets(r))
         {

@@ -1,5 +1,6 @@
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Results;
+using EmissionMonitor.Compliance.Rates;
 
 namespace EmissionMonitor.Reports;
 

@@ -1,6 +1,7 @@
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Results;
 using EmissionMonitor.Hj212.Codes;
+using EmissionMonitor.Compliance.Totals;
 
 namespace EmissionMonitor.Reports;
 
@@ -22,7 +23,7 @@ public sealed partial class ReportService
         var yearStart = new DateTime(r.Period.To.AddTicks(-1).Year, 1, 1);
         var from = yearStart < r.Period.From ? yearStart : r.Period.From;
         var hourly = await HourlyAsync(from, r.Period.To, r.Mn, ct);
-        var totals = new TotalsCalculator(_rates);
+        var totals = new TotalsCalculator(_rates.Validity);
         var groups = new Dictionary<Scope, (EmissionTotal Total, double Ytd, double? Permit)>();
         var order = new List<Scope>();
         foreach (var outlet in Outlets(r))

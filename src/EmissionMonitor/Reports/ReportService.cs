@@ -4,6 +4,8 @@ using EmissionMonitor.Hj212.Codes;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Compliance.Marks;
+using EmissionMonitor.Compliance.Rates;
 
 namespace EmissionMonitor.Reports;
 

@@ -1,4 +1,6 @@
 using EmissionMonitor.Intake;
+using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Compliance.Marks;
 
 namespace EmissionMonitor.Storage;
 
@@ -22,16 +24,16 @@ public interface IReadingStore : IAsyncDisposable
     Task<IReadOnlyList<ArchivedFrame>> QueryFramesAsync(FrameQuery query, CancellationToken cancellationToken);
 
     /// <summary>Records an operator mark (shutdown, force-majeure, maintenance, calibration).</summary>
-    Task AddMarkAsync(Compliance.Mark mark, CancellationToken cancellationToken);
+    Task AddMarkAsync(Compliance.Marks.Mark mark, CancellationToken cancellationToken);
 
     /// <summary>Marks overlapping [from, to), optionally of one outlet.</summary>
-    Task<IReadOnlyList<Compliance.Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken);
+    Task<IReadOnlyList<Compliance.Marks.Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken);
 
     /// <summary>Records the lifting of a card (never deleted).</summary>
-    Task AddCardLiftAsync(Compliance.CardLift lift, CancellationToken cancellationToken);
+    Task AddCardLiftAsync(Compliance.Cards.CardLift lift, CancellationToken cancellationToken);
 
     /// <summary>Every card lift recorded.</summary>
-    Task<IReadOnlyList<Compliance.CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken);
+    Task<IReadOnlyList<Compliance.Cards.CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken);
 
     /// <summary>Stores an alert's current state (insert or replace by id).</summary>
     Task SaveAlertAsync(Alerts.Alert alert, CancellationToken cancellationToken);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using EmissionMonitor.Intake;
 using Microsoft.Data.Sqlite;
+using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Compliance.Marks;
 
 namespace EmissionMonitor.Storage;
 
@@ -139,35 +141,35 @@ public sealed class SqliteStore(string dataDirectory, bool outbox = false, int m
         return list;
     }
 
-    /// <summary>Appends a mark row: a new mark, or the revocation of one (the same mark with <see cref="Compliance.Mark.Revoked"/>).</summary>
-    public Task AddMarkAsync(Compliance.Mark mark, CancellationToken cancellationToken) =>
+    /// <summary>Appends a mark row: a new mark, or the revocation of one (the same mark with <see cref="Compliance.Marks.Mark.Revoked"/>).</summary>
+    public Task AddMarkAsync(Compliance.Marks.Mark mark, CancellationToken cancellationToken) =>
         ExecuteAsync("INSERT INTO marks (mn, kind, from_time, to_time, comment, meta) VALUES ($mn, $kind, $from, $to, $comment, $meta);" + QueueRecord("mark"),
             [("$mn", mark.Mn), ("$kind", mark.Kind), ("$from", Time(mark.From)), ("$to", Time(mark.To)), ("$comment", mark.Comment), ("$meta", RecordMeta.Of(mark)), ("$queued", Now())],
             cancellationToken);
 
-    public async Task<IReadOnlyList<Compliance.Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken) =>
-        Compliance.Mark.Latest(await QueryAsync(
+    public async Task<IReadOnlyList<Compliance.Marks.Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken) =>
+        Compliance.Marks.Mark.Latest(await QueryAsync(
             $"SELECT {MarkColumns} FROM marks WHERE to_time > $from AND from_time < $to AND ($mn IS NULL OR mn = $mn) ORDER BY mn, from_time, id",
             [("$from", Time(from)), ("$to", Time(to)), ("$mn", mn)], MapMark, cancellationToken));
 
-    /// <summary>Appends a card-lift row: a lift, or its revocation (the same lift with <see cref="Compliance.CardLift.Revoked"/>).</summary>
-    public Task AddCardLiftAsync(Compliance.CardLift lift, CancellationToken cancellationToken) =>
+    /// <summary>Appends a card-lift row: a lift, or its revocation (the same lift with <see cref="Compliance.Cards.CardLift.Revoked"/>).</summary>
+    public Task AddCardLiftAsync(Compliance.Cards.CardLift lift, CancellationToken cancellationToken) =>
         ExecuteAsync("INSERT INTO card_lifts (enterprise, quarter, lifted_at, lifted_by, comment, meta) VALUES ($e, $q, $at, $by, $c, $meta);" + QueueRecord("lift"),
             [("$e", lift.Enterprise), ("$q", lift.Quarter), ("$at", lift.At.ToString("O", CultureInfo.InvariantCulture)), ("$by", lift.By), ("$c", lift.Comment),
                 ("$meta", RecordMeta.Of(lift)), ("$queued", Now())],
             cancellationToken);
 
-    public async Task<IReadOnlyList<Compliance.CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken) =>
-        Compliance.CardLift.Latest(await QueryAsync($"SELECT {LiftColumns} FROM card_lifts ORDER BY id", [], MapLift, cancellationToken));
+    public async Task<IReadOnlyList<Compliance.Cards.CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken) =>
+        Compliance.Cards.CardLift.Latest(await QueryAsync($"SELECT {LiftColumns} FROM card_lifts ORDER BY id", [], MapLift, cancellationToken));
 
     private const string MarkColumns = "mn, kind, from_time, to_time, comment, meta";
     private const string LiftColumns = "enterprise, quarter, lifted_at, lifted_by, comment, meta";
 
-    private static Compliance.Mark MapMark(SqliteDataReader r) =>
-        RecordMeta.Apply(new Compliance.Mark(r.GetString(0), r.GetString(1), ParseTime(r.GetString(2)), ParseTime(r.GetString(3)), Str(r, 4)), Str(r, 5));
+    private static Compliance.Marks.Mark MapMark(SqliteDataReader r) =>
+        RecordMeta.Apply(new Compliance.Marks.Mark(r.GetString(0), r.GetString(1), ParseTime(r.GetString(2)), ParseTime(r.GetString(3)), Str(r, 4)), Str(r, 5));
 
-    private static Compliance.CardLift MapLift(SqliteDataReader r) =>
-        RecordMeta.Apply(new Compliance.CardLift(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.GetString(3), Str(r, 4)), Str(r, 5));
+    private static Compliance.Cards.CardLift MapLift(SqliteDataReader r) =>
+        RecordMeta.Apply(new Compliance.Cards.CardLift(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.GetString(3), Str(r, 4)), Str(r, 5));
 
     public Task SaveAlertAsync(Alerts.Alert alert, CancellationToken cancellationToken) =>
         ExecuteAsync("INSERT OR REPLACE INTO alerts (id, state, raised_at, json) VALUES ($id, $state, $raised, $json);" + QueueRecord("alert"),
@@ -211,7 +213,7 @@ public sealed class SqliteStore(string dataDirectory, bool outbox = false, int m
     }
 
     /// <summary>Operator records by the row ids the outbox names (buffer mode).</summary>
-    public async Task<(IReadOnlyList<Compliance.Mark> Marks, IReadOnlyList<Compliance.CardLift> Lifts, IReadOnlyList<Alerts.Alert> Alerts)> RecordsAsync(
+    public async Task<(IReadOnlyList<Compliance.Marks.Mark> Marks, IReadOnlyList<Compliance.Cards.CardLift> Lifts, IReadOnlyList<Alerts.Alert> Alerts)> RecordsAsync(
         IReadOnlyList<(string Kind, long Id)> records, CancellationToken cancellationToken)
     {
         string Ids(string kind) => string.Join(",", records.Where(r => r.Kind == kind).Select(r => r.Id.ToString(CultureInfo.InvariantCulture)));

@@ -3,6 +3,7 @@ using System.Text.Json;
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Hj212.Encoders;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Compliance.Cards;
 
 namespace EmissionMonitor.Tests.Compliance;
 

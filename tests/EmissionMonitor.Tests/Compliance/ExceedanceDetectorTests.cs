@@ -1,12 +1,14 @@
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Intake;
+using EmissionMonitor.Compliance.Exceedance;
+using EmissionMonitor.Compliance.Validity;
 
 namespace EmissionMonitor.Tests.Compliance;
 
 public sealed class ExceedanceDetectorTests
 {
     private static readonly ComplianceOptions Options = new();
-    private static readonly ExceedanceDetector Detector = new(Options, new RateCalculator(Options));
+    private static readonly ExceedanceDetector Detector = new(Options, new ReadingValidity(Options));
     private static readonly EmissionMonitor.Registry.Outlet Gas = Some.Registry().FindOutlet("QHXN0010001")!;   // SO2 ≤ 35, reference O2 6 %
     private static readonly EmissionMonitor.Registry.Outlet Water = Some.Registry().FindOutlet("QHXN0020001")!; // COD ≤ 50, pH 6–9
     private static readonly DateTime T0 = new(2025, 7, 1, 20, 0, 0);

@@ -1,5 +1,7 @@
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Intake;
+using EmissionMonitor.Compliance.Marks;
+using EmissionMonitor.Compliance.Rates;
 
 namespace EmissionMonitor.Tests.Compliance;
 

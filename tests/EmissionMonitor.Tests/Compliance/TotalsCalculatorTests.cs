@@ -1,11 +1,13 @@
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Intake;
+using EmissionMonitor.Compliance.Totals;
+using EmissionMonitor.Compliance.Validity;
 
 namespace EmissionMonitor.Tests.Compliance;
 
 public sealed class TotalsCalculatorTests
 {
-    private static readonly TotalsCalculator Totals = new(new RateCalculator(new ComplianceOptions()));
+    private static readonly TotalsCalculator Totals = new(new ReadingValidity(new ComplianceOptions()));
     private static readonly EmissionMonitor.Registry.Outlet Gas = Some.Registry().FindOutlet("QHXN0010001")!;
     private static readonly EmissionMonitor.Registry.Outlet Water = Some.Registry().FindOutlet("QHXN0020001")!;
 

@@ -1,5 +1,7 @@
 using EmissionMonitor.Intake;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Compliance.Marks;
 
 namespace EmissionMonitor.Tests.Storage;
 
@@ -119,13 +121,13 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     [Fact]
     public async Task OperatorRecords_MarksLiftsAndAlerts_AreStoredAndReadBack()
     {
-        var mark = new EmissionMonitor.Compliance.Mark("QHXN0010001", "maintenance", new DateTime(2025, 7, 1, 8, 0, 0), new DateTime(2025, 7, 1, 12, 0, 0), "年度检修");
+        var mark = new EmissionMonitor.Compliance.Marks.Mark("QHXN0010001", "maintenance", new DateTime(2025, 7, 1, 8, 0, 0), new DateTime(2025, 7, 1, 12, 0, 0), "年度检修");
         await _store.AddMarkAsync(mark, CancellationToken.None);
         Assert.Equal(mark, Assert.Single(await _store.QueryMarksAsync(new DateTime(2025, 7, 1), new DateTime(2025, 7, 2), null, CancellationToken.None)));
         Assert.Empty(await _store.QueryMarksAsync(new DateTime(2025, 7, 2), new DateTime(2025, 7, 3), null, CancellationToken.None));
         Assert.Empty(await _store.QueryMarksAsync(new DateTime(2025, 7, 1), new DateTime(2025, 7, 2), "OTHER", CancellationToken.None));
 
-        var lift = new EmissionMonitor.Compliance.CardLift("QH-XN-001", "2025Q2", new DateTimeOffset(2025, 7, 15, 9, 0, 0, TimeSpan.FromHours(8)), "王工", "整改完成");
+        var lift = new EmissionMonitor.Compliance.Cards.CardLift("QH-XN-001", "2025Q2", new DateTimeOffset(2025, 7, 15, 9, 0, 0, TimeSpan.FromHours(8)), "王工", "整改完成");
         await _store.AddCardLiftAsync(lift, CancellationToken.None);
         Assert.Equal(lift, Assert.Single(await _store.QueryCardLiftsAsync(CancellationToken.None)));
 
@@ -141,21 +143,21 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     public async Task MarksAndLifts_KeepTheirAuthorAndId_AndARevocationIsRecordedBesideThem()
     {
         var created = new DateTimeOffset(2025, 7, 1, 9, 30, 0, TimeSpan.FromHours(8));
-        var mark = new EmissionMonitor.Compliance.Mark("QHXN0010001", "shutdown", new DateTime(2025, 7, 1), new DateTime(2025, 7, 3), "停产")
+        var mark = new EmissionMonitor.Compliance.Marks.Mark("QHXN0010001", "shutdown", new DateTime(2025, 7, 1), new DateTime(2025, 7, 3), "停产")
         {
             Id = "mk-test-1", By = "王工", CreatedAt = created,
         };
         var other = mark with { Id = "mk-test-2", From = new DateTime(2025, 7, 5), To = new DateTime(2025, 7, 6) };
         await _store.AddMarkAsync(mark, CancellationToken.None);
         await _store.AddMarkAsync(other, CancellationToken.None);
-        var revoked = mark with { Revoked = new EmissionMonitor.Compliance.Revocation(created.AddHours(2), "李工", "误标") };
+        var revoked = mark with { Revoked = new EmissionMonitor.Compliance.Marks.Revocation(created.AddHours(2), "李工", "误标") };
         await _store.AddMarkAsync(revoked, CancellationToken.None);
         var marks = await _store.QueryMarksAsync(new DateTime(2025, 7, 1), new DateTime(2025, 8, 1), null, CancellationToken.None);
         Assert.Equal([revoked, other], marks); // one mark per id, the revocation winning; nothing deleted
 
-        var lift = new EmissionMonitor.Compliance.CardLift("QH-XN-001", "2025Q2", created, "王工", "整改完成");
+        var lift = new EmissionMonitor.Compliance.Cards.CardLift("QH-XN-001", "2025Q2", created, "王工", "整改完成");
         await _store.AddCardLiftAsync(lift, CancellationToken.None);
-        var unlifted = lift with { Revoked = new EmissionMonitor.Compliance.Revocation(created.AddDays(1), "李工", "整改不实") };
+        var unlifted = lift with { Revoked = new EmissionMonitor.Compliance.Marks.Revocation(created.AddDays(1), "李工", "整改不实") };
         await _store.AddCardLiftAsync(unlifted, CancellationToken.None);
         var again = lift with { At = created.AddDays(2), Comment = "再次整改" };
         await _store.AddCardLiftAsync(again, CancellationToken.None);

@@ -1,3 +1,5 @@
+using EmissionMonitor.Compliance.Cards;
+
 namespace EmissionMonitor.Compliance.Results;
 
 /// <summary>A card of an enterprise in a quarter.</summary>

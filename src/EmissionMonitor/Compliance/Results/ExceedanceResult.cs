@@ -1,3 +1,5 @@
+using EmissionMonitor.Compliance.Exceedance;
+
 namespace EmissionMonitor.Compliance.Results;
 
 /// <summary>An exceedance episode of an outlet and pollutant.</summary>

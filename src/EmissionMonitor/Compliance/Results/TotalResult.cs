@@ -1,3 +1,5 @@
+using EmissionMonitor.Compliance.Totals;
+
 namespace EmissionMonitor.Compliance.Results;
 
 /// <summary>

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using EmissionMonitor.Intake;
+using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Compliance.Marks;
 
 namespace EmissionMonitor.Storage.Influx;
 
@@ -47,13 +49,13 @@ public static class InfluxSchema
     public const string Alerts = "alerts";
 
     /// <summary>A mark at its creation time, so its revocation (the same mark, revoked) overwrites the point's fields.</summary>
-    public static void AppendMark(StringBuilder sb, Compliance.Mark m, DateTimeOffset created) =>
+    public static void AppendMark(StringBuilder sb, Compliance.Marks.Mark m, DateTimeOffset created) =>
         LineProtocol.Append(sb, Marks, [("mn", m.Mn), ("kind", m.Kind)],
             [("from", m.From.ToString("O", CultureInfo.InvariantCulture)), ("to", m.To.ToString("O", CultureInfo.InvariantCulture)), ("comment", m.Comment ?? string.Empty),
                 ("meta", RecordMeta.Of(m))],
             LineProtocol.Nanoseconds(m.CreatedAt ?? created));
 
-    public static void AppendLift(StringBuilder sb, Compliance.CardLift l) =>
+    public static void AppendLift(StringBuilder sb, Compliance.Cards.CardLift l) =>
         LineProtocol.Append(sb, Lifts, [("enterprise", l.Enterprise), ("quarter", l.Quarter)],
             [("at", l.At.ToString("O", CultureInfo.InvariantCulture)), ("by", l.By), ("comment", l.Comment ?? string.Empty), ("meta", RecordMeta.Of(l) ?? string.Empty)],
             LineProtocol.Nanoseconds(l.At));

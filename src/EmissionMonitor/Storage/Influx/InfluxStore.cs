@@ -8,6 +8,8 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Compliance.Marks;
 
 namespace EmissionMonitor.Storage.Influx;
 

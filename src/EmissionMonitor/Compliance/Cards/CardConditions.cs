@@ -1,8 +1,11 @@
 using EmissionMonitor.Hj212.Codes;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
+using EmissionMonitor.Compliance.Exceedance;
+using EmissionMonitor.Compliance.Rates;
+using EmissionMonitor.Compliance.Totals;
 
-namespace EmissionMonitor.Compliance;
+namespace EmissionMonitor.Compliance.Cards;
 
 /// <summary>
 /// The yellow-card conditions of DOMAIN.md section 0 for one enterprise and quarter: for each
@@ -26,8 +29,8 @@ public sealed class CardConditions(ComplianceOptions options, CardOptions cards)
     {
         var reasons = new List<CardReason>();
         var engine = new CardEngine(cards);
-        var detector = new ExceedanceDetector(options, _rates);
-        var totals = new TotalsCalculator(_rates);
+        var detector = new ExceedanceDetector(options, _rates.Validity);
+        var totals = new TotalsCalculator(_rates.Validity);
         var ytd = new Dictionary<string, double>(StringComparer.Ordinal);
         var yearStart = new DateTime(quarter.From.Year, 1, 1);
         foreach (var outlet in enterprise.Outlets)

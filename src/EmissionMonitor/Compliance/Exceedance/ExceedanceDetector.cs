@@ -1,8 +1,9 @@
 using EmissionMonitor.Hj212.Codes;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
+using EmissionMonitor.Compliance.Validity;
 
-namespace EmissionMonitor.Compliance;
+namespace EmissionMonitor.Compliance.Exceedance;
 
 /// <summary>
 /// Exceedance as DOMAIN.md section 0 defines it. Gas: each valid hourly mean against the limit,
@@ -11,7 +12,7 @@ namespace EmissionMonitor.Compliance;
 /// its valid hourly means when at least Compliance:WaterDailyMinHours are valid. Range limits (pH)
 /// on each valid hourly mean of either kind. Exceeding is value &gt; max or &lt; min, unrounded.
 /// </summary>
-public sealed class ExceedanceDetector(ComplianceOptions options, RateCalculator rates)
+public sealed class ExceedanceDetector(ComplianceOptions options, ReadingValidity validity)
 {
     /// <summary>The basis of a limit: <c>hour</c> for gas and range limits, <c>day</c> for water maxima.</summary>
     public static string Basis(Outlet outlet, Limit limit) => outlet.Kind == MediumKind.Water && limit.Min is null ? "day" : "hour";
@@ -28,17 +29,17 @@ public sealed class ExceedanceDetector(ComplianceOptions options, RateCalculator
             return [];
         }
 
-        var validHours = hourly.Where(r => r.Cn == "2061" && r.Pollutant == pollutant && rates.IsValid(r))
+        var validHours = hourly.Where(r => r.Cn == Cns.Hourly && r.Pollutant == pollutant && validity.IsValid(r))
             .OrderBy(r => r.Period).ToList();
         if (Basis(outlet, limit) == "hour")
         {
-            var o2 = hourly.Where(r => r.Pollutant == CodeCatalogue.Oxygen && r.Avg is not null && rates.IsValid(r))
+            var o2 = hourly.Where(r => r.Pollutant == CodeCatalogue.Oxygen && r.Avg is not null && validity.IsValid(r))
                 .GroupBy(r => r.Period).ToDictionary(g => g.Key, g => g.First().Avg!.Value);
             return validHours.Select(r => Compare(r.Period, r.Period.AddHours(1), HourlyValue(outlet, limit, r, o2), limit)).ToList();
         }
 
         var days = new SortedDictionary<DateTime, (double Value, string Kind)>();
-        foreach (var d in daily.Where(r => r.Cn == "2031" && r.Pollutant == pollutant && rates.IsValid(r)))
+        foreach (var d in daily.Where(r => r.Cn == Cns.Daily && r.Pollutant == pollutant && validity.IsValid(r)))
         {
             days.TryAdd(d.Period.Date, (d.Avg ?? d.ZsAvg!.Value, ValueKinds.AsSent));
         }

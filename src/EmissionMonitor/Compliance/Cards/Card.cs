@@ -1,4 +1,6 @@
-namespace EmissionMonitor.Compliance;
+using EmissionMonitor.Compliance.Marks;
+
+namespace EmissionMonitor.Compliance.Cards;
 
 /// <summary>
 /// An operator's lifting of a card: recorded, never deleted. A revoked lift (its revocation stored

@@ -1,4 +1,4 @@
-namespace EmissionMonitor.Compliance;
+namespace EmissionMonitor.Compliance.Cards;
 
 /// <summary>
 /// The quarterly yellow/red rule of DOMAIN.md section 0. Yellow when a quarter meets a yellow

@@ -1,4 +1,4 @@
-namespace EmissionMonitor.Compliance;
+namespace EmissionMonitor.Compliance.Exceedance;
 
 /// <summary>
 /// One valid period of an outlet's pollutant as compared with its limit: an hour (gas, and range

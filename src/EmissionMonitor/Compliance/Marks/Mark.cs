@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace EmissionMonitor.Compliance;
+namespace EmissionMonitor.Compliance.Marks;
 
 /// <summary>
 /// An operator mark on an outlet for [From, To) local time: <c>shutdown</c> and <c>force-majeure</c>

@@ -1,8 +1,9 @@
 using EmissionMonitor.Hj212.Codes;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
+using EmissionMonitor.Compliance.Validity;
 
-namespace EmissionMonitor.Compliance;
+namespace EmissionMonitor.Compliance.Totals;
 
 /// <summary>What an outlet emitted of one pollutant over a period.</summary>
 public readonly record struct EmissionTotal(double Kg, double ValidKg, int Hours, int MissingHours)
@@ -17,7 +18,7 @@ public readonly record struct EmissionTotal(double Kg, double ValidKg, int Hours
 /// from concentration × flow volume (the flow code's Cou in m³, or flow Avg × 3600 s in the outlet's
 /// flow unit). Daily records are never added to hourly ones.
 /// </summary>
-public sealed class TotalsCalculator(RateCalculator rates)
+public sealed class TotalsCalculator(ReadingValidity validity)
 {
     /// <summary>The total of <paramref name="pollutant"/> from an outlet's hourly readings (all pollutants, for flow).</summary>
     public EmissionTotal Total(Outlet outlet, string pollutant, IReadOnlyList<Reading> hourly, int expectedHours)
@@ -26,7 +27,7 @@ public sealed class TotalsCalculator(RateCalculator rates)
         var flows = hourly.Where(r => r.Pollutant == flowCode).GroupBy(r => r.Period).ToDictionary(g => g.Key, g => g.First());
         double kg = 0, validKg = 0;
         int hours = 0;
-        foreach (var r in hourly.Where(r => r.Cn == "2061" && r.Pollutant == pollutant))
+        foreach (var r in hourly.Where(r => r.Cn == Cns.Hourly && r.Pollutant == pollutant))
         {
             double? mass = r.Cou ?? Derived(outlet, r, flows.GetValueOrDefault(r.Period));
             hours++;
@@ -36,7 +37,7 @@ public sealed class TotalsCalculator(RateCalculator rates)
             }
 
             kg += m;
-            if (rates.IsValid(r))
+            if (validity.IsValid(r))
             {
                 validKg += m;
             }

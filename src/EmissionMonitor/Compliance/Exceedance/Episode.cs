@@ -1,4 +1,4 @@
-namespace EmissionMonitor.Compliance;
+namespace EmissionMonitor.Compliance.Exceedance;
 
 /// <summary>
 /// An exceedance episode: a maximal run of consecutive valid periods of one outlet and pollutant that

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace EmissionMonitor.Compliance;
+namespace EmissionMonitor.Compliance.Cards;
 
 /// <summary>The yellow/red card rule (configuration section <c>Cards</c>).</summary>
 public sealed class CardOptions

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace EmissionMonitor.Compliance;
+namespace EmissionMonitor.Compliance.Cards;
 
 /// <summary>
 /// Why a quarter meets a yellow condition: <see cref="ExceedanceRate"/> (an outlet's exceeding share of

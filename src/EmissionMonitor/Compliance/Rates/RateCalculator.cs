@@ -1,7 +1,9 @@
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
+using EmissionMonitor.Compliance.Marks;
+using EmissionMonitor.Compliance.Validity;
 
-namespace EmissionMonitor.Compliance;
+namespace EmissionMonitor.Compliance.Rates;
 
 /// <summary>
 /// The effective transmission rate of DOMAIN.md section 0, per outlet and assessed pollutant (those
@@ -12,6 +14,9 @@ namespace EmissionMonitor.Compliance;
 /// </summary>
 public sealed class RateCalculator(ComplianceOptions options)
 {
+    /// <summary>When values count (shared with the exceedance and totals rules).</summary>
+    public ReadingValidity Validity { get; } = new(options);
+
     /// <summary>Each hour of the period with its state; hours not yet ended or outside the active dates are left out.</summary>
     public IReadOnlyList<HourState> Hours(Outlet outlet, string pollutant, ReportPeriod period, DateTime nowLocal,
         IEnumerable<Reading> hourlyReadings, IReadOnlyList<Mark> marks)
@@ -19,7 +24,7 @@ public sealed class RateCalculator(ComplianceOptions options)
         var byHour = new Dictionary<DateTime, Reading>();
         foreach (var r in hourlyReadings)
         {
-            if (r.Cn == "2061" && string.Equals(r.Pollutant, pollutant, StringComparison.Ordinal) && string.Equals(r.Mn, outlet.Mn, StringComparison.Ordinal))
+            if (r.Cn == Cns.Hourly && string.Equals(r.Pollutant, pollutant, StringComparison.Ordinal) && string.Equals(r.Mn, outlet.Mn, StringComparison.Ordinal))
             {
                 byHour.TryAdd(r.Period, r);
             }
@@ -40,20 +45,10 @@ public sealed class RateCalculator(ComplianceOptions options)
         return states;
     }
 
-    /// <summary>True when a reading's value counts as valid (flag N after the missing-flag rule, a value present, none invalid).</summary>
-    public bool IsValid(Reading r) =>
-        string.Equals(EffectiveFlag(r), "N", StringComparison.Ordinal) && r.Invalid is null && (r.Avg ?? r.ZsAvg) is not null;
-
-    /// <summary>The flag a reading counts with: as sent, or Compliance:MissingFlagAs when none was sent.</summary>
-    public string EffectiveFlag(Reading r) => r.Flag ?? options.MissingFlagAs;
-
-    /// <summary>True when the reading's flag exempts its period (F by default).</summary>
-    public bool IsExemptFlag(Reading r) => options.EffectiveExemptFlags.Contains(EffectiveFlag(r), StringComparer.Ordinal);
-
     private HourState State(DateTime hour, Reading? r, List<Mark> marks)
     {
         var exemptMark = marks.FirstOrDefault(m => m.Exempts && m.Covers(hour));
-        if (r is not null && IsExemptFlag(r))
+        if (r is not null && Validity.IsExemptFlag(r))
         {
             return new HourState(hour, HourState.Exempt, r.Flag, $"flag {r.Flag}");
         }
@@ -68,13 +63,13 @@ public sealed class RateCalculator(ComplianceOptions options)
             return new HourState(hour, HourState.Missing, null, null);
         }
 
-        string flag = EffectiveFlag(r);
+        string flag = Validity.EffectiveFlag(r);
         if (flag is "M" or "C" && marks.FirstOrDefault(m => m.Excuses && m.Covers(hour)) is { } excuse)
         {
             return new HourState(hour, HourState.Excused, r.Flag, $"flag {flag} under mark {excuse.Kind}");
         }
 
-        if (IsValid(r))
+        if (Validity.IsValid(r))
         {
             return new HourState(hour, HourState.Valid, r.Flag, null);
         }

@@ -1,4 +1,4 @@
-namespace EmissionMonitor.Compliance;
+namespace EmissionMonitor.Compliance.Rates;
 
 /// <summary>
 /// One hour of an outlet's assessed pollutant, and why it counts as it does: <c>valid</c>,

@@ -1,4 +1,4 @@
-namespace EmissionMonitor.Compliance;
+namespace EmissionMonitor.Compliance.Rates;
 
 /// <summary>
 /// The counts behind a transmission rate; they are summed upward (outlet → enterprise → city →
