@@ -14,6 +14,9 @@ namespace EmissionMonitor.Compliance.Exceedance;
 /// </summary>
 public sealed class ExceedanceDetector(ComplianceOptions options, ReadingValidity validity)
 {
+    /// <summary>How far around a period episodes are followed, so those overlapping it are judged whole.</summary>
+    public static readonly TimeSpan EpisodeMargin = TimeSpan.FromDays(62);
+
     /// <summary>The basis of a limit: <c>hour</c> for gas and range limits, <c>day</c> for water maxima.</summary>
     public static string Basis(Outlet outlet, Limit limit) => outlet.Kind == MediumKind.Water && limit.Min is null ? "day" : "hour";
 
