@@ -16,7 +16,7 @@ public static class DiagnosticsApi
     public static void Map(WebApplication app)
     {
         app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", async (IReadingStore store, IngestMetrics metrics, IServiceProvider services, CancellationToken ct) =>
+        app.MapGet("/readyz", async (IReadingStore store, IngestMetrics metrics, IServiceProvider services, TimeProvider clock, CancellationToken ct) =>
         {
             bool storeOk;
             try
@@ -34,13 +34,13 @@ public static class DiagnosticsApi
             if (store is Storage.Influx.InfluxStore influx)
             {
                 var (depth, oldest) = await influx.BufferStateAsync(ct);
-                buffer = new { depth, oldestSeconds = oldest is { } o ? (DateTimeOffset.UtcNow - o).TotalSeconds : 0 };
+                buffer = new { depth, oldestSeconds = oldest is { } o ? (clock.GetUtcNow() - o).TotalSeconds : 0 };
             }
 
             var body = new { store = storeOk ? "ok" : "unavailable", broker = brokerOk ? "ok" : "disconnected", buffer, commitFailures = metrics.CommitFailures };
             return storeOk && brokerOk ? Results.Json(body) : Results.Json(body, statusCode: 503);
         });
-        app.MapGet("/metrics", async (IngestMetrics metrics, AlertService alerts, IReadingStore store, Storage.Journal journal, IServiceProvider services, CancellationToken ct) =>
+        app.MapGet("/metrics", async (IngestMetrics metrics, AlertService alerts, IReadingStore store, Storage.Journal journal, IServiceProvider services, TimeProvider clock, CancellationToken ct) =>
         {
             string text = Prometheus(metrics, alerts)
                 + "# HELP em_journal_queued Frames waiting for their group commit.\n# TYPE em_journal_queued gauge\n"
@@ -57,7 +57,7 @@ public static class DiagnosticsApi
                 var (depth, oldest) = await influx.BufferStateAsync(ct);
                 text += "# HELP em_buffer_depth Entries in the local buffer not yet in InfluxDB.\n# TYPE em_buffer_depth gauge\n"
                     + $"em_buffer_depth {depth}\n# TYPE em_buffer_oldest_seconds gauge\n"
-                    + string.Create(CultureInfo.InvariantCulture, $"em_buffer_oldest_seconds {(oldest is { } o ? (DateTimeOffset.UtcNow - o).TotalSeconds : 0)}\n");
+                    + string.Create(CultureInfo.InvariantCulture, $"em_buffer_oldest_seconds {(oldest is { } o ? (clock.GetUtcNow() - o).TotalSeconds : 0)}\n");
             }
 
             return Results.Text(text, "text/plain; version=0.0.4");

@@ -80,7 +80,8 @@ public static class OperationsApi
             }));
         }).AddEndpointFilter(readers);
 
-        app.MapPost("/api/outlets/{mn}/backfill", async (string mn, BackfillBody body, Func<StationRegistry> registry, Hj212Gateway gateway, TimeZoneInfo zone, CancellationToken ct) =>
+        app.MapPost("/api/outlets/{mn}/backfill", async (string mn, BackfillBody body, Func<StationRegistry> registry, Hj212Gateway gateway, TimeZoneInfo zone,
+            TimeProvider clock, CancellationToken ct) =>
         {
             var outlet = registry().FindOutlet(mn);
             if (outlet is null)
@@ -98,7 +99,7 @@ public static class OperationsApi
                 return QueryRules.Bad("to", "must be after from");
             }
 
-            var now = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime;
+            var now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;
             var request = Hj212Replies.HistoryRequest(new HistoryRequest(mn, outlet.Password, outlet.Kind == MediumKind.Gas ? "31" : "32", "2061", from!.Value, to!.Value, now));
             return await gateway.SendAsync(mn, request, ct)
                 ? Results.Accepted(value: new { mn, qn = request.Qn, sent = request.ToString().TrimEnd() })

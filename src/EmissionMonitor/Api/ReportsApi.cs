@@ -22,13 +22,13 @@ public static partial class ReportsApi
         foreach (var kind in ReportRequest.Kinds)
         {
             app.MapGet($"/api/{kind}", (HttpContext http, Func<ReportService> reports, Func<Registry.StationRegistry> registry, ApiOptions options, ReportGate gate,
-                    TimeZoneInfo zone, CancellationToken ct) => GetAsync(kind, http, reports(), registry(), options, gate, zone, ct))
+                    TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) => GetAsync(kind, http, reports(), registry(), options, gate, zone, clock, ct))
                 .AddEndpointFilter(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
         }
     }
 
     private static async Task<IResult> GetAsync(string kind, HttpContext http, ReportService reports, Registry.StationRegistry registry, ApiOptions options,
-        ReportGate gate, TimeZoneInfo zone, CancellationToken ct)
+        ReportGate gate, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct)
     {
         var q = http.Request.Query;
         var user = RoleFilter.User(http);
@@ -59,7 +59,7 @@ public static partial class ReportsApi
             return QueryRules.Bad("mn", "hours needs mn");
         }
 
-        var now = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime;
+        var now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;
         var period = ReportPeriod.Resolve(q["quarter"].FirstOrDefault(), q["from"].FirstOrDefault(), q["to"].FirstOrDefault(), now, out string? error);
         if (period is null)
         {

@@ -11,7 +11,7 @@ namespace EmissionMonitor.Storage;
 /// the data folder. One writer connection commits whole batches in one transaction; queries open
 /// their own read connections, so reports run beside ingestion.
 /// </summary>
-public sealed class SqliteStore(string dataDirectory, bool outbox = false, int maxSizeMB = 0) : IReadingStore
+public sealed class SqliteStore(string dataDirectory, bool outbox = false, int maxSizeMB = 0, TimeProvider? clock = null) : IReadingStore
 {
     internal const string TimeFormat = "yyyy-MM-ddTHH:mm:ss.fff";
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -227,7 +227,7 @@ public sealed class SqliteStore(string dataDirectory, bool outbox = false, int m
     private string QueueRecord(string kind) =>
         outbox ? $"INSERT INTO outbox (kind, ref_id, queued_at) VALUES ('{kind}', last_insert_rowid(), $queued);" : string.Empty;
 
-    private static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+    private string Now() => (clock ?? TimeProvider.System).GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
 
     private static string Prefixed(string alias, string columns) => string.Join(", ", columns.Split(", ").Select(c => alias + "." + c));
 

@@ -24,6 +24,7 @@ namespace EmissionMonitor.Storage.Influx;
 /// </summary>
 public sealed partial class InfluxStore : IReadingStore
 {
+    private readonly TimeProvider _clock;
     private const int BatchSize = 5000;
     private readonly SqliteStore _buffer;
     private readonly InfluxConnection _connection;
@@ -35,9 +36,10 @@ public sealed partial class InfluxStore : IReadingStore
     private Task? _forwarder;
     private int _disposed;
 
-    public InfluxStore(InfluxOptions options, string dataDirectory, TimeZoneInfo zone, ILogger<InfluxStore> logger)
+    public InfluxStore(InfluxOptions options, string dataDirectory, TimeZoneInfo zone, ILogger<InfluxStore> logger, TimeProvider? clock = null)
     {
-        _buffer = new SqliteStore(dataDirectory, outbox: true);
+        _clock = clock ?? TimeProvider.System;
+        _buffer = new SqliteStore(dataDirectory, outbox: true, clock: _clock);
         _connection = new InfluxConnection(options);
         _zone = zone;
         _logger = logger;
@@ -85,10 +87,10 @@ public sealed partial class InfluxStore : IReadingStore
     /// <summary>Waits until everything committed so far is in InfluxDB (tests, shutdown); false on timeout.</summary>
     public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = _clock.GetUtcNow() + timeout;
         while ((await _buffer.OutboxStateAsync(cancellationToken)).Depth > 0)
         {
-            if (DateTime.UtcNow > deadline)
+            if (_clock.GetUtcNow() > deadline)
             {
                 return false;
             }
@@ -125,7 +127,7 @@ public sealed partial class InfluxStore : IReadingStore
             if (batch.Records.Count > 0)
             {
                 var (marks, lifts, alerts) = await _buffer.RecordsAsync(batch.Records, ct);
-                marks.ToList().ForEach(m => InfluxSchema.AppendMark(lines, m, DateTimeOffset.UtcNow));
+                marks.ToList().ForEach(m => InfluxSchema.AppendMark(lines, m, _clock.GetUtcNow()));
                 lifts.ToList().ForEach(l => InfluxSchema.AppendLift(lines, l));
                 alerts.ToList().ForEach(a => InfluxSchema.AppendAlert(lines, a));
             }
