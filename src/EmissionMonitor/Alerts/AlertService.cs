@@ -24,7 +24,7 @@ namespace EmissionMonitor.Alerts;
 /// subscribers and logged. Operators acknowledge and clear alerts through this service.
 /// </summary>
 public sealed partial class AlertService(
-    AlertBook book, IReadingStore store, Journal journal, Func<StationRegistry> registry, ComplianceOptions compliance, CardOptions cards, AlertOptions options,
+    AlertBook book, IReadingStore store, Journal journal, Func<StationRegistry> registry, ComplianceOptions compliance, Func<ReportService> reports, AlertOptions options,
     TimeZoneInfo timeZone, IMessagePublisher publisher, TimeProvider clock, ILogger<AlertService> logger) : BackgroundService
 {
     private readonly Channel<IReadOnlyList<(IntakeResult Item, StoredOutcome Outcome)>> _committed =
@@ -180,7 +180,7 @@ public sealed partial class AlertService(
         _lowRateDone = today;
         var yesterday = new ReportPeriod(local.Date.AddDays(-1), local.Date);
         var current = registry();
-        var report = new ReportService(store, current, compliance, timeZone, clock) { CardOptions = cards };
+        var report = reports();
         var rates = await report.RatesAsync(new ReportRequest("rates", yesterday, By: "outlet"), ct);
         var now = clock.GetUtcNow();
         foreach (var rate in rates)

@@ -54,10 +54,7 @@ public static class ReportCommand
         var request = new ReportRequest(kind, period, p.Value("--city"), p.Value("--enterprise"), p.Value("--mn"), p.Value("--pollutant"), p.Value("--by"));
         await using var store = settings.CreateStore();
         await store.InitializeAsync(cancellationToken);
-        var service = new ReportService(store, registry, settings.Compliance, settings.TimeZone, TimeProvider.System)
-        {
-            CardOptions = AppSettings.Bind<CardOptions>(settings.Configuration, CardOptions.Section),
-        };
+        var service = ReportService.Create(store, registry, settings, TimeProvider.System);
         var table = await service.BuildAsync(request, cancellationToken);
 
         await using var stdout = Console.OpenStandardOutput();

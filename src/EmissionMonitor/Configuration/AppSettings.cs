@@ -27,6 +27,9 @@ public sealed class AppSettings
 
     public required TimeZoneInfo TimeZone { get; init; }
 
+    /// <summary>The card rule (section Cards), bound once.</summary>
+    public required EmissionMonitor.Compliance.Cards.CardOptions Cards { get; init; }
+
     public string StationsPath => Path.Combine(ConfigDirectory, "stations.json");
 
     /// <summary>Loads settings; <paramref name="dataDirectory"/> (from --data) overrides Storage:DataDirectory.</summary>
@@ -50,6 +53,7 @@ public sealed class AppSettings
             Storage = Bind<StorageOptions>(configuration, StorageOptions.Section),
             Intake = Bind<IntakeOptions>(configuration, IntakeOptions.Section),
             Compliance = compliance,
+            Cards = Bind<EmissionMonitor.Compliance.Cards.CardOptions>(configuration, EmissionMonitor.Compliance.Cards.CardOptions.Section),
             TimeZone = compliance.ResolveTimeZone(),
         };
     }

@@ -11,11 +11,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
-using EmissionMonitor.Compliance.Cards;
 
 namespace EmissionMonitor.Hosting;
 
-/// <summary>The composition root of <c>run</c>: every registration, in the order of the flow.</summary>
+/// <summary>
+/// The composition root of <c>run</c>: the web host (logging, Kestrel's limits and connection
+/// admission), the services (<see cref="EmissionMonitorServices.AddEmissionMonitor"/>) and the HTTP pipeline.
+/// </summary>
 public static class ServiceHost
 {
     public static WebApplication Build(AppSettings settings, IReadOnlyList<string>? urls = null, bool demo = false)
@@ -64,69 +66,7 @@ public static class ServiceHost
                 await next(connection);
             }));
         });
-        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-
-        var mqtt = AppSettings.Bind<MqttOptions>(settings.Configuration, MqttOptions.Section);
-        var gateway = AppSettings.Bind<GatewayOptions>(settings.Configuration, GatewayOptions.Section);
-        var services = builder.Services;
-        services.AddSingleton(settings);
-        services.AddSingleton(settings.TimeZone);
-        services.AddSingleton(api);
-        services.AddSingleton<Api.ApiAuth>();
-        services.AddSingleton<Api.ReportGate>();
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(budget);
-        services.AddSingleton(settings.Intake);
-        services.AddSingleton<LoginThrottle>();
-        services.AddSingleton(sp => new RegistryWatcher(settings.StationsPath, settings.LoadRegistry(), sp.GetRequiredService<ILogger<RegistryWatcher>>()));
-        services.AddSingleton<Func<StationRegistry>>(sp => () => sp.GetRequiredService<RegistryWatcher>().Current);
-        services.AddSingleton<IngestMetrics>();
-        services.AddSingleton<IReadingStore>(sp => settings.CreateStore(sp.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton(sp => new Journal(sp.GetRequiredService<IReadingStore>(), settings.Storage, sp.GetRequiredService<IngestMetrics>(), sp.GetRequiredService<ILogger<Journal>>(),
-            new DiskGuard(settings.Storage.DataDirectory, settings.Storage.MinFreeMB, sp.GetRequiredService<TimeProvider>())));
-        services.AddHostedService<JournalLifetime>();
-        services.AddSingleton(sp => new IntakeProcessor(sp.GetRequiredService<Func<StationRegistry>>(), settings.Intake, settings.TimeZone,
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LoginThrottle>()));
-        services.AddSingleton(sp => new SplitPacketTracker(settings.Intake.SplitTimeout, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SplitPacketTracker>>()));
-        services.AddSingleton<FrameIngestor>();
-        services.AddSingleton(mqtt);
-        services.AddSingleton(gateway);
-        if (mqtt.Mode == "embedded")
-        {
-            services.AddSingleton<EmbeddedMqttBroker>();
-            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedMqttBroker>());
-        }
-        else
-        {
-            services.AddSingleton<ExternalMqttIngress>();
-            services.AddHostedService(sp => sp.GetRequiredService<ExternalMqttIngress>());
-        }
-        services.AddSingleton<Hj212Gateway>();
-        services.AddHostedService(sp => sp.GetRequiredService<Hj212Gateway>());
-
-        services.AddSingleton<IMessagePublisher>(sp => mqtt.Mode == "embedded"
-            ? sp.GetRequiredService<EmbeddedMqttBroker>()
-            : sp.GetRequiredService<ExternalMqttIngress>());
-        services.AddSingleton(AppSettings.Bind<Alerts.AlertOptions>(settings.Configuration, Alerts.AlertOptions.Section));
-        services.AddSingleton<Alerts.AlertBook>();
-        services.AddSingleton(sp => new Alerts.AlertService(sp.GetRequiredService<Alerts.AlertBook>(), sp.GetRequiredService<IReadingStore>(),
-            sp.GetRequiredService<Journal>(), sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance,
-            AppSettings.Bind<Compliance.Cards.CardOptions>(settings.Configuration, Compliance.Cards.CardOptions.Section), sp.GetRequiredService<Alerts.AlertOptions>(),
-            settings.TimeZone, sp.GetRequiredService<IMessagePublisher>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Alerts.AlertService>>()));
-        services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertService>());
-
-        services.AddSingleton<Func<Reports.ReportService>>(sp => () => new Reports.ReportService(sp.GetRequiredService<IReadingStore>(),
-            sp.GetRequiredService<Func<StationRegistry>>()(), settings.Compliance, settings.TimeZone, sp.GetRequiredService<TimeProvider>())
-        {
-            CardOptions = AppSettings.Bind<Compliance.Cards.CardOptions>(settings.Configuration, Compliance.Cards.CardOptions.Section),
-        });
-        services.AddSingleton<Api.LiveEvents>();
-
-        if (demo)
-        {
-            services.AddHostedService<Simulation.DemoSimulator>();
-        }
-
+        builder.Services.AddEmissionMonitor(settings, api, budget, demo);
         var app = builder.Build();
         var auth = app.Services.GetRequiredService<Api.ApiAuth>();
         if (auth.Open)

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
-using EmissionMonitor.Hj212.Encoders;
 using EmissionMonitor.Ingestion.Connecting;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
@@ -227,7 +226,7 @@ public sealed partial class EmbeddedMqttBroker(
         try
         {
             outcome = bytes.Length > intake.MaxFrameBytes
-                ? await ingestor.CommitAsync(ingestor.Intake.TooLarge(frame, bytes.Length), e.CancellationToken)
+                ? await ingestor.IngestTooLargeAsync(frame, bytes.Length, e.CancellationToken)
                 : await ingestor.IngestAsync(frame, e.CancellationToken);
         }
         catch (StoreUnavailableException)
@@ -245,9 +244,9 @@ public sealed partial class EmbeddedMqttBroker(
             e.Response.ReasonCode = MqttPubAckReasonCode.QuotaExceeded;
         }
 
-        if (outcome.Reply is { } reply && outcome.Result.Outlet is { } outlet)
+        if (outcome.ReplyBytes is { } reply && outcome.Result.Outlet is { } outlet)
         {
-            await PublishAsync(Topics.Down(outlet.Mn), Hj212Encoder.Encode(reply), e.CancellationToken);
+            await PublishAsync(Topics.Down(outlet.Mn), reply, e.CancellationToken);
         }
     }
 

@@ -177,9 +177,9 @@ public sealed partial class ExternalMqttIngress(MqttOptions options, FrameIngest
         try
         {
             await e.AcknowledgeAsync(CancellationToken.None);
-            if (outcome.Reply is { } reply && outcome.Result.Outlet is { } outlet)
+            if (outcome.ReplyBytes is { } reply && outcome.Result.Outlet is { } outlet)
             {
-                await PublishAsync(Topics.Down(outlet.Mn), Hj212Encoder.Encode(reply), CancellationToken.None);
+                await PublishAsync(Topics.Down(outlet.Mn), reply, CancellationToken.None);
             }
         }
         catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or OperationCanceledException)

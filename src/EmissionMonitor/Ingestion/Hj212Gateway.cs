@@ -133,11 +133,10 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
         // commit per frame, and a reply still never precedes its frame's commit.
         var inFlight = Channel.CreateBounded<Task<IngestOutcome>>(new BoundedChannelOptions(options.MaxPipelined) { SingleReader = true, SingleWriter = true });
         var replies = Task.Run(() => ReplyAsync(inFlight.Reader, connection, peer, idle), CancellationToken.None);
-        var garbage = new GarbageRun(ingestor.Intake.Options.MaxArchivedGarbage);
-        var intake = ingestor.Intake;
+        var garbage = new GarbageRun(ingestor.Limits.MaxArchivedGarbage);
         try
         {
-            await foreach (var chunk in Hj212Framer.ReadAsync(reader, intake.Framing, idle.Token))
+            await foreach (var chunk in Hj212Framer.ReadAsync(reader, ingestor.Framing, idle.Token))
             {
                 idle.CancelAfter(options.IdleTimeout);
                 var now = clock.GetUtcNow();
@@ -148,11 +147,11 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
 
                 if (garbage.Take(Transport.Tcp, peer) is { } run)
                 {
-                    await inFlight.Writer.WriteAsync(ingestor.CommitAsync(run, stoppingToken), idle.Token);
+                    await inFlight.Writer.WriteAsync(ingestor.IngestAsync(run, stoppingToken), idle.Token);
                 }
 
                 var frame = new ReceivedFrame(chunk.Bytes, Transport.Tcp, peer, now);
-                await inFlight.Writer.WriteAsync(ingestor.CommitAsync(intake.Process(frame, chunk.Scan), stoppingToken), idle.Token);
+                await inFlight.Writer.WriteAsync(ingestor.IngestAsync(frame, chunk.Scan, stoppingToken), idle.Token);
             }
         }
         catch (OperationCanceledException) when (idle.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
@@ -181,7 +180,7 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
     {
         try
         {
-            await ingestor.CommitAsync(run, stoppingToken);
+            await ingestor.IngestAsync(run, stoppingToken);
         }
         catch (Exception e) when (e is StoreUnavailableException or OperationCanceledException)
         {
@@ -203,9 +202,9 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
                     _byMn[mn] = connection;
                 }
 
-                if (outcome.Reply is { } reply)
+                if (outcome.ReplyBytes is { } reply)
                 {
-                    await connection.WriteAsync(Hj212Encoder.Encode(reply), CancellationToken.None);
+                    await connection.WriteAsync(reply, CancellationToken.None);
                 }
             }
         }

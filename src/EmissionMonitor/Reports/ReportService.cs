@@ -22,6 +22,10 @@ public sealed partial class ReportService(IReadingStore store, StationRegistry r
 
     private DateTime NowLocal => TimeZoneInfo.ConvertTime(clock.GetUtcNow(), timeZone).DateTime;
 
+    /// <summary>The report service of a run's settings over <paramref name="store"/> and the registry as it is now.</summary>
+    public static ReportService Create(IReadingStore store, StationRegistry registry, Configuration.AppSettings settings, TimeProvider clock) =>
+        new(store, registry, settings.Compliance, settings.TimeZone, clock) { CardOptions = settings.Cards };
+
     /// <summary>A report as the table behind JSON, CSV and text output (the CLI and the HTTP API).</summary>
     public async Task<ReportTable> BuildAsync(ReportRequest request, CancellationToken cancellationToken) => request.Kind switch
     {

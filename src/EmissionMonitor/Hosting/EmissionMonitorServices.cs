@@ -1,0 +1,111 @@
+using EmissionMonitor.Configuration;
+using EmissionMonitor.Diagnostics;
+using EmissionMonitor.Ingestion;
+using EmissionMonitor.Ingestion.Connecting;
+using EmissionMonitor.Intake;
+using EmissionMonitor.Registry;
+using EmissionMonitor.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace EmissionMonitor.Hosting;
+
+/// <summary>
+/// Every registration of <c>run</c>, one feature at a time in the order of the flow: registry and
+/// storage, intake and the transports, compliance (reports), alerts, the API. Options are bound once
+/// (by <see cref="AppSettings"/> or here) and validated before anything starts.
+/// </summary>
+public static class EmissionMonitorServices
+{
+    public static IServiceCollection AddEmissionMonitor(this IServiceCollection services, AppSettings settings, Api.ApiOptions api, ConnectionBudget budget, bool demo)
+    {
+        services.AddSingleton(settings);
+        services.AddSingleton(settings.TimeZone);
+        services.AddSingleton(TimeProvider.System); // the one clock; everything else takes it from here
+        services.AddRegistry(settings).AddStorage(settings).AddIngestion(settings, budget).AddCompliance(settings).AddAlerts(settings).AddApi(api);
+        if (demo)
+        {
+            services.AddHostedService<Simulation.DemoSimulator>();
+        }
+
+        return services;
+    }
+
+    private static IServiceCollection AddRegistry(this IServiceCollection services, AppSettings settings)
+    {
+        services.AddSingleton(sp => new RegistryWatcher(settings.StationsPath, settings.LoadRegistry(), sp.GetRequiredService<ILogger<RegistryWatcher>>()));
+        services.AddSingleton<Func<StationRegistry>>(sp => () => sp.GetRequiredService<RegistryWatcher>().Current);
+        return services;
+    }
+
+    private static IServiceCollection AddStorage(this IServiceCollection services, AppSettings settings)
+    {
+        services.AddSingleton<IngestMetrics>();
+        services.AddSingleton<IReadingStore>(sp => settings.CreateStore(sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => new DiskGuard(settings.Storage.DataDirectory, settings.Storage.MinFreeMB, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new Journal(sp.GetRequiredService<IReadingStore>(), settings.Storage, sp.GetRequiredService<IngestMetrics>(),
+            sp.GetRequiredService<ILogger<Journal>>(), sp.GetRequiredService<DiskGuard>()));
+        services.AddHostedService<JournalLifetime>();
+        return services;
+    }
+
+    private static IServiceCollection AddIngestion(this IServiceCollection services, AppSettings settings, ConnectionBudget budget)
+    {
+        var mqtt = AppSettings.Bind<MqttOptions>(settings.Configuration, MqttOptions.Section);
+        services.AddSingleton(budget);
+        services.AddSingleton(settings.Intake);
+        services.AddSingleton(mqtt);
+        services.AddSingleton(AppSettings.Bind<GatewayOptions>(settings.Configuration, GatewayOptions.Section));
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton(sp => new IntakeProcessor(sp.GetRequiredService<Func<StationRegistry>>(), settings.Intake, settings.TimeZone,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LoginThrottle>()));
+        services.AddSingleton(sp => new SplitPacketTracker(settings.Intake.SplitTimeout, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SplitPacketTracker>>()));
+        services.AddSingleton<FrameIngestor>();
+        if (mqtt.Mode == "embedded")
+        {
+            services.AddSingleton<EmbeddedMqttBroker>();
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedMqttBroker>());
+            services.AddSingleton<IMessagePublisher>(sp => sp.GetRequiredService<EmbeddedMqttBroker>());
+        }
+        else
+        {
+            services.AddSingleton<ExternalMqttIngress>();
+            services.AddHostedService(sp => sp.GetRequiredService<ExternalMqttIngress>());
+            services.AddSingleton<IMessagePublisher>(sp => sp.GetRequiredService<ExternalMqttIngress>());
+        }
+
+        services.AddSingleton<Hj212Gateway>();
+        services.AddHostedService(sp => sp.GetRequiredService<Hj212Gateway>());
+        return services;
+    }
+
+    private static IServiceCollection AddCompliance(this IServiceCollection services, AppSettings settings)
+    {
+        // One way to make a report service: over the registry as it is when asked.
+        services.AddSingleton<Func<Reports.ReportService>>(sp => () => Reports.ReportService.Create(sp.GetRequiredService<IReadingStore>(),
+            sp.GetRequiredService<Func<StationRegistry>>()(), settings, sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    private static IServiceCollection AddAlerts(this IServiceCollection services, AppSettings settings)
+    {
+        services.AddSingleton(AppSettings.Bind<Alerts.AlertOptions>(settings.Configuration, Alerts.AlertOptions.Section));
+        services.AddSingleton<Alerts.AlertBook>();
+        services.AddSingleton(sp => new Alerts.AlertService(sp.GetRequiredService<Alerts.AlertBook>(), sp.GetRequiredService<IReadingStore>(),
+            sp.GetRequiredService<Journal>(), sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance, sp.GetRequiredService<Func<Reports.ReportService>>(),
+            sp.GetRequiredService<Alerts.AlertOptions>(), settings.TimeZone, sp.GetRequiredService<IMessagePublisher>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<Alerts.AlertService>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertService>());
+        return services;
+    }
+
+    private static IServiceCollection AddApi(this IServiceCollection services, Api.ApiOptions api)
+    {
+        services.AddSingleton(api);
+        services.AddSingleton<Api.ApiAuth>();
+        services.AddSingleton<Api.ReportGate>();
+        services.AddSingleton<Api.LiveEvents>();
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return services;
+    }
+}
