@@ -20,7 +20,11 @@ namespace EmissionMonitor.Hosting;
 /// </summary>
 public static class ServiceHost
 {
-    public static WebApplication Build(AppSettings settings, IReadOnlyList<string>? urls = null, bool demo = false)
+    /// <param name="settings">The run's configuration.</param>
+    /// <param name="urls">HTTP addresses instead of Http:Urls (tests).</param>
+    /// <param name="demo">Also run the demo simulator.</param>
+    /// <param name="observe">Extra registrations after the service's own (tests add a log observer here).</param>
+    public static WebApplication Build(AppSettings settings, IReadOnlyList<string>? urls = null, bool demo = false, Action<IServiceCollection>? observe = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddConfiguration(settings.Configuration);
@@ -34,7 +38,7 @@ public static class ServiceHost
             {
                 log.WriteTo.File(logFile, rollingInterval: RollingInterval.Day, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
             }
-        });
+        }, writeToProviders: true); // events also reach logger providers registered in DI (none in production)
         var http = settings.Configuration["Http:Urls"] ?? "http://127.0.0.1:5080";
         var bound = urls?.ToArray() ?? http.Split(';', StringSplitOptions.RemoveEmptyEntries);
         var api = AppSettings.Bind<Api.ApiOptions>(settings.Configuration, Api.ApiOptions.Section);
@@ -67,6 +71,7 @@ public static class ServiceHost
             }));
         });
         builder.Services.AddEmissionMonitor(settings, api, budget, demo);
+        observe?.Invoke(builder.Services);
         var app = builder.Build();
         var auth = app.Services.GetRequiredService<Api.ApiAuth>();
         if (auth.Open)

@@ -120,6 +120,9 @@ public sealed partial class EmbeddedMqttBroker(
         }
 
         throttle.Succeed(peer, user);
+        // Claimed now, not when the connection is announced (after its CONNACK): a second login
+        // racing right behind this one must already see whose id it is.
+        _loginOfClient[e.ClientId ?? string.Empty] = user;
         return Task.CompletedTask;
     }
 
@@ -144,7 +147,6 @@ public sealed partial class EmbeddedMqttBroker(
     private async Task ClientConnectedAsync(ClientConnectedEventArgs e)
     {
         string user = e.UserName ?? string.Empty;
-        _loginOfClient[e.ClientId] = user;
         if (IsOperator(user))
         {
             return;

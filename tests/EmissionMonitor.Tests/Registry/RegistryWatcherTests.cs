@@ -1,5 +1,4 @@
 using EmissionMonitor.Registry;
-using EmissionMonitor.Tests.Ingestion;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EmissionMonitor.Tests.Registry;
@@ -15,7 +14,7 @@ public sealed class RegistryWatcherTests
         Assert.NotNull(watcher.Current.FindOutlet("QHXN0010001"));
 
         await File.WriteAllTextAsync(path, Some.RegistryJson.Replace("QHXN0010001", "QHXN0010009", StringComparison.Ordinal));
-        await EmbeddedMqttTests.WaitUntilAsync(() => watcher.Current.FindOutlet("QHXN0010009") is not null);
+        await Waiting.UntilAsync(() => watcher.Current.FindOutlet("QHXN0010009") is not null);
         Assert.Null(watcher.Current.FindOutlet("QHXN0010001"));
 
         await File.WriteAllTextAsync(path, "{ broken");

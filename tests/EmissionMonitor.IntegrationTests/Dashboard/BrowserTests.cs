@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EmissionMonitor.IntegrationTests.Ingestion;
+
+namespace EmissionMonitor.IntegrationTests.Dashboard;
+
+/// <summary>
+/// The dashboard in Debian's headless Chromium, driven by playwright-core (tests/browser/dashboard.mjs)
+/// against the running demo: live alert board, acknowledging, outlet charts with data points, the
+/// exceedance filter and CSV download, the overview and the card list. Screenshots go to
+/// EM_SCREENSHOTS (docs/screenshots when refreshing the README's pictures) or a temporary folder.
+/// </summary>
+public sealed class BrowserTests
+{
+    [Fact]
+    public async Task Dashboard_OnTheDemo_WorksInARealBrowser()
+    {
+        string root = RepositoryRoot();
+        await using var service = await ServiceFixture.StartAsync(
+            new Dictionary<string, string?> { ["Demo:BackfillHours"] = "48" },
+            registryPath: Path.Combine(root, "config", "demo", "stations.json"), demo: true);
+        using var http = new HttpClient { BaseAddress = service.HttpBase };
+        // Wait for the simulator's 48 hours of history to be in: the hourly count stops growing
+        // (live hourly records only come at the full hour).
+        int last = -1, stableFor = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (stableFor < 4 && DateTime.UtcNow < deadline)
+        {
+            int received = (await http.GetFromJsonAsync<JsonElement>("/api/rates?by=province"))[0].GetProperty("received").GetInt32();
+            stableFor = received == last && received >= 80 * 40 ? stableFor + 1 : 0;
+            last = received;
+            await Task.Delay(500);
+        }
+
+        Assert.True(stableFor >= 4, $"the demo history did not settle ({last} hourly records)");
+
+        var stations = await http.GetFromJsonAsync<JsonElement>("/api/stations");
+        var outlet = stations.EnumerateArray().SelectMany(e => e.GetProperty("outlets").EnumerateArray())
+            .First(o => o.GetProperty("limits").TryGetProperty("a21026", out _));
+        string mn = outlet.GetProperty("mn").GetString()!;
+        string password = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(root, "config", "demo", "stations.json"))).RootElement
+            .GetProperty("enterprises").EnumerateArray().SelectMany(e => e.GetProperty("outlets").EnumerateArray())
+            .Single(o => o.GetProperty("mn").GetString() == mn).GetProperty("password").GetString()!;
+        string shots = Environment.GetEnvironmentVariable("EM_SCREENSHOTS") ?? Some.TempDirectory();
+
+        string output = await RunNodeAsync(root, "dashboard.mjs", service.HttpBase.ToString().TrimEnd('/'),
+            service.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture), mn, password, "a21026", shots);
+        Assert.Contains("ok  acknowledging changes the alert state", output, StringComparison.Ordinal);
+        Assert.Contains("ok  a quarter with markup in the URL injects nothing", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(shots, "outlet.png")));
+    }
+
+    [Fact]
+    public async Task Dashboard_WithApiUsers_LogsInWithAnHttpOnlyCookie()
+    {
+        string root = RepositoryRoot();
+        const string token = "operator-token-browser";
+        await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Api:Users:0:Token"] = token, ["Api:Users:0:Role"] = "operator", ["Api:Users:0:Name"] = "值班员",
+        });
+        string output = await RunNodeAsync(root, "session.mjs", service.HttpBase.ToString().TrimEnd('/'), token);
+        Assert.Contains("ok  the credential is an HttpOnly, SameSite=Strict cookie", output, StringComparison.Ordinal);
+        Assert.Contains("ok  logging out ends the session", output, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> RunNodeAsync(string root, params string[] args)
+    {
+        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.Combine(root, "tests", "browser") };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var node = Process.Start(psi)!;
+        var stdout = node.StandardOutput.ReadToEndAsync();
+        var stderr = node.StandardError.ReadToEndAsync();
+        await node.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token);
+        string output = await stdout + await stderr;
+        Assert.True(node.ExitCode == 0, output);
+        return output;
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EmissionMonitor.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new DirectoryNotFoundException("repository root not found");
+    }
+}

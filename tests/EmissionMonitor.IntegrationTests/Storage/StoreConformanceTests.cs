@@ -1,0 +1,171 @@
+using EmissionMonitor.Intake;
+using EmissionMonitor.Storage;
+using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Compliance.Marks;
+
+namespace EmissionMonitor.IntegrationTests.Storage;
+
+/// <summary>
+/// The store contract, run against each backend: a backend's test class derives from this and
+/// supplies a fresh, real store.
+/// </summary>
+public abstract class StoreConformanceTests : IAsyncLifetime
+{
+    private IReadingStore _store = null!;
+
+    protected abstract Task<IReadingStore> CreateStoreAsync();
+
+    public async Task InitializeAsync()
+    {
+        _store = await CreateStoreAsync();
+        await _store.InitializeAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _store.DisposeAsync();
+        await DisposeServersAsync();
+    }
+
+    /// <summary>Stops what <see cref="CreateStoreAsync"/> started (servers), after the store is closed.</summary>
+    protected virtual Task DisposeServersAsync() => Task.CompletedTask;
+
+    private static IntakeResult Accepted(decimal so2, DateTime? hour = null, string? flag = "N")
+    {
+        var b = Some.Hourly(at: hour).Value("a21026", "Avg", so2).Value("a21002", "Avg", 40m);
+        if (flag is not null)
+        {
+            b.Value("a21026", "Flag", flag);
+        }
+
+        var registry = Some.Registry();
+        var intake = new IntakeProcessor(() => registry, new IntakeOptions(), new EmissionMonitor.Compliance.ComplianceOptions().ResolveTimeZone(), TimeProvider.System);
+        var result = intake.Process(Some.Received(b.Build(), Transport.Import));
+        Assert.True(result.IsAccepted, result.Detail);
+        return result;
+    }
+
+    [Fact]
+    public async Task Commit_StoresReadingsAndArchivesTheFrame()
+    {
+        var outcomes = await _store.CommitAsync([Accepted(20.5m)], CancellationToken.None);
+        Assert.Equal(StoredOutcome.Accepted, Assert.Single(outcomes).Status);
+        Assert.Equal(2, outcomes[0].NewReadings);
+        var readings = await _store.QueryReadingsAsync(new ReadingQuery("2061", new DateTime(2025, 7, 1), new DateTime(2025, 7, 2)), CancellationToken.None);
+        Assert.Equal(2, readings.Count);
+        Assert.Equal(new Reading("QHXN0010001", "2061", new DateTime(2025, 7, 1, 8, 0, 0), "a21026", Avg: 20.5, Flag: "N"), readings.Single(r => r.Pollutant == "a21026"));
+        var frame = Assert.Single(await _store.QueryFramesAsync(new FrameQuery(), CancellationToken.None));
+        Assert.Equal("QHXN0010001", frame.Mn);
+        Assert.Equal("accepted", frame.Status);
+        Assert.StartsWith("##", System.Text.Encoding.ASCII.GetString(frame.Raw), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Resend_IsADuplicate_AndADifferentResendIsAConflict_FirstWins()
+    {
+        await _store.CommitAsync([Accepted(20.5m)], CancellationToken.None);
+        var outcomes = await _store.CommitAsync([Accepted(20.5m), Accepted(99m)], CancellationToken.None);
+        Assert.Equal(["duplicate", "duplicate-conflict"], outcomes.Select(o => o.Status));
+        var so2 = Assert.Single(await _store.QueryReadingsAsync(new ReadingQuery("2061", new DateTime(2025, 7, 1), new DateTime(2025, 7, 2), Pollutant: "a21026"), CancellationToken.None));
+        Assert.Equal(20.5, so2.Avg);
+        var counts = await _store.CountAsync(CancellationToken.None);
+        Assert.Equal(3, counts.Frames);
+        Assert.Equal(2, counts.Readings);
+        Assert.Equal(1, counts.FramesByReason["duplicate"]);
+        Assert.Equal(1, counts.FramesByReason["duplicate-conflict"]);
+    }
+
+    [Fact]
+    public async Task DuplicatesWithinOneBatch_AreDetected()
+    {
+        var outcomes = await _store.CommitAsync([Accepted(1m), Accepted(1m)], CancellationToken.None);
+        Assert.Equal(["accepted", "duplicate"], outcomes.Select(o => o.Status));
+    }
+
+    [Fact]
+    public async Task Rejections_AreArchivedWithTheirReason()
+    {
+        var rejected = IntakeResult.Reject(Some.Received("##00xx"), "bad-length", "length field '00xx' is not 4 digits");
+        var outcome = Assert.Single(await _store.CommitAsync([rejected], CancellationToken.None));
+        Assert.Equal("rejected", outcome.Status);
+        var frame = Assert.Single(await _store.QueryFramesAsync(new FrameQuery(Status: "rejected"), CancellationToken.None));
+        Assert.Equal("bad-length", frame.Reason);
+        Assert.Equal("##00xx"u8.ToArray(), frame.Raw);
+    }
+
+    [Fact]
+    public async Task AnEmptyPayload_IsArchivedAsAnEmptyFrame_AndNonAsciiTextRoundTrips()
+    {
+        var empty = IntakeResult.Reject(Some.Received(string.Empty), "no-header", "empty payload");
+        var odd = IntakeResult.Reject(Some.Received("##0010废气排口\u00e9"), "bad-length", "长度 '0010' 与数据段不符 — é");
+        var outcomes = await _store.CommitAsync([empty, odd], CancellationToken.None);
+        Assert.All(outcomes, o => Assert.Equal("rejected", o.Status));
+        var frames = await _store.QueryFramesAsync(new FrameQuery(Status: "rejected"), CancellationToken.None);
+        Assert.Equal(2, frames.Count);
+        Assert.Empty(frames[0].Raw);
+        Assert.Equal("empty payload", frames[0].Detail);
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes("##0010废气排口\u00e9"), frames[1].Raw);
+        Assert.Equal("长度 '0010' 与数据段不符 — é", frames[1].Detail);
+    }
+
+    [Fact]
+    public async Task Query_FiltersByPeriodOutletAndPollutant_ToExclusive()
+    {
+        await _store.CommitAsync([Accepted(1m, new DateTime(2025, 7, 1, 8, 0, 0)), Accepted(2m, new DateTime(2025, 7, 1, 9, 0, 0))], CancellationToken.None);
+        var q = await _store.QueryReadingsAsync(new ReadingQuery("2061", new DateTime(2025, 7, 1, 8, 0, 0), new DateTime(2025, 7, 1, 9, 0, 0), "QHXN0010001", "a21026"), CancellationToken.None);
+        Assert.Equal(1, Assert.Single(q).Avg);
+        Assert.Empty(await _store.QueryReadingsAsync(new ReadingQuery("2061", new DateTime(2025, 7, 1), new DateTime(2025, 7, 2), "OTHER"), CancellationToken.None));
+        Assert.Empty(await _store.QueryReadingsAsync(new ReadingQuery("2031", new DateTime(2025, 7, 1), new DateTime(2025, 7, 2)), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task OperatorRecords_MarksLiftsAndAlerts_AreStoredAndReadBack()
+    {
+        var mark = new EmissionMonitor.Compliance.Marks.Mark("QHXN0010001", "maintenance", new DateTime(2025, 7, 1, 8, 0, 0), new DateTime(2025, 7, 1, 12, 0, 0), "年度检修");
+        await _store.AddMarkAsync(mark, CancellationToken.None);
+        Assert.Equal(mark, Assert.Single(await _store.QueryMarksAsync(new DateTime(2025, 7, 1), new DateTime(2025, 7, 2), null, CancellationToken.None)));
+        Assert.Empty(await _store.QueryMarksAsync(new DateTime(2025, 7, 2), new DateTime(2025, 7, 3), null, CancellationToken.None));
+        Assert.Empty(await _store.QueryMarksAsync(new DateTime(2025, 7, 1), new DateTime(2025, 7, 2), "OTHER", CancellationToken.None));
+
+        var lift = new EmissionMonitor.Compliance.Cards.CardLift("QH-XN-001", "2025Q2", new DateTimeOffset(2025, 7, 15, 9, 0, 0, TimeSpan.FromHours(8)), "王工", "整改完成");
+        await _store.AddCardLiftAsync(lift, CancellationToken.None);
+        Assert.Equal(lift, Assert.Single(await _store.QueryCardLiftsAsync(CancellationToken.None)));
+
+        var raised = new EmissionMonitor.Alerts.Alert("a1", "exceedance", "critical", "active", "QHXN0010001", "QH-XN-001", "西宁市", "a21026", 50, 35,
+            new DateTimeOffset(2025, 7, 1, 9, 0, 0, TimeSpan.FromHours(8)), null, null, null, "m");
+        await _store.SaveAlertAsync(raised, CancellationToken.None);
+        var acknowledged = raised with { State = "acknowledged", AcknowledgedAt = raised.RaisedAt.AddMinutes(5), AcknowledgedBy = "op" };
+        await _store.SaveAlertAsync(acknowledged, CancellationToken.None);
+        Assert.Equal(acknowledged, Assert.Single(await _store.QueryAlertsAsync(CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task MarksAndLifts_KeepTheirAuthorAndId_AndARevocationIsRecordedBesideThem()
+    {
+        var created = new DateTimeOffset(2025, 7, 1, 9, 30, 0, TimeSpan.FromHours(8));
+        var mark = new EmissionMonitor.Compliance.Marks.Mark("QHXN0010001", "shutdown", new DateTime(2025, 7, 1), new DateTime(2025, 7, 3), "停产")
+        {
+            Id = "mk-test-1", By = "王工", CreatedAt = created,
+        };
+        var other = mark with { Id = "mk-test-2", From = new DateTime(2025, 7, 5), To = new DateTime(2025, 7, 6) };
+        await _store.AddMarkAsync(mark, CancellationToken.None);
+        await _store.AddMarkAsync(other, CancellationToken.None);
+        var revoked = mark with { Revoked = new EmissionMonitor.Compliance.Marks.Revocation(created.AddHours(2), "李工", "误标") };
+        await _store.AddMarkAsync(revoked, CancellationToken.None);
+        var marks = await _store.QueryMarksAsync(new DateTime(2025, 7, 1), new DateTime(2025, 8, 1), null, CancellationToken.None);
+        Assert.Equal([revoked, other], marks); // one mark per id, the revocation winning; nothing deleted
+
+        var lift = new EmissionMonitor.Compliance.Cards.CardLift("QH-XN-001", "2025Q2", created, "王工", "整改完成");
+        await _store.AddCardLiftAsync(lift, CancellationToken.None);
+        var unlifted = lift with { Revoked = new EmissionMonitor.Compliance.Marks.Revocation(created.AddDays(1), "李工", "整改不实") };
+        await _store.AddCardLiftAsync(unlifted, CancellationToken.None);
+        var again = lift with { At = created.AddDays(2), Comment = "再次整改" };
+        await _store.AddCardLiftAsync(again, CancellationToken.None);
+        Assert.Equal([unlifted, again], await _store.QueryCardLiftsAsync(CancellationToken.None));
+    }
+}
+
+public sealed class SqliteStoreConformanceTests : StoreConformanceTests
+{
+    protected override Task<IReadingStore> CreateStoreAsync() => Task.FromResult<IReadingStore>(new SqliteStore(Some.TempDirectory()));
+}

@@ -1,0 +1,15 @@
+namespace EmissionMonitor.TestSupport;
+
+/// <summary>Waiting on a condition with a timeout (never a fixed delay: shared/STYLE.md).</summary>
+internal static class Waiting
+{
+    public static async Task UntilAsync(Func<bool> condition, int timeoutMs = 10_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
+            await Task.Delay(20);
+        }
+    }
+}
