@@ -24,7 +24,7 @@ namespace EmissionMonitor.Alerts;
 /// subscribers and logged. Operators acknowledge and clear alerts through this service.
 /// </summary>
 public sealed partial class AlertService(
-    AlertBook book, IReadingStore store, Journal journal, Func<StationRegistry> registry, ComplianceOptions compliance, Func<ReportService> reports, AlertOptions options,
+    AlertBook book, IRecordStore store, Journal journal, Func<StationRegistry> registry, ComplianceOptions compliance, Func<ReportService> reports, AlertOptions options,
     TimeZoneInfo timeZone, IMessagePublisher publisher, TimeProvider clock, ILogger<AlertService> logger) : BackgroundService
 {
     private readonly Channel<IReadOnlyList<(IntakeResult Item, StoredOutcome Outcome)>> _committed =

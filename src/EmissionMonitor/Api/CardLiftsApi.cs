@@ -24,7 +24,7 @@ public static class CardLiftsApi
         var operators = new RoleFilter(auth, ApiUser.Operator);
 
         app.MapPost("/api/cards/{enterprise}/{quarter}/lift", async (HttpContext http, string enterprise, string quarter, CommentBody? body,
-            Func<StationRegistry> registry, Func<ReportService> reports, ReportGate gate, IReadingStore store, ApiOptions options, TimeZoneInfo zone,
+            Func<StationRegistry> registry, Func<ReportService> reports, ReportGate gate, IRecordStore store, ApiOptions options, TimeZoneInfo zone,
             TimeProvider clock, CancellationToken ct) =>
         {
             if (QueryRules.First(Check(registry(), enterprise, quarter), QueryRules.Comment(body?.Comment, options)) is { } bad)
@@ -56,7 +56,7 @@ public static class CardLiftsApi
         }).AddEndpointFilter(operators);
 
         app.MapPost("/api/cards/{enterprise}/{quarter}/lift/revoke", async (HttpContext http, string enterprise, string quarter, CommentBody? body,
-            Func<StationRegistry> registry, IReadingStore store, ApiOptions options, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
+            Func<StationRegistry> registry, IRecordStore store, ApiOptions options, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
         {
             if (QueryRules.First(Check(registry(), enterprise, quarter), QueryRules.Comment(body?.Comment, options)) is { } bad)
             {

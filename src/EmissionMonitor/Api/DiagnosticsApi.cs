@@ -16,12 +16,12 @@ public static class DiagnosticsApi
     public static void Map(WebApplication app)
     {
         app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", async (IReadingStore store, IngestMetrics metrics, IServiceProvider services, TimeProvider clock, CancellationToken ct) =>
+        app.MapGet("/readyz", async (IReadingStore store, IRecordStore records, IngestMetrics metrics, IServiceProvider services, TimeProvider clock, CancellationToken ct) =>
         {
             bool storeOk;
             try
             {
-                await store.QueryMarksAsync(DateTime.MinValue, DateTime.MinValue.AddTicks(1), null, ct);
+                await records.QueryMarksAsync(DateTime.MinValue, DateTime.MinValue.AddTicks(1), null, ct);
                 storeOk = true;
             }
             catch (Exception e) when (e is not OperationCanceledException)

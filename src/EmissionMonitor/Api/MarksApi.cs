@@ -26,7 +26,7 @@ public static class MarksApi
         var readers = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
         var operators = new RoleFilter(auth, ApiUser.Operator);
 
-        app.MapGet("/api/marks", async (HttpContext http, string? mn, string? from, string? to, Func<StationRegistry> registry, IReadingStore store,
+        app.MapGet("/api/marks", async (HttpContext http, string? mn, string? from, string? to, Func<StationRegistry> registry, IRecordStore store,
             ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
         {
             if (QueryRules.First(QueryRules.Local("from", from, out var start), QueryRules.Local("to", to, out var end), QueryRules.Choice(http, "format", ["json", "csv"]),
@@ -48,7 +48,7 @@ public static class MarksApi
             return Results.Json(visible.Skip(offset).Take(limit).Select(m => Json(m, zone)));
         }).AddEndpointFilter(readers);
 
-        app.MapPost("/api/marks", async (HttpContext http, MarkBody body, Func<StationRegistry> registry, IReadingStore store, ApiOptions options,
+        app.MapPost("/api/marks", async (HttpContext http, MarkBody body, Func<StationRegistry> registry, IRecordStore store, ApiOptions options,
             TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
         {
             if (body.Mn is null || registry().FindOutlet(body.Mn) is null)
@@ -83,7 +83,7 @@ public static class MarksApi
             return Results.Created($"/api/marks/{mark.Id}", Json(mark, zone));
         }).AddEndpointFilter(operators);
 
-        app.MapPost("/api/marks/{id}/revoke", async (HttpContext http, string id, CommentBody? body, IReadingStore store, ApiOptions options,
+        app.MapPost("/api/marks/{id}/revoke", async (HttpContext http, string id, CommentBody? body, IRecordStore store, ApiOptions options,
             TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
         {
             if (QueryRules.Comment(body?.Comment, options) is { } bad)

@@ -82,7 +82,7 @@ public sealed class AppSettings
     }
 
     /// <summary>The store <c>Storage:Backend</c> names: SQLite under the data folder, or InfluxDB with a local buffer there.</summary>
-    public IReadingStore CreateStore(Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
+    public IStore CreateStore(Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
     {
         if (Storage.Backend != "influxdb")
         {

@@ -41,7 +41,9 @@ public static class EmissionMonitorServices
     private static IServiceCollection AddStorage(this IServiceCollection services, AppSettings settings)
     {
         services.AddSingleton<IngestMetrics>();
-        services.AddSingleton<IReadingStore>(sp => settings.CreateStore(sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IStore>(sp => settings.CreateStore(sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IReadingStore>(sp => sp.GetRequiredService<IStore>());
+        services.AddSingleton<IRecordStore>(sp => sp.GetRequiredService<IStore>());
         services.AddSingleton(sp => new DiskGuard(settings.Storage.DataDirectory, settings.Storage.MinFreeMB, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Journal(sp.GetRequiredService<IReadingStore>(), settings.Storage, sp.GetRequiredService<IngestMetrics>(),
             sp.GetRequiredService<ILogger<Journal>>(), sp.GetRequiredService<DiskGuard>()));
@@ -82,7 +84,7 @@ public static class EmissionMonitorServices
     private static IServiceCollection AddCompliance(this IServiceCollection services, AppSettings settings)
     {
         // One way to make a report service: over the registry as it is when asked.
-        services.AddSingleton<Func<Reports.ReportService>>(sp => () => Reports.ReportService.Create(sp.GetRequiredService<IReadingStore>(),
+        services.AddSingleton<Func<Reports.ReportService>>(sp => () => Reports.ReportService.Create(sp.GetRequiredService<IStore>(),
             sp.GetRequiredService<Func<StationRegistry>>()(), settings, sp.GetRequiredService<TimeProvider>()));
         return services;
     }
@@ -91,7 +93,7 @@ public static class EmissionMonitorServices
     {
         services.AddSingleton(AppSettings.Bind<Alerts.AlertOptions>(settings.Configuration, Alerts.AlertOptions.Section));
         services.AddSingleton<Alerts.AlertBook>();
-        services.AddSingleton(sp => new Alerts.AlertService(sp.GetRequiredService<Alerts.AlertBook>(), sp.GetRequiredService<IReadingStore>(),
+        services.AddSingleton(sp => new Alerts.AlertService(sp.GetRequiredService<Alerts.AlertBook>(), sp.GetRequiredService<IRecordStore>(),
             sp.GetRequiredService<Journal>(), sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance, sp.GetRequiredService<Func<Reports.ReportService>>(),
             sp.GetRequiredService<Alerts.AlertOptions>(), settings.TimeZone, sp.GetRequiredService<IMessagePublisher>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Alerts.AlertService>>()));

@@ -24,7 +24,7 @@ public sealed partial class ReportService
         var yearStart = new DateTime(first.Year, 1, 1);
         var hourly = await HourlyAsync(yearStart, last, r.Mn, ct);
         var daily = (await store.QueryReadingsAsync(new Storage.ReadingQuery(Cns.Daily, first, last, r.Mn), ct)).ToLookup(x => x.Mn, StringComparer.Ordinal);
-        var lifts = (await store.QueryCardLiftsAsync(ct)).Where(l => l.Revoked is null).ToList();
+        var lifts = (await records.QueryCardLiftsAsync(ct)).Where(l => l.Revoked is null).ToList();
         var conditions = new CardConditions(options, CardOptions);
         var engine = new CardEngine(CardOptions);
         var results = new List<CardResult>();

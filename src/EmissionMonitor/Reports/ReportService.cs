@@ -16,15 +16,15 @@ namespace EmissionMonitor.Reports;
 /// <c>report</c> gives the same figures as live ingestion. Results are sorted by city, enterprise,
 /// mn, pollutant, start.
 /// </summary>
-public sealed partial class ReportService(IReadingStore store, StationRegistry registry, ComplianceOptions options, TimeZoneInfo timeZone, TimeProvider clock)
+public sealed partial class ReportService(IReadingStore store, IRecordStore records, StationRegistry registry, ComplianceOptions options, TimeZoneInfo timeZone, TimeProvider clock)
 {
     private readonly RateCalculator _rates = new(options);
 
     private DateTime NowLocal => TimeZoneInfo.ConvertTime(clock.GetUtcNow(), timeZone).DateTime;
 
     /// <summary>The report service of a run's settings over <paramref name="store"/> and the registry as it is now.</summary>
-    public static ReportService Create(IReadingStore store, StationRegistry registry, Configuration.AppSettings settings, TimeProvider clock) =>
-        new(store, registry, settings.Compliance, settings.TimeZone, clock) { CardOptions = settings.Cards };
+    public static ReportService Create(IStore store, StationRegistry registry, Configuration.AppSettings settings, TimeProvider clock) =>
+        new(store, store, registry, settings.Compliance, settings.TimeZone, clock) { CardOptions = settings.Cards };
 
     /// <summary>A report as the table behind JSON, CSV and text output (the CLI and the HTTP API).</summary>
     public async Task<ReportTable> BuildAsync(ReportRequest request, CancellationToken cancellationToken) => request.Kind switch
@@ -53,7 +53,7 @@ public sealed partial class ReportService(IReadingStore store, StationRegistry r
 
     /// <summary>The marks that change figures: those not revoked.</summary>
     private async Task<List<Mark>> ActiveMarksAsync(ReportRequest r, CancellationToken ct) =>
-        (await store.QueryMarksAsync(r.Period.From, r.Period.To, r.Mn, ct)).Where(m => m.IsActive).ToList();
+        (await records.QueryMarksAsync(r.Period.From, r.Period.To, r.Mn, ct)).Where(m => m.IsActive).ToList();
 
     /// <summary>The scope of a row grouped at <paramref name="level"/>.</summary>
     private Scope Key(Outlet o, string? pollutant, string level)

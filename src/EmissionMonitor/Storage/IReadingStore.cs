@@ -5,9 +5,9 @@ using EmissionMonitor.Compliance.Marks;
 namespace EmissionMonitor.Storage;
 
 /// <summary>
-/// The store contract every backend implements and the conformance tests check: commit a batch of
-/// intake results atomically (readings unique per MN, CN, period and pollutant, first wins; every
-/// frame archived with its status), then query what was stored.
+/// The data half of the store contract: commit a batch of intake results atomically (readings unique
+/// per MN, CN, period and pollutant, first wins; every frame archived with its status), then query
+/// what was stored. Every backend implements it and the conformance tests check it.
 /// </summary>
 public interface IReadingStore : IAsyncDisposable
 {
@@ -22,24 +22,6 @@ public interface IReadingStore : IAsyncDisposable
 
     /// <summary>Archived frames, newest last, optionally filtered.</summary>
     Task<IReadOnlyList<ArchivedFrame>> QueryFramesAsync(FrameQuery query, CancellationToken cancellationToken);
-
-    /// <summary>Records an operator mark (shutdown, force-majeure, maintenance, calibration).</summary>
-    Task AddMarkAsync(Compliance.Marks.Mark mark, CancellationToken cancellationToken);
-
-    /// <summary>Marks overlapping [from, to), optionally of one outlet.</summary>
-    Task<IReadOnlyList<Compliance.Marks.Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken);
-
-    /// <summary>Records the lifting of a card (never deleted).</summary>
-    Task AddCardLiftAsync(Compliance.Cards.CardLift lift, CancellationToken cancellationToken);
-
-    /// <summary>Every card lift recorded.</summary>
-    Task<IReadOnlyList<Compliance.Cards.CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken);
-
-    /// <summary>Stores an alert's current state (insert or replace by id).</summary>
-    Task SaveAlertAsync(Alerts.Alert alert, CancellationToken cancellationToken);
-
-    /// <summary>Every stored alert.</summary>
-    Task<IReadOnlyList<Alerts.Alert>> QueryAlertsAsync(CancellationToken cancellationToken);
 
     /// <summary>Counts of readings and of archived frames by status and reason.</summary>
     Task<StoreCounts> CountAsync(CancellationToken cancellationToken);

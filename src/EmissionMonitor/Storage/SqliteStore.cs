@@ -11,7 +11,7 @@ namespace EmissionMonitor.Storage;
 /// the data folder. One writer connection commits whole batches in one transaction; queries open
 /// their own read connections, so reports run beside ingestion.
 /// </summary>
-public sealed class SqliteStore(string dataDirectory, bool outbox = false, int maxSizeMB = 0, TimeProvider? clock = null) : IReadingStore
+public sealed class SqliteStore(string dataDirectory, bool outbox = false, int maxSizeMB = 0, TimeProvider? clock = null) : IStore
 {
     internal const string TimeFormat = "yyyy-MM-ddTHH:mm:ss.fff";
     private readonly SemaphoreSlim _writeLock = new(1, 1);

@@ -9,7 +9,7 @@ public sealed class InfluxStoreV2ConformanceTests : StoreConformanceTests
 {
     private InfluxFixture? _influx;
 
-    protected override async Task<IReadingStore> CreateStoreAsync()
+    protected override async Task<IStore> CreateStoreAsync()
     {
         _influx = await InfluxFixture.StartAsync();
         await _influx.StartProxyAsync();
@@ -25,7 +25,7 @@ public sealed class InfluxStoreV1ConformanceTests : StoreConformanceTests
 {
     private InfluxFixture? _influx;
 
-    protected override async Task<IReadingStore> CreateStoreAsync()
+    protected override async Task<IStore> CreateStoreAsync()
     {
         _influx = await InfluxFixture.StartAsync();
         return new InfluxStore(new InfluxOptions { Url = _influx.Url, Bucket = "emission", WriteApi = "v1" },

@@ -11,9 +11,9 @@ namespace EmissionMonitor.IntegrationTests.Storage;
 /// </summary>
 public abstract class StoreConformanceTests : IAsyncLifetime
 {
-    private IReadingStore _store = null!;
+    private IStore _store = null!;
 
-    protected abstract Task<IReadingStore> CreateStoreAsync();
+    protected abstract Task<IStore> CreateStoreAsync();
 
     public async Task InitializeAsync()
     {
@@ -167,5 +167,5 @@ public abstract class StoreConformanceTests : IAsyncLifetime
 
 public sealed class SqliteStoreConformanceTests : StoreConformanceTests
 {
-    protected override Task<IReadingStore> CreateStoreAsync() => Task.FromResult<IReadingStore>(new SqliteStore(Some.TempDirectory()));
+    protected override Task<IStore> CreateStoreAsync() => Task.FromResult<IStore>(new SqliteStore(Some.TempDirectory()));
 }

@@ -22,7 +22,7 @@ namespace EmissionMonitor.Storage.Influx;
 /// Queries read InfluxDB (shared by every instance) and add what this instance has not forwarded yet.
 /// Operator records (marks, card lifts, alerts) go the same way, so every instance sees them.
 /// </summary>
-public sealed partial class InfluxStore : IReadingStore
+public sealed partial class InfluxStore : IStore
 {
     private readonly TimeProvider _clock;
     private const int BatchSize = 5000;

@@ -1,0 +1,33 @@
+using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Compliance.Marks;
+
+namespace EmissionMonitor.Storage;
+
+/// <summary>
+/// The operator-records half of the store contract: marks, card lifts (each with its revocations,
+/// never deleted) and alert states. Every backend implements it beside <see cref="IReadingStore"/>
+/// (<see cref="IStore"/>), so every instance of a scale-out sees the same records.
+/// </summary>
+public interface IRecordStore
+{
+    /// <summary>Records an operator mark (shutdown, force-majeure, maintenance, calibration).</summary>
+    Task AddMarkAsync(Compliance.Marks.Mark mark, CancellationToken cancellationToken);
+
+    /// <summary>Marks overlapping [from, to), optionally of one outlet.</summary>
+    Task<IReadOnlyList<Compliance.Marks.Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken);
+
+    /// <summary>Records the lifting of a card (never deleted).</summary>
+    Task AddCardLiftAsync(Compliance.Cards.CardLift lift, CancellationToken cancellationToken);
+
+    /// <summary>Every card lift recorded.</summary>
+    Task<IReadOnlyList<Compliance.Cards.CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores an alert's current state (insert or replace by id).</summary>
+    Task SaveAlertAsync(Alerts.Alert alert, CancellationToken cancellationToken);
+
+    /// <summary>Every stored alert.</summary>
+    Task<IReadOnlyList<Alerts.Alert>> QueryAlertsAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A backend: readings and frames, and operator records.</summary>
+public interface IStore : IReadingStore, IRecordStore;
