@@ -5,6 +5,7 @@ using EmissionMonitor.Hj212.Decoding;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Storage.Sqlite;
 
 namespace EmissionMonitor.Benchmarks;
 

@@ -12,6 +12,7 @@ using EmissionMonitor.Compliance.Cards;
 using EmissionMonitor.Compliance.Exceedance;
 using EmissionMonitor.Compliance.Rates;
 using EmissionMonitor.Compliance.Warnings;
+using EmissionMonitor.Storage.Journaling;
 
 namespace EmissionMonitor.Alerts;
 

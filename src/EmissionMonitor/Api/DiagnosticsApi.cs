@@ -40,7 +40,7 @@ public static class DiagnosticsApi
             var body = new { store = storeOk ? "ok" : "unavailable", broker = brokerOk ? "ok" : "disconnected", buffer, commitFailures = metrics.CommitFailures };
             return storeOk && brokerOk ? Results.Json(body) : Results.Json(body, statusCode: 503);
         });
-        app.MapGet("/metrics", async (IngestMetrics metrics, AlertService alerts, IReadingStore store, Storage.Journal journal, IServiceProvider services, TimeProvider clock, CancellationToken ct) =>
+        app.MapGet("/metrics", async (IngestMetrics metrics, AlertService alerts, IReadingStore store, Storage.Journaling.Journal journal, IServiceProvider services, TimeProvider clock, CancellationToken ct) =>
         {
             string text = Prometheus(metrics, alerts)
                 + "# HELP em_journal_queued Frames waiting for their group commit.\n# TYPE em_journal_queued gauge\n"

@@ -2,6 +2,7 @@ using System.Text;
 using System.Threading.Channels;
 using EmissionMonitor.Alerts;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Storage.Journaling;
 
 namespace EmissionMonitor.Api;
 

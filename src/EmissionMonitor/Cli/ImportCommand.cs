@@ -6,6 +6,7 @@ using EmissionMonitor.Hj212.Framing;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
+using EmissionMonitor.Storage.Journaling;
 
 namespace EmissionMonitor.Cli;
 

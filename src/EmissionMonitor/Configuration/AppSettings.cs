@@ -4,6 +4,7 @@ using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
 using Microsoft.Extensions.Configuration;
+using EmissionMonitor.Storage.Sqlite;
 
 namespace EmissionMonitor.Configuration;
 

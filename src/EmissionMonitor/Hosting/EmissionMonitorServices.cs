@@ -7,6 +7,7 @@ using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using EmissionMonitor.Storage.Journaling;
 
 namespace EmissionMonitor.Hosting;
 

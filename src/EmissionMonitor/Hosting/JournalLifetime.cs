@@ -2,6 +2,7 @@ using EmissionMonitor.Diagnostics;
 using EmissionMonitor.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using EmissionMonitor.Storage.Journaling;
 
 namespace EmissionMonitor.Hosting;
 

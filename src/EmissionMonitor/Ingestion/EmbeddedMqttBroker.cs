@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
+using EmissionMonitor.Storage.Journaling;
 
 namespace EmissionMonitor.Ingestion;
 

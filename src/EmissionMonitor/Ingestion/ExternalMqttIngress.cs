@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
+using EmissionMonitor.Storage.Journaling;
 
 namespace EmissionMonitor.Ingestion;
 

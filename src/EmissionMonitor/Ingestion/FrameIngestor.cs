@@ -4,6 +4,7 @@ using EmissionMonitor.Hj212.Framing;
 using EmissionMonitor.Hj212.Replies;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Storage.Journaling;
 
 namespace EmissionMonitor.Ingestion;
 

@@ -11,6 +11,7 @@ using EmissionMonitor.Intake;
 using EmissionMonitor.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using EmissionMonitor.Storage.Journaling;
 
 namespace EmissionMonitor.Ingestion;
 

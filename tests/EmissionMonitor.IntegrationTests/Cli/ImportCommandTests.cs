@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using EmissionMonitor.Hj212.Decoding;
 using EmissionMonitor.Hj212.Framing;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Storage.Sqlite;
 
 namespace EmissionMonitor.IntegrationTests.Cli;
 

@@ -4,6 +4,7 @@ using EmissionMonitor.Compliance;
 using EmissionMonitor.Hj212.Encoders;
 using EmissionMonitor.Storage;
 using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Storage.Sqlite;
 
 namespace EmissionMonitor.IntegrationTests.Compliance;
 

@@ -3,6 +3,7 @@ using System.Text;
 using EmissionMonitor.Storage;
 using MQTTnet;
 using MQTTnet.Protocol;
+using EmissionMonitor.Storage.Sqlite;
 
 namespace EmissionMonitor.IntegrationTests.Ingestion;
 

@@ -74,7 +74,7 @@ public sealed class HostileTerminalTests(Xunit.Abstractions.ITestOutputHelper ou
         var refused = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("emission/QHXN0010001/up").WithPayload(big)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
         Assert.Equal(MqttClientPublishReasonCode.QuotaExceeded, refused.ReasonCode);
-        await using (var store = new EmissionMonitor.Storage.SqliteStore(service.DataDirectory))
+        await using (var store = new EmissionMonitor.Storage.Sqlite.SqliteStore(service.DataDirectory))
         {
             await store.InitializeAsync(CancellationToken.None);
             var archived = Assert.Single(await store.QueryFramesAsync(new EmissionMonitor.Storage.FrameQuery(), CancellationToken.None));
@@ -118,7 +118,7 @@ public sealed class HostileTerminalTests(Xunit.Abstractions.ITestOutputHelper ou
             Assert.Contains("CN=9014", Encoding.ASCII.GetString(buffer, 0, n), StringComparison.Ordinal);
         }
 
-        await using var store = new EmissionMonitor.Storage.SqliteStore(service.DataDirectory);
+        await using var store = new EmissionMonitor.Storage.Sqlite.SqliteStore(service.DataDirectory);
         await store.InitializeAsync(CancellationToken.None);
         var frames = await store.QueryFramesAsync(new EmissionMonitor.Storage.FrameQuery(), CancellationToken.None);
         Assert.Equal(2, frames.Count);

@@ -32,7 +32,7 @@ public sealed class ReadOnlyDataFolderTests
         RequireRootAndSetpriv();
         string root = WorldReadable(Some.TempDirectory());
         string data = Path.Combine(root, "data");
-        await using (var store = new EmissionMonitor.Storage.SqliteStore(data))
+        await using (var store = new EmissionMonitor.Storage.Sqlite.SqliteStore(data))
         {
             await store.InitializeAsync(CancellationToken.None);
             await store.CommitAsync([EmissionMonitor.Intake.IntakeResult.Reject(Some.Received("##00xx"), "bad-length", "x")], CancellationToken.None);

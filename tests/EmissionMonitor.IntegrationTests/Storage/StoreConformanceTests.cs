@@ -2,6 +2,7 @@ using EmissionMonitor.Intake;
 using EmissionMonitor.Storage;
 using EmissionMonitor.Compliance.Cards;
 using EmissionMonitor.Compliance.Marks;
+using EmissionMonitor.Storage.Sqlite;
 
 namespace EmissionMonitor.IntegrationTests.Storage;
 

@@ -4,6 +4,7 @@ using EmissionMonitor.Ingestion;
 using EmissionMonitor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using EmissionMonitor.Storage.Sqlite;
 
 namespace EmissionMonitor.TestSupport;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using EmissionMonitor.Intake;
 using Microsoft.Data.Sqlite;
 
-namespace EmissionMonitor.Storage;
+namespace EmissionMonitor.Storage.Sqlite;
 
 /// <summary>
 /// The writer's prepared statements, kept for the store's life and reused by every commit

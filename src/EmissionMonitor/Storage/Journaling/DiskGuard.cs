@@ -1,4 +1,4 @@
-namespace EmissionMonitor.Storage;
+namespace EmissionMonitor.Storage.Journaling;
 
 /// <summary>How much room the data folder's file system has left, against <see cref="StorageOptions.MinFreeMB"/>.</summary>
 public enum DiskState

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace EmissionMonitor.Storage;
+namespace EmissionMonitor.Storage.Sqlite;
 
 /// <summary>
 /// One statement prepared once on the writer connection and reused for every row of every commit,

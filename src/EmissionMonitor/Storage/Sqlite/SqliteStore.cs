@@ -4,21 +4,27 @@ using Microsoft.Data.Sqlite;
 using EmissionMonitor.Compliance.Cards;
 using EmissionMonitor.Compliance.Marks;
 
-namespace EmissionMonitor.Storage;
+namespace EmissionMonitor.Storage.Sqlite;
 
 /// <summary>
 /// The embedded store: one SQLite file (WAL, synchronous=FULL so a commit survives a crash) under
 /// the data folder. One writer connection commits whole batches in one transaction; queries open
 /// their own read connections, so reports run beside ingestion.
 /// </summary>
-public sealed class SqliteStore(string dataDirectory, bool outbox = false, int maxSizeMB = 0, TimeProvider? clock = null) : IStore
+public sealed partial class SqliteStore(string dataDirectory, bool outbox = false, int maxSizeMB = 0, TimeProvider? clock = null) : IStore
 {
     internal const string TimeFormat = "yyyy-MM-ddTHH:mm:ss.fff";
+
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+
     private SqliteConnection? _writer;
+
     private SqliteCommitCommands? _commands;
+
     private readonly CancellationTokenSource _stop = new();
+
     private Task _checkpoints = Task.CompletedTask;
+
     private bool _disposed;
 
     public string DatabasePath { get; } = Path.Combine(dataDirectory, "emission-monitor.db");
@@ -115,121 +121,6 @@ public sealed class SqliteStore(string dataDirectory, bool outbox = false, int m
             _writeLock.Release();
         }
     }
-
-    public async Task<IReadOnlyList<Reading>> QueryReadingsAsync(ReadingQuery query, CancellationToken cancellationToken) =>
-        await QueryAsync($"""
-            SELECT {ReadingColumns} FROM readings
-            WHERE cn = $cn AND period >= $from AND period < $to
-              AND ($mn IS NULL OR mn = $mn) AND ($pollutant IS NULL OR pollutant = $pollutant)
-            ORDER BY mn, pollutant, period
-            """,
-            [("$cn", query.Cn), ("$from", Time(query.From)), ("$to", Time(query.To)), ("$mn", query.Mn), ("$pollutant", query.Pollutant)],
-            MapReading,
-            cancellationToken);
-
-    public async Task<IReadOnlyList<ArchivedFrame>> QueryFramesAsync(FrameQuery query, CancellationToken cancellationToken)
-    {
-        var list = await QueryAsync($"""
-            SELECT {FrameColumns} FROM frames
-            WHERE ($mn IS NULL OR mn = $mn) AND ($status IS NULL OR status = $status)
-            ORDER BY id DESC LIMIT $limit
-            """,
-            [("$mn", query.Mn), ("$status", query.Status), ("$limit", query.Limit)],
-            MapFrame,
-            cancellationToken);
-        list.Reverse();
-        return list;
-    }
-
-    /// <summary>Appends a mark row: a new mark, or the revocation of one (the same mark with <see cref="Compliance.Marks.Mark.Revoked"/>).</summary>
-    public Task AddMarkAsync(Compliance.Marks.Mark mark, CancellationToken cancellationToken) =>
-        ExecuteAsync("INSERT INTO marks (mn, kind, from_time, to_time, comment, meta) VALUES ($mn, $kind, $from, $to, $comment, $meta);" + QueueRecord("mark"),
-            [("$mn", mark.Mn), ("$kind", mark.Kind), ("$from", Time(mark.From)), ("$to", Time(mark.To)), ("$comment", mark.Comment), ("$meta", RecordMeta.Of(mark)), ("$queued", Now())],
-            cancellationToken);
-
-    public async Task<IReadOnlyList<Compliance.Marks.Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken) =>
-        Compliance.Marks.Mark.Latest(await QueryAsync(
-            $"SELECT {MarkColumns} FROM marks WHERE to_time > $from AND from_time < $to AND ($mn IS NULL OR mn = $mn) ORDER BY mn, from_time, id",
-            [("$from", Time(from)), ("$to", Time(to)), ("$mn", mn)], MapMark, cancellationToken));
-
-    /// <summary>Appends a card-lift row: a lift, or its revocation (the same lift with <see cref="Compliance.Cards.CardLift.Revoked"/>).</summary>
-    public Task AddCardLiftAsync(Compliance.Cards.CardLift lift, CancellationToken cancellationToken) =>
-        ExecuteAsync("INSERT INTO card_lifts (enterprise, quarter, lifted_at, lifted_by, comment, meta) VALUES ($e, $q, $at, $by, $c, $meta);" + QueueRecord("lift"),
-            [("$e", lift.Enterprise), ("$q", lift.Quarter), ("$at", lift.At.ToString("O", CultureInfo.InvariantCulture)), ("$by", lift.By), ("$c", lift.Comment),
-                ("$meta", RecordMeta.Of(lift)), ("$queued", Now())],
-            cancellationToken);
-
-    public async Task<IReadOnlyList<Compliance.Cards.CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken) =>
-        Compliance.Cards.CardLift.Latest(await QueryAsync($"SELECT {LiftColumns} FROM card_lifts ORDER BY id", [], MapLift, cancellationToken));
-
-    private const string MarkColumns = "mn, kind, from_time, to_time, comment, meta";
-    private const string LiftColumns = "enterprise, quarter, lifted_at, lifted_by, comment, meta";
-
-    private static Compliance.Marks.Mark MapMark(SqliteDataReader r) =>
-        RecordMeta.Apply(new Compliance.Marks.Mark(r.GetString(0), r.GetString(1), ParseTime(r.GetString(2)), ParseTime(r.GetString(3)), Str(r, 4)), Str(r, 5));
-
-    private static Compliance.Cards.CardLift MapLift(SqliteDataReader r) =>
-        RecordMeta.Apply(new Compliance.Cards.CardLift(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.GetString(3), Str(r, 4)), Str(r, 5));
-
-    public Task SaveAlertAsync(Alerts.Alert alert, CancellationToken cancellationToken) =>
-        ExecuteAsync("INSERT OR REPLACE INTO alerts (id, state, raised_at, json) VALUES ($id, $state, $raised, $json);" + QueueRecord("alert"),
-            [("$id", alert.Id), ("$state", alert.State), ("$raised", alert.RaisedAt.ToString("O", CultureInfo.InvariantCulture)),
-                ("$json", System.Text.Encoding.UTF8.GetString(Alerts.AlertJson.Serialize(alert, TimeZoneInfo.Utc))), ("$queued", Now())],
-            cancellationToken);
-
-    public async Task<IReadOnlyList<Alerts.Alert>> QueryAlertsAsync(CancellationToken cancellationToken) =>
-        await QueryAsync("SELECT json FROM alerts ORDER BY raised_at", [], r => Alerts.AlertJson.Deserialize(r.GetString(0)), cancellationToken);
-
-    /// <summary>Up to <paramref name="limit"/> of the oldest entries waiting to be forwarded (buffer mode), with their rows.</summary>
-    public async Task<OutboxBatch> ReadOutboxAsync(int limit, CancellationToken cancellationToken)
-    {
-        var last = await QueryAsync("SELECT MAX(seq) FROM (SELECT seq FROM outbox ORDER BY seq LIMIT $limit)", [("$limit", limit)],
-            r => r.IsDBNull(0) ? 0L : r.GetInt64(0), cancellationToken);
-        long max = last[0];
-        if (max == 0)
-        {
-            return new OutboxBatch(0, [], [], []);
-        }
-
-        var readings = await QueryAsync($"SELECT {Prefixed("r", ReadingColumns)} FROM outbox o JOIN readings r ON r.mn = o.mn AND r.cn = o.cn AND r.period = o.period AND r.pollutant = o.pollutant WHERE o.kind = 'reading' AND o.seq <= $max ORDER BY o.seq",
-            [("$max", max)], MapReading, cancellationToken);
-        var frames = await QueryAsync($"SELECT {Prefixed("f", FrameColumns)} FROM outbox o JOIN frames f ON f.id = o.ref_id WHERE o.kind = 'frame' AND o.seq <= $max ORDER BY o.seq",
-            [("$max", max)], MapFrame, cancellationToken);
-        var records = await QueryAsync("SELECT kind, ref_id FROM outbox WHERE kind NOT IN ('reading', 'frame') AND seq <= $max ORDER BY seq",
-            [("$max", max)], r => (r.GetString(0), r.GetInt64(1)), cancellationToken);
-        return new OutboxBatch(max, readings, frames, records);
-    }
-
-    /// <summary>Forgets forwarded entries up to and including <paramref name="seq"/>.</summary>
-    public Task AckOutboxAsync(long seq, CancellationToken cancellationToken) =>
-        ExecuteAsync("DELETE FROM outbox WHERE seq <= $seq", [("$seq", seq)], cancellationToken);
-
-    /// <summary>Entries waiting, and the queue time of the oldest.</summary>
-    public async Task<(long Depth, DateTimeOffset? Oldest)> OutboxStateAsync(CancellationToken cancellationToken)
-    {
-        var rows = await QueryAsync("SELECT COUNT(*), MIN(queued_at) FROM outbox", [],
-            r => (r.GetInt64(0), r.IsDBNull(1) ? (DateTimeOffset?)null : DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture)), cancellationToken);
-        return rows[0];
-    }
-
-    /// <summary>Operator records by the row ids the outbox names (buffer mode).</summary>
-    public async Task<(IReadOnlyList<Compliance.Marks.Mark> Marks, IReadOnlyList<Compliance.Cards.CardLift> Lifts, IReadOnlyList<Alerts.Alert> Alerts)> RecordsAsync(
-        IReadOnlyList<(string Kind, long Id)> records, CancellationToken cancellationToken)
-    {
-        string Ids(string kind) => string.Join(",", records.Where(r => r.Kind == kind).Select(r => r.Id.ToString(CultureInfo.InvariantCulture)));
-        var marks = await QueryAsync($"SELECT {MarkColumns} FROM marks WHERE rowid IN ({Ids("mark")})", [], MapMark, cancellationToken);
-        var lifts = await QueryAsync($"SELECT {LiftColumns} FROM card_lifts WHERE rowid IN ({Ids("lift")})", [], MapLift, cancellationToken);
-        var alerts = await QueryAsync($"SELECT json FROM alerts WHERE rowid IN ({Ids("alert")})", [], r => Alerts.AlertJson.Deserialize(r.GetString(0)), cancellationToken);
-        return (marks, lifts, alerts);
-    }
-
-    /// <summary>The statement that queues the row just inserted, in buffer mode; nothing otherwise.</summary>
-    private string QueueRecord(string kind) =>
-        outbox ? $"INSERT INTO outbox (kind, ref_id, queued_at) VALUES ('{kind}', last_insert_rowid(), $queued);" : string.Empty;
-
-    private string Now() => (clock ?? TimeProvider.System).GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
-
-    private static string Prefixed(string alias, string columns) => string.Join(", ", columns.Split(", ").Select(c => alias + "." + c));
 
     public async Task<StoreCounts> CountAsync(CancellationToken cancellationToken)
     {
@@ -351,21 +242,4 @@ public sealed class SqliteStore(string dataDirectory, bool outbox = false, int m
     private static string Reason(Exception e) => e is SqliteException { SqliteErrorCode: var code } sqlite
         ? $"{sqlite.Message.TrimEnd('.')} (SQLite code {code}; is the folder writable by this user and the disk not full?)"
         : e.Message;
-
-    private static string Time(DateTime t) => t.ToString(TimeFormat, CultureInfo.InvariantCulture);
-
-    private static DateTime ParseTime(string s) => DateTime.ParseExact(s, TimeFormat, CultureInfo.InvariantCulture);
-
-    private const string ReadingColumns = "mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid";
-    private const string FrameColumns = "id, received_at, transport, peer, mn, cn, data_time, status, reason, detail, raw";
-
-    private static Reading MapReading(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), ParseTime(r.GetString(2)), r.GetString(3),
-        Num(r, 4), Num(r, 5), Num(r, 6), Num(r, 7), Num(r, 8), Num(r, 9), Num(r, 10), Str(r, 11), Str(r, 12));
-
-    private static ArchivedFrame MapFrame(SqliteDataReader r) => new(r.GetInt64(0), DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture), r.GetString(2),
-        Str(r, 3), Str(r, 4), Str(r, 5), Str(r, 6), r.GetString(7), Str(r, 8), Str(r, 9), (byte[])r.GetValue(10));
-
-    private static double? Num(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
-
-    private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 }

@@ -4,7 +4,7 @@ using EmissionMonitor.Diagnostics;
 using EmissionMonitor.Intake;
 using Microsoft.Extensions.Logging;
 
-namespace EmissionMonitor.Storage;
+namespace EmissionMonitor.Storage.Journaling;
 
 /// <summary>
 /// Group commit in front of the store, after Serilog's batching sink: a bounded channel, batches cut

@@ -1,4 +1,4 @@
-namespace EmissionMonitor.Storage;
+namespace EmissionMonitor.Storage.Sqlite;
 
 /// <summary>
 /// The SQLite schema. Readings are keyed by (mn, cn, period, pollutant): the key is both the

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using EmissionMonitor.Alerts;
+using EmissionMonitor.Compliance;
+using EmissionMonitor.Intake;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Compliance.Marks;
+
+namespace EmissionMonitor.Storage.Influx;
+
+/// <summary>The forwarder: drains the local buffer to InfluxDB in order through the Polly pipeline.</summary>
+public sealed partial class InfluxStore
+{
+    /// <summary>Waits until everything committed so far is in InfluxDB (tests, shutdown); false on timeout.</summary>
+    public async Task<bool> FlushAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = _clock.GetUtcNow() + timeout;
+        while ((await _buffer.OutboxStateAsync(cancellationToken)).Depth > 0)
+        {
+            if (_clock.GetUtcNow() > deadline)
+            {
+                return false;
+            }
+
+            _wake.Release();
+            await Task.Delay(20, cancellationToken);
+        }
+
+        return true;
+    }
+
+    private async Task ForwardAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var batch = await _buffer.ReadOutboxAsync(BatchSize, ct);
+            if (batch.IsEmpty)
+            {
+                await ((Task)_wake.WaitAsync(TimeSpan.FromSeconds(1), ct)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+
+            var lines = new StringBuilder();
+            foreach (var r in batch.Readings)
+            {
+                InfluxSchema.AppendReading(lines, r, _zone);
+            }
+
+            foreach (var f in batch.Frames)
+            {
+                InfluxSchema.AppendFrame(lines, f);
+            }
+
+            if (batch.Records.Count > 0)
+            {
+                var (marks, lifts, alerts) = await _buffer.RecordsAsync(batch.Records, ct);
+                marks.ToList().ForEach(m => InfluxSchema.AppendMark(lines, m, _clock.GetUtcNow()));
+                lifts.ToList().ForEach(l => InfluxSchema.AppendLift(lines, l));
+                alerts.ToList().ForEach(a => InfluxSchema.AppendAlert(lines, a));
+            }
+
+            try
+            {
+                var text = lines.ToString().TrimEnd('\n');
+                await _pipeline.ExecuteAsync(async token => await _connection.WriteAsync(text.Length == 0 ? [] : text.Split('\n'), token), ct);
+                await _buffer.AckOutboxAsync(batch.LastSeq, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // InfluxDB is down or refusing: the entries stay in the buffer, in order, and are sent again.
+                LogForwardFailed(_logger, batch.Count, e.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Warning, Message = "Forwarding {Count} buffered entries to InfluxDB failed ({Reason}); they stay buffered")]
+    private static partial void LogForwardFailed(ILogger logger, int count, string reason);
+}

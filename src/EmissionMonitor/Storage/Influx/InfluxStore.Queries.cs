@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using EmissionMonitor.Alerts;
+using EmissionMonitor.Compliance;
+using EmissionMonitor.Intake;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Compliance.Marks;
+
+namespace EmissionMonitor.Storage.Influx;
+
+/// <summary>Readings, frames and counts: InfluxQL over what is forwarded, plus what is still pending in the local buffer (read first).</summary>
+public sealed partial class InfluxStore
+{
+    public async Task<IReadOnlyList<Reading>> QueryReadingsAsync(ReadingQuery query, CancellationToken cancellationToken)
+    {
+        // The pending rows are read before InfluxDB is asked: a row forwarded in between was written
+        // to InfluxDB before it left the buffer, so it is in one answer or the other, never in neither.
+        var pending = (await _buffer.ReadOutboxAsync(int.MaxValue, cancellationToken)).Readings;
+        var byKey = new Dictionary<(string, string, DateTime, string), Reading>();
+        if (InfluxSchema.MeasurementOfCn.TryGetValue(query.Cn, out var measurement))
+        {
+            var from = new DateTimeOffset(query.From, _zone.GetUtcOffset(query.From));
+            var to = new DateTimeOffset(query.To, _zone.GetUtcOffset(query.To));
+            var where = new StringBuilder($"time >= {LineProtocol.Nanoseconds(from)} AND time < {LineProtocol.Nanoseconds(to)}");
+            if (query.Mn is not null)
+            {
+                where.Append($" AND \"mn\" = {InfluxSchema.Literal(query.Mn)}");
+            }
+
+            if (query.Pollutant is not null)
+            {
+                where.Append($" AND \"pollutant\" = {InfluxSchema.Literal(query.Pollutant)}");
+            }
+
+            using var doc = await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync($"SELECT * FROM \"{measurement}\" WHERE {where}", t), cancellationToken);
+            foreach (var row in Rows(doc))
+            {
+                var period = TimeZoneInfo.ConvertTime(DateTimeOffset.UnixEpoch.AddTicks(row.Long("time") / 100), _zone).DateTime;
+                var r = new Reading(row.Str("mn")!, query.Cn, period, row.Str("pollutant")!, row.Dbl("rtd"), row.Dbl("avg"), row.Dbl("min"), row.Dbl("max"),
+                    row.Dbl("cou"), row.Dbl("zs_rtd"), row.Dbl("zs_avg"), row.Str("flag"), row.Str("invalid"));
+                byKey[(r.Mn, r.Cn, r.Period, r.Pollutant)] = r;
+            }
+        }
+
+        // A pending row wins over what InfluxDB answered: while a write is in flight InfluxDB may
+        // show a point with only some of its fields (it does not apply a point's fields atomically),
+        // and a row is pending until its write has returned.
+        foreach (var r in pending)
+        {
+            if (r.Cn == query.Cn && r.Period >= query.From && r.Period < query.To && (query.Mn is null || r.Mn == query.Mn) && (query.Pollutant is null || r.Pollutant == query.Pollutant))
+            {
+                byKey[(r.Mn, r.Cn, r.Period, r.Pollutant)] = r;
+            }
+        }
+
+        return byKey.Values.OrderBy(r => r.Mn, StringComparer.Ordinal).ThenBy(r => r.Pollutant, StringComparer.Ordinal).ThenBy(r => r.Period).ToList();
+    }
+
+    public async Task<IReadOnlyList<ArchivedFrame>> QueryFramesAsync(FrameQuery query, CancellationToken cancellationToken)
+    {
+        var pending = (await _buffer.ReadOutboxAsync(int.MaxValue, cancellationToken)).Frames; // first, as for readings
+        var where = new List<string>();
+        if (query.Status is not null)
+        {
+            where.Add($"\"status\" = {InfluxSchema.Literal(query.Status)}");
+        }
+
+        string filter = where.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", where);
+        using var doc = await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync($"SELECT * FROM \"{InfluxSchema.Frames}\"{filter} ORDER BY time DESC LIMIT {query.Limit}", t), cancellationToken);
+        var byId = new Dictionary<long, ArchivedFrame>();
+        foreach (var row in Rows(doc))
+        {
+            if (row.Str("raw") is null || row.Str("status") is null || row.Str("received_at") is null || row.Long("id") == 0)
+            {
+                continue; // a point whose write is still in flight shows only some of its fields: its pending row stands for it
+            }
+
+            var f = new ArchivedFrame(row.Long("id"), DateTimeOffset.Parse(row.Str("received_at")!, CultureInfo.InvariantCulture), row.Str("transport")!,
+                row.Str("peer"), row.Str("mn"), row.Str("cn"), row.Str("data_time"), row.Str("status")!, row.Str("reason"), row.Str("detail"),
+                Convert.FromBase64String(row.Str("raw")!));
+            byId[f.Id] = f;
+        }
+
+        foreach (var f in pending)
+        {
+            byId[f.Id] = f; // pending wins, as for readings
+        }
+
+        return byId.Values.Where(f => (query.Mn is null || f.Mn == query.Mn) && (query.Status is null || f.Status == query.Status))
+            .OrderBy(f => f.Id).TakeLast(query.Limit).ToList();
+    }
+
+    public async Task<StoreCounts> CountAsync(CancellationToken cancellationToken)
+    {
+        await FlushAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        long readings = 0;
+        foreach (var measurement in InfluxSchema.MeasurementOfCn.Values)
+        {
+            using var doc = await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync($"SELECT COUNT(\"n\") FROM \"{measurement}\"", t), cancellationToken);
+            readings += Rows(doc).Sum(r => r.Long("count"));
+        }
+
+        var byStatus = await GroupCountAsync("status", cancellationToken);
+        var byReason = await GroupCountAsync("reason", cancellationToken);
+        return new StoreCounts(readings, byStatus.Values.Sum(), byStatus, byReason);
+    }
+
+    private async Task<Dictionary<string, long>> GroupCountAsync(string tag, CancellationToken ct)
+    {
+        using var doc = await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync($"SELECT COUNT(\"id\") FROM \"{InfluxSchema.Frames}\" GROUP BY \"{tag}\"", t), ct);
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var series in Series(doc))
+        {
+            if (series.TryGetProperty("tags", out var tags) && tags.GetProperty(tag).GetString() is { Length: > 0 } value)
+            {
+                result[value] = series.GetProperty("values")[0][1].GetInt64();
+            }
+        }
+
+        return result;
+    }
+
+    private static IEnumerable<JsonElement> Series(JsonDocument doc) =>
+        doc.RootElement.GetProperty("results").EnumerateArray()
+            .SelectMany(r => r.TryGetProperty("series", out var s) ? s.EnumerateArray() : Enumerable.Empty<JsonElement>());
+
+    private static IEnumerable<InfluxRow> Rows(JsonDocument doc)
+    {
+        foreach (var series in Series(doc))
+        {
+            var columns = series.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToList();
+            foreach (var values in series.GetProperty("values").EnumerateArray())
+            {
+                yield return new InfluxRow(columns, values);
+            }
+        }
+    }
+
+    private readonly record struct InfluxRow(List<string> Columns, JsonElement Values)
+    {
+        private JsonElement? Get(string column)
+        {
+            int i = Columns.IndexOf(column);
+            return i < 0 || Values[i].ValueKind == JsonValueKind.Null ? null : Values[i];
+        }
+
+        public string? Str(string column) => Get(column)?.GetString();
+
+        public double? Dbl(string column) => Get(column)?.GetDouble();
+
+        public long Long(string column) => Get(column)?.GetInt64() ?? 0;
+    }
+}

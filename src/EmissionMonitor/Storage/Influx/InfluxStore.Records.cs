@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using EmissionMonitor.Alerts;
+using EmissionMonitor.Compliance;
+using EmissionMonitor.Intake;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Compliance.Marks;
+
+namespace EmissionMonitor.Storage.Influx;
+
+/// <summary>Operator records: kept in the local buffer, forwarded into their own measurements, read from both.</summary>
+public sealed partial class InfluxStore
+{
+    public async Task AddMarkAsync(Mark mark, CancellationToken cancellationToken)
+    {
+        await _buffer.AddMarkAsync(mark, cancellationToken);
+        _wake.Release();
+    }
+
+    public async Task<IReadOnlyList<Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken)
+    {
+        var pending = await PendingRecordsAsync(cancellationToken);
+        string filter = mn is null ? string.Empty : $" WHERE \"mn\" = {InfluxSchema.Literal(mn)}";
+        var marks = new HashSet<Mark>();
+        using (var doc = await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync($"SELECT * FROM \"{InfluxSchema.Marks}\"{filter}", t), cancellationToken))
+        {
+            foreach (var row in Rows(doc))
+            {
+                var comment = row.Str("comment");
+                marks.Add(RecordMeta.Apply(new Mark(row.Str("mn")!, row.Str("kind")!, DateTime.Parse(row.Str("from")!, CultureInfo.InvariantCulture),
+                    DateTime.Parse(row.Str("to")!, CultureInfo.InvariantCulture), string.IsNullOrEmpty(comment) ? null : comment), row.Str("meta")));
+            }
+        }
+
+        marks.UnionWith(pending.Marks.Select(m => m with { Comment = string.IsNullOrEmpty(m.Comment) ? null : m.Comment }));
+        return Mark.Latest(marks.Where(m => m.To > from && m.From < to && (mn is null || m.Mn == mn)));
+    }
+
+    public async Task AddCardLiftAsync(CardLift lift, CancellationToken cancellationToken)
+    {
+        await _buffer.AddCardLiftAsync(lift, cancellationToken);
+        _wake.Release();
+    }
+
+    public async Task<IReadOnlyList<CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken)
+    {
+        var pending = await PendingRecordsAsync(cancellationToken);
+        var lifts = new HashSet<CardLift>();
+        using (var doc = await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync($"SELECT * FROM \"{InfluxSchema.Lifts}\"", t), cancellationToken))
+        {
+            foreach (var row in Rows(doc))
+            {
+                var comment = row.Str("comment");
+                lifts.Add(RecordMeta.Apply(new CardLift(row.Str("enterprise")!, row.Str("quarter")!, DateTimeOffset.Parse(row.Str("at")!, CultureInfo.InvariantCulture), row.Str("by")!,
+                    string.IsNullOrEmpty(comment) ? null : comment), row.Str("meta")));
+            }
+        }
+
+        lifts.UnionWith(pending.Lifts.Select(l => l with { Comment = string.IsNullOrEmpty(l.Comment) ? null : l.Comment }));
+        return CardLift.Latest(lifts);
+    }
+
+    public async Task SaveAlertAsync(Alert alert, CancellationToken cancellationToken)
+    {
+        await _buffer.SaveAlertAsync(alert, cancellationToken);
+        _wake.Release();
+    }
+
+    public async Task<IReadOnlyList<Alert>> QueryAlertsAsync(CancellationToken cancellationToken)
+    {
+        var pending = await PendingRecordsAsync(cancellationToken);
+        var byId = new Dictionary<string, Alert>(StringComparer.Ordinal);
+        using (var doc = await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync($"SELECT * FROM \"{InfluxSchema.Alerts}\"", t), cancellationToken))
+        {
+            foreach (var row in Rows(doc))
+            {
+                var alert = AlertJson.Deserialize(row.Str("json")!);
+                byId[alert.Id] = alert;
+            }
+        }
+
+        foreach (var alert in pending.Alerts)
+        {
+            byId[alert.Id] = alert; // the local change is the newer one
+        }
+
+        return byId.Values.OrderBy(a => a.RaisedAt).ToList();
+    }
+
+    private async Task<(IReadOnlyList<Mark> Marks, IReadOnlyList<CardLift> Lifts, IReadOnlyList<Alert> Alerts)> PendingRecordsAsync(CancellationToken ct) =>
+        await _buffer.RecordsAsync((await _buffer.ReadOutboxAsync(int.MaxValue, ct)).Records, ct);
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using EmissionMonitor.Intake;
+using Microsoft.Data.Sqlite;
+using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Compliance.Marks;
+
+namespace EmissionMonitor.Storage.Sqlite;
+
+/// <summary>Queries of readings and archived frames, and their row mapping.</summary>
+public sealed partial class SqliteStore
+{
+    public async Task<IReadOnlyList<Reading>> QueryReadingsAsync(ReadingQuery query, CancellationToken cancellationToken) =>
+        await QueryAsync($"""
+            SELECT {ReadingColumns} FROM readings
+            WHERE cn = $cn AND period >= $from AND period < $to
+              AND ($mn IS NULL OR mn = $mn) AND ($pollutant IS NULL OR pollutant = $pollutant)
+            ORDER BY mn, pollutant, period
+            """,
+            [("$cn", query.Cn), ("$from", Time(query.From)), ("$to", Time(query.To)), ("$mn", query.Mn), ("$pollutant", query.Pollutant)],
+            MapReading,
+            cancellationToken);
+
+    public async Task<IReadOnlyList<ArchivedFrame>> QueryFramesAsync(FrameQuery query, CancellationToken cancellationToken)
+    {
+        var list = await QueryAsync($"""
+            SELECT {FrameColumns} FROM frames
+            WHERE ($mn IS NULL OR mn = $mn) AND ($status IS NULL OR status = $status)
+            ORDER BY id DESC LIMIT $limit
+            """,
+            [("$mn", query.Mn), ("$status", query.Status), ("$limit", query.Limit)],
+            MapFrame,
+            cancellationToken);
+        list.Reverse();
+        return list;
+    }
+
+    private static string Time(DateTime t) => t.ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+    private static DateTime ParseTime(string s) => DateTime.ParseExact(s, TimeFormat, CultureInfo.InvariantCulture);
+
+    private const string ReadingColumns = "mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid";
+
+    private const string FrameColumns = "id, received_at, transport, peer, mn, cn, data_time, status, reason, detail, raw";
+
+    private static Reading MapReading(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), ParseTime(r.GetString(2)), r.GetString(3),
+        Num(r, 4), Num(r, 5), Num(r, 6), Num(r, 7), Num(r, 8), Num(r, 9), Num(r, 10), Str(r, 11), Str(r, 12));
+
+    private static ArchivedFrame MapFrame(SqliteDataReader r) => new(r.GetInt64(0), DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture), r.GetString(2),
+        Str(r, 3), Str(r, 4), Str(r, 5), Str(r, 6), r.GetString(7), Str(r, 8), Str(r, 9), (byte[])r.GetValue(10));
+
+    private static double? Num(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
+
+    private static string? Str(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using EmissionMonitor.Intake;
+using Microsoft.Data.Sqlite;
+using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Compliance.Marks;
+
+namespace EmissionMonitor.Storage.Sqlite;
+
+/// <summary>Operator records: marks, card lifts and alerts (each a row appended; revocations are rows too).</summary>
+public sealed partial class SqliteStore
+{
+    /// <summary>Appends a mark row: a new mark, or the revocation of one (the same mark with <see cref="Compliance.Marks.Mark.Revoked"/>).</summary>
+    public Task AddMarkAsync(Compliance.Marks.Mark mark, CancellationToken cancellationToken) =>
+        ExecuteAsync("INSERT INTO marks (mn, kind, from_time, to_time, comment, meta) VALUES ($mn, $kind, $from, $to, $comment, $meta);" + QueueRecord("mark"),
+            [("$mn", mark.Mn), ("$kind", mark.Kind), ("$from", Time(mark.From)), ("$to", Time(mark.To)), ("$comment", mark.Comment), ("$meta", RecordMeta.Of(mark)), ("$queued", Now())],
+            cancellationToken);
+
+    public async Task<IReadOnlyList<Compliance.Marks.Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken) =>
+        Compliance.Marks.Mark.Latest(await QueryAsync(
+            $"SELECT {MarkColumns} FROM marks WHERE to_time > $from AND from_time < $to AND ($mn IS NULL OR mn = $mn) ORDER BY mn, from_time, id",
+            [("$from", Time(from)), ("$to", Time(to)), ("$mn", mn)], MapMark, cancellationToken));
+
+    /// <summary>Appends a card-lift row: a lift, or its revocation (the same lift with <see cref="Compliance.Cards.CardLift.Revoked"/>).</summary>
+    public Task AddCardLiftAsync(Compliance.Cards.CardLift lift, CancellationToken cancellationToken) =>
+        ExecuteAsync("INSERT INTO card_lifts (enterprise, quarter, lifted_at, lifted_by, comment, meta) VALUES ($e, $q, $at, $by, $c, $meta);" + QueueRecord("lift"),
+            [("$e", lift.Enterprise), ("$q", lift.Quarter), ("$at", lift.At.ToString("O", CultureInfo.InvariantCulture)), ("$by", lift.By), ("$c", lift.Comment),
+                ("$meta", RecordMeta.Of(lift)), ("$queued", Now())],
+            cancellationToken);
+
+    public async Task<IReadOnlyList<Compliance.Cards.CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken) =>
+        Compliance.Cards.CardLift.Latest(await QueryAsync($"SELECT {LiftColumns} FROM card_lifts ORDER BY id", [], MapLift, cancellationToken));
+
+    private const string MarkColumns = "mn, kind, from_time, to_time, comment, meta";
+
+    private const string LiftColumns = "enterprise, quarter, lifted_at, lifted_by, comment, meta";
+
+    private static Compliance.Marks.Mark MapMark(SqliteDataReader r) =>
+        RecordMeta.Apply(new Compliance.Marks.Mark(r.GetString(0), r.GetString(1), ParseTime(r.GetString(2)), ParseTime(r.GetString(3)), Str(r, 4)), Str(r, 5));
+
+    private static Compliance.Cards.CardLift MapLift(SqliteDataReader r) =>
+        RecordMeta.Apply(new Compliance.Cards.CardLift(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.GetString(3), Str(r, 4)), Str(r, 5));
+
+    public Task SaveAlertAsync(Alerts.Alert alert, CancellationToken cancellationToken) =>
+        ExecuteAsync("INSERT OR REPLACE INTO alerts (id, state, raised_at, json) VALUES ($id, $state, $raised, $json);" + QueueRecord("alert"),
+            [("$id", alert.Id), ("$state", alert.State), ("$raised", alert.RaisedAt.ToString("O", CultureInfo.InvariantCulture)),
+                ("$json", System.Text.Encoding.UTF8.GetString(Alerts.AlertJson.Serialize(alert, TimeZoneInfo.Utc))), ("$queued", Now())],
+            cancellationToken);
+
+    public async Task<IReadOnlyList<Alerts.Alert>> QueryAlertsAsync(CancellationToken cancellationToken) =>
+        await QueryAsync("SELECT json FROM alerts ORDER BY raised_at", [], r => Alerts.AlertJson.Deserialize(r.GetString(0)), cancellationToken);
+}
