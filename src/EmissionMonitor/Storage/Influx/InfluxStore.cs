@@ -26,25 +26,15 @@ namespace EmissionMonitor.Storage.Influx;
 public sealed partial class InfluxStore : IStore
 {
     private readonly TimeProvider _clock;
-
     private const int BatchSize = 5000;
-
     private readonly SqliteStore _buffer;
-
     private readonly InfluxConnection _connection;
-
     private readonly TimeZoneInfo _zone;
-
     private readonly ILogger _logger;
-
     private readonly ResiliencePipeline _pipeline;
-
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
-
     private readonly CancellationTokenSource _stop = new();
-
     private Task? _forwarder;
-
     private int _disposed;
 
     public InfluxStore(InfluxOptions options, string dataDirectory, TimeZoneInfo zone, ILogger<InfluxStore> logger, TimeProvider? clock = null)

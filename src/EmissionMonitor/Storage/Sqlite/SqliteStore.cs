@@ -14,17 +14,11 @@ namespace EmissionMonitor.Storage.Sqlite;
 public sealed partial class SqliteStore(string dataDirectory, bool outbox = false, int maxSizeMB = 0, TimeProvider? clock = null) : IStore
 {
     internal const string TimeFormat = "yyyy-MM-ddTHH:mm:ss.fff";
-
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-
     private SqliteConnection? _writer;
-
     private SqliteCommitCommands? _commands;
-
     private readonly CancellationTokenSource _stop = new();
-
     private Task _checkpoints = Task.CompletedTask;
-
     private bool _disposed;
 
     public string DatabasePath { get; } = Path.Combine(dataDirectory, "emission-monitor.db");
