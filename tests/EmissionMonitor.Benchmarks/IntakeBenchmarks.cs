@@ -28,7 +28,9 @@ public class IntakeBenchmarks
         var outlets = _frames.Select(f => f.Packet.Mn).Where(m => m is not null).Distinct()
             .Select(mn => $"{{\"mn\":\"{mn}\",\"password\":\"123456\",\"kind\":\"gas\"}}");
         var (registry, _) = RegistryLoader.Parse("{\"enterprises\":[{\"id\":\"B\",\"name\":\"b\",\"city\":\"c\",\"outlets\":[" + string.Join(",", outlets) + "]}]}", "bench");
-        _intake = new IntakeProcessor(() => registry!, new IntakeOptions(), new ComplianceOptions().ResolveTimeZone(), TimeProvider.System);
+        // As the service runs it: with the login throttle (an empty table unless logins fail).
+        var options = new IntakeOptions();
+        _intake = new IntakeProcessor(() => registry!, options, new ComplianceOptions().ResolveTimeZone(), TimeProvider.System, new LoginThrottle(options, TimeProvider.System));
         _results = _frames.Select(f => _intake.Check(f.Frame, f.Packet)).ToArray();
     }
 

@@ -1,4 +1,5 @@
 using EmissionMonitor.Hj212.Decoding;
+using EmissionMonitor.Hj212;
 
 namespace EmissionMonitor.Cli;
 

@@ -1,5 +1,6 @@
 using EmissionMonitor.Hj212.Decoding;
 using EmissionMonitor.Hj212.Framing;
+using EmissionMonitor.Hj212;
 
 namespace EmissionMonitor.Intake;
 

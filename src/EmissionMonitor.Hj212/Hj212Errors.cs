@@ -1,4 +1,4 @@
-namespace EmissionMonitor.Hj212.Decoding;
+namespace EmissionMonitor.Hj212;
 
 /// <summary>
 /// Error codes of framing and decoding, in their order of precedence (DESIGN.md, decode output).
