@@ -56,22 +56,18 @@ public sealed partial class ExternalMqttIngress(MqttOptions options, FrameIngest
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
-        var backoff = TimeSpan.FromSeconds(1);
+        var reconnect = Resilience.Retries.Forever(clock, (e, pause) => LogConnectFailed(logger, options.Host, options.Port, e?.Message ?? "?", pause.TotalSeconds));
         while (!stoppingToken.IsCancellationRequested)
         {
             if (!_client.IsConnected)
             {
                 try
                 {
-                    await ConnectAsync(stoppingToken);
-                    backoff = TimeSpan.FromSeconds(1);
+                    await reconnect.ExecuteAsync(async ct => await ConnectAsync(ct), stoppingToken);
                 }
-                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
-                    LogConnectFailed(logger, options.Host, options.Port, e.Message, backoff.TotalSeconds);
-                    await Task.Delay(backoff, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                    backoff = TimeSpan.FromSeconds(Math.Min(30, backoff.TotalSeconds * 2));
-                    continue;
+                    break;
                 }
             }
 

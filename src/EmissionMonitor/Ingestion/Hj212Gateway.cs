@@ -72,7 +72,7 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var registration = stoppingToken.Register(() => _listener!.Stop());
-        var backoff = new AcceptBackoff();
+        var backoff = new Resilience.Backoff(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1));
         while (!stoppingToken.IsCancellationRequested)
         {
             Socket socket;
@@ -89,7 +89,7 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
             {
                 // EMFILE/ENFILE and the like: pending connections wait in the backlog meanwhile.
                 LogAcceptFailed(logger, e.SocketErrorCode.ToString(), e.Message);
-                await backoff.WaitAsync(stoppingToken);
+                await backoff.WaitAsync(clock, stoppingToken);
                 continue;
             }
 

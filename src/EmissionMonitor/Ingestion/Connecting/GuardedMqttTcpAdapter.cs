@@ -60,7 +60,7 @@ public sealed partial class GuardedMqttTcpAdapter(IPAddress host, int port, Addr
 
     private async Task AcceptAsync(Socket listener, CancellationToken stopping)
     {
-        var backoff = new AcceptBackoff();
+        var backoff = new Resilience.Backoff(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1));
         while (!stopping.IsCancellationRequested)
         {
             Socket socket;
@@ -77,7 +77,7 @@ public sealed partial class GuardedMqttTcpAdapter(IPAddress host, int port, Addr
             {
                 // EMFILE/ENFILE and the like: the pending connections wait in the backlog meanwhile.
                 LogAcceptFailed(logger, e.SocketErrorCode.ToString(), e.Message);
-                await backoff.WaitAsync(stopping);
+                await backoff.WaitAsync(TimeProvider.System, stopping);
                 continue;
             }
 

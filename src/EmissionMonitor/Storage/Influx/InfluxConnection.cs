@@ -80,22 +80,12 @@ public sealed class InfluxConnection : IDisposable
     /// service and answer 404/401 here, which is ignored). Tried three times: it runs at start-up,
     /// where a first connection may meet a server that is still coming up.
     /// </summary>
-    public async Task EnsureDatabaseAsync(CancellationToken cancellationToken)
-    {
-        for (int attempt = 1; ; attempt++)
+    public async Task EnsureDatabaseAsync(CancellationToken cancellationToken) =>
+        await Resilience.Retries.AtStartUp<HttpRequestException>(TimeProvider.System).ExecuteAsync(async ct =>
         {
-            try
-            {
-                using var content = new FormUrlEncodedContent([new("q", $"CREATE DATABASE \"{_options.Bucket}\"")]);
-                using var response = await _http.PostAsync("query" + (Credentials() is { Length: > 0 } c ? "?" + c[1..] : string.Empty), content, cancellationToken);
-                return;
-            }
-            catch (HttpRequestException) when (attempt < 3)
-            {
-                await Task.Delay(200 * attempt, cancellationToken);
-            }
-        }
-    }
+            using var content = new FormUrlEncodedContent([new("q", $"CREATE DATABASE \"{_options.Bucket}\"")]);
+            using var response = await _http.PostAsync("query" + (Credentials() is { Length: > 0 } c ? "?" + c[1..] : string.Empty), content, ct);
+        }, cancellationToken);
 
     /// <summary>True when the server answers /ping.</summary>
     public async Task<bool> PingAsync(CancellationToken cancellationToken)

@@ -21,6 +21,7 @@ public sealed partial class Journal : IAsyncDisposable
     private readonly IngestMetrics _metrics;
     private readonly ILogger _logger;
     private readonly DiskGuard? _disk;
+    private readonly Resilience.Backoff _backoff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5)); // after a failed commit
     private readonly Task _loop;
     private long _lastDiskLog = -1_000_000; // long ago, without overflowing the subtraction below
 
@@ -127,7 +128,7 @@ public sealed partial class Journal : IAsyncDisposable
                 p.Done.TrySetException(new StoreUnavailableException("the store did not commit the frame", e));
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * (1 << Math.Min(failures, 6)))));
+            await _backoff.WaitAsync(TimeProvider.System, CancellationToken.None);
             return failures + 1;
         }
 
@@ -138,6 +139,7 @@ public sealed partial class Journal : IAsyncDisposable
         }
 
         Committed?.Invoke(items, outcomes);
+        _backoff.Reset();
         return 0;
     }
 
