@@ -5,7 +5,7 @@ using EmissionMonitor.Storage;
 namespace EmissionMonitor.Diagnostics;
 
 /// <summary>Counters of ingestion: received, accepted, rejected by reason, duplicates, commit latency.</summary>
-public sealed class IngestMetrics
+public sealed class IngestMetrics : Storage.Journaling.IJournalObserver
 {
     private readonly ConcurrentDictionary<string, long> _byStatus = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _byReason = new(StringComparer.Ordinal);

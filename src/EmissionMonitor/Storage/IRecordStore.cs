@@ -23,10 +23,10 @@ public interface IRecordStore
     Task<IReadOnlyList<Compliance.Cards.CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken);
 
     /// <summary>Stores an alert's current state (insert or replace by id).</summary>
-    Task SaveAlertAsync(Alerts.Alert alert, CancellationToken cancellationToken);
+    Task SaveAlertRecordAsync(AlertRecord alert, CancellationToken cancellationToken);
 
     /// <summary>Every stored alert.</summary>
-    Task<IReadOnlyList<Alerts.Alert>> QueryAlertsAsync(CancellationToken cancellationToken);
+    Task<IReadOnlyList<AlertRecord>> QueryAlertRecordsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>A backend: readings and frames, and operator records.</summary>

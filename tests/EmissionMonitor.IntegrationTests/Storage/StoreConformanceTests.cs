@@ -1,3 +1,4 @@
+using EmissionMonitor.Alerts;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Storage;
 using EmissionMonitor.Compliance.Cards;

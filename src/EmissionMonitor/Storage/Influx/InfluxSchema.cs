@@ -61,9 +61,9 @@ public static class InfluxSchema
             LineProtocol.Nanoseconds(l.At));
 
     /// <summary>An alert's current state; its time is when it was raised, so each change overwrites the point.</summary>
-    public static void AppendAlert(StringBuilder sb, Alerts.Alert a) =>
+    public static void AppendAlert(StringBuilder sb, AlertRecord a) =>
         LineProtocol.Append(sb, Alerts, [("id", a.Id)],
-            [("state", a.State), ("json", Encoding.UTF8.GetString(EmissionMonitor.Alerts.AlertJson.Serialize(a, TimeZoneInfo.Utc)))], LineProtocol.Nanoseconds(a.RaisedAt));
+            [("state", a.State), ("raised_at", a.RaisedAt.ToString("O", CultureInfo.InvariantCulture)), ("json", a.Json)], LineProtocol.Nanoseconds(a.RaisedAt));
 
     /// <summary>An InfluxQL string literal.</summary>
     public static string Literal(string s) => "'" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'";

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using EmissionMonitor.Alerts;
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Intake;
 using Microsoft.Extensions.Logging;
@@ -65,21 +64,24 @@ public sealed partial class InfluxStore
         return CardLift.Latest(lifts);
     }
 
-    public async Task SaveAlertAsync(Alert alert, CancellationToken cancellationToken)
+    public async Task SaveAlertRecordAsync(AlertRecord alert, CancellationToken cancellationToken)
     {
-        await _buffer.SaveAlertAsync(alert, cancellationToken);
+        await _buffer.SaveAlertRecordAsync(alert, cancellationToken);
         _wake.Release();
     }
 
-    public async Task<IReadOnlyList<Alert>> QueryAlertsAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AlertRecord>> QueryAlertRecordsAsync(CancellationToken cancellationToken)
     {
         var pending = await PendingRecordsAsync(cancellationToken);
-        var byId = new Dictionary<string, Alert>(StringComparer.Ordinal);
+        var byId = new Dictionary<string, AlertRecord>(StringComparer.Ordinal);
         using (var doc = await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync($"SELECT * FROM \"{InfluxSchema.Alerts}\"", t), cancellationToken))
         {
             foreach (var row in Rows(doc))
             {
-                var alert = AlertJson.Deserialize(row.Str("json")!);
+                string json = row.Str("json")!;
+                // Points written before raised_at was a field of its own carry it only inside the JSON.
+                string raised = row.Str("raised_at") ?? JsonDocument.Parse(json).RootElement.GetProperty("raisedAt").GetString()!;
+                var alert = new AlertRecord(row.Str("id")!, row.Str("state")!, DateTimeOffset.Parse(raised, CultureInfo.InvariantCulture), json);
                 byId[alert.Id] = alert;
             }
         }
@@ -92,6 +94,6 @@ public sealed partial class InfluxStore
         return byId.Values.OrderBy(a => a.RaisedAt).ToList();
     }
 
-    private async Task<(IReadOnlyList<Mark> Marks, IReadOnlyList<CardLift> Lifts, IReadOnlyList<Alert> Alerts)> PendingRecordsAsync(CancellationToken ct) =>
+    private async Task<(IReadOnlyList<Mark> Marks, IReadOnlyList<CardLift> Lifts, IReadOnlyList<AlertRecord> Alerts)> PendingRecordsAsync(CancellationToken ct) =>
         await _buffer.RecordsAsync((await _buffer.ReadOutboxAsync(int.MaxValue, ct)).Records, ct);
 }

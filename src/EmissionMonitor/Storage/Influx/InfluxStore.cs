@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using EmissionMonitor.Alerts;
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Intake;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using EmissionMonitor.Diagnostics;
 using EmissionMonitor.Intake;
 using Microsoft.Extensions.Logging;
 
@@ -18,14 +17,14 @@ public sealed partial class Journal : IAsyncDisposable
     private readonly Channel<Pending> _channel = Channel.CreateBounded<Pending>(new BoundedChannelOptions(100_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly IReadingStore _store;
     private readonly StorageOptions _options;
-    private readonly IngestMetrics _metrics;
+    private readonly IJournalObserver _metrics;
     private readonly ILogger _logger;
     private readonly DiskGuard? _disk;
     private readonly Resilience.Backoff _backoff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5)); // after a failed commit
     private readonly Task _loop;
     private long _lastDiskLog = -1_000_000; // long ago, without overflowing the subtraction below
 
-    public Journal(IReadingStore store, StorageOptions options, IngestMetrics metrics, ILogger<Journal> logger, DiskGuard? disk = null)
+    public Journal(IReadingStore store, StorageOptions options, IJournalObserver metrics, ILogger<Journal> logger, DiskGuard? disk = null)
     {
         _store = store;
         _options = options;

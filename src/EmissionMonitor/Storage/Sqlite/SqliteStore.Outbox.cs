@@ -42,13 +42,13 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>Operator records by the row ids the outbox names (buffer mode).</summary>
-    public async Task<(IReadOnlyList<Compliance.Marks.Mark> Marks, IReadOnlyList<Compliance.Cards.CardLift> Lifts, IReadOnlyList<Alerts.Alert> Alerts)> RecordsAsync(
+    public async Task<(IReadOnlyList<Compliance.Marks.Mark> Marks, IReadOnlyList<Compliance.Cards.CardLift> Lifts, IReadOnlyList<AlertRecord> Alerts)> RecordsAsync(
         IReadOnlyList<(string Kind, long Id)> records, CancellationToken cancellationToken)
     {
         string Ids(string kind) => string.Join(",", records.Where(r => r.Kind == kind).Select(r => r.Id.ToString(CultureInfo.InvariantCulture)));
         var marks = await QueryAsync($"SELECT {MarkColumns} FROM marks WHERE rowid IN ({Ids("mark")})", [], MapMark, cancellationToken);
         var lifts = await QueryAsync($"SELECT {LiftColumns} FROM card_lifts WHERE rowid IN ({Ids("lift")})", [], MapLift, cancellationToken);
-        var alerts = await QueryAsync($"SELECT json FROM alerts WHERE rowid IN ({Ids("alert")})", [], r => Alerts.AlertJson.Deserialize(r.GetString(0)), cancellationToken);
+        var alerts = await QueryAsync($"SELECT {AlertColumns} FROM alerts WHERE rowid IN ({Ids("alert")})", [], MapAlert, cancellationToken);
         return (marks, lifts, alerts);
     }
 

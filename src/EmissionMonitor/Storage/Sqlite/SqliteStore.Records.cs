@@ -40,12 +40,16 @@ public sealed partial class SqliteStore
     private static Compliance.Cards.CardLift MapLift(SqliteDataReader r) =>
         RecordMeta.Apply(new Compliance.Cards.CardLift(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.GetString(3), Str(r, 4)), Str(r, 5));
 
-    public Task SaveAlertAsync(Alerts.Alert alert, CancellationToken cancellationToken) =>
+    public Task SaveAlertRecordAsync(AlertRecord alert, CancellationToken cancellationToken) =>
         ExecuteAsync("INSERT OR REPLACE INTO alerts (id, state, raised_at, json) VALUES ($id, $state, $raised, $json);" + QueueRecord("alert"),
-            [("$id", alert.Id), ("$state", alert.State), ("$raised", alert.RaisedAt.ToString("O", CultureInfo.InvariantCulture)),
-                ("$json", System.Text.Encoding.UTF8.GetString(Alerts.AlertJson.Serialize(alert, TimeZoneInfo.Utc))), ("$queued", Now())],
+            [("$id", alert.Id), ("$state", alert.State), ("$raised", alert.RaisedAt.ToString("O", CultureInfo.InvariantCulture)), ("$json", alert.Json), ("$queued", Now())],
             cancellationToken);
 
-    public async Task<IReadOnlyList<Alerts.Alert>> QueryAlertsAsync(CancellationToken cancellationToken) =>
-        await QueryAsync("SELECT json FROM alerts ORDER BY raised_at", [], r => Alerts.AlertJson.Deserialize(r.GetString(0)), cancellationToken);
+    public async Task<IReadOnlyList<AlertRecord>> QueryAlertRecordsAsync(CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {AlertColumns} FROM alerts ORDER BY raised_at", [], MapAlert, cancellationToken);
+
+    private const string AlertColumns = "id, state, raised_at, json";
+
+    private static AlertRecord MapAlert(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.GetString(3));
 }
