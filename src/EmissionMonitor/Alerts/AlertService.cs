@@ -1,18 +1,18 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using EmissionMonitor.Compliance;
+using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Compliance.Exceedance;
+using EmissionMonitor.Compliance.Rates;
+using EmissionMonitor.Compliance.Warnings;
 using EmissionMonitor.Ingestion;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Reports;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Storage.Journaling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using EmissionMonitor.Compliance.Cards;
-using EmissionMonitor.Compliance.Exceedance;
-using EmissionMonitor.Compliance.Rates;
-using EmissionMonitor.Compliance.Warnings;
-using EmissionMonitor.Storage.Journaling;
 
 namespace EmissionMonitor.Alerts;
 

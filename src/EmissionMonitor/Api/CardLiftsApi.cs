@@ -1,13 +1,13 @@
 using System.Globalization;
 using EmissionMonitor.Compliance;
+using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Reports;
 using EmissionMonitor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using EmissionMonitor.Compliance.Cards;
-using EmissionMonitor.Compliance.Marks;
 
 namespace EmissionMonitor.Api;
 

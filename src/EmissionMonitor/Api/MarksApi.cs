@@ -1,11 +1,11 @@
 using System.Globalization;
 using EmissionMonitor.Compliance;
+using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using EmissionMonitor.Compliance.Marks;
 
 namespace EmissionMonitor.Api;
 

@@ -5,8 +5,8 @@ using EmissionMonitor.Diagnostics;
 using EmissionMonitor.Hj212.Framing;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Storage;
-using Microsoft.Extensions.Logging.Abstractions;
 using EmissionMonitor.Storage.Journaling;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EmissionMonitor.Cli;
 

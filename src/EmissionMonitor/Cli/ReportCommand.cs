@@ -1,8 +1,8 @@
 using EmissionMonitor.Compliance;
+using EmissionMonitor.Compliance.Cards;
 using EmissionMonitor.Configuration;
 using EmissionMonitor.Reports;
 using EmissionMonitor.Storage;
-using EmissionMonitor.Compliance.Cards;
 
 namespace EmissionMonitor.Cli;
 

@@ -3,8 +3,8 @@ using EmissionMonitor.Compliance;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
-using Microsoft.Extensions.Configuration;
 using EmissionMonitor.Storage.Sqlite;
+using Microsoft.Extensions.Configuration;
 
 namespace EmissionMonitor.Configuration;
 

@@ -5,9 +5,9 @@ using EmissionMonitor.Ingestion.Connecting;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Storage.Journaling;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using EmissionMonitor.Storage.Journaling;
 
 namespace EmissionMonitor.Hosting;
 

@@ -1,8 +1,8 @@
 using EmissionMonitor.Diagnostics;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Storage.Journaling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using EmissionMonitor.Storage.Journaling;
 
 namespace EmissionMonitor.Hosting;
 

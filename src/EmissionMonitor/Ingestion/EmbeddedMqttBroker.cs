@@ -5,12 +5,12 @@ using EmissionMonitor.Ingestion.Connecting;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Storage.Journaling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
-using EmissionMonitor.Storage.Journaling;
 
 namespace EmissionMonitor.Ingestion;
 

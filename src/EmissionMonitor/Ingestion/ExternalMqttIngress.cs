@@ -3,11 +3,11 @@ using System.Security.Cryptography.X509Certificates;
 using EmissionMonitor.Hj212.Encoders;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Storage.Journaling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
-using EmissionMonitor.Storage.Journaling;
 
 namespace EmissionMonitor.Ingestion;
 

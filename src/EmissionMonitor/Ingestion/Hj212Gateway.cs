@@ -9,9 +9,9 @@ using EmissionMonitor.Hj212.Framing;
 using EmissionMonitor.Ingestion.Connecting;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Storage.Journaling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using EmissionMonitor.Storage.Journaling;
 
 namespace EmissionMonitor.Ingestion;
 

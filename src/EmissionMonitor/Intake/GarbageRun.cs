@@ -1,6 +1,6 @@
+using EmissionMonitor.Hj212;
 using EmissionMonitor.Hj212.Decoding;
 using EmissionMonitor.Hj212.Framing;
-using EmissionMonitor.Hj212;
 
 namespace EmissionMonitor.Intake;
 

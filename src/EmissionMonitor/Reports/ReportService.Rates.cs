@@ -1,6 +1,6 @@
 using EmissionMonitor.Compliance;
-using EmissionMonitor.Compliance.Results;
 using EmissionMonitor.Compliance.Rates;
+using EmissionMonitor.Compliance.Results;
 
 namespace EmissionMonitor.Reports;
 

@@ -1,7 +1,7 @@
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Results;
-using EmissionMonitor.Hj212.Codes;
 using EmissionMonitor.Compliance.Totals;
+using EmissionMonitor.Hj212.Codes;
 
 namespace EmissionMonitor.Reports;
 

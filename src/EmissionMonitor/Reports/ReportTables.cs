@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using EmissionMonitor.Compliance.Results;
 using EmissionMonitor.Compliance.Cards;
 using EmissionMonitor.Compliance.Exceedance;
+using EmissionMonitor.Compliance.Results;
 
 namespace EmissionMonitor.Reports;
 

@@ -1,6 +1,6 @@
-using EmissionMonitor.Intake;
 using EmissionMonitor.Compliance.Cards;
 using EmissionMonitor.Compliance.Marks;
+using EmissionMonitor.Intake;
 
 namespace EmissionMonitor.Storage;
 

@@ -3,9 +3,9 @@ using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using EmissionMonitor.IntegrationTests.Ingestion;
+using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using MQTTnet.Protocol;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EmissionMonitor.IntegrationTests.Alerts;
 

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using EmissionMonitor.Compliance;
+using EmissionMonitor.Compliance.Cards;
 using EmissionMonitor.Hj212.Encoders;
 using EmissionMonitor.Storage;
-using EmissionMonitor.Compliance.Cards;
 using EmissionMonitor.Storage.Sqlite;
 
 namespace EmissionMonitor.IntegrationTests.Compliance;

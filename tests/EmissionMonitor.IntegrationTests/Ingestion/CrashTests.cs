@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Storage.Sqlite;
 using MQTTnet;
 using MQTTnet.Protocol;
-using EmissionMonitor.Storage.Sqlite;
 
 namespace EmissionMonitor.IntegrationTests.Ingestion;
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using EmissionMonitor.Storage.Influx;
 using EmissionMonitor.IntegrationTests.Ingestion;
+using EmissionMonitor.Storage.Influx;
 using MQTTnet;
 using MQTTnet.Protocol;
 

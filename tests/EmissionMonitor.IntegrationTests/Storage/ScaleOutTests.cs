@@ -1,10 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using EmissionMonitor.Storage.Influx;
 using EmissionMonitor.IntegrationTests.Ingestion;
+using EmissionMonitor.Storage.Influx;
+using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using MQTTnet.Protocol;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace EmissionMonitor.IntegrationTests.Storage;
 

@@ -1,8 +1,8 @@
 using EmissionMonitor.Alerts;
-using EmissionMonitor.Intake;
-using EmissionMonitor.Storage;
 using EmissionMonitor.Compliance.Cards;
 using EmissionMonitor.Compliance.Marks;
+using EmissionMonitor.Intake;
+using EmissionMonitor.Storage;
 using EmissionMonitor.Storage.Sqlite;
 
 namespace EmissionMonitor.IntegrationTests.Storage;

@@ -1,7 +1,7 @@
 using EmissionMonitor.Compliance;
-using EmissionMonitor.Intake;
 using EmissionMonitor.Compliance.Exceedance;
 using EmissionMonitor.Compliance.Validity;
+using EmissionMonitor.Intake;
 
 namespace EmissionMonitor.Tests.Compliance;
 

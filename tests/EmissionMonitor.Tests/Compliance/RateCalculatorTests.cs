@@ -1,7 +1,7 @@
 using EmissionMonitor.Compliance;
-using EmissionMonitor.Intake;
 using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Compliance.Rates;
+using EmissionMonitor.Intake;
 
 namespace EmissionMonitor.Tests.Compliance;
 

@@ -1,7 +1,7 @@
+using EmissionMonitor.Hj212;
 using EmissionMonitor.Hj212.Decoding;
 using EmissionMonitor.Intake;
 using Microsoft.Extensions.Time.Testing;
-using EmissionMonitor.Hj212;
 
 namespace EmissionMonitor.Tests.Intake;
 

@@ -2,9 +2,9 @@ using EmissionMonitor.Configuration;
 using EmissionMonitor.Hosting;
 using EmissionMonitor.Ingestion;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using EmissionMonitor.Storage.Sqlite;
 
 namespace EmissionMonitor.TestSupport;
 

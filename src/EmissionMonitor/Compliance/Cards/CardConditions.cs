@@ -1,9 +1,9 @@
-using EmissionMonitor.Hj212.Codes;
-using EmissionMonitor.Intake;
-using EmissionMonitor.Registry;
 using EmissionMonitor.Compliance.Exceedance;
 using EmissionMonitor.Compliance.Rates;
 using EmissionMonitor.Compliance.Totals;
+using EmissionMonitor.Hj212.Codes;
+using EmissionMonitor.Intake;
+using EmissionMonitor.Registry;
 
 namespace EmissionMonitor.Compliance.Cards;
 

@@ -1,7 +1,7 @@
-using EmissionMonitor.Intake;
-using EmissionMonitor.Registry;
 using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Compliance.Validity;
+using EmissionMonitor.Intake;
+using EmissionMonitor.Registry;
 
 namespace EmissionMonitor.Compliance.Rates;
 

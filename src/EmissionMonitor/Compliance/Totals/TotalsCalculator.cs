@@ -1,7 +1,7 @@
+using EmissionMonitor.Compliance.Validity;
 using EmissionMonitor.Hj212.Codes;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
-using EmissionMonitor.Compliance.Validity;
 
 namespace EmissionMonitor.Compliance.Totals;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using EmissionMonitor.Intake;
 using EmissionMonitor.Compliance.Cards;
 using EmissionMonitor.Compliance.Marks;
+using EmissionMonitor.Intake;
 
 namespace EmissionMonitor.Storage.Influx;
 

@@ -2,14 +2,14 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using EmissionMonitor.Compliance;
+using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Intake;
+using EmissionMonitor.Storage.Sqlite;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
-using EmissionMonitor.Compliance.Cards;
-using EmissionMonitor.Compliance.Marks;
-using EmissionMonitor.Storage.Sqlite;
 
 namespace EmissionMonitor.Storage.Influx;
 
