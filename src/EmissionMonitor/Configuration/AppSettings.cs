@@ -83,21 +83,29 @@ public sealed class AppSettings
     }
 
     /// <summary>The store <c>Storage:Backend</c> names: SQLite under the data folder, or InfluxDB with a local buffer there.</summary>
-    public IStore CreateStore(Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
+    /// <param name="loggers">Loggers for the store (none by default).</param>
+    /// <param name="pipeline">The InfluxDB pipeline from DI (the service then runs the forwarder as a hosted service).</param>
+    public IStore CreateStore(Microsoft.Extensions.Logging.ILoggerFactory? loggers = null, Polly.ResiliencePipeline? pipeline = null)
     {
         if (Storage.Backend != "influxdb")
         {
             return new SqliteStore(Storage.DataDirectory, maxSizeMB: Storage.MaxSizeMB);
         }
 
-        var influx = Bind<EmissionMonitor.Storage.Influx.InfluxOptions>(Configuration, EmissionMonitor.Storage.Influx.InfluxOptions.Section);
-        if (!Uri.TryCreate(influx.Url, UriKind.Absolute, out _))
-        {
-            throw new ConfigurationException($"Influx:Url must be an absolute URL, not '{influx.Url}'");
-        }
+        var influx = InfluxOptions();
 
         var factory = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
-        return new EmissionMonitor.Storage.Influx.InfluxStore(influx, Storage.DataDirectory, TimeZone, Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<EmissionMonitor.Storage.Influx.InfluxStore>(factory));
+        return new EmissionMonitor.Storage.Influx.InfluxStore(influx, Storage.DataDirectory, TimeZone,
+            Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<EmissionMonitor.Storage.Influx.InfluxStore>(factory), pipeline: pipeline);
+    }
+
+    /// <summary>The InfluxDB section, bound and checked (the URL must be absolute).</summary>
+    public EmissionMonitor.Storage.Influx.InfluxOptions InfluxOptions()
+    {
+        var influx = Bind<EmissionMonitor.Storage.Influx.InfluxOptions>(Configuration, EmissionMonitor.Storage.Influx.InfluxOptions.Section);
+        return Uri.TryCreate(influx.Url, UriKind.Absolute, out _)
+            ? influx
+            : throw new ConfigurationException($"Influx:Url must be an absolute URL, not '{influx.Url}'");
     }
 
     /// <summary>Loads the registry (empty when the file is absent); problems stop start-up naming the entry.</summary>

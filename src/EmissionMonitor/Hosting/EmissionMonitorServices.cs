@@ -42,7 +42,19 @@ public static class EmissionMonitorServices
     private static IServiceCollection AddStorage(this IServiceCollection services, AppSettings settings)
     {
         services.AddSingleton<IngestMetrics>();
-        services.AddSingleton<IStore>(sp => settings.CreateStore(sp.GetRequiredService<ILoggerFactory>()));
+        if (settings.Storage.Backend == "influxdb")
+        {
+            var influx = settings.InfluxOptions();
+            Polly.PollyServiceCollectionExtensions.AddResiliencePipeline(services, Storage.Influx.InfluxPipeline.Name, (builder, _) => Storage.Influx.InfluxPipeline.Configure(builder, influx));
+            services.AddSingleton<IStore>(sp => settings.CreateStore(sp.GetRequiredService<ILoggerFactory>(),
+                sp.GetRequiredService<Polly.Registry.ResiliencePipelineProvider<string>>().GetPipeline(Storage.Influx.InfluxPipeline.Name)));
+            services.AddHostedService<Storage.Influx.InfluxForwarding>(); // before the journal's lifetime: it stops after it
+        }
+        else
+        {
+            services.AddSingleton<IStore>(sp => settings.CreateStore(sp.GetRequiredService<ILoggerFactory>()));
+        }
+
         services.AddSingleton<IReadingStore>(sp => sp.GetRequiredService<IStore>());
         services.AddSingleton<IRecordStore>(sp => sp.GetRequiredService<IStore>());
         services.AddSingleton(sp => new DiskGuard(settings.Storage.DataDirectory, settings.Storage.MinFreeMB, sp.GetRequiredService<TimeProvider>()));

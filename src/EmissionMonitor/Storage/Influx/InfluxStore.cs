@@ -33,30 +33,30 @@ public sealed partial class InfluxStore : IStore
     private readonly ResiliencePipeline _pipeline;
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly bool _runsOwnForwarder;
     private Task? _forwarder;
     private int _disposed;
 
-    public InfluxStore(InfluxOptions options, string dataDirectory, TimeZoneInfo zone, ILogger<InfluxStore> logger, TimeProvider? clock = null)
+    /// <param name="options">The server and its limits.</param>
+    /// <param name="dataDirectory">Where the local buffer lives.</param>
+    /// <param name="zone">The time zone of HJ 212 local times.</param>
+    /// <param name="logger">Where forwarding failures are logged.</param>
+    /// <param name="clock">The clock (system by default).</param>
+    /// <param name="pipeline">
+    /// The named pipeline from DI; when given, the service runs the forwarder (<see cref="InfluxForwarding"/>).
+    /// Without it (one-shot commands, tests) the store builds the pipeline and runs its own forwarder.
+    /// </param>
+    public InfluxStore(InfluxOptions options, string dataDirectory, TimeZoneInfo zone, ILogger<InfluxStore> logger, TimeProvider? clock = null,
+        ResiliencePipeline? pipeline = null)
     {
         _clock = clock ?? TimeProvider.System;
         _buffer = new SqliteStore(dataDirectory, outbox: true, clock: _clock);
         _connection = new InfluxConnection(options);
         _zone = zone;
         _logger = logger;
-        _pipeline = new ResiliencePipelineBuilder()
-            .AddTimeout(options.Timeout)
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<InfluxException>().Handle<TimeoutException>()
-                    .Handle<InfluxDB.Client.Core.Exceptions.InfluxException>().Handle<Polly.Timeout.TimeoutRejectedException>(),
-                MaxRetryAttempts = 3, BackoffType = DelayBackoffType.Exponential, UseJitter = true, Delay = TimeSpan.FromMilliseconds(200),
-            })
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
-                FailureRatio = 0.5, MinimumThroughput = 3, SamplingDuration = TimeSpan.FromSeconds(30), BreakDuration = TimeSpan.FromSeconds(2),
-            })
-            .Build();
+        _pipeline = pipeline ?? InfluxPipeline.Build(options);
+        _runsOwnForwarder = pipeline is null;
     }
 
     /// <summary>Entries not yet in InfluxDB, and how long the oldest has waited (metrics, readiness).</summary>
@@ -74,7 +74,27 @@ public sealed partial class InfluxStore : IStore
             LogUnreachable(_logger, e.Message); // the buffer keeps everything until it is back
         }
 
-        _forwarder = Task.Run(() => ForwardAsync(_stop.Token), CancellationToken.None);
+        _ready.TrySetResult();
+        if (_runsOwnForwarder)
+        {
+            _forwarder = Task.Run(() => ForwardAsync(_stop.Token), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Runs the forwarder until <paramref name="stoppingToken"/> fires or the store closes (the service's hosted forwarder).</summary>
+    public async Task RunForwarderAsync(CancellationToken stoppingToken)
+    {
+        await _ready.Task.WaitAsync(stoppingToken);
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _stop.Token);
+        _forwarder = ForwardAsync(both.Token);
+        try
+        {
+            await _forwarder;
+        }
+        catch (OperationCanceledException)
+        {
+            // stopped between batches: what is not forwarded stays in the buffer for the next start
+        }
     }
 
     public async Task<IReadOnlyList<StoredOutcome>> CommitAsync(IReadOnlyList<IntakeResult> batch, CancellationToken cancellationToken)
