@@ -29,6 +29,7 @@ public static class ServiceHost
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddConfiguration(settings.Configuration);
         string? logFile = settings.Configuration["Logging:File"];
+        builder.Logging.ClearProviders(); // Serilog writes the console; only providers added on purpose (tests) get events too
         builder.Host.UseSerilog((_, log) =>
         {
             log.MinimumLevel.Information()

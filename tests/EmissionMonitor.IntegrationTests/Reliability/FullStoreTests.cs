@@ -55,5 +55,6 @@ public sealed class FullStoreTests
         Assert.Equal("ok", await http.GetStringAsync("/healthz"));
         var ready = await http.GetFromJsonAsync<JsonElement>("/readyz");
         Assert.True(ready.GetProperty("commitFailures").GetInt64() > 0);
+        Assert.Contains(service.LoggedErrors, e => e.Contains("Commit of", StringComparison.Ordinal)); // the fixture sees the service's Error logs
     }
 }
