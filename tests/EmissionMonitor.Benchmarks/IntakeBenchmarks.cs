@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Hj212;
-using EmissionMonitor.Hj212.Decoding;
+using EmissionMonitor.Hj212.Packets;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;

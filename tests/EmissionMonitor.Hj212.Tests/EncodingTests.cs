@@ -1,4 +1,4 @@
-using EmissionMonitor.Hj212.Decoding;
+using EmissionMonitor.Hj212.Packets;
 using EmissionMonitor.Hj212.Encoders;
 using EmissionMonitor.Hj212.Replies;
 

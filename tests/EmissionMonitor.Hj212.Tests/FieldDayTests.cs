@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using EmissionMonitor.Hj212.Crc;
-using EmissionMonitor.Hj212.Decoding;
+using EmissionMonitor.Hj212.Packets;
 using EmissionMonitor.Hj212.Framing;
 
 namespace EmissionMonitor.Hj212.Tests;

@@ -1,5 +1,5 @@
 using System.Text;
-using EmissionMonitor.Hj212.Decoding;
+using EmissionMonitor.Hj212.Packets;
 using EmissionMonitor.Hj212.Framing;
 
 namespace EmissionMonitor.Hj212.Tests;

@@ -1,5 +1,5 @@
 using System.Text;
-using EmissionMonitor.Hj212.Decoding;
+using EmissionMonitor.Hj212.Packets;
 using EmissionMonitor.Hj212.Framing;
 
 namespace EmissionMonitor.Hj212.Tests;
@@ -92,7 +92,7 @@ public sealed class ReaderTests
     public void Reading_AllocatesNothing()
     {
         var builder = new Encoders.Hj212Builder { Qn = "20250701080000000", St = "22", Cn = "2061", Pw = "123456", Mn = "QHXN0010001", Flag = 5 };
-        var frame = Encoders.Hj212Encoder.Encode(builder.DataTime(new DateTime(2025, 7, 1, 8, 0, 0))
+        var frame = Hj212Encoder.Encode(builder.DataTime(new DateTime(2025, 7, 1, 8, 0, 0))
             .Value("a21026", "Avg", 20.5m).Value("a21026", "Flag", "N").Value("a21002", "Avg", 40m).Build());
         var scan = FrameScanner.Scan(frame, isFinal: true);
         Count(frame, scan); // warm up
@@ -123,7 +123,7 @@ public sealed class ReaderTests
         Assert.Equal((built.DataTimeText, built.DataTime, built.DataTimeHasMilliseconds, built.Version), (read.DataTimeText, read.DataTime, read.DataTimeHasMilliseconds, read.Version));
         Assert.Equal(built.Values, read.Values);
         Assert.Equal(built, read);
-        Assert.Equal(Encoders.Hj212Encoder.Encode(built), Encoders.Hj212Encoder.Encode(read));
+        Assert.Equal(Hj212Encoder.Encode(built), Hj212Encoder.Encode(read));
 
         var spans = new List<string>();
         foreach (var token in read.EnumerateCp())

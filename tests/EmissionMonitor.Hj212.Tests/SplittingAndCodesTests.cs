@@ -1,5 +1,5 @@
 using EmissionMonitor.Hj212.Codes;
-using EmissionMonitor.Hj212.Decoding;
+using EmissionMonitor.Hj212.Packets;
 using EmissionMonitor.Hj212.Splitting;
 
 namespace EmissionMonitor.Hj212.Tests;

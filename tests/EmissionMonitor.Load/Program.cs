@@ -8,6 +8,7 @@ using EmissionMonitor.Hj212.Encoders;
 using MQTTnet;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
+using EmissionMonitor.Hj212.Packets;
 
 // End-to-end load: starts the real service (Release build) on free loopback ports, drives it with N
 // terminals at QoS 1 over the embedded broker, mosquitto, or the HJ 212 TCP link, and prints one
@@ -226,7 +227,7 @@ internal static class LoadRun
             double.IsNaN(ceiling) ? "n/a" : ceiling.ToString("F0", CultureInfo.InvariantCulture)];
     }
 
-    private static byte[] Encoder(EmissionMonitor.Hj212.Hj212Packet p) => Hj212Encoder.Encode(p);
+    private static byte[] Encoder(EmissionMonitor.Hj212.Packets.Hj212Packet p) => Hj212Encoder.Encode(p);
 
     /// <summary>The broker alone, same clients and payloads, closed loop at QoS 1, nothing behind it.</summary>
     private static async Task<double> RawCeilingAsync(string mode, List<string> mns, Options o, int? mosquittoPort)

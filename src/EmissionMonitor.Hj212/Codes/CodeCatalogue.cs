@@ -87,7 +87,7 @@ public static class CodeCatalogue
     {
         if (sentCode.Length > 16 || !System.Text.Ascii.IsValid(sentCode))
         {
-            string text = Decoding.Hj212Reader.Text(sentCode);
+            string text = Hj212Text.Of(sentCode);
             return version == Hj212Version.V2005 ? To2017(text) : text;
         }
 

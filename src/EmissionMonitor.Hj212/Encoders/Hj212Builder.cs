@@ -1,4 +1,5 @@
 using System.Globalization;
+using EmissionMonitor.Hj212.Packets;
 
 namespace EmissionMonitor.Hj212.Encoders;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EmissionMonitor.Hj212.Encoders;
+using EmissionMonitor.Hj212.Packets;
 
 namespace EmissionMonitor.Hj212.Replies;
 

@@ -1,3 +1,5 @@
+using EmissionMonitor.Hj212.Packets;
+
 namespace EmissionMonitor.Hj212.Splitting;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using System.IO.Pipelines;
 using System.Text.Json;
-using EmissionMonitor.Hj212.Decoding;
+using EmissionMonitor.Hj212.Packets;
 using EmissionMonitor.Hj212.Framing;
 
 namespace EmissionMonitor.Cli;

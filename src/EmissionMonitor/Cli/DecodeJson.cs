@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using EmissionMonitor.Hj212;
+using EmissionMonitor.Hj212.Packets;
 
 namespace EmissionMonitor.Cli;
 

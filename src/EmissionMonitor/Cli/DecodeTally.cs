@@ -1,5 +1,5 @@
 using EmissionMonitor.Hj212;
-using EmissionMonitor.Hj212.Decoding;
+using EmissionMonitor.Hj212.Packets;
 
 namespace EmissionMonitor.Cli;
 

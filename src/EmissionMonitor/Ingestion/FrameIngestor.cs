@@ -5,6 +5,7 @@ using EmissionMonitor.Hj212.Replies;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Storage;
 using EmissionMonitor.Storage.Journaling;
+using EmissionMonitor.Hj212.Packets;
 
 namespace EmissionMonitor.Ingestion;
 

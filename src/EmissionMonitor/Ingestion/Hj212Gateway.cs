@@ -12,6 +12,7 @@ using EmissionMonitor.Storage;
 using EmissionMonitor.Storage.Journaling;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using EmissionMonitor.Hj212.Packets;
 
 namespace EmissionMonitor.Ingestion;
 

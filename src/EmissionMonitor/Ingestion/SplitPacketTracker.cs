@@ -1,6 +1,7 @@
 using EmissionMonitor.Hj212;
 using EmissionMonitor.Hj212.Splitting;
 using Microsoft.Extensions.Logging;
+using EmissionMonitor.Hj212.Packets;
 
 namespace EmissionMonitor.Ingestion;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using EmissionMonitor.Hj212;
 using EmissionMonitor.Hj212.Codes;
-using EmissionMonitor.Hj212.Decoding;
+using EmissionMonitor.Hj212.Packets;
 using EmissionMonitor.Hj212.Framing;
 using EmissionMonitor.Registry;
 

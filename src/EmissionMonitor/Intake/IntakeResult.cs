@@ -1,5 +1,6 @@
 using EmissionMonitor.Hj212;
 using EmissionMonitor.Registry;
+using EmissionMonitor.Hj212.Packets;
 
 namespace EmissionMonitor.Intake;
 

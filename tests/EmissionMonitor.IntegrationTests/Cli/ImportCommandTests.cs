@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
-using EmissionMonitor.Hj212.Decoding;
+using EmissionMonitor.Hj212.Packets;
 using EmissionMonitor.Hj212.Framing;
 using EmissionMonitor.Storage;
 using EmissionMonitor.Storage.Sqlite;

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using EmissionMonitor.Hj212.Decoding;
+using EmissionMonitor.Hj212.Packets;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
-using EmissionMonitor.Hj212.Decoding;
+using EmissionMonitor.Hj212.Packets;
 using EmissionMonitor.Hj212.Framing;
 using Microsoft.Extensions.DependencyInjection;
 

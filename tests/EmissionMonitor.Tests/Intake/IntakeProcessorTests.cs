@@ -1,5 +1,5 @@
 using EmissionMonitor.Hj212;
-using EmissionMonitor.Hj212.Decoding;
+using EmissionMonitor.Hj212.Packets;
 using EmissionMonitor.Intake;
 using Microsoft.Extensions.Time.Testing;
 
@@ -45,7 +45,7 @@ public sealed class IntakeProcessorTests
     public void FieldDay_ReadingsEqualAnIndependentComputationFromTheDecodedValues()
     {
         var chunks = EmissionMonitor.Hj212.Framing.Hj212Framer.Split(EmissionMonitor.TestSupport.TestData.FieldDay()).Where(c => c.IsFrame).Take(40_000).ToList();
-        var packets = chunks.Select(c => Hj212Decoder.DecodeFrame(c.Bytes.Span, c.Scan).Packet).OfType<EmissionMonitor.Hj212.Hj212Packet>().ToList();
+        var packets = chunks.Select(c => Hj212Decoder.DecodeFrame(c.Bytes.Span, c.Scan).Packet).OfType<EmissionMonitor.Hj212.Packets.Hj212Packet>().ToList();
         var outlets = string.Join(",", packets.Select(p => p.Mn).Where(m => !string.IsNullOrEmpty(m)).Distinct()
             .Select(mn => $"{{\"mn\":\"{mn}\",\"password\":\"123456\",\"kind\":\"gas\"}}"));
         var (registry, _) = EmissionMonitor.Registry.RegistryLoader.Parse("{\"enterprises\":[{\"id\":\"F\",\"name\":\"f\",\"city\":\"c\",\"outlets\":[" + outlets + "]}]}", "field day");
@@ -67,7 +67,7 @@ public sealed class IntakeProcessorTests
 
         // Per code in order of first appearance among the packet's values (first occurrence of each
         // code-suffix), the kept suffixes; readings with neither a value nor a flag are dropped.
-        static List<Reading> Expected(EmissionMonitor.Hj212.Hj212Packet packet, DateTime period)
+        static List<Reading> Expected(EmissionMonitor.Hj212.Packets.Hj212Packet packet, DateTime period)
         {
             var ranges = new PhysicalRanges(new IntakeOptions().Ranges);
             var list = new List<Reading>();

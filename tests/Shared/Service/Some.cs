@@ -3,6 +3,7 @@ using EmissionMonitor.Hj212;
 using EmissionMonitor.Hj212.Encoders;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
+using EmissionMonitor.Hj212.Packets;
 
 namespace EmissionMonitor.TestSupport;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using EmissionMonitor.Hj212.Codes;
 
-namespace EmissionMonitor.Hj212;
+namespace EmissionMonitor.Hj212.Packets;
 
 /// <summary>
 /// A decoded HJ 212 frame, immutable. It keeps the raw tokens (header and CP, as sent, in order,
@@ -43,7 +43,7 @@ public sealed partial class Hj212Packet : IEquatable<Hj212Packet>
     }
 
     /// <summary>A decoded packet over <paramref name="frame"/>'s bytes (kept, not copied): segment, then 4 CRC characters, then the line end.</summary>
-    internal Hj212Packet(ReadOnlyMemory<byte> frame, int segmentLength, in Decoding.Hj212Reader reader, bool lengthCountsCharacters, bool latin1)
+    internal Hj212Packet(ReadOnlyMemory<byte> frame, int segmentLength, in Hj212Reader reader, bool lengthCountsCharacters, bool latin1)
     {
         _bytes = frame;
         SegmentLength = segmentLength;
@@ -75,14 +75,14 @@ public sealed partial class Hj212Packet : IEquatable<Hj212Packet>
     internal ReadOnlyMemory<byte> RawFrame => _bytes;
 
     /// <summary>The data segment's bytes (what the length counts and the CRC covers).</summary>
-    public ReadOnlySpan<byte> SegmentBytes => _bytes.IsEmpty ? Encoders.Hj212Encoder.SegmentBytes(this) : _bytes.Span.Slice(6, SegmentLength);
+    public ReadOnlySpan<byte> SegmentBytes => _bytes.IsEmpty ? Hj212Encoder.SegmentBytes(this) : _bytes.Span.Slice(6, SegmentLength);
 
     /// <summary>The CP tokens as spans over the segment, in order, without materialising them.</summary>
-    public Decoding.Hj212Reader.TokenEnumerator EnumerateCp()
+    public Hj212Reader.TokenEnumerator EnumerateCp()
     {
         var segment = SegmentBytes;
         int cp = segment.IndexOf("CP=&&"u8);
-        return new Decoding.Hj212Reader.TokenEnumerator(segment[(cp + 5)..^2]);
+        return new Hj212Reader.TokenEnumerator(segment[(cp + 5)..^2]);
     }
 
     /// <summary>Header tokens as sent (everything before <c>CP=&amp;&amp;</c>).</summary>
@@ -186,7 +186,7 @@ public sealed partial class Hj212Packet : IEquatable<Hj212Packet>
     }
 
     /// <summary>The data segment's text (what the length counts and the CRC covers).</summary>
-    public string Segment => Encoders.Hj212Encoder.EncodeSegment(this);
+    public string Segment => Hj212Encoder.EncodeSegment(this);
 
     /// <inheritdoc/>
     public bool Equals(Hj212Packet? other) =>
@@ -205,7 +205,7 @@ public sealed partial class Hj212Packet : IEquatable<Hj212Packet>
     public override int GetHashCode() => HashCode.Combine(Header.Count, Cp.Count, Crc, Mn, Cn, DataTimeText);
 
     /// <inheritdoc/>
-    public override string ToString() => Encoders.Hj212Encoder.EncodeText(this);
+    public override string ToString() => Hj212Encoder.EncodeText(this);
 
     private string? HeaderValue(string key)
     {

@@ -1,4 +1,4 @@
-namespace EmissionMonitor.Hj212.Decoding;
+namespace EmissionMonitor.Hj212.Packets;
 
 /// <summary>A decoded packet, or an error code from <see cref="Hj212Errors"/> with a detail.</summary>
 public readonly record struct DecodeResult(Hj212Packet? Packet, string? Error, string? Detail)

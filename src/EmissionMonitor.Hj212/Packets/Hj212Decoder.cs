@@ -3,7 +3,7 @@ using System.Text.Unicode;
 using EmissionMonitor.Hj212.Crc;
 using EmissionMonitor.Hj212.Framing;
 
-namespace EmissionMonitor.Hj212.Decoding;
+namespace EmissionMonitor.Hj212.Packets;
 
 /// <summary>
 /// Decodes one HJ 212 frame into a <see cref="Hj212Packet"/>. Every problem is a

@@ -1,4 +1,4 @@
-namespace EmissionMonitor.Hj212.Decoding;
+namespace EmissionMonitor.Hj212.Packets;
 
 /// <summary>
 /// Materialises a segment's tokens (for a packet's <c>Header</c> and <c>Cp</c>): split on both

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace EmissionMonitor.Hj212.Encoders;
+namespace EmissionMonitor.Hj212.Packets;
 
 /// <summary>
 /// Writes packets as frames. A decoded packet is written from its raw tokens, CRC text and line end,

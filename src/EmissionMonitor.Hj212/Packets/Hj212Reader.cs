@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace EmissionMonitor.Hj212.Decoding;
+namespace EmissionMonitor.Hj212.Packets;
 
 /// <summary>
 /// A zero-allocation reading of one data segment, in the manner of <c>Utf8JsonReader</c>: the
@@ -203,8 +203,7 @@ public readonly ref partial struct Hj212Reader
     }
 
     /// <summary>The text of a span of the segment (UTF-8, or Latin-1 where it is not valid UTF-8).</summary>
-    public static string Text(ReadOnlySpan<byte> utf8) =>
-        System.Text.Unicode.Utf8.IsValid(utf8) ? Encoding.UTF8.GetString(utf8) : Encoding.Latin1.GetString(utf8);
+    public static string Text(ReadOnlySpan<byte> utf8) => Hj212Text.Of(utf8);
 
     private static readonly Range Absent = new(0, 0);
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using EmissionMonitor.Hj212.Codes;
 
-namespace EmissionMonitor.Hj212;
+namespace EmissionMonitor.Hj212.Packets;
 
 /// <summary>The packet's token lists and CP items, read lazily from its segment (the string path of the packet API).</summary>
 public sealed partial class Hj212Packet
@@ -12,7 +12,7 @@ public sealed partial class Hj212Packet
 
     /// <summary>A header field's text from the segment's bytes; null when absent (decoded packets only: built ones set every field).</summary>
     private string? Text(Range range) =>
-        _bytes.IsEmpty || Decoding.Hj212Reader.IsAbsentRange(range) ? null : Decode(SegmentBytes[range]);
+        _bytes.IsEmpty || Hj212Reader.IsAbsentRange(range) ? null : Decode(SegmentBytes[range]);
 
     private string Decode(ReadOnlySpan<byte> bytes) => IsLatin1 ? System.Text.Encoding.Latin1.GetString(bytes) : System.Text.Encoding.UTF8.GetString(bytes);
 
@@ -20,7 +20,7 @@ public sealed partial class Hj212Packet
     {
         string text = Decode(SegmentBytes);
         int cp = text.IndexOf("CP=&&", StringComparison.Ordinal);
-        return new Tokens(Decoding.Hj212SegmentParser.Tokenise(text.AsSpan(0, cp)), Decoding.Hj212SegmentParser.Tokenise(text.AsSpan(cp + 5, text.Length - cp - 7)));
+        return new Tokens(Hj212SegmentParser.Tokenise(text.AsSpan(0, cp)), Hj212SegmentParser.Tokenise(text.AsSpan(cp + 5, text.Length - cp - 7)));
     }
 
     private sealed record Tokens(IReadOnlyList<Hj212Field> Header, IReadOnlyList<Hj212Field> Cp);

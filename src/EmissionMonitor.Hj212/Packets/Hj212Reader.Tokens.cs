@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace EmissionMonitor.Hj212.Decoding;
+namespace EmissionMonitor.Hj212.Packets;
 
 /// <summary>The CP tokens, enumerated as spans without allocating.</summary>
 public readonly ref partial struct Hj212Reader

@@ -1,4 +1,4 @@
-namespace EmissionMonitor.Hj212.Decoding;
+namespace EmissionMonitor.Hj212.Packets;
 
 /// <summary>Options of <see cref="Hj212Decoder"/>.</summary>
 public sealed record DecodeOptions
