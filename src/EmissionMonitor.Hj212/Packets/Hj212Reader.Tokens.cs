@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace EmissionMonitor.Hj212.Packets;
 
 /// <summary>The CP tokens, enumerated as spans without allocating.</summary>

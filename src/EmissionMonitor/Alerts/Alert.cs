@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using EmissionMonitor.Compliance.Cards;
 
 namespace EmissionMonitor.Alerts;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using EmissionMonitor.Compliance;
-using EmissionMonitor.Compliance.Cards;
 using EmissionMonitor.Compliance.Exceedance;
 using EmissionMonitor.Compliance.Rates;
 using EmissionMonitor.Compliance.Warnings;
@@ -11,8 +10,6 @@ using EmissionMonitor.Registry;
 using EmissionMonitor.Reports;
 using EmissionMonitor.Storage;
 using EmissionMonitor.Storage.Journaling;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace EmissionMonitor.Alerts;
 

@@ -1,8 +1,5 @@
 using System.Text.Json;
 using EmissionMonitor.Alerts;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace EmissionMonitor.Api;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using EmissionMonitor.Intake;
-using Microsoft.AspNetCore.Http;
 
 namespace EmissionMonitor.Api;
 

@@ -5,9 +5,6 @@ using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Reports;
 using EmissionMonitor.Storage;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace EmissionMonitor.Api;
 

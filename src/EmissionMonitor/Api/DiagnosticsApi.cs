@@ -4,9 +4,6 @@ using EmissionMonitor.Alerts;
 using EmissionMonitor.Diagnostics;
 using EmissionMonitor.Ingestion;
 using EmissionMonitor.Storage;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace EmissionMonitor.Api;
 

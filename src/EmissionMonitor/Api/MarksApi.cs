@@ -1,11 +1,7 @@
 using System.Globalization;
-using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace EmissionMonitor.Api;
 

@@ -6,9 +6,6 @@ using EmissionMonitor.Hj212.Replies;
 using EmissionMonitor.Ingestion;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace EmissionMonitor.Api;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using EmissionMonitor.Compliance;
-using Microsoft.AspNetCore.Http;
 
 namespace EmissionMonitor.Api;
 

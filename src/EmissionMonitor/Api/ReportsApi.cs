@@ -1,9 +1,6 @@
 using System.Text;
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Reports;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace EmissionMonitor.Api;
 

@@ -1,7 +1,7 @@
 using System.IO.Pipelines;
 using System.Text.Json;
-using EmissionMonitor.Hj212.Packets;
 using EmissionMonitor.Hj212.Framing;
+using EmissionMonitor.Hj212.Packets;
 
 namespace EmissionMonitor.Cli;
 

@@ -1,8 +1,6 @@
 using EmissionMonitor.Compliance;
-using EmissionMonitor.Compliance.Cards;
 using EmissionMonitor.Configuration;
 using EmissionMonitor.Reports;
-using EmissionMonitor.Storage;
 
 namespace EmissionMonitor.Cli;
 

@@ -1,7 +1,5 @@
 using EmissionMonitor.Configuration;
 using EmissionMonitor.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace EmissionMonitor.Cli;
 

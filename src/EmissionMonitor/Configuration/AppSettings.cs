@@ -4,7 +4,6 @@ using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
 using EmissionMonitor.Storage.Sqlite;
-using Microsoft.Extensions.Configuration;
 
 namespace EmissionMonitor.Configuration;
 

@@ -6,8 +6,6 @@ using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
 using EmissionMonitor.Storage.Journaling;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace EmissionMonitor.Hosting;
 

@@ -1,8 +1,6 @@
 using EmissionMonitor.Diagnostics;
 using EmissionMonitor.Storage;
 using EmissionMonitor.Storage.Journaling;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace EmissionMonitor.Hosting;
 

@@ -1,15 +1,6 @@
 using EmissionMonitor.Configuration;
-using EmissionMonitor.Diagnostics;
-using EmissionMonitor.Ingestion;
 using EmissionMonitor.Ingestion.Connecting;
-using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
-using EmissionMonitor.Storage;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Serilog;
 
 namespace EmissionMonitor.Hosting;

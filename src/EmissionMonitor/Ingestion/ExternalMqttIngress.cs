@@ -1,11 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography.X509Certificates;
-using EmissionMonitor.Hj212.Encoders;
 using EmissionMonitor.Intake;
-using EmissionMonitor.Storage;
 using EmissionMonitor.Storage.Journaling;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Protocol;
 

@@ -1,11 +1,9 @@
-using EmissionMonitor.Hj212;
-using EmissionMonitor.Hj212.Encoders;
 using EmissionMonitor.Hj212.Framing;
+using EmissionMonitor.Hj212.Packets;
 using EmissionMonitor.Hj212.Replies;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Storage;
 using EmissionMonitor.Storage.Journaling;
-using EmissionMonitor.Hj212.Packets;
 
 namespace EmissionMonitor.Ingestion;
 

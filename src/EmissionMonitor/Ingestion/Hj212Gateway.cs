@@ -3,16 +3,11 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
-using EmissionMonitor.Hj212;
-using EmissionMonitor.Hj212.Encoders;
 using EmissionMonitor.Hj212.Framing;
+using EmissionMonitor.Hj212.Packets;
 using EmissionMonitor.Ingestion.Connecting;
 using EmissionMonitor.Intake;
-using EmissionMonitor.Storage;
 using EmissionMonitor.Storage.Journaling;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using EmissionMonitor.Hj212.Packets;
 
 namespace EmissionMonitor.Ingestion;
 

@@ -1,7 +1,5 @@
-using EmissionMonitor.Hj212;
-using EmissionMonitor.Hj212.Splitting;
-using Microsoft.Extensions.Logging;
 using EmissionMonitor.Hj212.Packets;
+using EmissionMonitor.Hj212.Splitting;
 
 namespace EmissionMonitor.Ingestion;
 

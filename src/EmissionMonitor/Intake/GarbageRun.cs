@@ -1,5 +1,4 @@
 using EmissionMonitor.Hj212;
-using EmissionMonitor.Hj212.Packets;
 using EmissionMonitor.Hj212.Framing;
 
 namespace EmissionMonitor.Intake;

@@ -1,6 +1,5 @@
-using EmissionMonitor.Hj212;
-using EmissionMonitor.Registry;
 using EmissionMonitor.Hj212.Packets;
+using EmissionMonitor.Registry;
 
 namespace EmissionMonitor.Intake;
 

@@ -1,4 +1,3 @@
-using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Rates;
 using EmissionMonitor.Compliance.Results;
 

@@ -1,4 +1,3 @@
-using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Results;
 using EmissionMonitor.Compliance.Totals;
 using EmissionMonitor.Hj212.Codes;

@@ -2,7 +2,6 @@ using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Compliance.Rates;
 using EmissionMonitor.Compliance.Results;
-using EmissionMonitor.Hj212.Codes;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;

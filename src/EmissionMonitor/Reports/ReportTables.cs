@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using EmissionMonitor.Compliance.Cards;
-using EmissionMonitor.Compliance.Exceedance;
 using EmissionMonitor.Compliance.Results;
 
 namespace EmissionMonitor.Reports;

@@ -1,8 +1,6 @@
 using EmissionMonitor.Configuration;
 using EmissionMonitor.Ingestion;
 using EmissionMonitor.Registry;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace EmissionMonitor.Simulation;
 

@@ -1,5 +1,3 @@
-using EmissionMonitor.Compliance.Cards;
-using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Intake;
 
 namespace EmissionMonitor.Storage;

@@ -1,6 +1,3 @@
-using EmissionMonitor.Compliance.Cards;
-using EmissionMonitor.Compliance.Marks;
-
 namespace EmissionMonitor.Storage;
 
 /// <summary>

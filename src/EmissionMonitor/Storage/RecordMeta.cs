@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Cards;
 using EmissionMonitor.Compliance.Marks;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using EmissionMonitor.Compliance.Cards;
-using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Intake;
 
 namespace EmissionMonitor.Storage.Influx;

@@ -1,14 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Cards;
 using EmissionMonitor.Compliance.Marks;
-using EmissionMonitor.Intake;
-using Microsoft.Extensions.Logging;
-using Polly;
-using Polly.CircuitBreaker;
-using Polly.Retry;
 
 namespace EmissionMonitor.Storage.Influx;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using EmissionMonitor.Intake;
-using Microsoft.Extensions.Logging;
 
 namespace EmissionMonitor.Storage.Journaling;
 

@@ -1,8 +1,4 @@
 using System.Globalization;
-using EmissionMonitor.Compliance.Cards;
-using EmissionMonitor.Compliance.Marks;
-using EmissionMonitor.Intake;
-using Microsoft.Data.Sqlite;
 
 namespace EmissionMonitor.Storage.Sqlite;
 
