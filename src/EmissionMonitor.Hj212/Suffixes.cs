@@ -40,8 +40,37 @@ public static class Suffixes
     private static readonly HashSet<string> Text =
         new(["Flag", "EFlag", "Info", "SN", "SampleTime", "ZsFlag"], StringComparer.Ordinal);
 
+    private static readonly string[] Common = [Rtd, Avg, Flag, Cou, Min, Max, ZsRtd, ZsAvg];
+
+    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> CanonicalSpan = Canonical.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>The standard's spelling of a suffix sent in any case; unknown suffixes as sent.</summary>
     public static string Normalise(string suffix) => Canonical.TryGetValue(suffix, out var c) ? c : suffix;
+
+    /// <summary>
+    /// The standard's spelling of a suffix as sent (bytes); unknown suffixes as sent, their text
+    /// read as Latin-1 when <paramref name="latin1"/> (the frame is not UTF-8), else as UTF-8.
+    /// </summary>
+    public static string Normalise(ReadOnlySpan<byte> suffix, bool latin1 = false)
+    {
+        // The suffixes of nearly every item, compared on the bytes: no conversion, no hashing.
+        foreach (string common in Common)
+        {
+            if (suffix.Length == common.Length && System.Text.Ascii.EqualsIgnoreCase(suffix, common))
+            {
+                return common;
+            }
+        }
+
+        if (suffix.Length <= 16 && System.Text.Ascii.IsValid(suffix))
+        {
+            Span<char> chars = stackalloc char[suffix.Length];
+            System.Text.Ascii.ToUtf16(suffix, chars, out _);
+            return CanonicalSpan.TryGetValue(chars, out var known) ? known : new string(chars);
+        }
+
+        return Normalise(latin1 ? System.Text.Encoding.Latin1.GetString(suffix) : System.Text.Encoding.UTF8.GetString(suffix));
+    }
 
     /// <summary>True for suffixes whose values are strings in the decode output.</summary>
     public static bool IsText(string suffix) => Text.Contains(suffix);

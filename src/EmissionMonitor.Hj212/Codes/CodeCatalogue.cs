@@ -83,11 +83,11 @@ public static class CodeCatalogue
     /// The 2017 code of a code as sent in a frame of <paramref name="version"/> (2005 codes
     /// translated), as the catalogue's own string when it knows the code: no allocation then.
     /// </summary>
-    public static string Normalise(ReadOnlySpan<byte> sentCode, Hj212Version version)
+    public static string Normalise(ReadOnlySpan<byte> sentCode, Hj212Version version, bool latin1 = false)
     {
         if (sentCode.Length > 16 || !System.Text.Ascii.IsValid(sentCode))
         {
-            string text = Hj212Text.Of(sentCode);
+            string text = latin1 ? System.Text.Encoding.Latin1.GetString(sentCode) : System.Text.Encoding.UTF8.GetString(sentCode);
             return version == Hj212Version.V2005 ? To2017(text) : text;
         }
 

@@ -8,7 +8,7 @@ public sealed partial class Hj212Packet
 {
     private Tokens TokenLists => _tokens ??= ReadTokens();
 
-    private Items ItemLists => _items ??= BuildItems(Version, Cp);
+    private Items ItemLists => _items ??= BuildItems();
 
     /// <summary>A header field's text from the segment's bytes; null when absent (decoded packets only: built ones set every field).</summary>
     private string? Text(Range range) =>
@@ -27,36 +27,34 @@ public sealed partial class Hj212Packet
 
     private sealed record Items(IReadOnlyList<Hj212Value> Values, IReadOnlyList<Hj212Value> Conflicts, IReadOnlyList<KeyValuePair<string, string>> Params);
 
-    private static Items BuildItems(
-        Hj212Version version, IReadOnlyList<Hj212Field> cp)
+    /// <summary>The CP items read through <see cref="Hj212Items"/> from the segment's bytes: values (first occurrence wins, later differing ones are conflicts) and parameters.</summary>
+    private Items BuildItems()
     {
-        var values = new List<Hj212Value>(cp.Count);
-        var byKey = new Dictionary<string, Hj212Value>(cp.Count, StringComparer.Ordinal);
+        var values = new List<Hj212Value>(16);
+        var byKey = new Dictionary<string, Hj212Value>(16, StringComparer.Ordinal);
         List<Hj212Value>? conflicts = null;
         var parameters = new List<KeyValuePair<string, string>>(2);
-        foreach (var f in cp)
+        foreach (var t in EnumerateCp())
         {
-            if (f.Value is null)
+            if (!t.HasValue)
             {
                 continue;
             }
 
-            int dash = f.Key.IndexOf('-', StringComparison.Ordinal);
-            if (dash <= 0)
+            if (t.Code.IsEmpty)
             {
-                if (!parameters.Exists(p => string.Equals(p.Key, f.Key, StringComparison.Ordinal)))
+                string key = Decode(t.Key);
+                if (!parameters.Exists(p => string.Equals(p.Key, key, StringComparison.Ordinal)))
                 {
-                    parameters.Add(new(f.Key, f.Value));
+                    parameters.Add(new(key, Decode(t.Value)));
                 }
 
                 continue;
             }
 
-            string sentCode = f.Key[..dash];
-            string code = version == Hj212Version.V2005 ? CodeCatalogue.To2017(sentCode) : sentCode;
-            string suffix = Suffixes.Normalise(f.Key[(dash + 1)..]);
-            decimal? number = Suffixes.IsText(suffix) ? null : ParseNumber(f.Value);
-            var value = new Hj212Value(code, sentCode, suffix, f.Value, number);
+            string suffix = Hj212Items.Suffix(t.Suffix, IsLatin1);
+            var value = new Hj212Value(Hj212Items.Code(t.Code, Version, IsLatin1), Decode(t.Code), suffix, Decode(t.Value),
+                Suffixes.IsText(suffix) ? null : Hj212Items.Number(t.Value));
             if (byKey.TryGetValue(value.Key, out var existing))
             {
                 if (!string.Equals(existing.Text, value.Text, StringComparison.Ordinal))
@@ -73,7 +71,4 @@ public sealed partial class Hj212Packet
 
         return new Items(values, (IReadOnlyList<Hj212Value>?)conflicts ?? [], parameters);
     }
-
-    private static decimal? ParseNumber(string text) =>
-        decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal d) ? d : null;
 }

@@ -1,3 +1,4 @@
+using EmissionMonitor.Hj212;
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using EmissionMonitor.Compliance;

@@ -1,3 +1,4 @@
+using EmissionMonitor.Hj212;
 using System.Globalization;
 using EmissionMonitor.Alerts;
 using EmissionMonitor.Compliance;
@@ -14,7 +15,7 @@ public static class OperationsApi
 {
     public sealed record BackfillBody(string? From, string? To);
 
-    private static readonly string[] ReadingCns = ["2011", "2051", "2061", "2031"];
+    private static readonly string[] ReadingCns = [Cns.RealTime, Cns.Minute, Cns.Hourly, Cns.Daily];
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
@@ -62,12 +63,12 @@ public static class OperationsApi
             }
 
             // Real-time and minute data come every few seconds: their periods are bounded more tightly.
-            if (QueryRules.Span(period, cn is "2011" or "2051" ? TimeSpan.FromDays(Math.Min(31, options.MaxPeriod.TotalDays)) : options.MaxPeriod) is { } tooLong)
+            if (QueryRules.Span(period, cn is Cns.RealTime or Cns.Minute ? TimeSpan.FromDays(Math.Min(31, options.MaxPeriod.TotalDays)) : options.MaxPeriod) is { } tooLong)
             {
                 return tooLong;
             }
 
-            var readings = await store.QueryReadingsAsync(new ReadingQuery(cn ?? "2061", period.From, period.To, mn), ct);
+            var readings = await store.QueryReadingsAsync(new ReadingQuery(cn ?? Cns.Hourly, period.From, period.To, mn), ct);
             http.Response.Headers["X-Total-Count"] = readings.Count.ToString(CultureInfo.InvariantCulture);
             return Results.Json(readings.Skip(offset).Take(limit).Select(r => new
             {
@@ -97,7 +98,7 @@ public static class OperationsApi
             }
 
             var now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;
-            var request = Hj212Replies.HistoryRequest(new HistoryRequest(mn, outlet.Password, outlet.Kind == MediumKind.Gas ? "31" : "32", "2061", from!.Value, to!.Value, now));
+            var request = Hj212Replies.HistoryRequest(new HistoryRequest(mn, outlet.Password, outlet.Kind == MediumKind.Gas ? "31" : "32", Cns.Hourly, from!.Value, to!.Value, now));
             return await gateway.SendAsync(mn, request, ct)
                 ? Results.Accepted(value: new { mn, qn = request.Qn, sent = request.ToString().TrimEnd() })
                 : Results.Problem(statusCode: 409, title: $"terminal {mn} is not connected over the HJ 212 TCP link");

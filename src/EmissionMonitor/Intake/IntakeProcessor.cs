@@ -14,8 +14,8 @@ namespace EmissionMonitor.Intake;
 /// </summary>
 public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOptions options, TimeZoneInfo timeZone, TimeProvider clock, LoginThrottle? throttle = null)
 {
-    private static readonly HashSet<string> ReadingCns = new(["2011", "2051", "2061", "2031"], StringComparer.Ordinal);
-    private static readonly HashSet<string> StateCns = new(["2021", "2041"], StringComparer.Ordinal);
+    private static readonly HashSet<string> ReadingCns = new([Cns.RealTime, Cns.Minute, Cns.Hourly, Cns.Daily], StringComparer.Ordinal);
+    private static readonly HashSet<string> StateCns = new([Cns.RunningState, Cns.RunningTime], StringComparer.Ordinal);
     private readonly PhysicalRanges _ranges = new(options.Ranges);
 
     /// <summary>The intake limits and checks in force.</summary>
@@ -170,8 +170,8 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
         var local = packet.DataTime!.Value;
         var period = packet.Cn switch
         {
-            "2061" => new DateTime(local.Year, local.Month, local.Day, local.Hour, 0, 0),
-            "2031" => local.Date,
+            Cns.Hourly => new DateTime(local.Year, local.Month, local.Day, local.Hour, 0, 0),
+            Cns.Daily => local.Date,
             _ => local,
         };
         var builders = new List<ReadingBuilder>(4);
@@ -183,7 +183,7 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
                 continue;
             }
 
-            string code = CodeCatalogue.Normalise(sentCode, packet.Version);
+            string code = Hj212Items.Code(sentCode, packet.Version, packet.IsLatin1);
             ReadingBuilder? builder = null;
             foreach (var b in builders)
             {
@@ -199,7 +199,7 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
                 builders.Add(builder = new ReadingBuilder(code));
             }
 
-            int slot = ReadingBuilder.Slot(token.Suffix);
+            int slot = ReadingBuilder.Slot(Hj212Items.Suffix(token.Suffix, packet.IsLatin1));
             if (slot >= 0 && builder.FirstOccurrence(slot))
             {
                 Apply(builder, slot, token.Value);
@@ -262,12 +262,12 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
 
         public bool HasAny => Flag is not null || Array.Exists(Values, v => v is not null);
 
-        /// <summary>The slot of a suffix this reading keeps (case as the standard or not), or -1.</summary>
-        public static int Slot(ReadOnlySpan<byte> suffix)
+        /// <summary>The slot of a suffix (in the standard's spelling, from <see cref="Hj212Items.Suffix"/>) this reading keeps, or -1.</summary>
+        public static int Slot(string suffix)
         {
             for (int i = 0; i < Kept.Length; i++)
             {
-                if (suffix.Length == Kept[i].Length && Ascii.EqualsIgnoreCase(suffix, Kept[i]))
+                if (ReferenceEquals(suffix, Kept[i]) || string.Equals(suffix, Kept[i], StringComparison.Ordinal))
                 {
                     return i;
                 }

@@ -1,3 +1,4 @@
+using EmissionMonitor.Hj212;
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Exceedance;
 using EmissionMonitor.Compliance.Results;

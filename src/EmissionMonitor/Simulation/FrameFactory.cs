@@ -1,3 +1,4 @@
+using EmissionMonitor.Hj212;
 using System.Text;
 using EmissionMonitor.Hj212.Codes;
 using EmissionMonitor.Hj212.Encoders;
@@ -15,10 +16,10 @@ public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Rando
     private int _qn;
 
     /// <summary>A real-time record (no reply asked); Broken when its CRC was damaged on purpose.</summary>
-    public (byte[] Bytes, bool Broken) RealTime(DateTime local) => Encode(Build("2011", local, "Rtd", flag: 4));
+    public (byte[] Bytes, bool Broken) RealTime(DateTime local) => Encode(Build(Cns.RealTime, local, "Rtd", flag: 4));
 
     /// <summary>An hourly record asking for a 9014 reply.</summary>
-    public (byte[] Bytes, bool Broken) Hourly(DateTime hourStart) => Encode(Build("2061", hourStart, "Avg", flag: 5));
+    public (byte[] Bytes, bool Broken) Hourly(DateTime hourStart) => Encode(Build(Cns.Hourly, hourStart, "Avg", flag: 5));
 
     private Hj212Builder Build(string cn, DateTime dataTime, string suffix, int flag)
     {
@@ -30,13 +31,13 @@ public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Rando
             Pw = outlet.Password,
             Mn = outlet.Mn,
             Flag = flag,
-        }.DataTime(dataTime, milliseconds: cn == "2011"); // real-time at several frames a second must not collide
+        }.DataTime(dataTime, milliseconds: cn == Cns.RealTime); // real-time at several frames a second must not collide
         bool exceed = random.NextDouble() < options.ExceedShare;
         string dataFlag = random.NextDouble() < options.FlagShare ? new[] { "F", "M", "D" }[random.Next(3)] : "N";
         double flow = outlet.Kind == MediumKind.Gas ? 80 + (random.NextDouble() * 40) : 20 + (random.NextDouble() * 10);
         string flowCode = outlet.Kind == MediumKind.Gas ? CodeCatalogue.GasFlow : CodeCatalogue.WaterFlow;
         b.Value(flowCode, suffix, Round(flow));
-        if (cn == "2061")
+        if (cn == Cns.Hourly)
         {
             b.Value(flowCode, "Cou", Round(outlet.Kind == MediumKind.Gas ? flow * 3600 : flow * 3.6));
         }
@@ -56,7 +57,7 @@ public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Rando
                 _ => random.NextDouble(),
             };
             b.Value(code, suffix, Round(value));
-            if (cn == "2061" && CodeCatalogue.Find(code)?.CouUnit == "kg")
+            if (cn == Cns.Hourly && CodeCatalogue.Find(code)?.CouUnit == "kg")
             {
                 double volume = outlet.Kind == MediumKind.Gas ? flow * 3600 : flow * 3.6;
                 b.Value(code, "Cou", Round(outlet.Kind == MediumKind.Gas ? value * volume * 1e-6 : value * volume / 1000));

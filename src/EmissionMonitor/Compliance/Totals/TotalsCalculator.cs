@@ -1,3 +1,4 @@
+using EmissionMonitor.Hj212;
 using EmissionMonitor.Compliance.Validity;
 using EmissionMonitor.Hj212.Codes;
 using EmissionMonitor.Intake;

@@ -1,3 +1,4 @@
+using EmissionMonitor.Hj212;
 using System.Globalization;
 using System.Text;
 using EmissionMonitor.Intake;
@@ -18,7 +19,7 @@ public static class InfluxSchema
 
     public static IReadOnlyDictionary<string, string> MeasurementOfCn { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["2011"] = "realtime", ["2051"] = "minute", ["2061"] = "hourly", ["2031"] = "daily",
+        [Cns.RealTime] = "realtime", [Cns.Minute] = "minute", [Cns.Hourly] = "hourly", [Cns.Daily] = "daily",
     };
 
     public static void AppendReading(StringBuilder sb, Reading r, TimeZoneInfo zone)
