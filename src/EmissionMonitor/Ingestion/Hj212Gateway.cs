@@ -24,15 +24,14 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
     : BackgroundService
 {
     private readonly ConcurrentDictionary<string, Connection> _byMn = new(StringComparer.Ordinal);
-    private readonly AddressLimiter _limiter = new("gateway", options.MaxConnectionsPerAddress, budget);
+    private readonly AddressLimiter _limiter = new("gateway", options.MaxConnectionsPerAddress, budget, options.MaxConnections, "Gateway:MaxConnections");
     private TcpListener? _listener;
-    private int _connections;
 
     /// <summary>The port actually bound (after start; useful when configured as 0).</summary>
     public int Port { get; private set; }
 
     /// <summary>Open connections.</summary>
-    public int ConnectionCount => Volatile.Read(ref _connections);
+    public int ConnectionCount => _limiter.Open;
 
     /// <summary>Connections refused by the per-address cap or the process budget.</summary>
     public long RefusedConnections => _limiter.Refused;
@@ -68,51 +67,8 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var registration = stoppingToken.Register(() => _listener!.Stop());
-        var backoff = new Resilience.Backoff(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1));
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener!.AcceptSocketAsync(stoppingToken);
-                backoff.Reset();
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException && stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (SocketException e)
-            {
-                // EMFILE/ENFILE and the like: pending connections wait in the backlog meanwhile.
-                LogAcceptFailed(logger, e.SocketErrorCode.ToString(), e.Message);
-                await backoff.WaitAsync(clock, stoppingToken);
-                continue;
-            }
-
-            string peer = socket.RemoteEndPoint?.ToString() ?? "?";
-            if (Interlocked.Increment(ref _connections) > options.MaxConnections)
-            {
-                Interlocked.Decrement(ref _connections);
-                LogRefused(logger, peer, $"{options.MaxConnections} connections are open (Gateway:MaxConnections)");
-                socket.Dispose();
-                continue;
-            }
-
-            var lease = _limiter.TryAdmit(socket.RemoteEndPoint, out string? refusal);
-            if (lease is null)
-            {
-                Interlocked.Decrement(ref _connections);
-                if (_limiter.ShouldLog())
-                {
-                    LogRefused(logger, peer, $"{refusal} ({_limiter.Refused} refused so far)");
-                }
-
-                socket.Dispose();
-                continue;
-            }
-
-            _ = Task.Run(() => ServeAsync(socket, peer, lease, stoppingToken), CancellationToken.None);
-        }
+        await AcceptLoop.RunAsync(_listener!.Server, _limiter, (socket, lease) => ServeAsync(socket, socket.RemoteEndPoint?.ToString() ?? "?", lease, stoppingToken),
+            clock, logger, stoppingToken);
     }
 
     private async Task ServeAsync(Socket socket, string peer, AddressLimiter.Lease lease, CancellationToken stoppingToken)
@@ -168,7 +124,6 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
 
             inFlight.Writer.TryComplete();
             await replies;
-            Interlocked.Decrement(ref _connections);
         }
     }
 
@@ -274,15 +229,9 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "HJ 212 gateway listening on {Host}:{Port}")]
     private static partial void LogStarted(ILogger logger, string host, int port);
 
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Connection from {Peer} refused: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string peer, string reason);
-
     [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Connection from {Peer} closed after the idle timeout")]
     private static partial void LogIdle(ILogger logger, string peer);
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Connection from {Peer} closed: {Reason}")]
     private static partial void LogClosed(ILogger logger, string peer, string reason);
-
-    [LoggerMessage(EventId = 1105, Level = LogLevel.Error, Message = "HJ 212 gateway could not accept a connection ({Error}: {Message}); retrying")]
-    private static partial void LogAcceptFailed(ILogger logger, string error, string message);
 }

@@ -5,13 +5,15 @@ namespace EmissionMonitor.Ingestion.Connecting;
 
 /// <summary>
 /// One listener's admission of connections: at most <c>perAddress</c> from one remote address (no
-/// exemption for loopback) and a slot of the process-wide <see cref="ConnectionBudget"/>. A refused
-/// connection is closed by the listener; the reason says which limit it met.
+/// exemption for loopback), at most <c>total</c> on the listener (<c>totalKey</c> names its setting),
+/// and a slot of the process-wide <see cref="ConnectionBudget"/>. A refused connection is closed by
+/// the listener; the reason says which limit it met.
 /// </summary>
-public sealed class AddressLimiter(string listener, int perAddress, ConnectionBudget budget)
+public sealed class AddressLimiter(string listener, int perAddress, ConnectionBudget budget, int total = int.MaxValue, string? totalKey = null)
 {
     private readonly ConcurrentDictionary<IPAddress, int> _byAddress = new();
     private long _refused;
+    private int _open;
     private long _lastLogged = -1_000_000; // long ago, without overflowing the subtraction below
 
     /// <summary>The listener's name in refusals and metrics (mqtt, gateway, http).</summary>
@@ -19,6 +21,9 @@ public sealed class AddressLimiter(string listener, int perAddress, ConnectionBu
 
     /// <summary>Connections refused so far.</summary>
     public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>Connections admitted and not yet closed.</summary>
+    public int Open => Volatile.Read(ref _open);
 
     /// <summary>Admits a connection from <paramref name="remote"/>; null with the reason when a limit is met.</summary>
     public Lease? TryAdmit(EndPoint? remote, out string? refusal)
@@ -33,8 +38,18 @@ public sealed class AddressLimiter(string listener, int perAddress, ConnectionBu
             return null;
         }
 
+        if (Interlocked.Increment(ref _open) > total)
+        {
+            Interlocked.Decrement(ref _open);
+            Leave(address);
+            Interlocked.Increment(ref _refused);
+            refusal = $"{total} connections are open ({totalKey ?? "the listener's limit"})";
+            return null;
+        }
+
         if (!budget.TryAcquire())
         {
+            Interlocked.Decrement(ref _open);
             Leave(address);
             Interlocked.Increment(ref _refused);
             refusal = $"the process holds its limit of {budget.Total} connections";
@@ -56,6 +71,7 @@ public sealed class AddressLimiter(string listener, int perAddress, ConnectionBu
 
     private void Release(IPAddress address)
     {
+        Interlocked.Decrement(ref _open);
         Leave(address);
         budget.Release();
     }
