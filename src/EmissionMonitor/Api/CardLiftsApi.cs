@@ -32,7 +32,7 @@ public static class CardLiftsApi
             using var slot = await gate.AcquireAsync(ct);
             if (!slot.IsAcquired)
             {
-                return Results.Problem(statusCode: 429, title: "too many reports are being computed; try again shortly");
+                return ReportGate.Busy();
             }
 
             var cards = await reports().CardsAsync(new ReportRequest("cards", ReportPeriod.Quarter(quarter)!, Enterprise: enterprise), ct);

@@ -27,12 +27,7 @@ public static partial class HttpHardening
             catch (BadHttpRequestException e)
             {
                 // Malformed JSON, a wrong content type, a body over the limit: the client's mistake.
-                await WriteProblemAsync(context, e.StatusCode, e.StatusCode switch
-                {
-                    413 => "request body too large",
-                    415 => "unsupported content type: send application/json",
-                    _ => "malformed request",
-                }, e.InnerException is JsonException json ? json.Message : e.Message);
+                await WriteProblemAsync(context, e.StatusCode, Title(e.StatusCode, "malformed request"), e.InnerException is JsonException json ? json.Message : e.Message);
             }
             catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
             {
@@ -42,17 +37,19 @@ public static partial class HttpHardening
 
             if (context.Response is { HasStarted: false, StatusCode: >= 400 } response && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType))
             {
-                await WriteProblemAsync(context, response.StatusCode, response.StatusCode switch
-                {
-                    404 => "not found",
-                    405 => "method not allowed",
-                    413 => "request body too large",
-                    415 => "unsupported content type: send application/json",
-                    _ => "request refused",
-                }, null);
+                await WriteProblemAsync(context, response.StatusCode, Title(response.StatusCode, "request refused"), null);
             }
         });
     }
+
+    private static string Title(int status, string otherwise) => status switch
+    {
+        404 => "not found",
+        405 => "method not allowed",
+        413 => "request body too large",
+        415 => "unsupported content type: send application/json",
+        _ => otherwise,
+    };
 
     private static void SetHeaders(IHeaderDictionary headers)
     {

@@ -16,6 +16,10 @@ public sealed class ReportGate(ApiOptions options) : IDisposable
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
     });
 
+    /// <summary>The answer when no slot is free and the queue is full.</summary>
+    public static Microsoft.AspNetCore.Http.IResult Busy() =>
+        Microsoft.AspNetCore.Http.Results.Problem(statusCode: 429, title: "too many reports are being computed; try again shortly");
+
     public ValueTask<RateLimitLease> AcquireAsync(CancellationToken cancellationToken) => _limiter.AcquireAsync(1, cancellationToken);
 
     public void Dispose() => _limiter.Dispose();

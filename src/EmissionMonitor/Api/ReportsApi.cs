@@ -72,7 +72,7 @@ public static partial class ReportsApi
         using var slot = await gate.AcquireAsync(ct);
         if (!slot.IsAcquired)
         {
-            return Results.Problem(statusCode: 429, title: "too many reports are being computed; try again shortly");
+            return ReportGate.Busy();
         }
 
         ReportTable table;
