@@ -41,7 +41,7 @@ public static partial class ReportsApi
             enterprise = user.Enterprise;
         }
 
-        if (QueryRules.First(QueryRules.Choice(http, "by", ReportRequest.Groupings.ToList()), QueryRules.Choice(http, "format", Formats), QueryRules.Page(http, options, out _, out _)) is { } bad)
+        if (QueryRules.First(QueryRules.Choice(http, "by", ReportRequest.Groupings.ToList()), QueryRules.Choice(http, "format", Formats), QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
         {
             return bad;
         }
@@ -91,7 +91,7 @@ public static partial class ReportsApi
             table = table with { Rows = table.Rows.Where(r => r[col] as string == enterprise).ToList() };
         }
 
-        return q["format"].FirstOrDefault() == "csv" ? Csv(table, kind) : Paged(http, table, options);
+        return q["format"].FirstOrDefault() == "csv" ? Csv(table, kind) : Paged(http, table, limit, offset);
     }
 
     /// <summary>Filters must name what the registry holds: a typo is a 400, not an empty answer.</summary>
@@ -127,10 +127,9 @@ public static partial class ReportsApi
     public static IResult Csv(ReportTable table, string name) =>
         Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(ReportFormats.Csv(table))).ToArray(), "text/csv; charset=utf-8", $"{name}.csv");
 
-    /// <summary>Applies limit/offset (default 1000/0; checked by the caller), sets X-Total-Count and writes the JSON array.</summary>
-    public static IResult Paged(HttpContext http, ReportTable table, ApiOptions options)
+    /// <summary>Applies limit/offset (checked by <see cref="QueryRules.Page"/>), sets X-Total-Count and writes the JSON array.</summary>
+    public static IResult Paged(HttpContext http, ReportTable table, int limit, int offset)
     {
-        QueryRules.Page(http, options, out int limit, out int offset);
         http.Response.Headers["X-Total-Count"] = table.Rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var page = table with { Rows = table.Rows.Skip(offset).Take(limit).ToList() };
         var buffer = new MemoryStream();
