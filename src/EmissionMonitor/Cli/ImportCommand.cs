@@ -37,8 +37,7 @@ public static class ImportCommand
         var settings = AppSettings.Load(parsed.Value("--config") ?? "config", parsed.Value("--data"));
         var registry = settings.LoadRegistry();
         var intake = new IntakeProcessor(() => registry, settings.Intake, settings.TimeZone, TimeProvider.System);
-        await using var store = settings.CreateStore();
-        await store.InitializeAsync(cancellationToken);
+        await using var store = await settings.OpenStoreAsync(registry, cancellationToken);
         var metrics = new IngestMetrics();
         var stopwatch = Stopwatch.StartNew();
         await using (var journal = new Journal(store, settings.Storage, metrics, NullLogger<Journal>.Instance))

@@ -50,8 +50,7 @@ public static class ReportCommand
         }
 
         var request = new ReportRequest(kind, period, p.Value("--city"), p.Value("--enterprise"), p.Value("--mn"), p.Value("--pollutant"), p.Value("--by"));
-        await using var store = settings.CreateStore();
-        await store.InitializeAsync(cancellationToken);
+        await using var store = await settings.OpenStoreAsync(registry, cancellationToken);
         var service = ReportService.Create(store, registry, settings, TimeProvider.System);
         var table = await service.BuildAsync(request, cancellationToken);
 

@@ -98,6 +98,31 @@ public sealed class AppSettings
             Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<EmissionMonitor.Storage.Influx.InfluxStore>(factory), pipeline: pipeline);
     }
 
+    /// <summary>The rules the summaries are built with (Compliance and Cards).</summary>
+    public EmissionMonitor.Compliance.Summaries.FactRules FactRules() => new(Compliance, Cards);
+
+    /// <summary>
+    /// The store of a one-shot command (<c>import</c>, <c>report</c>), initialised, keeping its summaries
+    /// with <paramref name="registry"/>, and every outlet's summaries brought in line with the rules first.
+    /// </summary>
+    public async Task<IStore> OpenStoreAsync(StationRegistry registry, CancellationToken cancellationToken)
+    {
+        var store = CreateStore();
+        try
+        {
+            await store.InitializeAsync(cancellationToken);
+            var rules = FactRules();
+            store.MaintainFacts(new FactMaintenance(rules, registry.FindOutlet));
+            await EmissionMonitor.Compliance.Summaries.FactRefresh.RunAsync(store, rules, registry, cancellationToken);
+            return store;
+        }
+        catch
+        {
+            await store.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>The InfluxDB section, bound and checked (the URL must be absolute).</summary>
     public EmissionMonitor.Storage.Influx.InfluxOptions InfluxOptions()
     {

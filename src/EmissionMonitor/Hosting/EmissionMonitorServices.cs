@@ -44,14 +44,16 @@ public static class EmissionMonitorServices
         {
             var influx = settings.InfluxOptions();
             Polly.PollyServiceCollectionExtensions.AddResiliencePipeline(services, Storage.Influx.InfluxPipeline.Name, (builder, _) => Storage.Influx.InfluxPipeline.Configure(builder, influx));
-            services.AddSingleton<IStore>(sp => settings.CreateStore(sp.GetRequiredService<ILoggerFactory>(),
-                sp.GetRequiredService<Polly.Registry.ResiliencePipelineProvider<string>>().GetPipeline(Storage.Influx.InfluxPipeline.Name)));
+            services.AddSingleton<IStore>(sp => WithFacts(sp, settings.CreateStore(sp.GetRequiredService<ILoggerFactory>(),
+                sp.GetRequiredService<Polly.Registry.ResiliencePipelineProvider<string>>().GetPipeline(Storage.Influx.InfluxPipeline.Name))));
             services.AddHostedService<Storage.Influx.InfluxForwarding>(); // before the journal's lifetime: it stops after it
         }
         else
         {
-            services.AddSingleton<IStore>(sp => settings.CreateStore(sp.GetRequiredService<ILoggerFactory>()));
+            services.AddSingleton<IStore>(sp => WithFacts(sp, settings.CreateStore(sp.GetRequiredService<ILoggerFactory>())));
         }
+
+        services.AddSingleton(settings.FactRules());
 
         services.AddSingleton<IReadingStore>(sp => sp.GetRequiredService<IStore>());
         services.AddSingleton<IRecordStore>(sp => sp.GetRequiredService<IStore>());
@@ -59,7 +61,16 @@ public static class EmissionMonitorServices
         services.AddSingleton(sp => new Journal(sp.GetRequiredService<IReadingStore>(), settings.Storage, sp.GetRequiredService<IngestMetrics>(),
             sp.GetRequiredService<ILogger<Journal>>(), sp.GetRequiredService<DiskGuard>()));
         services.AddHostedService<JournalLifetime>();
+        services.AddHostedService<FactService>(); // after the journal's lifetime, which opens the store
         return services;
+    }
+
+    /// <summary>The store keeping its summaries at each commit, with the rules and the registry in force.</summary>
+    private static IStore WithFacts(IServiceProvider sp, IStore store)
+    {
+        var registry = sp.GetRequiredService<Func<StationRegistry>>();
+        store.MaintainFacts(new FactMaintenance(sp.GetRequiredService<Compliance.Summaries.FactRules>(), mn => registry().FindOutlet(mn)));
+        return store;
     }
 
     private static IServiceCollection AddIngestion(this IServiceCollection services, AppSettings settings, ConnectionBudget budget)

@@ -1,37 +1,45 @@
-using EmissionMonitor.Hj212;
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Compliance.Exceedance;
 using EmissionMonitor.Compliance.Results;
+using EmissionMonitor.Compliance.Summaries;
+using EmissionMonitor.Hj212.Codes;
+using EmissionMonitor.Registry;
 
 namespace EmissionMonitor.Reports;
 
 public sealed partial class ReportService
 {
     /// <summary>The card rule in force (configuration section Cards).</summary>
-    public CardOptions CardOptions { get; init; } = new();
+    public CardOptions CardOptions => cards;
 
-    /// <summary>The cards of every quarter overlapping the period, escalation judged over <see cref="CardConditions.HistoryQuarters"/> earlier ones.</summary>
+    /// <summary>
+    /// The cards of every quarter overlapping the period, escalation judged over
+    /// <see cref="CardConditions.HistoryQuarters"/> earlier ones: each quarter's conditions from the
+    /// facts summed over the quarter (one row per outlet and pollutant), the year to date from the
+    /// quarters of its year.
+    /// </summary>
     public async Task<IReadOnlyList<CardResult>> CardsAsync(ReportRequest r, CancellationToken ct)
     {
         var asked = QuartersIn(r.Period);
         var first = ReportPeriod.Quarter(asked[0])!.From.AddMonths(-3 * CardConditions.HistoryQuarters);
         var last = ReportPeriod.Quarter(asked[^1])!.To;
-        var quarters = new List<ReportPeriod>();
-        for (var q = first; q < last; q = q.AddMonths(3))
+        var yearStart = new DateTime(first.Year, 1, 1);
+        var facts = await FactsAsync(r, yearStart, last, ct);
+        var sums = new List<(ReportPeriod Quarter, Dictionary<(string Mn, string Pollutant), FactSums> Sums)>();
+        for (var q = yearStart; q < last; q = q.AddMonths(3))
         {
-            quarters.Add(new ReportPeriod(q, q.AddMonths(3)));
+            sums.Add((new ReportPeriod(q, q.AddMonths(3)), await facts.SumsAsync(q, q.AddMonths(3), null, ct)));
         }
 
-        var yearStart = new DateTime(first.Year, 1, 1);
-        var hourly = await HourlyAsync(yearStart, last, r.Mn, ct);
-        var daily = (await store.QueryReadingsAsync(new Storage.ReadingQuery(Cns.Daily, first, last, r.Mn), ct)).ToLookup(x => x.Mn, StringComparer.Ordinal);
         var lifts = (await records.QueryCardLiftsAsync(ct)).Where(l => l.Revoked is null).ToList();
-        var conditions = new CardConditions(options, CardOptions);
-        var engine = new CardEngine(CardOptions);
+        var engine = new CardEngine(cards);
         var results = new List<CardResult>();
         foreach (var enterprise in Outlets(r).Select(o => registry.EnterpriseOf(o)).Distinct())
         {
-            var met = quarters.Select(q => (ReportPeriod.QuarterName(q.From), (IReadOnlyList<CardReason>)conditions.Reasons(enterprise, q, hourly, daily))).ToList();
+            var met = sums.Where(s => s.Quarter.From >= first)
+                .Select(s => (ReportPeriod.QuarterName(s.Quarter.From), (IReadOnlyList<CardReason>)Reasons(engine, enterprise, s.Quarter, sums)))
+                .ToList();
             foreach (var card in engine.Cards(enterprise.Id, met, lifts).Where(c => asked.Contains(c.Quarter)))
             {
                 results.Add(new CardResult(new Scope(null, enterprise.Id, enterprise.Name, enterprise.City, null), card));
@@ -40,6 +48,46 @@ public sealed partial class ReportService
 
         return results.OrderBy(x => x.Scope.City, StringComparer.Ordinal).ThenBy(x => x.Scope.Enterprise, StringComparer.Ordinal)
             .ThenBy(x => x.Card.Quarter, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The yellow-card reasons of an enterprise in a quarter (DOMAIN.md section 0), from the quarters' summed facts.</summary>
+    private List<CardReason> Reasons(CardEngine engine, Enterprise enterprise, ReportPeriod quarter,
+        List<(ReportPeriod Quarter, Dictionary<(string Mn, string Pollutant), FactSums> Sums)> sums)
+    {
+        var reasons = new List<CardReason>();
+        var inQuarter = sums.First(s => s.Quarter == quarter).Sums;
+        var ytd = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var outlet in enterprise.Outlets)
+        {
+            foreach (var pollutant in CodeCatalogue.TotalledPollutants)
+            {
+                var s = inQuarter.GetValueOrDefault((outlet.Mn, pollutant));
+                if (outlet.Limits.TryGetValue(pollutant, out var limit))
+                {
+                    var (exceeding, valid) = cards.Basis == "day" && outlet.Kind == MediumKind.Gas ? (s.GasExceeding, s.GasDays)
+                        : ExceedanceDetector.Basis(outlet, limit) == "hour" ? (s.Exceeding, s.Valid)
+                        : (s.WaterExceeding, s.WaterDays);
+                    if (engine.ExceedanceReason(pollutant, outlet.Mn, exceeding, valid) is { } reason)
+                    {
+                        reasons.Add(reason);
+                    }
+                }
+
+                ytd[pollutant] = ytd.GetValueOrDefault(pollutant) + sums
+                    .Where(q => q.Quarter.From.Year == quarter.From.Year && q.Quarter.From <= quarter.From)
+                    .Sum(q => q.Sums.GetValueOrDefault((outlet.Mn, pollutant)).Kg);
+            }
+        }
+
+        foreach (var (pollutant, tonnes) in enterprise.Permits.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (ytd.GetValueOrDefault(pollutant) > tonnes * 1000)
+            {
+                reasons.Add(CardEngine.OverTotalReason(pollutant, ytd[pollutant], tonnes * 1000));
+            }
+        }
+
+        return reasons;
     }
 
     private static List<string> QuartersIn(ReportPeriod period)

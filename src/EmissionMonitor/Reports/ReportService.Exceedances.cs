@@ -1,31 +1,39 @@
-using EmissionMonitor.Hj212;
-using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Exceedance;
 using EmissionMonitor.Compliance.Results;
+using EmissionMonitor.Compliance.Summaries;
 
 namespace EmissionMonitor.Reports;
 
 public sealed partial class ReportService
 {
-    /// <summary>The exceedance episodes overlapping the period, each listed whole.</summary>
+    /// <summary>
+    /// The exceedance episodes overlapping the period, each listed whole: runs of the exceeding hours
+    /// (hourly basis) and exceeding days (water daily basis) the facts keep — only those, since any
+    /// other period ends an episode.
+    /// </summary>
     public async Task<IReadOnlyList<ExceedanceResult>> ExceedancesAsync(ReportRequest r, CancellationToken ct)
     {
         var from = r.Period.From - ExceedanceDetector.EpisodeMargin;
         var to = r.Period.To + ExceedanceDetector.EpisodeMargin;
-        var hourly = await HourlyAsync(from, to, r.Mn, ct);
-        var daily = (await store.QueryReadingsAsync(new Storage.ReadingQuery(Cns.Daily, from, to, r.Mn), ct)).ToLookup(x => x.Mn, StringComparer.Ordinal);
-        var detector = new ExceedanceDetector(options, _rates.Validity);
+        var facts = await FactsAsync(r, from.Date, LocalSpans.CeilDay(to), ct);
+        var hours = (await facts.ExceedHoursAsync(LocalSpans.CeilHour(from), to, ct)).ToLookup(e => (e.Mn, e.Pollutant));
+        var days = (await facts.ExceedingDaysAsync(LocalSpans.CeilDay(from), to.Date, ct)).ToLookup(f => (f.Mn, f.Pollutant));
+        var now = NowLocal;
         var rows = new List<ExceedanceResult>();
         foreach (var outlet in Outlets(r))
         {
-            var outletHourly = hourly[outlet.Mn].ToList();
-            var outletDaily = daily[outlet.Mn].ToList();
             foreach (var pollutant in Assessed(outlet, r))
             {
-                string basis = ExceedanceDetector.Basis(outlet, outlet.Limits[pollutant]);
-                var periods = detector.Assess(outlet, pollutant, outletHourly, outletDaily);
+                var limit = outlet.Limits[pollutant];
+                string basis = ExceedanceDetector.Basis(outlet, limit);
+                var periods = basis == "hour"
+                    ? hours[(outlet.Mn, pollutant)].OrderBy(e => e.Hour)
+                        .Select(e => new AssessedPeriod(e.Hour, e.Hour.AddHours(1), e.Value, e.ValueKind, e.Bound, e.IsMinBound)).ToList()
+                    : days[(outlet.Mn, pollutant)].OrderBy(f => f.Day)
+                        .Select(f => new AssessedPeriod(f.Day, f.Day.AddDays(1), f.WaterDayValue(options.WaterDailyMinHours)!.Value,
+                            f.Daily ? ValueKinds.AsSent : ValueKinds.HourlyMean, limit.Max, false)).ToList();
                 var scope = Key(outlet, pollutant, "pollutant");
-                rows.AddRange(ExceedanceDetector.Episodes(outlet, pollutant, basis, periods, NowLocal)
+                rows.AddRange(ExceedanceDetector.Episodes(outlet, pollutant, basis, periods, now)
                     .Where(e => e.End > r.Period.From && e.Start < r.Period.To)
                     .Select(e => new ExceedanceResult(scope, e)));
             }

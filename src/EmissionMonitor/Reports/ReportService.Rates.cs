@@ -1,23 +1,65 @@
+using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Compliance.Rates;
 using EmissionMonitor.Compliance.Results;
+using EmissionMonitor.Compliance.Summaries;
+using EmissionMonitor.Registry;
 
 namespace EmissionMonitor.Reports;
 
 public sealed partial class ReportService
 {
-    /// <summary>Transmission rates of each assessed outlet and pollutant, summed up to the grouping asked (<c>by</c>, outlet by default).</summary>
+    /// <summary>
+    /// Transmission rates of each assessed outlet and pollutant, summed up to the grouping asked
+    /// (<c>by</c>, outlet by default). Whole days come summed from the facts; the period's partial
+    /// edge days, and days an active mark touches, are judged hour by hour on their facts' masks.
+    /// </summary>
     public async Task<IReadOnlyList<RateResult>> RatesAsync(ReportRequest r, CancellationToken ct)
     {
         string level = r.By ?? "outlet";
-        var hourly = await HourlyAsync(r.Period.From, r.Period.To, r.Mn, ct);
-        var marks = await ActiveMarksAsync(r, ct);
+        var start = LocalSpans.CeilHour(r.Period.From);
+        var end = LocalSpans.Min(r.Period.To, LocalSpans.FloorHour(NowLocal)); // an hour counts once it has ended
+        var fullFrom = LocalSpans.CeilDay(start);
+        var fullTo = LocalSpans.Max(fullFrom, end.Date);
+        var outlets = Outlets(r).ToList();
+        var facts = await FactsAsync(r, start.Date, LocalSpans.CeilDay(end), ct);
+        var marks = (await ActiveMarksAsync(r, ct)).ToLookup(m => m.Mn, StringComparer.Ordinal);
+        var sums = await facts.SumsAsync(fullFrom, fullTo, null, ct);
+        var edges = new List<DayFact>();
+        if (end > start)
+        {
+            edges.AddRange(await facts.DaysAsync(start.Date, LocalSpans.Min(fullFrom, LocalSpans.CeilDay(end)), null, ct));
+            edges.AddRange(await facts.DaysAsync(LocalSpans.Max(fullTo, fullFrom), LocalSpans.CeilDay(end), null, ct));
+        }
+
+        var edgeFacts = edges.ToDictionary(f => (f.Mn, f.Pollutant, f.Day));
+        var exemptFlags = options.EffectiveExemptFlags;
         var groups = new Dictionary<Scope, RateCounts>();
         var order = new List<Scope>();
-        foreach (var outlet in Outlets(r))
+        foreach (var outlet in outlets)
         {
+            var (activeFrom, activeTo) = LocalSpans.Active(outlet);
+            var outletFrom = LocalSpans.Max(fullFrom, activeFrom.Date);
+            var outletTo = LocalSpans.Min(fullTo, activeTo);
+            var outletSums = outletFrom == fullFrom && outletTo == fullTo ? sums
+                : await facts.SumsAsync(outletFrom, LocalSpans.Max(outletFrom, outletTo), outlet.Mn, ct);
+            var outletMarks = marks[outlet.Mn].ToList();
+            var markDays = outletMarks.Count == 0 ? [] : await MarkDaysAsync(facts, outlet, outletMarks, outletFrom, outletTo, ct);
             foreach (var pollutant in Assessed(outlet, r))
             {
-                var counts = RateCounts.Of(_rates.Hours(outlet, pollutant, r.Period, NowLocal, hourly[outlet.Mn], marks));
+                var counts = WholeDays(outletSums.GetValueOrDefault((outlet.Mn, pollutant)), LocalSpans.HourStarts(outletFrom, outletTo) / DayFact.HoursPerDay);
+                foreach (var (day, dayFacts) in markDays)
+                {
+                    var fact = dayFacts.GetValueOrDefault(pollutant);
+                    var (exempt, excuse) = FactCounts.MarkHours(day, outletMarks);
+                    counts = counts - FactCounts.Day(fact, DayFact.AllHours, 0, 0, exemptFlags) + FactCounts.Day(fact, DayFact.AllHours, exempt, excuse, exemptFlags);
+                }
+
+                foreach (var day in EdgeDays(start, end, fullFrom, fullTo).Where(d => d >= activeFrom.Date && d < activeTo))
+                {
+                    var (exempt, excuse) = FactCounts.MarkHours(day, outletMarks);
+                    counts += FactCounts.Day(edgeFacts.GetValueOrDefault((outlet.Mn, pollutant, day)), FactCounts.HoursIn(day, start, end), exempt, excuse, exemptFlags);
+                }
+
                 var key = Key(outlet, pollutant, level);
                 if (!groups.TryGetValue(key, out var sum))
                 {
@@ -32,7 +74,29 @@ public sealed partial class ReportService
             .OrderBy(x => x.Scope, Scope.Order).ToList();
     }
 
-    /// <summary>Every hour of the period and assessed pollutant of one outlet, with its state.</summary>
+    /// <summary>The counts of <paramref name="days"/> whole days with no mark, from their summed facts.</summary>
+    private static RateCounts WholeDays(FactSums sums, int days) =>
+        new(DayFact.HoursPerDay * days - sums.Exempt, sums.Received - sums.Exempt, 0, sums.ValidRate);
+
+    /// <summary>The whole days of [from, to) an outlet's marks touch, with their facts by pollutant.</summary>
+    private static async Task<List<(DateTime Day, Dictionary<string, DayFact> Facts)>> MarkDaysAsync(FactSource facts, Outlet outlet, List<Mark> marks,
+        DateTime from, DateTime to, CancellationToken ct)
+    {
+        var days = marks.SelectMany(m => LocalSpans.Days(LocalSpans.Max(m.From, from), LocalSpans.Min(m.To, to))).Where(d => d >= from && d < to).ToHashSet();
+        if (days.Count == 0)
+        {
+            return [];
+        }
+
+        var detail = await facts.DaysAsync(days.Min(), days.Max().AddDays(1), outlet.Mn, ct);
+        return days.Order().Select(d => (d, detail.Where(f => f.Day == d).ToDictionary(f => f.Pollutant, StringComparer.Ordinal))).ToList();
+    }
+
+    /// <summary>The days of the hours [start, end) outside the whole days [fullFrom, fullTo).</summary>
+    private static IEnumerable<DateTime> EdgeDays(DateTime start, DateTime end, DateTime fullFrom, DateTime fullTo) =>
+        end <= start ? [] : LocalSpans.Days(start, end).Where(d => d < fullFrom || d >= fullTo);
+
+    /// <summary>Every hour of the period and assessed pollutant of one outlet, with its state (from its readings: one outlet, the why behind a rate).</summary>
     public async Task<IReadOnlyList<HourResult>> HoursAsync(ReportRequest r, CancellationToken ct)
     {
         if (r.Mn is null || registry.FindOutlet(r.Mn) is not { } outlet)

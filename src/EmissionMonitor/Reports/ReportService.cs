@@ -2,7 +2,9 @@ using EmissionMonitor.Hj212;
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Compliance.Rates;
+using EmissionMonitor.Compliance.Cards;
 using EmissionMonitor.Compliance.Results;
+using EmissionMonitor.Compliance.Summaries;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
@@ -10,21 +12,27 @@ using EmissionMonitor.Storage;
 namespace EmissionMonitor.Reports;
 
 /// <summary>
-/// Queries what the compliance rules need (readings, marks, lifts), runs the pure rules and groups
-/// their typed results; <see cref="ReportTables"/> turns them into the table behind JSON, CSV and
-/// text. One implementation behind the CLI, the HTTP API and the alerts, so <c>import</c> then
-/// <c>report</c> gives the same figures as live ingestion. Results are sorted by city, enterprise,
-/// mn, pollutant, start.
+/// Reads the maintained day facts (<see cref="FactSource"/>) and the operator records (marks, lifts),
+/// applies the rules to them and groups their typed results; <see cref="ReportTables"/> turns them
+/// into the table behind JSON, CSV and text. A quarter for a province is a few thousand summed rows
+/// plus the handful of days a period's edges and marks need hour by hour, never the raw readings;
+/// the figures are those a recomputation from the readings gives. One implementation behind the
+/// CLI, the HTTP API and the alerts, so <c>import</c> then <c>report</c> gives the same figures as
+/// live ingestion. Results are sorted by city, enterprise, mn, pollutant, start.
 /// </summary>
-public sealed partial class ReportService(IReadingStore store, IRecordStore records, StationRegistry registry, ComplianceOptions options, TimeZoneInfo timeZone, TimeProvider clock)
+public sealed partial class ReportService(IStore store, StationRegistry registry, ComplianceOptions options, CardOptions cards, TimeZoneInfo timeZone, TimeProvider clock)
 {
     private readonly RateCalculator _rates = new(options);
+    private readonly IRecordStore records = store;
+
+    /// <summary>The rules the facts are built with.</summary>
+    public FactRules Rules { get; } = new(options, cards);
 
     private DateTime NowLocal => TimeZoneInfo.ConvertTime(clock.GetUtcNow(), timeZone).DateTime;
 
     /// <summary>The report service of a run's settings over <paramref name="store"/> and the registry as it is now.</summary>
     public static ReportService Create(IStore store, StationRegistry registry, Configuration.AppSettings settings, TimeProvider clock) =>
-        new(store, store, registry, settings.Compliance, settings.TimeZone, clock) { CardOptions = settings.Cards };
+        new(store, registry, settings.Compliance, settings.Cards, settings.TimeZone, clock);
 
     /// <summary>A report as the table behind JSON, CSV and text output (the CLI and the HTTP API).</summary>
     public async Task<ReportTable> BuildAsync(ReportRequest request, CancellationToken cancellationToken) => request.Kind switch
@@ -50,6 +58,10 @@ public sealed partial class ReportService(IReadingStore store, IRecordStore reco
 
     private async Task<ILookup<string, Reading>> HourlyAsync(DateTime from, DateTime to, string? mn, CancellationToken ct) =>
         (await store.QueryReadingsAsync(new ReadingQuery(Cns.Hourly, from, to, mn), ct)).ToLookup(r => r.Mn, StringComparer.Ordinal);
+
+    /// <summary>The facts of the report's outlets over [fromDay, toDay).</summary>
+    private Task<FactSource> FactsAsync(ReportRequest r, DateTime fromDay, DateTime toDay, CancellationToken ct) =>
+        FactSource.OpenAsync(store, Rules, Outlets(r).ToList(), fromDay, toDay, r.Mn, ct);
 
     /// <summary>The marks that change figures: those not revoked.</summary>
     private async Task<List<Mark>> ActiveMarksAsync(ReportRequest r, CancellationToken ct) =>

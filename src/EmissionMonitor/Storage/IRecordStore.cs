@@ -26,5 +26,5 @@ public interface IRecordStore
     Task<IReadOnlyList<AlertRecord>> QueryAlertRecordsAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>A backend: readings and frames, and operator records.</summary>
-public interface IStore : IReadingStore, IRecordStore;
+/// <summary>A backend: readings and frames, operator records and the summaries.</summary>
+public interface IStore : IReadingStore, IRecordStore, IFactStore;

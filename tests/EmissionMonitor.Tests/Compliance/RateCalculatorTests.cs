@@ -90,13 +90,25 @@ public sealed class RateCalculatorTests
     }
 
     [Fact]
-    public void AllReceivedExcused_HasNoValidityRate()
+    public void AllReceivedExcused_HasNoValidityRate_AndTheTransmissionRateAsEffectiveRate()
     {
         var c = new RateCounts(3, 2, 2, 0);
         Assert.Equal(2.0 / 3, c.TransmissionRate);
         Assert.Null(c.ValidityRate);
-        Assert.Null(c.EffectiveRate);
-        Assert.False(c.BelowThreshold(0.9));
+        Assert.Equal(2.0 / 3, c.EffectiveRate);
+        Assert.True(c.BelowThreshold(0.9));
+        Assert.False(new RateCounts(10, 10, 10, 0).BelowThreshold(0.9));
+    }
+
+    [Fact]
+    public void AnOutletThatSentNothing_IsTheWorstCase_NeverABlank()
+    {
+        var c = Count([]);
+        Assert.Equal(new RateCounts(24, 0, 0, 0), c);
+        Assert.Equal(0.0, c.TransmissionRate);
+        Assert.Null(c.ValidityRate);
+        Assert.Equal(0.0, c.EffectiveRate);
+        Assert.True(c.BelowThreshold(0.9));
     }
 
     [Fact]

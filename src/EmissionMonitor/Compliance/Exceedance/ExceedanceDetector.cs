@@ -99,7 +99,8 @@ public sealed class ExceedanceDetector(ComplianceOptions options, ReadingValidit
             min ? null : (peak.Value - limit) / limit, ongoing);
     }
 
-    private static (double Value, string Kind) HourlyValue(Outlet outlet, Limit limit, Reading r, Dictionary<DateTime, double> o2)
+    /// <summary>The value of a valid hourly reading compared with <paramref name="limit"/>, and how it was obtained; <paramref name="o2"/> holds the valid O2 means by hour.</summary>
+    public static (double Value, string Kind) HourlyValue(Outlet outlet, Limit limit, Reading r, IReadOnlyDictionary<DateTime, double> o2)
     {
         if (outlet.Kind != MediumKind.Gas || limit.Min is not null)
         {
@@ -119,7 +120,8 @@ public sealed class ExceedanceDetector(ComplianceOptions options, ReadingValidit
         return (r.Avg!.Value, ValueKinds.AsSent);
     }
 
-    private static AssessedPeriod Compare(DateTime start, DateTime end, (double Value, string Kind) v, Limit limit)
+    /// <summary>A period's value against a limit: the bound it crosses, if any.</summary>
+    public static AssessedPeriod Compare(DateTime start, DateTime end, (double Value, string Kind) v, Limit limit)
     {
         if (limit.Max is { } max && v.Value > max)
         {

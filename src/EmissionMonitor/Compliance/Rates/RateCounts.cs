@@ -9,6 +9,9 @@ public readonly record struct RateCounts(int Expected, int Received, int Excused
     public static RateCounts operator +(RateCounts a, RateCounts b) =>
         new(a.Expected + b.Expected, a.Received + b.Received, a.Excused + b.Excused, a.Valid + b.Valid);
 
+    public static RateCounts operator -(RateCounts a, RateCounts b) =>
+        new(a.Expected - b.Expected, a.Received - b.Received, a.Excused - b.Excused, a.Valid - b.Valid);
+
     /// <summary>False when no hour is expected: the rates are then null.</summary>
     public bool Assessed => Expected > 0;
 
@@ -16,7 +19,14 @@ public readonly record struct RateCounts(int Expected, int Received, int Excused
 
     public double? ValidityRate => Expected == 0 || Received - Excused == 0 ? null : (double)Valid / (Received - Excused);
 
-    public double? EffectiveRate => TransmissionRate is { } t && ValidityRate is { } v ? t * v : null;
+    /// <summary>
+    /// transmission × validity; an outlet that sent nothing has 0 (the worst case, never a blank), and
+    /// one whose every received hour is excused has its transmission rate (DOMAIN.md section 0).
+    /// </summary>
+    public double? EffectiveRate => TransmissionRate is not { } t ? null
+        : Received == 0 ? 0
+        : ValidityRate is { } v ? t * v
+        : t;
 
     /// <summary>True when the effective rate is below the threshold, compared unrounded.</summary>
     public bool BelowThreshold(double threshold) => EffectiveRate is { } e && e < threshold;

@@ -17,9 +17,11 @@ internal sealed class SqliteCommitCommands : IDisposable
     private readonly SqliteStatement _selectReading;
     private readonly SqliteStatement _updateStatus;
     private readonly SqliteStatement? _outbox;
+    private readonly SqliteFacts? _facts;
 
-    public SqliteCommitCommands(SqliteConnection connection, bool outbox = false)
+    public SqliteCommitCommands(SqliteConnection connection, bool outbox = false, SqliteFacts? facts = null)
     {
+        _facts = facts;
         _outbox = outbox
             ? new SqliteStatement(connection, "INSERT INTO outbox (kind, mn, cn, period, pollutant, ref_id, queued_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
             : null;
@@ -77,6 +79,7 @@ internal sealed class SqliteCommitCommands : IDisposable
             {
                 inserted++;
                 Queue("reading", r, null, at);
+                _facts?.Touch(r);
             }
             else
             {

@@ -2,7 +2,9 @@ namespace EmissionMonitor.Storage.Sqlite;
 
 /// <summary>
 /// The SQLite schema. Readings are keyed by (mn, cn, period, pollutant): the key is both the
-/// first-wins uniqueness rule and the index reports use. Frames keep every arrival, raw.
+/// first-wins uniqueness rule and the index reports use. Frames keep every arrival, raw. The
+/// summaries (day_facts, exceed_hours, fact_state) use integer keys: outlets and pollutant codes by
+/// their id in names, days and hours counted from 1970-01-01 local time.
 /// </summary>
 internal static class SqliteSchema
 {
@@ -58,6 +60,47 @@ internal static class SqliteSchema
             pollutant   TEXT,
             ref_id      INTEGER,
             queued_at   TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS names (
+            id          INTEGER PRIMARY KEY,
+            name        TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE IF NOT EXISTS day_facts (
+            day         INTEGER NOT NULL,
+            outlet      INTEGER NOT NULL,
+            pollutant   INTEGER NOT NULL,
+            flags       TEXT NOT NULL,
+            valid_mask  INTEGER NOT NULL,
+            exceed_mask INTEGER NOT NULL,
+            received    INTEGER NOT NULL,
+            exempt      INTEGER NOT NULL,
+            valid_rate  INTEGER NOT NULL,
+            valid       INTEGER NOT NULL,
+            exceeding   INTEGER NOT NULL,
+            value_sum   REAL NOT NULL,
+            kg          REAL NOT NULL,
+            valid_kg    REAL NOT NULL,
+            daily       INTEGER NOT NULL,
+            daily_value REAL,
+            day_state   INTEGER NOT NULL,
+            gas_state   INTEGER NOT NULL,
+            PRIMARY KEY (day, outlet, pollutant)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS day_facts_outlet ON day_facts (outlet, day);
+        CREATE TABLE IF NOT EXISTS exceed_hours (
+            hour        INTEGER NOT NULL,
+            outlet      INTEGER NOT NULL,
+            pollutant   INTEGER NOT NULL,
+            value       REAL NOT NULL,
+            kind        TEXT NOT NULL,
+            bound       REAL NOT NULL,
+            min_bound   INTEGER NOT NULL,
+            PRIMARY KEY (hour, outlet, pollutant)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS exceed_hours_outlet ON exceed_hours (outlet, hour);
+        CREATE TABLE IF NOT EXISTS fact_state (
+            outlet      INTEGER PRIMARY KEY,
+            fingerprint TEXT NOT NULL
         );
         CREATE TABLE IF NOT EXISTS card_lifts (
             id          INTEGER PRIMARY KEY,

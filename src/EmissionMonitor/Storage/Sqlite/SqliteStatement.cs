@@ -104,6 +104,35 @@ internal sealed class SqliteStatement : IDisposable
         }
     }
 
+    /// <summary>Steps through every row, handing each to <paramref name="read"/>.</summary>
+    public void ReadAll(Action<SqliteStatement> read)
+    {
+        try
+        {
+            while (true)
+            {
+                int rc = raw.sqlite3_step(_stmt);
+                if (rc == raw.SQLITE_DONE)
+                {
+                    return;
+                }
+
+                if (rc != raw.SQLITE_ROW)
+                {
+                    Check(rc);
+                }
+
+                read(this);
+            }
+        }
+        finally
+        {
+            Reset();
+        }
+    }
+
+    public long ColumnInteger(int index) => raw.sqlite3_column_int64(_stmt, index);
+
     public double? ColumnReal(int index) =>
         raw.sqlite3_column_type(_stmt, index) == raw.SQLITE_NULL ? null : raw.sqlite3_column_double(_stmt, index);
 

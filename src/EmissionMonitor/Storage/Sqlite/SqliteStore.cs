@@ -15,6 +15,9 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private SqliteConnection? _writer;
     private SqliteCommitCommands? _commands;
+    private SqliteNames? _names;
+    private SqliteFacts? _facts;
+    private volatile FactMaintenance? _maintenance;
     private readonly CancellationTokenSource _stop = new();
     private Task _checkpoints = Task.CompletedTask;
     private bool _disposed;
@@ -98,14 +101,35 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
         try
         {
             await using var tx = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken);
-            var commands = _commands ??= new SqliteCommitCommands(writer, outbox);
+            var commands = _commands ??= new SqliteCommitCommands(writer, outbox, Facts(writer));
             var outcomes = new List<StoredOutcome>(batch.Count);
-            foreach (var item in batch)
+            try
             {
-                outcomes.Add(commands.Store(item));
+                foreach (var item in batch)
+                {
+                    outcomes.Add(commands.Store(item));
+                }
+
+                _facts!.Apply(_maintenance);
+                await tx.CommitAsync(cancellationToken);
+            }
+            catch
+            {
+                // The transaction rolls back: names it added are gone, and so is what it touched.
+                _facts?.Abandon();
+                try
+                {
+                    await tx.RollbackAsync(CancellationToken.None);
+                    _names?.Reload();
+                }
+                catch (Exception e) when (e is SqliteException or InvalidOperationException)
+                {
+                    // The connection is failing (a full or broken disk): the commit's error below says why.
+                }
+
+                throw;
             }
 
-            await tx.CommitAsync(cancellationToken);
             return outcomes;
         }
         finally
@@ -135,6 +159,10 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
         await _checkpoints;
         _commands?.Dispose();
         _commands = null;
+        _facts?.Dispose();
+        _facts = null;
+        _names?.Dispose();
+        _names = null;
         if (_writer is not null)
         {
             await _writer.DisposeAsync();

@@ -1,0 +1,100 @@
+using System.Numerics;
+using EmissionMonitor.Compliance.Marks;
+using EmissionMonitor.Compliance.Rates;
+
+namespace EmissionMonitor.Compliance.Summaries;
+
+/// <summary>
+/// The transmission-rate counts of one day fact, hour by hour as <see cref="RateCalculator"/> judges
+/// them (exempt flag, then exempt mark, then missing, then M/C under an excusing mark, then valid),
+/// done on the day's hour masks; and the masks of the marks and of the hours a period takes from a day.
+/// </summary>
+public static class FactCounts
+{
+    private static readonly string[] ExcusedFlags = ["M", "C"];
+
+    /// <summary>
+    /// The counts of the hours of <paramref name="hours"/> on a day with fact <paramref name="fact"/>
+    /// (null: no record that day), under marks exempting <paramref name="markExempt"/> and excusing
+    /// <paramref name="markExcuse"/>.
+    /// </summary>
+    public static RateCounts Day(DayFact? fact, int hours, int markExempt, int markExcuse, IReadOnlyList<string> exemptFlags)
+    {
+        int exemptFlag = fact?.FlagMask(exemptFlags) ?? 0;
+        int present = fact?.PresentMask ?? 0;
+        int exempt = (exemptFlag | markExempt) & hours;
+        int received = present & hours & ~exempt;
+        int excused = received & markExcuse & (fact?.FlagMask(ExcusedFlags) ?? 0);
+        int valid = (fact?.ValidMask ?? 0) & received & ~excused;
+        return new RateCounts(Count(hours & ~exempt), Count(received), Count(excused), Count(valid));
+    }
+
+    /// <summary>The hours of <paramref name="day"/> whose start lies in [from, to).</summary>
+    public static int HoursIn(DateTime day, DateTime from, DateTime to)
+    {
+        int mask = 0;
+        for (int h = 0; h < DayFact.HoursPerDay; h++)
+        {
+            var start = day.AddHours(h);
+            mask |= start >= from && start < to ? 1 << h : 0;
+        }
+
+        return mask;
+    }
+
+    /// <summary>The hours of <paramref name="day"/> covered by marks that exempt and by marks that excuse.</summary>
+    public static (int Exempt, int Excuse) MarkHours(DateTime day, IEnumerable<Mark> marks)
+    {
+        int exempt = 0, excuse = 0;
+        foreach (var m in marks)
+        {
+            if (m.To <= day || m.From >= day.AddDays(1))
+            {
+                continue;
+            }
+
+            for (int h = 0; h < DayFact.HoursPerDay; h++)
+            {
+                if (m.Covers(day.AddHours(h)))
+                {
+                    exempt |= m.Exempts ? 1 << h : 0;
+                    excuse |= m.Excuses ? 1 << h : 0;
+                }
+            }
+        }
+
+        return (exempt, excuse);
+    }
+
+    private static int Count(int mask) => BitOperations.PopCount((uint)mask);
+}
+
+/// <summary>Day and hour arithmetic of local times.</summary>
+public static class LocalSpans
+{
+    public static DateTime CeilDay(DateTime t) => t == t.Date ? t : t.Date.AddDays(1);
+
+    public static DateTime FloorHour(DateTime t) => new(t.Year, t.Month, t.Day, t.Hour, 0, 0);
+
+    public static DateTime CeilHour(DateTime t) => FloorHour(t) == t ? t : FloorHour(t).AddHours(1);
+
+    public static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+
+    public static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
+
+    /// <summary>The local days of [from, to), each midnight.</summary>
+    public static IEnumerable<DateTime> Days(DateTime from, DateTime to)
+    {
+        for (var d = from.Date; d < to; d = d.AddDays(1))
+        {
+            yield return d;
+        }
+    }
+
+    /// <summary>The number of hour starts h = from + k hours with h &lt; to (from hour-aligned).</summary>
+    public static int HourStarts(DateTime from, DateTime to) => to <= from ? 0 : (int)Math.Ceiling((to - from).TotalHours);
+
+    /// <summary>[from, to) of an outlet's active dates (activeTo inclusive), unbounded where not set.</summary>
+    public static (DateTime From, DateTime To) Active(Registry.Outlet outlet) =>
+        (outlet.ActiveFrom?.ToDateTime(TimeOnly.MinValue) ?? DateTime.MinValue, outlet.ActiveTo?.ToDateTime(TimeOnly.MinValue).AddDays(1) ?? DateTime.MaxValue);
+}

@@ -1,0 +1,111 @@
+using EmissionMonitor.Compliance.Summaries;
+using EmissionMonitor.Hj212;
+using EmissionMonitor.Registry;
+using EmissionMonitor.Storage;
+
+namespace EmissionMonitor.Reports;
+
+/// <summary>
+/// The day facts one report reads: from the store's maintained summaries for every outlet whose
+/// facts were built with the rules in force, and computed here from its readings for an outlet
+/// whose fingerprint differs (registry or configuration changed, rebuild not yet done) — so a
+/// report is right while a rebuild runs. Bounded by the report's outlets and span, never the store.
+/// </summary>
+internal sealed class FactSource
+{
+    private readonly IStore _store;
+    private readonly FactRules _rules;
+    private readonly string? _mn;
+    private readonly Dictionary<string, (List<DayFact> Days, List<ExceedHour> Exceeding)> _computed;
+
+    private FactSource(IStore store, FactRules rules, string? mn, Dictionary<string, (List<DayFact>, List<ExceedHour>)> computed)
+    {
+        _store = store;
+        _rules = rules;
+        _mn = mn;
+        _computed = computed;
+    }
+
+    /// <summary>Opens the facts of <paramref name="outlets"/> over [fromDay, toDay) (optionally one MN, as the report's filter).</summary>
+    public static async Task<FactSource> OpenAsync(IStore store, FactRules rules, IReadOnlyCollection<Outlet> outlets, DateTime fromDay, DateTime toDay, string? mn,
+        CancellationToken ct)
+    {
+        var fingerprints = await store.FactFingerprintsAsync(ct);
+        var computed = new Dictionary<string, (List<DayFact>, List<ExceedHour>)>(StringComparer.Ordinal);
+        foreach (var outlet in outlets.Where(o => mn is null || o.Mn == mn))
+        {
+            if (fingerprints.GetValueOrDefault(outlet.Mn) != rules.Fingerprint(outlet))
+            {
+                computed[outlet.Mn] = await ComputeAsync(store, rules, outlet, fromDay, toDay, ct);
+            }
+        }
+
+        return new FactSource(store, rules, mn, computed);
+    }
+
+    /// <summary>An outlet's facts over [fromDay, toDay) computed from its stored readings.</summary>
+    public static async Task<(List<DayFact> Days, List<ExceedHour> Exceeding)> ComputeAsync(IReadingStore store, FactRules rules, Outlet outlet,
+        DateTime fromDay, DateTime toDay, CancellationToken ct)
+    {
+        var hourly = await store.QueryReadingsAsync(new ReadingQuery(Cns.Hourly, fromDay, toDay, outlet.Mn), ct);
+        var daily = await store.QueryReadingsAsync(new ReadingQuery(Cns.Daily, fromDay, toDay, outlet.Mn), ct);
+        return rules.Compute(outlet, hourly, daily);
+    }
+
+    /// <summary>Sums per outlet and pollutant over [fromDay, toDay); <paramref name="mn"/> narrows to one outlet.</summary>
+    public async Task<Dictionary<(string Mn, string Pollutant), FactSums>> SumsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken ct)
+    {
+        var sums = new Dictionary<(string, string), FactSums>();
+        if (toDay <= fromDay)
+        {
+            return sums;
+        }
+
+        foreach (var s in await _store.SumFactsAsync(fromDay, toDay, mn ?? _mn, ct))
+        {
+            if (!_computed.ContainsKey(s.Mn))
+            {
+                sums[(s.Mn, s.Pollutant)] = s;
+            }
+        }
+
+        foreach (var (outlet, facts) in _computed.Where(c => mn is null || c.Key == mn))
+        {
+            foreach (var g in facts.Days.Where(f => f.Day >= fromDay && f.Day < toDay).GroupBy(f => f.Pollutant))
+            {
+                sums[(outlet, g.Key)] = FactSums.Of(outlet, g.Key, g, _rules.Options.EffectiveExemptFlags);
+            }
+        }
+
+        return sums;
+    }
+
+    /// <summary>The day facts of [fromDay, toDay) in detail; <paramref name="mn"/> narrows to one outlet.</summary>
+    public async Task<List<DayFact>> DaysAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken ct)
+    {
+        if (toDay <= fromDay)
+        {
+            return [];
+        }
+
+        var list = (await _store.QueryDayFactsAsync(fromDay, toDay, mn ?? _mn, ct)).Where(f => !_computed.ContainsKey(f.Mn)).ToList();
+        list.AddRange(_computed.Where(c => mn is null || c.Key == mn).SelectMany(c => c.Value.Days).Where(f => f.Day >= fromDay && f.Day < toDay));
+        return list;
+    }
+
+    /// <summary>The hours beyond an hourly limit in [from, to).</summary>
+    public async Task<List<ExceedHour>> ExceedHoursAsync(DateTime from, DateTime to, CancellationToken ct)
+    {
+        var list = (await _store.QueryExceedHoursAsync(from, to, _mn, ct)).Where(e => !_computed.ContainsKey(e.Mn)).ToList();
+        list.AddRange(_computed.SelectMany(c => c.Value.Exceeding).Where(e => e.Hour >= from && e.Hour < to));
+        return list;
+    }
+
+    /// <summary>The days judged exceeding on the water daily basis in [fromDay, toDay).</summary>
+    public async Task<List<DayFact>> ExceedingDaysAsync(DateTime fromDay, DateTime toDay, CancellationToken ct)
+    {
+        var list = (await _store.QueryExceedingDaysAsync(fromDay, toDay, _mn, ct)).Where(f => !_computed.ContainsKey(f.Mn)).ToList();
+        list.AddRange(_computed.SelectMany(c => c.Value.Days).Where(f => f.DayState == DayStates.Exceeding && f.Day >= fromDay && f.Day < toDay));
+        return list;
+    }
+}

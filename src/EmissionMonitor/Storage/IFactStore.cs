@@ -1,0 +1,40 @@
+using EmissionMonitor.Compliance.Summaries;
+
+namespace EmissionMonitor.Storage;
+
+/// <summary>
+/// The summaries half of the store contract: day facts kept up to date at each commit (when the
+/// store is given <see cref="FactMaintenance"/>), summed on the server side, read in detail for the
+/// few days a report needs hour by hour, and replaced whole when an outlet's rules change (its
+/// fingerprint). Days are local midnights, hours local hour starts; [from, to) everywhere.
+/// </summary>
+public interface IFactStore
+{
+    /// <summary>Keeps day facts up to date at each commit from now on, with these rules and this registry.</summary>
+    void MaintainFacts(FactMaintenance maintenance);
+
+    /// <summary>The sums of the day facts of each outlet and pollutant over [fromDay, toDay).</summary>
+    Task<IReadOnlyList<FactSums>> SumFactsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken);
+
+    /// <summary>The day facts of [fromDay, toDay), in day order.</summary>
+    Task<IReadOnlyList<DayFact>> QueryDayFactsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken);
+
+    /// <summary>The day facts of [fromDay, toDay) judged exceeding on the water daily basis, in day order.</summary>
+    Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken);
+
+    /// <summary>The hours beyond an hourly limit in [from, to), in hour order.</summary>
+    Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken);
+
+    /// <summary>The fingerprint of the rules each outlet's facts were built with.</summary>
+    Task<IReadOnlyDictionary<string, string>> FactFingerprintsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Rebuilds an outlet's facts from its stored readings with the rules in force, a month per
+    /// transaction (commits go on between them, and keep the days they touch right), then stores the
+    /// fingerprint of the outlet's rules with them. Returns the days rebuilt.
+    /// </summary>
+    Task<int> RebuildFactsAsync(string mn, CancellationToken cancellationToken);
+}
+
+/// <summary>What a store needs to keep facts at commit: the rules and the outlet of an MN in the registry in force.</summary>
+public sealed record FactMaintenance(FactRules Rules, Func<string, Registry.Outlet?> Outlet);

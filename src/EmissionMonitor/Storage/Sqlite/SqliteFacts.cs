@@ -1,0 +1,233 @@
+using System.Globalization;
+using System.Numerics;
+using EmissionMonitor.Compliance.Summaries;
+using EmissionMonitor.Hj212;
+using EmissionMonitor.Intake;
+using Microsoft.Data.Sqlite;
+
+namespace EmissionMonitor.Storage.Sqlite;
+
+/// <summary>
+/// The writer's side of the summaries: the (outlet, day) pairs a commit gave new hourly or daily
+/// readings are rebuilt from the stored readings of that day, in the commit's own transaction — so
+/// late, back-filled, split and duplicate data keep the facts exactly what a recomputation gives —
+/// and whole spans are replaced when an outlet is rebuilt. Integer keys: names by id, days and hours
+/// counted from 1970-01-01 local time.
+/// </summary>
+internal sealed class SqliteFacts : IDisposable
+{
+    public static readonly DateTime Epoch = new(1970, 1, 1);
+
+    private readonly SqliteNames _names;
+    private readonly SqliteStatement _readings;
+    private readonly SqliteStatement _deleteDays;
+    private readonly SqliteStatement _insertDay;
+    private readonly SqliteStatement _deleteExceeding;
+    private readonly SqliteStatement _insertExceeding;
+    private readonly SqliteStatement _fingerprint;
+    private readonly HashSet<(string Mn, DateTime Day)> _touched = [];
+
+    public SqliteFacts(SqliteConnection writer, SqliteNames names)
+    {
+        _names = names;
+        _readings = new SqliteStatement(writer, $"SELECT {ReadingColumns} FROM readings WHERE mn = ?1 AND cn = ?2 AND period >= ?3 AND period < ?4");
+        _deleteDays = new SqliteStatement(writer, "DELETE FROM day_facts WHERE outlet = ?1 AND day >= ?2 AND day < ?3");
+        _insertDay = new SqliteStatement(writer, """
+            INSERT OR REPLACE INTO day_facts (day, outlet, pollutant, flags, valid_mask, exceed_mask, received, exempt, valid_rate, valid, exceeding,
+                value_sum, kg, valid_kg, daily, daily_value, day_state, gas_state)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+            """);
+        _deleteExceeding = new SqliteStatement(writer, "DELETE FROM exceed_hours WHERE outlet = ?1 AND hour >= ?2 AND hour < ?3");
+        _insertExceeding = new SqliteStatement(writer, "INSERT OR REPLACE INTO exceed_hours (hour, outlet, pollutant, value, kind, bound, min_bound) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        _fingerprint = new SqliteStatement(writer, "INSERT OR REPLACE INTO fact_state (outlet, fingerprint) VALUES (?1, ?2)");
+    }
+
+    /// <summary>The reading columns the facts read, in <see cref="MapReading"/>'s order.</summary>
+    public const string ReadingColumns = "mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid";
+
+    public static long DayKey(DateTime day) => (long)(day.Date - Epoch).TotalDays;
+
+    public static long HourKey(DateTime hour) => (long)(hour - Epoch).TotalHours;
+
+    public static DateTime FromDayKey(long key) => Epoch.AddDays(key);
+
+    public static DateTime FromHourKey(long key) => Epoch.AddHours(key);
+
+    /// <summary>Notes a reading the commit stored, so its day is rebuilt before the commit ends.</summary>
+    public void Touch(Reading r)
+    {
+        if (r.Cn is Cns.Hourly or Cns.Daily)
+        {
+            _touched.Add((r.Mn, r.Period.Date));
+        }
+    }
+
+    /// <summary>Rebuilds every day touched since the last call (inside the commit's transaction).</summary>
+    public void Apply(FactMaintenance? maintenance)
+    {
+        try
+        {
+            if (maintenance is null)
+            {
+                return;
+            }
+
+            foreach (var (mn, day) in _touched)
+            {
+                if (maintenance.Outlet(mn) is not { } outlet)
+                {
+                    continue;
+                }
+
+                var hourly = Read(mn, Cns.Hourly, day, day.AddDays(1));
+                var daily = Read(mn, Cns.Daily, day, day.AddDays(1));
+                var (days, exceeding) = maintenance.Rules.Compute(outlet, hourly, daily);
+                Replace(mn, day, day.AddDays(1), days, exceeding, maintenance.Rules.Options.EffectiveExemptFlags);
+            }
+        }
+        finally
+        {
+            _touched.Clear();
+        }
+    }
+
+    /// <summary>Rebuilds an outlet's facts of [fromDay, toDay) from its stored readings (inside a transaction); returns the days written.</summary>
+    public int Rebuild(FactRules rules, Registry.Outlet outlet, DateTime fromDay, DateTime toDay)
+    {
+        var (days, exceeding) = rules.Compute(outlet, Read(outlet.Mn, Cns.Hourly, fromDay, toDay), Read(outlet.Mn, Cns.Daily, fromDay, toDay));
+        Replace(outlet.Mn, fromDay, toDay, days, exceeding, rules.Options.EffectiveExemptFlags);
+        return days.Select(d => d.Day).Distinct().Count();
+    }
+
+    /// <summary>Stores the fingerprint of the rules an outlet's facts were built with.</summary>
+    public int SetFingerprint(string mn, string fingerprint) => _fingerprint.Integer(1, _names.Id(mn)).Text(2, fingerprint).Execute();
+
+    /// <summary>Replaces an outlet's facts of [fromDay, toDay) (inside a transaction).</summary>
+    private void Replace(string mn, DateTime fromDay, DateTime toDay, IReadOnlyList<DayFact> days, IReadOnlyList<ExceedHour> exceeding,
+        IReadOnlyList<string> exemptFlags)
+    {
+        long outlet = _names.Id(mn);
+        _deleteDays.Integer(1, outlet).Integer(2, DayKey(fromDay)).Integer(3, DayKey(toDay)).Execute();
+        _deleteExceeding.Integer(1, outlet).Integer(2, HourKey(fromDay)).Integer(3, HourKey(toDay)).Execute();
+        foreach (var f in days)
+        {
+            int exempt = f.FlagMask(exemptFlags);
+            _insertDay.Integer(1, DayKey(f.Day)).Integer(2, outlet).Integer(3, _names.Id(f.Pollutant)).Text(4, f.FlagText())
+                .Integer(5, f.ValidMask).Integer(6, f.ExceedMask).Integer(7, f.Received).Integer(8, BitOperations.PopCount((uint)exempt))
+                .Integer(9, BitOperations.PopCount((uint)(f.ValidMask & ~exempt))).Integer(10, f.ValidCount).Integer(11, f.ExceedCount)
+                .Real(12, f.ValueSum).Real(13, f.Kg).Real(14, f.ValidKg).Integer(15, f.Daily ? 1 : 0).Real(16, f.DailyValue)
+                .Integer(17, f.DayState).Integer(18, f.GasDayState)
+                .Execute();
+        }
+
+        foreach (var e in exceeding)
+        {
+            _insertExceeding.Integer(1, HourKey(e.Hour)).Integer(2, outlet).Integer(3, _names.Id(e.Pollutant)).Real(4, e.Value).Text(5, e.ValueKind)
+                .Real(6, e.Bound).Integer(7, e.IsMinBound ? 1 : 0).Execute();
+        }
+
+    }
+
+    /// <summary>Forgets what the failed transaction touched.</summary>
+    public void Abandon() => _touched.Clear();
+
+    private List<Reading> Read(string mn, string cn, DateTime from, DateTime to)
+    {
+        var list = new List<Reading>();
+        _readings.Text(1, mn).Text(2, cn).Text(3, Time(from)).Text(4, Time(to)).ReadAll(s => list.Add(MapReading(s)));
+        return list;
+    }
+
+    private static string Time(DateTime t) => t.ToString(SqliteStore.TimeFormat, CultureInfo.InvariantCulture);
+
+    private static Reading MapReading(SqliteStatement s) => new(s.ColumnText(0)!, s.ColumnText(1)!,
+        DateTime.ParseExact(s.ColumnText(2)!, SqliteStore.TimeFormat, CultureInfo.InvariantCulture), s.ColumnText(3)!,
+        s.ColumnReal(4), s.ColumnReal(5), s.ColumnReal(6), s.ColumnReal(7), s.ColumnReal(8), s.ColumnReal(9), s.ColumnReal(10), s.ColumnText(11), s.ColumnText(12));
+
+    public void Dispose()
+    {
+        _readings.Dispose();
+        _deleteDays.Dispose();
+        _insertDay.Dispose();
+        _deleteExceeding.Dispose();
+        _insertExceeding.Dispose();
+        _fingerprint.Dispose();
+    }
+}
+
+/// <summary>Outlet MNs and pollutant codes by integer id (table names), cached; new names are added inside the writer's transaction.</summary>
+internal sealed class SqliteNames : IDisposable
+{
+    private readonly Dictionary<string, long> _ids = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, string> _names = [];
+    private readonly SqliteStatement _insert;
+    private readonly SqliteStatement _all;
+
+    public SqliteNames(SqliteConnection writer)
+    {
+        _insert = new SqliteStatement(writer, "INSERT INTO names (name) VALUES (?1)");
+        _all = new SqliteStatement(writer, "SELECT id, name FROM names");
+        Reload();
+    }
+
+    public long Id(string name)
+    {
+        lock (_ids)
+        {
+            if (!_ids.TryGetValue(name, out long id))
+            {
+                id = _insert.Text(1, name).Insert();
+                _ids[name] = id;
+                _names[id] = name;
+            }
+
+            return id;
+        }
+    }
+
+    /// <summary>The id of a name already known, or null.</summary>
+    public long? Find(string name)
+    {
+        lock (_ids)
+        {
+            return _ids.TryGetValue(name, out long id) ? id : null;
+        }
+    }
+
+    public string Name(long id)
+    {
+        lock (_ids)
+        {
+            if (!_names.TryGetValue(id, out var name))
+            {
+                Reload();
+                name = _names.GetValueOrDefault(id) ?? throw new InvalidOperationException($"name {id} unknown");
+            }
+
+            return name;
+        }
+    }
+
+    /// <summary>Reads the table again (after a rolled-back transaction, or names another connection added).</summary>
+    public void Reload()
+    {
+        lock (_ids)
+        {
+            _ids.Clear();
+            _names.Clear();
+            _all.ReadAll(s =>
+            {
+                long id = s.ColumnInteger(0);
+                string name = s.ColumnText(1)!;
+                _ids[name] = id;
+                _names[id] = name;
+            });
+        }
+    }
+
+    public void Dispose()
+    {
+        _insert.Dispose();
+        _all.Dispose();
+    }
+}

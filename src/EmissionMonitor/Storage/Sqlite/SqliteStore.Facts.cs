@@ -1,0 +1,126 @@
+using EmissionMonitor.Compliance.Summaries;
+using Microsoft.Data.Sqlite;
+
+namespace EmissionMonitor.Storage.Sqlite;
+
+/// <summary>The summaries: day facts summed in SQL, read in detail, and replaced whole for a rebuild.</summary>
+public sealed partial class SqliteStore
+{
+    public void MaintainFacts(FactMaintenance maintenance) => _maintenance = maintenance;
+
+    /// <summary>The writer's fact statements (made on first use, on the writer connection).</summary>
+    private SqliteFacts Facts(SqliteConnection writer)
+    {
+        _names ??= new SqliteNames(writer);
+        return _facts ??= new SqliteFacts(writer, _names);
+    }
+
+    public async Task<IReadOnlyList<FactSums>> SumFactsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
+        await QueryAsync($"""
+            SELECT o.name, p.name, COUNT(*), SUM(f.received), SUM(f.exempt), SUM(f.valid_rate), SUM(f.valid), SUM(f.exceeding),
+                   SUM(f.kg), SUM(f.valid_kg), SUM(f.day_state > 0), SUM(f.day_state = 2), SUM(f.gas_state > 0), SUM(f.gas_state = 2)
+            FROM day_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant
+            WHERE {FactRange("day")}
+            GROUP BY f.outlet, f.pollutant
+            """,
+            FactParameters(SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), mn),
+            r => new FactSums(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6), r.GetInt32(7),
+                r.GetDouble(8), r.GetDouble(9), r.GetInt32(10), r.GetInt32(11), r.GetInt32(12), r.GetInt32(13)),
+            cancellationToken);
+
+    public async Task<IReadOnlyList<DayFact>> QueryDayFactsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {DayFactColumns} FROM day_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant WHERE {FactRange("day")} ORDER BY f.day",
+            FactParameters(SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), mn), MapDayFact, cancellationToken);
+
+    public async Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {DayFactColumns} FROM day_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant WHERE {FactRange("day")} AND f.day_state = 2 ORDER BY f.day",
+            FactParameters(SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), mn), MapDayFact, cancellationToken);
+
+    public async Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken) =>
+        await QueryAsync($"""
+            SELECT o.name, p.name, f.hour, f.value, f.kind, f.bound, f.min_bound
+            FROM exceed_hours f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant
+            WHERE {FactRange("hour")} ORDER BY f.hour
+            """,
+            FactParameters(SqliteFacts.HourKey(from), SqliteFacts.HourKey(to), mn),
+            r => new ExceedHour(r.GetString(0), r.GetString(1), SqliteFacts.FromHourKey(r.GetInt64(2)), r.GetDouble(3), r.GetString(4), r.GetDouble(5), r.GetInt64(6) == 1),
+            cancellationToken);
+
+    public async Task<IReadOnlyDictionary<string, string>> FactFingerprintsAsync(CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT o.name, s.fingerprint FROM fact_state s JOIN names o ON o.id = s.outlet", [], r => (r.GetString(0), r.GetString(1)), cancellationToken))
+        .ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
+
+    public async Task<int> RebuildFactsAsync(string mn, CancellationToken cancellationToken)
+    {
+        var maintenance = _maintenance ?? throw new InvalidOperationException("facts are not maintained by this store");
+        if (maintenance.Outlet(mn) is not { } outlet)
+        {
+            return 0;
+        }
+
+        var span = await QueryAsync("SELECT MIN(period), MAX(period) FROM readings WHERE mn = $mn AND cn IN ($h, $d)",
+            [("$mn", mn), ("$h", Hj212.Cns.Hourly), ("$d", Hj212.Cns.Daily)], r => r.IsDBNull(0) ? ((DateTime, DateTime)?)null : (ParseTime(r.GetString(0)), ParseTime(r.GetString(1))),
+            cancellationToken);
+        int days = 0;
+        if (span[0] is var (first, last))
+        {
+            for (var month = new DateTime(first.Year, first.Month, 1); month <= last; month = month.AddMonths(1))
+            {
+                days += await WriteAsync(facts => facts.Rebuild(maintenance.Rules, outlet, month, month.AddMonths(1)), cancellationToken);
+            }
+        }
+
+        string fingerprint = maintenance.Rules.Fingerprint(outlet);
+        await WriteAsync(facts => facts.SetFingerprint(mn, fingerprint), cancellationToken);
+        return days;
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the writer's fact statements in one transaction, between group commits.</summary>
+    private async Task<int> WriteAsync(Func<SqliteFacts, int> work, CancellationToken cancellationToken)
+    {
+        var writer = _writer ?? throw new InvalidOperationException("store not initialised");
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var tx = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken);
+            try
+            {
+                int result = work(Facts(writer));
+                await tx.CommitAsync(cancellationToken);
+                return result;
+            }
+            catch
+            {
+                await tx.RollbackAsync(CancellationToken.None);
+                _names?.Reload();
+                throw;
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>The range condition of a facts query: [$from, $to) of <paramref name="column"/>, optionally one outlet (by its index).</summary>
+    private static string FactRange(string column) =>
+        $"f.{column} >= $from AND f.{column} < $to AND ($mn IS NULL OR f.outlet = (SELECT id FROM names WHERE name = $mn))";
+
+    private static (string, object?)[] FactParameters(long from, long to, string? mn) => [("$from", from), ("$to", to), ("$mn", mn)];
+
+    private const string DayFactColumns =
+        "o.name, p.name, f.day, f.flags, f.valid_mask, f.exceed_mask, f.value_sum, f.kg, f.valid_kg, f.daily, f.daily_value, f.day_state, f.gas_state";
+
+    private static readonly string[] SingleFlags = Enumerable.Range(0, 128).Select(c => ((char)c).ToString()).ToArray();
+
+    private static DayFact MapDayFact(SqliteDataReader r)
+    {
+        var fact = new DayFact(r.GetString(0), r.GetString(1), SqliteFacts.FromDayKey(r.GetInt64(2)))
+        {
+            ValidMask = r.GetInt32(4), ExceedMask = r.GetInt32(5), ValueSum = r.GetDouble(6), Kg = r.GetDouble(7), ValidKg = r.GetDouble(8),
+            Daily = r.GetInt64(9) == 1, DailyValue = r.IsDBNull(10) ? null : r.GetDouble(10), DayState = r.GetInt32(11), GasDayState = r.GetInt32(12),
+        };
+        fact.ReadFlags(r.GetString(3), c => c < 128 ? SingleFlags[c] : c.ToString());
+        return fact;
+    }
+}

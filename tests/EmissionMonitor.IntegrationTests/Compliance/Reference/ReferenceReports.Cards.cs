@@ -1,0 +1,57 @@
+using EmissionMonitor.Hj212;
+using EmissionMonitor.Compliance;
+using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Compliance.Results;
+
+using EmissionMonitor.Reports;
+
+namespace EmissionMonitor.IntegrationTests.Compliance.Reference;
+
+public sealed partial class ReferenceReports
+{
+    /// <summary>The card rule in force (configuration section Cards).</summary>
+    public CardOptions CardOptions { get; init; } = new();
+
+    /// <summary>The cards of every quarter overlapping the period, escalation judged over <see cref="CardConditions.HistoryQuarters"/> earlier ones.</summary>
+    public async Task<IReadOnlyList<CardResult>> CardsAsync(ReportRequest r, CancellationToken ct)
+    {
+        var asked = QuartersIn(r.Period);
+        var first = ReportPeriod.Quarter(asked[0])!.From.AddMonths(-3 * CardConditions.HistoryQuarters);
+        var last = ReportPeriod.Quarter(asked[^1])!.To;
+        var quarters = new List<ReportPeriod>();
+        for (var q = first; q < last; q = q.AddMonths(3))
+        {
+            quarters.Add(new ReportPeriod(q, q.AddMonths(3)));
+        }
+
+        var yearStart = new DateTime(first.Year, 1, 1);
+        var hourly = await HourlyAsync(yearStart, last, r.Mn, ct);
+        var daily = (await store.QueryReadingsAsync(new EmissionMonitor.Storage.ReadingQuery(Cns.Daily, first, last, r.Mn), ct)).ToLookup(x => x.Mn, StringComparer.Ordinal);
+        var lifts = (await records.QueryCardLiftsAsync(ct)).Where(l => l.Revoked is null).ToList();
+        var conditions = new CardConditions(options, CardOptions);
+        var engine = new CardEngine(CardOptions);
+        var results = new List<CardResult>();
+        foreach (var enterprise in Outlets(r).Select(o => registry.EnterpriseOf(o)).Distinct())
+        {
+            var met = quarters.Select(q => (ReportPeriod.QuarterName(q.From), (IReadOnlyList<CardReason>)conditions.Reasons(enterprise, q, hourly, daily))).ToList();
+            foreach (var card in engine.Cards(enterprise.Id, met, lifts).Where(c => asked.Contains(c.Quarter)))
+            {
+                results.Add(new CardResult(new Scope(null, enterprise.Id, enterprise.Name, enterprise.City, null), card));
+            }
+        }
+
+        return results.OrderBy(x => x.Scope.City, StringComparer.Ordinal).ThenBy(x => x.Scope.Enterprise, StringComparer.Ordinal)
+            .ThenBy(x => x.Card.Quarter, StringComparer.Ordinal).ToList();
+    }
+
+    private static List<string> QuartersIn(ReportPeriod period)
+    {
+        var list = new List<string>();
+        for (var q = ReportPeriod.QuarterOf(period.From).From; q < period.To; q = q.AddMonths(3))
+        {
+            list.Add(ReportPeriod.QuarterName(q));
+        }
+
+        return list;
+    }
+}

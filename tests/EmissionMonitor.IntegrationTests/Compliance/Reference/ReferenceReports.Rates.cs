@@ -1,0 +1,56 @@
+using EmissionMonitor.Compliance.Rates;
+using EmissionMonitor.Compliance.Results;
+
+using EmissionMonitor.Reports;
+
+namespace EmissionMonitor.IntegrationTests.Compliance.Reference;
+
+public sealed partial class ReferenceReports
+{
+    /// <summary>Transmission rates of each assessed outlet and pollutant, summed up to the grouping asked (<c>by</c>, outlet by default).</summary>
+    public async Task<IReadOnlyList<RateResult>> RatesAsync(ReportRequest r, CancellationToken ct)
+    {
+        string level = r.By ?? "outlet";
+        var hourly = await HourlyAsync(r.Period.From, r.Period.To, r.Mn, ct);
+        var marks = await ActiveMarksAsync(r, ct);
+        var groups = new Dictionary<Scope, RateCounts>();
+        var order = new List<Scope>();
+        foreach (var outlet in Outlets(r))
+        {
+            foreach (var pollutant in Assessed(outlet, r))
+            {
+                var counts = RateCounts.Of(_rates.Hours(outlet, pollutant, r.Period, NowLocal, hourly[outlet.Mn], marks));
+                var key = Key(outlet, pollutant, level);
+                if (!groups.TryGetValue(key, out var sum))
+                {
+                    order.Add(key);
+                }
+
+                groups[key] = sum + counts;
+            }
+        }
+
+        return order.Select(k => new RateResult(k, r.Period, groups[k], groups[k].BelowThreshold(options.RateThreshold)))
+            .OrderBy(x => x.Scope, Scope.Order).ToList();
+    }
+
+    /// <summary>Every hour of the period and assessed pollutant of one outlet, with its state.</summary>
+    public async Task<IReadOnlyList<HourResult>> HoursAsync(ReportRequest r, CancellationToken ct)
+    {
+        if (r.Mn is null || registry.FindOutlet(r.Mn) is not { } outlet)
+        {
+            throw new ArgumentException(r.Mn is null ? "hours needs --mn" : $"--mn {r.Mn} is not in the registry");
+        }
+
+        var hourly = await HourlyAsync(r.Period.From, r.Period.To, r.Mn, ct);
+        var marks = await ActiveMarksAsync(r, ct);
+        var rows = new List<HourResult>();
+        foreach (var pollutant in Assessed(outlet, r))
+        {
+            var scope = Key(outlet, pollutant, "pollutant");
+            rows.AddRange(_rates.Hours(outlet, pollutant, r.Period, NowLocal, hourly[outlet.Mn], marks).Select(h => new HourResult(scope, h)));
+        }
+
+        return rows.OrderBy(x => x.Scope, Scope.Order).ThenBy(x => x.Hour.Hour).ToList();
+    }
+}
