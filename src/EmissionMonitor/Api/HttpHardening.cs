@@ -29,6 +29,13 @@ public static partial class HttpHardening
                 // Malformed JSON, a wrong content type, a body over the limit: the client's mistake.
                 await WriteProblemAsync(context, e.StatusCode, Title(e.StatusCode, "malformed request"), e.InnerException is JsonException json ? json.Message : e.Message);
             }
+            catch (Storage.StoreUnavailableException e) when (!context.Response.HasStarted)
+            {
+                // The store's server is down or slow: the client may try again; not a defect.
+                LogUnavailable(logger, context.Request.Method, context.Request.Path.Value ?? "", e.Message);
+                context.Response.Headers.RetryAfter = "30";
+                await WriteProblemAsync(context, 503, "store unavailable", e.Message);
+            }
             catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
             {
                 LogFailed(logger, e, context.Request.Method, context.Request.Path.Value ?? "");
@@ -73,6 +80,9 @@ public static partial class HttpHardening
         context.Response.StatusCode = status;
         await context.Response.WriteAsJsonAsync(new { type = "about:blank", title, status, detail }, (JsonSerializerOptions?)null, "application/problem+json");
     }
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "HTTP {Method} {Path} answered 503: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "HTTP {Method} {Path} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string method, string path);

@@ -28,6 +28,11 @@ public static class CliApp
                                   --city --enterprise --mn --pollutant; --by pollutant|outlet|
                                   enterprise|city|province; --format table|json|csv
 
+          generate --out FILE     a reproducible data set: --outlets N (500), --days D (92), --from
+                                  YYYY-MM-DD, --realtime K (per outlet and hour), --exceed-share,
+                                  --gap-share, --flag-share, --seed; writes the registry beside FILE
+                                  (or --registry-out FILE)
+
           broker-auth --out DIR --service-password P [--operator-user U --operator-password P]
                                   mosquitto password and ACL files from the registry
 
@@ -63,6 +68,7 @@ public static class CliApp
                 "simulate" => await SimulateCommand.RunAsync(rest, cts.Token),
                 "report" => await ReportCommand.RunAsync(rest, cts.Token),
                 "broker-auth" => await BrokerAuthCommand.RunAsync(rest, cts.Token),
+                "generate" => await GenerateCommand.RunAsync(rest, cts.Token),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }
@@ -80,6 +86,11 @@ public static class CliApp
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
             await Console.Error.WriteLineAsync("cancelled");
+            return 1;
+        }
+        catch (Storage.StoreUnavailableException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
             return 1;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)

@@ -10,6 +10,13 @@ namespace EmissionMonitor.Storage;
 /// </summary>
 public interface IFactStore
 {
+    /// <summary>
+    /// True when this store keeps day facts (SQLite); false when every report computes them from the
+    /// stored readings (the InfluxDB backend, whose instances share one server: their local buffers
+    /// each see only part of the data, so local summaries would disagree).
+    /// </summary>
+    bool KeepsFacts { get; }
+
     /// <summary>Keeps day facts up to date at each commit from now on, with these rules and this registry.</summary>
     void MaintainFacts(FactMaintenance maintenance);
 

@@ -57,3 +57,25 @@ public sealed class InfluxOutageTests
         Assert.Equal(1, counts.FramesByReason["duplicate"]);
     }
 }
+
+/// <summary>Every command over an InfluxDB that is down ends with a clear error naming the server, never a stack trace.</summary>
+public sealed class InfluxDownCommandTests
+{
+    [Theory]
+    [InlineData("rates")]
+    [InlineData("cards")]
+    public async Task Report_WithInfluxdbDown_ExitsOneNamingTheServer(string kind)
+    {
+        string root = Some.TempDirectory();
+        string config = Path.Combine(root, "config");
+        Directory.CreateDirectory(config);
+        await File.WriteAllTextAsync(Path.Combine(config, "stations.json"), Some.RegistryJson);
+        int port = LoopbackPorts.Free();
+        await File.WriteAllTextAsync(Path.Combine(config, "appsettings.json"),
+            $$"""{ "Storage": { "Backend": "influxdb" }, "Influx": { "Url": "http://127.0.0.1:{{port}}", "Token": "t", "WriteApi": "v1", "Timeout": "00:00:01" } }""");
+        var result = await CliRunner.RunAsync(["report", kind, "--quarter", "2025Q3", "--config", config, "--data", Path.Combine(root, "data")], timeout: TimeSpan.FromMinutes(2));
+        Assert.True(result.ExitCode == 1, $"exit {result.ExitCode}: {result.StdErr}");
+        Assert.Contains($"InfluxDB at http://127.0.0.1:{port}", result.StdErr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.StdErr, StringComparison.Ordinal);
+    }
+}

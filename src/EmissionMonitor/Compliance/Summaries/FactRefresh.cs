@@ -13,6 +13,11 @@ public static class FactRefresh
     /// <summary>The outlets whose facts are not built with the rules in force.</summary>
     public static async Task<List<Outlet>> StaleAsync(IStore store, FactRules rules, StationRegistry registry, CancellationToken ct)
     {
+        if (!store.KeepsFacts)
+        {
+            return []; // nothing to rebuild: reports compute every outlet from its readings
+        }
+
         var fingerprints = await store.FactFingerprintsAsync(ct);
         return registry.Outlets.Where(o => fingerprints.GetValueOrDefault(o.Mn) != rules.Fingerprint(o)).OrderBy(o => o.Mn, StringComparer.Ordinal).ToList();
     }

@@ -3,28 +3,35 @@ using EmissionMonitor.Compliance.Summaries;
 namespace EmissionMonitor.Storage.Influx;
 
 /// <summary>
-/// The summaries of the InfluxDB backend live in its local buffer, kept up to date by the buffer's
-/// commits (every reading this instance takes in passes through it), so reports read a few thousand
-/// day facts locally instead of a quarter of raw readings from the server.
+/// The InfluxDB backend keeps no summaries of its own yet: the instances of a scale-out share one
+/// server but each local buffer holds only the frames its instance took in, so summaries kept there
+/// would differ between instances. Every outlet is therefore reported as having none, and reports
+/// compute its day facts from the server's readings, one outlet at a time (bounded by the outlet and
+/// the period). Keeping the summaries in InfluxDB itself is the open part of the scale issue.
 /// </summary>
 public sealed partial class InfluxStore
 {
-    public void MaintainFacts(FactMaintenance maintenance) => _buffer.MaintainFacts(maintenance);
+    public bool KeepsFacts => false;
+
+    public void MaintainFacts(FactMaintenance maintenance)
+    {
+        // Nothing kept: see the class summary.
+    }
 
     public Task<IReadOnlyList<FactSums>> SumFactsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
-        _buffer.SumFactsAsync(fromDay, toDay, mn, cancellationToken);
+        Task.FromResult<IReadOnlyList<FactSums>>([]);
 
     public Task<IReadOnlyList<DayFact>> QueryDayFactsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
-        _buffer.QueryDayFactsAsync(fromDay, toDay, mn, cancellationToken);
+        Task.FromResult<IReadOnlyList<DayFact>>([]);
 
     public Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
-        _buffer.QueryExceedingDaysAsync(fromDay, toDay, mn, cancellationToken);
+        Task.FromResult<IReadOnlyList<DayFact>>([]);
 
     public Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken) =>
-        _buffer.QueryExceedHoursAsync(from, to, mn, cancellationToken);
+        Task.FromResult<IReadOnlyList<ExceedHour>>([]);
 
-    public Task<IReadOnlyDictionary<string, string>> FactFingerprintsAsync(CancellationToken cancellationToken) => _buffer.FactFingerprintsAsync(cancellationToken);
+    public Task<IReadOnlyDictionary<string, string>> FactFingerprintsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
 
-    public Task<int> RebuildFactsAsync(string mn, CancellationToken cancellationToken) =>
-        _buffer.RebuildFactsAsync(mn, cancellationToken);
+    public Task<int> RebuildFactsAsync(string mn, CancellationToken cancellationToken) => Task.FromResult(0);
 }

@@ -8,6 +8,23 @@ namespace EmissionMonitor.Storage.Influx;
 /// <summary>Readings, frames and counts: InfluxQL over what is forwarded, plus what is still pending in the local buffer (read first).</summary>
 public sealed partial class InfluxStore
 {
+    /// <summary>
+    /// One InfluxQL query through the pipeline; a server that is down, too slow or refusing becomes a
+    /// <see cref="StoreUnavailableException"/> naming it (HTTP 503, exit code 1), never an unhandled error.
+    /// </summary>
+    private async Task<JsonDocument> QueryServerAsync(string query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync(query, t), cancellationToken);
+        }
+        catch (Exception e) when (e is Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException or HttpRequestException
+            or InfluxDB.Client.Core.Exceptions.InfluxException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new StoreUnavailableException($"InfluxDB at {_url} did not answer the query ({e.GetType().Name}: {e.Message})", e);
+        }
+    }
+
     public async Task<IReadOnlyList<Reading>> QueryReadingsAsync(ReadingQuery query, CancellationToken cancellationToken)
     {
         // The pending rows are read before InfluxDB is asked: a row forwarded in between was written
@@ -29,7 +46,7 @@ public sealed partial class InfluxStore
                 where.Append($" AND \"pollutant\" = {InfluxSchema.Literal(query.Pollutant)}");
             }
 
-            using var doc = await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync($"SELECT * FROM \"{measurement}\" WHERE {where}", t), cancellationToken);
+            using var doc = await QueryServerAsync($"SELECT * FROM \"{measurement}\" WHERE {where}", cancellationToken);
             foreach (var row in Rows(doc))
             {
                 var period = TimeZoneInfo.ConvertTime(DateTimeOffset.UnixEpoch.AddTicks(row.Long("time") / 100), _zone).DateTime;
@@ -63,7 +80,7 @@ public sealed partial class InfluxStore
         }
 
         string filter = where.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", where);
-        using var doc = await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync($"SELECT * FROM \"{InfluxSchema.Frames}\"{filter} ORDER BY time DESC LIMIT {query.Limit}", t), cancellationToken);
+        using var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.Frames}\"{filter} ORDER BY time DESC LIMIT {query.Limit}", cancellationToken);
         var byId = new Dictionary<long, ArchivedFrame>();
         foreach (var row in Rows(doc))
         {
@@ -93,7 +110,7 @@ public sealed partial class InfluxStore
         long readings = 0;
         foreach (var measurement in InfluxSchema.MeasurementOfCn.Values)
         {
-            using var doc = await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync($"SELECT COUNT(\"n\") FROM \"{measurement}\"", t), cancellationToken);
+            using var doc = await QueryServerAsync($"SELECT COUNT(\"n\") FROM \"{measurement}\"", cancellationToken);
             readings += Rows(doc).Sum(r => r.Long("count"));
         }
 
@@ -104,7 +121,7 @@ public sealed partial class InfluxStore
 
     private async Task<Dictionary<string, long>> GroupCountAsync(string tag, CancellationToken ct)
     {
-        using var doc = await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync($"SELECT COUNT(\"id\") FROM \"{InfluxSchema.Frames}\" GROUP BY \"{tag}\"", t), ct);
+        using var doc = await QueryServerAsync($"SELECT COUNT(\"id\") FROM \"{InfluxSchema.Frames}\" GROUP BY \"{tag}\"", ct);
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var series in Series(doc))
         {

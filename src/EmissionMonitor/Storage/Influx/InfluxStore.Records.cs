@@ -19,7 +19,7 @@ public sealed partial class InfluxStore
         var pending = await PendingRecordsAsync(cancellationToken);
         string filter = mn is null ? string.Empty : $" WHERE \"mn\" = {InfluxSchema.Literal(mn)}";
         var marks = new HashSet<Mark>();
-        using (var doc = await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync($"SELECT * FROM \"{InfluxSchema.Marks}\"{filter}", t), cancellationToken))
+        using (var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.Marks}\"{filter}", cancellationToken))
         {
             foreach (var row in Rows(doc))
             {
@@ -43,7 +43,7 @@ public sealed partial class InfluxStore
     {
         var pending = await PendingRecordsAsync(cancellationToken);
         var lifts = new HashSet<CardLift>();
-        using (var doc = await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync($"SELECT * FROM \"{InfluxSchema.Lifts}\"", t), cancellationToken))
+        using (var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.Lifts}\"", cancellationToken))
         {
             foreach (var row in Rows(doc))
             {
@@ -67,7 +67,7 @@ public sealed partial class InfluxStore
     {
         var pending = await PendingRecordsAsync(cancellationToken);
         var byId = new Dictionary<string, AlertRecord>(StringComparer.Ordinal);
-        using (var doc = await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync($"SELECT * FROM \"{InfluxSchema.Alerts}\"", t), cancellationToken))
+        using (var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.Alerts}\"", cancellationToken))
         {
             foreach (var row in Rows(doc))
             {

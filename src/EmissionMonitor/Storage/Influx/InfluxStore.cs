@@ -19,6 +19,7 @@ public sealed partial class InfluxStore : IStore
     private const int BatchSize = 5000;
     private readonly SqliteStore _buffer;
     private readonly InfluxConnection _connection;
+    private readonly string _url;
     private readonly TimeZoneInfo _zone;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _pipeline;
@@ -44,6 +45,7 @@ public sealed partial class InfluxStore : IStore
         _clock = clock ?? TimeProvider.System;
         _buffer = new SqliteStore(dataDirectory, outbox: true, clock: _clock);
         _connection = new InfluxConnection(options);
+        _url = options.Url;
         _zone = zone;
         _logger = logger;
         _pipeline = pipeline ?? InfluxPipeline.Build(options);

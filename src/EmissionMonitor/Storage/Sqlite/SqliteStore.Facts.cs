@@ -6,7 +6,10 @@ namespace EmissionMonitor.Storage.Sqlite;
 /// <summary>The summaries: day facts summed in SQL, read in detail, and replaced whole for a rebuild.</summary>
 public sealed partial class SqliteStore
 {
-    public void MaintainFacts(FactMaintenance maintenance) => _maintenance = maintenance;
+    /// <summary>True unless this store is another backend's local buffer (which keeps none: see <see cref="IFactStore.KeepsFacts"/>).</summary>
+    public bool KeepsFacts => !outbox;
+
+    public void MaintainFacts(FactMaintenance maintenance) => _maintenance = KeepsFacts ? maintenance : null;
 
     /// <summary>The writer's fact statements (made on first use, on the writer connection).</summary>
     private SqliteFacts Facts(SqliteConnection writer)
