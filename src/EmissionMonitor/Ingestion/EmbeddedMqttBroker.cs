@@ -4,6 +4,7 @@ using System.Net;
 using EmissionMonitor.Ingestion.Connecting;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
+using EmissionMonitor.Storage;
 using EmissionMonitor.Storage.Journaling;
 using MQTTnet;
 using MQTTnet.Protocol;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography.X509Certificates;
 using EmissionMonitor.Intake;
+using EmissionMonitor.Storage;
 using EmissionMonitor.Storage.Journaling;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -72,7 +73,15 @@ public sealed partial class ExternalMqttIngress(MqttOptions options, FrameIngest
 
         if (_client.IsConnected)
         {
-            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
+            try
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
+            }
+            catch (MQTTnet.Exceptions.MqttCommunicationException e)
+            {
+                // The broker went first (a broken pipe while saying goodbye): stopping anyway, nothing to undo.
+                LogAckFailed(logger, "disconnect", e.Message);
+            }
         }
     }
 

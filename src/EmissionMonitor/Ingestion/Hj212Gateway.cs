@@ -7,6 +7,7 @@ using EmissionMonitor.Hj212.Framing;
 using EmissionMonitor.Hj212.Packets;
 using EmissionMonitor.Ingestion.Connecting;
 using EmissionMonitor.Intake;
+using EmissionMonitor.Storage;
 using EmissionMonitor.Storage.Journaling;
 
 namespace EmissionMonitor.Ingestion;

@@ -180,6 +180,3 @@ public sealed partial class Journal : IAsyncDisposable
 
     private sealed record Pending(IntakeResult Item, TaskCompletionSource<StoredOutcome> Done);
 }
-
-/// <summary>The store did not commit a frame; the transport must not acknowledge it.</summary>
-public sealed class StoreUnavailableException(string message, Exception inner) : Exception(message, inner);
