@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Scale benchmark of the reports: generates N outlets x D days of hourly records (the `generate`
+# command), imports them, then times every report kind and grouping (wall time and peak RSS, from
+# GNU time) and prints a Markdown table for docs/benchmarks.md.
+# Usage: bash tests/scale/reports.sh [OUTLETS] [DAYS] [WORKDIR]    (defaults 500 92 /tmp/em-scale-N)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+outlets=${1:-500}
+days=${2:-92}
+work=${3:-/tmp/em-scale-$outlets}
+command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null; }
+dotnet build src/EmissionMonitor -c Release -v q -nologo >/dev/null
+em=(dotnet src/EmissionMonitor/bin/Release/net10.0/EmissionMonitor.dll)
+rm -rf "$work" && mkdir -p "$work"
+"${em[@]}" generate --outlets "$outlets" --days "$days" --from 2025-07-01 --out "$work/data.h212.gz"
+measure() { # label, command...: prints "| label | wall s | peak MB |"
+  local label=$1; shift
+  /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err" || { echo "| $label | failed: $(tail -1 "$work/err") | |"; return; }
+  read -r wall rss <"$work/time"
+  printf '| %s | %s | %d |\n' "$label" "$wall" $((rss / 1024))
+}
+echo "| step ($outlets outlets x $days days) | wall s | peak RSS MB |"
+echo "|---|---:|---:|"
+measure "import $(zcat "$work/data.h212.gz" | wc -l) frames" "${em[@]}" import "$work/data.h212.gz" --config "$work" --data "$work/data"
+grep -E "imported" "$work/out" | sed 's/^/<!-- /; s/$/ -->/'
+for kind in rates totals exceedances cards; do
+  for by in "" pollutant enterprise city province; do
+    [ "$kind" = exceedances ] && [ -n "$by" ] && continue
+    [ "$kind" = cards ] && [ -n "$by" ] && continue
+    measure "report $kind${by:+ --by $by}" "${em[@]}" report "$kind" --quarter 2025Q3 ${by:+--by "$by"} --format json --config "$work" --data "$work/data"
+  done
+done
+measure "report hours --mn GEN00000000" "${em[@]}" report hours --quarter 2025Q3 --mn GEN00000000 --format json --config "$work" --data "$work/data"
+echo
+echo "store: $(du -sm "$work/data" | cut -f1) MB"
