@@ -61,7 +61,11 @@ public static class ReportCommand
                 ReportFormats.WriteJson(table, stdout);
                 break;
             case "csv":
-                await stdout.WriteAsync(System.Text.Encoding.UTF8.GetBytes(ReportFormats.Csv(table)), cancellationToken);
+                await using (var csv = new StreamWriter(stdout, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true))
+                {
+                    ReportFormats.WriteCsv(table, csv);
+                }
+
                 break;
             default:
                 await stdout.WriteAsync(System.Text.Encoding.UTF8.GetBytes(ReportFormats.Table(table)), cancellationToken);

@@ -24,6 +24,10 @@ public static class ReportFormats
             }
 
             w.WriteEndObject();
+            if (w.BytesPending > 1 << 16)
+            {
+                w.Flush(); // stream out: a report of many rows is never held whole in memory as JSON
+            }
         }
 
         w.WriteEndArray();
@@ -33,14 +37,21 @@ public static class ReportFormats
 
     public static string Csv(ReportTable table)
     {
-        var sb = new StringBuilder();
-        sb.Append(string.Join(",", table.Columns.Select(Quote))).Append("\r\n");
+        using var writer = new StringWriter();
+        WriteCsv(table, writer);
+        return writer.ToString();
+    }
+
+    /// <summary>The CSV form (RFC 4180) row by row onto <paramref name="output"/>.</summary>
+    public static void WriteCsv(ReportTable table, TextWriter output)
+    {
+        output.Write(string.Join(",", table.Columns.Select(Quote)));
+        output.Write("\r\n");
         foreach (var row in table.Rows)
         {
-            sb.Append(string.Join(",", row.Select(v => Quote(Text(v, csv: true))))).Append("\r\n");
+            output.Write(string.Join(",", row.Select(v => Quote(Text(v, csv: true)))));
+            output.Write("\r\n");
         }
-
-        return sb.ToString();
     }
 
     public static string Table(ReportTable table)

@@ -25,7 +25,10 @@ internal sealed class SqliteFacts : IDisposable
     private readonly SqliteStatement _deleteExceeding;
     private readonly SqliteStatement _insertExceeding;
     private readonly SqliteStatement _fingerprint;
+    private readonly SqliteStatement _countHour;
+    private readonly SqliteStatement _selectDay;
     private readonly HashSet<(string Mn, DateTime Day)> _touched = [];
+    private readonly Dictionary<(string Mn, DateTime Hour), List<Reading>> _newHours = [];
 
     public SqliteFacts(SqliteConnection writer, SqliteNames names)
     {
@@ -40,6 +43,11 @@ internal sealed class SqliteFacts : IDisposable
         _deleteExceeding = new SqliteStatement(writer, "DELETE FROM exceed_hours WHERE outlet = ?1 AND hour >= ?2 AND hour < ?3");
         _insertExceeding = new SqliteStatement(writer, "INSERT OR REPLACE INTO exceed_hours (hour, outlet, pollutant, value, kind, bound, min_bound) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
         _fingerprint = new SqliteStatement(writer, "INSERT OR REPLACE INTO fact_state (outlet, fingerprint) VALUES (?1, ?2)");
+        _countHour = new SqliteStatement(writer, "SELECT COUNT(*) FROM readings WHERE mn = ?1 AND cn = ?2 AND period = ?3");
+        _selectDay = new SqliteStatement(writer, """
+            SELECT p.name, f.flags, f.valid_mask, f.exceed_mask, f.value_sum, f.kg, f.valid_kg, f.daily, f.daily_value
+            FROM day_facts f JOIN names p ON p.id = f.pollutant WHERE f.day = ?1 AND f.outlet = ?2
+            """);
     }
 
     /// <summary>The reading columns the facts read, in <see cref="MapReading"/>'s order.</summary>
@@ -53,16 +61,30 @@ internal sealed class SqliteFacts : IDisposable
 
     public static DateTime FromHourKey(long key) => Epoch.AddHours(key);
 
-    /// <summary>Notes a reading the commit stored, so its day is rebuilt before the commit ends.</summary>
+    /// <summary>Notes a reading the commit stored, so its day's facts are brought up to date before the commit ends.</summary>
     public void Touch(Reading r)
     {
-        if (r.Cn is Cns.Hourly or Cns.Daily)
+        if (r.Cn == Cns.Hourly)
         {
-            _touched.Add((r.Mn, r.Period.Date));
+            if (!_newHours.TryGetValue((r.Mn, r.Period), out var list))
+            {
+                _newHours[(r.Mn, r.Period)] = list = [];
+            }
+
+            list.Add(r);
+        }
+        else if (r.Cn == Cns.Daily)
+        {
+            _touched.Add((r.Mn, r.Period.Date)); // a daily record: its day is rebuilt
         }
     }
 
-    /// <summary>Rebuilds every day touched since the last call (inside the commit's transaction).</summary>
+    /// <summary>
+    /// Brings the facts of what the commit stored up to date (inside its transaction): an hour whose
+    /// every stored reading came in this commit — the common case — is added to its day's facts; a
+    /// day that had readings of that hour already (a split record's other part, a late pollutant),
+    /// or a new daily record, is rebuilt from its stored readings.
+    /// </summary>
     public void Apply(FactMaintenance? maintenance)
     {
         try
@@ -70,6 +92,34 @@ internal sealed class SqliteFacts : IDisposable
             if (maintenance is null)
             {
                 return;
+            }
+
+            var added = new Dictionary<(string Mn, DateTime Day), List<(DateTime Hour, List<Reading> Readings)>>();
+            foreach (var ((mn, hour), readings) in _newHours)
+            {
+                long stored = 0;
+                _countHour.Text(1, mn).Text(2, Cns.Hourly).Text(3, Time(hour)).ReadFirst(s => stored = s.ColumnInteger(0));
+                if (stored != readings.Count)
+                {
+                    _touched.Add((mn, hour.Date));
+                }
+                else if (!_touched.Contains((mn, hour.Date)))
+                {
+                    if (!added.TryGetValue((mn, hour.Date), out var hours))
+                    {
+                        added[(mn, hour.Date)] = hours = [];
+                    }
+
+                    hours.Add((hour, readings));
+                }
+            }
+
+            foreach (var ((mn, day), hours) in added)
+            {
+                if (!_touched.Contains((mn, day)) && maintenance.Outlet(mn) is { } outlet)
+                {
+                    AddHours(maintenance.Rules, outlet, day, hours);
+                }
             }
 
             foreach (var (mn, day) in _touched)
@@ -88,7 +138,40 @@ internal sealed class SqliteFacts : IDisposable
         finally
         {
             _touched.Clear();
+            _newHours.Clear();
         }
+    }
+
+    /// <summary>Adds new hours to a day's stored facts and writes the pollutants they touched.</summary>
+    private void AddHours(FactRules rules, Registry.Outlet outlet, DateTime day, List<(DateTime Hour, List<Reading> Readings)> hours)
+    {
+        long outletId = _names.Id(outlet.Mn);
+        var facts = new Dictionary<(DateTime Day, string Pollutant), DayFact>();
+        _selectDay.Integer(1, DayKey(day)).Integer(2, outletId).ReadAll(s =>
+        {
+            var f = new DayFact(outlet.Mn, s.ColumnText(0)!, day)
+            {
+                ValidMask = (int)s.ColumnInteger(2), ExceedMask = (int)s.ColumnInteger(3), ValueSum = s.ColumnReal(4) ?? 0, Kg = s.ColumnReal(5) ?? 0,
+                ValidKg = s.ColumnReal(6) ?? 0, Daily = s.ColumnInteger(7) == 1, DailyValue = s.ColumnReal(8),
+            };
+            f.ReadFlags(s.ColumnText(1), c => c.ToString());
+            facts[(day, f.Pollutant)] = f;
+        });
+        var exceeding = new List<ExceedHour>();
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (hour, readings) in hours.OrderBy(h => h.Hour))
+        {
+            rules.AddHour(outlet, hour, readings, facts, exceeding);
+            touched.UnionWith(readings.Select(r => r.Pollutant));
+        }
+
+        foreach (var f in facts.Values.Where(f => touched.Contains(f.Pollutant)))
+        {
+            rules.Finish(outlet, f);
+            WriteDay(f, outletId, rules.Options.EffectiveExemptFlags);
+        }
+
+        WriteExceeding(exceeding, outletId);
     }
 
     /// <summary>Rebuilds an outlet's facts of [fromDay, toDay) from its stored readings (inside a transaction); returns the days written.</summary>
@@ -111,25 +194,38 @@ internal sealed class SqliteFacts : IDisposable
         _deleteExceeding.Integer(1, outlet).Integer(2, HourKey(fromDay)).Integer(3, HourKey(toDay)).Execute();
         foreach (var f in days)
         {
-            int exempt = f.FlagMask(exemptFlags);
-            _insertDay.Integer(1, DayKey(f.Day)).Integer(2, outlet).Integer(3, _names.Id(f.Pollutant)).Text(4, f.FlagText())
-                .Integer(5, f.ValidMask).Integer(6, f.ExceedMask).Integer(7, f.Received).Integer(8, BitOperations.PopCount((uint)exempt))
-                .Integer(9, BitOperations.PopCount((uint)(f.ValidMask & ~exempt))).Integer(10, f.ValidCount).Integer(11, f.ExceedCount)
-                .Real(12, f.ValueSum).Real(13, f.Kg).Real(14, f.ValidKg).Integer(15, f.Daily ? 1 : 0).Real(16, f.DailyValue)
-                .Integer(17, f.DayState).Integer(18, f.GasDayState)
-                .Execute();
+            WriteDay(f, outlet, exemptFlags);
         }
 
+        WriteExceeding(exceeding, outlet);
+    }
+
+    private void WriteDay(DayFact f, long outlet, IReadOnlyList<string> exemptFlags)
+    {
+        int exempt = f.FlagMask(exemptFlags);
+        _insertDay.Integer(1, DayKey(f.Day)).Integer(2, outlet).Integer(3, _names.Id(f.Pollutant)).Text(4, f.FlagText())
+            .Integer(5, f.ValidMask).Integer(6, f.ExceedMask).Integer(7, f.Received).Integer(8, BitOperations.PopCount((uint)exempt))
+            .Integer(9, BitOperations.PopCount((uint)(f.ValidMask & ~exempt))).Integer(10, f.ValidCount).Integer(11, f.ExceedCount)
+            .Real(12, f.ValueSum).Real(13, f.Kg).Real(14, f.ValidKg).Integer(15, f.Daily ? 1 : 0).Real(16, f.DailyValue)
+            .Integer(17, f.DayState).Integer(18, f.GasDayState)
+            .Execute();
+    }
+
+    private void WriteExceeding(IReadOnlyList<ExceedHour> exceeding, long outlet)
+    {
         foreach (var e in exceeding)
         {
             _insertExceeding.Integer(1, HourKey(e.Hour)).Integer(2, outlet).Integer(3, _names.Id(e.Pollutant)).Real(4, e.Value).Text(5, e.ValueKind)
                 .Real(6, e.Bound).Integer(7, e.IsMinBound ? 1 : 0).Execute();
         }
-
     }
 
     /// <summary>Forgets what the failed transaction touched.</summary>
-    public void Abandon() => _touched.Clear();
+    public void Abandon()
+    {
+        _touched.Clear();
+        _newHours.Clear();
+    }
 
     private List<Reading> Read(string mn, string cn, DateTime from, DateTime to)
     {
@@ -152,6 +248,8 @@ internal sealed class SqliteFacts : IDisposable
         _deleteExceeding.Dispose();
         _insertExceeding.Dispose();
         _fingerprint.Dispose();
+        _countHour.Dispose();
+        _selectDay.Dispose();
     }
 }
 

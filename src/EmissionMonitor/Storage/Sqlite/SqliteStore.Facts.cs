@@ -39,15 +39,28 @@ public sealed partial class SqliteStore
         await QueryAsync($"SELECT {DayFactColumns} FROM day_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant WHERE {FactRange("day")} AND f.day_state = 2 ORDER BY f.day",
             FactParameters(SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), mn), MapDayFact, cancellationToken);
 
-    public async Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken) =>
-        await QueryAsync($"""
-            SELECT o.name, p.name, f.hour, f.value, f.kind, f.bound, f.min_bound
-            FROM exceed_hours f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant
-            WHERE {FactRange("hour")} ORDER BY f.hour
-            """,
+    public async Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken)
+    {
+        // Many rows (a province's exceeding hours): ids mapped through the names read once, no join, no string per row.
+        var names = await NameMapAsync(cancellationToken);
+        return await QueryAsync($"SELECT f.outlet, f.pollutant, f.hour, f.value, f.kind, f.bound, f.min_bound FROM exceed_hours f WHERE {FactRange("hour")} ORDER BY f.hour",
             FactParameters(SqliteFacts.HourKey(from), SqliteFacts.HourKey(to), mn),
-            r => new ExceedHour(r.GetString(0), r.GetString(1), SqliteFacts.FromHourKey(r.GetInt64(2)), r.GetDouble(3), r.GetString(4), r.GetDouble(5), r.GetInt64(6) == 1),
+            r => new ExceedHour(names[r.GetInt64(0)], names[r.GetInt64(1)], SqliteFacts.FromHourKey(r.GetInt64(2)), r.GetDouble(3), ValueKind(r.GetString(4)),
+                r.GetDouble(5), r.GetInt64(6) == 1),
             cancellationToken);
+    }
+
+    private async Task<Dictionary<long, string>> NameMapAsync(CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT id, name FROM names", [], r => (r.GetInt64(0), r.GetString(1)), cancellationToken)).ToDictionary(x => x.Item1, x => x.Item2);
+
+    /// <summary>The shared instance of a stored value kind.</summary>
+    private static string ValueKind(string kind) => kind switch
+    {
+        Compliance.Exceedance.ValueKinds.ZsSent => Compliance.Exceedance.ValueKinds.ZsSent,
+        Compliance.Exceedance.ValueKinds.ZsComputed => Compliance.Exceedance.ValueKinds.ZsComputed,
+        Compliance.Exceedance.ValueKinds.AsSent => Compliance.Exceedance.ValueKinds.AsSent,
+        _ => kind,
+    };
 
     public async Task<IReadOnlyDictionary<string, string>> FactFingerprintsAsync(CancellationToken cancellationToken) =>
         (await QueryAsync("SELECT o.name, s.fingerprint FROM fact_state s JOIN names o ON o.id = s.outlet", [], r => (r.GetString(0), r.GetString(1)), cancellationToken))

@@ -33,24 +33,4 @@ public sealed partial class ReferenceReports
         return order.Select(k => new RateResult(k, r.Period, groups[k], groups[k].BelowThreshold(options.RateThreshold)))
             .OrderBy(x => x.Scope, Scope.Order).ToList();
     }
-
-    /// <summary>Every hour of the period and assessed pollutant of one outlet, with its state.</summary>
-    public async Task<IReadOnlyList<HourResult>> HoursAsync(ReportRequest r, CancellationToken ct)
-    {
-        if (r.Mn is null || registry.FindOutlet(r.Mn) is not { } outlet)
-        {
-            throw new ArgumentException(r.Mn is null ? "hours needs --mn" : $"--mn {r.Mn} is not in the registry");
-        }
-
-        var hourly = await HourlyAsync(r.Period.From, r.Period.To, r.Mn, ct);
-        var marks = await ActiveMarksAsync(r, ct);
-        var rows = new List<HourResult>();
-        foreach (var pollutant in Assessed(outlet, r))
-        {
-            var scope = Key(outlet, pollutant, "pollutant");
-            rows.AddRange(_rates.Hours(outlet, pollutant, r.Period, NowLocal, hourly[outlet.Mn], marks).Select(h => new HourResult(scope, h)));
-        }
-
-        return rows.OrderBy(x => x.Scope, Scope.Order).ThenBy(x => x.Hour.Hour).ToList();
-    }
 }
