@@ -2,7 +2,9 @@ namespace EmissionMonitor.Storage.Sqlite;
 
 /// <summary>
 /// The SQLite schema. Readings are keyed by (mn, cn, period, pollutant): the key is both the
-/// first-wins uniqueness rule and the index reports use. Frames keep every arrival, raw. The
+/// first-wins uniqueness rule and the index reports use. Frames keep every arrival: a row each with
+/// its status, and the raw bytes of a commit's frames compressed together in one frame_blocks row
+/// (block, offset and length say where; rows written before blocks existed keep raw). The
 /// summaries (day_facts, exceed_hours, fact_state) use integer keys: outlets and pollutant codes by
 /// their id in names, days and hours counted from 1970-01-01 local time.
 /// </summary>
@@ -20,9 +22,16 @@ internal static class SqliteSchema
             status      TEXT NOT NULL,
             reason      TEXT,
             detail      TEXT,
-            raw         BLOB NOT NULL
+            raw         BLOB NOT NULL,
+            block       INTEGER,
+            block_offset INTEGER,
+            block_length INTEGER
         );
         CREATE INDEX IF NOT EXISTS frames_mn ON frames (mn, id);
+        CREATE TABLE IF NOT EXISTS frame_blocks (
+            id          INTEGER PRIMARY KEY,
+            data        BLOB NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS readings (
             mn          TEXT NOT NULL,
             cn          TEXT NOT NULL,
@@ -114,5 +123,6 @@ internal static class SqliteSchema
         """;
 
     /// <summary>Columns added since the first schema, added to older databases at start-up.</summary>
-    public static IReadOnlyList<(string Table, string Column)> AddedColumns { get; } = [("marks", "meta TEXT"), ("card_lifts", "meta TEXT")];
+    public static IReadOnlyList<(string Table, string Column)> AddedColumns { get; } =
+        [("marks", "meta TEXT"), ("card_lifts", "meta TEXT"), ("frames", "block INTEGER"), ("frames", "block_offset INTEGER"), ("frames", "block_length INTEGER")];
 }

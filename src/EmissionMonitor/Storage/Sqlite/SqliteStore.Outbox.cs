@@ -18,8 +18,8 @@ public sealed partial class SqliteStore
 
         var readings = await QueryAsync($"SELECT {Prefixed("r", ReadingColumns)} FROM outbox o JOIN readings r ON r.mn = o.mn AND r.cn = o.cn AND r.period = o.period AND r.pollutant = o.pollutant WHERE o.kind = 'reading' AND o.seq <= $max ORDER BY o.seq",
             [("$max", max)], MapReading, cancellationToken);
-        var frames = await QueryAsync($"SELECT {Prefixed("f", FrameColumns)} FROM outbox o JOIN frames f ON f.id = o.ref_id WHERE o.kind = 'frame' AND o.seq <= $max ORDER BY o.seq",
-            [("$max", max)], MapFrame, cancellationToken);
+        var frames = await WithRawAsync(await QueryAsync($"SELECT {Prefixed("f", FrameColumns)} FROM outbox o JOIN frames f ON f.id = o.ref_id WHERE o.kind = 'frame' AND o.seq <= $max ORDER BY o.seq",
+            [("$max", max)], MapFrame, cancellationToken), cancellationToken);
         var records = await QueryAsync("SELECT kind, ref_id FROM outbox WHERE kind NOT IN ('reading', 'frame') AND seq <= $max ORDER BY seq",
             [("$max", max)], r => (r.GetString(0), r.GetInt64(1)), cancellationToken);
         return new OutboxBatch(max, readings, frames, records);

@@ -20,14 +20,14 @@ public sealed partial class SqliteStore
 
     public async Task<IReadOnlyList<ArchivedFrame>> QueryFramesAsync(FrameQuery query, CancellationToken cancellationToken)
     {
-        var list = await QueryAsync($"""
+        var list = await WithRawAsync(await QueryAsync($"""
             SELECT {FrameColumns} FROM frames
             WHERE ($mn IS NULL OR mn = $mn) AND ($status IS NULL OR status = $status)
             ORDER BY id DESC LIMIT $limit
             """,
             [("$mn", query.Mn), ("$status", query.Status), ("$limit", query.Limit)],
             MapFrame,
-            cancellationToken);
+            cancellationToken), cancellationToken);
         list.Reverse();
         return list;
     }
@@ -38,13 +38,33 @@ public sealed partial class SqliteStore
 
     private const string ReadingColumns = "mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid";
 
-    private const string FrameColumns = "id, received_at, transport, peer, mn, cn, data_time, status, reason, detail, raw";
+    private const string FrameColumns = "id, received_at, transport, peer, mn, cn, data_time, status, reason, detail, raw, block, block_offset, block_length";
 
     private static Reading MapReading(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), ParseTime(r.GetString(2)), r.GetString(3),
         Num(r, 4), Num(r, 5), Num(r, 6), Num(r, 7), Num(r, 8), Num(r, 9), Num(r, 10), Str(r, 11), Str(r, 12));
 
-    private static ArchivedFrame MapFrame(SqliteDataReader r) => new(r.GetInt64(0), DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture), r.GetString(2),
-        Str(r, 3), Str(r, 4), Str(r, 5), Str(r, 6), r.GetString(7), Str(r, 8), Str(r, 9), (byte[])r.GetValue(10));
+    /// <summary>An archived frame as stored: its raw bytes inline (older rows), or where they lie in a compressed block.</summary>
+    private sealed record StoredFrame(ArchivedFrame Frame, long? Block, int Offset, int Length);
+
+    private static StoredFrame MapFrame(SqliteDataReader r) => new(
+        new ArchivedFrame(r.GetInt64(0), DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture), r.GetString(2),
+            Str(r, 3), Str(r, 4), Str(r, 5), Str(r, 6), r.GetString(7), Str(r, 8), Str(r, 9), (byte[])r.GetValue(10)),
+        r.IsDBNull(11) ? null : r.GetInt64(11), r.IsDBNull(12) ? 0 : r.GetInt32(12), r.IsDBNull(13) ? 0 : r.GetInt32(13));
+
+    /// <summary>The frames with their raw bytes, each block they lie in read and inflated once.</summary>
+    private async Task<List<ArchivedFrame>> WithRawAsync(List<StoredFrame> stored, CancellationToken cancellationToken)
+    {
+        var blocks = new Dictionary<long, byte[]>();
+        foreach (long id in stored.Where(s => s.Block is not null).Select(s => s.Block!.Value).Distinct())
+        {
+            var data = await QueryAsync("SELECT data FROM frame_blocks WHERE id = $id", [("$id", id)], r => (byte[])r.GetValue(0), cancellationToken);
+            blocks[id] = data.Count == 0 ? [] : FrameBlocks.Decompress(data[0]);
+        }
+
+        return stored.Select(s => s.Block is { } b
+            ? s.Frame with { Raw = blocks[b].AsSpan(s.Offset, s.Length).ToArray() }
+            : s.Frame).ToList();
+    }
 
     private static double? Num(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
 

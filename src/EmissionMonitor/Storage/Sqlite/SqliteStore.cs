@@ -111,12 +111,14 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
                 }
 
                 _facts!.Apply(_maintenance);
+                commands.FinishBatch();
                 await tx.CommitAsync(cancellationToken);
             }
             catch
             {
                 // The transaction rolls back: names it added are gone, and so is what it touched.
                 _facts?.Abandon();
+                commands.Abandon();
                 try
                 {
                     await tx.RollbackAsync(CancellationToken.None);
