@@ -36,8 +36,38 @@ public sealed class SqliteArchiveTests
         await db.OpenAsync();
         long raw = batch.Sum(b => (long)b.Frame.Raw.Length);
         long stored = Scalar(db, "SELECT SUM(length(data)) FROM frame_blocks") + Scalar(db, "SELECT SUM(length(raw)) FROM frames");
-        Assert.Equal(1, Scalar(db, "SELECT COUNT(*) FROM frame_blocks"));
+        Assert.Equal(raw / (64 * 1024) + 1, Scalar(db, "SELECT COUNT(*) FROM frame_blocks")); // blocks of 64 KiB raw
         Assert.True(stored * 4 < raw, $"{raw} bytes of frames stored in {stored}");
+    }
+
+    [Fact]
+    public async Task FramesCommittedOneByOne_ShareTheirBlock_AndSurviveAReopen()
+    {
+        string dir = Some.TempDirectory();
+        var intake = Intake();
+        var frames = Enumerable.Range(0, 200).Select(h => Hour(intake, h)).ToList();
+        await using (var store = new SqliteStore(dir))
+        {
+            await store.InitializeAsync(CancellationToken.None);
+            foreach (var f in frames)
+            {
+                await store.CommitAsync([f], CancellationToken.None); // a live terminal: one frame per commit
+            }
+        }
+
+        await using (var db = new SqliteConnection($"Data Source={Path.Combine(dir, "emission-monitor.db")}"))
+        {
+            await db.OpenAsync();
+            Assert.Equal(1, Scalar(db, "SELECT COUNT(*) FROM frame_blocks"));
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var reopened = new SqliteStore(dir);
+        await reopened.InitializeAsync(CancellationToken.None);
+        await reopened.CommitAsync([Hour(intake, 500)], CancellationToken.None); // a new block after the restart
+        var listed = await reopened.QueryFramesAsync(new FrameQuery(Limit: 1000), CancellationToken.None);
+        Assert.Equal(frames.Select(b => Encoding.ASCII.GetString(b.Frame.Raw.Span)).Append(Encoding.ASCII.GetString(Hour(intake, 500).Frame.Raw.Span)),
+            listed.Select(f => Encoding.ASCII.GetString(f.Raw)));
     }
 
     [Fact]

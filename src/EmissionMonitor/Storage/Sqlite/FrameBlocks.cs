@@ -1,13 +1,117 @@
 using System.IO.Compression;
+using EmissionMonitor.Hj212;
+using EmissionMonitor.Intake;
+using Microsoft.Data.Sqlite;
 
 namespace EmissionMonitor.Storage.Sqlite;
 
 /// <summary>
-/// The raw archive's compression: a commit's frames are concatenated and deflated (zlib, fastest) into
-/// one block — HJ 212 text shrinks several times over across a batch, where a lone frame barely would.
+/// The raw archive's compressed blocks. Frames are appended to an open block of their retention class
+/// (real-time, minute, hourly and daily data, everything else) until it holds
+/// <see cref="BlockBytes"/> of raw bytes; each commit rewrites the blocks it appended to, deflated
+/// (zlib, fastest) as a whole — HJ 212 text shrinks several times over across many frames, where a
+/// lone frame barely would — inside its own transaction, so a frame's bytes are durable when it is
+/// acknowledged. Keeping classes apart lets retention drop whole blocks. A block records its class,
+/// when it was opened and its first and last frame ids (what retention needs).
 /// </summary>
-internal static class FrameBlocks
+internal sealed class FrameBlocks : IDisposable
 {
+    /// <summary>Raw bytes a block takes before a new one is opened.</summary>
+    public const int BlockBytes = 64 * 1024;
+
+    public const int Events = 0;
+    public const int RealTime = 1;
+    public const int Minute = 2;
+    public const int Data = 3;
+
+    private readonly SqliteStatement _insert;
+    private readonly SqliteStatement _update;
+    private readonly Open?[] _open = new Open?[4];
+
+    public FrameBlocks(SqliteConnection writer)
+    {
+        _insert = new SqliteStatement(writer, "INSERT INTO frame_blocks (class, created_at, first_frame, last_frame, data) VALUES (?1, ?2, 0, 0, zeroblob(0))");
+        _update = new SqliteStatement(writer, "UPDATE frame_blocks SET data = ?1, first_frame = ?2, last_frame = ?3 WHERE id = ?4");
+    }
+
+    /// <summary>The retention class of a frame: accepted real-time, minute or hourly/daily data, or an event (any other CN, any rejected frame).</summary>
+    public static int ClassOf(IntakeResult item) => !item.IsAccepted ? Events : item.Packet?.Cn switch
+    {
+        Cns.RealTime => RealTime,
+        Cns.Minute => Minute,
+        Cns.Hourly or Cns.Daily => Data,
+        _ => Events,
+    };
+
+    /// <summary>Appends a frame's bytes to its class's open block; returns the block and the offset.</summary>
+    public (long Block, long Offset) Append(int cls, ReadOnlySpan<byte> raw, DateTimeOffset receivedAt)
+    {
+        var open = _open[cls];
+        if (open is null || open.Raw.Length >= BlockBytes)
+        {
+            if (open is { Dirty: true })
+            {
+                Write(open); // the full block's last frames, in this transaction
+            }
+
+            open = _open[cls] = new Open(_insert.Integer(1, cls).Integer(2, receivedAt.ToUnixTimeSeconds()).Insert());
+        }
+
+        long offset = open.Raw.Length;
+        open.Raw.Write(raw);
+        open.Dirty = true;
+        return (open.Id, offset);
+    }
+
+    /// <summary>Notes the id of the frame row just stored in <paramref name="block"/>.</summary>
+    public void Stored(long block, long frameId)
+    {
+        foreach (var open in _open)
+        {
+            if (open?.Id == block)
+            {
+                open.First = open.First == 0 ? frameId : open.First;
+                open.Last = frameId;
+            }
+        }
+    }
+
+    /// <summary>Rewrites every open block appended to since the last commit.</summary>
+    public void Write()
+    {
+        foreach (var open in _open)
+        {
+            if (open is { Dirty: true })
+            {
+                Write(open);
+            }
+        }
+    }
+
+    private void Write(Open open) =>
+        _update.Blob(1, Compress(open.Raw.GetBuffer().AsSpan(0, (int)open.Raw.Length))).Integer(2, open.First).Integer(3, open.Last).Integer(4, open.Id).Execute();
+
+    public void Committed()
+    {
+        foreach (var open in _open)
+        {
+            open?.Dirty = false;
+        }
+    }
+
+    /// <summary>
+    /// After a failed transaction: the rollback restored every block row as last committed (or
+    /// removed it), so later frames go to fresh blocks rather than to an in-memory copy that no
+    /// longer matches.
+    /// </summary>
+    public void Abandon() => Array.Clear(_open);
+
+    public void Dispose()
+    {
+        _insert.Dispose();
+        _update.Dispose();
+    }
+
     public static byte[] Compress(ReadOnlySpan<byte> raw)
     {
         using var output = new MemoryStream(raw.Length / 4 + 64);
@@ -25,5 +129,19 @@ internal static class FrameBlocks
         using var output = new MemoryStream(block.Length * 6);
         input.CopyTo(output);
         return output.ToArray();
+    }
+
+    /// <summary>An open block: its id, raw bytes so far and first and last frame ids.</summary>
+    private sealed class Open(long id)
+    {
+        public long Id { get; } = id;
+
+        public MemoryStream Raw { get; } = new();
+
+        public long First { get; set; }
+
+        public long Last { get; set; }
+
+        public bool Dirty { get; set; }
     }
 }

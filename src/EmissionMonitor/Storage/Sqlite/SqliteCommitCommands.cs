@@ -18,10 +18,7 @@ internal sealed class SqliteCommitCommands : IDisposable
     private readonly SqliteStatement _updateStatus;
     private readonly SqliteStatement? _outbox;
     private readonly SqliteFacts? _facts;
-    private readonly SqliteStatement _insertBlock;
-    private readonly SqliteStatement _updateBlock;
-    private readonly MemoryStream _blockBytes = new();
-    private long? _block;
+    private readonly FrameBlocks _blocks;
 
     public SqliteCommitCommands(SqliteConnection connection, bool outbox = false, SqliteFacts? facts = null)
     {
@@ -33,8 +30,7 @@ internal sealed class SqliteCommitCommands : IDisposable
             INSERT INTO frames (received_at, transport, peer, mn, cn, data_time, status, reason, detail, raw, block, block_offset, block_length)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             """);
-        _insertBlock = new SqliteStatement(connection, "INSERT INTO frame_blocks (data) VALUES (zeroblob(0))");
-        _updateBlock = new SqliteStatement(connection, "UPDATE frame_blocks SET data = ?1 WHERE id = ?2");
+        _blocks = new FrameBlocks(connection);
         _insertReading = new SqliteStatement(connection, """
             INSERT OR IGNORE INTO readings (mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid, frame_id, received_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
@@ -53,9 +49,7 @@ internal sealed class SqliteCommitCommands : IDisposable
         _selectReading.Dispose();
         _updateStatus.Dispose();
         _outbox?.Dispose();
-        _insertBlock.Dispose();
-        _updateBlock.Dispose();
-        _blockBytes.Dispose();
+        _blocks.Dispose();
     }
 
     public StoredOutcome Store(IntakeResult item)
@@ -64,13 +58,12 @@ internal sealed class SqliteCommitCommands : IDisposable
         string status = item.IsAccepted ? StoredOutcome.Accepted : StoredOutcome.Rejected;
         Span<char> at = stackalloc char[40];
         at = at[..Format(item.Frame.ReceivedAt, at)];
-        long block = _block ??= _insertBlock.Insert();
-        long offset = _blockBytes.Length;
-        _blockBytes.Write(item.Frame.Raw.Span);
+        var (block, offset) = _blocks.Append(FrameBlocks.ClassOf(item), item.Frame.Raw.Span, item.Frame.ReceivedAt);
         long id = _insertFrame.Text(1, at).Text(2, TransportNames[(int)item.Frame.Transport]).Text(3, item.Frame.Peer)
             .Text(4, p?.Mn).Text(5, p?.Cn).Text(6, p?.DataTimeText).Text(7, status).Text(8, item.Rejection).Text(9, item.Detail)
             .Blob(10, []).Integer(11, block).Integer(12, offset).Integer(13, item.Frame.Raw.Length)
             .Insert();
+        _blocks.Stored(block, id);
         Queue("frame", null, id, at);
         if (!item.IsAccepted || item.Readings.Count == 0)
         {
@@ -109,27 +102,14 @@ internal sealed class SqliteCommitCommands : IDisposable
         return new StoredOutcome(id, dup, dup, 0);
     }
 
-    /// <summary>Writes the commit's raw frames, compressed together, into their block (before the transaction commits).</summary>
-    public void FinishBatch()
-    {
-        if (_block is { } block)
-        {
-            _updateBlock.Blob(1, FrameBlocks.Compress(_blockBytes.GetBuffer().AsSpan(0, (int)_blockBytes.Length))).Integer(2, block).Execute();
-        }
+    /// <summary>Writes the blocks the commit appended to (before the transaction commits).</summary>
+    public void FinishBatch() => _blocks.Write();
 
-        Abandon();
-    }
+    /// <summary>The transaction committed: what the blocks hold is durable.</summary>
+    public void Committed() => _blocks.Committed();
 
-    /// <summary>Forgets the batch's block (after a failed transaction, or once written).</summary>
-    public void Abandon()
-    {
-        _block = null;
-        _blockBytes.SetLength(0);
-        if (_blockBytes.Capacity > 16 << 20)
-        {
-            _blockBytes.Capacity = 1 << 20; // do not keep a huge import batch's buffer for ever
-        }
-    }
+    /// <summary>The transaction failed: the blocks forget what it appended.</summary>
+    public void Abandon() => _blocks.Abandon();
 
     /// <summary>Queues a stored row for forwarding to the main store (only when this store is a buffer).</summary>
     private void Queue(string kind, Reading? reading, long? id, ReadOnlySpan<char> at)

@@ -30,7 +30,15 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS frames_mn ON frames (mn, id);
         CREATE TABLE IF NOT EXISTS frame_blocks (
             id          INTEGER PRIMARY KEY,
+            class       INTEGER NOT NULL,
+            created_at  INTEGER NOT NULL,
+            first_frame INTEGER NOT NULL,
+            last_frame  INTEGER NOT NULL,
             data        BLOB NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS retention_state (
+            kind        TEXT PRIMARY KEY,
+            mark        INTEGER NOT NULL
         );
         CREATE TABLE IF NOT EXISTS readings (
             mn          TEXT NOT NULL,

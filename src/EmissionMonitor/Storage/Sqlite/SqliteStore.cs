@@ -113,6 +113,7 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
                 _facts!.Apply(_maintenance);
                 commands.FinishBatch();
                 await tx.CommitAsync(cancellationToken);
+                commands.Committed();
             }
             catch
             {
