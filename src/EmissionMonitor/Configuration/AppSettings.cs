@@ -30,6 +30,9 @@ public sealed class AppSettings
     /// <summary>The card rule (section Cards), bound once.</summary>
     public required EmissionMonitor.Compliance.Cards.CardOptions Cards { get; init; }
 
+    /// <summary>How long each kind of data is kept (section Retention), bound once.</summary>
+    public required RetentionOptions Retention { get; init; }
+
     public string StationsPath => Path.Combine(ConfigDirectory, "stations.json");
 
     /// <summary>Loads settings; <paramref name="dataDirectory"/> (from --data) overrides Storage:DataDirectory.</summary>
@@ -54,6 +57,7 @@ public sealed class AppSettings
             Intake = Bind<IntakeOptions>(configuration, IntakeOptions.Section),
             Compliance = compliance,
             Cards = Bind<EmissionMonitor.Compliance.Cards.CardOptions>(configuration, EmissionMonitor.Compliance.Cards.CardOptions.Section),
+            Retention = Bind<RetentionOptions>(configuration, RetentionOptions.Section),
             TimeZone = compliance.ResolveTimeZone(),
         };
     }
@@ -95,7 +99,8 @@ public sealed class AppSettings
 
         var factory = loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
         return new EmissionMonitor.Storage.Influx.InfluxStore(influx, Storage.DataDirectory, TimeZone,
-            Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<EmissionMonitor.Storage.Influx.InfluxStore>(factory), pipeline: pipeline);
+            Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<EmissionMonitor.Storage.Influx.InfluxStore>(factory), pipeline: pipeline,
+            dedupeWindow: Intake.MaxAge);
     }
 
     /// <summary>The rules the summaries are built with (Compliance and Cards).</summary>

@@ -62,6 +62,9 @@ public static class EmissionMonitorServices
             sp.GetRequiredService<ILogger<Journal>>(), sp.GetRequiredService<DiskGuard>()));
         services.AddHostedService<JournalLifetime>();
         services.AddHostedService<FactService>(); // after the journal's lifetime, which opens the store
+        services.AddSingleton(settings.Retention);
+        services.AddHostedService(sp => new RetentionService(sp.GetRequiredService<IStore>(), settings.Retention, sp.GetRequiredService<Func<StationRegistry>>(),
+            settings.TimeZone, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RetentionService>>()));
         return services;
     }
 

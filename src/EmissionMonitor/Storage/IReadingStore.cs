@@ -21,6 +21,13 @@ public interface IReadingStore : IAsyncDisposable
     /// <summary>Archived frames, newest last, optionally filtered.</summary>
     Task<IReadOnlyList<ArchivedFrame>> QueryFramesAsync(FrameQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Removes what <paramref name="options"/> no longer keeps at <paramref name="now"/> (the running
+    /// service's background pruning), a chunk per transaction; <paramref name="mns"/> are the outlets
+    /// whose readings are pruned.
+    /// </summary>
+    Task<PruneResult> PruneAsync(RetentionOptions options, DateTimeOffset now, TimeZoneInfo zone, IReadOnlyCollection<string> mns, CancellationToken cancellationToken);
+
     /// <summary>Counts of readings and of archived frames by status and reason.</summary>
     Task<StoreCounts> CountAsync(CancellationToken cancellationToken);
 }

@@ -12,4 +12,15 @@ internal static class Waiting
             await Task.Delay(20);
         }
     }
+
+    /// <summary>Waits on an asynchronous condition; the failure names what was awaited.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"waited {timeout.TotalSeconds:F0} s for {what}");
+            await Task.Delay(50);
+        }
+    }
 }

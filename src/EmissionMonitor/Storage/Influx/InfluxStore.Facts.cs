@@ -34,4 +34,19 @@ public sealed partial class InfluxStore
         Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
 
     public Task<int> RebuildFactsAsync(string mn, CancellationToken cancellationToken) => Task.FromResult(0);
+
+    /// <summary>
+    /// The local buffer keeps only what is not yet forwarded and what first-wins duplicate detection
+    /// needs: frames (InfluxDB holds them) a day after they were received, readings once older than
+    /// the duplicate window (<c>Intake:MaxAge</c>: older frames are refused anyway); nothing pending.
+    /// </summary>
+    public Task<PruneResult> PruneAsync(RetentionOptions options, DateTimeOffset now, TimeZoneInfo zone, IReadOnlyCollection<string> mns, CancellationToken cancellationToken)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, zone).DateTime;
+        var frames = new[] { Sqlite.FrameBlocks.Events, Sqlite.FrameBlocks.RealTime, Sqlite.FrameBlocks.Minute, Sqlite.FrameBlocks.Data }
+            .ToDictionary(c => c, _ => now - TimeSpan.FromDays(1));
+        var readings = new[] { Hj212.Cns.RealTime, Hj212.Cns.Minute, Hj212.Cns.Hourly, Hj212.Cns.Daily }
+            .ToDictionary(c => c, _ => local - _dedupeWindow, StringComparer.Ordinal);
+        return _buffer.PruneAsync(new RetentionPlan(frames, readings, null, options.BatchRows), mns, cancellationToken);
+    }
 }

@@ -20,6 +20,7 @@ public sealed partial class InfluxStore : IStore
     private readonly SqliteStore _buffer;
     private readonly InfluxConnection _connection;
     private readonly string _url;
+    private readonly TimeSpan _dedupeWindow;
     private readonly TimeZoneInfo _zone;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _pipeline;
@@ -39,9 +40,11 @@ public sealed partial class InfluxStore : IStore
     /// The named pipeline from DI; when given, the service runs the forwarder (<see cref="InfluxForwarding"/>).
     /// Without it (one-shot commands, tests) the store builds the pipeline and runs its own forwarder.
     /// </param>
+    /// <param name="dedupeWindow">How long the buffer keeps readings for first-wins duplicate detection (Intake:MaxAge; 400 days by default).</param>
     public InfluxStore(InfluxOptions options, string dataDirectory, TimeZoneInfo zone, ILogger<InfluxStore> logger, TimeProvider? clock = null,
-        ResiliencePipeline? pipeline = null)
+        ResiliencePipeline? pipeline = null, TimeSpan? dedupeWindow = null)
     {
+        _dedupeWindow = dedupeWindow ?? TimeSpan.FromDays(400);
         _clock = clock ?? TimeProvider.System;
         _buffer = new SqliteStore(dataDirectory, outbox: true, clock: _clock);
         _connection = new InfluxConnection(options);

@@ -19,6 +19,9 @@ internal sealed class FrameBlocks : IDisposable
     /// <summary>Raw bytes a block takes before a new one is opened.</summary>
     public const int BlockBytes = 64 * 1024;
 
+    /// <summary>Seconds a block stays open at most, so a quiet class's blocks close and can age out.</summary>
+    public const int BlockSeconds = 3600;
+
     public const int Events = 0;
     public const int RealTime = 1;
     public const int Minute = 2;
@@ -31,7 +34,7 @@ internal sealed class FrameBlocks : IDisposable
     public FrameBlocks(SqliteConnection writer)
     {
         _insert = new SqliteStatement(writer, "INSERT INTO frame_blocks (class, created_at, first_frame, last_frame, data) VALUES (?1, ?2, 0, 0, zeroblob(0))");
-        _update = new SqliteStatement(writer, "UPDATE frame_blocks SET data = ?1, first_frame = ?2, last_frame = ?3 WHERE id = ?4");
+        _update = new SqliteStatement(writer, "UPDATE frame_blocks SET data = ?1, first_frame = ?2, last_frame = ?3, updated_at = ?5 WHERE id = ?4");
     }
 
     /// <summary>The retention class of a frame: accepted real-time, minute or hourly/daily data, or an event (any other CN, any rejected frame).</summary>
@@ -47,19 +50,21 @@ internal sealed class FrameBlocks : IDisposable
     public (long Block, long Offset) Append(int cls, ReadOnlySpan<byte> raw, DateTimeOffset receivedAt)
     {
         var open = _open[cls];
-        if (open is null || open.Raw.Length >= BlockBytes)
+        long at = receivedAt.ToUnixTimeSeconds();
+        if (open is null || open.Raw.Length >= BlockBytes || at - open.Created > BlockSeconds)
         {
             if (open is { Dirty: true })
             {
                 Write(open); // the full block's last frames, in this transaction
             }
 
-            open = _open[cls] = new Open(_insert.Integer(1, cls).Integer(2, receivedAt.ToUnixTimeSeconds()).Insert());
+            open = _open[cls] = new Open(_insert.Integer(1, cls).Integer(2, at).Insert()) { Created = at };
         }
 
         long offset = open.Raw.Length;
         open.Raw.Write(raw);
         open.Dirty = true;
+        open.Updated = Math.Max(open.Updated, at);
         return (open.Id, offset);
     }
 
@@ -89,7 +94,8 @@ internal sealed class FrameBlocks : IDisposable
     }
 
     private void Write(Open open) =>
-        _update.Blob(1, Compress(open.Raw.GetBuffer().AsSpan(0, (int)open.Raw.Length))).Integer(2, open.First).Integer(3, open.Last).Integer(4, open.Id).Execute();
+        _update.Blob(1, Compress(open.Raw.GetBuffer().AsSpan(0, (int)open.Raw.Length))).Integer(2, open.First).Integer(3, open.Last).Integer(4, open.Id)
+            .Integer(5, open.Updated).Execute();
 
     public void Committed()
     {
@@ -143,5 +149,11 @@ internal sealed class FrameBlocks : IDisposable
         public long Last { get; set; }
 
         public bool Dirty { get; set; }
+
+        /// <summary>When it was opened (Unix seconds).</summary>
+        public long Created { get; init; }
+
+        /// <summary>The latest receive time of its frames (Unix seconds): retention drops a block only once its newest frame is old enough.</summary>
+        public long Updated { get; set; }
     }
 }

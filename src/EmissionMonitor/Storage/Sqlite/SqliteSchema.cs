@@ -32,6 +32,7 @@ internal static class SqliteSchema
             id          INTEGER PRIMARY KEY,
             class       INTEGER NOT NULL,
             created_at  INTEGER NOT NULL,
+            updated_at  INTEGER NOT NULL DEFAULT 0,
             first_frame INTEGER NOT NULL,
             last_frame  INTEGER NOT NULL,
             data        BLOB NOT NULL
