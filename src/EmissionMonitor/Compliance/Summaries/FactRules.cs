@@ -22,7 +22,7 @@ namespace EmissionMonitor.Compliance.Summaries;
 public sealed class FactRules(ComplianceOptions options, CardOptions cards)
 {
     /// <summary>Bump when what a fact holds or how it is computed changes: every outlet is then rebuilt.</summary>
-    private const string Version = "facts-1";
+    private const string Version = "facts-2";
 
     private readonly ReadingValidity _validity = new(options);
     private readonly string _optionsText = string.Join(';', Version, options.MissingFlagAs, string.Join(',', options.EffectiveExemptFlags),

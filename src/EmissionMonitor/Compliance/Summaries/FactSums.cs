@@ -22,6 +22,31 @@ public readonly record struct FactSums(
     int GasDays,
     int GasExceeding)
 {
+    /// <summary>One stored day as sums (its counts, kg and daily-basis states).</summary>
+    public static FactSums Day(int received, int exempt, int validRate, int valid, int exceeding, double kg, double validKg, int dayState, int gasState) =>
+        new(string.Empty, string.Empty, 1, received, exempt, validRate, valid, exceeding, kg, validKg,
+            dayState > 0 ? 1 : 0, dayState == DayStates.Exceeding ? 1 : 0, gasState > 0 ? 1 : 0, gasState == DayStates.Exceeding ? 1 : 0);
+
+    public static FactSums operator +(FactSums a, FactSums b) => Combine(a, b, 1);
+
+    public static FactSums operator -(FactSums a, FactSums b) => Combine(a, b, -1);
+
+    private static FactSums Combine(FactSums a, FactSums b, int sign) => a with
+    {
+        Days = a.Days + (sign * b.Days),
+        Received = a.Received + (sign * b.Received),
+        Exempt = a.Exempt + (sign * b.Exempt),
+        ValidRate = a.ValidRate + (sign * b.ValidRate),
+        Valid = a.Valid + (sign * b.Valid),
+        Exceeding = a.Exceeding + (sign * b.Exceeding),
+        Kg = a.Kg + (sign * b.Kg),
+        ValidKg = a.ValidKg + (sign * b.ValidKg),
+        WaterDays = a.WaterDays + (sign * b.WaterDays),
+        WaterExceeding = a.WaterExceeding + (sign * b.WaterExceeding),
+        GasDays = a.GasDays + (sign * b.GasDays),
+        GasExceeding = a.GasExceeding + (sign * b.GasExceeding),
+    };
+
     /// <summary>The sums of <paramref name="facts"/> (one outlet and pollutant) as the store's SQL computes them.</summary>
     public static FactSums Of(string mn, string pollutant, IEnumerable<DayFact> facts, IReadOnlyList<string> exemptFlags)
     {

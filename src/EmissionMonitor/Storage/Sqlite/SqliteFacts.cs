@@ -26,6 +26,9 @@ internal sealed class SqliteFacts : IDisposable
     private readonly SqliteStatement _insertExceeding;
     private readonly SqliteStatement _fingerprint;
     private readonly SqliteStatement _countHour;
+    private readonly SqliteStatement _oldDays;
+    private readonly SqliteStatement _addMonth;
+    private readonly Dictionary<(long Month, long Pollutant), FactSums> _monthDelta = [];
     private readonly SqliteStatement _selectDay;
     private readonly HashSet<(string Mn, DateTime Day)> _touched = [];
     private readonly Dictionary<(string Mn, DateTime Hour), List<Reading>> _newHours = [];
@@ -43,12 +46,30 @@ internal sealed class SqliteFacts : IDisposable
         _deleteExceeding = new SqliteStatement(writer, "DELETE FROM exceed_hours WHERE outlet = ?1 AND hour >= ?2 AND hour < ?3");
         _insertExceeding = new SqliteStatement(writer, "INSERT OR REPLACE INTO exceed_hours (hour, outlet, pollutant, value, kind, bound, min_bound) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
         _fingerprint = new SqliteStatement(writer, "INSERT OR REPLACE INTO fact_state (outlet, fingerprint) VALUES (?1, ?2)");
+        _oldDays = new SqliteStatement(writer, $"SELECT day, pollutant, {SumColumns} FROM day_facts WHERE outlet = ?1 AND day >= ?2 AND day < ?3");
+        _addMonth = new SqliteStatement(writer, """
+            INSERT INTO month_facts (month, outlet, pollutant, days, received, exempt, valid_rate, valid, exceeding, kg, valid_kg, water_days, water_exceeding, gas_days, gas_exceeding)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+            ON CONFLICT (month, outlet, pollutant) DO UPDATE SET days = days + excluded.days, received = received + excluded.received,
+                exempt = exempt + excluded.exempt, valid_rate = valid_rate + excluded.valid_rate, valid = valid + excluded.valid,
+                exceeding = exceeding + excluded.exceeding, kg = kg + excluded.kg, valid_kg = valid_kg + excluded.valid_kg,
+                water_days = water_days + excluded.water_days, water_exceeding = water_exceeding + excluded.water_exceeding,
+                gas_days = gas_days + excluded.gas_days, gas_exceeding = gas_exceeding + excluded.gas_exceeding
+            """);
         _countHour = new SqliteStatement(writer, "SELECT COUNT(*) FROM readings WHERE mn = ?1 AND cn = ?2 AND period = ?3");
         _selectDay = new SqliteStatement(writer, """
             SELECT p.name, f.flags, f.valid_mask, f.exceed_mask, f.value_sum, f.kg, f.valid_kg, f.daily, f.daily_value
             FROM day_facts f JOIN names p ON p.id = f.pollutant WHERE f.day = ?1 AND f.outlet = ?2
             """);
     }
+
+    /// <summary>A day row's summable columns, in <see cref="ReadSums"/>'s order.</summary>
+    private const string SumColumns = "received, exempt, valid_rate, valid, exceeding, kg, valid_kg, day_state, gas_state";
+
+    /// <summary>The month key of a local day: months since January 1970.</summary>
+    public static long MonthKey(DateTime day) => ((day.Year - 1970) * 12L) + day.Month - 1;
+
+    public static DateTime FromMonthKey(long key) => new DateTime(1970, 1, 1).AddMonths((int)key);
 
     /// <summary>The reading columns the facts read, in <see cref="MapReading"/>'s order.</summary>
     public const string ReadingColumns = "mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid";
@@ -146,6 +167,7 @@ internal sealed class SqliteFacts : IDisposable
     private void AddHours(FactRules rules, Registry.Outlet outlet, DateTime day, List<(DateTime Hour, List<Reading> Readings)> hours)
     {
         long outletId = _names.Id(outlet.Mn);
+        var old = OldDays(outletId, day, day.AddDays(1));
         var facts = new Dictionary<(DateTime Day, string Pollutant), DayFact>();
         _selectDay.Integer(1, DayKey(day)).Integer(2, outletId).ReadAll(s =>
         {
@@ -168,10 +190,45 @@ internal sealed class SqliteFacts : IDisposable
         foreach (var f in facts.Values.Where(f => touched.Contains(f.Pollutant)))
         {
             rules.Finish(outlet, f);
+            long pollutant = _names.Id(f.Pollutant);
+            if (old.TryGetValue((DayKey(day), pollutant), out var before))
+            {
+                AddMonth(MonthKey(day), pollutant, default(FactSums) - before);
+            }
+
             WriteDay(f, outletId, rules.Options.EffectiveExemptFlags);
         }
 
         WriteExceeding(exceeding, outletId);
+        FlushMonths(outletId);
+    }
+
+    /// <summary>The summable columns of an outlet's stored days in [fromDay, toDay), by day and pollutant id.</summary>
+    private Dictionary<(long Day, long Pollutant), FactSums> OldDays(long outlet, DateTime fromDay, DateTime toDay)
+    {
+        var old = new Dictionary<(long, long), FactSums>();
+        _oldDays.Integer(1, outlet).Integer(2, DayKey(fromDay)).Integer(3, DayKey(toDay)).ReadAll(s => old[(s.ColumnInteger(0), s.ColumnInteger(1))] = ReadSums(s, 2));
+        return old;
+    }
+
+    private static FactSums ReadSums(SqliteStatement s, int first) => FactSums.Day((int)s.ColumnInteger(first), (int)s.ColumnInteger(first + 1),
+        (int)s.ColumnInteger(first + 2), (int)s.ColumnInteger(first + 3), (int)s.ColumnInteger(first + 4), s.ColumnReal(first + 5) ?? 0, s.ColumnReal(first + 6) ?? 0,
+        (int)s.ColumnInteger(first + 7), (int)s.ColumnInteger(first + 8));
+
+    private void AddMonth(long month, long pollutant, FactSums delta) =>
+        _monthDelta[(month, pollutant)] = _monthDelta.GetValueOrDefault((month, pollutant)) + delta;
+
+    /// <summary>Adds the month deltas gathered to the outlet's month rows.</summary>
+    private void FlushMonths(long outlet)
+    {
+        foreach (var ((month, pollutant), d) in _monthDelta)
+        {
+            _addMonth.Integer(1, month).Integer(2, outlet).Integer(3, pollutant).Integer(4, d.Days).Integer(5, d.Received).Integer(6, d.Exempt)
+                .Integer(7, d.ValidRate).Integer(8, d.Valid).Integer(9, d.Exceeding).Real(10, d.Kg).Real(11, d.ValidKg).Integer(12, d.WaterDays)
+                .Integer(13, d.WaterExceeding).Integer(14, d.GasDays).Integer(15, d.GasExceeding).Execute();
+        }
+
+        _monthDelta.Clear();
     }
 
     /// <summary>Rebuilds an outlet's facts of [fromDay, toDay) from its stored readings (inside a transaction); returns the days written.</summary>
@@ -190,6 +247,11 @@ internal sealed class SqliteFacts : IDisposable
         IReadOnlyList<string> exemptFlags)
     {
         long outlet = _names.Id(mn);
+        foreach (var ((day, pollutant), before) in OldDays(outlet, fromDay, toDay))
+        {
+            AddMonth(MonthKey(FromDayKey(day)), pollutant, default(FactSums) - before);
+        }
+
         _deleteDays.Integer(1, outlet).Integer(2, DayKey(fromDay)).Integer(3, DayKey(toDay)).Execute();
         _deleteExceeding.Integer(1, outlet).Integer(2, HourKey(fromDay)).Integer(3, HourKey(toDay)).Execute();
         foreach (var f in days)
@@ -198,11 +260,15 @@ internal sealed class SqliteFacts : IDisposable
         }
 
         WriteExceeding(exceeding, outlet);
+        FlushMonths(outlet);
     }
 
+    /// <summary>Writes a day row, adding it to its month's row (what it replaces was subtracted before).</summary>
     private void WriteDay(DayFact f, long outlet, IReadOnlyList<string> exemptFlags)
     {
         int exempt = f.FlagMask(exemptFlags);
+        AddMonth(MonthKey(f.Day), _names.Id(f.Pollutant), FactSums.Day(f.Received, BitOperations.PopCount((uint)exempt), BitOperations.PopCount((uint)(f.ValidMask & ~exempt)),
+            f.ValidCount, f.ExceedCount, f.Kg, f.ValidKg, f.DayState, f.GasDayState));
         _insertDay.Integer(1, DayKey(f.Day)).Integer(2, outlet).Integer(3, _names.Id(f.Pollutant)).Text(4, f.FlagText())
             .Integer(5, f.ValidMask).Integer(6, f.ExceedMask).Integer(7, f.Received).Integer(8, BitOperations.PopCount((uint)exempt))
             .Integer(9, BitOperations.PopCount((uint)(f.ValidMask & ~exempt))).Integer(10, f.ValidCount).Integer(11, f.ExceedCount)
@@ -223,6 +289,7 @@ internal sealed class SqliteFacts : IDisposable
     /// <summary>Forgets what the failed transaction touched.</summary>
     public void Abandon()
     {
+        _monthDelta.Clear();
         _touched.Clear();
         _newHours.Clear();
     }
@@ -249,6 +316,8 @@ internal sealed class SqliteFacts : IDisposable
         _insertExceeding.Dispose();
         _fingerprint.Dispose();
         _countHour.Dispose();
+        _oldDays.Dispose();
+        _addMonth.Dispose();
         _selectDay.Dispose();
     }
 }

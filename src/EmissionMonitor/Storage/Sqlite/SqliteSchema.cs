@@ -105,6 +105,24 @@ internal static class SqliteSchema
             PRIMARY KEY (day, outlet, pollutant)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS day_facts_outlet ON day_facts (outlet, day);
+        CREATE TABLE IF NOT EXISTS month_facts (
+            month       INTEGER NOT NULL,
+            outlet      INTEGER NOT NULL,
+            pollutant   INTEGER NOT NULL,
+            days        INTEGER NOT NULL,
+            received    INTEGER NOT NULL,
+            exempt      INTEGER NOT NULL,
+            valid_rate  INTEGER NOT NULL,
+            valid       INTEGER NOT NULL,
+            exceeding   INTEGER NOT NULL,
+            kg          REAL NOT NULL,
+            valid_kg    REAL NOT NULL,
+            water_days  INTEGER NOT NULL,
+            water_exceeding INTEGER NOT NULL,
+            gas_days    INTEGER NOT NULL,
+            gas_exceeding INTEGER NOT NULL,
+            PRIMARY KEY (month, outlet, pollutant)
+        ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS exceed_hours (
             hour        INTEGER NOT NULL,
             outlet      INTEGER NOT NULL,

@@ -18,32 +18,62 @@ public sealed partial class SqliteStore
         return _facts ??= new SqliteFacts(writer, _names);
     }
 
-    public async Task<IReadOnlyList<FactSums>> SumFactsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
-        await QueryAsync($"""
+    /// <summary>
+    /// Whole months come from the month rows (kept with the day rows at each commit), the days
+    /// before the first and after the last whole month from the day rows: a quarter for a province
+    /// is a few thousand rows whatever the span.
+    /// </summary>
+    public async Task<IReadOnlyList<FactSums>> SumFactsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken)
+    {
+        var firstMonth = fromDay.Day == 1 ? fromDay : new DateTime(fromDay.Year, fromDay.Month, 1).AddMonths(1);
+        var lastMonth = new DateTime(toDay.Year, toDay.Month, 1);
+        var parts = new List<FactSums>();
+        if (firstMonth >= lastMonth)
+        {
+            parts.AddRange(await SumDaysAsync(fromDay, toDay, mn, cancellationToken));
+        }
+        else
+        {
+            parts.AddRange(await SumDaysAsync(fromDay, firstMonth, mn, cancellationToken));
+            parts.AddRange(await QueryAsync($"""
+                SELECT o.name, p.name, f.days, f.received, f.exempt, f.valid_rate, f.valid, f.exceeding, f.kg, f.valid_kg,
+                       f.water_days, f.water_exceeding, f.gas_days, f.gas_exceeding
+                FROM month_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant
+                WHERE {FactRange("month", mn)} AND f.days > 0
+                """,
+                FactParameters(SqliteFacts.MonthKey(firstMonth), SqliteFacts.MonthKey(lastMonth), mn), MapSums, cancellationToken));
+            parts.AddRange(await SumDaysAsync(lastMonth, toDay, mn, cancellationToken));
+        }
+
+        return parts.GroupBy(p => (p.Mn, p.Pollutant)).Select(g => g.Skip(1).Aggregate(g.First(), (a, b) => a + b)).ToList();
+    }
+
+    private async Task<List<FactSums>> SumDaysAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
+        toDay <= fromDay ? [] : await QueryAsync($"""
             SELECT o.name, p.name, COUNT(*), SUM(f.received), SUM(f.exempt), SUM(f.valid_rate), SUM(f.valid), SUM(f.exceeding),
                    SUM(f.kg), SUM(f.valid_kg), SUM(f.day_state > 0), SUM(f.day_state = 2), SUM(f.gas_state > 0), SUM(f.gas_state = 2)
             FROM day_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant
-            WHERE {FactRange("day")}
+            WHERE {FactRange("day", mn)}
             GROUP BY f.outlet, f.pollutant
             """,
-            FactParameters(SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), mn),
-            r => new FactSums(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6), r.GetInt32(7),
-                r.GetDouble(8), r.GetDouble(9), r.GetInt32(10), r.GetInt32(11), r.GetInt32(12), r.GetInt32(13)),
-            cancellationToken);
+            FactParameters(SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), mn), MapSums, cancellationToken);
+
+    private static FactSums MapSums(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6),
+        r.GetInt32(7), r.GetDouble(8), r.GetDouble(9), r.GetInt32(10), r.GetInt32(11), r.GetInt32(12), r.GetInt32(13));
 
     public async Task<IReadOnlyList<DayFact>> QueryDayFactsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
-        await QueryAsync($"SELECT {DayFactColumns} FROM day_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant WHERE {FactRange("day")} ORDER BY f.day",
+        await QueryAsync($"SELECT {DayFactColumns} FROM day_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant WHERE {FactRange("day", mn)} ORDER BY f.day",
             FactParameters(SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), mn), MapDayFact, cancellationToken);
 
     public async Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
-        await QueryAsync($"SELECT {DayFactColumns} FROM day_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant WHERE {FactRange("day")} AND f.day_state = 2 ORDER BY f.day",
+        await QueryAsync($"SELECT {DayFactColumns} FROM day_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant WHERE {FactRange("day", mn)} AND f.day_state = 2 ORDER BY f.day",
             FactParameters(SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), mn), MapDayFact, cancellationToken);
 
     public async Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken)
     {
         // Many rows (a province's exceeding hours): ids mapped through the names read once, no join, no string per row.
         var names = await NameMapAsync(cancellationToken);
-        return await QueryAsync($"SELECT f.outlet, f.pollutant, f.hour, f.value, f.kind, f.bound, f.min_bound FROM exceed_hours f WHERE {FactRange("hour")} ORDER BY f.hour",
+        return await QueryAsync($"SELECT f.outlet, f.pollutant, f.hour, f.value, f.kind, f.bound, f.min_bound FROM exceed_hours f WHERE {FactRange("hour", mn)} ORDER BY f.hour",
             FactParameters(SqliteFacts.HourKey(from), SqliteFacts.HourKey(to), mn),
             r => new ExceedHour(names[r.GetInt64(0)], names[r.GetInt64(1)], SqliteFacts.FromHourKey(r.GetInt64(2)), r.GetDouble(3), ValueKind(r.GetString(4)),
                 r.GetDouble(5), r.GetInt64(6) == 1),
@@ -118,9 +148,13 @@ public sealed partial class SqliteStore
         }
     }
 
-    /// <summary>The range condition of a facts query: [$from, $to) of <paramref name="column"/>, optionally one outlet (by its index).</summary>
+    /// <summary>The range condition of a facts query: [$from, $to) of <paramref name="column"/>.</summary>
     private static string FactRange(string column) =>
-        $"f.{column} >= $from AND f.{column} < $to AND ($mn IS NULL OR f.outlet = (SELECT id FROM names WHERE name = $mn))";
+        $"f.{column} >= $from AND f.{column} < $to";
+
+    /// <summary>The range condition, and one outlet's when <paramref name="mn"/> is given (then its index serves the query).</summary>
+    private static string FactRange(string column, string? mn) =>
+        mn is null ? FactRange(column) : $"f.outlet = (SELECT id FROM names WHERE name = $mn) AND {FactRange(column)}";
 
     private static (string, object?)[] FactParameters(long from, long to, string? mn) => [("$from", from), ("$to", to), ("$mn", mn)];
 

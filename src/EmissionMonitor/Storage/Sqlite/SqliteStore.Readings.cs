@@ -7,11 +7,12 @@ namespace EmissionMonitor.Storage.Sqlite;
 /// <summary>Queries of readings and archived frames, and their row mapping.</summary>
 public sealed partial class SqliteStore
 {
+    // The conditions are written only when a filter is given: "($mn IS NULL OR mn = $mn)" would keep
+    // SQLite from using the key, and one outlet's query would scan every outlet's readings.
     public async Task<IReadOnlyList<Reading>> QueryReadingsAsync(ReadingQuery query, CancellationToken cancellationToken) =>
         await QueryAsync($"""
             SELECT {ReadingColumns} FROM readings
-            WHERE cn = $cn AND period >= $from AND period < $to
-              AND ($mn IS NULL OR mn = $mn) AND ($pollutant IS NULL OR pollutant = $pollutant)
+            WHERE {(query.Mn is null ? "" : "mn = $mn AND ")}cn = $cn AND period >= $from AND period < $to{(query.Pollutant is null ? "" : " AND pollutant = $pollutant")}
             ORDER BY mn, pollutant, period
             """,
             [("$cn", query.Cn), ("$from", Time(query.From)), ("$to", Time(query.To)), ("$mn", query.Mn), ("$pollutant", query.Pollutant)],
@@ -22,7 +23,7 @@ public sealed partial class SqliteStore
     {
         var list = await WithRawAsync(await QueryAsync($"""
             SELECT {FrameColumns} FROM frames
-            WHERE ($mn IS NULL OR mn = $mn) AND ($status IS NULL OR status = $status)
+            WHERE {(query.Mn is null ? "1" : "mn = $mn")} AND {(query.Status is null ? "1" : "status = $status")}
             ORDER BY id DESC LIMIT $limit
             """,
             [("$mn", query.Mn), ("$status", query.Status), ("$limit", query.Limit)],

@@ -14,7 +14,7 @@ public sealed partial class SqliteStore
 
     public async Task<IReadOnlyList<Compliance.Marks.Mark>> QueryMarksAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken) =>
         Compliance.Marks.Mark.Latest(await QueryAsync(
-            $"SELECT {MarkColumns} FROM marks WHERE to_time > $from AND from_time < $to AND ($mn IS NULL OR mn = $mn) ORDER BY mn, from_time, id",
+            $"SELECT {MarkColumns} FROM marks WHERE {(mn is null ? "" : "mn = $mn AND ")}to_time > $from AND from_time < $to ORDER BY mn, from_time, id",
             [("$from", Time(from)), ("$to", Time(to)), ("$mn", mn)], MapMark, cancellationToken));
 
     /// <summary>Appends a card-lift row: a lift, or its revocation (the same lift with <see cref="Compliance.Cards.CardLift.Revoked"/>).</summary>

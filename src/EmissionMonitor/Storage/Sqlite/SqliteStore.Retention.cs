@@ -36,12 +36,14 @@ public sealed partial class SqliteStore
             }
         }
 
-        if (plan.SummariesBefore is { } day)
+        if (plan.SummariesBefore is { } before)
         {
-            long dayKey = SqliteFacts.DayKey(day);
-            summaries += await RepeatAsync("DELETE FROM day_facts WHERE day = (SELECT MIN(day) FROM day_facts WHERE day < $cut)", [("$cut", dayKey)], 1, cancellationToken);
+            // Whole months only, so a month's row and its days go together.
+            var month = new DateTime(before.Year, before.Month, 1);
+            summaries += await RepeatAsync("DELETE FROM day_facts WHERE day = (SELECT MIN(day) FROM day_facts WHERE day < $cut)", [("$cut", SqliteFacts.DayKey(month))], 1, cancellationToken);
             summaries += await RepeatAsync("DELETE FROM exceed_hours WHERE hour < $cut AND hour < (SELECT MIN(hour) FROM exceed_hours) + 24",
-                [("$cut", SqliteFacts.HourKey(day))], 1, cancellationToken);
+                [("$cut", SqliteFacts.HourKey(month))], 1, cancellationToken);
+            summaries += await ExecuteCountAsync("DELETE FROM month_facts WHERE month < $cut", [("$cut", SqliteFacts.MonthKey(month))], cancellationToken);
         }
 
         return new PruneResult(frames, readings, summaries);
