@@ -36,10 +36,10 @@ public sealed partial class SqliteStore
             }
         }
 
-        if (plan.SummariesBefore is { } before)
+        if (plan.SummariesBefore is { } summariesBefore)
         {
             // Whole months only, so a month's row and its days go together.
-            var month = new DateTime(before.Year, before.Month, 1);
+            var month = new DateTime(summariesBefore.Year, summariesBefore.Month, 1);
             summaries += await RepeatAsync("DELETE FROM day_facts WHERE day = (SELECT MIN(day) FROM day_facts WHERE day < $cut)", [("$cut", SqliteFacts.DayKey(month))], 1, cancellationToken);
             summaries += await RepeatAsync("DELETE FROM exceed_hours WHERE hour < $cut AND hour < (SELECT MIN(hour) FROM exceed_hours) + 24",
                 [("$cut", SqliteFacts.HourKey(month))], 1, cancellationToken);
