@@ -2,7 +2,7 @@
 # Scale benchmark of the dashboard's API calls: starts the service (Release) on a data set made by
 # tests/scale/reports.sh, calls each endpoint the dashboard's pages use ten times, prints a Markdown
 # table of the median and worst wall time, then the service's peak RSS.
-# Usage: bash tests/scale/api.sh [WORKDIR]    (default /tmp/em-scale-500)
+# Usage: bash tests/scale/api.sh [WORKDIR]    (default /tmp/em-scale-500; runs the program copy reports.sh left there)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=${1:-/tmp/em-scale-500}
@@ -10,7 +10,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 mqtt=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 gw=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 Http__Urls="http://127.0.0.1:$port" Mqtt__Port=$mqtt Gateway__Port=$gw \
-  dotnet src/EmissionMonitor/bin/Release/net10.0/EmissionMonitor.dll run --config "$work" --data "$work/data" >"$work/service.log" 2>&1 &
+  dotnet "$work/bin/EmissionMonitor.dll" run --config "$work" --data "$work/data" >"$work/service.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done

@@ -10,8 +10,9 @@ days=${2:-92}
 work=${3:-/tmp/em-scale-$outlets}
 command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null; }
 dotnet build src/EmissionMonitor -c Release -v q -nologo >/dev/null
-em=(dotnet src/EmissionMonitor/bin/Release/net10.0/EmissionMonitor.dll)
 rm -rf "$work" && mkdir -p "$work"
+cp -r src/EmissionMonitor/bin/Release/net10.0 "$work/bin" # a copy: later builds do not change the program mid-run
+em=(dotnet "$work/bin/EmissionMonitor.dll")
 "${em[@]}" generate --outlets "$outlets" --days "$days" --from 2025-07-01 --out "$work/data.h212.gz"
 measure() { # label, command...: prints "| label | wall s | peak MB |"
   local label=$1; shift
