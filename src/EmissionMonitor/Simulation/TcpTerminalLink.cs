@@ -9,6 +9,7 @@ public sealed class TcpTerminalLink(Uri target) : ITerminalLink
 {
     private readonly TcpClient _client = new() { NoDelay = true };
     private IAsyncEnumerator<FrameChunk>? _replies;
+    private Task<bool>? _pending;
 
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
@@ -26,16 +27,33 @@ public sealed class TcpTerminalLink(Uri target) : ITerminalLink
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        return await _replies!.MoveNextAsync().AsTask().WaitAsync(timeout.Token) && _replies.Current.IsFrame;
+        // A read cut short by the timeout or a stop stays pending: it is awaited once the socket is closed.
+        _pending = _replies!.MoveNextAsync().AsTask();
+        bool read = await _pending.WaitAsync(timeout.Token);
+        _pending = null;
+        return read && _replies.Current.IsFrame;
     }
 
     public async ValueTask DisposeAsync()
     {
+        // Close the socket first, so a reply read still pending ends; an async iterator cannot be
+        // disposed while it runs.
+        _client.Dispose();
+        if (_pending is { } pending)
+        {
+            try
+            {
+                await pending;
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or SocketException)
+            {
+                // the read ended with the connection
+            }
+        }
+
         if (_replies is not null)
         {
             await _replies.DisposeAsync();
         }
-
-        _client.Dispose();
     }
 }
