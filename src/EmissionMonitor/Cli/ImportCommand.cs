@@ -40,7 +40,7 @@ public static class ImportCommand
         await using var store = await settings.OpenStoreAsync(registry, cancellationToken);
         var metrics = new IngestMetrics();
         var stopwatch = Stopwatch.StartNew();
-        await using (var journal = new Journal(store, settings.Storage, metrics, NullLogger<Journal>.Instance))
+        await using (var journal = new Journal(store, settings.Storage.ForImport(), metrics, NullLogger<Journal>.Instance))
         {
             foreach (var file in parsed.Positional)
             {

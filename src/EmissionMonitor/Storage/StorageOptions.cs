@@ -34,4 +34,20 @@ public sealed class StorageOptions
     /// <summary>The most frames in one group commit. Default 2000.</summary>
     [Range(1, 100_000, ErrorMessage = "Storage:CommitBatch must be between 1 and 100000")]
     public int CommitBatch { get; set; } = 2000;
+
+    /// <summary>
+    /// Most frames per commit of <c>import</c> (20,000): a bulk load commits far fewer, larger
+    /// transactions — each outlet's pages of the store are then written once per many hours of data
+    /// (on the 500-outlet quarter 15.1k instead of 11.6k frames/s).
+    /// </summary>
+    [Range(1, 100_000, ErrorMessage = "Storage:ImportBatch must be between 1 and 100000")]
+    public int ImportBatch { get; set; } = 20_000;
+
+    /// <summary>These options with <see cref="ImportBatch"/> as the commit batch (the <c>import</c> command's journal).</summary>
+    public StorageOptions ForImport()
+    {
+        var copy = (StorageOptions)MemberwiseClone();
+        copy.CommitBatch = ImportBatch;
+        return copy;
+    }
 }
