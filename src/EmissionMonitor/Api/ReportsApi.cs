@@ -78,6 +78,16 @@ public static partial class ReportsApi
         ReportTable table;
         try
         {
+            if (kind == "exceedances" && q["format"].FirstOrDefault() != "csv")
+            {
+                // Episodes are always an outlet's (already limited to the user's enterprise by the
+                // request): page them before they become rows, so a province's 200,000 episodes
+                // are not all turned into a table for one page.
+                var episodes = await reports.ExceedancesAsync(request, ct);
+                http.Response.Headers["X-Total-Count"] = episodes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Json(ReportTables.Exceedances(episodes.Skip(offset).Take(limit).ToList(), zone));
+            }
+
             table = await reports.BuildAsync(request, ct);
         }
         catch (ArgumentException e)
@@ -131,7 +141,11 @@ public static partial class ReportsApi
     public static IResult Paged(HttpContext http, ReportTable table, int limit, int offset)
     {
         http.Response.Headers["X-Total-Count"] = table.Rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var page = table with { Rows = table.Rows.Skip(offset).Take(limit).ToList() };
+        return Json(table with { Rows = table.Rows.Skip(offset).Take(limit).ToList() });
+    }
+
+    private static IResult Json(ReportTable page)
+    {
         var buffer = new MemoryStream();
         ReportFormats.WriteJson(page, buffer);
         return Results.Bytes(buffer.ToArray(), "application/json; charset=utf-8");

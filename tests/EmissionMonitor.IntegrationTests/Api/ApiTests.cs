@@ -242,6 +242,30 @@ public sealed class ApiTests
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build())).IsSuccess);
     }
 
+    [Fact]
+    public async Task Exceedances_ArePagedWithTheirTotal_AndAnEnterpriseSeesOnlyItsOwn()
+    {
+        await using var service = await StartAsync();
+        var day = TimeProvider.System.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime.Date.AddDays(-2); // local time of Asia/Shanghai
+        for (int h = 0; h < 10; h++)
+        {
+            await SendHourlyAsync(service, day.AddHours(h), 1, h % 2 == 0 ? 80m : 20m); // five one-hour episodes above 35
+        }
+
+        string period = $"from={day:yyyy-MM-dd}&to={day.AddDays(1):yyyy-MM-dd}";
+        using var inspector = Client(service, Inspector);
+        var all = await inspector.GetFromJsonAsync<JsonElement>($"/api/exceedances?{period}");
+        Assert.Equal(5, all.GetArrayLength());
+        var page = await inspector.GetAsync($"/api/exceedances?{period}&limit=2&offset=1");
+        Assert.Equal("5", page.Headers.GetValues("X-Total-Count").Single());
+        var rows = await page.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(new[] { all[1].GetProperty("start").GetString()!, all[2].GetProperty("start").GetString()! },
+            rows.EnumerateArray().Select(r => r.GetProperty("start").GetString()!).ToArray());
+        using var other = Client(service, Enterprise2);
+        var theirs = await other.GetAsync($"/api/exceedances?{period}");
+        Assert.Equal("0", theirs.Headers.GetValues("X-Total-Count").Single());
+    }
+
     /// <summary>Hourly SO2 records of the gas outlet over the TCP link, each answered (9014) after its commit.</summary>
     private static async Task SendHourlyAsync(ServiceFixture service, DateTime first, int hours, decimal so2)
     {
