@@ -21,17 +21,11 @@ public sealed partial class FactService(IStore store, FactRules rules, Func<Stat
         {
             try
             {
-                var stale = await FactRefresh.StaleAsync(store, rules, registry(), stoppingToken);
-                if (stale.Count > 0)
+                var started = System.Diagnostics.Stopwatch.StartNew();
+                var (outlets, days) = await FactRefresh.RunAsync(store, rules, registry(), stoppingToken);
+                if (outlets > 0)
                 {
-                    var started = System.Diagnostics.Stopwatch.StartNew();
-                    int days = 0;
-                    foreach (var outlet in stale)
-                    {
-                        days += await store.RebuildFactsAsync(outlet.Mn, stoppingToken);
-                    }
-
-                    LogRebuilt(logger, stale.Count, days, started.Elapsed.TotalSeconds);
+                    LogRebuilt(logger, outlets, days, started.Elapsed.TotalSeconds);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -32,7 +32,7 @@ public sealed partial class ReportService
             sums.Add((new ReportPeriod(q, q.AddMonths(3)), await facts.SumsAsync(q, q.AddMonths(3), null, ct)));
         }
 
-        var lifts = (await records.QueryCardLiftsAsync(ct)).Where(l => l.Revoked is null).ToList();
+        var lifts = (await store.QueryCardLiftsAsync(ct)).Where(l => l.Revoked is null).ToList();
         var engine = new CardEngine(cards);
         var results = new List<CardResult>();
         foreach (var enterprise in Outlets(r).Select(o => registry.EnterpriseOf(o)).Distinct())

@@ -23,7 +23,6 @@ namespace EmissionMonitor.Reports;
 public sealed partial class ReportService(IStore store, StationRegistry registry, ComplianceOptions options, CardOptions cards, TimeZoneInfo timeZone, TimeProvider clock)
 {
     private readonly RateCalculator _rates = new(options);
-    private readonly IRecordStore records = store;
 
     /// <summary>The rules the facts are built with.</summary>
     public FactRules Rules { get; } = new(options, cards);
@@ -65,7 +64,7 @@ public sealed partial class ReportService(IStore store, StationRegistry registry
 
     /// <summary>The marks that change figures: those not revoked.</summary>
     private async Task<List<Mark>> ActiveMarksAsync(ReportRequest r, CancellationToken ct) =>
-        (await records.QueryMarksAsync(r.Period.From, r.Period.To, r.Mn, ct)).Where(m => m.IsActive).ToList();
+        (await store.QueryMarksAsync(r.Period.From, r.Period.To, r.Mn, ct)).Where(m => m.IsActive).ToList();
 
     /// <summary>The scope of a row grouped at <paramref name="level"/>.</summary>
     private Scope Key(Outlet o, string? pollutant, string level)

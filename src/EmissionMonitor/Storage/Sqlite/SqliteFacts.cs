@@ -36,7 +36,7 @@ internal sealed class SqliteFacts : IDisposable
     public SqliteFacts(SqliteConnection writer, SqliteNames names)
     {
         _names = names;
-        _readings = new SqliteStatement(writer, $"SELECT {ReadingColumns} FROM readings WHERE mn = ?1 AND cn = ?2 AND period >= ?3 AND period < ?4");
+        _readings = new SqliteStatement(writer, $"SELECT {SqliteStore.ReadingColumns} FROM readings WHERE mn = ?1 AND cn = ?2 AND period >= ?3 AND period < ?4");
         _deleteDays = new SqliteStatement(writer, "DELETE FROM day_facts WHERE outlet = ?1 AND day >= ?2 AND day < ?3");
         _insertDay = new SqliteStatement(writer, """
             INSERT OR REPLACE INTO day_facts (day, outlet, pollutant, flags, valid_mask, exceed_mask, received, exempt, valid_rate, valid, exceeding,
@@ -68,11 +68,6 @@ internal sealed class SqliteFacts : IDisposable
 
     /// <summary>The month key of a local day: months since January 1970.</summary>
     public static long MonthKey(DateTime day) => ((day.Year - 1970) * 12L) + day.Month - 1;
-
-    public static DateTime FromMonthKey(long key) => new DateTime(1970, 1, 1).AddMonths((int)key);
-
-    /// <summary>The reading columns the facts read, in <see cref="MapReading"/>'s order.</summary>
-    public const string ReadingColumns = "mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid";
 
     public static long DayKey(DateTime day) => (long)(day.Date - Epoch).TotalDays;
 
@@ -322,11 +317,14 @@ internal sealed class SqliteFacts : IDisposable
     }
 }
 
-/// <summary>Outlet MNs and pollutant codes by integer id (table names), cached; new names are added inside the writer's transaction.</summary>
+/// <summary>
+/// Outlet MNs and pollutant codes by integer id (table names), cached; new names are added inside
+/// the writer's transaction. Used by the writer only, under the store's write lock; queries join the
+/// table instead.
+/// </summary>
 internal sealed class SqliteNames : IDisposable
 {
     private readonly Dictionary<string, long> _ids = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, string> _names = [];
     private readonly SqliteStatement _insert;
     private readonly SqliteStatement _all;
 
@@ -339,57 +337,20 @@ internal sealed class SqliteNames : IDisposable
 
     public long Id(string name)
     {
-        lock (_ids)
+        if (!_ids.TryGetValue(name, out long id))
         {
-            if (!_ids.TryGetValue(name, out long id))
-            {
-                id = _insert.Text(1, name).Insert();
-                _ids[name] = id;
-                _names[id] = name;
-            }
-
-            return id;
+            id = _insert.Text(1, name).Insert();
+            _ids[name] = id;
         }
+
+        return id;
     }
 
-    /// <summary>The id of a name already known, or null.</summary>
-    public long? Find(string name)
-    {
-        lock (_ids)
-        {
-            return _ids.TryGetValue(name, out long id) ? id : null;
-        }
-    }
-
-    public string Name(long id)
-    {
-        lock (_ids)
-        {
-            if (!_names.TryGetValue(id, out var name))
-            {
-                Reload();
-                name = _names.GetValueOrDefault(id) ?? throw new InvalidOperationException($"name {id} unknown");
-            }
-
-            return name;
-        }
-    }
-
-    /// <summary>Reads the table again (after a rolled-back transaction, or names another connection added).</summary>
+    /// <summary>Reads the table again (after a rolled-back transaction took the names it added).</summary>
     public void Reload()
     {
-        lock (_ids)
-        {
-            _ids.Clear();
-            _names.Clear();
-            _all.ReadAll(s =>
-            {
-                long id = s.ColumnInteger(0);
-                string name = s.ColumnText(1)!;
-                _ids[name] = id;
-                _names[id] = name;
-            });
-        }
+        _ids.Clear();
+        _all.ReadAll(s => _ids[s.ColumnText(1)!] = s.ColumnInteger(0));
     }
 
     public void Dispose()

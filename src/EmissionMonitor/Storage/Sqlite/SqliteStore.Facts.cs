@@ -121,32 +121,9 @@ public sealed partial class SqliteStore
         return days;
     }
 
-    /// <summary>Runs <paramref name="work"/> on the writer's fact statements in one transaction, between group commits.</summary>
-    private async Task<int> WriteAsync(Func<SqliteFacts, int> work, CancellationToken cancellationToken)
-    {
-        var writer = _writer ?? throw new InvalidOperationException("store not initialised");
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            await using var tx = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken);
-            try
-            {
-                int result = work(Facts(writer));
-                await tx.CommitAsync(cancellationToken);
-                return result;
-            }
-            catch
-            {
-                await tx.RollbackAsync(CancellationToken.None);
-                _names?.Reload();
-                throw;
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    /// <summary>Runs <paramref name="work"/> on the writer's fact statements in one write transaction.</summary>
+    private Task<int> WriteAsync(Func<SqliteFacts, int> work, CancellationToken cancellationToken) =>
+        WriteTransactionAsync((writer, _) => Task.FromResult(work(Facts(writer))), cancellationToken);
 
     /// <summary>The range condition of a facts query: [$from, $to) of <paramref name="column"/>.</summary>
     private static string FactRange(string column) =>

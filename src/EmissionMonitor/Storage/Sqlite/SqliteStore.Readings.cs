@@ -37,7 +37,8 @@ public sealed partial class SqliteStore
 
     private static DateTime ParseTime(string s) => DateTime.ParseExact(s, TimeFormat, CultureInfo.InvariantCulture);
 
-    private const string ReadingColumns = "mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid";
+    /// <summary>The reading columns every reading query selects, in the mapping's order (the queries here and the writer's in <see cref="SqliteFacts"/>).</summary>
+    internal const string ReadingColumns = "mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid";
 
     private const string FrameColumns = "id, received_at, transport, peer, mn, cn, data_time, status, reason, detail, raw, block, block_offset, block_length";
 

@@ -111,13 +111,9 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>Like <see cref="ExecuteAsync"/>, returning the rows the first statement changed.</summary>
-    private async Task<int> ExecuteCountAsync(string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken)
-    {
-        var writer = _writer ?? throw new InvalidOperationException("store not initialised");
-        await _writeLock.WaitAsync(cancellationToken);
-        try
+    private Task<int> ExecuteCountAsync(string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken) =>
+        WriteTransactionAsync(async (writer, tx) =>
         {
-            await using var tx = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken);
             int changed = 0;
             foreach (var statement in sql.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
@@ -127,12 +123,6 @@ public sealed partial class SqliteStore
                 changed = changed == 0 ? n : changed;
             }
 
-            await tx.CommitAsync(cancellationToken);
             return changed;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+        }, cancellationToken);
 }

@@ -94,32 +94,47 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
         }
     }
 
-    public async Task<IReadOnlyList<StoredOutcome>> CommitAsync(IReadOnlyList<IntakeResult> batch, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoredOutcome>> CommitAsync(IReadOnlyList<IntakeResult> batch, CancellationToken cancellationToken) =>
+        WriteTransactionAsync<IReadOnlyList<StoredOutcome>>((writer, _) =>
+        {
+            // A buffer keeps no summaries: its commits note nothing for them.
+            var commands = _commands ??= new SqliteCommitCommands(writer, outbox, KeepsFacts ? Facts(writer) : null);
+            var outcomes = new List<StoredOutcome>(batch.Count);
+            foreach (var item in batch)
+            {
+                outcomes.Add(commands.Store(item));
+            }
+
+            _facts?.Apply(_maintenance);
+            commands.FinishBatch();
+            return Task.FromResult<IReadOnlyList<StoredOutcome>>(outcomes);
+        }, cancellationToken);
+
+    /// <summary>
+    /// The one way to write: <paramref name="work"/> in a transaction on the writer connection, under
+    /// the write lock (group commits, operator records, rebuilds and pruning take turns: SQLite has
+    /// one writer, and a second connection would wait in its busy loop for a gap between commits).
+    /// When the transaction fails, what it added in memory goes with it: the commit's touched days and
+    /// open archive blocks are forgotten and the names reread.
+    /// </summary>
+    private async Task<T> WriteTransactionAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         var writer = _writer ?? throw new InvalidOperationException("store not initialised");
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
             await using var tx = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken);
-            var commands = _commands ??= new SqliteCommitCommands(writer, outbox, Facts(writer));
-            var outcomes = new List<StoredOutcome>(batch.Count);
             try
             {
-                foreach (var item in batch)
-                {
-                    outcomes.Add(commands.Store(item));
-                }
-
-                _facts!.Apply(_maintenance);
-                commands.FinishBatch();
+                var result = await work(writer, tx);
                 await tx.CommitAsync(cancellationToken);
-                commands.Committed();
+                _commands?.Committed();
+                return result;
             }
             catch
             {
-                // The transaction rolls back: names it added are gone, and so is what it touched.
                 _facts?.Abandon();
-                commands.Abandon();
+                _commands?.Abandon();
                 try
                 {
                     await tx.RollbackAsync(CancellationToken.None);
@@ -127,13 +142,11 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
                 }
                 catch (Exception e) when (e is SqliteException or InvalidOperationException)
                 {
-                    // The connection is failing (a full or broken disk): the commit's error below says why.
+                    // The connection is failing (a full or broken disk): the error below says why.
                 }
 
                 throw;
             }
-
-            return outcomes;
         }
         finally
         {
@@ -227,28 +240,14 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
         return list;
     }
 
-    /// <summary>
-    /// Runs statements (operator records, alerts, outbox acknowledgements) in one transaction on the
-    /// writer connection, between group commits: SQLite has one writer at a time, and a second
-    /// connection would wait in SQLite's busy loop for a gap between back-to-back commits.
-    /// </summary>
-    private async Task ExecuteAsync(string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken)
-    {
-        var writer = _writer ?? throw new InvalidOperationException("store not initialised");
-        await _writeLock.WaitAsync(cancellationToken);
-        try
+    /// <summary>Runs statements (operator records, alerts, outbox acknowledgements) in one write transaction.</summary>
+    private Task<int> ExecuteAsync(string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken) =>
+        WriteTransactionAsync(async (writer, tx) =>
         {
-            await using var tx = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken);
             await using var command = Command(writer, sql, parameters);
             command.Transaction = tx;
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            await tx.CommitAsync(cancellationToken);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
 
     private static SqliteCommand Command(SqliteConnection connection, string sql, (string Name, object? Value)[] parameters)
     {
