@@ -23,6 +23,7 @@ public sealed partial class ExternalMqttIngress(MqttOptions options, FrameIngest
     private readonly SemaphoreSlim _window = new(options.ReceiveMaximum, options.ReceiveMaximum);
     private int _unacknowledged;
     private int _peakUnacknowledged;
+    private readonly Queue<(string Topic, byte[] Payload)> _backlog = new();
 
     /// <summary>Messages received and not yet acknowledged (at most Mqtt:ReceiveMaximum while the broker honours it).</summary>
     public int Unacknowledged => Volatile.Read(ref _unacknowledged);
@@ -40,13 +41,100 @@ public sealed partial class ExternalMqttIngress(MqttOptions options, FrameIngest
         base.Dispose();
     }
 
+    /// <summary>
+    /// Publishes at QoS 1, or — while the broker is unreachable, or earlier messages still wait —
+    /// keeps the message in the backlog (Mqtt:PublishBacklog, oldest dropped beyond it) for the
+    /// reconnect. Never throws for a lost connection: an alert raised while the broker restarts must
+    /// not stop the service.
+    /// </summary>
     public async Task PublishAsync(string topic, byte[] payload, CancellationToken cancellationToken)
     {
-        var result = await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
-        if (!result.IsSuccess)
+        bool waiting;
+        lock (_backlog)
         {
-            LogPublishFailed(logger, topic, result.ReasonCode.ToString());
+            waiting = _backlog.Count > 0;
+        }
+
+        if (waiting || !_client.IsConnected || !await TryPublishAsync(topic, payload, cancellationToken))
+        {
+            Keep(topic, payload);
+        }
+    }
+
+    /// <summary>Messages kept for the reconnect.</summary>
+    public int Backlog
+    {
+        get
+        {
+            lock (_backlog)
+            {
+                return _backlog.Count;
+            }
+        }
+    }
+
+    private async Task<bool> TryPublishAsync(string topic, byte[] payload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken);
+            if (!result.IsSuccess)
+            {
+                LogPublishFailed(logger, topic, result.ReasonCode.ToString());
+            }
+
+            return true;
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException e)
+        {
+            LogPublishDeferred(logger, topic, e.Message);
+            return false;
+        }
+    }
+
+    private void Keep(string topic, byte[] payload)
+    {
+        int dropped = 0;
+        lock (_backlog)
+        {
+            _backlog.Enqueue((topic, payload));
+            while (_backlog.Count > options.PublishBacklog)
+            {
+                _backlog.Dequeue();
+                dropped++;
+            }
+        }
+
+        if (dropped > 0)
+        {
+            LogBacklogFull(logger, options.PublishBacklog, dropped);
+        }
+    }
+
+    /// <summary>Sends what was kept while disconnected, in order; stops at the first failure (the rest waits for the next reconnect).</summary>
+    private async Task FlushBacklogAsync(CancellationToken cancellationToken)
+    {
+        while (_client.IsConnected)
+        {
+            (string Topic, byte[] Payload) next;
+            lock (_backlog)
+            {
+                if (!_backlog.TryPeek(out next))
+                {
+                    return;
+                }
+            }
+
+            if (!await TryPublishAsync(next.Topic, next.Payload, cancellationToken))
+            {
+                return;
+            }
+
+            lock (_backlog)
+            {
+                _backlog.TryDequeue(out _);
+            }
         }
     }
 
@@ -66,6 +154,15 @@ public sealed partial class ExternalMqttIngress(MqttOptions options, FrameIngest
                 {
                     break;
                 }
+            }
+
+            try
+            {
+                await FlushBacklogAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(500), clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -199,6 +296,12 @@ public sealed partial class ExternalMqttIngress(MqttOptions options, FrameIngest
 
     [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Publish to {Topic} failed: {Reason}")]
     private static partial void LogPublishFailed(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Publish to {Topic} deferred until the broker is back: {Reason}")]
+    private static partial void LogPublishDeferred(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Warning, Message = "Publish backlog full ({Limit}, Mqtt:PublishBacklog): {Dropped} oldest message(s) dropped")]
+    private static partial void LogBacklogFull(ILogger logger, int limit, int dropped);
 
     [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "Acknowledgement of a frame of {Mn} failed: {Reason}")]
     private static partial void LogAckFailed(ILogger logger, string mn, string reason);

@@ -43,6 +43,14 @@ public sealed class MqttOptions
     [Range(1, 65535, ErrorMessage = "Mqtt:ReceiveMaximum must be between 1 and 65535")]
     public int ReceiveMaximum { get; set; } = 4000;
 
+    /// <summary>
+    /// External broker: messages the service publishes (alerts, replies) while the broker is
+    /// unreachable are kept in order, up to this many, and sent after the reconnect; beyond it the
+    /// oldest are dropped and counted in the log. Default 10000.
+    /// </summary>
+    [Range(0, 1_000_000, ErrorMessage = "Mqtt:PublishBacklog must be between 0 and 1000000")]
+    public int PublishBacklog { get; set; } = 10_000;
+
     /// <summary>Embedded broker: a connection that sends no CONNECT within this time is closed. Default 5 s.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Mqtt:ConnectTimeout must be between 1 s and 10 min")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);

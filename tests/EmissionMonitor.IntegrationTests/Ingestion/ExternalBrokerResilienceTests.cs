@@ -8,7 +8,7 @@ namespace EmissionMonitor.IntegrationTests.Ingestion;
 
 public sealed class ExternalBrokerResilienceTests
 {
-    private static readonly Dictionary<string, string> Users = new() { ["emission-monitor"] = "svc", ["QHXN0010001"] = "123456" };
+    private static readonly Dictionary<string, string> Users = new() { ["emission-monitor"] = "svc", ["QHXN0010001"] = "123456", ["watcher"] = "w" };
 
     [Fact]
     public async Task MosquittoOverTls_WithAuthentication_AndARestart_LosesNoAcknowledgedFrame()
@@ -55,5 +55,48 @@ public sealed class ExternalBrokerResilienceTests
         var counts = await service.CountsAsync();
         Assert.Equal(600, counts.Readings);
         Assert.Equal(0, counts.FramesByReason.GetValueOrDefault("duplicate-conflict"));
+    }
+
+    [Fact]
+    public async Task WhatTheServicePublishesWhileTheBrokerIsDown_IsSentAfterTheReconnect_AndStopsNothing()
+    {
+        using var broker = await MosquittoFixture.StartAsync(Users);
+        await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Mqtt:Mode"] = "external", ["Mqtt:Host"] = "127.0.0.1", ["Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mqtt:Username"] = "emission-monitor", ["Mqtt:Password"] = "svc",
+        });
+        var ingress = service.App.Services.GetRequiredService<ExternalMqttIngress>();
+        await Waiting.UntilAsync(() => ingress.IsConnected, 15_000);
+
+        // A watcher with a persistent session: mosquitto keeps its subscription over the restart.
+        var received = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var watcher = new MqttClientFactory().CreateMqttClient();
+        watcher.ApplicationMessageReceivedAsync += e =>
+        {
+            received.Enqueue(Encoding.UTF8.GetString(e.ApplicationMessage.Payload));
+            return Task.CompletedTask;
+        };
+        var watch = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", broker.Port).WithCredentials("watcher", "w").WithClientId("watcher")
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).WithCleanStart(false).WithSessionExpiryInterval(3600).Build();
+        await watcher.ConnectAsync(watch);
+        await watcher.SubscribeAsync("emission/alerts/#", MqttQualityOfServiceLevel.AtLeastOnce);
+
+        await broker.RestartAsync(async () =>
+        {
+            await Waiting.UntilAsync(() => !ingress.IsConnected, 15_000);
+            for (int i = 0; i < 3; i++)
+            {
+                await ingress.PublishAsync("emission/alerts/info", Encoding.UTF8.GetBytes($"kept {i}"), CancellationToken.None); // must not throw
+            }
+
+            Assert.Equal(3, ingress.Backlog);
+        });
+
+        await Waiting.UntilAsync(() => ingress.IsConnected && ingress.Backlog == 0, 30_000);
+        await Waiting.UntilAsync(() => !watcher.IsConnected, 15_000);
+        await watcher.ConnectAsync(watch);
+        await Waiting.UntilAsync(() => received.Count >= 3, 15_000);
+        Assert.Equal(["kept 0", "kept 1", "kept 2"], received.ToArray());
     }
 }

@@ -52,8 +52,11 @@ internal sealed class MosquittoFixture : IDisposable
         return new MosquittoFixture(process, p, conf);
     }
 
-    /// <summary>Stops mosquitto with SIGTERM (it saves its persistent sessions) and starts it again on the same port.</summary>
-    public async Task RestartAsync()
+    /// <summary>
+    /// Stops mosquitto with SIGTERM (it saves its persistent sessions) and starts it again on the same
+    /// port; <paramref name="whileDown"/> runs in between.
+    /// </summary>
+    public async Task RestartAsync(Func<Task>? whileDown = null)
     {
         using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
@@ -62,6 +65,11 @@ internal sealed class MosquittoFixture : IDisposable
 
         await _process.WaitForExitAsync();
         _process.Dispose();
+        if (whileDown is not null)
+        {
+            await whileDown();
+        }
+
         _process = await LaunchAsync(_conf, Port);
     }
 
