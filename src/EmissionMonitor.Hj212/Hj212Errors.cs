@@ -14,6 +14,15 @@ public static class Hj212Errors
     /// <summary>The input ends before the frame does.</summary>
     public const string Truncated = "truncated";
 
+    /// <summary>
+    /// HJ 212-2025: the data segment is SM4-encrypted (its CP begins <c>{0x</c>) and no key is known
+    /// for its MN; checked before any length or CRC check of such a frame.
+    /// </summary>
+    public const string NoKey = "no-key";
+
+    /// <summary>HJ 212-2025: the cipher text is malformed (braces, <c>0xHH</c> items, whole 16-byte blocks).</summary>
+    public const string BadCipher = "bad-cipher";
+
     /// <summary>The CRC and line end are not where the length field says.</summary>
     public const string LengthMismatch = "length-mismatch";
 
@@ -24,5 +33,5 @@ public static class Hj212Errors
     public const string BadField = "bad-field";
 
     /// <summary>All codes in order of precedence.</summary>
-    public static IReadOnlyList<string> All { get; } = [NoHeader, BadLength, Truncated, LengthMismatch, CrcMismatch, BadField];
+    public static IReadOnlyList<string> All { get; } = [NoHeader, BadLength, Truncated, NoKey, BadCipher, LengthMismatch, CrcMismatch, BadField];
 }

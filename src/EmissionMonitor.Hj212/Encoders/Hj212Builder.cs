@@ -37,6 +37,9 @@ public sealed class Hj212Builder
     /// <summary>Sub-packet number.</summary>
     public int? Pno { get; set; }
 
+    /// <summary>HJ 212-2025 back-fill mark: 1 for a back-filled frame, null for an ordinary one (no <c>RF=0</c>).</summary>
+    public int? Rf { get; set; }
+
     /// <summary>Sets <c>DataTime</c> (local time), with milliseconds when asked.</summary>
     public Hj212Builder DataTime(DateTime local, bool milliseconds = false) =>
         Param("DataTime", milliseconds ? Hj212Time.FormatQn(local) : Hj212Time.Format(local));
@@ -87,6 +90,7 @@ public sealed class Hj212Builder
         AddHeader(header, "Flag", Flag?.ToString(CultureInfo.InvariantCulture));
         AddHeader(header, "PNUM", Pnum?.ToString(CultureInfo.InvariantCulture));
         AddHeader(header, "PNO", Pno?.ToString(CultureInfo.InvariantCulture));
+        AddHeader(header, "RF", Rf?.ToString(CultureInfo.InvariantCulture));
 
         var cp = new List<Hj212Field>();
         foreach (var p in _params)

@@ -66,6 +66,12 @@ public static partial class FrameScanner
             declared = (declared * 10) + (input[i] - '0');
         }
 
+        var encrypted = ScanEncrypted(input, isFinal, options);
+        if (encrypted.Kind != ScanKind.Skip)
+        {
+            return encrypted;
+        }
+
         if (declared > options.MaxSegmentLength)
         {
             return Mismatch(input, isFinal, options, $"declared length {declared} exceeds the limit of {options.MaxSegmentLength}");
@@ -118,6 +124,72 @@ public static partial class FrameScanner
 
         return Mismatch(input, isFinal, options, $"declared length {declared}, but no CRC and line end follow the segment at byte {crcPos}");
     }
+
+    /// <summary>
+    /// An encrypted frame (its CP begins <c>{0x</c>) cut by its structure: the cipher text holds no
+    /// line end and no <c>##</c>, so the frame runs to the first of them (CRC the 4 characters before). Skip when the
+    /// frame is plain (its <c>CP=&amp;&amp;</c> is not followed by <c>{0x</c>, or no <c>CP=&amp;&amp;</c>
+    /// comes before the line end or the next header); NeedMore while that cannot yet be told.
+    /// </summary>
+    private static ScanResult ScanEncrypted(ReadOnlySpan<byte> input, bool isFinal, FramingOptions options)
+    {
+        int limit = SearchLimit(options);
+        var window = input[HeaderLength..Math.Min(input.Length, limit)];
+        int cp = window.IndexOf("CP=&&"u8);
+        var before = cp < 0 ? window : window[..cp];
+        bool ended = before.IndexOfAny((byte)'\r', (byte)'\n') >= 0 || before.IndexOf("##"u8) >= 0;
+        if (cp < 0 || ended)
+        {
+            bool undecided = cp < 0 && !ended && !isFinal && input.Length < limit;
+            return undecided ? ScanResult.NeedMore : new ScanResult(ScanKind.Skip, 0);
+        }
+
+        var cipher = window[(cp + 5)..];
+        if (cipher.Length < 3)
+        {
+            return isFinal || !"{0x"u8.StartsWith(cipher) ? new ScanResult(ScanKind.Skip, 0) : ScanResult.NeedMore;
+        }
+
+        if (!cipher.StartsWith("{0x"u8))
+        {
+            return new ScanResult(ScanKind.Skip, 0);
+        }
+
+        int start = HeaderLength + cp + 5;
+        var rest = input[start..];
+        int end = rest.IndexOfAny((byte)'\r', (byte)'\n');
+        int glued = (end < 0 ? rest : rest[..end]).IndexOf("##"u8);
+        if (glued >= 0)
+        {
+            return EncryptedFrame(start + glued, 0); // the next frame follows without a line end
+        }
+
+        if (end < 0)
+        {
+            if (input.Length >= limit)
+            {
+                return ScanResult.Fail(limit, Hj212Errors.LengthMismatch, $"an encrypted frame with no line end within {limit} bytes");
+            }
+
+            return isFinal ? EncryptedFrame(input.Length, 0) : ScanResult.NeedMore;
+        }
+
+        end += start;
+        if (input[end] == (byte)'\n')
+        {
+            return EncryptedFrame(end, 1);
+        }
+
+        if (end + 1 == input.Length)
+        {
+            return isFinal ? EncryptedFrame(end, 1) : ScanResult.NeedMore;
+        }
+
+        return EncryptedFrame(end, input[end + 1] == (byte)'\n' ? 2 : 1);
+    }
+
+    private static ScanResult EncryptedFrame(int lineEnd, int lineEndWidth) =>
+        new(ScanKind.Frame, lineEnd + lineEndWidth, SegmentLength: Math.Max(0, lineEnd - 4 - HeaderLength), Encrypted: true);
 
     private const int NeedMoreMarker = -1;
     private const int NoLineEnd = -2;

@@ -11,4 +11,11 @@ public sealed record DecodeOptions
     /// default; enable it per terminal.
     /// </summary>
     public bool AcceptModbusCrc { get; init; }
+
+    /// <summary>
+    /// HJ 212-2025: the SM4 keys to try for an encrypted segment, by the MN of its plain header (the
+    /// current key first, then any still in their grace period); empty or null means no key, and such a
+    /// frame fails as <c>no-key</c>.
+    /// </summary>
+    public Crypto.Sm4KeyLookup? Keys { get; init; }
 }

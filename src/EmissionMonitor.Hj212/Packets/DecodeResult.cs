@@ -9,5 +9,8 @@ public readonly record struct DecodeResult(Hj212Packet? Packet, string? Error, s
     /// <summary>True when the CRC was accepted only as a byte-swapped CRC-16/MODBUS.</summary>
     public bool ModbusCrc { get; init; }
 
+    /// <summary>True when the data segment arrived SM4-encrypted (HJ 212-2025) and was decrypted.</summary>
+    public bool Encrypted { get; init; }
+
     internal static DecodeResult Fail(string error, string detail) => new(null, error, detail);
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Unicode;
 using EmissionMonitor.Hj212.Crc;
+using EmissionMonitor.Hj212.Crypto;
 using EmissionMonitor.Hj212.Framing;
 
 namespace EmissionMonitor.Hj212.Packets;
@@ -26,12 +27,23 @@ public static class Hj212Decoder
     public static DecodeResult DecodeFrame(ReadOnlyMemory<byte> frame, in ScanResult scan, DecodeOptions? options = null) => DecodeFrame(frame.Span, frame, scan, options);
 
     /// <summary>
-    /// Checks a frame the scanner found (CRC, segment rules) and reads it without allocating:
-    /// null when it decodes, with <paramref name="reader"/> over its segment; otherwise the failure.
+    /// Checks a frame the scanner found (CRC, segment rules) and reads it: null when it decodes, with
+    /// <paramref name="reader"/> over its segment; otherwise the failure. A plain frame is read without
+    /// allocating; an encrypted one is decrypted first into a plain copy the reader spans.
     /// </summary>
     public static DecodeResult? TryRead(ReadOnlySpan<byte> frame, in ScanResult scan, out Hj212Reader reader, out bool modbusCrc, DecodeOptions? options = null)
     {
         options ??= DecodeOptions.Default;
+        if (!scan.Encrypted)
+        {
+            return TryReadPlain(frame, scan, out reader, out modbusCrc, options);
+        }
+
+        return TryDecrypt(frame, scan, options, out _, out _, out reader, out modbusCrc);
+    }
+
+    private static DecodeResult? TryReadPlain(ReadOnlySpan<byte> frame, ScanResult scan, out Hj212Reader reader, out bool modbusCrc, DecodeOptions options)
+    {
         reader = default;
         modbusCrc = false;
         var segment = frame.Slice(6, scan.SegmentLength);
@@ -53,6 +65,52 @@ public static class Hj212Decoder
         }
 
         return Hj212Reader.TryRead(segment, out reader, out string? detail) ? null : DecodeResult.Fail(Hj212Errors.BadField, detail!);
+    }
+
+    /// <summary>
+    /// An encrypted frame: <c>no-key</c> without a key for its MN, then <c>bad-cipher</c> and
+    /// <c>length-mismatch</c> from the cipher text, then the plain frame's CRC with each key in turn
+    /// (the current one first; the first that gives a matching CRC wins).
+    /// </summary>
+    private static DecodeResult? TryDecrypt(ReadOnlySpan<byte> frame, in ScanResult scan, DecodeOptions options,
+        out byte[] plain, out ScanResult plainScan, out Hj212Reader reader, out bool modbusCrc)
+    {
+        plain = [];
+        plainScan = default;
+        reader = default;
+        modbusCrc = false;
+        var segment = frame.Slice(6, scan.SegmentLength);
+        string? mn = Hj212Cipher.HeaderMn(segment);
+        var keys = mn is null || options.Keys is null ? [] : options.Keys(mn);
+        if (keys.Count == 0)
+        {
+            return DecodeResult.Fail(Hj212Errors.NoKey, $"the data segment is SM4-encrypted and no key is known for MN {mn ?? "(none)"}");
+        }
+
+        DecodeResult? first = null;
+        foreach (var key in keys)
+        {
+            if (Hj212Cipher.TryDecrypt(frame, scan, key, out plain, out plainScan) is { } broken)
+            {
+                return broken; // the cipher text's shape does not depend on the key
+            }
+
+            var failure = TryReadPlain(plain, plainScan, out reader, out modbusCrc, options);
+            if (failure is null)
+            {
+                return null;
+            }
+
+            first ??= failure.Value.Error == Hj212Errors.CrcMismatch
+                ? failure.Value with { Detail = failure.Value.Detail + (keys.Count > 1 ? $", checked after decryption with each of the terminal's {keys.Count} keys" : ", checked after decryption with the terminal's key") }
+                : failure;
+            if (failure.Value.Error != Hj212Errors.CrcMismatch)
+            {
+                return failure; // the CRC matched: this key was right, the plain segment is not
+            }
+        }
+
+        return first;
     }
 
     private static DecodeResult Decode(ReadOnlySpan<byte> frame, ReadOnlyMemory<byte>? memory, DecodeOptions? options)
@@ -85,7 +143,20 @@ public static class Hj212Decoder
 
     private static DecodeResult DecodeFrame(ReadOnlySpan<byte> frame, ReadOnlyMemory<byte>? memory, in ScanResult scan, DecodeOptions? options)
     {
-        if (TryRead(frame, scan, out var reader, out bool modbus, options) is { } failure)
+        options ??= DecodeOptions.Default;
+        if (scan.Encrypted)
+        {
+            if (TryDecrypt(frame, scan, options, out byte[] plain, out var plainScan, out var plainReader, out bool plainModbus) is { } refused)
+            {
+                return refused;
+            }
+
+            bool plainLatin1 = !Utf8.IsValid(plainReader.Segment);
+            var decrypted = new Hj212Packet(plain, plainScan.SegmentLength, plainReader, plainScan.LengthCountsCharacters, plainLatin1);
+            return new DecodeResult(decrypted, null, null) { ModbusCrc = plainModbus, Encrypted = true };
+        }
+
+        if (TryReadPlain(frame, scan, out var reader, out bool modbus, options) is { } failure)
         {
             return failure;
         }

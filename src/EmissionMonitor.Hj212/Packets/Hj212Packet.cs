@@ -37,6 +37,7 @@ public sealed partial class Hj212Packet : IEquatable<Hj212Packet>
         Flag = ParseInt(HeaderValue("Flag"));
         Pnum = ParseInt(HeaderValue("PNUM"));
         Pno = ParseInt(HeaderValue("PNO"));
+        Rf = ParseInt(HeaderValue("RF"));
         _dataTimeText = CpValue("DataTime");
         (DataTime, DataTimeHasMilliseconds) = Hj212Time.Parse(_dataTimeText);
         Version = DetectVersion();
@@ -64,6 +65,7 @@ public sealed partial class Hj212Packet : IEquatable<Hj212Packet>
         Flag = reader.Flag;
         Pnum = reader.Pnum;
         Pno = reader.Pno;
+        Rf = reader.Rf;
         DataTime = reader.DataTime;
         DataTimeHasMilliseconds = reader.DataTimeHasMilliseconds;
         Version = reader.Version;
@@ -126,6 +128,12 @@ public sealed partial class Hj212Packet : IEquatable<Hj212Packet>
 
     /// <summary>This sub-packet's number (1-based).</summary>
     public int? Pno { get; }
+
+    /// <summary>HJ 212-2025 <c>RF</c>: 1 for a back-filled (补传) frame; null when absent.</summary>
+    public int? Rf { get; }
+
+    /// <summary>True when <see cref="Rf"/> marks the frame as back-filled.</summary>
+    public bool IsBackfill => Rf == 1;
 
     /// <summary>The CP <c>DataTime</c> text as sent.</summary>
     public string? DataTimeText => _dataTimeText ??= Text(_dataTimeRange);

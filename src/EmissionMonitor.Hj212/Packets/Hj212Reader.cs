@@ -8,7 +8,7 @@ namespace EmissionMonitor.Hj212.Packets;
 /// header fields, DataTime and Flag bits are found in one pass over the bytes and exposed as spans
 /// and numbers, and <see cref="Items"/> walks the CP tokens without materialising them. It applies
 /// the decoder's segment rules (a CP area closed with <c>&amp;&amp;</c>, header tokens with '=',
-/// no header field sent twice with different values, Flag/PNUM/PNO as non-negative integers), so a
+/// no header field sent twice with different values, Flag/PNUM/PNO/RF as non-negative integers), so a
 /// segment reads here exactly when <see cref="Hj212Decoder"/> decodes it; the packet is built on it.
 /// </summary>
 public readonly ref partial struct Hj212Reader
@@ -17,7 +17,7 @@ public readonly ref partial struct Hj212Reader
     private readonly int _cp;
     private readonly Range _qn, _st, _cn, _pw, _mn, _dataTime;
 
-    private Hj212Reader(ReadOnlySpan<byte> segment, int cp, Range qn, Range st, Range cn, Range pw, Range mn, Range dataTime, int? flag, int? pnum, int? pno, bool looks2017)
+    private Hj212Reader(ReadOnlySpan<byte> segment, int cp, Range qn, Range st, Range cn, Range pw, Range mn, Range dataTime, int? flag, int? pnum, int? pno, int? rf, bool looks2017)
     {
         _segment = segment;
         _cp = cp;
@@ -30,6 +30,7 @@ public readonly ref partial struct Hj212Reader
         Flag = flag;
         Pnum = pnum;
         Pno = pno;
+        Rf = rf;
         (DataTime, DataTimeHasMilliseconds) = Hj212Time.Parse(DataTimeText);
         Version = flag is { } f && Hj212Versions.FromFlag(f) is { } fromFlag ? fromFlag : looks2017 ? Hj212Version.V2017 : Hj212Version.V2005;
     }
@@ -93,6 +94,9 @@ public readonly ref partial struct Hj212Reader
     /// <summary>This sub-packet's number.</summary>
     public int? Pno { get; }
 
+    /// <summary>HJ 212-2025 <c>RF</c>: 1 for a back-filled (补传) frame; null when absent (ordinary frames send none).</summary>
+    public int? Rf { get; }
+
     /// <summary>DataTime as a local time, or null when absent or not 14/17 valid digits.</summary>
     public DateTime? DataTime { get; }
 
@@ -126,7 +130,7 @@ public readonly ref partial struct Hj212Reader
         }
 
         Range qn = Absent, st = Absent, cn = Absent, pw = Absent, mn = Absent, dataTime = Absent;
-        int? flag = null, pnum = null, pno = null;
+        int? flag = null, pnum = null, pno = null, rf = null;
         var header = segment[..cp];
         foreach (var token in new TokenEnumerator(header))
         {
@@ -163,7 +167,8 @@ public readonly ref partial struct Hj212Reader
 
                 if (name == "Flag") { flag ??= n; }
                 else if (name == "PNUM") { pnum ??= n; }
-                else { pno ??= n; }
+                else if (name == "PNO") { pno ??= n; }
+                else { rf ??= n; }
             }
         }
 
@@ -197,7 +202,7 @@ public readonly ref partial struct Hj212Reader
             }
         }
 
-        reader = new Hj212Reader(segment, cp, qn, st, cn, pw, mn, dataTime, flag, pnum, pno, looks2017);
+        reader = new Hj212Reader(segment, cp, qn, st, cn, pw, mn, dataTime, flag, pnum, pno, rf, looks2017);
         detail = null;
         return true;
     }
@@ -218,7 +223,7 @@ public readonly ref partial struct Hj212Reader
     }
 
     private static string? IntegerField(ReadOnlySpan<byte> key) =>
-        Is(key, "Flag"u8) ? "Flag" : Is(key, "PNUM"u8) ? "PNUM" : Is(key, "PNO"u8) ? "PNO" : null;
+        Is(key, "Flag"u8) ? "Flag" : Is(key, "PNUM"u8) ? "PNUM" : Is(key, "PNO"u8) ? "PNO" : Is(key, "RF"u8) ? "RF" : null;
 
     private static bool Is(ReadOnlySpan<byte> key, ReadOnlySpan<byte> name) => Ascii.EqualsIgnoreCase(key, name);
 
