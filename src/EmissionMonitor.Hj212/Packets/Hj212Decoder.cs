@@ -152,7 +152,7 @@ public static class Hj212Decoder
             }
 
             bool plainLatin1 = !Utf8.IsValid(plainReader.Segment);
-            var decrypted = new Hj212Packet(plain, plainScan.SegmentLength, plainReader, plainScan.LengthCountsCharacters, plainLatin1);
+            var decrypted = new Hj212Packet(plain, plainScan.SegmentLength, plainReader, plainScan.LengthCountsCharacters, plainLatin1) { WasEncrypted = true };
             return new DecodeResult(decrypted, null, null) { ModbusCrc = plainModbus, Encrypted = true };
         }
 

@@ -132,6 +132,9 @@ public sealed partial class Hj212Packet : IEquatable<Hj212Packet>
     /// <summary>HJ 212-2025 <c>RF</c>: 1 for a back-filled (补传) frame; null when absent.</summary>
     public int? Rf { get; }
 
+    /// <summary>True when the frame arrived with an SM4-encrypted data segment (HJ 212-2025) and was decrypted.</summary>
+    public bool WasEncrypted { get; internal set; }
+
     /// <summary>True when <see cref="Rf"/> marks the frame as back-filled.</summary>
     public bool IsBackfill => Rf == 1;
 

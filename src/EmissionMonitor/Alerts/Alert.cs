@@ -47,6 +47,9 @@ public static class AlertKinds
     public const string Silent = "silent";
     public const string Card = "card";
 
+    /// <summary>HJ 212-2025: a terminal's SM4 key is older than Security:KeyMaxAge (the standard rotates every 90 days).</summary>
+    public const string KeyAge = "key-age";
+
     public static string SeverityOf(string kind) => kind switch
     {
         Exceedance => "critical",

@@ -24,7 +24,7 @@ namespace EmissionMonitor.Alerts;
 /// </summary>
 public sealed partial class AlertService(
     AlertBook book, IRecordStore store, Journal journal, Func<StationRegistry> registry, ComplianceOptions compliance, Func<ReportService> reports, AlertOptions options,
-    TimeZoneInfo timeZone, IMessagePublisher publisher, TimeProvider clock, ILogger<AlertService> logger) : BackgroundService
+    TimeZoneInfo timeZone, IMessagePublisher publisher, TimeProvider clock, ILogger<AlertService> logger, Security.KeyRing? keys = null) : BackgroundService
 {
     private readonly Channel<IReadOnlyList<(IntakeResult Item, StoredOutcome Outcome)>> _committed =
         Channel.CreateBounded<IReadOnlyList<(IntakeResult, StoredOutcome)>>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
@@ -89,6 +89,7 @@ public sealed partial class AlertService(
 
             await CheckSilentAsync(stoppingToken);
             await CheckLowRateAsync(stoppingToken);
+            await CheckKeyAgeAsync(stoppingToken);
         }
     }
 
@@ -163,6 +164,31 @@ public sealed partial class AlertService(
                 var e = current.FindEnterprise(outlet.EnterpriseId);
                 await ChangedAsync(book.Raise(AlertKinds.Silent, outlet.Mn, e?.Id, e?.City, null, null, null, last, now,
                     $"{outlet.Name}: no accepted frame since {TimeZoneInfo.ConvertTime(last, timeZone):yyyy-MM-dd HH:mm:ss}"), ct);
+            }
+        }
+    }
+
+    /// <summary>A <c>key-age</c> alert per terminal whose current SM4 key is older than Security:KeyMaxAge; cleared by a new key.</summary>
+    private async Task CheckKeyAgeAsync(CancellationToken ct)
+    {
+        if (keys is null)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var current = registry();
+        foreach (var outlet in current.Outlets)
+        {
+            if (keys.Info(outlet.Mn) is { TooOld: true } info)
+            {
+                var e = current.FindEnterprise(outlet.EnterpriseId);
+                await ChangedAsync(book.Raise(AlertKinds.KeyAge, outlet.Mn, e?.Id, e?.City, null, info.AgeDays, null, info.CreatedAt, now,
+                    $"{outlet.Name}: SM4 key {info.AgeDays:F0} days old (since {TimeZoneInfo.ConvertTime(info.CreatedAt, timeZone):yyyy-MM-dd}); rotate it"), ct);
+            }
+            else
+            {
+                await ChangedAsync(book.Resolve(AlertKinds.KeyAge, outlet.Mn, null, now), ct);
             }
         }
     }

@@ -15,6 +15,9 @@ public static class OperationsApi
 {
     public sealed record BackfillBody(string? From, string? To);
 
+    /// <summary><c>POST /api/outlets/{mn}/key</c>: a key to set, or none for a fresh random one.</summary>
+    public sealed record KeyBody(string? Key);
+
     private static readonly string[] ReadingCns = [Cns.RealTime, Cns.Minute, Cns.Hourly, Cns.Daily];
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
@@ -22,7 +25,7 @@ public static class OperationsApi
         var readers = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
         var operators = new RoleFilter(auth, ApiUser.Operator);
 
-        app.MapGet("/api/stations", (HttpContext http, Func<StationRegistry> registry, AlertService alerts, TimeZoneInfo zone) =>
+        app.MapGet("/api/stations", (HttpContext http, Func<StationRegistry> registry, AlertService alerts, Security.KeyRing keys, TimeZoneInfo zone) =>
         {
             var user = RoleFilter.User(http);
             var open = alerts.List(null).Where(a => a.IsOpen).ToLookup(a => a.Mn, StringComparer.Ordinal);
@@ -35,6 +38,10 @@ public static class OperationsApi
                     limits = o.Limits.ToDictionary(l => l.Key, l => new { min = l.Value.Min, max = l.Value.Max }),
                     lastSeen = alerts.LastSeen(o.Mn) is { } t ? TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture) : null,
                     openAlerts = open[o.Mn].Select(a => new { a.Id, a.Kind, a.Severity, a.Pollutant }),
+                    encryption = o.EffectiveEncryption(keys.Info(o.Mn) is not null).ToString().ToLowerInvariant(),
+                    key = keys.Info(o.Mn) is { } k
+                        ? new { createdAt = TimeZoneInfo.ConvertTime(k.CreatedAt, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture), source = k.Source, ageDays = k.AgeDays, tooOld = k.TooOld }
+                        : null,
                 }),
             }));
         }).AddEndpointFilter(readers);
@@ -74,9 +81,33 @@ public static class OperationsApi
             {
                 mn = r.Mn, cn = r.Cn, pollutant = r.Pollutant,
                 period = new DateTimeOffset(r.Period, zone.GetUtcOffset(r.Period)).ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", CultureInfo.InvariantCulture),
-                rtd = r.Rtd, avg = r.Avg, min = r.Min, max = r.Max, cou = r.Cou, zsRtd = r.ZsRtd, zsAvg = r.ZsAvg, flag = r.Flag, invalid = r.Invalid,
+                rtd = r.Rtd, avg = r.Avg, min = r.Min, max = r.Max, cou = r.Cou, zsRtd = r.ZsRtd, zsAvg = r.ZsAvg, flag = r.Flag, invalid = r.Invalid, rf = r.Rf,
             }));
         }).AddEndpointFilter(readers);
+
+        app.MapPost("/api/outlets/{mn}/key", async (HttpContext http, string mn, KeyBody? body, Func<StationRegistry> registry, Security.KeyRing keys, TimeZoneInfo zone, CancellationToken ct) =>
+        {
+            if (registry().FindOutlet(mn) is null)
+            {
+                return Results.Problem(statusCode: 404, title: $"no outlet {QueryRules.Shown(mn)}");
+            }
+
+            Hj212.Crypto.Sm4Key? given = null;
+            if (body?.Key is { } text && !Hj212.Crypto.Sm4Key.TryParse(text, out given, out string? why))
+            {
+                return QueryRules.Bad("key", why!); // the reason never repeats the key
+            }
+
+            var (key, record) = await keys.ReplaceAsync(mn, given, TerminalKey.FromOperator, ct);
+            http.Response.Headers.CacheControl = "no-store";
+            return Results.Json(new
+            {
+                mn,
+                createdAt = TimeZoneInfo.ConvertTime(record.CreatedAt, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
+                source = record.Source,
+                key = given is null ? key.Reveal() : null, // a generated key is shown this once, to hand to the terminal
+            }, statusCode: 201);
+        }).AddEndpointFilter(operators);
 
         app.MapPost("/api/outlets/{mn}/backfill", async (string mn, BackfillBody body, Func<StationRegistry> registry, Hj212Gateway gateway, TimeZoneInfo zone,
             TimeProvider clock, CancellationToken ct) =>

@@ -23,7 +23,7 @@ public static class DecodeJson
     }
 
     /// <summary>Writes a decoded packet with every key of the contract (null when absent).</summary>
-    public static void WritePacket(Utf8JsonWriter writer, Hj212Packet p)
+    public static void WritePacket(Utf8JsonWriter writer, Hj212Packet p, bool encrypted = false)
     {
         writer.WriteStartObject();
         writer.WriteBoolean("ok", true);
@@ -37,6 +37,8 @@ public static class DecodeJson
         WriteNullable(writer, "flag", p.Flag);
         WriteNullable(writer, "pnum", p.Pnum);
         WriteNullable(writer, "pno", p.Pno);
+        WriteNullable(writer, "rf", p.Rf);
+        writer.WriteBoolean("encrypted", encrypted);
         if (p.DataTime is { } t)
         {
             writer.WriteString("dataTime", t.ToString(p.DataTimeHasMilliseconds ? "yyyy-MM-ddTHH:mm:ss.fff" : "yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture));
@@ -56,7 +58,7 @@ public static class DecodeJson
         writer.WriteStartObject("params");
         foreach (var (key, value) in p.Params)
         {
-            writer.WriteString(key, value);
+            writer.WriteString(key, Secret(key) ? "(hidden)" : value); // a 1014 answer's key never reaches the output
         }
 
         writer.WriteEndObject();
@@ -117,4 +119,7 @@ public static class DecodeJson
             writer.WriteNull(name);
         }
     }
+
+    /// <summary>CP parameters that carry a secret: the new key of a CN 1014 answer, a new password (1072).</summary>
+    private static bool Secret(string key) => key is "NewSK" or "NewPW";
 }

@@ -33,6 +33,9 @@ public sealed class AppSettings
     /// <summary>How long each kind of data is kept (section Retention), bound once.</summary>
     public required RetentionOptions Retention { get; init; }
 
+    /// <summary>HJ 212-2025 terminal keys (section Security), bound once.</summary>
+    public required EmissionMonitor.Security.SecurityOptions Security { get; init; }
+
     public string StationsPath => Path.Combine(ConfigDirectory, "stations.json");
 
     /// <summary>Loads settings; <paramref name="dataDirectory"/> (from --data) overrides Storage:DataDirectory.</summary>
@@ -58,6 +61,7 @@ public sealed class AppSettings
             Compliance = compliance,
             Cards = Bind<EmissionMonitor.Compliance.Cards.CardOptions>(configuration, EmissionMonitor.Compliance.Cards.CardOptions.Section),
             Retention = Bind<RetentionOptions>(configuration, RetentionOptions.Section),
+            Security = Bind<EmissionMonitor.Security.SecurityOptions>(configuration, EmissionMonitor.Security.SecurityOptions.Section),
             TimeZone = compliance.ResolveTimeZone(),
         };
     }

@@ -84,8 +84,11 @@ public static class EmissionMonitorServices
         services.AddSingleton(mqtt);
         services.AddSingleton(AppSettings.Bind<GatewayOptions>(settings.Configuration, GatewayOptions.Section));
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton(settings.Security);
+        services.AddSingleton<Security.KeyRing>();
+        services.AddHostedService<Security.KeyRingStartup>(); // before the transports: frames need their keys
         services.AddSingleton(sp => new IntakeProcessor(sp.GetRequiredService<Func<StationRegistry>>(), settings.Intake, settings.TimeZone,
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LoginThrottle>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LoginThrottle>(), sp.GetRequiredService<Security.KeyRing>().Keys));
         services.AddSingleton(sp => new SplitPacketTracker(settings.Intake.SplitTimeout, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SplitPacketTracker>>()));
         services.AddSingleton<FrameIngestor>();
         if (mqtt.Mode == "embedded")
@@ -121,7 +124,7 @@ public static class EmissionMonitorServices
         services.AddSingleton(sp => new Alerts.AlertService(sp.GetRequiredService<Alerts.AlertBook>(), sp.GetRequiredService<IRecordStore>(),
             sp.GetRequiredService<Journal>(), sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance, sp.GetRequiredService<Func<Reports.ReportService>>(),
             sp.GetRequiredService<Alerts.AlertOptions>(), settings.TimeZone, sp.GetRequiredService<IMessagePublisher>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<Alerts.AlertService>>()));
+            sp.GetRequiredService<ILogger<Alerts.AlertService>>(), sp.GetRequiredService<Security.KeyRing>()));
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertService>());
         return services;
     }

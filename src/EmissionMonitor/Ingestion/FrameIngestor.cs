@@ -1,3 +1,4 @@
+using EmissionMonitor.Hj212;
 using EmissionMonitor.Hj212.Framing;
 using EmissionMonitor.Hj212.Packets;
 using EmissionMonitor.Hj212.Replies;
@@ -14,9 +15,15 @@ namespace EmissionMonitor.Ingestion;
 /// <see cref="StoreUnavailableException"/>: no acknowledgement. The intake step runs before the
 /// returned task first waits, so a transport that does not await at once (the TCP gateway's
 /// pipeline) still takes its frames in order.
-/// </summary>
-public sealed class FrameIngestor(IntakeProcessor intake, Journal journal, SplitPacketTracker splits)
+/// HJ 212-2025: a terminal's CN 1014 new-key request is answered, after the commit, with CN 1014
+/// carrying <c>SKCreateTime</c> and <c>NewSK</c> — the one reply sent encrypted, with the key the
+/// terminal has now (the new key is recorded first; the old one keeps its grace period).
+public sealed partial class FrameIngestor(IntakeProcessor intake, Journal journal, SplitPacketTracker splits,
+    Security.KeyRing? keys = null, Security.SecurityOptions? security = null, TimeZoneInfo? zone = null, ILogger<FrameIngestor>? logger = null)
 {
+    /// <summary>The CN of a terminal's new-key request and of the host's answer.</summary>
+    public const string NewKeyCn = "1014";
+
     /// <summary>The intake limits in force (frame sizes, garbage kept).</summary>
     public IntakeOptions Limits => intake.Options;
 
@@ -46,9 +53,50 @@ public sealed class FrameIngestor(IntakeProcessor intake, Journal journal, Split
             splits.Record(packet);
         }
 
+        if (result.IsAccepted && result.Packet is { Cn: NewKeyCn } request && keys is not null && security is { AnswerKeyRequests: true }
+            && await AnswerKeyRequestAsync(request, cancellationToken) is { } answer)
+        {
+            return new IngestOutcome(result, stored, answer.Packet, answer.Bytes);
+        }
+
         Hj212Packet? reply = result.IsAccepted && result.Packet is not null ? Hj212Replies.ReplyFor(result.Packet) : null;
         return new IngestOutcome(result, stored, reply, reply is null ? null : Hj212Encoder.Encode(reply));
     }
+
+    /// <summary>
+    /// A fresh random key for the terminal, recorded, then sent as CN 1014 encrypted with its current
+    /// key; null (the ordinary reply follows) when the terminal has no key to encrypt the answer with —
+    /// a new key is never sent in plain text.
+    /// </summary>
+    private async Task<(Hj212Packet Packet, byte[] Bytes)?> AnswerKeyRequestAsync(Hj212Packet request, CancellationToken cancellationToken)
+    {
+        string mn = request.Mn!;
+        if (keys!.Current(mn) is not { } current)
+        {
+            if (logger is not null)
+            {
+                LogNoKeyToAnswer(logger, mn);
+            }
+
+            return null;
+        }
+
+        var (fresh, record) = await keys.ReplaceAsync(mn, null, Storage.TerminalKey.FromRotation, cancellationToken);
+        var local = TimeZoneInfo.ConvertTime(record.CreatedAt, zone ?? TimeZoneInfo.Local).DateTime;
+        var answer = new Hj212.Encoders.Hj212Builder
+        {
+            Qn = request.Qn,
+            St = request.St,
+            Cn = NewKeyCn,
+            Pw = request.Pw,
+            Mn = mn,
+            Flag = request.Version.Flag(),
+        }.Param("SKCreateTime", Hj212.Hj212Time.FormatQn(local)).Param("NewSK", fresh.Reveal()).Build();
+        return (answer, Hj212.Crypto.Hj212Cipher.Encrypt(Hj212Encoder.Encode(answer), current));
+    }
+
+    [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "CN 1014 new-key request from {Mn}, which has no current key: a new key is never sent in plain text; answered as an ordinary upload")]
+    private static partial void LogNoKeyToAnswer(ILogger logger, string mn);
 }
 
 /// <summary>What ingesting one frame did, and the reply due (packet and bytes), if any.</summary>

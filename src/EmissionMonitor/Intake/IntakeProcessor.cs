@@ -1,6 +1,7 @@
 using System.Text;
 using EmissionMonitor.Hj212;
 using EmissionMonitor.Hj212.Codes;
+using EmissionMonitor.Hj212.Crypto;
 using EmissionMonitor.Hj212.Framing;
 using EmissionMonitor.Hj212.Packets;
 using EmissionMonitor.Registry;
@@ -12,11 +13,34 @@ namespace EmissionMonitor.Intake;
 /// matches, MQTT topic MN agrees) → validate (required fields, DataTime) → normalised readings.
 /// Pure apart from the clock: no I/O, no exceptions for bad input.
 /// </summary>
-public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOptions options, TimeZoneInfo timeZone, TimeProvider clock, LoginThrottle? throttle = null)
+public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOptions options, TimeZoneInfo timeZone, TimeProvider clock, LoginThrottle? throttle = null,
+    Sm4KeyLookup? keys = null)
 {
     private static readonly HashSet<string> ReadingCns = new([Cns.RealTime, Cns.Minute, Cns.Hourly, Cns.Daily], StringComparer.Ordinal);
     private static readonly HashSet<string> StateCns = new([Cns.RunningState, Cns.RunningTime], StringComparer.Ordinal);
     private readonly PhysicalRanges _ranges = new(options.Ranges);
+    private DecodeOptions? _decode;
+
+    /// <summary>
+    /// How frames are decoded: the SM4 keys of a registered terminal whose encryption is not
+    /// <c>off</c> (the store's keys when a key lookup is given, else the registry's).
+    /// </summary>
+    public DecodeOptions Decoding => _decode ??= new DecodeOptions { Keys = KeysOf };
+
+    private IReadOnlyList<Sm4Key> KeysOf(string mn)
+    {
+        if (registry().FindOutlet(mn) is not { } outlet)
+        {
+            return [];
+        }
+
+        var found = keys is not null ? keys(mn) : outlet.Sm4Key is { } key ? [key] : [];
+        return outlet.EffectiveEncryption(found.Count > 0) == EncryptionMode.Off ? [] : found;
+    }
+
+    /// <summary>The CNs HJ 212-2025 says a terminal must send encrypted (field → host): 2000–2999, 1014, 3020.</summary>
+    public static bool MustBeEncrypted(string cn) =>
+        cn is "1014" or "3020" || (cn.Length == 4 && cn[0] == '2' && cn.All(char.IsAsciiDigit));
 
     /// <summary>The intake limits and checks in force.</summary>
     public IntakeOptions Options => options;
@@ -32,7 +56,7 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
             return TooLarge(frame, frame.Raw.Length);
         }
 
-        var decoded = Hj212Decoder.Decode(frame.Raw);
+        var decoded = Hj212Decoder.Decode(frame.Raw, Decoding);
         if (!decoded.IsOk)
         {
             return IntakeResult.Reject(frame, decoded.Error!, decoded.Detail!);
@@ -63,7 +87,7 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
             return IntakeResult.Reject(frame, scan.Error!, scan.Detail!);
         }
 
-        var decoded = Hj212Decoder.DecodeFrame(frame.Raw, scan);
+        var decoded = Hj212Decoder.DecodeFrame(frame.Raw, scan, Decoding);
         return decoded.IsOk ? Check(frame, decoded.Packet!) : IntakeResult.Reject(frame, decoded.Error!, decoded.Detail!);
     }
 
@@ -110,6 +134,12 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
         if (string.IsNullOrEmpty(packet.Cn))
         {
             return IntakeResult.Reject(frame, Reasons.MissingField, "no CN", packet);
+        }
+
+        if (!packet.WasEncrypted && MustBeEncrypted(packet.Cn)
+            && outlet.EffectiveEncryption((keys?.Invoke(outlet.Mn) ?? (outlet.Sm4Key is null ? [] : [outlet.Sm4Key])).Count > 0) == EncryptionMode.Required)
+        {
+            return IntakeResult.Reject(frame, Reasons.NotEncrypted, $"CN={packet.Cn} from MN {packet.Mn} must be SM4-encrypted (its encryption is required)", packet);
         }
 
         bool isReading = ReadingCns.Contains(packet.Cn);
@@ -211,7 +241,7 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
         {
             if (b.HasAny)
             {
-                readings.Add(b.ToReading(outlet.Mn, packet.Cn!, period));
+                readings.Add(b.ToReading(outlet.Mn, packet.Cn!, period, packet.Rf));
             }
         }
 
@@ -286,7 +316,7 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
             return first;
         }
 
-        public Reading ToReading(string mn, string cn, DateTime period) =>
-            new(mn, cn, period, Code, Values[0], Values[1], Values[2], Values[3], Values[4], Values[5], Values[6], Flag, Invalid);
+        public Reading ToReading(string mn, string cn, DateTime period, int? rf) =>
+            new(mn, cn, period, Code, Values[0], Values[1], Values[2], Values[3], Values[4], Values[5], Values[6], Flag, Invalid, rf);
     }
 }

@@ -4,7 +4,9 @@ namespace EmissionMonitor.Intake;
 /// One pollutant's values in one record of one outlet: unique per (Mn, Cn, Period, Pollutant).
 /// <see cref="Period"/> is local time (Compliance:TimeZone): the DataTime floored to the hour for
 /// 2061 and to the day for 2031, as sent for 2011/2051. <see cref="Flag"/> is as sent (null when the
-/// terminal sent none); <see cref="Invalid"/> names why a value is unusable (not finite, out of range).
+/// terminal sent none); <see cref="Invalid"/> names why a value is unusable (not finite, out of range);
+/// <see cref="Rf"/> is the HJ 212-2025 back-fill mark of the frame that brought it (1, or null). A
+/// resend that differs only in RF is a plain duplicate: first wins.
 /// </summary>
 public sealed record Reading(
     string Mn,
@@ -19,7 +21,8 @@ public sealed record Reading(
     double? ZsRtd = null,
     double? ZsAvg = null,
     string? Flag = null,
-    string? Invalid = null)
+    string? Invalid = null,
+    int? Rf = null)
 {
     /// <summary>True when two readings carry the same values (a resend), whatever their arrival.</summary>
     public bool SameValues(Reading other) =>

@@ -15,10 +15,13 @@ public static class Reasons
     public const string Duplicate = "duplicate";
     public const string DuplicateConflict = "duplicate-conflict";
 
+    /// <summary>HJ 212-2025: a plain frame of a CN that must be encrypted, from a terminal whose encryption is <c>required</c>.</summary>
+    public const string NotEncrypted = "not-encrypted";
+
     /// <summary>
     /// True for a rejection of a frame that was never authenticated (unreadable, unknown MN, wrong
     /// password, throttled, too large): what may be dropped unarchived when the disk runs low.
     /// </summary>
     public static bool IsUnauthenticated(string? reason) =>
-        reason is not null and not (TopicMismatch or MissingField or BadDataTime or FutureDataTime or TooOld or Duplicate or DuplicateConflict);
+        reason is not null and not (TopicMismatch or MissingField or BadDataTime or FutureDataTime or TooOld or Duplicate or DuplicateConflict or NotEncrypted);
 }

@@ -5,7 +5,23 @@ namespace EmissionMonitor.Registry;
 /// <summary>A limit: a maximum, or a range such as pH 6–9.</summary>
 public sealed record Limit(double? Min, double? Max);
 
-/// <summary>A monitored outlet (排口) and its terminal (MN, password).</summary>
+/// <summary>
+/// HJ 212-2025 encryption of a terminal's data segments: <c>off</c> (an encrypted frame is archived
+/// as <c>no-key</c>), <c>optional</c> (both accepted), <c>required</c> (plain frames of the CNs the
+/// standard says must be encrypted are rejected as <c>not-encrypted</c>).
+/// </summary>
+public enum EncryptionMode
+{
+    Off,
+    Optional,
+    Required,
+}
+
+/// <summary>
+/// A monitored outlet (排口) and its terminal (MN, password; HJ 212-2025: its SM4 key and
+/// encryption mode). <see cref="ProcessLimits"/> are process parameters watched for warnings only
+/// (e.g. furnace temperature <c>a01901</c> at least 850 °C), never assessed as pollutants.
+/// </summary>
 public sealed record Outlet(
     string Mn,
     string Password,
@@ -16,7 +32,17 @@ public sealed record Outlet(
     string FlowUnit,
     DateOnly? ActiveFrom,
     DateOnly? ActiveTo,
-    IReadOnlyDictionary<string, Limit> Limits);
+    IReadOnlyDictionary<string, Limit> Limits,
+    Hj212.Crypto.Sm4Key? Sm4Key = null,
+    EncryptionMode? Encryption = null,
+    IReadOnlyDictionary<string, Limit>? ProcessLimits = null)
+{
+    /// <summary>
+    /// The encryption mode in force: the registry's <c>encryption</c> when given, else
+    /// <c>optional</c> when the terminal has a key (in the registry or in the store), else <c>off</c>.
+    /// </summary>
+    public EncryptionMode EffectiveEncryption(bool hasKey) => Encryption ?? (hasKey ? EncryptionMode.Optional : EncryptionMode.Off);
+}
 
 /// <summary>An enterprise with its outlets and permitted annual totals (tonnes, by 2017 code).</summary>
 public sealed record Enterprise(

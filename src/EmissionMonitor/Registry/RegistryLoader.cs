@@ -163,16 +163,36 @@ public static class RegistryLoader
             r.Problem("activeTo is before activeFrom");
         }
 
-        var limits = ReadLimits(r);
+        var limits = ReadLimits(r, "limits");
+        var processLimits = ReadLimits(r, "processLimits");
+        Hj212.Crypto.Sm4Key? key = null;
+        if (r.OptionalString("sm4Key") is { } keyText && !Hj212.Crypto.Sm4Key.TryParse(keyText, out key, out string? why))
+        {
+            r.Problem($"sm4Key: {why}"); // the reason never repeats the key
+        }
+
+        EncryptionMode? encryption = null;
+        if (r.OptionalString("encryption") is { } modeText)
+        {
+            if (modeText is "off" or "optional" or "required")
+            {
+                encryption = modeText switch { "off" => EncryptionMode.Off, "optional" => EncryptionMode.Optional, _ => EncryptionMode.Required };
+            }
+            else
+            {
+                r.Problem($"encryption must be \"off\", \"optional\" or \"required\", not \"{modeText}\"");
+            }
+        }
+
         return mn is null || password is null || kindText is null
             ? null
-            : new Outlet(mn, password, kind, name, enterpriseId, referenceO2, flowUnit, from, to, limits);
+            : new Outlet(mn, password, kind, name, enterpriseId, referenceO2, flowUnit, from, to, limits, key, encryption, processLimits);
     }
 
-    private static Dictionary<string, Limit> ReadLimits(EntryReader r)
+    private static Dictionary<string, Limit> ReadLimits(EntryReader r, string property)
     {
         var limits = new Dictionary<string, Limit>(StringComparer.Ordinal);
-        if (r.Object("limits") is not { } element)
+        if (r.Object(property) is not { } element)
         {
             return limits;
         }
@@ -181,7 +201,7 @@ public static class RegistryLoader
         {
             if (CodeCatalogue.Find(l.Name) is null)
             {
-                r.Problem($"limits: unknown pollutant code {l.Name}");
+                r.Problem($"{property}: unknown pollutant code {l.Name}");
                 continue;
             }
 
@@ -195,11 +215,11 @@ public static class RegistryLoader
             };
             if (limit is null || (limit.Min is null && limit.Max is null))
             {
-                r.Problem($"limits.{l.Name}: needs a number or {{\"min\": …, \"max\": …}}");
+                r.Problem($"{property}.{l.Name}: needs a number or {{\"min\": …, \"max\": …}}");
             }
             else if (limit.Max is <= 0 || limit.Min is < 0 || (limit.Min is { } min && limit.Max is { } max && min >= max))
             {
-                r.Problem($"limits.{l.Name}: impossible limit (a maximum must be positive, a minimum below the maximum)");
+                r.Problem($"{property}.{l.Name}: impossible limit (a maximum must be positive, a minimum below the maximum)");
             }
             else
             {

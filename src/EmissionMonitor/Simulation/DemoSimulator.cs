@@ -8,6 +8,8 @@ namespace EmissionMonitor.Simulation;
 /// <c>run --demo</c>: the built-in terminal fleet. Half the demo outlets speak MQTT to the embedded
 /// broker, half the HJ 212 TCP link to the gateway; each first sends hourly history from the start
 /// of the current quarter, then a real-time frame every 5 seconds and an hourly record at each full hour.
+/// Outlets with an <c>sm4Key</c> in the registry are HJ 212-2025 terminals: their data segments go
+/// SM4-encrypted and their back-fill carries RF=1.
 /// </summary>
 public sealed partial class DemoSimulator(
     AppSettings settings, Func<StationRegistry> registry, MqttOptions mqtt, Hj212Gateway gateway, TimeProvider clock, ILogger<DemoSimulator> logger) : BackgroundService
@@ -23,11 +25,23 @@ public sealed partial class DemoSimulator(
         int backfill = int.TryParse(settings.Configuration["Demo:BackfillHours"], out int configured) && configured >= 0
             ? configured
             : (int)(local - Compliance.ReportPeriod.QuarterOf(local).From).TotalHours;
-        SimulationOptions Options(string target, int n) => new(new Uri(target), n, n / 5.0, Timeout.InfiniteTimeSpan, 0.01, 0.05, 0.02, 0.02, backfill);
+        SimulationOptions Options(string target, int n, bool v2025) => new(new Uri(target), n, n / 5.0, Timeout.InfiniteTimeSpan, 0.01, 0.05, 0.02, 0.02, backfill,
+            v2025 ? Hj212.Hj212Version.V2025 : Hj212.Hj212Version.V2017, Encrypt: v2025);
         var host = "127.0.0.1";
-        var mqttFleet = new TerminalFleet(viaMqtt, Options($"mqtt://{host}:{mqtt.Port}", viaMqtt.Count), settings.TimeZone, clock);
-        var tcpFleet = new TerminalFleet(viaTcp, Options($"tcp://{host}:{gateway.Port}", viaTcp.Count), settings.TimeZone, clock);
-        await Task.WhenAll(mqttFleet.RunAsync(stoppingToken), tcpFleet.RunAsync(stoppingToken));
+        var fleets = new List<Task>();
+        foreach (var (group, target) in new[] { (viaMqtt, $"mqtt://{host}:{mqtt.Port}"), (viaTcp, $"tcp://{host}:{gateway.Port}") })
+        {
+            foreach (var v2025 in new[] { false, true })
+            {
+                var members = group.Where(o => (o.Sm4Key is not null) == v2025).ToList();
+                if (members.Count > 0)
+                {
+                    fleets.Add(new TerminalFleet(members, Options(target, members.Count, v2025), settings.TimeZone, clock).RunAsync(stoppingToken));
+                }
+            }
+        }
+
+        await Task.WhenAll(fleets);
     }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Demo simulator: {Mqtt} terminals on MQTT, {Tcp} on the HJ 212 TCP link")]

@@ -16,10 +16,19 @@ public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Rando
     private int _qn;
 
     /// <summary>A real-time record (no reply asked); Broken when its CRC was damaged on purpose.</summary>
-    public (byte[] Bytes, bool Broken) RealTime(DateTime local) => Encode(Build(Cns.RealTime, local, "Rtd", flag: 4));
+    public (byte[] Bytes, bool Broken) RealTime(DateTime local) => Encode(Build(Cns.RealTime, local, "Rtd", options.Version.Flag()));
 
-    /// <summary>An hourly record asking for a 9014 reply.</summary>
-    public (byte[] Bytes, bool Broken) Hourly(DateTime hourStart) => Encode(Build(Cns.Hourly, hourStart, "Avg", flag: 5));
+    /// <summary>An hourly record asking for a 9014 reply; a back-filled one carries RF=1 in the 2025 version.</summary>
+    public (byte[] Bytes, bool Broken) Hourly(DateTime hourStart, bool backfill = false)
+    {
+        var b = Build(Cns.Hourly, hourStart, "Avg", options.Version.Flag(needsReply: true));
+        if (backfill && options.Version == Hj212.Hj212Version.V2025)
+        {
+            b.Rf = 1;
+        }
+
+        return Encode(b);
+    }
 
     private Hj212Builder Build(string cn, DateTime dataTime, string suffix, int flag)
     {
@@ -80,7 +89,13 @@ public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Rando
             text = text[..crc] + (text[crc] == '0' ? '1' : '0') + text[(crc + 1)..];
         }
 
-        return (Encoding.UTF8.GetBytes(text), broken);
+        var bytes = Encoding.UTF8.GetBytes(text);
+        if (options.Encrypt && outlet.Sm4Key is { } key)
+        {
+            bytes = Hj212.Crypto.Hj212Cipher.Encrypt(bytes, key);
+        }
+
+        return (bytes, broken);
     }
 
     private static decimal Round(double v) => Math.Round((decimal)v, 2);

@@ -55,7 +55,7 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
             var thisHour = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0);
             for (int h = options.BackfillHours; h >= 1; h--)
             {
-                await SendAsync(link, factory.Hourly(thisHour.AddHours(-h)), expectsReply: true, abort);
+                await SendAsync(link, factory.Hourly(thisHour.AddHours(-h), backfill: true), expectsReply: true, abort);
             }
 
             var interval = TimeSpan.FromSeconds(outlets.Count / Math.Max(options.Rate, 0.001));

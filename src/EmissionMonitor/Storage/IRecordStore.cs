@@ -24,6 +24,12 @@ public interface IRecordStore
 
     /// <summary>Every stored alert.</summary>
     Task<IReadOnlyList<AlertRecord>> QueryAlertRecordsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records a terminal's SM4 key (never deleted; the newest of an MN is its current key).</summary>
+    Task AddTerminalKeyAsync(TerminalKey key, CancellationToken cancellationToken);
+
+    /// <summary>Every terminal key recorded, oldest first.</summary>
+    Task<IReadOnlyList<TerminalKey>> QueryTerminalKeysAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>A backend: readings and frames, operator records and the summaries.</summary>

@@ -31,7 +31,7 @@ public static class InfluxSchema
 
         var instant = new DateTimeOffset(r.Period, zone.GetUtcOffset(r.Period));
         LineProtocol.Append(sb, measurement, [("mn", r.Mn), ("pollutant", r.Pollutant)],
-            [("n", 1L), ("rtd", r.Rtd), ("avg", r.Avg), ("min", r.Min), ("max", r.Max), ("cou", r.Cou), ("zs_rtd", r.ZsRtd), ("zs_avg", r.ZsAvg), ("flag", r.Flag), ("invalid", r.Invalid)],
+            [("n", 1L), ("rtd", r.Rtd), ("avg", r.Avg), ("min", r.Min), ("max", r.Max), ("cou", r.Cou), ("zs_rtd", r.ZsRtd), ("zs_avg", r.ZsAvg), ("flag", r.Flag), ("invalid", r.Invalid), ("rf", r.Rf is { } rf ? (long)rf : null)],
             LineProtocol.Nanoseconds(instant));
     }
 
@@ -46,6 +46,13 @@ public static class InfluxSchema
     public const string Marks = "marks";
     public const string Lifts = "card_lifts";
     public const string Alerts = "alerts";
+    public const string TerminalKeys = "terminal_keys";
+
+    /// <summary>A terminal key at its creation time (a second key of the same MN at the same instant is a later one).</summary>
+    public static void AppendTerminalKey(StringBuilder sb, TerminalKey k) =>
+        LineProtocol.Append(sb, TerminalKeys, [("mn", k.Mn)],
+            [("key", k.Key), ("created_at", k.CreatedAt.ToString("O", CultureInfo.InvariantCulture)), ("source", k.Source)],
+            LineProtocol.Nanoseconds(k.CreatedAt));
 
     /// <summary>A mark at its creation time, so its revocation (the same mark, revoked) overwrites the point's fields.</summary>
     public static void AppendMark(StringBuilder sb, Compliance.Marks.Mark m, DateTimeOffset created) =>

@@ -47,7 +47,8 @@ public sealed partial class InfluxStore
 
             if (batch.Records.Count > 0)
             {
-                var (marks, lifts, alerts) = await _buffer.RecordsAsync(batch.Records, ct);
+                var (marks, lifts, alerts, keys) = await _buffer.RecordsAsync(batch.Records, ct);
+                keys.ToList().ForEach(k => InfluxSchema.AppendTerminalKey(lines, k));
                 marks.ToList().ForEach(m => InfluxSchema.AppendMark(lines, m, _clock.GetUtcNow()));
                 lifts.ToList().ForEach(l => InfluxSchema.AppendLift(lines, l));
                 alerts.ToList().ForEach(a => InfluxSchema.AppendAlert(lines, a));

@@ -87,6 +87,28 @@ public sealed partial class InfluxStore
         return byId.Values.OrderBy(a => a.RaisedAt).ToList();
     }
 
-    private async Task<(IReadOnlyList<Mark> Marks, IReadOnlyList<CardLift> Lifts, IReadOnlyList<AlertRecord> Alerts)> PendingRecordsAsync(CancellationToken ct) =>
+    public async Task AddTerminalKeyAsync(TerminalKey key, CancellationToken cancellationToken)
+    {
+        await _buffer.AddTerminalKeyAsync(key, cancellationToken);
+        _wake.Release();
+    }
+
+    public async Task<IReadOnlyList<TerminalKey>> QueryTerminalKeysAsync(CancellationToken cancellationToken)
+    {
+        var pending = await PendingRecordsAsync(cancellationToken);
+        var keys = new HashSet<TerminalKey>();
+        using (var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.TerminalKeys}\"", cancellationToken))
+        {
+            foreach (var row in Rows(doc))
+            {
+                keys.Add(new TerminalKey(row.Str("mn")!, row.Str("key")!, DateTimeOffset.Parse(row.Str("created_at")!, CultureInfo.InvariantCulture), row.Str("source")!));
+            }
+        }
+
+        keys.UnionWith(pending.Keys);
+        return keys.OrderBy(k => k.CreatedAt).ToList();
+    }
+
+    private async Task<(IReadOnlyList<Mark> Marks, IReadOnlyList<CardLift> Lifts, IReadOnlyList<AlertRecord> Alerts, IReadOnlyList<TerminalKey> Keys)> PendingRecordsAsync(CancellationToken ct) =>
         await _buffer.RecordsAsync((await _buffer.ReadOutboxAsync(int.MaxValue, ct)).Records, ct);
 }

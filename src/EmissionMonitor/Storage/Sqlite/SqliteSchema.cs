@@ -50,6 +50,7 @@ internal static class SqliteSchema
             flag        TEXT,
             invalid     TEXT,
             frame_id    INTEGER NOT NULL,
+            rf          INTEGER,
             received_at TEXT NOT NULL,
             PRIMARY KEY (mn, cn, period, pollutant)
         ) WITHOUT ROWID;
@@ -138,6 +139,13 @@ internal static class SqliteSchema
             outlet      INTEGER PRIMARY KEY,
             fingerprint TEXT NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS terminal_keys (
+            id          INTEGER PRIMARY KEY,
+            mn          TEXT NOT NULL,
+            key         TEXT NOT NULL,
+            created_at  TEXT NOT NULL,
+            source      TEXT NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS card_lifts (
             id          INTEGER PRIMARY KEY,
             enterprise  TEXT NOT NULL,
@@ -151,5 +159,5 @@ internal static class SqliteSchema
 
     /// <summary>Columns added since the first schema, added to older databases at start-up.</summary>
     public static IReadOnlyList<(string Table, string Column)> AddedColumns { get; } =
-        [("marks", "meta TEXT"), ("card_lifts", "meta TEXT"), ("frames", "block INTEGER"), ("frames", "block_offset INTEGER"), ("frames", "block_length INTEGER")];
+        [("marks", "meta TEXT"), ("card_lifts", "meta TEXT"), ("frames", "block INTEGER"), ("frames", "block_offset INTEGER"), ("frames", "block_length INTEGER"), ("readings", "rf INTEGER")];
 }

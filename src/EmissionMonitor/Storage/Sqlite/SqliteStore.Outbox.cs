@@ -38,14 +38,15 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>Operator records by the row ids the outbox names (buffer mode).</summary>
-    public async Task<(IReadOnlyList<Compliance.Marks.Mark> Marks, IReadOnlyList<Compliance.Cards.CardLift> Lifts, IReadOnlyList<AlertRecord> Alerts)> RecordsAsync(
+    public async Task<(IReadOnlyList<Compliance.Marks.Mark> Marks, IReadOnlyList<Compliance.Cards.CardLift> Lifts, IReadOnlyList<AlertRecord> Alerts, IReadOnlyList<TerminalKey> Keys)> RecordsAsync(
         IReadOnlyList<(string Kind, long Id)> records, CancellationToken cancellationToken)
     {
         string Ids(string kind) => string.Join(",", records.Where(r => r.Kind == kind).Select(r => r.Id.ToString(CultureInfo.InvariantCulture)));
         var marks = await QueryAsync($"SELECT {MarkColumns} FROM marks WHERE rowid IN ({Ids("mark")})", [], MapMark, cancellationToken);
         var lifts = await QueryAsync($"SELECT {LiftColumns} FROM card_lifts WHERE rowid IN ({Ids("lift")})", [], MapLift, cancellationToken);
         var alerts = await QueryAsync($"SELECT {AlertColumns} FROM alerts WHERE rowid IN ({Ids("alert")})", [], MapAlert, cancellationToken);
-        return (marks, lifts, alerts);
+        var keys = await QueryAsync($"SELECT {KeyColumns} FROM terminal_keys WHERE rowid IN ({Ids("key")})", [], MapKey, cancellationToken);
+        return (marks, lifts, alerts, keys);
     }
 
     /// <summary>The statement that queues the row just inserted, in buffer mode; nothing otherwise.</summary>

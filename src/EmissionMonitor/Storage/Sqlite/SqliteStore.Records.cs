@@ -47,6 +47,19 @@ public sealed partial class SqliteStore
 
     private const string AlertColumns = "id, state, raised_at, json";
 
+    public Task AddTerminalKeyAsync(TerminalKey key, CancellationToken cancellationToken) =>
+        ExecuteAsync("INSERT INTO terminal_keys (mn, key, created_at, source) VALUES ($mn, $key, $at, $source);" + QueueRecord("key"),
+            [("$mn", key.Mn), ("$key", key.Key), ("$at", key.CreatedAt.ToString("O", CultureInfo.InvariantCulture)), ("$source", key.Source), ("$queued", Now())],
+            cancellationToken);
+
+    public async Task<IReadOnlyList<TerminalKey>> QueryTerminalKeysAsync(CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {KeyColumns} FROM terminal_keys ORDER BY id", [], MapKey, cancellationToken);
+
+    private const string KeyColumns = "mn, key, created_at, source";
+
+    private static TerminalKey MapKey(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.GetString(3));
+
     private static AlertRecord MapAlert(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.GetString(3));
 }
