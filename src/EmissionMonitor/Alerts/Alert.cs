@@ -50,10 +50,13 @@ public static class AlertKinds
     /// <summary>HJ 212-2025: a terminal's SM4 key is older than Security:KeyMaxAge (the standard rotates every 90 days).</summary>
     public const string KeyAge = "key-age";
 
+    /// <summary>HJ 212-2025 CN 2062: an automatic standard-sample check failed (<c>-ResultType=0</c>).</summary>
+    public const string CheckFailed = "check-failed";
+
     public static string SeverityOf(string kind) => kind switch
     {
         Exceedance => "critical",
-        Warning or Silent => "warning",
+        Warning or Silent or CheckFailed => "warning",
         _ => "info",
     };
 }

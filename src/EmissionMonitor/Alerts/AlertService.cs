@@ -119,6 +119,12 @@ public sealed partial class AlertService(
             var outlet = item.Outlet!;
             _lastSeen[outlet.Mn] = now;
             await ChangedAsync(book.Resolve(AlertKinds.Silent, outlet.Mn, null, now), ct);
+            if (item.Packet is { Cn: StandardCheckCn } check && outcome.Status == StoredOutcome.Accepted)
+            {
+                await CheckStandardSampleAsync(outlet, check, now, ct);
+                continue;
+            }
+
             if (item.Kind != FrameKind.Reading || outcome.Status != StoredOutcome.Accepted)
             {
                 continue; // a resend changes nothing
@@ -148,6 +154,33 @@ public sealed partial class AlertService(
                             $"{outlet.Name} {pollutant} {p.Value:0.###} ({p.ValueKind}) beyond limit {p.Bound} from {p.Start:yyyy-MM-dd HH:mm}")
                         : book.Resolve(AlertKinds.Exceedance, outlet.Mn, pollutant, now), ct);
                 }
+            }
+        }
+    }
+
+    /// <summary>HJ 212-2025 CN 2062: the result of an automatic standard-sample check.</summary>
+    public const string StandardCheckCn = "2062";
+
+    /// <summary>
+    /// A <c>check-failed</c> alert per pollutant whose standard-sample check (CN 2062) reports
+    /// <c>-ResultType=0</c>; a later passing check (<c>1</c>) clears it.
+    /// </summary>
+    private async Task CheckStandardSampleAsync(Registry.Outlet outlet, Hj212.Packets.Hj212Packet check, DateTimeOffset now, CancellationToken ct)
+    {
+        var enterprise = registry().FindEnterprise(outlet.EnterpriseId);
+        foreach (var v in check.Values.Where(v => string.Equals(v.Suffix, "ResultType", StringComparison.OrdinalIgnoreCase)))
+        {
+            if (v.Number == 0)
+            {
+                var standard = check.Values.FirstOrDefault(x => x.Code == v.Code && string.Equals(x.Suffix, "StandardValue", StringComparison.OrdinalIgnoreCase))?.Number;
+                var measured = check.Values.FirstOrDefault(x => x.Code == v.Code && string.Equals(x.Suffix, "SampleRd", StringComparison.OrdinalIgnoreCase))?.Number;
+                var at = check.DataTime is { } t ? Local(t) : now;
+                await ChangedAsync(book.Raise(AlertKinds.CheckFailed, outlet.Mn, enterprise?.Id, enterprise?.City, v.Code, (double?)measured, (double?)standard, at, now,
+                    $"{outlet.Name} {v.Code}: standard-sample check failed (measured {measured?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}, standard {standard?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"})"), ct);
+            }
+            else if (v.Number == 1)
+            {
+                await ChangedAsync(book.Resolve(AlertKinds.CheckFailed, outlet.Mn, v.Code, now), ct);
             }
         }
     }
