@@ -142,6 +142,24 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TerminalKeys_AndTheRfOfReadings_AreStoredAndReadBack()
+    {
+        var first = new TerminalKey("QHXN0010001", "k7Qm2Xv9Lp4Rt8Wz", new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.FromHours(8)), TerminalKey.FromRegistry);
+        var second = first with { Key = "Zx9Qw3Er5Ty7Ui1O", CreatedAt = first.CreatedAt.AddDays(90), Source = TerminalKey.FromRotation };
+        await _store.AddTerminalKeyAsync(first, CancellationToken.None);
+        await _store.AddTerminalKeyAsync(second, CancellationToken.None);
+        Assert.Equal([first, second], await _store.QueryTerminalKeysAsync(CancellationToken.None));
+
+        var b = Some.Hourly(at: new DateTime(2025, 7, 1, 8, 0, 0), flag: 9).Value("a21026", "Avg", 5m);
+        b.Rf = 1;
+        var registry = Some.Registry();
+        var intake = new IntakeProcessor(() => registry, new IntakeOptions(), new EmissionMonitor.Compliance.ComplianceOptions().ResolveTimeZone(), TimeProvider.System);
+        await _store.CommitAsync([intake.Process(Some.Received(b.Build(), Transport.Import)), Accepted(6m, new DateTime(2025, 7, 1, 9, 0, 0))], CancellationToken.None);
+        var readings = await _store.QueryReadingsAsync(new ReadingQuery("2061", new DateTime(2025, 7, 1), new DateTime(2025, 7, 2), "QHXN0010001", "a21026"), CancellationToken.None);
+        Assert.Equal([1, null], readings.OrderBy(r => r.Period).Select(r => r.Rf));
+    }
+
+    [Fact]
     public async Task MarksAndLifts_KeepTheirAuthorAndId_AndARevocationIsRecordedBesideThem()
     {
         var created = new DateTimeOffset(2025, 7, 1, 9, 30, 0, TimeSpan.FromHours(8));
