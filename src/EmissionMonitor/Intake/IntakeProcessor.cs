@@ -34,9 +34,13 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
             return [];
         }
 
-        var found = keys is not null ? keys(mn) : outlet.Sm4Key is { } key ? [key] : [];
+        var found = TerminalKeys(outlet);
         return outlet.EffectiveEncryption(found.Count > 0) == EncryptionMode.Off ? [] : found;
     }
+
+    /// <summary>A terminal's keys: the store's (through the key lookup) when given, else the registry's.</summary>
+    private IReadOnlyList<Sm4Key> TerminalKeys(Outlet outlet) =>
+        keys is not null ? keys(outlet.Mn) : outlet.Sm4Key is { } key ? [key] : [];
 
     /// <summary>The CNs HJ 212-2025 says a terminal must send encrypted (field → host): 2000–2999, 1014, 3020.</summary>
     public static bool MustBeEncrypted(string cn) =>
@@ -137,7 +141,7 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
         }
 
         if (!packet.WasEncrypted && MustBeEncrypted(packet.Cn)
-            && outlet.EffectiveEncryption((keys?.Invoke(outlet.Mn) ?? (outlet.Sm4Key is null ? [] : [outlet.Sm4Key])).Count > 0) == EncryptionMode.Required)
+            && outlet.EffectiveEncryption(TerminalKeys(outlet).Count > 0) == EncryptionMode.Required)
         {
             return IntakeResult.Reject(frame, Reasons.NotEncrypted, $"CN={packet.Cn} from MN {packet.Mn} must be SM4-encrypted (its encryption is required)", packet);
         }
