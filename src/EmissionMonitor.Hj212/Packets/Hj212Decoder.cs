@@ -72,7 +72,7 @@ public static class Hj212Decoder
     /// <c>length-mismatch</c> from the cipher text, then the plain frame's CRC with each key in turn
     /// (the current one first; the first that gives a matching CRC wins).
     /// </summary>
-    private static DecodeResult? TryDecrypt(ReadOnlySpan<byte> frame, in ScanResult scan, DecodeOptions options,
+    private static DecodeResult? TryDecrypt(ReadOnlySpan<byte> frame, ScanResult scan, DecodeOptions options,
         out byte[] plain, out ScanResult plainScan, out Hj212Reader reader, out bool modbusCrc)
     {
         plain = [];
@@ -144,25 +144,21 @@ public static class Hj212Decoder
     private static DecodeResult DecodeFrame(ReadOnlySpan<byte> frame, ReadOnlyMemory<byte>? memory, in ScanResult scan, DecodeOptions? options)
     {
         options ??= DecodeOptions.Default;
-        if (scan.Encrypted)
+        Hj212Reader reader;
+        bool modbus;
+        byte[] plain = [];
+        var read = scan;
+        var failure = scan.Encrypted
+            ? TryDecrypt(frame, scan, options, out plain, out read, out reader, out modbus)
+            : TryReadPlain(frame, scan, out reader, out modbus, options);
+        if (failure is not null)
         {
-            if (TryDecrypt(frame, scan, options, out byte[] plain, out var plainScan, out var plainReader, out bool plainModbus) is { } refused)
-            {
-                return refused;
-            }
-
-            bool plainLatin1 = !Utf8.IsValid(plainReader.Segment);
-            var decrypted = new Hj212Packet(plain, plainScan.SegmentLength, plainReader, plainScan.LengthCountsCharacters, plainLatin1) { WasEncrypted = true };
-            return new DecodeResult(decrypted, null, null) { ModbusCrc = plainModbus, Encrypted = true };
+            return failure.Value;
         }
 
-        if (TryReadPlain(frame, scan, out var reader, out bool modbus, options) is { } failure)
-        {
-            return failure;
-        }
-
-        bool latin1 = !Utf8.IsValid(reader.Segment);
-        var packet = new Hj212Packet(memory ?? frame.ToArray(), scan.SegmentLength, reader, scan.LengthCountsCharacters, latin1);
-        return new DecodeResult(packet, null, null) { ModbusCrc = modbus };
+        // A decrypted packet keeps the plain frame it was read from; a plain one the bytes it came in.
+        var bytes = scan.Encrypted ? plain : memory ?? frame.ToArray();
+        var packet = new Hj212Packet(bytes, read.SegmentLength, reader, read.LengthCountsCharacters, !Utf8.IsValid(reader.Segment)) { WasEncrypted = scan.Encrypted };
+        return new DecodeResult(packet, null, null) { ModbusCrc = modbus, Encrypted = scan.Encrypted };
     }
 }
