@@ -97,9 +97,14 @@ public static class Hj212Cipher
         sent.Write(region[whole..]);
         sent.Write("&&"u8);
         int length = lengthCountsSent ? sent.WrittenCount : segment.Length;
+        if (length > 9999)
+        {
+            throw new ArgumentException($"the encrypted segment of {length} characters does not fit the 4-digit length field", nameof(plainFrame));
+        }
+
         var frame = new byte[6 + sent.WrittenCount + after.Length];
         "##"u8.CopyTo(frame);
-        Encoding.ASCII.GetBytes(length.ToString("D4", CultureInfo.InvariantCulture), frame.AsSpan(2, 4));
+        WriteLength(frame.AsSpan(2, 4), length);
         sent.WrittenSpan.CopyTo(frame.AsSpan(6));
         after.CopyTo(frame.AsSpan(6 + sent.WrittenCount));
         return frame;
