@@ -177,6 +177,18 @@ public sealed partial class KeyRing(IRecordStore store, Func<StationRegistry> re
         }
 
         list.Add(entry);
+
+        // Only the current key, the one before it (its grace) and the last registry key (to tell an
+        // edited registry key) are ever read: older entries stay in the store, not in memory.
+        int lastRegistry = list.FindLastIndex(e => e.Record.Source == TerminalKey.FromRegistry);
+        for (int i = list.Count - 3; i >= 0; i--)
+        {
+            if (i != lastRegistry)
+            {
+                list.RemoveAt(i);
+                lastRegistry -= lastRegistry > i ? 1 : 0;
+            }
+        }
     }
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "New SM4 key for {Mn} ({Source})")]

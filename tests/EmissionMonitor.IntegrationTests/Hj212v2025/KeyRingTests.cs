@@ -60,5 +60,17 @@ public sealed class KeyRingTests
         await fourth.LoadAsync(CancellationToken.None);
         Assert.Equal("RegistryKey00002", fourth.Current("QHXN0010001")!.Reveal());
         Assert.Equal(3, (await store.QueryTerminalKeysAsync(CancellationToken.None)).Count);
+
+        // Many rotations: memory keeps what is read (current, previous, last registry key); all stay in the store.
+        var made = new List<string>();
+        for (int i = 0; i < 5; i++)
+        {
+            made.Add((await fourth.ReplaceAsync("QHXN0010001", null, "rotation", CancellationToken.None)).Key.Reveal());
+        }
+
+        Assert.Equal([made[4], made[3]], fourth.Keys("QHXN0010001").Select(k => k.Reveal()));
+        registry = Registry("RegistryKey00002"); // reloaded, unchanged key: the rotated key still wins
+        Assert.Equal(made[4], fourth.Current("QHXN0010001")!.Reveal());
+        Assert.Equal(8, (await store.QueryTerminalKeysAsync(CancellationToken.None)).Count);
     }
 }
