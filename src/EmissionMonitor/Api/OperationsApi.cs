@@ -32,14 +32,14 @@ public static class OperationsApi
             return Results.Json(registry().Enterprises.Where(e => user.Role != ApiUser.EnterpriseRole || e.Id == user.Enterprise).Select(e => new
             {
                 id = e.Id, name = e.Name, city = e.City, industry = e.Industry, permits = e.Permits,
-                outlets = e.Outlets.Select(o => new
+                outlets = e.Outlets.Select(o => (Outlet: o, Key: keys.Info(o.Mn))).Select(x => new
                 {
-                    mn = o.Mn, name = o.Name, kind = o.Kind == MediumKind.Gas ? "gas" : "water", flowUnit = o.FlowUnit, referenceO2 = o.ReferenceO2,
-                    limits = o.Limits.ToDictionary(l => l.Key, l => new { min = l.Value.Min, max = l.Value.Max }),
-                    lastSeen = alerts.LastSeen(o.Mn) is { } t ? TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture) : null,
-                    openAlerts = open[o.Mn].Select(a => new { a.Id, a.Kind, a.Severity, a.Pollutant }),
-                    encryption = o.EffectiveEncryption(keys.Info(o.Mn) is not null).ToString().ToLowerInvariant(),
-                    key = keys.Info(o.Mn) is { } k
+                    mn = x.Outlet.Mn, name = x.Outlet.Name, kind = x.Outlet.Kind == MediumKind.Gas ? "gas" : "water", flowUnit = x.Outlet.FlowUnit, referenceO2 = x.Outlet.ReferenceO2,
+                    limits = x.Outlet.Limits.ToDictionary(l => l.Key, l => new { min = l.Value.Min, max = l.Value.Max }),
+                    lastSeen = alerts.LastSeen(x.Outlet.Mn) is { } t ? TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture) : null,
+                    openAlerts = open[x.Outlet.Mn].Select(a => new { a.Id, a.Kind, a.Severity, a.Pollutant }),
+                    encryption = x.Outlet.EffectiveEncryption(x.Key is not null).ToString().ToLowerInvariant(),
+                    key = x.Key is { } k
                         ? new { createdAt = TimeZoneInfo.ConvertTime(k.CreatedAt, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture), source = k.Source, ageDays = k.AgeDays, tooOld = k.TooOld }
                         : null,
                 }),
