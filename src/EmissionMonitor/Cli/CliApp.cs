@@ -15,13 +15,15 @@ public static class CliApp
                                   HTTP health endpoints (127.0.0.1:5080), SQLite under data/
           decode [FILE|-]         HJ 212 frames to JSON lines (gzip detected); summary on stderr
                                   --accept-modbus-crc   accept byte-swapped CRC-16/MODBUS frames
+                                  --key KEY | --config DIR [--data DIR]   SM4 keys (HJ 212-2025)
           import FILE...          archived frames (.gz allowed) through intake and journal into
                                   the store; prints accepted, duplicates, rejected by reason
 
           simulate                a fleet of terminals: --target mqtt://host:port|tcp://host:port,
                                   --outlets N, --rate FRAMES_PER_S, --duration 60s, --bad-share,
                                   --exceed-share, --gap-share, --flag-share, --backfill-hours,
-                                  --registry FILE (its MNs and passwords)
+                                  --registry FILE (its MNs and passwords), --version 2017|2025,
+                                  --encrypt (2025: SM4 with each outlet's sm4Key)
 
           report rates|exceedances|totals|hours
                                   --quarter 2025Q3 | --from/--to (local, to exclusive); filters
