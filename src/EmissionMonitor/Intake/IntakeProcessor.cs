@@ -42,9 +42,12 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
     private IReadOnlyList<Sm4Key> TerminalKeys(Outlet outlet) =>
         keys is not null ? keys(outlet.Mn) : outlet.Sm4Key is { } key ? [key] : [];
 
-    /// <summary>The CNs HJ 212-2025 says a terminal must send encrypted (field → host): 2000–2999, 1014, 3020.</summary>
+    /// <summary>
+    /// The CNs HJ 212-2025 says a terminal must send encrypted (field → host): 2000–2999, 1014, 3020.
+    /// Asked of every plain frame, so it allocates nothing.
+    /// </summary>
     public static bool MustBeEncrypted(string cn) =>
-        cn is "1014" or "3020" || (cn.Length == 4 && cn[0] == '2' && cn.All(char.IsAsciiDigit));
+        cn is "1014" or "3020" || (cn.Length == 4 && cn[0] == '2' && char.IsAsciiDigit(cn[1]) && char.IsAsciiDigit(cn[2]) && char.IsAsciiDigit(cn[3]));
 
     /// <summary>The intake limits and checks in force.</summary>
     public IntakeOptions Options => options;
@@ -141,7 +144,7 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
         }
 
         if (!packet.WasEncrypted && MustBeEncrypted(packet.Cn)
-            && outlet.EffectiveEncryption(TerminalKeys(outlet).Count > 0) == EncryptionMode.Required)
+            && outlet.Encryption == EncryptionMode.Required) // only an explicit registry setting requires it
         {
             return IntakeResult.Reject(frame, Reasons.NotEncrypted, $"CN={packet.Cn} from MN {packet.Mn} must be SM4-encrypted (its encryption is required)", packet);
         }
