@@ -20,4 +20,19 @@ public static class Cns
 
     /// <summary>Equipment running time (daily).</summary>
     public const string RunningTime = "2041";
+
+    /// <summary>HJ 212-2025: raw monitoring data (<c>-SampleTime</c>, <c>-CompleteTime</c>, <c>-SampleType</c>, <c>-Avg</c>).</summary>
+    public const string RawData = "2013";
+
+    /// <summary>HJ 212-2025: an automatic standard-sample check (<c>-SampleRd</c>, <c>-StandardValue</c>, <c>-ResultType</c>).</summary>
+    public const string StandardCheck = "2062";
+
+    /// <summary>HJ 212-2025: incinerator furnace-temperature 5-minute mean (<c>a01901-Avg</c>).</summary>
+    public const string FurnaceTemperature = "2111";
+
+    /// <summary>HJ 212-2025: the data logger's hardware identity (<c>i23005-Info</c> … <c>i23008-Info</c>).</summary>
+    public const string HardwareIdentity = "1001";
+
+    /// <summary>Heartbeat.</summary>
+    public const string Heartbeat = "9015";
 }

@@ -24,6 +24,9 @@ public static class Suffixes
     /// <summary>Oxygen-corrected real-time value.</summary>
     public const string ZsRtd = "ZsRtd";
 
+    /// <summary>HJ 212-2025: the period mean before correction (e.g. <c>a34013-RawAvg</c>).</summary>
+    public const string RawAvg = "RawAvg";
+
     /// <summary>Data flag (N, F, M, S, D, C, T, B, …).</summary>
     public const string Flag = "Flag";
 
@@ -31,14 +34,14 @@ public static class Suffixes
     [
         Rtd, Avg, Min, Max, Cou, ZsRtd, ZsAvg, "ZsMin", "ZsMax", "ZsCou", "ZsFlag", Flag, "EFlag",
         "SampleTime", "Info", "SN", "RS", "RT", "Ala", "Data", "DayData", "NightData", "ValidNum",
-        "TotalNum", "SampleRd", "StandardValue", "ResultType",
+        "TotalNum", "SampleRd", "StandardValue", "ResultType", RawAvg, "CompleteTime", "SampleType",
     ];
 
     private static readonly Dictionary<string, string> Canonical =
         Known.ToDictionary(s => s, s => s, StringComparer.OrdinalIgnoreCase);
 
     private static readonly HashSet<string> Text =
-        new(["Flag", "EFlag", "Info", "SN", "SampleTime", "ZsFlag"], StringComparer.Ordinal);
+        new(["Flag", "EFlag", "Info", "SN", "SampleTime", "CompleteTime", "ZsFlag"], StringComparer.Ordinal);
 
     private static readonly string[] Common = [Rtd, Avg, Flag, Cou, Min, Max, ZsRtd, ZsAvg];
 

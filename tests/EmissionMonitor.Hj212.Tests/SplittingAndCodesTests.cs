@@ -76,4 +76,25 @@ public sealed class SplittingAndCodesTests
         Assert.Equal("kg", CodeCatalogue.Find("a21026")!.CouUnit);
         Assert.Equal(4, CodeCatalogue.TotalledPollutants.Count);
     }
+
+    [Theory]
+    [InlineData("i23005", "数采仪编号")]
+    [InlineData("i23008", "数采仪MAC地址2")]
+    [InlineData("a01901", "炉膛内焚烧平均温度")]
+    [InlineData("d20105", "用电监控量")]
+    [InlineData("d30199", "用电监控量")]
+    [InlineData("p99101", "生产工况量")]
+    [InlineData("p99107", "生产工况量")]
+    public void Catalogue_NamesTheHj212v2025Codes(string code, string name)
+    {
+        var entry = CodeCatalogue.Describe(code)!;
+        Assert.Equal((code, name), (entry.Code, entry.Name));
+        Assert.False(string.IsNullOrEmpty(entry.EnglishName));
+    }
+
+    [Theory]
+    [InlineData("x99101")]
+    [InlineData("d2010")]
+    [InlineData("q1")]
+    public void Catalogue_DescribesNoOtherUncataloguedCode(string code) => Assert.Null(CodeCatalogue.Describe(code));
 }

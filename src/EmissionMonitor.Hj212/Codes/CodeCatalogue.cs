@@ -66,7 +66,31 @@ public static class CodeCatalogue
         new("a24088", null, "非甲烷总烃", "non-methane hydrocarbons", "mg/m3", "kg", MediumKind.Gas),
         new("a01901", null, "炉膛内焚烧平均温度", "furnace mean temperature", "℃", null, MediumKind.Gas),
         new("a01902", null, "炉膛内DCS温度", "furnace DCS temperature", "℃", null, MediumKind.Gas),
+
+        // HJ 212-2025 (DOMAIN.md 1.12): the data logger's identity (CN 1001), and the first codes of
+        // electricity monitoring (ST=44) and key production conditions (ST=45) the standard names.
+        new("i23005", null, "数采仪编号", "data logger ID", "", null, MediumKind.Other),
+        new("i23006", null, "数采仪CPU序列号", "data logger CPU ID", "", null, MediumKind.Other),
+        new("i23007", null, "数采仪MAC地址1", "data logger MAC address 1", "", null, MediumKind.Other),
+        new("i23008", null, "数采仪MAC地址2", "data logger MAC address 2", "", null, MediumKind.Other),
+        new("d20105", null, "用电监控量", "electricity monitoring value", "", null, MediumKind.Other),
+        new("d30106", null, "用电监控量", "electricity monitoring value", "", null, MediumKind.Other),
+        new("p99101", null, "生产工况量", "production condition value", "", null, MediumKind.Other),
     ];
+
+    private static readonly PollutantCode Electricity = new("d", null, "用电监控量", "electricity monitoring value", "", null, MediumKind.Other);
+    private static readonly PollutantCode Production = new("p", null, "生产工况量", "production condition value", "", null, MediumKind.Other);
+
+    /// <summary>
+    /// The entry of a code, or for an uncatalogued HJ 212-2025 electricity-monitoring (<c>d2…</c>,
+    /// <c>d3…</c>) or production-condition (<c>p9…</c>) code its class (with that code), or null.
+    /// </summary>
+    public static PollutantCode? Describe(string code) => Find(code) ?? (code.Length == 6 && Looks2017(code.AsSpan()) ? code[..2] switch
+    {
+        "d2" or "d3" => Electricity with { Code = code },
+        "p9" => Production with { Code = code },
+        _ => null,
+    } : null);
 
     private static readonly Dictionary<string, PollutantCode> By2017 = All.ToDictionary(c => c.Code, StringComparer.Ordinal);
 

@@ -8,6 +8,9 @@ public enum MediumKind
 
     /// <summary>Flue gas (a…).</summary>
     Gas,
+
+    /// <summary>Neither: HJ 212-2025's electricity monitoring (d…), production conditions (p…) and the terminal's information (i…).</summary>
+    Other,
 }
 
 /// <summary>

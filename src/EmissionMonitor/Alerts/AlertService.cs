@@ -130,6 +130,11 @@ public sealed partial class AlertService(
                 continue; // a resend changes nothing
             }
 
+            if (outlet.ProcessLimits is { Count: > 0 } && item.Packet?.Cn is Cns.FurnaceTemperature or Cns.RealTime)
+            {
+                await CheckProcessLimitsAsync(outlet, item.Readings, now, ct);
+            }
+
             var enterprise = registry().FindEnterprise(outlet.EnterpriseId);
             foreach (var (pollutant, limit) in outlet.Limits)
             {
@@ -159,7 +164,31 @@ public sealed partial class AlertService(
     }
 
     /// <summary>HJ 212-2025 CN 2062: the result of an automatic standard-sample check.</summary>
-    public const string StandardCheckCn = "2062";
+    public const string StandardCheckCn = Cns.StandardCheck;
+
+    /// <summary>
+    /// A <c>warning</c> per process parameter (registry <c>processLimits</c>, e.g. the furnace
+    /// temperature <c>a01901</c> of HJ 212-2025's CN 2111 5-minute means, or a real-time value)
+    /// beyond its bound; cleared by the next value within it. Process parameters are watched only:
+    /// they never enter rates, exceedances or cards.
+    /// </summary>
+    private async Task CheckProcessLimitsAsync(Registry.Outlet outlet, IReadOnlyList<Reading> readings, DateTimeOffset now, CancellationToken ct)
+    {
+        var enterprise = registry().FindEnterprise(outlet.EnterpriseId);
+        foreach (var r in readings)
+        {
+            if (r.Invalid is not null || !outlet.ProcessLimits!.TryGetValue(r.Pollutant, out var limit) || (r.Avg ?? r.Rtd) is not { } v || !double.IsFinite(v))
+            {
+                continue;
+            }
+
+            string name = Hj212.Codes.CodeCatalogue.Find(r.Pollutant)?.EnglishName ?? r.Pollutant;
+            await ChangedAsync(RealTimeWarning.Crossed(v, limit) is { } bound
+                ? book.Raise(AlertKinds.Warning, outlet.Mn, enterprise?.Id, enterprise?.City, r.Pollutant, v, bound, Local(r.Period), now,
+                    $"{outlet.Name} {r.Pollutant} ({name}) {v.ToString(System.Globalization.CultureInfo.InvariantCulture)} {(v < bound ? "below" : "above")} process limit {bound.ToString(System.Globalization.CultureInfo.InvariantCulture)}")
+                : book.Resolve(AlertKinds.Warning, outlet.Mn, r.Pollutant, now), ct);
+        }
+    }
 
     /// <summary>
     /// A <c>check-failed</c> alert per pollutant whose standard-sample check (CN 2062) reports

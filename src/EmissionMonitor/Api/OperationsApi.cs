@@ -18,7 +18,7 @@ public static class OperationsApi
     /// <summary><c>POST /api/outlets/{mn}/key</c>: a key to set, or none for a fresh random one.</summary>
     public sealed record KeyBody(string? Key);
 
-    private static readonly string[] ReadingCns = [Cns.RealTime, Cns.Minute, Cns.Hourly, Cns.Daily];
+    private static readonly string[] ReadingCns = [Cns.RealTime, Cns.Minute, Cns.Hourly, Cns.Daily, Cns.RawData, Cns.FurnaceTemperature];
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
@@ -70,7 +70,7 @@ public static class OperationsApi
             }
 
             // Real-time and minute data come every few seconds: their periods are bounded more tightly.
-            if (QueryRules.Span(period, cn is Cns.RealTime or Cns.Minute ? TimeSpan.FromDays(Math.Min(31, options.MaxPeriod.TotalDays)) : options.MaxPeriod) is { } tooLong)
+            if (QueryRules.Span(period, cn is Cns.RealTime or Cns.Minute or Cns.RawData or Cns.FurnaceTemperature ? TimeSpan.FromDays(Math.Min(31, options.MaxPeriod.TotalDays)) : options.MaxPeriod) is { } tooLong)
             {
                 return tooLong;
             }
@@ -81,7 +81,7 @@ public static class OperationsApi
             {
                 mn = r.Mn, cn = r.Cn, pollutant = r.Pollutant,
                 period = new DateTimeOffset(r.Period, zone.GetUtcOffset(r.Period)).ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", CultureInfo.InvariantCulture),
-                rtd = r.Rtd, avg = r.Avg, min = r.Min, max = r.Max, cou = r.Cou, zsRtd = r.ZsRtd, zsAvg = r.ZsAvg, flag = r.Flag, invalid = r.Invalid, rf = r.Rf,
+                rtd = r.Rtd, avg = r.Avg, min = r.Min, max = r.Max, cou = r.Cou, zsRtd = r.ZsRtd, zsAvg = r.ZsAvg, flag = r.Flag, invalid = r.Invalid, rf = r.Rf, rawAvg = r.RawAvg,
             }));
         }).AddEndpointFilter(readers);
 

@@ -16,7 +16,7 @@ namespace EmissionMonitor.Intake;
 public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOptions options, TimeZoneInfo timeZone, TimeProvider clock, LoginThrottle? throttle = null,
     Sm4KeyLookup? keys = null)
 {
-    private static readonly HashSet<string> ReadingCns = new([Cns.RealTime, Cns.Minute, Cns.Hourly, Cns.Daily], StringComparer.Ordinal);
+    private static readonly HashSet<string> ReadingCns = new([Cns.RealTime, Cns.Minute, Cns.Hourly, Cns.Daily, Cns.RawData, Cns.FurnaceTemperature], StringComparer.Ordinal);
     private static readonly HashSet<string> StateCns = new([Cns.RunningState, Cns.RunningTime], StringComparer.Ordinal);
     private readonly PhysicalRanges _ranges = new(options.Ranges);
     private DecodeOptions? _decode;
@@ -285,13 +285,13 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
     /// <summary>One pollutant's values while its items are read.</summary>
     private sealed class ReadingBuilder(string code)
     {
-        public const int FlagSlot = 7;
-        private static readonly string[] Kept = [Suffixes.Rtd, Suffixes.Avg, Suffixes.Min, Suffixes.Max, Suffixes.Cou, Suffixes.ZsRtd, Suffixes.ZsAvg, Suffixes.Flag];
+        public const int FlagSlot = 8;
+        private static readonly string[] Kept = [Suffixes.Rtd, Suffixes.Avg, Suffixes.Min, Suffixes.Max, Suffixes.Cou, Suffixes.ZsRtd, Suffixes.ZsAvg, Suffixes.RawAvg, Suffixes.Flag];
         private int _seen;
 
         public string Code { get; } = code;
 
-        public double?[] Values { get; } = new double?[7];
+        public double?[] Values { get; } = new double?[8];
 
         public string? Flag { get; set; }
 
@@ -324,6 +324,6 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
         }
 
         public Reading ToReading(string mn, string cn, DateTime period, int? rf) =>
-            new(mn, cn, period, Code, Values[0], Values[1], Values[2], Values[3], Values[4], Values[5], Values[6], Flag, Invalid, rf);
+            new(mn, cn, period, Code, Values[0], Values[1], Values[2], Values[3], Values[4], Values[5], Values[6], Flag, Invalid, rf, Values[7]);
     }
 }

@@ -165,6 +165,11 @@ public static class RegistryLoader
 
         var limits = ReadLimits(r, "limits");
         var processLimits = ReadLimits(r, "processLimits");
+        foreach (var code in processLimits.Keys.Where(limits.ContainsKey))
+        {
+            r.Problem($"processLimits.{code}: also in limits; a process parameter is watched for warnings only, never assessed");
+        }
+
         Hj212.Crypto.Sm4Key? key = null;
         if (r.OptionalString("sm4Key") is { } keyText && !Hj212.Crypto.Sm4Key.TryParse(keyText, out key, out string? why))
         {

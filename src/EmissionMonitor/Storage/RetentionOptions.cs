@@ -14,7 +14,7 @@ public sealed class RetentionOptions : IValidatableObject
     /// <summary>Real-time records (CN=2011) and their raw frames. Default 180 days.</summary>
     public TimeSpan RealTime { get; set; } = TimeSpan.FromDays(180);
 
-    /// <summary>Minute records (CN=2051) and their raw frames. Default 180 days.</summary>
+    /// <summary>Minute records (CN=2051; HJ 212-2025 raw data 2013 and furnace temperatures 2111) and their raw frames. Default 180 days.</summary>
     public TimeSpan Minute { get; set; } = TimeSpan.FromDays(180);
 
     /// <summary>Hourly and daily records (2061, 2031) and their raw frames. Default: kept (0).</summary>
@@ -75,7 +75,7 @@ public sealed record RetentionPlan(
         }
 
         Kind(Sqlite.FrameBlocks.RealTime, options.RealTime, Hj212.Cns.RealTime);
-        Kind(Sqlite.FrameBlocks.Minute, options.Minute, Hj212.Cns.Minute);
+        Kind(Sqlite.FrameBlocks.Minute, options.Minute, Hj212.Cns.Minute, Hj212.Cns.RawData, Hj212.Cns.FurnaceTemperature);
         Kind(Sqlite.FrameBlocks.Data, options.Hourly, Hj212.Cns.Hourly, Hj212.Cns.Daily);
         Kind(Sqlite.FrameBlocks.Events, options.Events);
         return new RetentionPlan(frames, readings, options.Summaries > TimeSpan.Zero ? (local - options.Summaries).Date : null, options.BatchRows);

@@ -79,4 +79,89 @@ public sealed class NewDataTests
         Assert.Equal(3.2, readings.Single(r => r.Pollutant == "d20105").Rtd);
         Assert.Equal(1.0, readings.Single(r => r.Pollutant == "p99101").Rtd);
     }
+
+    [Fact]
+    public async Task RawData_Cn2013_IsStoredWithItsTimes_AndRawAvgIsKept_ButNeverEntersTheHourlyFigures()
+    {
+        await using var service = await StartAsync();
+        var at = DateTime.ParseExact(Now17()[..14], "yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        var raw = new Hj212Builder { Qn = Now17(), St = "32", Cn = "2013", Pw = "654321", Mn = "QHXN0020001", Flag = 8 }
+            .DataTime(at).Value("w01018", "SampleTime", at.AddMinutes(-40).ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture))
+            .Value("w01018", "CompleteTime", at.AddMinutes(-5).ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture))
+            .Value("w01018", "SampleType", "1").Value("w01018", "Avg", 31.5m).Value("w01018", "Flag", "N").Build();
+        var realtime = new Hj212Builder { Qn = Now17(1), St = "31", Cn = "2011", Pw = "123456", Mn = "QHXN0010001", Flag = 8 }
+            .DataTime(at).Value("a34013", "Rtd", 6.4m).Value("a34013", "RawAvg", 7.1m).Value("a34013", "Flag", "N").Build();
+        await SendAsync(service, raw, realtime);
+        var store = service.App.Services.GetRequiredService<IReadingStore>();
+        IReadOnlyList<EmissionMonitor.Intake.Reading> stored = [];
+        await Waiting.UntilAsync(async () => (stored = await store.QueryReadingsAsync(new ReadingQuery("2013", at.AddMinutes(-1), at.AddMinutes(1), "QHXN0020001"), CancellationToken.None)).Count >= 1,
+            TimeSpan.FromSeconds(10), "the raw record stored");
+        var cod = stored.Single();
+        Assert.Equal(("w01018", 31.5, "N"), (cod.Pollutant, cod.Avg!.Value, cod.Flag));
+        Assert.Null(cod.Rtd); // the sample and completion times are text, never values
+        await Waiting.UntilAsync(async () => (stored = await store.QueryReadingsAsync(new ReadingQuery("2011", at.AddMinutes(-1), at.AddMinutes(1), "QHXN0010001"), CancellationToken.None)).Count >= 1,
+            TimeSpan.FromSeconds(10), "the real-time record stored");
+        Assert.Equal((6.4, 7.1), (stored.Single().Rtd!.Value, stored.Single().RawAvg!.Value));
+
+        // The API lists both, with rawAvg.
+        using var http = new HttpClient { BaseAddress = service.HttpBase };
+        var rows = JsonDocument.Parse(await http.GetStringAsync($"/api/outlets/QHXN0020001/readings?cn=2013&from={at.AddHours(-1):yyyy-MM-ddTHH:mm:ss}")).RootElement;
+        Assert.Equal(31.5, rows[0].GetProperty("avg").GetDouble());
+        rows = JsonDocument.Parse(await http.GetStringAsync($"/api/outlets/QHXN0010001/readings?cn=2011&from={at.AddHours(-1):yyyy-MM-ddTHH:mm:ss}")).RootElement;
+        Assert.Equal(7.1, rows[0].GetProperty("rawAvg").GetDouble());
+
+        // Raw data is not an hourly record: the hour has no reading, so nothing is counted from it.
+        var hourly = await store.QueryReadingsAsync(new ReadingQuery("2061", at.AddHours(-2), at.AddHours(2), "QHXN0020001"), CancellationToken.None);
+        Assert.Empty(hourly);
+    }
+
+    private const string FurnaceRegistry = """
+        { "enterprises": [ {
+            "id": "QH-XN-009", "name": "西宁某垃圾焚烧发电厂", "city": "西宁市", "industry": "incineration",
+            "outlets": [ {
+              "mn": "QHXN0090001", "password": "123456", "kind": "gas", "name": "1号焚烧炉排口", "flowUnit": "m3/s",
+              "limits": { "a21026": 100 }, "processLimits": { "a01901": { "min": 850 } } } ] } ] }
+        """;
+
+    [Fact]
+    public async Task FurnaceTemperature_Cn2111_BelowItsProcessLimit_RaisesAWarning_ClearedByTheNextMean_AndIsNeverAssessed()
+    {
+        string registry = Path.Combine(Some.TempDirectory(), "stations.json");
+        await File.WriteAllTextAsync(registry, FurnaceRegistry);
+        await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:Port"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, registryPath: registry);
+        var at = DateTime.ParseExact(Now17()[..14], "yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        Hj212Packet Furnace(decimal mean, int second) => new Hj212Builder { Qn = Now17(second), St = "31", Cn = "2111", Pw = "123456", Mn = "QHXN0090001", Flag = 8 }
+            .DataTime(at.AddSeconds(second)).Value("a01901", "Avg", mean).Value("a01901", "Flag", "N").Build();
+        await SendAsync(service, Furnace(812.5m, 0));
+        var alerts = service.App.Services.GetRequiredService<AlertService>();
+        await Waiting.UntilAsync(() => alerts.List(null).Any(a => a.IsOpen && a.Kind == "warning" && a.Pollutant == "a01901"), 10_000);
+        var warning = alerts.List(null).Single(a => a.IsOpen && a.Kind == "warning");
+        Assert.Equal((812.5, 850.0), (warning.Value!.Value, warning.Limit!.Value));
+        Assert.Contains("below process limit 850", warning.Message, StringComparison.Ordinal);
+
+        var store = service.App.Services.GetRequiredService<IReadingStore>();
+        var stored = await store.QueryReadingsAsync(new ReadingQuery("2111", at.AddMinutes(-1), at.AddMinutes(1), "QHXN0090001"), CancellationToken.None);
+        Assert.Equal(812.5, stored.Single().Avg);
+
+        await SendAsync(service, Furnace(901m, 300));
+        await Waiting.UntilAsync(() => !alerts.List(null).Any(a => a.IsOpen && a.Kind == "warning"), 10_000);
+
+        // Never assessed: the outlet's exceedances and rates know only its pollutant limits.
+        using var http = new HttpClient { BaseAddress = service.HttpBase };
+        var day = at.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var rates = await http.GetStringAsync($"/api/rates?from={day}&to={at.AddDays(1):yyyy-MM-dd}&by=outlet");
+        Assert.DoesNotContain("a01901", rates, StringComparison.Ordinal);
+        var exceedances = await http.GetStringAsync($"/api/exceedances?from={day}&to={at.AddDays(1):yyyy-MM-dd}");
+        Assert.DoesNotContain("a01901", exceedances, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AProcessParameterAlsoAssessedAsAPollutant_IsARegistryProblem()
+    {
+        var (_, problems) = EmissionMonitor.Registry.RegistryLoader.Parse(FurnaceRegistry.Replace("\"a21026\": 100", "\"a21026\": 100, \"a01901\": 1200", StringComparison.Ordinal), "test");
+        Assert.Contains(problems, p => p.Contains("processLimits.a01901: also in limits", StringComparison.Ordinal));
+    }
 }

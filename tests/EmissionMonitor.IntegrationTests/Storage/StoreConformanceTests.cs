@@ -1,3 +1,4 @@
+using EmissionMonitor.Hj212.Encoders;
 using EmissionMonitor.Alerts;
 using EmissionMonitor.Compliance.Cards;
 using EmissionMonitor.Compliance.Marks;
@@ -157,6 +158,24 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         await _store.CommitAsync([intake.Process(Some.Received(b.Build(), Transport.Import)), Accepted(6m, new DateTime(2025, 7, 1, 9, 0, 0))], CancellationToken.None);
         var readings = await _store.QueryReadingsAsync(new ReadingQuery("2061", new DateTime(2025, 7, 1), new DateTime(2025, 7, 2), "QHXN0010001", "a21026"), CancellationToken.None);
         Assert.Equal([1, null], readings.OrderBy(r => r.Period).Select(r => r.Rf));
+    }
+
+    [Fact]
+    public async Task Hj212v2025RawAndFurnaceData_AndRawAvg_AreStoredAndReadBackByCn()
+    {
+        var registry = Some.Registry();
+        var intake = new IntakeProcessor(() => registry, new IntakeOptions(), new EmissionMonitor.Compliance.ComplianceOptions().ResolveTimeZone(), TimeProvider.System);
+        var at = new DateTime(2025, 7, 1, 8, 5, 0);
+        var raw = new Hj212Builder { Qn = "20250701080500001", St = "31", Cn = "2013", Pw = "123456", Mn = "QHXN0010001", Flag = 8 }
+            .DataTime(at).Value("a21026", "Avg", 12.5m).Value("a21026", "RawAvg", 13.25m).Build();
+        var furnace = new Hj212Builder { Qn = "20250701080500002", St = "31", Cn = "2111", Pw = "123456", Mn = "QHXN0010001", Flag = 8 }
+            .DataTime(at).Value("a01901", "Avg", 861.5m).Build();
+        await _store.CommitAsync([intake.Process(Some.Received(raw, Transport.Import)), intake.Process(Some.Received(furnace, Transport.Import))], CancellationToken.None);
+        var rawRows = await _store.QueryReadingsAsync(new ReadingQuery("2013", at.AddHours(-1), at.AddHours(1), "QHXN0010001"), CancellationToken.None);
+        Assert.Equal((12.5, 13.25), (rawRows.Single().Avg!.Value, rawRows.Single().RawAvg!.Value));
+        var furnaceRows = await _store.QueryReadingsAsync(new ReadingQuery("2111", at.AddHours(-1), at.AddHours(1), "QHXN0010001"), CancellationToken.None);
+        Assert.Equal(("a01901", 861.5), (furnaceRows.Single().Pollutant, furnaceRows.Single().Avg!.Value));
+        Assert.Empty(await _store.QueryReadingsAsync(new ReadingQuery("2061", at.AddHours(-1), at.AddHours(1), "QHXN0010001"), CancellationToken.None));
     }
 
     [Fact]

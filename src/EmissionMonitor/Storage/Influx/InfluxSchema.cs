@@ -7,7 +7,8 @@ namespace EmissionMonitor.Storage.Influx;
 
 /// <summary>
 /// How readings and frames are laid out in InfluxDB. Readings: a measurement per data type
-/// (<c>realtime</c> 2011, <c>minute</c> 2051, <c>hourly</c> 2061, <c>daily</c> 2031), tagged by
+/// (<c>realtime</c> 2011, <c>minute</c> 2051, <c>hourly</c> 2061, <c>daily</c> 2031, <c>raw</c>
+/// 2013, <c>furnace</c> 2111), tagged by
 /// <c>mn</c> and <c>pollutant</c>; the flag is a field, not a tag, so a resend with another flag
 /// cannot create a second series; the time is the period's start. Frames: measurement <c>frames</c>
 /// tagged by status, reason and transport, the raw bytes base64 in a field, the time the arrival
@@ -20,6 +21,7 @@ public static class InfluxSchema
     public static IReadOnlyDictionary<string, string> MeasurementOfCn { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         [Cns.RealTime] = "realtime", [Cns.Minute] = "minute", [Cns.Hourly] = "hourly", [Cns.Daily] = "daily",
+        [Cns.RawData] = "raw", [Cns.FurnaceTemperature] = "furnace",
     };
 
     public static void AppendReading(StringBuilder sb, Reading r, TimeZoneInfo zone)
@@ -31,7 +33,7 @@ public static class InfluxSchema
 
         var instant = new DateTimeOffset(r.Period, zone.GetUtcOffset(r.Period));
         LineProtocol.Append(sb, measurement, [("mn", r.Mn), ("pollutant", r.Pollutant)],
-            [("n", 1L), ("rtd", r.Rtd), ("avg", r.Avg), ("min", r.Min), ("max", r.Max), ("cou", r.Cou), ("zs_rtd", r.ZsRtd), ("zs_avg", r.ZsAvg), ("flag", r.Flag), ("invalid", r.Invalid), ("rf", r.Rf is { } rf ? (long)rf : null)],
+            [("n", 1L), ("rtd", r.Rtd), ("avg", r.Avg), ("min", r.Min), ("max", r.Max), ("cou", r.Cou), ("zs_rtd", r.ZsRtd), ("zs_avg", r.ZsAvg), ("flag", r.Flag), ("invalid", r.Invalid), ("rf", r.Rf is { } rf ? (long)rf : null), ("raw_avg", r.RawAvg)],
             LineProtocol.Nanoseconds(instant));
     }
 

@@ -45,7 +45,7 @@ public sealed partial class InfluxStore
         var local = TimeZoneInfo.ConvertTime(now, zone).DateTime;
         var frames = new[] { Sqlite.FrameBlocks.Events, Sqlite.FrameBlocks.RealTime, Sqlite.FrameBlocks.Minute, Sqlite.FrameBlocks.Data }
             .ToDictionary(c => c, _ => now - TimeSpan.FromDays(1));
-        var readings = new[] { Hj212.Cns.RealTime, Hj212.Cns.Minute, Hj212.Cns.Hourly, Hj212.Cns.Daily }
+        var readings = InfluxSchema.MeasurementOfCn.Keys
             .ToDictionary(c => c, _ => local - _dedupeWindow, StringComparer.Ordinal);
         return _buffer.PruneAsync(new RetentionPlan(frames, readings, null, options.BatchRows), mns, cancellationToken);
     }

@@ -51,7 +51,7 @@ public sealed partial class InfluxStore
             {
                 var period = TimeZoneInfo.ConvertTime(DateTimeOffset.UnixEpoch.AddTicks(row.Long("time") / 100), _zone).DateTime;
                 var r = new Reading(row.Str("mn")!, query.Cn, period, row.Str("pollutant")!, row.Dbl("rtd"), row.Dbl("avg"), row.Dbl("min"), row.Dbl("max"),
-                    row.Dbl("cou"), row.Dbl("zs_rtd"), row.Dbl("zs_avg"), row.Str("flag"), row.Str("invalid"), (int?)row.Dbl("rf"));
+                    row.Dbl("cou"), row.Dbl("zs_rtd"), row.Dbl("zs_avg"), row.Str("flag"), row.Str("invalid"), (int?)row.Dbl("rf"), row.Dbl("raw_avg"));
                 byKey[(r.Mn, r.Cn, r.Period, r.Pollutant)] = r;
             }
         }

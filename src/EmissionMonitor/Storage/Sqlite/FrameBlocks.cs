@@ -37,11 +37,11 @@ internal sealed class FrameBlocks : IDisposable
         _update = new SqliteStatement(writer, "UPDATE frame_blocks SET data = ?1, first_frame = ?2, last_frame = ?3, updated_at = ?5 WHERE id = ?4");
     }
 
-    /// <summary>The retention class of a frame: accepted real-time, minute or hourly/daily data, or an event (any other CN, any rejected frame).</summary>
+    /// <summary>The retention class of a frame: accepted real-time, minute (with HJ 212-2025's raw 2013 and furnace 2111 data) or hourly/daily data, or an event (any other CN, any rejected frame).</summary>
     public static int ClassOf(IntakeResult item) => !item.IsAccepted ? Events : item.Packet?.Cn switch
     {
         Cns.RealTime => RealTime,
-        Cns.Minute => Minute,
+        Cns.Minute or Cns.RawData or Cns.FurnaceTemperature => Minute,
         Cns.Hourly or Cns.Daily => Data,
         _ => Events,
     };

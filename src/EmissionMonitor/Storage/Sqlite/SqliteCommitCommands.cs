@@ -32,11 +32,11 @@ internal sealed class SqliteCommitCommands : IDisposable
             """);
         _blocks = new FrameBlocks(connection);
         _insertReading = new SqliteStatement(connection, """
-            INSERT OR IGNORE INTO readings (mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid, frame_id, received_at, rf)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+            INSERT OR IGNORE INTO readings (mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid, frame_id, received_at, rf, raw_avg)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
             """);
         _selectReading = new SqliteStatement(connection, """
-            SELECT rtd, avg, min, max, cou, zs_rtd, zs_avg, flag FROM readings
+            SELECT rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, raw_avg FROM readings
             WHERE mn = ?1 AND cn = ?2 AND period = ?3 AND pollutant = ?4
             """);
         _updateStatus = new SqliteStatement(connection, "UPDATE frames SET status = ?1, reason = ?1 WHERE id = ?2");
@@ -78,7 +78,7 @@ internal sealed class SqliteCommitCommands : IDisposable
             r.Period.TryFormat(period, out _, SqliteStore.TimeFormat, CultureInfo.InvariantCulture);
             int changed = _insertReading.Text(1, r.Mn).Text(2, r.Cn).Text(3, period).Text(4, r.Pollutant)
                 .Real(5, r.Rtd).Real(6, r.Avg).Real(7, r.Min).Real(8, r.Max).Real(9, r.Cou).Real(10, r.ZsRtd).Real(11, r.ZsAvg)
-                .Text(12, r.Flag).Text(13, r.Invalid).Integer(14, id).Text(15, at).Real(16, r.Rf)
+                .Text(12, r.Flag).Text(13, r.Invalid).Integer(14, id).Text(15, at).Real(16, r.Rf).Real(17, r.RawAvg)
                 .Execute();
             if (changed == 1)
             {
@@ -136,7 +136,7 @@ internal sealed class SqliteCommitCommands : IDisposable
             stored = r with
             {
                 Rtd = s.ColumnReal(0), Avg = s.ColumnReal(1), Min = s.ColumnReal(2), Max = s.ColumnReal(3), Cou = s.ColumnReal(4),
-                ZsRtd = s.ColumnReal(5), ZsAvg = s.ColumnReal(6), Flag = s.ColumnText(7),
+                ZsRtd = s.ColumnReal(5), ZsAvg = s.ColumnReal(6), Flag = s.ColumnText(7), RawAvg = s.ColumnReal(8),
             });
         return stored is not null && stored.SameValues(r);
     }

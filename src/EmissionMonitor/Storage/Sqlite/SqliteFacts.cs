@@ -300,7 +300,7 @@ internal sealed class SqliteFacts : IDisposable
 
     private static Reading MapReading(SqliteStatement s) => new(s.ColumnText(0)!, s.ColumnText(1)!,
         DateTime.ParseExact(s.ColumnText(2)!, SqliteStore.TimeFormat, CultureInfo.InvariantCulture), s.ColumnText(3)!,
-        s.ColumnReal(4), s.ColumnReal(5), s.ColumnReal(6), s.ColumnReal(7), s.ColumnReal(8), s.ColumnReal(9), s.ColumnReal(10), s.ColumnText(11), s.ColumnText(12), (int?)s.ColumnReal(13));
+        s.ColumnReal(4), s.ColumnReal(5), s.ColumnReal(6), s.ColumnReal(7), s.ColumnReal(8), s.ColumnReal(9), s.ColumnReal(10), s.ColumnText(11), s.ColumnText(12), (int?)s.ColumnReal(13), s.ColumnReal(14));
 
     public void Dispose()
     {

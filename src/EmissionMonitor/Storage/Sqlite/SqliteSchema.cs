@@ -51,6 +51,7 @@ internal static class SqliteSchema
             invalid     TEXT,
             frame_id    INTEGER NOT NULL,
             rf          INTEGER,
+            raw_avg     REAL,
             received_at TEXT NOT NULL,
             PRIMARY KEY (mn, cn, period, pollutant)
         ) WITHOUT ROWID;
@@ -159,5 +160,5 @@ internal static class SqliteSchema
 
     /// <summary>Columns added since the first schema, added to older databases at start-up.</summary>
     public static IReadOnlyList<(string Table, string Column)> AddedColumns { get; } =
-        [("marks", "meta TEXT"), ("card_lifts", "meta TEXT"), ("frames", "block INTEGER"), ("frames", "block_offset INTEGER"), ("frames", "block_length INTEGER"), ("readings", "rf INTEGER")];
+        [("marks", "meta TEXT"), ("card_lifts", "meta TEXT"), ("frames", "block INTEGER"), ("frames", "block_offset INTEGER"), ("frames", "block_length INTEGER"), ("readings", "rf INTEGER"), ("readings", "raw_avg REAL")];
 }

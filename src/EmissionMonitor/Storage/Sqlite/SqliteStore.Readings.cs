@@ -38,12 +38,12 @@ public sealed partial class SqliteStore
     private static DateTime ParseTime(string s) => DateTime.ParseExact(s, TimeFormat, CultureInfo.InvariantCulture);
 
     /// <summary>The reading columns every reading query selects, in the mapping's order (the queries here and the writer's in <see cref="SqliteFacts"/>).</summary>
-    internal const string ReadingColumns = "mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid, rf";
+    internal const string ReadingColumns = "mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid, rf, raw_avg";
 
     private const string FrameColumns = "id, received_at, transport, peer, mn, cn, data_time, status, reason, detail, raw, block, block_offset, block_length";
 
     private static Reading MapReading(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), ParseTime(r.GetString(2)), r.GetString(3),
-        Num(r, 4), Num(r, 5), Num(r, 6), Num(r, 7), Num(r, 8), Num(r, 9), Num(r, 10), Str(r, 11), Str(r, 12), r.IsDBNull(13) ? null : r.GetInt32(13));
+        Num(r, 4), Num(r, 5), Num(r, 6), Num(r, 7), Num(r, 8), Num(r, 9), Num(r, 10), Str(r, 11), Str(r, 12), r.IsDBNull(13) ? null : r.GetInt32(13), Num(r, 14));
 
     /// <summary>An archived frame as stored: its raw bytes inline (older rows), or where they lie in a compressed block.</summary>
     private sealed record StoredFrame(ArchivedFrame Frame, long? Block, int Offset, int Length);
