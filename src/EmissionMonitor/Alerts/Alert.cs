@@ -53,10 +53,13 @@ public static class AlertKinds
     /// <summary>HJ 212-2025 CN 2062: an automatic standard-sample check failed (<c>-ResultType=0</c>).</summary>
     public const string CheckFailed = "check-failed";
 
+    /// <summary>HJ 212-2025 CN 1001: a terminal reported other hardware (logger id, CPU id or MACs) than recorded.</summary>
+    public const string IdentityChanged = "identity-changed";
+
     public static string SeverityOf(string kind) => kind switch
     {
         Exceedance => "critical",
-        Warning or Silent or CheckFailed => "warning",
+        Warning or Silent or CheckFailed or IdentityChanged => "warning",
         _ => "info",
     };
 }

@@ -24,7 +24,8 @@ namespace EmissionMonitor.Alerts;
 /// </summary>
 public sealed partial class AlertService(
     AlertBook book, IRecordStore store, Journal journal, Func<StationRegistry> registry, ComplianceOptions compliance, Func<ReportService> reports, AlertOptions options,
-    TimeZoneInfo timeZone, IMessagePublisher publisher, TimeProvider clock, ILogger<AlertService> logger, Security.KeyRing? keys = null) : BackgroundService
+    TimeZoneInfo timeZone, IMessagePublisher publisher, TimeProvider clock, ILogger<AlertService> logger, Security.KeyRing? keys = null,
+    Security.TerminalIdentities? identities = null) : BackgroundService
 {
     private readonly Channel<IReadOnlyList<(IntakeResult Item, StoredOutcome Outcome)>> _committed =
         Channel.CreateBounded<IReadOnlyList<(IntakeResult, StoredOutcome)>>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
@@ -125,6 +126,12 @@ public sealed partial class AlertService(
                 continue;
             }
 
+            if (item.Packet is { Cn: Cns.HardwareIdentity } report && identities is not null)
+            {
+                await CheckIdentityAsync(outlet, report, item.Frame.ReceivedAt, ct);
+                continue;
+            }
+
             if (item.Kind != FrameKind.Reading || outcome.Status != StoredOutcome.Accepted)
             {
                 continue; // a resend changes nothing
@@ -165,6 +172,22 @@ public sealed partial class AlertService(
 
     /// <summary>HJ 212-2025 CN 2062: the result of an automatic standard-sample check.</summary>
     public const string StandardCheckCn = Cns.StandardCheck;
+
+    /// <summary>
+    /// HJ 212-2025 CN 1001: records the data logger's identity; a change from the one recorded
+    /// raises <c>identity-changed</c> (open until an operator clears it: the swap must be explained).
+    /// </summary>
+    private async Task CheckIdentityAsync(Registry.Outlet outlet, Hj212.Packets.Hj212Packet report, DateTimeOffset at, CancellationToken ct)
+    {
+        if (Security.TerminalIdentities.Parse(outlet.Mn, report, at) is not { } reported || await identities!.ObserveAsync(reported, ct) is not { } before)
+        {
+            return;
+        }
+
+        var enterprise = registry().FindEnterprise(outlet.EnterpriseId);
+        await ChangedAsync(book.Raise(AlertKinds.IdentityChanged, outlet.Mn, enterprise?.Id, enterprise?.City, null, null, null, at, clock.GetUtcNow(),
+            $"{outlet.Name}: data logger hardware changed ({reported.ChangesFrom(before)})"), ct);
+    }
 
     /// <summary>
     /// A <c>warning</c> per process parameter (registry <c>processLimits</c>, e.g. the furnace

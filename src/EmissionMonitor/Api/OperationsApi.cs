@@ -20,12 +20,21 @@ public static class OperationsApi
 
     private static readonly string[] ReadingCns = [Cns.RealTime, Cns.Minute, Cns.Hourly, Cns.Daily, Cns.RawData, Cns.FurnaceTemperature];
 
+    /// <summary>A terminal's hardware identity (CN 1001) for <c>/api/stations</c>: the current one and, after a change, the one before.</summary>
+    private static object? Identity((TerminalIdentity? Current, TerminalIdentity? Previous) known, TimeZoneInfo zone, bool withPrevious = true) =>
+        known.Current is not { } i ? null : new
+        {
+            loggerId = i.LoggerId, cpuId = i.CpuId, macs = i.MacList,
+            reportedAt = TimeZoneInfo.ConvertTime(i.ReportedAt, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
+            previous = withPrevious ? Identity((known.Previous, null), zone, false) : null,
+        };
+
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
         var readers = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
         var operators = new RoleFilter(auth, ApiUser.Operator);
 
-        app.MapGet("/api/stations", (HttpContext http, Func<StationRegistry> registry, AlertService alerts, Security.KeyRing keys, TimeZoneInfo zone) =>
+        app.MapGet("/api/stations", (HttpContext http, Func<StationRegistry> registry, AlertService alerts, Security.KeyRing keys, Security.TerminalIdentities identities, TimeZoneInfo zone) =>
         {
             var user = RoleFilter.User(http);
             var open = alerts.List(null).Where(a => a.IsOpen).ToLookup(a => a.Mn, StringComparer.Ordinal);
@@ -42,6 +51,7 @@ public static class OperationsApi
                     key = x.Key is { } k
                         ? new { createdAt = TimeZoneInfo.ConvertTime(k.CreatedAt, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture), source = k.Source, ageDays = k.AgeDays, tooOld = k.TooOld }
                         : null,
+                    identity = Identity(identities.Of(x.Outlet.Mn), zone),
                 }),
             }));
         }).AddEndpointFilter(readers);

@@ -86,6 +86,7 @@ public static class EmissionMonitorServices
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton(settings.Security);
         services.AddSingleton<Security.KeyRing>();
+        services.AddSingleton<Security.TerminalIdentities>();
         services.AddHostedService<Security.KeyRingStartup>(); // before the transports: frames need their keys
         services.AddSingleton(sp => new IntakeProcessor(sp.GetRequiredService<Func<StationRegistry>>(), settings.Intake, settings.TimeZone,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LoginThrottle>(), sp.GetRequiredService<Security.KeyRing>().Keys));
@@ -124,7 +125,8 @@ public static class EmissionMonitorServices
         services.AddSingleton(sp => new Alerts.AlertService(sp.GetRequiredService<Alerts.AlertBook>(), sp.GetRequiredService<IRecordStore>(),
             sp.GetRequiredService<Journal>(), sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance, sp.GetRequiredService<Func<Reports.ReportService>>(),
             sp.GetRequiredService<Alerts.AlertOptions>(), settings.TimeZone, sp.GetRequiredService<IMessagePublisher>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<Alerts.AlertService>>(), sp.GetRequiredService<Security.KeyRing>()));
+            sp.GetRequiredService<ILogger<Alerts.AlertService>>(), sp.GetRequiredService<Security.KeyRing>(),
+            sp.GetRequiredService<Security.TerminalIdentities>()));
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertService>());
         return services;
     }

@@ -1,9 +1,13 @@
 namespace EmissionMonitor.Security;
 
-/// <summary>Loads the terminals' keys before the transports start taking frames.</summary>
-public sealed class KeyRingStartup(KeyRing keys) : IHostedService
+/// <summary>Loads the terminals' keys and hardware identities before the transports start taking frames.</summary>
+public sealed class KeyRingStartup(KeyRing keys, TerminalIdentities identities) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => keys.LoadAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await keys.LoadAsync(cancellationToken);
+        await identities.LoadAsync(cancellationToken);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -30,7 +30,21 @@ public interface IRecordStore
 
     /// <summary>Every terminal key recorded, oldest first.</summary>
     Task<IReadOnlyList<TerminalKey>> QueryTerminalKeysAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records a terminal's hardware identity (CN 1001), when first seen or changed; never deleted.</summary>
+    Task AddTerminalIdentityAsync(TerminalIdentity identity, CancellationToken cancellationToken);
+
+    /// <summary>Every hardware identity recorded, oldest first.</summary>
+    Task<IReadOnlyList<TerminalIdentity>> QueryTerminalIdentitiesAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>Operator and terminal records waiting in the InfluxDB backend's local buffer.</summary>
+public sealed record PendingRecords(
+    IReadOnlyList<Compliance.Marks.Mark> Marks,
+    IReadOnlyList<Compliance.Cards.CardLift> Lifts,
+    IReadOnlyList<AlertRecord> Alerts,
+    IReadOnlyList<TerminalKey> Keys,
+    IReadOnlyList<TerminalIdentity> Identities);
 
 /// <summary>A backend: readings and frames, operator records and the summaries.</summary>
 public interface IStore : IReadingStore, IRecordStore, IFactStore;

@@ -164,4 +164,84 @@ public sealed class NewDataTests
         var (_, problems) = EmissionMonitor.Registry.RegistryLoader.Parse(FurnaceRegistry.Replace("\"a21026\": 100", "\"a21026\": 100, \"a01901\": 1200", StringComparison.Ordinal), "test");
         Assert.Contains(problems, p => p.Contains("processLimits.a01901: also in limits", StringComparison.Ordinal));
     }
+
+    private static Hj212Packet Identity(string qn, string logger, string cpu, string mac1, string? mac2 = null)
+    {
+        var b = new Hj212Builder { Qn = qn, St = "31", Cn = "1001", Pw = "123456", Mn = "QHXN0010001", Flag = 9 }
+            .Value("i23005", "Info", logger).Value("i23006", "Info", cpu).Value("i23007", "Info", mac1);
+        return (mac2 is null ? b : b.Value("i23008", "Info", mac2)).Build();
+    }
+
+    [Fact]
+    public async Task HardwareIdentity_Cn1001_IsRecordedAndShown_AndAChangeRaisesIdentityChanged()
+    {
+        await using var service = await StartAsync();
+        using var http = new HttpClient { BaseAddress = service.HttpBase };
+        JsonElement Outlet(string json) => JsonDocument.Parse(json).RootElement.EnumerateArray().SelectMany(e => e.GetProperty("outlets").EnumerateArray())
+            .Single(o => o.GetProperty("mn").GetString() == "QHXN0010001");
+        Assert.Equal(JsonValueKind.Null, Outlet(await http.GetStringAsync("/api/stations")).GetProperty("identity").ValueKind);
+
+        await SendAsync(service, Identity(Now17(), "DL-2025-000417", "CPU-8F3A11C2", "00:1A:2B:3C:4D:5E", "00:1A:2B:3C:4D:5F"));
+        var store = service.App.Services.GetRequiredService<IRecordStore>();
+        await Waiting.UntilAsync(async () => (await store.QueryTerminalIdentitiesAsync(CancellationToken.None)).Count == 1, TimeSpan.FromSeconds(10), "the first identity recorded");
+        var identity = Outlet(await http.GetStringAsync("/api/stations")).GetProperty("identity");
+        Assert.Equal("DL-2025-000417", identity.GetProperty("loggerId").GetString());
+        Assert.Equal("CPU-8F3A11C2", identity.GetProperty("cpuId").GetString());
+        Assert.Equal(["00:1A:2B:3C:4D:5E", "00:1A:2B:3C:4D:5F"], identity.GetProperty("macs").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(JsonValueKind.Null, identity.GetProperty("previous").ValueKind);
+        var alerts = service.App.Services.GetRequiredService<AlertService>();
+        Assert.DoesNotContain(alerts.List(null), a => a.Kind == "identity-changed"); // the first report is no change
+
+        // The same hardware again (MACs in another case): nothing new.
+        await SendAsync(service, Identity(Now17(1), "DL-2025-000417", "CPU-8F3A11C2", "00:1a:2b:3c:4d:5e", "00:1a:2b:3c:4d:5f"));
+        // Another logger: recorded, shown with the one before, alerted.
+        await SendAsync(service, Identity(Now17(2), "DL-2025-009999", "CPU-8F3A11C2", "00:1A:2B:3C:4D:5E"));
+        await Waiting.UntilAsync(() => alerts.List(null).Any(a => a.IsOpen && a.Kind == "identity-changed"), 10_000);
+        var changed = alerts.List(null).Single(a => a.Kind == "identity-changed");
+        Assert.Equal(("QHXN0010001", "warning"), (changed.Mn, changed.Severity));
+        Assert.Contains("logger DL-2025-000417 → DL-2025-009999", changed.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await store.QueryTerminalIdentitiesAsync(CancellationToken.None)).Count);
+        identity = Outlet(await http.GetStringAsync("/api/stations")).GetProperty("identity");
+        Assert.Equal("DL-2025-009999", identity.GetProperty("loggerId").GetString());
+        Assert.Equal("DL-2025-000417", identity.GetProperty("previous").GetProperty("loggerId").GetString());
+        var openAlerts = Outlet(await http.GetStringAsync("/api/stations")).GetProperty("openAlerts");
+        Assert.Contains(openAlerts.EnumerateArray(), a => a.GetProperty("kind").GetString() == "identity-changed");
+    }
+
+    [Fact]
+    public async Task TheRecordedIdentity_SurvivesARestart_SoASwapWhileDownIsStillNoticed()
+    {
+        string dir = Some.TempDirectory();
+        var at = new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.FromHours(8));
+        await using (var store = new EmissionMonitor.Storage.Sqlite.SqliteStore(dir))
+        {
+            await store.InitializeAsync(CancellationToken.None);
+            using var identities = new EmissionMonitor.Security.TerminalIdentities(store, Microsoft.Extensions.Logging.Abstractions.NullLogger<EmissionMonitor.Security.TerminalIdentities>.Instance);
+            await identities.LoadAsync(CancellationToken.None);
+            Assert.Null(await identities.ObserveAsync(new TerminalIdentity("QHXN0010001", "DL-A", "CPU-A", "00:00:00:00:00:01", at), CancellationToken.None));
+        }
+
+        await using (var store = new EmissionMonitor.Storage.Sqlite.SqliteStore(dir))
+        {
+            await store.InitializeAsync(CancellationToken.None);
+            using var identities = new EmissionMonitor.Security.TerminalIdentities(store, Microsoft.Extensions.Logging.Abstractions.NullLogger<EmissionMonitor.Security.TerminalIdentities>.Instance);
+            await identities.LoadAsync(CancellationToken.None);
+            Assert.Equal("DL-A", identities.Of("QHXN0010001").Current?.LoggerId);
+            Assert.Null(await identities.ObserveAsync(new TerminalIdentity("QHXN0010001", "DL-A", "CPU-A", "00:00:00:00:00:01", at.AddDays(1)), CancellationToken.None));
+            var before = await identities.ObserveAsync(new TerminalIdentity("QHXN0010001", "DL-B", "CPU-A", "00:00:00:00:00:01", at.AddDays(2)), CancellationToken.None);
+            Assert.Equal("DL-A", before?.LoggerId);
+            Assert.Equal(["DL-A", "DL-B"], (await store.QueryTerminalIdentitiesAsync(CancellationToken.None)).Select(i => i.LoggerId));
+        }
+    }
+
+    [Fact]
+    public void AnIdentityField_IsBounded_AndCarriesNoControlCharacters()
+    {
+        var packet = Identity("20260105100000001", new string('X', 500), "CPU\u0007", "00:00:00:00:00:01");
+        var parsed = EmissionMonitor.Security.TerminalIdentities.Parse("QHXN0010001", packet, DateTimeOffset.UnixEpoch)!;
+        Assert.Equal(EmissionMonitor.Storage.TerminalIdentity.MaxFieldLength, parsed.LoggerId!.Length);
+        Assert.Equal("CPU?", parsed.CpuId);
+        Assert.Null(EmissionMonitor.Security.TerminalIdentities.Parse("QHXN0010001",
+            new Hj212Builder { Qn = "20260105100000001", St = "31", Cn = "1001", Pw = "123456", Mn = "QHXN0010001", Flag = 9 }.Build(), DateTimeOffset.UnixEpoch));
+    }
 }

@@ -161,6 +161,16 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TerminalIdentities_AreStoredAndReadBackInOrder()
+    {
+        var first = new TerminalIdentity("QHXN0010001", "DL-1", "CPU-1", "00:1A:2B:3C:4D:5E,00:1A:2B:3C:4D:5F", new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.FromHours(8)));
+        var second = first with { LoggerId = "DL-2", Macs = null, ReportedAt = first.ReportedAt.AddDays(3) };
+        await _store.AddTerminalIdentityAsync(first, CancellationToken.None);
+        await _store.AddTerminalIdentityAsync(second, CancellationToken.None);
+        Assert.Equal([first, second], await _store.QueryTerminalIdentitiesAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Hj212v2025RawAndFurnaceData_AndRawAvg_AreStoredAndReadBackByCn()
     {
         var registry = Some.Registry();

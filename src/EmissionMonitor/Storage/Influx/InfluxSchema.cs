@@ -49,6 +49,14 @@ public static class InfluxSchema
     public const string Lifts = "card_lifts";
     public const string Alerts = "alerts";
     public const string TerminalKeys = "terminal_keys";
+    public const string TerminalIdentities = "terminal_identities";
+
+    /// <summary>A terminal's hardware identity at the time it was reported (a change at the same instant overwrites: the later one).</summary>
+    public static void AppendTerminalIdentity(StringBuilder sb, TerminalIdentity i) =>
+        LineProtocol.Append(sb, TerminalIdentities, [("mn", i.Mn)],
+            [("logger_id", i.LoggerId ?? string.Empty), ("cpu_id", i.CpuId ?? string.Empty), ("macs", i.Macs ?? string.Empty),
+                ("reported_at", i.ReportedAt.ToString("O", CultureInfo.InvariantCulture))],
+            LineProtocol.Nanoseconds(i.ReportedAt));
 
     /// <summary>A terminal key at its creation time (a second key of the same MN at the same instant is a later one).</summary>
     public static void AppendTerminalKey(StringBuilder sb, TerminalKey k) =>

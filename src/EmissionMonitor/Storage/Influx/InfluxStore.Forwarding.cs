@@ -47,8 +47,9 @@ public sealed partial class InfluxStore
 
             if (batch.Records.Count > 0)
             {
-                var (marks, lifts, alerts, keys) = await _buffer.RecordsAsync(batch.Records, ct);
+                var (marks, lifts, alerts, keys, identities) = await _buffer.RecordsAsync(batch.Records, ct);
                 keys.ToList().ForEach(k => InfluxSchema.AppendTerminalKey(lines, k));
+                identities.ToList().ForEach(i => InfluxSchema.AppendTerminalIdentity(lines, i));
                 marks.ToList().ForEach(m => InfluxSchema.AppendMark(lines, m, _clock.GetUtcNow()));
                 lifts.ToList().ForEach(l => InfluxSchema.AppendLift(lines, l));
                 alerts.ToList().ForEach(a => InfluxSchema.AppendAlert(lines, a));

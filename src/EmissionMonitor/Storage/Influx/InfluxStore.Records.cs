@@ -109,6 +109,30 @@ public sealed partial class InfluxStore
         return keys.OrderBy(k => k.CreatedAt).ToList();
     }
 
-    private async Task<(IReadOnlyList<Mark> Marks, IReadOnlyList<CardLift> Lifts, IReadOnlyList<AlertRecord> Alerts, IReadOnlyList<TerminalKey> Keys)> PendingRecordsAsync(CancellationToken ct) =>
+    public async Task AddTerminalIdentityAsync(TerminalIdentity identity, CancellationToken cancellationToken)
+    {
+        await _buffer.AddTerminalIdentityAsync(identity, cancellationToken);
+        _wake.Release();
+    }
+
+    public async Task<IReadOnlyList<TerminalIdentity>> QueryTerminalIdentitiesAsync(CancellationToken cancellationToken)
+    {
+        var pending = await PendingRecordsAsync(cancellationToken);
+        var identities = new HashSet<TerminalIdentity>();
+        using (var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.TerminalIdentities}\"", cancellationToken))
+        {
+            foreach (var row in Rows(doc))
+            {
+                static string? Field(string? s) => string.IsNullOrEmpty(s) ? null : s;
+                identities.Add(new TerminalIdentity(row.Str("mn")!, Field(row.Str("logger_id")), Field(row.Str("cpu_id")), Field(row.Str("macs")),
+                    DateTimeOffset.Parse(row.Str("reported_at")!, CultureInfo.InvariantCulture)));
+            }
+        }
+
+        identities.UnionWith(pending.Identities);
+        return identities.OrderBy(i => i.ReportedAt).ToList();
+    }
+
+    private async Task<PendingRecords> PendingRecordsAsync(CancellationToken ct) =>
         await _buffer.RecordsAsync((await _buffer.ReadOutboxAsync(int.MaxValue, ct)).Records, ct);
 }

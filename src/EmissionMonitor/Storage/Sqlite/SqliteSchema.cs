@@ -140,6 +140,14 @@ internal static class SqliteSchema
             outlet      INTEGER PRIMARY KEY,
             fingerprint TEXT NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS terminal_identities (
+            id          INTEGER PRIMARY KEY,
+            mn          TEXT NOT NULL,
+            logger_id   TEXT,
+            cpu_id      TEXT,
+            macs        TEXT,
+            reported_at TEXT NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS terminal_keys (
             id          INTEGER PRIMARY KEY,
             mn          TEXT NOT NULL,

@@ -38,7 +38,7 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>Operator records by the row ids the outbox names (buffer mode).</summary>
-    public async Task<(IReadOnlyList<Compliance.Marks.Mark> Marks, IReadOnlyList<Compliance.Cards.CardLift> Lifts, IReadOnlyList<AlertRecord> Alerts, IReadOnlyList<TerminalKey> Keys)> RecordsAsync(
+    public async Task<PendingRecords> RecordsAsync(
         IReadOnlyList<(string Kind, long Id)> records, CancellationToken cancellationToken)
     {
         string Ids(string kind) => string.Join(",", records.Where(r => r.Kind == kind).Select(r => r.Id.ToString(CultureInfo.InvariantCulture)));
@@ -46,7 +46,8 @@ public sealed partial class SqliteStore
         var lifts = await QueryAsync($"SELECT {LiftColumns} FROM card_lifts WHERE rowid IN ({Ids("lift")})", [], MapLift, cancellationToken);
         var alerts = await QueryAsync($"SELECT {AlertColumns} FROM alerts WHERE rowid IN ({Ids("alert")})", [], MapAlert, cancellationToken);
         var keys = await QueryAsync($"SELECT {KeyColumns} FROM terminal_keys WHERE rowid IN ({Ids("key")})", [], MapKey, cancellationToken);
-        return (marks, lifts, alerts, keys);
+        var identities = await QueryAsync($"SELECT {IdentityColumns} FROM terminal_identities WHERE rowid IN ({Ids("identity")})", [], MapIdentity, cancellationToken);
+        return new PendingRecords(marks, lifts, alerts, keys, identities);
     }
 
     /// <summary>The statement that queues the row just inserted, in buffer mode; nothing otherwise.</summary>

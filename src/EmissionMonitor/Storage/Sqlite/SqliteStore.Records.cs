@@ -60,6 +60,20 @@ public sealed partial class SqliteStore
     private static TerminalKey MapKey(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.GetString(3));
 
+    public Task AddTerminalIdentityAsync(TerminalIdentity identity, CancellationToken cancellationToken) =>
+        ExecuteAsync("INSERT INTO terminal_identities (mn, logger_id, cpu_id, macs, reported_at) VALUES ($mn, $logger, $cpu, $macs, $at);" + QueueRecord("identity"),
+            [("$mn", identity.Mn), ("$logger", identity.LoggerId), ("$cpu", identity.CpuId), ("$macs", identity.Macs),
+                ("$at", identity.ReportedAt.ToString("O", CultureInfo.InvariantCulture)), ("$queued", Now())],
+            cancellationToken);
+
+    public async Task<IReadOnlyList<TerminalIdentity>> QueryTerminalIdentitiesAsync(CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {IdentityColumns} FROM terminal_identities ORDER BY id", [], MapIdentity, cancellationToken);
+
+    private const string IdentityColumns = "mn, logger_id, cpu_id, macs, reported_at";
+
+    private static TerminalIdentity MapIdentity(SqliteDataReader r) =>
+        new(r.GetString(0), Str(r, 1), Str(r, 2), Str(r, 3), DateTimeOffset.Parse(r.GetString(4), CultureInfo.InvariantCulture));
+
     private static AlertRecord MapAlert(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.GetString(3));
 }
