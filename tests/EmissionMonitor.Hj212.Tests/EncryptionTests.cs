@@ -118,6 +118,8 @@ public sealed class EncryptionTests
     {
         var result = Hj212Decoder.Decode(Encoding.ASCII.GetBytes(A2Sent()), With(OtherKey, TestKey));
         Assert.True(result.IsOk, result.Detail);
+        Assert.Same(TestKey, result.Packet!.DecryptedWith); // the key the terminal holds, for an answer it must read
+        Assert.Null(Hj212Decoder.Decode(Encoding.ASCII.GetBytes(A1)).Packet!.DecryptedWith);
     }
 
     [Fact]

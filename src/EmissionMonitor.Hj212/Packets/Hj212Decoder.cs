@@ -39,7 +39,7 @@ public static class Hj212Decoder
             return TryReadPlain(frame, scan, out reader, out modbusCrc, options);
         }
 
-        return TryDecrypt(frame, scan, options, out _, out _, out reader, out modbusCrc);
+        return TryDecrypt(frame, scan, options, out _, out _, out reader, out modbusCrc, out _);
     }
 
     private static DecodeResult? TryReadPlain(ReadOnlySpan<byte> frame, ScanResult scan, out Hj212Reader reader, out bool modbusCrc, DecodeOptions options)
@@ -73,8 +73,9 @@ public static class Hj212Decoder
     /// (the current one first; the first that gives a matching CRC wins).
     /// </summary>
     private static DecodeResult? TryDecrypt(ReadOnlySpan<byte> frame, ScanResult scan, DecodeOptions options,
-        out byte[] plain, out ScanResult plainScan, out Hj212Reader reader, out bool modbusCrc)
+        out byte[] plain, out ScanResult plainScan, out Hj212Reader reader, out bool modbusCrc, out Sm4Key? usedKey)
     {
+        usedKey = null;
         plain = [];
         plainScan = default;
         reader = default;
@@ -98,6 +99,7 @@ public static class Hj212Decoder
             var failure = TryReadPlain(plain, plainScan, out reader, out modbusCrc, options);
             if (failure is null)
             {
+                usedKey = key;
                 return null;
             }
 
@@ -148,8 +150,9 @@ public static class Hj212Decoder
         bool modbus;
         byte[] plain = [];
         var read = scan;
+        Sm4Key? usedKey = null;
         var failure = scan.Encrypted
-            ? TryDecrypt(frame, scan, options, out plain, out read, out reader, out modbus)
+            ? TryDecrypt(frame, scan, options, out plain, out read, out reader, out modbus, out usedKey)
             : TryReadPlain(frame, scan, out reader, out modbus, options);
         if (failure is not null)
         {
@@ -158,7 +161,7 @@ public static class Hj212Decoder
 
         // A decrypted packet keeps the plain frame it was read from; a plain one the bytes it came in.
         var bytes = scan.Encrypted ? plain : memory ?? frame.ToArray();
-        var packet = new Hj212Packet(bytes, read.SegmentLength, reader, read.LengthCountsCharacters, !Utf8.IsValid(reader.Segment)) { WasEncrypted = scan.Encrypted };
+        var packet = new Hj212Packet(bytes, read.SegmentLength, reader, read.LengthCountsCharacters, !Utf8.IsValid(reader.Segment)) { WasEncrypted = scan.Encrypted, DecryptedWith = usedKey };
         return new DecodeResult(packet, null, null) { ModbusCrc = modbus, Encrypted = scan.Encrypted };
     }
 }

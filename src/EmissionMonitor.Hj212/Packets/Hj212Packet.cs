@@ -135,6 +135,9 @@ public sealed partial class Hj212Packet : IEquatable<Hj212Packet>
     /// <summary>True when the frame arrived with an SM4-encrypted data segment (HJ 212-2025) and was decrypted.</summary>
     public bool WasEncrypted { get; internal set; }
 
+    /// <summary>The key that decrypted the frame (null for a plain one): the key the terminal holds, so an answer it must read is encrypted with it.</summary>
+    public Crypto.Sm4Key? DecryptedWith { get; internal set; }
+
     /// <summary>True when <see cref="Rf"/> marks the frame as back-filled.</summary>
     public bool IsBackfill => Rf == 1;
 

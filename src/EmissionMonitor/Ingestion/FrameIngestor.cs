@@ -71,7 +71,7 @@ public sealed partial class FrameIngestor(IntakeProcessor intake, Journal journa
     private async Task<(Hj212Packet Packet, byte[] Bytes)?> AnswerKeyRequestAsync(Hj212Packet request, CancellationToken cancellationToken)
     {
         string mn = request.Mn!;
-        if (keys!.Current(mn) is not { } current)
+        if (await keys!.RotateAsync(mn, request.DecryptedWith, cancellationToken) is not { } rotation)
         {
             if (logger is not null)
             {
@@ -81,8 +81,7 @@ public sealed partial class FrameIngestor(IntakeProcessor intake, Journal journa
             return null;
         }
 
-        var (fresh, record) = await keys.ReplaceAsync(mn, null, Storage.TerminalKey.FromRotation, cancellationToken);
-        var local = TimeZoneInfo.ConvertTime(record.CreatedAt, zone ?? TimeZoneInfo.Local).DateTime;
+        var local = TimeZoneInfo.ConvertTime(rotation.CreatedAt, zone ?? TimeZoneInfo.Local).DateTime;
         var answer = new Hj212.Encoders.Hj212Builder
         {
             Qn = request.Qn,
@@ -91,8 +90,8 @@ public sealed partial class FrameIngestor(IntakeProcessor intake, Journal journa
             Pw = request.Pw,
             Mn = mn,
             Flag = request.Version.Flag(),
-        }.Param("SKCreateTime", Hj212.Hj212Time.FormatQn(local)).Param("NewSK", fresh.Reveal()).Build();
-        return (answer, Hj212.Crypto.Hj212Cipher.Encrypt(Hj212Encoder.Encode(answer), current));
+        }.Param("SKCreateTime", Hj212.Hj212Time.FormatQn(local)).Param("NewSK", rotation.NewKey.Reveal()).Build();
+        return (answer, Hj212.Crypto.Hj212Cipher.Encrypt(Hj212Encoder.Encode(answer), rotation.EncryptWith));
     }
 
     [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "CN 1014 new-key request from {Mn}, which has no current key: a new key is never sent in plain text; answered as an ordinary upload")]

@@ -105,6 +105,42 @@ public sealed partial class KeyRing(IRecordStore store, Func<StationRegistry> re
         return (key, record);
     }
 
+    /// <summary>What a CN 1014 new-key request is answered with: the new key, its creation time, and the key the answer is encrypted with.</summary>
+    public sealed record Rotation(Sm4Key NewKey, DateTimeOffset CreatedAt, Sm4Key EncryptWith, bool Repeated);
+
+    /// <summary>
+    /// A terminal's new-key request (CN 1014): a fresh random key, recorded, to be sent encrypted
+    /// with the key the terminal has now (<paramref name="held"/>, the key its request was decrypted
+    /// with; for a plain request the current key). A request within <see cref="SecurityOptions.KeyRotationInterval"/>
+    /// of the last rotation (a lost answer, or a terminal asking in a loop) gets that same key again,
+    /// encrypted with the same key as before, and records nothing: requests cannot grow the store.
+    /// Null when the terminal has no key to encrypt the answer with.
+    /// </summary>
+    public async Task<Rotation?> RotateAsync(string mn, Sm4Key? held, CancellationToken cancellationToken)
+    {
+        ReconcileIfChanged();
+        Sm4Key? current;
+        lock (_lock)
+        {
+            if (!_byMn.TryGetValue(mn, out var list) || list.Count == 0)
+            {
+                return null;
+            }
+
+            var last = list[^1];
+            if (last.Record.Source == TerminalKey.FromRotation && list.Count > 1 && clock.GetUtcNow() - last.Record.CreatedAt < options.KeyRotationInterval)
+            {
+                LogRepeated(logger, mn, options.KeyRotationInterval.TotalMinutes);
+                return new Rotation(last.Key, last.Record.CreatedAt, held ?? list[^2].Key, true);
+            }
+
+            current = last.Key;
+        }
+
+        var (fresh, record) = await ReplaceAsync(mn, null, TerminalKey.FromRotation, cancellationToken);
+        return new Rotation(fresh, record.CreatedAt, held ?? current, false);
+    }
+
     /// <summary>Records the registry's keys that are new or changed since they were last recorded.</summary>
     public async Task ReconcileAsync(CancellationToken cancellationToken) => await PersistAsync(TakeRegistryChanges(), cancellationToken);
 
@@ -199,4 +235,7 @@ public sealed partial class KeyRing(IRecordStore store, Func<StationRegistry> re
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Recording the registry's SM4 keys failed: {Reason}")]
     private static partial void LogReconcileFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 7012, Level = LogLevel.Warning, Message = "CN 1014 new-key request from {Mn} within {Minutes:F0} min of its last rotation: the same new key is sent again, nothing recorded")]
+    private static partial void LogRepeated(ILogger logger, string mn, double minutes);
 }

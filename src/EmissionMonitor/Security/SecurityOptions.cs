@@ -16,6 +16,14 @@ public sealed class SecurityOptions
     public TimeSpan KeyMaxAge { get; set; } = TimeSpan.FromDays(90);
 
     /// <summary>
+    /// A CN 1014 request within this time of the terminal's last rotation gets the same new key
+    /// again instead of another one (a lost answer is re-sent; a terminal asking in a loop cannot
+    /// grow the store). Default 1 hour.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00", ErrorMessage = "Security:KeyRotationInterval must be between 0 and 30 days")]
+    public TimeSpan KeyRotationInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
     /// Answer a terminal's CN 1014 new-key request with a fresh key (UNVERIFIED exchange, after
     /// <c>caoyiliang/HJ212</c>: the request carries <c>SKCreateTime</c>, the answer CN 1014 with
     /// <c>SKCreateTime</c> and <c>NewSK</c>, encrypted with the current key). Default true.

@@ -184,6 +184,55 @@ public sealed class EncryptedIntakeTests
         Assert.Equal("optional", outlet.GetProperty("encryption").GetString());
     }
 
+    /// <summary>Sends a CN 1014 request encrypted with <paramref name="sendWith"/> and reads the answer with <paramref name="readWith"/>: its NewSK.</summary>
+    private static async Task<string> AskNewKeyAsync(ServiceFixture service, string qn, string sendWith, string readWith)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", service.GatewayPort);
+        var stream = tcp.GetStream();
+        var request = new Hj212Builder { Qn = qn, St = "31", Cn = "1014", Pw = "123456", Mn = "QHXN0010001", Flag = 9 }.Param("SKCreateTime", "20251001000000000").Build();
+        await stream.WriteAsync(Hj212Cipher.Encrypt(Hj212Encoder.Encode(request), Sm4Key.Parse(sendWith)));
+        var reader = System.IO.Pipelines.PipeReader.Create(stream);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await foreach (var chunk in Hj212Framer.ReadAsync(reader, cancellationToken: cts.Token))
+        {
+            var decoded = Hj212Decoder.DecodeFrame(chunk.Bytes.Span, chunk.Scan, new DecodeOptions { Keys = _ => [Sm4Key.Parse(readWith)] });
+            Assert.True(decoded.IsOk, decoded.Detail);
+            return decoded.Packet!.Params.Single(p => p.Key == "NewSK").Value;
+        }
+
+        throw new InvalidOperationException("no answer");
+    }
+
+    [Fact]
+    public async Task RepeatedKeyRequests_WithinTheRotationInterval_GetTheSameNewKey_AndRecordNothingMore()
+    {
+        await using var service = await StartAsync(Registry());
+        string first = await AskNewKeyAsync(service, "20260105100000001", GasKey, GasKey);
+        // The answer was lost: the terminal asks again with the key it still has.
+        Assert.Equal(first, await AskNewKeyAsync(service, "20260105100000002", GasKey, GasKey));
+        // A terminal asking in a loop cannot grow the store.
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal(first, await AskNewKeyAsync(service, $"202601051000001{i:00}", GasKey, GasKey));
+        }
+
+        var stored = await service.App.Services.GetRequiredService<IStore>().QueryTerminalKeysAsync(CancellationToken.None);
+        Assert.Equal(["registry", "rotation"], stored.Where(k => k.Mn == "QHXN0010001").Select(k => k.Source));
+    }
+
+    [Fact]
+    public async Task AKeyRequestEncryptedWithTheNewKey_IsAnsweredWithThatKey()
+    {
+        await using var service = await StartAsync(Registry(), new Dictionary<string, string?> { ["Security:KeyRotationInterval"] = "00:00:00" });
+        string second = await AskNewKeyAsync(service, "20260105100000001", GasKey, GasKey);
+        // Rotating again at once: the request comes encrypted with the second key, and so does the answer.
+        string third = await AskNewKeyAsync(service, "20260105100000002", second, second);
+        Assert.NotEqual(second, third);
+        var stored = await service.App.Services.GetRequiredService<IStore>().QueryTerminalKeysAsync(CancellationToken.None);
+        Assert.Equal(["registry", "rotation", "rotation"], stored.Where(k => k.Mn == "QHXN0010001").Select(k => k.Source));
+    }
+
     [Fact]
     public async Task AnOperatorsNewKey_IsReturnedOnce_AndDecryptsAtOnce()
     {
