@@ -29,6 +29,7 @@ public class EncryptedDecodeBenchmarks
             .Where(f => FrameScanner.Scan(f, isFinal: true) is { Kind: ScanKind.Frame } scan && Hj212Decoder.TryRead(f.AsSpan(0, scan.Consumed), scan, out _, out _) is null)
             .ToArray();
         _encrypted = _plain.Select(f => Hj212Cipher.Encrypt(f, Key)).ToArray();
+        Console.WriteLine($"// {Set}: {_plain.Length} frames, {_encrypted.Sum(f => f.Length) / _encrypted.Length} bytes each on average encrypted");
     }
 
     [Benchmark(Baseline = true, Description = "plain: scan + CRC + span reader")]

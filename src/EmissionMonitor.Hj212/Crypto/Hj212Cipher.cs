@@ -153,56 +153,65 @@ public static class Hj212Cipher
             return DecodeResult.Fail(Hj212Errors.BadCipher, $"{count} cipher bytes are not whole 16-byte SM4 blocks");
         }
 
-        byte[] cipher = ArrayPool<byte>.Shared.Rent(count);
-        try
+        var tail = segment[(close + 1)..^2];
+        int plainLength = open + count + tail.Length + 2;
+        var after = frame[(6 + scan.SegmentLength)..];
+        var decoded = new byte[6 + plainLength + after.Length];
+        var plain = decoded.AsSpan(6, plainLength);
+
+        // The cipher bytes are parsed straight into their place in the plain frame and decrypted there.
+        var cipher = plain.Slice(open, count);
+        var table = HexValue;
+        for (int i = 0; i < count; i++)
         {
-            for (int i = 0; i < count; i++)
+            // An item is "0x", two hex digits and (but the last) a comma: read as one little-endian word.
+            uint word = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(items.Slice(i * 5, 4));
+            int hi = table[(byte)(word >> 16)], lo = table[(byte)(word >> 24)];
+            if ((word & 0xDFFF) != 0x5830 || (hi | lo) < 0 || (i < count - 1 && items[(i * 5) + 4] != (byte)','))
             {
-                var item = items.Slice(i * 5, 4);
-                if (item[0] != (byte)'0' || (item[1] | 0x20) != (byte)'x' || HexValue(item[2]) is not (>= 0 and var hi) || HexValue(item[3]) is not (>= 0 and var lo)
-                    || (i < count - 1 && items[(i * 5) + 4] != (byte)','))
-                {
-                    return DecodeResult.Fail(Hj212Errors.BadCipher, $"cipher item {i + 1} '{FrameScanner.Preview(items.Slice(i * 5, Math.Min(5, items.Length - (i * 5))))}' is not 0x and two hex digits");
-                }
-
-                cipher[i] = (byte)((hi << 4) | lo);
+                return DecodeResult.Fail(Hj212Errors.BadCipher, $"cipher item {i + 1} '{FrameScanner.Preview(items.Slice(i * 5, Math.Min(5, items.Length - (i * 5))))}' is not 0x and two hex digits");
             }
 
-            var tail = segment[(close + 1)..^2];
-            int plainLength = open + count + tail.Length + 2;
-            int declared = int.Parse(frame.Slice(2, 4), NumberStyles.None, CultureInfo.InvariantCulture);
-            var after = frame[(6 + scan.SegmentLength)..];
-            plainFrame = new byte[6 + plainLength + after.Length];
-            var plain = plainFrame.AsSpan(6, plainLength);
-            segment[..open].CopyTo(plain);
-            key.DecryptBlocks(cipher.AsSpan(0, count), plain.Slice(open, count));
-            tail.CopyTo(plain[(open + count)..]);
-            "&&"u8.CopyTo(plain[^2..]);
-            int characters = System.Text.Unicode.Utf8.IsValid(plain) ? Encoding.UTF8.GetCharCount(plain) : plainLength;
-            if (declared != plainLength && declared != characters && declared != scan.SegmentLength)
-            {
-                plainFrame = [];
-                return DecodeResult.Fail(Hj212Errors.LengthMismatch,
-                    $"declared length {declared} counts neither the plain segment ({plainLength}) nor the sent one ({scan.SegmentLength})");
-            }
-
-            if (plainLength > 9999)
-            {
-                plainFrame = [];
-                return DecodeResult.Fail(Hj212Errors.LengthMismatch, $"the plain segment of {plainLength} characters exceeds the length field's 9999");
-            }
-
-            "##"u8.CopyTo(plainFrame);
-            WriteLength(plainFrame.AsSpan(2, 4), plainLength);
-            after.CopyTo(plainFrame.AsSpan(6 + plainLength));
-            plainScan = new ScanResult(ScanKind.Frame, plainFrame.Length, SegmentLength: plainLength);
-            return null;
+            cipher[i] = (byte)((hi << 4) | lo);
         }
-        finally
+
+        key.DecryptBlocks(cipher, cipher);
+        segment[..open].CopyTo(plain);
+        tail.CopyTo(plain[(open + count)..]);
+        "&&"u8.CopyTo(plain[^2..]);
+        int declared = int.Parse(frame.Slice(2, 4), NumberStyles.None, CultureInfo.InvariantCulture);
+        if (declared != plainLength && declared != scan.SegmentLength
+            && declared != (System.Text.Unicode.Utf8.IsValid(plain) ? Encoding.UTF8.GetCharCount(plain) : plainLength))
         {
-            ArrayPool<byte>.Shared.Return(cipher);
+            return DecodeResult.Fail(Hj212Errors.LengthMismatch,
+                $"declared length {declared} counts neither the plain segment ({plainLength}) nor the sent one ({scan.SegmentLength})");
         }
+
+        if (plainLength > 9999)
+        {
+            return DecodeResult.Fail(Hj212Errors.LengthMismatch, $"the plain segment of {plainLength} characters exceeds the length field's 9999");
+        }
+
+        "##"u8.CopyTo(decoded);
+        WriteLength(decoded.AsSpan(2, 4), plainLength);
+        after.CopyTo(decoded.AsSpan(6 + plainLength));
+        plainFrame = decoded;
+        plainScan = new ScanResult(ScanKind.Frame, decoded.Length, SegmentLength: plainLength);
+        return null;
     }
+
+    /// <summary>The value of each byte as a hex digit, or -1.</summary>
+    private static ReadOnlySpan<sbyte> HexValue =>
+    [
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, -1, -1, -1, -1, -1, -1,
+        -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+    ];
 
     private static void WriteLength(Span<byte> into, int length)
     {
@@ -212,12 +221,4 @@ public static class Hj212Cipher
             length /= 10;
         }
     }
-
-    private static int HexValue(byte b) => b switch
-    {
-        >= (byte)'0' and <= (byte)'9' => b - '0',
-        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
-        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
-        _ => -1,
-    };
 }
