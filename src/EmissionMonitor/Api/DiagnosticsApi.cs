@@ -80,6 +80,12 @@ public static class DiagnosticsApi
             Line($"em_frames_reason_total{{reason=\"{reason}\"}} {n}");
         }
 
+        Line("# HELP em_frames_backfilled_total Accepted frames marked RF=1 (HJ 212-2025 back-fill).");
+        Line("# TYPE em_frames_backfilled_total counter");
+        Line($"em_frames_backfilled_total {m.Backfilled}");
+        Line("# HELP em_frames_encrypted_total Accepted frames whose data segment came SM4-encrypted (HJ 212-2025).");
+        Line("# TYPE em_frames_encrypted_total counter");
+        Line($"em_frames_encrypted_total {m.Encrypted}");
         Line("# TYPE em_readings_total counter");
         Line($"em_readings_total {m.Readings}");
         Line("# TYPE em_commits_total counter");

@@ -16,8 +16,16 @@ public sealed class IngestMetrics : Storage.Journaling.IJournalObserver
     private long _unarchived;
     private long _commitTicks;
     private long _maxCommitTicks;
+    private long _backfilled;
+    private long _encrypted;
 
     public long Frames => Interlocked.Read(ref _frames);
+
+    /// <summary>HJ 212-2025: accepted frames marked <c>RF=1</c> (back-filled).</summary>
+    public long Backfilled => Interlocked.Read(ref _backfilled);
+
+    /// <summary>HJ 212-2025: accepted frames whose data segment came SM4-encrypted.</summary>
+    public long Encrypted => Interlocked.Read(ref _encrypted);
 
     public long Readings => Interlocked.Read(ref _readings);
 
@@ -48,6 +56,22 @@ public sealed class IngestMetrics : Storage.Journaling.IJournalObserver
         long max;
         while (latency.Ticks > (max = Interlocked.Read(ref _maxCommitTicks)) && Interlocked.CompareExchange(ref _maxCommitTicks, latency.Ticks, max) != max)
         {
+        }
+
+        foreach (var item in items)
+        {
+            if (item.IsAccepted && item.Packet is { } p)
+            {
+                if (p.IsBackfill)
+                {
+                    Interlocked.Increment(ref _backfilled);
+                }
+
+                if (p.WasEncrypted)
+                {
+                    Interlocked.Increment(ref _encrypted);
+                }
+            }
         }
 
         foreach (var o in outcomes)

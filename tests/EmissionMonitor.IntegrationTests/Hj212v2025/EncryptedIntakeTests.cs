@@ -84,6 +84,12 @@ public sealed class EncryptedIntakeTests
         var so2 = readings.Where(r => r.Pollutant == "a21026").OrderBy(r => r.Period).ToList();
         Assert.Equal([10.0, 11.0, 12.0, 13.0, 14.0, 15.0], so2.Select(r => r.Avg!.Value));
         Assert.Equal([1, null, 1, null, 1, null], so2.Select(r => r.Rf));
+
+        // /metrics counts the back-filled and the encrypted frames.
+        using var http = new HttpClient { BaseAddress = service.HttpBase };
+        string metrics = await http.GetStringAsync("/metrics");
+        Assert.Contains("em_frames_backfilled_total 3\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("em_frames_encrypted_total 3\n", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
