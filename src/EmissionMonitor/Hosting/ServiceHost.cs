@@ -30,7 +30,7 @@ public static class ServiceHost
             {
                 log.WriteTo.File(logFile, rollingInterval: RollingInterval.Day, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
             }
-        }, writeToProviders: true); // events also reach logger providers registered in DI (none in production)
+        }, preserveStaticLogger: true, writeToProviders: true); // this host's own logger (hosts in one process, as in the tests, never share one); events also reach logger providers registered in DI (none in production)
         var http = settings.Configuration["Http:Urls"] ?? "http://127.0.0.1:5080";
         var bound = urls?.ToArray() ?? http.Split(';', StringSplitOptions.RemoveEmptyEntries);
         var api = AppSettings.Bind<Api.ApiOptions>(settings.Configuration, Api.ApiOptions.Section);
