@@ -56,10 +56,13 @@ public static class AlertKinds
     /// <summary>HJ 212-2025 CN 1001: a terminal reported other hardware (logger id, CPU id or MACs) than recorded.</summary>
     public const string IdentityChanged = "identity-changed";
 
+    /// <summary>A terminal's clock (the QN of its frames against their arrival) is off by more than Gateway:ClockAlert.</summary>
+    public const string ClockDrift = "clock-drift";
+
     public static string SeverityOf(string kind) => kind switch
     {
         Exceedance => "critical",
-        Warning or Silent or CheckFailed or IdentityChanged => "warning",
+        Warning or Silent or CheckFailed or IdentityChanged or ClockDrift => "warning",
         _ => "info",
     };
 }

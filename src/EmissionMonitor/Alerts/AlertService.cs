@@ -41,6 +41,19 @@ public sealed partial class AlertService(
     /// <summary>When the outlet's last accepted live frame arrived (or the service started), or null.</summary>
     public DateTimeOffset? LastSeen(string mn) => _lastSeen.TryGetValue(mn, out var t) ? t : null;
 
+    /// <summary>
+    /// Raises the outlet's alert of <paramref name="kind"/> while <paramref name="on"/>, clears it
+    /// otherwise (conditions other services measure, such as a terminal's clock drift).
+    /// </summary>
+    public async Task SetConditionAsync(string kind, Registry.Outlet outlet, bool on, double? value, double? limit, DateTimeOffset start, string message, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var enterprise = registry().FindEnterprise(outlet.EnterpriseId);
+        await ChangedAsync(on
+            ? book.Raise(kind, outlet.Mn, enterprise?.Id, enterprise?.City, null, value, limit, start, now, message)
+            : book.Resolve(kind, outlet.Mn, null, now), ct);
+    }
+
     public async Task<Alert?> AcknowledgeAsync(string id, string by, CancellationToken ct) =>
         await ChangedAsync(book.Acknowledge(id, by, clock.GetUtcNow()), ct);
 

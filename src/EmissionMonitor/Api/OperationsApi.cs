@@ -118,31 +118,5 @@ public static class OperationsApi
                 key = given is null ? key.Reveal() : null, // a generated key is shown this once, to hand to the terminal
             }, statusCode: 201);
         }).AddEndpointFilter(operators);
-
-        app.MapPost("/api/outlets/{mn}/backfill", async (string mn, BackfillBody body, Func<StationRegistry> registry, Hj212Gateway gateway, TimeZoneInfo zone,
-            TimeProvider clock, CancellationToken ct) =>
-        {
-            var outlet = registry().FindOutlet(mn);
-            if (outlet is null)
-            {
-                return Results.Problem(statusCode: 404, title: $"no outlet {QueryRules.Shown(mn)}");
-            }
-
-            if (QueryRules.First(QueryRules.Local("from", body.From ?? string.Empty, out var from), QueryRules.Local("to", body.To ?? string.Empty, out var to)) is { } bad)
-            {
-                return bad;
-            }
-
-            if (to <= from)
-            {
-                return QueryRules.Bad("to", "must be after from");
-            }
-
-            var now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;
-            var request = Hj212Replies.HistoryRequest(new HistoryRequest(mn, outlet.Password, outlet.Kind == MediumKind.Gas ? "31" : "32", Cns.Hourly, from!.Value, to!.Value, now));
-            return await gateway.SendAsync(mn, request, ct)
-                ? Results.Accepted(value: new { mn, qn = request.Qn, sent = request.ToString().TrimEnd() })
-                : Results.Problem(statusCode: 409, title: $"terminal {mn} is not connected over the HJ 212 TCP link");
-        }).AddEndpointFilter(operators);
     }
 }

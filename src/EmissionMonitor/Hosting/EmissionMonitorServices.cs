@@ -91,6 +91,8 @@ public static class EmissionMonitorServices
         services.AddSingleton(sp => new IntakeProcessor(sp.GetRequiredService<Func<StationRegistry>>(), settings.Intake, settings.TimeZone,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LoginThrottle>(), sp.GetRequiredService<Security.KeyRing>().Keys));
         services.AddSingleton(sp => new SplitPacketTracker(settings.Intake.SplitTimeout, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SplitPacketTracker>>()));
+        services.AddSingleton(sp => new Commands.CommandLedger(sp.GetRequiredService<Func<StationRegistry>>(), sp.GetRequiredService<GatewayOptions>(),
+            settings.TimeZone, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<FrameIngestor>();
         if (mqtt.Mode == "embedded")
         {
@@ -128,6 +130,8 @@ public static class EmissionMonitorServices
             sp.GetRequiredService<ILogger<Alerts.AlertService>>(), sp.GetRequiredService<Security.KeyRing>(),
             sp.GetRequiredService<Security.TerminalIdentities>()));
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertService>());
+        services.AddSingleton<Commands.CommandService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Commands.CommandService>());
         return services;
     }
 

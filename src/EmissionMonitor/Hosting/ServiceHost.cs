@@ -93,6 +93,7 @@ public static class ServiceHost
         Api.ReportsApi.Map(app, auth);
         Api.AlertsApi.Map(app, auth);
         Api.OperationsApi.Map(app, auth);
+        Api.CommandsApi.Map(app, auth);
         Api.MarksApi.Map(app, auth);
         Api.CardLiftsApi.Map(app, auth);
         return app;

@@ -40,6 +40,9 @@ public sealed partial class EmbeddedMqttBroker(
     /// <summary>The port actually bound.</summary>
     public int Port => _adapter?.Port ?? options.Port;
 
+    /// <summary>A terminal's MQTT session ended (its MN): commands in flight over MQTT fail.</summary>
+    public event Action<string>? TerminalDisconnected;
+
     /// <summary>Connections refused by the per-address cap or the process budget.</summary>
     public long RefusedConnections => _limiter.Refused;
 
@@ -179,9 +182,9 @@ public sealed partial class EmbeddedMqttBroker(
             return Task.CompletedTask; // the same client id is connected again
         }
 
-        if (_loginOfClient.TryRemove(e.ClientId, out var user))
+        if (_loginOfClient.TryRemove(e.ClientId, out var user) && _clientOfMn.TryRemove(new KeyValuePair<string, string>(user, e.ClientId)))
         {
-            _clientOfMn.TryRemove(new KeyValuePair<string, string>(user, e.ClientId));
+            TerminalDisconnected?.Invoke(user);
         }
 
         return Task.CompletedTask;
@@ -248,6 +251,11 @@ public sealed partial class EmbeddedMqttBroker(
         if (outcome.ReplyBytes is { } reply && outcome.Result.Outlet is { } outlet)
         {
             await PublishAsync(Topics.Down(outlet.Mn), reply, e.CancellationToken);
+        }
+
+        if (outcome.FollowUpBytes is { } followUp && outcome.Result.Outlet is { } to)
+        {
+            await PublishAsync(Topics.Down(to.Mn), followUp, e.CancellationToken);
         }
     }
 

@@ -280,6 +280,11 @@ public sealed partial class ExternalMqttIngress(MqttOptions options, FrameIngest
             {
                 await PublishAsync(Topics.Down(outlet.Mn), reply, CancellationToken.None);
             }
+
+            if (outcome.FollowUpBytes is { } followUp && outcome.Result.Outlet is { } to)
+            {
+                await PublishAsync(Topics.Down(to.Mn), followUp, CancellationToken.None);
+            }
         }
         catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or OperationCanceledException)
         {

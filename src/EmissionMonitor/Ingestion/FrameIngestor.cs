@@ -19,8 +19,12 @@ namespace EmissionMonitor.Ingestion;
 /// carrying <c>SKCreateTime</c> and <c>NewSK</c> — the one reply sent encrypted, with the key the
 /// terminal has now (the new key is recorded first; the old one keeps its grace period).
 public sealed partial class FrameIngestor(IntakeProcessor intake, Journal journal, SplitPacketTracker splits,
-    Security.KeyRing? keys = null, Security.SecurityOptions? security = null, TimeZoneInfo? zone = null, ILogger<FrameIngestor>? logger = null)
+    Security.KeyRing? keys = null, Security.SecurityOptions? security = null, TimeZoneInfo? zone = null, ILogger<FrameIngestor>? logger = null,
+    Commands.CommandLedger? commands = null)
 {
+    /// <summary>The CN of a terminal's time-calibration request (a notification, answered 9013 and then with a 1012).</summary>
+    public const string TimeCalibrationCn = "1013";
+
     /// <summary>The CN of a terminal's new-key request and of the host's answer.</summary>
     public const string NewKeyCn = "1014";
 
@@ -60,7 +64,14 @@ public sealed partial class FrameIngestor(IntakeProcessor intake, Journal journa
         }
 
         Hj212Packet? reply = result.IsAccepted && result.Packet is not null ? Hj212Replies.ReplyFor(result.Packet) : null;
-        return new IngestOutcome(result, stored, reply, reply is null ? null : Hj212Encoder.Encode(reply));
+        byte[]? followUp = null;
+        if (result.IsAccepted && result.Frame.IsLive && result.Packet is { Cn: TimeCalibrationCn } calibration && result.Outlet is { } outlet && commands is not null
+            && commands.AnswerTimeCalibration(outlet, calibration, result.Frame.Transport) is { } setTime)
+        {
+            followUp = Hj212Encoder.Encode(setTime.Packet); // HJ 212: 9013 to the notification, then the host's clock
+        }
+
+        return new IngestOutcome(result, stored, reply, reply is null ? null : Hj212Encoder.Encode(reply), followUp);
     }
 
     /// <summary>
@@ -98,5 +109,8 @@ public sealed partial class FrameIngestor(IntakeProcessor intake, Journal journa
     private static partial void LogNoKeyToAnswer(ILogger logger, string mn);
 }
 
-/// <summary>What ingesting one frame did, and the reply due (packet and bytes), if any.</summary>
-public sealed record IngestOutcome(IntakeResult Result, StoredOutcome Stored, Hj212Packet? Reply, byte[]? ReplyBytes);
+/// <summary>
+/// What ingesting one frame did, and the reply due (packet and bytes), if any; then a frame to send
+/// right after the reply (the 1012 answering a terminal's 1013 time-calibration request).
+/// </summary>
+public sealed record IngestOutcome(IntakeResult Result, StoredOutcome Stored, Hj212Packet? Reply, byte[]? ReplyBytes, byte[]? FollowUpBytes = null);

@@ -46,7 +46,13 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
         return base.StartAsync(cancellationToken);
     }
 
-    /// <summary>Sends a frame (a history request) to the terminal of <paramref name="mn"/>; false when it is not connected or does not take it in time.</summary>
+    /// <summary>A terminal's connection closed (its MN): commands in flight over it fail.</summary>
+    public event Action<string>? Disconnected;
+
+    /// <summary>True when the terminal of <paramref name="mn"/> has a live connection.</summary>
+    public bool IsConnected(string mn) => _byMn.ContainsKey(mn);
+
+    /// <summary>Sends a frame (a command) to the terminal of <paramref name="mn"/>; false when it is not connected or does not take it in time.</summary>
     public async Task<bool> SendAsync(string mn, Hj212Packet packet, CancellationToken cancellationToken)
     {
         if (!_byMn.TryGetValue(mn, out var connection))
@@ -159,6 +165,11 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
                 {
                     await connection.WriteAsync(reply, CancellationToken.None);
                 }
+
+                if (outcome.FollowUpBytes is { } followUp)
+                {
+                    await connection.WriteAsync(followUp, CancellationToken.None); // after the reply (the 1012 answering a 1013)
+                }
             }
         }
         catch (Exception e) when (e is IOException or SocketException or StoreUnavailableException or ObjectDisposedException or OperationCanceledException)
@@ -176,9 +187,9 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
         }
         finally
         {
-            if (mn is not null)
+            if (mn is not null && _byMn.TryRemove(new KeyValuePair<string, Connection>(mn, connection)))
             {
-                _byMn.TryRemove(new KeyValuePair<string, Connection>(mn, connection));
+                Disconnected?.Invoke(mn);
             }
         }
     }

@@ -9,7 +9,8 @@ namespace EmissionMonitor.Simulation;
 /// broker, half the HJ 212 TCP link to the gateway; each first sends hourly history from the start
 /// of the current quarter, then a real-time frame every 5 seconds and an hourly record at each full hour.
 /// Outlets with an <c>sm4Key</c> in the registry are HJ 212-2025 terminals: their data segments go
-/// SM4-encrypted and their back-fill carries RF=1.
+/// SM4-encrypted and their back-fill carries RF=1. Every terminal answers operators' commands (a few
+/// slowly, every seventh refuses a zero calibration).
 /// </summary>
 public sealed partial class DemoSimulator(
     AppSettings settings, Func<StationRegistry> registry, MqttOptions mqtt, Hj212Gateway gateway, TimeProvider clock, ILogger<DemoSimulator> logger) : BackgroundService
@@ -36,7 +37,7 @@ public sealed partial class DemoSimulator(
                 var members = group.Where(o => (o.Sm4Key is not null) == v2025).ToList();
                 if (members.Count > 0)
                 {
-                    fleets.Add(new TerminalFleet(members, Options(target, members.Count, v2025), settings.TimeZone, clock).RunAsync(stoppingToken));
+                    fleets.Add(new TerminalFleet(members, Options(target, members.Count, v2025), settings.TimeZone, clock, TerminalBehaviour.ForDemo).RunAsync(stoppingToken));
                 }
             }
         }

@@ -1,9 +1,13 @@
 namespace EmissionMonitor.Simulation;
 
-/// <summary>One simulated terminal's connection: send a frame and wait for the transport's acknowledgement.</summary>
+/// <summary>
+/// One simulated terminal's connection: send a frame and wait for the transport's acknowledgement;
+/// frames the host sends of its own accord (commands) go to the handler given at connect.
+/// </summary>
 public interface ITerminalLink : IAsyncDisposable
 {
-    Task ConnectAsync(CancellationToken cancellationToken);
+    /// <summary>Connects; <paramref name="hostFrame"/> (if given) gets every host frame that is not an acknowledgement.</summary>
+    Task ConnectAsync(Func<Hj212.Packets.Hj212Packet, Task>? hostFrame, CancellationToken cancellationToken);
 
     /// <summary>
     /// Sends one frame: true when the service acknowledged it (PUBACK success, or the 9014 asked for

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EmissionMonitor.Hj212;
 using EmissionMonitor.Registry;
 
 namespace EmissionMonitor.Simulation;
@@ -6,9 +7,12 @@ namespace EmissionMonitor.Simulation;
 /// <summary>
 /// A fleet of simulated terminals, one connection per outlet, sending real-time frames at a total
 /// rate, an hourly record per outlet at every full hour, and first (when asked) hourly history for
-/// the past hours — so a newcomer's service has data for reports at once.
+/// the past hours — so a newcomer's service has data for reports at once. Each terminal answers
+/// the host's commands as real ones do (<see cref="CommandResponder"/>; <paramref name="behaviour"/>
+/// says how, per terminal index) and keeps its own clock, which set-time corrects.
 /// </summary>
-public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptions options, TimeZoneInfo timeZone, TimeProvider clock)
+public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptions options, TimeZoneInfo timeZone, TimeProvider clock,
+    Func<int, TerminalBehaviour>? behaviour = null)
 {
     private long _sent;
     private long _acknowledged;
@@ -47,10 +51,35 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
     {
         var random = new Random(index * 7919);
         var factory = new FrameFactory(outlet, options, random);
+        var responder = new CommandResponder(outlet, behaviour?.Invoke(index) ?? TerminalBehaviour.Default, options.Version, timeZone, clock,
+            options.Encrypt ? outlet.Sm4Key : null);
         await using var link = Link(outlet);
+        DateTime Local() => responder.Now;
+        async Task AnswerAsync(Hj212.Packets.Hj212Packet request)
+        {
+            try
+            {
+                foreach (var (wait, frame) in responder.Answer(request, at => factory.Hourly(at, backfill: true).Bytes))
+                {
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, abort);
+                    }
+
+                    bool isRecord = request.Cn is Cns.Hourly or Cns.Daily or Cns.Minute && !IsReply(frame);
+                    await link.SendAsync(frame, expectsReply: isRecord, abort);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or System.Net.Sockets.SocketException or ObjectDisposedException
+                or MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+            {
+                // the terminal stopped or lost its link mid-answer, as a real one may
+            }
+        }
+
         try
         {
-            await link.ConnectAsync(abort);
+            await link.ConnectAsync(AnswerAsync, abort);
             var now = Local();
             var thisHour = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0);
             for (int h = options.BackfillHours; h >= 1; h--)
@@ -121,5 +150,6 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
         }
     }
 
-    private DateTime Local() => TimeZoneInfo.ConvertTime(clock.GetUtcNow(), timeZone).DateTime;
+    /// <summary>True for a 9011/9012/9013 frame (ST=91).</summary>
+    private static bool IsReply(byte[] frame) => frame.AsSpan().IndexOf("ST=91;"u8) >= 0;
 }

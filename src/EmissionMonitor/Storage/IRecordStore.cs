@@ -36,6 +36,15 @@ public interface IRecordStore
 
     /// <summary>Every hardware identity recorded, oldest first.</summary>
     Task<IReadOnlyList<TerminalIdentity>> QueryTerminalIdentitiesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores a host→terminal command's current state (insert or replace by id).</summary>
+    Task SaveCommandRecordAsync(CommandRecord command, CancellationToken cancellationToken);
+
+    /// <summary>Commands, newest requested first, optionally of one MN: a page of <paramref name="limit"/> from <paramref name="offset"/>.</summary>
+    Task<IReadOnlyList<CommandRecord>> QueryCommandRecordsAsync(string? mn, int limit, int offset, CancellationToken cancellationToken);
+
+    /// <summary>One command by id, or null.</summary>
+    Task<CommandRecord?> GetCommandRecordAsync(string id, CancellationToken cancellationToken);
 }
 
 /// <summary>Operator and terminal records waiting in the InfluxDB backend's local buffer.</summary>
@@ -44,7 +53,8 @@ public sealed record PendingRecords(
     IReadOnlyList<Compliance.Cards.CardLift> Lifts,
     IReadOnlyList<AlertRecord> Alerts,
     IReadOnlyList<TerminalKey> Keys,
-    IReadOnlyList<TerminalIdentity> Identities);
+    IReadOnlyList<TerminalIdentity> Identities,
+    IReadOnlyList<CommandRecord> Commands);
 
 /// <summary>A backend: readings and frames, operator records and the summaries.</summary>
 public interface IStore : IReadingStore, IRecordStore, IFactStore;

@@ -15,7 +15,7 @@ public sealed class TerminalLinkTests
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var accept = listener.AcceptTcpClientAsync(); // a gateway that takes frames and never answers
         var link = new TcpTerminalLink(new Uri($"tcp://127.0.0.1:{port}"));
-        await link.ConnectAsync(CancellationToken.None);
+        await link.ConnectAsync(null, CancellationToken.None);
         using var server = await accept;
         using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         var frame = System.Text.Encoding.ASCII.GetBytes(Some.Hourly().Value("a21026", "Avg", 1m).Build().ToString());

@@ -50,6 +50,12 @@ public static class InfluxSchema
     public const string Alerts = "alerts";
     public const string TerminalKeys = "terminal_keys";
     public const string TerminalIdentities = "terminal_identities";
+    public const string Commands = "commands";
+
+    /// <summary>A command's current state; its time is when it was requested, so each change overwrites the point.</summary>
+    public static void AppendCommand(StringBuilder sb, CommandRecord c) =>
+        LineProtocol.Append(sb, Commands, [("id", c.Id), ("mn", c.Mn)],
+            [("state", c.State), ("requested_at", c.RequestedAt.ToString("O", CultureInfo.InvariantCulture)), ("json", c.Json)], LineProtocol.Nanoseconds(c.RequestedAt));
 
     /// <summary>A terminal's hardware identity at the time it was reported (a change at the same instant overwrites: the later one).</summary>
     public static void AppendTerminalIdentity(StringBuilder sb, TerminalIdentity i) =>

@@ -133,6 +133,53 @@ public sealed partial class InfluxStore
         return identities.OrderBy(i => i.ReportedAt).ToList();
     }
 
+    public async Task SaveCommandRecordAsync(CommandRecord command, CancellationToken cancellationToken)
+    {
+        await _buffer.SaveCommandRecordAsync(command, cancellationToken);
+        _wake.Release();
+    }
+
+    /// <summary>
+    /// A page of commands: the server's newest <paramref name="offset"/> + <paramref name="limit"/>
+    /// (ordered by request time on the server) merged with those still in the buffer (the local
+    /// change is the newer one).
+    /// </summary>
+    public async Task<IReadOnlyList<CommandRecord>> QueryCommandRecordsAsync(string? mn, int limit, int offset, CancellationToken cancellationToken)
+    {
+        var pending = await PendingRecordsAsync(cancellationToken);
+        var byId = new Dictionary<string, CommandRecord>(StringComparer.Ordinal);
+        string where = mn is null ? string.Empty : $" WHERE \"mn\" = {InfluxSchema.Literal(mn)}";
+        long take = Math.Min((long)offset + limit, 1_000_000);
+        using (var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.Commands}\"{where} ORDER BY time DESC LIMIT {take}", cancellationToken))
+        {
+            foreach (var row in Rows(doc))
+            {
+                var c = new CommandRecord(row.Str("id")!, row.Str("mn")!, row.Str("state")!, DateTimeOffset.Parse(row.Str("requested_at")!, CultureInfo.InvariantCulture), row.Str("json")!);
+                byId[c.Id] = c;
+            }
+        }
+
+        foreach (var c in pending.Commands.Where(c => mn is null || c.Mn == mn))
+        {
+            byId[c.Id] = c;
+        }
+
+        return byId.Values.OrderByDescending(c => c.RequestedAt).ThenByDescending(c => c.Id, StringComparer.Ordinal).Skip(offset).Take(limit).ToList();
+    }
+
+    public async Task<CommandRecord?> GetCommandRecordAsync(string id, CancellationToken cancellationToken)
+    {
+        var pending = await PendingRecordsAsync(cancellationToken);
+        if (pending.Commands.LastOrDefault(c => c.Id == id) is { } local)
+        {
+            return local;
+        }
+
+        using var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.Commands}\" WHERE \"id\" = {InfluxSchema.Literal(id)}", cancellationToken);
+        return Rows(doc).Select(row => new CommandRecord(row.Str("id")!, row.Str("mn")!, row.Str("state")!,
+            DateTimeOffset.Parse(row.Str("requested_at")!, CultureInfo.InvariantCulture), row.Str("json")!)).LastOrDefault();
+    }
+
     private async Task<PendingRecords> PendingRecordsAsync(CancellationToken ct) =>
         await _buffer.RecordsAsync((await _buffer.ReadOutboxAsync(int.MaxValue, ct)).Records, ct);
 }

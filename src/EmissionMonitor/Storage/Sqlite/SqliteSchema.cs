@@ -140,6 +140,15 @@ internal static class SqliteSchema
             outlet      INTEGER PRIMARY KEY,
             fingerprint TEXT NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS commands (
+            id           TEXT PRIMARY KEY,
+            mn           TEXT NOT NULL,
+            state        TEXT NOT NULL,
+            requested_at TEXT NOT NULL,
+            json         TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS commands_by_mn ON commands (mn, requested_at);
+        CREATE INDEX IF NOT EXISTS commands_by_time ON commands (requested_at);
         CREATE TABLE IF NOT EXISTS terminal_identities (
             id          INTEGER PRIMARY KEY,
             mn          TEXT NOT NULL,

@@ -47,7 +47,8 @@ public sealed partial class SqliteStore
         var alerts = await QueryAsync($"SELECT {AlertColumns} FROM alerts WHERE rowid IN ({Ids("alert")})", [], MapAlert, cancellationToken);
         var keys = await QueryAsync($"SELECT {KeyColumns} FROM terminal_keys WHERE rowid IN ({Ids("key")})", [], MapKey, cancellationToken);
         var identities = await QueryAsync($"SELECT {IdentityColumns} FROM terminal_identities WHERE rowid IN ({Ids("identity")})", [], MapIdentity, cancellationToken);
-        return new PendingRecords(marks, lifts, alerts, keys, identities);
+        var commands = await QueryAsync($"SELECT {CommandColumns} FROM commands WHERE rowid IN ({Ids("command")})", [], MapCommand, cancellationToken);
+        return new PendingRecords(marks, lifts, alerts, keys, identities, commands);
     }
 
     /// <summary>The statement that queues the row just inserted, in buffer mode; nothing otherwise.</summary>

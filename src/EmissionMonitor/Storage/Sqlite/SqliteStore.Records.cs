@@ -74,6 +74,25 @@ public sealed partial class SqliteStore
     private static TerminalIdentity MapIdentity(SqliteDataReader r) =>
         new(r.GetString(0), Str(r, 1), Str(r, 2), Str(r, 3), DateTimeOffset.Parse(r.GetString(4), CultureInfo.InvariantCulture));
 
+    public Task SaveCommandRecordAsync(CommandRecord command, CancellationToken cancellationToken) =>
+        ExecuteAsync("INSERT OR REPLACE INTO commands (id, mn, state, requested_at, json) VALUES ($id, $mn, $state, $at, $json);" + QueueRecord("command"),
+            [("$id", command.Id), ("$mn", command.Mn), ("$state", command.State), ("$at", command.RequestedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)),
+                ("$json", command.Json), ("$queued", Now())],
+            cancellationToken);
+
+    public async Task<IReadOnlyList<CommandRecord>> QueryCommandRecordsAsync(string? mn, int limit, int offset, CancellationToken cancellationToken) =>
+        await QueryAsync(
+            $"SELECT {CommandColumns} FROM commands {(mn is null ? "" : "WHERE mn = $mn ")}ORDER BY requested_at DESC, id DESC LIMIT $limit OFFSET $offset",
+            [("$mn", mn), ("$limit", limit), ("$offset", offset)], MapCommand, cancellationToken);
+
+    public async Task<CommandRecord?> GetCommandRecordAsync(string id, CancellationToken cancellationToken) =>
+        (await QueryAsync($"SELECT {CommandColumns} FROM commands WHERE id = $id", [("$id", id)], MapCommand, cancellationToken)).FirstOrDefault();
+
+    private const string CommandColumns = "id, mn, state, requested_at, json";
+
+    private static CommandRecord MapCommand(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture), r.GetString(4));
+
     private static AlertRecord MapAlert(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), DateTimeOffset.Parse(r.GetString(2), CultureInfo.InvariantCulture), r.GetString(3));
 }

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using EmissionMonitor.Commands;
+using EmissionMonitor.Registry;
+
+namespace EmissionMonitor.Api;
+
+/// <summary>
+/// Operators' commands to terminals: <c>POST /api/outlets/{mn}/commands</c> (<c>{command, params?}</c>
+/// → 202 with the command; 404, 400 naming the parameter, 409 unreachable or queue full),
+/// <c>GET /api/outlets/{mn}/commands</c> (newest first, paged, <c>format=csv</c>), <c>GET /api/commands/{id}</c>;
+/// <c>POST /api/outlets/{mn}/backfill</c> is the <c>history</c> command's alias.
+/// </summary>
+public static class CommandsApi
+{
+    public sealed record CommandBody(string? Command, JsonElement? Params);
+
+    public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
+    {
+        var readers = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
+        var operators = new RoleFilter(auth, ApiUser.Operator);
+
+        app.MapPost("/api/outlets/{mn}/commands", async (HttpContext http, string mn, CommandBody? body, CommandService commands, CancellationToken ct) =>
+            Answer(await commands.SubmitAsync(mn, body?.Command, body?.Params, RoleFilter.User(http).DisplayName, ct), commands))
+            .AddEndpointFilter(operators);
+
+        app.MapPost("/api/outlets/{mn}/backfill", async (HttpContext http, string mn, OperationsApi.BackfillBody? body, CommandService commands, CancellationToken ct) =>
+        {
+            // The history command with the alias's body: {from, to} (local dates or times), hourly data.
+            var parameters = JsonSerializer.SerializeToElement(new Dictionary<string, string?> { ["cn"] = "2061", ["from"] = body?.From, ["to"] = body?.To }
+                .Where(p => p.Value is not null).ToDictionary());
+            var outcome = await commands.SubmitAsync(mn, "history", parameters, RoleFilter.User(http).DisplayName, ct);
+            if (outcome.Command is not { } command)
+            {
+                return Answer(outcome, commands);
+            }
+
+            var shown = JsonDocument.Parse(await commands.FindAsync(command.Id, ct) ?? "{}").RootElement;
+            string? sent = shown.TryGetProperty("exchanges", out var ex) && ex.GetArrayLength() > 0 ? ex[0].GetProperty("frame").GetString() : null;
+            return Results.Json(new { id = command.Id, mn, qn = command.Qn, sent, state = shown.GetProperty("state").GetString(), link = command.Link }, statusCode: 202);
+        }).AddEndpointFilter(operators);
+
+        app.MapGet("/api/outlets/{mn}/commands", async (HttpContext http, string mn, Func<StationRegistry> registry, CommandService commands, ApiOptions options, CancellationToken ct) =>
+        {
+            var user = RoleFilter.User(http);
+            if (registry().FindOutlet(mn) is not { } outlet)
+            {
+                return Results.Problem(statusCode: 404, title: $"no outlet {QueryRules.Shown(mn)}");
+            }
+
+            if (user.Role == ApiUser.EnterpriseRole && outlet.EnterpriseId != user.Enterprise)
+            {
+                return Results.Problem(statusCode: 403, title: "not your outlet");
+            }
+
+            if (QueryRules.First(QueryRules.Choice(http, "format", ["json", "csv"]), QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
+            {
+                return bad;
+            }
+
+            var list = (await commands.ListAsync(mn, limit, offset, ct)).Select(j => JsonDocument.Parse(j).RootElement).ToList();
+            if (http.Request.Query["format"] == "csv")
+            {
+                string[] columns = ["id", "mn", "command", "cn", "qn", "params", "link", "state", "requestedBy", "requestedAt", "sentAt", "acceptedAt", "finishedAt",
+                    "attempts", "qnRtn", "exeRtn", "reason", "result"];
+                return ReportsApi.Csv(new Reports.ReportTable(columns, list.Select(c => columns.Select(k => Cell(c, k)).ToArray()).ToList()), $"commands-{mn}");
+            }
+
+            return Results.Text("[" + string.Join(",", list.Select(c => c.GetRawText())) + "]", "application/json; charset=utf-8", Encoding.UTF8);
+        }).AddEndpointFilter(readers);
+
+        app.MapGet("/api/commands/{id}", async (HttpContext http, string id, Func<StationRegistry> registry, CommandService commands, CancellationToken ct) =>
+        {
+            if (await commands.FindAsync(id, ct) is not { } json)
+            {
+                return Results.Problem(statusCode: 404, title: $"no command {QueryRules.Shown(id)}");
+            }
+
+            var user = RoleFilter.User(http);
+            string mn = JsonDocument.Parse(json).RootElement.GetProperty("mn").GetString()!;
+            if (user.Role == ApiUser.EnterpriseRole && registry().FindOutlet(mn)?.EnterpriseId != user.Enterprise)
+            {
+                return Results.Problem(statusCode: 404, title: $"no command {QueryRules.Shown(id)}"); // another enterprise's commands are not revealed
+            }
+
+            return Results.Text(json, "application/json; charset=utf-8", Encoding.UTF8);
+        }).AddEndpointFilter(readers);
+    }
+
+    private static IResult Answer(SubmitOutcome outcome, CommandService commands) => outcome.Status switch
+    {
+        202 => Results.Text(outcome.Json ?? commands.Live(outcome.Command!), "application/json; charset=utf-8", Encoding.UTF8, statusCode: 202),
+        400 => QueryRules.Bad(outcome.Parameter ?? "command", outcome.Problem!),
+        _ => Results.Problem(statusCode: outcome.Status, title: outcome.Problem),
+    };
+
+    /// <summary>A CSV cell: strings as they are (the CSV writer encodes them), objects as compact JSON.</summary>
+    private static object? Cell(JsonElement command, string key) =>
+        !command.TryGetProperty(key, out var v) ? null : v.ValueKind switch
+        {
+            JsonValueKind.String => v.GetString(),
+            JsonValueKind.Number => v.GetDouble(),
+            JsonValueKind.Null or JsonValueKind.Undefined => null,
+            _ => v.GetRawText(),
+        };
+}

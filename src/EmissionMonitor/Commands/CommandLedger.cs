@@ -1,0 +1,524 @@
+using System.Globalization;
+using EmissionMonitor.Hj212;
+using EmissionMonitor.Hj212.Encoders;
+using EmissionMonitor.Hj212.Packets;
+using EmissionMonitor.Ingestion;
+using EmissionMonitor.Intake;
+using EmissionMonitor.Registry;
+using EmissionMonitor.Storage;
+
+namespace EmissionMonitor.Commands;
+
+/// <summary>A terminal's clock as the service last measured it: the QN (its send time) of a frame against the frame's arrival.</summary>
+public sealed record TerminalClock(double OffsetSeconds, DateTimeOffset MeasuredAt);
+
+/// <summary>A command to put on the wire: the command (for its link and tracking) and the frame.</summary>
+public sealed record CommandSend(TerminalCommand Command, Hj212Packet Packet);
+
+/// <summary>What a step of the ledger asks the service to do: frames to send, commands whose state changed (to store and stream).</summary>
+public sealed record LedgerEffects(List<CommandSend> Sends, List<TerminalCommand> Changed)
+{
+    public static LedgerEffects None() => new([], []);
+}
+
+/// <summary>
+/// The state of every terminal's commands (HJ 212-2017 §6.1–6.5): one command runs at a time per
+/// terminal, the others queue in order (at most <see cref="GatewayOptions.CommandQueue"/>); a sent
+/// command waits for its QnRtn (9011) and is resent after <see cref="GatewayOptions.CommandOverTime"/>
+/// up to <see cref="GatewayOptions.CommandReCount"/> times, then for its ExeRtn (9012) and the data it
+/// asked for. Also what the service knows of each terminal's link (its last MQTT frame, its version)
+/// and clock. Pure apart from the clock: the <see cref="CommandService"/> does the I/O.
+/// </summary>
+public sealed class CommandLedger(Func<StationRegistry> registry, GatewayOptions options, TimeZoneInfo zone, TimeProvider clock)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Terminal> _terminals = new(StringComparer.Ordinal);
+    private readonly List<TerminalCommand> _unsaved = [];
+    private DateTime _lastQn;
+
+    private sealed class Terminal
+    {
+        public TerminalCommand? Active { get; set; }
+
+        public Queue<TerminalCommand> Queue { get; } = new();
+
+        /// <summary>Commands outside the queue (the 1012 answering a 1013), tracked by QN.</summary>
+        public List<TerminalCommand> Side { get; } = [];
+
+        public DateTimeOffset? LastMqtt { get; set; }
+
+        public Hj212Version Version { get; set; } = Hj212Version.V2017;
+
+        public TerminalClock? Clock { get; set; }
+
+        public DateTimeOffset LastAutoSet { get; set; } = DateTimeOffset.MinValue;
+
+        public DateTimeOffset LastTimeAnswer { get; set; } = DateTimeOffset.MinValue;
+
+        public TerminalCommand? LastCommand { get; set; }
+
+        public IEnumerable<TerminalCommand> Running => Active is null ? Side : Side.Prepend(Active);
+    }
+
+    /// <summary>When the terminal last sent an accepted frame over MQTT, or null.</summary>
+    public DateTimeOffset? LastMqtt(string mn)
+    {
+        lock (_lock)
+        {
+            return _terminals.GetValueOrDefault(mn)?.LastMqtt;
+        }
+    }
+
+    /// <summary>The terminal's clock offset as last measured, or null.</summary>
+    public TerminalClock? Clock(string mn)
+    {
+        lock (_lock)
+        {
+            return _terminals.GetValueOrDefault(mn)?.Clock;
+        }
+    }
+
+    /// <summary>The terminal's commands not finished (running first, then the queue) and its last one, as JSON in <paramref name="shownIn"/>.</summary>
+    public (IReadOnlyList<string> Open, string? Last) Snapshot(string mn, TimeZoneInfo shownIn)
+    {
+        lock (_lock)
+        {
+            if (!_terminals.TryGetValue(mn, out var t))
+            {
+                return ([], null);
+            }
+
+            return (t.Running.Concat(t.Queue).Select(c => c.ToJson(shownIn)).ToList(), t.LastCommand?.ToJson(shownIn));
+        }
+    }
+
+    /// <summary>A command as JSON in <paramref name="shownIn"/>, read under the ledger's lock (its state changes under it).</summary>
+    public string Json(TerminalCommand command, TimeZoneInfo shownIn)
+    {
+        lock (_lock)
+        {
+            return command.ToJson(shownIn);
+        }
+    }
+
+    /// <summary>A command still tracked (not finished, or just finished), as JSON; null when the ledger does not hold it.</summary>
+    public string? Find(string id, TimeZoneInfo shownIn)
+    {
+        lock (_lock)
+        {
+            foreach (var t in _terminals.Values)
+            {
+                if (t.Running.Concat(t.Queue).FirstOrDefault(c => c.Id == id) is { } c)
+                {
+                    return c.ToJson(shownIn);
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Takes an operator's command for a terminal reachable over <paramref name="link"/>: running at
+    /// once when the terminal has none, else queued; null with the reason when its queue is full.
+    /// </summary>
+    public TerminalCommand? Submit(Outlet outlet, PreparedCommand prepared, string by, string link, LedgerEffects effects, out string? refusal)
+    {
+        refusal = null;
+        var now = clock.GetUtcNow();
+        lock (_lock)
+        {
+            var t = TerminalOf(outlet.Mn);
+            if (t.Queue.Count >= options.CommandQueue)
+            {
+                refusal = $"terminal {outlet.Mn} already has {t.Queue.Count} commands waiting (Gateway:CommandQueue)";
+                return null;
+            }
+
+            var command = new TerminalCommand
+            {
+                Id = NewId(), Mn = outlet.Mn, Command = prepared.Definition.Name, Cn = prepared.Cn, Params = new Dictionary<string, string>(prepared.Params, StringComparer.Ordinal),
+                Cp = prepared.Cp, Link = link, RequestedBy = by, RequestedAt = now,
+            };
+            t.LastCommand = command;
+            if (t.Active is null)
+            {
+                Start(t, outlet, command, now, effects);
+            }
+            else
+            {
+                t.Queue.Enqueue(command);
+                effects.Changed.Add(command);
+            }
+
+            return command;
+        }
+    }
+
+    /// <summary>
+    /// A terminal's 1013 time-calibration request: a tracked <c>set-time</c> (1012) carrying the
+    /// service's clock, outside the queue, at most once per <see cref="GatewayOptions.TimeAnswerInterval"/>;
+    /// null when one was sent more recently.
+    /// </summary>
+    public CommandSend? AnswerTimeCalibration(Outlet outlet, Hj212Packet request, Transport transport)
+    {
+        var now = clock.GetUtcNow();
+        lock (_lock)
+        {
+            var t = TerminalOf(outlet.Mn);
+            if (now - t.LastTimeAnswer < options.TimeAnswerInterval)
+            {
+                return null;
+            }
+
+            t.LastTimeAnswer = now;
+            t.Version = request.Version;
+            var local = TimeZoneInfo.ConvertTime(now, zone).DateTime;
+            var command = new TerminalCommand
+            {
+                Id = NewId(), Mn = outlet.Mn, Command = "set-time", Cn = "1012",
+                Params = new(StringComparer.Ordinal) { ["time"] = local.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture) },
+                Cp = [new("SystemTime", Hj212Time.Format(local))], Link = transport == Transport.Mqtt ? "mqtt" : "tcp",
+                RequestedBy = "terminal (1013 time calibration)", RequestedAt = now,
+            };
+            t.Side.Add(command);
+            t.LastCommand = command;
+            var packet = Sent(command, outlet, t.Version, now);
+            _unsaved.Add(command); // stored at the service's next step
+            return new CommandSend(command, packet);
+        }
+    }
+
+    /// <summary>
+    /// An auto <c>set-time</c> for a drifting terminal (Gateway:AutoSetTime), at most once an hour
+    /// and never beside another set-time in flight; null when not due.
+    /// </summary>
+    public bool AutoSetDue(string mn, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            var t = TerminalOf(mn);
+            if (now - t.LastAutoSet < TimeSpan.FromHours(1) || t.Running.Concat(t.Queue).Any(c => c.Command == "set-time"))
+            {
+                return false;
+            }
+
+            t.LastAutoSet = now;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// A committed frame: the link and version of its terminal, its clock, and the step of a
+    /// command it answers (9011, 9012, 9013, or the data a command asked for). Returns the clock
+    /// measured from it, if any.
+    /// </summary>
+    public TerminalClock? Observe(IntakeResult item, StoredOutcome outcome, LedgerEffects effects)
+    {
+        var packet = item.Packet;
+        var outlet = item.Outlet ?? (packet?.Mn is { } m ? registry().FindOutlet(m) : null);
+        if (packet is null || outlet is null || !item.Frame.IsLive || !string.Equals(packet.Pw, outlet.Password, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        lock (_lock)
+        {
+            // A terminal whose clock runs ahead has its data refused as future-datatime: its clock still counts.
+            bool counts = item.IsAccepted || item.Rejection is Reasons.FutureDataTime or Reasons.TooOld;
+            var t = TerminalOf(outlet.Mn);
+            var measured = counts ? MeasureClock(item, packet) : null;
+            if (measured is not null)
+            {
+                t.Clock = measured;
+            }
+
+            if (!item.IsAccepted)
+            {
+                return measured;
+            }
+
+            if (item.Frame.Transport == Transport.Mqtt)
+            {
+                t.LastMqtt = item.Frame.ReceivedAt;
+            }
+
+            t.Version = packet.Version;
+            if (outcome.Status == StoredOutcome.Accepted || outcome.Status == Reasons.Duplicate)
+            {
+                Answer(t, outlet, packet, item, now, effects);
+            }
+
+            return measured;
+        }
+    }
+
+    /// <summary>The terminal's link went down: its running commands fail, its queued ones too (nothing can reach it).</summary>
+    public void Disconnected(string mn, string link, LedgerEffects effects)
+    {
+        var now = clock.GetUtcNow();
+        lock (_lock)
+        {
+            if (!_terminals.TryGetValue(mn, out var t))
+            {
+                return;
+            }
+
+            foreach (var c in t.Running.Where(c => c.Link == link).ToList())
+            {
+                c.Finish(CommandStates.Failed, now, $"the terminal disconnected ({link}) before the command ended");
+                End(t, c, now, effects);
+            }
+
+            if (t.Active is null && link == "tcp")
+            {
+                while (t.Queue.TryDequeue(out var q))
+                {
+                    q.Finish(CommandStates.Failed, now, "the terminal disconnected (tcp) before the command was sent");
+                    effects.Changed.Add(q);
+                }
+            }
+        }
+    }
+
+    /// <summary>A send did not go out (the TCP link is gone): the command fails.</summary>
+    public void SendFailed(TerminalCommand command, string why, LedgerEffects effects)
+    {
+        var now = clock.GetUtcNow();
+        lock (_lock)
+        {
+            if (_terminals.TryGetValue(command.Mn, out var t) && !command.IsFinal)
+            {
+                command.Finish(CommandStates.Failed, now, why);
+                End(t, command, now, effects);
+            }
+        }
+    }
+
+    /// <summary>Time passes: resends of unanswered commands and timeouts.</summary>
+    public void Tick(LedgerEffects effects)
+    {
+        var now = clock.GetUtcNow();
+        lock (_lock)
+        {
+            effects.Changed.AddRange(_unsaved);
+            _unsaved.Clear();
+            foreach (var (mn, t) in _terminals)
+            {
+                foreach (var c in t.Running.ToList())
+                {
+                    if (c.State == CommandStates.Sent && now - c.LastSentAt >= options.CommandOverTime)
+                    {
+                        if (c.Attempts <= options.CommandReCount && registry().FindOutlet(mn) is { } outlet)
+                        {
+                            effects.Sends.Add(new CommandSend(c, Sent(c, outlet, t.Version, now)));
+                            effects.Changed.Add(c);
+                        }
+                        else
+                        {
+                            c.Finish(CommandStates.Timeout, now, $"no {(c.Kind == CommandKind.Notification ? "9013" : "QnRtn")} after {c.Attempts} sends, {options.CommandOverTime.TotalSeconds:F0} s apart (Gateway:CommandOverTime, Gateway:CommandReCount)");
+                            End(t, c, now, effects);
+                        }
+                    }
+                    else if (c.State == CommandStates.Accepted && now - c.AcceptedAt >= options.CommandOverTime * options.CommandReCount)
+                    {
+                        c.Finish(CommandStates.Timeout, now, $"no ExeRtn within {(options.CommandOverTime * options.CommandReCount).TotalSeconds:F0} s after acceptance");
+                        End(t, c, now, effects);
+                    }
+                }
+            }
+        }
+    }
+
+    private Terminal TerminalOf(string mn)
+    {
+        if (!_terminals.TryGetValue(mn, out var t))
+        {
+            _terminals[mn] = t = new Terminal();
+        }
+
+        return t;
+    }
+
+    private string NewId() => "cmd-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+
+    private void Start(Terminal t, Outlet outlet, TerminalCommand command, DateTimeOffset now, LedgerEffects effects)
+    {
+        t.Active = command;
+        effects.Sends.Add(new CommandSend(command, Sent(command, outlet, t.Version, now)));
+        effects.Changed.Add(command);
+    }
+
+    /// <summary>Marks a (re)send and builds its frame: the first send takes a fresh QN, a resend keeps it.</summary>
+    private Hj212Packet Sent(TerminalCommand command, Outlet outlet, Hj212Version version, DateTimeOffset now)
+    {
+        if (command.Qn is null)
+        {
+            var local = TimeZoneInfo.ConvertTime(now, zone).DateTime;
+            local = new DateTime(local.Ticks - (local.Ticks % TimeSpan.TicksPerMillisecond));
+            _lastQn = local > _lastQn ? local : _lastQn.AddMilliseconds(1);
+            command.Qn = Hj212Time.FormatQn(_lastQn);
+            command.SentAt = now;
+        }
+
+        command.State = CommandStates.Sent;
+        command.Attempts++;
+        command.LastSentAt = now;
+        var builder = new Hj212Builder
+        {
+            Qn = command.Qn, St = outlet.Kind == Hj212.Codes.MediumKind.Gas ? "31" : "32", Cn = command.Cn, Pw = outlet.Password, Mn = outlet.Mn,
+            Flag = version.Flag(needsReply: true),
+        };
+        foreach (var (key, value) in command.Cp)
+        {
+            builder.Param(key, value);
+        }
+
+        var packet = builder.Build();
+        command.Record(now, "out", command.Cn, packet.ToString());
+        return packet;
+    }
+
+    private void Answer(Terminal t, Outlet outlet, Hj212Packet packet, IntakeResult item, DateTimeOffset now, LedgerEffects effects)
+    {
+        string? cn = packet.Cn;
+        string? qn = packet.Qn ?? packet.Params.FirstOrDefault(p => p.Key == "QN").Value; // 2005 terminals put the QN in CP
+        TerminalCommand? byQn = qn is null ? null : t.Running.FirstOrDefault(c => c.Qn == qn);
+        if (cn is "9011" or "9012" or "9013")
+        {
+            if (byQn is null || byQn.IsFinal)
+            {
+                return;
+            }
+
+            byQn.Record(now, "in", cn, packet.ToString());
+            int? code = int.TryParse(packet.Params.FirstOrDefault(p => p.Key == (cn == "9011" ? "QnRtn" : "ExeRtn")).Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : null;
+            switch (cn)
+            {
+                case "9011" when byQn.State == CommandStates.Sent:
+                    byQn.QnRtn = code;
+                    if (code == 1)
+                    {
+                        byQn.AcceptedAt = now;
+                        byQn.State = CommandStates.Accepted;
+                        if (byQn.Kind == CommandKind.Start)
+                        {
+                            byQn.Finish(CommandStates.Done, now, null);
+                            End(t, byQn, now, effects);
+                            return;
+                        }
+                    }
+                    else
+                    {
+                        byQn.Finish(CommandStates.Refused, now, code is { } c ? $"QnRtn {c}: {CommandCatalogue.QnRtnMeaning(c)}" : "9011 without a QnRtn");
+                        End(t, byQn, now, effects);
+                        return;
+                    }
+
+                    break;
+                case "9012" when byQn.State is CommandStates.Sent or CommandStates.Accepted:
+                    byQn.ExeRtn = code;
+                    byQn.AcceptedAt ??= now; // a terminal that skipped its 9011
+                    byQn.Finish(code == 1 ? CommandStates.Done : CommandStates.Failed, now,
+                        code == 1 ? null : code is { } e ? $"ExeRtn {e}: {CommandCatalogue.ExeRtnMeaning(e)}" : "9012 without an ExeRtn");
+                    End(t, byQn, now, effects);
+                    return;
+                case "9013" when byQn.Kind == CommandKind.Notification:
+                    byQn.Finish(CommandStates.Done, now, null);
+                    End(t, byQn, now, effects);
+                    return;
+            }
+
+            effects.Changed.Add(byQn);
+            return;
+        }
+
+        // The data a command asked for: by its QN, else the running command that waits for this CN.
+        var waiting = byQn is { } q && q.AnswerCn == cn ? q : t.Running.FirstOrDefault(c => c.AnswerCn == cn && c.State is CommandStates.Sent or CommandStates.Accepted);
+        if (waiting is null || cn is null)
+        {
+            return;
+        }
+
+        waiting.Record(now, "in", cn, packet.ToString());
+        waiting.Result = Parse(cn, packet, item.Frame.ReceivedAt);
+        effects.Changed.Add(waiting);
+    }
+
+    private CommandResult Parse(string cn, Hj212Packet packet, DateTimeOffset arrival)
+    {
+        string? Param(string key) => packet.Params.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase)).Value;
+        switch (cn)
+        {
+            case "1011":
+                var (time, _) = Hj212Time.Parse(Param("SystemTime"));
+                var local = TimeZoneInfo.ConvertTime(arrival, zone).DateTime;
+                return new CommandResult
+                {
+                    SystemTime = time?.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
+                    OffsetSeconds = time is { } t ? Math.Round((t - local).TotalSeconds, 1) : null,
+                };
+            case "1061":
+                return new CommandResult { RtdInterval = int.TryParse(Param("RtdInterval"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int r) ? r : null };
+            case "1063":
+                return new CommandResult { MinInterval = int.TryParse(Param("MinInterval"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int m) ? m : null };
+            default:
+                var info = new Dictionary<string, string>(StringComparer.Ordinal);
+                string? pol = Param("PolId");
+                foreach (var v in packet.Values.Take(64))
+                {
+                    string key = (pol is null ? string.Empty : pol + " ") + v.Key;
+                    info.TryAdd(key.Length > 64 ? key[..64] : key, Clean(v.Text));
+                }
+
+                return new CommandResult { Info = info };
+        }
+    }
+
+    /// <summary>A terminal's text, bounded, without control characters.</summary>
+    private static string Clean(string text)
+    {
+        text = text.Length > 256 ? text[..256] : text;
+        return text.Any(char.IsControl) ? string.Concat(text.Select(c => char.IsControl(c) ? '?' : c)) : text;
+    }
+
+    /// <summary>
+    /// The terminal's clock from a frame it sent of its own accord (data 2xxx, heartbeat 9015,
+    /// time calibration 1013; not back-filled): the QN, its send time, against the arrival.
+    /// </summary>
+    private TerminalClock? MeasureClock(IntakeResult item, Hj212Packet packet)
+    {
+        if (packet.IsBackfill || packet.Cn is not { } cn || !(cn.StartsWith('2') || cn is "1013" or "9015")
+            || Hj212Time.Parse(packet.Qn) is not ({ } sent, true))
+        {
+            return null;
+        }
+
+        var arrival = TimeZoneInfo.ConvertTime(item.Frame.ReceivedAt, zone).DateTime;
+        return new TerminalClock(Math.Round((sent - arrival).TotalSeconds, 1), item.Frame.ReceivedAt);
+    }
+
+    private void End(Terminal t, TerminalCommand command, DateTimeOffset now, LedgerEffects effects)
+    {
+        effects.Changed.Add(command);
+        t.Side.Remove(command);
+        if (!ReferenceEquals(t.Active, command))
+        {
+            return;
+        }
+
+        t.Active = null;
+        while (t.Queue.TryDequeue(out var next))
+        {
+            if (registry().FindOutlet(command.Mn) is { } outlet)
+            {
+                Start(t, outlet, next, now, effects);
+                return;
+            }
+
+            next.Finish(CommandStates.Failed, now, "the outlet left the registry");
+            effects.Changed.Add(next);
+        }
+    }
+}
