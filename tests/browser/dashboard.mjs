@@ -77,6 +77,15 @@ try {
   check(limit > 0, `the chart draws the limit ${limit}`);
   await page.screenshot({ path: path.join(shots, 'outlet.png'), fullPage: true });
 
+  // Commands: one sent from the outlet page to the (simulated) terminal finishes live, with its result.
+  await page.selectOption('#cmd-select', 'get-rtd-interval');
+  await page.click('#cmd-form button[type="submit"]');
+  await page.waitForSelector('#commands tbody tr:first-child[data-state="sent"], #commands tbody tr:first-child[data-state="accepted"], #commands tbody tr:first-child[data-state="done"]', { timeout: 10000 });
+  await page.waitForSelector('#commands tbody tr:first-child[data-state="done"]', { timeout: 30000 });
+  const result = await page.locator('#commands tbody tr:first-child td.result').textContent();
+  check(/^\d+ s$/.test(result), `a command sent from the outlet page ends done without reload, with the terminal's interval (${result})`);
+  await page.screenshot({ path: path.join(shots, 'outlet-commands.png'), fullPage: true });
+
   // Exceedance history: filter and CSV download.
   await page.goto(base + '/#/exceedances');
   await page.waitForSelector('body[data-ready="/exceedances"]');

@@ -8,8 +8,9 @@ namespace EmissionMonitor.Api;
 
 /// <summary>
 /// The live event stream behind <c>GET /api/alerts/stream</c>: <c>alert</c> events (every alert state
-/// change) and <c>reading</c> events (a summary of each committed frame with readings), numbered so a
-/// client can resume with Last-Event-ID from the recent history kept here.
+/// change), <c>reading</c> events (a summary of each committed frame with readings) and
+/// <c>command</c> events (every state change of a command to a terminal), numbered so a client can
+/// resume with Last-Event-ID from the recent history kept here.
 /// </summary>
 public sealed class LiveEvents
 {
@@ -19,9 +20,14 @@ public sealed class LiveEvents
     private readonly List<Channel<LiveEvent>> _subscribers = [];
     private long _next;
 
-    public LiveEvents(AlertService alerts, Journal journal, TimeZoneInfo zone)
+    public LiveEvents(AlertService alerts, Journal journal, TimeZoneInfo zone, Commands.CommandService? commands = null, Func<Registry.StationRegistry>? registry = null)
     {
         alerts.Changed += a => Publish("alert", Encoding.UTF8.GetString(AlertJson.Serialize(a, zone)), a.Enterprise);
+        if (commands is not null)
+        {
+            commands.Changed += (mn, json) => Publish("command", json, registry?.Invoke().FindOutlet(mn)?.EnterpriseId);
+        }
+
         journal.Committed += (items, outcomes) =>
         {
             for (int i = 0; i < items.Count; i++)

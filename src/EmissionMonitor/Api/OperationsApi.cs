@@ -34,7 +34,8 @@ public static class OperationsApi
         var readers = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
         var operators = new RoleFilter(auth, ApiUser.Operator);
 
-        app.MapGet("/api/stations", (HttpContext http, Func<StationRegistry> registry, AlertService alerts, Security.KeyRing keys, Security.TerminalIdentities identities, TimeZoneInfo zone) =>
+        app.MapGet("/api/stations", (HttpContext http, Func<StationRegistry> registry, AlertService alerts, Security.KeyRing keys, Security.TerminalIdentities identities,
+            Commands.CommandLedger commands, TimeZoneInfo zone) =>
         {
             var user = RoleFilter.User(http);
             var open = alerts.List(null).Where(a => a.IsOpen).ToLookup(a => a.Mn, StringComparer.Ordinal);
@@ -52,6 +53,16 @@ public static class OperationsApi
                         ? new { createdAt = TimeZoneInfo.ConvertTime(k.CreatedAt, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture), source = k.Source, ageDays = k.AgeDays, tooOld = k.TooOld }
                         : null,
                     identity = Identity(identities.Of(x.Outlet.Mn), zone),
+                    clock = commands.Clock(x.Outlet.Mn) is { } c
+                        ? new { offsetSeconds = c.OffsetSeconds, measuredAt = TimeZoneInfo.ConvertTime(c.MeasuredAt, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture) }
+                        : null,
+                    lastCommand = commands.Last(x.Outlet.Mn) is { } last
+                        ? new
+                        {
+                            id = last.Id, command = last.Command, state = last.State, requestedBy = last.RequestedBy,
+                            requestedAt = TimeZoneInfo.ConvertTime(last.RequestedAt, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
+                        }
+                        : null,
                 }),
             }));
         }).AddEndpointFilter(readers);

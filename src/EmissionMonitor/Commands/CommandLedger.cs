@@ -12,6 +12,9 @@ namespace EmissionMonitor.Commands;
 /// <summary>A terminal's clock as the service last measured it: the QN (its send time) of a frame against the frame's arrival.</summary>
 public sealed record TerminalClock(double OffsetSeconds, DateTimeOffset MeasuredAt);
 
+/// <summary>A command in brief, for the station list.</summary>
+public sealed record CommandSummary(string Id, string Command, string State, string RequestedBy, DateTimeOffset RequestedAt, DateTimeOffset? FinishedAt);
+
 /// <summary>A command to put on the wire: the command (for its link and tracking) and the frame.</summary>
 public sealed record CommandSend(TerminalCommand Command, Hj212Packet Packet);
 
@@ -78,17 +81,12 @@ public sealed class CommandLedger(Func<StationRegistry> registry, GatewayOptions
         }
     }
 
-    /// <summary>The terminal's commands not finished (running first, then the queue) and its last one, as JSON in <paramref name="shownIn"/>.</summary>
-    public (IReadOnlyList<string> Open, string? Last) Snapshot(string mn, TimeZoneInfo shownIn)
+    /// <summary>The terminal's last command since the service started (who asked what, and where it stands), or null.</summary>
+    public CommandSummary? Last(string mn)
     {
         lock (_lock)
         {
-            if (!_terminals.TryGetValue(mn, out var t))
-            {
-                return ([], null);
-            }
-
-            return (t.Running.Concat(t.Queue).Select(c => c.ToJson(shownIn)).ToList(), t.LastCommand?.ToJson(shownIn));
+            return _terminals.GetValueOrDefault(mn)?.LastCommand is { } c ? new CommandSummary(c.Id, c.Command, c.State, c.RequestedBy, c.RequestedAt, c.FinishedAt) : null;
         }
     }
 

@@ -161,6 +161,27 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CommandRecords_AreReplacedById_PagedNewestFirst_AndFoundById()
+    {
+        var at = new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
+        var first = new CommandRecord("cmd-1", "QHXN0010001", "sent", at, "{\"id\":\"cmd-1\",\"state\":\"sent\"}");
+        var second = new CommandRecord("cmd-2", "QHXN0010001", "queued", at.AddSeconds(5), "{\"id\":\"cmd-2\"}");
+        var other = new CommandRecord("cmd-3", "QHXN0020001", "done", at.AddSeconds(7), "{\"id\":\"cmd-3\"}");
+        await _store.SaveCommandRecordAsync(first, CancellationToken.None);
+        await _store.SaveCommandRecordAsync(second, CancellationToken.None);
+        await _store.SaveCommandRecordAsync(other, CancellationToken.None);
+        var done = first with { State = "done", Json = "{\"id\":\"cmd-1\",\"state\":\"done\"}" };
+        await _store.SaveCommandRecordAsync(done, CancellationToken.None);
+        Assert.Equal(["cmd-2", "cmd-1"], (await _store.QueryCommandRecordsAsync("QHXN0010001", 10, 0, CancellationToken.None)).Select(c => c.Id));
+        Assert.Equal(["cmd-3", "cmd-2"], (await _store.QueryCommandRecordsAsync(null, 2, 0, CancellationToken.None)).Select(c => c.Id));
+        Assert.Equal(["cmd-1"], (await _store.QueryCommandRecordsAsync(null, 2, 2, CancellationToken.None)).Select(c => c.Id));
+        var found = await _store.GetCommandRecordAsync("cmd-1", CancellationToken.None);
+        Assert.Equal(("done", done.Json), (found!.State, found.Json));
+        Assert.Equal(at, found.RequestedAt);
+        Assert.Null(await _store.GetCommandRecordAsync("cmd-x", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task TerminalIdentities_AreStoredAndReadBackInOrder()
     {
         var first = new TerminalIdentity("QHXN0010001", "DL-1", "CPU-1", "00:1A:2B:3C:4D:5E,00:1A:2B:3C:4D:5F", new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.FromHours(8)));

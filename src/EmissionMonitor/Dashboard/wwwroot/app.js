@@ -7,7 +7,7 @@
   let lang = localStorage.getItem('em.lang') || 'zh';
   const t = key => (I18N[lang] && I18N[lang][key]) || key;
   const view = document.getElementById('view');
-  const state = { alerts: new Map(), stations: [], listeners: [] };
+  const state = { alerts: new Map(), stations: [], listeners: [], session: null };
 
   // h('td', { class: 'num', dataset: { id } }, 'text', childNode, …): an element with attributes and text or element children.
   function h(tag, attrs, ...children) {
@@ -86,6 +86,7 @@
     source.onerror = () => { live.classList.remove('on'); live.dataset.i18n = 'live.off'; live.textContent = t('live.off'); };
     source.addEventListener('alert', e => { const a = JSON.parse(e.data); state.alerts.set(a.id, a); state.listeners.forEach(l => l('alert', a)); });
     source.addEventListener('reading', e => { const r = JSON.parse(e.data); state.listeners.forEach(l => l('reading', r)); });
+    source.addEventListener('command', e => { const c = JSON.parse(e.data); state.listeners.forEach(l => l('command', c)); });
   }
 
   async function overview() {
@@ -152,11 +153,15 @@
     const charts = pollutants.map(p => [
       h('div', { class: 'chart' }, h('h4', {}, `${p} · ${t('hourly')}`), h('div', { id: 'h-' + p, class: 'plot', dataset: { pollutant: p } })),
       h('div', { class: 'chart' }, h('h4', {}, `${p} · ${t('realtime')}`), h('div', { id: 'r-' + p, class: 'plot' }))]);
+    const commands = await commandsPanel(outlet);
+    const last = outlet.lastCommand;
     show(h('div', { class: 'filters' }, h('label', {}, t('chooseOutlet'), select),
       h('div', { class: 'card' }, h('div', { class: 'kv' },
         h('span', {}, t('rateMonth')), h('span', { id: 'rate-month' }, pct(month[0]?.effectiveRate)),
-        h('span', {}, t('rateQuarter')), h('span', { id: 'rate-quarter' }, pct(quarter[0]?.effectiveRate))))),
-      h('div', { class: 'charts' }, charts));
+        h('span', {}, t('rateQuarter')), h('span', { id: 'rate-quarter' }, pct(quarter[0]?.effectiveRate)),
+        h('span', {}, t('clockOffset')), h('span', { id: 'clock-offset' }, outlet.clock ? `${outlet.clock.offsetSeconds > 0 ? '+' : ''}${outlet.clock.offsetSeconds} s` : '–'),
+        h('span', {}, t('lastCommand')), h('span', { id: 'last-command' }, last ? `${t('c.' + last.command)} · ${t('cs.' + last.state)} · ${time(last.requestedAt)}` : '–')))),
+      h('div', { class: 'charts' }, charts), commands.panel);
     const plots = {};
     window.emPlots = plots; // for the browser tests: the chart instances and their data
     const width = () => Math.max(320, Math.min(900, (view.clientWidth / (view.clientWidth > 1100 ? 2 : 1)) - 40));
@@ -176,6 +181,7 @@
       plots['r' + p] = { plot: new uPlot(opts(true), rt, document.getElementById('r-' + p)), data: rt };
     }
     return (kind, r) => {
+      if (kind === 'command') { commands.onCommand(r); return; }
       if (kind !== 'reading' || r.mn !== outlet.mn || r.cn !== '2011') return;
       const ts = Date.parse(r.dataTime + '+08:00') / 1000;
       for (const p of pollutants) {
@@ -185,6 +191,69 @@
         plot.setData(data);
       }
     };
+  }
+
+  // Commands to the outlet's terminal (HJ 212 Appendix C): the parameters each takes, as inputs.
+  const COMMANDS = {
+    'get-time': [], 'set-time': ['time'], 'get-rtd-interval': [], 'set-rtd-interval': ['interval'], 'get-min-interval': [], 'set-min-interval': ['interval'],
+    'start-realtime': [], 'stop-realtime': [], 'start-run-state': [], 'stop-run-state': [], 'history': ['cn', 'from', 'to'], 'get-info': ['polId'],
+    'zero-calibrate': ['polId'], 'sample-now': ['polId'],
+  };
+  const resultText = c => {
+    const r = c.result || {};
+    if (r.offsetSeconds != null) return `${r.systemTime} (${r.offsetSeconds > 0 ? '+' : ''}${r.offsetSeconds} s)`;
+    if (r.rtdInterval != null) return `${r.rtdInterval} s`;
+    if (r.minInterval != null) return `${r.minInterval} min`;
+    if (r.info) return Object.entries(r.info).map(([k, v]) => `${k}=${v}`).join('; ');
+    return c.reason || '';
+  };
+  const commandRow = c => h('tr', { dataset: { id: c.id, state: c.state } },
+    h('td', { class: 'nowrap' }, t('c.' + c.command)), h('td', { class: 'state nowrap cs-' + c.state }, t('cs.' + c.state)),
+    h('td', { class: 'nowrap' }, c.link), h('td', {}, c.requestedBy), h('td', { class: 'nowrap' }, time(c.requestedAt)),
+    h('td', { class: 'num' }, c.attempts), h('td', { class: 'result' }, resultText(c)));
+
+  async function commandsPanel(outlet) {
+    const m = encodeURIComponent(outlet.mn);
+    const list = await api(`/api/outlets/${m}/commands?limit=20`);
+    const body = h('tbody', {}, list.map(commandRow));
+    const rows = table('commands', ['command', 'state', 'link', 'requestedBy', 'requestedAt', 'attempts', 'result'], []);
+    rows.replaceChild(body, rows.querySelector('tbody'));
+    const s = state.session;
+    const canCommand = !s || !s.loginRequired || s.role === 'operator';
+    const select = h('select', { id: 'cmd-select', name: 'command' }, Object.keys(COMMANDS).map(c => h('option', { value: c }, t('c.' + c))));
+    const params = h('span', { id: 'cmd-params' });
+    const error = h('span', { id: 'cmd-error', class: 'red' });
+    const now = new Date();
+    const stamp = d => `${localDate(d)}T${pad(d.getHours())}:${pad(d.getMinutes())}:00`;
+    const input = {
+      time: () => h('input', { type: 'datetime-local', step: 1, name: 'time', value: stamp(now) }),
+      interval: () => h('input', { type: 'number', name: 'interval', min: 1, max: 3600, size: 6, required: true }),
+      cn: () => h('select', { name: 'cn' }, [['2061', 'hourly'], ['2051', 'minute'], ['2031', 'daily']].map(([v, k]) => h('option', { value: v }, t('cn.' + k)))),
+      from: () => h('input', { type: 'datetime-local', step: 1, name: 'from', value: stamp(new Date(now - 864e5)), required: true }),
+      to: () => h('input', { type: 'datetime-local', step: 1, name: 'to', value: stamp(now), required: true }),
+      polId: () => h('select', { name: 'polId' }, Object.keys(outlet.limits).map(p => h('option', { value: p }, p))),
+    };
+    const fill = () => params.replaceChildren(...COMMANDS[select.value].map(k => h('label', {}, t('p.' + k), input[k]())));
+    select.addEventListener('change', fill);
+    fill();
+    const form = h('form', { id: 'cmd-form', class: 'filters' }, h('label', {}, t('command'), select), params, h('button', { type: 'submit' }, t('send')), error);
+    form.addEventListener('submit', async e => {
+      e.preventDefault();
+      error.textContent = '';
+      const p = {};
+      for (const el of params.querySelectorAll('input, select')) if (el.value !== '') p[el.name] = el.type === 'number' ? Number(el.value) : el.value;
+      try {
+        const c = await api(`/api/outlets/${m}/commands`, { method: 'POST', body: JSON.stringify({ command: select.value, params: Object.keys(p).length ? p : undefined }) });
+        upsert(c);
+      } catch (err) { error.textContent = err.message; }
+    });
+    const upsert = c => {
+      const row = commandRow(c);
+      const old = body.querySelector(`tr[data-id="${CSS.escape(c.id)}"]`);
+      if (old) old.replaceWith(row); else body.prepend(row);
+    };
+    const panel = h('div', { class: 'card', id: 'commands-panel' }, h('h3', {}, t('commands')), canCommand ? form : null, rows);
+    return { panel, onCommand: c => { if (c.mn === outlet.mn) upsert(c); } };
   }
 
   async function exceedancesPage() {
@@ -252,6 +321,7 @@
 
   translate();
   ensureSession().then(session => {
+    state.session = session;
     const who = document.getElementById('who');
     if (session.loginRequired) {
       who.replaceChildren(h('span', {}, session.name), ' ', h('button', { type: 'button', id: 'logout', onclick: logout }, t('logout')));
