@@ -222,11 +222,13 @@ public sealed class CommandTests
         Assert.NotEqual(JsonValueKind.Null, slow.GetProperty("acceptedAt").ValueKind);
     }
 
-    [Fact]
-    public async Task ATerminalThatDisconnectsMidCommand_FailsIt()
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("mqtt")]
+    public async Task ATerminalThatDisconnectsMidCommand_FailsIt(string link)
     {
         await using var service = await StartAsync();
-        var terminal = await Terminal.ConnectAsync(service, "tcp", new TerminalBehaviour { ExeDelay = TimeSpan.FromSeconds(30) });
+        var terminal = await Terminal.ConnectAsync(service, link, new TerminalBehaviour { ExeDelay = TimeSpan.FromSeconds(30) });
         using var http = Client(service);
         var posted = await PostAsync(http, "QHXN0010001", new { command = "set-time" });
         await Waiting.UntilAsync(async () => JsonDocument.Parse(await http.GetStringAsync($"/api/commands/{posted.GetProperty("id").GetString()}")).RootElement
@@ -235,7 +237,10 @@ public sealed class CommandTests
         var failed = await UntilFinalAsync(http, posted.GetProperty("id").GetString()!);
         Assert.Equal("failed", failed.GetProperty("state").GetString());
         Assert.Contains("disconnected", failed.GetProperty("reason").GetString(), StringComparison.Ordinal);
-        await PostAsync(http, "QHXN0010001", new { command = "get-time" }, HttpStatusCode.Conflict); // nothing reaches it now
+        if (link == "tcp")
+        {
+            await PostAsync(http, "QHXN0010001", new { command = "get-time" }, HttpStatusCode.Conflict); // nothing reaches it now
+        }
     }
 
     [Fact]
@@ -355,5 +360,30 @@ public sealed class CommandTests
         await tcp.GetStream().WriteAsync(Hj212Encoder.Encode(heartbeat));
         await Waiting.UntilAsync(() => !alerts.List(null).Any(a => a.IsOpen && a.Kind == "clock-drift"), 10_000);
         Assert.InRange(ledger.Clock("QHXN0010001")!.OffsetSeconds, -5, 5);
+    }
+
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("mqtt")]
+    public async Task TheSimulatorsFleet_AnswersCommands_WhileItSendsItsData(string link)
+    {
+        await using var service = await StartAsync();
+        var outlet = Some.Registry().FindOutlet("QHXN0010001")!;
+        var target = link == "tcp" ? $"tcp://127.0.0.1:{service.GatewayPort}" : $"mqtt://127.0.0.1:{service.MqttPort}";
+        var options = new SimulationOptions(new Uri(target), 1, 5, TimeSpan.FromSeconds(20), 0, 0, 0, 0, 0);
+        using var stop = new CancellationTokenSource();
+        var fleet = new TerminalFleet([outlet], options, Zone, TimeProvider.System, _ => new TerminalBehaviour { Refuse = new HashSet<string>(["3012"]) });
+        var running = fleet.RunAsync(stop.Token);
+        var commands = service.App.Services.GetRequiredService<EmissionMonitor.Commands.CommandService>();
+        await Waiting.UntilAsync(() => commands.Reachable("QHXN0010001") == link, 15_000);
+        using var http = Client(service);
+        var time = await UntilFinalAsync(http, (await PostAsync(http, "QHXN0010001", new { command = "get-time" })).GetProperty("id").GetString()!);
+        Assert.Equal("done", time.GetProperty("state").GetString());
+        Assert.InRange(time.GetProperty("result").GetProperty("offsetSeconds").GetDouble(), -5, 5);
+        var refused = await UntilFinalAsync(http, (await PostAsync(http, "QHXN0010001", new { command = "sample-now", @params = new { polId = "a21026" } })).GetProperty("id").GetString()!);
+        Assert.Equal("refused", refused.GetProperty("state").GetString());
+        await stop.CancelAsync();
+        await running;
+        Assert.True(fleet.Acknowledged + fleet.Unconfirmed > 0, "the fleet sent its data meanwhile");
     }
 }
