@@ -386,4 +386,47 @@ public sealed class CommandTests
         await running;
         Assert.True(fleet.Acknowledged + fleet.Unconfirmed > 0, "the fleet sent its data meanwhile");
     }
+
+    public static TheoryData<string, string, string, string> EveryCommand()
+    {
+        var data = new TheoryData<string, string, string, string>();
+        var now = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Zone).DateTime;
+        string from = now.AddHours(-2).ToString("yyyy-MM-ddTHH:00:00"), to = now.AddHours(-1).ToString("yyyy-MM-ddTHH:00:00");
+        foreach (var link in new[] { "tcp", "mqtt" })
+        {
+            data.Add(link, "get-time", "{}", "out 1011,in 9011,in 1011,in 9012");
+            data.Add(link, "set-time", "{\"time\":\"2026-03-01T08:00:00\"}", "out 1012,in 9011,in 9012");
+            data.Add(link, "get-rtd-interval", "{}", "out 1061,in 9011,in 1061,in 9012");
+            data.Add(link, "set-rtd-interval", "{\"interval\":120}", "out 1062,in 9011,in 9012");
+            data.Add(link, "get-min-interval", "{}", "out 1063,in 9011,in 1063,in 9012");
+            data.Add(link, "set-min-interval", "{\"interval\":15}", "out 1064,in 9011,in 9012");
+            data.Add(link, "start-realtime", "{}", "out 2011,in 9011");
+            data.Add(link, "stop-realtime", "{}", "out 2012,in 9013");
+            data.Add(link, "start-run-state", "{}", "out 2021,in 9011");
+            data.Add(link, "stop-run-state", "{}", "out 2022,in 9013");
+            data.Add(link, "history", $"{{\"cn\":\"2061\",\"from\":\"{from}\",\"to\":\"{to}\"}}", "out 2061,in 9011,in 9012");
+            data.Add(link, "get-info", "{\"polId\":\"a21026\"}", "out 3020,in 9011,in 3020,in 9012");
+            data.Add(link, "zero-calibrate", "{\"polId\":\"a21026\"}", "out 3011,in 9011,in 9012");
+            data.Add(link, "sample-now", "{\"polId\":\"a21026\"}", "out 3012,in 9011,in 9012");
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryCommand))]
+    public async Task EveryCommand_RunsItsWholeExchange_OverEitherLink(string link, string command, string parameters, string exchange)
+    {
+        await using var service = await StartAsync();
+        await using var terminal = await Terminal.ConnectAsync(service, link);
+        using var http = Client(service);
+        var posted = await PostAsync(http, "QHXN0010001", new { command, @params = JsonDocument.Parse(parameters).RootElement });
+        var done = await UntilFinalAsync(http, posted.GetProperty("id").GetString()!);
+        Assert.Equal("done", done.GetProperty("state").GetString());
+        Assert.Equal(exchange.Split(','), Exchange(done));
+        var sent = done.GetProperty("exchanges")[0].GetProperty("frame").GetString()!;
+        Assert.Contains($"CN={done.GetProperty("cn").GetString()};", sent, StringComparison.Ordinal);
+        Assert.Contains("ST=31;", sent, StringComparison.Ordinal); // the outlet's system
+        Assert.Contains("Flag=5;", sent, StringComparison.Ordinal); // HJ 212-2017, answer asked
+    }
 }
