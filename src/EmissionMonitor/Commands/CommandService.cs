@@ -33,6 +33,7 @@ public sealed partial class CommandService(
     private readonly Channel<Action<LedgerEffects>> _events = Channel.CreateBounded<Action<LedgerEffects>>(
         new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly SemaphoreSlim _step = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _drifting = new(StringComparer.Ordinal);
 
     /// <summary>Every change of a command's state, as its JSON in the service's zone (the dashboard's stream).</summary>
     public event Action<string, string>? Changed;
@@ -214,21 +215,35 @@ public sealed partial class CommandService(
     {
         foreach (var (item, outcome) in frames)
         {
-            if (ledger.Observe(item, outcome, effects) is { } measured && (item.Outlet ?? registry().FindOutlet(item.Packet!.Mn!)) is { } outlet)
+            if (ledger.Observe(item, outcome, effects) is not { } measured || (item.Outlet ?? registry().FindOutlet(item.Packet!.Mn!)) is not { } outlet)
             {
-                _ = CheckClockAsync(outlet, measured); // alerts go out on the alert service's side; the ledger's step does not wait for them
+                continue;
+            }
+
+            // Only a change of the drift (or a drifting terminal, for Gateway:AutoSetTime) does any
+            // work: every real-time frame is measured. The first measurement after a start counts as
+            // a change, so an alert left open before the restart is cleared.
+            bool drifting = Math.Abs(measured.OffsetSeconds) > options.ClockAlert.TotalSeconds;
+            bool changed = !_drifting.TryGetValue(outlet.Mn, out bool was) || was != drifting;
+            _drifting[outlet.Mn] = drifting;
+            if (changed || (drifting && options.AutoSetTime))
+            {
+                _ = CheckClockAsync(outlet, measured, drifting, changed); // the alert service's side; the ledger's step does not wait for it
             }
         }
     }
 
-    private async Task CheckClockAsync(Outlet outlet, TerminalClock measured)
+    private async Task CheckClockAsync(Outlet outlet, TerminalClock measured, bool drifting, bool changed)
     {
-        bool drifting = Math.Abs(measured.OffsetSeconds) > options.ClockAlert.TotalSeconds;
         try
         {
-            await alerts.SetConditionAsync(AlertKinds.ClockDrift, outlet, drifting, measured.OffsetSeconds, options.ClockAlert.TotalSeconds, measured.MeasuredAt,
-                $"{outlet.Name}: terminal clock {(measured.OffsetSeconds > 0 ? "ahead" : "behind")} by {Math.Abs(measured.OffsetSeconds):F0} s (Gateway:ClockAlert {options.ClockAlert.TotalSeconds:F0} s)",
-                CancellationToken.None);
+            if (changed)
+            {
+                await alerts.SetConditionAsync(AlertKinds.ClockDrift, outlet, drifting, measured.OffsetSeconds, options.ClockAlert.TotalSeconds, measured.MeasuredAt,
+                    $"{outlet.Name}: terminal clock {(measured.OffsetSeconds > 0 ? "ahead" : "behind")} by {Math.Abs(measured.OffsetSeconds):F0} s (Gateway:ClockAlert {options.ClockAlert.TotalSeconds:F0} s)",
+                    CancellationToken.None);
+            }
+
             if (drifting && options.AutoSetTime && Reachable(outlet.Mn) is not null && ledger.AutoSetDue(outlet.Mn, clock.GetUtcNow()))
             {
                 var outcome = await SubmitAsync(outlet.Mn, "set-time", null, "auto (clock drift)", CancellationToken.None);
