@@ -96,15 +96,9 @@ public sealed partial class InfluxStore
     public async Task<IReadOnlyList<TerminalKey>> QueryTerminalKeysAsync(CancellationToken cancellationToken)
     {
         var pending = await PendingRecordsAsync(cancellationToken);
-        var keys = new HashSet<TerminalKey>();
-        using (var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.TerminalKeys}\"", cancellationToken))
-        {
-            foreach (var row in Rows(doc))
-            {
-                keys.Add(new TerminalKey(row.Str("mn")!, row.Str("key")!, DateTimeOffset.Parse(row.Str("created_at")!, CultureInfo.InvariantCulture), row.Str("source")!));
-            }
-        }
-
+        var keys = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.TerminalKeys}\"",
+            row => new TerminalKey(row.Str("mn")!, row.Str("key")!, DateTimeOffset.Parse(row.Str("created_at")!, CultureInfo.InvariantCulture), row.Str("source")!), cancellationToken))
+            .ToHashSet();
         keys.UnionWith(pending.Keys);
         return keys.OrderBy(k => k.CreatedAt).ToList();
     }
@@ -118,17 +112,10 @@ public sealed partial class InfluxStore
     public async Task<IReadOnlyList<TerminalIdentity>> QueryTerminalIdentitiesAsync(CancellationToken cancellationToken)
     {
         var pending = await PendingRecordsAsync(cancellationToken);
-        var identities = new HashSet<TerminalIdentity>();
-        using (var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.TerminalIdentities}\"", cancellationToken))
-        {
-            foreach (var row in Rows(doc))
-            {
-                static string? Field(string? s) => string.IsNullOrEmpty(s) ? null : s;
-                identities.Add(new TerminalIdentity(row.Str("mn")!, Field(row.Str("logger_id")), Field(row.Str("cpu_id")), Field(row.Str("macs")),
-                    DateTimeOffset.Parse(row.Str("reported_at")!, CultureInfo.InvariantCulture)));
-            }
-        }
-
+        static string? Field(string? s) => string.IsNullOrEmpty(s) ? null : s;
+        var identities = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.TerminalIdentities}\"",
+            row => new TerminalIdentity(row.Str("mn")!, Field(row.Str("logger_id")), Field(row.Str("cpu_id")), Field(row.Str("macs")),
+                DateTimeOffset.Parse(row.Str("reported_at")!, CultureInfo.InvariantCulture)), cancellationToken)).ToHashSet();
         identities.UnionWith(pending.Identities);
         return identities.OrderBy(i => i.ReportedAt).ToList();
     }
@@ -147,18 +134,10 @@ public sealed partial class InfluxStore
     public async Task<IReadOnlyList<CommandRecord>> QueryCommandRecordsAsync(string? mn, int limit, int offset, CancellationToken cancellationToken)
     {
         var pending = await PendingRecordsAsync(cancellationToken);
-        var byId = new Dictionary<string, CommandRecord>(StringComparer.Ordinal);
         string where = mn is null ? string.Empty : $" WHERE \"mn\" = {InfluxSchema.Literal(mn)}";
         long take = Math.Min((long)offset + limit, 1_000_000);
-        using (var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.Commands}\"{where} ORDER BY time DESC LIMIT {take}", cancellationToken))
-        {
-            foreach (var row in Rows(doc))
-            {
-                var c = new CommandRecord(row.Str("id")!, row.Str("mn")!, row.Str("state")!, DateTimeOffset.Parse(row.Str("requested_at")!, CultureInfo.InvariantCulture), row.Str("json")!);
-                byId[c.Id] = c;
-            }
-        }
-
+        var byId = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Commands}\"{where} ORDER BY time DESC LIMIT {take}", MapCommand, cancellationToken))
+            .ToDictionary(c => c.Id, StringComparer.Ordinal);
         foreach (var c in pending.Commands.Where(c => mn is null || c.Mn == mn))
         {
             byId[c.Id] = c;
@@ -175,9 +154,17 @@ public sealed partial class InfluxStore
             return local;
         }
 
-        using var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.Commands}\" WHERE \"id\" = {InfluxSchema.Literal(id)}", cancellationToken);
-        return Rows(doc).Select(row => new CommandRecord(row.Str("id")!, row.Str("mn")!, row.Str("state")!,
-            DateTimeOffset.Parse(row.Str("requested_at")!, CultureInfo.InvariantCulture), row.Str("json")!)).LastOrDefault();
+        return (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Commands}\" WHERE \"id\" = {InfluxSchema.Literal(id)}", MapCommand, cancellationToken)).LastOrDefault();
+    }
+
+    private static CommandRecord MapCommand(InfluxRow row) =>
+        new(row.Str("id")!, row.Str("mn")!, row.Str("state")!, DateTimeOffset.Parse(row.Str("requested_at")!, CultureInfo.InvariantCulture), row.Str("json")!);
+
+    /// <summary>The rows an InfluxQL query answers, each mapped (the answer's document is released before returning).</summary>
+    private async Task<List<T>> ServerRowsAsync<T>(string query, Func<InfluxRow, T> map, CancellationToken cancellationToken)
+    {
+        using var doc = await QueryServerAsync(query, cancellationToken);
+        return Rows(doc).Select(map).ToList();
     }
 
     private async Task<PendingRecords> PendingRecordsAsync(CancellationToken ct) =>
