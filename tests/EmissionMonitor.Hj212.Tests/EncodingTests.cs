@@ -96,7 +96,9 @@ public sealed class EncodingTests
         var frame = new Hj212Builder { Qn = "1", St = "32", Cn = "2011", Pw = "1", Mn = "M", Flag = 4 }.Build();
         Assert.Null(Hj212Replies.ReplyFor(frame));
         var notification = new Hj212Builder { St = "91", Cn = "1013", Pw = "1", Mn = "M" }.Build();
-        Assert.Equal("9013", Hj212Replies.ReplyFor(notification)!.Cn);
+        Assert.Equal("9013", Hj212Replies.ReplyFor(notification)!.Cn); // a 2005 notification has no Flag
+        Assert.Equal("9013", Hj212Replies.ReplyFor(new Hj212Builder { Qn = "1", St = "31", Cn = "1013", Pw = "1", Mn = "M", Flag = 5 }.Build())!.Cn);
+        Assert.Null(Hj212Replies.ReplyFor(new Hj212Builder { Qn = "1", St = "31", Cn = "1013", Pw = "1", Mn = "M", Flag = 4 }.Build())); // the Flag asks none
     }
 
     [Fact]

@@ -25,14 +25,15 @@ public static class Hj212Replies
     public const string DataReplyCn = "9014";
 
     /// <summary>
-    /// The reply a received frame asks for: 9013 to a notification (CN=1013), 9014 to any other
-    /// upload whose Flag has the A bit; null when none is due (replies and 90xx frames get none).
+    /// The reply a received frame asks for: 9013 to a notification (CN=1013) whose Flag asks for it
+    /// (or that has no Flag, as 2005 terminals send it), 9014 to any other upload whose Flag has the
+    /// A bit; null when none is due (replies and 90xx frames get none).
     /// </summary>
     public static Hj212Packet? ReplyFor(Hj212Packet frame)
     {
         if (string.Equals(frame.Cn, "1013", StringComparison.Ordinal))
         {
-            return NotificationReply(frame);
+            return frame.Flag is null || frame.NeedsReply ? NotificationReply(frame) : null;
         }
 
         if (!frame.NeedsReply || frame.Cn is null || frame.Cn.StartsWith('9'))

@@ -320,7 +320,7 @@ public sealed class CommandTests
             }
         }
 
-        Assert.Equal(["9013", "1012"], received.Select(p => p.Cn));
+        Assert.Equal(["9013", "1012"], received.Select(p => p.Cn)); // the Flag (5) asks for the 9013
         Assert.Equal("20260105100000001", received[0].Qn);
         var (time, _) = EmissionMonitor.Hj212.Hj212Time.Parse(received[1].Params.Single(p => p.Key == "SystemTime").Value);
         var local = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Zone).DateTime; // Asia/Shanghai local time
@@ -333,6 +333,19 @@ public sealed class CommandTests
         await Waiting.UntilAsync(async () => JsonDocument.Parse(await http.GetStringAsync("/api/outlets/QHXN0010001/commands")).RootElement
             .EnumerateArray().Any(c => c.GetProperty("command").GetString() == "set-time" && c.GetProperty("state").GetString() == "done"
                 && c.GetProperty("requestedBy").GetString()!.Contains("1013", StringComparison.Ordinal)), TimeSpan.FromSeconds(10), "the 1012 tracked to done");
+
+        // A 1013 whose Flag asks no reply gets only the 1012 (past Gateway:TimeAnswerInterval: another service).
+        await using var other = await StartAsync(new() { ["Gateway:TimeAnswerInterval"] = "00:00:00" });
+        using var second = new TcpClient();
+        await second.ConnectAsync("127.0.0.1", other.GatewayPort);
+        var quiet = new Hj212Builder { Qn = "20260105100000002", St = "31", Cn = "1013", Pw = "123456", Mn = "QHXN0010001", Flag = 4 }.Build();
+        await second.GetStream().WriteAsync(Hj212Encoder.Encode(quiet));
+        using var cts2 = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await foreach (var chunk in Hj212Framer.ReadAsync(System.IO.Pipelines.PipeReader.Create(second.GetStream()), cancellationToken: cts2.Token))
+        {
+            Assert.Equal("1012", Hj212Decoder.DecodeFrame(chunk.Bytes.Span, chunk.Scan).Packet!.Cn);
+            break;
+        }
     }
 
     [Fact]
