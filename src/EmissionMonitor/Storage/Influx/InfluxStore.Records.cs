@@ -19,9 +19,12 @@ public sealed partial class InfluxStore
         var pending = await PendingRecordsAsync(cancellationToken);
         string filter = mn is null ? string.Empty : $" WHERE \"mn\" = {InfluxSchema.Literal(mn)}";
         var marks = new HashSet<Mark>();
+        // A point the buffer is still writing may come back with only some of its fields (InfluxDB
+        // does not apply a point's fields at once): the buffer's record is the one that counts.
+        var writing = pending.Marks.Where(m => m.CreatedAt is not null).Select(m => (m.Mn, m.Kind, LineProtocol.Nanoseconds(m.CreatedAt!.Value))).ToHashSet();
         using (var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.Marks}\"{filter}", cancellationToken))
         {
-            foreach (var row in Rows(doc))
+            foreach (var row in Rows(doc).Where(row => !writing.Contains((row.Str("mn")!, row.Str("kind")!, row.Long("time")))))
             {
                 var comment = row.Str("comment");
                 marks.Add(RecordMeta.Apply(new Mark(row.Str("mn")!, row.Str("kind")!, DateTime.Parse(row.Str("from")!, CultureInfo.InvariantCulture),
@@ -43,9 +46,10 @@ public sealed partial class InfluxStore
     {
         var pending = await PendingRecordsAsync(cancellationToken);
         var lifts = new HashSet<CardLift>();
+        var writing = pending.Lifts.Select(l => (l.Enterprise, l.Quarter, LineProtocol.Nanoseconds(l.At))).ToHashSet(); // as for marks
         using (var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.Lifts}\"", cancellationToken))
         {
-            foreach (var row in Rows(doc))
+            foreach (var row in Rows(doc).Where(row => !writing.Contains((row.Str("enterprise")!, row.Str("quarter")!, row.Long("time")))))
             {
                 var comment = row.Str("comment");
                 lifts.Add(RecordMeta.Apply(new CardLift(row.Str("enterprise")!, row.Str("quarter")!, DateTimeOffset.Parse(row.Str("at")!, CultureInfo.InvariantCulture), row.Str("by")!,
@@ -96,9 +100,11 @@ public sealed partial class InfluxStore
     public async Task<IReadOnlyList<TerminalKey>> QueryTerminalKeysAsync(CancellationToken cancellationToken)
     {
         var pending = await PendingRecordsAsync(cancellationToken);
+        var writing = pending.Keys.Select(k => (k.Mn, LineProtocol.Nanoseconds(k.CreatedAt))).ToHashSet(); // as for marks
         var keys = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.TerminalKeys}\"",
-            row => new TerminalKey(row.Str("mn")!, row.Str("key")!, DateTimeOffset.Parse(row.Str("created_at")!, CultureInfo.InvariantCulture), row.Str("source")!), cancellationToken))
-            .ToHashSet();
+            row => writing.Contains((row.Str("mn")!, row.Long("time"))) ? null
+                : new TerminalKey(row.Str("mn")!, row.Str("key")!, DateTimeOffset.Parse(row.Str("created_at")!, CultureInfo.InvariantCulture), row.Str("source")!), cancellationToken))
+            .OfType<TerminalKey>().ToHashSet();
         keys.UnionWith(pending.Keys);
         return keys.OrderBy(k => k.CreatedAt).ToList();
     }
@@ -113,9 +119,11 @@ public sealed partial class InfluxStore
     {
         var pending = await PendingRecordsAsync(cancellationToken);
         static string? Field(string? s) => string.IsNullOrEmpty(s) ? null : s;
+        var writing = pending.Identities.Select(i => (i.Mn, LineProtocol.Nanoseconds(i.ReportedAt))).ToHashSet(); // as for marks
         var identities = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.TerminalIdentities}\"",
-            row => new TerminalIdentity(row.Str("mn")!, Field(row.Str("logger_id")), Field(row.Str("cpu_id")), Field(row.Str("macs")),
-                DateTimeOffset.Parse(row.Str("reported_at")!, CultureInfo.InvariantCulture)), cancellationToken)).ToHashSet();
+            row => writing.Contains((row.Str("mn")!, row.Long("time"))) ? null
+                : new TerminalIdentity(row.Str("mn")!, Field(row.Str("logger_id")), Field(row.Str("cpu_id")), Field(row.Str("macs")),
+                    DateTimeOffset.Parse(row.Str("reported_at")!, CultureInfo.InvariantCulture)), cancellationToken)).OfType<TerminalIdentity>().ToHashSet();
         identities.UnionWith(pending.Identities);
         return identities.OrderBy(i => i.ReportedAt).ToList();
     }
