@@ -9,9 +9,11 @@ using EmissionMonitor.Storage;
 namespace EmissionMonitor.Api;
 
 /// <summary>
-/// Lifting a card (operators): <c>POST /api/cards/{enterprise}/{quarter}/lift</c> needs a card the
-/// rules proposed for that quarter (404 otherwise, 409 when it is lifted already);
-/// <c>POST /api/cards/{enterprise}/{quarter}/lift/revoke</c> revokes the standing lift. Both are
+/// Deciding on and lifting cards (operators): <c>POST /api/cards/{enterprise}/{quarter}/confirm</c>
+/// and <c>/dismiss</c> (<c>{comment}</c>) decide a proposed card (404 for a card never proposed, 409
+/// for one decided or lifted already); <c>POST /api/cards/{enterprise}/{quarter}/lift</c> needs a
+/// proposed or confirmed card (404 never proposed, 409 dismissed or lifted already);
+/// <c>POST /api/cards/{enterprise}/{quarter}/lift/revoke</c> revokes the standing lift. Each is
 /// recorded with who and when, never deleted.
 /// </summary>
 public static class CardLiftsApi
@@ -19,6 +21,8 @@ public static class CardLiftsApi
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
         var operators = new RoleFilter(auth, ApiUser.Operator);
+        MapDecision(app, operators, "confirm", CardDecision.Confirmed);
+        MapDecision(app, operators, "dismiss", CardDecision.Dismissed);
 
         app.MapPost("/api/cards/{enterprise}/{quarter}/lift", async (HttpContext http, string enterprise, string quarter, CommentBody? body,
             Func<StationRegistry> registry, Func<ReportService> reports, ReportGate gate, IRecordStore store, ApiOptions options, TimeZoneInfo zone,
@@ -35,16 +39,17 @@ public static class CardLiftsApi
                 return ReportGate.Busy();
             }
 
-            var cards = await reports().CardsAsync(new ReportRequest("cards", ReportPeriod.Quarter(quarter)!, Enterprise: enterprise), ct);
-            var card = cards.FirstOrDefault(r => r.Scope.Enterprise == enterprise)?.Card;
+            var card = await CardOfAsync(reports(), enterprise, quarter, ct);
             if (card is null)
             {
                 return Results.Problem(statusCode: 404, title: $"no card was proposed for {enterprise} in {quarter}");
             }
 
-            if (card.Lifted is not null)
+            if (card.Lifted is not null || card.DecisionState == CardDecision.Dismissed)
             {
-                return Results.Problem(statusCode: 409, title: $"the card of {enterprise} in {quarter} is lifted already");
+                return Results.Problem(statusCode: 409, title: card.Lifted is not null
+                    ? $"the card of {enterprise} in {quarter} is lifted already"
+                    : $"the card of {enterprise} in {quarter} was dismissed: there is nothing to lift");
             }
 
             var lift = new CardLift(enterprise, quarter, clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment);
@@ -74,6 +79,53 @@ public static class CardLiftsApi
             return Results.Json(Json(revoked, zone));
         }).AddEndpointFilter(operators);
     }
+
+    /// <summary>Confirm or dismiss: a decision on a proposed card, recorded with the card as it stands.</summary>
+    private static void MapDecision(IEndpointRouteBuilder app, RoleFilter operators, string action, string decision)
+    {
+        app.MapPost($"/api/cards/{{enterprise}}/{{quarter}}/{action}", async (HttpContext http, string enterprise, string quarter, CommentBody? body,
+            Func<StationRegistry> registry, Func<ReportService> reports, ReportGate gate, IRecordStore store, ApiOptions options, TimeZoneInfo zone,
+            TimeProvider clock, CancellationToken ct) =>
+        {
+            if (QueryRules.First(Check(registry(), enterprise, quarter), QueryRules.Comment(body?.Comment, options)) is { } bad)
+            {
+                return bad;
+            }
+
+            using var slot = await gate.AcquireAsync(ct);
+            if (!slot.IsAcquired)
+            {
+                return ReportGate.Busy();
+            }
+
+            var card = await CardOfAsync(reports(), enterprise, quarter, ct);
+            if (card is null)
+            {
+                return Results.Problem(statusCode: 404, title: $"no card was proposed for {enterprise} in {quarter}");
+            }
+
+            if (card.DecisionState != CardDecision.Proposed || card.Lifted is not null)
+            {
+                return Results.Problem(statusCode: 409, title: card.Lifted is not null
+                    ? $"the card of {enterprise} in {quarter} is lifted: only a proposed card can be {decision}"
+                    : $"the card of {enterprise} in {quarter} is {card.DecisionState} already: only a proposed card can be {decision}");
+            }
+
+            var recorded = new CardDecision(enterprise, quarter, decision, clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment, card.Colour,
+                card.Reasons.Select(r => r.ToString()).ToList());
+            await store.AddCardDecisionAsync(recorded, ct);
+            return Results.Json(new
+            {
+                enterprise, quarter, card = card.Colour, reasons = recorded.Reasons, decision, decidedBy = recorded.By, decidedAt = Local(recorded.At, zone),
+                decisionComment = recorded.Comment, rectifyBy = card.RectifyBy.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            });
+        }).AddEndpointFilter(operators);
+    }
+
+    /// <summary>The card the rules (with the decisions and lifts so far) give an enterprise in a quarter, or null.</summary>
+    private static async Task<Card?> CardOfAsync(ReportService reports, string enterprise, string quarter, CancellationToken ct) =>
+        (await reports.CardsAsync(new ReportRequest("cards", ReportPeriod.Quarter(quarter)!, Enterprise: enterprise), ct))
+            .FirstOrDefault(r => r.Scope.Enterprise == enterprise && r.Card.Quarter == quarter)?.Card;
 
     private static IResult? Check(StationRegistry registry, string enterprise, string quarter)
     {

@@ -33,6 +33,7 @@ public sealed partial class ReportService
         }
 
         var lifts = (await store.QueryCardLiftsAsync(ct)).Where(l => l.Revoked is null).ToList();
+        var decisions = await store.QueryCardDecisionsAsync(ct);
         var engine = new CardEngine(cards);
         var results = new List<CardResult>();
         foreach (var enterprise in Outlets(r).Select(o => registry.EnterpriseOf(o)).Distinct())
@@ -40,7 +41,7 @@ public sealed partial class ReportService
             var met = sums.Where(s => s.Quarter.From >= first)
                 .Select(s => (ReportPeriod.QuarterName(s.Quarter.From), (IReadOnlyList<CardReason>)Reasons(engine, enterprise, s.Quarter, sums)))
                 .ToList();
-            foreach (var card in engine.Cards(enterprise.Id, met, lifts).Where(c => asked.Contains(c.Quarter)))
+            foreach (var card in engine.Cards(enterprise.Id, met, lifts, decisions).Where(c => asked.Contains(c.Quarter)))
             {
                 results.Add(new CardResult(new Scope(null, enterprise.Id, enterprise.Name, enterprise.City, null), card));
             }

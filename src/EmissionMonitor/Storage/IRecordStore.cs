@@ -19,6 +19,12 @@ public interface IRecordStore
     /// <summary>Every card lift recorded.</summary>
     Task<IReadOnlyList<Compliance.Cards.CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken);
 
+    /// <summary>Records an operator's decision on a card (confirm or dismiss; never deleted).</summary>
+    Task AddCardDecisionAsync(Compliance.Cards.CardDecision decision, CancellationToken cancellationToken);
+
+    /// <summary>Every card decision recorded, oldest first.</summary>
+    Task<IReadOnlyList<Compliance.Cards.CardDecision>> QueryCardDecisionsAsync(CancellationToken cancellationToken);
+
     /// <summary>Stores an alert's current state (insert or replace by id).</summary>
     Task SaveAlertRecordAsync(AlertRecord alert, CancellationToken cancellationToken);
 
@@ -54,7 +60,8 @@ public sealed record PendingRecords(
     IReadOnlyList<AlertRecord> Alerts,
     IReadOnlyList<TerminalKey> Keys,
     IReadOnlyList<TerminalIdentity> Identities,
-    IReadOnlyList<CommandRecord> Commands);
+    IReadOnlyList<CommandRecord> Commands,
+    IReadOnlyList<Compliance.Cards.CardDecision> Decisions);
 
 /// <summary>A backend: readings and frames, operator records and the summaries.</summary>
 public interface IStore : IReadingStore, IRecordStore, IFactStore;

@@ -40,6 +40,44 @@ public sealed class CardTests
         Assert.Equal(Card.Yellow, cards[1].Colour);
     }
 
+    private static CardDecision Decided(string quarter, string decision, string colour = Card.Yellow, params string[] reasons) =>
+        new("E", quarter, decision, DateTimeOffset.Parse("2025-10-10T10:00:00+08:00", System.Globalization.CultureInfo.InvariantCulture), "王工", "x", colour,
+            reasons.Length == 0 ? ["exceedance-rate:a21026:QH0001:25.0%>=20%"] : reasons);
+
+    [Fact]
+    public void ADismissedCard_DoesNotEscalate_AConfirmedOneDoes()
+    {
+        var dismissed = Engine.Cards("E", [Q("2025Q2", "r"), Q("2025Q3", "r")], [], [Decided("2025Q2", CardDecision.Dismissed)]);
+        Assert.Equal(["2025Q2:yellow:dismissed", "2025Q3:yellow:proposed"], dismissed.Select(c => $"{c.Quarter}:{c.Colour}:{c.DecisionState}"));
+        var confirmed = Engine.Cards("E", [Q("2025Q2", "r"), Q("2025Q3", "r")], [], [Decided("2025Q2", CardDecision.Confirmed)]);
+        Assert.Equal(["2025Q2:yellow:confirmed", "2025Q3:red:proposed"], confirmed.Select(c => $"{c.Quarter}:{c.Colour}:{c.DecisionState}"));
+        Assert.Equal("王工", confirmed[0].Decision!.By);
+    }
+
+    [Fact]
+    public void AConfirmedCardWhoseConditionsLateDataRemoved_StaysAsConfirmed_UntilLifted()
+    {
+        var decision = Decided("2025Q2", CardDecision.Confirmed, Card.Red, "over-total:a21002::131.2t>122.4t");
+        var cards = Engine.Cards("E", [Q("2025Q2"), Q("2025Q3", "r")], [], [decision]);
+        Assert.Equal(2, cards.Count);
+        Assert.False(cards[0].ConditionsMet);
+        Assert.Equal((Card.Red, "over-total:a21002::131.2t>122.4t"), (cards[0].Colour, cards[0].Reasons.Single().ToString()));
+        Assert.True(cards[1].ConditionsMet);
+        Assert.Equal(Card.Red, cards[1].Colour); // still a standing card before it
+        var lift = new CardLift("E", "2025Q2", decision.At.AddDays(5), "operator-1", "rectified");
+        Assert.Equal(["2025Q3:yellow"], Engine.Cards("E", [Q("2025Q2"), Q("2025Q3", "r")], [lift], [decision]).Select(c => $"{c.Quarter}:{c.Colour}"));
+        // A dismissed or merely proposed card without conditions is not listed.
+        Assert.Empty(Engine.Cards("E", [Q("2025Q2")], [], [Decided("2025Q2", CardDecision.Dismissed)]));
+    }
+
+    [Fact]
+    public void TheRectificationDeadline_IsTheEndOfTheQuarterAfter()
+    {
+        var card = Engine.Cards("E", [Q("2025Q4", "r")], []).Single();
+        Assert.Equal(new DateOnly(2026, 3, 31), card.RectifyBy);
+        Assert.Equal(new DateOnly(2026, 6, 30), new CardEngine(new CardOptions { RectificationQuarters = 2 }).RectifyBy("2025Q4"));
+    }
+
     [Fact]
     public void Reasons_AreWrittenAsTheContractShows()
     {

@@ -161,6 +161,18 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CardDecisions_AreStoredWithTheCardAsDecided_AndReadBackInOrder()
+    {
+        var at = new DateTimeOffset(2025, 10, 10, 9, 0, 0, TimeSpan.FromHours(8));
+        var confirmed = new EmissionMonitor.Compliance.Cards.CardDecision("QH-XN-001", "2025Q3", "confirmed", at, "王工", "核实无误", "red",
+            ["exceedance-rate:a21026:QHXN0010001:25.0%>=20%", "over-total:a21002::131.2t>122.4t"]);
+        var dismissed = new EmissionMonitor.Compliance.Cards.CardDecision("QH-XN-002", "2025Q3", "dismissed", at.AddMinutes(3), "李工", null, "yellow", []);
+        await _store.AddCardDecisionAsync(confirmed, CancellationToken.None);
+        await _store.AddCardDecisionAsync(dismissed, CancellationToken.None);
+        Assert.Equal([confirmed, dismissed], await _store.QueryCardDecisionsAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task CommandRecords_AreReplacedById_PagedNewestFirst_AndFoundById()
     {
         var at = new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);

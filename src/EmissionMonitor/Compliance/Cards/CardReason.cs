@@ -21,4 +21,13 @@ public sealed record CardReason(string Kind, string Pollutant, string? Mn, strin
         new(OverTotal, pollutant, null, string.Create(CultureInfo.InvariantCulture, $"{ytdKg / 1000:0.0}t>{permitKg / 1000:0.0}t"));
 
     public override string ToString() => $"{Kind}:{Pollutant}:{Mn}:{Detail}";
+
+    /// <summary>A reason back from its text (<see cref="ToString"/>).</summary>
+    public static CardReason Parse(string text)
+    {
+        var parts = text.Split(':', 4);
+        return parts.Length == 4
+            ? new CardReason(parts[0], parts[1], parts[2].Length == 0 ? null : parts[2], parts[3])
+            : new CardReason(text, string.Empty, null, string.Empty);
+    }
 }

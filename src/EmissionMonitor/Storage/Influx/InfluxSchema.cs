@@ -51,6 +51,14 @@ public static class InfluxSchema
     public const string TerminalKeys = "terminal_keys";
     public const string TerminalIdentities = "terminal_identities";
     public const string Commands = "commands";
+    public const string Decisions = "card_decisions";
+
+    /// <summary>A card decision at its time (reasons one per line).</summary>
+    public static void AppendDecision(StringBuilder sb, Compliance.Cards.CardDecision d) =>
+        LineProtocol.Append(sb, Decisions, [("enterprise", d.Enterprise), ("quarter", d.Quarter)],
+            [("decision", d.Decision), ("at", d.At.ToString("O", CultureInfo.InvariantCulture)), ("by", d.By), ("comment", d.Comment ?? string.Empty), ("colour", d.Colour),
+                ("reasons", string.Join('\n', d.Reasons))],
+            LineProtocol.Nanoseconds(d.At));
 
     /// <summary>A command's current state; its time is when it was requested, so each change overwrites the point.</summary>
     public static void AppendCommand(StringBuilder sb, CommandRecord c) =>

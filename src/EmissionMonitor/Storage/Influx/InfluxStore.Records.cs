@@ -61,6 +61,25 @@ public sealed partial class InfluxStore
         return CardLift.Latest(lifts);
     }
 
+    public async Task AddCardDecisionAsync(CardDecision decision, CancellationToken cancellationToken)
+    {
+        await _buffer.AddCardDecisionAsync(decision, cancellationToken);
+        _wake.Release();
+    }
+
+    public async Task<IReadOnlyList<CardDecision>> QueryCardDecisionsAsync(CancellationToken cancellationToken)
+    {
+        var pending = await PendingRecordsAsync(cancellationToken);
+        var writing = pending.Decisions.Select(d => (d.Enterprise, d.Quarter, LineProtocol.Nanoseconds(d.At))).ToHashSet(); // as for marks
+        var decisions = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Decisions}\"",
+            row => writing.Contains((row.Str("enterprise")!, row.Str("quarter")!, row.Long("time"))) ? null
+                : new CardDecision(row.Str("enterprise")!, row.Str("quarter")!, row.Str("decision")!, DateTimeOffset.Parse(row.Str("at")!, CultureInfo.InvariantCulture),
+                    row.Str("by")!, string.IsNullOrEmpty(row.Str("comment")) ? null : row.Str("comment"), row.Str("colour")!,
+                    string.IsNullOrEmpty(row.Str("reasons")) ? [] : row.Str("reasons")!.Split('\n')), cancellationToken)).OfType<CardDecision>().ToHashSet();
+        decisions.UnionWith(pending.Decisions.Select(d => d with { Comment = string.IsNullOrEmpty(d.Comment) ? null : d.Comment }));
+        return decisions.OrderBy(d => d.At).ToList();
+    }
+
     public async Task SaveAlertRecordAsync(AlertRecord alert, CancellationToken cancellationToken)
     {
         await _buffer.SaveAlertRecordAsync(alert, cancellationToken);

@@ -140,6 +140,17 @@ internal static class SqliteSchema
             outlet      INTEGER PRIMARY KEY,
             fingerprint TEXT NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS card_decisions (
+            id          INTEGER PRIMARY KEY,
+            enterprise  TEXT NOT NULL,
+            quarter     TEXT NOT NULL,
+            decision    TEXT NOT NULL,
+            decided_at  TEXT NOT NULL,
+            decided_by  TEXT NOT NULL,
+            comment     TEXT,
+            colour      TEXT NOT NULL,
+            reasons     TEXT NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS commands (
             id           TEXT PRIMARY KEY,
             mn           TEXT NOT NULL,

@@ -27,6 +27,22 @@ public sealed partial class SqliteStore
     public async Task<IReadOnlyList<Compliance.Cards.CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken) =>
         Compliance.Cards.CardLift.Latest(await QueryAsync($"SELECT {LiftColumns} FROM card_lifts ORDER BY id", [], MapLift, cancellationToken));
 
+    public Task AddCardDecisionAsync(Compliance.Cards.CardDecision decision, CancellationToken cancellationToken) =>
+        ExecuteAsync("INSERT INTO card_decisions (enterprise, quarter, decision, decided_at, decided_by, comment, colour, reasons) VALUES ($e, $q, $d, $at, $by, $c, $colour, $reasons);"
+            + QueueRecord("decision"),
+            [("$e", decision.Enterprise), ("$q", decision.Quarter), ("$d", decision.Decision), ("$at", decision.At.ToString("O", CultureInfo.InvariantCulture)), ("$by", decision.By),
+                ("$c", decision.Comment), ("$colour", decision.Colour), ("$reasons", string.Join('\n', decision.Reasons)), ("$queued", Now())],
+            cancellationToken);
+
+    public async Task<IReadOnlyList<Compliance.Cards.CardDecision>> QueryCardDecisionsAsync(CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {DecisionColumns} FROM card_decisions ORDER BY id", [], MapDecision, cancellationToken);
+
+    private const string DecisionColumns = "enterprise, quarter, decision, decided_at, decided_by, comment, colour, reasons";
+
+    private static Compliance.Cards.CardDecision MapDecision(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture), r.GetString(4), Str(r, 5), r.GetString(6),
+            r.GetString(7).Length == 0 ? [] : r.GetString(7).Split('\n'));
+
     private const string MarkColumns = "mn, kind, from_time, to_time, comment, meta";
 
     private const string LiftColumns = "enterprise, quarter, lifted_at, lifted_by, comment, meta";

@@ -28,13 +28,14 @@ public sealed partial class ReferenceReports
         var hourly = await HourlyAsync(yearStart, last, r.Mn, ct);
         var daily = (await store.QueryReadingsAsync(new EmissionMonitor.Storage.ReadingQuery(Cns.Daily, first, last, r.Mn), ct)).ToLookup(x => x.Mn, StringComparer.Ordinal);
         var lifts = (await records.QueryCardLiftsAsync(ct)).Where(l => l.Revoked is null).ToList();
+        var decisions = await records.QueryCardDecisionsAsync(ct);
         var conditions = new CardConditions(options, CardOptions);
         var engine = new CardEngine(CardOptions);
         var results = new List<CardResult>();
         foreach (var enterprise in Outlets(r).Select(o => registry.EnterpriseOf(o)).Distinct())
         {
             var met = quarters.Select(q => (ReportPeriod.QuarterName(q.From), (IReadOnlyList<CardReason>)conditions.Reasons(enterprise, q, hourly, daily))).ToList();
-            foreach (var card in engine.Cards(enterprise.Id, met, lifts).Where(c => asked.Contains(c.Quarter)))
+            foreach (var card in engine.Cards(enterprise.Id, met, lifts, decisions).Where(c => asked.Contains(c.Quarter)))
             {
                 results.Add(new CardResult(new Scope(null, enterprise.Id, enterprise.Name, enterprise.City, null), card));
             }

@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using EmissionMonitor.Hj212.Encoders;
+
+namespace EmissionMonitor.IntegrationTests.Compliance;
+
+/// <summary>Operators decide proposed cards (confirm, dismiss), with the contract's 404/409 rules and escalation.</summary>
+public sealed class CardDecisionTests
+{
+    private const string Operator = "operator-token-1", Inspector = "inspector-token-1";
+
+    private static string Hour(DateTime t, decimal so2) =>
+        new Hj212Builder { St = "31", Cn = "2061", Pw = "123456", Mn = "QHXN0010001", Flag = 4 }.DataTime(t).Value("a21026", "ZsAvg", so2).Value("a21026", "Flag", "N").Build().ToString();
+
+    /// <summary>
+    /// SO2 above its limit in 25 % of the received hours of 2025Q2 and Q3, so Q2 is yellow and Q3 red.
+    /// Q3's odd hours are missing; they come late (below the limit) in one test, and take Q3's rate to 12.5 %.
+    /// </summary>
+    private static Task<ServiceFixture> StartAsync() => ServiceFixture.StartAsync(new Dictionary<string, string?>
+    {
+        ["Api:Users:0:Token"] = Operator, ["Api:Users:0:Role"] = "operator", ["Api:Users:0:Name"] = "王工",
+        ["Api:Users:1:Token"] = Inspector, ["Api:Users:1:Role"] = "inspector",
+        ["Gateway:Port"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+    }, prepare: async (config, data) =>
+    {
+        var frames = new StringBuilder();
+        for (var t = new DateTime(2025, 4, 1); t < new DateTime(2025, 7, 1); t = t.AddHours(1))
+        {
+            frames.Append(Hour(t, t.Hour % 4 == 0 ? 50m : 20m));
+        }
+
+        for (var t = new DateTime(2025, 7, 1); t < new DateTime(2025, 10, 1); t = t.AddHours(2))
+        {
+            frames.Append(Hour(t, t.Hour % 8 == 0 ? 50m : 20m));
+        }
+
+        string file = Path.Combine(Some.TempDirectory(), "frames.h212");
+        await File.WriteAllTextAsync(file, frames.ToString());
+        Assert.Equal(0, (await CliRunner.RunAsync(["import", file, "--config", config, "--data", data])).ExitCode);
+    });
+
+    private static HttpClient Client(ServiceFixture service, string token = Operator)
+    {
+        var client = new HttpClient { BaseAddress = service.HttpBase };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private static async Task<Dictionary<string, JsonElement>> CardsAsync(HttpClient http) =>
+        JsonDocument.Parse(await http.GetStringAsync("/api/cards?from=2025-04-01&to=2025-10-01")).RootElement.EnumerateArray()
+            .ToDictionary(c => c.GetProperty("quarter").GetString()!, c => c.Clone());
+
+    private static async Task<HttpStatusCode> PostAsync(HttpClient http, string path, string comment = "x") =>
+        (await http.PostAsJsonAsync(path, new { comment })).StatusCode;
+
+    [Fact]
+    public async Task ConfirmAndDismiss_DecideAProposedCard_OnlyOnce_AndADismissedCardNeitherEscalatesNorLifts()
+    {
+        await using var service = await StartAsync();
+        using var http = Client(service);
+        var cards = await CardsAsync(http);
+        Assert.Equal(("yellow", "red"), (cards["2025Q2"].GetProperty("card").GetString(), cards["2025Q3"].GetProperty("card").GetString()));
+        Assert.Equal("proposed", cards["2025Q2"].GetProperty("decision").GetString());
+        Assert.Equal(JsonValueKind.Null, cards["2025Q2"].GetProperty("decidedBy").ValueKind);
+        Assert.Equal("2025-09-30", cards["2025Q2"].GetProperty("rectifyBy").GetString());
+        Assert.True(cards["2025Q2"].GetProperty("conditionsMet").GetBoolean());
+
+        using var inspector = Client(service, Inspector);
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(inspector, "/api/cards/QH-XN-001/2025Q2/dismiss"));
+        Assert.Equal(HttpStatusCode.NotFound, await PostAsync(http, "/api/cards/QH-XN-001/2025Q1/confirm")); // never proposed
+        Assert.Equal(HttpStatusCode.NotFound, await PostAsync(http, "/api/cards/QH-XN-002/2025Q2/dismiss"));
+
+        var dismissed = await http.PostAsJsonAsync("/api/cards/QH-XN-001/2025Q2/dismiss", new { comment = "数据异常已核实" });
+        Assert.Equal(HttpStatusCode.OK, dismissed.StatusCode);
+        var body = JsonDocument.Parse(await dismissed.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(("dismissed", "王工", "数据异常已核实"), (body.GetProperty("decision").GetString(), body.GetProperty("decidedBy").GetString(), body.GetProperty("decisionComment").GetString()));
+
+        cards = await CardsAsync(http);
+        Assert.Equal("dismissed", cards["2025Q2"].GetProperty("decision").GetString());
+        Assert.Equal("yellow", cards["2025Q3"].GetProperty("card").GetString()); // a dismissed card does not escalate
+        Assert.Equal(HttpStatusCode.Conflict, await PostAsync(http, "/api/cards/QH-XN-001/2025Q2/confirm")); // decided already
+        Assert.Equal(HttpStatusCode.Conflict, await PostAsync(http, "/api/cards/QH-XN-001/2025Q2/dismiss"));
+        Assert.Equal(HttpStatusCode.Conflict, await PostAsync(http, "/api/cards/QH-XN-001/2025Q2/lift")); // nothing to lift
+
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(http, "/api/cards/QH-XN-001/2025Q3/confirm"));
+        cards = await CardsAsync(http);
+        Assert.Equal(("confirmed", "王工"), (cards["2025Q3"].GetProperty("decision").GetString(), cards["2025Q3"].GetProperty("decidedBy").GetString()));
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(http, "/api/cards/QH-XN-001/2025Q3/lift")); // a confirmed card can be lifted
+        Assert.Equal(HttpStatusCode.Conflict, await PostAsync(http, "/api/cards/QH-XN-001/2025Q3/dismiss")); // lifted: no longer proposed
+    }
+
+    [Fact]
+    public async Task AConfirmedCard_StaysListedWithConditionsMetFalse_WhenLateDataRemovesItsConditions_UntilLifted()
+    {
+        await using var service = await StartAsync();
+        using var http = Client(service);
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(http, "/api/cards/QH-XN-001/2025Q3/confirm"));
+        // Q3's missing hours arrive late (back-filled), below the limit: its exceedance rate falls to 12.5 %.
+        using (var tcp = new System.Net.Sockets.TcpClient())
+        {
+            await tcp.ConnectAsync("127.0.0.1", service.GatewayPort);
+            var late = new StringBuilder();
+            for (var t = new DateTime(2025, 7, 1, 1, 0, 0); t < new DateTime(2025, 10, 1); t = t.AddHours(2))
+            {
+                late.Append(Hour(t, 20m));
+            }
+
+            await tcp.GetStream().WriteAsync(Encoding.ASCII.GetBytes(late.ToString()));
+            await Waiting.UntilAsync(async () => (await service.CountsAsync()).Readings >= (91 + 92) * 24, TimeSpan.FromSeconds(30), "the late hours stored");
+        }
+
+        Dictionary<string, JsonElement> cards = [];
+        await Waiting.UntilAsync(async () => !(cards = await CardsAsync(http))["2025Q3"].GetProperty("conditionsMet").GetBoolean(), TimeSpan.FromSeconds(30),
+            "the confirmed card without its conditions");
+        Assert.Equal(("confirmed", "red"), (cards["2025Q3"].GetProperty("decision").GetString(), cards["2025Q3"].GetProperty("card").GetString()));
+        Assert.StartsWith("exceedance-rate:a21026:QHXN0010001:", cards["2025Q3"].GetProperty("reasons")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(http, "/api/cards/QH-XN-001/2025Q3/lift"));
+        Assert.False((await CardsAsync(http)).ContainsKey("2025Q3")); // lifted, without conditions: no longer listed
+    }
+}
