@@ -59,10 +59,13 @@ public static class AlertKinds
     /// <summary>A terminal's clock (the QN of its frames against their arrival) is off by more than Gateway:ClockAlert.</summary>
     public const string ClockDrift = "clock-drift";
 
+    /// <summary>A city's year-to-date emissions of a pollutant crossed a level of the target barometer (yellow or red).</summary>
+    public const string Barometer = "barometer";
+
     public static string SeverityOf(string kind) => kind switch
     {
         Exceedance => "critical",
-        Warning or Silent or CheckFailed or IdentityChanged or ClockDrift => "warning",
+        Warning or Silent or CheckFailed or IdentityChanged or ClockDrift or Barometer => "warning",
         _ => "info",
     };
 }

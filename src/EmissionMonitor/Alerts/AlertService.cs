@@ -25,13 +25,15 @@ namespace EmissionMonitor.Alerts;
 public sealed partial class AlertService(
     AlertBook book, IRecordStore store, Journal journal, Func<StationRegistry> registry, ComplianceOptions compliance, Func<ReportService> reports, AlertOptions options,
     TimeZoneInfo timeZone, IMessagePublisher publisher, TimeProvider clock, ILogger<AlertService> logger, Security.KeyRing? keys = null,
-    Security.TerminalIdentities? identities = null) : BackgroundService
+    Security.TerminalIdentities? identities = null, BarometerOptions? barometer = null) : BackgroundService
 {
     private readonly Channel<IReadOnlyList<(IntakeResult Item, StoredOutcome Outcome)>> _committed =
         Channel.CreateBounded<IReadOnlyList<(IntakeResult, StoredOutcome)>>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastSeen = new(StringComparer.Ordinal);
     private readonly RateCalculator _rates = new(compliance);
     private DateOnly _lowRateDone;
+    private DateTimeOffset _barometerDue = DateTimeOffset.MinValue;
+    private readonly Dictionary<(string City, string Pollutant), string> _barometerLevels = [];
 
     /// <summary>Every state change of an alert, for in-process subscribers (the dashboard's stream).</summary>
     public event Action<Alert>? Changed;
@@ -104,6 +106,7 @@ public sealed partial class AlertService(
             await CheckSilentAsync(stoppingToken);
             await CheckLowRateAsync(stoppingToken);
             await CheckKeyAgeAsync(stoppingToken);
+            await CheckBarometerAsync(stoppingToken);
         }
     }
 
@@ -266,6 +269,50 @@ public sealed partial class AlertService(
         }
     }
 
+    /// <summary>
+    /// Every Barometer:CheckInterval, this year's barometer: a city and pollutant whose level changed
+    /// gets a new <c>barometer</c> alert (yellow or red; the alert's <c>mn</c> names the city), its
+    /// previous one cleared; back to green clears it.
+    /// </summary>
+    private async Task CheckBarometerAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (barometer is null || now < _barometerDue || compliance.CityTargets.Count == 0)
+        {
+            return;
+        }
+
+        _barometerDue = now + barometer.CheckInterval;
+        IReadOnlyList<BarometerResult> rows;
+        try
+        {
+            rows = await reports().BarometerAsync(TimeZoneInfo.ConvertTime(now, timeZone).Year, barometer, ct);
+        }
+        catch (Exception e) when (e is StoreUnavailableException or InvalidOperationException or IOException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            LogBarometerFailed(logger, e.Message);
+            return;
+        }
+
+        foreach (var row in rows.Where(r => r.City is not null))
+        {
+            var key = (row.City!, row.Pollutant);
+            string before = _barometerLevels.GetValueOrDefault(key, "green");
+            _barometerLevels[key] = row.Level;
+            if (before == row.Level)
+            {
+                continue;
+            }
+
+            await ChangedAsync(book.Resolve(AlertKinds.Barometer, row.City!, row.Pollutant, now), ct);
+            if (row.Level != "green")
+            {
+                await ChangedAsync(book.Raise(AlertKinds.Barometer, row.City!, null, row.City, row.Pollutant, row.Progress, row.Level == "red" ? barometer.RedAt : barometer.YellowAt, now, now,
+                    $"{row.City} {row.Pollutant}: {row.Level} — {row.YtdKg / 1000:F1} t of {row.AllocationKg / 1000:F1} t, {row.Progress * 100:F0}% of the pace expected to date"), ct);
+            }
+        }
+    }
+
     /// <summary>A <c>key-age</c> alert per terminal whose current SM4 key is older than Security:KeyMaxAge; cleared by a new key.</summary>
     private async Task CheckKeyAgeAsync(CancellationToken ct)
     {
@@ -365,4 +412,7 @@ public sealed partial class AlertService(
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Alert {Kind} {State} for {Mn} {Pollutant}: {Message}")]
     private static partial void LogChanged(ILogger logger, string kind, string state, string mn, string pollutant, string message);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "The barometer could not be computed: {Reason}")]
+    private static partial void LogBarometerFailed(ILogger logger, string reason);
 }

@@ -22,6 +22,33 @@ public static partial class ReportsApi
                     TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) => GetAsync(kind, http, reports(), registry(), options, gate, zone, clock, ct))
                 .AddEndpointFilter(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
         }
+
+        // The city target barometer: cities' figures, for the bureau's staff (operators, inspectors).
+        app.MapGet("/api/barometer", async (HttpContext http, Func<ReportService> reports, Compliance.BarometerOptions levels, ReportGate gate, TimeZoneInfo zone,
+            TimeProvider clock, CancellationToken ct) =>
+        {
+            int year = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).Year;
+            if (http.Request.Query["year"].FirstOrDefault() is { } text
+                && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out year)
+                    || year < Compliance.ReportPeriod.MinYear || year > Compliance.ReportPeriod.MaxYear))
+            {
+                return QueryRules.Bad("year", $"must be a year {Compliance.ReportPeriod.MinYear}–{Compliance.ReportPeriod.MaxYear}, not '{QueryRules.Shown(text)}'");
+            }
+
+            if (QueryRules.Choice(http, "format", Formats) is { } bad)
+            {
+                return bad;
+            }
+
+            using var slot = await gate.AcquireAsync(ct);
+            if (!slot.IsAcquired)
+            {
+                return ReportGate.Busy();
+            }
+
+            var table = ReportTables.Barometer(await reports().BarometerAsync(year, levels, ct));
+            return http.Request.Query["format"].FirstOrDefault() == "csv" ? Csv(table, $"barometer-{year}") : Json(table);
+        }).AddEndpointFilter(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector));
     }
 
     private static async Task<IResult> GetAsync(string kind, HttpContext http, ReportService reports, Registry.StationRegistry registry, ApiOptions options,

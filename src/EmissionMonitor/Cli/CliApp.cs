@@ -29,6 +29,8 @@ public static class CliApp
                                   --quarter 2025Q3 | --from/--to (local, to exclusive); filters
                                   --city --enterprise --mn --pollutant; --by pollutant|outlet|
                                   enterprise|city|province; --format table|json|csv
+          report barometer --year Y
+                                  the city target barometer (Compliance:CityTargets) of a year
 
           generate --out FILE     a reproducible data set: --outlets N (500), --days D (92), --from
                                   YYYY-MM-DD, --realtime K (per outlet and hour), --exceed-share,

@@ -6,16 +6,17 @@ namespace EmissionMonitor.Cli;
 
 /// <summary>
 /// <c>report rates|exceedances|totals|cards|hours</c>: figures computed now from the stored data,
-/// with the period, filter and grouping options of DESIGN.md, as a table, JSON or CSV.
+/// with the period, filter and grouping options of DESIGN.md, as a table, JSON or CSV;
+/// <c>report barometer --year Y</c>: the city target barometer of a year.
 /// </summary>
 public static class ReportCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var p = CliArguments.Parse(args, ["--quarter", "--from", "--to", "--city", "--enterprise", "--mn", "--pollutant", "--by", "--format", "--config", "--data"], []);
-        if (p.Positional.Count != 1 || !ReportRequest.Kinds.Contains(p.Positional[0]))
+        var p = CliArguments.Parse(args, ["--quarter", "--from", "--to", "--city", "--enterprise", "--mn", "--pollutant", "--by", "--format", "--config", "--data", "--year"], []);
+        if (p.Positional.Count != 1 || !(ReportRequest.Kinds.Contains(p.Positional[0]) || p.Positional[0] == "barometer"))
         {
-            throw new UsageException($"report needs one of {string.Join("|", ReportRequest.Kinds)}");
+            throw new UsageException($"report needs one of {string.Join("|", ReportRequest.Kinds)}|barometer");
         }
 
         string kind = p.Positional[0];
@@ -33,6 +34,21 @@ public static class ReportCommand
         var settings = AppSettings.Load(p.Value("--config") ?? "config", p.Value("--data"));
         var registry = settings.LoadRegistry();
         var now = TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), settings.TimeZone).DateTime;
+        if (kind == "barometer")
+        {
+            int year = now.Year;
+            if (p.Value("--year") is { } text && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out year)
+                || year < ReportPeriod.MinYear || year > ReportPeriod.MaxYear))
+            {
+                throw new UsageException($"option --year must be a year {ReportPeriod.MinYear}–{ReportPeriod.MaxYear}, not '{text}'");
+            }
+
+            await using var barometerStore = await settings.OpenStoreAsync(registry, cancellationToken);
+            var rows = await ReportService.Create(barometerStore, registry, settings, TimeProvider.System).BarometerAsync(year, settings.Barometer, cancellationToken);
+            await WriteAsync(ReportTables.Barometer(rows), format, cancellationToken);
+            return 0;
+        }
+
         var period = Period(p, now);
         if (p.Value("--enterprise") is { } enterprise && registry.FindEnterprise(enterprise) is null)
         {
@@ -52,8 +68,12 @@ public static class ReportCommand
         var request = new ReportRequest(kind, period, p.Value("--city"), p.Value("--enterprise"), p.Value("--mn"), p.Value("--pollutant"), p.Value("--by"));
         await using var store = await settings.OpenStoreAsync(registry, cancellationToken);
         var service = ReportService.Create(store, registry, settings, TimeProvider.System);
-        var table = await service.BuildAsync(request, cancellationToken);
+        await WriteAsync(await service.BuildAsync(request, cancellationToken), format, cancellationToken);
+        return 0;
+    }
 
+    private static async Task WriteAsync(ReportTable table, string format, CancellationToken cancellationToken)
+    {
         await using var stdout = Console.OpenStandardOutput();
         switch (format)
         {
@@ -71,8 +91,6 @@ public static class ReportCommand
                 await stdout.WriteAsync(System.Text.Encoding.UTF8.GetBytes(ReportFormats.Table(table)), cancellationToken);
                 break;
         }
-
-        return 0;
     }
 
     private static ReportPeriod Period(CliArguments p, DateTime now) =>

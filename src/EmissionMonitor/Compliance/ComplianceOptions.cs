@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace EmissionMonitor.Compliance;
 
 /// <summary>Compliance rules (configuration section <c>Compliance</c>).</summary>
-public sealed class ComplianceOptions
+public sealed class ComplianceOptions : IValidatableObject
 {
     public const string Section = "Compliance";
 
@@ -31,6 +31,46 @@ public sealed class ComplianceOptions
 
     /// <summary>Province caps in tonnes: <c>Compliance:ProvinceCaps:{year}:{code}</c>; the latest year not after the period's applies.</summary>
     public Dictionary<string, Dictionary<string, double>> ProvinceCaps { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// City targets in tonnes a year: <c>Compliance:CityTargets:{year}:{city}:{code}</c> (the
+    /// allocations of the plan's annex 4, per 市/州 and one of the four totalled pollutants).
+    /// </summary>
+    public Dictionary<string, Dictionary<string, Dictionary<string, double>>> CityTargets { get; set; } = new(StringComparer.Ordinal);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => TargetProblems().Select(p => new ValidationResult(p));
+
+    /// <summary>The city targets of a year (city → code → tonnes), empty when none is configured.</summary>
+    public IReadOnlyDictionary<string, Dictionary<string, double>> TargetsOf(int year) =>
+        CityTargets.GetValueOrDefault(year.ToString(System.Globalization.CultureInfo.InvariantCulture)) ?? [];
+
+    /// <summary>Problems of the city targets, each naming its key.</summary>
+    public IEnumerable<string> TargetProblems()
+    {
+        foreach (var (year, cities) in CityTargets)
+        {
+            if (!int.TryParse(year, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int y) || y is < 2000 or > 2100)
+            {
+                yield return $"Compliance:CityTargets:{year}: the key must be a year (2000–2100)";
+                continue;
+            }
+
+            foreach (var (city, targets) in cities)
+            {
+                foreach (var (code, tonnes) in targets)
+                {
+                    if (!Hj212.Codes.CodeCatalogue.TotalledPollutants.Contains(code))
+                    {
+                        yield return $"Compliance:CityTargets:{year}:{city}:{code}: targets are set for {string.Join(", ", Hj212.Codes.CodeCatalogue.TotalledPollutants)} only";
+                    }
+                    else if (!(tonnes > 0) || double.IsInfinity(tonnes))
+                    {
+                        yield return $"Compliance:CityTargets:{year}:{city}:{code}: a target is a positive number of tonnes, not {tonnes}";
+                    }
+                }
+            }
+        }
+    }
 
     /// <summary>The cap in kg of a pollutant for a year, or null.</summary>
     public double? CapKg(int year, string pollutant)

@@ -30,6 +30,9 @@ public sealed class AppSettings
     /// <summary>The card rule (section Cards), bound once.</summary>
     public required EmissionMonitor.Compliance.Cards.CardOptions Cards { get; init; }
 
+    /// <summary>The city target barometer's levels.</summary>
+    public required BarometerOptions Barometer { get; init; }
+
     /// <summary>How long each kind of data is kept (section Retention), bound once.</summary>
     public required RetentionOptions Retention { get; init; }
 
@@ -60,6 +63,7 @@ public sealed class AppSettings
             Intake = Bind<IntakeOptions>(configuration, IntakeOptions.Section),
             Compliance = compliance,
             Cards = Bind<EmissionMonitor.Compliance.Cards.CardOptions>(configuration, EmissionMonitor.Compliance.Cards.CardOptions.Section),
+            Barometer = Bind<BarometerOptions>(configuration, BarometerOptions.Section),
             Retention = Bind<RetentionOptions>(configuration, RetentionOptions.Section),
             Security = Bind<EmissionMonitor.Security.SecurityOptions>(configuration, EmissionMonitor.Security.SecurityOptions.Section),
             TimeZone = compliance.ResolveTimeZone(),

@@ -20,6 +20,7 @@ public static class EmissionMonitorServices
     {
         services.AddSingleton(settings);
         services.AddSingleton(settings.TimeZone);
+        services.AddSingleton(settings.Barometer);
         services.AddSingleton(TimeProvider.System); // the one clock; everything else takes it from here
         services.AddRegistry(settings).AddStorage(settings).AddIngestion(settings, budget).AddCompliance(settings).AddAlerts(settings).AddApi(api);
         if (demo)
@@ -128,7 +129,7 @@ public static class EmissionMonitorServices
             sp.GetRequiredService<Journal>(), sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance, sp.GetRequiredService<Func<Reports.ReportService>>(),
             sp.GetRequiredService<Alerts.AlertOptions>(), settings.TimeZone, sp.GetRequiredService<IMessagePublisher>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Alerts.AlertService>>(), sp.GetRequiredService<Security.KeyRing>(),
-            sp.GetRequiredService<Security.TerminalIdentities>()));
+            sp.GetRequiredService<Security.TerminalIdentities>(), settings.Barometer));
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertService>());
         services.AddSingleton<Commands.CommandService>();
         services.AddHostedService(sp => sp.GetRequiredService<Commands.CommandService>());

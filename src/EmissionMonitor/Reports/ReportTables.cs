@@ -47,6 +47,15 @@ public static class ReportTables
         });
     }
 
+    /// <summary>The barometer: a row per city (then the province, city null) and pollutant.</summary>
+    public static ReportTable Barometer(IReadOnlyList<BarometerResult> rows) => new(
+        ["city", "pollutant", "allocationKg", "ytdKg", "expectedToDateKg", "progress", "projectedKg", "level", "effectiveRate", "belowThreshold"],
+        rows.Select(r => new object?[]
+        {
+            r.City, r.Pollutant, Math.Round(r.AllocationKg, 3), Math.Round(r.YtdKg, 3), Math.Round(r.ExpectedToDateKg, 3), r.Progress is { } p ? Math.Round(p, 4) : null,
+            r.ProjectedKg is { } k ? Math.Round(k, 3) : null, r.Level, r.EffectiveRate, r.BelowThreshold,
+        }).ToList());
+
     public static ReportTable Cards(IReadOnlyList<CardResult> rows, TimeZoneInfo zone) => Table(rows, r => r.Scope,
         ["quarter", "card", "reasons", "lifted", "decision", "decidedBy", "decidedAt", "decisionComment", "rectifyBy", "conditionsMet"],
         r => [r.Card.Quarter, r.Card.Colour, r.Card.Reasons.Select(x => x.ToString()).ToList(), r.Card.Lifted is { } l
