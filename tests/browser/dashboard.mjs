@@ -119,6 +119,16 @@ try {
   await page.screenshot({ path: path.join(shots, 'cards.png') });
   check(true, 'the card list renders');
 
+  // The city target barometer: a card per prefecture and the province, a bar per pollutant in its level's colour.
+  await page.goto(base + '/#/barometer');
+  await page.waitForSelector('body[data-ready="/barometer"] #barometer .card');
+  check(await page.locator('#barometer .card').count() === 9, 'the barometer shows the province and the eight prefectures');
+  const levels = await page.$$eval('#barometer .bar-row', rows => rows.map(r => r.dataset.level));
+  check(levels.length === 36 && levels.every(l => ['green', 'yellow', 'red'].includes(l)), `each city has a bar per pollutant with its level (${[...new Set(levels)].join(', ')})`);
+  const width = await page.$eval('#barometer .bar-row .fill', el => getComputedStyle(el).width);
+  check(parseFloat(width) >= 0, `the bars are drawn (${width})`);
+  await page.screenshot({ path: path.join(shots, 'barometer.png'), fullPage: true });
+
   // Hostile input through the URL: the quarter is text at most, never markup; the page forbids inline script.
   const response = await page.goto(base + '/#/cards?quarter=' + encodeURIComponent('2026Q1"><img src=x onerror="window.pwned=1">'));
   const csp = (await fetch(base + '/')).headers.get('content-security-policy') || '';

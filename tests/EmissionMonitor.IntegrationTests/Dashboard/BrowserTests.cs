@@ -17,9 +17,20 @@ public sealed class BrowserTests
     public async Task Dashboard_OnTheDemo_WorksInARealBrowser()
     {
         string root = RepositoryRoot();
-        await using var service = await ServiceFixture.StartAsync(
-            new Dictionary<string, string?> { ["Demo:BackfillHours"] = "48" },
-            registryPath: Path.Combine(root, "config", "demo", "stations.json"), demo: true);
+        // The demo's city targets (its first year's), for this year: the barometer page has figures.
+        var settings = new Dictionary<string, string?> { ["Demo:BackfillHours"] = "48" };
+        var targets = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(root, "config", "demo", "appsettings.json"))).RootElement
+            .GetProperty("Compliance").GetProperty("CityTargets").EnumerateObject().First().Value;
+        int year = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).Year;
+        foreach (var city in targets.EnumerateObject())
+        {
+            foreach (var code in city.Value.EnumerateObject())
+            {
+                settings[$"Compliance:CityTargets:{year}:{city.Name}:{code.Name}"] = code.Value.GetRawText();
+            }
+        }
+
+        await using var service = await ServiceFixture.StartAsync(settings, registryPath: Path.Combine(root, "config", "demo", "stations.json"), demo: true);
         using var http = new HttpClient { BaseAddress = service.HttpBase };
         // Wait for the simulator's 48 hours of history to be in: the hourly count stops growing
         // (live hourly records only come at the full hour).
@@ -48,6 +59,7 @@ public sealed class BrowserTests
             service.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture), mn, password, "a21026", shots);
         Assert.Contains("ok  acknowledging changes the alert state", output, StringComparison.Ordinal);
         Assert.Contains("ok  a command sent from the outlet page ends done without reload", output, StringComparison.Ordinal);
+        Assert.Contains("ok  the barometer shows the province and the eight prefectures", output, StringComparison.Ordinal);
         Assert.Contains("ok  a quarter with markup in the URL injects nothing", output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(shots, "outlet.png")));
     }

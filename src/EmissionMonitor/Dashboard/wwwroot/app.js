@@ -298,6 +298,35 @@
         h('td', {}, r.lifted ? `${r.lifted.by} ${time(r.lifted.at)}` : '')))));
   }
 
+  // The city target barometer (晴雨表): per city and the province, each pollutant's year to date
+  // against its allocation at the pace expected to date, the level in colour.
+  async function barometerPage() {
+    const q = hashQuery();
+    const thisYear = new Date().getFullYear();
+    const year = /^\d{4}$/.test(q.get('year') || '') ? Number(q.get('year')) : thisYear;
+    const rows = await api('/api/barometer?year=' + year);
+    const form = h('form', { class: 'filters', id: 'barometer-filter' },
+      h('label', {}, t('year'), h('select', { name: 'year' }, [thisYear - 1, thisYear, thisYear + 1].map(y => h('option', { value: y, selected: y === year }, String(y))))),
+      h('button', { type: 'submit' }, t('search')));
+    form.addEventListener('submit', e => { e.preventDefault(); location.hash = '#/barometer?' + new URLSearchParams(new FormData(e.target)); });
+    const byCity = new Map();
+    for (const r of rows) (byCity.get(r.city) || byCity.set(r.city, []).get(r.city)).push(r);
+    const tonnes = kg => (kg / 1000).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en', { maximumFractionDigits: 1 });
+    const bar = r => h('div', { class: 'bar-row', dataset: { pollutant: r.pollutant, level: r.level } },
+      h('span', { class: 'bar-name' }, t('pol.' + r.pollutant)),
+      h('span', { class: 'bar' }, h('span', { class: 'fill ' + r.level, dataset: { width: Math.min(100, Math.round((r.progress ?? 0) * 100 / 1.5)) } })),
+      h('span', { class: 'bar-text' }, `${tonnes(r.ytdKg)} / ${tonnes(r.allocationKg)} t · ${r.progress == null ? '–' : Math.round(r.progress * 100) + '%'} · ${t('lv.' + r.level)}`));
+    const card = (city, list) => h('div', { class: 'card barometer', dataset: { city: city ?? 'province' } },
+      h('h3', {}, city ?? t('province')),
+      h('div', { class: 'rate' }, `${t('rateQuarter')}: ${pct(list[0].effectiveRate)}`, list[0].belowThreshold ? h('span', { class: 'red' }, ' < 90%') : null),
+      list.map(bar));
+    const cities = [...byCity.keys()].filter(c => c != null).sort();
+    show(form, rows.length === 0 ? h('p', { id: 'no-targets' }, t('noTargets')) :
+      h('div', { class: 'cards', id: 'barometer' }, byCity.has(null) ? card(null, byCity.get(null)) : null, cities.map(c => card(c, byCity.get(c)))));
+    // Widths through the CSSOM (the Content-Security-Policy allows no inline style attributes).
+    document.querySelectorAll('#barometer .fill').forEach(el => { el.style.width = el.dataset.width + '%'; });
+  }
+
   // Routes run one after another, so a slow page cannot overwrite the one asked for after it.
   let routing = Promise.resolve();
   function route() { routing = routing.then(render, render); return routing; }
@@ -313,6 +342,7 @@
       else if (path.startsWith('/outlet')) listener = await outletPage(decodeURIComponent(path.split('/')[2] || ''));
       else if (path.startsWith('/exceedances')) await exceedancesPage();
       else if (path.startsWith('/cards')) await cardsPage();
+      else if (path.startsWith('/barometer')) await barometerPage();
       else await overview();
     } catch (e) { show(h('p', { class: 'red' }, e.message)); }
     if (listener) state.listeners = [listener];

@@ -20,6 +20,8 @@ window.I18N = {
     'cs.queued': '排队中', 'cs.sent': '已发送', 'cs.accepted': '已应答', 'cs.refused': '被拒绝', 'cs.done': '执行成功', 'cs.failed': '执行失败', 'cs.timeout': '超时',
     'p.time': '时间', 'p.interval': '间隔', 'p.cn': '数据', 'p.from': '开始', 'p.to': '结束', 'p.polId': '监测因子',
     'cn.hourly': '小时数据', 'cn.minute': '分钟数据', 'cn.daily': '日数据',
+    'nav.barometer': '晴雨表', year: '年度', noTargets: '本年度未配置城市目标', 'lv.green': '正常', 'lv.yellow': '黄色预警', 'lv.red': '红色预警',
+    'pol.w01018': '化学需氧量', 'pol.w21003': '氨氮', 'pol.a21026': '二氧化硫', 'pol.a21002': '氮氧化物', 'k.barometer': '晴雨表预警',
     'k.clock-drift': '时钟偏差', 'k.identity-changed': '数采仪更换', 'k.check-failed': '标样核查不合格', 'k.key-age': '密钥过期',
   },
   en: {
@@ -42,6 +44,8 @@ window.I18N = {
     'cs.queued': 'queued', 'cs.sent': 'sent', 'cs.accepted': 'accepted', 'cs.refused': 'refused', 'cs.done': 'done', 'cs.failed': 'failed', 'cs.timeout': 'timeout',
     'p.time': 'Time', 'p.interval': 'Interval', 'p.cn': 'Data', 'p.from': 'From', 'p.to': 'To', 'p.polId': 'Pollutant',
     'cn.hourly': 'hourly', 'cn.minute': 'minute', 'cn.daily': 'daily',
+    'nav.barometer': 'Barometer', year: 'Year', noTargets: 'No city targets for this year', 'lv.green': 'green', 'lv.yellow': 'yellow', 'lv.red': 'red',
+    'pol.w01018': 'COD', 'pol.w21003': 'NH₃-N', 'pol.a21026': 'SO₂', 'pol.a21002': 'NOx', 'k.barometer': 'barometer',
     'k.clock-drift': 'clock drift', 'k.identity-changed': 'logger changed', 'k.check-failed': 'check failed', 'k.key-age': 'key too old',
   },
 };
