@@ -131,6 +131,8 @@ public static class EmissionMonitorServices
             sp.GetRequiredService<ILogger<Alerts.AlertService>>(), sp.GetRequiredService<Security.KeyRing>(),
             sp.GetRequiredService<Security.TerminalIdentities>(), settings.Barometer));
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertService>());
+        services.AddSingleton(sp => new Reports.PublicationService(sp.GetRequiredService<IRecordStore>(), sp.GetRequiredService<Func<Reports.ReportService>>(),
+            sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance, settings.TimeZone, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Commands.CommandService>();
         services.AddHostedService(sp => sp.GetRequiredService<Commands.CommandService>());
         return services;

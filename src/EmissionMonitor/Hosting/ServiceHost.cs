@@ -96,6 +96,7 @@ public static class ServiceHost
         Api.CommandsApi.Map(app, auth);
         Api.MarksApi.Map(app, auth);
         Api.CardLiftsApi.Map(app, auth);
+        Api.PublicationsApi.Map(app, auth);
         return app;
     }
 

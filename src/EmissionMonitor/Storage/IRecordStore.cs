@@ -25,6 +25,12 @@ public interface IRecordStore
     /// <summary>Every card decision recorded, oldest first.</summary>
     Task<IReadOnlyList<Compliance.Cards.CardDecision>> QueryCardDecisionsAsync(CancellationToken cancellationToken);
 
+    /// <summary>Records a publication (never changed, never deleted).</summary>
+    Task AddPublicationAsync(PublicationRecord publication, CancellationToken cancellationToken);
+
+    /// <summary>Every publication, oldest first.</summary>
+    Task<IReadOnlyList<PublicationRecord>> QueryPublicationsAsync(CancellationToken cancellationToken);
+
     /// <summary>Stores an alert's current state (insert or replace by id).</summary>
     Task SaveAlertRecordAsync(AlertRecord alert, CancellationToken cancellationToken);
 
@@ -61,7 +67,8 @@ public sealed record PendingRecords(
     IReadOnlyList<TerminalKey> Keys,
     IReadOnlyList<TerminalIdentity> Identities,
     IReadOnlyList<CommandRecord> Commands,
-    IReadOnlyList<Compliance.Cards.CardDecision> Decisions);
+    IReadOnlyList<Compliance.Cards.CardDecision> Decisions,
+    IReadOnlyList<PublicationRecord> Publications);
 
 /// <summary>A backend: readings and frames, operator records and the summaries.</summary>
 public interface IStore : IReadingStore, IRecordStore, IFactStore;

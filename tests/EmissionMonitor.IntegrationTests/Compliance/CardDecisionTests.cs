@@ -120,4 +120,94 @@ public sealed class CardDecisionTests
         Assert.Equal(HttpStatusCode.OK, await PostAsync(http, "/api/cards/QH-XN-001/2025Q3/lift"));
         Assert.False((await CardsAsync(http)).ContainsKey("2025Q3")); // lifted, without conditions: no longer listed
     }
+
+    private static async Task<JsonElement> PublishAsync(HttpClient http, string quarter, string? city)
+    {
+        var response = await http.PostAsJsonAsync("/api/publications", new { quarter, city });
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task APublication_IsAnImmutableSnapshotOfTheConfirmedCards_WithLaterLiftsAsUpdates_AndVersions()
+    {
+        await using var service = await StartAsync();
+        using var http = Client(service);
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(http, "/api/cards/QH-XN-001/2025Q2/confirm"));
+        var first = await PublishAsync(http, "2025Q2", "西宁市");
+        Assert.Equal((1, "西宁市", "王工"), (first.GetProperty("version").GetInt32(), first.GetProperty("city").GetString(), first.GetProperty("publishedBy").GetString()));
+        var card = first.GetProperty("cards").EnumerateArray().Single();
+        Assert.Equal(("QH-XN-001", "西宁某热电有限公司", "yellow", "2025-09-30"),
+            (card.GetProperty("enterprise").GetString(), card.GetProperty("enterpriseName").GetString(), card.GetProperty("card").GetString(), card.GetProperty("rectifyBy").GetString()));
+        Assert.Equal("排口 QHXN0010001 二氧化硫超标率 25.0%（达到或超过 20%）", card.GetProperty("reasons")[0].GetProperty("zh").GetString());
+        Assert.Equal("outlet QHXN0010001: sulphur dioxide exceedance rate 25.0% (at or above 20%)", card.GetProperty("reasons")[0].GetProperty("en").GetString());
+        Assert.Equal(1.0 / 3, card.GetProperty("effectiveRate").GetDouble(), 6); // SO2 sent, NOx and dust (also limited) not: a third of the pollutant-hours
+        Assert.DoesNotContain("西宁某污水处理厂", first.GetRawText(), StringComparison.Ordinal); // no enterprise that is not listed is named
+        Assert.Equal("西宁市", first.GetProperty("cities")[0].GetProperty("city").GetString());
+
+        // The province's list for Q3 (nothing confirmed there) keeps the cities' rates of the day it was published.
+        var province = await PublishAsync(http, "2025Q3", null);
+        Assert.Equal(0, province.GetProperty("cards").GetArrayLength());
+        double rateThen = province.GetProperty("cities")[0].GetProperty("effectiveRate").GetDouble();
+        using (var tcp = new System.Net.Sockets.TcpClient())
+        {
+            await tcp.ConnectAsync("127.0.0.1", service.GatewayPort);
+            var late = new StringBuilder();
+            for (var t = new DateTime(2025, 7, 1, 1, 0, 0); t < new DateTime(2025, 10, 1); t = t.AddHours(2))
+            {
+                late.Append(Hour(t, 20m));
+            }
+
+            await tcp.GetStream().WriteAsync(Encoding.ASCII.GetBytes(late.ToString()));
+            await Waiting.UntilAsync(async () => (await service.CountsAsync()).Readings >= (91 + 92) * 24, TimeSpan.FromSeconds(30), "the late hours stored");
+        }
+
+        var live = JsonDocument.Parse(await http.GetStringAsync("/api/rates?quarter=2025Q3&by=city")).RootElement[0].GetProperty("effectiveRate").GetDouble();
+        Assert.True(live > rateThen, $"the late data raised the live rate ({rateThen} → {live})");
+
+        // A later lift: an update with its date, the snapshot unchanged; publishing again: version 2.
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(http, "/api/cards/QH-XN-001/2025Q2/lift", "整改完成"));
+        var second = await PublishAsync(http, "2025Q2", "西宁市");
+        Assert.Equal(2, second.GetProperty("version").GetInt32());
+        Assert.Equal(JsonValueKind.Object, second.GetProperty("cards")[0].GetProperty("lifted").ValueKind);
+
+        using var anonymous = new HttpClient { BaseAddress = service.HttpBase };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/publications")).StatusCode);
+        string publicJson = await anonymous.GetStringAsync("/api/public/publications");
+        Assert.DoesNotContain("王工", publicJson, StringComparison.Ordinal); // no operator names for the public
+        Assert.DoesNotContain("publishedBy", publicJson, StringComparison.Ordinal);
+        var all = JsonDocument.Parse(publicJson).RootElement.EnumerateArray().ToDictionary(p => (p.GetProperty("quarter").GetString(), p.GetProperty("version").GetInt32(),
+            p.GetProperty("city").ValueKind == JsonValueKind.Null ? "province" : p.GetProperty("city").GetString()), p => p.Clone());
+        var v1 = all[("2025Q2", 1, "西宁市")];
+        Assert.False(v1.GetProperty("latest").GetBoolean());
+        Assert.True(all[("2025Q2", 2, "西宁市")].GetProperty("latest").GetBoolean());
+        Assert.Equal(card.GetRawText(), v1.GetProperty("cards")[0].GetRawText()); // never changed
+        var update = v1.GetProperty("updates").EnumerateArray().Single();
+        Assert.Equal(("lifted", "西宁某热电有限公司"), (update.GetProperty("kind").GetString(), update.GetProperty("enterpriseName").GetString()));
+        Assert.Equal(rateThen, all[("2025Q3", 1, "province")].GetProperty("cities")[0].GetProperty("effectiveRate").GetDouble());
+
+        // Downloads for the public: CSV with a BOM, an Excel workbook.
+        string id = v1.GetProperty("id").GetString()!;
+        var csv = await anonymous.GetByteArrayAsync($"/api/public/publications/{id}?format=csv");
+        Assert.Equal([0xEF, 0xBB, 0xBF], csv[..3]);
+        Assert.Contains("西宁某热电有限公司", Encoding.UTF8.GetString(csv), StringComparison.Ordinal);
+        var xlsx = await anonymous.GetByteArrayAsync($"/api/public/publications/{id}?format=xlsx&lang=en");
+        using (var zip = new System.IO.Compression.ZipArchive(new MemoryStream(xlsx)))
+        {
+            using var reader = new StreamReader(zip.GetEntry("xl/worksheets/sheet1.xml")!.Open());
+            string sheet = await reader.ReadToEndAsync();
+            Assert.Contains("enterpriseName", sheet, StringComparison.Ordinal);
+            Assert.Contains("西宁某热电有限公司", sheet, StringComparison.Ordinal);
+            System.Xml.Linq.XDocument.Parse(sheet); // well-formed
+        }
+
+        // The contract's refusals.
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsJsonAsync("/api/publications", new { quarter = "2025Q5" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsJsonAsync("/api/publications", new { quarter = "2025Q2", city = "no such city" })).StatusCode);
+        using var inspector = Client(service, Inspector);
+        Assert.Equal(HttpStatusCode.Forbidden, (await inspector.PostAsJsonAsync("/api/publications", new { quarter = "2025Q2" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await inspector.GetAsync("/api/publications")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/api/public/publications/pub-nope")).StatusCode);
+    }
 }

@@ -22,6 +22,26 @@ public sealed record CardReason(string Kind, string Pollutant, string? Mn, strin
 
     public override string ToString() => $"{Kind}:{Pollutant}:{Mn}:{Detail}";
 
+    /// <summary>
+    /// The reason in words for the public (<paramref name="chinese"/> or English): the pollutant by
+    /// name, the outlet and the figures, never the machine form.
+    /// </summary>
+    public string Words(bool chinese)
+    {
+        var code = Hj212.Codes.CodeCatalogue.Find(Pollutant);
+        string name = chinese ? code?.Name ?? Pollutant : code?.EnglishName ?? Pollutant;
+        var parts = Detail.Split(Kind == ExceedanceRate ? ">=" : ">", 2);
+        string value = parts[0], bound = parts.Length > 1 ? parts[1] : string.Empty;
+        return (Kind, chinese) switch
+        {
+            (ExceedanceRate, true) => $"排口 {Mn} {name}超标率 {value}（达到或超过 {bound}）",
+            (ExceedanceRate, false) => $"outlet {Mn}: {name} exceedance rate {value} (at or above {bound})",
+            (OverTotal, true) => $"{name}年度累计排放量 {value.Replace("t", " 吨", StringComparison.Ordinal)}，超过许可排放量 {bound.Replace("t", " 吨", StringComparison.Ordinal)}",
+            (OverTotal, false) => $"{name} emitted this year {value.Replace("t", " t", StringComparison.Ordinal)}, above the permitted {bound.Replace("t", " t", StringComparison.Ordinal)}",
+            _ => ToString(),
+        };
+    }
+
     /// <summary>A reason back from its text (<see cref="ToString"/>).</summary>
     public static CardReason Parse(string text)
     {

@@ -52,6 +52,14 @@ public static class InfluxSchema
     public const string TerminalIdentities = "terminal_identities";
     public const string Commands = "commands";
     public const string Decisions = "card_decisions";
+    public const string Publications = "publications";
+
+    /// <summary>A publication at its time (the province's city is written as an empty string).</summary>
+    public static void AppendPublication(StringBuilder sb, PublicationRecord p) =>
+        LineProtocol.Append(sb, Publications, [("id", p.Id)],
+            [("quarter", p.Quarter), ("city", p.City ?? string.Empty), ("version", (long)p.Version), ("published_at", p.PublishedAt.ToString("O", CultureInfo.InvariantCulture)),
+                ("by", p.By), ("json", p.Json)],
+            LineProtocol.Nanoseconds(p.PublishedAt));
 
     /// <summary>A card decision at its time (reasons one per line).</summary>
     public static void AppendDecision(StringBuilder sb, Compliance.Cards.CardDecision d) =>

@@ -80,6 +80,27 @@ public sealed partial class InfluxStore
         return decisions.OrderBy(d => d.At).ToList();
     }
 
+    public async Task AddPublicationAsync(PublicationRecord publication, CancellationToken cancellationToken)
+    {
+        await _buffer.AddPublicationAsync(publication, cancellationToken);
+        _wake.Release();
+    }
+
+    public async Task<IReadOnlyList<PublicationRecord>> QueryPublicationsAsync(CancellationToken cancellationToken)
+    {
+        var pending = await PendingRecordsAsync(cancellationToken);
+        var byId = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Publications}\"", row => row.Str("json") is null || row.Str("quarter") is null || row.Str("published_at") is null || row.Str("by") is null ? null
+                : new PublicationRecord(row.Str("id")!, row.Str("quarter")!, string.IsNullOrEmpty(row.Str("city")) ? null : row.Str("city"), (int)row.Long("version"),
+                    DateTimeOffset.Parse(row.Str("published_at")!, CultureInfo.InvariantCulture), row.Str("by")!, row.Str("json")!), cancellationToken))
+            .OfType<PublicationRecord>().ToDictionary(p => p.Id, StringComparer.Ordinal);
+        foreach (var p in pending.Publications)
+        {
+            byId[p.Id] = p; // a point still being written may lack fields: the buffer's record counts
+        }
+
+        return byId.Values.OrderBy(p => p.PublishedAt).ToList();
+    }
+
     public async Task SaveAlertRecordAsync(AlertRecord alert, CancellationToken cancellationToken)
     {
         await _buffer.SaveAlertRecordAsync(alert, cancellationToken);

@@ -140,6 +140,15 @@ internal static class SqliteSchema
             outlet      INTEGER PRIMARY KEY,
             fingerprint TEXT NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS publications (
+            id           TEXT PRIMARY KEY,
+            quarter      TEXT NOT NULL,
+            city         TEXT,
+            version      INTEGER NOT NULL,
+            published_at TEXT NOT NULL,
+            published_by TEXT NOT NULL,
+            json         TEXT NOT NULL
+        );
         CREATE TABLE IF NOT EXISTS card_decisions (
             id          INTEGER PRIMARY KEY,
             enterprise  TEXT NOT NULL,

@@ -49,7 +49,8 @@ public sealed partial class SqliteStore
         var identities = await QueryAsync($"SELECT {IdentityColumns} FROM terminal_identities WHERE rowid IN ({Ids("identity")})", [], MapIdentity, cancellationToken);
         var commands = await QueryAsync($"SELECT {CommandColumns} FROM commands WHERE rowid IN ({Ids("command")})", [], MapCommand, cancellationToken);
         var decisions = await QueryAsync($"SELECT {DecisionColumns} FROM card_decisions WHERE rowid IN ({Ids("decision")})", [], MapDecision, cancellationToken);
-        return new PendingRecords(marks, lifts, alerts, keys, identities, commands, decisions);
+        var publications = await QueryAsync($"SELECT {PublicationColumns} FROM publications WHERE rowid IN ({Ids("publication")})", [], MapPublication, cancellationToken);
+        return new PendingRecords(marks, lifts, alerts, keys, identities, commands, decisions, publications);
     }
 
     /// <summary>The statement that queues the row just inserted, in buffer mode; nothing otherwise.</summary>

@@ -37,6 +37,20 @@ public sealed partial class SqliteStore
     public async Task<IReadOnlyList<Compliance.Cards.CardDecision>> QueryCardDecisionsAsync(CancellationToken cancellationToken) =>
         await QueryAsync($"SELECT {DecisionColumns} FROM card_decisions ORDER BY id", [], MapDecision, cancellationToken);
 
+    public Task AddPublicationAsync(PublicationRecord publication, CancellationToken cancellationToken) =>
+        ExecuteAsync("INSERT INTO publications (id, quarter, city, version, published_at, published_by, json) VALUES ($id, $q, $city, $v, $at, $by, $json);" + QueueRecord("publication"),
+            [("$id", publication.Id), ("$q", publication.Quarter), ("$city", publication.City), ("$v", publication.Version),
+                ("$at", publication.PublishedAt.ToString("O", CultureInfo.InvariantCulture)), ("$by", publication.By), ("$json", publication.Json), ("$queued", Now())],
+            cancellationToken);
+
+    public async Task<IReadOnlyList<PublicationRecord>> QueryPublicationsAsync(CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {PublicationColumns} FROM publications ORDER BY rowid", [], MapPublication, cancellationToken);
+
+    private const string PublicationColumns = "id, quarter, city, version, published_at, published_by, json";
+
+    private static PublicationRecord MapPublication(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), Str(r, 2), r.GetInt32(3), DateTimeOffset.Parse(r.GetString(4), CultureInfo.InvariantCulture), r.GetString(5), r.GetString(6));
+
     private const string DecisionColumns = "enterprise, quarter, decision, decided_at, decided_by, comment, colour, reasons";
 
     private static Compliance.Cards.CardDecision MapDecision(SqliteDataReader r) =>

@@ -1,0 +1,58 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using EmissionMonitor.Reports;
+
+namespace EmissionMonitor.Api;
+
+/// <summary>
+/// The quarterly lists: <c>POST /api/publications</c> (<c>{quarter, city}</c>, operators; city null
+/// for the province) → 201 with the publication; <c>GET /api/publications</c> (every role). For the
+/// public, without login: <c>GET /api/public/publications</c> (the same, without who published) and
+/// <c>GET /api/public/publications/{id}?format=csv|xlsx&amp;lang=zh|en</c> (a list's table).
+/// Nothing else is reachable without a token.
+/// </summary>
+public static class PublicationsApi
+{
+    public sealed record PublishBody(string? Quarter, string? City);
+
+    public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
+    {
+        app.MapPost("/api/publications", async (HttpContext http, PublishBody? body, PublicationService publications, CancellationToken ct) =>
+        {
+            var outcome = await publications.PublishAsync(body?.Quarter, body?.City, RoleFilter.User(http).DisplayName, ct);
+            return outcome.Publication is { } p
+                ? Results.Text(p.ToJsonString(), "application/json; charset=utf-8", Encoding.UTF8, statusCode: 201)
+                : QueryRules.Bad(outcome.Parameter ?? "quarter", outcome.Problem!);
+        }).AddEndpointFilter(new RoleFilter(auth, ApiUser.Operator));
+
+        app.MapGet("/api/publications", async (PublicationService publications, CancellationToken ct) => List(await publications.ListAsync(withAuthor: true, ct)))
+            .AddEndpointFilter(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
+
+        app.MapGet("/api/public/publications", async (PublicationService publications, CancellationToken ct) => List(await publications.ListAsync(withAuthor: false, ct)));
+
+        app.MapGet("/api/public/publications/{id}", async (HttpContext http, string id, PublicationService publications, CancellationToken ct) =>
+        {
+            if (QueryRules.First(QueryRules.Choice(http, "format", ["json", "csv", "xlsx"]), QueryRules.Choice(http, "lang", ["zh", "en"])) is { } bad)
+            {
+                return bad;
+            }
+
+            if (await publications.FindAsync(id, withAuthor: false, ct) is not { } publication)
+            {
+                return Results.Problem(statusCode: 404, title: $"no publication {QueryRules.Shown(id)}");
+            }
+
+            bool chinese = http.Request.Query["lang"].FirstOrDefault() != "en";
+            string name = $"{publication["quarter"]}-{publication["city"]?.GetValue<string>() ?? (chinese ? "全省" : "province")}-v{publication["version"]}";
+            return http.Request.Query["format"].FirstOrDefault() switch
+            {
+                "csv" => ReportsApi.Csv(PublicationService.Table(publication, chinese), name),
+                "xlsx" => Results.File(Xlsx.Write(PublicationService.Table(publication, chinese), name), Xlsx.ContentType, name + ".xlsx"),
+                _ => Results.Text(publication.ToJsonString(), "application/json; charset=utf-8", Encoding.UTF8),
+            };
+        });
+    }
+
+    private static IResult List(IReadOnlyList<JsonObject> publications) =>
+        Results.Text(new JsonArray(publications.Select(p => (JsonNode)p).ToArray()).ToJsonString(), "application/json; charset=utf-8", Encoding.UTF8);
+}

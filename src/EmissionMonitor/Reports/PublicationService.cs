@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EmissionMonitor.Compliance;
+using EmissionMonitor.Compliance.Cards;
+using EmissionMonitor.Registry;
+using EmissionMonitor.Storage;
+
+namespace EmissionMonitor.Reports;
+
+/// <summary>
+/// The quarterly lists the bureau publishes (青政〔2017〕53号 §十五): a publication is an immutable
+/// snapshot, for a city or the province, of the quarter's confirmed cards (lifted ones with their
+/// lift) with the enterprises' names, cities, reasons in words, rectification deadlines and
+/// effective transmission rates, and the rates of the cities — no other enterprise is named.
+/// Later data never changes it; a later lift of a listed card is shown as an update with its date;
+/// publishing the same quarter and city again makes a new version.
+/// </summary>
+public sealed class PublicationService(IRecordStore store, Func<ReportService> reports, Func<StationRegistry> registry, ComplianceOptions compliance,
+    TimeZoneInfo zone, TimeProvider clock)
+{
+    /// <summary>What publishing gave: the publication's JSON, or an HTTP status with the problem (and the bad parameter).</summary>
+    public sealed record Outcome(JsonObject? Publication, int Status, string? Parameter, string? Problem);
+
+    /// <summary>Publishes a quarter's list for <paramref name="city"/> (null: the province).</summary>
+    public async Task<Outcome> PublishAsync(string? quarter, string? city, string by, CancellationToken ct)
+    {
+        if (quarter is null || ReportPeriod.Quarter(quarter) is not { } period)
+        {
+            return new Outcome(null, 400, "quarter", $"quarter must look like 2025Q3, not '{quarter}'");
+        }
+
+        var current = registry();
+        if (city is not null && !current.Enterprises.Any(e => e.City == city))
+        {
+            return new Outcome(null, 400, "city", $"city: no enterprise of the registry is in '{(city.Length > 40 ? city[..40] + "…" : city)}'");
+        }
+
+        var service = reports();
+        var cards = (await service.CardsAsync(new ReportRequest("cards", period, City: city), ct))
+            .Where(c => c.Card.Quarter == quarter && c.Card.DecisionState == CardDecision.Confirmed).ToList();
+        var enterpriseRates = (await service.RatesAsync(new ReportRequest("rates", period, City: city, By: "enterprise"), ct))
+            .ToDictionary(r => r.Scope.Enterprise ?? string.Empty, r => r.Counts.EffectiveRate);
+        var cityRates = await service.RatesAsync(new ReportRequest("rates", period, City: city, By: "city"), ct);
+        var snapshot = new JsonObject
+        {
+            ["rateThreshold"] = compliance.RateThreshold,
+            ["cards"] = new JsonArray(cards.Select(c => (JsonNode)new JsonObject
+            {
+                ["enterprise"] = c.Scope.Enterprise,
+                ["enterpriseName"] = c.Scope.EnterpriseName,
+                ["city"] = c.Scope.City,
+                ["card"] = c.Card.Colour,
+                ["reasons"] = new JsonArray(c.Card.Reasons.Select(r => (JsonNode)new JsonObject { ["zh"] = r.Words(true), ["en"] = r.Words(false) }).ToArray()),
+                ["rectifyBy"] = c.Card.RectifyBy.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["effectiveRate"] = enterpriseRates.GetValueOrDefault(c.Scope.Enterprise ?? string.Empty),
+                ["lifted"] = c.Card.Lifted is { } l ? new JsonObject { ["at"] = Local(l.At), ["comment"] = l.Comment } : null,
+            }).ToArray()),
+            ["cities"] = new JsonArray(cityRates.Select(r => (JsonNode)new JsonObject
+            {
+                ["city"] = r.Scope.City, ["effectiveRate"] = r.Counts.EffectiveRate, ["belowThreshold"] = r.BelowThreshold,
+            }).ToArray()),
+        };
+        var earlier = (await store.QueryPublicationsAsync(ct)).Count(p => p.Quarter == quarter && p.City == city);
+        var record = new PublicationRecord("pub-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)), quarter, city, earlier + 1,
+            clock.GetUtcNow(), by, snapshot.ToJsonString());
+        await store.AddPublicationAsync(record, ct);
+        return new Outcome(await ShowAsync(record, withAuthor: true, ct), 201, null, null);
+    }
+
+    /// <summary>
+    /// Every publication, newest first, each with the updates since (lifts of its listed cards after
+    /// it was published) and whether it is the latest of its quarter and city.
+    /// <paramref name="withAuthor"/> false leaves out who published (the public's view).
+    /// </summary>
+    public async Task<IReadOnlyList<JsonObject>> ListAsync(bool withAuthor, CancellationToken ct)
+    {
+        var all = await store.QueryPublicationsAsync(ct);
+        var lifts = await store.QueryCardLiftsAsync(ct);
+        var latest = all.GroupBy(p => (p.Quarter, p.City)).ToDictionary(g => g.Key, g => g.MaxBy(p => p.Version)!.Id);
+        return all.OrderByDescending(p => p.PublishedAt)
+            .Select(p => Show(p, withAuthor, lifts, latest[(p.Quarter, p.City)] == p.Id)).ToList();
+    }
+
+    /// <summary>One publication by id, or null.</summary>
+    public async Task<JsonObject?> FindAsync(string id, bool withAuthor, CancellationToken ct) =>
+        (await ListAsync(withAuthor, ct)).FirstOrDefault(p => p["id"]!.GetValue<string>() == id);
+
+    private async Task<JsonObject> ShowAsync(PublicationRecord record, bool withAuthor, CancellationToken ct) =>
+        (await ListAsync(withAuthor, ct)).First(p => p["id"]!.GetValue<string>() == record.Id);
+
+    private JsonObject Show(PublicationRecord p, bool withAuthor, IReadOnlyList<CardLift> lifts, bool isLatest)
+    {
+        var snapshot = JsonNode.Parse(p.Json)!.AsObject();
+        var listed = snapshot["cards"]!.AsArray().Select(c => (Enterprise: c!["enterprise"]!.GetValue<string>(), Name: c["enterpriseName"]?.GetValue<string>())).ToList();
+        var updates = lifts.Where(l => l.Quarter == p.Quarter && l.Revoked is null && l.At > p.PublishedAt && listed.Any(c => c.Enterprise == l.Enterprise))
+            .OrderBy(l => l.At)
+            .Select(l => (JsonNode)new JsonObject
+            {
+                ["at"] = Local(l.At), ["kind"] = "lifted", ["enterprise"] = l.Enterprise, ["enterpriseName"] = listed.First(c => c.Enterprise == l.Enterprise).Name,
+                ["comment"] = l.Comment,
+            }).ToArray();
+        var shown = new JsonObject
+        {
+            ["id"] = p.Id, ["quarter"] = p.Quarter, ["city"] = p.City, ["version"] = p.Version, ["latest"] = isLatest, ["publishedAt"] = Local(p.PublishedAt),
+        };
+        if (withAuthor)
+        {
+            shown["publishedBy"] = p.By;
+        }
+
+        foreach (var (key, value) in snapshot)
+        {
+            shown[key] = value?.DeepClone();
+        }
+
+        shown["updates"] = new JsonArray(updates);
+        return shown;
+    }
+
+    /// <summary>A publication's list as a table (CSV, XLSX): one row per listed card.</summary>
+    public static ReportTable Table(JsonObject publication, bool chinese)
+    {
+        string[] columns = chinese
+            ? ["城市", "企业", "企业名称", "牌", "原因", "整改期限", "有效传输率", "解除"]
+            : ["city", "enterprise", "enterpriseName", "card", "reasons", "rectifyBy", "effectiveRate", "lifted"];
+        var rows = publication["cards"]!.AsArray().Select(c => new object?[]
+        {
+            c!["city"]?.GetValue<string>(), c["enterprise"]?.GetValue<string>(), c["enterpriseName"]?.GetValue<string>(),
+            chinese ? (c["card"]!.GetValue<string>() == Card.Red ? "红牌" : "黄牌") : c["card"]!.GetValue<string>(),
+            string.Join(chinese ? "；" : "; ", c["reasons"]!.AsArray().Select(r => r![chinese ? "zh" : "en"]!.GetValue<string>())),
+            c["rectifyBy"]?.GetValue<string>(), c["effectiveRate"]?.GetValue<double?>(), c["lifted"]?["at"]?.GetValue<string>(),
+        }).ToList();
+        return new ReportTable(columns, rows);
+    }
+
+    private string Local(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+}
