@@ -210,4 +210,21 @@ public sealed class CardDecisionTests
         Assert.Equal(HttpStatusCode.OK, (await inspector.GetAsync("/api/publications")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync("/api/public/publications/pub-nope")).StatusCode);
     }
+
+    [Fact]
+    public async Task ThePublicPage_ShowsThePublishedLists_WithoutLogin_InARealBrowser()
+    {
+        await using var service = await StartAsync(); // API users configured: everything else needs a token
+        using var http = Client(service);
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(http, "/api/cards/QH-XN-001/2025Q2/confirm"));
+        await PublishAsync(http, "2025Q2", "西宁市");
+        await PublishAsync(http, "2025Q2", "西宁市");
+        await PublishAsync(http, "2025Q3", null);
+        string root = EmissionMonitor.IntegrationTests.Dashboard.BrowserTests.RepositoryRoot();
+        string shots = Environment.GetEnvironmentVariable("EM_SCREENSHOTS") ?? Some.TempDirectory();
+        string output = await EmissionMonitor.IntegrationTests.Dashboard.BrowserTests.RunNodeAsync(root, "public.mjs", service.HttpBase.ToString().TrimEnd('/'), "西宁某热电有限公司", shots);
+        Assert.Contains("ok  the published enterprise 西宁某热电有限公司 is listed, without login", output, StringComparison.Ordinal);
+        Assert.Contains("ok  the rest of the API still answers 401", output, StringComparison.Ordinal);
+        Assert.Contains("ok  printed, each list is a page of its own", output, StringComparison.Ordinal);
+    }
 }

@@ -78,7 +78,7 @@ public sealed class BrowserTests
         Assert.Contains("ok  logging out ends the session", output, StringComparison.Ordinal);
     }
 
-    private static async Task<string> RunNodeAsync(string root, params string[] args)
+    internal static async Task<string> RunNodeAsync(string root, params string[] args)
     {
         var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.Combine(root, "tests", "browser") };
         foreach (var a in args)
@@ -95,7 +95,7 @@ public sealed class BrowserTests
         return output;
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EmissionMonitor.sln")))

@@ -161,6 +161,17 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Publications_AreStoredAsPublished_AndReadBackInOrder()
+    {
+        var at = new DateTimeOffset(2025, 10, 12, 9, 0, 0, TimeSpan.FromHours(8));
+        var city = new PublicationRecord("pub-1", "2025Q3", "西宁市", 1, at, "王工", "{\"cards\":[]}");
+        var province = new PublicationRecord("pub-2", "2025Q3", null, 1, at.AddMinutes(2), "王工", "{\"cards\":[],\"cities\":[]}");
+        await _store.AddPublicationAsync(city, CancellationToken.None);
+        await _store.AddPublicationAsync(province, CancellationToken.None);
+        Assert.Equal([city, province], await _store.QueryPublicationsAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task CardDecisions_AreStoredWithTheCardAsDecided_AndReadBackInOrder()
     {
         var at = new DateTimeOffset(2025, 10, 10, 9, 0, 0, TimeSpan.FromHours(8));
