@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # Servers and tools the integration tests start themselves (on free loopback ports, in temporary
 # folders). Installed from Debian's packages when missing; needs root (or sudo) the first time.
-packages=(mosquitto influxdb chromium fonts-wqy-zenhei)
+packages=(mosquitto influxdb chromium fonts-wqy-zenhei python3-aiosmtpd)
 install_missing() {
   local missing=()
   for p in "${packages[@]}"; do

@@ -133,6 +133,9 @@ public static class EmissionMonitorServices
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertService>());
         services.AddSingleton(sp => new Reports.PublicationService(sp.GetRequiredService<IRecordStore>(), sp.GetRequiredService<Func<Reports.ReportService>>(),
             sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance, settings.TimeZone, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(AppSettings.Bind<Notify.NotifyOptions>(settings.Configuration, Notify.NotifyOptions.Section));
+        services.AddSingleton<Notify.NotificationService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Notify.NotificationService>());
         services.AddSingleton<Commands.CommandService>();
         services.AddHostedService(sp => sp.GetRequiredService<Commands.CommandService>());
         return services;

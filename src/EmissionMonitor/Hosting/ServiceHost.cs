@@ -97,6 +97,7 @@ public static class ServiceHost
         Api.MarksApi.Map(app, auth);
         Api.CardLiftsApi.Map(app, auth);
         Api.PublicationsApi.Map(app, auth);
+        Api.NotificationsApi.Map(app, auth);
         return app;
     }
 

@@ -25,6 +25,12 @@ public interface IRecordStore
     /// <summary>Every card decision recorded, oldest first.</summary>
     Task<IReadOnlyList<Compliance.Cards.CardDecision>> QueryCardDecisionsAsync(CancellationToken cancellationToken);
 
+    /// <summary>Stores a notification message's current state (insert or replace by id).</summary>
+    Task SaveNotificationRecordAsync(NotificationRecord notification, CancellationToken cancellationToken);
+
+    /// <summary>Notification messages, newest first: all (a page) or, with <paramref name="openOnly"/>, every one not sent yet.</summary>
+    Task<IReadOnlyList<NotificationRecord>> QueryNotificationRecordsAsync(bool openOnly, int limit, int offset, CancellationToken cancellationToken);
+
     /// <summary>Records a publication (never changed, never deleted).</summary>
     Task AddPublicationAsync(PublicationRecord publication, CancellationToken cancellationToken);
 
@@ -68,7 +74,8 @@ public sealed record PendingRecords(
     IReadOnlyList<TerminalIdentity> Identities,
     IReadOnlyList<CommandRecord> Commands,
     IReadOnlyList<Compliance.Cards.CardDecision> Decisions,
-    IReadOnlyList<PublicationRecord> Publications);
+    IReadOnlyList<PublicationRecord> Publications,
+    IReadOnlyList<NotificationRecord> Notifications);
 
 /// <summary>A backend: readings and frames, operator records and the summaries.</summary>
 public interface IStore : IReadingStore, IRecordStore, IFactStore;

@@ -161,6 +161,20 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NotificationRecords_AreReplacedById_AndTheOpenOnesFound()
+    {
+        var at = new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
+        var first = new NotificationRecord("ntf-1", "张科长", "pending", at, "{\"id\":\"ntf-1\"}");
+        var second = new NotificationRecord("ntf-2", "值班机器人", "collecting", at.AddSeconds(5), "{\"id\":\"ntf-2\"}");
+        await _store.SaveNotificationRecordAsync(first, CancellationToken.None);
+        await _store.SaveNotificationRecordAsync(second, CancellationToken.None);
+        await _store.SaveNotificationRecordAsync(first with { State = "sent", Json = "{\"id\":\"ntf-1\",\"state\":\"sent\"}" }, CancellationToken.None);
+        Assert.Equal(["ntf-2", "ntf-1"], (await _store.QueryNotificationRecordsAsync(false, 10, 0, CancellationToken.None)).Select(n => n.Id));
+        Assert.Equal(["ntf-2"], (await _store.QueryNotificationRecordsAsync(true, 10, 0, CancellationToken.None)).Select(n => n.Id));
+        Assert.Equal("sent", (await _store.QueryNotificationRecordsAsync(false, 1, 1, CancellationToken.None)).Single().State);
+    }
+
+    [Fact]
     public async Task Publications_AreStoredAsPublished_AndReadBackInOrder()
     {
         var at = new DateTimeOffset(2025, 10, 12, 9, 0, 0, TimeSpan.FromHours(8));

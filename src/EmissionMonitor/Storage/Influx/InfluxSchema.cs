@@ -53,6 +53,13 @@ public static class InfluxSchema
     public const string Commands = "commands";
     public const string Decisions = "card_decisions";
     public const string Publications = "publications";
+    public const string Notifications = "notifications";
+
+    /// <summary>A notification's current state; its time is its creation, so each change overwrites the point.</summary>
+    public static void AppendNotification(StringBuilder sb, NotificationRecord n) =>
+        LineProtocol.Append(sb, Notifications, [("id", n.Id)],
+            [("contact", n.Contact), ("state", n.State), ("created_at", n.CreatedAt.ToString("O", CultureInfo.InvariantCulture)), ("json", n.Json)],
+            LineProtocol.Nanoseconds(n.CreatedAt));
 
     /// <summary>A publication at its time (the province's city is written as an empty string).</summary>
     public static void AppendPublication(StringBuilder sb, PublicationRecord p) =>

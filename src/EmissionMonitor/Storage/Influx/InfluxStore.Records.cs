@@ -80,6 +80,29 @@ public sealed partial class InfluxStore
         return decisions.OrderBy(d => d.At).ToList();
     }
 
+    public async Task SaveNotificationRecordAsync(NotificationRecord notification, CancellationToken cancellationToken)
+    {
+        await _buffer.SaveNotificationRecordAsync(notification, cancellationToken);
+        _wake.Release();
+    }
+
+    /// <summary>Notifications: the server's, with those still in the buffer winning (the local change is the newer one).</summary>
+    public async Task<IReadOnlyList<NotificationRecord>> QueryNotificationRecordsAsync(bool openOnly, int limit, int offset, CancellationToken cancellationToken)
+    {
+        var pending = await PendingRecordsAsync(cancellationToken);
+        var byId = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Notifications}\"", row => row.Str("json") is null || row.Str("state") is null ? null
+                : new NotificationRecord(row.Str("id")!, row.Str("contact")!, row.Str("state")!, DateTimeOffset.Parse(row.Str("created_at")!, CultureInfo.InvariantCulture), row.Str("json")!),
+                cancellationToken))
+            .OfType<NotificationRecord>().ToDictionary(n => n.Id, StringComparer.Ordinal);
+        foreach (var n in pending.Notifications)
+        {
+            byId[n.Id] = n;
+        }
+
+        return byId.Values.Where(n => !openOnly || n.State != "sent").OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id, StringComparer.Ordinal)
+            .Skip(offset).Take(limit).ToList();
+    }
+
     public async Task AddPublicationAsync(PublicationRecord publication, CancellationToken cancellationToken)
     {
         await _buffer.AddPublicationAsync(publication, cancellationToken);

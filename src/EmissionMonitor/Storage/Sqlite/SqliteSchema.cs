@@ -140,6 +140,14 @@ internal static class SqliteSchema
             outlet      INTEGER PRIMARY KEY,
             fingerprint TEXT NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS notifications (
+            id          TEXT PRIMARY KEY,
+            contact     TEXT NOT NULL,
+            state       TEXT NOT NULL,
+            created_at  TEXT NOT NULL,
+            json        TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS notifications_by_state ON notifications (state, created_at);
         CREATE TABLE IF NOT EXISTS publications (
             id           TEXT PRIMARY KEY,
             quarter      TEXT NOT NULL,

@@ -50,7 +50,8 @@ public sealed partial class SqliteStore
         var commands = await QueryAsync($"SELECT {CommandColumns} FROM commands WHERE rowid IN ({Ids("command")})", [], MapCommand, cancellationToken);
         var decisions = await QueryAsync($"SELECT {DecisionColumns} FROM card_decisions WHERE rowid IN ({Ids("decision")})", [], MapDecision, cancellationToken);
         var publications = await QueryAsync($"SELECT {PublicationColumns} FROM publications WHERE rowid IN ({Ids("publication")})", [], MapPublication, cancellationToken);
-        return new PendingRecords(marks, lifts, alerts, keys, identities, commands, decisions, publications);
+        var notifications = await QueryAsync($"SELECT {NotificationColumns} FROM notifications WHERE rowid IN ({Ids("notification")})", [], MapNotification, cancellationToken);
+        return new PendingRecords(marks, lifts, alerts, keys, identities, commands, decisions, publications, notifications);
     }
 
     /// <summary>The statement that queues the row just inserted, in buffer mode; nothing otherwise.</summary>

@@ -37,6 +37,22 @@ public sealed partial class SqliteStore
     public async Task<IReadOnlyList<Compliance.Cards.CardDecision>> QueryCardDecisionsAsync(CancellationToken cancellationToken) =>
         await QueryAsync($"SELECT {DecisionColumns} FROM card_decisions ORDER BY id", [], MapDecision, cancellationToken);
 
+    public Task SaveNotificationRecordAsync(NotificationRecord notification, CancellationToken cancellationToken) =>
+        ExecuteAsync("INSERT OR REPLACE INTO notifications (id, contact, state, created_at, json) VALUES ($id, $contact, $state, $at, $json);" + QueueRecord("notification"),
+            [("$id", notification.Id), ("$contact", notification.Contact), ("$state", notification.State),
+                ("$at", notification.CreatedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)), ("$json", notification.Json), ("$queued", Now())],
+            cancellationToken);
+
+    public async Task<IReadOnlyList<NotificationRecord>> QueryNotificationRecordsAsync(bool openOnly, int limit, int offset, CancellationToken cancellationToken) =>
+        await QueryAsync(
+            $"SELECT {NotificationColumns} FROM notifications {(openOnly ? "WHERE state <> 'sent' " : "")}ORDER BY created_at DESC, id DESC LIMIT $limit OFFSET $offset",
+            [("$limit", limit), ("$offset", offset)], MapNotification, cancellationToken);
+
+    private const string NotificationColumns = "id, contact, state, created_at, json";
+
+    private static NotificationRecord MapNotification(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture), r.GetString(4));
+
     public Task AddPublicationAsync(PublicationRecord publication, CancellationToken cancellationToken) =>
         ExecuteAsync("INSERT INTO publications (id, quarter, city, version, published_at, published_by, json) VALUES ($id, $q, $city, $v, $at, $by, $json);" + QueueRecord("publication"),
             [("$id", publication.Id), ("$q", publication.Quarter), ("$city", publication.City), ("$v", publication.Version),

@@ -1,0 +1,348 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using EmissionMonitor.Alerts;
+using EmissionMonitor.Registry;
+using EmissionMonitor.Storage;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+using Polly;
+using Polly.Retry;
+
+namespace EmissionMonitor.Notify;
+
+/// <summary>One alert as a message names it.</summary>
+public sealed record NotificationItem(string AlertId, string Kind, string Severity, string Mn, string? OutletName, string? EnterpriseName, string? City,
+    string? Pollutant, string? PollutantName, double? Value, double? Limit, DateTimeOffset RaisedAt, string Message);
+
+/// <summary>
+/// A message to one contact: the alerts of its digest window, its delivery per channel, its attempts.
+/// States: <c>collecting</c> (the window is open), <c>pending</c> (to deliver, or to try again),
+/// <c>sent</c>.
+/// </summary>
+public sealed class NotificationMessage
+{
+    public const string Collecting = "collecting", Pending = "pending", Sent = "sent";
+
+    public required string Id { get; init; }
+
+    public required string Contact { get; init; }
+
+    public string? Email { get; init; }
+
+    public string? Webhook { get; init; }
+
+    public string State { get; set; } = Collecting;
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset WindowUntil { get; init; }
+
+    public DateTimeOffset? NextAttemptAt { get; set; }
+
+    public DateTimeOffset? SentAt { get; set; }
+
+    public int Attempts { get; set; }
+
+    public string? LastError { get; set; }
+
+    public bool EmailSent { get; set; }
+
+    public bool WebhookSent { get; set; }
+
+    /// <summary>Alerts beyond Notify:MaxAlertsPerMessage, counted only.</summary>
+    public int More { get; set; }
+
+    public List<NotificationItem> Items { get; init; } = [];
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static NotificationMessage FromJson(string json) => JsonSerializer.Deserialize<NotificationMessage>(json, Json)!;
+
+    public NotificationRecord ToRecord() => new(Id, Contact, State, CreatedAt, ToJson());
+}
+
+/// <summary>
+/// Tells the people responsible (青政〔2017〕53号 §四十一): every raised alert is matched against the
+/// contacts (<c>Notify:Contacts</c>; every non-empty filter must match); the first for a person opens
+/// a <c>Notify:DigestWindow</c>, and everything for them within it goes in one message, in Chinese,
+/// naming each outlet (MN and name), pollutant and value — by email over SMTP (MailKit) and/or a
+/// webhook (a JSON POST signed with HMAC-SHA256 in <c>X-EmissionMonitor-Signature</c>). Messages live
+/// in the store (a durable outbox): a mail server or webhook that is down loses nothing; each is
+/// retried (Polly within an attempt, then every Notify:RetryInterval × attempts) until delivered.
+/// </summary>
+public sealed partial class NotificationService(
+    AlertService alerts, NotifyOptions options, IRecordStore store, Func<StationRegistry> registry, TimeZoneInfo zone, TimeProvider clock,
+    ILogger<NotificationService> logger) : BackgroundService
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(15) };
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+    private readonly Channel<Alert> _raised = Channel.CreateBounded<Alert>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private readonly Dictionary<string, NotificationMessage> _open = new(StringComparer.Ordinal);
+    private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions { MaxRetryAttempts = 2, Delay = TimeSpan.FromMilliseconds(500), BackoffType = DelayBackoffType.Exponential,
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException) })
+        .Build();
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Contacts.Count > 0)
+        {
+            foreach (var record in await store.QueryNotificationRecordsAsync(openOnly: true, int.MaxValue, 0, cancellationToken))
+            {
+                var message = NotificationMessage.FromJson(record.Json);
+                _open[message.Id] = message; // a restart resumes what was collected or not yet delivered
+            }
+
+            alerts.Changed += OnChanged;
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        alerts.Changed -= OnChanged;
+        await base.StopAsync(cancellationToken);
+    }
+
+    private void OnChanged(Alert alert)
+    {
+        if (alert.State == Alert.Active && alert.AcknowledgedAt is null)
+        {
+            _raised.Writer.TryWrite(alert);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Contacts.Count == 0)
+        {
+            return;
+        }
+
+        var tick = TimeSpan.FromMilliseconds(Math.Clamp(options.DigestWindow.TotalMilliseconds / 4, 100, 1000));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            wait.CancelAfter(tick);
+            try
+            {
+                while (await _raised.Reader.WaitToReadAsync(wait.Token))
+                {
+                    while (_raised.Reader.TryRead(out var alert))
+                    {
+                        await CollectAsync(alert, stoppingToken);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // the tick
+            }
+
+            try
+            {
+                await DeliverDueAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogStepFailed(logger, e.Message); // the store failed this step: the messages stay where they are
+            }
+        }
+    }
+
+    /// <summary>Adds a raised alert to the open message of every contact it reaches (a new one opens the window).</summary>
+    private async Task CollectAsync(Alert alert, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var current = registry();
+        var outlet = current.FindOutlet(alert.Mn);
+        var enterprise = alert.Enterprise is { } e ? current.FindEnterprise(e) : null;
+        var code = alert.Pollutant is { } p ? Hj212.Codes.CodeCatalogue.Find(p) : null;
+        var item = new NotificationItem(alert.Id, alert.Kind, alert.Severity, alert.Mn, outlet?.Name, enterprise?.Name, alert.City, alert.Pollutant, code?.Name,
+            alert.Value, alert.Limit, alert.RaisedAt, alert.Message);
+        foreach (var contact in options.Contacts.Where(c => c.Wants(alert)))
+        {
+            var message = _open.Values.FirstOrDefault(m => m.Contact == contact.Name && m.State == NotificationMessage.Collecting);
+            if (message is null)
+            {
+                message = new NotificationMessage
+                {
+                    Id = "ntf-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), Contact = contact.Name!, Email = contact.Email, Webhook = contact.Webhook,
+                    CreatedAt = now, WindowUntil = now + options.DigestWindow,
+                };
+                _open[message.Id] = message;
+            }
+
+            if (message.Items.Any(i => i.AlertId == item.AlertId))
+            {
+                continue;
+            }
+
+            if (message.Items.Count < options.MaxAlertsPerMessage)
+            {
+                message.Items.Add(item);
+            }
+            else
+            {
+                message.More++;
+            }
+
+            await store.SaveNotificationRecordAsync(message.ToRecord(), ct);
+        }
+    }
+
+    /// <summary>Closes the windows that ended and delivers every message due.</summary>
+    private async Task DeliverDueAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var message in _open.Values.ToList())
+        {
+            if (message.State == NotificationMessage.Collecting && message.WindowUntil <= now)
+            {
+                message.State = NotificationMessage.Pending;
+                message.NextAttemptAt = now;
+            }
+
+            if (message.State != NotificationMessage.Pending || message.NextAttemptAt > now)
+            {
+                continue;
+            }
+
+            await DeliverAsync(message, ct);
+            await store.SaveNotificationRecordAsync(message.ToRecord(), ct);
+            if (message.State == NotificationMessage.Sent)
+            {
+                _open.Remove(message.Id);
+            }
+        }
+    }
+
+    private async Task DeliverAsync(NotificationMessage message, CancellationToken ct)
+    {
+        var contact = options.Contacts.FirstOrDefault(c => c.Name == message.Contact);
+        message.Attempts++;
+        var (subject, text) = Compose(message);
+        var errors = new List<string>();
+        if (message.Email is { Length: > 0 } && !message.EmailSent)
+        {
+            try
+            {
+                await _retry.ExecuteAsync(async token => await SendMailAsync(message, subject, text, token), ct);
+                message.EmailSent = true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                errors.Add("email: " + e.Message);
+            }
+        }
+
+        if (message.Webhook is { Length: > 0 } hook && !message.WebhookSent)
+        {
+            try
+            {
+                string secret = contact?.Secret ?? options.WebhookSecret ?? string.Empty;
+                await _retry.ExecuteAsync(async token => await PostAsync(hook, secret, message, subject, text, token), ct);
+                message.WebhookSent = true;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                errors.Add("webhook: " + e.Message);
+            }
+        }
+
+        if (errors.Count == 0)
+        {
+            message.State = NotificationMessage.Sent;
+            message.SentAt = clock.GetUtcNow();
+            message.LastError = null;
+            LogSent(logger, message.Contact, message.Items.Count + message.More);
+            return;
+        }
+
+        message.LastError = string.Join("; ", errors);
+        message.NextAttemptAt = clock.GetUtcNow() + (options.RetryInterval * Math.Min(message.Attempts, 10));
+        LogNotDelivered(logger, message.Contact, message.Attempts, message.LastError);
+    }
+
+    /// <summary>The message in Chinese: a subject, and a line per alert naming the outlet (name and MN), the pollutant and the value.</summary>
+    public (string Subject, string Text) Compose(NotificationMessage message)
+    {
+        int n = message.Items.Count + message.More;
+        var first = message.Items.FirstOrDefault();
+        string subject = $"【污染源自动监控】{n} 条报警" + (first is null ? string.Empty : $"：{first.City} {first.EnterpriseName ?? first.Mn}{(n > 1 ? " 等" : string.Empty)}");
+        var text = new StringBuilder($"{message.Contact}，您好：\n\n以下 {n} 条报警需要关注：\n\n");
+        foreach (var i in message.Items)
+        {
+            string at = TimeZoneInfo.ConvertTime(i.RaisedAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+            string what = i.Pollutant is null ? string.Empty : $" {i.PollutantName ?? i.Pollutant}（{i.Pollutant}）";
+            string value = i.Value is { } v ? $" 数值 {v.ToString("0.###", CultureInfo.InvariantCulture)}" + (i.Limit is { } l ? $"，限值 {l.ToString("0.###", CultureInfo.InvariantCulture)}" : string.Empty) : string.Empty;
+            text.Append(CultureInfo.InvariantCulture, $"{at} [{Severity(i.Severity)}] {Kind(i.Kind)}：{i.City} {i.EnterpriseName} {i.OutletName}（MN {i.Mn}）{what}{value}\n");
+        }
+
+        if (message.More > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"……另有 {message.More} 条，请登录系统查看。\n");
+        }
+
+        text.Append("\n此邮件由污染源自动监控系统自动发送。\n");
+        return (subject, text.ToString());
+    }
+
+    private static string Severity(string s) => s switch { "critical" => "严重", "warning" => "警告", _ => "提示" };
+
+    private static string Kind(string k) => k switch
+    {
+        AlertKinds.Exceedance => "超标", AlertKinds.Warning => "实时预警", AlertKinds.Silent => "断线", AlertKinds.LowRate => "有效传输率低", AlertKinds.Card => "红黄牌",
+        AlertKinds.KeyAge => "密钥过期", AlertKinds.CheckFailed => "标样核查不合格", AlertKinds.IdentityChanged => "数采仪更换", AlertKinds.ClockDrift => "时钟偏差",
+        AlertKinds.Barometer => "晴雨表预警", _ => k,
+    };
+
+    private async Task SendMailAsync(NotificationMessage message, string subject, string text, CancellationToken ct)
+    {
+        var mail = new MimeMessage();
+        mail.From.Add(MailboxAddress.Parse(options.Smtp.From!));
+        mail.To.Add(new MailboxAddress(message.Contact, message.Email!));
+        mail.Subject = subject;
+        mail.Body = new TextPart("plain") { Text = text };
+        using var client = new SmtpClient { Timeout = 15_000 };
+        var security = !options.Smtp.UseTls ? SecureSocketOptions.None : options.Smtp.Port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls;
+        await client.ConnectAsync(options.Smtp.Host!, options.Smtp.Port, security, ct);
+        if (!string.IsNullOrEmpty(options.Smtp.User))
+        {
+            await client.AuthenticateAsync(options.Smtp.User, options.Smtp.Password ?? string.Empty, ct);
+        }
+
+        await client.SendAsync(mail, ct);
+        await client.DisconnectAsync(true, ct);
+    }
+
+    /// <summary>The webhook's JSON body, signed: <c>X-EmissionMonitor-Signature: sha256=&lt;hex HMAC-SHA256 of the body&gt;</c>.</summary>
+    private static async Task PostAsync(string hook, string secret, NotificationMessage message, string subject, string text, CancellationToken ct)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { id = message.Id, contact = message.Contact, subject, text, alerts = message.Items, more = message.More }, WebJson);
+        using var request = new HttpRequestMessage(HttpMethod.Post, hook) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        request.Headers.Add("X-EmissionMonitor-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body)));
+        using var response = await Http.SendAsync(request, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"the webhook answered {(int)response.StatusCode}");
+        }
+    }
+
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Information, Message = "Notification to {Contact} delivered ({Alerts} alerts)")]
+    private static partial void LogSent(ILogger logger, string contact, int alerts);
+
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "Notification to {Contact} not delivered (attempt {Attempts}): {Error}; it stays in the outbox and is tried again")]
+    private static partial void LogNotDelivered(ILogger logger, string contact, int attempts, string error);
+
+    [LoggerMessage(EventId = 9003, Level = LogLevel.Warning, Message = "Notification step failed: {Reason}")]
+    private static partial void LogStepFailed(ILogger logger, string reason);
+}

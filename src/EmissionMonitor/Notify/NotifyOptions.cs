@@ -1,0 +1,134 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EmissionMonitor.Notify;
+
+/// <summary>The mail server notifications go through (configuration <c>Notify:Smtp</c>).</summary>
+public sealed class SmtpOptions
+{
+    public string? Host { get; set; }
+
+    [Range(1, 65535, ErrorMessage = "Notify:Smtp:Port must be between 1 and 65535")]
+    public int Port { get; set; } = 25;
+
+    /// <summary>TLS: on connect for port 465, else STARTTLS (required, not opportunistic). Default false.</summary>
+    public bool UseTls { get; set; }
+
+    public string? User { get; set; }
+
+    public string? Password { get; set; }
+
+    public string? From { get; set; }
+}
+
+/// <summary>
+/// A person responsible (configuration <c>Notify:Contacts:{i}</c>): an email address and/or a
+/// webhook (SMS gateways, WeCom/DingTalk robots), and which alerts reach them — every non-empty
+/// filter must match.
+/// </summary>
+public sealed class NotifyContact
+{
+    public string? Name { get; set; }
+
+    public string? Email { get; set; }
+
+    public string? Webhook { get; set; }
+
+    /// <summary>The webhook's HMAC-SHA256 key; Notify:WebhookSecret when not set.</summary>
+    public string? Secret { get; set; }
+
+    public List<string> Cities { get; set; } = [];
+
+    public List<string> Enterprises { get; set; } = [];
+
+    public List<string> Kinds { get; set; } = [];
+
+    /// <summary><c>info</c> (default), <c>warning</c> or <c>critical</c>.</summary>
+    public string MinSeverity { get; set; } = "info";
+
+    /// <summary>True when every non-empty filter matches the alert.</summary>
+    public bool Wants(Alerts.Alert alert) =>
+        (Cities.Count == 0 || (alert.City is { } c && Cities.Contains(c)))
+        && (Enterprises.Count == 0 || (alert.Enterprise is { } e && Enterprises.Contains(e)))
+        && (Kinds.Count == 0 || Kinds.Contains(alert.Kind))
+        && NotifyOptions.Rank(alert.Severity) >= NotifyOptions.Rank(MinSeverity);
+}
+
+/// <summary>Notifications to the people responsible (configuration section <c>Notify</c>).</summary>
+public sealed class NotifyOptions : IValidatableObject
+{
+    public const string Section = "Notify";
+
+    public SmtpOptions Smtp { get; set; } = new();
+
+    /// <summary>The first alert for a person opens a window this long; everything for them within it goes in one message. Default 5 min.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Notify:DigestWindow must be between 0 and 1 day")]
+    public TimeSpan DigestWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The HMAC-SHA256 key of webhook signatures for contacts without their own.</summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>A message that could not be delivered is tried again after this, times its attempts (at most ten times this). Default 30 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.1", "01:00:00", ErrorMessage = "Notify:RetryInterval must be between 0.1 s and 1 hour")]
+    public TimeSpan RetryInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Alerts one message names at most (the rest are counted). Default 200.</summary>
+    [Range(1, 10_000, ErrorMessage = "Notify:MaxAlertsPerMessage must be between 1 and 10000")]
+    public int MaxAlertsPerMessage { get; set; } = 200;
+
+    public List<NotifyContact> Contacts { get; set; } = [];
+
+    public static int Rank(string severity) => severity switch { "critical" => 2, "warning" => 1, _ => 0 };
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        for (int i = 0; i < Contacts.Count; i++)
+        {
+            var c = Contacts[i];
+            string key = $"Notify:Contacts:{i}";
+            if (string.IsNullOrWhiteSpace(c.Name))
+            {
+                yield return new ValidationResult($"{key}:Name is required");
+            }
+
+            if (string.IsNullOrWhiteSpace(c.Email) && string.IsNullOrWhiteSpace(c.Webhook))
+            {
+                yield return new ValidationResult($"{key}: needs an Email or a Webhook");
+            }
+
+            if (c.Email is { Length: > 0 } email && !MimeKit.MailboxAddress.TryParse(email, out _))
+            {
+                yield return new ValidationResult($"{key}:Email '{email}' is not an email address");
+            }
+
+            if (c.Webhook is { Length: > 0 } hook && (!Uri.TryCreate(hook, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+            {
+                yield return new ValidationResult($"{key}:Webhook must be an http or https address");
+            }
+
+            if (c.MinSeverity is not ("info" or "warning" or "critical"))
+            {
+                yield return new ValidationResult($"{key}:MinSeverity must be info, warning or critical");
+            }
+
+            if (c.Email is { Length: > 0 } && (string.IsNullOrWhiteSpace(Smtp.Host) || string.IsNullOrWhiteSpace(Smtp.From)))
+            {
+                yield return new ValidationResult($"{key}:Email needs Notify:Smtp:Host and Notify:Smtp:From");
+            }
+
+            if (c.Webhook is { Length: > 0 } && string.IsNullOrEmpty(c.Secret ?? WebhookSecret))
+            {
+                yield return new ValidationResult($"{key}:Webhook needs a Secret (or Notify:WebhookSecret) to sign with");
+            }
+        }
+
+        if (Smtp.Port is < 1 or > 65535)
+        {
+            yield return new ValidationResult("Notify:Smtp:Port must be between 1 and 65535");
+        }
+
+        if (Smtp.From is { Length: > 0 } from && !MimeKit.MailboxAddress.TryParse(from, out _))
+        {
+            yield return new ValidationResult($"Notify:Smtp:From '{from}' is not an email address");
+        }
+    }
+}
