@@ -378,7 +378,7 @@ public sealed partial class AlertService(
         var carded = cards.ToDictionary(r => r.Scope.Enterprise!, r => r.Card, StringComparer.Ordinal);
         foreach (var enterprise in current.Enterprises.Where(e => e.Outlets.Count > 0))
         {
-            if (carded.TryGetValue(enterprise.Id, out var card))
+            if (carded.TryGetValue(enterprise.Id, out var card) && card.DecisionState != Compliance.Cards.CardDecision.Dismissed) // a dismissed card asks nothing more
             {
                 string mn = enterprise.Outlets.Select(o => o.Mn).FirstOrDefault(m => card.Reasons.Any(r => r.Mn == m)) ?? enterprise.Outlets[0].Mn;
                 await ChangedAsync(book.Raise(AlertKinds.Card, mn, enterprise.Id, enterprise.City, null, null, null, Local(quarter.From), now,

@@ -28,21 +28,10 @@ public static class CardLiftsApi
             Func<StationRegistry> registry, Func<ReportService> reports, ReportGate gate, IRecordStore store, ApiOptions options, TimeZoneInfo zone,
             TimeProvider clock, CancellationToken ct) =>
         {
-            if (QueryRules.First(Check(registry(), enterprise, quarter), QueryRules.Comment(body?.Comment, options)) is { } bad)
-            {
-                return bad;
-            }
-
-            using var slot = await gate.AcquireAsync(ct);
-            if (!slot.IsAcquired)
-            {
-                return ReportGate.Busy();
-            }
-
-            var card = await CardOfAsync(reports(), enterprise, quarter, ct);
+            var (card, problem) = await ProposedCardAsync(registry(), reports(), gate, options, enterprise, quarter, body, ct);
             if (card is null)
             {
-                return Results.Problem(statusCode: 404, title: $"no card was proposed for {enterprise} in {quarter}");
+                return problem!;
             }
 
             if (card.Lifted is not null || card.DecisionState == CardDecision.Dismissed)
@@ -87,21 +76,10 @@ public static class CardLiftsApi
             Func<StationRegistry> registry, Func<ReportService> reports, ReportGate gate, IRecordStore store, ApiOptions options, TimeZoneInfo zone,
             TimeProvider clock, CancellationToken ct) =>
         {
-            if (QueryRules.First(Check(registry(), enterprise, quarter), QueryRules.Comment(body?.Comment, options)) is { } bad)
-            {
-                return bad;
-            }
-
-            using var slot = await gate.AcquireAsync(ct);
-            if (!slot.IsAcquired)
-            {
-                return ReportGate.Busy();
-            }
-
-            var card = await CardOfAsync(reports(), enterprise, quarter, ct);
+            var (card, problem) = await ProposedCardAsync(registry(), reports(), gate, options, enterprise, quarter, body, ct);
             if (card is null)
             {
-                return Results.Problem(statusCode: 404, title: $"no card was proposed for {enterprise} in {quarter}");
+                return problem!;
             }
 
             if (card.DecisionState != CardDecision.Proposed || card.Lifted is not null)
@@ -120,6 +98,30 @@ public static class CardLiftsApi
                 decisionComment = recorded.Comment, rectifyBy = card.RectifyBy.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             });
         }).AddEndpointFilter(operators);
+    }
+
+    /// <summary>
+    /// The checks every card action shares: the enterprise, quarter and comment, a report slot, then
+    /// the card the rules give (with the decisions and lifts so far) — or the problem to answer
+    /// (400, 404 for a card never proposed, 503 when the reports are busy).
+    /// </summary>
+    private static async Task<(Card? Card, IResult? Problem)> ProposedCardAsync(StationRegistry registry, ReportService reports, ReportGate gate, ApiOptions options,
+        string enterprise, string quarter, CommentBody? body, CancellationToken ct)
+    {
+        if (QueryRules.First(Check(registry, enterprise, quarter), QueryRules.Comment(body?.Comment, options)) is { } bad)
+        {
+            return (null, bad);
+        }
+
+        using var slot = await gate.AcquireAsync(ct);
+        if (!slot.IsAcquired)
+        {
+            return (null, ReportGate.Busy());
+        }
+
+        return await CardOfAsync(reports, enterprise, quarter, ct) is { } card
+            ? (card, null)
+            : (null, Results.Problem(statusCode: 404, title: $"no card was proposed for {enterprise} in {quarter}"));
     }
 
     /// <summary>The card the rules (with the decisions and lifts so far) give an enterprise in a quarter, or null.</summary>
