@@ -62,10 +62,13 @@ public static class AlertKinds
     /// <summary>A city's year-to-date emissions of a pollutant crossed a level of the target barometer (yellow or red).</summary>
     public const string Barometer = "barometer";
 
+    /// <summary>A supervision order of the outlet is open past its deadline.</summary>
+    public const string OrderOverdue = "order-overdue";
+
     public static string SeverityOf(string kind) => kind switch
     {
         Exceedance => "critical",
-        Warning or Silent or CheckFailed or IdentityChanged or ClockDrift or Barometer => "warning",
+        Warning or Silent or CheckFailed or IdentityChanged or ClockDrift or Barometer or OrderOverdue => "warning",
         _ => "info",
     };
 }

@@ -136,6 +136,9 @@ public static class EmissionMonitorServices
         services.AddSingleton(AppSettings.Bind<Notify.NotifyOptions>(settings.Configuration, Notify.NotifyOptions.Section));
         services.AddSingleton<Notify.NotificationService>();
         services.AddHostedService(sp => sp.GetRequiredService<Notify.NotificationService>());
+        services.AddSingleton(AppSettings.Bind<Orders.OrderOptions>(settings.Configuration, Orders.OrderOptions.Section));
+        services.AddSingleton<Orders.OrderService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Orders.OrderService>());
         services.AddSingleton<Commands.CommandService>();
         services.AddHostedService(sp => sp.GetRequiredService<Commands.CommandService>());
         return services;

@@ -98,6 +98,7 @@ public static class ServiceHost
         Api.CardLiftsApi.Map(app, auth);
         Api.PublicationsApi.Map(app, auth);
         Api.NotificationsApi.Map(app, auth);
+        Api.OrdersApi.Map(app, auth);
         return app;
     }
 

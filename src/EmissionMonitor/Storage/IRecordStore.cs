@@ -31,6 +31,12 @@ public interface IRecordStore
     /// <summary>Notification messages, newest first: all (a page) or, with <paramref name="openOnly"/>, every one not sent yet.</summary>
     Task<IReadOnlyList<NotificationRecord>> QueryNotificationRecordsAsync(bool openOnly, int limit, int offset, CancellationToken cancellationToken);
 
+    /// <summary>Stores a document's current state (insert or replace by kind and id).</summary>
+    Task SaveDocumentAsync(DocumentRecord document, CancellationToken cancellationToken);
+
+    /// <summary>Every document of a kind, newest first.</summary>
+    Task<IReadOnlyList<DocumentRecord>> QueryDocumentsAsync(string kind, CancellationToken cancellationToken);
+
     /// <summary>Records a publication (never changed, never deleted).</summary>
     Task AddPublicationAsync(PublicationRecord publication, CancellationToken cancellationToken);
 
@@ -75,7 +81,8 @@ public sealed record PendingRecords(
     IReadOnlyList<CommandRecord> Commands,
     IReadOnlyList<Compliance.Cards.CardDecision> Decisions,
     IReadOnlyList<PublicationRecord> Publications,
-    IReadOnlyList<NotificationRecord> Notifications);
+    IReadOnlyList<NotificationRecord> Notifications,
+    IReadOnlyList<DocumentRecord> Documents);
 
 /// <summary>A backend: readings and frames, operator records and the summaries.</summary>
 public interface IStore : IReadingStore, IRecordStore, IFactStore;

@@ -175,6 +175,22 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Documents_AreReplacedByKindAndId_AndListedNewestFirstPerKind()
+    {
+        var at = new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
+        var first = new DocumentRecord("order", "ord-1", "QHXN0010001", "open", at, "{\"id\":\"ord-1\"}");
+        var second = new DocumentRecord("order", "ord-2", "QHXN0020001", "open", at.AddMinutes(1), "{\"id\":\"ord-2\"}");
+        var otherKind = new DocumentRecord("other", "ord-1", "QHXN0010001", "x", at, "{}");
+        await _store.SaveDocumentAsync(first, CancellationToken.None);
+        await _store.SaveDocumentAsync(second, CancellationToken.None);
+        await _store.SaveDocumentAsync(otherKind, CancellationToken.None);
+        var answered = first with { State = "answered", Json = "{\"id\":\"ord-1\",\"state\":\"answered\"}" };
+        await _store.SaveDocumentAsync(answered, CancellationToken.None);
+        Assert.Equal([second, answered], await _store.QueryDocumentsAsync("order", CancellationToken.None));
+        Assert.Equal([otherKind], await _store.QueryDocumentsAsync("other", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Publications_AreStoredAsPublished_AndReadBackInOrder()
     {
         var at = new DateTimeOffset(2025, 10, 12, 9, 0, 0, TimeSpan.FromHours(8));

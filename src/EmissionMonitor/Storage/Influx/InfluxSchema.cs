@@ -54,6 +54,13 @@ public static class InfluxSchema
     public const string Decisions = "card_decisions";
     public const string Publications = "publications";
     public const string Notifications = "notifications";
+    public const string Documents = "documents";
+
+    /// <summary>A document's current state; its time is its creation (<see cref="DocumentRecord.At"/>), so each change overwrites the point.</summary>
+    public static void AppendDocument(StringBuilder sb, DocumentRecord d) =>
+        LineProtocol.Append(sb, Documents, [("kind", d.Kind), ("id", d.Id)],
+            [("mn", d.Mn), ("state", d.State), ("at", d.At.ToString("O", CultureInfo.InvariantCulture)), ("json", d.Json)],
+            LineProtocol.Nanoseconds(d.At));
 
     /// <summary>A notification's current state; its time is its creation, so each change overwrites the point.</summary>
     public static void AppendNotification(StringBuilder sb, NotificationRecord n) =>

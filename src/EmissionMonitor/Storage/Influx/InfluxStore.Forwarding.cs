@@ -47,7 +47,8 @@ public sealed partial class InfluxStore
 
             if (batch.Records.Count > 0)
             {
-                var (marks, lifts, alerts, keys, identities, commands, decisions, publications, notifications) = await _buffer.RecordsAsync(batch.Records, ct);
+                var (marks, lifts, alerts, keys, identities, commands, decisions, publications, notifications, documents) = await _buffer.RecordsAsync(batch.Records, ct);
+                documents.ToList().ForEach(d => InfluxSchema.AppendDocument(lines, d));
                 notifications.ToList().ForEach(n => InfluxSchema.AppendNotification(lines, n));
                 publications.ToList().ForEach(p => InfluxSchema.AppendPublication(lines, p));
                 decisions.ToList().ForEach(d => InfluxSchema.AppendDecision(lines, d));

@@ -80,6 +80,28 @@ public sealed partial class InfluxStore
         return decisions.OrderBy(d => d.At).ToList();
     }
 
+    public async Task SaveDocumentAsync(DocumentRecord document, CancellationToken cancellationToken)
+    {
+        await _buffer.SaveDocumentAsync(document, cancellationToken);
+        _wake.Release();
+    }
+
+    public async Task<IReadOnlyList<DocumentRecord>> QueryDocumentsAsync(string kind, CancellationToken cancellationToken)
+    {
+        var pending = await PendingRecordsAsync(cancellationToken);
+        var byId = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Documents}\" WHERE \"kind\" = {InfluxSchema.Literal(kind)}",
+                row => row.Str("json") is null || row.Str("state") is null || row.Str("at") is null ? null
+                    : new DocumentRecord(kind, row.Str("id")!, row.Str("mn") ?? string.Empty, row.Str("state")!, DateTimeOffset.Parse(row.Str("at")!, CultureInfo.InvariantCulture), row.Str("json")!),
+                cancellationToken))
+            .OfType<DocumentRecord>().ToDictionary(d => d.Id, StringComparer.Ordinal);
+        foreach (var d in pending.Documents.Where(d => d.Kind == kind))
+        {
+            byId[d.Id] = d; // the local change is the newer one
+        }
+
+        return byId.Values.OrderByDescending(d => d.At).ThenByDescending(d => d.Id, StringComparer.Ordinal).ToList();
+    }
+
     public async Task SaveNotificationRecordAsync(NotificationRecord notification, CancellationToken cancellationToken)
     {
         await _buffer.SaveNotificationRecordAsync(notification, cancellationToken);

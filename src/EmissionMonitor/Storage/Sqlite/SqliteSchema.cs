@@ -140,6 +140,15 @@ internal static class SqliteSchema
             outlet      INTEGER PRIMARY KEY,
             fingerprint TEXT NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS documents (
+            kind        TEXT NOT NULL,
+            id          TEXT NOT NULL,
+            mn          TEXT NOT NULL,
+            state       TEXT NOT NULL,
+            at          TEXT NOT NULL,
+            json        TEXT NOT NULL,
+            PRIMARY KEY (kind, id)
+        );
         CREATE TABLE IF NOT EXISTS notifications (
             id          TEXT PRIMARY KEY,
             contact     TEXT NOT NULL,

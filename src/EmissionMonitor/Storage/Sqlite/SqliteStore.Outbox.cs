@@ -51,7 +51,8 @@ public sealed partial class SqliteStore
         var decisions = await QueryAsync($"SELECT {DecisionColumns} FROM card_decisions WHERE rowid IN ({Ids("decision")})", [], MapDecision, cancellationToken);
         var publications = await QueryAsync($"SELECT {PublicationColumns} FROM publications WHERE rowid IN ({Ids("publication")})", [], MapPublication, cancellationToken);
         var notifications = await QueryAsync($"SELECT {NotificationColumns} FROM notifications WHERE rowid IN ({Ids("notification")})", [], MapNotification, cancellationToken);
-        return new PendingRecords(marks, lifts, alerts, keys, identities, commands, decisions, publications, notifications);
+        var documents = await QueryAsync($"SELECT {DocumentColumns} FROM documents WHERE rowid IN ({Ids("document")})", [], MapDocument, cancellationToken);
+        return new PendingRecords(marks, lifts, alerts, keys, identities, commands, decisions, publications, notifications, documents);
     }
 
     /// <summary>The statement that queues the row just inserted, in buffer mode; nothing otherwise.</summary>

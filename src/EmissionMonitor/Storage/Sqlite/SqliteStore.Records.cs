@@ -37,6 +37,20 @@ public sealed partial class SqliteStore
     public async Task<IReadOnlyList<Compliance.Cards.CardDecision>> QueryCardDecisionsAsync(CancellationToken cancellationToken) =>
         await QueryAsync($"SELECT {DecisionColumns} FROM card_decisions ORDER BY id", [], MapDecision, cancellationToken);
 
+    public Task SaveDocumentAsync(DocumentRecord document, CancellationToken cancellationToken) =>
+        ExecuteAsync("INSERT OR REPLACE INTO documents (kind, id, mn, state, at, json) VALUES ($kind, $id, $mn, $state, $at, $json);" + QueueRecord("document"),
+            [("$kind", document.Kind), ("$id", document.Id), ("$mn", document.Mn), ("$state", document.State),
+                ("$at", document.At.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)), ("$json", document.Json), ("$queued", Now())],
+            cancellationToken);
+
+    public async Task<IReadOnlyList<DocumentRecord>> QueryDocumentsAsync(string kind, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {DocumentColumns} FROM documents WHERE kind = $kind ORDER BY at DESC, id DESC", [("$kind", kind)], MapDocument, cancellationToken);
+
+    private const string DocumentColumns = "kind, id, mn, state, at, json";
+
+    private static DocumentRecord MapDocument(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), DateTimeOffset.Parse(r.GetString(4), CultureInfo.InvariantCulture), r.GetString(5));
+
     public Task SaveNotificationRecordAsync(NotificationRecord notification, CancellationToken cancellationToken) =>
         ExecuteAsync("INSERT OR REPLACE INTO notifications (id, contact, state, created_at, json) VALUES ($id, $contact, $state, $at, $json);" + QueueRecord("notification"),
             [("$id", notification.Id), ("$contact", notification.Contact), ("$state", notification.State),

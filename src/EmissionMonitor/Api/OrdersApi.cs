@@ -1,0 +1,98 @@
+using System.Globalization;
+using EmissionMonitor.Orders;
+using EmissionMonitor.Registry;
+
+namespace EmissionMonitor.Api;
+
+/// <summary>
+/// Supervision orders (督办): <c>POST /api/orders</c> (operators: <c>{mn, pollutant?, alertId?, deadline, text}</c>
+/// → 201), <c>GET /api/orders</c> (filters <c>state</c>, <c>mn</c>, <c>city</c>, <c>overdue</c>; <c>format=csv</c>),
+/// <c>GET /api/orders/{id}</c>, <c>POST /api/orders/{id}/respond</c> (the enterprise, its own orders:
+/// <c>{cause, measures}</c>), <c>/close</c> and <c>/reopen</c> (operators, <c>{comment}</c>); other
+/// transitions 409. An enterprise sees and answers only its own orders (another's are 404).
+/// </summary>
+public static class OrdersApi
+{
+    public sealed record OrderBody(string? Mn, string? Pollutant, string? AlertId, string? Deadline, string? Text);
+
+    public sealed record RespondBody(string? Cause, string? Measures);
+
+    private static readonly string[] States = [SupervisionOrder.Open, SupervisionOrder.Answered, SupervisionOrder.Closed];
+
+    public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
+    {
+        var readers = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
+        var operators = new RoleFilter(auth, ApiUser.Operator);
+
+        app.MapPost("/api/orders", async (HttpContext http, OrderBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
+            Answer(await orders.CreateAsync(body?.Mn, body?.Pollutant, body?.AlertId, body?.Deadline, body?.Text, RoleFilter.User(http).DisplayName, ct), orders, zone, 201))
+            .AddEndpointFilter(operators);
+
+        app.MapGet("/api/orders", async (HttpContext http, OrderService orders, Func<StationRegistry> registry, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
+        {
+            if (QueryRules.First(QueryRules.Choice(http, "state", States), QueryRules.Choice(http, "overdue", ["true", "false"]), QueryRules.Choice(http, "format", ["json", "csv"]),
+                QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
+            {
+                return bad;
+            }
+
+            var user = RoleFilter.User(http);
+            var q = http.Request.Query;
+            var now = orders.NowLocal;
+            var list = (await orders.ListAsync(ct)).Where(o => Visible(user, o))
+                .Where(o => q["state"].FirstOrDefault() is not { } s || o.State == s)
+                .Where(o => q["mn"].FirstOrDefault() is not { } mn || o.Mn == mn)
+                .Where(o => q["city"].FirstOrDefault() is not { } city || o.City == city)
+                .Where(o => q["overdue"].FirstOrDefault() is not { } overdue || o.IsOverdue(now) == (overdue == "true"))
+                .ToList();
+            if (q["format"].FirstOrDefault() == "csv")
+            {
+                string[] columns = ["id", "mn", "enterprise", "city", "pollutant", "alertId", "deadline", "state", "overdue", "text", "createdBy", "createdAt", "cause", "measures", "answeredAt", "closedAt"];
+                return ReportsApi.Csv(new Reports.ReportTable(columns, list.Select(o => new object?[]
+                {
+                    o.Id, o.Mn, o.Enterprise, o.City, o.Pollutant, o.AlertId, o.Deadline.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture), o.State, o.IsOverdue(now), o.Text,
+                    o.CreatedBy, Local(o.CreatedAt, zone), o.Response?.Cause, o.Response?.Measures, o.Response is { } r ? Local(r.At, zone) : null, o.ClosedAt is { } c ? Local(c, zone) : null,
+                }).ToList()), "orders");
+            }
+
+            http.Response.Headers["X-Total-Count"] = list.Count.ToString(CultureInfo.InvariantCulture);
+            return Results.Json(list.Skip(offset).Take(limit).Select(o => Json(o, now, zone)));
+        }).AddEndpointFilter(readers);
+
+        app.MapGet("/api/orders/{id}", async (HttpContext http, string id, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
+            await orders.FindAsync(id, ct) is { } o && Visible(RoleFilter.User(http), o)
+                ? Results.Json(Json(o, orders.NowLocal, zone))
+                : Results.Problem(statusCode: 404, title: $"no order {QueryRules.Shown(id)}"))
+            .AddEndpointFilter(readers);
+
+        app.MapPost("/api/orders/{id}/respond", async (HttpContext http, string id, RespondBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
+        {
+            var user = RoleFilter.User(http);
+            return Answer(await orders.RespondAsync(id, body?.Cause, body?.Measures, user.DisplayName, o => Visible(user, o), ct), orders, zone, 200);
+        }).AddEndpointFilter(new RoleFilter(auth, ApiUser.EnterpriseRole));
+
+        app.MapPost("/api/orders/{id}/close", async (HttpContext http, string id, CommentBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
+            Answer(await orders.CloseAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct), orders, zone, 200)).AddEndpointFilter(operators);
+
+        app.MapPost("/api/orders/{id}/reopen", async (HttpContext http, string id, CommentBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
+            Answer(await orders.ReopenAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct), orders, zone, 200)).AddEndpointFilter(operators);
+    }
+
+    private static bool Visible(ApiUser user, SupervisionOrder order) => user.Role != ApiUser.EnterpriseRole || order.Enterprise == user.Enterprise;
+
+    private static IResult Answer(OrderOutcome outcome, OrderService orders, TimeZoneInfo zone, int success) => outcome.Order is { } o
+        ? Results.Json(Json(o, orders.NowLocal, zone), statusCode: success)
+        : outcome.Status == 400 ? QueryRules.Bad(outcome.Parameter ?? "body", outcome.Problem!) : Results.Problem(statusCode: outcome.Status, title: outcome.Problem);
+
+    private static string Local(DateTimeOffset t, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    private static object Json(SupervisionOrder o, DateTime now, TimeZoneInfo zone) => new
+    {
+        id = o.Id, mn = o.Mn, enterprise = o.Enterprise, city = o.City, pollutant = o.Pollutant, alertId = o.AlertId,
+        deadline = o.Deadline.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture), text = o.Text, state = o.State, overdue = o.IsOverdue(now),
+        createdBy = o.CreatedBy, createdAt = Local(o.CreatedAt, zone),
+        response = o.Response is { } r ? new { cause = r.Cause, measures = r.Measures, by = r.By, at = Local(r.At, zone) } : null,
+        closedAt = o.ClosedAt is { } c ? Local(c, zone) : null,
+        history = o.History.Select(h => new { at = Local(h.At, zone), by = h.By, action = h.Action, comment = h.Comment }),
+    };
+}

@@ -1,0 +1,273 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EmissionMonitor.Alerts;
+using EmissionMonitor.Registry;
+using EmissionMonitor.Storage;
+
+namespace EmissionMonitor.Orders;
+
+/// <summary>One step in an order's life: who did what, when, with which comment.</summary>
+public sealed record OrderEvent(DateTimeOffset At, string By, string Action, string? Comment);
+
+/// <summary>The enterprise's answer to an order.</summary>
+public sealed record OrderResponse(string Cause, string Measures, string By, DateTimeOffset At);
+
+/// <summary>
+/// A supervision order (督办) to an enterprise about an outlet (and a pollutant, an alert): its
+/// deadline (local time), text, state (<c>open</c> → <c>answered</c> → <c>closed</c>, or reopened
+/// back to <c>open</c>), the enterprise's answer and every step.
+/// </summary>
+public sealed class SupervisionOrder
+{
+    public const string Open = "open", Answered = "answered", Closed = "closed", Kind = "order";
+
+    public required string Id { get; init; }
+
+    public required string Mn { get; init; }
+
+    public required string Enterprise { get; init; }
+
+    public string? City { get; init; }
+
+    public string? Pollutant { get; init; }
+
+    public string? AlertId { get; init; }
+
+    public DateTime Deadline { get; init; }
+
+    public required string Text { get; init; }
+
+    public string State { get; set; } = Open;
+
+    public required string CreatedBy { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public OrderResponse? Response { get; set; }
+
+    public DateTimeOffset? ClosedAt { get; set; }
+
+    public List<OrderEvent> History { get; init; } = [];
+
+    /// <summary>True while open past its deadline (local time).</summary>
+    public bool IsOverdue(DateTime nowLocal) => State == Open && nowLocal > Deadline;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public DocumentRecord ToRecord() => new(Kind, Id, Mn, State, CreatedAt, JsonSerializer.Serialize(this, Json));
+
+    public static SupervisionOrder FromJson(string json) => JsonSerializer.Deserialize<SupervisionOrder>(json, Json)!;
+}
+
+/// <summary>What an order action gave: the order, or an HTTP status with the problem (and the bad parameter).</summary>
+public sealed record OrderOutcome(SupervisionOrder? Order, int Status, string? Parameter, string? Problem);
+
+/// <summary>
+/// Supervision orders (DESIGN.md "Orders"): operators issue, close and reopen them, the enterprise
+/// answers; every step is kept in the order, the order in the store. An open order past its
+/// deadline is <c>overdue</c> and raises an alert of kind <c>order-overdue</c> on its outlet (checked
+/// every Orders:CheckInterval), cleared when no order of that outlet is overdue any more.
+/// </summary>
+public sealed partial class OrderService(IRecordStore store, Func<StationRegistry> registry, AlertService alerts, Api.ApiOptions api, TimeZoneInfo zone, TimeProvider clock,
+    OrderOptions options, ILogger<OrderService> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly HashSet<string> _overdueOutlets = new(StringComparer.Ordinal);
+
+    public DateTime NowLocal => TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;
+
+    public override void Dispose()
+    {
+        _gate.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>Every order, newest first.</summary>
+    public async Task<IReadOnlyList<SupervisionOrder>> ListAsync(CancellationToken ct) =>
+        (await store.QueryDocumentsAsync(SupervisionOrder.Kind, ct)).Select(d => SupervisionOrder.FromJson(d.Json)).ToList();
+
+    public async Task<SupervisionOrder?> FindAsync(string id, CancellationToken ct) => (await ListAsync(ct)).FirstOrDefault(o => o.Id == id);
+
+    public async Task<OrderOutcome> CreateAsync(string? mn, string? pollutant, string? alertId, string? deadline, string? text, string by, CancellationToken ct)
+    {
+        if (mn is null || registry().FindOutlet(mn) is not { } outlet)
+        {
+            return new OrderOutcome(null, 400, "mn", mn is null ? "mn: which outlet the order is about" : $"mn: no outlet {Shown(mn)}");
+        }
+
+        if (pollutant is not null && !outlet.Limits.ContainsKey(pollutant))
+        {
+            return new OrderOutcome(null, 400, "pollutant", $"pollutant: {Shown(pollutant)} is not monitored at {mn}");
+        }
+
+        if (!DateTime.TryParseExact(deadline, "yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        {
+            return new OrderOutcome(null, 400, "deadline", "deadline: a local time YYYY-MM-DDTHH:mm:ss, without an offset");
+        }
+
+        if (string.IsNullOrWhiteSpace(text) || text.Length > api.MaxCommentLength)
+        {
+            return new OrderOutcome(null, 400, "text", $"text: what the enterprise must do, at most {api.MaxCommentLength} characters (Api:MaxCommentLength)");
+        }
+
+        if (alertId is not null && alerts.List(null).FirstOrDefault(a => a.Id == alertId) is not { } alert)
+        {
+            return new OrderOutcome(null, 400, "alertId", $"alertId: no alert {Shown(alertId)}");
+        }
+
+        var enterprise = registry().FindEnterprise(outlet.EnterpriseId);
+        var now = clock.GetUtcNow();
+        var order = new SupervisionOrder
+        {
+            Id = "ord-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)), Mn = mn, Enterprise = outlet.EnterpriseId,
+            City = enterprise?.City, Pollutant = pollutant, AlertId = alertId, Deadline = local, Text = text, CreatedBy = by, CreatedAt = now,
+            History = [new OrderEvent(now, by, "issued", null)],
+        };
+        await store.SaveDocumentAsync(order.ToRecord(), ct);
+        return new OrderOutcome(order, 201, null, null);
+    }
+
+    /// <summary>The enterprise's answer: an open order becomes answered.</summary>
+    public Task<OrderOutcome> RespondAsync(string id, string? cause, string? measures, string by, Func<SupervisionOrder, bool> mayTouch, CancellationToken ct) =>
+        ChangeAsync(id, mayTouch, order =>
+        {
+            if (string.IsNullOrWhiteSpace(cause) || string.IsNullOrWhiteSpace(measures) || cause.Length > api.MaxCommentLength || measures.Length > api.MaxCommentLength)
+            {
+                return (400, string.IsNullOrWhiteSpace(cause) ? "cause" : "measures", $"cause and measures are both required, at most {api.MaxCommentLength} characters each");
+            }
+
+            if (order.State != SupervisionOrder.Open)
+            {
+                return (409, null, $"order {order.Id} is {order.State}: only an open order can be answered");
+            }
+
+            var now = clock.GetUtcNow();
+            order.Response = new OrderResponse(cause, measures, by, now);
+            order.State = SupervisionOrder.Answered;
+            order.History.Add(new OrderEvent(now, by, "answered", null));
+            return (200, null, null);
+        }, ct);
+
+    /// <summary>An operator closes an answered order, or an open one with a comment.</summary>
+    public Task<OrderOutcome> CloseAsync(string id, string? comment, string by, CancellationToken ct) =>
+        ChangeAsync(id, _ => true, order =>
+        {
+            if (order.State == SupervisionOrder.Closed)
+            {
+                return (409, null, $"order {order.Id} is closed already");
+            }
+
+            if (order.State == SupervisionOrder.Open && string.IsNullOrWhiteSpace(comment))
+            {
+                return (400, "comment", "comment: closing an order that was not answered needs a comment");
+            }
+
+            var now = clock.GetUtcNow();
+            order.State = SupervisionOrder.Closed;
+            order.ClosedAt = now;
+            order.History.Add(new OrderEvent(now, by, "closed", comment));
+            return (200, null, null);
+        }, ct);
+
+    /// <summary>An operator sends an answered order back: open again.</summary>
+    public Task<OrderOutcome> ReopenAsync(string id, string? comment, string by, CancellationToken ct) =>
+        ChangeAsync(id, _ => true, order =>
+        {
+            if (order.State != SupervisionOrder.Answered)
+            {
+                return (409, null, $"order {order.Id} is {order.State}: only an answered order can be reopened");
+            }
+
+            order.State = SupervisionOrder.Open;
+            order.History.Add(new OrderEvent(clock.GetUtcNow(), by, "reopened", comment));
+            return (200, null, null);
+        }, ct);
+
+    private async Task<OrderOutcome> ChangeAsync(string id, Func<SupervisionOrder, bool> mayTouch, Func<SupervisionOrder, (int Status, string? Parameter, string? Problem)> change,
+        CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (await FindAsync(id, ct) is not { } order || !mayTouch(order))
+            {
+                return new OrderOutcome(null, 404, null, $"no order {Shown(id)}"); // another enterprise's orders are not revealed
+            }
+
+            var (status, parameter, problem) = change(order);
+            if (status != 200)
+            {
+                return new OrderOutcome(null, status, parameter, problem);
+            }
+
+            await store.SaveDocumentAsync(order.ToRecord(), ct);
+            return new OrderOutcome(order, 200, null, null);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await CheckOverdueAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogCheckFailed(logger, e.Message);
+            }
+
+            await Task.Delay(options.CheckInterval, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>An <c>order-overdue</c> alert per outlet with an open order past its deadline; cleared when none is.</summary>
+    private async Task CheckOverdueAsync(CancellationToken ct)
+    {
+        var now = NowLocal;
+        var overdue = (await ListAsync(ct)).Where(o => o.IsOverdue(now)).GroupBy(o => o.Mn).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var current = registry();
+        foreach (var (mn, orders) in overdue)
+        {
+            if (current.FindOutlet(mn) is { } outlet)
+            {
+                var first = orders.MinBy(o => o.Deadline)!;
+                await alerts.SetConditionAsync(AlertKinds.OrderOverdue, outlet, true, orders.Count, null,
+                    new DateTimeOffset(first.Deadline, zone.GetUtcOffset(first.Deadline)),
+                    $"{outlet.Name}: {orders.Count} supervision order(s) past the deadline ({string.Join(", ", orders.Select(o => $"{o.Id} due {o.Deadline:yyyy-MM-dd HH:mm}"))})", ct);
+                _overdueOutlets.Add(mn);
+            }
+        }
+
+        foreach (var mn in _overdueOutlets.Where(m => !overdue.ContainsKey(m)).ToList())
+        {
+            if (current.FindOutlet(mn) is { } outlet)
+            {
+                await alerts.SetConditionAsync(AlertKinds.OrderOverdue, outlet, false, null, null, clock.GetUtcNow(), string.Empty, ct);
+            }
+
+            _overdueOutlets.Remove(mn);
+        }
+    }
+
+    private static string Shown(string text) => text.Length > 40 ? text[..40] + "…" : text;
+
+    [LoggerMessage(EventId = 9101, Level = LogLevel.Warning, Message = "Order deadline check failed: {Reason}")]
+    private static partial void LogCheckFailed(ILogger logger, string reason);
+}
+
+/// <summary>Supervision orders (configuration section <c>Orders</c>).</summary>
+public sealed class OrderOptions
+{
+    public const string Section = "Orders";
+
+    /// <summary>How often deadlines are checked for <c>order-overdue</c> alerts. Default 1 min.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.1", "01:00:00", ErrorMessage = "Orders:CheckInterval must be between 0.1 s and 1 hour")]
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+}
