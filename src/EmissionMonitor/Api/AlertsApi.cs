@@ -14,7 +14,7 @@ public static class AlertsApi
         var operators = new RoleFilter(auth, ApiUser.Operator);
         app.MapGet("/api/alerts", (HttpContext http, AlertService alerts, ApiOptions options, TimeZoneInfo zone, string? state) =>
         {
-            if (QueryRules.First(QueryRules.Choice(http, "state", States), QueryRules.Choice(http, "format", ["json", "csv"]),
+            if (QueryRules.First(QueryRules.Choice(http, "state", States), QueryRules.Choice(http, "format", ReportsApi.ExportFormats),
                 QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
             {
                 return bad;
@@ -22,11 +22,11 @@ public static class AlertsApi
 
             var user = RoleFilter.User(http);
             var list = alerts.List(state).Where(a => user.Role != ApiUser.EnterpriseRole || a.Enterprise == user.Enterprise).ToList();
-            if (http.Request.Query["format"] == "csv")
+            if (ReportsApi.WantsFile(http))
             {
                 string[] columns = ["id", "kind", "severity", "state", "mn", "enterprise", "city", "pollutant", "value", "limit", "raisedAt", "acknowledgedAt", "acknowledgedBy", "clearedAt", "message"];
                 DateTimeOffset? Local(DateTimeOffset? t) => t is { } v ? TimeZoneInfo.ConvertTime(v, zone) : null;
-                return ReportsApi.Csv(new Reports.ReportTable(columns, list.Select(a => new object?[]
+                return ReportsApi.Export(http, new Reports.ReportTable(columns, list.Select(a => new object?[]
                 {
                     a.Id, a.Kind, a.Severity, a.State, a.Mn, a.Enterprise, a.City, a.Pollutant, a.Value, a.Limit,
                     Local(a.RaisedAt), Local(a.AcknowledgedAt), a.AcknowledgedBy, Local(a.ClearedAt), a.Message,

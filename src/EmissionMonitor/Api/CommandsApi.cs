@@ -54,17 +54,17 @@ public static class CommandsApi
                 return Results.Problem(statusCode: 403, title: "not your outlet");
             }
 
-            if (QueryRules.First(QueryRules.Choice(http, "format", ["json", "csv"]), QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
+            if (QueryRules.First(QueryRules.Choice(http, "format", ReportsApi.ExportFormats), QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
             {
                 return bad;
             }
 
             var list = (await commands.ListAsync(mn, limit, offset, ct)).Select(j => JsonDocument.Parse(j).RootElement).ToList();
-            if (http.Request.Query["format"] == "csv")
+            if (ReportsApi.WantsFile(http))
             {
                 string[] columns = ["id", "mn", "command", "cn", "qn", "params", "link", "state", "requestedBy", "requestedAt", "sentAt", "acceptedAt", "finishedAt",
                     "attempts", "qnRtn", "exeRtn", "reason", "result"];
-                return ReportsApi.Csv(new Reports.ReportTable(columns, list.Select(c => columns.Select(k => Cell(c, k)).ToArray()).ToList()), $"commands-{mn}");
+                return ReportsApi.Export(http, new Reports.ReportTable(columns, list.Select(c => columns.Select(k => Cell(c, k)).ToArray()).ToList()), $"commands-{mn}");
             }
 
             return Results.Text("[" + string.Join(",", list.Select(c => c.GetRawText())) + "]", "application/json; charset=utf-8", Encoding.UTF8);

@@ -25,7 +25,7 @@ public static class MarksApi
         app.MapGet("/api/marks", async (HttpContext http, string? mn, string? from, string? to, Func<StationRegistry> registry, IRecordStore store,
             ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
         {
-            if (QueryRules.First(QueryRules.Local("from", from, out var start), QueryRules.Local("to", to, out var end), QueryRules.Choice(http, "format", ["json", "csv"]),
+            if (QueryRules.First(QueryRules.Local("from", from, out var start), QueryRules.Local("to", to, out var end), QueryRules.Choice(http, "format", ReportsApi.ExportFormats),
                 QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
             {
                 return bad;
@@ -35,9 +35,9 @@ public static class MarksApi
             var current = registry();
             var marks = await store.QueryMarksAsync(start ?? DateTime.MinValue, end ?? DateTime.MaxValue, mn, ct);
             var visible = marks.Where(m => user.Role != ApiUser.EnterpriseRole || current.FindOutlet(m.Mn)?.EnterpriseId == user.Enterprise).ToList();
-            if (http.Request.Query["format"] == "csv")
+            if (ReportsApi.WantsFile(http))
             {
-                return ReportsApi.Csv(new Reports.ReportTable(Columns, visible.Select(m => Row(m, zone)).ToList()), "marks");
+                return ReportsApi.Export(http, new Reports.ReportTable(Columns, visible.Select(m => Row(m, zone)).ToList()), "marks");
             }
 
             http.Response.Headers["X-Total-Count"] = visible.Count.ToString(CultureInfo.InvariantCulture);

@@ -30,7 +30,7 @@ public static class OrdersApi
 
         app.MapGet("/api/orders", async (HttpContext http, OrderService orders, Func<StationRegistry> registry, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
         {
-            if (QueryRules.First(QueryRules.Choice(http, "state", States), QueryRules.Choice(http, "overdue", ["true", "false"]), QueryRules.Choice(http, "format", ["json", "csv"]),
+            if (QueryRules.First(QueryRules.Choice(http, "state", States), QueryRules.Choice(http, "overdue", ["true", "false"]), QueryRules.Choice(http, "format", ReportsApi.ExportFormats),
                 QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
             {
                 return bad;
@@ -45,10 +45,10 @@ public static class OrdersApi
                 .Where(o => q["city"].FirstOrDefault() is not { } city || o.City == city)
                 .Where(o => q["overdue"].FirstOrDefault() is not { } overdue || o.IsOverdue(now) == (overdue == "true"))
                 .ToList();
-            if (q["format"].FirstOrDefault() == "csv")
+            if (ReportsApi.WantsFile(http))
             {
                 string[] columns = ["id", "mn", "enterprise", "city", "pollutant", "alertId", "deadline", "state", "overdue", "text", "createdBy", "createdAt", "cause", "measures", "answeredAt", "closedAt"];
-                return ReportsApi.Csv(new Reports.ReportTable(columns, list.Select(o => new object?[]
+                return ReportsApi.Export(http, new Reports.ReportTable(columns, list.Select(o => new object?[]
                 {
                     o.Id, o.Mn, o.Enterprise, o.City, o.Pollutant, o.AlertId, o.Deadline.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture), o.State, o.IsOverdue(now), o.Text,
                     o.CreatedBy, Local(o.CreatedAt, zone), o.Response?.Cause, o.Response?.Measures, o.Response is { } r ? Local(r.At, zone) : null, o.ClosedAt is { } c ? Local(c, zone) : null,

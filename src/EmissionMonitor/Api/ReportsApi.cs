@@ -12,7 +12,19 @@ namespace EmissionMonitor.Api;
 /// </summary>
 public static partial class ReportsApi
 {
-    private static readonly string[] Formats = ["json", "csv"];
+    /// <summary>The formats every list answers in: JSON (paged), or the whole table as CSV or an Excel workbook.</summary>
+    public static readonly string[] ExportFormats = ["json", "csv", "xlsx"];
+
+    private static readonly string[] Formats = ExportFormats;
+
+    /// <summary>True when the request asks for a file (<c>format=csv</c> or <c>format=xlsx</c>) rather than JSON.</summary>
+    public static bool WantsFile(HttpContext http) => http.Request.Query["format"].FirstOrDefault() is "csv" or "xlsx";
+
+    /// <summary>The whole table as the file the request asks for: CSV with a UTF-8 BOM, or XLSX.</summary>
+    public static IResult Export(HttpContext http, ReportTable table, string name) =>
+        http.Request.Query["format"].FirstOrDefault() == "xlsx"
+            ? Results.File(Reports.Xlsx.Write(table, name), Reports.Xlsx.ContentType, $"{name}.xlsx")
+            : Csv(table, name);
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
@@ -47,7 +59,7 @@ public static partial class ReportsApi
             }
 
             var table = ReportTables.Barometer(await reports().BarometerAsync(year, levels, ct));
-            return http.Request.Query["format"].FirstOrDefault() == "csv" ? Csv(table, $"barometer-{year}") : Json(table);
+            return WantsFile(http) ? Export(http, table, $"barometer-{year}") : Json(table);
         }).AddEndpointFilter(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector));
     }
 
@@ -105,7 +117,7 @@ public static partial class ReportsApi
         ReportTable table;
         try
         {
-            if (kind == "exceedances" && q["format"].FirstOrDefault() != "csv")
+            if (kind == "exceedances" && !WantsFile(http))
             {
                 // Episodes are always an outlet's (already limited to the user's enterprise by the
                 // request): page them before they become rows, so a province's 200,000 episodes
@@ -128,7 +140,7 @@ public static partial class ReportsApi
             table = table with { Rows = table.Rows.Where(r => r[col] as string == enterprise).ToList() };
         }
 
-        return q["format"].FirstOrDefault() == "csv" ? Csv(table, kind) : Paged(http, table, limit, offset);
+        return WantsFile(http) ? Export(http, table, kind) : Paged(http, table, limit, offset);
     }
 
     /// <summary>Filters must name what the registry holds: a typo is a 400, not an empty answer.</summary>

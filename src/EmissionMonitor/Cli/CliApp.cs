@@ -28,7 +28,7 @@ public static class CliApp
           report rates|exceedances|totals|hours
                                   --quarter 2025Q3 | --from/--to (local, to exclusive); filters
                                   --city --enterprise --mn --pollutant; --by pollutant|outlet|
-                                  enterprise|city|province; --format table|json|csv
+                                  enterprise|city|province; --format table|json|csv|xlsx
           report barometer --year Y
                                   the city target barometer (Compliance:CityTargets) of a year
 

@@ -21,9 +21,9 @@ public static class ReportCommand
 
         string kind = p.Positional[0];
         string format = p.Value("--format") ?? "table";
-        if (format is not ("table" or "json" or "csv"))
+        if (format is not ("table" or "json" or "csv" or "xlsx"))
         {
-            throw new UsageException($"option --format must be table, json or csv, not '{format}'");
+            throw new UsageException($"option --format must be table, json, csv or xlsx, not '{format}'");
         }
 
         if (p.Value("--by") is { } by && !ReportRequest.Groupings.Contains(by))
@@ -79,6 +79,9 @@ public static class ReportCommand
         {
             case "json":
                 ReportFormats.WriteJson(table, stdout);
+                break;
+            case "xlsx":
+                await stdout.WriteAsync(Xlsx.Write(table, "report"), cancellationToken);
                 break;
             case "csv":
                 await using (var csv = new StreamWriter(stdout, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true))

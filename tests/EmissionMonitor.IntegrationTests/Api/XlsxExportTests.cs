@@ -1,0 +1,35 @@
+using System.IO.Compression;
+using System.Xml.Linq;
+
+namespace EmissionMonitor.IntegrationTests.Api;
+
+/// <summary><c>format=xlsx</c> wherever <c>format=csv</c> works: the same table, as an Excel workbook.</summary>
+public sealed class XlsxExportTests
+{
+    [Theory]
+    [InlineData("/api/rates?quarter=2025Q3&by=outlet")]
+    [InlineData("/api/exceedances?quarter=2025Q3")]
+    [InlineData("/api/totals?quarter=2025Q3&by=enterprise")]
+    [InlineData("/api/cards?quarter=2025Q3")]
+    [InlineData("/api/hours?quarter=2025Q3&mn=QHXN0010001")]
+    [InlineData("/api/alerts")]
+    [InlineData("/api/marks")]
+    [InlineData("/api/orders")]
+    [InlineData("/api/outlets/QHXN0010001/commands")]
+    [InlineData("/api/barometer?year=2025")]
+    public async Task EveryCsvList_IsAlsoAWorkbook_WithTheSameColumns(string path)
+    {
+        await using var service = await ServiceFixture.StartAsync();
+        using var http = new HttpClient { BaseAddress = service.HttpBase };
+        string csv = (await http.GetStringAsync(path + (path.Contains('?') ? "&" : "?") + "format=csv")).TrimStart('\uFEFF');
+        var response = await http.GetAsync(path + (path.Contains('?') ? "&" : "?") + "format=xlsx");
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {response.StatusCode}");
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", response.Content.Headers.ContentType?.MediaType);
+        using var zip = new ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
+        var sheet = XDocument.Load(zip.GetEntry("xl/worksheets/sheet1.xml")!.Open());
+        XNamespace ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        var header = sheet.Descendants(ns + "row").First().Elements(ns + "c").Select(c => c.Value).ToList();
+        Assert.Equal(csv.Split("\r\n")[0].Split(','), header);
+        Assert.NotNull(XDocument.Load(zip.GetEntry("xl/workbook.xml")!.Open()).Root);
+    }
+}
