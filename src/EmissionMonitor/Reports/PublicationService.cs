@@ -115,6 +115,20 @@ public sealed class PublicationService(IRecordStore store, Func<ReportService> r
         }
 
         shown["updates"] = new JsonArray(updates);
+        if (!withAuthor)
+        {
+            // The public sees dates, not the operators' free text (it may name people).
+            foreach (var card in shown["cards"]!.AsArray())
+            {
+                (card!["lifted"] as JsonObject)?.Remove("comment");
+            }
+
+            foreach (var update in shown["updates"]!.AsArray())
+            {
+                update!.AsObject().Remove("comment");
+            }
+        }
+
         return shown;
     }
 

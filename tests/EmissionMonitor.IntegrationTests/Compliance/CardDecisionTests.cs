@@ -170,6 +170,7 @@ public sealed class CardDecisionTests
         string publicJson = await anonymous.GetStringAsync("/api/public/publications");
         Assert.DoesNotContain("王工", publicJson, StringComparison.Ordinal); // no operator names for the public
         Assert.DoesNotContain("publishedBy", publicJson, StringComparison.Ordinal);
+        Assert.DoesNotContain("整改完成", publicJson, StringComparison.Ordinal); // the lift's comment is the operators' text, not published
         var all = JsonDocument.Parse(publicJson).RootElement.EnumerateArray().ToDictionary(p => (p.GetProperty("quarter").GetString(), p.GetProperty("version").GetInt32(),
             p.GetProperty("city").ValueKind == JsonValueKind.Null ? "province" : p.GetProperty("city").GetString()), p => p.Clone());
         var v1 = all[("2025Q2", 1, "西宁市")];
