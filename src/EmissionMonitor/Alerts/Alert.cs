@@ -29,6 +29,16 @@ public sealed record Alert(
     public const string Acknowledged = "acknowledged";
     public const string Cleared = "cleared";
 
+    /// <summary>
+    /// The message as data for the dashboard to say in the user's language: a key
+    /// (<c>alert.{kind}</c>, or a variant) and its parameters (text values); <see cref="Message"/>
+    /// stays the English sentence for logs and MQTT.
+    /// </summary>
+    public string? MessageKey { get; init; }
+
+    /// <summary>The parameters of <see cref="MessageKey"/>.</summary>
+    public IReadOnlyDictionary<string, string?>? Params { get; init; }
+
     public bool IsOpen => State != Cleared;
 
     public static string MakeId(string kind, string mn, string? pollutant, DateTimeOffset start)

@@ -43,7 +43,8 @@ public sealed class AlertBook
         }
     }
 
-    public Alert? Raise(string kind, string mn, string? enterprise, string? city, string? pollutant, double? value, double? limit, DateTimeOffset start, DateTimeOffset now, string message)
+    public Alert? Raise(string kind, string mn, string? enterprise, string? city, string? pollutant, double? value, double? limit, DateTimeOffset start, DateTimeOffset now, string message,
+        string? messageKey = null, IReadOnlyDictionary<string, string?>? parameters = null)
     {
         lock (_lock)
         {
@@ -53,7 +54,7 @@ public sealed class AlertBook
             }
 
             var alert = new Alert(Alert.MakeId(kind, mn, pollutant, start), kind, AlertKinds.SeverityOf(kind), Alert.Active, mn, enterprise, city, pollutant,
-                value, limit, now, null, null, null, message);
+                value, limit, now, null, null, null, message) { MessageKey = messageKey ?? "alert." + kind, Params = parameters };
             if (_byId.ContainsKey(alert.Id))
             {
                 return null; // raised and cleared before from the same start: not raised twice

@@ -38,6 +38,14 @@ public static class AlertJson
         Str(w, "acknowledgedBy", a.AcknowledgedBy);
         Time(w, "clearedAt", a.ClearedAt, zone);
         w.WriteString("message", a.Message);
+        Str(w, "messageKey", a.MessageKey);
+        w.WriteStartObject("params");
+        foreach (var (key, value) in a.Params ?? new Dictionary<string, string?>())
+        {
+            Str(w, key, value);
+        }
+
+        w.WriteEndObject();
         w.WriteEndObject();
     }
 
@@ -49,7 +57,14 @@ public static class AlertJson
         static double? D(JsonElement e, string n) => e.GetProperty(n).ValueKind == JsonValueKind.Null ? null : e.GetProperty(n).GetDouble();
         static DateTimeOffset? T(JsonElement e, string n) => S(e, n) is { } s ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture) : null;
         return new Alert(S(e, "id")!, S(e, "kind")!, S(e, "severity")!, S(e, "state")!, S(e, "mn")!, S(e, "enterprise"), S(e, "city"), S(e, "pollutant"),
-            D(e, "value"), D(e, "limit"), T(e, "raisedAt")!.Value, T(e, "acknowledgedAt"), S(e, "acknowledgedBy"), T(e, "clearedAt"), S(e, "message")!);
+            D(e, "value"), D(e, "limit"), T(e, "raisedAt")!.Value, T(e, "acknowledgedAt"), S(e, "acknowledgedBy"), T(e, "clearedAt"), S(e, "message")!)
+        {
+            // Alerts stored before messages were data have neither.
+            MessageKey = e.TryGetProperty("messageKey", out var key) && key.ValueKind == JsonValueKind.String ? key.GetString() : null,
+            Params = e.TryGetProperty("params", out var ps) && ps.ValueKind == JsonValueKind.Object && ps.EnumerateObject().Any()
+                ? ps.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.Null ? null : p.Value.ToString(), StringComparer.Ordinal)
+                : null,
+        };
     }
 
     private static void Str(Utf8JsonWriter w, string name, string? v)

@@ -47,12 +47,13 @@ public sealed partial class AlertService(
     /// Raises the outlet's alert of <paramref name="kind"/> while <paramref name="on"/>, clears it
     /// otherwise (conditions other services measure, such as a terminal's clock drift).
     /// </summary>
-    public async Task SetConditionAsync(string kind, Registry.Outlet outlet, bool on, double? value, double? limit, DateTimeOffset start, string message, CancellationToken ct)
+    public async Task SetConditionAsync(string kind, Registry.Outlet outlet, bool on, double? value, double? limit, DateTimeOffset start, string message, CancellationToken ct,
+        IReadOnlyDictionary<string, string?>? parameters = null)
     {
         var now = clock.GetUtcNow();
         var enterprise = registry().FindEnterprise(outlet.EnterpriseId);
         await ChangedAsync(on
-            ? book.Raise(kind, outlet.Mn, enterprise?.Id, enterprise?.City, null, value, limit, start, now, message)
+            ? book.Raise(kind, outlet.Mn, enterprise?.Id, enterprise?.City, null, value, limit, start, now, message, null, With(parameters, ("outlet", outlet.Name)))
             : book.Resolve(kind, outlet.Mn, null, now), ct);
     }
 
@@ -167,7 +168,7 @@ public sealed partial class AlertService(
                     if ((r is null ? null : _rates.Validity.RealTimeValue(r)) is { } v)
                     {
                         await ChangedAsync(RealTimeWarning.Crossed(v, limit) is { } b
-                            ? book.Raise(AlertKinds.Warning, outlet.Mn, enterprise?.Id, enterprise?.City, pollutant, v, b, Local(r!.Period), now, $"{outlet.Name} {pollutant} real-time {v} beyond limit {b}")
+                            ? book.Raise(AlertKinds.Warning, outlet.Mn, enterprise?.Id, enterprise?.City, pollutant, v, b, Local(r!.Period), now, $"{outlet.Name} {pollutant} real-time {v} beyond limit {b}", null, Params(("outlet", outlet.Name), ("pollutant", pollutant), ("value", N(v)), ("limit", N(b))))
                             : book.Resolve(AlertKinds.Warning, outlet.Mn, pollutant, now), ct);
                     }
 
@@ -179,7 +180,9 @@ public sealed partial class AlertService(
                 {
                     await ChangedAsync(p.Exceeds
                         ? book.Raise(AlertKinds.Exceedance, outlet.Mn, enterprise?.Id, enterprise?.City, pollutant, p.Value, p.Bound, Local(p.Start), now,
-                            $"{outlet.Name} {pollutant} {p.Value:0.###} ({p.ValueKind}) beyond limit {p.Bound} from {p.Start:yyyy-MM-dd HH:mm}")
+                            $"{outlet.Name} {pollutant} {p.Value:0.###} ({p.ValueKind}) beyond limit {p.Bound} from {p.Start:yyyy-MM-dd HH:mm}", null,
+                            Params(("outlet", outlet.Name), ("pollutant", pollutant), ("value", N(p.Value)), ("valueKind", p.ValueKind), ("limit", p.Bound is { } bound ? N(bound) : null),
+                                ("from", p.Start.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture))))
                         : book.Resolve(AlertKinds.Exceedance, outlet.Mn, pollutant, now), ct);
                 }
             }
@@ -202,7 +205,7 @@ public sealed partial class AlertService(
 
         var enterprise = registry().FindEnterprise(outlet.EnterpriseId);
         await ChangedAsync(book.Raise(AlertKinds.IdentityChanged, outlet.Mn, enterprise?.Id, enterprise?.City, null, null, null, at, clock.GetUtcNow(),
-            $"{outlet.Name}: data logger hardware changed ({reported.ChangesFrom(before)})"), ct);
+            $"{outlet.Name}: data logger hardware changed ({reported.ChangesFrom(before)})", null, Params(("outlet", outlet.Name), ("changes", reported.ChangesFrom(before)))), ct);
     }
 
     /// <summary>
@@ -224,7 +227,8 @@ public sealed partial class AlertService(
             string name = Hj212.Codes.CodeCatalogue.Find(r.Pollutant)?.EnglishName ?? r.Pollutant;
             await ChangedAsync(RealTimeWarning.Crossed(v, limit) is { } bound
                 ? book.Raise(AlertKinds.Warning, outlet.Mn, enterprise?.Id, enterprise?.City, r.Pollutant, v, bound, Local(r.Period), now,
-                    $"{outlet.Name} {r.Pollutant} ({name}) {v.ToString(System.Globalization.CultureInfo.InvariantCulture)} {(v < bound ? "below" : "above")} process limit {bound.ToString(System.Globalization.CultureInfo.InvariantCulture)}")
+                    $"{outlet.Name} {r.Pollutant} ({name}) {v.ToString(System.Globalization.CultureInfo.InvariantCulture)} {(v < bound ? "below" : "above")} process limit {bound.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+                    v < bound ? "alert.process-below" : "alert.process-above", Params(("outlet", outlet.Name), ("pollutant", r.Pollutant), ("value", N(v)), ("limit", N(bound))))
                 : book.Resolve(AlertKinds.Warning, outlet.Mn, r.Pollutant, now), ct);
         }
     }
@@ -244,7 +248,9 @@ public sealed partial class AlertService(
                 var measured = check.Values.FirstOrDefault(x => x.Code == v.Code && string.Equals(x.Suffix, "SampleRd", StringComparison.OrdinalIgnoreCase))?.Number;
                 var at = check.DataTime is { } t ? Local(t) : now;
                 await ChangedAsync(book.Raise(AlertKinds.CheckFailed, outlet.Mn, enterprise?.Id, enterprise?.City, v.Code, (double?)measured, (double?)standard, at, now,
-                    $"{outlet.Name} {v.Code}: standard-sample check failed (measured {measured?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}, standard {standard?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"})"), ct);
+                    $"{outlet.Name} {v.Code}: standard-sample check failed (measured {measured?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}, standard {standard?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"})",
+                    null, Params(("outlet", outlet.Name), ("pollutant", v.Code), ("measured", measured?.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                        ("standard", standard?.ToString(System.Globalization.CultureInfo.InvariantCulture)))), ct);
             }
             else if (v.Number == 1)
             {
@@ -264,7 +270,8 @@ public sealed partial class AlertService(
             {
                 var e = current.FindEnterprise(outlet.EnterpriseId);
                 await ChangedAsync(book.Raise(AlertKinds.Silent, outlet.Mn, e?.Id, e?.City, null, null, null, last, now,
-                    $"{outlet.Name}: no accepted frame since {TimeZoneInfo.ConvertTime(last, timeZone):yyyy-MM-dd HH:mm:ss}"), ct);
+                    $"{outlet.Name}: no accepted frame since {TimeZoneInfo.ConvertTime(last, timeZone):yyyy-MM-dd HH:mm:ss}", null,
+                    Params(("outlet", outlet.Name), ("since", TimeZoneInfo.ConvertTime(last, timeZone).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)))), ct);
             }
         }
     }
@@ -308,7 +315,9 @@ public sealed partial class AlertService(
             if (row.Level != "green")
             {
                 await ChangedAsync(book.Raise(AlertKinds.Barometer, row.City!, null, row.City, row.Pollutant, row.Progress, row.Level == "red" ? barometer.RedAt : barometer.YellowAt, now, now,
-                    $"{row.City} {row.Pollutant}: {row.Level} — {row.YtdKg / 1000:F1} t of {row.AllocationKg / 1000:F1} t, {row.Progress * 100:F0}% of the pace expected to date"), ct);
+                    $"{row.City} {row.Pollutant}: {row.Level} — {row.YtdKg / 1000:F1} t of {row.AllocationKg / 1000:F1} t, {row.Progress * 100:F0}% of the pace expected to date", null,
+                    Params(("city", row.City), ("pollutant", row.Pollutant), ("level", row.Level), ("ytdT", N(Math.Round(row.YtdKg / 1000, 1))),
+                        ("allocationT", N(Math.Round(row.AllocationKg / 1000, 1))), ("progress", N(Math.Round((row.Progress ?? 0) * 100))))), ct);
             }
         }
     }
@@ -329,7 +338,8 @@ public sealed partial class AlertService(
             {
                 var e = current.FindEnterprise(outlet.EnterpriseId);
                 await ChangedAsync(book.Raise(AlertKinds.KeyAge, outlet.Mn, e?.Id, e?.City, null, info.AgeDays, null, info.CreatedAt, now,
-                    $"{outlet.Name}: SM4 key {info.AgeDays:F0} days old (since {TimeZoneInfo.ConvertTime(info.CreatedAt, timeZone):yyyy-MM-dd}); rotate it"), ct);
+                    $"{outlet.Name}: SM4 key {info.AgeDays:F0} days old (since {TimeZoneInfo.ConvertTime(info.CreatedAt, timeZone):yyyy-MM-dd}); rotate it", null,
+                    Params(("outlet", outlet.Name), ("days", N(Math.Round(info.AgeDays))), ("since", TimeZoneInfo.ConvertTime(info.CreatedAt, timeZone).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)))), ct);
             }
             else
             {
@@ -360,7 +370,9 @@ public sealed partial class AlertService(
             double? effective = rate.Counts.EffectiveRate;
             await ChangedAsync(rate.BelowThreshold
                 ? book.Raise(AlertKinds.LowRate, mn, e?.Id, e?.City, null, effective, compliance.RateThreshold, Local(yesterday.From), now,
-                    $"{mn}: effective transmission rate {(effective ?? 0) * 100:0.0}% on {yesterday.From:yyyy-MM-dd} below {compliance.RateThreshold * 100:0}%")
+                    $"{mn}: effective transmission rate {(effective ?? 0) * 100:0.0}% on {yesterday.From:yyyy-MM-dd} below {compliance.RateThreshold * 100:0}%", null,
+                    Params(("outlet", current.FindOutlet(mn)?.Name ?? mn), ("rate", N(Math.Round((effective ?? 0) * 100, 1))), ("day", yesterday.From.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+                        ("threshold", N(Math.Round(compliance.RateThreshold * 100)))))
                 : book.Resolve(AlertKinds.LowRate, mn, null, now), ct);
         }
 
@@ -382,7 +394,8 @@ public sealed partial class AlertService(
             {
                 string mn = enterprise.Outlets.Select(o => o.Mn).FirstOrDefault(m => card.Reasons.Any(r => r.Mn == m)) ?? enterprise.Outlets[0].Mn;
                 await ChangedAsync(book.Raise(AlertKinds.Card, mn, enterprise.Id, enterprise.City, null, null, null, Local(quarter.From), now,
-                    $"{enterprise.Name}: {card.Colour} card proposed for {card.Quarter} ({string.Join("; ", card.Reasons)})"), ct);
+                    $"{enterprise.Name}: {card.Colour} card proposed for {card.Quarter} ({string.Join("; ", card.Reasons)})", null,
+                    Params(("enterprise", enterprise.Name), ("colour", card.Colour), ("quarter", card.Quarter))), ct);
             }
             else
             {
@@ -409,6 +422,22 @@ public sealed partial class AlertService(
         LogChanged(logger, alert.Kind, alert.State, alert.Mn, alert.Pollutant ?? "-", alert.Message);
         return alert;
     }
+
+    /// <summary>A message's parameters (text values; numbers in the invariant form).</summary>
+    private static Dictionary<string, string?> Params(params (string Key, string? Value)[] items) => items.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+
+    private static Dictionary<string, string?> With(IReadOnlyDictionary<string, string?>? given, params (string Key, string? Value)[] items)
+    {
+        var all = Params(items);
+        foreach (var (key, value) in given ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return all;
+    }
+
+    private static string N(double v) => v.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Alert {Kind} {State} for {Mn} {Pollutant}: {Message}")]
     private static partial void LogChanged(ILogger logger, string kind, string state, string mn, string pollutant, string message);

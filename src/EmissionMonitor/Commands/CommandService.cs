@@ -241,7 +241,11 @@ public sealed partial class CommandService(
             {
                 await alerts.SetConditionAsync(AlertKinds.ClockDrift, outlet, drifting, measured.OffsetSeconds, options.ClockAlert.TotalSeconds, measured.MeasuredAt,
                     $"{outlet.Name}: terminal clock {(measured.OffsetSeconds > 0 ? "ahead" : "behind")} by {Math.Abs(measured.OffsetSeconds):F0} s (Gateway:ClockAlert {options.ClockAlert.TotalSeconds:F0} s)",
-                    CancellationToken.None);
+                    CancellationToken.None, new Dictionary<string, string?>
+                    {
+                        ["seconds"] = Math.Abs(Math.Round(measured.OffsetSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        ["direction"] = measured.OffsetSeconds > 0 ? "ahead" : "behind",
+                    });
             }
 
             if (drifting && options.AutoSetTime && Reachable(outlet.Mn) is not null && ledger.AutoSetDue(outlet.Mn, clock.GetUtcNow()))

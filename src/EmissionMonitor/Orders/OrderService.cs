@@ -240,7 +240,12 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
                 var first = orders.MinBy(o => o.Deadline)!;
                 await alerts.SetConditionAsync(AlertKinds.OrderOverdue, outlet, true, orders.Count, null,
                     new DateTimeOffset(first.Deadline, zone.GetUtcOffset(first.Deadline)),
-                    $"{outlet.Name}: {orders.Count} supervision order(s) past the deadline ({string.Join(", ", orders.Select(o => $"{o.Id} due {o.Deadline:yyyy-MM-dd HH:mm}"))})", ct);
+                    $"{outlet.Name}: {orders.Count} supervision order(s) past the deadline ({string.Join(", ", orders.Select(o => $"{o.Id} due {o.Deadline:yyyy-MM-dd HH:mm}"))})", ct,
+                    new Dictionary<string, string?>
+                    {
+                        ["count"] = orders.Count.ToString(CultureInfo.InvariantCulture),
+                        ["deadline"] = first.Deadline.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                    });
                 _overdueOutlets.Add(mn);
             }
         }

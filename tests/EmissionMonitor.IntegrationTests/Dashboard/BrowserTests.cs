@@ -58,6 +58,7 @@ public sealed class BrowserTests
         string output = await RunNodeAsync(root, "dashboard.mjs", service.HttpBase.ToString().TrimEnd('/'),
             service.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture), mn, password, "a21026", shots);
         Assert.Contains("ok  acknowledging changes the alert state", output, StringComparison.Ordinal);
+        Assert.Contains("ok  the alert is said in Chinese from its messageKey", output, StringComparison.Ordinal);
         Assert.Contains("ok  a command sent from the outlet page ends done without reload", output, StringComparison.Ordinal);
         Assert.Contains("ok  the barometer shows the province and the eight prefectures", output, StringComparison.Ordinal);
         Assert.Contains("ok  a quarter with markup in the URL injects nothing", output, StringComparison.Ordinal);

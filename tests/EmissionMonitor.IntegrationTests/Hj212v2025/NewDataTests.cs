@@ -141,6 +141,14 @@ public sealed class NewDataTests
         var warning = alerts.List(null).Single(a => a.IsOpen && a.Kind == "warning");
         Assert.Equal((812.5, 850.0), (warning.Value!.Value, warning.Limit!.Value));
         Assert.Contains("below process limit 850", warning.Message, StringComparison.Ordinal);
+        Assert.Equal("alert.process-below", warning.MessageKey); // the message as data, for the dashboard's languages
+        Assert.Equal(("1号焚烧炉排口", "a01901", "812.5", "850"), (warning.Params!["outlet"], warning.Params["pollutant"], warning.Params["value"], warning.Params["limit"]));
+        using (var api = new HttpClient { BaseAddress = service.HttpBase })
+        {
+            var shown = JsonDocument.Parse(await api.GetStringAsync("/api/alerts")).RootElement.EnumerateArray().Single(a => a.GetProperty("kind").GetString() == "warning");
+            Assert.Equal("alert.process-below", shown.GetProperty("messageKey").GetString());
+            Assert.Equal("850", shown.GetProperty("params").GetProperty("limit").GetString());
+        }
 
         var store = service.App.Services.GetRequiredService<IReadingStore>();
         var stored = await store.QueryReadingsAsync(new ReadingQuery("2111", at.AddMinutes(-1), at.AddMinutes(1), "QHXN0090001"), CancellationToken.None);

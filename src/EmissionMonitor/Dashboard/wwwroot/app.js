@@ -36,6 +36,20 @@
     return res.headers.get('content-type')?.includes('json') ? res.json() : res.text();
   };
   const pct = v => v == null ? '–' : (v * 100).toFixed(1) + '%';
+  // An alert in the user's language: its messageKey's template filled with its params (pollutants
+  // by name, enumerations translated); the server's English sentence when the key is unknown.
+  const PARAM_PREFIX = { pollutant: 'pol.', level: 'lv.', colour: 'colour.', direction: 'dir.', valueKind: 'vk.' };
+  const alertText = a => {
+    const tpl = a.messageKey && I18N[lang] && I18N[lang]['m.' + a.messageKey];
+    if (!tpl) return a.message;
+    const p = a.params || {};
+    return tpl.replace(/\{(\w+)\}/g, (_, k) => {
+      const v = p[k];
+      if (v == null) return '';
+      const key = PARAM_PREFIX[k] ? PARAM_PREFIX[k] + v : null;
+      return key && I18N[lang][key] ? I18N[lang][key] : v;
+    });
+  };
   const time = s => s ? String(s).replace('T', ' ').slice(0, 16) : '';
   const pad = n => String(n).padStart(2, '0');
   const localDate = d => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
@@ -125,7 +139,7 @@
           h('td', { class: 'nowrap' }, t('s.' + a.severity)), h('td', { class: 'nowrap' }, t('k.' + a.kind)), h('td', { class: 'state nowrap' }, t(a.state)),
           h('td', {}, h('a', { href: '#/outlet/' + encodeURIComponent(a.mn) }, a.mn)), h('td', { class: 'nowrap' }, a.city), h('td', {}, a.pollutant),
           h('td', { class: 'num' }, typeof a.value === 'number' ? +a.value.toFixed(3) : ''), h('td', { class: 'num' }, a.limit ?? ''),
-          h('td', { class: 'nowrap' }, time(a.raisedAt)), h('td', {}, a.message),
+          h('td', { class: 'nowrap' }, time(a.raisedAt)), h('td', { class: 'message' }, alertText(a)),
           h('td', { class: 'nowrap' },
             a.state === 'active' ? h('button', { type: 'button', dataset: { act: 'acknowledge' }, onclick: () => act(a, 'acknowledge') }, t('acknowledge')) : null, ' ',
             h('button', { type: 'button', dataset: { act: 'clear' }, onclick: () => act(a, 'clear') }, t('clear')))))));
