@@ -41,9 +41,13 @@ public sealed record Alert(
 
     public bool IsOpen => State != Cleared;
 
-    public static string MakeId(string kind, string mn, string? pollutant, DateTimeOffset start)
+    /// <summary>An anomaly's kind (<c>constant</c>, <c>zero</c>, <c>negative</c>, <c>over-range</c>, <c>no-flow</c>, <c>air</c>); null for other alerts.</summary>
+    public string? SubKind { get; init; }
+
+    public static string MakeId(string kind, string mn, string? pollutant, DateTimeOffset start, string? subKind = null)
     {
-        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}|{mn}|{pollutant}|{start.ToUnixTimeMilliseconds()}"));
+        string sub = subKind is null ? string.Empty : "|" + subKind; // ids of alerts without a sub-kind stay as they were
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}|{mn}|{pollutant}|{start.ToUnixTimeMilliseconds()}{sub}"));
         return Convert.ToHexStringLower(bytes.AsSpan(0, 10));
     }
 }
@@ -75,10 +79,13 @@ public static class AlertKinds
     /// <summary>A supervision order of the outlet is open past its deadline.</summary>
     public const string OrderOverdue = "order-overdue";
 
+    /// <summary>A data anomaly (恒值, 零值, 负值, 超量程, 无流量, air instead of flue gas), with its <see cref="Alert.SubKind"/>.</summary>
+    public const string Anomaly = "anomaly";
+
     public static string SeverityOf(string kind) => kind switch
     {
         Exceedance => "critical",
-        Warning or Silent or CheckFailed or IdentityChanged or ClockDrift or Barometer or OrderOverdue => "warning",
+        Warning or Silent or CheckFailed or IdentityChanged or ClockDrift or Barometer or OrderOverdue or Anomaly => "warning",
         _ => "info",
     };
 }

@@ -21,7 +21,7 @@ public sealed class AlertBook
                 _byId[a.Id] = a;
                 if (a.IsOpen)
                 {
-                    _open[(a.Kind, a.Mn, a.Pollutant)] = a;
+                    _open[(KeyOf(a.Kind, a.SubKind), a.Mn, a.Pollutant)] = a;
                 }
             }
         }
@@ -44,36 +44,42 @@ public sealed class AlertBook
     }
 
     public Alert? Raise(string kind, string mn, string? enterprise, string? city, string? pollutant, double? value, double? limit, DateTimeOffset start, DateTimeOffset now, string message,
-        string? messageKey = null, IReadOnlyDictionary<string, string?>? parameters = null)
+        string? messageKey = null, IReadOnlyDictionary<string, string?>? parameters = null, string? subKind = null)
     {
         lock (_lock)
         {
-            if (_open.ContainsKey((kind, mn, pollutant)))
+            if (_open.ContainsKey((KeyOf(kind, subKind), mn, pollutant)))
             {
                 return null;
             }
 
-            var alert = new Alert(Alert.MakeId(kind, mn, pollutant, start), kind, AlertKinds.SeverityOf(kind), Alert.Active, mn, enterprise, city, pollutant,
-                value, limit, now, null, null, null, message) { MessageKey = messageKey ?? "alert." + kind, Params = parameters };
+            var alert = new Alert(Alert.MakeId(kind, mn, pollutant, start, subKind), kind, AlertKinds.SeverityOf(kind), Alert.Active, mn, enterprise, city, pollutant,
+                value, limit, now, null, null, null, message)
+            {
+                MessageKey = messageKey ?? "alert." + (subKind is null ? kind : kind + "." + subKind), Params = parameters, SubKind = subKind,
+            };
             if (_byId.ContainsKey(alert.Id))
             {
                 return null; // raised and cleared before from the same start: not raised twice
             }
 
-            _open[(kind, mn, pollutant)] = alert;
+            _open[(KeyOf(kind, subKind), mn, pollutant)] = alert;
             _byId[alert.Id] = alert;
             return alert;
         }
     }
 
-    /// <summary>Clears the open alert of (kind, mn, pollutant) because its condition ended.</summary>
-    public Alert? Resolve(string kind, string mn, string? pollutant, DateTimeOffset now)
+    /// <summary>Clears the open alert of (kind and sub-kind, mn, pollutant) because its condition ended.</summary>
+    public Alert? Resolve(string kind, string mn, string? pollutant, DateTimeOffset now, string? subKind = null)
     {
         lock (_lock)
         {
-            return _open.TryGetValue((kind, mn, pollutant), out var alert) ? Close(alert, now, alert.Message) : null;
+            return _open.TryGetValue((KeyOf(kind, subKind), mn, pollutant), out var alert) ? Close(alert, now, alert.Message) : null;
         }
     }
+
+    /// <summary>One open alert per kind and sub-kind (an anomaly's), outlet and pollutant.</summary>
+    private static string KeyOf(string kind, string? subKind) => subKind is null ? kind : kind + "/" + subKind;
 
     public Alert? Acknowledge(string id, string by, DateTimeOffset now)
     {
@@ -86,7 +92,7 @@ public sealed class AlertBook
 
             var updated = alert with { State = Alert.Acknowledged, AcknowledgedAt = now, AcknowledgedBy = by };
             _byId[id] = updated;
-            _open[(alert.Kind, alert.Mn, alert.Pollutant)] = updated;
+            _open[(KeyOf(alert.Kind, alert.SubKind), alert.Mn, alert.Pollutant)] = updated;
             return updated;
         }
     }
@@ -106,7 +112,7 @@ public sealed class AlertBook
     {
         var cleared = alert with { State = Alert.Cleared, ClearedAt = now, Message = message };
         _byId[alert.Id] = cleared;
-        _open.Remove((alert.Kind, alert.Mn, alert.Pollutant));
+        _open.Remove((KeyOf(alert.Kind, alert.SubKind), alert.Mn, alert.Pollutant));
         return cleared;
     }
 }

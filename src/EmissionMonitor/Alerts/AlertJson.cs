@@ -25,6 +25,7 @@ public static class AlertJson
         w.WriteStartObject();
         w.WriteString("id", a.Id);
         w.WriteString("kind", a.Kind);
+        Str(w, "subKind", a.SubKind);
         w.WriteString("severity", a.Severity);
         w.WriteString("state", a.State);
         w.WriteString("mn", a.Mn);
@@ -59,6 +60,7 @@ public static class AlertJson
         return new Alert(S(e, "id")!, S(e, "kind")!, S(e, "severity")!, S(e, "state")!, S(e, "mn")!, S(e, "enterprise"), S(e, "city"), S(e, "pollutant"),
             D(e, "value"), D(e, "limit"), T(e, "raisedAt")!.Value, T(e, "acknowledgedAt"), S(e, "acknowledgedBy"), T(e, "clearedAt"), S(e, "message")!)
         {
+            SubKind = e.TryGetProperty("subKind", out var sk) && sk.ValueKind == JsonValueKind.String ? sk.GetString() : null,
             // Alerts stored before messages were data have neither.
             MessageKey = e.TryGetProperty("messageKey", out var key) && key.ValueKind == JsonValueKind.String ? key.GetString() : null,
             Params = e.TryGetProperty("params", out var ps) && ps.ValueKind == JsonValueKind.Object && ps.EnumerateObject().Any()

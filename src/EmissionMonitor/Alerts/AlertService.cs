@@ -25,13 +25,14 @@ namespace EmissionMonitor.Alerts;
 public sealed partial class AlertService(
     AlertBook book, IRecordStore store, Journal journal, Func<StationRegistry> registry, ComplianceOptions compliance, Func<ReportService> reports, AlertOptions options,
     TimeZoneInfo timeZone, IMessagePublisher publisher, TimeProvider clock, ILogger<AlertService> logger, Security.KeyRing? keys = null,
-    Security.TerminalIdentities? identities = null, BarometerOptions? barometer = null) : BackgroundService
+    Security.TerminalIdentities? identities = null, BarometerOptions? barometer = null, Compliance.Anomalies.AnomalyOptions? anomalyOptions = null) : BackgroundService
 {
     private readonly Channel<IReadOnlyList<(IntakeResult Item, StoredOutcome Outcome)>> _committed =
         Channel.CreateBounded<IReadOnlyList<(IntakeResult, StoredOutcome)>>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastSeen = new(StringComparer.Ordinal);
     private readonly RateCalculator _rates = new(compliance);
     private DateOnly _lowRateDone;
+    private readonly Compliance.Anomalies.AnomalyDetector _anomalies = new(anomalyOptions ?? new Compliance.Anomalies.AnomalyOptions());
     private DateTimeOffset _barometerDue = DateTimeOffset.MinValue;
     private readonly Dictionary<(string City, string Pollutant), string> _barometerLevels = [];
 
@@ -159,6 +160,11 @@ public sealed partial class AlertService(
                 await CheckProcessLimitsAsync(outlet, item.Readings, now, ct);
             }
 
+            if (item.Packet?.Cn is Cns.RealTime or Cns.Hourly && item.Readings.Count > 0)
+            {
+                await CheckAnomaliesAsync(outlet, item.Packet.Cn, item.Readings, now, ct);
+            }
+
             var enterprise = registry().FindEnterprise(outlet.EnterpriseId);
             foreach (var (pollutant, limit) in outlet.Limits)
             {
@@ -206,6 +212,30 @@ public sealed partial class AlertService(
         var enterprise = registry().FindEnterprise(outlet.EnterpriseId);
         await ChangedAsync(book.Raise(AlertKinds.IdentityChanged, outlet.Mn, enterprise?.Id, enterprise?.City, null, null, null, at, clock.GetUtcNow(),
             $"{outlet.Name}: data logger hardware changed ({reported.ChangesFrom(before)})", null, Params(("outlet", outlet.Name), ("changes", reported.ChangesFrom(before)))), ct);
+    }
+
+    /// <summary>
+    /// The data-anomaly rules (<c>Anomalies:*</c>) on a record: an <c>anomaly</c> alert per outlet,
+    /// pollutant and sub-kind while one holds (its id includes the sub-kind), cleared when it ends.
+    /// </summary>
+    private async Task CheckAnomaliesAsync(Registry.Outlet outlet, string cn, IReadOnlyList<Reading> readings, DateTimeOffset now, CancellationToken ct)
+    {
+        var enterprise = registry().FindEnterprise(outlet.EnterpriseId);
+        foreach (var f in _anomalies.Observe(outlet, cn, readings[0].Period, readings))
+        {
+            if (!f.Active)
+            {
+                await ChangedAsync(book.Resolve(AlertKinds.Anomaly, outlet.Mn, f.Pollutant, now, f.SubKind), ct);
+                continue;
+            }
+
+            string value = f.Value?.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) ?? "?";
+            await ChangedAsync(book.Raise(AlertKinds.Anomaly, outlet.Mn, enterprise?.Id, enterprise?.City, f.Pollutant, f.Value, f.Bound, Local(f.Start), now,
+                $"{outlet.Name} {f.Pollutant}: {f.SubKind} data since {f.Start:yyyy-MM-dd HH:mm} ({(cn == Cns.RealTime ? "real-time" : "hourly")} value {value})", null,
+                Params(("outlet", outlet.Name), ("pollutant", f.Pollutant), ("value", value), ("since", f.Start.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)),
+                    ("basis", cn == Cns.RealTime ? "realtime" : "hourly"), ("limit", f.Bound?.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture))),
+                f.SubKind), ct);
+        }
     }
 
     /// <summary>

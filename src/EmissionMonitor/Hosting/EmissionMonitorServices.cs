@@ -129,7 +129,8 @@ public static class EmissionMonitorServices
             sp.GetRequiredService<Journal>(), sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance, sp.GetRequiredService<Func<Reports.ReportService>>(),
             sp.GetRequiredService<Alerts.AlertOptions>(), settings.TimeZone, sp.GetRequiredService<IMessagePublisher>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Alerts.AlertService>>(), sp.GetRequiredService<Security.KeyRing>(),
-            sp.GetRequiredService<Security.TerminalIdentities>(), settings.Barometer));
+            sp.GetRequiredService<Security.TerminalIdentities>(), settings.Barometer,
+            AppSettings.Bind<Compliance.Anomalies.AnomalyOptions>(settings.Configuration, Compliance.Anomalies.AnomalyOptions.Section)));
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertService>());
         services.AddSingleton(sp => new Reports.PublicationService(sp.GetRequiredService<IRecordStore>(), sp.GetRequiredService<Func<Reports.ReportService>>(),
             sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance, settings.TimeZone, sp.GetRequiredService<TimeProvider>()));

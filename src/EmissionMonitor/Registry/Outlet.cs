@@ -35,7 +35,8 @@ public sealed record Outlet(
     IReadOnlyDictionary<string, Limit> Limits,
     Hj212.Crypto.Sm4Key? Sm4Key = null,
     EncryptionMode? Encryption = null,
-    IReadOnlyDictionary<string, Limit>? ProcessLimits = null)
+    IReadOnlyDictionary<string, Limit>? ProcessLimits = null,
+    IReadOnlyDictionary<string, double>? RangeMax = null)
 {
     /// <summary>
     /// The encryption mode in force: the registry's <c>encryption</c> when given, else

@@ -170,6 +170,26 @@ public static class RegistryLoader
             r.Problem($"processLimits.{code}: also in limits; a process parameter is watched for warnings only, never assessed");
         }
 
+        var rangeMax = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (r.Object("rangeMax") is { } ranges)
+        {
+            foreach (var range in ranges.EnumerateObject())
+            {
+                if (!limits.ContainsKey(range.Name))
+                {
+                    r.Problem($"rangeMax.{range.Name}: not a monitored pollutant of this outlet (limits)");
+                }
+                else if (range.Value.ValueKind != JsonValueKind.Number || !(range.Value.GetDouble() > 0))
+                {
+                    r.Problem($"rangeMax.{range.Name}: the analyser's range is a positive number");
+                }
+                else
+                {
+                    rangeMax[range.Name] = range.Value.GetDouble();
+                }
+            }
+        }
+
         Hj212.Crypto.Sm4Key? key = null;
         if (r.OptionalString("sm4Key") is { } keyText && !Hj212.Crypto.Sm4Key.TryParse(keyText, out key, out string? why))
         {
@@ -191,7 +211,7 @@ public static class RegistryLoader
 
         return mn is null || password is null || kindText is null
             ? null
-            : new Outlet(mn, password, kind, name, enterpriseId, referenceO2, flowUnit, from, to, limits, key, encryption, processLimits);
+            : new Outlet(mn, password, kind, name, enterpriseId, referenceO2, flowUnit, from, to, limits, key, encryption, processLimits, rangeMax.Count == 0 ? null : rangeMax);
     }
 
     private static Dictionary<string, Limit> ReadLimits(EntryReader r, string property)
