@@ -33,6 +33,7 @@ public sealed partial class AlertService(
     private readonly RateCalculator _rates = new(compliance);
     private DateOnly _lowRateDone;
     private readonly Compliance.Anomalies.AnomalyDetector _anomalies = new(anomalyOptions ?? new Compliance.Anomalies.AnomalyOptions());
+    private readonly Dictionary<string, Compliance.Anomalies.AnomalyEpisode> _episodes = new(StringComparer.Ordinal);
     private DateTimeOffset _barometerDue = DateTimeOffset.MinValue;
     private readonly Dictionary<(string City, string Pollutant), string> _barometerLevels = [];
 
@@ -221,21 +222,50 @@ public sealed partial class AlertService(
     private async Task CheckAnomaliesAsync(Registry.Outlet outlet, string cn, IReadOnlyList<Reading> readings, DateTimeOffset now, CancellationToken ct)
     {
         var enterprise = registry().FindEnterprise(outlet.EnterpriseId);
-        foreach (var f in _anomalies.Observe(outlet, cn, readings[0].Period, readings))
+        var period = readings[0].Period;
+        foreach (var f in _anomalies.Observe(outlet, cn, period, readings))
         {
             if (!f.Active)
             {
-                await ChangedAsync(book.Resolve(AlertKinds.Anomaly, outlet.Mn, f.Pollutant, now, f.SubKind), ct);
+                if (await ChangedAsync(book.Resolve(AlertKinds.Anomaly, outlet.Mn, f.Pollutant, now, f.SubKind), ct) is { } ended)
+                {
+                    await EndEpisodeAsync(ended, period, ct);
+                }
+
                 continue;
             }
 
             string value = f.Value?.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) ?? "?";
-            await ChangedAsync(book.Raise(AlertKinds.Anomaly, outlet.Mn, enterprise?.Id, enterprise?.City, f.Pollutant, f.Value, f.Bound, Local(f.Start), now,
+            var raised = await ChangedAsync(book.Raise(AlertKinds.Anomaly, outlet.Mn, enterprise?.Id, enterprise?.City, f.Pollutant, f.Value, f.Bound, Local(f.Start), now,
                 $"{outlet.Name} {f.Pollutant}: {f.SubKind} data since {f.Start:yyyy-MM-dd HH:mm} ({(cn == Cns.RealTime ? "real-time" : "hourly")} value {value})", null,
                 Params(("outlet", outlet.Name), ("pollutant", f.Pollutant), ("value", value), ("since", f.Start.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)),
                     ("basis", cn == Cns.RealTime ? "realtime" : "hourly"), ("limit", f.Bound?.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture))),
                 f.SubKind), ct);
+            if (raised is not null)
+            {
+                var episode = new Compliance.Anomalies.AnomalyEpisode(raised.Id, outlet.Mn, enterprise?.Id, enterprise?.City, f.Pollutant, f.SubKind,
+                    cn == Cns.RealTime ? "realtime" : "hourly", f.Start, null, f.Value, raised.RaisedAt);
+                _episodes[raised.Id] = episode;
+                await store.SaveDocumentAsync(episode.ToRecord(), ct);
+            }
         }
+    }
+
+    /// <summary>The anomaly's episode ends at the record that no longer shows it (an episode from before a restart is read back from the store).</summary>
+    private async Task EndEpisodeAsync(Alert ended, DateTime at, CancellationToken ct)
+    {
+        if (!_episodes.Remove(ended.Id, out var episode))
+        {
+            var stored = (await store.QueryDocumentsAsync(Compliance.Anomalies.AnomalyEpisode.Kind, ct)).FirstOrDefault(d => d.Id == ended.Id);
+            if (stored is null)
+            {
+                return;
+            }
+
+            episode = Compliance.Anomalies.AnomalyEpisode.FromJson(stored.Json);
+        }
+
+        await store.SaveDocumentAsync((episode with { End = at }).ToRecord(), ct);
     }
 
     /// <summary>

@@ -97,6 +97,24 @@ public sealed partial class ReportService
         end <= start ? [] : LocalSpans.Days(start, end).Where(d => d < fullFrom || d >= fullTo);
 
     /// <summary>Every hour of the period and assessed pollutant of one outlet, with its state (from its readings: one outlet, the why behind a rate).</summary>
+    /// <summary>Every data-anomaly episode the alerts recorded.</summary>
+    private async Task<List<Compliance.Anomalies.AnomalyEpisode>> EpisodesAsync(CancellationToken ct) =>
+        (await store.QueryDocumentsAsync(Compliance.Anomalies.AnomalyEpisode.Kind, ct)).Select(d => Compliance.Anomalies.AnomalyEpisode.FromJson(d.Json)).ToList();
+
+    /// <summary>
+    /// The data-anomaly episodes overlapping the period, of the report's outlets (filters city,
+    /// enterprise, mn, pollutant), ordered like the other reports.
+    /// </summary>
+    public async Task<IReadOnlyList<(Scope Scope, Compliance.Anomalies.AnomalyEpisode Episode)>> AnomaliesAsync(ReportRequest r, CancellationToken ct)
+    {
+        var outlets = Outlets(r).ToDictionary(o => o.Mn, StringComparer.Ordinal);
+        return (await EpisodesAsync(ct))
+            .Where(e => outlets.ContainsKey(e.Mn) && (r.Pollutant is null || e.Pollutant == r.Pollutant))
+            .Where(e => e.Start < r.Period.To && (e.End is null || e.End > r.Period.From))
+            .Select(e => (Scope: Key(outlets[e.Mn], e.Pollutant, "pollutant"), Episode: e))
+            .OrderBy(x => x.Scope, Scope.Order).ThenBy(x => x.Episode.Start).ThenBy(x => x.Episode.SubKind, StringComparer.Ordinal).ToList();
+    }
+
     public async Task<IReadOnlyList<HourResult>> HoursAsync(ReportRequest r, CancellationToken ct)
     {
         if (r.Mn is null || registry.FindOutlet(r.Mn) is not { } outlet)
@@ -106,11 +124,14 @@ public sealed partial class ReportService
 
         var hourly = await HourlyAsync(r.Period.From, r.Period.To, r.Mn, ct);
         var marks = await ActiveMarksAsync(r, ct);
+        var anomalies = (await EpisodesAsync(ct)).Where(e => e.Mn == outlet.Mn && e.Basis == "hourly").ToList();
         var rows = new List<HourResult>();
         foreach (var pollutant in Assessed(outlet, r))
         {
             var scope = Key(outlet, pollutant, "pollutant");
-            rows.AddRange(_rates.Hours(outlet, pollutant, r.Period, NowLocal, hourly[outlet.Mn], marks).Select(h => new HourResult(scope, h)));
+            var mine = anomalies.Where(e => e.Pollutant == pollutant || e.SubKind == Compliance.Anomalies.AnomalyKinds.NoFlow).ToList();
+            rows.AddRange(_rates.Hours(outlet, pollutant, r.Period, NowLocal, hourly[outlet.Mn], marks)
+                .Select(h => new HourResult(scope, h, mine.Any(e => e.Covers(h.Hour)))));
         }
 
         return rows.OrderBy(x => x.Scope, Scope.Order).ThenBy(x => x.Hour.Hour).ToList();

@@ -41,6 +41,7 @@ public sealed partial class ReportService(IStore store, StationRegistry registry
         "exceedances" => ReportTables.Exceedances(await ExceedancesAsync(request, cancellationToken), timeZone),
         "totals" => ReportTables.Totals(await TotalsAsync(request, cancellationToken), request.By, timeZone),
         "cards" => ReportTables.Cards(await CardsAsync(request, cancellationToken), timeZone),
+        "anomalies" => ReportTables.Anomalies(await AnomaliesAsync(request, cancellationToken), timeZone),
         _ => throw new ArgumentException($"unknown report {request.Kind}"),
     };
 

@@ -18,8 +18,13 @@ public static class ReportTables
             r.Counts.TransmissionRate, r.Counts.ValidityRate, r.Counts.EffectiveRate, r.BelowThreshold]);
 
     public static ReportTable Hours(IReadOnlyList<HourResult> rows, TimeZoneInfo zone) => Table(rows, r => r.Scope,
-        ["start", "end", "state", "flag", "detail"],
-        r => [Local(r.Hour.Hour, zone), Local(r.Hour.Hour.AddHours(1), zone), r.Hour.State, r.Hour.Flag, r.Hour.Detail]);
+        ["start", "end", "state", "flag", "detail", "suspect"],
+        r => [Local(r.Hour.Hour, zone), Local(r.Hour.Hour.AddHours(1), zone), r.Hour.State, r.Hour.Flag, r.Hour.Detail, r.Suspect]);
+
+    /// <summary>Data-anomaly episodes: the sub-kind, the basis (hourly or real-time records), when, the value that started it.</summary>
+    public static ReportTable Anomalies(IReadOnlyList<(Scope Scope, Compliance.Anomalies.AnomalyEpisode Episode)> rows, TimeZoneInfo zone) => Table(rows, r => r.Scope,
+        ["subKind", "basis", "start", "end", "ongoing", "value"],
+        r => [r.Episode.SubKind, r.Episode.Basis, Local(r.Episode.Start, zone), r.Episode.End is { } end ? Local(end, zone) : null, r.Episode.End is null, r.Episode.Value]);
 
     public static ReportTable Exceedances(IReadOnlyList<ExceedanceResult> rows, TimeZoneInfo zone) => Table(rows, r => r.Scope,
         ["basis", "valueKind", "start", "end", "periods", "peak", "limit", "peakMultiple", "ongoing"],

@@ -153,4 +153,51 @@ public sealed class AnomalyTests
         Assert.Equal("a19001", air.GetProperty("pollutant").GetString());
         Assert.NotEqual(overRange.GetProperty("id").GetString(), air.GetProperty("id").GetString());
     }
+
+    [Fact]
+    public async Task Episodes_AreListedByReportAnomaliesAndTheApi_AndMarkTheirHoursSuspect()
+    {
+        string registry = Path.Combine(Some.TempDirectory(), "stations.json");
+        await File.WriteAllTextAsync(registry, Some.RegistryJson);
+        await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:Port"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Anomalies:ConstantHours"] = "3",
+        }, registryPath: registry);
+        // Seven hours of yesterday: SO2 stuck at 12.5 from the second hour to the fifth, then moving again.
+        var day = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).Date.AddDays(-1);
+        double[] values = [10, 12.5, 12.5, 12.5, 12.5, 13, 14];
+        var frames = new StringBuilder();
+        for (int h = 0; h < values.Length; h++)
+        {
+            frames.Append(new Hj212Builder { Qn = EmissionMonitor.Hj212.Hj212Time.FormatQn(day.AddHours(h)), St = "31", Cn = "2061", Pw = "123456", Mn = "QHXN0010001", Flag = 4 }
+                .DataTime(day.AddHours(h)).Value("a21026", "Avg", (decimal)values[h]).Value("a21026", "Flag", "N").Build().ToString());
+        }
+
+        using (var tcp = new TcpClient())
+        {
+            await tcp.ConnectAsync("127.0.0.1", service.GatewayPort);
+            await tcp.GetStream().WriteAsync(Encoding.ASCII.GetBytes(frames.ToString()));
+            var alerts = service.App.Services.GetRequiredService<AlertService>();
+            await Waiting.UntilAsync(() => alerts.List(null).Any(a => a.Kind == "anomaly" && a.SubKind == "constant" && !a.IsOpen), 10_000); // raised, then ended
+        }
+
+        using var http = new HttpClient { BaseAddress = service.HttpBase };
+        string from = day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), to = day.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        JsonElement episode = default;
+        await Waiting.UntilAsync(async () =>
+        {
+            var list = JsonDocument.Parse(await http.GetStringAsync($"/api/anomalies?from={from}&to={to}")).RootElement;
+            episode = list.EnumerateArray().FirstOrDefault(e => e.GetProperty("subKind").GetString() == "constant").Clone();
+            return episode.ValueKind == JsonValueKind.Object && episode.GetProperty("end").ValueKind != JsonValueKind.Null;
+        }, TimeSpan.FromSeconds(10), "the ended episode listed");
+        Assert.Equal(("QHXN0010001", "a21026", "hourly", false), (episode.GetProperty("mn").GetString(), episode.GetProperty("pollutant").GetString(),
+            episode.GetProperty("basis").GetString(), episode.GetProperty("ongoing").GetBoolean()));
+        Assert.StartsWith(day.AddHours(1).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture), episode.GetProperty("start").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith(day.AddHours(5).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture), episode.GetProperty("end").GetString(), StringComparison.Ordinal);
+
+        var hours = JsonDocument.Parse(await http.GetStringAsync($"/api/hours?mn=QHXN0010001&pollutant=a21026&from={from}&to={to}&limit=24")).RootElement;
+        var suspect = hours.EnumerateArray().Where(h => h.GetProperty("suspect").GetBoolean()).Select(h => h.GetProperty("start").GetString()![11..13]).ToList();
+        Assert.Equal(["01", "02", "03", "04"], suspect); // the stuck hours, nothing else
+    }
 }
