@@ -30,14 +30,24 @@ public sealed record TerminalBehaviour
     /// <summary>The terminal's clock against the true time at start.</summary>
     public TimeSpan ClockOffset { get; init; }
 
+    /// <summary>Its first limited pollutant's analyser is stuck: the same value in every record (恒值).</summary>
+    public bool StuckAnalyser { get; init; }
+
+    /// <summary>Its flow reads zero from 02:00 to 05:00 each night while concentrations go on (无流量).</summary>
+    public bool NightlyZeroFlow { get; init; }
+
     /// <summary>
     /// The demo's fleet: every terminal answers everything, a few slowly; the calibration command
-    /// 3011 is refused by every seventh (a zero calibration asked while the analyser is busy).
+    /// 3011 is refused by every seventh (a zero calibration asked while the analyser is busy); one
+    /// terminal of each fleet has a stuck analyser and another no flow at night, so the anomaly rules
+    /// have something to find.
     /// </summary>
     public static TerminalBehaviour ForDemo(int index) => new()
     {
         Refuse = index % 7 == 3 ? new HashSet<string>(["3011"], StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal),
         ExeDelay = index % 5 == 2 ? TimeSpan.FromSeconds(4) : TimeSpan.FromMilliseconds(200),
+        StuckAnalyser = index == 5,
+        NightlyZeroFlow = index == 9,
     };
 }
 

@@ -11,7 +11,7 @@ namespace EmissionMonitor.Simulation;
 /// outlet's limited pollutants plus flow (and O2 for gas), values a fraction of the limit, raised
 /// above it for the exceed share, flagged F/M/D for the flag share, CRC broken for the bad share.
 /// </summary>
-public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Random random)
+public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Random random, TerminalBehaviour? behaviour = null)
 {
     private int _qn;
 
@@ -44,6 +44,12 @@ public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Rando
         bool exceed = random.NextDouble() < options.ExceedShare;
         string dataFlag = random.NextDouble() < options.FlagShare ? new[] { "F", "M", "D" }[random.Next(3)] : "N";
         double flow = outlet.Kind == MediumKind.Gas ? 80 + (random.NextDouble() * 40) : 20 + (random.NextDouble() * 10);
+        if (behaviour is { NightlyZeroFlow: true } && dataTime.Hour is >= 2 and < 5)
+        {
+            flow = 0; // the flow meter reads nothing while the analysers go on
+        }
+
+        string? stuck = behaviour is { StuckAnalyser: true } ? outlet.Limits.Keys.FirstOrDefault() : null;
         string flowCode = outlet.Kind == MediumKind.Gas ? CodeCatalogue.GasFlow : CodeCatalogue.WaterFlow;
         b.Value(flowCode, suffix, Round(flow));
         if (cn == Cns.Hourly)
@@ -65,6 +71,11 @@ public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Rando
                 ({ } min, _) => min + 1 + random.NextDouble(),
                 _ => random.NextDouble(),
             };
+            if (code == stuck)
+            {
+                value = (limit.Max ?? limit.Min ?? 10) * 0.4; // the same reading, hour after hour
+            }
+
             b.Value(code, suffix, Round(value));
             if (cn == Cns.Hourly && CodeCatalogue.Find(code)?.CouUnit == "kg")
             {

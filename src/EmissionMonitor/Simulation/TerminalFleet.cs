@@ -50,9 +50,9 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
     private async Task RunTerminalAsync(Outlet outlet, int index, CancellationToken cancellationToken, CancellationToken abort)
     {
         var random = new Random(index * 7919);
-        var factory = new FrameFactory(outlet, options, random);
-        var responder = new CommandResponder(outlet, behaviour?.Invoke(index) ?? TerminalBehaviour.Default, options.Version, timeZone, clock,
-            options.Encrypt ? outlet.Sm4Key : null);
+        var behaves = behaviour?.Invoke(index) ?? TerminalBehaviour.Default;
+        var factory = new FrameFactory(outlet, options, random, behaves);
+        var responder = new CommandResponder(outlet, behaves, options.Version, timeZone, clock, options.Encrypt ? outlet.Sm4Key : null);
         await using var link = Link(outlet);
         DateTime Local() => responder.Now;
         async Task AnswerAsync(Hj212.Packets.Hj212Packet request)
@@ -121,8 +121,9 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
                 await SendAsync(link, factory.RealTime(now), expectsReply: false, abort);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || abort.IsCancellationRequested)
         {
+            // the run's end or a stop (the duration's token follows the stop a moment later when it is cancelled asynchronously)
         }
     }
 

@@ -200,4 +200,32 @@ public sealed class AnomalyTests
         var suspect = hours.EnumerateArray().Where(h => h.GetProperty("suspect").GetBoolean()).Select(h => h.GetProperty("start").GetString()![11..13]).ToList();
         Assert.Equal(["01", "02", "03", "04"], suspect); // the stuck hours, nothing else
     }
+
+    [Fact]
+    public async Task TheSimulator_ProducesAStuckAnalyserAndANightWithoutFlow_AsTheDemoDoes()
+    {
+        await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:Port"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var outlet = Some.Registry().FindOutlet("QHXN0010001")!;
+        var options = new EmissionMonitor.Simulation.SimulationOptions(new Uri($"tcp://127.0.0.1:{service.GatewayPort}"), 1, 1, TimeSpan.FromSeconds(15), 0, 0, 0, 0, 30);
+        using var stop = new CancellationTokenSource();
+        var fleet = new EmissionMonitor.Simulation.TerminalFleet([outlet], options, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai"), TimeProvider.System,
+            _ => new EmissionMonitor.Simulation.TerminalBehaviour { StuckAnalyser = true, NightlyZeroFlow = true });
+        var running = fleet.RunAsync(stop.Token);
+        using var http = new HttpClient { BaseAddress = service.HttpBase };
+        var subKinds = new HashSet<string>();
+        await Waiting.UntilAsync(async () =>
+        {
+            foreach (var e in JsonDocument.Parse(await http.GetStringAsync("/api/anomalies")).RootElement.EnumerateArray())
+            {
+                subKinds.Add(e.GetProperty("subKind").GetString()!);
+            }
+
+            return subKinds.Contains("constant") && subKinds.Contains("no-flow");
+        }, TimeSpan.FromSeconds(30), "a stuck analyser and a night without flow");
+        await stop.CancelAsync();
+        await running;
+    }
 }
