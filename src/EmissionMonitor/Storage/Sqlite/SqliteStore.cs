@@ -173,6 +173,9 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
         _disposed = true;
         await _stop.CancelAsync();
         await _checkpoints;
+        // A write in flight (a service still saving while the host stops) finishes first: its
+        // transaction must not be torn down under it. Later writers find no writer.
+        bool quiet = await _writeLock.WaitAsync(TimeSpan.FromSeconds(30));
         _commands?.Dispose();
         _commands = null;
         _facts?.Dispose();
@@ -183,6 +186,11 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
         {
             await _writer.DisposeAsync();
             _writer = null;
+        }
+
+        if (quiet)
+        {
+            _writeLock.Release();
         }
 
         _writeLock.Dispose();
