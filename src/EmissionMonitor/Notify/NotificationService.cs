@@ -111,6 +111,18 @@ public sealed partial class NotificationService(
         await base.StopAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Tells the contacts of something that is not an alert of the board, in the form of one (a new
+    /// supervision order: kind <c>order</c>); the same filters and digest window apply.
+    /// </summary>
+    public void Tell(Alert news)
+    {
+        if (options.Contacts.Count > 0)
+        {
+            _raised.Writer.TryWrite(news);
+        }
+    }
+
     private void OnChanged(Alert alert)
     {
         if (alert.State == Alert.Active && alert.AcknowledgedAt is null)
@@ -283,7 +295,8 @@ public sealed partial class NotificationService(
             string at = TimeZoneInfo.ConvertTime(i.RaisedAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
             string what = i.Pollutant is null ? string.Empty : $" {i.PollutantName ?? i.Pollutant}（{i.Pollutant}）";
             string value = i.Value is { } v ? $" 数值 {v.ToString("0.###", CultureInfo.InvariantCulture)}" + (i.Limit is { } l ? $"，限值 {l.ToString("0.###", CultureInfo.InvariantCulture)}" : string.Empty) : string.Empty;
-            text.Append(CultureInfo.InvariantCulture, $"{at} [{Severity(i.Severity)}] {Kind(i.Kind)}：{i.City} {i.EnterpriseName} {i.OutletName}（MN {i.Mn}）{what}{value}\n");
+            string order = i.Kind == "order" ? "，" + i.Message : string.Empty;
+            text.Append(CultureInfo.InvariantCulture, $"{at} [{Severity(i.Severity)}] {Kind(i.Kind)}：{i.City} {i.EnterpriseName} {i.OutletName}（MN {i.Mn}）{what}{value}{order}\n");
         }
 
         if (message.More > 0)
@@ -301,7 +314,7 @@ public sealed partial class NotificationService(
     {
         AlertKinds.Exceedance => "超标", AlertKinds.Warning => "实时预警", AlertKinds.Silent => "断线", AlertKinds.LowRate => "有效传输率低", AlertKinds.Card => "红黄牌",
         AlertKinds.KeyAge => "密钥过期", AlertKinds.CheckFailed => "标样核查不合格", AlertKinds.IdentityChanged => "数采仪更换", AlertKinds.ClockDrift => "时钟偏差",
-        AlertKinds.Barometer => "晴雨表预警", _ => k,
+        AlertKinds.Barometer => "晴雨表预警", AlertKinds.OrderOverdue => "督办超期", AlertKinds.Anomaly => "数据异常", "order" => "新督办", _ => k,
     };
 
     private async Task SendMailAsync(NotificationMessage message, string subject, string text, CancellationToken ct)

@@ -70,7 +70,7 @@ public sealed record OrderOutcome(SupervisionOrder? Order, int Status, string? P
 /// every Orders:CheckInterval), cleared when no order of that outlet is overdue any more.
 /// </summary>
 public sealed partial class OrderService(IRecordStore store, Func<StationRegistry> registry, AlertService alerts, Api.ApiOptions api, TimeZoneInfo zone, TimeProvider clock,
-    OrderOptions options, ILogger<OrderService> logger) : BackgroundService
+    OrderOptions options, ILogger<OrderService> logger, Notify.NotificationService? notifications = null) : BackgroundService
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly HashSet<string> _overdueOutlets = new(StringComparer.Ordinal);
@@ -125,6 +125,9 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
             History = [new OrderEvent(now, by, "issued", null)],
         };
         await store.SaveDocumentAsync(order.ToRecord(), ct);
+        // The people responsible hear of a new order as of an alert of kind "order" (their filters apply).
+        notifications?.Tell(new Alert(order.Id, "order", "warning", Alert.Active, mn, outlet.EnterpriseId, enterprise?.City, pollutant, null, null, now, null, null, null,
+            $"期限 {local:yyyy-MM-dd HH:mm}：{text}")); // the order's words, as the operator wrote them
         return new OrderOutcome(order, 201, null, null);
     }
 

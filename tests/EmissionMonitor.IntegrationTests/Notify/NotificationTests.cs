@@ -206,6 +206,29 @@ public sealed class NotificationTests
             TimeSpan.FromSeconds(10), "marked sent");
     }
 
+    [Fact]
+    public async Task ANewSupervisionOrder_IsToldToTheContactsOfItsCity()
+    {
+        int smtpPort = LoopbackPorts.Free();
+        using var mail = new MailServer(smtpPort, Path.Combine(Some.TempDirectory(), "maildir"));
+        var settings = Settings(smtpPort, null);
+        settings.Remove("Notify:Contacts:2:Name");
+        settings.Remove("Notify:Contacts:2:Webhook");
+        settings.Remove("Notify:Contacts:2:Kinds:0");
+        await using var service = await ServiceFixture.StartAsync(settings);
+        using var http = new HttpClient { BaseAddress = service.HttpBase };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "operator-token-1");
+        string deadline = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow.AddDays(7), TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var created = await http.PostAsync("/api/orders", new StringContent(JsonSerializer.Serialize(new { mn = "QHXN0010001", deadline, text = "请说明停运原因" }), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        await Waiting.UntilAsync(() => mail.Messages().Count == 1, 20_000);
+        var message = mail.Messages().Single();
+        Assert.Equal("zhang@bureau.example", message.To.Mailboxes.Single().Address);
+        Assert.Contains("新督办", message.TextBody ?? string.Empty, StringComparison.Ordinal);
+        Assert.Contains("1号锅炉排口（MN QHXN0010001）", message.TextBody ?? string.Empty, StringComparison.Ordinal);
+        Assert.Contains("请说明停运原因", message.TextBody ?? string.Empty, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Notify:Contacts:0:Email", "zhang@bureau.example", "Notify:Contacts:0:Email needs Notify:Smtp:Host")]
     [InlineData("Notify:Contacts:0:Webhook", "http://127.0.0.1:1/hook", "Notify:Contacts:0:Webhook needs a Secret")]
