@@ -131,6 +131,20 @@ try {
   check(parseFloat(width) >= 0, `the bars are drawn (${width})`);
   await page.screenshot({ path: path.join(shots, 'barometer.png'), fullPage: true });
 
+  // Supervision orders: an operator issues one from the page, then closes it with a comment.
+  await page.goto(base + '/#/orders');
+  await page.waitForSelector('body[data-ready="/orders"] #order-form');
+  await page.fill('#order-form input[name="text"]', '请说明超标原因（浏览器测试）');
+  await page.click('#order-form button[type="submit"]');
+  const issued = page.locator('#orders tbody tr[data-state="open"]', { hasText: '请说明超标原因（浏览器测试）' });
+  await issued.waitFor({ timeout: 10000 });
+  check(true, 'an operator issues a supervision order from the page');
+  page.once('dialog', d => d.accept('现场核查完成'));
+  await issued.locator('button[data-act="close"]').click();
+  await page.locator('#orders tbody tr[data-state="closed"]', { hasText: '请说明超标原因（浏览器测试）' }).waitFor({ timeout: 10000 });
+  check(true, 'and closes it with a comment');
+  await page.screenshot({ path: path.join(shots, 'orders.png') });
+
   // Hostile input through the URL: the quarter is text at most, never markup; the page forbids inline script.
   const response = await page.goto(base + '/#/cards?quarter=' + encodeURIComponent('2026Q1"><img src=x onerror="window.pwned=1">'));
   const csp = (await fetch(base + '/')).headers.get('content-security-policy') || '';

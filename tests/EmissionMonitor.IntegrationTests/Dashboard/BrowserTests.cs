@@ -61,6 +61,7 @@ public sealed class BrowserTests
         Assert.Contains("ok  the alert is said in Chinese from its messageKey", output, StringComparison.Ordinal);
         Assert.Contains("ok  a command sent from the outlet page ends done without reload", output, StringComparison.Ordinal);
         Assert.Contains("ok  the barometer shows the province and the eight prefectures", output, StringComparison.Ordinal);
+        Assert.Contains("ok  and closes it with a comment", output, StringComparison.Ordinal);
         Assert.Contains("ok  a quarter with markup in the URL injects nothing", output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(shots, "outlet.png")));
     }

@@ -341,6 +341,49 @@
     document.querySelectorAll('#barometer .fill').forEach(el => { el.style.width = el.dataset.width + '%'; });
   }
 
+  // Supervision orders (督办): operators issue, close and reopen them; an enterprise answers its own.
+  async function ordersPage() {
+    const s = state.session;
+    const role = !s || !s.loginRequired ? 'operator' : s.role;
+    if (!state.stations.length) state.stations = await api('/api/stations');
+    const outlets = state.stations.flatMap(e => e.outlets.map(o => Object.assign({ enterprise: e }, o)));
+    const list = await api('/api/orders?limit=500');
+    const error = h('span', { id: 'order-error', class: 'red' });
+    const act = async (path, body) => {
+      error.textContent = '';
+      try { await api(path, { method: 'POST', body: JSON.stringify(body) }); await route(); } catch (e) { error.textContent = e.message; }
+    };
+    const now = new Date(Date.now() + 7 * 864e5);
+    const form = role !== 'operator' ? null : h('form', { id: 'order-form', class: 'filters' },
+      h('label', {}, t('mn'), h('select', { name: 'mn' }, outlets.map(o => h('option', { value: o.mn }, `${o.enterprise.name} · ${o.name} (${o.mn})`)))),
+      h('label', {}, t('p.deadline'), h('input', { type: 'datetime-local', step: 1, name: 'deadline', required: true,
+        value: `${localDate(now)}T${pad(now.getHours())}:${pad(now.getMinutes())}:00` })),
+      h('label', {}, t('p.text'), h('input', { name: 'text', size: 40, required: true })),
+      h('button', { type: 'submit' }, t('issue')));
+    form?.addEventListener('submit', e => {
+      e.preventDefault();
+      const f = new FormData(e.target);
+      act('/api/orders', { mn: f.get('mn'), deadline: f.get('deadline').length === 16 ? f.get('deadline') + ':00' : f.get('deadline'), text: f.get('text') });
+    });
+    const actions = o => {
+      const id = encodeURIComponent(o.id);
+      if (role === 'enterprise' && o.state === 'open') {
+        const cause = h('input', { name: 'cause', size: 16, placeholder: t('p.cause') });
+        const measures = h('input', { name: 'measures', size: 16, placeholder: t('p.measures') });
+        return [cause, measures, h('button', { type: 'button', dataset: { act: 'respond' }, onclick: () => act(`/api/orders/${id}/respond`, { cause: cause.value, measures: measures.value }) }, t('respond'))];
+      }
+      if (role !== 'operator') return null;
+      const comment = () => prompt(t('comment')) || '';
+      return [o.state === 'answered' ? h('button', { type: 'button', dataset: { act: 'reopen' }, onclick: () => act(`/api/orders/${id}/reopen`, { comment: comment() }) }, t('reopen')) : null, ' ',
+        o.state !== 'closed' ? h('button', { type: 'button', dataset: { act: 'close' }, onclick: () => act(`/api/orders/${id}/close`, { comment: comment() }) }, t('closeOrder')) : null];
+    };
+    show(form, error, table('orders', ['mn', 'pollutant', 'p.deadline', 'state', 'p.text', 'p.response', ''], list.map(o =>
+      h('tr', { dataset: { id: o.id, state: o.state }, class: o.overdue ? 'critical' : null },
+        h('td', {}, o.mn), h('td', {}, o.pollutant ? t('pol.' + o.pollutant) : ''), h('td', { class: 'nowrap' }, o.deadline.replace('T', ' ')),
+        h('td', { class: 'state nowrap' }, t('os.' + o.state), o.overdue ? h('span', { class: 'red' }, ' ' + t('overdue')) : null),
+        h('td', {}, o.text), h('td', {}, o.response ? `${o.response.cause}；${o.response.measures}` : ''), h('td', { class: 'nowrap' }, actions(o))))));
+  }
+
   // Routes run one after another, so a slow page cannot overwrite the one asked for after it.
   let routing = Promise.resolve();
   function route() { routing = routing.then(render, render); return routing; }
@@ -357,6 +400,7 @@
       else if (path.startsWith('/exceedances')) await exceedancesPage();
       else if (path.startsWith('/cards')) await cardsPage();
       else if (path.startsWith('/barometer')) await barometerPage();
+      else if (path.startsWith('/orders')) await ordersPage();
       else await overview();
     } catch (e) { show(h('p', { class: 'red' }, e.message)); }
     if (listener) state.listeners = [listener];
