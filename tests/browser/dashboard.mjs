@@ -62,6 +62,7 @@ try {
   const row = page.locator(`#alerts tbody tr[data-state="active"]`, { hasText: '9999.5' });
   await row.waitFor({ timeout: 15000 });
   check(await page.evaluate(() => window.emMarker) === 'same page', 'the alert board receives a new alert without reload');
+  check(await row.locator('td.pollutant').textContent() === '二氧化硫', 'the board names the pollutant (二氧化硫), not its code');
   const said = await row.locator('td.message').textContent();
   check(said.includes('超过限值') && !said.includes('beyond limit'), `the alert is said in Chinese from its messageKey (${said})`);
   await row.locator('button[data-act="acknowledge"]').click();

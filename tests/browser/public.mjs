@@ -22,8 +22,9 @@ try {
   check(await page.locator('section.publication', { hasText: enterprise }).count() >= 1, `the published enterprise ${enterprise} is listed, without login`);
   check(await page.locator('#login').count() === 0, 'no login is asked');
   check(await page.locator('details.history').count() >= 1, 'an earlier version is kept as history');
-  const status = await page.evaluate(async () => [(await fetch('/api/alerts')).status, (await fetch('/api/publications')).status, (await fetch('/api/public/publications')).status]);
-  check(status[0] === 401 && status[1] === 401 && status[2] === 200, `the rest of the API still answers 401 (${status.join(', ')})`);
+  const status = await page.evaluate(async () => [(await fetch('/api/alerts')).status, (await fetch('/api/publications')).status, (await fetch('/api/codes')).status,
+    (await fetch('/api/orders')).status, (await fetch('/api/public/publications')).status]);
+  check(status.slice(0, 4).every(s => s === 401) && status[4] === 200, `the rest of the API still answers 401 (${status.join(', ')})`);
   await page.screenshot({ path: path.join(shots, 'public.png'), fullPage: true });
   await page.click('#lang');
   await page.waitForFunction(() => document.documentElement.lang === 'en' && document.querySelector('section.publication h2').textContent.includes('yellow and red cards'));

@@ -99,6 +99,7 @@ public static class ServiceHost
         Api.PublicationsApi.Map(app, auth);
         Api.NotificationsApi.Map(app, auth);
         Api.OrdersApi.Map(app, auth);
+        Api.CodesApi.Map(app, auth);
         return app;
     }
 

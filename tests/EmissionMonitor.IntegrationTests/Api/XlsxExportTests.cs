@@ -32,4 +32,15 @@ public sealed class XlsxExportTests
         Assert.Equal(csv.Split("\r\n")[0].Split(','), header);
         Assert.NotNull(XDocument.Load(zip.GetEntry("xl/workbook.xml")!.Open()).Root);
     }
+
+    [Fact]
+    public async Task TheCatalogue_NamesEveryCode_InChineseAndEnglish()
+    {
+        await using var service = await ServiceFixture.StartAsync();
+        using var http = new HttpClient { BaseAddress = service.HttpBase };
+        var codes = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/codes")).RootElement.EnumerateArray()
+            .ToDictionary(c => c.GetProperty("code").GetString()!, c => (c.GetProperty("name").GetString(), c.GetProperty("englishName").GetString(), c.GetProperty("unit").GetString()));
+        Assert.Equal(("二氧化硫", "sulphur dioxide", "mg/m3"), codes["a21026"]);
+        Assert.Equal(EmissionMonitor.Hj212.Codes.CodeCatalogue.All.Count, codes.Count);
+    }
 }

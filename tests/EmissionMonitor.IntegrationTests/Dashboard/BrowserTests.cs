@@ -59,6 +59,7 @@ public sealed class BrowserTests
             service.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture), mn, password, "a21026", shots);
         Assert.Contains("ok  acknowledging changes the alert state", output, StringComparison.Ordinal);
         Assert.Contains("ok  the alert is said in Chinese from its messageKey", output, StringComparison.Ordinal);
+        Assert.Contains("ok  the board names the pollutant (二氧化硫), not its code", output, StringComparison.Ordinal);
         Assert.Contains("ok  a command sent from the outlet page ends done without reload", output, StringComparison.Ordinal);
         Assert.Contains("ok  the barometer shows the province and the eight prefectures", output, StringComparison.Ordinal);
         Assert.Contains("ok  and closes it with a comment", output, StringComparison.Ordinal);

@@ -7,7 +7,9 @@
   let lang = localStorage.getItem('em.lang') || 'zh';
   const t = key => (I18N[lang] && I18N[lang][key]) || key;
   const view = document.getElementById('view');
-  const state = { alerts: new Map(), stations: [], listeners: [], session: null };
+  const state = { alerts: new Map(), stations: [], listeners: [], session: null, codes: new Map() };
+  // A pollutant by name in the user's language (the catalogue from /api/codes), the code when unknown.
+  const pol = code => { const c = code && state.codes.get(code); return c ? (lang === 'zh' ? c.name : c.englishName) : (code ?? ''); };
 
   // h('td', { class: 'num', dataset: { id } }, 'text', childNode, …): an element with attributes and text or element children.
   function h(tag, attrs, ...children) {
@@ -46,6 +48,7 @@
     return tpl.replace(/\{(\w+)\}/g, (_, k) => {
       const v = p[k];
       if (v == null) return '';
+      if (k === 'pollutant') return pol(v);
       const key = PARAM_PREFIX[k] ? PARAM_PREFIX[k] + v : null;
       return key && I18N[lang][key] ? I18N[lang][key] : v;
     });
@@ -137,7 +140,7 @@
       show(table('alerts', ['severity', 'kind', 'state', 'mn', 'city', 'pollutant', 'value', 'limit', 'raisedAt', 'message', ''], open.map(a =>
         h('tr', { class: [a.severity, a.fresh ? 'fresh' : ''].join(' ').trim(), dataset: { id: a.id, state: a.state } },
           h('td', { class: 'nowrap' }, t('s.' + a.severity)), h('td', { class: 'nowrap' }, t('k.' + a.kind)), h('td', { class: 'state nowrap' }, t(a.state)),
-          h('td', {}, h('a', { href: '#/outlet/' + encodeURIComponent(a.mn) }, a.mn)), h('td', { class: 'nowrap' }, a.city), h('td', {}, a.pollutant),
+          h('td', {}, h('a', { href: '#/outlet/' + encodeURIComponent(a.mn) }, a.mn)), h('td', { class: 'nowrap' }, a.city), h('td', { class: 'pollutant', title: a.pollutant }, pol(a.pollutant)),
           h('td', { class: 'num' }, typeof a.value === 'number' ? +a.value.toFixed(3) : ''), h('td', { class: 'num' }, a.limit ?? ''),
           h('td', { class: 'nowrap' }, time(a.raisedAt)), h('td', { class: 'message' }, alertText(a)),
           h('td', { class: 'nowrap' },
@@ -165,8 +168,8 @@
     const select = h('select', { id: 'outlet-select', onchange: e => { location.hash = '#/outlet/' + encodeURIComponent(e.target.value); } },
       outlets.map(o => h('option', { value: o.mn, selected: o.mn === outlet.mn }, `${o.enterprise.city} · ${o.enterprise.name} · ${o.name} (${o.mn})`)));
     const charts = pollutants.map(p => [
-      h('div', { class: 'chart' }, h('h4', {}, `${p} · ${t('hourly')}`), h('div', { id: 'h-' + p, class: 'plot', dataset: { pollutant: p } })),
-      h('div', { class: 'chart' }, h('h4', {}, `${p} · ${t('realtime')}`), h('div', { id: 'r-' + p, class: 'plot' }))]);
+      h('div', { class: 'chart' }, h('h4', {}, `${pol(p)} · ${t('hourly')}`), h('div', { id: 'h-' + p, class: 'plot', dataset: { pollutant: p } })),
+      h('div', { class: 'chart' }, h('h4', {}, `${pol(p)} · ${t('realtime')}`), h('div', { id: 'r-' + p, class: 'plot' }))]);
     const commands = await commandsPanel(outlet);
     const last = outlet.lastCommand;
     show(h('div', { class: 'filters' }, h('label', {}, t('chooseOutlet'), select),
@@ -187,7 +190,7 @@
       };
       const opts = live => ({ width: width(), height: 220, tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Asia/Shanghai'),
         scales: live ? { x: { time: true, range: (u, min, max) => [Math.min(min ?? Infinity, Date.now() / 1e3 - 3600), Math.max(max ?? 0, Date.now() / 1e3)] } } : {},
-        series: [{}, { label: p, stroke: '#3fa7ff', width: 1.5 },
+        series: [{}, { label: pol(p), stroke: '#3fa7ff', width: 1.5 },
         { label: t('limit') + ' max', stroke: '#ff5a5a', dash: [6, 4] }, { label: t('limit') + ' min', stroke: '#ffc940', dash: [6, 4] }],
         axes: [{ stroke: '#8aa0b4', grid: { stroke: '#243244' } }, { stroke: '#8aa0b4', grid: { stroke: '#243244' } }] });
       plots['h' + p] = new uPlot(opts(false), series(hourly), document.getElementById('h-' + p));
@@ -289,7 +292,7 @@
       location.hash = '#/exceedances?' + f;
     });
     show(form, table('exceedances', ['city', 'enterprise', 'mn', 'pollutant', 'basis', 'start', 'end', 'periods', 'peak', 'limit', 'multiple'], rows.map(r =>
-      h('tr', {}, h('td', {}, r.city), h('td', {}, r.enterpriseName), h('td', {}, r.mn), h('td', {}, r.pollutant), h('td', {}, r.basis),
+      h('tr', {}, h('td', {}, r.city), h('td', {}, r.enterpriseName), h('td', {}, r.mn), h('td', { title: r.pollutant }, pol(r.pollutant)), h('td', {}, r.basis),
         h('td', {}, time(r.start)), h('td', {}, r.ongoing ? t('ongoing') : time(r.end)), h('td', {}, r.periods), h('td', {}, r.peak), h('td', {}, r.limit),
         h('td', {}, typeof r.peakMultiple === 'number' ? r.peakMultiple.toFixed(2) : '–')))));
   }
@@ -327,7 +330,7 @@
     for (const r of rows) (byCity.get(r.city) || byCity.set(r.city, []).get(r.city)).push(r);
     const tonnes = kg => (kg / 1000).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en', { maximumFractionDigits: 1 });
     const bar = r => h('div', { class: 'bar-row', dataset: { pollutant: r.pollutant, level: r.level } },
-      h('span', { class: 'bar-name' }, t('pol.' + r.pollutant)),
+      h('span', { class: 'bar-name' }, pol(r.pollutant)),
       h('span', { class: 'bar' }, h('span', { class: 'fill ' + r.level, dataset: { width: Math.min(100, Math.round((r.progress ?? 0) * 100 / 1.5)) } })),
       h('span', { class: 'bar-text' }, `${tonnes(r.ytdKg)} / ${tonnes(r.allocationKg)} t · ${r.progress == null ? '–' : Math.round(r.progress * 100) + '%'} · ${t('lv.' + r.level)}`));
     const card = (city, list) => h('div', { class: 'card barometer', dataset: { city: city ?? 'province' } },
@@ -379,7 +382,7 @@
     };
     show(form, error, table('orders', ['mn', 'pollutant', 'p.deadline', 'state', 'p.text', 'p.response', ''], list.map(o =>
       h('tr', { dataset: { id: o.id, state: o.state }, class: o.overdue ? 'critical' : null },
-        h('td', {}, o.mn), h('td', {}, o.pollutant ? t('pol.' + o.pollutant) : ''), h('td', { class: 'nowrap' }, o.deadline.replace('T', ' ')),
+        h('td', {}, o.mn), h('td', {}, pol(o.pollutant)), h('td', { class: 'nowrap' }, o.deadline.replace('T', ' ')),
         h('td', { class: 'state nowrap' }, t('os.' + o.state), o.overdue ? h('span', { class: 'red' }, ' ' + t('overdue')) : null),
         h('td', {}, o.text), h('td', {}, o.response ? `${o.response.cause}；${o.response.measures}` : ''), h('td', { class: 'nowrap' }, actions(o))))));
   }
@@ -408,8 +411,9 @@
   }
 
   translate();
-  ensureSession().then(session => {
+  ensureSession().then(async session => {
     state.session = session;
+    try { (await api('/api/codes')).forEach(c => state.codes.set(c.code, c)); } catch { /* codes stay as they are */ }
     const who = document.getElementById('who');
     if (session.loginRequired) {
       who.replaceChildren(h('span', {}, session.name), ' ', h('button', { type: 'button', id: 'logout', onclick: logout }, t('logout')));
