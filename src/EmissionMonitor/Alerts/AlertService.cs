@@ -256,7 +256,7 @@ public sealed partial class AlertService(
     {
         if (!_episodes.Remove(ended.Id, out var episode))
         {
-            var stored = (await store.QueryDocumentsAsync(Compliance.Anomalies.AnomalyEpisode.Kind, ct)).FirstOrDefault(d => d.Id == ended.Id);
+            var stored = (await store.QueryDocumentsAsync(Compliance.Anomalies.AnomalyEpisode.Kind, ended.Mn, ct)).FirstOrDefault(d => d.Id == ended.Id);
             if (stored is null)
             {
                 return;

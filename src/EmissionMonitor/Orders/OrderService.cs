@@ -85,7 +85,7 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
 
     /// <summary>Every order, newest first.</summary>
     public async Task<IReadOnlyList<SupervisionOrder>> ListAsync(CancellationToken ct) =>
-        (await store.QueryDocumentsAsync(SupervisionOrder.Kind, ct)).Select(d => SupervisionOrder.FromJson(d.Json)).ToList();
+        (await store.QueryDocumentsAsync(SupervisionOrder.Kind, null, ct)).Select(d => SupervisionOrder.FromJson(d.Json)).ToList();
 
     public async Task<SupervisionOrder?> FindAsync(string id, CancellationToken ct) => (await ListAsync(ct)).FirstOrDefault(o => o.Id == id);
 

@@ -97,9 +97,9 @@ public sealed partial class ReportService
         end <= start ? [] : LocalSpans.Days(start, end).Where(d => d < fullFrom || d >= fullTo);
 
     /// <summary>Every hour of the period and assessed pollutant of one outlet, with its state (from its readings: one outlet, the why behind a rate).</summary>
-    /// <summary>Every data-anomaly episode the alerts recorded.</summary>
-    private async Task<List<Compliance.Anomalies.AnomalyEpisode>> EpisodesAsync(CancellationToken ct) =>
-        (await store.QueryDocumentsAsync(Compliance.Anomalies.AnomalyEpisode.Kind, ct)).Select(d => Compliance.Anomalies.AnomalyEpisode.FromJson(d.Json)).ToList();
+    /// <summary>The data-anomaly episodes the alerts recorded, of one outlet or all.</summary>
+    private async Task<List<Compliance.Anomalies.AnomalyEpisode>> EpisodesAsync(string? mn, CancellationToken ct) =>
+        (await store.QueryDocumentsAsync(Compliance.Anomalies.AnomalyEpisode.Kind, mn, ct)).Select(d => Compliance.Anomalies.AnomalyEpisode.FromJson(d.Json)).ToList();
 
     /// <summary>
     /// The data-anomaly episodes overlapping the period, of the report's outlets (filters city,
@@ -108,7 +108,7 @@ public sealed partial class ReportService
     public async Task<IReadOnlyList<(Scope Scope, Compliance.Anomalies.AnomalyEpisode Episode)>> AnomaliesAsync(ReportRequest r, CancellationToken ct)
     {
         var outlets = Outlets(r).ToDictionary(o => o.Mn, StringComparer.Ordinal);
-        return (await EpisodesAsync(ct))
+        return (await EpisodesAsync(r.Mn, ct))
             .Where(e => outlets.ContainsKey(e.Mn) && (r.Pollutant is null || e.Pollutant == r.Pollutant))
             .Where(e => e.Start < r.Period.To && (e.End is null || e.End > r.Period.From))
             .Select(e => (Scope: Key(outlets[e.Mn], e.Pollutant, "pollutant"), Episode: e))
@@ -124,7 +124,7 @@ public sealed partial class ReportService
 
         var hourly = await HourlyAsync(r.Period.From, r.Period.To, r.Mn, ct);
         var marks = await ActiveMarksAsync(r, ct);
-        var anomalies = (await EpisodesAsync(ct)).Where(e => e.Mn == outlet.Mn && e.Basis == "hourly").ToList();
+        var anomalies = (await EpisodesAsync(outlet.Mn, ct)).Where(e => e.Basis == "hourly").ToList();
         var rows = new List<HourResult>();
         foreach (var pollutant in Assessed(outlet, r))
         {

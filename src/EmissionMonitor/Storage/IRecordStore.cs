@@ -34,8 +34,8 @@ public interface IRecordStore
     /// <summary>Stores a document's current state (insert or replace by kind and id).</summary>
     Task SaveDocumentAsync(DocumentRecord document, CancellationToken cancellationToken);
 
-    /// <summary>Every document of a kind, newest first.</summary>
-    Task<IReadOnlyList<DocumentRecord>> QueryDocumentsAsync(string kind, CancellationToken cancellationToken);
+    /// <summary>Every document of a kind, newest first; with <paramref name="mn"/>, only that outlet's (read by key, not by scanning the kind).</summary>
+    Task<IReadOnlyList<DocumentRecord>> QueryDocumentsAsync(string kind, string? mn, CancellationToken cancellationToken);
 
     /// <summary>Records a publication (never changed, never deleted).</summary>
     Task AddPublicationAsync(PublicationRecord publication, CancellationToken cancellationToken);

@@ -186,8 +186,9 @@ public abstract class StoreConformanceTests : IAsyncLifetime
         await _store.SaveDocumentAsync(otherKind, CancellationToken.None);
         var answered = first with { State = "answered", Json = "{\"id\":\"ord-1\",\"state\":\"answered\"}" };
         await _store.SaveDocumentAsync(answered, CancellationToken.None);
-        Assert.Equal([second, answered], await _store.QueryDocumentsAsync("order", CancellationToken.None));
-        Assert.Equal([otherKind], await _store.QueryDocumentsAsync("other", CancellationToken.None));
+        Assert.Equal([second, answered], await _store.QueryDocumentsAsync("order", null, CancellationToken.None));
+        Assert.Equal([answered], await _store.QueryDocumentsAsync("order", "QHXN0010001", CancellationToken.None));
+        Assert.Equal([otherKind], await _store.QueryDocumentsAsync("other", null, CancellationToken.None));
     }
 
     [Fact]

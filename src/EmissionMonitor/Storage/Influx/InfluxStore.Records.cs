@@ -86,15 +86,16 @@ public sealed partial class InfluxStore
         _wake.Release();
     }
 
-    public async Task<IReadOnlyList<DocumentRecord>> QueryDocumentsAsync(string kind, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DocumentRecord>> QueryDocumentsAsync(string kind, string? mn, CancellationToken cancellationToken)
     {
         var pending = await PendingRecordsAsync(cancellationToken);
-        var byId = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Documents}\" WHERE \"kind\" = {InfluxSchema.Literal(kind)}",
+        string byMn = mn is null ? string.Empty : $" AND \"mn\" = {InfluxSchema.Literal(mn)}";
+        var byId = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Documents}\" WHERE \"kind\" = {InfluxSchema.Literal(kind)}{byMn}",
                 row => row.Str("json") is null || row.Str("state") is null || row.Str("at") is null ? null
                     : new DocumentRecord(kind, row.Str("id")!, row.Str("mn") ?? string.Empty, row.Str("state")!, DateTimeOffset.Parse(row.Str("at")!, CultureInfo.InvariantCulture), row.Str("json")!),
                 cancellationToken))
             .OfType<DocumentRecord>().ToDictionary(d => d.Id, StringComparer.Ordinal);
-        foreach (var d in pending.Documents.Where(d => d.Kind == kind))
+        foreach (var d in pending.Documents.Where(d => d.Kind == kind && (mn is null || d.Mn == mn)))
         {
             byId[d.Id] = d; // the local change is the newer one
         }

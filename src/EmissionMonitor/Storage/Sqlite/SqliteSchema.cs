@@ -149,6 +149,7 @@ internal static class SqliteSchema
             json        TEXT NOT NULL,
             PRIMARY KEY (kind, id)
         );
+        CREATE INDEX IF NOT EXISTS documents_by_mn ON documents (kind, mn, at);
         CREATE TABLE IF NOT EXISTS notifications (
             id          TEXT PRIMARY KEY,
             contact     TEXT NOT NULL,

@@ -43,8 +43,9 @@ public sealed partial class SqliteStore
                 ("$at", document.At.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)), ("$json", document.Json), ("$queued", Now())],
             cancellationToken);
 
-    public async Task<IReadOnlyList<DocumentRecord>> QueryDocumentsAsync(string kind, CancellationToken cancellationToken) =>
-        await QueryAsync($"SELECT {DocumentColumns} FROM documents WHERE kind = $kind ORDER BY at DESC, id DESC", [("$kind", kind)], MapDocument, cancellationToken);
+    public async Task<IReadOnlyList<DocumentRecord>> QueryDocumentsAsync(string kind, string? mn, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {DocumentColumns} FROM documents WHERE kind = $kind {(mn is null ? "" : "AND mn = $mn ")}ORDER BY at DESC, id DESC",
+            [("$kind", kind), ("$mn", mn)], MapDocument, cancellationToken);
 
     private const string DocumentColumns = "kind, id, mn, state, at, json";
 
