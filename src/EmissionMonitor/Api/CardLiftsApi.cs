@@ -141,7 +141,7 @@ public static class CardLiftsApi
             : null;
     }
 
-    private static string Local(DateTimeOffset t, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+    private static string Local(DateTimeOffset t, TimeZoneInfo zone) => ReportFormats.Instant(t, zone);
 
     private static object Json(CardLift l, TimeZoneInfo zone) => new
     {

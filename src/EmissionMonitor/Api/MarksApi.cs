@@ -107,7 +107,7 @@ public static class MarksApi
     private static string LocalText(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
 
     private static string? Instant(DateTimeOffset? t, TimeZoneInfo zone) =>
-        t is { } v ? TimeZoneInfo.ConvertTime(v, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture) : null;
+        Reports.ReportFormats.Instant(t, zone);
 
     private static object?[] Row(Mark m, TimeZoneInfo zone) =>
         [m.Mn, m.Kind, LocalText(m.From), LocalText(m.To), m.Comment, m.Key, m.IsActive ? "approved" : "revoked", m.By, Instant(m.CreatedAt, zone),

@@ -16,11 +16,11 @@ public static class NotificationsApi
                 return bad;
             }
 
-            string Local(DateTimeOffset? t) => t is { } v ? TimeZoneInfo.ConvertTime(v, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture) : null!;
+            string? Local(DateTimeOffset? t) => Reports.ReportFormats.Instant(t, zone);
             var rows = (await store.QueryNotificationRecordsAsync(openOnly: false, limit, offset, ct)).Select(r => NotificationMessage.FromJson(r.Json)).Select(m => new
             {
                 id = m.Id, contact = m.Contact, recipients = new { email = m.Email, webhook = m.Webhook }, state = m.State, attempts = m.Attempts, lastError = m.LastError,
-                createdAt = Local(m.CreatedAt), windowUntil = Local(m.WindowUntil), sentAt = m.SentAt is null ? null : Local(m.SentAt),
+                createdAt = Local(m.CreatedAt), windowUntil = Local(m.WindowUntil), sentAt = Local(m.SentAt),
                 emailSent = m.EmailSent, webhookSent = m.WebhookSent, alerts = m.Items.Count + m.More,
                 items = m.Items.Select(i => new { alertId = i.AlertId, kind = i.Kind, severity = i.Severity, mn = i.Mn, outletName = i.OutletName, enterpriseName = i.EnterpriseName,
                     city = i.City, pollutant = i.Pollutant, value = i.Value, limit = i.Limit, raisedAt = Local(i.RaisedAt) }),

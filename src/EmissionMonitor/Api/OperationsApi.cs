@@ -25,7 +25,7 @@ public static class OperationsApi
         known.Current is not { } i ? null : new
         {
             loggerId = i.LoggerId, cpuId = i.CpuId, macs = i.MacList,
-            reportedAt = TimeZoneInfo.ConvertTime(i.ReportedAt, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
+            reportedAt = Reports.ReportFormats.Instant(i.ReportedAt, zone),
             previous = withPrevious ? Identity((known.Previous, null), zone, false) : null,
         };
 
@@ -46,21 +46,21 @@ public static class OperationsApi
                 {
                     mn = x.Outlet.Mn, name = x.Outlet.Name, kind = x.Outlet.Kind == MediumKind.Gas ? "gas" : "water", flowUnit = x.Outlet.FlowUnit, referenceO2 = x.Outlet.ReferenceO2,
                     limits = x.Outlet.Limits.ToDictionary(l => l.Key, l => new { min = l.Value.Min, max = l.Value.Max }),
-                    lastSeen = alerts.LastSeen(x.Outlet.Mn) is { } t ? TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture) : null,
+                    lastSeen = Reports.ReportFormats.Instant(alerts.LastSeen(x.Outlet.Mn), zone),
                     openAlerts = open[x.Outlet.Mn].Select(a => new { a.Id, a.Kind, a.Severity, a.Pollutant }),
                     encryption = x.Outlet.EffectiveEncryption(x.Key is not null).ToString().ToLowerInvariant(),
                     key = x.Key is { } k
-                        ? new { createdAt = TimeZoneInfo.ConvertTime(k.CreatedAt, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture), source = k.Source, ageDays = k.AgeDays, tooOld = k.TooOld }
+                        ? new { createdAt = Reports.ReportFormats.Instant(k.CreatedAt, zone), source = k.Source, ageDays = k.AgeDays, tooOld = k.TooOld }
                         : null,
                     identity = Identity(identities.Of(x.Outlet.Mn), zone),
                     clock = commands.Clock(x.Outlet.Mn) is { } c
-                        ? new { offsetSeconds = c.OffsetSeconds, measuredAt = TimeZoneInfo.ConvertTime(c.MeasuredAt, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture) }
+                        ? new { offsetSeconds = c.OffsetSeconds, measuredAt = Reports.ReportFormats.Instant(c.MeasuredAt, zone) }
                         : null,
                     lastCommand = commands.Last(x.Outlet.Mn) is { } last
                         ? new
                         {
                             id = last.Id, command = last.Command, state = last.State, requestedBy = last.RequestedBy,
-                            requestedAt = TimeZoneInfo.ConvertTime(last.RequestedAt, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
+                            requestedAt = Reports.ReportFormats.Instant(last.RequestedAt, zone),
                         }
                         : null,
                 }),
@@ -124,7 +124,7 @@ public static class OperationsApi
             return Results.Json(new
             {
                 mn,
-                createdAt = TimeZoneInfo.ConvertTime(record.CreatedAt, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture),
+                createdAt = Reports.ReportFormats.Instant(record.CreatedAt, zone),
                 source = record.Source,
                 key = given is null ? key.Reveal() : null, // a generated key is shown this once, to hand to the terminal
             }, statusCode: 201);

@@ -84,7 +84,7 @@ public static class OrdersApi
         ? Results.Json(Json(o, orders.NowLocal, zone), statusCode: success)
         : outcome.Status == 400 ? QueryRules.Bad(outcome.Parameter ?? "body", outcome.Problem!) : Results.Problem(statusCode: outcome.Status, title: outcome.Problem);
 
-    private static string Local(DateTimeOffset t, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+    private static string Local(DateTimeOffset t, TimeZoneInfo zone) => Reports.ReportFormats.Instant(t, zone);
 
     private static object Json(SupervisionOrder o, DateTime now, TimeZoneInfo zone) => new
     {

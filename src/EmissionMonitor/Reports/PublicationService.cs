@@ -148,5 +148,5 @@ public sealed class PublicationService(IRecordStore store, Func<ReportService> r
         return new ReportTable(columns, rows);
     }
 
-    private string Local(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+    private string Local(DateTimeOffset t) => ReportFormats.Instant(t, zone);
 }

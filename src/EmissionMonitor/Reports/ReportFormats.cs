@@ -10,6 +10,12 @@ public static class ReportFormats
 {
     public static string TimeFormat => "yyyy-MM-ddTHH:mm:sszzz";
 
+    /// <summary>An instant as the API writes it: in <paramref name="zone"/>'s local time with its offset.</summary>
+    public static string Instant(DateTimeOffset t, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(t, zone).ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>As <see cref="Instant(DateTimeOffset, TimeZoneInfo)"/>; null for none.</summary>
+    public static string? Instant(DateTimeOffset? t, TimeZoneInfo zone) => t is { } v ? Instant(v, zone) : null;
+
     public static void WriteJson(ReportTable table, Stream output)
     {
         using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true });
