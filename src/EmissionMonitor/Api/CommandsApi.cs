@@ -36,7 +36,7 @@ public static class CommandsApi
                 return Answer(outcome, commands);
             }
 
-            var shown = JsonDocument.Parse(await commands.FindAsync(command.Id, ct) ?? "{}").RootElement;
+            var shown = JsonDocument.Parse(outcome.Json ?? commands.Live(command)).RootElement; // as taken, with its first frame
             string? sent = shown.TryGetProperty("exchanges", out var ex) && ex.GetArrayLength() > 0 ? ex[0].GetProperty("frame").GetString() : null;
             return Results.Json(new { id = command.Id, mn, qn = command.Qn, sent, state = shown.GetProperty("state").GetString(), link = command.Link }, statusCode: 202);
         }).AddEndpointFilter(operators);
