@@ -46,6 +46,14 @@ public sealed class ApiOptions
     [System.ComponentModel.DataAnnotations.Range(1, 100_000, ErrorMessage = "Api:MaxCommentLength must be between 1 and 100000")]
     public int MaxCommentLength { get; set; } = 2000;
 
+    /// <summary>The largest evidence file (a mark's, an order answer's). Default 10 MiB.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1024, 1024L * 1024 * 1024, ErrorMessage = "Api:MaxEvidenceBytes must be between 1024 and 1073741824")]
+    public long MaxEvidenceBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>Evidence files one mark or order may carry. Default 10.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1000, ErrorMessage = "Api:MaxEvidenceFiles must be between 1 and 1000")]
+    public int MaxEvidenceFiles { get; set; } = 10;
+
     /// <summary>Reports computed at once (the rest wait their turn); keeps ingestion's share of the CPU. Default 2.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 1000, ErrorMessage = "Api:MaxConcurrentReports must be between 1 and 1000")]
     public int MaxConcurrentReports { get; set; } = 2;

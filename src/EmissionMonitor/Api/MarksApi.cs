@@ -1,119 +1,153 @@
 using System.Globalization;
 using EmissionMonitor.Compliance.Marks;
-using EmissionMonitor.Registry;
-using EmissionMonitor.Storage;
+using EmissionMonitor.Evidence;
+using EmissionMonitor.Marking;
 
 namespace EmissionMonitor.Api;
 
 /// <summary>
-/// Operator marks: <c>GET /api/marks</c> (all roles, enterprises their own; <c>format=csv</c>),
-/// <c>POST /api/marks</c> (operators: span ≤ <see cref="ApiOptions.MaxMarkSpan"/>, comment bounded,
-/// author recorded, id returned) and <c>POST /api/marks/{id}/revoke</c> (recorded beside the mark,
-/// never deleted; a revoked mark changes no figure).
+/// Marks with review (DESIGN.md "Marks"): <c>GET /api/marks</c> (all roles, enterprises their own;
+/// filters <c>mn</c>, <c>from</c>, <c>to</c>, <c>state</c>, <c>kind</c>; <c>format=csv|xlsx</c>),
+/// <c>GET /api/marks/{id}</c>, <c>POST /api/marks</c> (operators: approved at once; enterprises, for
+/// their own outlets: pending), <c>POST /api/marks/{id}/approve|reject</c> (operators, pending marks),
+/// <c>POST /api/marks/{id}/revoke</c> (an enterprise its pending mark, an operator an approved one),
+/// <c>POST /api/marks/{id}/evidence</c> (multipart: a PDF, JPEG or PNG) and
+/// <c>GET /api/marks/{id}/evidence/{file}</c>. Another enterprise's marks and files are 404.
 /// </summary>
 public static class MarksApi
 {
     public sealed record MarkBody(string? Mn, string? Kind, string? From, string? To, string? Comment);
 
-    private static readonly string[] Columns = ["mn", "kind", "from", "to", "comment", "id", "state", "by", "createdAt", "revokedAt", "revokedBy", "revokeComment"];
+    private static readonly string[] Columns =
+    [
+        "mn", "kind", "from", "to", "comment", "id", "state", "by", "createdAt", "revokedAt", "revokedBy", "revokeComment",
+        "decidedBy", "decidedAt", "decisionComment", "enterprise", "overFaultCap", "evidenceFiles",
+    ];
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
         var readers = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
+        var writers = new RoleFilter(auth, ApiUser.Operator, ApiUser.EnterpriseRole);
         var operators = new RoleFilter(auth, ApiUser.Operator);
 
-        app.MapGet("/api/marks", async (HttpContext http, string? mn, string? from, string? to, Func<StationRegistry> registry, IRecordStore store,
-            ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
+        app.MapGet("/api/marks", async (HttpContext http, string? mn, string? from, string? to, MarkService marks, ApiOptions options,
+            TimeZoneInfo zone, CancellationToken ct) =>
         {
             if (QueryRules.First(QueryRules.Local("from", from, out var start), QueryRules.Local("to", to, out var end), QueryRules.Choice(http, "format", ReportsApi.ExportFormats),
-                QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
+                QueryRules.Choice(http, "state", [.. Mark.States]), QueryRules.Choice(http, "kind", [.. Mark.Kinds]), QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
             {
                 return bad;
             }
 
             var user = RoleFilter.User(http);
-            var current = registry();
-            var marks = await store.QueryMarksAsync(start ?? DateTime.MinValue, end ?? DateTime.MaxValue, mn, ct);
-            var visible = marks.Where(m => user.Role != ApiUser.EnterpriseRole || current.FindOutlet(m.Mn)?.EnterpriseId == user.Enterprise).ToList();
+            var all = await marks.AllAsync(ct);
+            var over = marks.OverFaultCap(all);
+            var q = http.Request.Query;
+            var visible = all.Where(m => marks.Visible(user, m))
+                .Where(m => mn is null || m.Mn == mn)
+                .Where(m => m.To > (start ?? DateTime.MinValue) && m.From < (end ?? DateTime.MaxValue))
+                .Where(m => q["state"].FirstOrDefault() is not { } s || m.State == s)
+                .Where(m => q["kind"].FirstOrDefault() is not { } k || m.Kind == k)
+                .ToList();
             if (ReportsApi.WantsFile(http))
             {
-                return ReportsApi.Export(http, new Reports.ReportTable(Columns, visible.Select(m => Row(m, zone)).ToList()), "marks");
+                return ReportsApi.Export(http, new Reports.ReportTable(Columns, visible.Select(m => Row(m, over, zone)).ToList()), "marks");
             }
 
             http.Response.Headers["X-Total-Count"] = visible.Count.ToString(CultureInfo.InvariantCulture);
-            return Results.Json(visible.Skip(offset).Take(limit).Select(m => Json(m, zone)));
+            return Results.Json(visible.Skip(offset).Take(limit).Select(m => Json(m, over, zone)));
         }).AddEndpointFilter(readers);
 
-        app.MapPost("/api/marks", async (HttpContext http, MarkBody body, Func<StationRegistry> registry, IRecordStore store, ApiOptions options,
-            TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
+        app.MapGet("/api/marks/{id}", async (HttpContext http, string id, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
         {
-            if (body.Mn is null || registry().FindOutlet(body.Mn) is null)
-            {
-                return QueryRules.Bad("mn", $"{QueryRules.Shown(body.Mn ?? "(missing)")} is not in the registry");
-            }
+            var all = await marks.AllAsync(ct);
+            return all.FirstOrDefault(m => m.Key == id) is { } mark && marks.Visible(RoleFilter.User(http), mark)
+                ? Results.Json(Json(mark, marks.OverFaultCap(all), zone))
+                : Results.Problem(statusCode: 404, title: $"no mark {QueryRules.Shown(id)}");
+        }).AddEndpointFilter(readers);
 
-            if (body.Kind is null || !Mark.Kinds.Contains(body.Kind))
-            {
-                return QueryRules.Bad("kind", $"must be one of {string.Join(", ", Mark.Kinds)}");
-            }
+        app.MapPost("/api/marks", async (HttpContext http, MarkBody body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
+            await Answer(await marks.CreateAsync(RoleFilter.User(http), body.Mn, body.Kind, body.From, body.To, body.Comment, ct), marks, zone, ct))
+            .AddEndpointFilter(writers);
 
-            if (QueryRules.First(QueryRules.Local("from", body.From ?? string.Empty, out var from), QueryRules.Local("to", body.To ?? string.Empty, out var to),
-                QueryRules.Comment(body.Comment, options)) is { } bad)
-            {
-                return bad;
-            }
+        app.MapPost("/api/marks/{id}/approve", async (HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
+            await Answer(await marks.DecideAsync(id, approve: true, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct)).AddEndpointFilter(operators);
 
-            if (to <= from)
-            {
-                return QueryRules.Bad("to", "must be after from");
-            }
+        app.MapPost("/api/marks/{id}/reject", async (HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
+            await Answer(await marks.DecideAsync(id, approve: false, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct)).AddEndpointFilter(operators);
 
-            if (to!.Value - from!.Value > options.MaxMarkSpan)
-            {
-                return QueryRules.Bad("to", $"a mark spans at most {options.MaxMarkSpan.TotalDays:F0} days (Api:MaxMarkSpan)");
-            }
+        app.MapPost("/api/marks/{id}/revoke", async (HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
+            await Answer(await marks.RevokeAsync(id, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct)).AddEndpointFilter(writers);
 
-            var now = clock.GetUtcNow();
-            var mark = new Mark(body.Mn, body.Kind, from.Value, to.Value, body.Comment) { Id = Mark.NewId(now), By = RoleFilter.User(http).DisplayName, CreatedAt = now };
-            await store.AddMarkAsync(mark, ct);
-            return Results.Created($"/api/marks/{mark.Id}", Json(mark, zone));
-        }).AddEndpointFilter(operators);
-
-        app.MapPost("/api/marks/{id}/revoke", async (HttpContext http, string id, CommentBody? body, IRecordStore store, ApiOptions options,
-            TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
+        app.MapPost("/api/marks/{id}/evidence", async (HttpContext http, string id, MarkService marks, EvidenceStore evidence, TimeZoneInfo zone, CancellationToken ct) =>
         {
-            if (QueryRules.Comment(body?.Comment, options) is { } bad)
-            {
-                return bad;
-            }
-
-            var mark = (await store.QueryMarksAsync(DateTime.MinValue, DateTime.MaxValue, null, ct)).FirstOrDefault(m => m.Key == id);
-            if (mark is null)
+            var user = RoleFilter.User(http);
+            if (await marks.FindAsync(id, ct) is not { } mark || !marks.Visible(user, mark))
             {
                 return Results.Problem(statusCode: 404, title: $"no mark {QueryRules.Shown(id)}");
             }
 
-            if (!mark.IsActive)
+            if (marks.MayAddEvidence(mark) is { Mark: null } refused)
             {
-                return Results.Problem(statusCode: 409, title: $"mark {id} is already revoked");
+                return Problem(refused);
             }
 
-            var revoked = mark with { Id = mark.Key, Revoked = new Revocation(clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment) };
-            await store.AddMarkAsync(revoked, ct);
-            return Results.Json(Json(revoked, zone));
-        }).AddEndpointFilter(operators);
+            var upload = await evidence.ReceiveAsync(http.Request, mark.Key, user.DisplayName, ct);
+            if (upload.File is not { } file)
+            {
+                return Results.Problem(statusCode: upload.Status, title: upload.Problem);
+            }
+
+            var outcome = await marks.AddEvidenceAsync(mark.Key, file, user, ct);
+            if (outcome.Mark is null)
+            {
+                evidence.Discard(mark.Key, file);
+            }
+
+            return await Answer(outcome, marks, zone, ct);
+        }).AddEndpointFilter(writers);
+
+        app.MapGet("/api/marks/{id}/evidence/{file}", async (HttpContext http, string id, string file, MarkService marks, EvidenceStore evidence, CancellationToken ct) =>
+            await marks.FindAsync(id, ct) is { } mark && marks.Visible(RoleFilter.User(http), mark) && mark.Evidence.FirstOrDefault(f => f.Id == file) is { } found
+                ? evidence.Serve(mark.Key, found)
+                : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of mark {QueryRules.Shown(id)}"))
+            .AddEndpointFilter(readers);
     }
+
+    private static async Task<IResult> Answer(MarkOutcome outcome, MarkService marks, TimeZoneInfo zone, CancellationToken ct)
+    {
+        if (outcome.Mark is not { } m)
+        {
+            return Problem(outcome);
+        }
+
+        var json = Json(m, marks.OverFaultCap(await marks.AllAsync(ct)), zone);
+        return outcome.Status == 201 ? Results.Created($"/api/marks/{m.Key}", json) : Results.Json(json);
+    }
+
+    private static IResult Problem(MarkOutcome outcome) =>
+        outcome.Status == 400 ? QueryRules.Bad(outcome.Parameter ?? "body", outcome.Problem!) : Results.Problem(statusCode: outcome.Status, title: outcome.Problem);
 
     private static string LocalText(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
 
-    private static string? Instant(DateTimeOffset? t, TimeZoneInfo zone) =>
-        Reports.ReportFormats.Instant(t, zone);
+    private static string? Instant(DateTimeOffset? t, TimeZoneInfo zone) => Reports.ReportFormats.Instant(t, zone);
 
-    private static object?[] Row(Mark m, TimeZoneInfo zone) =>
-        [m.Mn, m.Kind, LocalText(m.From), LocalText(m.To), m.Comment, m.Key, m.IsActive ? "approved" : "revoked", m.By, Instant(m.CreatedAt, zone),
-            Instant(m.Revoked?.At, zone), m.Revoked?.By, m.Revoked?.Comment];
+    private static object?[] Row(Mark m, IReadOnlySet<string> overCap, TimeZoneInfo zone) =>
+    [
+        m.Mn, m.Kind, LocalText(m.From), LocalText(m.To), m.Comment, m.Key, m.State, m.By, Instant(m.CreatedAt, zone), Instant(m.Revoked?.At, zone), m.Revoked?.By,
+        m.Revoked?.Comment, m.DecidedBy, Instant(m.DecidedAt, zone), m.DecisionComment, m.Enterprise, overCap.Contains(m.Key), m.Evidence.Count,
+    ];
 
-    /// <summary>A mark's JSON: the row's fields by name.</summary>
-    public static Dictionary<string, object?> Json(Mark m, TimeZoneInfo zone) =>
-        Columns.Zip(Row(m, zone)).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+    /// <summary>A mark's JSON: the row's fields by name, and its evidence files.</summary>
+    public static Dictionary<string, object?> Json(Mark m, IReadOnlySet<string> overCap, TimeZoneInfo zone)
+    {
+        var json = Columns.Zip(Row(m, overCap, zone)).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+        json.Remove("evidenceFiles");
+        json["evidence"] = EvidenceJson(m.Evidence, $"/api/marks/{Uri.EscapeDataString(m.Key)}/evidence", zone);
+        return json;
+    }
+
+    /// <summary>Evidence files as JSON, each with the path it downloads from.</summary>
+    public static IEnumerable<object> EvidenceJson(IEnumerable<EvidenceFile> files, string basePath, TimeZoneInfo zone) =>
+        files.Select(f => new { id = f.Id, name = f.Name, contentType = f.ContentType, bytes = f.Bytes, sha256 = f.Sha256, by = f.By, at = Instant(f.At, zone), href = $"{basePath}/{f.Id}" });
 }

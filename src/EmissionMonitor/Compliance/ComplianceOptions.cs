@@ -38,7 +38,43 @@ public sealed class ComplianceOptions : IValidatableObject
     /// </summary>
     public Dictionary<string, Dictionary<string, Dictionary<string, double>>> CityTargets { get; set; } = new(StringComparer.Ordinal);
 
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => TargetProblems().Select(p => new ValidationResult(p));
+    /// <summary>
+    /// What each kind of mark does to the rate (<c>Compliance:MarkEffects:{kind}</c> =
+    /// <c>{effect: exempt|excuse|none, flags: [...]}</c>); kinds not configured keep the defaults of
+    /// DOMAIN.md §0 (<see cref="Marks.MarkEffect.Defaults"/>).
+    /// </summary>
+    public Dictionary<string, Marks.MarkEffect> MarkEffects { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Hours of <c>fault</c> marks an outlet may have in a calendar year before further ones are flagged; null (default) for no cap.</summary>
+    [Range(0, 8784, ErrorMessage = "Compliance:FaultHoursPerYear must be between 0 and 8784")]
+    public int? FaultHoursPerYear { get; set; }
+
+    /// <summary>The effect of marks of <paramref name="kind"/>: the configured one, else the default.</summary>
+    public Marks.MarkEffect EffectOf(string kind) =>
+        MarkEffects.GetValueOrDefault(kind) ?? Marks.MarkEffect.Defaults.GetValueOrDefault(kind) ?? Marks.MarkEffect.None;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        TargetProblems().Concat(MarkEffectProblems()).Select(p => new ValidationResult(p));
+
+    /// <summary>Problems of the mark effects, each naming its key.</summary>
+    public IEnumerable<string> MarkEffectProblems()
+    {
+        foreach (var (kind, effect) in MarkEffects)
+        {
+            if (!Marks.Mark.Kinds.Contains(kind, StringComparer.Ordinal))
+            {
+                yield return $"Compliance:MarkEffects:{kind}: not a kind of mark ({string.Join(", ", Marks.Mark.Kinds)})";
+            }
+            else if (effect.Effect is not (Marks.MarkEffect.Exempt or Marks.MarkEffect.Excuse or Marks.MarkEffect.NoEffect))
+            {
+                yield return $"Compliance:MarkEffects:{kind}:Effect: must be exempt, excuse or none, not '{effect.Effect}'";
+            }
+            else if (effect.Effect == Marks.MarkEffect.Excuse && (effect.Flags is not { Count: > 0 } flags || flags.Any(f => f is not { Length: 1 } || !char.IsAsciiLetterUpper(f[0]))))
+            {
+                yield return $"Compliance:MarkEffects:{kind}:Flags: an excusing mark names the flags it excuses (single capital letters such as M, C, D)";
+            }
+        }
+    }
 
     /// <summary>The city targets of a year (city → code → tonnes), empty when none is configured.</summary>
     public IReadOnlyDictionary<string, Dictionary<string, double>> TargetsOf(int year) =>

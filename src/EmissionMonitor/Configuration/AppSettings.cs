@@ -33,6 +33,9 @@ public sealed class AppSettings
     /// <summary>The city target barometer's levels.</summary>
     public required BarometerOptions Barometer { get; init; }
 
+    /// <summary>The data-anomaly rules (section Anomalies), bound once.</summary>
+    public required EmissionMonitor.Compliance.Anomalies.AnomalyOptions Anomalies { get; init; }
+
     /// <summary>How long each kind of data is kept (section Retention), bound once.</summary>
     public required RetentionOptions Retention { get; init; }
 
@@ -65,6 +68,7 @@ public sealed class AppSettings
             Cards = Bind<EmissionMonitor.Compliance.Cards.CardOptions>(configuration, EmissionMonitor.Compliance.Cards.CardOptions.Section),
             Barometer = Bind<BarometerOptions>(configuration, BarometerOptions.Section),
             Retention = Bind<RetentionOptions>(configuration, RetentionOptions.Section),
+            Anomalies = Bind<EmissionMonitor.Compliance.Anomalies.AnomalyOptions>(configuration, EmissionMonitor.Compliance.Anomalies.AnomalyOptions.Section),
             Security = Bind<EmissionMonitor.Security.SecurityOptions>(configuration, EmissionMonitor.Security.SecurityOptions.Section),
             TimeZone = compliance.ResolveTimeZone(),
         };

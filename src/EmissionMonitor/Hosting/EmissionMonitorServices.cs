@@ -130,7 +130,7 @@ public static class EmissionMonitorServices
             sp.GetRequiredService<Alerts.AlertOptions>(), settings.TimeZone, sp.GetRequiredService<IMessagePublisher>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Alerts.AlertService>>(), sp.GetRequiredService<Security.KeyRing>(),
             sp.GetRequiredService<Security.TerminalIdentities>(), settings.Barometer,
-            AppSettings.Bind<Compliance.Anomalies.AnomalyOptions>(settings.Configuration, Compliance.Anomalies.AnomalyOptions.Section)));
+            settings.Anomalies));
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertService>());
         services.AddSingleton(sp => new Reports.PublicationService(sp.GetRequiredService<IRecordStore>(), sp.GetRequiredService<Func<Reports.ReportService>>(),
             sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance, settings.TimeZone, sp.GetRequiredService<TimeProvider>()));
@@ -142,6 +142,10 @@ public static class EmissionMonitorServices
         services.AddHostedService(sp => sp.GetRequiredService<Orders.OrderService>());
         services.AddSingleton<Commands.CommandService>();
         services.AddHostedService(sp => sp.GetRequiredService<Commands.CommandService>());
+        services.AddSingleton(sp => new Marking.MarkService(sp.GetRequiredService<IRecordStore>(), sp.GetRequiredService<Func<StationRegistry>>(),
+            sp.GetRequiredService<Api.ApiOptions>(), settings.Compliance, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new Evidence.EvidenceStore(settings.Storage.DataDirectory, sp.GetRequiredService<Api.ApiOptions>(), sp.GetRequiredService<DiskGuard>(),
+            sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

@@ -23,6 +23,7 @@ public sealed partial class ReportService
         var outlets = Outlets(r).ToList();
         var facts = await FactsAsync(r, start.Date, LocalSpans.CeilDay(end), ct);
         var marks = (await ActiveMarksAsync(r, ct)).ToLookup(m => m.Mn, StringComparer.Ordinal);
+        var suspect = (await SuspectAsync(r, ct)).ToLookup(e => e.Mn, StringComparer.Ordinal);
         var sums = await facts.SumsAsync(fullFrom, fullTo, null, ct);
         var edges = new List<DayFact>();
         if (end > start)
@@ -43,21 +44,23 @@ public sealed partial class ReportService
             var outletSums = outletFrom == fullFrom && outletTo == fullTo ? sums
                 : await facts.SumsAsync(outletFrom, LocalSpans.Max(outletFrom, outletTo), outlet.Mn, ct);
             var outletMarks = marks[outlet.Mn].ToList();
-            var markDays = outletMarks.Count == 0 ? [] : await MarkDaysAsync(facts, outlet, outletMarks, outletFrom, outletTo, ct);
+            var outletSuspect = suspect[outlet.Mn].ToList();
+            var spans = outletMarks.Select(m => (m.From, To: m.To)).Concat(outletSuspect.Select(e => (From: e.Start, To: e.End ?? end))).ToList();
+            var correctedDays = spans.Count == 0 ? [] : await CorrectedDaysAsync(facts, outlet, spans, outletFrom, outletTo, ct);
             foreach (var pollutant in Assessed(outlet, r))
             {
                 var counts = WholeDays(outletSums.GetValueOrDefault((outlet.Mn, pollutant)), LocalSpans.HourStarts(outletFrom, outletTo) / DayFact.HoursPerDay);
-                foreach (var (day, dayFacts) in markDays)
+                foreach (var (day, dayFacts) in correctedDays)
                 {
                     var fact = dayFacts.GetValueOrDefault(pollutant);
-                    var (exempt, excuse) = FactCounts.MarkHours(day, outletMarks);
-                    counts = counts - FactCounts.Day(fact, DayFact.AllHours, 0, 0, exemptFlags) + FactCounts.Day(fact, DayFact.AllHours, exempt, excuse, exemptFlags);
+                    counts = counts - FactCounts.Day(fact, DayFact.AllHours, HourCorrections.None, exemptFlags)
+                        + FactCounts.Day(fact, DayFact.AllHours, Corrections(day, outletMarks, outletSuspect, pollutant), exemptFlags);
                 }
 
                 foreach (var day in EdgeDays(start, end, fullFrom, fullTo).Where(d => d >= activeFrom.Date && d < activeTo))
                 {
-                    var (exempt, excuse) = FactCounts.MarkHours(day, outletMarks);
-                    counts += FactCounts.Day(edgeFacts.GetValueOrDefault((outlet.Mn, pollutant, day)), FactCounts.HoursIn(day, start, end), exempt, excuse, exemptFlags);
+                    counts += FactCounts.Day(edgeFacts.GetValueOrDefault((outlet.Mn, pollutant, day)), FactCounts.HoursIn(day, start, end),
+                        Corrections(day, outletMarks, outletSuspect, pollutant), exemptFlags);
                 }
 
                 var key = Key(outlet, pollutant, level);
@@ -78,11 +81,30 @@ public sealed partial class ReportService
     private static RateCounts WholeDays(FactSums sums, int days) =>
         new(DayFact.HoursPerDay * days - sums.Exempt, sums.Received - sums.Exempt, 0, sums.ValidRate);
 
-    /// <summary>The whole days of [from, to) an outlet's marks touch, with their facts by pollutant.</summary>
-    private static async Task<List<(DateTime Day, Dictionary<string, DayFact> Facts)>> MarkDaysAsync(FactSource facts, Outlet outlet, List<Mark> marks,
+    /// <summary>A day's corrections of one pollutant: the outlet's approved marks, and its suspect hours when they invalidate.</summary>
+    private HourCorrections Corrections(DateTime day, List<Mark> marks, List<Compliance.Anomalies.AnomalyEpisode> suspect, string pollutant)
+    {
+        int invalid = 0;
+        foreach (var e in suspect.Where(e => e.Pollutant == pollutant || e.SubKind == Compliance.Anomalies.AnomalyKinds.NoFlow))
+        {
+            for (int h = 0; h < DayFact.HoursPerDay; h++)
+            {
+                invalid |= e.Covers(day.AddHours(h)) ? 1 << h : 0;
+            }
+        }
+
+        return FactCounts.Corrections(day, marks, options.EffectOf, invalid);
+    }
+
+    /// <summary>The hourly anomaly episodes of the report's outlets when suspect hours invalidate (Anomalies:InvalidateSuspect), else none.</summary>
+    private async Task<List<Compliance.Anomalies.AnomalyEpisode>> SuspectAsync(ReportRequest r, CancellationToken ct) =>
+        !invalidateSuspect ? [] : (await EpisodesAsync(r.Mn, ct)).Where(e => e.Basis == "hourly" && e.Start < r.Period.To && (e.End is null || e.End > r.Period.From)).ToList();
+
+    /// <summary>The whole days of [from, to) that marks or suspect episodes touch, with their facts by pollutant.</summary>
+    private static async Task<List<(DateTime Day, Dictionary<string, DayFact> Facts)>> CorrectedDaysAsync(FactSource facts, Outlet outlet, List<(DateTime From, DateTime To)> spans,
         DateTime from, DateTime to, CancellationToken ct)
     {
-        var days = marks.SelectMany(m => LocalSpans.Days(LocalSpans.Max(m.From, from), LocalSpans.Min(m.To, to))).Where(d => d >= from && d < to).ToHashSet();
+        var days = spans.SelectMany(m => LocalSpans.Days(LocalSpans.Max(m.From, from), LocalSpans.Min(m.To, to))).Where(d => d >= from && d < to).ToHashSet();
         if (days.Count == 0)
         {
             return [];
@@ -130,7 +152,8 @@ public sealed partial class ReportService
         {
             var scope = Key(outlet, pollutant, "pollutant");
             var mine = anomalies.Where(e => e.Pollutant == pollutant || e.SubKind == Compliance.Anomalies.AnomalyKinds.NoFlow).ToList();
-            rows.AddRange(_rates.Hours(outlet, pollutant, r.Period, NowLocal, hourly[outlet.Mn], marks)
+            Func<DateTime, string?>? invalidating = invalidateSuspect ? hour => mine.FirstOrDefault(e => e.Covers(hour))?.SubKind : null;
+            rows.AddRange(_rates.Hours(outlet, pollutant, r.Period, NowLocal, hourly[outlet.Mn], marks, invalidating)
                 .Select(h => new HourResult(scope, h, mine.Any(e => e.Covers(h.Hour)))));
         }
 

@@ -20,7 +20,8 @@ namespace EmissionMonitor.Reports;
 /// CLI, the HTTP API and the alerts, so <c>import</c> then <c>report</c> gives the same figures as
 /// live ingestion. Results are sorted by city, enterprise, mn, pollutant, start.
 /// </summary>
-public sealed partial class ReportService(IStore store, StationRegistry registry, ComplianceOptions options, CardOptions cards, TimeZoneInfo timeZone, TimeProvider clock)
+public sealed partial class ReportService(IStore store, StationRegistry registry, ComplianceOptions options, CardOptions cards, TimeZoneInfo timeZone, TimeProvider clock,
+    bool invalidateSuspect = false)
 {
     private readonly RateCalculator _rates = new(options);
 
@@ -31,7 +32,7 @@ public sealed partial class ReportService(IStore store, StationRegistry registry
 
     /// <summary>The report service of a run's settings over <paramref name="store"/> and the registry as it is now.</summary>
     public static ReportService Create(IStore store, StationRegistry registry, Configuration.AppSettings settings, TimeProvider clock) =>
-        new(store, registry, settings.Compliance, settings.Cards, settings.TimeZone, clock);
+        new(store, registry, settings.Compliance, settings.Cards, settings.TimeZone, clock, settings.Anomalies.InvalidateSuspect);
 
     /// <summary>A report as the table behind JSON, CSV and text output (the CLI and the HTTP API).</summary>
     public async Task<ReportTable> BuildAsync(ReportRequest request, CancellationToken cancellationToken) => request.Kind switch

@@ -12,12 +12,22 @@ namespace EmissionMonitor.Storage;
 /// </summary>
 internal static class RecordMeta
 {
-    public static string Of(Mark m) => JsonSerializer.Serialize(new Meta(m.Id, m.By, m.CreatedAt, m.Revoked), Options);
+    public static string Of(Mark m) => JsonSerializer.Serialize(new Meta(m.Id, m.By, m.CreatedAt, m.Revoked)
+    {
+        Decision = m.Decision, DecidedBy = m.DecidedBy, DecidedAt = m.DecidedAt, DecisionComment = m.DecisionComment, Enterprise = m.Enterprise,
+        Evidence = m.Evidence.Count == 0 ? null : m.Evidence, Rev = m.Rev == 0 ? null : m.Rev,
+    }, Options);
 
     public static string? Of(CardLift l) => l.Revoked is null ? null : JsonSerializer.Serialize(new Meta(null, null, null, l.Revoked), Options);
 
     public static Mark Apply(Mark m, string? json) =>
-        Read(json) is { } meta ? m with { Id = meta.Id, By = meta.By, CreatedAt = meta.CreatedAt, Revoked = meta.Revoked } : m;
+        Read(json) is { } meta
+            ? m with
+            {
+                Id = meta.Id, By = meta.By, CreatedAt = meta.CreatedAt, Revoked = meta.Revoked, Decision = meta.Decision, DecidedBy = meta.DecidedBy, DecidedAt = meta.DecidedAt,
+                DecisionComment = meta.DecisionComment, Enterprise = meta.Enterprise, Evidence = meta.Evidence ?? [], Rev = meta.Rev ?? 0,
+            }
+            : m;
 
     public static CardLift Apply(CardLift l, string? json) => Read(json) is { } meta ? l with { Revoked = meta.Revoked } : l;
 
@@ -25,5 +35,20 @@ internal static class RecordMeta
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
-    private sealed record Meta(string? Id, string? By, DateTimeOffset? CreatedAt, Revocation? Revoked);
+    private sealed record Meta(string? Id, string? By, DateTimeOffset? CreatedAt, Revocation? Revoked)
+    {
+        public string? Decision { get; init; }
+
+        public string? DecidedBy { get; init; }
+
+        public DateTimeOffset? DecidedAt { get; init; }
+
+        public string? DecisionComment { get; init; }
+
+        public string? Enterprise { get; init; }
+
+        public IReadOnlyList<Evidence.EvidenceFile>? Evidence { get; init; }
+
+        public int? Rev { get; init; }
+    }
 }

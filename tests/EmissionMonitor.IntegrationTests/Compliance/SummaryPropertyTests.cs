@@ -41,6 +41,14 @@ public sealed class SummaryPropertyTests
         var rng = new Random(seed);
         var registry = Registry(limitScale: 1.0, referenceO2: 6.0);
         var options = new ComplianceOptions { WaterDailyMinHours = 12 };
+        if (seed % 3 == 0)
+        {
+            // Configured mark effects instead of the defaults: maintenance excuses M and C, fault nothing, calibration exempts.
+            options.MarkEffects["maintenance"] = new MarkEffect { Effect = MarkEffect.Excuse, Flags = ["M", "C"] };
+            options.MarkEffects["fault"] = new MarkEffect { Effect = MarkEffect.NoEffect };
+            options.MarkEffects["calibration"] = new MarkEffect { Effect = MarkEffect.Exempt };
+        }
+
         var cards = new CardOptions { Basis = seed % 2 == 0 ? "day" : "exceedance", GasDailyMinHours = 12 };
         var rules = new FactRules(options, cards);
         string dir = Some.TempDirectory();
@@ -236,15 +244,20 @@ public sealed class SummaryPropertyTests
 
     private static IEnumerable<Mark> Marks(Random rng)
     {
-        string[] kinds = [Mark.Shutdown, Mark.ForceMajeure, Mark.Maintenance, Mark.Calibration];
-        int count = rng.Next(1, 5);
+        string[] states = [Mark.Approved, Mark.Approved, Mark.Pending, Mark.Rejected, Mark.RevokedState];
+        int count = rng.Next(1, 7);
         for (int i = 0; i < count; i++)
         {
             var from = Start.AddHours(rng.Next(Days * 24));
-            yield return new Mark(rng.Next(2) == 0 ? "QHXN0010001" : "QHXN0020001", kinds[rng.Next(kinds.Length)], from, from.AddHours(1 + rng.Next(60)), "property test")
+            // Every kind, overlapping often; pending, rejected and revoked marks must change nothing.
+            var mark = new Mark(rng.Next(2) == 0 ? "QHXN0010001" : "QHXN0020001", Mark.Kinds[rng.Next(Mark.Kinds.Count)], from, from.AddHours(1 + rng.Next(60)), "property test")
             {
                 Id = $"mk-{i}",
             };
+            string state = states[rng.Next(states.Length)];
+            yield return state == Mark.RevokedState
+                ? mark with { Rev = 1, Revoked = new Revocation(DateTimeOffset.UnixEpoch, "operator", null) }
+                : mark with { Decision = state };
         }
     }
 

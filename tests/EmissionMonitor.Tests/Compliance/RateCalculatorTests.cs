@@ -19,6 +19,63 @@ public sealed class RateCalculatorTests
         RateCounts.Of(Calculator.Hours(Gas, "a21026", Day, now ?? Later, readings, marks ?? []));
 
     [Fact]
+    public void MarkKinds_HaveTheDefaultsOfDomainSection0()
+    {
+        // Hours 10–12 flagged M, C and D; hours 14–15 missing. Each kind covers 10:00–16:00.
+        var readings = Enumerable.Range(0, 24).Where(h => h is not (14 or 15)).Select(h => h switch
+        {
+            10 => Hour(h, flag: "M"),
+            11 => Hour(h, flag: "C"),
+            12 => Hour(h, flag: "D"),
+            _ => Hour(h),
+        }).ToList();
+        RateCounts With(string kind) =>
+            Count(readings, [new Mark("QHXN0010001", kind, new DateTime(2025, 7, 1, 10, 0, 0), new DateTime(2025, 7, 1, 16, 0, 0))]);
+
+        Assert.Equal(new RateCounts(24, 22, 0, 19), Count(readings));
+        Assert.Equal(new RateCounts(18, 18, 0, 18), With(Mark.Shutdown));      // exempt: the six hours leave the expected count
+        Assert.Equal(new RateCounts(18, 18, 0, 18), With(Mark.ForceMajeure));
+        Assert.Equal(new RateCounts(18, 18, 0, 18), With(Mark.Communication)); // 通讯中断 exempts the hours
+        Assert.Equal(new RateCounts(24, 22, 1, 19), With(Mark.Maintenance));   // excuses M
+        Assert.Equal(new RateCounts(24, 22, 1, 19), With(Mark.Calibration));   // excuses C
+        Assert.Equal(new RateCounts(24, 22, 1, 19), With(Mark.Fault));         // 故障 excuses D
+        Assert.Equal(19.0 / 21, With(Mark.Fault).ValidityRate);
+    }
+
+    [Fact]
+    public void MarkEffects_AreConfiguration_AndExemptWinsWhereMarksOverlap()
+    {
+        var options = new ComplianceOptions();
+        options.MarkEffects[Mark.Fault] = new MarkEffect { Effect = MarkEffect.Excuse, Flags = ["D", "M"] };
+        options.MarkEffects[Mark.Maintenance] = new MarkEffect { Effect = MarkEffect.NoEffect };
+        var calculator = new RateCalculator(options);
+        var readings = Enumerable.Range(0, 24).Select(h => h switch { 10 => Hour(h, flag: "M"), 12 => Hour(h, flag: "D"), _ => Hour(h) }).ToList();
+        RateCounts With(params Mark[] marks) => RateCounts.Of(calculator.Hours(Gas, "a21026", Day, Later, readings, marks));
+        var span = (From: new DateTime(2025, 7, 1, 10, 0, 0), To: new DateTime(2025, 7, 1, 13, 0, 0));
+
+        Assert.Equal(new RateCounts(24, 24, 2, 22), With(new Mark("QHXN0010001", Mark.Fault, span.From, span.To)));
+        Assert.Equal(new RateCounts(24, 24, 0, 22), With(new Mark("QHXN0010001", Mark.Maintenance, span.From, span.To)));
+        // A shutdown over the fault mark: the hours are exempt, not excused.
+        var both = With(new Mark("QHXN0010001", Mark.Fault, span.From, span.To), new Mark("QHXN0010001", Mark.Shutdown, span.From, span.To));
+        Assert.Equal(new RateCounts(21, 21, 0, 21), both);
+        Assert.Equal(HourState.Exempt, calculator.Hours(Gas, "a21026", Day, Later, readings,
+            [new Mark("QHXN0010001", Mark.Fault, span.From, span.To), new Mark("QHXN0010001", Mark.Shutdown, span.From, span.To)]).Single(h => h.Hour == span.From).State);
+    }
+
+    [Fact]
+    public void MarkEffects_BadConfiguration_NamesTheKey()
+    {
+        var options = new ComplianceOptions();
+        options.MarkEffects["holiday"] = new MarkEffect { Effect = MarkEffect.Exempt };
+        options.MarkEffects[Mark.Fault] = new MarkEffect { Effect = MarkEffect.Excuse };
+        options.MarkEffects[Mark.Shutdown] = new MarkEffect { Effect = "skip" };
+        var problems = options.MarkEffectProblems().ToList();
+        Assert.Contains(problems, p => p.StartsWith("Compliance:MarkEffects:holiday:", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Compliance:MarkEffects:fault:Flags:", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("Compliance:MarkEffects:shutdown:Effect:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void FullDay_AllValid_IsOne()
     {
         var c = Count(Enumerable.Range(0, 24).Select(h => Hour(h)));
@@ -57,7 +114,7 @@ public sealed class RateCalculatorTests
     }
 
     [Fact]
-    public void Marks_ShutdownExempts_MaintenanceExcusesOnlyMAndC()
+    public void Marks_ShutdownExempts_MaintenanceExcusesOnlyM()
     {
         var readings = Enumerable.Range(0, 24).Where(h => h is not (5 or 6)).Select(h => h switch
         {
@@ -73,9 +130,10 @@ public sealed class RateCalculatorTests
             new Mark("OTHER", Mark.Shutdown, new DateTime(2025, 7, 1), new DateTime(2025, 7, 2)),
         };
         var c = Count(readings, marks);
-        Assert.Equal(new RateCounts(22, 22, 2, 19), c);
-        Assert.Equal(19.0 / 20, c.ValidityRate);
-        Assert.Equal(1.0 * 19.0 / 20, c.EffectiveRate);
+        // DOMAIN.md §0: maintenance excuses M only (C is calibration's, D fault's); C and D stay invalid.
+        Assert.Equal(new RateCounts(22, 22, 1, 19), c);
+        Assert.Equal(19.0 / 21, c.ValidityRate);
+        Assert.Equal(1.0 * 19.0 / 21, c.EffectiveRate);
     }
 
     [Fact]

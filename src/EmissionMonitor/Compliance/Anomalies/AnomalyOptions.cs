@@ -40,6 +40,12 @@ public sealed class AnomalyOptions : IValidatableObject
     [Range(0.0, 100.0, ErrorMessage = "Anomalies:AirOxygen must be between 0 and 100")]
     public double AirOxygen { get; set; } = 19.0;
 
+    /// <summary>
+    /// True: hours marked <c>suspect</c> (an hourly anomaly episode covers them) count as invalid in
+    /// the effective transmission rate. Default false: suspect hours are shown, the rate is unchanged.
+    /// </summary>
+    public bool InvalidateSuspect { get; set; }
+
     public Dictionary<string, PollutantAnomalyOptions> Pollutants { get; set; } = new(StringComparer.Ordinal);
 
     public int ConstantHoursOf(string code) => Pollutants.GetValueOrDefault(code)?.ConstantHours ?? ConstantHours;

@@ -18,9 +18,13 @@ public sealed class RateCalculator(ComplianceOptions options)
     /// <summary>When values count (shared with the exceedance and totals rules).</summary>
     public ReadingValidity Validity { get; } = new(options);
 
-    /// <summary>Each hour of the period with its state; hours not yet ended or outside the active dates are left out.</summary>
+    /// <summary>
+    /// Each hour of the period with its state; hours not yet ended or outside the active dates are
+    /// left out. <paramref name="invalidating"/> names, for an hour whose data is suspect and made
+    /// invalid (<c>Anomalies:InvalidateSuspect</c>), the anomaly; null for none.
+    /// </summary>
     public IReadOnlyList<HourState> Hours(Outlet outlet, string pollutant, ReportPeriod period, DateTime nowLocal,
-        IEnumerable<Reading> hourlyReadings, IReadOnlyList<Mark> marks)
+        IEnumerable<Reading> hourlyReadings, IReadOnlyList<Mark> marks, Func<DateTime, string?>? invalidating = null)
     {
         var byHour = new Dictionary<DateTime, Reading>();
         foreach (var r in hourlyReadings)
@@ -40,7 +44,10 @@ public sealed class RateCalculator(ComplianceOptions options)
                 continue;
             }
 
-            states.Add(State(hour, byHour.GetValueOrDefault(hour), outletMarks));
+            var state = State(hour, byHour.GetValueOrDefault(hour), outletMarks);
+            states.Add(state.State == HourState.Valid && invalidating?.Invoke(hour) is { } anomaly
+                ? new HourState(hour, HourState.Invalid, state.Flag, $"suspect data ({anomaly})")
+                : state);
         }
 
         return states;
@@ -48,7 +55,7 @@ public sealed class RateCalculator(ComplianceOptions options)
 
     private HourState State(DateTime hour, Reading? r, List<Mark> marks)
     {
-        var exemptMark = marks.FirstOrDefault(m => m.Exempts && m.Covers(hour));
+        var exemptMark = marks.FirstOrDefault(m => options.EffectOf(m.Kind).Exempts && m.Covers(hour));
         if (r is not null && Validity.IsExemptFlag(r))
         {
             return new HourState(hour, HourState.Exempt, r.Flag, $"flag {r.Flag}");
@@ -65,7 +72,7 @@ public sealed class RateCalculator(ComplianceOptions options)
         }
 
         string flag = Validity.EffectiveFlag(r);
-        if (flag is "M" or "C" && marks.FirstOrDefault(m => m.Excuses && m.Covers(hour)) is { } excuse)
+        if (marks.FirstOrDefault(m => options.EffectOf(m.Kind) is { Excuses: true } e && e.Flags!.Contains(flag, StringComparer.Ordinal) && m.Covers(hour)) is { } excuse)
         {
             return new HourState(hour, HourState.Excused, r.Flag, $"flag {flag} under mark {excuse.Kind}");
         }

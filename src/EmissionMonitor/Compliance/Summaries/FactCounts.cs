@@ -11,21 +11,18 @@ namespace EmissionMonitor.Compliance.Summaries;
 /// </summary>
 public static class FactCounts
 {
-    private static readonly string[] ExcusedFlags = ["M", "C"];
-
     /// <summary>
     /// The counts of the hours of <paramref name="hours"/> on a day with fact <paramref name="fact"/>
-    /// (null: no record that day), under marks exempting <paramref name="markExempt"/> and excusing
-    /// <paramref name="markExcuse"/>.
+    /// (null: no record that day), under the day's <paramref name="corrections"/> (marks, suspect hours).
     /// </summary>
-    public static RateCounts Day(DayFact? fact, int hours, int markExempt, int markExcuse, IReadOnlyList<string> exemptFlags)
+    public static RateCounts Day(DayFact? fact, int hours, HourCorrections corrections, IReadOnlyList<string> exemptFlags)
     {
         int exemptFlag = fact?.FlagMask(exemptFlags) ?? 0;
         int present = fact?.PresentMask ?? 0;
-        int exempt = (exemptFlag | markExempt) & hours;
+        int exempt = (exemptFlag | corrections.Exempt) & hours;
         int received = present & hours & ~exempt;
-        int excused = received & markExcuse & (fact?.FlagMask(ExcusedFlags) ?? 0);
-        int valid = (fact?.ValidMask ?? 0) & received & ~excused;
+        int excused = received & (fact is null ? 0 : corrections.Excused(fact.Flags));
+        int valid = (fact?.ValidMask ?? 0) & received & ~excused & ~corrections.Invalid;
         return new RateCounts(Count(hours & ~exempt), Count(received), Count(excused), Count(valid));
     }
 
@@ -42,10 +39,14 @@ public static class FactCounts
         return mask;
     }
 
-    /// <summary>The hours of <paramref name="day"/> covered by marks that exempt and by marks that excuse.</summary>
-    public static (int Exempt, int Excuse) MarkHours(DateTime day, IEnumerable<Mark> marks)
+    /// <summary>
+    /// The corrections of <paramref name="day"/>: hours covered by marks whose effect exempts, hours
+    /// excused per flag, and the <paramref name="invalid"/> hours (suspect data when it invalidates).
+    /// </summary>
+    public static HourCorrections Corrections(DateTime day, IEnumerable<Mark> marks, Func<string, MarkEffect> effectOf, int invalid = 0)
     {
-        int exempt = 0, excuse = 0;
+        int exempt = 0;
+        var excuse = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var m in marks)
         {
             if (m.To <= day || m.From >= day.AddDays(1))
@@ -53,17 +54,27 @@ public static class FactCounts
                 continue;
             }
 
+            var effect = effectOf(m.Kind);
+            int covered = 0;
             for (int h = 0; h < DayFact.HoursPerDay; h++)
             {
-                if (m.Covers(day.AddHours(h)))
+                covered |= m.Covers(day.AddHours(h)) ? 1 << h : 0;
+            }
+
+            if (effect.Exempts)
+            {
+                exempt |= covered;
+            }
+            else if (effect.Excuses)
+            {
+                foreach (var flag in effect.Flags!)
                 {
-                    exempt |= m.Exempts ? 1 << h : 0;
-                    excuse |= m.Excuses ? 1 << h : 0;
+                    excuse[flag] = excuse.GetValueOrDefault(flag) | covered;
                 }
             }
         }
 
-        return (exempt, excuse);
+        return exempt == 0 && excuse.Count == 0 && invalid == 0 ? HourCorrections.None : new HourCorrections(exempt, excuse, invalid);
     }
 
     private static int Count(int mask) => BitOperations.PopCount((uint)mask);

@@ -1,0 +1,199 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace EmissionMonitor.Evidence;
+
+/// <summary>What an upload gave: the file, or an HTTP status with the problem.</summary>
+public sealed record EvidenceUpload(EvidenceFile? File, int Status, string? Problem);
+
+/// <summary>
+/// Evidence files under <c>{data}/evidence/{owner}/{id}</c>: a multipart upload is streamed to a
+/// temporary file while it is counted (beyond <see cref="Api.ApiOptions.MaxEvidenceBytes"/> it stops:
+/// 413) and hashed; its first bytes must be those of a PDF, JPEG or PNG and agree with the declared
+/// content type (else 415); only then is it moved into place. Nothing is kept while the data folder's
+/// disk is low (507). Files are served back as attachments with their checked type, never sniffed.
+/// </summary>
+public sealed class EvidenceStore(string dataDirectory, Api.ApiOptions options, Storage.Journaling.DiskGuard disk, TimeProvider clock)
+{
+    public const string Pdf = "application/pdf", Jpeg = "image/jpeg", Png = "image/png";
+
+    private static readonly byte[] PdfMagic = "%PDF-"u8.ToArray(), JpegMagic = [0xFF, 0xD8, 0xFF], PngMagic = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    private readonly string _root = Path.Combine(Path.GetFullPath(dataDirectory), "evidence");
+
+    /// <summary>The type the bytes begin as, or null for anything else.</summary>
+    public static string? Sniff(ReadOnlySpan<byte> head) =>
+        head.StartsWith(PdfMagic) ? Pdf : head.StartsWith(JpegMagic) ? Jpeg : head.StartsWith(PngMagic) ? Png : null;
+
+    /// <summary>
+    /// Reads the one file part of a <c>multipart/form-data</c> request (field name free) into the
+    /// folder of <paramref name="owner"/> (a mark's or an order's id).
+    /// </summary>
+    public async Task<EvidenceUpload> ReceiveAsync(HttpRequest request, string owner, string by, CancellationToken ct)
+    {
+        if (disk.Check() != Storage.Journaling.DiskState.Ample)
+        {
+            return new(null, 507, "the data folder's disk is low (Storage:MinFreeMB): no evidence is kept until room is made");
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
+        {
+            return new(null, 415, "evidence is sent as multipart/form-data with one file part");
+        }
+
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.MaxEvidenceBytes + 64 * 1024; // the file and its part headers
+        }
+
+        var reader = new MultipartReader(boundary, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 8 * 1024, BodyLengthLimit = options.MaxEvidenceBytes + 1 };
+        try
+        {
+            for (var section = await reader.ReadNextSectionAsync(ct); section is not null; section = await reader.ReadNextSectionAsync(ct))
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFileDisposition())
+                {
+                    continue; // form fields beside the file are ignored
+                }
+
+                string name = CleanName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value);
+                return await SaveAsync(section.Body, section.ContentType, name, owner, by, ct);
+            }
+        }
+        catch (InvalidDataException e) when (e.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase))
+        {
+            return TooLarge();
+        }
+        catch (InvalidDataException e)
+        {
+            return new(null, 400, $"the multipart body is malformed: {e.Message}");
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (e.StatusCode == 413)
+        {
+            return TooLarge();
+        }
+
+        return new(null, 400, "no file part in the request");
+    }
+
+    private EvidenceUpload TooLarge() => new(null, 413, $"an evidence file is at most {options.MaxEvidenceBytes / 1048576.0:0.#} MB (Api:MaxEvidenceBytes)");
+
+    private async Task<EvidenceUpload> SaveAsync(Stream body, string? declared, string name, string owner, string by, CancellationToken ct)
+    {
+        string folder = Folder(owner);
+        Directory.CreateDirectory(folder);
+        string id = "ev-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        string temp = Path.Combine(folder, id + ".part");
+        try
+        {
+            long length = 0;
+            var head = new byte[8];
+            int headLength = 0;
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+            {
+                var buffer = new byte[64 * 1024];
+                for (int n; (n = await body.ReadAsync(buffer, ct)) > 0;)
+                {
+                    length += n;
+                    if (length > options.MaxEvidenceBytes)
+                    {
+                        return TooLarge();
+                    }
+
+                    int take = Math.Min(head.Length - headLength, n);
+                    buffer.AsSpan(0, take).CopyTo(head.AsSpan(headLength));
+                    headLength += take;
+                    hash.AppendData(buffer, 0, n);
+                    await file.WriteAsync(buffer.AsMemory(0, n), ct);
+                }
+
+                await file.FlushAsync(ct);
+                file.Flush(flushToDisk: true);
+            }
+
+            if (length == 0)
+            {
+                return new(null, 400, "the file is empty");
+            }
+
+            string? actual = Sniff(head.AsSpan(0, headLength));
+            string? claimed = MediaTypeHeaderValue.TryParse(declared, out var d) ? d.MediaType.Value?.ToLowerInvariant() : null;
+            if (actual is null)
+            {
+                return new(null, 415, "evidence must be a PDF, JPEG or PNG file (checked by its content)");
+            }
+
+            if (claimed is not null && claimed != "application/octet-stream" && claimed != actual && !(claimed == "image/jpg" && actual == Jpeg))
+            {
+                return new(null, 415, $"the file is sent as {Api.QueryRules.Shown(claimed)} but its content is {actual}");
+            }
+
+            File.Move(temp, Path.Combine(folder, id));
+            return new(new EvidenceFile(id, name.Length == 0 ? id + Extension(actual) : name, actual, length, Convert.ToHexStringLower(hash.GetHashAndReset()), by, clock.GetUtcNow()), 201, null);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <summary>The stored bytes of a file, or null when they are gone.</summary>
+    public Stream? Open(string owner, EvidenceFile file)
+    {
+        string path = Path.Combine(Folder(owner), file.Id);
+        return IsId(file.Id) && File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true) : null;
+    }
+
+    /// <summary>Removes a file that was received but could not be recorded.</summary>
+    public void Discard(string owner, EvidenceFile file)
+    {
+        if (IsId(file.Id))
+        {
+            File.Delete(Path.Combine(Folder(owner), file.Id));
+        }
+    }
+
+    /// <summary>The folder of an owner: ids are ours (letters, digits, dashes), never a path from the request.</summary>
+    private string Folder(string owner) =>
+        IsId(owner) ? Path.Combine(_root, owner) : throw new ArgumentException($"not an id: {owner}", nameof(owner));
+
+    private static bool IsId(string id) => id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
+    private static string Extension(string type) => type switch { Pdf => ".pdf", Jpeg => ".jpg", _ => ".png" };
+
+    /// <summary>The name as given, without folders or control characters, at most 120 characters.</summary>
+    public static string CleanName(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return string.Empty;
+        }
+
+        name = name.Replace('\\', '/');
+        name = name[(name.LastIndexOf('/') + 1)..];
+        var sb = new StringBuilder(name.Length);
+        foreach (char c in name)
+        {
+            if (!char.IsControl(c) && c is not ('"' or '<' or '>'))
+            {
+                sb.Append(c);
+            }
+        }
+
+        string cleaned = sb.ToString().Trim().TrimStart('.');
+        return cleaned.Length > 120 ? cleaned[..120] : cleaned;
+    }
+
+    /// <summary>The file as an HTTP answer: an attachment of its checked type.</summary>
+    public IResult Serve(string owner, EvidenceFile file)
+    {
+        var stream = Open(owner, file);
+        return stream is null
+            ? Results.Problem(statusCode: 404, title: $"the bytes of {file.Id} are not on this instance")
+            : Results.File(stream, file.ContentType, file.Name, enableRangeProcessing: false);
+    }
+}

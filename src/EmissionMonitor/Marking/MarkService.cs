@@ -1,0 +1,204 @@
+using EmissionMonitor.Api;
+using EmissionMonitor.Compliance;
+using EmissionMonitor.Compliance.Marks;
+using EmissionMonitor.Evidence;
+using EmissionMonitor.Registry;
+using EmissionMonitor.Storage;
+
+namespace EmissionMonitor.Marking;
+
+/// <summary>What a mark action gave: the mark, or an HTTP status with the problem (and the bad parameter).</summary>
+public sealed record MarkOutcome(Mark? Mark, int Status, string? Parameter = null, string? Problem = null)
+{
+    public static MarkOutcome Fail(int status, string problem, string? parameter = null) => new(null, status, parameter, problem);
+}
+
+/// <summary>
+/// Marks with review (DOMAIN.md §0, DESIGN.md "Marks"): operators file marks that are approved at
+/// once; enterprises file marks for their own outlets that stay <c>pending</c> until an operator
+/// approves or rejects them; an enterprise withdraws its own pending mark, an operator revokes an
+/// approved one; evidence files are added while a mark is pending or approved. Every change is a
+/// new row of the mark (<see cref="Mark.Rev"/>), so nothing is lost and the store's history is the
+/// mark's. Changes run one at a time, so two reviewers cannot both decide the same mark.
+/// </summary>
+public sealed class MarkService(IRecordStore store, Func<StationRegistry> registry, ApiOptions api, ComplianceOptions compliance, TimeProvider clock) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public void Dispose() => _gate.Dispose();
+
+    /// <summary>True when <paramref name="user"/> may see <paramref name="mark"/>: every mark for operators and inspectors, its own outlets' for an enterprise.</summary>
+    public bool Visible(ApiUser user, Mark mark) =>
+        user.Role != ApiUser.EnterpriseRole || registry().FindOutlet(mark.Mn)?.EnterpriseId == user.Enterprise;
+
+    public async Task<IReadOnlyList<Mark>> AllAsync(CancellationToken ct) => await store.QueryMarksAsync(DateTime.MinValue, DateTime.MaxValue, null, ct);
+
+    public async Task<Mark?> FindAsync(string id, CancellationToken ct) => (await AllAsync(ct)).FirstOrDefault(m => m.Key == id);
+
+    /// <summary>A new mark. An enterprise user may mark only its own outlets (403 before anything else is looked at).</summary>
+    public async Task<MarkOutcome> CreateAsync(ApiUser user, string? mn, string? kind, string? fromText, string? toText, string? comment, CancellationToken ct)
+    {
+        var outlet = mn is null ? null : registry().FindOutlet(mn);
+        bool enterprise = user.Role == ApiUser.EnterpriseRole;
+        if (enterprise && outlet?.EnterpriseId != user.Enterprise)
+        {
+            return MarkOutcome.Fail(403, $"mn: {QueryRules.Shown(mn ?? "(missing)")} is not an outlet of enterprise {user.Enterprise}", "mn");
+        }
+
+        if (outlet is null)
+        {
+            return MarkOutcome.Fail(400, $"mn: {QueryRules.Shown(mn ?? "(missing)")} is not in the registry", "mn");
+        }
+
+        if (kind is null || !Mark.Kinds.Contains(kind, StringComparer.Ordinal))
+        {
+            return MarkOutcome.Fail(400, $"kind: must be one of {string.Join(", ", Mark.Kinds)}", "kind");
+        }
+
+        if (ReportPeriod.ParseLocal(fromText ?? string.Empty) is not { } from)
+        {
+            return MarkOutcome.Fail(400, $"from: needs a local time YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{QueryRules.Shown(fromText ?? "(missing)")}'", "from");
+        }
+
+        if (ReportPeriod.ParseLocal(toText ?? string.Empty) is not { } to)
+        {
+            return MarkOutcome.Fail(400, $"to: needs a local time YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{QueryRules.Shown(toText ?? "(missing)")}'", "to");
+        }
+
+        if (comment is { Length: var n } && n > api.MaxCommentLength)
+        {
+            return MarkOutcome.Fail(400, $"comment: {n} characters, more than the {api.MaxCommentLength} allowed (Api:MaxCommentLength)", "comment");
+        }
+
+        if (to <= from)
+        {
+            return MarkOutcome.Fail(400, "to: must be after from", "to");
+        }
+
+        if (to - from > api.MaxMarkSpan)
+        {
+            return MarkOutcome.Fail(400, $"to: a mark spans at most {api.MaxMarkSpan.TotalDays:F0} days (Api:MaxMarkSpan)", "to");
+        }
+
+        var now = clock.GetUtcNow();
+        var mark = new Mark(outlet.Mn, kind, from, to, comment)
+        {
+            Id = Mark.NewId(now), By = user.DisplayName, CreatedAt = now, Enterprise = enterprise ? user.Enterprise : null,
+            Decision = enterprise ? Mark.Pending : Mark.Approved, DecidedBy = enterprise ? null : user.DisplayName, DecidedAt = enterprise ? null : now,
+        };
+        await store.AddMarkAsync(mark, ct);
+        return new MarkOutcome(mark, 201);
+    }
+
+    /// <summary>An operator approves or rejects a pending mark.</summary>
+    public Task<MarkOutcome> DecideAsync(string id, bool approve, string? comment, ApiUser user, CancellationToken ct) =>
+        ChangeAsync(id, user, mark =>
+        {
+            if (mark.State != Mark.Pending)
+            {
+                return MarkOutcome.Fail(409, $"mark {mark.Key} is {mark.State}: only a pending mark is approved or rejected");
+            }
+
+            return new MarkOutcome(mark with { Decision = approve ? Mark.Approved : Mark.Rejected, DecidedBy = user.DisplayName, DecidedAt = clock.GetUtcNow(), DecisionComment = comment }, 200);
+        }, comment, ct);
+
+    /// <summary>An enterprise withdraws its own pending mark; an operator revokes an approved one.</summary>
+    public Task<MarkOutcome> RevokeAsync(string id, string? comment, ApiUser user, CancellationToken ct) =>
+        ChangeAsync(id, user, mark =>
+        {
+            bool enterprise = user.Role == ApiUser.EnterpriseRole;
+            if (mark.State is Mark.RevokedState or Mark.Rejected)
+            {
+                return MarkOutcome.Fail(409, $"mark {mark.Key} is already {mark.State}");
+            }
+
+            if (enterprise && mark.State != Mark.Pending)
+            {
+                return MarkOutcome.Fail(403, $"mark {mark.Key} is {mark.State}: an enterprise withdraws only its pending marks; an operator revokes approved ones");
+            }
+
+            if (!enterprise && mark.State != Mark.Approved)
+            {
+                return MarkOutcome.Fail(409, $"mark {mark.Key} is {mark.State}: a pending mark is approved or rejected, not revoked");
+            }
+
+            return new MarkOutcome(mark with { Revoked = new Revocation(clock.GetUtcNow(), user.DisplayName, comment) }, 200);
+        }, comment, ct);
+
+    /// <summary>Whether a file may be added to the mark now (checked before the upload is read, and again after).</summary>
+    public MarkOutcome MayAddEvidence(Mark mark) =>
+        mark.State is not (Mark.Pending or Mark.Approved) ? MarkOutcome.Fail(409, $"mark {mark.Key} is {mark.State}: evidence is added to pending and approved marks only")
+        : mark.Evidence.Count >= api.MaxEvidenceFiles ? MarkOutcome.Fail(409, $"mark {mark.Key} has {mark.Evidence.Count} files, the most one mark may carry (Api:MaxEvidenceFiles)")
+        : new MarkOutcome(mark, 200);
+
+    /// <summary>Records an uploaded file on the mark.</summary>
+    public Task<MarkOutcome> AddEvidenceAsync(string id, EvidenceFile file, ApiUser user, CancellationToken ct) =>
+        ChangeAsync(id, user, mark => MayAddEvidence(mark) is { Mark: not null } ? new MarkOutcome(mark with { Evidence = [.. mark.Evidence, file] }, 201) : MayAddEvidence(mark), null, ct);
+
+    private async Task<MarkOutcome> ChangeAsync(string id, ApiUser user, Func<Mark, MarkOutcome> change, string? comment, CancellationToken ct)
+    {
+        if (comment is { Length: var n } && n > api.MaxCommentLength)
+        {
+            return MarkOutcome.Fail(400, $"comment: {n} characters, more than the {api.MaxCommentLength} allowed (Api:MaxCommentLength)", "comment");
+        }
+
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (await FindAsync(id, ct) is not { } mark || !Visible(user, mark))
+            {
+                return MarkOutcome.Fail(404, $"no mark {QueryRules.Shown(id)}"); // another enterprise's marks are not revealed
+            }
+
+            var outcome = change(mark);
+            if (outcome.Mark is { } changed && outcome.Status is 200 or 201)
+            {
+                changed = changed with { Id = mark.Key, Rev = mark.Rev + 1 };
+                await store.AddMarkAsync(changed, ct);
+                return outcome with { Mark = changed };
+            }
+
+            return outcome;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The ids of the <c>fault</c> marks beyond <c>Compliance:FaultHoursPerYear</c>: per outlet and
+    /// local calendar year, pending and approved fault marks in the order of their start, each
+    /// counted with its hours in that year; a mark whose hours take the year's sum above the cap is
+    /// flagged. Empty when no cap is configured.
+    /// </summary>
+    public IReadOnlySet<string> OverFaultCap(IEnumerable<Mark> marks)
+    {
+        var over = new HashSet<string>(StringComparer.Ordinal);
+        if (compliance.FaultHoursPerYear is not { } cap)
+        {
+            return over;
+        }
+
+        foreach (var outlet in marks.Where(m => m.Kind == Mark.Fault && m.State is Mark.Pending or Mark.Approved).GroupBy(m => m.Mn, StringComparer.Ordinal))
+        {
+            var ordered = outlet.OrderBy(m => m.From).ThenBy(m => m.CreatedAt).ThenBy(m => m.Key, StringComparer.Ordinal).ToList();
+            foreach (int year in ordered.SelectMany(m => Enumerable.Range(m.From.Year, m.To.Year - m.From.Year + 1)).Distinct())
+            {
+                var start = new DateTime(year, 1, 1);
+                int sum = 0;
+                foreach (var m in ordered)
+                {
+                    int hours = m.HoursWithin(start, start.AddYears(1));
+                    sum += hours;
+                    if (hours > 0 && sum > cap)
+                    {
+                        over.Add(m.Key);
+                    }
+                }
+            }
+        }
+
+        return over;
+    }
+}
