@@ -71,6 +71,40 @@ public static class OrdersApi
             return Answer(await orders.RespondAsync(id, body?.Cause, body?.Measures, user.DisplayName, o => Visible(user, o), ct), orders, zone, 200);
         }).AddEndpointFilter(new RoleFilter(auth, ApiUser.EnterpriseRole));
 
+        app.MapPost("/api/orders/{id}/evidence", async (HttpContext http, string id, OrderService orders, Evidence.EvidenceStore evidence, TimeZoneInfo zone, CancellationToken ct) =>
+        {
+            var user = RoleFilter.User(http);
+            if (await orders.FindAsync(id, ct) is not { } order || !Visible(user, order))
+            {
+                return Results.Problem(statusCode: 404, title: $"no order {QueryRules.Shown(id)}");
+            }
+
+            if (orders.MayAttach(order) is { Status: not 200 } refused)
+            {
+                return Results.Problem(statusCode: refused.Status, title: refused.Problem);
+            }
+
+            var upload = await evidence.ReceiveAsync(http.Request, order.Id, user.DisplayName, ct);
+            if (upload.File is not { } file)
+            {
+                return Results.Problem(statusCode: upload.Status, title: upload.Problem);
+            }
+
+            var outcome = await orders.AttachAsync(order.Id, file, o => Visible(user, o), ct);
+            if (outcome.Order is null)
+            {
+                evidence.Discard(order.Id, file);
+            }
+
+            return Answer(outcome, orders, zone, 201);
+        }).AddEndpointFilter(new RoleFilter(auth, ApiUser.Operator, ApiUser.EnterpriseRole));
+
+        app.MapGet("/api/orders/{id}/evidence/{file}", async (HttpContext http, string id, string file, OrderService orders, Evidence.EvidenceStore evidence, CancellationToken ct) =>
+            await orders.FindAsync(id, ct) is { } o && Visible(RoleFilter.User(http), o) && o.Evidence.FirstOrDefault(f => f.Id == file) is { } found
+                ? evidence.Serve(o.Id, found)
+                : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of order {QueryRules.Shown(id)}"))
+            .AddEndpointFilter(readers);
+
         app.MapPost("/api/orders/{id}/close", async (HttpContext http, string id, CommentBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
             Answer(await orders.CloseAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct), orders, zone, 200)).AddEndpointFilter(operators);
 
@@ -94,5 +128,6 @@ public static class OrdersApi
         response = o.Response is { } r ? new { cause = r.Cause, measures = r.Measures, by = r.By, at = Local(r.At, zone) } : null,
         closedAt = o.ClosedAt is { } c ? Local(c, zone) : null,
         history = o.History.Select(h => new { at = Local(h.At, zone), by = h.By, action = h.Action, comment = h.Comment }),
+        evidence = MarksApi.EvidenceJson(o.Evidence, $"/api/orders/{Uri.EscapeDataString(o.Id)}/evidence", zone),
     };
 }

@@ -50,6 +50,9 @@ public sealed class SupervisionOrder
 
     public List<OrderEvent> History { get; init; } = [];
 
+    /// <summary>Files attached to the order (the enterprise's evidence for its answer, an operator's findings).</summary>
+    public List<Evidence.EvidenceFile> Evidence { get; init; } = [];
+
     /// <summary>True while open past its deadline (local time).</summary>
     public bool IsOverdue(DateTime nowLocal) => State == Open && nowLocal > Deadline;
 
@@ -149,6 +152,27 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
             order.Response = new OrderResponse(cause, measures, by, now);
             order.State = SupervisionOrder.Answered;
             order.History.Add(new OrderEvent(now, by, "answered", null));
+            return (200, null, null);
+        }, ct);
+
+    /// <summary>Whether a file may be attached now: not to a closed order, and not beyond Api:MaxEvidenceFiles.</summary>
+    public (int Status, string? Problem) MayAttach(SupervisionOrder order) =>
+        order.State == SupervisionOrder.Closed ? (409, $"order {order.Id} is closed: nothing more is attached to it")
+        : order.Evidence.Count >= api.MaxEvidenceFiles ? (409, $"order {order.Id} has {order.Evidence.Count} files, the most one order may carry (Api:MaxEvidenceFiles)")
+        : (200, null);
+
+    /// <summary>Records an uploaded file on the order.</summary>
+    public Task<OrderOutcome> AttachAsync(string id, Evidence.EvidenceFile file, Func<SupervisionOrder, bool> mayTouch, CancellationToken ct) =>
+        ChangeAsync(id, mayTouch, order =>
+        {
+            var (status, problem) = MayAttach(order);
+            if (status != 200)
+            {
+                return (status, null, problem);
+            }
+
+            order.Evidence.Add(file);
+            order.History.Add(new OrderEvent(file.At, file.By, "attached", file.Name));
             return (200, null, null);
         }, ct);
 
