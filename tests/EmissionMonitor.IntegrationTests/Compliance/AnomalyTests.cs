@@ -154,8 +154,10 @@ public sealed class AnomalyTests
         Assert.NotEqual(overRange.GetProperty("id").GetString(), air.GetProperty("id").GetString());
     }
 
-    [Fact]
-    public async Task Episodes_AreListedByReportAnomaliesAndTheApi_AndMarkTheirHoursSuspect()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Episodes_AreListedByReportAnomaliesAndTheApi_AndMarkTheirHoursSuspect(bool invalidateSuspect)
     {
         string registry = Path.Combine(Some.TempDirectory(), "stations.json");
         await File.WriteAllTextAsync(registry, Some.RegistryJson);
@@ -163,6 +165,7 @@ public sealed class AnomalyTests
         {
             ["Gateway:Port"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Anomalies:ConstantHours"] = "3",
+            ["Anomalies:InvalidateSuspect"] = invalidateSuspect ? "true" : "false",
         }, registryPath: registry);
         // Seven hours of yesterday: SO2 stuck at 12.5 from the second hour to the fifth, then moving again.
         var day = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).Date.AddDays(-1);
@@ -199,6 +202,13 @@ public sealed class AnomalyTests
         var hours = JsonDocument.Parse(await http.GetStringAsync($"/api/hours?mn=QHXN0010001&pollutant=a21026&from={from}&to={to}&limit=24")).RootElement;
         var suspect = hours.EnumerateArray().Where(h => h.GetProperty("suspect").GetBoolean()).Select(h => h.GetProperty("start").GetString()![11..13]).ToList();
         Assert.Equal(["01", "02", "03", "04"], suspect); // the stuck hours, nothing else
+
+        // The rate is unchanged unless Anomalies:InvalidateSuspect: then the suspect hours are invalid.
+        var rate = JsonDocument.Parse(await http.GetStringAsync($"/api/rates?mn=QHXN0010001&pollutant=a21026&from={from}&to={to}&by=pollutant")).RootElement[0];
+        Assert.Equal((24, 7, invalidateSuspect ? 3 : 7), (rate.GetProperty("expected").GetInt32(), rate.GetProperty("received").GetInt32(), rate.GetProperty("valid").GetInt32()));
+        var second = hours.EnumerateArray().Single(h => h.GetProperty("start").GetString()![11..13] == "02");
+        Assert.Equal(invalidateSuspect ? ("invalid", "suspect data (constant)") : ("valid", null),
+            (second.GetProperty("state").GetString(), second.GetProperty("detail").GetString()));
     }
 
     [Fact]

@@ -122,6 +122,31 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AMarksChanges_AreLaterRowsOfTheSameMark_AndTheNewestIsRead()
+    {
+        var at = new DateTimeOffset(2025, 7, 2, 9, 0, 0, TimeSpan.FromHours(8));
+        var file = new EmissionMonitor.Evidence.EvidenceFile("ev-0011223344556677", "维修记录.pdf", "application/pdf", 1234, new string('a', 64), "热电厂环保专员", at);
+        var pending = new EmissionMonitor.Compliance.Marks.Mark("QHXN0010001", "fault", new DateTime(2025, 7, 1, 8, 0, 0), new DateTime(2025, 7, 1, 12, 0, 0), "分析仪故障")
+        {
+            Id = "mk-1-aa", By = "热电厂环保专员", CreatedAt = at, Enterprise = "QH-XN-001", Decision = "pending",
+        };
+        await _store.AddMarkAsync(pending, CancellationToken.None);
+        Assert.Equal("pending", Assert.Single(await _store.QueryMarksAsync(new DateTime(2025, 7, 1), new DateTime(2025, 7, 2), null, CancellationToken.None)).State);
+        var withFile = pending with { Evidence = [file], Rev = 1 };
+        var approved = withFile with { Decision = "approved", DecidedBy = "王工", DecidedAt = at.AddHours(1), DecisionComment = "属实", Rev = 2 };
+        await _store.AddMarkAsync(withFile, CancellationToken.None);
+        await _store.AddMarkAsync(approved, CancellationToken.None);
+        var read = Assert.Single(await _store.QueryMarksAsync(new DateTime(2025, 7, 1), new DateTime(2025, 7, 2), "QHXN0010001", CancellationToken.None));
+        Assert.Equal(("approved", "王工", "属实", 2, "QH-XN-001"), (read.State, read.DecidedBy, read.DecisionComment, read.Rev, read.Enterprise));
+        Assert.Equal(file, Assert.Single(read.Evidence));
+        Assert.True(read.IsActive);
+
+        // A mark recorded before review existed reads as approved, its author unknown.
+        var old = new EmissionMonitor.Compliance.Marks.Mark("QHXN0020001", "shutdown", new DateTime(2025, 7, 1), new DateTime(2025, 7, 2));
+        Assert.Equal(("approved", null), (old.State, old.By));
+    }
+
+    [Fact]
     public async Task OperatorRecords_MarksLiftsAndAlerts_AreStoredAndReadBack()
     {
         var mark = new EmissionMonitor.Compliance.Marks.Mark("QHXN0010001", "maintenance", new DateTime(2025, 7, 1, 8, 0, 0), new DateTime(2025, 7, 1, 12, 0, 0), "年度检修");
