@@ -81,6 +81,25 @@ public sealed class BrowserTests
         Assert.Contains("ok  logging out ends the session", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Dashboard_EnterpriseFilesAndAnswers_OperatorReviews()
+    {
+        string root = RepositoryRoot();
+        const string op = "operator-token-browser", enterprise = "enterprise-token-browser";
+        await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Api:Users:0:Token"] = op, ["Api:Users:0:Role"] = "operator", ["Api:Users:0:Name"] = "值班员",
+            ["Api:Users:1:Token"] = enterprise, ["Api:Users:1:Role"] = "enterprise", ["Api:Users:1:Enterprise"] = "QH-XN-001", ["Api:Users:1:Name"] = "热电厂环保专员",
+        });
+        string shots = Environment.GetEnvironmentVariable("EM_SCREENSHOTS") ?? Some.TempDirectory();
+        string output = await RunNodeAsync(root, "review.mjs", service.HttpBase.ToString().TrimEnd('/'), op, enterprise, "QHXN0010001", "QHXN0020001", shots);
+        Assert.Contains("ok  the enterprise files a mark with evidence: pending, 待审核", output, StringComparison.Ordinal);
+        Assert.Contains("ok  the operator approves it from the review queue, with a comment", output, StringComparison.Ordinal);
+        Assert.Contains("ok  the enterprise answers the order with a PDF from its page", output, StringComparison.Ordinal);
+        Assert.Contains("ok  the operator closes the answered order from the review queue", output, StringComparison.Ordinal);
+        Assert.Contains("ok  the enterprise home shows its own outlet and not the other enterprise", output, StringComparison.Ordinal);
+    }
+
     internal static async Task<string> RunNodeAsync(string root, params string[] args)
     {
         var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.Combine(root, "tests", "browser") };

@@ -58,6 +58,38 @@
   const localDate = d => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
   const quarterOf = d => `${d.getFullYear()}Q${Math.floor(d.getMonth() / 3) + 1}`;
   const hashQuery = () => new URLSearchParams(location.hash.split('?')[1] || '');
+  // The caller's role: with no API users configured everyone is an operator.
+  const role = () => { const s = state.session; return !s || !s.loginRequired ? 'operator' : s.role; };
+  const stationsOnce = async () => { if (!state.stations.length) state.stations = await api('/api/stations'); return state.stations; };
+  const outletList = async () => (await stationsOnce()).flatMap(e => e.outlets.map(o => Object.assign({ enterprise: e }, o)));
+  const stamp = d => `${localDate(d)}T${pad(d.getHours())}:${pad(d.getMinutes())}:00`;
+  // Evidence files go up one by one as multipart bodies (the browser sets the boundary); the
+  // server checks each file's content, size and count and answers with a problem when it refuses.
+  async function upload(path, files) {
+    for (const file of files) {
+      const form = new FormData();
+      form.append('file', file, file.name);
+      const res = await fetch(path, { method: 'POST', body: form, credentials: 'same-origin' });
+      if (!res.ok) {
+        let title = String(res.status);
+        try { title = (await res.json()).title || title; } catch { /* not a problem body */ }
+        throw new HttpError(res.status, file.name + ': ' + title);
+      }
+    }
+  }
+  // A file picker in the page's language (the browser's own button speaks the browser's): a
+  // label around a hidden input, with the chosen names beside it.
+  const fileInput = name => {
+    const input = h('input', { type: 'file', name, multiple: true, class: 'visually-hidden', accept: '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png' });
+    const names = h('span', { class: 'file-names' });
+    input.addEventListener('change', () => { names.textContent = [...input.files].map(f => f.name).join('、'); });
+    return { input, el: h('span', { class: 'file-pick' }, h('label', { class: 'button', title: t('fileTypes') }, t('chooseFiles'), input), names) };
+  };
+  // A local date and time typed as YYYY-MM-DD HH:mm (no browser-locale picker), sent as YYYY-MM-DDTHH:mm:ss.
+  const dateTimeInput = (name, value) => h('input', { name, required: true, size: 16, value: value.replace('T', ' ').slice(0, 16), placeholder: 'YYYY-MM-DD HH:mm',
+    pattern: '\\d{4}-\\d{2}-\\d{2}([ T]\\d{2}:\\d{2}(:\\d{2})?)?', autocomplete: 'off' });
+  const fromDateTime = v => { const x = (v || '').trim().replace(' ', 'T'); return x.length === 16 ? x + ':00' : x; };
+  const fileLinks = files => (files || []).map((f, i) => [i ? ' ' : null, h('a', { href: f.href, download: f.name, class: 'file' }, f.name)]);
 
   function translate() {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
@@ -241,7 +273,6 @@
     const params = h('span', { id: 'cmd-params' });
     const error = h('span', { id: 'cmd-error', class: 'red' });
     const now = new Date();
-    const stamp = d => `${localDate(d)}T${pad(d.getHours())}:${pad(d.getMinutes())}:00`;
     const input = {
       time: () => h('input', { type: 'datetime-local', step: 1, name: 'time', value: stamp(now) }),
       interval: () => h('input', { type: 'number', name: 'interval', min: 1, max: 3600, size: 6, required: true }),
@@ -346,18 +377,17 @@
 
   // Supervision orders (督办): operators issue, close and reopen them; an enterprise answers its own.
   async function ordersPage() {
-    const s = state.session;
-    const role = !s || !s.loginRequired ? 'operator' : s.role;
-    if (!state.stations.length) state.stations = await api('/api/stations');
-    const outlets = state.stations.flatMap(e => e.outlets.map(o => Object.assign({ enterprise: e }, o)));
-    const list = await api('/api/orders?limit=500');
+    const who = role();
+    const outlets = await outletList();
+    const q = hashQuery();
+    const list = await api('/api/orders?limit=500' + (q.get('state') ? '&state=' + encodeURIComponent(q.get('state')) : ''));
     const error = h('span', { id: 'order-error', class: 'red' });
     const act = async (path, body) => {
       error.textContent = '';
       try { await api(path, { method: 'POST', body: JSON.stringify(body) }); await route(); } catch (e) { error.textContent = e.message; }
     };
     const now = new Date(Date.now() + 7 * 864e5);
-    const form = role !== 'operator' ? null : h('form', { id: 'order-form', class: 'filters' },
+    const form = who !== 'operator' ? null : h('form', { id: 'order-form', class: 'filters' },
       h('label', {}, t('mn'), h('select', { name: 'mn' }, outlets.map(o => h('option', { value: o.mn }, `${o.enterprise.name} · ${o.name} (${o.mn})`)))),
       h('label', {}, t('p.deadline'), h('input', { type: 'datetime-local', step: 1, name: 'deadline', required: true,
         value: `${localDate(now)}T${pad(now.getHours())}:${pad(now.getMinutes())}:00` })),
@@ -368,23 +398,150 @@
       const f = new FormData(e.target);
       act('/api/orders', { mn: f.get('mn'), deadline: f.get('deadline').length === 16 ? f.get('deadline') + ':00' : f.get('deadline'), text: f.get('text') });
     });
-    const actions = o => {
-      const id = encodeURIComponent(o.id);
-      if (role === 'enterprise' && o.state === 'open') {
-        const cause = h('input', { name: 'cause', size: 16, placeholder: t('p.cause') });
-        const measures = h('input', { name: 'measures', size: 16, placeholder: t('p.measures') });
-        return [cause, measures, h('button', { type: 'button', dataset: { act: 'respond' }, onclick: () => act(`/api/orders/${id}/respond`, { cause: cause.value, measures: measures.value }) }, t('respond'))];
-      }
-      if (role !== 'operator') return null;
-      const comment = () => prompt(t('comment')) || '';
-      return [o.state === 'answered' ? h('button', { type: 'button', dataset: { act: 'reopen' }, onclick: () => act(`/api/orders/${id}/reopen`, { comment: comment() }) }, t('reopen')) : null, ' ',
-        o.state !== 'closed' ? h('button', { type: 'button', dataset: { act: 'close' }, onclick: () => act(`/api/orders/${id}/close`, { comment: comment() }) }, t('closeOrder')) : null];
-    };
-    show(form, error, table('orders', ['mn', 'pollutant', 'p.deadline', 'state', 'p.text', 'p.response', ''], list.map(o =>
-      h('tr', { dataset: { id: o.id, state: o.state }, class: o.overdue ? 'critical' : null },
-        h('td', {}, o.mn), h('td', {}, pol(o.pollutant)), h('td', { class: 'nowrap' }, o.deadline.replace('T', ' ')),
-        h('td', { class: 'state nowrap' }, t('os.' + o.state), o.overdue ? h('span', { class: 'red' }, ' ' + t('overdue')) : null),
-        h('td', {}, o.text), h('td', {}, o.response ? `${o.response.cause}；${o.response.measures}` : ''), h('td', { class: 'nowrap' }, actions(o))))));
+    const actions = o => orderActions(o, who, act, error);
+    show(form, error, ordersTable('orders', list, actions));
+  }
+
+  // An order's actions for the caller: the enterprise answers an open order (with attachments),
+  // an operator closes or reopens it.
+  function orderActions(o, who, act, error) {
+    const id = encodeURIComponent(o.id);
+    if (who === 'enterprise' && o.state === 'open') {
+      const cause = h('input', { name: 'cause', size: 16, placeholder: t('p.cause') });
+      const measures = h('input', { name: 'measures', size: 16, placeholder: t('p.measures') });
+      const files = fileInput('attachments');
+      const answer = async () => {
+        error.textContent = '';
+        try { await upload(`/api/orders/${id}/evidence`, files.input.files); } catch (e) { error.textContent = e.message; return; }
+        await act(`/api/orders/${id}/respond`, { cause: cause.value, measures: measures.value });
+      };
+      return [cause, measures, files.el, h('button', { type: 'button', dataset: { act: 'respond' }, onclick: answer }, t('respond'))];
+    }
+    if (who !== 'operator') return null;
+    const comment = () => prompt(t('comment')) || '';
+    return [o.state === 'answered' ? h('button', { type: 'button', dataset: { act: 'reopen' }, onclick: () => act(`/api/orders/${id}/reopen`, { comment: comment() }) }, t('reopen')) : null, ' ',
+      o.state !== 'closed' ? h('button', { type: 'button', dataset: { act: 'close' }, onclick: () => act(`/api/orders/${id}/close`, { comment: comment() }) }, t('closeOrder')) : null];
+  }
+
+  const ordersTable = (id, list, actions) => table(id, ['mn', 'pollutant', 'p.deadline', 'state', 'p.text', 'p.response', 'attachments', ''], list.map(o =>
+    h('tr', { dataset: { id: o.id, state: o.state }, class: o.overdue ? 'critical' : null },
+      h('td', {}, o.mn), h('td', {}, pol(o.pollutant)), h('td', { class: 'nowrap' }, o.deadline.replace('T', ' ')),
+      h('td', { class: 'state nowrap' }, t('os.' + o.state), o.overdue ? h('span', { class: 'red' }, ' ' + t('overdue')) : null),
+      h('td', {}, o.text), h('td', {}, o.response ? `${o.response.cause}；${o.response.measures}` : ''), h('td', {}, fileLinks(o.evidence)),
+      h('td', { class: 'nowrap' }, actions(o)))));
+
+  // Data marks (数据标记): operators' marks count at once; an enterprise's wait for review. The
+  // enterprise files marks for its own outlets with evidence and withdraws its pending ones; an
+  // operator approves or rejects pending marks and revokes approved ones.
+  const MARK_KINDS = ['shutdown', 'force-majeure', 'maintenance', 'calibration', 'fault', 'communication'];
+  const MARK_STATES = ['pending', 'approved', 'rejected', 'revoked'];
+
+  function markActions(m, who, act, error) {
+    const id = encodeURIComponent(m.id);
+    const comment = () => prompt(t('reviewComment')) || '';
+    const buttons = [];
+    if (who === 'operator' && m.state === 'pending') {
+      buttons.push(h('button', { type: 'button', dataset: { act: 'approve' }, onclick: () => act(`/api/marks/${id}/approve`, { comment: comment() }) }, t('approve')), ' ',
+        h('button', { type: 'button', dataset: { act: 'reject' }, onclick: () => act(`/api/marks/${id}/reject`, { comment: comment() }) }, t('reject')));
+    }
+    if (who === 'operator' && m.state === 'approved') {
+      buttons.push(h('button', { type: 'button', dataset: { act: 'revoke' }, onclick: () => act(`/api/marks/${id}/revoke`, { comment: comment() }) }, t('revoke')));
+    }
+    if (who === 'enterprise' && m.state === 'pending') {
+      buttons.push(h('button', { type: 'button', dataset: { act: 'withdraw' }, onclick: () => act(`/api/marks/${id}/revoke`, { comment: '' }) }, t('withdraw')));
+    }
+    if (who !== 'inspector' && (m.state === 'pending' || m.state === 'approved')) {
+      const files = fileInput('evidence');
+      buttons.push(' ', files.el, h('button', { type: 'button', dataset: { act: 'upload' }, onclick: async () => {
+        error.textContent = '';
+        try { await upload(`/api/marks/${id}/evidence`, files.input.files); await route(); } catch (e) { error.textContent = e.message; }
+      } }, t('addFile')));
+    }
+    return buttons;
+  }
+
+  const marksTable = (id, list, actions) => table(id, ['mn', 'kind', 'from', 'to', 'state', 'filedBy', 'p.comment', 'decision', 'evidence', ''], list.map(m =>
+    h('tr', { dataset: { id: m.id, state: m.state }, class: m.overFaultCap ? 'warning' : null },
+      h('td', {}, m.mn), h('td', { class: 'nowrap' }, t('mk.' + m.kind)), h('td', { class: 'nowrap' }, time(m.from)), h('td', { class: 'nowrap' }, time(m.to)),
+      h('td', { class: 'state nowrap' }, t('ms.' + m.state), m.overFaultCap ? h('span', { class: 'red' }, ' ' + t('overFaultCap')) : null),
+      h('td', {}, m.by ?? ''), h('td', {}, m.comment ?? ''),
+      h('td', {}, m.decidedBy ? `${m.decidedBy}${m.decisionComment ? '：' + m.decisionComment : ''}` : (m.revokedBy ? `${m.revokedBy}${m.revokeComment ? '：' + m.revokeComment : ''}` : '')),
+      h('td', {}, fileLinks(m.evidence)), h('td', { class: 'nowrap' }, actions(m)))));
+
+  // Posts a state change and shows the page again, or says why it was refused.
+  const acting = error => async (path, body) => {
+    error.textContent = '';
+    try { await api(path, { method: 'POST', body: JSON.stringify(body) }); await route(); } catch (e) { error.textContent = e.message; }
+  };
+
+  async function marksPage() {
+    const who = role();
+    const q = hashQuery();
+    const chosen = MARK_STATES.includes(q.get('state')) ? q.get('state') : '';
+    const [list, outlets] = await Promise.all([api('/api/marks?limit=500' + (chosen ? '&state=' + chosen : '')), outletList()]);
+    const error = h('span', { id: 'mark-error', class: 'red' });
+    const act = acting(error);
+    const now = new Date();
+    const files = fileInput('evidence');
+    const form = who === 'inspector' ? null : h('form', { id: 'mark-form', class: 'filters' },
+      h('label', {}, t('outlet'), h('select', { name: 'mn' }, outlets.map(o => h('option', { value: o.mn }, `${o.enterprise.name} · ${o.name} (${o.mn})`)))),
+      h('label', {}, t('kind'), h('select', { name: 'kind' }, MARK_KINDS.map(k => h('option', { value: k }, t('mk.' + k))))),
+      h('label', {}, t('from'), dateTimeInput('from', stamp(new Date(now - 864e5)))),
+      h('label', {}, t('to'), dateTimeInput('to', stamp(now))),
+      h('label', {}, t('p.comment'), h('input', { name: 'comment', size: 24 })),
+      h('span', { class: 'label' }, t('evidence'), files.el),
+      h('button', { type: 'submit' }, t('fileMark')));
+    form?.addEventListener('submit', async e => {
+      e.preventDefault();
+      error.textContent = '';
+      const f = new FormData(e.target);
+      try {
+        const mark = await api('/api/marks', { method: 'POST', body: JSON.stringify({ mn: f.get('mn'), kind: f.get('kind'), from: fromDateTime(f.get('from')), to: fromDateTime(f.get('to')), comment: f.get('comment') || undefined }) });
+        await upload(`/api/marks/${encodeURIComponent(mark.id)}/evidence`, files.input.files);
+        await route();
+      } catch (err) { error.textContent = err.message; }
+    });
+    const filter = h('form', { id: 'mark-filter', class: 'filters' },
+      h('label', {}, t('state'), h('select', { name: 'state' }, h('option', { value: '' }, t('all')), MARK_STATES.map(st => h('option', { value: st, selected: st === chosen }, t('ms.' + st))))),
+      h('button', { type: 'submit' }, t('search')));
+    filter.addEventListener('submit', e => { e.preventDefault(); const f = new URLSearchParams(new FormData(e.target)); if (!f.get('state')) f.delete('state'); location.hash = '#/marks?' + f; });
+    show(form, filter, error, marksTable('marks', list, m => markActions(m, who, act, error)));
+  }
+
+  // The operators' review queue: enterprises' marks awaiting a decision, answered orders awaiting closing.
+  async function reviewPage() {
+    if (role() !== 'operator') { show(h('p', { id: 'review-denied' }, t('onlyOperators'))); return; }
+    const [marks, orders] = await Promise.all([api('/api/marks?state=pending&limit=500'), api('/api/orders?state=answered&limit=500')]);
+    const error = h('span', { id: 'review-error', class: 'red' });
+    const act = acting(error);
+    show(error, h('h3', {}, `${t('pendingMarks')} (${marks.length})`), marks.length ? marksTable('review-marks', marks, m => markActions(m, 'operator', act, error)) : h('p', {}, t('nothing')),
+      h('h3', {}, `${t('answeredOrders')} (${orders.length})`), orders.length ? ordersTable('review-orders', orders, o => orderActions(o, 'operator', act, error)) : h('p', {}, t('nothing')));
+  }
+
+  // An enterprise's own page: its outlets with their rate this quarter, what is open for it.
+  async function enterpriseHome() {
+    const now = new Date();
+    const [stations, rates, alerts, marks, orders] = await Promise.all([stationsOnce(), api('/api/rates?by=outlet&limit=100000'),
+      api('/api/alerts?state=active&limit=500'), api('/api/marks?state=pending&limit=500'), api('/api/orders?state=open&limit=500')]);
+    const rateOf = new Map(rates.map(r => [r.mn, r]));
+    const error = h('span', { id: 'home-error', class: 'red' });
+    const act = acting(error);
+    const outlets = stations.flatMap(e => e.outlets.map(o => Object.assign({ enterprise: e }, o)));
+    show(h('div', { id: 'enterprise-home' },
+      h('h3', {}, `${t('myOutlets')} · ${stations.map(e => e.name).join('、')}`),
+      h('div', { class: 'cards' }, outlets.map(o => h('div', { class: 'card', dataset: { mn: o.mn } },
+        h('h3', {}, h('a', { href: '#/outlet/' + encodeURIComponent(o.mn) }, o.name)),
+        h('div', { class: 'kv' }, h('span', {}, t('mn')), h('span', {}, o.mn),
+          h('span', {}, t('lastSeen')), h('span', { class: o.lastSeen && now - new Date(o.lastSeen) < 3600e3 ? null : 'warn' }, o.lastSeen ? time(o.lastSeen) : '–'),
+          h('span', {}, t('rateQuarter')), h('span', { class: rateOf.get(o.mn)?.belowThreshold ? 'bad' : null }, pct(rateOf.get(o.mn)?.effectiveRate)))))),
+      error,
+      h('h3', {}, `${t('openOrders')} (${orders.length})`), orders.length ? ordersTable('home-orders', orders, o => orderActions(o, 'enterprise', act, error)) : h('p', {}, t('nothing')),
+      h('h3', {}, `${t('myMarks')} (${marks.length})`, ' ', h('a', { href: '#/marks', id: 'file-mark' }, t('fileMark'))),
+      marks.length ? marksTable('home-marks', marks, m => markActions(m, 'enterprise', act, error)) : h('p', {}, t('nothing')),
+      h('h3', {}, `${t('activeAlerts')} (${alerts.length})`),
+      alerts.length ? table('home-alerts', ['severity', 'kind', 'mn', 'pollutant', 'raisedAt', 'message'], alerts.map(a => h('tr', { class: a.severity },
+        h('td', {}, t('s.' + a.severity)), h('td', {}, t('k.' + a.kind)), h('td', {}, a.mn), h('td', {}, pol(a.pollutant)), h('td', { class: 'nowrap' }, time(a.raisedAt)),
+        h('td', { class: 'message' }, alertText(a))))) : h('p', {}, t('nothing'))));
   }
 
   // Routes run one after another, so a slow page cannot overwrite the one asked for after it.
@@ -404,6 +561,9 @@
       else if (path.startsWith('/cards')) await cardsPage();
       else if (path.startsWith('/barometer')) await barometerPage();
       else if (path.startsWith('/orders')) await ordersPage();
+      else if (path.startsWith('/marks')) await marksPage();
+      else if (path.startsWith('/review')) await reviewPage();
+      else if (role() === 'enterprise') await enterpriseHome();
       else await overview();
     } catch (e) { show(h('p', { class: 'red' }, e.message)); }
     if (listener) state.listeners = [listener];
@@ -418,6 +578,7 @@
     if (session.loginRequired) {
       who.replaceChildren(h('span', {}, session.name), ' ', h('button', { type: 'button', id: 'logout', onclick: logout }, t('logout')));
     }
+    document.getElementById('nav-review').hidden = role() !== 'operator';
     window.addEventListener('hashchange', route);
     connect(); route();
   }, e => show(h('p', { class: 'red' }, e.message)));
