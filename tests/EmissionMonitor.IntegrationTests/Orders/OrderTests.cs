@@ -39,6 +39,50 @@ public sealed class OrderTests
         TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow + fromNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
+    public async Task AnOrdersDeadline_OnAFakeClock_MakesItOverdueOnlyAfterTheDeadline_AndAnAnswerEndsTheAlert()
+    {
+        // The order service alone runs on a fake clock (its deadline checks and "now"); the rest of the service on the real one.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Api:Users:0:Token"] = Operator, ["Api:Users:0:Role"] = "operator",
+            ["Api:Users:1:Token"] = Enterprise1, ["Api:Users:1:Role"] = "enterprise", ["Api:Users:1:Enterprise"] = "QH-XN-001",
+            ["Orders:CheckInterval"] = "00:01:00",
+        }, services: s => s.AddSingleton(sp => ActivatorUtilities.CreateInstance<EmissionMonitor.Orders.OrderService>(sp, (TimeProvider)clock))); // its hosted service resolves this one
+        using var op = Client(service, Operator);
+        using var mine = Client(service, Enterprise1);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        string deadline = TimeZoneInfo.ConvertTime(clock.GetUtcNow().AddDays(2), zone).ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var (_, order) = await PostAsync(op, "/api/orders", new { mn = "QHXN0010001", deadline, text = "两日内说明原因" });
+        string id = order.GetProperty("id").GetString()!;
+        var alerts = service.App.Services.GetRequiredService<AlertService>();
+        bool Overdue() => alerts.List(null).Any(a => a.IsOpen && a.Kind == "order-overdue" && a.Mn == "QHXN0010001");
+        async Task<bool> FlagAsync() => (await op.GetFromJsonAsync<JsonElement>($"/api/orders/{id}")).GetProperty("overdue").GetBoolean();
+
+        // One minute short of the deadline: not overdue, through several checks.
+        for (int i = 0; i < 3; i++)
+        {
+            clock.Advance(TimeSpan.FromDays(2) / 3 - TimeSpan.FromSeconds(21));
+            await Task.Delay(200);
+        }
+
+        Assert.False(await FlagAsync());
+        Assert.False(Overdue());
+
+        // Past it: overdue at the next check, the alert raised.
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await Waiting.UntilAsync(Overdue, 10_000);
+        Assert.True(await FlagAsync());
+        Assert.Equal(1, (await op.GetFromJsonAsync<JsonElement>("/api/orders?overdue=true")).GetArrayLength());
+
+        // Answered: no longer overdue (it is no longer open), the alert clears at the next check.
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(mine, $"/api/orders/{id}/respond", new { cause = "停产检修", measures = "已恢复" })).Status);
+        Assert.False(await FlagAsync());
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await Waiting.UntilAsync(() => !Overdue(), 10_000);
+    }
+
+    [Fact]
     public async Task AnOrder_GoesOpenAnsweredReopenedClosed_GetsOverdueAfterItsDeadline_AndOnlyItsEnterpriseSeesIt()
     {
         await using var service = await StartAsync();

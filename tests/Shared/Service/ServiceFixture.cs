@@ -40,7 +40,8 @@ public sealed class ServiceFixture : IAsyncDisposable
     public Uri HttpBase => new(App.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
         .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
 
-    public static async Task<ServiceFixture> StartAsync(IDictionary<string, string?>? overrides = null, Func<string, string, Task>? prepare = null, string[]? urls = null, string? registryPath = null, bool demo = false)
+    public static async Task<ServiceFixture> StartAsync(IDictionary<string, string?>? overrides = null, Func<string, string, Task>? prepare = null, string[]? urls = null, string? registryPath = null, bool demo = false,
+        Action<IServiceCollection>? services = null)
     {
         string root = Some.TempDirectory();
         string config = Path.Combine(root, "config");
@@ -73,7 +74,11 @@ public sealed class ServiceFixture : IAsyncDisposable
         var settings = AppSettings.Load(config, Path.Combine(root, "data"), values);
         var log = new LogRecorder();
         var app = ServiceHost.Build(settings, values.ContainsKey("Http:Urls") ? urls : urls ?? ["http://127.0.0.1:0"], demo,
-            services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(log));
+            collection =>
+            {
+                collection.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(log);
+                services?.Invoke(collection);
+            });
         await ServiceHost.StartAsync(app);
         return new ServiceFixture(app, Path.Combine(root, "data"), mqttPort, log);
     }
