@@ -32,7 +32,10 @@ public sealed partial class ExternalMqttIngress(MqttOptions options, FrameIngest
     public int PeakUnacknowledged => Volatile.Read(ref _peakUnacknowledged);
 
     /// <summary>True while connected to the broker.</summary>
-    public bool IsConnected => _client.IsConnected;
+    /// <summary>Connected to the broker and subscribed to the terminals' topics (before the subscription is granted, frames published are not ours yet).</summary>
+    public bool IsConnected => _client.IsConnected && Volatile.Read(ref _subscribed);
+
+    private bool _subscribed;
 
     public override void Dispose()
     {
@@ -210,6 +213,7 @@ public sealed partial class ExternalMqttIngress(MqttOptions options, FrameIngest
             });
         }
 
+        Volatile.Write(ref _subscribed, false);
         var result = await _client.ConnectAsync(builder.Build(), cancellationToken);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
@@ -223,6 +227,8 @@ public sealed partial class ExternalMqttIngress(MqttOptions options, FrameIngest
         {
             throw new InvalidOperationException($"subscription to {filter} refused: {code}");
         }
+
+        Volatile.Write(ref _subscribed, true);
 
         LogConnected(logger, options.Host, options.Port, filter, result.IsSessionPresent);
     }
