@@ -41,6 +41,9 @@ public sealed record Alert(
 
     public bool IsOpen => State != Cleared;
 
+    /// <summary>The comment given when it was acknowledged (several at once take one comment), or null.</summary>
+    public string? AcknowledgeComment { get; init; }
+
     /// <summary>An anomaly's kind (<c>constant</c>, <c>zero</c>, <c>negative</c>, <c>over-range</c>, <c>no-flow</c>, <c>air</c>); null for other alerts.</summary>
     public string? SubKind { get; init; }
 

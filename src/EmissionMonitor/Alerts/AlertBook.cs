@@ -81,7 +81,7 @@ public sealed class AlertBook
     /// <summary>One open alert per kind and sub-kind (an anomaly's), outlet and pollutant.</summary>
     private static string KeyOf(string kind, string? subKind) => subKind is null ? kind : kind + "/" + subKind;
 
-    public Alert? Acknowledge(string id, string by, DateTimeOffset now)
+    public Alert? Acknowledge(string id, string by, DateTimeOffset now, string? comment = null)
     {
         lock (_lock)
         {
@@ -90,7 +90,7 @@ public sealed class AlertBook
                 return null;
             }
 
-            var updated = alert with { State = Alert.Acknowledged, AcknowledgedAt = now, AcknowledgedBy = by };
+            var updated = alert with { State = Alert.Acknowledged, AcknowledgedAt = now, AcknowledgedBy = by, AcknowledgeComment = string.IsNullOrWhiteSpace(comment) ? null : comment };
             _byId[id] = updated;
             _open[(KeyOf(alert.Kind, alert.SubKind), alert.Mn, alert.Pollutant)] = updated;
             return updated;

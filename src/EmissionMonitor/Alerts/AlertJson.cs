@@ -37,6 +37,7 @@ public static class AlertJson
         Time(w, "raisedAt", a.RaisedAt, zone);
         Time(w, "acknowledgedAt", a.AcknowledgedAt, zone);
         Str(w, "acknowledgedBy", a.AcknowledgedBy);
+        Str(w, "acknowledgeComment", a.AcknowledgeComment);
         Time(w, "clearedAt", a.ClearedAt, zone);
         w.WriteString("message", a.Message);
         Str(w, "messageKey", a.MessageKey);
@@ -61,6 +62,7 @@ public static class AlertJson
             D(e, "value"), D(e, "limit"), T(e, "raisedAt")!.Value, T(e, "acknowledgedAt"), S(e, "acknowledgedBy"), T(e, "clearedAt"), S(e, "message")!)
         {
             SubKind = e.TryGetProperty("subKind", out var sk) && sk.ValueKind == JsonValueKind.String ? sk.GetString() : null,
+            AcknowledgeComment = e.TryGetProperty("acknowledgeComment", out var ac) && ac.ValueKind == JsonValueKind.String ? ac.GetString() : null,
             // Alerts stored before messages were data have neither.
             MessageKey = e.TryGetProperty("messageKey", out var key) && key.ValueKind == JsonValueKind.String ? key.GetString() : null,
             Params = e.TryGetProperty("params", out var ps) && ps.ValueKind == JsonValueKind.Object && ps.EnumerateObject().Any()

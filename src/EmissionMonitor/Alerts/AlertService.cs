@@ -59,8 +59,8 @@ public sealed partial class AlertService(
             : book.Resolve(kind, outlet.Mn, null, now), ct);
     }
 
-    public async Task<Alert?> AcknowledgeAsync(string id, string by, CancellationToken ct) =>
-        await ChangedAsync(book.Acknowledge(id, by, clock.GetUtcNow()), ct);
+    public async Task<Alert?> AcknowledgeAsync(string id, string by, CancellationToken ct, string? comment = null) =>
+        await ChangedAsync(book.Acknowledge(id, by, clock.GetUtcNow(), comment), ct);
 
     public async Task<Alert?> ClearAsync(string id, string by, string? comment, CancellationToken ct) =>
         await ChangedAsync(book.Clear(id, by, comment, clock.GetUtcNow()), ct);

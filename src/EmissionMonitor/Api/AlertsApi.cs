@@ -3,10 +3,43 @@ using EmissionMonitor.Alerts;
 
 namespace EmissionMonitor.Api;
 
-/// <summary>Alerts: list by state, acknowledge, clear with a comment (operators), and the live SSE stream.</summary>
+/// <summary>
+/// Alerts: the board (<c>GET /api/alerts</c>, filters <c>state</c>, <c>kind</c>, <c>subKind</c>,
+/// <c>severity</c>, <c>city</c>, <c>enterprise</c>, <c>mn</c>, <c>pollutant</c>; paged; CSV/XLSX),
+/// their counts (<c>GET /api/alerts/counts</c>), acknowledging one or many at once and clearing with a
+/// comment (operators), and the live SSE stream.
+/// </summary>
 public static class AlertsApi
 {
+    /// <summary>The most alerts one bulk acknowledgement takes.</summary>
+    public const int MaxBulk = 1000;
+
     private static readonly string[] States = [Alert.Active, Alert.Acknowledged, Alert.Cleared];
+
+    private static readonly string[] Severities = ["critical", "warning", "info"];
+
+    public sealed record BulkBody(List<string>? Ids, string? Comment);
+
+    /// <summary>The alerts the caller may see that pass the query's filters (an enterprise sees only its own).</summary>
+    private static IResult? Filtered(HttpContext http, AlertService alerts, out List<Alert> list)
+    {
+        list = [];
+        if (QueryRules.First(QueryRules.Choice(http, "state", States), QueryRules.Choice(http, "severity", Severities)) is { } bad)
+        {
+            return bad;
+        }
+
+        var user = RoleFilter.User(http);
+        var q = http.Request.Query;
+        string? F(string name) => q[name].FirstOrDefault() is { Length: > 0 } v ? v : null;
+        string? kind = F("kind"), subKind = F("subKind"), severity = F("severity"), city = F("city"), enterprise = F("enterprise"), mn = F("mn"), pollutant = F("pollutant");
+        list = alerts.List(F("state"))
+            .Where(a => user.Role != ApiUser.EnterpriseRole || a.Enterprise == user.Enterprise)
+            .Where(a => (kind is null || a.Kind == kind) && (subKind is null || a.SubKind == subKind) && (severity is null || a.Severity == severity)
+                && (city is null || a.City == city) && (enterprise is null || a.Enterprise == enterprise) && (mn is null || a.Mn == mn) && (pollutant is null || a.Pollutant == pollutant))
+            .ToList();
+        return null;
+    }
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
@@ -14,31 +47,104 @@ public static class AlertsApi
         var operators = new RoleFilter(auth, ApiUser.Operator);
         app.MapGet("/api/alerts", (HttpContext http, AlertService alerts, ApiOptions options, TimeZoneInfo zone, string? state) =>
         {
-            if (QueryRules.First(QueryRules.Choice(http, "state", States), QueryRules.Choice(http, "format", ReportsApi.ExportFormats),
-                QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
+            if (QueryRules.First(QueryRules.Choice(http, "format", ReportsApi.ExportFormats), QueryRules.Page(http, options, out int limit, out int offset),
+                Filtered(http, alerts, out var list)) is { } bad)
             {
                 return bad;
             }
 
-            var user = RoleFilter.User(http);
-            var list = alerts.List(state).Where(a => user.Role != ApiUser.EnterpriseRole || a.Enterprise == user.Enterprise).ToList();
             if (ReportsApi.WantsFile(http))
             {
-                string[] columns = ["id", "kind", "severity", "state", "mn", "enterprise", "city", "pollutant", "value", "limit", "raisedAt", "acknowledgedAt", "acknowledgedBy", "clearedAt", "message"];
+                string[] columns = ["id", "kind", "severity", "state", "mn", "enterprise", "city", "pollutant", "value", "limit", "raisedAt", "acknowledgedAt", "acknowledgedBy", "clearedAt", "message",
+                    "subKind", "acknowledgeComment"];
                 DateTimeOffset? Local(DateTimeOffset? t) => t is { } v ? TimeZoneInfo.ConvertTime(v, zone) : null;
                 return ReportsApi.Export(http, new Reports.ReportTable(columns, list.Select(a => new object?[]
                 {
                     a.Id, a.Kind, a.Severity, a.State, a.Mn, a.Enterprise, a.City, a.Pollutant, a.Value, a.Limit,
                     Local(a.RaisedAt), Local(a.AcknowledgedAt), a.AcknowledgedBy, Local(a.ClearedAt), a.Message,
+                    a.SubKind, a.AcknowledgeComment,
                 }).ToList()), "alerts");
             }
 
             http.Response.Headers["X-Total-Count"] = list.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Results.Bytes(Serialize(list.Skip(offset).Take(limit), zone), "application/json; charset=utf-8");
         }).AddEndpointFilter(readers);
-        app.MapPost("/api/alerts/{id}/acknowledge", async (HttpContext http, string id, AlertService alerts, TimeZoneInfo zone, CancellationToken ct) =>
+        app.MapGet("/api/alerts/counts", (HttpContext http, AlertService alerts) =>
         {
-            var changed = await alerts.AcknowledgeAsync(id, RoleFilter.User(http).DisplayName, ct);
+            if (Filtered(http, alerts, out var list) is { } bad)
+            {
+                return bad;
+            }
+
+            static Dictionary<string, int> By(IEnumerable<string> keys) => keys.GroupBy(k => k, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+            return Results.Json(new
+            {
+                total = list.Count,
+                byState = By(list.Select(a => a.State)),
+                bySeverity = By(list.Select(a => a.Severity)),
+                byKind = By(list.Select(a => a.Kind)),
+                byCity = By(list.Select(a => a.City ?? string.Empty)),
+            });
+        }).AddEndpointFilter(readers);
+        app.MapPost("/api/alerts/acknowledge", async (HttpContext http, BulkBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
+        {
+            if (body?.Ids is not { Count: > 0 } ids)
+            {
+                return QueryRules.Bad("ids", "the ids of the alerts to acknowledge, at least one");
+            }
+
+            if (ids.Count > MaxBulk || ids.Any(i => i is null || i.Length > 64))
+            {
+                return QueryRules.Bad("ids", $"at most {MaxBulk} alert ids of at most 64 characters each");
+            }
+
+            if (QueryRules.Comment(body.Comment, options) is { } bad)
+            {
+                return bad;
+            }
+
+            string by = RoleFilter.User(http).DisplayName;
+            var done = new List<Alert>();
+            var skipped = new List<object>();
+            foreach (var id in ids.Distinct(StringComparer.Ordinal))
+            {
+                if (await alerts.AcknowledgeAsync(id, by, ct, body.Comment) is { } changed)
+                {
+                    done.Add(changed);
+                }
+                else
+                {
+                    skipped.Add(new { id, reason = alerts.List(null).Any(a => a.Id == id) ? "not-active" : "not-found" });
+                }
+            }
+
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartObject();
+                w.WriteNumber("acknowledged", done.Count);
+                w.WriteStartArray("alerts");
+                foreach (var a in done)
+                {
+                    AlertJson.Write(w, a, zone);
+                }
+
+                w.WriteEndArray();
+                w.WritePropertyName("skipped");
+                JsonSerializer.Serialize(w, skipped);
+                w.WriteEndObject();
+            }
+
+            return Results.Bytes(buffer.WrittenMemory.ToArray(), "application/json; charset=utf-8");
+        }).AddEndpointFilter(operators);
+        app.MapPost("/api/alerts/{id}/acknowledge", async (HttpContext http, string id, CommentBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
+        {
+            if (QueryRules.Comment(body?.Comment, options) is { } bad)
+            {
+                return bad;
+            }
+
+            var changed = await alerts.AcknowledgeAsync(id, RoleFilter.User(http).DisplayName, ct, body?.Comment);
             return Changed(alerts, id, changed, zone, "only an active alert can be acknowledged");
         }).AddEndpointFilter(operators);
         app.MapPost("/api/alerts/{id}/clear", async (HttpContext http, string id, CommentBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>

@@ -23,8 +23,32 @@ public static partial class ReportsApi
     /// <summary>The whole table as the file the request asks for: CSV with a UTF-8 BOM, or XLSX.</summary>
     public static IResult Export(HttpContext http, ReportTable table, string name) =>
         http.Request.Query["format"].FirstOrDefault() == "xlsx"
-            ? Results.File(Reports.Xlsx.Write(table, name), Reports.Xlsx.ContentType, $"{name}.xlsx")
-            : Csv(table, name);
+            ? Results.File(Reports.Xlsx.Write(WithPollutantNames(table), name), Reports.Xlsx.ContentType, $"{name}.xlsx")
+            : Csv(WithPollutantNames(table), name);
+
+    /// <summary>
+    /// A downloaded table (CSV or workbook, the same columns) carries each pollutant's Chinese name
+    /// in a column of its own, <c>pollutantName</c>, besides its code; it comes last, so the columns
+    /// before it keep their contract order for scripts.
+    /// </summary>
+    public static ReportTable WithPollutantNames(ReportTable table)
+    {
+        int code = table.Columns.ToList().IndexOf("pollutant");
+        if (code < 0 || table.Columns.Contains("pollutantName"))
+        {
+            return table;
+        }
+
+        int at = table.Columns.Count;
+        var columns = table.Columns.ToList();
+        columns.Insert(at, "pollutantName");
+        return new ReportTable(columns, table.Rows.Select(row =>
+        {
+            var cells = row.ToList();
+            cells.Insert(at, row[code] is string c ? Hj212.Codes.CodeCatalogue.Find(c)?.Name : null);
+            return cells.ToArray();
+        }).ToList());
+    }
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {

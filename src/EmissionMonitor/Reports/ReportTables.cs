@@ -62,7 +62,7 @@ public static class ReportTables
         }).ToList());
 
     public static ReportTable Cards(IReadOnlyList<CardResult> rows, TimeZoneInfo zone) => Table(rows, r => r.Scope,
-        ["quarter", "card", "reasons", "lifted", "decision", "decidedBy", "decidedAt", "decisionComment", "rectifyBy", "conditionsMet"],
+        ["quarter", "card", "reasons", "lifted", "decision", "decidedBy", "decidedAt", "decisionComment", "rectifyBy", "conditionsMet", "reasonItems"],
         r => [r.Card.Quarter, r.Card.Colour, r.Card.Reasons.Select(x => x.ToString()).ToList(), r.Card.Lifted is { } l
             ? JsonSerializer.SerializeToElement(new Dictionary<string, string?>
             {
@@ -73,7 +73,8 @@ public static class ReportTables
             : null,
             r.Card.DecisionState, r.Card.Decision?.By,
             r.Card.Decision is { } d ? d.At.ToOffset(zone.GetUtcOffset(d.At)).ToString(ReportFormats.TimeFormat, CultureInfo.InvariantCulture) : null,
-            r.Card.Decision?.Comment, r.Card.RectifyBy.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.Card.ConditionsMet]);
+            r.Card.Decision?.Comment, r.Card.RectifyBy.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.Card.ConditionsMet,
+            JsonSerializer.SerializeToElement(r.Card.Reasons.Select(x => x.Data()))]);
 
     private static ReportTable Table<T>(IReadOnlyList<T> rows, Func<T, Scope> scope, string[] columns, Func<T, object?[]> values) =>
         new(Identity.Concat(columns).ToList(), rows.Select(r =>

@@ -159,6 +159,12 @@ public sealed class ApiTests
         Assert.Equal("王工", (await lift.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("by").GetString());
         Assert.Equal(HttpStatusCode.Conflict, (await op.PostAsJsonAsync("/api/cards/QH-XN-001/2025Q2/lift", new { comment = "again" })).StatusCode);
         var card = (await op.GetFromJsonAsync<JsonElement>("/api/cards?quarter=2025Q2"))[0];
+        // The reasons as data beside their strings, for the dashboard to say in the user's language.
+        var reason = card.GetProperty("reasonItems")[0];
+        Assert.Equal(("exceedance-rate", "a21026", "QHXN0010001", "%"), (reason.GetProperty("kind").GetString(), reason.GetProperty("pollutant").GetString(),
+            reason.GetProperty("mn").GetString(), reason.GetProperty("unit").GetString()));
+        Assert.True(reason.GetProperty("value").GetDouble() >= reason.GetProperty("bound").GetDouble());
+        Assert.StartsWith("exceedance-rate:a21026:QHXN0010001:", card.GetProperty("reasons")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal("王工", card.GetProperty("lifted").GetProperty("by").GetString());
         Assert.Equal(HttpStatusCode.OK, (await op.PostAsJsonAsync("/api/cards/QH-XN-001/2025Q2/lift/revoke", new { comment = "整改不实" })).StatusCode);
         Assert.Equal(JsonValueKind.Null, (await op.GetFromJsonAsync<JsonElement>("/api/cards?quarter=2025Q2"))[0].GetProperty("lifted").ValueKind);

@@ -42,6 +42,24 @@ public sealed record CardReason(string Kind, string Pollutant, string? Mn, strin
         };
     }
 
+    /// <summary>
+    /// The reason as data for a client to say in its own language: the kind, pollutant, outlet, the
+    /// figure and the bound it met or passed, and their unit (<c>%</c> for an exceedance rate, <c>t</c>
+    /// for a total).
+    /// </summary>
+    public IReadOnlyDictionary<string, object?> Data()
+    {
+        var parts = Detail.Split(Kind == ExceedanceRate ? ">=" : ">", 2);
+        string unit = Kind == ExceedanceRate ? "%" : "t";
+        static double? Number(string text, string unit) =>
+            double.TryParse(text.Replace(unit, string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : null;
+        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["kind"] = Kind, ["pollutant"] = Pollutant.Length == 0 ? null : Pollutant, ["mn"] = Mn,
+            ["value"] = Number(parts[0], unit), ["bound"] = parts.Length > 1 ? Number(parts[1], unit) : null, ["unit"] = unit,
+        };
+    }
+
     /// <summary>A reason back from its text (<see cref="ToString"/>).</summary>
     public static CardReason Parse(string text)
     {
