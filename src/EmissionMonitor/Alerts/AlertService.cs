@@ -110,6 +110,7 @@ public sealed partial class AlertService(
             await CheckLowRateAsync(stoppingToken);
             await CheckKeyAgeAsync(stoppingToken);
             await CheckBarometerAsync(stoppingToken);
+            LogSummary();
         }
     }
 
@@ -479,8 +480,65 @@ public sealed partial class AlertService(
         await store.SaveAlertAsync(alert, ct);
         await publisher.PublishAsync(Topics.Alerts(alert.Severity), AlertJson.Serialize(alert, timeZone), ct);
         Changed?.Invoke(alert);
-        LogChanged(logger, alert.Kind, alert.State, alert.Mn, alert.Pollutant ?? "-", alert.Message);
+        Log(alert);
         return alert;
+    }
+
+    private long _warningsRaised, _warningsCleared;
+    private DateTimeOffset _summaryAt = DateTimeOffset.MinValue;
+
+    /// <summary>
+    /// WARN is for what needs a person: a raised alert. Acknowledging and clearing are Information;
+    /// real-time warnings (raised and cleared by the thousand) are Debug, summed up every
+    /// Alerts:LogSummaryInterval (<see cref="LogSummary"/>).
+    /// </summary>
+    private void Log(Alert alert)
+    {
+        if (alert.Kind == AlertKinds.Warning)
+        {
+            if (alert.State == Alert.Active)
+            {
+                Interlocked.Increment(ref _warningsRaised);
+            }
+            else
+            {
+                Interlocked.Increment(ref _warningsCleared);
+            }
+
+            LogWarningChanged(logger, alert.State, alert.Mn, alert.Pollutant ?? "-", alert.Message);
+        }
+        else if (alert.State == Alert.Active)
+        {
+            LogChanged(logger, alert.Kind, alert.State, alert.Mn, alert.Pollutant ?? "-", alert.Message);
+        }
+        else
+        {
+            LogClosed(logger, alert.Kind, alert.State, alert.Mn, alert.Pollutant ?? "-", alert.Message);
+        }
+    }
+
+    /// <summary>One line for the real-time warnings since the last one, when there were any.</summary>
+    private void LogSummary()
+    {
+        var now = clock.GetUtcNow();
+        if (_summaryAt == DateTimeOffset.MinValue)
+        {
+            _summaryAt = now;
+            return;
+        }
+
+        if (now - _summaryAt < options.LogSummaryInterval)
+        {
+            return;
+        }
+
+        long raised = Interlocked.Exchange(ref _warningsRaised, 0), cleared = Interlocked.Exchange(ref _warningsCleared, 0);
+        if (raised + cleared > 0)
+        {
+            LogWarningSummary(logger, raised, cleared, book.All().Count(a => a.IsOpen && a.Kind == AlertKinds.Warning), (now - _summaryAt).TotalMinutes);
+        }
+
+        _summaryAt = now;
     }
 
     /// <summary>A message's parameters (text values; numbers in the invariant form).</summary>
@@ -501,6 +559,15 @@ public sealed partial class AlertService(
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Alert {Kind} {State} for {Mn} {Pollutant}: {Message}")]
     private static partial void LogChanged(ILogger logger, string kind, string state, string mn, string pollutant, string message);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Alert {Kind} {State} for {Mn} {Pollutant}: {Message}")]
+    private static partial void LogClosed(ILogger logger, string kind, string state, string mn, string pollutant, string message);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Debug, Message = "Real-time warning {State} for {Mn} {Pollutant}: {Message}")]
+    private static partial void LogWarningChanged(ILogger logger, string state, string mn, string pollutant, string message);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Real-time warnings: {Raised} raised and {Cleared} cleared in the last {Minutes:0} min; {Open} open")]
+    private static partial void LogWarningSummary(ILogger logger, long raised, long cleared, int open, double minutes);
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "The barometer could not be computed: {Reason}")]
     private static partial void LogBarometerFailed(ILogger logger, string reason);

@@ -25,6 +25,9 @@ public sealed class ServiceFixture : IAsyncDisposable
     /// <summary>Errors the service logged so far.</summary>
     public IReadOnlyCollection<string> LoggedErrors => _log.Errors;
 
+    /// <summary>The service's log lines at Information and above.</summary>
+    public IReadOnlyCollection<(Microsoft.Extensions.Logging.LogLevel Level, string Text)> LogLines => _log.Lines;
+
     /// <summary>Declares errors the test provokes on purpose (matched by substring); any other fails the test at disposal.</summary>
     public void ExpectErrors(params string[] containing) => _expected.AddRange(containing);
 
