@@ -24,7 +24,7 @@ public static class AlertsApi
     private static IResult? Filtered(HttpContext http, AlertService alerts, out List<Alert> list)
     {
         list = [];
-        if (QueryRules.First(QueryRules.Choice(http, "state", States), QueryRules.Choice(http, "severity", Severities)) is { } bad)
+        if (QueryRules.First(QueryRules.Choice(http, "state", [.. States, "open"]), QueryRules.Choice(http, "severity", Severities)) is { } bad)
         {
             return bad;
         }
@@ -33,7 +33,9 @@ public static class AlertsApi
         var q = http.Request.Query;
         string? F(string name) => q[name].FirstOrDefault() is { Length: > 0 } v ? v : null;
         string? kind = F("kind"), subKind = F("subKind"), severity = F("severity"), city = F("city"), enterprise = F("enterprise"), mn = F("mn"), pollutant = F("pollutant");
-        list = alerts.List(F("state"))
+        string? state = F("state");
+        list = alerts.List(state == "open" ? null : state)
+            .Where(a => state != "open" || a.IsOpen)
             .Where(a => user.Role != ApiUser.EnterpriseRole || a.Enterprise == user.Enterprise)
             .Where(a => (kind is null || a.Kind == kind) && (subKind is null || a.SubKind == subKind) && (severity is null || a.Severity == severity)
                 && (city is null || a.City == city) && (enterprise is null || a.Enterprise == enterprise) && (mn is null || a.Mn == mn) && (pollutant is null || a.Pollutant == pollutant))

@@ -158,9 +158,8 @@ public static partial class ReportsApi
             return Results.Problem(statusCode: 400, title: e.Message);
         }
 
-        if (enterprise is not null)
+        if (enterprise is not null && table.Columns.ToList().IndexOf("enterprise") is int col and >= 0)
         {
-            int col = table.Columns.ToList().IndexOf("enterprise");
             table = table with { Rows = table.Rows.Where(r => r[col] as string == enterprise).ToList() };
         }
 

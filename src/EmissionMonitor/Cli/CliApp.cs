@@ -25,7 +25,7 @@ public static class CliApp
                                   --registry FILE (its MNs and passwords), --version 2017|2025,
                                   --encrypt (2025: SM4 with each outlet's sm4Key)
 
-          report rates|exceedances|totals|cards|hours|anomalies
+          report rates|exceedances|totals|cards|hours|anomalies|trend
                                   --quarter 2025Q3 | --from/--to (local, to exclusive); filters
                                   --city --enterprise --mn --pollutant; --by pollutant|outlet|
                                   enterprise|city|province; --format table|json|csv|xlsx

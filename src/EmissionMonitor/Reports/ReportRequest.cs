@@ -12,7 +12,7 @@ public sealed record ReportRequest(
     string? Pollutant = null,
     string? By = null)
 {
-    public static IReadOnlyList<string> Kinds { get; } = ["rates", "exceedances", "totals", "cards", "hours", "anomalies"];
+    public static IReadOnlyList<string> Kinds { get; } = ["rates", "exceedances", "totals", "cards", "hours", "anomalies", "trend"];
 
     public static IReadOnlyList<string> Groupings { get; } = ["pollutant", "outlet", "enterprise", "city", "province"];
 }

@@ -43,6 +43,7 @@ public sealed partial class ReportService(IStore store, StationRegistry registry
         "totals" => ReportTables.Totals(await TotalsAsync(request, cancellationToken), request.By, timeZone),
         "cards" => ReportTables.Cards(await CardsAsync(request, cancellationToken), timeZone),
         "anomalies" => ReportTables.Anomalies(await AnomaliesAsync(request, cancellationToken), timeZone),
+        "trend" => ReportTables.Trend(await TrendAsync(request, cancellationToken)),
         _ => throw new ArgumentException($"unknown report {request.Kind}"),
     };
 

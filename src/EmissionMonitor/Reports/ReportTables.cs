@@ -61,6 +61,11 @@ public static class ReportTables
             r.ProjectedKg is { } k ? Math.Round(k, 3) : null, r.Level, r.EffectiveRate, r.BelowThreshold,
         }).ToList());
 
+    /// <summary>The exceedance trend: a row per local day.</summary>
+    public static ReportTable Trend(IReadOnlyList<TrendDay> rows) => new(
+        ["day", "exceedingHours", "exceedingDays", "outletsExceeding"],
+        rows.Select(r => new object?[] { r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.ExceedingHours, r.ExceedingDays, r.OutletsExceeding }).ToList());
+
     public static ReportTable Cards(IReadOnlyList<CardResult> rows, TimeZoneInfo zone) => Table(rows, r => r.Scope,
         ["quarter", "card", "reasons", "lifted", "decision", "decidedBy", "decidedAt", "decisionComment", "rectifyBy", "conditionsMet", "reasonItems"],
         r => [r.Card.Quarter, r.Card.Colour, r.Card.Reasons.Select(x => x.ToString()).ToList(), r.Card.Lifted is { } l

@@ -1,0 +1,32 @@
+using EmissionMonitor.Compliance.Exceedance;
+using EmissionMonitor.Compliance.Summaries;
+
+namespace EmissionMonitor.Reports;
+
+/// <summary>One local day of the exceedance trend: exceeding periods of the report's outlets and how many outlets had one.</summary>
+public sealed record TrendDay(DateTime Day, int ExceedingHours, int ExceedingDays, int OutletsExceeding);
+
+public sealed partial class ReportService
+{
+    /// <summary>
+    /// Per local day of the period: the valid hours beyond an hourly limit (gas and range limits),
+    /// the water days beyond a daily limit, and the outlets with either — from the facts' sparse
+    /// exceeding rows, so a month of a province is a few thousand rows read, never the readings.
+    /// Only the periods the exceedance rules judge on their basis count (the same as the episodes).
+    /// </summary>
+    public async Task<IReadOnlyList<TrendDay>> TrendAsync(ReportRequest r, CancellationToken ct)
+    {
+        var fromDay = r.Period.From.Date;
+        var toDay = LocalSpans.CeilDay(LocalSpans.Min(r.Period.To, NowLocal));
+        var outlets = Outlets(r).ToDictionary(o => o.Mn, StringComparer.Ordinal);
+        var facts = await FactsAsync(r, fromDay, LocalSpans.Max(fromDay, toDay), ct);
+        bool Judged(string mn, string pollutant, string basis) =>
+            outlets.TryGetValue(mn, out var o) && o.Limits.TryGetValue(pollutant, out var limit) && (r.Pollutant is null || r.Pollutant == pollutant)
+            && ExceedanceDetector.Basis(o, limit) == basis;
+        var hours = (await facts.ExceedHoursAsync(fromDay, toDay, ct)).Where(e => e.Hour >= r.Period.From && e.Hour < r.Period.To && Judged(e.Mn, e.Pollutant, "hour"))
+            .ToLookup(e => e.Hour.Date);
+        var days = (await facts.ExceedingDaysAsync(fromDay, toDay, ct)).Where(f => Judged(f.Mn, f.Pollutant, "day")).ToLookup(f => f.Day);
+        return LocalSpans.Days(fromDay, toDay).Select(d => new TrendDay(d, hours[d].Count(), days[d].Count(),
+            hours[d].Select(e => e.Mn).Concat(days[d].Select(f => f.Mn)).Distinct(StringComparer.Ordinal).Count())).ToList();
+    }
+}
