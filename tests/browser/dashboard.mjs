@@ -94,7 +94,7 @@ try {
   await page.waitForSelector('body[data-ready="/exceedances"]');
   const all = await page.locator('#exceedances tbody tr').count();
   check(all > 0, `the exceedance history lists ${all} episodes`);
-  await page.fill('#exc-filter input[name="mn"]', mn);
+  await page.selectOption('#exc-filter select[name="mn"]', mn);
   await page.click('#exc-filter button[type="submit"]');
   await page.waitForFunction(m => location.hash.includes('mn=' + m) && document.body.dataset.ready === '/exceedances', mn);
   await page.waitForFunction(m => [...document.querySelectorAll('#exceedances tbody tr')].every(r => r.children[2].textContent === m), mn);

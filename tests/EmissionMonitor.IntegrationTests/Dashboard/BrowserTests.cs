@@ -30,6 +30,13 @@ public sealed class BrowserTests
             }
         }
 
+        // And its province caps: the overview draws this year's totals against them.
+        foreach (var cap in JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(root, "config", "demo", "appsettings.json"))).RootElement
+            .GetProperty("Compliance").GetProperty("ProvinceCaps").EnumerateObject().First().Value.EnumerateObject())
+        {
+            settings[$"Compliance:ProvinceCaps:{year}:{cap.Name}"] = cap.Value.GetRawText();
+        }
+
         await using var service = await ServiceFixture.StartAsync(settings, registryPath: Path.Combine(root, "config", "demo", "stations.json"), demo: true);
         using var http = new HttpClient { BaseAddress = service.HttpBase };
         // Wait for the simulator's 48 hours of history to be in: the hourly count stops growing

@@ -90,6 +90,98 @@
     pattern: '\\d{4}-\\d{2}-\\d{2}([ T]\\d{2}:\\d{2}(:\\d{2})?)?', autocomplete: 'off' });
   const fromDateTime = v => { const x = (v || '').trim().replace(' ', 'T'); return x.length === 16 ? x + ':00' : x; };
   const fileLinks = files => (files || []).map((f, i) => [i ? ' ' : null, h('a', { href: f.href, download: f.name, class: 'file' }, f.name)]);
+  // Numbers and tonnes in the user's locale; badges and bars drawn with CSS (no emoji, no glyph boxes).
+  const fmt = (v, digits = 1) => v == null || Number.isNaN(v) ? '–' : Number(v).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+  const tonnes = kg => kg == null ? '–' : fmt(kg / 1000, 1);
+  const badge = (cls, text) => h('span', { class: 'badge ' + cls }, text);
+  const progressBar = (ratio, cls, mark) => {
+    const fill = h('span', { class: 'fill ' + cls, dataset: { width: Math.max(0, Math.min(100, Math.round((ratio ?? 0) * 100))) } });
+    return h('span', { class: 'bar' + (mark ? ' mark ' + mark : '') }, fill);
+  };
+  // Widths through the CSSOM: the Content-Security-Policy allows no inline style attributes.
+  const sizeBars = () => document.querySelectorAll('#view .fill[data-width]').forEach(el => { el.style.width = el.dataset.width + '%'; });
+  const TOTALLED = ['w01018', 'w21003', 'a21026', 'a21002'];
+  const enumText = (prefix, v) => v == null ? '' : (I18N[lang][prefix + v] ?? v);
+  // A card's reasons in the user's language, from the structured items (the strings as a fallback).
+  const reasonText = (item, fallback) => {
+    const tpl = item && I18N[lang]['r.' + item.kind];
+    if (!tpl) return fallback;
+    return tpl.replace(/\{(\w+)\}/g, (_, k) => k === 'pollutant' ? pol(item.pollutant) : (k === 'value' || k === 'bound') ? fmt(item[k], 1) : (item[k] ?? ''));
+  };
+  const downloads = (path, name) => h('span', { class: 'downloads' },
+    h('a', { id: 'csv', href: path + (path.includes('?') ? '&' : '?') + 'format=csv', download: name + '.csv' }, h('button', { type: 'button' }, t('csv'))), ' ',
+    h('a', { id: 'xlsx', href: path + (path.includes('?') ? '&' : '?') + 'format=xlsx', download: name + '.xlsx' }, h('button', { type: 'button' }, t('xlsx'))));
+
+  // Pickers from the registry: a select per filter, narrowed by typing into the box beside it.
+  function picker(name, options, selected, allLabel = t('all')) {
+    const select = h('select', { name }, h('option', { value: '' }, allLabel), options.map(([value, text]) => h('option', { value, selected: value === selected }, text)));
+    if (options.length <= 12) return select;
+    const search = h('input', { type: 'search', class: 'narrow', placeholder: t('searchHint'), size: 8, 'aria-label': t('searchHint') });
+    search.addEventListener('input', () => {
+      const term = search.value.trim().toLowerCase();
+      for (const o of select.options) o.hidden = o.value !== '' && term !== '' && !o.textContent.toLowerCase().includes(term);
+    });
+    return h('span', { class: 'picker' }, search, select);
+  }
+  async function registryPickers(q, which = ['city', 'enterprise', 'mn', 'pollutant']) {
+    const stations = await stationsOnce();
+    const city = q.get('city') || '', enterprise = q.get('enterprise') || '';
+    const inCity = stations.filter(e => !city || e.city === city);
+    const outlets = inCity.filter(e => !enterprise || e.id === enterprise).flatMap(e => e.outlets.map(o => [o.mn, `${o.name} · ${e.name} (${o.mn})`]));
+    const codes = [...new Set(stations.flatMap(e => e.outlets.flatMap(o => Object.keys(o.limits))))].sort();
+    const make = {
+      city: () => picker('city', [...new Set(stations.map(e => e.city))].sort().map(c => [c, c]), city),
+      enterprise: () => picker('enterprise', inCity.map(e => [e.id, e.name]), enterprise),
+      mn: () => picker('mn', outlets, q.get('mn') || ''),
+      pollutant: () => picker('pollutant', codes.map(c => [c, pol(c)]), q.get('pollutant') || ''),
+    };
+    return which.map(k => h('label', {}, t(k === 'mn' ? 'outlet' : k), make[k]()));
+  }
+  // The period as a quarter, a month, a year or a custom range of days (typed YYYY-MM-DD, never the browser's locale picker).
+  function periodFields(q, modes = ['quarter', 'month', 'year', 'custom']) {
+    const now = new Date();
+    const mode = q.get('from') ? (q.get('period') || 'custom') : (q.get('quarter') ? 'quarter' : modes[0]);
+    const quarters = []; for (let i = 0; i < 8; i++) { const d = new Date(now.getFullYear(), now.getMonth() - 3 * i, 1); quarters.push(quarterOf(d)); }
+    const months = []; for (let i = 0; i < 12; i++) { const d = new Date(now.getFullYear(), now.getMonth() - i, 1); months.push(`${d.getFullYear()}-${pad(d.getMonth() + 1)}`); }
+    const from = q.get('from') || '', to = q.get('to') || '';
+    const inputs = {
+      quarter: h('select', { name: 'quarter' }, quarters.map(x => h('option', { value: x, selected: x === (q.get('quarter') || quarters[0]) }, x.replace('Q', lang === 'zh' ? '年第' : ' Q') + (lang === 'zh' ? '季度' : '')))),
+      month: h('select', { name: 'month' }, months.map(x => h('option', { value: x, selected: from.startsWith(x) && mode === 'month' }, lang === 'zh' ? x.replace('-', '年') + '月' : x))),
+      year: h('select', { name: 'year' }, [0, 1, 2].map(i => now.getFullYear() - i).map(y => h('option', { value: y, selected: from.startsWith(String(y)) && mode === 'year' }, lang === 'zh' ? y + '年' : String(y)))),
+      custom: h('span', { class: 'range' }, dateInput('from', from || localDate(new Date(now.getFullYear(), now.getMonth(), 1))), ' – ', dateInput('to', to || localDate(new Date(now.getTime() + 864e5)))),
+    };
+    const select = h('select', { name: 'period' }, modes.map(m => h('option', { value: m, selected: m === mode }, t('pm.' + m))));
+    const holder = h('span', { class: 'period-input' });
+    const fill = () => holder.replaceChildren(inputs[select.value]);
+    select.addEventListener('change', fill); fill();
+    return h('label', {}, t('p.period'), h('span', { class: 'period' }, select, holder));
+  }
+  const dateInput = (name, value) => h('input', { name, value, size: 10, placeholder: 'YYYY-MM-DD', pattern: '\\d{4}-\\d{2}-\\d{2}', required: true, autocomplete: 'off' });
+  // The form's period as the API's query: quarter=…, or from/to (to exclusive).
+  function periodQuery(f) {
+    const out = new URLSearchParams();
+    const mode = f.get('period');
+    if (mode === 'quarter') out.set('quarter', f.get('quarter'));
+    else if (mode === 'month') { const [y, m] = f.get('month').split('-').map(Number); out.set('period', 'month'); out.set('from', `${y}-${pad(m)}-01`); out.set('to', localDate(new Date(y, m, 1))); }
+    else if (mode === 'year') { const y = Number(f.get('year')); out.set('period', 'year'); out.set('from', `${y}-01-01`); out.set('to', `${y + 1}-01-01`); }
+    else if (f.get('from')) { out.set('from', f.get('from')); out.set('to', f.get('to')); }
+    return out;
+  }
+  // A filter form's values as the page's hash (empty ones left out).
+  function filterHash(page, form) {
+    const f = new FormData(form);
+    const out = periodQuery(f);
+    for (const [k, v] of f) if (!['period', 'quarter', 'month', 'year', 'from', 'to'].includes(k) && v) out.set(k, v);
+    return `#/${page}?${out}`;
+  }
+  // The API query of a page's hash: the period and the registry filters.
+  function apiQuery(q, keys = ['city', 'enterprise', 'mn', 'pollutant']) {
+    const out = new URLSearchParams();
+    if (q.get('quarter')) out.set('quarter', q.get('quarter'));
+    else if (q.get('from')) { out.set('from', q.get('from')); if (q.get('to')) out.set('to', q.get('to')); }
+    for (const k of keys) if (q.get(k)) out.set(k, q.get(k));
+    return out;
+  }
 
   function translate() {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
@@ -138,50 +230,251 @@
     source.addEventListener('command', e => { const c = JSON.parse(e.data); state.listeners.forEach(l => l('command', c)); });
   }
 
+  // The province at a glance, for a wall display: the quarter's effective rate against 90 %, the
+  // outlets online now, open alerts by severity, the four totalled pollutants this year against
+  // the province caps, a 30-day trend of exceedances, and the prefectures as tiles coloured by their
+  // worst state (a boundary map of China needs an official review number; tiles are the default).
+  // A tile opens its city, the city its enterprises, an enterprise its outlets.
   async function overview() {
     const now = new Date();
-    const [stations, rates, alerts, cards] = await Promise.all([
-      api('/api/stations'), api('/api/rates?by=outlet&limit=100000'), api('/api/alerts?state=active&limit=100000'),
-      api('/api/cards?quarter=' + quarterOf(now) + '&limit=100000')]);
+    const year = now.getFullYear();
+    const trendFrom = localDate(new Date(now.getTime() - 29 * 864e5));
+    const [stations, rates, province, alerts, counts, cards, totals, trend] = await Promise.all([
+      stationsOnce(), api('/api/rates?by=city&limit=100000'), api('/api/rates?by=province'), api('/api/alerts?state=open&kind=exceedance&limit=100000'),
+      api('/api/alerts/counts?state=open'), api('/api/cards?quarter=' + quarterOf(now) + '&limit=100000'),
+      api(`/api/totals?from=${year}-01-01&by=province&limit=100`), api(`/api/trend?from=${trendFrom}&limit=100`)]);
     const byCity = new Map();
-    const row = city => byCity.get(city) || byCity.set(city, { outlets: 0, online: 0, below: 0, exceeding: new Set(), carded: 0 }).get(city);
-    for (const e of stations) for (const o of e.outlets) {
-      const r = row(e.city); r.outlets++;
-      if (o.lastSeen && now - new Date(o.lastSeen) < 3600e3) r.online++;
+    const row = city => byCity.get(city) || byCity.set(city, { outlets: 0, online: 0, enterprises: 0, rate: null, below: false, exceeding: new Set(), red: 0, yellow: 0 }).get(city);
+    let outletCount = 0, onlineCount = 0;
+    for (const e of stations) {
+      const r = row(e.city); r.enterprises++;
+      for (const o of e.outlets) {
+        r.outlets++; outletCount++;
+        if (o.lastSeen && now - new Date(o.lastSeen) < 3600e3) { r.online++; onlineCount++; }
+      }
     }
-    for (const r of rates) if (r.belowThreshold) row(r.city).below++;
-    for (const a of alerts) if (a.kind === 'exceedance' && a.city) row(a.city).exceeding.add(a.mn);
-    for (const c of cards) row(c.city).carded++;
-    const figure = (key, value, bad) => [h('span', {}, t(key)), h('span', { class: bad && value ? bad : null }, value)];
-    show(h('div', { class: 'cards', id: 'overview' }, [...byCity].sort().map(([city, r]) =>
-      h('div', { class: 'card', dataset: { city } }, h('h3', {}, city), h('div', { class: 'kv' },
-        figure('outlets', r.outlets), figure('online', r.online), figure('below', r.below, 'warn'),
-        figure('exceeding', r.exceeding.size, 'bad'), figure('carded', r.carded, 'bad'))))));
+    for (const x of rates) { const r = row(x.city); r.rate = x.effectiveRate; r.below = x.belowThreshold; }
+    for (const a of alerts) if (a.city) row(a.city).exceeding.add(a.mn);
+    for (const c of cards) { const r = row(c.city); if (c.decision !== 'dismissed' && !c.lifted) r[c.card === 'red' ? 'red' : 'yellow']++; }
+    const worst = r => r.red || r.exceeding.size ? 'bad' : (r.below || r.yellow) ? 'warn' : 'ok';
+    const p = province[0];
+    const sev = counts.bySeverity || {};
+    const figure = (id, label, value, extra, cls) => h('div', { class: 'figure ' + (cls || ''), id }, h('div', { class: 'figure-label' }, label), h('div', { class: 'figure-value' }, value), extra);
+    const capRows = TOTALLED.map(code => totals.find(r => r.pollutant === code)).filter(Boolean);
+    const capBar = r => {
+      const ratio = r.capKg ? r.ytdKg / r.capKg : null;
+      return h('div', { class: 'bar-row', dataset: { pollutant: r.pollutant } }, h('span', { class: 'bar-name' }, pol(r.pollutant)),
+        progressBar(ratio == null ? 0 : Math.min(1, ratio), ratio == null ? 'green' : ratio >= 1 ? 'red' : ratio >= 0.9 ? 'yellow' : 'green'),
+        h('span', { class: 'bar-text' }, r.capKg ? `${tonnes(r.ytdKg)} / ${tonnes(r.capKg)} ${t('t')} · ${fmt(ratio * 100, 0)}%` : `${tonnes(r.ytdKg)} ${t('t')} · ${t('noCap')}`));
+    };
+    const trendBox = h('div', { id: 'trend-plot', class: 'plot' });
+    show(h('div', { id: 'wall' },
+      h('div', { class: 'figures', id: 'wall-figures' },
+        figure('fig-rate', t('ov.rate'), pct(p?.effectiveRate), h('div', { class: 'figure-extra' }, progressBar(p?.effectiveRate ?? 0, p?.belowThreshold ? 'red' : 'green', 'mark90'), ' ', t('target90')),
+          p?.belowThreshold ? 'bad' : 'ok'),
+        figure('fig-online', t('ov.online'), `${fmt(onlineCount, 0)} / ${fmt(outletCount, 0)}`, null, onlineCount < outletCount ? 'warn' : 'ok'),
+        figure('fig-alerts', t('ov.alerts'), fmt(counts.total ?? 0, 0),
+          h('div', { class: 'figure-extra' }, ['critical', 'warning', 'info'].map(s => h('a', { href: '#/alerts?state=open&severity=' + s, class: 'sev ' + s }, `${t('s.' + s)} ${fmt(sev[s] ?? 0, 0)}`))), (sev.critical ? 'bad' : '')),
+        figure('fig-cards', t('ov.cards'), `${fmt(cards.filter(c => c.card === 'red').length, 0)} / ${fmt(cards.filter(c => c.card === 'yellow').length, 0)}`,
+          h('div', { class: 'figure-extra' }, `${t('colour.red')} / ${t('colour.yellow')}`))),
+      h('div', { class: 'wall-row' },
+        h('div', { class: 'panel', id: 'wall-totals' }, h('h3', {}, t('ov.totals') + ` · ${lang === 'zh' ? year + '年' : year}`), capRows.length ? capRows.map(capBar) : h('p', {}, t('nothing'))),
+        h('div', { class: 'panel', id: 'wall-trend' }, h('h3', {}, t('ov.trend')), trendBox)),
+      h('h3', {}, t('ov.cities')),
+      h('div', { class: 'cards', id: 'overview' }, [...byCity].sort((a, b) => a[0].localeCompare(b[0], 'zh-CN')).map(([city, r]) =>
+        h('a', { class: 'card tile ' + worst(r), href: '#/city/' + encodeURIComponent(city), dataset: { city, state: worst(r) } }, h('h3', {}, city), h('div', { class: 'kv' },
+          h('span', {}, t('rateQuarter')), h('span', { class: r.below ? 'bad' : null }, pct(r.rate)),
+          h('span', {}, t('online')), h('span', {}, `${r.online} / ${r.outlets}`),
+          h('span', {}, t('exceeding')), h('span', { class: r.exceeding.size ? 'bad' : null }, r.exceeding.size),
+          h('span', {}, t('carded')), h('span', { class: r.red ? 'bad' : r.yellow ? 'warn' : null }, r.red + r.yellow)))))));
+    sizeBars();
+    const xs = trend.map(d => Date.parse(d.day + 'T00:00:00+08:00') / 1000);
+    window.emPlots = { trend: new uPlot({ width: Math.max(320, trendBox.clientWidth - 10), height: 200, tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Asia/Shanghai'),
+      series: [{}, { label: t('exceedingHours'), stroke: '#ff5a5a', fill: 'rgba(255,90,90,.25)', paths: uPlot.paths.bars({ size: [0.7, 40] }) },
+        { label: t('outletsExceeding'), stroke: '#ffc940', width: 2 }],
+      axes: [{ stroke: '#8aa0b4', grid: { stroke: '#243244' } }, { stroke: '#8aa0b4', grid: { stroke: '#243244' } }] },
+      [xs, trend.map(d => d.exceedingHours + d.exceedingDays), trend.map(d => d.outletsExceeding)], trendBox) };
   }
 
+  // A prefecture: its enterprises with their rate this quarter, open exceedances and cards.
+  async function cityPage(city) {
+    const now = new Date();
+    const c = encodeURIComponent(city);
+    const [stations, rates, alerts, cards] = await Promise.all([stationsOnce(), api(`/api/rates?by=enterprise&city=${c}&limit=100000`),
+      api(`/api/alerts?state=open&city=${c}&limit=100000`), api(`/api/cards?quarter=${quarterOf(now)}&city=${c}&limit=100000`)]);
+    const enterprises = stations.filter(e => e.city === city);
+    const rateOf = new Map(rates.map(r => [r.enterprise, r]));
+    show(h('div', { id: 'city-page' }, h('p', { class: 'crumbs' }, h('a', { href: '#/' }, t('province')), ' › ', city),
+      table('city-enterprises', ['enterprise', 'outlets', 'online', 'rateQuarter', 'ov.alerts', 'card'], enterprises.map(e => {
+        const r = rateOf.get(e.id), open = alerts.filter(a => a.enterprise === e.id), card = cards.find(x => x.enterprise === e.id);
+        return h('tr', { dataset: { enterprise: e.id } }, h('td', {}, h('a', { href: '#/enterprise/' + encodeURIComponent(e.id) }, e.name)), h('td', { class: 'num' }, e.outlets.length),
+          h('td', { class: 'num' }, e.outlets.filter(o => o.lastSeen && now - new Date(o.lastSeen) < 3600e3).length),
+          h('td', { class: 'num ' + (r?.belowThreshold ? 'red' : '') }, pct(r?.effectiveRate)), h('td', { class: 'num' }, open.length),
+          h('td', {}, card ? badge(card.card, t('colour.' + card.card)) : ''));
+      }))));
+  }
+
+  // An enterprise: its outlets and their rates, this year's totals against its permits, cards, open alerts and this quarter's exceedances.
+  async function enterprisePage(id) {
+    const now = new Date();
+    const e = (await stationsOnce()).find(x => x.id === id);
+    if (!e) { show(h('p', {}, t('none'))); return; }
+    const q = encodeURIComponent(id);
+    const [rates, totals, cards, alerts, exceedances] = await Promise.all([api(`/api/rates?by=outlet&enterprise=${q}&limit=100000`),
+      api(`/api/totals?from=${now.getFullYear()}-01-01&by=enterprise&enterprise=${q}&limit=100`), api(`/api/cards?enterprise=${q}&quarter=${quarterOf(now)}`),
+      api(`/api/alerts?state=open&enterprise=${q}&limit=500`), api(`/api/exceedances?enterprise=${q}&limit=200`)]);
+    const rateOf = new Map(rates.map(r => [r.mn, r]));
+    show(h('div', { id: 'enterprise-page' },
+      h('p', { class: 'crumbs' }, h('a', { href: '#/' }, t('province')), ' › ', h('a', { href: '#/city/' + encodeURIComponent(e.city) }, e.city), ' › ', e.name),
+      h('h3', {}, t('entOutlets')),
+      table('enterprise-outlets', ['outlet', 'mn', 'lastSeen', 'rateQuarter'], e.outlets.map(o => h('tr', { dataset: { mn: o.mn } },
+        h('td', {}, h('a', { href: '#/outlet/' + encodeURIComponent(o.mn) }, o.name)), h('td', {}, o.mn), h('td', { class: 'nowrap' }, o.lastSeen ? time(o.lastSeen) : '–'),
+        h('td', { class: 'num ' + (rateOf.get(o.mn)?.belowThreshold ? 'red' : '') }, pct(rateOf.get(o.mn)?.effectiveRate))))),
+      h('h3', {}, t('ov.totalsPermit')),
+      totals.length ? h('div', { class: 'panel' }, totals.map(r => h('div', { class: 'bar-row', dataset: { pollutant: r.pollutant } }, h('span', { class: 'bar-name' }, pol(r.pollutant)),
+        progressBar(r.permitKg ? Math.min(1, r.ytdKg / r.permitKg) : 0, r.overTotal ? 'red' : 'green'),
+        h('span', { class: 'bar-text' }, r.permitKg ? `${tonnes(r.ytdKg)} / ${tonnes(r.permitKg)} ${t('t')}` : `${tonnes(r.ytdKg)} ${t('t')} · ${t('noPermit')}`)))) : h('p', {}, t('nothing')),
+      h('h3', {}, t('nav.cards')), cards.length ? cardsTable('enterprise-cards', cards) : h('p', {}, t('nothing')),
+      h('h3', {}, `${t('activeAlerts')} (${alerts.length})`), alerts.length ? alertRowsTable('enterprise-alerts', alerts, false) : h('p', {}, t('nothing')),
+      h('h3', {}, t('exceedancesQuarter')), exceedances.length ? exceedanceTable(exceedances) : h('p', {}, t('nothing'))));
+    sizeBars();
+  }
+
+  // Emission totals: by city, enterprise, outlet or the province, against permits and caps, with the year's monthly bars.
+  async function totalsPage() {
+    const q = hashQuery();
+    const now = new Date();
+    if (!q.get('quarter') && !q.get('from')) { q.set('period', 'year'); q.set('from', `${now.getFullYear()}-01-01`); q.set('to', `${now.getFullYear() + 1}-01-01`); }
+    const by = ['province', 'city', 'enterprise', 'outlet'].includes(q.get('by')) ? q.get('by') : 'city';
+    const query = apiQuery(q, ['city', 'enterprise', 'pollutant']);
+    query.set('by', by);
+    const year = Number((q.get('from') || q.get('quarter') || String(now.getFullYear())).slice(0, 4));
+    const scope = apiQuery(q, ['city', 'enterprise', 'pollutant']); scope.delete('quarter'); scope.delete('from'); scope.delete('to');
+    const months = [...Array(12).keys()];
+    const [rows, pickers, monthly] = await Promise.all([api('/api/totals?limit=100000&' + query), registryPickers(q, ['city', 'enterprise', 'pollutant']),
+      Promise.all(months.map(m => new Date(year, m, 1) > now ? Promise.resolve([]) :
+        api(`/api/totals?from=${year}-${pad(m + 1)}-01&to=${localDate(new Date(year, m + 1, 1))}&by=province&limit=100&${scope}`)))]);
+    const form = h('form', { class: 'filters', id: 'totals-filter' }, periodFields(q), pickers,
+      h('label', {}, t('groupBy'), h('select', { name: 'by' }, ['province', 'city', 'enterprise', 'outlet'].map(g => h('option', { value: g, selected: g === by }, t('g.' + g))))),
+      h('button', { type: 'submit' }, t('search')), ' ', downloads('/api/totals?' + query, 'totals'));
+    form.addEventListener('submit', e => { e.preventDefault(); location.hash = filterHash('totals', e.target); });
+    const against = r => r.permitKg ?? r.capKg ?? null;
+    const name = r => by === 'outlet' ? `${r.enterpriseName} · ${r.mn}` : by === 'enterprise' ? r.enterpriseName : by === 'city' ? r.city : t('province');
+    const chartBox = h('div', { id: 'monthly-plot', class: 'plot' });
+    show(form, h('div', { class: 'panel' }, h('h3', {}, `${t('monthly')} · ${lang === 'zh' ? year + '年' : year}`), chartBox),
+      table('totals', [by === 'province' ? 'province' : 'g.' + by, 'pollutant', 'tonnes', 'validT', 'permitT', 'progress'], rows.filter(r => TOTALLED.includes(r.pollutant)).map(r => {
+        const limit = against(r), ratio = limit ? (r.ytdKg ?? r.kg) / limit : null;
+        return h('tr', { dataset: { pollutant: r.pollutant } }, h('td', {}, by === 'enterprise' && r.enterprise ? h('a', { href: '#/enterprise/' + encodeURIComponent(r.enterprise) }, name(r)) : name(r)),
+          h('td', { title: r.pollutant }, pol(r.pollutant)), h('td', { class: 'num' }, tonnes(r.kg)), h('td', { class: 'num' }, tonnes(r.validKg)),
+          h('td', { class: 'num' }, limit ? tonnes(limit) : '–'),
+          h('td', { class: 'progress' }, ratio == null ? '–' : [progressBar(Math.min(1, ratio), ratio >= 1 ? 'red' : ratio >= 0.9 ? 'yellow' : 'green'), ' ', fmt(ratio * 100, 0) + '%']));
+      })));
+    sizeBars();
+    const xs = months.map(m => Date.parse(`${year}-${pad(m + 1)}-15T00:00:00+08:00`) / 1000);
+    const colours = ['#3fa7ff', '#3ecf8e', '#ffc940', '#ff5a5a'];
+    const codes = TOTALLED.filter(c => !q.get('pollutant') || c === q.get('pollutant'));
+    window.emPlots = { monthly: new uPlot({ width: Math.max(320, chartBox.clientWidth - 10), height: 220, tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Asia/Shanghai'),
+      series: [{}, ...codes.map((c, i) => ({ label: pol(c), stroke: colours[i], fill: colours[i] + '55', paths: uPlot.paths.bars({ size: [0.18, 30], align: 0 }) }))],
+      axes: [{ stroke: '#8aa0b4', grid: { stroke: '#243244' } }, { stroke: '#8aa0b4', grid: { stroke: '#243244' } }] },
+      [xs, ...codes.map(c => monthly.map(list => { const r = list.find(x => x.pollutant === c); return r ? r.kg / 1000 : null; }))], chartBox) };
+  }
+
+  const exceedanceTable = rows => table('exceedances', ['city', 'enterprise', 'mn', 'pollutant', 'basis', 'valueKind', 'start', 'end', 'periods', 'peak', 'limit', 'multiple'], rows.map(r =>
+    h('tr', {}, h('td', {}, r.city), h('td', {}, r.enterpriseName), h('td', {}, r.mn), h('td', { title: r.pollutant }, pol(r.pollutant)), h('td', {}, enumText('basis.', r.basis)),
+      h('td', {}, enumText('vk.', r.valueKind)), h('td', { class: 'nowrap' }, time(r.start)), h('td', { class: 'nowrap' }, r.ongoing ? t('ongoing') : time(r.end)),
+      h('td', { class: 'num' }, r.periods), h('td', { class: 'num' }, fmt(r.peak, 2)), h('td', { class: 'num' }, fmt(r.limit, 2)),
+      h('td', { class: 'num' }, typeof r.peakMultiple === 'number' ? fmt(r.peakMultiple, 2) : '–'))));
+
+  async function exceedancesPage() {
+    const q = hashQuery();
+    const now = new Date();
+    if (!q.get('quarter') && !q.get('from')) q.set('quarter', quarterOf(now));
+    const query = apiQuery(q);
+    const [rows, pickers] = await Promise.all([api('/api/exceedances?limit=2000&' + query), registryPickers(q)]);
+    const form = h('form', { class: 'filters', id: 'exc-filter' }, periodFields(q), pickers, h('button', { type: 'submit' }, t('search')), ' ', downloads('/api/exceedances?' + query, 'exceedances'));
+    form.addEventListener('submit', e => { e.preventDefault(); location.hash = filterHash('exceedances', e.target); });
+    show(form, exceedanceTable(rows));
+  }
+
+  const cardsTable = (id, rows) => table(id, ['city', 'enterprise', 'card', 'reasons', 'decision', 'lifted'], rows.map(r =>
+    h('tr', { dataset: { enterprise: r.enterprise, card: r.card } }, h('td', {}, r.city), h('td', {}, h('a', { href: '#/enterprise/' + encodeURIComponent(r.enterprise) }, r.enterpriseName)),
+      h('td', {}, badge(r.card, t('colour.' + r.card))),
+      h('td', {}, r.reasons.map((reason, i) => [i ? h('br') : null, reasonText((r.reasonItems || [])[i], reason)])),
+      h('td', {}, enumText('cd.', r.decision), r.decidedBy ? ` · ${r.decidedBy}` : ''),
+      h('td', {}, r.lifted ? `${r.lifted.by} ${time(r.lifted.at)}` : ''))));
+
+  async function cardsPage() {
+    const q = hashQuery();
+    const quarter = /^\d{4}Q[1-4]$/.test(q.get('quarter') || '') ? q.get('quarter') : quarterOf(new Date());
+    q.set('quarter', quarter);
+    const query = apiQuery(q, ['city', 'enterprise']);
+    const [rows, pickers] = await Promise.all([api('/api/cards?' + query), registryPickers(q, ['city', 'enterprise'])]);
+    const form = h('form', { class: 'filters', id: 'card-filter' }, periodFields(q, ['quarter']), pickers, h('button', { type: 'submit' }, t('search')), ' ', downloads('/api/cards?' + query, 'cards'));
+    form.addEventListener('submit', e => { e.preventDefault(); location.hash = filterHash('cards', e.target); });
+    show(form, cardsTable('cards', rows));
+  }
+
+  const alertRowsTable = (id, list, withActions, act, selected) => table(id, [withActions ? '' : null, 'severity', 'kind', 'state', 'mn', 'city', 'pollutant', 'value', 'limit', 'raisedAt', 'message', withActions ? '' : null].filter(x => x !== null),
+    list.map(a => h('tr', { class: [a.severity, a.fresh ? 'fresh' : ''].join(' ').trim(), dataset: { id: a.id, state: a.state } },
+      withActions ? h('td', {}, a.state === 'active' ? h('input', { type: 'checkbox', class: 'pick', checked: selected?.has(a.id), 'aria-label': t('select'), onchange: e => { if (e.target.checked) selected.add(a.id); else selected.delete(a.id); } }) : null) : null,
+      h('td', { class: 'nowrap' }, t('s.' + a.severity)), h('td', { class: 'nowrap' }, t('k.' + a.kind), a.subKind ? ' · ' + enumText('sub.', a.subKind) : ''),
+      h('td', { class: 'state nowrap' }, t(a.state)),
+      h('td', {}, h('a', { href: '#/outlet/' + encodeURIComponent(a.mn) }, a.mn)), h('td', { class: 'nowrap' }, a.city), h('td', { class: 'pollutant', title: a.pollutant }, pol(a.pollutant)),
+      h('td', { class: 'num' }, typeof a.value === 'number' ? fmt(a.value, 3) : ''), h('td', { class: 'num' }, a.limit == null ? '' : fmt(a.limit, 3)),
+      h('td', { class: 'nowrap' }, time(a.raisedAt)), h('td', { class: 'message' }, alertText(a)),
+      withActions ? h('td', { class: 'nowrap' },
+        a.state === 'active' ? h('button', { type: 'button', dataset: { act: 'acknowledge' }, onclick: () => act(a, 'acknowledge') }, t('acknowledge')) : null, ' ',
+        a.state !== 'cleared' ? h('button', { type: 'button', dataset: { act: 'clear' }, onclick: () => act(a, 'clear') }, t('clear')) : null) : null)));
+
+  // The alert board: filters (kind, severity, city, state), counts, pages of 100, several acknowledged at once; live.
+  const ALERT_KINDS = ['exceedance', 'warning', 'silent', 'low-rate', 'card', 'anomaly', 'order-overdue', 'clock-drift', 'identity-changed', 'check-failed', 'key-age', 'barometer'];
   async function alertsPage() {
-    const list = await api('/api/alerts?limit=500');
-    list.forEach(a => state.alerts.set(a.id, a));
+    const q = hashQuery();
+    const stateFilter = ['open', 'active', 'acknowledged', 'cleared'].includes(q.get('state')) ? q.get('state') : 'open';
+    const page = Math.max(0, Number(q.get('page')) || 0), size = 100;
+    const filters = new URLSearchParams({ state: stateFilter });
+    for (const k of ['kind', 'severity', 'city']) if (q.get(k)) filters.set(k, q.get(k));
+    const [list, counts, stations] = await Promise.all([api(`/api/alerts?limit=${size}&offset=${page * size}&${filters}`), api('/api/alerts/counts?' + filters), stationsOnce()]);
+    const shown = new Map(list.map(a => [a.id, a]));
+    const selected = new Set();
+    const who = role();
+    const error = h('span', { id: 'alert-error', class: 'red' });
+    const form = h('form', { class: 'filters', id: 'alert-filter' },
+      h('label', {}, t('state'), h('select', { name: 'state' }, ['open', 'active', 'acknowledged', 'cleared'].map(s => h('option', { value: s, selected: s === stateFilter }, t(s === 'open' ? 'open' : s))))),
+      h('label', {}, t('kind'), picker('kind', ALERT_KINDS.map(k => [k, t('k.' + k)]), q.get('kind') || '')),
+      h('label', {}, t('severity'), picker('severity', ['critical', 'warning', 'info'].map(s => [s, t('s.' + s)]), q.get('severity') || '')),
+      h('label', {}, t('city'), picker('city', [...new Set(stations.map(e => e.city))].sort().map(c => [c, c]), q.get('city') || '')),
+      h('button', { type: 'submit' }, t('search')), ' ', downloads('/api/alerts?' + filters, 'alerts'));
+    form.addEventListener('submit', e => { e.preventDefault(); const f = new URLSearchParams(new FormData(e.target)); [...f.keys()].forEach(k => { if (!f.get(k)) f.delete(k); }); location.hash = '#/alerts?' + f; });
+    const pages = Math.max(1, Math.ceil((counts.total ?? 0) / size));
+    const go = n => { const f = new URLSearchParams(q); f.set('page', n); location.hash = '#/alerts?' + f; };
+    const summary = h('p', { id: 'alert-counts', class: 'muted' }, t('countOf').replace('{n}', fmt(counts.total ?? 0, 0)), ' · ',
+      ['critical', 'warning', 'info'].map(s => `${t('s.' + s)} ${fmt(counts.bySeverity?.[s] ?? 0, 0)} `),
+      ' · ', t('pageOf').replace('{n}', page + 1).replace('{m}', pages), ' ',
+      page > 0 ? h('button', { type: 'button', id: 'prev-page', onclick: () => go(page - 1) }, t('prev')) : null, ' ',
+      page + 1 < pages ? h('button', { type: 'button', id: 'next-page', onclick: () => go(page + 1) }, t('next')) : null);
     const act = async (a, action) => {
       const body = action === 'clear' ? JSON.stringify({ comment: prompt(t('comment')) || '' }) : null;
-      const updated = await api(`/api/alerts/${encodeURIComponent(a.id)}/${action}`, { method: 'POST', body });
-      state.alerts.set(updated.id, updated); render();
+      try { const updated = await api(`/api/alerts/${encodeURIComponent(a.id)}/${action}`, { method: 'POST', body }); shown.set(updated.id, updated); render(); }
+      catch (e) { error.textContent = e.message; }
     };
+    const bulk = who !== 'operator' ? null : h('button', { type: 'button', id: 'ack-selected', onclick: async () => {
+      if (!selected.size) return;
+      try {
+        const result = await api('/api/alerts/acknowledge', { method: 'POST', body: JSON.stringify({ ids: [...selected], comment: prompt(t('ackComment')) || undefined }) });
+        result.alerts.forEach(a => shown.set(a.id, a)); selected.clear(); render();
+      } catch (e) { error.textContent = e.message; }
+    } }, t('ackSelected'));
+    const holder = h('div');
     const render = () => {
-      const open = [...state.alerts.values()].filter(a => a.state !== 'cleared').sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
-      show(table('alerts', ['severity', 'kind', 'state', 'mn', 'city', 'pollutant', 'value', 'limit', 'raisedAt', 'message', ''], open.map(a =>
-        h('tr', { class: [a.severity, a.fresh ? 'fresh' : ''].join(' ').trim(), dataset: { id: a.id, state: a.state } },
-          h('td', { class: 'nowrap' }, t('s.' + a.severity)), h('td', { class: 'nowrap' }, t('k.' + a.kind)), h('td', { class: 'state nowrap' }, t(a.state)),
-          h('td', {}, h('a', { href: '#/outlet/' + encodeURIComponent(a.mn) }, a.mn)), h('td', { class: 'nowrap' }, a.city), h('td', { class: 'pollutant', title: a.pollutant }, pol(a.pollutant)),
-          h('td', { class: 'num' }, typeof a.value === 'number' ? +a.value.toFixed(3) : ''), h('td', { class: 'num' }, a.limit ?? ''),
-          h('td', { class: 'nowrap' }, time(a.raisedAt)), h('td', { class: 'message' }, alertText(a)),
-          h('td', { class: 'nowrap' },
-            a.state === 'active' ? h('button', { type: 'button', dataset: { act: 'acknowledge' }, onclick: () => act(a, 'acknowledge') }, t('acknowledge')) : null, ' ',
-            h('button', { type: 'button', dataset: { act: 'clear' }, onclick: () => act(a, 'clear') }, t('clear')))))));
-      open.forEach(a => { a.fresh = false; });
+      const rows = [...shown.values()].filter(a => stateFilter === 'open' ? a.state !== 'cleared' : a.state === stateFilter).sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
+      holder.replaceChildren(alertRowsTable('alerts', rows, who === 'operator', act, selected));
+      rows.forEach(a => { a.fresh = false; });
     };
+    show(form, summary, bulk, error, holder);
     render();
-    return (kind, a) => { if (kind === 'alert') { a.fresh = true; render(); } };
+    const matches = a => (!q.get('kind') || a.kind === q.get('kind')) && (!q.get('severity') || a.severity === q.get('severity')) && (!q.get('city') || a.city === q.get('city'));
+    return (kind, a) => { if (kind === 'alert' && page === 0 && matches(a)) { a.fresh = true; shown.set(a.id, a); render(); } };
   }
 
   async function outletPage(mn) {
@@ -302,48 +595,6 @@
     };
     const panel = h('div', { class: 'card', id: 'commands-panel' }, h('h3', {}, t('commands')), canCommand ? form : null, rows);
     return { panel, onCommand: c => { if (c.mn === outlet.mn) upsert(c); } };
-  }
-
-  async function exceedancesPage() {
-    const q = hashQuery();
-    const now = new Date();
-    const from = q.get('from') || localDate(new Date(now.getFullYear(), Math.floor(now.getMonth() / 3) * 3, 1));
-    const to = q.get('to') || localDate(new Date(now.getTime() + 864e5));
-    const query = new URLSearchParams({ from, to });
-    for (const k of ['city', 'enterprise', 'mn', 'pollutant']) if (q.get(k)) query.set(k, q.get(k));
-    const rows = await api('/api/exceedances?limit=2000&' + query);
-    const form = h('form', { class: 'filters', id: 'exc-filter' },
-      ['from', 'to'].map(k => h('label', {}, t(k), h('input', { type: 'date', name: k, value: k === 'from' ? from : to }))),
-      ['city', 'enterprise', 'mn', 'pollutant'].map(k => h('label', {}, t(k), h('input', { name: k, value: q.get(k) || '', size: 12 }))),
-      h('button', { type: 'submit' }, t('search')), ' ',
-      h('a', { id: 'csv', href: '/api/exceedances?format=csv&' + query, download: 'exceedances.csv' }, h('button', { type: 'button' }, t('csv'))));
-    form.addEventListener('submit', e => {
-      e.preventDefault();
-      const f = new URLSearchParams(new FormData(e.target)); [...f.keys()].forEach(k => { if (!f.get(k)) f.delete(k); });
-      location.hash = '#/exceedances?' + f;
-    });
-    show(form, table('exceedances', ['city', 'enterprise', 'mn', 'pollutant', 'basis', 'start', 'end', 'periods', 'peak', 'limit', 'multiple'], rows.map(r =>
-      h('tr', {}, h('td', {}, r.city), h('td', {}, r.enterpriseName), h('td', {}, r.mn), h('td', { title: r.pollutant }, pol(r.pollutant)), h('td', {}, r.basis),
-        h('td', {}, time(r.start)), h('td', {}, r.ongoing ? t('ongoing') : time(r.end)), h('td', {}, r.periods), h('td', {}, r.peak), h('td', {}, r.limit),
-        h('td', {}, typeof r.peakMultiple === 'number' ? r.peakMultiple.toFixed(2) : '–')))));
-  }
-
-  async function cardsPage() {
-    const q = hashQuery();
-    const quarter = /^\d{4}Q[1-4]$/.test(q.get('quarter') || '') ? q.get('quarter') : quarterOf(new Date());
-    const city = q.get('city') || '';
-    const rows = await api(`/api/cards?quarter=${quarter}${city ? '&city=' + encodeURIComponent(city) : ''}`);
-    if (!state.stations.length) state.stations = await api('/api/stations');
-    const cities = [...new Set(state.stations.map(e => e.city))].sort();
-    const form = h('form', { class: 'filters', id: 'card-filter' },
-      h('label', {}, t('quarter'), h('input', { name: 'quarter', value: quarter, size: 7, pattern: '\\d{4}Q[1-4]' })),
-      h('label', {}, t('city'), h('select', { name: 'city' }, h('option', { value: '' }, t('all')), cities.map(c => h('option', { value: c, selected: c === city }, c)))),
-      h('button', { type: 'submit' }, t('search')));
-    form.addEventListener('submit', e => { e.preventDefault(); location.hash = '#/cards?' + new URLSearchParams(new FormData(e.target)); });
-    show(form, table('cards', ['city', 'enterprise', 'card', 'reasons', 'lifted'], rows.map(r =>
-      h('tr', {}, h('td', {}, r.city), h('td', {}, r.enterpriseName), h('td', { class: r.card === 'red' ? 'red' : 'yellow' }, (r.card === 'red' ? '🟥 ' : '🟨 ') + r.card),
-        h('td', {}, r.reasons.map((reason, i) => [i ? h('br') : null, reason])),
-        h('td', {}, r.lifted ? `${r.lifted.by} ${time(r.lifted.at)}` : '')))));
   }
 
   // The city target barometer (晴雨表): per city and the province, each pollutant's year to date
@@ -562,6 +813,9 @@
       else if (path.startsWith('/barometer')) await barometerPage();
       else if (path.startsWith('/orders')) await ordersPage();
       else if (path.startsWith('/marks')) await marksPage();
+      else if (path.startsWith('/totals')) await totalsPage();
+      else if (path.startsWith('/city/')) await cityPage(decodeURIComponent(path.split('/')[2] || ''));
+      else if (path.startsWith('/enterprise/')) await enterprisePage(decodeURIComponent(path.split('/')[2] || ''));
       else if (path.startsWith('/review')) await reviewPage();
       else if (role() === 'enterprise') await enterpriseHome();
       else await overview();
