@@ -72,6 +72,13 @@ public sealed class BrowserTests
         Assert.Contains("ok  and closes it with a comment", output, StringComparison.Ordinal);
         Assert.Contains("ok  a quarter with markup in the URL injects nothing", output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(shots, "outlet.png")));
+
+        // Every page, both languages, the drill-down and an Excel download.
+        string pages = await RunNodeAsync(root, "pages.mjs", service.HttpBase.ToString().TrimEnd('/'), shots);
+        Assert.Contains("ok  every page is a #/… link of the navigation", pages, StringComparison.Ordinal);
+        Assert.Contains("ok  #/totals (zh) shows no English enumeration word", pages, StringComparison.Ordinal);
+        Assert.Contains("ok  the overview drills down to", pages, StringComparison.Ordinal);
+        Assert.Contains("ok  its cells are typed", pages, StringComparison.Ordinal);
     }
 
     [Fact]

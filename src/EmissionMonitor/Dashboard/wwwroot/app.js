@@ -290,7 +290,7 @@
     sizeBars();
     const xs = trend.map(d => Date.parse(d.day + 'T00:00:00+08:00') / 1000);
     window.emPlots = { trend: new uPlot({ width: Math.max(320, trendBox.clientWidth - 10), height: 200, tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Asia/Shanghai'),
-      series: [{}, { label: t('exceedingHours'), stroke: '#ff5a5a', fill: 'rgba(255,90,90,.25)', paths: uPlot.paths.bars({ size: [0.7, 40] }) },
+      series: [{ label: t('time') }, { label: t('exceedingHours'), stroke: '#ff5a5a', fill: 'rgba(255,90,90,.25)', paths: uPlot.paths.bars({ size: [0.7, 40] }) },
         { label: t('outletsExceeding'), stroke: '#ffc940', width: 2 }],
       axes: [{ stroke: '#8aa0b4', grid: { stroke: '#243244' } }, { stroke: '#8aa0b4', grid: { stroke: '#243244' } }] },
       [xs, trend.map(d => d.exceedingHours + d.exceedingDays), trend.map(d => d.outletsExceeding)], trendBox) };
@@ -374,7 +374,7 @@
     const colours = ['#3fa7ff', '#3ecf8e', '#ffc940', '#ff5a5a'];
     const codes = TOTALLED.filter(c => !q.get('pollutant') || c === q.get('pollutant'));
     window.emPlots = { monthly: new uPlot({ width: Math.max(320, chartBox.clientWidth - 10), height: 220, tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Asia/Shanghai'),
-      series: [{}, ...codes.map((c, i) => ({ label: pol(c), stroke: colours[i], fill: colours[i] + '55', paths: uPlot.paths.bars({ size: [0.18, 30], align: 0 }) }))],
+      series: [{ label: t('time') }, ...codes.map((c, i) => ({ label: pol(c), stroke: colours[i], fill: colours[i] + '55', paths: uPlot.paths.bars({ size: [0.18, 30], align: 0 }) }))],
       axes: [{ stroke: '#8aa0b4', grid: { stroke: '#243244' } }, { stroke: '#8aa0b4', grid: { stroke: '#243244' } }] },
       [xs, ...codes.map(c => monthly.map(list => { const r = list.find(x => x.pollutant === c); return r ? r.kg / 1000 : null; }))], chartBox) };
   }
@@ -515,8 +515,8 @@
       };
       const opts = live => ({ width: width(), height: 220, tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Asia/Shanghai'),
         scales: live ? { x: { time: true, range: (u, min, max) => [Math.min(min ?? Infinity, Date.now() / 1e3 - 3600), Math.max(max ?? 0, Date.now() / 1e3)] } } : {},
-        series: [{}, { label: pol(p), stroke: '#3fa7ff', width: 1.5 },
-        { label: t('limit') + ' max', stroke: '#ff5a5a', dash: [6, 4] }, { label: t('limit') + ' min', stroke: '#ffc940', dash: [6, 4] }],
+        series: [{ label: t('time') }, { label: pol(p), stroke: '#3fa7ff', width: 1.5 },
+        { label: t('limitMax'), stroke: '#ff5a5a', dash: [6, 4] }, { label: t('limitMin'), stroke: '#ffc940', dash: [6, 4] }],
         axes: [{ stroke: '#8aa0b4', grid: { stroke: '#243244' } }, { stroke: '#8aa0b4', grid: { stroke: '#243244' } }] });
       plots['h' + p] = new uPlot(opts(false), series(hourly), document.getElementById('h-' + p));
       const rt = series(realtime.slice(-720));
@@ -551,7 +551,7 @@
   };
   const commandRow = c => h('tr', { dataset: { id: c.id, state: c.state } },
     h('td', { class: 'nowrap' }, t('c.' + c.command)), h('td', { class: 'state nowrap cs-' + c.state }, t('cs.' + c.state)),
-    h('td', { class: 'nowrap' }, c.link), h('td', {}, c.requestedBy), h('td', { class: 'nowrap' }, time(c.requestedAt)),
+    h('td', { class: 'nowrap' }, enumText('link.', c.link)), h('td', {}, c.requestedBy), h('td', { class: 'nowrap' }, time(c.requestedAt)),
     h('td', { class: 'num' }, c.attempts), h('td', { class: 'result' }, resultText(c)));
 
   async function commandsPanel(outlet) {
@@ -572,7 +572,7 @@
       cn: () => h('select', { name: 'cn' }, [['2061', 'hourly'], ['2051', 'minute'], ['2031', 'daily']].map(([v, k]) => h('option', { value: v }, t('cn.' + k)))),
       from: () => h('input', { type: 'datetime-local', step: 1, name: 'from', value: stamp(new Date(now - 864e5)), required: true }),
       to: () => h('input', { type: 'datetime-local', step: 1, name: 'to', value: stamp(now), required: true }),
-      polId: () => h('select', { name: 'polId' }, Object.keys(outlet.limits).map(p => h('option', { value: p }, p))),
+      polId: () => h('select', { name: 'polId' }, Object.keys(outlet.limits).map(p => h('option', { value: p }, pol(p)))),
     };
     const fill = () => params.replaceChildren(...COMMANDS[select.value].map(k => h('label', {}, t('p.' + k), input[k]())));
     select.addEventListener('change', fill);

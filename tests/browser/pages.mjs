@@ -1,0 +1,115 @@
+// Every page of the navigation in both languages on the demo (no API users, so no login): the
+// Chinese UI shows no pollutant code and no English enumeration word, no emoji; the English UI
+// is English; the overview drills down to a city, an enterprise and an outlet; an Excel download
+// opens as a workbook with the expected cells. Screenshots of every page go to SCREENSHOT_DIR
+// (docs/screenshots when refreshing docs/dashboard.md).
+// Usage: node pages.mjs BASE_URL SCREENSHOT_DIR
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+
+const [base, shots] = process.argv.slice(2);
+fs.mkdirSync(shots, { recursive: true });
+const check = (ok, what) => { if (!ok) throw new Error('failed: ' + what); console.log('ok  ' + what); };
+
+// The entries of a zip file (an .xlsx is one), by name: enough of the format to read a workbook.
+function unzip(buffer) {
+  const files = {};
+  let end = buffer.length - 22;
+  while (end >= 0 && buffer.readUInt32LE(end) !== 0x06054b50) end--;
+  if (end < 0) throw new Error('not a zip file');
+  let at = buffer.readUInt32LE(end + 16);
+  for (let i = 0, n = buffer.readUInt16LE(end + 10); i < n; i++) {
+    const method = buffer.readUInt16LE(at + 10), size = buffer.readUInt32LE(at + 20), nameLength = buffer.readUInt16LE(at + 28);
+    const extra = buffer.readUInt16LE(at + 30), comment = buffer.readUInt16LE(at + 32), local = buffer.readUInt32LE(at + 42);
+    const name = buffer.toString('utf8', at + 46, at + 46 + nameLength);
+    const data = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
+    const raw = buffer.subarray(data, data + size);
+    files[name] = method === 8 ? zlib.inflateRawSync(raw) : raw;
+    at += 46 + nameLength + extra + comment;
+  }
+  return files;
+}
+// The rows of the first sheet: inline strings and numbers, in order.
+function sheetRows(xlsx) {
+  const xml = unzip(xlsx)['xl/worksheets/sheet1.xml'].toString('utf8');
+  return [...xml.matchAll(/<row[^>]*>(.*?)<\/row>/gs)].map(r => [...r[1].matchAll(/<c([^>]*)>(.*?)<\/c>/gs)].map(c =>
+    c[1].includes('inlineStr') ? (c[2].match(/<t[^>]*>(.*?)<\/t>/s)?.[1] ?? '') : Number(c[2].match(/<v>(.*?)<\/v>/)?.[1])));
+}
+
+// Words an enumeration would show untranslated, and pollutant codes: none may appear in the Chinese UI.
+const ENUM_WORDS = ['yellow', 'red', 'green', 'hour', 'day', 'active', 'acknowledged', 'cleared', 'pending', 'approved', 'rejected', 'revoked', 'exceedance', 'warning',
+  'critical', 'info', 'open', 'answered', 'closed', 'proposed', 'confirmed', 'dismissed', 'ongoing', 'sent', 'done', 'failed', 'timeout', 'queued', 'refused', 'accepted',
+  'hourly', 'daily', 'shutdown', 'maintenance', 'calibration', 'fault', 'communication', 'constant', 'zero', 'negative', 'Time', 'max', 'min', 'null', 'undefined', 'NaN',
+  'as-sent', 'zs-sent', 'zs-computed', 'hourly-mean', 'province', 'city', 'enterprise', 'outlet'];
+const PAGES = ['#/', '#/alerts', '#/outlet', '#/exceedances', '#/cards', '#/totals', '#/barometer', '#/orders', '#/marks', '#/review'];
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  page.on('pageerror', e => { console.error('page error: ' + e.message); process.exitCode = 1; });
+  await page.goto(base + '/#/');
+  await page.waitForSelector('body[data-ready="/"] #overview');
+  const links = await page.$$eval('nav a', as => as.map(a => a.getAttribute('href')));
+  check(PAGES.every(p => links.includes(p)), `every page is a #/… link of the navigation (${links.join(' ')})`);
+
+  const visible = () => page.evaluate(() => document.querySelector('header nav').innerText + '\n' + document.getElementById('view').innerText
+    + '\n' + [...document.querySelectorAll('#view select option')].map(o => o.textContent).join('\n'));
+  for (const lang of ['zh', 'en']) {
+    await page.evaluate(l => localStorage.setItem('em.lang', l), lang);
+    for (const hash of PAGES) {
+      await page.goto(`${base}/?lang=${lang}${hash}`); // a new document each time: the language is read at load
+      const route = hash.slice(1) || '/';
+      await page.waitForFunction(r => (document.body.dataset.ready || '').startsWith(r === '/outlet' ? '/outlet' : r), route);
+      await page.waitForTimeout(150); // charts drawn
+      const text = await visible();
+      const name = (hash.slice(2) || 'overview').replace(/\W/g, '') || 'overview';
+      await page.screenshot({ path: path.join(shots, `page-${name}-${lang}.png`), fullPage: false });
+      check(!/\p{Extended_Pictographic}/u.test(text), `${hash} (${lang}) shows no emoji`);
+      if (lang === 'zh') {
+        const codes = text.match(/\b[aw]\d{5}\b/g);
+        check(!codes, `${hash} (zh) names pollutants, no codes${codes ? ': ' + [...new Set(codes)].join(' ') : ''}`);
+        const words = ENUM_WORDS.filter(w => new RegExp(`(^|[^A-Za-z-])${w}($|[^A-Za-z-])`).test(text));
+        check(words.length === 0, `${hash} (zh) shows no English enumeration word${words.length ? ': ' + words.join(' ') : ''}`);
+      } else {
+        check(!/[\u4e00-\u9fff]/.test(await page.evaluate(() => document.querySelector('header nav').innerText)), `${hash} (en) has an English navigation`);
+      }
+    }
+  }
+
+  // Drill-down from the overview: a prefecture, one of its enterprises, one of its outlets.
+  await page.evaluate(() => localStorage.setItem('em.lang', 'zh'));
+  await page.goto(base + '/?lang=zh#/');
+  await page.waitForSelector('body[data-ready="/"] #overview a.tile');
+  const city = await page.$eval('#overview a.tile', a => a.dataset.city);
+  await page.click('#overview a.tile');
+  await page.waitForSelector('body[data-ready^="/city/"] #city-enterprises');
+  await page.screenshot({ path: path.join(shots, 'page-city-zh.png') });
+  await page.click('#city-enterprises tbody tr a');
+  await page.waitForSelector('body[data-ready^="/enterprise/"] #enterprise-outlets');
+  await page.screenshot({ path: path.join(shots, 'page-enterprise-zh.png'), fullPage: true });
+  const mn = await page.$eval('#enterprise-outlets tbody tr', tr => tr.dataset.mn);
+  await page.click('#enterprise-outlets tbody tr a');
+  await page.waitForSelector('body[data-ready^="/outlet"] #outlet-select');
+  check(decodeURIComponent(page.url()).endsWith('#/outlet/' + mn), `the overview drills down to ${city}, an enterprise and its outlet ${mn}`);
+
+  // An Excel download from the exceedance page opens as a workbook with the table's cells.
+  await page.goto(base + '/#/exceedances');
+  await page.waitForSelector('body[data-ready="/exceedances"] #exceedances');
+  const download = page.waitForEvent('download');
+  await page.click('#xlsx button');
+  const rows = sheetRows(fs.readFileSync(await (await download).path()));
+  const header = rows[0];
+  check(['mn', 'pollutant', 'basis', 'start', 'peak', 'pollutantName'].every(c => header.includes(c)), `the workbook has the report's columns and pollutantName (${header.length} columns)`);
+  const shownRows = await page.locator('#exceedances tbody tr').count();
+  check(rows.length - 1 >= shownRows && rows.length > 1, `the workbook has every episode (${rows.length - 1} rows)`);
+  const first = rows[1];
+  check(typeof first[header.indexOf('peak')] === 'number' && /[\u4e00-\u9fff]/.test(first[header.indexOf('pollutantName')]),
+    `its cells are typed: a number for the peak (${first[header.indexOf('peak')]}), the pollutant's Chinese name (${first[header.indexOf('pollutantName')]})`);
+} finally {
+  await browser.close();
+}
