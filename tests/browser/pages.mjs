@@ -104,12 +104,12 @@ try {
   await page.click('#xlsx button');
   const rows = sheetRows(fs.readFileSync(await (await download).path()));
   const header = rows[0];
-  check(['mn', 'pollutant', 'basis', 'start', 'peak', 'pollutantName'].every(c => header.includes(c)), `the workbook has the report's columns and pollutantName (${header.length} columns)`);
+  check(['排口编号(MN)', '污染物编码', '判定依据', '开始', '峰值', '污染物'].every(c => header.includes(c)), `the workbook has the report's columns with Chinese headers (${header.length} columns)`);
   const shownRows = await page.locator('#exceedances tbody tr').count();
   check(rows.length - 1 >= shownRows && rows.length > 1, `the workbook has every episode (${rows.length - 1} rows)`);
-  const first = rows[1];
-  check(typeof first[header.indexOf('peak')] === 'number' && /[\u4e00-\u9fff]/.test(first[header.indexOf('pollutantName')]),
-    `its cells are typed: a number for the peak (${first[header.indexOf('peak')]}), the pollutant's Chinese name (${first[header.indexOf('pollutantName')]})`);
+  const first = rows[1], peak = first[header.indexOf('峰值')], start = first[header.indexOf('开始')], name = first[header.indexOf('污染物')];
+  check(typeof peak === 'number' && typeof start === 'number' && start > 45000 && /[\u4e00-\u9fff]/.test(name),
+    `its cells are typed: a number for the peak (${peak}), a date cell for the start (${start}), the pollutant's Chinese name (${name})`);
 } finally {
   await browser.close();
 }

@@ -23,8 +23,12 @@ public static partial class ReportsApi
     /// <summary>The whole table as the file the request asks for: CSV with a UTF-8 BOM, or XLSX.</summary>
     public static IResult Export(HttpContext http, ReportTable table, string name) =>
         http.Request.Query["format"].FirstOrDefault() == "xlsx"
-            ? Results.File(Reports.Xlsx.Write(WithPollutantNames(table), name), Reports.Xlsx.ContentType, $"{name}.xlsx")
+            ? Workbook(WithPollutantNames(table), name, http.Request.Query["lang"].FirstOrDefault())
             : Csv(WithPollutantNames(table), name);
+
+    /// <summary>The table as a workbook; <c>lang=zh</c> gives it Chinese headers (the column keys otherwise).</summary>
+    private static IResult Workbook(ReportTable table, string name, string? lang) =>
+        Results.File(Reports.Xlsx.Write(table, name, Reports.ColumnNames.For(table.Columns, lang)), Reports.Xlsx.ContentType, $"{name}.xlsx");
 
     /// <summary>
     /// A downloaded table (CSV or workbook, the same columns) carries each pollutant's Chinese name

@@ -34,6 +34,33 @@ public sealed class XlsxExportTests
     }
 
     [Fact]
+    public async Task AWorkbook_HasDateAndNumberCells_AndChineseHeadersWhenAsked()
+    {
+        await using var service = await ServiceFixture.StartAsync();
+        using var http = new HttpClient { BaseAddress = service.HttpBase };
+        XNamespace ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+        async Task<List<List<XElement>>> RowsAsync(string path)
+        {
+            using var zip = new ZipArchive(new MemoryStream(await http.GetByteArrayAsync(path)));
+            Assert.NotNull(zip.GetEntry("xl/styles.xml"));
+            return XDocument.Load(zip.GetEntry("xl/worksheets/sheet1.xml")!.Open()).Descendants(ns + "row").Select(r => r.Elements(ns + "c").ToList()).ToList();
+        }
+
+        var zh = await RowsAsync("/api/rates?quarter=2025Q3&by=outlet&format=xlsx&lang=zh");
+        var header = zh[0].Select(c => c.Value).ToList();
+        Assert.Equal(["排口编号(MN)", "企业编号", "企业名称", "市/州", "污染物编码"], header.Take(5));
+        Assert.Contains("有效传输率", header);
+        var row = zh[1];
+        var from = row[header.IndexOf("开始")];
+        Assert.Equal("1", from.Attribute("s")?.Value); // a date-and-time cell: Excel's serial of 2025-07-01 00:00
+        Assert.Equal((new DateTime(2025, 7, 1) - new DateTime(1899, 12, 30)).TotalDays, double.Parse(from.Value, System.Globalization.CultureInfo.InvariantCulture));
+        var expected = row[header.IndexOf("应传小时数")];
+        Assert.Null(expected.Attribute("t")); // a number, not text
+        Assert.True(double.Parse(expected.Value, System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.Equal("mn", (await RowsAsync("/api/rates?quarter=2025Q3&by=outlet&format=xlsx"))[0][0].Value); // the keys without lang
+    }
+
+    [Fact]
     public async Task TheCatalogue_NamesEveryCode_InChineseAndEnglish()
     {
         await using var service = await ServiceFixture.StartAsync();

@@ -110,7 +110,7 @@
   };
   const downloads = (path, name) => h('span', { class: 'downloads' },
     h('a', { id: 'csv', href: path + (path.includes('?') ? '&' : '?') + 'format=csv', download: name + '.csv' }, h('button', { type: 'button' }, t('csv'))), ' ',
-    h('a', { id: 'xlsx', href: path + (path.includes('?') ? '&' : '?') + 'format=xlsx', download: name + '.xlsx' }, h('button', { type: 'button' }, t('xlsx'))));
+    h('a', { id: 'xlsx', href: path + (path.includes('?') ? '&' : '?') + 'format=xlsx&lang=' + lang, download: name + '.xlsx' }, h('button', { type: 'button' }, t('xlsx'))));
 
   // Pickers from the registry: a select per filter, narrowed by typing into the box beside it.
   function picker(name, options, selected, allLabel = t('all')) {
@@ -385,15 +385,26 @@
       h('td', { class: 'num' }, r.periods), h('td', { class: 'num' }, fmt(r.peak, 2)), h('td', { class: 'num' }, fmt(r.limit, 2)),
       h('td', { class: 'num' }, typeof r.peakMultiple === 'number' ? fmt(r.peakMultiple, 2) : '–'))));
 
+  // Exceedance episodes, 200 to a page (a province's quarter holds hundreds of thousands): the
+  // count comes from X-Total-Count, the downloads carry them all.
   async function exceedancesPage() {
     const q = hashQuery();
     const now = new Date();
     if (!q.get('quarter') && !q.get('from')) q.set('quarter', quarterOf(now));
     const query = apiQuery(q);
-    const [rows, pickers] = await Promise.all([api('/api/exceedances?limit=2000&' + query), registryPickers(q)]);
+    const page = Math.max(0, Number(q.get('page')) || 0), size = 200;
+    const res = await fetch(`/api/exceedances?limit=${size}&offset=${page * size}&${query}`, { credentials: 'same-origin' });
+    if (!res.ok) throw new HttpError(res.status, '/api/exceedances: ' + res.status);
+    const total = Number(res.headers.get('X-Total-Count') || 0);
+    const [rows, pickers] = await Promise.all([res.json(), registryPickers(q)]);
     const form = h('form', { class: 'filters', id: 'exc-filter' }, periodFields(q), pickers, h('button', { type: 'submit' }, t('search')), ' ', downloads('/api/exceedances?' + query, 'exceedances'));
     form.addEventListener('submit', e => { e.preventDefault(); location.hash = filterHash('exceedances', e.target); });
-    show(form, exceedanceTable(rows));
+    const pages = Math.max(1, Math.ceil(total / size));
+    const go = n => { const f = new URLSearchParams(q); f.set('page', n); location.hash = '#/exceedances?' + f; };
+    const summary = h('p', { id: 'exc-counts', class: 'muted' }, t('episodesOf').replace('{n}', fmt(total, 0)), ' · ', t('pageOf').replace('{n}', page + 1).replace('{m}', pages), ' ',
+      page > 0 ? h('button', { type: 'button', id: 'prev-page', onclick: () => go(page - 1) }, t('prev')) : null, ' ',
+      page + 1 < pages ? h('button', { type: 'button', id: 'next-page', onclick: () => go(page + 1) }, t('next')) : null);
+    show(form, summary, exceedanceTable(rows));
   }
 
   const cardsTable = (id, rows) => table(id, ['city', 'enterprise', 'card', 'reasons', 'decision', 'lifted'], rows.map(r =>
