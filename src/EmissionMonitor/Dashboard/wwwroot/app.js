@@ -123,6 +123,14 @@
     });
     return h('span', { class: 'picker' }, search, select);
   }
+  // One outlet to act on (an order, a mark): every outlet the caller may see, narrowed by typing.
+  const outletPicker = outlets => {
+    const el = picker('mn', outlets.map(o => [o.mn, `${o.enterprise.name} · ${o.name} (${o.mn})`]), outlets[0]?.mn ?? '', null);
+    const select = el.tagName === 'SELECT' ? el : el.querySelector('select');
+    select.querySelector('option[value=""]')?.remove();
+    select.required = true;
+    return el;
+  };
   async function registryPickers(q, which = ['city', 'enterprise', 'mn', 'pollutant']) {
     const stations = await stationsOnce();
     const city = q.get('city') || '', enterprise = q.get('enterprise') || '';
@@ -578,11 +586,11 @@
     const error = h('span', { id: 'cmd-error', class: 'red' });
     const now = new Date();
     const input = {
-      time: () => h('input', { type: 'datetime-local', step: 1, name: 'time', value: stamp(now) }),
+      time: () => dateTimeInput('time', stamp(now)),
       interval: () => h('input', { type: 'number', name: 'interval', min: 1, max: 3600, size: 6, required: true }),
       cn: () => h('select', { name: 'cn' }, [['2061', 'hourly'], ['2051', 'minute'], ['2031', 'daily']].map(([v, k]) => h('option', { value: v }, t('cn.' + k)))),
-      from: () => h('input', { type: 'datetime-local', step: 1, name: 'from', value: stamp(new Date(now - 864e5)), required: true }),
-      to: () => h('input', { type: 'datetime-local', step: 1, name: 'to', value: stamp(now), required: true }),
+      from: () => dateTimeInput('from', stamp(new Date(now - 864e5))),
+      to: () => dateTimeInput('to', stamp(now)),
       polId: () => h('select', { name: 'polId' }, Object.keys(outlet.limits).map(p => h('option', { value: p }, pol(p)))),
     };
     const fill = () => params.replaceChildren(...COMMANDS[select.value].map(k => h('label', {}, t('p.' + k), input[k]())));
@@ -593,7 +601,7 @@
       e.preventDefault();
       error.textContent = '';
       const p = {};
-      for (const el of params.querySelectorAll('input, select')) if (el.value !== '') p[el.name] = el.type === 'number' ? Number(el.value) : el.value;
+      for (const el of params.querySelectorAll('input, select')) if (el.value !== '') p[el.name] = el.type === 'number' ? Number(el.value) : ['time', 'from', 'to'].includes(el.name) ? fromDateTime(el.value) : el.value;
       try {
         const c = await api(`/api/outlets/${m}/commands`, { method: 'POST', body: JSON.stringify({ command: select.value, params: Object.keys(p).length ? p : undefined }) });
         upsert(c);
@@ -650,15 +658,14 @@
     };
     const now = new Date(Date.now() + 7 * 864e5);
     const form = who !== 'operator' ? null : h('form', { id: 'order-form', class: 'filters' },
-      h('label', {}, t('mn'), h('select', { name: 'mn' }, outlets.map(o => h('option', { value: o.mn }, `${o.enterprise.name} · ${o.name} (${o.mn})`)))),
-      h('label', {}, t('p.deadline'), h('input', { type: 'datetime-local', step: 1, name: 'deadline', required: true,
-        value: `${localDate(now)}T${pad(now.getHours())}:${pad(now.getMinutes())}:00` })),
+      h('label', {}, t('outlet'), outletPicker(outlets)),
+      h('label', {}, t('p.deadline'), dateTimeInput('deadline', stamp(now))),
       h('label', {}, t('p.text'), h('input', { name: 'text', size: 40, required: true })),
       h('button', { type: 'submit' }, t('issue')));
     form?.addEventListener('submit', e => {
       e.preventDefault();
       const f = new FormData(e.target);
-      act('/api/orders', { mn: f.get('mn'), deadline: f.get('deadline').length === 16 ? f.get('deadline') + ':00' : f.get('deadline'), text: f.get('text') });
+      act('/api/orders', { mn: f.get('mn'), deadline: fromDateTime(f.get('deadline')), text: f.get('text') });
     });
     const actions = o => orderActions(o, who, act, error);
     show(form, error, ordersTable('orders', list, actions));
@@ -746,7 +753,7 @@
     const now = new Date();
     const files = fileInput('evidence');
     const form = who === 'inspector' ? null : h('form', { id: 'mark-form', class: 'filters' },
-      h('label', {}, t('outlet'), h('select', { name: 'mn' }, outlets.map(o => h('option', { value: o.mn }, `${o.enterprise.name} · ${o.name} (${o.mn})`)))),
+      h('label', {}, t('outlet'), outletPicker(outlets)),
       h('label', {}, t('kind'), h('select', { name: 'kind' }, MARK_KINDS.map(k => h('option', { value: k }, t('mk.' + k))))),
       h('label', {}, t('from'), dateTimeInput('from', stamp(new Date(now - 864e5)))),
       h('label', {}, t('to'), dateTimeInput('to', stamp(now))),
