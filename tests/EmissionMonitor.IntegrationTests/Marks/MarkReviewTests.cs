@@ -36,19 +36,9 @@ public sealed class MarkReviewTests
         return ServiceFixture.StartAsync(settings);
     }
 
-    private static HttpClient Client(ServiceFixture service, string token)
-    {
-        var client = new HttpClient { BaseAddress = service.HttpBase, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    private static HttpClient Client(ServiceFixture service, string token) => ApiCalls.Client(service.HttpBase, token);
 
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(HttpClient http, string path, object? body = null)
-    {
-        var response = await http.PostAsJsonAsync(path, body ?? new { });
-        string text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
+    private static Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(HttpClient http, string path, object? body = null) => ApiCalls.PostAsync(http, path, body);
 
     private static async Task<(HttpStatusCode Status, JsonElement Body)> UploadAsync(HttpClient http, string path, byte[] bytes, string contentType, string name)
     {

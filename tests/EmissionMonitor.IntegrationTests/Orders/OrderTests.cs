@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EmissionMonitor.Alerts;
@@ -21,19 +20,9 @@ public sealed class OrderTests
         ["Orders:CheckInterval"] = "00:00:00.200",
     });
 
-    private static HttpClient Client(ServiceFixture service, string token)
-    {
-        var client = new HttpClient { BaseAddress = service.HttpBase };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    private static HttpClient Client(ServiceFixture service, string token) => ApiCalls.Client(service.HttpBase, token);
 
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(HttpClient http, string path, object body)
-    {
-        var response = await http.PostAsJsonAsync(path, body);
-        string text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
+    private static Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(HttpClient http, string path, object? body = null) => ApiCalls.PostAsync(http, path, body);
 
     private static string Local(TimeSpan fromNow) =>
         TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow + fromNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
