@@ -54,6 +54,14 @@ public sealed class ApiOptions
     [System.ComponentModel.DataAnnotations.Range(1, 1000, ErrorMessage = "Api:MaxEvidenceFiles must be between 1 and 1000")]
     public int MaxEvidenceFiles { get; set; } = 10;
 
+    /// <summary>Evidence bytes one user may upload in a day (UTC), so one account cannot fill the disk for everyone. Default 500 MiB.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1024, 1L << 40, ErrorMessage = "Api:MaxEvidenceBytesPerDay must be between 1024 and 1099511627776")]
+    public long MaxEvidenceBytesPerDay { get; set; } = 500L * 1024 * 1024;
+
+    /// <summary>Pending marks one enterprise may have awaiting review at once. Default 500.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1_000_000, ErrorMessage = "Api:MaxPendingMarks must be between 1 and 1000000")]
+    public int MaxPendingMarks { get; set; } = 500;
+
     /// <summary>Reports computed at once (the rest wait their turn); keeps ingestion's share of the CPU. Default 2.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 1000, ErrorMessage = "Api:MaxConcurrentReports must be between 1 and 1000")]
     public int MaxConcurrentReports { get; set; } = 2;

@@ -22,6 +22,32 @@ public sealed class EvidenceStore(string dataDirectory, Api.ApiOptions options, 
     private static readonly byte[] PdfMagic = "%PDF-"u8.ToArray(), JpegMagic = [0xFF, 0xD8, 0xFF], PngMagic = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
     private readonly string _root = Path.Combine(Path.GetFullPath(dataDirectory), "evidence");
+    private readonly Lock _quotaLock = new();
+    private readonly Dictionary<string, long> _uploadedToday = new(StringComparer.Ordinal);
+    private DateOnly _quotaDay;
+
+    /// <summary>Takes <paramref name="bytes"/> from the uploader's daily allowance (Api:MaxEvidenceBytesPerDay); false when it would go beyond.</summary>
+    private bool TakeQuota(string by, long bytes)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        lock (_quotaLock)
+        {
+            if (today != _quotaDay)
+            {
+                _uploadedToday.Clear();
+                _quotaDay = today;
+            }
+
+            long used = _uploadedToday.GetValueOrDefault(by);
+            if (used + bytes > options.MaxEvidenceBytesPerDay)
+            {
+                return false;
+            }
+
+            _uploadedToday[by] = used + bytes;
+            return true;
+        }
+    }
 
     /// <summary>The type the bytes begin as, or null for anything else.</summary>
     public static string? Sniff(ReadOnlySpan<byte> head) =>
@@ -130,6 +156,11 @@ public sealed class EvidenceStore(string dataDirectory, Api.ApiOptions options, 
             if (claimed is not null && claimed != "application/octet-stream" && claimed != actual && !(claimed == "image/jpg" && actual == Jpeg))
             {
                 return new(null, 415, $"the file is sent as {Api.QueryRules.Shown(claimed)} but its content is {actual}");
+            }
+
+            if (!TakeQuota(by, length))
+            {
+                return new(null, 429, $"{Api.QueryRules.Shown(by)} has uploaded {options.MaxEvidenceBytesPerDay / 1048576.0:0.#} MB of evidence today, the most one user may (Api:MaxEvidenceBytesPerDay)");
             }
 
             File.Move(temp, Path.Combine(folder, id));

@@ -80,6 +80,11 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
             return MarkOutcome.Fail(400, $"to: a mark spans at most {api.MaxMarkSpan.TotalDays:F0} days (Api:MaxMarkSpan)", "to");
         }
 
+        if (enterprise && (await AllAsync(ct)).Count(m => m.State == Mark.Pending && m.Enterprise == user.Enterprise) >= api.MaxPendingMarks)
+        {
+            return MarkOutcome.Fail(429, $"enterprise {user.Enterprise} has {api.MaxPendingMarks} marks awaiting review, the most it may (Api:MaxPendingMarks)");
+        }
+
         var now = clock.GetUtcNow();
         var mark = new Mark(outlet.Mn, kind, from, to, comment)
         {

@@ -226,6 +226,29 @@ public sealed class MarkReviewTests
     }
 
     [Fact]
+    public async Task OneAccount_CannotFillTheDiskOrTheQueue_DailyEvidenceBytesAndPendingMarksAreBounded()
+    {
+        await using var service = await StartAsync(new() { ["Api:MaxEvidenceBytesPerDay"] = "2048", ["Api:MaxPendingMarks"] = "2" });
+        using var op = Client(service, Operator);
+        using var mine = Client(service, Enterprise1);
+        var body = new { mn = "QHXN0010001", kind = "maintenance", from = "2025-07-02", to = "2025-07-03" };
+        var (_, first) = await PostAsync(mine, "/api/marks", body);
+        var (_, second) = await PostAsync(mine, "/api/marks", body);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await PostAsync(mine, "/api/marks", body)).Status); // two await review already
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(op, "/api/marks", body)).Status); // an operator's mark is not queued
+        await PostAsync(op, $"/api/marks/{first.GetProperty("id").GetString()}/approve");
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(mine, "/api/marks", body)).Status); // room again
+
+        var photo = new byte[1500];
+        Png.CopyTo(photo, 0);
+        string id = second.GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.Created, (await UploadAsync(mine, $"/api/marks/{id}/evidence", photo, "image/png", "a.png")).Status);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await UploadAsync(mine, $"/api/marks/{id}/evidence", photo, "image/png", "b.png")).Status);
+        Assert.Single(Directory.GetFiles(Path.Combine(service.DataDirectory, "evidence", id))); // the refused file is not kept
+        Assert.Equal(HttpStatusCode.Created, (await UploadAsync(op, $"/api/marks/{id}/evidence", photo, "image/png", "c.png")).Status); // another user's allowance
+    }
+
+    [Fact]
     public async Task FaultMarks_BeyondTheYearlyCap_AreFlagged()
     {
         await using var service = await StartAsync(new() { ["Compliance:FaultHoursPerYear"] = "4" });
