@@ -484,28 +484,45 @@ public sealed partial class AlertService(
         return alert;
     }
 
-    private long _warningsRaised, _warningsCleared;
+    private readonly Lock _logLock = new();
+    private readonly Dictionary<string, int> _raisedInWindow = new(StringComparer.Ordinal);
+    private long _warningsRaised, _warningsCleared, _repeatedRaised, _repeatedClosed;
     private DateTimeOffset _summaryAt = DateTimeOffset.MinValue;
 
     /// <summary>
-    /// WARN is for what needs a person: a raised alert. Acknowledging and clearing are Information;
-    /// real-time warnings (raised and cleared by the thousand) are Debug, summed up every
-    /// Alerts:LogSummaryInterval (<see cref="LogSummary"/>).
+    /// WARN is for what needs a person: an alert raised. What comes by the thousand goes to Debug and
+    /// is summed up every Alerts:LogSummaryInterval (<see cref="LogSummary"/>): real-time warnings,
+    /// and an alert of the same kind, outlet and pollutant raised again within the interval (a
+    /// flapping condition, or a terminal replaying hours of history: each is still an alert, on the
+    /// board and the topic). Acknowledging and clearing are Information.
     /// </summary>
     private void Log(Alert alert)
     {
-        if (alert.Kind == AlertKinds.Warning)
+        string key = $"{alert.Kind}|{alert.SubKind}|{alert.Mn}|{alert.Pollutant}";
+        bool repeated;
+        lock (_logLock)
         {
-            if (alert.State == Alert.Active)
+            if (alert.Kind == AlertKinds.Warning)
             {
-                Interlocked.Increment(ref _warningsRaised);
+                _ = alert.State == Alert.Active ? _warningsRaised++ : _warningsCleared++;
+                repeated = true;
+            }
+            else if (alert.State == Alert.Active)
+            {
+                int n = _raisedInWindow[key] = _raisedInWindow.GetValueOrDefault(key) + 1;
+                repeated = n > 1;
+                _repeatedRaised += repeated ? 1 : 0;
             }
             else
             {
-                Interlocked.Increment(ref _warningsCleared);
+                repeated = _raisedInWindow.GetValueOrDefault(key) > 1;
+                _repeatedClosed += repeated ? 1 : 0;
             }
+        }
 
-            LogWarningChanged(logger, alert.State, alert.Mn, alert.Pollutant ?? "-", alert.Message);
+        if (repeated)
+        {
+            LogRepeated(logger, alert.Kind, alert.State, alert.Mn, alert.Pollutant ?? "-", alert.Message);
         }
         else if (alert.State == Alert.Active)
         {
@@ -517,28 +534,40 @@ public sealed partial class AlertService(
         }
     }
 
-    /// <summary>One line for the real-time warnings since the last one, when there were any.</summary>
+    /// <summary>One line for what went to Debug since the last one, when there was any.</summary>
     private void LogSummary()
     {
         var now = clock.GetUtcNow();
-        if (_summaryAt == DateTimeOffset.MinValue)
+        long raised, cleared, again, closed;
+        lock (_logLock)
         {
-            _summaryAt = now;
-            return;
+            if (_summaryAt == DateTimeOffset.MinValue)
+            {
+                _summaryAt = now;
+                return;
+            }
+
+            if (now - _summaryAt < options.LogSummaryInterval)
+            {
+                return;
+            }
+
+            (raised, cleared, again, closed) = (_warningsRaised, _warningsCleared, _repeatedRaised, _repeatedClosed);
+            _warningsRaised = _warningsCleared = _repeatedRaised = _repeatedClosed = 0;
+            _raisedInWindow.Clear();
         }
 
-        if (now - _summaryAt < options.LogSummaryInterval)
-        {
-            return;
-        }
-
-        long raised = Interlocked.Exchange(ref _warningsRaised, 0), cleared = Interlocked.Exchange(ref _warningsCleared, 0);
+        double minutes = (now - _summaryAt).TotalMinutes;
+        _summaryAt = now;
         if (raised + cleared > 0)
         {
-            LogWarningSummary(logger, raised, cleared, book.All().Count(a => a.IsOpen && a.Kind == AlertKinds.Warning), (now - _summaryAt).TotalMinutes);
+            LogWarningSummary(logger, raised, cleared, book.All().Count(a => a.IsOpen && a.Kind == AlertKinds.Warning), minutes);
         }
 
-        _summaryAt = now;
+        if (again + closed > 0)
+        {
+            LogRepeatedSummary(logger, again, closed, minutes);
+        }
     }
 
     /// <summary>A message's parameters (text values; numbers in the invariant form).</summary>
@@ -563,8 +592,11 @@ public sealed partial class AlertService(
     [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Alert {Kind} {State} for {Mn} {Pollutant}: {Message}")]
     private static partial void LogClosed(ILogger logger, string kind, string state, string mn, string pollutant, string message);
 
-    [LoggerMessage(EventId = 5004, Level = LogLevel.Debug, Message = "Real-time warning {State} for {Mn} {Pollutant}: {Message}")]
-    private static partial void LogWarningChanged(ILogger logger, string state, string mn, string pollutant, string message);
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Debug, Message = "Alert {Kind} {State} for {Mn} {Pollutant} (again within the summary interval): {Message}")]
+    private static partial void LogRepeated(ILogger logger, string kind, string state, string mn, string pollutant, string message);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Alerts raised again within the last {Minutes:0} min (flapping conditions or replayed history): {Raised} raised, {Closed} acknowledged or cleared")]
+    private static partial void LogRepeatedSummary(ILogger logger, long raised, long closed, double minutes);
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Real-time warnings: {Raised} raised and {Cleared} cleared in the last {Minutes:0} min; {Open} open")]
     private static partial void LogWarningSummary(ILogger logger, long raised, long cleared, int open, double minutes);

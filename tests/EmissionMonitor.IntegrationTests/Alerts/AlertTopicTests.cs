@@ -45,6 +45,22 @@ public sealed class AlertTopicTests
         Assert.DoesNotContain(lines(), l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Warning && l.Text.StartsWith("Alert warning", StringComparison.Ordinal));
         Assert.DoesNotContain(lines(), l => l.Text.StartsWith("Real-time warning active", StringComparison.Ordinal)); // Debug, below what is recorded
 
+        // A flapping condition: WARN once, then Debug, summed up.
+        var alerts = service.App.Services.GetRequiredService<EmissionMonitor.Alerts.AlertService>();
+        var outlet = service.App.Services.GetRequiredService<Func<EmissionMonitor.Registry.StationRegistry>>()().FindOutlet("QHXN0010001")!;
+        for (int i = 0; i < 3; i++)
+        {
+            await alerts.SetConditionAsync(EmissionMonitor.Alerts.AlertKinds.ClockDrift, outlet, true, 900, 300, DateTimeOffset.UtcNow.AddMinutes(-10 + i), "drift", CancellationToken.None);
+            await alerts.SetConditionAsync(EmissionMonitor.Alerts.AlertKinds.ClockDrift, outlet, false, null, null, DateTimeOffset.UtcNow, string.Empty, CancellationToken.None);
+        }
+
+        // Three raises: each WARN (the first of a summary interval) or counted in a summary line; fewer than three WARN.
+        int Warned() => lines().Count(l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning && l.Text.StartsWith("Alert clock-drift active", StringComparison.Ordinal));
+        int Summed2() => lines().Select(l => System.Text.RegularExpressions.Regex.Match(l.Text, @"^Alerts raised again within the last \d+ min \([^)]*\): (\d+) raised")).Where(m => m.Success)
+            .Sum(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        await Waiting.UntilAsync(() => Warned() + Summed2() == 3, 15_000);
+        Assert.InRange(Warned(), 1, 2);
+
         // What needs a person still says WARN: an outlet gone silent.
         await Waiting.UntilAsync(() => lines().Any(l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning && l.Text.StartsWith("Alert silent active", StringComparison.Ordinal)), 15_000);
     }
