@@ -1,7 +1,6 @@
 using EmissionMonitor.Compliance.Exceedance;
 using EmissionMonitor.Compliance.Results;
 using EmissionMonitor.Compliance.Summaries;
-using EmissionMonitor.Registry;
 
 namespace EmissionMonitor.Reports;
 
@@ -41,51 +40,5 @@ public sealed partial class ReportService
         }
 
         return rows.OrderBy(x => x.Scope, Scope.Order).ThenBy(x => x.Episode.Start).ToList();
-    }
-}
-
-public sealed partial class ReportService
-{
-    /// <summary>
-    /// One page of <see cref="ExceedancesAsync"/> and the number of episodes in all, without
-    /// computing every episode: the store counts each outlet's episodes where its facts lie, the
-    /// outlets are walked in the report's order, and only those on the page have their episodes
-    /// made. Where some outlet's facts are computed from its readings (stale facts, or a store that
-    /// keeps none), the whole list is made and paged instead.
-    /// </summary>
-    public async Task<(int Total, IReadOnlyList<ExceedanceResult> Page)> ExceedancePageAsync(ReportRequest r, int offset, int limit, CancellationToken ct)
-    {
-        var from = r.Period.From - ExceedanceDetector.EpisodeMargin;
-        var to = r.Period.To + ExceedanceDetector.EpisodeMargin;
-        var facts = await FactsAsync(r, from.Date, LocalSpans.CeilDay(to), ct);
-        if (facts.ComputesAny)
-        {
-            var all = await ExceedancesAsync(r, ct);
-            return (all.Count, all.Skip(offset).Take(limit).ToList());
-        }
-
-        var hourRuns = (await store.CountExceedHourRunsAsync(LocalSpans.CeilHour(from), to, r.Period.From, r.Period.To, ct)).ToDictionary(c => (c.Mn, c.Pollutant), c => c.Runs);
-        var dayRuns = (await store.CountExceedingDayRunsAsync(LocalSpans.CeilDay(from), to.Date, r.Period.From, r.Period.To, ct)).ToDictionary(c => (c.Mn, c.Pollutant), c => c.Runs);
-        int position = 0, pageStart = -1;
-        var onPage = new List<Outlet>();
-        foreach (var outlet in Outlets(r))
-        {
-            int n = Assessed(outlet, r).Sum(p => (ExceedanceDetector.Basis(outlet, outlet.Limits[p]) == "hour" ? hourRuns : dayRuns).GetValueOrDefault((outlet.Mn, p)));
-            if (n > 0 && position + n > offset && position < offset + limit)
-            {
-                pageStart = pageStart < 0 ? position : pageStart;
-                onPage.Add(outlet);
-            }
-
-            position += n;
-        }
-
-        var page = new List<ExceedanceResult>();
-        foreach (var outlet in onPage)
-        {
-            page.AddRange(await ExceedancesAsync(r with { Mn = outlet.Mn }, ct));
-        }
-
-        return (position, page.Skip(Math.Max(0, offset - Math.Max(0, pageStart))).Take(limit).ToList());
     }
 }

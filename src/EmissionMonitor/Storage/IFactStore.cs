@@ -32,17 +32,6 @@ public interface IFactStore
     /// <summary>The hours beyond an hourly limit in [from, to), in hour order.</summary>
     Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Per outlet and pollutant, the exceedance episodes the hours beyond an hourly limit in [from, to)
-    /// make — runs of consecutive hours with the same bound and side — that overlap
-    /// [overlapFrom, overlapTo): counted where the facts lie, so a page of a province's episodes needs
-    /// no reading of all of them.
-    /// </summary>
-    Task<IReadOnlyList<RunCount>> CountExceedHourRunsAsync(DateTime from, DateTime to, DateTime overlapFrom, DateTime overlapTo, CancellationToken cancellationToken);
-
-    /// <summary>The same for the days of [fromDay, toDay) judged exceeding on the water daily basis (runs of consecutive days).</summary>
-    Task<IReadOnlyList<RunCount>> CountExceedingDayRunsAsync(DateTime fromDay, DateTime toDay, DateTime overlapFrom, DateTime overlapTo, CancellationToken cancellationToken);
-
     /// <summary>The fingerprint of the rules each outlet's facts were built with.</summary>
     Task<IReadOnlyDictionary<string, string>> FactFingerprintsAsync(CancellationToken cancellationToken);
 
@@ -56,6 +45,3 @@ public interface IFactStore
 
 /// <summary>What a store needs to keep facts at commit: the rules and the outlet of an MN in the registry in force.</summary>
 public sealed record FactMaintenance(FactRules Rules, Func<string, Registry.Outlet?> Outlet);
-
-/// <summary>How many exceedance episodes an outlet's pollutant has in a period.</summary>
-public sealed record RunCount(string Mn, string Pollutant, int Runs);

@@ -119,21 +119,6 @@ public sealed class SummaryPropertyTests
                             var request = new ReportRequest(kind, period, Mn: mn, By: by);
                             AssertSame(await reference.BuildAsync(request, CancellationToken.None), await service.BuildAsync(request, CancellationToken.None), $"{kind} {context}");
                         }
-
-                        // A page of episodes counted where the facts lie equals the page of the whole list (episodes do not depend on by).
-                        if (by is not null)
-                        {
-                            continue;
-                        }
-
-                        var whole = new ReportRequest("exceedances", period, Mn: mn);
-                        var all = await service.ExceedancesAsync(whole, CancellationToken.None);
-                        foreach (var (offset, limit) in new[] { (0, 1), (0, 1000), (1, 2), (2, 3), (3, 7), (Math.Max(0, all.Count - 1), 5), (all.Count, 5), (all.Count / 2, all.Count) })
-                        {
-                            var (total, page) = await service.ExceedancePageAsync(whole, offset, limit, CancellationToken.None);
-                            Assert.True(all.Count == total, $"exceedance count {context}: {all.Count} expected, {total} counted");
-                            Assert.True(all.Skip(offset).Take(limit).SequenceEqual(page), $"exceedance page {offset}+{limit} {context}");
-                        }
                     }
                 }
             }

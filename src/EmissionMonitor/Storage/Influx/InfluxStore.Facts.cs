@@ -30,13 +30,6 @@ public sealed partial class InfluxStore
     public Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ExceedHour>>([]);
 
-    // No facts here (the reports compute them from the server's readings), so nothing to count.
-    public Task<IReadOnlyList<RunCount>> CountExceedHourRunsAsync(DateTime from, DateTime to, DateTime overlapFrom, DateTime overlapTo, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<RunCount>>([]);
-
-    public Task<IReadOnlyList<RunCount>> CountExceedingDayRunsAsync(DateTime fromDay, DateTime toDay, DateTime overlapFrom, DateTime overlapTo, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<RunCount>>([]);
-
     public Task<IReadOnlyDictionary<string, string>> FactFingerprintsAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
 

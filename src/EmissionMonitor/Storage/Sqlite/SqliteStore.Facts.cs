@@ -80,38 +80,6 @@ public sealed partial class SqliteStore
             cancellationToken);
     }
 
-    public async Task<IReadOnlyList<RunCount>> CountExceedHourRunsAsync(DateTime from, DateTime to, DateTime overlapFrom, DateTime overlapTo, CancellationToken cancellationToken) =>
-        await CountRunsAsync("exceed_hours", "hour", "AND LAG(f.bound) OVER w = f.bound AND LAG(f.min_bound) OVER w = f.min_bound", string.Empty,
-            SqliteFacts.HourKey(from), SqliteFacts.HourKey(to), // the keys QueryExceedHoursAsync reads with
-            SqliteFacts.HourKey(overlapFrom), SqliteFacts.HourKey(Compliance.Summaries.LocalSpans.CeilHour(overlapTo)), cancellationToken);
-
-    public async Task<IReadOnlyList<RunCount>> CountExceedingDayRunsAsync(DateTime fromDay, DateTime toDay, DateTime overlapFrom, DateTime overlapTo, CancellationToken cancellationToken) =>
-        await CountRunsAsync("day_facts", "day", string.Empty, "AND f.day_state = 2",
-            SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), SqliteFacts.DayKey(overlapFrom), SqliteFacts.DayKey(Compliance.Summaries.LocalSpans.CeilDay(overlapTo)), cancellationToken);
-
-    /// <summary>
-    /// Gaps and islands in SQL: a row starts a run unless the one before it (same outlet and
-    /// pollutant) is the period before and <paramref name="same"/> holds; runs are numbered by a
-    /// running sum of the starts, and those overlapping [overlapFrom, overlapTo) counted (keys: the
-    /// end is the last period's key + 1).
-    /// </summary>
-    private async Task<IReadOnlyList<RunCount>> CountRunsAsync(string table, string key, string same, string where, long from, long to, long overlapFrom, long overlapTo,
-        CancellationToken cancellationToken) =>
-        await QueryAsync($"""
-            SELECT o.name, p.name, COUNT(*) FROM (
-              SELECT outlet, pollutant, MIN(k) AS s, MAX(k) + 1 AS e FROM (
-                SELECT outlet, pollutant, k, SUM(first) OVER (PARTITION BY outlet, pollutant ORDER BY k ROWS UNBOUNDED PRECEDING) AS run FROM (
-                  SELECT f.outlet AS outlet, f.pollutant AS pollutant, f.{key} AS k,
-                         CASE WHEN LAG(f.{key}) OVER w = f.{key} - 1 {same} THEN 0 ELSE 1 END AS first
-                  FROM {table} f WHERE f.{key} >= $from AND f.{key} < $to {where}
-                  WINDOW w AS (PARTITION BY f.outlet, f.pollutant ORDER BY f.{key})))
-              GROUP BY outlet, pollutant, run) r
-            JOIN names o ON o.id = r.outlet JOIN names p ON p.id = r.pollutant
-            WHERE r.e > $of AND r.s < $ot
-            GROUP BY r.outlet, r.pollutant
-            """,
-            [("$from", from), ("$to", to), ("$of", overlapFrom), ("$ot", overlapTo)], r => new RunCount(r.GetString(0), r.GetString(1), r.GetInt32(2)), cancellationToken);
-
     private async Task<Dictionary<long, string>> NameMapAsync(CancellationToken cancellationToken) =>
         (await QueryAsync("SELECT id, name FROM names", [], r => (r.GetInt64(0), r.GetString(1)), cancellationToken)).ToDictionary(x => x.Item1, x => x.Item2);
 
