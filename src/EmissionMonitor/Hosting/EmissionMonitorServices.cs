@@ -143,7 +143,7 @@ public static class EmissionMonitorServices
         services.AddSingleton<Commands.CommandService>();
         services.AddHostedService(sp => sp.GetRequiredService<Commands.CommandService>());
         services.AddSingleton(sp => new Marking.MarkService(sp.GetRequiredService<IRecordStore>(), sp.GetRequiredService<Func<StationRegistry>>(),
-            sp.GetRequiredService<Api.ApiOptions>(), settings.Compliance, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<Api.ApiOptions>(), settings.Compliance, sp.GetRequiredService<TimeProvider>(), sp.GetService<Notify.NotificationService>()));
         services.AddSingleton(sp => new Evidence.EvidenceStore(settings.Storage.DataDirectory, sp.GetRequiredService<Api.ApiOptions>(), sp.GetRequiredService<DiskGuard>(),
             sp.GetRequiredService<TimeProvider>()));
         return services;

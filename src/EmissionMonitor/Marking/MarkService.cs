@@ -21,7 +21,8 @@ public sealed record MarkOutcome(Mark? Mark, int Status, string? Parameter = nul
 /// new row of the mark (<see cref="Mark.Rev"/>), so nothing is lost and the store's history is the
 /// mark's. Changes run one at a time, so two reviewers cannot both decide the same mark.
 /// </summary>
-public sealed class MarkService(IRecordStore store, Func<StationRegistry> registry, ApiOptions api, ComplianceOptions compliance, TimeProvider clock) : IDisposable
+public sealed class MarkService(IRecordStore store, Func<StationRegistry> registry, ApiOptions api, ComplianceOptions compliance, TimeProvider clock,
+    Notify.NotificationService? notifications = null) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -92,6 +93,11 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
             Decision = enterprise ? Mark.Pending : Mark.Approved, DecidedBy = enterprise ? null : user.DisplayName, DecidedAt = enterprise ? null : now,
         };
         await store.AddMarkAsync(mark, ct);
+        if (enterprise)
+        {
+            Tell(mark, "warning", $"{Kinds.GetValueOrDefault(kind, kind)} {from:yyyy-MM-dd HH:mm}–{to:yyyy-MM-dd HH:mm}，{user.DisplayName} 申报，待审核");
+        }
+
         return new MarkOutcome(mark, 201);
     }
 
@@ -104,7 +110,9 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
                 return MarkOutcome.Fail(409, $"mark {mark.Key} is {mark.State}: only a pending mark is approved or rejected");
             }
 
-            return new MarkOutcome(mark with { Decision = approve ? Mark.Approved : Mark.Rejected, DecidedBy = user.DisplayName, DecidedAt = clock.GetUtcNow(), DecisionComment = comment }, 200);
+            var decided = mark with { Decision = approve ? Mark.Approved : Mark.Rejected, DecidedBy = user.DisplayName, DecidedAt = clock.GetUtcNow(), DecisionComment = comment };
+            Tell(decided, "info", $"{Kinds.GetValueOrDefault(mark.Kind, mark.Kind)} {mark.From:yyyy-MM-dd HH:mm}–{mark.To:yyyy-MM-dd HH:mm}，{(approve ? "已通过" : "已驳回")}（{user.DisplayName}{(string.IsNullOrWhiteSpace(comment) ? string.Empty : "：" + comment)}）");
+            return new MarkOutcome(decided, 200);
         }, comment, ct);
 
     /// <summary>An enterprise withdraws its own pending mark; an operator revokes an approved one.</summary>
@@ -129,6 +137,27 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
 
             return new MarkOutcome(mark with { Revoked = new Revocation(clock.GetUtcNow(), user.DisplayName, comment) }, 200);
         }, comment, ct);
+
+    private static readonly Dictionary<string, string> Kinds = new(StringComparer.Ordinal)
+    {
+        [Mark.Shutdown] = "停产", [Mark.ForceMajeure] = "不可抗力", [Mark.Maintenance] = "维护", [Mark.Calibration] = "校准", [Mark.Fault] = "故障", [Mark.Communication] = "通讯中断",
+    };
+
+    /// <summary>
+    /// The people responsible hear of an enterprise's mark awaiting review, and of the decision, as
+    /// an item of kind <c>mark</c> (their filters apply: cities, enterprises, kinds, severity).
+    /// </summary>
+    private void Tell(Mark mark, string severity, string text)
+    {
+        if (notifications is null || registry().FindOutlet(mark.Mn) is not { } outlet)
+        {
+            return;
+        }
+
+        var enterprise = registry().FindEnterprise(outlet.EnterpriseId);
+        notifications.Tell(new Alerts.Alert(mark.Key + "-" + mark.State, "mark", severity, Alerts.Alert.Active, mark.Mn, outlet.EnterpriseId, enterprise?.City, null, null, null,
+            clock.GetUtcNow(), null, null, null, text));
+    }
 
     /// <summary>Whether a file may be added to the mark now (checked before the upload is read, and again after).</summary>
     public MarkOutcome MayAddEvidence(Mark mark) =>

@@ -295,7 +295,7 @@ public sealed partial class NotificationService(
             string at = TimeZoneInfo.ConvertTime(i.RaisedAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
             string what = i.Pollutant is null ? string.Empty : $" {i.PollutantName ?? i.Pollutant}（{i.Pollutant}）";
             string value = i.Value is { } v ? $" 数值 {v.ToString("0.###", CultureInfo.InvariantCulture)}" + (i.Limit is { } l ? $"，限值 {l.ToString("0.###", CultureInfo.InvariantCulture)}" : string.Empty) : string.Empty;
-            string order = i.Kind == "order" ? "，" + i.Message : string.Empty;
+            string order = i.Kind is "order" or "mark" ? "，" + i.Message : string.Empty;
             text.Append(CultureInfo.InvariantCulture, $"{at} [{Severity(i.Severity)}] {Kind(i.Kind)}：{i.City} {i.EnterpriseName} {i.OutletName}（MN {i.Mn}）{what}{value}{order}\n");
         }
 
@@ -314,7 +314,7 @@ public sealed partial class NotificationService(
     {
         AlertKinds.Exceedance => "超标", AlertKinds.Warning => "实时预警", AlertKinds.Silent => "断线", AlertKinds.LowRate => "有效传输率低", AlertKinds.Card => "红黄牌",
         AlertKinds.KeyAge => "密钥过期", AlertKinds.CheckFailed => "标样核查不合格", AlertKinds.IdentityChanged => "数采仪更换", AlertKinds.ClockDrift => "时钟偏差",
-        AlertKinds.Barometer => "晴雨表预警", AlertKinds.OrderOverdue => "督办超期", AlertKinds.Anomaly => "数据异常", "order" => "新督办", _ => k,
+        AlertKinds.Barometer => "晴雨表预警", AlertKinds.OrderOverdue => "督办超期", AlertKinds.Anomaly => "数据异常", "order" => "新督办", "mark" => "数据标记", _ => k,
     };
 
     private async Task SendMailAsync(NotificationMessage message, string subject, string text, CancellationToken ct)

@@ -229,6 +229,30 @@ public sealed class NotificationTests
         Assert.Contains("请说明停运原因", message.TextBody ?? string.Empty, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnEnterprisesMark_AwaitingReview_IsToldToTheContactsOfItsCity()
+    {
+        int smtpPort = LoopbackPorts.Free();
+        using var mail = new MailServer(smtpPort, Path.Combine(Some.TempDirectory(), "maildir"));
+        var settings = Settings(smtpPort, null);
+        settings.Remove("Notify:Contacts:2:Name");
+        settings.Remove("Notify:Contacts:2:Webhook");
+        settings.Remove("Notify:Contacts:2:Kinds:0");
+        settings["Api:Users:1:Token"] = "enterprise-token-1";
+        settings["Api:Users:1:Role"] = "enterprise";
+        settings["Api:Users:1:Enterprise"] = "QH-XN-001";
+        settings["Api:Users:1:Name"] = "热电厂环保专员";
+        await using var service = await ServiceFixture.StartAsync(settings);
+        using var http = ApiCalls.Client(service.HttpBase, "enterprise-token-1");
+        var (status, _) = await ApiCalls.PostAsync(http, "/api/marks", new { mn = "QHXN0010001", kind = "fault", from = "2025-07-01T10:00", to = "2025-07-01T13:00" });
+        Assert.Equal(HttpStatusCode.Created, status);
+        await Waiting.UntilAsync(() => mail.Messages().Count == 1, 20_000);
+        var message = mail.Messages().Single();
+        Assert.Equal("zhang@bureau.example", message.To.Mailboxes.Single().Address);
+        Assert.Contains("数据标记", message.TextBody ?? string.Empty, StringComparison.Ordinal);
+        Assert.Contains("故障 2025-07-01 10:00–2025-07-01 13:00，热电厂环保专员 申报，待审核", message.TextBody ?? string.Empty, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Notify:Contacts:0:Email", "zhang@bureau.example", "Notify:Contacts:0:Email needs Notify:Smtp:Host")]
     [InlineData("Notify:Contacts:0:Webhook", "http://127.0.0.1:1/hook", "Notify:Contacts:0:Webhook needs a Secret")]
