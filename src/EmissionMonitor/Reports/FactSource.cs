@@ -27,6 +27,9 @@ internal sealed class FactSource
     }
 
     /// <summary>Opens the facts of <paramref name="outlets"/> over [fromDay, toDay) (optionally one MN, as the report's filter).</summary>
+    /// <summary>True when some outlet's facts are computed from its readings (stale, or a store without facts).</summary>
+    public bool ComputesAny => _computed.Count > 0;
+
     public static async Task<FactSource> OpenAsync(IStore store, FactRules rules, IReadOnlyCollection<Outlet> outlets, DateTime fromDay, DateTime toDay, string? mn,
         CancellationToken ct)
     {

@@ -13,9 +13,21 @@ public sealed partial class ReportService
     /// </summary>
     public async Task<IReadOnlyList<ExceedanceResult>> ExceedancesAsync(ReportRequest r, CancellationToken ct)
     {
+        long version = store.FactsVersion; // read before the facts: a commit after it gives the next call a new key
         var from = r.Period.From - ExceedanceDetector.EpisodeMargin;
         var to = r.Period.To + ExceedanceDetector.EpisodeMargin;
         var facts = await FactsAsync(r, from.Date, LocalSpans.CeilDay(to), ct);
+        if (!store.KeepsFacts || facts.ComputesAny)
+        {
+            return await EpisodesOfAsync(r, facts, from, to, ct); // some facts come from the readings: nothing to key them by
+        }
+
+        var key = (version, new ExceedanceCache.Same(registry), new ExceedanceCache.Same(options), r with { Kind = "exceedances", By = null }, LocalSpans.FloorHour(NowLocal));
+        return await ExceedanceCache.GetOrAddAsync(store, key, () => EpisodesOfAsync(r, facts, from, to, ct));
+    }
+
+    private async Task<IReadOnlyList<ExceedanceResult>> EpisodesOfAsync(ReportRequest r, FactSource facts, DateTime from, DateTime to, CancellationToken ct)
+    {
         var hours = (await facts.ExceedHoursAsync(LocalSpans.CeilHour(from), to, ct)).ToLookup(e => (e.Mn, e.Pollutant));
         var days = (await facts.ExceedingDaysAsync(LocalSpans.CeilDay(from), to.Date, ct)).ToLookup(f => (f.Mn, f.Pollutant));
         var now = NowLocal;

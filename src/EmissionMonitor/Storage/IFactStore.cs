@@ -17,6 +17,13 @@ public interface IFactStore
     /// </summary>
     bool KeepsFacts { get; }
 
+    /// <summary>
+    /// A number that changes whenever the kept facts may have changed (a commit with hourly or daily
+    /// records, a rebuild, pruning): what is computed from the facts alone stays right while it is
+    /// the same. Constant for a store that keeps no facts.
+    /// </summary>
+    long FactsVersion { get; }
+
     /// <summary>Keeps day facts up to date at each commit from now on, with these rules and this registry.</summary>
     void MaintainFacts(FactMaintenance maintenance);
 

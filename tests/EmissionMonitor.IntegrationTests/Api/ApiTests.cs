@@ -272,6 +272,14 @@ public sealed class ApiTests
         using var other = Client(service, Enterprise2);
         var theirs = await other.GetAsync($"/api/exceedances?{period}");
         Assert.Equal("0", theirs.Headers.GetValues("X-Total-Count").Single());
+
+        // Pages come from the list computed once for the facts as they are; a commit with an hourly record changes them.
+        await SendHourlyAsync(service, day.AddHours(20), 1, 90m);
+        var after = await inspector.GetAsync($"/api/exceedances?{period}&limit=1");
+        Assert.Equal("6", after.Headers.GetValues("X-Total-Count").Single());
+        await SendHourlyAsync(service, day.AddHours(21), 1, 95m); // joins the last episode
+        var joined = await inspector.GetFromJsonAsync<JsonElement>($"/api/exceedances?{period}&limit=10&offset=5");
+        Assert.Equal(2, joined[0].GetProperty("periods").GetInt32());
     }
 
     /// <summary>Hourly SO2 records of the gas outlet over the TCP link, each answered (9014) after its commit.</summary>

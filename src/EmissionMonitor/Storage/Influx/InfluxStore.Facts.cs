@@ -30,6 +30,8 @@ public sealed partial class InfluxStore
     public Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ExceedHour>>([]);
 
+    public long FactsVersion => 0; // no facts kept: reports compute from the readings every time
+
     public Task<IReadOnlyDictionary<string, string>> FactFingerprintsAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
 

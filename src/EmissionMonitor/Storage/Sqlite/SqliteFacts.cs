@@ -101,6 +101,9 @@ internal sealed class SqliteFacts : IDisposable
     /// day that had readings of that hour already (a split record's other part, a late pollutant),
     /// or a new daily record, is rebuilt from its stored readings.
     /// </summary>
+    /// <summary>True when the commit brought records the facts are made of (hourly or daily).</summary>
+    public bool HasWork => _newHours.Count > 0 || _touched.Count > 0;
+
     public void Apply(FactMaintenance? maintenance)
     {
         try

@@ -11,6 +11,13 @@ public sealed partial class SqliteStore
 
     public void MaintainFacts(FactMaintenance maintenance) => _maintenance = KeepsFacts ? maintenance : null;
 
+    private long _factsVersion;
+
+    public long FactsVersion => Interlocked.Read(ref _factsVersion);
+
+    /// <summary>Marks the facts as possibly changed (<see cref="FactsVersion"/>).</summary>
+    private void FactsChanged() => Interlocked.Increment(ref _factsVersion);
+
     /// <summary>The writer's fact statements (made on first use, on the writer connection).</summary>
     private SqliteFacts Facts(SqliteConnection writer)
     {
@@ -97,6 +104,18 @@ public sealed partial class SqliteStore
         .ToDictionary(x => x.Item1, x => x.Item2, StringComparer.Ordinal);
 
     public async Task<int> RebuildFactsAsync(string mn, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RebuildOutletFactsAsync(mn, cancellationToken);
+        }
+        finally
+        {
+            FactsChanged(); // after its transactions
+        }
+    }
+
+    private async Task<int> RebuildOutletFactsAsync(string mn, CancellationToken cancellationToken)
     {
         var maintenance = _maintenance ?? throw new InvalidOperationException("facts are not maintained by this store");
         if (maintenance.Outlet(mn) is not { } outlet)

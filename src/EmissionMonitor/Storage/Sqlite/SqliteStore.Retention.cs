@@ -46,6 +46,11 @@ public sealed partial class SqliteStore
             summaries += await ExecuteCountAsync("DELETE FROM month_facts WHERE month < $cut", [("$cut", SqliteFacts.MonthKey(month))], cancellationToken);
         }
 
+        if (summaries > 0)
+        {
+            FactsChanged();
+        }
+
         return new PruneResult(frames, readings, summaries);
     }
 

@@ -94,8 +94,10 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
         }
     }
 
-    public Task<IReadOnlyList<StoredOutcome>> CommitAsync(IReadOnlyList<IntakeResult> batch, CancellationToken cancellationToken) =>
-        WriteTransactionAsync<IReadOnlyList<StoredOutcome>>((writer, _) =>
+    public async Task<IReadOnlyList<StoredOutcome>> CommitAsync(IReadOnlyList<IntakeResult> batch, CancellationToken cancellationToken)
+    {
+        bool factsWork = false;
+        var outcomes = await WriteTransactionAsync<IReadOnlyList<StoredOutcome>>((writer, _) =>
         {
             // A buffer keeps no summaries: its commits note nothing for them.
             var commands = _commands ??= new SqliteCommitCommands(writer, outbox, KeepsFacts ? Facts(writer) : null);
@@ -105,10 +107,18 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
                 outcomes.Add(commands.Store(item));
             }
 
+            factsWork = _facts is { HasWork: true };
             _facts?.Apply(_maintenance);
             commands.FinishBatch();
             return Task.FromResult<IReadOnlyList<StoredOutcome>>(outcomes);
         }, cancellationToken);
+        if (factsWork)
+        {
+            FactsChanged(); // after the commit: whatever is computed under the new version sees it
+        }
+
+        return outcomes;
+    }
 
     /// <summary>
     /// The one way to write: <paramref name="work"/> in a transaction on the writer connection, under
