@@ -22,7 +22,11 @@ public sealed partial class ReportService
             return await EpisodesOfAsync(r, facts, from, to, ct); // some facts come from the readings: nothing to key them by
         }
 
-        var key = (version, new ExceedanceCache.Same(registry), new ExceedanceCache.Same(options), r with { Kind = "exceedances", By = null }, LocalSpans.FloorHour(NowLocal));
+        // A period running into the current hour (the default: this quarter so far) is keyed by the
+        // hour's end: no hour starts between its end and that.
+        var now = NowLocal;
+        var keyed = r.Period.To > LocalSpans.FloorHour(now) ? r with { Kind = "exceedances", By = null, Period = r.Period with { To = LocalSpans.CeilHour(now) } } : r with { Kind = "exceedances", By = null };
+        var key = (version, new ExceedanceCache.Same(registry), new ExceedanceCache.Same(options), keyed, LocalSpans.FloorHour(now));
         return await ExceedanceCache.GetOrAddAsync(store, key, () => EpisodesOfAsync(r, facts, from, to, ct));
     }
 
