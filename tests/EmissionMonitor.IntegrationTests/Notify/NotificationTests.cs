@@ -105,6 +105,16 @@ public sealed class NotificationTests
         ["Notify:WebhookSecret"] = "s3cret-for-tests",
     };
 
+    /// <summary>The contacts by mail only (the webhook contact left out).</summary>
+    private static Dictionary<string, string?> MailOnlySettings(int smtpPort)
+    {
+        var settings = Settings(smtpPort, null);
+        settings.Remove("Notify:Contacts:2:Name");
+        settings.Remove("Notify:Contacts:2:Webhook");
+        settings.Remove("Notify:Contacts:2:Kinds:0");
+        return settings;
+    }
+
     [Fact]
     public async Task AlertsWithinTheWindow_GoInOneChineseMessage_ToTheMatchingContacts_ByMailAndSignedWebhook()
     {
@@ -211,10 +221,7 @@ public sealed class NotificationTests
     {
         int smtpPort = LoopbackPorts.Free();
         using var mail = new MailServer(smtpPort, Path.Combine(Some.TempDirectory(), "maildir"));
-        var settings = Settings(smtpPort, null);
-        settings.Remove("Notify:Contacts:2:Name");
-        settings.Remove("Notify:Contacts:2:Webhook");
-        settings.Remove("Notify:Contacts:2:Kinds:0");
+        var settings = MailOnlySettings(smtpPort);
         await using var service = await ServiceFixture.StartAsync(settings);
         using var http = new HttpClient { BaseAddress = service.HttpBase };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "operator-token-1");
@@ -234,10 +241,7 @@ public sealed class NotificationTests
     {
         int smtpPort = LoopbackPorts.Free();
         using var mail = new MailServer(smtpPort, Path.Combine(Some.TempDirectory(), "maildir"));
-        var settings = Settings(smtpPort, null);
-        settings.Remove("Notify:Contacts:2:Name");
-        settings.Remove("Notify:Contacts:2:Webhook");
-        settings.Remove("Notify:Contacts:2:Kinds:0");
+        var settings = MailOnlySettings(smtpPort);
         settings["Api:Users:1:Token"] = "enterprise-token-1";
         settings["Api:Users:1:Role"] = "enterprise";
         settings["Api:Users:1:Enterprise"] = "QH-XN-001";
