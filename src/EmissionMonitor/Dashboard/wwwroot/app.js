@@ -415,7 +415,7 @@
     show(form, summary, exceedanceTable(rows));
   }
 
-  const cardsTable = (id, rows) => table(id, ['city', 'enterprise', 'card', 'reasons', 'decision', 'lifted'], rows.map(r =>
+  const cardsTable = (id, rows) => table(id, ['city', 'enterprise', 'card', 'reasons', 'cardDecision', 'lifted'], rows.map(r =>
     h('tr', { dataset: { enterprise: r.enterprise, card: r.card } }, h('td', {}, r.city), h('td', {}, h('a', { href: '#/enterprise/' + encodeURIComponent(r.enterprise) }, r.enterpriseName)),
       h('td', {}, badge(r.card, t('colour.' + r.card))),
       h('td', {}, r.reasons.map((reason, i) => [i ? h('br') : null, reasonText((r.reasonItems || [])[i], reason)])),
