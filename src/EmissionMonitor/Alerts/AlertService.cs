@@ -504,7 +504,15 @@ public sealed partial class AlertService(
         {
             if (alert.Kind == AlertKinds.Warning)
             {
-                _ = alert.State == Alert.Active ? _warningsRaised++ : _warningsCleared++;
+                if (alert.State == Alert.Active)
+                {
+                    _warningsRaised++;
+                }
+                else
+                {
+                    _warningsCleared++;
+                }
+
                 repeated = true;
             }
             else if (alert.State == Alert.Active)

@@ -92,19 +92,11 @@ public static class MarksApi
                 return Problem(refused);
             }
 
-            var upload = await evidence.ReceiveAsync(http.Request, mark.Key, user.DisplayName, ct);
-            if (upload.File is not { } file)
+            return await evidence.AttachAsync(http.Request, mark.Key, user.DisplayName, async file =>
             {
-                return Results.Problem(statusCode: upload.Status, title: upload.Problem);
-            }
-
-            var outcome = await marks.AddEvidenceAsync(mark.Key, file, user, ct);
-            if (outcome.Mark is null)
-            {
-                evidence.Discard(mark.Key, file);
-            }
-
-            return await Answer(outcome, marks, zone, ct);
+                var outcome = await marks.AddEvidenceAsync(mark.Key, file, user, ct);
+                return (await Answer(outcome, marks, zone, ct), outcome.Mark is not null);
+            }, ct);
         }).AddEndpointFilter(writers);
 
         app.MapGet("/api/marks/{id}/evidence/{file}", async (HttpContext http, string id, string file, MarkService marks, EvidenceStore evidence, CancellationToken ct) =>

@@ -84,19 +84,11 @@ public static class OrdersApi
                 return Results.Problem(statusCode: refused.Status, title: refused.Problem);
             }
 
-            var upload = await evidence.ReceiveAsync(http.Request, order.Id, user.DisplayName, ct);
-            if (upload.File is not { } file)
+            return await evidence.AttachAsync(http.Request, order.Id, user.DisplayName, async file =>
             {
-                return Results.Problem(statusCode: upload.Status, title: upload.Problem);
-            }
-
-            var outcome = await orders.AttachAsync(order.Id, file, o => Visible(user, o), ct);
-            if (outcome.Order is null)
-            {
-                evidence.Discard(order.Id, file);
-            }
-
-            return Answer(outcome, orders, zone, 201);
+                var outcome = await orders.AttachAsync(order.Id, file, o => Visible(user, o), ct);
+                return (Answer(outcome, orders, zone, 201), outcome.Order is not null);
+            }, ct);
         }).AddEndpointFilter(new RoleFilter(auth, ApiUser.Operator, ApiUser.EnterpriseRole));
 
         app.MapGet("/api/orders/{id}/evidence/{file}", async (HttpContext http, string id, string file, OrderService orders, Evidence.EvidenceStore evidence, CancellationToken ct) =>

@@ -43,15 +43,8 @@ public static partial class ReportsApi
             return table;
         }
 
-        int at = table.Columns.Count;
-        var columns = table.Columns.ToList();
-        columns.Insert(at, "pollutantName");
-        return new ReportTable(columns, table.Rows.Select(row =>
-        {
-            var cells = row.ToList();
-            cells.Insert(at, row[code] is string c ? Hj212.Codes.CodeCatalogue.Find(c)?.Name : null);
-            return cells.ToArray();
-        }).ToList());
+        return new ReportTable([.. table.Columns, "pollutantName"],
+            table.Rows.Select(row => (object?[])[.. row, row[code] is string c ? Hj212.Codes.CodeCatalogue.Find(c)?.Name : null]).ToList());
     }
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)

@@ -105,6 +105,27 @@ public sealed class EvidenceStore(string dataDirectory, Api.ApiOptions options, 
         return new(null, 400, "no file part in the request");
     }
 
+    /// <summary>
+    /// Receives one file for <paramref name="owner"/> and hands it to <paramref name="record"/>, which
+    /// answers the request and says whether the file was kept; a file it did not keep is removed again.
+    /// </summary>
+    public async Task<IResult> AttachAsync(HttpRequest request, string owner, string by, Func<EvidenceFile, Task<(IResult Answer, bool Kept)>> record, CancellationToken ct)
+    {
+        var upload = await ReceiveAsync(request, owner, by, ct);
+        if (upload.File is not { } file)
+        {
+            return Results.Problem(statusCode: upload.Status, title: upload.Problem);
+        }
+
+        var (answer, kept) = await record(file);
+        if (!kept)
+        {
+            Discard(owner, file);
+        }
+
+        return answer;
+    }
+
     private EvidenceUpload TooLarge() => new(null, 413, $"an evidence file is at most {options.MaxEvidenceBytes / 1048576.0:0.#} MB (Api:MaxEvidenceBytes)");
 
     private async Task<EvidenceUpload> SaveAsync(Stream body, string? declared, string name, string owner, string by, CancellationToken ct)
@@ -180,7 +201,7 @@ public sealed class EvidenceStore(string dataDirectory, Api.ApiOptions options, 
     }
 
     /// <summary>Removes a file that was received but could not be recorded.</summary>
-    public void Discard(string owner, EvidenceFile file)
+    private void Discard(string owner, EvidenceFile file)
     {
         if (IsId(file.Id))
         {

@@ -66,9 +66,9 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
             return MarkOutcome.Fail(400, $"to: needs a local time YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{QueryRules.Shown(toText ?? "(missing)")}'", "to");
         }
 
-        if (comment is { Length: var n } && n > api.MaxCommentLength)
+        if (CommentTooLong(comment) is { } tooLong)
         {
-            return MarkOutcome.Fail(400, $"comment: {n} characters, more than the {api.MaxCommentLength} allowed (Api:MaxCommentLength)", "comment");
+            return tooLong;
         }
 
         if (to <= from)
@@ -167,13 +167,19 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
 
     /// <summary>Records an uploaded file on the mark.</summary>
     public Task<MarkOutcome> AddEvidenceAsync(string id, EvidenceFile file, ApiUser user, CancellationToken ct) =>
-        ChangeAsync(id, user, mark => MayAddEvidence(mark) is { Mark: not null } ? new MarkOutcome(mark with { Evidence = [.. mark.Evidence, file] }, 201) : MayAddEvidence(mark), null, ct);
+        ChangeAsync(id, user, mark => MayAddEvidence(mark) is { Mark: null } refused ? refused : new MarkOutcome(mark with { Evidence = [.. mark.Evidence, file] }, 201), null, ct);
+
+    /// <summary>The 400 for a comment beyond Api:MaxCommentLength, or null.</summary>
+    private MarkOutcome? CommentTooLong(string? comment) =>
+        comment is { Length: var n } && n > api.MaxCommentLength
+            ? MarkOutcome.Fail(400, $"comment: {n} characters, more than the {api.MaxCommentLength} allowed (Api:MaxCommentLength)", "comment")
+            : null;
 
     private async Task<MarkOutcome> ChangeAsync(string id, ApiUser user, Func<Mark, MarkOutcome> change, string? comment, CancellationToken ct)
     {
-        if (comment is { Length: var n } && n > api.MaxCommentLength)
+        if (CommentTooLong(comment) is { } tooLong)
         {
-            return MarkOutcome.Fail(400, $"comment: {n} characters, more than the {api.MaxCommentLength} allowed (Api:MaxCommentLength)", "comment");
+            return tooLong;
         }
 
         await _gate.WaitAsync(ct);

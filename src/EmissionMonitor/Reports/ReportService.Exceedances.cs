@@ -25,7 +25,7 @@ public sealed partial class ReportService
         // A period running into the current hour (the default: this quarter so far) is keyed by the
         // hour's end: no hour starts between its end and that.
         var now = NowLocal;
-        var keyed = r.Period.To > LocalSpans.FloorHour(now) ? r with { Kind = "exceedances", By = null, Period = r.Period with { To = LocalSpans.CeilHour(now) } } : r with { Kind = "exceedances", By = null };
+        var keyed = r with { Kind = "exceedances", By = null, Period = r.Period.To > LocalSpans.FloorHour(now) ? r.Period with { To = LocalSpans.CeilHour(now) } : r.Period };
         var key = (version, new ExceedanceCache.Same(registry), new ExceedanceCache.Same(options), keyed, LocalSpans.FloorHour(now));
         return await ExceedanceCache.GetOrAddAsync(store, key, () => EpisodesOfAsync(r, facts, from, to, ct));
     }

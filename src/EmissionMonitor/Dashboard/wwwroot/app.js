@@ -497,8 +497,7 @@
   }
 
   async function outletPage(mn) {
-    if (!state.stations.length) state.stations = await api('/api/stations');
-    const outlets = state.stations.flatMap(e => e.outlets.map(o => Object.assign({ enterprise: e }, o)));
+    const outlets = await outletList();
     const outlet = outlets.find(o => o.mn === mn) || outlets[0];
     if (!outlet) { show(t('none')); return; }
     const now = new Date();
@@ -652,10 +651,7 @@
     const q = hashQuery();
     const list = await api('/api/orders?limit=500' + (q.get('state') ? '&state=' + encodeURIComponent(q.get('state')) : ''));
     const error = h('span', { id: 'order-error', class: 'red' });
-    const act = async (path, body) => {
-      error.textContent = '';
-      try { await api(path, { method: 'POST', body: JSON.stringify(body) }); await route(); } catch (e) { error.textContent = e.message; }
-    };
+    const act = acting(error);
     const now = new Date(Date.now() + 7 * 864e5);
     const form = who !== 'operator' ? null : h('form', { id: 'order-form', class: 'filters' },
       h('label', {}, t('outlet'), outletPicker(outlets)),
@@ -795,7 +791,7 @@
     const rateOf = new Map(rates.map(r => [r.mn, r]));
     const error = h('span', { id: 'home-error', class: 'red' });
     const act = acting(error);
-    const outlets = stations.flatMap(e => e.outlets.map(o => Object.assign({ enterprise: e }, o)));
+    const outlets = await outletList();
     show(h('div', { id: 'enterprise-home' },
       h('h3', {}, `${t('myOutlets')} · ${stations.map(e => e.name).join('、')}`),
       h('div', { class: 'cards' }, outlets.map(o => h('div', { class: 'card', dataset: { mn: o.mn } },
@@ -808,9 +804,7 @@
       h('h3', {}, `${t('myMarks')} (${marks.length})`, ' ', h('a', { href: '#/marks', id: 'file-mark' }, t('fileMark'))),
       marks.length ? marksTable('home-marks', marks, m => markActions(m, 'enterprise', act, error)) : h('p', {}, t('nothing')),
       h('h3', {}, `${t('activeAlerts')} (${alerts.length})`),
-      alerts.length ? table('home-alerts', ['severity', 'kind', 'mn', 'pollutant', 'raisedAt', 'message'], alerts.map(a => h('tr', { class: a.severity },
-        h('td', {}, t('s.' + a.severity)), h('td', {}, t('k.' + a.kind)), h('td', {}, a.mn), h('td', {}, pol(a.pollutant)), h('td', { class: 'nowrap' }, time(a.raisedAt)),
-        h('td', { class: 'message' }, alertText(a))))) : h('p', {}, t('nothing'))));
+      alerts.length ? alertRowsTable('home-alerts', alerts, false) : h('p', {}, t('nothing'))));
   }
 
   // Routes run one after another, so a slow page cannot overwrite the one asked for after it.
