@@ -8,11 +8,16 @@ namespace EmissionMonitor.Reports;
 /// province's episodes, or the dashboard reloading them, does not compute them all again: kept per
 /// store, keyed by everything the list depends on — the facts' version (any commit of hourly or
 /// daily records, a rebuild or pruning changes it), the registry in force, the request, and the hour
-/// (an episode's <c>ongoing</c> flag follows the clock). Two lists at most are kept.
+/// (an episode's <c>ongoing</c> flag follows the clock). Two lists at most are kept, and no more than
+/// <see cref="MaxEpisodes"/> episodes in all: a larger list (a country's quarter) is made for each
+/// request as before, so the cache never holds memory that grows with the store.
 /// </summary>
 public static class ExceedanceCache
 {
     private const int Capacity = 2;
+
+    /// <summary>The most episodes kept (≈ 60 MB): a province's quarter fits, a country's does not.</summary>
+    public const int MaxEpisodes = 300_000;
 
     /// <summary>An object compared by reference (the registry in force: a reload makes a new one).</summary>
     public readonly record struct Same(object Value)
@@ -39,12 +44,17 @@ public static class ExceedanceCache
         }
 
         var computed = await compute();
+        if (computed.Count > MaxEpisodes)
+        {
+            return computed;
+        }
+
         lock (entries)
         {
             entries.Insert(0, (key, computed));
-            if (entries.Count > Capacity)
+            while (entries.Count > Capacity || entries.Sum(e => e.List.Count) > MaxEpisodes)
             {
-                entries.RemoveRange(Capacity, entries.Count - Capacity);
+                entries.RemoveAt(entries.Count - 1);
             }
         }
 
