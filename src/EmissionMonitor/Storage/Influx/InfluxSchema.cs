@@ -100,9 +100,13 @@ public static class InfluxSchema
             [("key", k.Key), ("created_at", k.CreatedAt.ToString("O", CultureInfo.InvariantCulture)), ("source", k.Source)],
             LineProtocol.Nanoseconds(k.CreatedAt));
 
-    /// <summary>A mark at its creation time, so its revocation (the same mark, revoked) overwrites the point's fields.</summary>
+    /// <summary>
+    /// A mark at its creation time, tagged with its id: each later version of the same mark (decided,
+    /// given evidence, revoked) overwrites the point's fields, and two marks made at the same instant
+    /// stay two points.
+    /// </summary>
     public static void AppendMark(StringBuilder sb, Compliance.Marks.Mark m, DateTimeOffset created) =>
-        LineProtocol.Append(sb, Marks, [("mn", m.Mn), ("kind", m.Kind)],
+        LineProtocol.Append(sb, Marks, [("mn", m.Mn), ("kind", m.Kind), ("id", m.Key)],
             [("from", m.From.ToString("O", CultureInfo.InvariantCulture)), ("to", m.To.ToString("O", CultureInfo.InvariantCulture)), ("comment", m.Comment ?? string.Empty),
                 ("meta", RecordMeta.Of(m))],
             LineProtocol.Nanoseconds(m.CreatedAt ?? created));

@@ -21,14 +21,18 @@ public sealed partial class InfluxStore
         var marks = new HashSet<Mark>();
         // A point the buffer is still writing may come back with only some of its fields (InfluxDB
         // does not apply a point's fields at once): the buffer's record is the one that counts.
-        var writing = pending.Marks.Where(m => m.CreatedAt is not null).Select(m => (m.Mn, m.Kind, LineProtocol.Nanoseconds(m.CreatedAt!.Value))).ToHashSet();
+        var writing = pending.Marks.Where(m => m.CreatedAt is not null).Select(m => (m.Key, LineProtocol.Nanoseconds(m.CreatedAt!.Value))).ToHashSet();
         using (var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.Marks}\"{filter}", cancellationToken))
         {
-            foreach (var row in Rows(doc).Where(row => !writing.Contains((row.Str("mn")!, row.Str("kind")!, row.Long("time")))))
+            foreach (var row in Rows(doc))
             {
                 var comment = row.Str("comment");
-                marks.Add(RecordMeta.Apply(new Mark(row.Str("mn")!, row.Str("kind")!, DateTime.Parse(row.Str("from")!, CultureInfo.InvariantCulture),
-                    DateTime.Parse(row.Str("to")!, CultureInfo.InvariantCulture), string.IsNullOrEmpty(comment) ? null : comment), row.Str("meta")));
+                var mark = RecordMeta.Apply(new Mark(row.Str("mn")!, row.Str("kind")!, DateTime.Parse(row.Str("from")!, CultureInfo.InvariantCulture),
+                    DateTime.Parse(row.Str("to")!, CultureInfo.InvariantCulture), string.IsNullOrEmpty(comment) ? null : comment), row.Str("meta"));
+                if (!writing.Contains((mark.Key, row.Long("time"))))
+                {
+                    marks.Add(mark);
+                }
             }
         }
 
