@@ -99,6 +99,52 @@ public sealed class SqliteArchiveTests
         Assert.Equal("crc-mismatch", frames[0].Reason);
     }
 
+    [Fact]
+    public async Task ADatabaseFromBeforePackedRecords_KeepsEveryReading_AndItsFirstWinsRule()
+    {
+        string dir = Some.TempDirectory();
+        await using (var db = new SqliteConnection($"Data Source={Path.Combine(dir, "emission-monitor.db")}"))
+        {
+            await db.OpenAsync();
+            await using var create = db.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE readings (mn TEXT NOT NULL, cn TEXT NOT NULL, period TEXT NOT NULL, pollutant TEXT NOT NULL,
+                    rtd REAL, avg REAL, min REAL, max REAL, cou REAL, zs_rtd REAL, zs_avg REAL, flag TEXT, invalid TEXT,
+                    frame_id INTEGER NOT NULL, received_at TEXT NOT NULL, PRIMARY KEY (mn, cn, period, pollutant)) WITHOUT ROWID;
+                INSERT INTO readings VALUES ('QHXN0010001', '2061', '2025-07-01T01:00:00.000', 'a21026', NULL, 12.34, 10.1, 15.5, 1234.5, NULL, NULL, 'N', NULL, 1, '2025-07-01T02:00:00Z');
+                INSERT INTO readings VALUES ('QHXN0010001', '2061', '2025-07-01T01:00:00.000', 'a21002', NULL, 40, NULL, NULL, NULL, NULL, NULL, 'D', NULL, 2, '2025-07-01T02:00:00Z');
+                INSERT INTO readings VALUES ('QHXN0010001', '2011', '2025-07-01T01:00:30.000', 'a21026', 3.5, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'not finite', 3, '2025-07-01T02:00:00Z');
+                """;
+            await create.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var store = new SqliteStore(dir);
+        await store.InitializeAsync(CancellationToken.None);
+        var hourly = await store.QueryReadingsAsync(new ReadingQuery("2061", new DateTime(2025, 7, 1), new DateTime(2025, 7, 2)), CancellationToken.None);
+        Assert.Equal(
+            [new Reading("QHXN0010001", "2061", new DateTime(2025, 7, 1, 1, 0, 0), "a21002", Avg: 40, Flag: "D"),
+             new Reading("QHXN0010001", "2061", new DateTime(2025, 7, 1, 1, 0, 0), "a21026", Avg: 12.34, Min: 10.1, Max: 15.5, Cou: 1234.5, Flag: "N")],
+            hourly);
+        var realTime = await store.QueryReadingsAsync(new ReadingQuery("2011", new DateTime(2025, 7, 1), new DateTime(2025, 7, 2), "QHXN0010001", "a21026"), CancellationToken.None);
+        Assert.Equal(new Reading("QHXN0010001", "2011", new DateTime(2025, 7, 1, 1, 0, 30), "a21026", Rtd: 3.5, Invalid: "not finite"), Assert.Single(realTime));
+        Assert.Equal(3, (await store.CountAsync(CancellationToken.None)).Readings);
+
+        // The moved hour keeps first-wins: a resend of it is a duplicate, its missing pollutant is added.
+        var intake = Intake();
+        var resend = intake.Process(Some.Received(Some.Hourly(at: new DateTime(2025, 7, 1, 1, 0, 0))
+            .Value("a21026", "Avg", 12.34m).Value("a21026", "Min", 10.1m).Value("a21026", "Max", 15.5m).Value("a21026", "Cou", 1234.5m).Value("a21026", "Flag", "N")
+            .Value("a21002", "Avg", 40m).Value("a21002", "Flag", "D").Build(), Transport.Import));
+        Assert.Equal(Reasons.Duplicate, (await store.CommitAsync([resend], CancellationToken.None))[0].Status);
+        var late = intake.Process(Some.Received(Some.Hourly(at: new DateTime(2025, 7, 1, 1, 0, 0)).Value("a34013", "Avg", 5m).Build(), Transport.Import));
+        Assert.Equal(1, (await store.CommitAsync([late], CancellationToken.None))[0].NewReadings);
+        Assert.Equal(4, (await store.CountAsync(CancellationToken.None)).Readings);
+
+        await using var check = new SqliteConnection($"Data Source={Path.Combine(dir, "emission-monitor.db")}");
+        await check.OpenAsync();
+        Assert.Equal(0, Scalar(check, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'readings'"));
+    }
+
     private static long Scalar(SqliteConnection db, string sql)
     {
         using var c = db.CreateCommand();

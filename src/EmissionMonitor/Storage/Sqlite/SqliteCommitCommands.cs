@@ -13,16 +13,21 @@ internal sealed class SqliteCommitCommands : IDisposable
 {
     private static readonly string[] TransportNames = Enum.GetNames<Transport>().Select(n => n.ToLowerInvariant()).ToArray();
     private readonly SqliteStatement _insertFrame;
-    private readonly SqliteStatement _insertReading;
-    private readonly SqliteStatement _selectReading;
+    private readonly SqliteStatement _insertRecord;
+    private readonly SqliteStatement _selectRecord;
+    private readonly SqliteStatement _updateRecord;
+    private readonly SqliteNames _names;
+    private readonly PackBuffer _pack = new();
+    private readonly List<Reading> _group = [];
     private readonly SqliteStatement _updateStatus;
     private readonly SqliteStatement? _outbox;
     private readonly SqliteFacts? _facts;
     private readonly FrameBlocks _blocks;
 
-    public SqliteCommitCommands(SqliteConnection connection, bool outbox = false, SqliteFacts? facts = null)
+    public SqliteCommitCommands(SqliteConnection connection, SqliteNames names, bool outbox = false, SqliteFacts? facts = null)
     {
         _facts = facts;
+        _names = names;
         _outbox = outbox
             ? new SqliteStatement(connection, "INSERT INTO outbox (kind, mn, cn, period, pollutant, ref_id, queued_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
             : null;
@@ -31,22 +36,18 @@ internal sealed class SqliteCommitCommands : IDisposable
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             """);
         _blocks = new FrameBlocks(connection);
-        _insertReading = new SqliteStatement(connection, """
-            INSERT OR IGNORE INTO readings (mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid, frame_id, received_at, rf, raw_avg)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
-            """);
-        _selectReading = new SqliteStatement(connection, """
-            SELECT rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, raw_avg FROM readings
-            WHERE mn = ?1 AND cn = ?2 AND period = ?3 AND pollutant = ?4
-            """);
+        _insertRecord = new SqliteStatement(connection, "INSERT OR IGNORE INTO records (outlet, cn, period, n, frame_id, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        _selectRecord = new SqliteStatement(connection, "SELECT n, data FROM records WHERE outlet = ?1 AND cn = ?2 AND period = ?3");
+        _updateRecord = new SqliteStatement(connection, "UPDATE records SET n = ?4, data = ?5 WHERE outlet = ?1 AND cn = ?2 AND period = ?3");
         _updateStatus = new SqliteStatement(connection, "UPDATE frames SET status = ?1, reason = ?1 WHERE id = ?2");
     }
 
     public void Dispose()
     {
         _insertFrame.Dispose();
-        _insertReading.Dispose();
-        _selectReading.Dispose();
+        _insertRecord.Dispose();
+        _selectRecord.Dispose();
+        _updateRecord.Dispose();
         _updateStatus.Dispose();
         _outbox?.Dispose();
         _blocks.Dispose();
@@ -72,24 +73,16 @@ internal sealed class SqliteCommitCommands : IDisposable
 
         int inserted = 0;
         bool conflict = false;
-        Span<char> period = stackalloc char[SqliteStore.TimeFormat.Length];
-        foreach (var r in item.Readings)
+        var readings = item.Readings;
+        for (int start = 0, end; start < readings.Count; start = end)
         {
-            r.Period.TryFormat(period, out _, SqliteStore.TimeFormat, CultureInfo.InvariantCulture);
-            int changed = _insertReading.Text(1, r.Mn).Text(2, r.Cn).Text(3, period).Text(4, r.Pollutant)
-                .Real(5, r.Rtd).Real(6, r.Avg).Real(7, r.Min).Real(8, r.Max).Real(9, r.Cou).Real(10, r.ZsRtd).Real(11, r.ZsAvg)
-                .Text(12, r.Flag).Text(13, r.Invalid).Integer(14, id).Text(15, at).Real(16, r.Rf).Real(17, r.RawAvg)
-                .Execute();
-            if (changed == 1)
+            // A frame is one record as a rule; readings of another (mn, cn, period) make a row of their own.
+            var first = readings[start];
+            for (end = start + 1; end < readings.Count && SameRecord(readings[end], first); end++)
             {
-                inserted++;
-                Queue("reading", r, null, at);
-                _facts?.Touch(r);
             }
-            else
-            {
-                conflict |= !SameAsStored(r, period);
-            }
+
+            inserted += StoreRecord(readings, start, end, id, at, ref conflict);
         }
 
         if (inserted > 0)
@@ -129,16 +122,88 @@ internal sealed class SqliteCommitCommands : IDisposable
         _outbox.Execute();
     }
 
-    private bool SameAsStored(Reading r, ReadOnlySpan<char> period)
+    private static bool SameRecord(Reading a, Reading b) =>
+        a.Period == b.Period && string.Equals(a.Mn, b.Mn, StringComparison.Ordinal) && string.Equals(a.Cn, b.Cn, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Stores the readings [start, end) of one record, first wins per pollutant: a new row when the
+    /// record is new, else the pollutants it lacks added to its row. Returns the readings stored;
+    /// <paramref name="conflict"/> is set when one that was not differs from what is stored.
+    /// </summary>
+    private int StoreRecord(IReadOnlyList<Reading> readings, int start, int end, long frame, ReadOnlySpan<char> at, ref bool conflict)
     {
-        Reading? stored = null;
-        _selectReading.Text(1, r.Mn).Text(2, r.Cn).Text(3, period).Text(4, r.Pollutant).ReadFirst(s =>
-            stored = r with
+        var first = readings[start];
+        _group.Clear();
+        for (int i = start; i < end; i++)
+        {
+            var r = readings[i];
+            var same = _group.Find(g => string.Equals(g.Pollutant, r.Pollutant, StringComparison.Ordinal));
+            if (same is null)
             {
-                Rtd = s.ColumnReal(0), Avg = s.ColumnReal(1), Min = s.ColumnReal(2), Max = s.ColumnReal(3), Cou = s.ColumnReal(4),
-                ZsRtd = s.ColumnReal(5), ZsAvg = s.ColumnReal(6), Flag = s.ColumnText(7), RawAvg = s.ColumnReal(8),
-            });
-        return stored is not null && stored.SameValues(r);
+                _group.Add(r);
+            }
+            else
+            {
+                conflict |= !same.SameValues(r); // the frame names a pollutant twice: its first wins
+            }
+        }
+
+        long outlet = _names.Id(first.Mn), cn = _names.Id(first.Cn), period = SqliteFacts.PeriodKey(first.Period);
+        _pack.Clear();
+        foreach (var r in _group)
+        {
+            RecordPacking.Write(_pack, _names.Id(r.Pollutant), r, 0);
+        }
+
+        int added = 0;
+        if (_insertRecord.Integer(1, outlet).Integer(2, cn).Integer(3, period).Integer(4, _group.Count).Integer(5, frame).Blob(6, _pack.Span).Execute() == 1)
+        {
+            added = _group.Count;
+            foreach (var r in _group)
+            {
+                Stored(r, at);
+            }
+
+            return added;
+        }
+
+        long count = 0;
+        List<RecordPacking.Entry> stored = [];
+        _pack.Clear();
+        _selectRecord.Integer(1, outlet).Integer(2, cn).Integer(3, period).ReadFirst(s =>
+        {
+            count = s.ColumnInteger(0);
+            var data = s.ColumnBlob(1);
+            stored = RecordPacking.Read(data, first.Mn, first.Cn, first.Period, _names.Name);
+            _pack.Bytes(data);
+        });
+        foreach (var r in _group)
+        {
+            var same = stored.Find(e => string.Equals(e.Reading.Pollutant, r.Pollutant, StringComparison.Ordinal));
+            if (same.Reading is not null)
+            {
+                conflict |= !same.Reading.SameValues(r);
+                continue;
+            }
+
+            RecordPacking.Write(_pack, _names.Id(r.Pollutant), r, frame);
+            Stored(r, at);
+            added++;
+        }
+
+        if (added > 0)
+        {
+            _updateRecord.Integer(1, outlet).Integer(2, cn).Integer(3, period).Integer(4, count + added).Blob(5, _pack.Span).Execute();
+        }
+
+        return added;
+    }
+
+    /// <summary>A reading was stored: it is queued for forwarding (buffer) and its day's facts noted.</summary>
+    private void Stored(Reading r, ReadOnlySpan<char> at)
+    {
+        Queue("reading", r, null, at);
+        _facts?.Touch(r);
     }
 
     /// <summary>The round-trip ("O") form the store has always written, into <paramref name="buffer"/>.</summary>

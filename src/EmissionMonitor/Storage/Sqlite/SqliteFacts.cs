@@ -36,7 +36,7 @@ internal sealed class SqliteFacts : IDisposable
     public SqliteFacts(SqliteConnection writer, SqliteNames names)
     {
         _names = names;
-        _readings = new SqliteStatement(writer, $"SELECT {SqliteStore.ReadingColumns} FROM readings WHERE mn = ?1 AND cn = ?2 AND period >= ?3 AND period < ?4");
+        _readings = new SqliteStatement(writer, "SELECT period, data FROM records WHERE outlet = ?1 AND cn = ?2 AND period >= ?3 AND period < ?4 ORDER BY period");
         _deleteDays = new SqliteStatement(writer, "DELETE FROM day_facts WHERE outlet = ?1 AND day >= ?2 AND day < ?3");
         _insertDay = new SqliteStatement(writer, """
             INSERT OR REPLACE INTO day_facts (day, outlet, pollutant, flags, valid_mask, exceed_mask, received, exempt, valid_rate, valid, exceeding,
@@ -56,7 +56,7 @@ internal sealed class SqliteFacts : IDisposable
                 water_days = water_days + excluded.water_days, water_exceeding = water_exceeding + excluded.water_exceeding,
                 gas_days = gas_days + excluded.gas_days, gas_exceeding = gas_exceeding + excluded.gas_exceeding
             """);
-        _countHour = new SqliteStatement(writer, "SELECT COUNT(*) FROM readings WHERE mn = ?1 AND cn = ?2 AND period = ?3");
+        _countHour = new SqliteStatement(writer, "SELECT n FROM records WHERE outlet = ?1 AND cn = ?2 AND period = ?3");
         _selectDay = new SqliteStatement(writer, """
             SELECT p.name, f.flags, f.valid_mask, f.exceed_mask, f.value_sum, f.kg, f.valid_kg, f.daily, f.daily_value
             FROM day_facts f JOIN names p ON p.id = f.pollutant WHERE f.day = ?1 AND f.outlet = ?2
@@ -76,6 +76,11 @@ internal sealed class SqliteFacts : IDisposable
     public static DateTime FromDayKey(long key) => Epoch.AddDays(key);
 
     public static DateTime FromHourKey(long key) => Epoch.AddHours(key);
+
+    /// <summary>The key of a record's period: milliseconds since 1970-01-01 local time (the store has always kept periods to the millisecond).</summary>
+    public static long PeriodKey(DateTime period) => (period - Epoch).Ticks / TimeSpan.TicksPerMillisecond;
+
+    public static DateTime FromPeriodKey(long key) => Epoch.AddTicks(key * TimeSpan.TicksPerMillisecond);
 
     /// <summary>Notes a reading the commit stored, so its day's facts are brought up to date before the commit ends.</summary>
     public void Touch(Reading r)
@@ -117,7 +122,7 @@ internal sealed class SqliteFacts : IDisposable
             foreach (var ((mn, hour), readings) in _newHours)
             {
                 long stored = 0;
-                _countHour.Text(1, mn).Text(2, Cns.Hourly).Text(3, Time(hour)).ReadFirst(s => stored = s.ColumnInteger(0));
+                _countHour.Integer(1, _names.Id(mn)).Integer(2, _names.Id(Cns.Hourly)).Integer(3, PeriodKey(hour)).ReadFirst(s => stored = s.ColumnInteger(0));
                 if (stored != readings.Count)
                 {
                     _touched.Add((mn, hour.Date));
@@ -295,15 +300,10 @@ internal sealed class SqliteFacts : IDisposable
     private List<Reading> Read(string mn, string cn, DateTime from, DateTime to)
     {
         var list = new List<Reading>();
-        _readings.Text(1, mn).Text(2, cn).Text(3, Time(from)).Text(4, Time(to)).ReadAll(s => list.Add(MapReading(s)));
+        _readings.Integer(1, _names.Id(mn)).Integer(2, _names.Id(cn)).Integer(3, PeriodKey(from)).Integer(4, PeriodKey(to))
+            .ReadAll(s => list.AddRange(RecordPacking.ReadSorted(s.ColumnBlob(1), mn, cn, FromPeriodKey(s.ColumnInteger(0)), _names.Name)));
         return list;
     }
-
-    private static string Time(DateTime t) => t.ToString(SqliteStore.TimeFormat, CultureInfo.InvariantCulture);
-
-    private static Reading MapReading(SqliteStatement s) => new(s.ColumnText(0)!, s.ColumnText(1)!,
-        DateTime.ParseExact(s.ColumnText(2)!, SqliteStore.TimeFormat, CultureInfo.InvariantCulture), s.ColumnText(3)!,
-        s.ColumnReal(4), s.ColumnReal(5), s.ColumnReal(6), s.ColumnReal(7), s.ColumnReal(8), s.ColumnReal(9), s.ColumnReal(10), s.ColumnText(11), s.ColumnText(12), (int?)s.ColumnReal(13), s.ColumnReal(14));
 
     public void Dispose()
     {
@@ -328,6 +328,7 @@ internal sealed class SqliteFacts : IDisposable
 internal sealed class SqliteNames : IDisposable
 {
     private readonly Dictionary<string, long> _ids = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, string> _byId = [];
     private readonly SqliteStatement _insert;
     private readonly SqliteStatement _all;
 
@@ -344,16 +345,28 @@ internal sealed class SqliteNames : IDisposable
         {
             id = _insert.Text(1, name).Insert();
             _ids[name] = id;
+            _byId[id] = name;
         }
 
         return id;
     }
 
+    /// <summary>The id of a name already in the table, without adding it.</summary>
+    public long? Find(string name) => _ids.TryGetValue(name, out long id) ? id : null;
+
+    /// <summary>The name of an id in the table.</summary>
+    public string Name(long id) => _byId.TryGetValue(id, out var name) ? name : throw new InvalidDataException($"the store names no id {id}");
+
     /// <summary>Reads the table again (after a rolled-back transaction took the names it added).</summary>
     public void Reload()
     {
         _ids.Clear();
-        _all.ReadAll(s => _ids[s.ColumnText(1)!] = s.ColumnInteger(0));
+        _byId.Clear();
+        _all.ReadAll(s =>
+        {
+            _ids[s.ColumnText(1)!] = s.ColumnInteger(0);
+            _byId[s.ColumnInteger(0)] = s.ColumnText(1)!;
+        });
     }
 
     public void Dispose()

@@ -1,8 +1,10 @@
 namespace EmissionMonitor.Storage.Sqlite;
 
 /// <summary>
-/// The SQLite schema. Readings are keyed by (mn, cn, period, pollutant): the key is both the
-/// first-wins uniqueness rule and the index reports use. Frames keep every arrival: a row each with
+/// The SQLite schema. Readings are kept a record per row (outlet, CN, period: integer keys, the
+/// period in milliseconds from 1970-01-01 local time) with its pollutants packed in one blob
+/// (<see cref="RecordPacking"/>): the key and the pollutant inside it are the first-wins uniqueness
+/// rule, and the key is the index reports use. Frames keep every arrival: a row each with
 /// its status, and the raw bytes of a commit's frames compressed together in one frame_blocks row
 /// (block, offset and length say where; rows written before blocks existed keep raw). The
 /// summaries (day_facts, exceed_hours, fact_state) use integer keys: outlets and pollutant codes by
@@ -41,19 +43,14 @@ internal static class SqliteSchema
             kind        TEXT PRIMARY KEY,
             mark        INTEGER NOT NULL
         );
-        CREATE TABLE IF NOT EXISTS readings (
-            mn          TEXT NOT NULL,
-            cn          TEXT NOT NULL,
-            period      TEXT NOT NULL,
-            pollutant   TEXT NOT NULL,
-            rtd REAL, avg REAL, min REAL, max REAL, cou REAL, zs_rtd REAL, zs_avg REAL,
-            flag        TEXT,
-            invalid     TEXT,
+        CREATE TABLE IF NOT EXISTS records (
+            outlet      INTEGER NOT NULL,
+            cn          INTEGER NOT NULL,
+            period      INTEGER NOT NULL,
+            n           INTEGER NOT NULL,
             frame_id    INTEGER NOT NULL,
-            rf          INTEGER,
-            raw_avg     REAL,
-            received_at TEXT NOT NULL,
-            PRIMARY KEY (mn, cn, period, pollutant)
+            data        BLOB NOT NULL,
+            PRIMARY KEY (outlet, cn, period)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS marks (
             id          INTEGER PRIMARY KEY,
@@ -216,4 +213,7 @@ internal static class SqliteSchema
     /// <summary>Columns added since the first schema, added to older databases at start-up.</summary>
     public static IReadOnlyList<(string Table, string Column)> AddedColumns { get; } =
         [("marks", "meta TEXT"), ("card_lifts", "meta TEXT"), ("frames", "block INTEGER"), ("frames", "block_offset INTEGER"), ("frames", "block_length INTEGER"), ("readings", "rf INTEGER"), ("readings", "raw_avg REAL")];
+
+    /// <summary>The table of readings a row each (mn, cn, period, pollutant as text) that databases made before packed records have; moved into <c>records</c> at start-up.</summary>
+    public const string OldReadings = "readings";
 }

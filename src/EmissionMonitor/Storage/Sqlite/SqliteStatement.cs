@@ -139,6 +139,9 @@ internal sealed class SqliteStatement : IDisposable
     public string? ColumnText(int index) =>
         raw.sqlite3_column_type(_stmt, index) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(_stmt, index).utf8_to_string();
 
+    /// <summary>A blob column's bytes, valid until the statement steps or resets.</summary>
+    public ReadOnlySpan<byte> ColumnBlob(int index) => raw.sqlite3_column_blob(_stmt, index);
+
     public void Dispose() => _stmt.Dispose();
 
     private void Reset()

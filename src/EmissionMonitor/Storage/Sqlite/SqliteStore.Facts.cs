@@ -21,8 +21,7 @@ public sealed partial class SqliteStore
     /// <summary>The writer's fact statements (made on first use, on the writer connection).</summary>
     private SqliteFacts Facts(SqliteConnection writer)
     {
-        _names ??= new SqliteNames(writer);
-        return _facts ??= new SqliteFacts(writer, _names);
+        return _facts ??= new SqliteFacts(writer, Names(writer));
     }
 
     /// <summary>
@@ -123,8 +122,12 @@ public sealed partial class SqliteStore
             return 0;
         }
 
-        var span = await QueryAsync("SELECT MIN(period), MAX(period) FROM readings WHERE mn = $mn AND cn IN ($h, $d)",
-            [("$mn", mn), ("$h", Hj212.Cns.Hourly), ("$d", Hj212.Cns.Daily)], r => r.IsDBNull(0) ? ((DateTime, DateTime)?)null : (ParseTime(r.GetString(0)), ParseTime(r.GetString(1))),
+        var span = await QueryAsync("""
+            SELECT MIN(period), MAX(period) FROM records
+            WHERE outlet = (SELECT id FROM names WHERE name = $mn) AND cn IN (SELECT id FROM names WHERE name IN ($h, $d))
+            """,
+            [("$mn", mn), ("$h", Hj212.Cns.Hourly), ("$d", Hj212.Cns.Daily)],
+            r => r.IsDBNull(0) ? ((DateTime, DateTime)?)null : (SqliteFacts.FromPeriodKey(r.GetInt64(0)), SqliteFacts.FromPeriodKey(r.GetInt64(1))),
             cancellationToken);
         int days = 0;
         if (span[0] is var (first, last))

@@ -16,13 +16,57 @@ public sealed partial class SqliteStore
             return new OutboxBatch(0, [], [], []);
         }
 
-        var readings = await QueryAsync($"SELECT {Prefixed("r", ReadingColumns)} FROM outbox o JOIN readings r ON r.mn = o.mn AND r.cn = o.cn AND r.period = o.period AND r.pollutant = o.pollutant WHERE o.kind = 'reading' AND o.seq <= $max ORDER BY o.seq",
-            [("$max", max)], MapReading, cancellationToken);
+        var readings = await OutboxReadingsAsync(max, cancellationToken);
         var frames = await WithRawAsync(await QueryAsync($"SELECT {Prefixed("f", FrameColumns)} FROM outbox o JOIN frames f ON f.id = o.ref_id WHERE o.kind = 'frame' AND o.seq <= $max ORDER BY o.seq",
             [("$max", max)], MapFrame, cancellationToken), cancellationToken);
         var records = await QueryAsync("SELECT kind, ref_id FROM outbox WHERE kind NOT IN ('reading', 'frame') AND seq <= $max ORDER BY seq",
             [("$max", max)], r => (r.GetString(0), r.GetInt64(1)), cancellationToken);
         return new OutboxBatch(max, readings, frames, records);
+    }
+
+    /// <summary>The readings the outbox names up to <paramref name="max"/>, in queue order, each record row read once.</summary>
+    private async Task<List<Intake.Reading>> OutboxReadingsAsync(long max, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var entries = new List<(string Mn, string Cn, string Period, string Pollutant)>();
+        await using (var command = Command(connection, "SELECT mn, cn, period, pollutant FROM outbox WHERE kind = 'reading' AND seq <= $max ORDER BY seq", [("$max", max)]))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                entries.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+            }
+        }
+
+        var rows = new Dictionary<(string, string, string), List<Intake.Reading>>();
+        await using var select = Command(connection, """
+            SELECT outlet, period, data FROM records
+            WHERE outlet = (SELECT id FROM names WHERE name = $mn) AND cn = (SELECT id FROM names WHERE name = $cn) AND period = $period
+            """, [("$mn", ""), ("$cn", ""), ("$period", 0L)]);
+        var list = new List<Intake.Reading>(entries.Count);
+        foreach (var (mn, cn, period, pollutant) in entries)
+        {
+            if (!rows.TryGetValue((mn, cn, period), out var record))
+            {
+                select.Parameters["$mn"].Value = mn;
+                select.Parameters["$cn"].Value = cn;
+                select.Parameters["$period"].Value = SqliteFacts.PeriodKey(ParseTime(period));
+                record = [];
+                await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+                {
+                    if (await reader.ReadAsync(cancellationToken))
+                    {
+                        record.AddRange(ReadRecord(connection, reader.GetInt64(0), cn, reader.GetInt64(1), (byte[])reader.GetValue(2)));
+                    }
+                }
+
+                rows[(mn, cn, period)] = record;
+            }
+
+            list.AddRange(record.Where(r => string.Equals(r.Pollutant, pollutant, StringComparison.Ordinal)));
+        }
+
+        return list;
     }
 
     /// <summary>Forgets forwarded entries up to and including <paramref name="seq"/>.</summary>

@@ -7,17 +7,90 @@ namespace EmissionMonitor.Storage.Sqlite;
 /// <summary>Queries of readings and archived frames, and their row mapping.</summary>
 public sealed partial class SqliteStore
 {
-    // The conditions are written only when a filter is given: "($mn IS NULL OR mn = $mn)" would keep
-    // SQLite from using the key, and one outlet's query would scan every outlet's readings.
-    public async Task<IReadOnlyList<Reading>> QueryReadingsAsync(ReadingQuery query, CancellationToken cancellationToken) =>
-        await QueryAsync($"""
-            SELECT {ReadingColumns} FROM readings
-            WHERE {(query.Mn is null ? "" : "mn = $mn AND ")}cn = $cn AND period >= $from AND period < $to{(query.Pollutant is null ? "" : " AND pollutant = $pollutant")}
-            ORDER BY mn, pollutant, period
+    // The conditions are written only when a filter is given: "($mn IS NULL OR outlet = ...)" would
+    // keep SQLite from using the key, and one outlet's query would scan every outlet's records.
+    public async Task<IReadOnlyList<Reading>> QueryReadingsAsync(ReadingQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, $"""
+            SELECT outlet, period, data FROM records
+            WHERE {(query.Mn is null ? "" : "outlet = (SELECT id FROM names WHERE name = $mn) AND ")}cn = (SELECT id FROM names WHERE name = $cn)
+              AND period >= $from AND period < $to
             """,
-            [("$cn", query.Cn), ("$from", Time(query.From)), ("$to", Time(query.To)), ("$mn", query.Mn), ("$pollutant", query.Pollutant)],
-            MapReading,
-            cancellationToken);
+            [("$cn", query.Cn), ("$from", SqliteFacts.PeriodKey(query.From)), ("$to", SqliteFacts.PeriodKey(query.To)), ("$mn", query.Mn)]);
+        var list = new List<Reading>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.AddRange(ReadRecord(connection, reader.GetInt64(0), query.Cn, reader.GetInt64(1), (byte[])reader.GetValue(2))
+                .Where(r => query.Pollutant is null || string.Equals(r.Pollutant, query.Pollutant, StringComparison.Ordinal)));
+        }
+
+        list.Sort(static (a, b) => a.Mn != b.Mn ? string.CompareOrdinal(a.Mn, b.Mn)
+            : a.Pollutant != b.Pollutant ? string.CompareOrdinal(a.Pollutant, b.Pollutant) : a.Period.CompareTo(b.Period));
+        return list;
+    }
+
+    /// <summary>
+    /// Moves the readings of a database made before packed records (a row per reading, text keys)
+    /// into <c>records</c>, in one transaction at start-up, and drops the old table: nothing is lost
+    /// and nothing is counted twice if the move is interrupted (it runs again from the start).
+    /// </summary>
+    private async Task MoveOldReadingsAsync(SqliteConnection writer, CancellationToken cancellationToken)
+    {
+        var names = Names(writer);
+        await using var tx = (SqliteTransaction)await writer.BeginTransactionAsync(cancellationToken);
+        using var insert = new SqliteStatement(writer, "INSERT OR IGNORE INTO records (outlet, cn, period, n, frame_id, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        await using var read = writer.CreateCommand();
+        read.Transaction = tx;
+        read.CommandText = $"SELECT mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid, rf, raw_avg, frame_id FROM {SqliteSchema.OldReadings} ORDER BY mn, cn, period, pollutant";
+        var pack = new PackBuffer();
+        (string Mn, string Cn, string Period)? key = null;
+        long frame = 0;
+        int n = 0;
+        void Flush()
+        {
+            if (key is { } k && n > 0)
+            {
+                insert.Integer(1, names.Id(k.Mn)).Integer(2, names.Id(k.Cn)).Integer(3, SqliteFacts.PeriodKey(ParseTime(k.Period)))
+                    .Integer(4, n).Integer(5, frame).Blob(6, pack.Span).Execute();
+            }
+
+            pack.Clear();
+            n = 0;
+        }
+
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var r = new Reading(reader.GetString(0), reader.GetString(1), ParseTime(reader.GetString(2)), reader.GetString(3),
+                    Num(reader, 4), Num(reader, 5), Num(reader, 6), Num(reader, 7), Num(reader, 8), Num(reader, 9), Num(reader, 10),
+                    Str(reader, 11), Str(reader, 12), reader.IsDBNull(13) ? null : reader.GetInt32(13), Num(reader, 14));
+                long readingFrame = reader.GetInt64(15);
+                var readingKey = (r.Mn, r.Cn, reader.GetString(2));
+                if (key != readingKey)
+                {
+                    Flush();
+                    key = readingKey;
+                    frame = readingFrame;
+                }
+
+                RecordPacking.Write(pack, names.Id(r.Pollutant), r, readingFrame == frame ? 0 : readingFrame);
+                n++;
+            }
+        }
+
+        Flush();
+        await using (var drop = writer.CreateCommand())
+        {
+            drop.Transaction = tx;
+            drop.CommandText = $"DROP TABLE {SqliteSchema.OldReadings}";
+            await drop.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
+    }
 
     public async Task<IReadOnlyList<ArchivedFrame>> QueryFramesAsync(FrameQuery query, CancellationToken cancellationToken)
     {
@@ -37,13 +110,34 @@ public sealed partial class SqliteStore
 
     private static DateTime ParseTime(string s) => DateTime.ParseExact(s, TimeFormat, CultureInfo.InvariantCulture);
 
-    /// <summary>The reading columns every reading query selects, in the mapping's order (the queries here and the writer's in <see cref="SqliteFacts"/>).</summary>
-    internal const string ReadingColumns = "mn, cn, period, pollutant, rtd, avg, min, max, cou, zs_rtd, zs_avg, flag, invalid, rf, raw_avg";
+    /// <summary>The readings of one stored record row, names read through the store's cache of the names table.</summary>
+    private IEnumerable<Reading> ReadRecord(SqliteConnection connection, long outlet, string cn, long period, byte[] data) =>
+        RecordPacking.ReadSorted(data, NameOf(connection, outlet), cn, SqliteFacts.FromPeriodKey(period), id => NameOf(connection, id));
+
+    /// <summary>
+    /// The name of an id of the names table. Ids never change once committed (a rolled-back id is
+    /// never seen by a reader), so the cache is read again only for an id it has not seen.
+    /// </summary>
+    private string NameOf(SqliteConnection connection, long id)
+    {
+        if (_nameOf.TryGetValue(id, out var name))
+        {
+            return name;
+        }
+
+        using var command = Command(connection, "SELECT id, name FROM names", []);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            _nameOf[reader.GetInt64(0)] = reader.GetString(1);
+        }
+
+        return _nameOf.TryGetValue(id, out name) ? name : throw new InvalidDataException($"the store names no id {id}");
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, string> _nameOf = new();
 
     private const string FrameColumns = "id, received_at, transport, peer, mn, cn, data_time, status, reason, detail, raw, block, block_offset, block_length";
-
-    private static Reading MapReading(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), ParseTime(r.GetString(2)), r.GetString(3),
-        Num(r, 4), Num(r, 5), Num(r, 6), Num(r, 7), Num(r, 8), Num(r, 9), Num(r, 10), Str(r, 11), Str(r, 12), r.IsDBNull(13) ? null : r.GetInt32(13), Num(r, 14));
 
     /// <summary>An archived frame as stored: its raw bytes inline (older rows), or where they lie in a compressed block.</summary>
     private sealed record StoredFrame(ArchivedFrame Frame, long? Block, int Offset, int Length);

@@ -29,10 +29,7 @@ public sealed partial class SqliteStore
             var cut = await PendingReadingCutAsync(before, cancellationToken);
             foreach (var mn in mns)
             {
-                readings += await RepeatAsync("""
-                    DELETE FROM readings WHERE (mn, cn, period, pollutant) IN
-                        (SELECT mn, cn, period, pollutant FROM readings WHERE mn = $mn AND cn = $cn AND period < $cut LIMIT $n)
-                    """, [("$mn", mn), ("$cn", cn), ("$cut", Time(cut)), ("$n", plan.BatchRows)], plan.BatchRows, cancellationToken);
+                readings += await PruneRecordsAsync(mn, cn, cut, plan.BatchRows, cancellationToken);
             }
         }
 
@@ -84,6 +81,43 @@ public sealed partial class SqliteStore
             if (blocks.Count < 200)
             {
                 return removed;
+            }
+        }
+    }
+
+    /// <summary>Removes an outlet's records of a CN before <paramref name="cut"/>, a chunk of rows per transaction; returns the readings they held.</summary>
+    private async Task<long> PruneRecordsAsync(string mn, string cn, DateTime cut, int chunk, CancellationToken cancellationToken)
+    {
+        const string Chunk = """
+            FROM records WHERE (outlet, cn, period) IN (SELECT outlet, cn, period FROM records
+                WHERE outlet = (SELECT id FROM names WHERE name = $mn) AND cn = (SELECT id FROM names WHERE name = $cn) AND period < $cut LIMIT $n)
+            """;
+        long total = 0;
+        while (true)
+        {
+            var (rows, readings) = await WriteTransactionAsync(async (writer, tx) =>
+            {
+                await using var count = Command(writer, $"SELECT COUNT(*), COALESCE(SUM(n), 0) {Chunk}",
+                    [("$mn", mn), ("$cn", cn), ("$cut", SqliteFacts.PeriodKey(cut)), ("$n", chunk)]);
+                count.Transaction = tx;
+                long rows = 0, readings = 0;
+                await using (var reader = await count.ExecuteReaderAsync(cancellationToken))
+                {
+                    if (await reader.ReadAsync(cancellationToken))
+                    {
+                        (rows, readings) = (reader.GetInt64(0), reader.GetInt64(1));
+                    }
+                }
+
+                await using var delete = Command(writer, $"DELETE {Chunk}", [("$mn", mn), ("$cn", cn), ("$cut", SqliteFacts.PeriodKey(cut)), ("$n", chunk)]);
+                delete.Transaction = tx;
+                await delete.ExecuteNonQueryAsync(cancellationToken);
+                return (rows, readings);
+            }, cancellationToken);
+            total += readings;
+            if (rows < chunk)
+            {
+                return total;
             }
         }
     }

@@ -33,6 +33,11 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
             await ExecAsync(_writer, SqliteSchema.Create, cancellationToken);
             foreach (var (table, column) in SqliteSchema.AddedColumns)
             {
+                if (!await TableExistsAsync(_writer, table, cancellationToken))
+                {
+                    continue;
+                }
+
                 await using var check = _writer.CreateCommand();
                 check.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column.Split(' ')[0]}'";
                 if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
@@ -42,6 +47,10 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
             }
 
             await ExecAsync(_writer, "CREATE TABLE IF NOT EXISTS write_check (x); DROP TABLE write_check;", cancellationToken);
+            if (await TableExistsAsync(_writer, SqliteSchema.OldReadings, cancellationToken))
+            {
+                await MoveOldReadingsAsync(_writer, cancellationToken);
+            }
         }
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
         {
@@ -100,7 +109,7 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
         var outcomes = await WriteTransactionAsync<IReadOnlyList<StoredOutcome>>((writer, _) =>
         {
             // A buffer keeps no summaries: its commits note nothing for them.
-            var commands = _commands ??= new SqliteCommitCommands(writer, outbox, KeepsFacts ? Facts(writer) : null);
+            var commands = _commands ??= new SqliteCommitCommands(writer, Names(writer), outbox, KeepsFacts ? Facts(writer) : null);
             var outcomes = new List<StoredOutcome>(batch.Count);
             foreach (var item in batch)
             {
@@ -167,7 +176,7 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
     public async Task<StoreCounts> CountAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        long readings = await ScalarAsync(connection, "SELECT COUNT(*) FROM readings", cancellationToken);
+        long readings = await ScalarAsync(connection, "SELECT COALESCE(SUM(n), 0) FROM records", cancellationToken);
         var byStatus = await GroupAsync(connection, "SELECT status, COUNT(*) FROM frames GROUP BY status", cancellationToken);
         var byReason = await GroupAsync(connection, "SELECT reason, COUNT(*) FROM frames WHERE reason IS NOT NULL GROUP BY reason", cancellationToken);
         return new StoreCounts(readings, byStatus.Values.Sum(), byStatus, byReason);
@@ -221,6 +230,12 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    private static async Task<bool> TableExistsAsync(SqliteConnection connection, string table, CancellationToken cancellationToken) =>
+        await ScalarAsync(connection, $"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'", cancellationToken) > 0;
+
+    /// <summary>The writer's names (made on first use, on the writer connection).</summary>
+    private SqliteNames Names(SqliteConnection writer) => _names ??= new SqliteNames(writer);
 
     private static async Task<long> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
     {
