@@ -145,6 +145,38 @@ public sealed class SqliteArchiveTests
         Assert.Equal(0, Scalar(check, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'readings'"));
     }
 
+    [Fact]
+    public async Task FrameRows_GiveBackEveryField_AsReceived_AndAreListedByMnAndStatus()
+    {
+        string dir = Some.TempDirectory();
+        var intake = Intake();
+        var utc = new DateTimeOffset(2025, 7, 1, 1, 5, 0, TimeSpan.Zero).AddTicks(1234567);
+        var accepted = intake.Process(Some.Received(Some.Hourly(at: new DateTime(2025, 7, 1, 8, 0, 0)).Value("a21026", "Avg", 1m).Build(), Transport.Import, utc));
+        var offset = intake.Process(Some.Received(Some.Hourly(at: new DateTime(2025, 7, 1, 9, 0, 0)).Value("a21026", "Avg", 1m).Build(), Transport.Import)); // +08:00
+        var unknown = intake.Process(Some.Received(Some.Hourly(mn: "NOTREGISTERED01", at: new DateTime(2025, 7, 1, 8, 0, 0)).Value("a21026", "Avg", 1m).Build(), Transport.Import));
+        var badTime = intake.Process(Some.Received(Some.Hourly(pw: "wrong1", at: new DateTime(2025, 7, 1, 10, 0, 0)).Value("a21026", "Avg", 1m).Build(), Transport.Tcp));
+        var resend = intake.Process(Some.Received(Some.Hourly(at: new DateTime(2025, 7, 1, 8, 0, 0)).Value("a21026", "Avg", 1m).Build(), Transport.Import));
+        var batch = new[] { accepted, offset, unknown, badTime, resend };
+        await using var store = new SqliteStore(dir);
+        await store.InitializeAsync(CancellationToken.None);
+        await store.CommitAsync(batch, CancellationToken.None);
+        var frames = await store.QueryFramesAsync(new FrameQuery(), CancellationToken.None);
+        Assert.Equal(batch.Select(b => (b.Frame.ReceivedAt, b.Frame.ReceivedAt.Offset)), frames.Select(f => (f.ReceivedAt, f.ReceivedAt.Offset)));
+        Assert.Equal(["import", "import", "import", "tcp", "import"], frames.Select(f => f.Transport));
+        Assert.NotNull(badTime.Packet?.Mn); // a rejected frame of a known MN: listed with that MN's frames
+        Assert.Equal(batch.Select(b => b.Packet?.Mn), frames.Select(f => f.Mn));
+        Assert.Equal(batch.Select(b => b.Packet?.DataTimeText), frames.Select(f => f.DataTime));
+        Assert.Equal(batch.Select(b => b.Packet?.Cn), frames.Select(f => f.Cn));
+        Assert.Equal(["accepted", "accepted", "rejected", "rejected", "duplicate"], frames.Select(f => f.Status));
+        Assert.Equal([null, null, unknown.Rejection, badTime.Rejection, "duplicate"], frames.Select(f => f.Reason));
+
+        Assert.Single(await store.QueryFramesAsync(new FrameQuery(Mn: "NOTREGISTERED01"), CancellationToken.None));
+        Assert.Equal(4, (await store.QueryFramesAsync(new FrameQuery(Mn: "QHXN0010001"), CancellationToken.None)).Count);
+        Assert.Equal(2, (await store.QueryFramesAsync(new FrameQuery(Status: "rejected"), CancellationToken.None)).Count);
+        var counts = await store.CountAsync(CancellationToken.None);
+        Assert.Equal(new Dictionary<string, long> { ["accepted"] = 2, ["rejected"] = 2, ["duplicate"] = 1 }, counts.FramesByStatus);
+    }
+
     private static long Scalar(SqliteConnection db, string sql)
     {
         using var c = db.CreateCommand();

@@ -32,14 +32,14 @@ internal sealed class SqliteCommitCommands : IDisposable
             ? new SqliteStatement(connection, "INSERT INTO outbox (kind, mn, cn, period, pollutant, ref_id, queued_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
             : null;
         _insertFrame = new SqliteStatement(connection, """
-            INSERT INTO frames (received_at, transport, peer, mn, cn, data_time, status, reason, detail, raw, block, block_offset, block_length)
+            INSERT INTO frames (received_at, transport, peer, mn, cn, data_time, reason, status, detail, raw, block, block_offset, block_length)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             """);
         _blocks = new FrameBlocks(connection);
         _insertRecord = new SqliteStatement(connection, "INSERT OR IGNORE INTO records (outlet, cn, period, n, frame_id, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
         _selectRecord = new SqliteStatement(connection, "SELECT n, data FROM records WHERE outlet = ?1 AND cn = ?2 AND period = ?3");
         _updateRecord = new SqliteStatement(connection, "UPDATE records SET n = ?4, data = ?5 WHERE outlet = ?1 AND cn = ?2 AND period = ?3");
-        _updateStatus = new SqliteStatement(connection, "UPDATE frames SET status = ?1, reason = ?1 WHERE id = ?2");
+        _updateStatus = new SqliteStatement(connection, "UPDATE frames SET status = ?3, reason = ?1 WHERE id = ?2");
     }
 
     public void Dispose()
@@ -60,8 +60,32 @@ internal sealed class SqliteCommitCommands : IDisposable
         Span<char> at = stackalloc char[40];
         at = at[..Format(item.Frame.ReceivedAt, at)];
         var (block, offset) = _blocks.Append(FrameBlocks.ClassOf(item), item.Frame.Raw.Span, item.Frame.ReceivedAt);
-        long id = _insertFrame.Text(1, at).Text(2, TransportNames[(int)item.Frame.Transport]).Text(3, item.Frame.Peer)
-            .Text(4, p?.Mn).Text(5, p?.Cn).Text(6, p?.DataTimeText).Text(7, status).Text(8, item.Rejection).Text(9, item.Detail)
+        if (item.Frame.ReceivedAt.Offset == TimeSpan.Zero)
+        {
+            _insertFrame.Integer(1, item.Frame.ReceivedAt.UtcTicks);
+        }
+        else
+        {
+            _insertFrame.Text(1, at);
+        }
+
+        // An accepted frame's MN and CN are the registry's: named by id. A rejected frame's are
+        // whatever was sent: by id when the store knows the name already, else as text (hostile
+        // input never grows the names table).
+        Name(2, TransportNames[(int)item.Frame.Transport], add: true);
+        Name(4, p?.Mn, item.IsAccepted);
+        Name(5, p?.Cn, item.IsAccepted);
+        Name(8, status, add: true);
+        if (Digits(p?.DataTimeText) is { } digits)
+        {
+            _insertFrame.Integer(6, digits);
+        }
+        else
+        {
+            _insertFrame.Text(6, p?.DataTimeText);
+        }
+
+        long id = _insertFrame.Text(3, item.Frame.Peer).Text(7, item.Rejection).Text(9, item.Detail)
             .Blob(10, []).Integer(11, block).Integer(12, offset).Integer(13, item.Frame.Raw.Length)
             .Insert();
         _blocks.Stored(block, id);
@@ -91,7 +115,7 @@ internal sealed class SqliteCommitCommands : IDisposable
         }
 
         string dup = conflict ? Reasons.DuplicateConflict : Reasons.Duplicate;
-        _updateStatus.Text(1, dup).Integer(2, id).Execute();
+        _updateStatus.Text(1, dup).Integer(2, id).Integer(3, _names.Id(dup)).Execute();
         return new StoredOutcome(id, dup, dup, 0);
     }
 
@@ -121,6 +145,27 @@ internal sealed class SqliteCommitCommands : IDisposable
 
         _outbox.Execute();
     }
+
+    /// <summary>Binds a name column of the frame row: its id, or the text when it is not to be added and not known.</summary>
+    private void Name(int index, string? name, bool add)
+    {
+        if (name is null)
+        {
+            _insertFrame.Null(index);
+        }
+        else if ((add ? _names.Id(name) : _names.Find(name)) is { } known)
+        {
+            _insertFrame.Integer(index, known);
+        }
+        else
+        {
+            _insertFrame.Text(index, name);
+        }
+    }
+
+    /// <summary>A DataTime of 14 or 17 digits (not starting with 0, so the number gives the text back) as that number.</summary>
+    private static long? Digits(string? text) =>
+        text is { Length: 14 or 17 } && text[0] is >= '1' and <= '9' && text.All(char.IsAsciiDigit) ? long.Parse(text, CultureInfo.InvariantCulture) : null;
 
     private static bool SameRecord(Reading a, Reading b) =>
         a.Period == b.Period && string.Equals(a.Mn, b.Mn, StringComparison.Ordinal) && string.Equals(a.Cn, b.Cn, StringComparison.Ordinal);

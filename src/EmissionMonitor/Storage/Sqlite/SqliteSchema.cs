@@ -5,7 +5,9 @@ namespace EmissionMonitor.Storage.Sqlite;
 /// period in milliseconds from 1970-01-01 local time) with its pollutants packed in one blob
 /// (<see cref="RecordPacking"/>): the key and the pollutant inside it are the first-wins uniqueness
 /// rule, and the key is the index reports use. Frames keep every arrival: a row each with
-/// its status, and the raw bytes of a commit's frames compressed together in one frame_blocks row
+/// its status, and integer columns where
+/// the value allows (the receive time in UTC ticks; MN, CN, transport and status by their id in
+/// names — an MN or CN the store does not know yet stays text; the DataTime as its digits), and the raw bytes of a commit's frames compressed together in one frame_blocks row
 /// (block, offset and length say where; rows written before blocks existed keep raw). The
 /// summaries (day_facts, exceed_hours, fact_state) use integer keys: outlets and pollutant codes by
 /// their id in names, days and hours counted from 1970-01-01 local time.
@@ -15,13 +17,13 @@ internal static class SqliteSchema
     public const string Create = """
         CREATE TABLE IF NOT EXISTS frames (
             id          INTEGER PRIMARY KEY,
-            received_at TEXT NOT NULL,
-            transport   TEXT NOT NULL,
+            received_at NOT NULL,
+            transport   NOT NULL,
             peer        TEXT,
-            mn          TEXT,
-            cn          TEXT,
-            data_time   TEXT,
-            status      TEXT NOT NULL,
+            mn,
+            cn,
+            data_time,
+            status      NOT NULL,
             reason      TEXT,
             detail      TEXT,
             raw         BLOB NOT NULL,
@@ -213,6 +215,21 @@ internal static class SqliteSchema
     /// <summary>Columns added since the first schema, added to older databases at start-up.</summary>
     public static IReadOnlyList<(string Table, string Column)> AddedColumns { get; } =
         [("marks", "meta TEXT"), ("card_lifts", "meta TEXT"), ("frames", "block INTEGER"), ("frames", "block_offset INTEGER"), ("frames", "block_length INTEGER"), ("readings", "rf INTEGER"), ("readings", "raw_avg REAL")];
+
+    /// <summary>
+    /// Frames rows made before integer columns (every column TEXT): copied at start-up into the
+    /// table of untyped columns, where the text values they hold stay as they are and are read as before.
+    /// </summary>
+    public const string MoveOldFrames = """
+        DROP INDEX IF EXISTS frames_mn;
+        ALTER TABLE frames RENAME TO frames_v1;
+        """;
+
+    public const string CopyOldFrames = """
+        INSERT INTO frames (id, received_at, transport, peer, mn, cn, data_time, status, reason, detail, raw, block, block_offset, block_length)
+            SELECT id, received_at, transport, peer, mn, cn, data_time, status, reason, detail, raw, block, block_offset, block_length FROM frames_v1;
+        DROP TABLE frames_v1;
+        """;
 
     /// <summary>The table of readings a row each (mn, cn, period, pollutant as text) that databases made before packed records have; moved into <c>records</c> at start-up.</summary>
     public const string OldReadings = "readings";

@@ -56,7 +56,7 @@ public sealed partial class SqliteStore
                 {
                     if (await reader.ReadAsync(cancellationToken))
                     {
-                        record.AddRange(ReadRecord(connection, reader.GetInt64(0), cn, reader.GetInt64(1), (byte[])reader.GetValue(2)));
+                        record.AddRange(ReadRecord(reader.GetInt64(0), cn, reader.GetInt64(1), (byte[])reader.GetValue(2)));
                     }
                 }
 

@@ -22,7 +22,7 @@ public sealed partial class SqliteStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            list.AddRange(ReadRecord(connection, reader.GetInt64(0), query.Cn, reader.GetInt64(1), (byte[])reader.GetValue(2))
+            list.AddRange(ReadRecord(reader.GetInt64(0), query.Cn, reader.GetInt64(1), (byte[])reader.GetValue(2))
                 .Where(r => query.Pollutant is null || string.Equals(r.Pollutant, query.Pollutant, StringComparison.Ordinal)));
         }
 
@@ -96,7 +96,8 @@ public sealed partial class SqliteStore
     {
         var list = await WithRawAsync(await QueryAsync($"""
             SELECT {FrameColumns} FROM frames
-            WHERE {(query.Mn is null ? "1" : "mn = $mn")} AND {(query.Status is null ? "1" : "status = $status")}
+            WHERE {(query.Mn is null ? "1" : "mn IN ((SELECT id FROM names WHERE name = $mn), $mn)")}
+              AND {(query.Status is null ? "1" : "status IN ((SELECT id FROM names WHERE name = $status), $status)")}
             ORDER BY id DESC LIMIT $limit
             """,
             [("$mn", query.Mn), ("$status", query.Status), ("$limit", query.Limit)],
@@ -111,20 +112,22 @@ public sealed partial class SqliteStore
     private static DateTime ParseTime(string s) => DateTime.ParseExact(s, TimeFormat, CultureInfo.InvariantCulture);
 
     /// <summary>The readings of one stored record row, names read through the store's cache of the names table.</summary>
-    private IEnumerable<Reading> ReadRecord(SqliteConnection connection, long outlet, string cn, long period, byte[] data) =>
-        RecordPacking.ReadSorted(data, NameOf(connection, outlet), cn, SqliteFacts.FromPeriodKey(period), id => NameOf(connection, id));
+    private IEnumerable<Reading> ReadRecord(long outlet, string cn, long period, byte[] data) =>
+        RecordPacking.ReadSorted(data, NameOf(outlet), cn, SqliteFacts.FromPeriodKey(period), NameOf);
 
     /// <summary>
     /// The name of an id of the names table. Ids never change once committed (a rolled-back id is
     /// never seen by a reader), so the cache is read again only for an id it has not seen.
     /// </summary>
-    private string NameOf(SqliteConnection connection, long id)
+    private string NameOf(long id)
     {
         if (_nameOf.TryGetValue(id, out var name))
         {
             return name;
         }
 
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString());
+        connection.Open();
         using var command = Command(connection, "SELECT id, name FROM names", []);
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -142,10 +145,24 @@ public sealed partial class SqliteStore
     /// <summary>An archived frame as stored: its raw bytes inline (older rows), or where they lie in a compressed block.</summary>
     private sealed record StoredFrame(ArchivedFrame Frame, long? Block, int Offset, int Length);
 
-    private static StoredFrame MapFrame(SqliteDataReader r) => new(
-        new ArchivedFrame(r.GetInt64(0), DateTimeOffset.Parse(r.GetString(1), CultureInfo.InvariantCulture), r.GetString(2),
-            Str(r, 3), Str(r, 4), Str(r, 5), Str(r, 6), r.GetString(7), Str(r, 8), Str(r, 9), (byte[])r.GetValue(10)),
+    private StoredFrame MapFrame(SqliteDataReader r) => new(
+        new ArchivedFrame(r.GetInt64(0), ReceivedAt(r.GetValue(1)), Named(r.GetValue(2))!,
+            Str(r, 3), Named(r.GetValue(4)), Named(r.GetValue(5)), r.GetValue(6) is long digits ? digits.ToString(CultureInfo.InvariantCulture) : Str(r, 6),
+            Named(r.GetValue(7))!, Str(r, 8), Str(r, 9), (byte[])r.GetValue(10)),
         r.IsDBNull(11) ? null : r.GetInt64(11), r.IsDBNull(12) ? 0 : r.GetInt32(12), r.IsDBNull(13) ? 0 : r.GetInt32(13));
+
+    /// <summary>A receive time as stored: UTC ticks, or (older rows, and a time with an offset) its round-trip text.</summary>
+    private static DateTimeOffset ReceivedAt(object value) => value is long ticks
+        ? new DateTimeOffset(ticks, TimeSpan.Zero)
+        : DateTimeOffset.Parse((string)value, CultureInfo.InvariantCulture);
+
+    /// <summary>A column holding a name by its id, or as text (older rows, names the store did not know).</summary>
+    private string? Named(object value) => value switch
+    {
+        long id => NameOf(id),
+        string text => text,
+        _ => null,
+    };
 
     /// <summary>The frames with their raw bytes, each block they lie in read and inflated once.</summary>
     private async Task<List<ArchivedFrame>> WithRawAsync(List<StoredFrame> stored, CancellationToken cancellationToken)

@@ -47,6 +47,20 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
             }
 
             await ExecAsync(_writer, "CREATE TABLE IF NOT EXISTS write_check (x); DROP TABLE write_check;", cancellationToken);
+            if (await ScalarTextAsync(_writer, "SELECT type FROM pragma_table_info('frames') WHERE name = 'received_at'", cancellationToken) == "TEXT")
+            {
+                await using var tx = (SqliteTransaction)await _writer.BeginTransactionAsync(cancellationToken);
+                foreach (var sql in new[] { SqliteSchema.MoveOldFrames, SqliteSchema.Create, SqliteSchema.CopyOldFrames })
+                {
+                    await using var command = _writer.CreateCommand();
+                    command.Transaction = tx;
+                    command.CommandText = sql;
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                await tx.CommitAsync(cancellationToken);
+            }
+
             if (await TableExistsAsync(_writer, SqliteSchema.OldReadings, cancellationToken))
             {
                 await MoveOldReadingsAsync(_writer, cancellationToken);
@@ -177,7 +191,7 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
     {
         await using var connection = await OpenAsync(cancellationToken);
         long readings = await ScalarAsync(connection, "SELECT COALESCE(SUM(n), 0) FROM records", cancellationToken);
-        var byStatus = await GroupAsync(connection, "SELECT status, COUNT(*) FROM frames GROUP BY status", cancellationToken);
+        var byStatus = await GroupAsync(connection, "SELECT status, COUNT(*) FROM frames GROUP BY status", cancellationToken, NameOf);
         var byReason = await GroupAsync(connection, "SELECT reason, COUNT(*) FROM frames WHERE reason IS NOT NULL GROUP BY reason", cancellationToken);
         return new StoreCounts(readings, byStatus.Values.Sum(), byStatus, byReason);
     }
@@ -231,6 +245,13 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    private static async Task<string?> ScalarTextAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
     private static async Task<bool> TableExistsAsync(SqliteConnection connection, string table, CancellationToken cancellationToken) =>
         await ScalarAsync(connection, $"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'", cancellationToken) > 0;
 
@@ -244,7 +265,8 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
-    private static async Task<Dictionary<string, long>> GroupAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, long>> GroupAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken,
+        Func<long, string>? nameOf = null)
     {
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
         await using var command = connection.CreateCommand();
@@ -252,7 +274,8 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            result[reader.GetString(0)] = reader.GetInt64(1);
+            string key = reader.GetValue(0) is long id && nameOf is not null ? nameOf(id) : reader.GetString(0);
+            result[key] = result.GetValueOrDefault(key) + reader.GetInt64(1); // a status as text (older rows) and by id
         }
 
         return result;
