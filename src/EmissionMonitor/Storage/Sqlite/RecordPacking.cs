@@ -22,8 +22,9 @@ internal static class RecordPacking
     [Flags]
     private enum Fields
     {
-        Rtd = 1, Avg = 2, Min = 4, Max = 8, Cou = 16, ZsRtd = 32, ZsAvg = 64, RawAvg = 128,
-        Flag = 256, Invalid = 512, Rf = 1024, Frame = 2048,
+        // What hourly and daily records carry in the low seven bits: their mask is one byte.
+        Avg = 1, Min = 2, Max = 4, Cou = 8, Flag = 16, Rtd = 32, ZsAvg = 64,
+        ZsRtd = 128, RawAvg = 256, Invalid = 512, Rf = 1024, Frame = 2048,
     }
 
     /// <summary>A packed reading: its pollutant's name id, the reading, and its frame when not the row's (0).</summary>
@@ -38,13 +39,13 @@ internal static class RecordPacking
             | (r.Invalid is null ? 0 : Fields.Invalid) | (r.Rf is null ? 0 : Fields.Rf) | (frame == 0 ? 0 : Fields.Frame);
         buffer.Varint((ulong)pollutant);
         buffer.Varint((ulong)mask);
-        Number(buffer, r.Rtd);
         Number(buffer, r.Avg);
         Number(buffer, r.Min);
         Number(buffer, r.Max);
         Number(buffer, r.Cou);
-        Number(buffer, r.ZsRtd);
+        Number(buffer, r.Rtd);
         Number(buffer, r.ZsAvg);
+        Number(buffer, r.ZsRtd);
         Number(buffer, r.RawAvg);
 
         if (r.Flag is { } flag)
@@ -78,13 +79,13 @@ internal static class RecordPacking
             long pollutant = (long)ReadVarint(data, ref at);
             var mask = (Fields)ReadVarint(data, ref at);
             double? Field(Fields f, ReadOnlySpan<byte> d, ref int i) => (mask & f) == 0 ? null : ReadNumber(d, ref i);
-            var rtd = Field(Fields.Rtd, data, ref at);
             var avg = Field(Fields.Avg, data, ref at);
             var min = Field(Fields.Min, data, ref at);
             var max = Field(Fields.Max, data, ref at);
             var cou = Field(Fields.Cou, data, ref at);
-            var zsRtd = Field(Fields.ZsRtd, data, ref at);
+            var rtd = Field(Fields.Rtd, data, ref at);
             var zsAvg = Field(Fields.ZsAvg, data, ref at);
+            var zsRtd = Field(Fields.ZsRtd, data, ref at);
             var rawAvg = Field(Fields.RawAvg, data, ref at);
             string? flag = (mask & Fields.Flag) == 0 ? null : ReadText(data, ref at);
             string? invalid = (mask & Fields.Invalid) == 0 ? null : ReadText(data, ref at);

@@ -85,7 +85,8 @@ internal sealed class SqliteCommitCommands : IDisposable
             _insertFrame.Text(6, p?.DataTimeText);
         }
 
-        long id = _insertFrame.Text(3, item.Frame.Peer).Text(7, item.Rejection).Text(9, item.Detail)
+        Name(3, item.Frame.Peer, add: item.Frame.Transport == Transport.Import); // an import's file; a live peer's address and port change with each connection
+        long id = _insertFrame.Text(7, item.Rejection).Text(9, item.Detail)
             .Blob(10, []).Integer(11, block).Integer(12, offset).Integer(13, item.Frame.Raw.Length)
             .Insert();
         _blocks.Stored(block, id);

@@ -6,7 +6,7 @@ namespace EmissionMonitor.Storage.Sqlite;
 /// (<see cref="RecordPacking"/>): the key and the pollutant inside it are the first-wins uniqueness
 /// rule, and the key is the index reports use. Frames keep every arrival: a row each with
 /// its status, and integer columns where
-/// the value allows (the receive time in UTC ticks; MN, CN, transport and status by their id in
+/// the value allows (the receive time in UTC ticks; MN, CN, transport, status and an import's file by their id in
 /// names — an MN or CN the store does not know yet stays text; the DataTime as its digits), and the raw bytes of a commit's frames compressed together in one frame_blocks row
 /// (block, offset and length say where; rows written before blocks existed keep raw). The
 /// summaries (day_facts, exceed_hours, fact_state) use integer keys: outlets and pollutant codes by
@@ -19,7 +19,7 @@ internal static class SqliteSchema
             id          INTEGER PRIMARY KEY,
             received_at NOT NULL,
             transport   NOT NULL,
-            peer        TEXT,
+            peer,
             mn,
             cn,
             data_time,

@@ -147,7 +147,7 @@ public sealed partial class SqliteStore
 
     private StoredFrame MapFrame(SqliteDataReader r) => new(
         new ArchivedFrame(r.GetInt64(0), ReceivedAt(r.GetValue(1)), Named(r.GetValue(2))!,
-            Str(r, 3), Named(r.GetValue(4)), Named(r.GetValue(5)), r.GetValue(6) is long digits ? digits.ToString(CultureInfo.InvariantCulture) : Str(r, 6),
+            Named(r.GetValue(3)), Named(r.GetValue(4)), Named(r.GetValue(5)), r.GetValue(6) is long digits ? digits.ToString(CultureInfo.InvariantCulture) : Str(r, 6),
             Named(r.GetValue(7))!, Str(r, 8), Str(r, 9), (byte[])r.GetValue(10)),
         r.IsDBNull(11) ? null : r.GetInt64(11), r.IsDBNull(12) ? 0 : r.GetInt32(12), r.IsDBNull(13) ? 0 : r.GetInt32(13));
 
