@@ -32,7 +32,7 @@ public sealed partial class FactService(IStore store, FactRules rules, Func<Stat
             {
                 return;
             }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or HttpRequestException or InvalidOperationException)
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or HttpRequestException or InvalidOperationException or StoreUnavailableException)
             {
                 LogFailed(logger, e.Message); // tried again next round
             }

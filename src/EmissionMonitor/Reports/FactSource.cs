@@ -34,10 +34,11 @@ internal sealed class FactSource
         CancellationToken ct)
     {
         var fingerprints = await store.FactFingerprintsAsync(ct);
+        var unsettled = await store.UnsettledAsync(fromDay, toDay, ct);
         var computed = new Dictionary<string, (List<DayFact>, List<ExceedHour>)>(StringComparer.Ordinal);
         foreach (var outlet in outlets.Where(o => mn is null || o.Mn == mn))
         {
-            if (fingerprints.GetValueOrDefault(outlet.Mn) != rules.Fingerprint(outlet))
+            if (fingerprints.GetValueOrDefault(outlet.Mn) != rules.Fingerprint(outlet) || unsettled.Contains(outlet.Mn))
             {
                 computed[outlet.Mn] = await ComputeAsync(store, rules, outlet, fromDay, toDay, ct);
             }

@@ -11,9 +11,8 @@ namespace EmissionMonitor.Storage;
 public interface IFactStore
 {
     /// <summary>
-    /// True when this store keeps day facts (SQLite); false when every report computes them from the
-    /// stored readings (the InfluxDB backend, whose instances share one server: their local buffers
-    /// each see only part of the data, so local summaries would disagree).
+    /// True when this store keeps day facts (SQLite in its commits; InfluxDB on the server, rebuilt
+    /// from the server's readings by <see cref="SettleFactsAsync"/>); false for a buffer, which keeps none.
     /// </summary>
     bool KeepsFacts { get; }
 
@@ -38,6 +37,16 @@ public interface IFactStore
 
     /// <summary>The hours beyond an hourly limit in [from, to), in hour order.</summary>
     Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Outlets whose kept facts may not yet hold all their stored readings of [fromDay, toDay):
+    /// reports compute them from their readings meanwhile. Empty where facts are written in the
+    /// commit itself (SQLite); InfluxDB: days forwarded but not yet rebuilt, and readings still in the buffer.
+    /// </summary>
+    Task<IReadOnlyCollection<string>> UnsettledAsync(DateTime fromDay, DateTime toDay, CancellationToken cancellationToken);
+
+    /// <summary>Brings the kept facts up to date with what was stored since they were made; returns the days rebuilt (none where commits do it).</summary>
+    Task<int> SettleFactsAsync(CancellationToken cancellationToken);
 
     /// <summary>The fingerprint of the rules each outlet's facts were built with.</summary>
     Task<IReadOnlyDictionary<string, string>> FactFingerprintsAsync(CancellationToken cancellationToken);

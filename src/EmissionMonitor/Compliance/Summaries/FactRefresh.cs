@@ -25,7 +25,7 @@ public static class FactRefresh
     /// <summary>Rebuilds every stale outlet; returns how many outlets and days were rebuilt.</summary>
     public static async Task<(int Outlets, int Days)> RunAsync(IStore store, FactRules rules, StationRegistry registry, CancellationToken ct)
     {
-        int outlets = 0, days = 0;
+        int outlets = 0, days = await store.SettleFactsAsync(ct);
         foreach (var outlet in await StaleAsync(store, rules, registry, ct))
         {
             days += await store.RebuildFactsAsync(outlet.Mn, ct);

@@ -75,6 +75,22 @@ public sealed class InfluxConnection : IDisposable
         return doc;
     }
 
+    /// <summary>Runs InfluxQL statements that change data (DELETE): POST, as 1.x requires for anything but SELECT and SHOW.</summary>
+    public async Task ExecuteAsync(string influxQl, CancellationToken cancellationToken)
+    {
+        using var content = new FormUrlEncodedContent([new("q", influxQl)]);
+        using var response = await _http.PostAsync($"query?db={Uri.EscapeDataString(_options.Bucket)}{Credentials()}", content, cancellationToken);
+        await EnsureAsync(response, "query", cancellationToken);
+        using var doc = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken: cancellationToken);
+        foreach (var result in doc.RootElement.GetProperty("results").EnumerateArray())
+        {
+            if (result.TryGetProperty("error", out var error))
+            {
+                throw new InfluxException($"InfluxQL error: {error.GetString()} in {influxQl}");
+            }
+        }
+    }
+
     /// <summary>
     /// Creates the database on 1.x (a no-op where it exists; 2.x buckets are provisioned outside the
     /// service and answer 404/401 here, which is ignored). Tried three times: it runs at start-up,

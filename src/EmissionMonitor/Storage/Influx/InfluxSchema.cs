@@ -45,6 +45,35 @@ public static class InfluxSchema
             LineProtocol.Nanoseconds(f.ReceivedAt) + (f.Id % 100_000));
     }
 
+    public const string DayFacts = "day_facts";
+    public const string ExceedHours = "exceed_hours";
+    public const string FactState = "fact_state";
+    public const string FactDirty = "fact_dirty";
+
+    /// <summary>A day fact at its local day; its sums as fields (what <see cref="FactSums.Day"/> makes of it), so InfluxQL sums them.</summary>
+    public static void AppendDayFact(StringBuilder sb, Compliance.Summaries.DayFact f, IReadOnlyList<string> exemptFlags, long nanoseconds)
+    {
+        int exempt = f.FlagMask(exemptFlags);
+        var s = Compliance.Summaries.FactSums.Day(f.Received, System.Numerics.BitOperations.PopCount((uint)exempt),
+            System.Numerics.BitOperations.PopCount((uint)(f.ValidMask & ~exempt)), f.ValidCount, f.ExceedCount, f.Kg, f.ValidKg, f.DayState, f.GasDayState);
+        LineProtocol.Append(sb, DayFacts, [("mn", f.Mn), ("pollutant", f.Pollutant)],
+            [("flags", f.FlagText()), ("valid_mask", (long)f.ValidMask), ("exceed_mask", (long)f.ExceedMask), ("value_sum", f.ValueSum), ("kg", f.Kg),
+             ("valid_kg", f.ValidKg), ("daily", f.Daily ? 1L : 0L), ("daily_value", f.DailyValue), ("day_state", (long)f.DayState), ("gas_state", (long)f.GasDayState),
+             ("days", 1L), ("received", (long)s.Received), ("exempt", (long)s.Exempt), ("valid_rate", (long)s.ValidRate), ("valid", (long)s.Valid),
+             ("exceeding", (long)s.Exceeding), ("water_days", (long)s.WaterDays), ("water_exceeding", (long)s.WaterExceeding), ("gas_days", (long)s.GasDays),
+             ("gas_exceeding", (long)s.GasExceeding)],
+            nanoseconds);
+    }
+
+    /// <summary>An hour beyond an hourly limit at its local hour.</summary>
+    public static void AppendExceedHour(StringBuilder sb, Compliance.Summaries.ExceedHour e, long nanoseconds) =>
+        LineProtocol.Append(sb, ExceedHours, [("mn", e.Mn), ("pollutant", e.Pollutant)],
+            [("value", e.Value), ("kind", e.ValueKind), ("bound", e.Bound), ("min_bound", e.IsMinBound ? 1L : 0L)], nanoseconds);
+
+    /// <summary>The marker of an outlet's day whose readings were just forwarded; <paramref name="at"/> tells a marker written again from the one a summarizer saw.</summary>
+    public static void AppendDirty(StringBuilder sb, string mn, long dayNanoseconds, long at) =>
+        LineProtocol.Append(sb, FactDirty, [("mn", mn)], [("at", at)], dayNanoseconds);
+
     public const string Marks = "marks";
     public const string Lifts = "card_lifts";
     public const string Alerts = "alerts";

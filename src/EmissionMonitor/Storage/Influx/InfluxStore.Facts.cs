@@ -1,41 +1,289 @@
+using System.Numerics;
+using System.Text;
 using EmissionMonitor.Compliance.Summaries;
+using EmissionMonitor.Hj212;
 
 namespace EmissionMonitor.Storage.Influx;
 
 /// <summary>
-/// The InfluxDB backend keeps no summaries of its own yet: the instances of a scale-out share one
-/// server but each local buffer holds only the frames its instance took in, so summaries kept there
-/// would differ between instances. Every outlet is therefore reported as having none, and reports
-/// compute its day facts from the server's readings, one outlet at a time (bounded by the outlet and
-/// the period). Keeping the summaries in InfluxDB itself is the open part of the scale issue.
+/// The summaries kept in InfluxDB itself, so every instance of a scale-out reads the same ones: day
+/// facts (measurement <c>day_facts</c>, a point per outlet, pollutant and local day, its sums as
+/// fields so that InfluxQL sums them on the server), the hours beyond an hourly limit
+/// (<c>exceed_hours</c>) and each outlet's rules fingerprint (<c>fact_state</c>). They are made from
+/// the server's readings, never from one instance's buffer: the forwarder writes, with each batch of
+/// hourly or daily readings, a marker per outlet and day (<c>fact_dirty</c>, in the same write), and
+/// the summarizer of any instance (<see cref="SettleFactsAsync"/>: the fact service every 15 s, a
+/// one-shot command before it answers) rebuilds the marked days from the server's readings and
+/// removes the markers it saw — unless one was written again meanwhile, which leaves it for the next
+/// pass. Until then reports compute a marked outlet, and one with readings still in this instance's
+/// buffer, from its readings (<see cref="UnsettledAsync"/>): both instances then answer alike.
 /// </summary>
 public sealed partial class InfluxStore
 {
-    public bool KeepsFacts => false;
+    private const int MarkersPerPass = 20_000;
+    private volatile FactMaintenance? _maintenance;
+    private long _factsVersion;
+    private readonly SemaphoreSlim _settling = new(1, 1);
 
-    public void MaintainFacts(FactMaintenance maintenance)
+    public bool KeepsFacts => true;
+
+    /// <summary>Another instance may change the facts at any time: nothing computed from them is kept between requests.</summary>
+    public long FactsVersion => Interlocked.Increment(ref _factsVersion);
+
+    public void MaintainFacts(FactMaintenance maintenance) => _maintenance = maintenance;
+
+    private const string SumSelect =
+        "SUM(\"days\") AS \"days\", SUM(\"received\") AS \"received\", SUM(\"exempt\") AS \"exempt\", SUM(\"valid_rate\") AS \"valid_rate\", " +
+        "SUM(\"valid\") AS \"valid\", SUM(\"exceeding\") AS \"exceeding\", SUM(\"kg\") AS \"kg\", SUM(\"valid_kg\") AS \"valid_kg\", " +
+        "SUM(\"water_days\") AS \"water_days\", SUM(\"water_exceeding\") AS \"water_exceeding\", SUM(\"gas_days\") AS \"gas_days\", SUM(\"gas_exceeding\") AS \"gas_exceeding\"";
+
+    /// <summary>Summed on the server: a series per outlet and pollutant, whatever the span.</summary>
+    public async Task<IReadOnlyList<FactSums>> SumFactsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken)
     {
-        // Nothing kept: see the class summary.
+        using var doc = await QueryServerAsync($"SELECT {SumSelect} FROM \"{InfluxSchema.DayFacts}\" WHERE {Span(fromDay, toDay, mn)} GROUP BY \"mn\", \"pollutant\"", cancellationToken);
+        var list = new List<FactSums>();
+        foreach (var series in Series(doc))
+        {
+            var tags = series.GetProperty("tags");
+            var columns = series.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToList();
+            var row = new InfluxRow(columns, series.GetProperty("values")[0]);
+            int Int(string c) => (int)row.Long(c);
+            list.Add(new FactSums(tags.GetProperty("mn").GetString()!, tags.GetProperty("pollutant").GetString()!, Int("days"), Int("received"), Int("exempt"),
+                Int("valid_rate"), Int("valid"), Int("exceeding"), row.Dbl("kg") ?? 0, row.Dbl("valid_kg") ?? 0, Int("water_days"), Int("water_exceeding"),
+                Int("gas_days"), Int("gas_exceeding")));
+        }
+
+        return list;
     }
 
-    public Task<IReadOnlyList<FactSums>> SumFactsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<FactSums>>([]);
+    public async Task<IReadOnlyList<DayFact>> QueryDayFactsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
+        await DayFactsAsync($"{Span(fromDay, toDay, mn)}", cancellationToken);
 
-    public Task<IReadOnlyList<DayFact>> QueryDayFactsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<DayFact>>([]);
+    public async Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
+        await DayFactsAsync($"{Span(fromDay, toDay, mn)} AND \"day_state\" = {DayStates.Exceeding}", cancellationToken);
 
-    public Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<DayFact>>([]);
+    public async Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken)
+    {
+        using var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.ExceedHours}\" WHERE {Span(from, to, mn)}", cancellationToken);
+        return Rows(doc).Select(r => new ExceedHour(r.Str("mn")!, r.Str("pollutant")!, Local(r.Long("time")), r.Dbl("value") ?? 0, r.Str("kind")!,
+            r.Dbl("bound") ?? 0, r.Long("min_bound") == 1)).OrderBy(e => e.Hour).ToList();
+    }
 
-    public Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ExceedHour>>([]);
+    public async Task<IReadOnlyDictionary<string, string>> FactFingerprintsAsync(CancellationToken cancellationToken)
+    {
+        using var doc = await QueryServerAsync($"SELECT LAST(\"fingerprint\") AS \"fingerprint\" FROM \"{InfluxSchema.FactState}\" GROUP BY \"mn\"", cancellationToken);
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var series in Series(doc))
+        {
+            result[series.GetProperty("tags").GetProperty("mn").GetString()!] = series.GetProperty("values")[0][1].GetString()!;
+        }
 
-    public long FactsVersion => 0; // no facts kept: reports compute from the readings every time
+        return result;
+    }
 
-    public Task<IReadOnlyDictionary<string, string>> FactFingerprintsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());
+    /// <summary>Outlets with days marked but not yet rebuilt in [fromDay, toDay), and outlets with hourly or daily readings still in this instance's buffer.</summary>
+    public async Task<IReadOnlyCollection<string>> UnsettledAsync(DateTime fromDay, DateTime toDay, CancellationToken cancellationToken)
+    {
+        var pending = await _buffer.PendingOutletsAsync([Cns.Hourly, Cns.Daily], cancellationToken); // first, as for readings
+        using var doc = await QueryServerAsync($"SELECT \"at\", \"mn\" FROM \"{InfluxSchema.FactDirty}\" WHERE {Span(fromDay, toDay, null)}", cancellationToken);
+        var result = new HashSet<string>(pending, StringComparer.Ordinal);
+        result.UnionWith(Rows(doc).Select(r => r.Str("mn")).OfType<string>());
+        return result;
+    }
 
-    public Task<int> RebuildFactsAsync(string mn, CancellationToken cancellationToken) => Task.FromResult(0);
+    /// <summary>Rebuilds the marked days of up to <see cref="MarkersPerPass"/> markers from the server's readings; returns the days written.</summary>
+    public async Task<int> SettleFactsAsync(CancellationToken cancellationToken)
+    {
+        if (_maintenance is not { } maintenance)
+        {
+            return 0;
+        }
+
+        await _settling.WaitAsync(cancellationToken);
+        try
+        {
+            List<(string Mn, long Time, long At)> markers;
+            using (var doc = await QueryServerAsync($"SELECT \"at\", \"mn\" FROM \"{InfluxSchema.FactDirty}\" LIMIT {MarkersPerPass}", cancellationToken))
+            {
+                markers = Rows(doc).Where(r => r.Str("mn") is not null).Select(r => (r.Str("mn")!, r.Long("time"), r.Long("at"))).ToList();
+            }
+
+            int days = 0;
+            foreach (var outlet in markers.GroupBy(m => m.Mn, StringComparer.Ordinal))
+            {
+                var from = Local(outlet.Min(m => m.Time)).Date;
+                var to = Local(outlet.Max(m => m.Time)).Date.AddDays(1);
+                if (maintenance.Outlet(outlet.Key) is { } registered)
+                {
+                    days += await WriteFactsAsync(maintenance.Rules, registered, from, to, cancellationToken);
+                }
+
+                // The markers seen are removed only if none was written again meanwhile (new
+                // readings of those days): else the next pass rebuilds the days once more.
+                using var again = await QueryServerAsync($"SELECT \"at\" FROM \"{InfluxSchema.FactDirty}\" WHERE {Span(from, to, outlet.Key)}", cancellationToken);
+                var seen = outlet.Select(m => (m.Time, m.At)).ToHashSet();
+                if (Rows(again).All(r => seen.Contains((r.Long("time"), r.Long("at")))))
+                {
+                    await ExecuteServerAsync($"DELETE FROM \"{InfluxSchema.FactDirty}\" WHERE {Span(from, to, outlet.Key)}", cancellationToken);
+                }
+            }
+
+            return days;
+        }
+        finally
+        {
+            _settling.Release();
+        }
+    }
+
+    public async Task<int> RebuildFactsAsync(string mn, CancellationToken cancellationToken)
+    {
+        var maintenance = _maintenance ?? throw new InvalidOperationException("facts are not maintained by this store");
+        if (maintenance.Outlet(mn) is not { } outlet)
+        {
+            return 0;
+        }
+
+        var first = await EdgeAsync("FIRST", mn, cancellationToken);
+        var last = await EdgeAsync("LAST", mn, cancellationToken);
+        int days = 0;
+        if (first is { } f && last is { } l)
+        {
+            for (var month = new DateTime(f.Year, f.Month, 1); month <= l; month = month.AddMonths(1))
+            {
+                days += await WriteFactsAsync(maintenance.Rules, outlet, month, month.AddMonths(1), cancellationToken);
+            }
+        }
+
+        var line = new StringBuilder();
+        LineProtocol.Append(line, InfluxSchema.FactState, [("mn", mn)], [("fingerprint", maintenance.Rules.Fingerprint(outlet))], 0);
+        await WriteServerAsync(line, cancellationToken);
+        return days;
+    }
+
+    /// <summary>The first or last period of an outlet's hourly and daily readings on the server, local time.</summary>
+    private async Task<DateTime?> EdgeAsync(string selector, string mn, CancellationToken cancellationToken)
+    {
+        DateTime? edge = null;
+        foreach (var cn in new[] { Cns.Hourly, Cns.Daily })
+        {
+            using var doc = await QueryServerAsync(
+                $"SELECT {selector}(\"n\") FROM \"{InfluxSchema.MeasurementOfCn[cn]}\" WHERE \"mn\" = {InfluxSchema.Literal(mn)}", cancellationToken);
+            foreach (var row in Rows(doc))
+            {
+                var t = Local(row.Long("time"));
+                edge = edge is not { } e ? t : selector == "FIRST" ? (t < e ? t : e) : (t > e ? t : e);
+            }
+        }
+
+        return edge;
+    }
+
+    /// <summary>
+    /// Computes an outlet's facts of [fromDay, toDay) from its readings (the server's, and this
+    /// instance's not yet forwarded), writes them, and removes the points of that span no longer
+    /// there. Returns the days written.
+    /// </summary>
+    private async Task<int> WriteFactsAsync(FactRules rules, Registry.Outlet outlet, DateTime fromDay, DateTime toDay, CancellationToken cancellationToken)
+    {
+        var (days, exceeding) = await Reports.FactSource.ComputeAsync(this, rules, outlet, fromDay, toDay, cancellationToken);
+        var before = await KeysAsync(InfluxSchema.DayFacts, fromDay, toDay, outlet.Mn, cancellationToken);
+        var hoursBefore = await KeysAsync(InfluxSchema.ExceedHours, fromDay, toDay, outlet.Mn, cancellationToken);
+        var lines = new StringBuilder();
+        foreach (var day in days)
+        {
+            InfluxSchema.AppendDayFact(lines, day, rules.Options.EffectiveExemptFlags, Ns(day.Day));
+            before.Remove((day.Pollutant, Ns(day.Day)));
+        }
+
+        foreach (var e in exceeding)
+        {
+            InfluxSchema.AppendExceedHour(lines, e, Ns(e.Hour));
+            hoursBefore.Remove((e.Pollutant, Ns(e.Hour)));
+        }
+
+        await WriteServerAsync(lines, cancellationToken);
+        var stale = before.Select(k => (InfluxSchema.DayFacts, k)).Concat(hoursBefore.Select(k => (InfluxSchema.ExceedHours, k)))
+            .Select(s => $"DELETE FROM \"{s.Item1}\" WHERE \"mn\" = {InfluxSchema.Literal(outlet.Mn)} AND \"pollutant\" = {InfluxSchema.Literal(s.k.Pollutant)} AND time = {s.k.Time}")
+            .Chunk(100);
+        foreach (var chunk in stale)
+        {
+            await ExecuteServerAsync(string.Join(";", chunk), cancellationToken);
+        }
+
+        return days.Select(d => d.Day).Distinct().Count();
+    }
+
+    /// <summary>The (pollutant, time) of the points of a facts measurement in a span of one outlet.</summary>
+    private async Task<HashSet<(string Pollutant, long Time)>> KeysAsync(string measurement, DateTime from, DateTime to, string mn, CancellationToken cancellationToken)
+    {
+        string field = measurement == InfluxSchema.DayFacts ? "received" : "value";
+        using var doc = await QueryServerAsync($"SELECT \"{field}\", \"pollutant\" FROM \"{measurement}\" WHERE {Span(from, to, mn)}", cancellationToken);
+        return Rows(doc).Select(r => (r.Str("pollutant") ?? "", r.Long("time"))).ToHashSet();
+    }
+
+    private async Task<List<DayFact>> DayFactsAsync(string where, CancellationToken cancellationToken)
+    {
+        using var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.DayFacts}\" WHERE {where}", cancellationToken);
+        var list = new List<DayFact>();
+        foreach (var r in Rows(doc))
+        {
+            var fact = new DayFact(r.Str("mn")!, r.Str("pollutant")!, Local(r.Long("time")))
+            {
+                ValidMask = (int)r.Long("valid_mask"), ExceedMask = (int)r.Long("exceed_mask"), ValueSum = r.Dbl("value_sum") ?? 0, Kg = r.Dbl("kg") ?? 0,
+                ValidKg = r.Dbl("valid_kg") ?? 0, Daily = r.Long("daily") == 1, DailyValue = r.Dbl("daily_value"), DayState = (int)r.Long("day_state"),
+                GasDayState = (int)r.Long("gas_state"),
+            };
+            fact.ReadFlags(r.Str("flags") ?? "", c => c.ToString());
+            list.Add(fact);
+        }
+
+        return list.OrderBy(f => f.Day).ToList();
+    }
+
+    /// <summary>The time condition of [from, to) (local times), and one outlet's when given.</summary>
+    private string Span(DateTime from, DateTime to, string? mn) =>
+        $"time >= {Ns(from)} AND time < {Ns(to)}" + (mn is null ? string.Empty : $" AND \"mn\" = {InfluxSchema.Literal(mn)}");
+
+    private long Ns(DateTime local) => LineProtocol.Nanoseconds(new DateTimeOffset(local, _zone.GetUtcOffset(local)));
+
+    private DateTime Local(long nanoseconds) => TimeZoneInfo.ConvertTime(DateTimeOffset.UnixEpoch.AddTicks(nanoseconds / 100), _zone).DateTime;
+
+    /// <summary>Writes points through the pipeline; a server that does not take them is a <see cref="StoreUnavailableException"/>.</summary>
+    private async Task WriteServerAsync(StringBuilder lines, CancellationToken cancellationToken)
+    {
+        var text = lines.ToString().TrimEnd('\n');
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _pipeline.ExecuteAsync(async t => await _connection.WriteAsync(text.Split('\n'), t), cancellationToken);
+        }
+        catch (Exception e) when (IsServerFailure(e, cancellationToken))
+        {
+            throw new StoreUnavailableException($"InfluxDB at {_url} did not take the summaries ({e.GetType().Name}: {e.Message})", e);
+        }
+    }
+
+    /// <summary>Runs InfluxQL statements that change data (DELETE) through the pipeline.</summary>
+    private async Task ExecuteServerAsync(string statements, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _pipeline.ExecuteAsync(async t => await _connection.ExecuteAsync(statements, t), cancellationToken);
+        }
+        catch (Exception e) when (IsServerFailure(e, cancellationToken))
+        {
+            throw new StoreUnavailableException($"InfluxDB at {_url} did not run {statements.Split(' ')[0]} ({e.GetType().Name}: {e.Message})", e);
+        }
+    }
+
+    private static bool IsServerFailure(Exception e, CancellationToken cancellationToken) =>
+        e is Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException or HttpRequestException
+            or InfluxDB.Client.Core.Exceptions.InfluxException or InfluxException or TaskCanceledException && !cancellationToken.IsCancellationRequested;
 
     /// <summary>
     /// The local buffer keeps only what is not yet forwarded and what first-wins duplicate detection

@@ -45,6 +45,14 @@ public sealed partial class InfluxStore
                 InfluxSchema.AppendFrame(lines, f);
             }
 
+            // In the same write: a marker per outlet and day whose hourly or daily readings this is,
+            // so the summarizer of any instance rebuilds that day from the server's readings.
+            long at = LineProtocol.Nanoseconds(_clock.GetUtcNow()) + Random.Shared.Next(1_000_000);
+            foreach (var (mn, day) in batch.Readings.Where(r => r.Cn is Hj212.Cns.Hourly or Hj212.Cns.Daily).Select(r => (r.Mn, r.Period.Date)).Distinct())
+            {
+                InfluxSchema.AppendDirty(lines, mn, Ns(day), at);
+            }
+
             if (batch.Records.Count > 0)
             {
                 var (marks, lifts, alerts, keys, identities, commands, decisions, publications, notifications, documents) = await _buffer.RecordsAsync(batch.Records, ct);

@@ -11,6 +11,12 @@ public sealed partial class SqliteStore
 
     public void MaintainFacts(FactMaintenance maintenance) => _maintenance = KeepsFacts ? maintenance : null;
 
+    /// <summary>Nothing lags: each commit brings the facts of what it stored up to date.</summary>
+    public Task<IReadOnlyCollection<string>> UnsettledAsync(DateTime fromDay, DateTime toDay, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyCollection<string>>([]);
+
+    public Task<int> SettleFactsAsync(CancellationToken cancellationToken) => Task.FromResult(0);
+
     private long _factsVersion;
 
     public long FactsVersion => Interlocked.Read(ref _factsVersion);

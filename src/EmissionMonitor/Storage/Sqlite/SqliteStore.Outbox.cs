@@ -69,6 +69,11 @@ public sealed partial class SqliteStore
         return list;
     }
 
+    /// <summary>The outlets with readings of <paramref name="cns"/> waiting to be forwarded (buffer mode).</summary>
+    public async Task<IReadOnlyList<string>> PendingOutletsAsync(IReadOnlyList<string> cns, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT DISTINCT mn FROM outbox WHERE kind = 'reading' AND cn IN ({string.Join(", ", cns.Select((_, i) => "$c" + i))})",
+            cns.Select((c, i) => ("$c" + i, (object?)c)).ToArray(), r => r.GetString(0), cancellationToken);
+
     /// <summary>Forgets forwarded entries up to and including <paramref name="seq"/>.</summary>
     public Task AckOutboxAsync(long seq, CancellationToken cancellationToken) =>
         ExecuteAsync("DELETE FROM outbox WHERE seq <= $seq", [("$seq", seq)], cancellationToken);
