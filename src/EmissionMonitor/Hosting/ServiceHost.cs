@@ -25,6 +25,7 @@ public static class ServiceHost
         {
             log.MinimumLevel.Information()
                 .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+                .MinimumLevel.Override("Polly", Serilog.Events.LogEventLevel.Warning) // every InfluxDB call's telemetry at Information: retries and failures stay
                 .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
             if (!string.IsNullOrEmpty(logFile))
             {

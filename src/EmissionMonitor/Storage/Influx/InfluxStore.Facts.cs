@@ -109,8 +109,10 @@ public sealed partial class InfluxStore
             }
 
             int days = 0;
-            foreach (var outlet in markers.GroupBy(m => m.Mn, StringComparer.Ordinal))
+            var pending = (await _buffer.PendingOutletsAsync([Cns.Hourly, Cns.Daily], cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            foreach (var outlet in markers.GroupBy(m => m.Mn, StringComparer.Ordinal).Where(g => !pending.Contains(g.Key)))
             {
+                // An outlet with readings still in this buffer waits: they bring markers of their own when forwarded.
                 var from = Local(outlet.Min(m => m.Time)).Date;
                 var to = Local(outlet.Max(m => m.Time)).Date.AddDays(1);
                 if (maintenance.Outlet(outlet.Key) is { } registered)
@@ -180,13 +182,15 @@ public sealed partial class InfluxStore
     }
 
     /// <summary>
-    /// Computes an outlet's facts of [fromDay, toDay) from its readings (the server's, and this
-    /// instance's not yet forwarded), writes them, and removes the points of that span no longer
-    /// there. Returns the days written.
+    /// Computes an outlet's facts of [fromDay, toDay) from the server's readings (what every
+    /// instance sees), writes them, and removes the points of that span no longer there. Returns the
+    /// days written.
     /// </summary>
     private async Task<int> WriteFactsAsync(FactRules rules, Registry.Outlet outlet, DateTime fromDay, DateTime toDay, CancellationToken cancellationToken)
     {
-        var (days, exceeding) = await Reports.FactSource.ComputeAsync(this, rules, outlet, fromDay, toDay, cancellationToken);
+        var (days, exceeding) = rules.Compute(outlet,
+            await ServerReadingListAsync(new ReadingQuery(Cns.Hourly, fromDay, toDay, outlet.Mn), cancellationToken),
+            await ServerReadingListAsync(new ReadingQuery(Cns.Daily, fromDay, toDay, outlet.Mn), cancellationToken));
         var before = await KeysAsync(InfluxSchema.DayFacts, fromDay, toDay, outlet.Mn, cancellationToken);
         var hoursBefore = await KeysAsync(InfluxSchema.ExceedHours, fromDay, toDay, outlet.Mn, cancellationToken);
         var lines = new StringBuilder();

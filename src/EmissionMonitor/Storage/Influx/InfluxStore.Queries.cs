@@ -29,7 +29,23 @@ public sealed partial class InfluxStore
     {
         // The pending rows are read before InfluxDB is asked: a row forwarded in between was written
         // to InfluxDB before it left the buffer, so it is in one answer or the other, never in neither.
-        var pending = (await _buffer.ReadOutboxAsync(int.MaxValue, cancellationToken)).Readings;
+        var pending = await _buffer.PendingReadingsAsync(query, cancellationToken);
+        var byKey = await ServerReadingsAsync(query, cancellationToken);
+
+        // A pending row wins over what InfluxDB answered: while a write is in flight InfluxDB may
+        // show a point with only some of its fields (it does not apply a point's fields atomically),
+        // and a row is pending until its write has returned.
+        foreach (var r in pending)
+        {
+            byKey[(r.Mn, r.Cn, r.Period, r.Pollutant)] = r;
+        }
+
+        return byKey.Values.OrderBy(r => r.Mn, StringComparer.Ordinal).ThenBy(r => r.Pollutant, StringComparer.Ordinal).ThenBy(r => r.Period).ToList();
+    }
+
+    /// <summary>The readings <paramref name="query"/> asks for that the server holds, by key.</summary>
+    private async Task<Dictionary<(string, string, DateTime, string), Reading>> ServerReadingsAsync(ReadingQuery query, CancellationToken cancellationToken)
+    {
         var byKey = new Dictionary<(string, string, DateTime, string), Reading>();
         if (InfluxSchema.MeasurementOfCn.TryGetValue(query.Cn, out var measurement))
         {
@@ -56,19 +72,13 @@ public sealed partial class InfluxStore
             }
         }
 
-        // A pending row wins over what InfluxDB answered: while a write is in flight InfluxDB may
-        // show a point with only some of its fields (it does not apply a point's fields atomically),
-        // and a row is pending until its write has returned.
-        foreach (var r in pending)
-        {
-            if (r.Cn == query.Cn && r.Period >= query.From && r.Period < query.To && (query.Mn is null || r.Mn == query.Mn) && (query.Pollutant is null || r.Pollutant == query.Pollutant))
-            {
-                byKey[(r.Mn, r.Cn, r.Period, r.Pollutant)] = r;
-            }
-        }
-
-        return byKey.Values.OrderBy(r => r.Mn, StringComparer.Ordinal).ThenBy(r => r.Pollutant, StringComparer.Ordinal).ThenBy(r => r.Period).ToList();
+        return byKey;
     }
+
+    /// <summary>The readings of <paramref name="query"/> on the server alone, in the order of <see cref="QueryReadingsAsync"/> (what summaries are made of).</summary>
+    private async Task<List<Reading>> ServerReadingListAsync(ReadingQuery query, CancellationToken cancellationToken) =>
+        (await ServerReadingsAsync(query, cancellationToken)).Values
+            .OrderBy(r => r.Mn, StringComparer.Ordinal).ThenBy(r => r.Pollutant, StringComparer.Ordinal).ThenBy(r => r.Period).ToList();
 
     public async Task<IReadOnlyList<ArchivedFrame>> QueryFramesAsync(FrameQuery query, CancellationToken cancellationToken)
     {

@@ -80,6 +80,7 @@ internal static class SqliteSchema
             ref_id      INTEGER,
             queued_at   TEXT NOT NULL
         );
+        CREATE INDEX IF NOT EXISTS outbox_readings ON outbox (mn, cn, period);
         CREATE TABLE IF NOT EXISTS names (
             id          INTEGER PRIMARY KEY,
             name        TEXT NOT NULL UNIQUE

@@ -16,7 +16,7 @@ public sealed partial class SqliteStore
             return new OutboxBatch(0, [], [], []);
         }
 
-        var readings = await OutboxReadingsAsync(max, cancellationToken);
+        var readings = await OutboxReadingsAsync("seq <= $max", [("$max", max)], cancellationToken);
         var frames = await WithRawAsync(await QueryAsync($"SELECT {Prefixed("f", FrameColumns)} FROM outbox o JOIN frames f ON f.id = o.ref_id WHERE o.kind = 'frame' AND o.seq <= $max ORDER BY o.seq",
             [("$max", max)], MapFrame, cancellationToken), cancellationToken);
         var records = await QueryAsync("SELECT kind, ref_id FROM outbox WHERE kind NOT IN ('reading', 'frame') AND seq <= $max ORDER BY seq",
@@ -24,12 +24,22 @@ public sealed partial class SqliteStore
         return new OutboxBatch(max, readings, frames, records);
     }
 
-    /// <summary>The readings the outbox names up to <paramref name="max"/>, in queue order, each record row read once.</summary>
-    private async Task<List<Intake.Reading>> OutboxReadingsAsync(long max, CancellationToken cancellationToken)
+    /// <summary>The readings waiting to be forwarded that <paramref name="query"/> asks for (by the outbox's index of MN, CN and period), in queue order.</summary>
+    public async Task<IReadOnlyList<Intake.Reading>> PendingReadingsAsync(ReadingQuery query, CancellationToken cancellationToken)
+    {
+        var readings = await OutboxReadingsAsync(
+            $"cn = $cn AND period >= $from AND period < $to{(query.Mn is null ? "" : " AND mn = $mn")}{(query.Pollutant is null ? "" : " AND pollutant = $pollutant")}",
+            [("$cn", query.Cn), ("$from", Time(query.From)), ("$to", Time(query.To)), ("$mn", query.Mn), ("$pollutant", query.Pollutant)], cancellationToken);
+        return readings;
+    }
+
+    /// <summary>The readings of the outbox entries <paramref name="where"/> selects, in queue order, each record row read once.</summary>
+    private async Task<List<Intake.Reading>> OutboxReadingsAsync(string where, (string, object?)[] parameters, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         var entries = new List<(string Mn, string Cn, string Period, string Pollutant)>();
-        await using (var command = Command(connection, "SELECT mn, cn, period, pollutant FROM outbox WHERE kind = 'reading' AND seq <= $max ORDER BY seq", [("$max", max)]))
+        await using (var command = Command(connection, $"SELECT mn, cn, period, pollutant FROM outbox WHERE kind = 'reading' AND {where} ORDER BY seq",
+            parameters.Where(p => where.Contains(p.Item1, StringComparison.Ordinal)).ToArray()))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The InfluxDB backend at scale: a throwaway influxd (Debian's 1.6, written through POST /write) on
+# a free port; the data set of tests/scale/reports.sh imported through the local buffer; the service
+# run until every entry is forwarded and every marked day summarized on the server; then every
+# report kind and grouping timed as a separate `report` process (wall time and peak RSS, GNU time).
+# Usage: bash tests/scale/influx.sh [WORKDIR]   (default /tmp/em-scale-500; needs the data set and
+# the program copy that reports.sh leaves there)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+work=${1:-/tmp/em-scale-500}
+free() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+ix="$work/influx"
+rm -rf "$ix" "$work/idata" && mkdir -p "$ix"
+port=$(free); rpc=$(free)
+cat >"$ix/influxdb.conf" <<CONF
+reporting-disabled = true
+bind-address = "127.0.0.1:$rpc"
+[meta]
+  dir = "$ix/meta"
+[data]
+  dir = "$ix/data"
+  wal-dir = "$ix/wal"
+  query-log-enabled = false
+[http]
+  bind-address = "127.0.0.1:$port"
+  log-enabled = false
+[monitor]
+  store-enabled = false
+CONF
+influxd -config "$ix/influxdb.conf" >"$ix/log" 2>&1 &
+ipid=$!
+spid=
+trap 'kill $ipid ${spid:-} 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/ping" >/dev/null && break; sleep 0.2; done
+export Storage__Backend=influxdb Influx__Url="http://127.0.0.1:$port" Influx__Bucket=emission Influx__WriteApi=v1
+em=(dotnet "$work/bin/EmissionMonitor.dll")
+count() { # an InfluxQL COUNT: the sum over its series
+  curl -sG "http://127.0.0.1:$port/query" --data-urlencode db=emission --data-urlencode "q=$1" |
+    python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; print(sum(s["values"][0][1] for s in r.get("series",[])))'
+}
+measure() { # label, command...: prints "| label | wall s | peak MB |"
+  local label=$1; shift
+  /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err" || { echo "| $label | failed: $(tail -1 "$work/err") | |"; return; }
+  read -r wall rss <"$work/time"
+  printf '| %s | %s | %d |\n' "$label" "$wall" $((rss / 1024))
+}
+frames=$(zcat "$work/data.h212.gz" | wc -l)
+echo "| step (InfluxDB backend) | wall s | peak RSS MB |"
+echo "|---|---:|---:|"
+measure "import $frames frames into the local buffer" "${em[@]}" import "$work/data.h212.gz" --config "$work" --data "$work/idata"
+started=$(date +%s.%N)
+Http__Urls="http://127.0.0.1:$(free)" Mqtt__Port=$(free) Gateway__Port=$(free) \
+  "${em[@]}" run --config "$work" --data "$work/idata" >"$work/influx-service.log" 2>&1 &
+spid=$!
+until [ "$(count 'SELECT COUNT("id") FROM "frames"')" -ge "$frames" ] && [ "$(count 'SELECT COUNT("at") FROM "fact_dirty"')" -eq 0 ]; do
+  kill -0 $spid || { echo "the service stopped: $(tail -3 "$work/influx-service.log")"; exit 1; }
+  sleep 5
+done
+printf '| service: forwarded the rest and summarized every marked day | %.0f | %d |\n' "$(echo "$(date +%s.%N) - $started" | bc)" \
+  "$(grep VmHWM /proc/$spid/status | awk '{print int($2/1024)}')"
+kill -TERM $spid && wait $spid || true
+spid=
+for kind in rates totals exceedances cards; do
+  for by in "" pollutant enterprise city province; do
+    [ "$kind" = exceedances ] && [ -n "$by" ] && continue
+    [ "$kind" = cards ] && [ -n "$by" ] && continue
+    measure "report $kind${by:+ --by $by}" "${em[@]}" report "$kind" --quarter 2025Q3 ${by:+--by "$by"} --format json --config "$work" --data "$work/idata"
+  done
+done
+measure "report hours --mn GEN00000000" "${em[@]}" report hours --quarter 2025Q3 --mn GEN00000000 --format json --config "$work" --data "$work/idata"
+echo
+echo "InfluxDB data: $(du -sm "$ix" | cut -f1) MB; local buffer: $(du -sm "$work/idata" | cut -f1) MB"
