@@ -57,13 +57,25 @@ public static class InfluxSchema
         var s = Compliance.Summaries.FactSums.Day(f.Received, System.Numerics.BitOperations.PopCount((uint)exempt),
             System.Numerics.BitOperations.PopCount((uint)(f.ValidMask & ~exempt)), f.ValidCount, f.ExceedCount, f.Kg, f.ValidKg, f.DayState, f.GasDayState);
         LineProtocol.Append(sb, DayFacts, [("mn", f.Mn), ("pollutant", f.Pollutant)],
-            [("flags", f.FlagText()), ("valid_mask", (long)f.ValidMask), ("exceed_mask", (long)f.ExceedMask), ("value_sum", f.ValueSum), ("kg", f.Kg),
-             ("valid_kg", f.ValidKg), ("daily", f.Daily ? 1L : 0L), ("daily_value", f.DailyValue), ("day_state", (long)f.DayState), ("gas_state", (long)f.GasDayState),
-             ("days", 1L), ("received", (long)s.Received), ("exempt", (long)s.Exempt), ("valid_rate", (long)s.ValidRate), ("valid", (long)s.Valid),
-             ("exceeding", (long)s.Exceeding), ("water_days", (long)s.WaterDays), ("water_exceeding", (long)s.WaterExceeding), ("gas_days", (long)s.GasDays),
-             ("gas_exceeding", (long)s.GasExceeding)],
+            [("flags", f.FlagText()), ("valid_mask", (long)f.ValidMask), ("exceed_mask", (long)f.ExceedMask), ("value_sum", f.ValueSum),
+             ("daily", f.Daily ? 1L : 0L), ("daily_value", f.DailyValue), ("day_state", (long)f.DayState), ("gas_state", (long)f.GasDayState), .. SumFields(s)],
             nanoseconds);
     }
+
+    public const string MonthFacts = "month_facts";
+
+    /// <summary>The day facts of one outlet, pollutant and local month summed (what a report of whole months reads).</summary>
+    public static void AppendMonthFact(StringBuilder sb, Compliance.Summaries.FactSums s, long nanoseconds) =>
+        LineProtocol.Append(sb, MonthFacts, [("mn", s.Mn), ("pollutant", s.Pollutant)], SumFields(s), nanoseconds);
+
+    /// <summary>The summable fields of a day or month point, under the names <see cref="ReadSums"/> reads.</summary>
+    private static (string, object?)[] SumFields(Compliance.Summaries.FactSums s) =>
+        [("days", (long)s.Days), ("received", (long)s.Received), ("exempt", (long)s.Exempt), ("valid_rate", (long)s.ValidRate), ("valid", (long)s.Valid),
+         ("exceeding", (long)s.Exceeding), ("kg", s.Kg), ("valid_kg", s.ValidKg), ("water_days", (long)s.WaterDays), ("water_exceeding", (long)s.WaterExceeding),
+         ("gas_days", (long)s.GasDays), ("gas_exceeding", (long)s.GasExceeding)];
+
+    /// <summary>The fields <see cref="SumFields"/> writes, as an InfluxQL field list.</summary>
+    public const string SumFieldList = "\"days\", \"received\", \"exempt\", \"valid_rate\", \"valid\", \"exceeding\", \"kg\", \"valid_kg\", \"water_days\", \"water_exceeding\", \"gas_days\", \"gas_exceeding\"";
 
     /// <summary>An hour beyond an hourly limit at its local hour.</summary>
     public static void AppendExceedHour(StringBuilder sb, Compliance.Summaries.ExceedHour e, long nanoseconds) =>

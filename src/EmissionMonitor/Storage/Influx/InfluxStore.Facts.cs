@@ -8,7 +8,8 @@ namespace EmissionMonitor.Storage.Influx;
 /// <summary>
 /// The summaries kept in InfluxDB itself, so every instance of a scale-out reads the same ones: day
 /// facts (measurement <c>day_facts</c>, a point per outlet, pollutant and local day, its sums as
-/// fields so that InfluxQL sums them on the server), the hours beyond an hourly limit
+/// fields), their sums per month (<c>month_facts</c>: a report of whole months reads a point per
+/// outlet, pollutant and month), the hours beyond an hourly limit
 /// (<c>exceed_hours</c>) and each outlet's rules fingerprint (<c>fact_state</c>). They are made from
 /// the server's readings, never from one instance's buffer: the forwarder writes, with each batch of
 /// hourly or daily readings, a marker per outlet and day (<c>fact_dirty</c>, in the same write), and
@@ -32,28 +33,32 @@ public sealed partial class InfluxStore
 
     public void MaintainFacts(FactMaintenance maintenance) => _maintenance = maintenance;
 
-    private const string SumSelect =
-        "SUM(\"days\") AS \"days\", SUM(\"received\") AS \"received\", SUM(\"exempt\") AS \"exempt\", SUM(\"valid_rate\") AS \"valid_rate\", " +
-        "SUM(\"valid\") AS \"valid\", SUM(\"exceeding\") AS \"exceeding\", SUM(\"kg\") AS \"kg\", SUM(\"valid_kg\") AS \"valid_kg\", " +
-        "SUM(\"water_days\") AS \"water_days\", SUM(\"water_exceeding\") AS \"water_exceeding\", SUM(\"gas_days\") AS \"gas_days\", SUM(\"gas_exceeding\") AS \"gas_exceeding\"";
-
-    /// <summary>Summed on the server: a series per outlet and pollutant, whatever the span.</summary>
+    /// <summary>
+    /// Whole months from the month points (a few per outlet and pollutant), the days before the
+    /// first and after the last whole month from the day points; summed here, in time order.
+    /// </summary>
     public async Task<IReadOnlyList<FactSums>> SumFactsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken)
     {
-        using var doc = await QueryServerAsync($"SELECT {SumSelect} FROM \"{InfluxSchema.DayFacts}\" WHERE {Span(fromDay, toDay, mn)} GROUP BY \"mn\", \"pollutant\"", cancellationToken);
-        var list = new List<FactSums>();
-        foreach (var series in Series(doc))
+        var firstMonth = fromDay.Day == 1 ? fromDay : new DateTime(fromDay.Year, fromDay.Month, 1).AddMonths(1);
+        var lastMonth = new DateTime(toDay.Year, toDay.Month, 1);
+        var spans = firstMonth >= lastMonth
+            ? [(InfluxSchema.DayFacts, fromDay, toDay)]
+            : new[] { (InfluxSchema.DayFacts, fromDay, firstMonth), (InfluxSchema.MonthFacts, firstMonth, lastMonth), (InfluxSchema.DayFacts, lastMonth, toDay) };
+        var sums = new Dictionary<(string, string), FactSums>();
+        foreach (var (measurement, from, to) in spans.Where(s => s.Item2 < s.Item3))
         {
-            var tags = series.GetProperty("tags");
-            var columns = series.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToList();
-            var row = new InfluxRow(columns, series.GetProperty("values")[0]);
-            int Int(string c) => (int)row.Long(c);
-            list.Add(new FactSums(tags.GetProperty("mn").GetString()!, tags.GetProperty("pollutant").GetString()!, Int("days"), Int("received"), Int("exempt"),
-                Int("valid_rate"), Int("valid"), Int("exceeding"), row.Dbl("kg") ?? 0, row.Dbl("valid_kg") ?? 0, Int("water_days"), Int("water_exceeding"),
-                Int("gas_days"), Int("gas_exceeding")));
+            using var doc = await QueryServerAsync($"SELECT {InfluxSchema.SumFieldList}, \"mn\", \"pollutant\" FROM \"{measurement}\" WHERE {Span(from, to, mn)}", cancellationToken);
+            foreach (var r in Rows(doc))
+            {
+                int Int(string c) => (int)r.Long(c);
+                var key = (r.Str("mn")!, r.Str("pollutant")!);
+                var part = new FactSums(key.Item1, key.Item2, Int("days"), Int("received"), Int("exempt"), Int("valid_rate"), Int("valid"), Int("exceeding"),
+                    r.Dbl("kg") ?? 0, r.Dbl("valid_kg") ?? 0, Int("water_days"), Int("water_exceeding"), Int("gas_days"), Int("gas_exceeding"));
+                sums[key] = sums.TryGetValue(key, out var sum) ? sum + part : part;
+            }
         }
 
-        return list;
+        return sums.Values.ToList();
     }
 
     public async Task<IReadOnlyList<DayFact>> QueryDayFactsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
@@ -188,11 +193,15 @@ public sealed partial class InfluxStore
     /// </summary>
     private async Task<int> WriteFactsAsync(FactRules rules, Registry.Outlet outlet, DateTime fromDay, DateTime toDay, CancellationToken cancellationToken)
     {
+        // Whole months, so each month point is the sum of that month's day points.
+        fromDay = new DateTime(fromDay.Year, fromDay.Month, 1);
+        toDay = toDay.Day == 1 && toDay.TimeOfDay == TimeSpan.Zero ? toDay : new DateTime(toDay.Year, toDay.Month, 1).AddMonths(1);
         var (days, exceeding) = rules.Compute(outlet,
             await ServerReadingListAsync(new ReadingQuery(Cns.Hourly, fromDay, toDay, outlet.Mn), cancellationToken),
             await ServerReadingListAsync(new ReadingQuery(Cns.Daily, fromDay, toDay, outlet.Mn), cancellationToken));
         var before = await KeysAsync(InfluxSchema.DayFacts, fromDay, toDay, outlet.Mn, cancellationToken);
         var hoursBefore = await KeysAsync(InfluxSchema.ExceedHours, fromDay, toDay, outlet.Mn, cancellationToken);
+        var monthsBefore = await KeysAsync(InfluxSchema.MonthFacts, fromDay, toDay, outlet.Mn, cancellationToken);
         var lines = new StringBuilder();
         foreach (var day in days)
         {
@@ -206,8 +215,15 @@ public sealed partial class InfluxStore
             hoursBefore.Remove((e.Pollutant, Ns(e.Hour)));
         }
 
+        foreach (var month in days.GroupBy(d => (d.Pollutant, Month: new DateTime(d.Day.Year, d.Day.Month, 1))))
+        {
+            InfluxSchema.AppendMonthFact(lines, FactSums.Of(outlet.Mn, month.Key.Pollutant, month, rules.Options.EffectiveExemptFlags), Ns(month.Key.Month));
+            monthsBefore.Remove((month.Key.Pollutant, Ns(month.Key.Month)));
+        }
+
         await WriteServerAsync(lines, cancellationToken);
         var stale = before.Select(k => (InfluxSchema.DayFacts, k)).Concat(hoursBefore.Select(k => (InfluxSchema.ExceedHours, k)))
+            .Concat(monthsBefore.Select(k => (InfluxSchema.MonthFacts, k)))
             .Select(s => $"DELETE FROM \"{s.Item1}\" WHERE \"mn\" = {InfluxSchema.Literal(outlet.Mn)} AND \"pollutant\" = {InfluxSchema.Literal(s.k.Pollutant)} AND time = {s.k.Time}")
             .Chunk(100);
         foreach (var chunk in stale)
@@ -221,7 +237,7 @@ public sealed partial class InfluxStore
     /// <summary>The (pollutant, time) of the points of a facts measurement in a span of one outlet.</summary>
     private async Task<HashSet<(string Pollutant, long Time)>> KeysAsync(string measurement, DateTime from, DateTime to, string mn, CancellationToken cancellationToken)
     {
-        string field = measurement == InfluxSchema.DayFacts ? "received" : "value";
+        string field = measurement == InfluxSchema.ExceedHours ? "value" : "received";
         using var doc = await QueryServerAsync($"SELECT \"{field}\", \"pollutant\" FROM \"{measurement}\" WHERE {Span(from, to, mn)}", cancellationToken);
         return Rows(doc).Select(r => (r.Str("pollutant") ?? "", r.Long("time"))).ToHashSet();
     }

@@ -82,7 +82,7 @@ public sealed partial class InfluxStore
 
     public async Task<IReadOnlyList<ArchivedFrame>> QueryFramesAsync(FrameQuery query, CancellationToken cancellationToken)
     {
-        var pending = (await _buffer.ReadOutboxAsync(int.MaxValue, cancellationToken)).Frames; // first, as for readings
+        var pending = await _buffer.PendingFramesAsync(query, cancellationToken); // first, as for readings
         var where = new List<string>();
         if (query.Status is not null)
         {

@@ -265,6 +265,5 @@ public sealed partial class InfluxStore
         return Rows(doc).Select(map).ToList();
     }
 
-    private async Task<PendingRecords> PendingRecordsAsync(CancellationToken ct) =>
-        await _buffer.RecordsAsync((await _buffer.ReadOutboxAsync(int.MaxValue, ct)).Records, ct);
+    private Task<PendingRecords> PendingRecordsAsync(CancellationToken ct) => _buffer.PendingRecordsAsync(ct);
 }

@@ -80,7 +80,8 @@ internal static class SqliteSchema
             ref_id      INTEGER,
             queued_at   TEXT NOT NULL
         );
-        CREATE INDEX IF NOT EXISTS outbox_readings ON outbox (mn, cn, period);
+        CREATE INDEX IF NOT EXISTS outbox_readings ON outbox (mn, cn, period) WHERE kind = 'reading';
+        CREATE INDEX IF NOT EXISTS outbox_records ON outbox (seq) WHERE kind NOT IN ('reading', 'frame');
         CREATE TABLE IF NOT EXISTS names (
             id          INTEGER PRIMARY KEY,
             name        TEXT NOT NULL UNIQUE
@@ -216,6 +217,9 @@ internal static class SqliteSchema
     /// <summary>Columns added since the first schema, added to older databases at start-up.</summary>
     public static IReadOnlyList<(string Table, string Column)> AddedColumns { get; } =
         [("marks", "meta TEXT"), ("card_lifts", "meta TEXT"), ("frames", "block INTEGER"), ("frames", "block_offset INTEGER"), ("frames", "block_length INTEGER"), ("readings", "rf INTEGER"), ("readings", "raw_avg REAL")];
+
+    /// <summary>The outbox entries of operator records (the condition of their partial index, written the same in every query that uses it).</summary>
+    public const string RecordEntries = "kind NOT IN ('reading', 'frame')";
 
     /// <summary>
     /// Frames rows made before integer columns (every column TEXT): copied at start-up into the

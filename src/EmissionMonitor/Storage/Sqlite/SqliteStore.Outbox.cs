@@ -19,7 +19,7 @@ public sealed partial class SqliteStore
         var readings = await OutboxReadingsAsync("seq <= $max", [("$max", max)], cancellationToken);
         var frames = await WithRawAsync(await QueryAsync($"SELECT {Prefixed("f", FrameColumns)} FROM outbox o JOIN frames f ON f.id = o.ref_id WHERE o.kind = 'frame' AND o.seq <= $max ORDER BY o.seq",
             [("$max", max)], MapFrame, cancellationToken), cancellationToken);
-        var records = await QueryAsync("SELECT kind, ref_id FROM outbox WHERE kind NOT IN ('reading', 'frame') AND seq <= $max ORDER BY seq",
+        var records = await QueryAsync($"SELECT kind, ref_id FROM outbox WHERE {SqliteSchema.RecordEntries} AND seq <= $max ORDER BY seq",
             [("$max", max)], r => (r.GetString(0), r.GetInt64(1)), cancellationToken);
         return new OutboxBatch(max, readings, frames, records);
     }
@@ -76,6 +76,24 @@ public sealed partial class SqliteStore
             list.AddRange(record.Where(r => string.Equals(r.Pollutant, pollutant, StringComparison.Ordinal)));
         }
 
+        return list;
+    }
+
+    /// <summary>The operator records waiting to be forwarded (by the outbox's partial index of them: readings and frames are not read).</summary>
+    public async Task<PendingRecords> PendingRecordsAsync(CancellationToken cancellationToken) =>
+        await RecordsAsync(await QueryAsync($"SELECT kind, ref_id FROM outbox WHERE {SqliteSchema.RecordEntries} ORDER BY seq", [],
+            r => (r.GetString(0), r.GetInt64(1)), cancellationToken), cancellationToken);
+
+    /// <summary>The newest frames waiting to be forwarded that <paramref name="query"/> asks for, oldest first.</summary>
+    public async Task<List<ArchivedFrame>> PendingFramesAsync(FrameQuery query, CancellationToken cancellationToken)
+    {
+        var list = await WithRawAsync(await QueryAsync($"""
+            SELECT {Prefixed("f", FrameColumns)} FROM outbox o JOIN frames f ON f.id = o.ref_id
+            WHERE o.kind = 'frame'{(query.Mn is null ? "" : " AND f.mn IN ((SELECT id FROM names WHERE name = $mn), $mn)")}
+              {(query.Status is null ? "" : " AND f.status IN ((SELECT id FROM names WHERE name = $status), $status)")}
+            ORDER BY o.seq DESC LIMIT $limit
+            """, [("$mn", query.Mn), ("$status", query.Status), ("$limit", query.Limit)], MapFrame, cancellationToken), cancellationToken);
+        list.Reverse();
         return list;
     }
 
