@@ -28,9 +28,14 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
 fi
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# The tests' temporary folders (stores, broker and influxd data, browser profiles) go under one
+# folder of this run, removed at the end: runs do not pile folders up in /tmp. Traversable by all,
+# as the test that runs the service as user nobody needs.
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/em-tests.XXXXXX")
+chmod 755 "$scratch"
+trap 'rm -f "$log"; rm -rf "$scratch"' EXIT
 status=0
-dotnet test EmissionMonitor.sln -c Release 2>&1 | tee "$log" || status=$?
+TMPDIR="$scratch" dotnet test EmissionMonitor.sln -c Release 2>&1 | tee "$log" || status=$?
 
 # One closing line over all test projects, in the plain 'N passed, N failed' form.
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

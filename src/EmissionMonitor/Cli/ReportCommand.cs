@@ -68,8 +68,28 @@ public static class ReportCommand
         var request = new ReportRequest(kind, period, p.Value("--city"), p.Value("--enterprise"), p.Value("--mn"), p.Value("--pollutant"), p.Value("--by"));
         await using var store = await settings.OpenStoreAsync(registry, cancellationToken);
         var service = ReportService.Create(store, registry, settings, TimeProvider.System);
+        if (kind == "exceedances" && format is "json" or "csv")
+        {
+            // Streamed outlet by outlet: a country's quarter of episodes is never held whole.
+            await WriteAsync(service.StreamExceedanceTablesAsync(request, 1000, cancellationToken), format);
+            return 0;
+        }
+
         await WriteAsync(await service.BuildAsync(request, cancellationToken), format, cancellationToken);
         return 0;
+    }
+
+    private static async Task WriteAsync(IAsyncEnumerable<ReportTable> tables, string format)
+    {
+        await using var stdout = Console.OpenStandardOutput();
+        if (format == "json")
+        {
+            await ReportFormats.WriteJsonAsync(tables, stdout);
+            return;
+        }
+
+        await using var csv = new StreamWriter(stdout, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        await ReportFormats.WriteCsvAsync(tables, csv);
     }
 
     private static async Task WriteAsync(ReportTable table, string format, CancellationToken cancellationToken)

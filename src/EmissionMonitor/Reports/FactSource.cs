@@ -97,19 +97,23 @@ internal sealed class FactSource
         return list;
     }
 
-    /// <summary>The hours beyond an hourly limit in [from, to).</summary>
-    public async Task<List<ExceedHour>> ExceedHoursAsync(DateTime from, DateTime to, CancellationToken ct)
+    /// <summary>The hours beyond an hourly limit in [from, to); <paramref name="mns"/> narrows to those outlets.</summary>
+    public async Task<List<ExceedHour>> ExceedHoursAsync(DateTime from, DateTime to, CancellationToken ct, IReadOnlyCollection<string>? mns = null)
     {
-        var list = (await _store.QueryExceedHoursAsync(from, to, _mn, ct)).Where(e => !_computed.ContainsKey(e.Mn)).ToList();
-        list.AddRange(_computed.SelectMany(c => c.Value.Exceeding).Where(e => e.Hour >= from && e.Hour < to));
+        var list = (await _store.QueryExceedHoursAsync(from, to, Narrowed(mns), ct)).Where(e => !_computed.ContainsKey(e.Mn)).ToList();
+        list.AddRange(_computed.Where(c => mns is null || mns.Contains(c.Key)).SelectMany(c => c.Value.Exceeding).Where(e => e.Hour >= from && e.Hour < to));
         return list;
     }
 
-    /// <summary>The days judged exceeding on the water daily basis in [fromDay, toDay).</summary>
-    public async Task<List<DayFact>> ExceedingDaysAsync(DateTime fromDay, DateTime toDay, CancellationToken ct)
+    /// <summary>The days judged exceeding on the water daily basis in [fromDay, toDay); <paramref name="mns"/> narrows to those outlets.</summary>
+    public async Task<List<DayFact>> ExceedingDaysAsync(DateTime fromDay, DateTime toDay, CancellationToken ct, IReadOnlyCollection<string>? mns = null)
     {
-        var list = (await _store.QueryExceedingDaysAsync(fromDay, toDay, _mn, ct)).Where(f => !_computed.ContainsKey(f.Mn)).ToList();
-        list.AddRange(_computed.SelectMany(c => c.Value.Days).Where(f => f.DayState == DayStates.Exceeding && f.Day >= fromDay && f.Day < toDay));
+        var list = (await _store.QueryExceedingDaysAsync(fromDay, toDay, Narrowed(mns), ct)).Where(f => !_computed.ContainsKey(f.Mn)).ToList();
+        list.AddRange(_computed.Where(c => mns is null || mns.Contains(c.Key)).SelectMany(c => c.Value.Days)
+            .Where(f => f.DayState == DayStates.Exceeding && f.Day >= fromDay && f.Day < toDay));
         return list;
     }
+
+    /// <summary>The outlets a store query asks for: those given, else the report's one MN, else all (null).</summary>
+    private IReadOnlyCollection<string>? Narrowed(IReadOnlyCollection<string>? mns) => mns ?? (_mn is null ? null : [_mn]);
 }

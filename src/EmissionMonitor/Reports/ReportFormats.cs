@@ -18,8 +18,50 @@ public static class ReportFormats
 
     public static void WriteJson(ReportTable table, Stream output)
     {
-        using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true });
+        using var w = JsonWriter(output);
         w.WriteStartArray();
+        WriteJsonRows(w, table);
+        w.WriteEndArray();
+        w.Flush();
+        output.WriteByte((byte)'\n');
+    }
+
+    /// <summary>One JSON array of the rows of <paramref name="tables"/> as they arrive (a report too large to hold whole).</summary>
+    public static async Task WriteJsonAsync(IAsyncEnumerable<ReportTable> tables, Stream output)
+    {
+        using var w = JsonWriter(output);
+        w.WriteStartArray();
+        await foreach (var table in tables)
+        {
+            WriteJsonRows(w, table);
+        }
+
+        w.WriteEndArray();
+        w.Flush();
+        output.WriteByte((byte)'\n');
+    }
+
+    /// <summary>One CSV of the rows of <paramref name="tables"/> as they arrive, the header from the first.</summary>
+    public static async Task WriteCsvAsync(IAsyncEnumerable<ReportTable> tables, TextWriter output)
+    {
+        bool header = true;
+        await foreach (var table in tables)
+        {
+            if (header)
+            {
+                WriteCsvHeader(table, output);
+                header = false;
+            }
+
+            WriteCsvRows(table, output);
+        }
+    }
+
+    private static Utf8JsonWriter JsonWriter(Stream output) =>
+        new(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true });
+
+    private static void WriteJsonRows(Utf8JsonWriter w, ReportTable table)
+    {
         foreach (var row in table.Rows)
         {
             w.WriteStartObject();
@@ -35,10 +77,6 @@ public static class ReportFormats
                 w.Flush(); // stream out: a report of many rows is never held whole in memory as JSON
             }
         }
-
-        w.WriteEndArray();
-        w.Flush();
-        output.WriteByte((byte)'\n');
     }
 
     public static string Csv(ReportTable table)
@@ -51,8 +89,18 @@ public static class ReportFormats
     /// <summary>The CSV form (RFC 4180) row by row onto <paramref name="output"/>.</summary>
     public static void WriteCsv(ReportTable table, TextWriter output)
     {
+        WriteCsvHeader(table, output);
+        WriteCsvRows(table, output);
+    }
+
+    private static void WriteCsvHeader(ReportTable table, TextWriter output)
+    {
         output.Write(string.Join(",", table.Columns.Select(Quote)));
         output.Write("\r\n");
+    }
+
+    private static void WriteCsvRows(ReportTable table, TextWriter output)
+    {
         foreach (var row in table.Rows)
         {
             output.Write(string.Join(",", row.Select(v => Quote(Text(v, csv: true)))));

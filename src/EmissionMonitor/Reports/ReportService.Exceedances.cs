@@ -30,6 +30,66 @@ public sealed partial class ReportService
         return await ExceedanceCache.GetOrAddAsync(store, key, () => EpisodesOfAsync(r, facts, from, to, ct));
     }
 
+    /// <summary>Outlets whose exceeding hours and days one read of a stream brings.</summary>
+    private const int OutletsPerRead = 200;
+
+    /// <summary>
+    /// The episodes of <see cref="ExceedancesAsync"/> made <see cref="OutletsPerRead"/> outlets at a
+    /// time, each group's exceeding hours and days read on their own, in the order of the list:
+    /// memory bounded by a group's, whatever the number of outlets (a country's quarter streams out
+    /// of <c>report exceedances</c>).
+    /// </summary>
+    public async IAsyncEnumerable<ExceedanceResult> StreamExceedancesAsync(ReportRequest r, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var from = r.Period.From - ExceedanceDetector.EpisodeMargin;
+        var to = r.Period.To + ExceedanceDetector.EpisodeMargin;
+        var facts = await FactsAsync(r, from.Date, LocalSpans.CeilDay(to), ct);
+        var now = NowLocal;
+        foreach (var chunk in Outlets(r).Chunk(OutletsPerRead))
+        {
+            // One read of the chunk's exceeding hours (outlets judged by the hour) and days (by the day).
+            string[] Judged(string basis) => chunk.Where(o => Assessed(o, r).Any(p => ExceedanceDetector.Basis(o, o.Limits[p]) == basis)).Select(o => o.Mn).ToArray();
+            var hourly = Judged("hour");
+            var daily = Judged("day");
+            var hours = hourly.Length == 0 ? [] : await facts.ExceedHoursAsync(LocalSpans.CeilHour(from), to, ct, hourly);
+            var days = daily.Length == 0 ? [] : await facts.ExceedingDaysAsync(LocalSpans.CeilDay(from), to.Date, ct, daily);
+            var hoursOf = hours.ToLookup(e => (e.Mn, e.Pollutant));
+            var daysOf = days.ToLookup(f => (f.Mn, f.Pollutant));
+            foreach (var outlet in chunk)
+            {
+                foreach (var row in OutletEpisodes(r, outlet, hoursOf, daysOf, now))
+                {
+                    yield return row;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="StreamExceedancesAsync"/> as report tables of up to <paramref name="rows"/> rows
+    /// each, at least one (an empty answer is one empty table, so the columns are always known).
+    /// </summary>
+    public async IAsyncEnumerable<ReportTable> StreamExceedanceTablesAsync(ReportRequest r, int rows, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var chunk = new List<ExceedanceResult>(rows);
+        bool any = false;
+        await foreach (var e in StreamExceedancesAsync(r, ct))
+        {
+            chunk.Add(e);
+            if (chunk.Count == rows)
+            {
+                yield return ReportTables.Exceedances(chunk, timeZone);
+                chunk = new List<ExceedanceResult>(rows);
+                any = true;
+            }
+        }
+
+        if (chunk.Count > 0 || !any)
+        {
+            yield return ReportTables.Exceedances(chunk, timeZone);
+        }
+    }
+
     private async Task<IReadOnlyList<ExceedanceResult>> EpisodesOfAsync(ReportRequest r, FactSource facts, DateTime from, DateTime to, CancellationToken ct)
     {
         var hours = (await facts.ExceedHoursAsync(LocalSpans.CeilHour(from), to, ct)).ToLookup(e => (e.Mn, e.Pollutant));
@@ -38,23 +98,32 @@ public sealed partial class ReportService
         var rows = new List<ExceedanceResult>();
         foreach (var outlet in Outlets(r))
         {
-            foreach (var pollutant in Assessed(outlet, r))
-            {
-                var limit = outlet.Limits[pollutant];
-                string basis = ExceedanceDetector.Basis(outlet, limit);
-                var periods = basis == "hour"
-                    ? hours[(outlet.Mn, pollutant)].OrderBy(e => e.Hour)
-                        .Select(e => new AssessedPeriod(e.Hour, e.Hour.AddHours(1), e.Value, e.ValueKind, e.Bound, e.IsMinBound)).ToList()
-                    : days[(outlet.Mn, pollutant)].OrderBy(f => f.Day)
-                        .Select(f => new AssessedPeriod(f.Day, f.Day.AddDays(1), f.WaterDayValue(options.WaterDailyMinHours)!.Value,
-                            f.Daily ? ValueKinds.AsSent : ValueKinds.HourlyMean, limit.Max, false)).ToList();
-                var scope = Key(outlet, pollutant, "pollutant");
-                rows.AddRange(ExceedanceDetector.Episodes(outlet, pollutant, basis, periods, now)
-                    .Where(e => e.End > r.Period.From && e.Start < r.Period.To)
-                    .Select(e => new ExceedanceResult(scope, e)));
-            }
+            rows.AddRange(OutletEpisodes(r, outlet, hours, days, now));
         }
 
         return rows.OrderBy(x => x.Scope, Scope.Order).ThenBy(x => x.Episode.Start).ToList();
+    }
+
+    /// <summary>An outlet's episodes overlapping the period, pollutant by pollutant, each in start order.</summary>
+    private IEnumerable<ExceedanceResult> OutletEpisodes(ReportRequest r, Registry.Outlet outlet, ILookup<(string, string), ExceedHour> hours,
+        ILookup<(string, string), DayFact> days, DateTime now)
+    {
+        foreach (var pollutant in Assessed(outlet, r))
+        {
+            var limit = outlet.Limits[pollutant];
+            string basis = ExceedanceDetector.Basis(outlet, limit);
+            var periods = basis == "hour"
+                ? hours[(outlet.Mn, pollutant)].OrderBy(e => e.Hour)
+                    .Select(e => new AssessedPeriod(e.Hour, e.Hour.AddHours(1), e.Value, e.ValueKind, e.Bound, e.IsMinBound)).ToList()
+                : days[(outlet.Mn, pollutant)].OrderBy(f => f.Day)
+                    .Select(f => new AssessedPeriod(f.Day, f.Day.AddDays(1), f.WaterDayValue(options.WaterDailyMinHours)!.Value,
+                        f.Daily ? ValueKinds.AsSent : ValueKinds.HourlyMean, limit.Max, false)).ToList();
+            var scope = Key(outlet, pollutant, "pollutant");
+            foreach (var e in ExceedanceDetector.Episodes(outlet, pollutant, basis, periods, now).Where(e => e.End > r.Period.From && e.Start < r.Period.To)
+                .OrderBy(e => e.Start))
+            {
+                yield return new ExceedanceResult(scope, e);
+            }
+        }
     }
 }

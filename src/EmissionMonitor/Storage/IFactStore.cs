@@ -32,11 +32,11 @@ public interface IFactStore
     /// <summary>The day facts of [fromDay, toDay), in day order.</summary>
     Task<IReadOnlyList<DayFact>> QueryDayFactsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken);
 
-    /// <summary>The day facts of [fromDay, toDay) judged exceeding on the water daily basis, in day order.</summary>
-    Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken);
+    /// <summary>The day facts of [fromDay, toDay) judged exceeding on the water daily basis, in day order; of the outlets <paramref name="mns"/> names (null: all).</summary>
+    Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken);
 
-    /// <summary>The hours beyond an hourly limit in [from, to), in hour order.</summary>
-    Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken);
+    /// <summary>The hours beyond an hourly limit in [from, to), in hour order; of the outlets <paramref name="mns"/> names (null: all).</summary>
+    Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken);
 
     /// <summary>
     /// Outlets whose kept facts may not yet hold all their stored readings of [fromDay, toDay):

@@ -64,12 +64,12 @@ public sealed partial class InfluxStore
     public async Task<IReadOnlyList<DayFact>> QueryDayFactsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
         await DayFactsAsync($"{Span(fromDay, toDay, mn)}", cancellationToken);
 
-    public async Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
-        await DayFactsAsync($"{Span(fromDay, toDay, mn)} AND \"day_state\" = {DayStates.Exceeding}", cancellationToken);
+    public async Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken) =>
+        await DayFactsAsync($"{Span(fromDay, toDay, null)}{Outlets(mns)} AND \"day_state\" = {DayStates.Exceeding}", cancellationToken);
 
-    public async Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken)
     {
-        using var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.ExceedHours}\" WHERE {Span(from, to, mn)}", cancellationToken);
+        using var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.ExceedHours}\" WHERE {Span(from, to, null)}{Outlets(mns)}", cancellationToken);
         return Rows(doc).Select(r => new ExceedHour(r.Str("mn")!, r.Str("pollutant")!, Local(r.Long("time")), r.Dbl("value") ?? 0, r.Str("kind")!,
             r.Dbl("bound") ?? 0, r.Long("min_bound") == 1)).OrderBy(e => e.Hour).ToList();
     }
@@ -264,6 +264,10 @@ public sealed partial class InfluxStore
     /// <summary>The time condition of [from, to) (local times), and one outlet's when given.</summary>
     private string Span(DateTime from, DateTime to, string? mn) =>
         $"time >= {Ns(from)} AND time < {Ns(to)}" + (mn is null ? string.Empty : $" AND \"mn\" = {InfluxSchema.Literal(mn)}");
+
+    /// <summary>The condition on the outlets <paramref name="mns"/> names (nothing for all).</summary>
+    private static string Outlets(IReadOnlyCollection<string>? mns) =>
+        mns is null ? string.Empty : $" AND ({string.Join(" OR ", mns.Select(m => $"\"mn\" = {InfluxSchema.Literal(m)}"))})";
 
     private long Ns(DateTime local) => LineProtocol.Nanoseconds(new DateTimeOffset(local, _zone.GetUtcOffset(local)));
 

@@ -77,23 +77,19 @@ public sealed partial class SqliteStore
         await QueryAsync($"SELECT {DayFactColumns} FROM day_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant WHERE {FactRange("day", mn)} ORDER BY f.day",
             FactParameters(SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), mn), MapDayFact, cancellationToken);
 
-    public async Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
-        await QueryAsync($"SELECT {DayFactColumns} FROM day_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant WHERE {FactRange("day", mn)} AND f.day_state = 2 ORDER BY f.day",
-            FactParameters(SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), mn), MapDayFact, cancellationToken);
+    public async Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {DayFactColumns} FROM day_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant WHERE {FactRange("day", mns)} AND f.day_state = 2 ORDER BY f.day",
+            FactParameters(SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), mns), MapDayFact, cancellationToken);
 
-    public async Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, string? mn, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken)
     {
-        // Many rows (a province's exceeding hours): ids mapped through the names read once, no join, no string per row.
-        var names = await NameMapAsync(cancellationToken);
-        return await QueryAsync($"SELECT f.outlet, f.pollutant, f.hour, f.value, f.kind, f.bound, f.min_bound FROM exceed_hours f WHERE {FactRange("hour", mn)} ORDER BY f.hour",
-            FactParameters(SqliteFacts.HourKey(from), SqliteFacts.HourKey(to), mn),
-            r => new ExceedHour(names[r.GetInt64(0)], names[r.GetInt64(1)], SqliteFacts.FromHourKey(r.GetInt64(2)), r.GetDouble(3), ValueKind(r.GetString(4)),
+        // Many rows (a province's exceeding hours): ids mapped through the store's cache of the names, no join, no string per row.
+        return await QueryAsync($"SELECT f.outlet, f.pollutant, f.hour, f.value, f.kind, f.bound, f.min_bound FROM exceed_hours f WHERE {FactRange("hour", mns)} ORDER BY f.hour",
+            FactParameters(SqliteFacts.HourKey(from), SqliteFacts.HourKey(to), mns),
+            r => new ExceedHour(NameOf(r.GetInt64(0)), NameOf(r.GetInt64(1)), SqliteFacts.FromHourKey(r.GetInt64(2)), r.GetDouble(3), ValueKind(r.GetString(4)),
                 r.GetDouble(5), r.GetInt64(6) == 1),
             cancellationToken);
     }
-
-    private async Task<Dictionary<long, string>> NameMapAsync(CancellationToken cancellationToken) =>
-        (await QueryAsync("SELECT id, name FROM names", [], r => (r.GetInt64(0), r.GetString(1)), cancellationToken)).ToDictionary(x => x.Item1, x => x.Item2);
 
     /// <summary>The shared instance of a stored value kind.</summary>
     private static string ValueKind(string kind) => kind switch
@@ -162,6 +158,14 @@ public sealed partial class SqliteStore
         mn is null ? FactRange(column) : $"f.outlet = (SELECT id FROM names WHERE name = $mn) AND {FactRange(column)}";
 
     private static (string, object?)[] FactParameters(long from, long to, string? mn) => [("$from", from), ("$to", to), ("$mn", mn)];
+
+    /// <summary>The range condition, and the outlets' when <paramref name="mns"/> is given (then the outlet index serves each).</summary>
+    private static string FactRange(string column, IReadOnlyCollection<string>? mns) => mns is null
+        ? FactRange(column)
+        : $"f.outlet IN (SELECT id FROM names WHERE name IN ({string.Join(", ", mns.Select((_, i) => "$m" + i))})) AND {FactRange(column)}";
+
+    private static (string, object?)[] FactParameters(long from, long to, IReadOnlyCollection<string>? mns) =>
+        [("$from", from), ("$to", to), .. (mns ?? []).Select((m, i) => ("$m" + i, (object?)m))];
 
     private const string DayFactColumns =
         "o.name, p.name, f.day, f.flags, f.valid_mask, f.exceed_mask, f.value_sum, f.kg, f.valid_kg, f.daily, f.daily_value, f.day_state, f.gas_state";
