@@ -38,12 +38,7 @@ count() { # an InfluxQL COUNT: the sum over its series
   curl -sG "http://127.0.0.1:$port/query" --data-urlencode db=emission --data-urlencode "q=$1" |
     python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; print(sum(s["values"][0][1] for s in r.get("series",[])))'
 }
-measure() { # label, command...: prints "| label | wall s | peak MB |"
-  local label=$1; shift
-  /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err" || { echo "| $label | failed: $(tail -1 "$work/err") | |"; return; }
-  read -r wall rss <"$work/time"
-  printf '| %s | %s | %d |\n' "$label" "$wall" $((rss / 1024))
-}
+source tests/scale/measure.sh
 frames=$(zcat "$work/data.h212.gz" | wc -l)
 echo "| step (InfluxDB backend) | wall s | peak RSS MB |"
 echo "|---|---:|---:|"
@@ -60,13 +55,6 @@ printf '| service: forwarded the rest and summarized every marked day | %.0f | %
   "$(grep VmHWM /proc/$spid/status | awk '{print int($2/1024)}')"
 kill -TERM $spid && wait $spid || true
 spid=
-for kind in rates totals exceedances cards; do
-  for by in "" pollutant enterprise city province; do
-    [ "$kind" = exceedances ] && [ -n "$by" ] && continue
-    [ "$kind" = cards ] && [ -n "$by" ] && continue
-    measure "report $kind${by:+ --by $by}" "${em[@]}" report "$kind" --quarter 2025Q3 ${by:+--by "$by"} --format json --config "$work" --data "$work/idata"
-  done
-done
-measure "report hours --mn GEN00000000" "${em[@]}" report hours --quarter 2025Q3 --mn GEN00000000 --format json --config "$work" --data "$work/idata"
+report_all "$work/idata"
 echo
 echo "InfluxDB data: $(du -sm "$ix" | cut -f1) MB; local buffer: $(du -sm "$work/idata" | cut -f1) MB"

@@ -14,23 +14,11 @@ rm -rf "$work" && mkdir -p "$work"
 cp -r src/EmissionMonitor/bin/Release/net10.0 "$work/bin" # a copy: later builds do not change the program mid-run
 em=(dotnet "$work/bin/EmissionMonitor.dll")
 "${em[@]}" generate --outlets "$outlets" --days "$days" --from 2025-07-01 --out "$work/data.h212.gz"
-measure() { # label, command...: prints "| label | wall s | peak MB |"
-  local label=$1; shift
-  /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err" || { echo "| $label | failed: $(tail -1 "$work/err") | |"; return; }
-  read -r wall rss <"$work/time"
-  printf '| %s | %s | %d |\n' "$label" "$wall" $((rss / 1024))
-}
+source tests/scale/measure.sh
 echo "| step ($outlets outlets x $days days) | wall s | peak RSS MB |"
 echo "|---|---:|---:|"
 measure "import $(zcat "$work/data.h212.gz" | wc -l) frames" "${em[@]}" import "$work/data.h212.gz" --config "$work" --data "$work/data"
 grep -E "imported" "$work/out" | sed 's/^/<!-- /; s/$/ -->/'
-for kind in rates totals exceedances cards; do
-  for by in "" pollutant enterprise city province; do
-    [ "$kind" = exceedances ] && [ -n "$by" ] && continue
-    [ "$kind" = cards ] && [ -n "$by" ] && continue
-    measure "report $kind${by:+ --by $by}" "${em[@]}" report "$kind" --quarter 2025Q3 ${by:+--by "$by"} --format json --config "$work" --data "$work/data"
-  done
-done
-measure "report hours --mn GEN00000000" "${em[@]}" report hours --quarter 2025Q3 --mn GEN00000000 --format json --config "$work" --data "$work/data"
+report_all "$work/data"
 echo
 echo "store: $(du -sm "$work/data" | cut -f1) MB"
