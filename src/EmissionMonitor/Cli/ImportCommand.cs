@@ -16,8 +16,6 @@ namespace EmissionMonitor.Cli;
 /// </summary>
 public static class ImportCommand
 {
-    private const int InFlight = 20_000;
-
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var parsed = CliArguments.Parse(args, ["--config", "--data"], []);
@@ -44,7 +42,8 @@ public static class ImportCommand
         {
             foreach (var file in parsed.Positional)
             {
-                await ImportFileAsync(file, intake, journal, metrics, cancellationToken);
+                // Two batches in flight: the next fills while one commits (fewer would cap the batch below Storage:ImportBatch).
+                await ImportFileAsync(file, intake, journal, metrics, 2 * settings.Storage.ImportBatch, cancellationToken);
             }
         }
 
@@ -59,7 +58,8 @@ public static class ImportCommand
         return metrics.CommitFailures == 0 ? 0 : 1;
     }
 
-    private static async Task ImportFileAsync(string file, IntakeProcessor intake, Journal journal, IngestMetrics metrics, CancellationToken cancellationToken)
+    private static async Task ImportFileAsync(string file, IntakeProcessor intake, Journal journal, IngestMetrics metrics, int inFlight,
+        CancellationToken cancellationToken)
     {
         await using var input = InputFiles.Open(file);
         var reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 1 << 16));
@@ -81,7 +81,7 @@ public static class ImportCommand
 
             var frame = new ReceivedFrame(chunk.Bytes, Transport.Import, file, now);
             pending.Enqueue(journal.SubmitAsync(intake.Process(frame, chunk.Scan), cancellationToken));
-            while (pending.Count >= InFlight || (pending.Count > 0 && pending.Peek().IsCompleted))
+            while (pending.Count >= inFlight || (pending.Count > 0 && pending.Peek().IsCompleted))
             {
                 await pending.Dequeue();
             }
