@@ -141,11 +141,12 @@ public static partial class ReportsApi
             if (kind == "exceedances" && !WantsFile(http))
             {
                 // Episodes are always an outlet's (already limited to the user's enterprise by the
-                // request): page them before they become rows, so a province's 200,000 episodes
-                // are not all turned into a table for one page.
-                var episodes = await reports.ExceedancesAsync(request, ct);
-                http.Response.Headers["X-Total-Count"] = episodes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return Json(ReportTables.Exceedances(episodes.Skip(offset).Take(limit).ToList(), zone));
+                // request): paged before they become rows, from the episode cache or streamed, so a
+                // province's 200,000 episodes are not all turned into a table for one page and a
+                // country's are never all held.
+                var (total, page) = await reports.ExceedancePageAsync(request, offset, limit, ct);
+                http.Response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Json(ReportTables.Exceedances(page, zone));
             }
 
             table = await reports.BuildAsync(request, ct);

@@ -31,33 +31,52 @@ public static class ExceedanceCache
 
     public static async Task<IReadOnlyList<ExceedanceResult>> GetOrAddAsync(Storage.IStore store, object key, Func<Task<IReadOnlyList<ExceedanceResult>>> compute)
     {
+        if (TryGet(store, key, out var cached))
+        {
+            return cached;
+        }
+
+        var computed = await compute();
+        Add(store, key, computed);
+        return computed;
+    }
+
+    /// <summary>The list kept for <paramref name="key"/>, if any.</summary>
+    public static bool TryGet(Storage.IStore store, object key, out IReadOnlyList<ExceedanceResult> list)
+    {
         var entries = Entries.GetOrCreateValue(store);
         lock (entries)
         {
-            foreach (var (k, list) in entries)
+            foreach (var (k, l) in entries)
             {
                 if (k.Equals(key))
                 {
-                    return list;
+                    list = l;
+                    return true;
                 }
             }
         }
 
-        var computed = await compute();
-        if (computed.Count > MaxEpisodes)
+        list = [];
+        return false;
+    }
+
+    /// <summary>Keeps <paramref name="list"/> for <paramref name="key"/> unless it is beyond <see cref="MaxEpisodes"/>, dropping the oldest lists beyond the bounds.</summary>
+    public static void Add(Storage.IStore store, object key, IReadOnlyList<ExceedanceResult> list)
+    {
+        if (list.Count > MaxEpisodes)
         {
-            return computed;
+            return;
         }
 
+        var entries = Entries.GetOrCreateValue(store);
         lock (entries)
         {
-            entries.Insert(0, (key, computed));
+            entries.Insert(0, (key, list));
             while (entries.Count > Capacity || entries.Sum(e => e.List.Count) > MaxEpisodes)
             {
                 entries.RemoveAt(entries.Count - 1);
             }
         }
-
-        return computed;
     }
 }

@@ -13,21 +13,71 @@ public sealed partial class ReportService
     /// </summary>
     public async Task<IReadOnlyList<ExceedanceResult>> ExceedancesAsync(ReportRequest r, CancellationToken ct)
     {
+        var (key, facts) = await CacheKeyAsync(r, ct);
+        var from = r.Period.From - ExceedanceDetector.EpisodeMargin;
+        var to = r.Period.To + ExceedanceDetector.EpisodeMargin;
+        return key is null
+            ? await EpisodesOfAsync(r, facts, from, to, ct) // some facts come from the readings: nothing to key them by
+            : await ExceedanceCache.GetOrAddAsync(store, key, () => EpisodesOfAsync(r, facts, from, to, ct));
+    }
+
+    /// <summary>
+    /// One page of the episodes of <see cref="ExceedancesAsync"/> and how many there are in all: from
+    /// the episode cache, else streamed (<see cref="StreamExceedancesAsync"/>) and kept for the cache
+    /// only while they stay within its bound — so a page of a country's episodes never holds them all.
+    /// </summary>
+    public async Task<(int Total, IReadOnlyList<ExceedanceResult> Page)> ExceedancePageAsync(ReportRequest r, int offset, int limit, CancellationToken ct)
+    {
+        var (key, _) = await CacheKeyAsync(r, ct);
+        if (key is not null && ExceedanceCache.TryGet(store, key, out var cached))
+        {
+            return (cached.Count, cached.Skip(offset).Take(limit).ToList());
+        }
+
+        var page = new List<ExceedanceResult>();
+        List<ExceedanceResult>? kept = key is null ? null : [];
+        int total = 0;
+        await foreach (var e in StreamExceedancesAsync(r, ct))
+        {
+            if (total >= offset && page.Count < limit)
+            {
+                page.Add(e);
+            }
+
+            kept?.Add(e);
+            if (kept?.Count > ExceedanceCache.MaxEpisodes)
+            {
+                kept = null; // beyond what the cache keeps: count and page on, keep nothing
+            }
+
+            total++;
+        }
+
+        if (key is not null && kept is not null)
+        {
+            ExceedanceCache.Add(store, key, kept);
+        }
+
+        return (total, page);
+    }
+
+    /// <summary>The episode cache's key of a request and its facts; no key when some facts come from the readings.</summary>
+    private async Task<(object? Key, FactSource Facts)> CacheKeyAsync(ReportRequest r, CancellationToken ct)
+    {
         long version = store.FactsVersion; // read before the facts: a commit after it gives the next call a new key
         var from = r.Period.From - ExceedanceDetector.EpisodeMargin;
         var to = r.Period.To + ExceedanceDetector.EpisodeMargin;
         var facts = await FactsAsync(r, from.Date, LocalSpans.CeilDay(to), ct);
         if (!store.KeepsFacts || facts.ComputesAny)
         {
-            return await EpisodesOfAsync(r, facts, from, to, ct); // some facts come from the readings: nothing to key them by
+            return (null, facts);
         }
 
         // A period running into the current hour (the default: this quarter so far) is keyed by the
         // hour's end: no hour starts between its end and that.
         var now = NowLocal;
         var keyed = r with { Kind = "exceedances", By = null, Period = r.Period.To > LocalSpans.FloorHour(now) ? r.Period with { To = LocalSpans.CeilHour(now) } : r.Period };
-        var key = (version, new ExceedanceCache.Same(registry), new ExceedanceCache.Same(options), keyed, LocalSpans.FloorHour(now));
-        return await ExceedanceCache.GetOrAddAsync(store, key, () => EpisodesOfAsync(r, facts, from, to, ct));
+        return ((version, new ExceedanceCache.Same(registry), new ExceedanceCache.Same(options), keyed, LocalSpans.FloorHour(now)), facts);
     }
 
     /// <summary>Outlets whose exceeding hours and days one read of a stream brings.</summary>

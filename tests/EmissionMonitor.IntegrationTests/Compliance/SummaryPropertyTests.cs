@@ -174,6 +174,14 @@ public sealed class SummaryPropertyTests
                                 }
 
                                 AssertSame(expected, new ReportTable(columns, streamed), $"streamed {kind} {context}");
+
+                                // A page as the API asks (streamed and kept, then from the episode cache): the same rows and total.
+                                for (int pass = 0; pass < 2; pass++)
+                                {
+                                    var (total, page) = await service.ExceedancePageAsync(request, 3, 5, CancellationToken.None);
+                                    Assert.Equal(expected.Rows.Count, total);
+                                    AssertSame(expected with { Rows = expected.Rows.Skip(3).Take(5).ToList() }, ReportTables.Exceedances(page, Zone), $"page {pass} {kind} {context}");
+                                }
                             }
                         }
                     }
