@@ -31,7 +31,7 @@ public sealed partial class RetentionService(IStore store, RetentionOptions opti
             {
                 return;
             }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or InvalidOperationException)
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or InvalidOperationException or StoreUnavailableException)
             {
                 LogFailed(logger, e.Message); // tried again at the next interval
             }

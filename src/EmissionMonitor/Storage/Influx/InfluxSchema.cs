@@ -11,7 +11,7 @@ namespace EmissionMonitor.Storage.Influx;
 /// 2013, <c>furnace</c> 2111), tagged by
 /// <c>mn</c> and <c>pollutant</c>; the flag is a field, not a tag, so a resend with another flag
 /// cannot create a second series; the time is the period's start. Frames: measurement <c>frames</c>
-/// tagged by status, reason and transport, the raw bytes base64 in a field, the time the arrival
+/// tagged by status, reason, transport and retention class (events, realtime, minute, data), the raw bytes base64 in a field, the time the arrival
 /// (plus the archive id's last digits in nanoseconds, so two arrivals never share a point).
 /// </summary>
 public static class InfluxSchema
@@ -39,7 +39,8 @@ public static class InfluxSchema
 
     public static void AppendFrame(StringBuilder sb, ArchivedFrame f)
     {
-        LineProtocol.Append(sb, Frames, [("status", f.Status), ("reason", f.Reason), ("transport", f.Transport)],
+        LineProtocol.Append(sb, Frames, [("status", f.Status), ("reason", f.Reason), ("transport", f.Transport),
+                ("class", Sqlite.FrameBlocks.ClassNames[Sqlite.FrameBlocks.ClassOf(f.Status != StoredOutcome.Rejected, f.Cn)])],
             [("id", f.Id), ("mn", f.Mn), ("cn", f.Cn), ("data_time", f.DataTime), ("peer", f.Peer), ("detail", f.Detail),
              ("received_at", f.ReceivedAt.ToString("O", CultureInfo.InvariantCulture)), ("raw", Convert.ToBase64String(f.Raw))],
             LineProtocol.Nanoseconds(f.ReceivedAt) + (f.Id % 100_000));

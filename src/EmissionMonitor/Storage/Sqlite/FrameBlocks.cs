@@ -27,6 +27,9 @@ internal sealed class FrameBlocks : IDisposable
     public const int Minute = 2;
     public const int Data = 3;
 
+    /// <summary>The classes by name (the InfluxDB frames' <c>class</c> tag).</summary>
+    public static IReadOnlyList<string> ClassNames { get; } = ["events", "realtime", "minute", "data"];
+
     private readonly SqliteStatement _insert;
     private readonly SqliteStatement _update;
     private readonly Open?[] _open = new Open?[4];
@@ -38,7 +41,10 @@ internal sealed class FrameBlocks : IDisposable
     }
 
     /// <summary>The retention class of a frame: accepted real-time, minute (with HJ 212-2025's raw 2013 and furnace 2111 data) or hourly/daily data, or an event (any other CN, any rejected frame).</summary>
-    public static int ClassOf(IntakeResult item) => !item.IsAccepted ? Events : item.Packet?.Cn switch
+    public static int ClassOf(IntakeResult item) => ClassOf(item.IsAccepted, item.Packet?.Cn);
+
+    /// <summary>The retention class of a frame: rejected frames are events, accepted ones go by their CN.</summary>
+    public static int ClassOf(bool accepted, string? cn) => !accepted ? Events : cn switch
     {
         Cns.RealTime => RealTime,
         Cns.Minute or Cns.RawData or Cns.FurnaceTemperature => Minute,
