@@ -86,6 +86,25 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FramesListedByMn_AreThatOutletsNewest_WhateverOtherOutletsSentSince()
+    {
+        var registry = Some.Registry();
+        var intake = new IntakeProcessor(() => registry, new IntakeOptions(), new EmissionMonitor.Compliance.ComplianceOptions().ResolveTimeZone(), TimeProvider.System);
+        IntakeResult Hour(string mn, string pw, string code, int h) =>
+            intake.Process(Some.Received(Some.Hourly(mn, pw, new DateTime(2025, 7, 1).AddHours(h)).Value(code, "Avg", 10m).Build(), Transport.Import));
+        await _store.CommitAsync([Hour("QHXN0020001", "654321", "w01018", 0), .. Enumerable.Range(1, 5).Select(h => Hour("QHXN0010001", "123456", "a21026", h))],
+            CancellationToken.None);
+        if (_store is EmissionMonitor.Storage.Influx.InfluxStore influx)
+        {
+            Assert.True(await influx.FlushAsync(TimeSpan.FromSeconds(30), CancellationToken.None)); // from the server, not the buffer
+        }
+
+        var frames = await _store.QueryFramesAsync(new FrameQuery(Mn: "QHXN0020001", Limit: 2), CancellationToken.None);
+        Assert.Equal("QHXN0020001", Assert.Single(frames).Mn);
+        Assert.Equal(2, (await _store.QueryFramesAsync(new FrameQuery(Mn: "QHXN0010001", Limit: 2), CancellationToken.None)).Count);
+    }
+
+    [Fact]
     public async Task Rejections_AreArchivedWithTheirReason()
     {
         var rejected = IntakeResult.Reject(Some.Received("##00xx"), "bad-length", "length field '00xx' is not 4 digits");

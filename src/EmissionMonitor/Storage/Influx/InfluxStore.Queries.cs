@@ -89,6 +89,11 @@ public sealed partial class InfluxStore
             where.Add($"\"status\" = {InfluxSchema.Literal(query.Status)}");
         }
 
+        if (query.Mn is not null)
+        {
+            where.Add($"\"mn\" = {InfluxSchema.Literal(query.Mn)}"); // a field: filtered on the server, so the limit counts this outlet's frames only
+        }
+
         string filter = where.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", where);
         using var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.Frames}\"{filter} ORDER BY time DESC LIMIT {query.Limit}", cancellationToken);
         var byId = new Dictionary<long, ArchivedFrame>();
