@@ -28,7 +28,7 @@ public sealed partial class ReportService
     /// </summary>
     public async Task<(int Total, IReadOnlyList<ExceedanceResult> Page)> ExceedancePageAsync(ReportRequest r, int offset, int limit, CancellationToken ct)
     {
-        var (key, _) = await CacheKeyAsync(r, ct);
+        var (key, facts) = await CacheKeyAsync(r, ct);
         if (key is not null && ExceedanceCache.TryGet(store, key, out var cached))
         {
             return (cached.Count, cached.Skip(offset).Take(limit).ToList());
@@ -37,7 +37,7 @@ public sealed partial class ReportService
         var page = new List<ExceedanceResult>();
         List<ExceedanceResult>? kept = key is null ? null : [];
         int total = 0;
-        await foreach (var e in StreamExceedancesAsync(r, ct))
+        await foreach (var e in StreamExceedancesAsync(r, facts, ct))
         {
             if (total >= offset && page.Count < limit)
             {
@@ -91,9 +91,19 @@ public sealed partial class ReportService
     /// </summary>
     public async IAsyncEnumerable<ExceedanceResult> StreamExceedancesAsync(ReportRequest r, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
+        var to = r.Period.To + ExceedanceDetector.EpisodeMargin;
+        var facts = await FactsAsync(r, (r.Period.From - ExceedanceDetector.EpisodeMargin).Date, LocalSpans.CeilDay(to), ct);
+        await foreach (var e in StreamExceedancesAsync(r, facts, ct))
+        {
+            yield return e;
+        }
+    }
+
+    /// <summary>The stream of <see cref="StreamExceedancesAsync(ReportRequest, CancellationToken)"/> over facts already opened.</summary>
+    private async IAsyncEnumerable<ExceedanceResult> StreamExceedancesAsync(ReportRequest r, FactSource facts, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
         var from = r.Period.From - ExceedanceDetector.EpisodeMargin;
         var to = r.Period.To + ExceedanceDetector.EpisodeMargin;
-        var facts = await FactsAsync(r, from.Date, LocalSpans.CeilDay(to), ct);
         var now = NowLocal;
         foreach (var chunk in Outlets(r).Chunk(OutletsPerRead))
         {
