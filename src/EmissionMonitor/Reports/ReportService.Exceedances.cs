@@ -14,11 +14,20 @@ public sealed partial class ReportService
     public async Task<IReadOnlyList<ExceedanceResult>> ExceedancesAsync(ReportRequest r, CancellationToken ct)
     {
         var (key, facts) = await CacheKeyAsync(r, ct);
-        var from = r.Period.From - ExceedanceDetector.EpisodeMargin;
-        var to = r.Period.To + ExceedanceDetector.EpisodeMargin;
+        async Task<IReadOnlyList<ExceedanceResult>> AllAsync()
+        {
+            var list = new List<ExceedanceResult>();
+            await foreach (var e in StreamExceedancesAsync(r, facts, ct))
+            {
+                list.Add(e);
+            }
+
+            return list;
+        }
+
         return key is null
-            ? await EpisodesOfAsync(r, facts, from, to, ct) // some facts come from the readings: nothing to key them by
-            : await ExceedanceCache.GetOrAddAsync(store, key, () => EpisodesOfAsync(r, facts, from, to, ct));
+            ? await AllAsync() // some facts come from the readings: nothing to key them by
+            : await ExceedanceCache.GetOrAddAsync(store, key, AllAsync);
     }
 
     /// <summary>
@@ -65,9 +74,7 @@ public sealed partial class ReportService
     private async Task<(object? Key, FactSource Facts)> CacheKeyAsync(ReportRequest r, CancellationToken ct)
     {
         long version = store.FactsVersion; // read before the facts: a commit after it gives the next call a new key
-        var from = r.Period.From - ExceedanceDetector.EpisodeMargin;
-        var to = r.Period.To + ExceedanceDetector.EpisodeMargin;
-        var facts = await FactsAsync(r, from.Date, LocalSpans.CeilDay(to), ct);
+        var facts = await EpisodeFactsAsync(r, ct);
         if (!store.KeepsFacts || facts.ComputesAny)
         {
             return (null, facts);
@@ -91,13 +98,16 @@ public sealed partial class ReportService
     /// </summary>
     public async IAsyncEnumerable<ExceedanceResult> StreamExceedancesAsync(ReportRequest r, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var to = r.Period.To + ExceedanceDetector.EpisodeMargin;
-        var facts = await FactsAsync(r, (r.Period.From - ExceedanceDetector.EpisodeMargin).Date, LocalSpans.CeilDay(to), ct);
+        var facts = await EpisodeFactsAsync(r, ct);
         await foreach (var e in StreamExceedancesAsync(r, facts, ct))
         {
             yield return e;
         }
     }
+
+    /// <summary>The facts episodes of the period are made of: the period widened by the episode margin on both sides.</summary>
+    private Task<FactSource> EpisodeFactsAsync(ReportRequest r, CancellationToken ct) =>
+        FactsAsync(r, (r.Period.From - ExceedanceDetector.EpisodeMargin).Date, LocalSpans.CeilDay(r.Period.To + ExceedanceDetector.EpisodeMargin), ct);
 
     /// <summary>The stream of <see cref="StreamExceedancesAsync(ReportRequest, CancellationToken)"/> over facts already opened.</summary>
     private async IAsyncEnumerable<ExceedanceResult> StreamExceedancesAsync(ReportRequest r, FactSource facts, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
@@ -148,20 +158,6 @@ public sealed partial class ReportService
         {
             yield return ReportTables.Exceedances(chunk, timeZone);
         }
-    }
-
-    private async Task<IReadOnlyList<ExceedanceResult>> EpisodesOfAsync(ReportRequest r, FactSource facts, DateTime from, DateTime to, CancellationToken ct)
-    {
-        var hours = (await facts.ExceedHoursAsync(LocalSpans.CeilHour(from), to, ct)).ToLookup(e => (e.Mn, e.Pollutant));
-        var days = (await facts.ExceedingDaysAsync(LocalSpans.CeilDay(from), to.Date, ct)).ToLookup(f => (f.Mn, f.Pollutant));
-        var now = NowLocal;
-        var rows = new List<ExceedanceResult>();
-        foreach (var outlet in Outlets(r))
-        {
-            rows.AddRange(OutletEpisodes(r, outlet, hours, days, now));
-        }
-
-        return rows.OrderBy(x => x.Scope, Scope.Order).ThenBy(x => x.Episode.Start).ToList();
     }
 
     /// <summary>An outlet's episodes overlapping the period, pollutant by pollutant, each in start order.</summary>
