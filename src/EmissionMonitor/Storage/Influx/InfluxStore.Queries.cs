@@ -49,14 +49,7 @@ public sealed partial class InfluxStore
         var byKey = new Dictionary<(string, string, DateTime, string), Reading>();
         if (InfluxSchema.MeasurementOfCn.TryGetValue(query.Cn, out var measurement))
         {
-            var from = new DateTimeOffset(query.From, _zone.GetUtcOffset(query.From));
-            var to = new DateTimeOffset(query.To, _zone.GetUtcOffset(query.To));
-            var where = new StringBuilder($"time >= {LineProtocol.Nanoseconds(from)} AND time < {LineProtocol.Nanoseconds(to)}");
-            if (query.Mn is not null)
-            {
-                where.Append($" AND \"mn\" = {InfluxSchema.Literal(query.Mn)}");
-            }
-
+            var where = new StringBuilder(Span(query.From, query.To, query.Mn));
             if (query.Pollutant is not null)
             {
                 where.Append($" AND \"pollutant\" = {InfluxSchema.Literal(query.Pollutant)}");
@@ -65,8 +58,7 @@ public sealed partial class InfluxStore
             using var doc = await QueryServerAsync($"SELECT * FROM \"{measurement}\" WHERE {where}", cancellationToken);
             foreach (var row in Rows(doc))
             {
-                var period = TimeZoneInfo.ConvertTime(DateTimeOffset.UnixEpoch.AddTicks(row.Long("time") / 100), _zone).DateTime;
-                var r = new Reading(row.Str("mn")!, query.Cn, period, row.Str("pollutant")!, row.Dbl("rtd"), row.Dbl("avg"), row.Dbl("min"), row.Dbl("max"),
+                var r = new Reading(row.Str("mn")!, query.Cn, Local(row.Long("time")), row.Str("pollutant")!, row.Dbl("rtd"), row.Dbl("avg"), row.Dbl("min"), row.Dbl("max"),
                     row.Dbl("cou"), row.Dbl("zs_rtd"), row.Dbl("zs_avg"), row.Str("flag"), row.Str("invalid"), (int?)row.Dbl("rf"), row.Dbl("raw_avg"));
                 byKey[(r.Mn, r.Cn, r.Period, r.Pollutant)] = r;
             }

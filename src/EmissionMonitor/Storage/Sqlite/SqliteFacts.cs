@@ -100,15 +100,15 @@ internal sealed class SqliteFacts : IDisposable
         }
     }
 
+    /// <summary>True when the commit brought records the facts are made of (hourly or daily).</summary>
+    public bool HasWork => _newHours.Count > 0 || _touched.Count > 0;
+
     /// <summary>
     /// Brings the facts of what the commit stored up to date (inside its transaction): an hour whose
     /// every stored reading came in this commit — the common case — is added to its day's facts; a
     /// day that had readings of that hour already (a split record's other part, a late pollutant),
     /// or a new daily record, is rebuilt from its stored readings.
     /// </summary>
-    /// <summary>True when the commit brought records the facts are made of (hourly or daily).</summary>
-    public bool HasWork => _newHours.Count > 0 || _touched.Count > 0;
-
     public void Apply(FactMaintenance? maintenance)
     {
         try

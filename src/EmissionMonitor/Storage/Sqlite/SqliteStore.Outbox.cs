@@ -27,10 +27,9 @@ public sealed partial class SqliteStore
     /// <summary>The readings waiting to be forwarded that <paramref name="query"/> asks for (by the outbox's index of MN, CN and period), in queue order.</summary>
     public async Task<IReadOnlyList<Intake.Reading>> PendingReadingsAsync(ReadingQuery query, CancellationToken cancellationToken)
     {
-        var readings = await OutboxReadingsAsync(
+        return await OutboxReadingsAsync(
             $"cn = $cn AND period >= $from AND period < $to{(query.Mn is null ? "" : " AND mn = $mn")}{(query.Pollutant is null ? "" : " AND pollutant = $pollutant")}",
             [("$cn", query.Cn), ("$from", Time(query.From)), ("$to", Time(query.To)), ("$mn", query.Mn), ("$pollutant", query.Pollutant)], cancellationToken);
-        return readings;
     }
 
     /// <summary>The readings of the outbox entries <paramref name="where"/> selects, in queue order, each record row read once.</summary>
@@ -89,8 +88,7 @@ public sealed partial class SqliteStore
     {
         var list = await WithRawAsync(await QueryAsync($"""
             SELECT {Prefixed("f", FrameColumns)} FROM outbox o JOIN frames f ON f.id = o.ref_id
-            WHERE o.kind = 'frame'{(query.Mn is null ? "" : " AND f.mn IN ((SELECT id FROM names WHERE name = $mn), $mn)")}
-              {(query.Status is null ? "" : " AND f.status IN ((SELECT id FROM names WHERE name = $status), $status)")}
+            WHERE o.kind = 'frame' AND {FrameFilter("f.", query)}
             ORDER BY o.seq DESC LIMIT $limit
             """, [("$mn", query.Mn), ("$status", query.Status), ("$limit", query.Limit)], MapFrame, cancellationToken), cancellationToken);
         list.Reverse();

@@ -96,8 +96,7 @@ public sealed partial class SqliteStore
     {
         var list = await WithRawAsync(await QueryAsync($"""
             SELECT {FrameColumns} FROM frames
-            WHERE {(query.Mn is null ? "1" : "mn IN ((SELECT id FROM names WHERE name = $mn), $mn)")}
-              AND {(query.Status is null ? "1" : "status IN ((SELECT id FROM names WHERE name = $status), $status)")}
+            WHERE {FrameFilter("", query)}
             ORDER BY id DESC LIMIT $limit
             """,
             [("$mn", query.Mn), ("$status", query.Status), ("$limit", query.Limit)],
@@ -150,6 +149,14 @@ public sealed partial class SqliteStore
             Named(r.GetValue(3)), Named(r.GetValue(4)), Named(r.GetValue(5)), r.GetValue(6) is long digits ? digits.ToString(CultureInfo.InvariantCulture) : Str(r, 6),
             Named(r.GetValue(7))!, Str(r, 8), Str(r, 9), (byte[])r.GetValue(10)),
         r.IsDBNull(11) ? null : r.GetInt64(11), r.IsDBNull(12) ? 0 : r.GetInt32(12), r.IsDBNull(13) ? 0 : r.GetInt32(13));
+
+    /// <summary>
+    /// The condition of a frame query on the frames table (<paramref name="alias"/> its prefix): MN and
+    /// status are stored by name id, or as text (older rows, names the store did not know).
+    /// </summary>
+    private static string FrameFilter(string alias, FrameQuery query) =>
+        (query.Mn is null ? "1" : $"{alias}mn IN ((SELECT id FROM names WHERE name = $mn), $mn)")
+        + (query.Status is null ? "" : $" AND {alias}status IN ((SELECT id FROM names WHERE name = $status), $status)");
 
     /// <summary>A receive time as stored: UTC ticks, or (older rows, and a time with an offset) its round-trip text.</summary>
     private static DateTimeOffset ReceivedAt(object value) => value is long ticks

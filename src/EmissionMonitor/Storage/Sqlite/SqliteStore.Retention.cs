@@ -92,13 +92,13 @@ public sealed partial class SqliteStore
             FROM records WHERE (outlet, cn, period) IN (SELECT outlet, cn, period FROM records
                 WHERE outlet = (SELECT id FROM names WHERE name = $mn) AND cn = (SELECT id FROM names WHERE name = $cn) AND period < $cut LIMIT $n)
             """;
+        (string, object?)[] parameters = [("$mn", mn), ("$cn", cn), ("$cut", SqliteFacts.PeriodKey(cut)), ("$n", chunk)];
         long total = 0;
         while (true)
         {
             var (rows, readings) = await WriteTransactionAsync(async (writer, tx) =>
             {
-                await using var count = Command(writer, $"SELECT COUNT(*), COALESCE(SUM(n), 0) {Chunk}",
-                    [("$mn", mn), ("$cn", cn), ("$cut", SqliteFacts.PeriodKey(cut)), ("$n", chunk)]);
+                await using var count = Command(writer, $"SELECT COUNT(*), COALESCE(SUM(n), 0) {Chunk}", parameters);
                 count.Transaction = tx;
                 long rows = 0, readings = 0;
                 await using (var reader = await count.ExecuteReaderAsync(cancellationToken))
@@ -109,7 +109,7 @@ public sealed partial class SqliteStore
                     }
                 }
 
-                await using var delete = Command(writer, $"DELETE {Chunk}", [("$mn", mn), ("$cn", cn), ("$cut", SqliteFacts.PeriodKey(cut)), ("$n", chunk)]);
+                await using var delete = Command(writer, $"DELETE {Chunk}", parameters);
                 delete.Transaction = tx;
                 await delete.ExecuteNonQueryAsync(cancellationToken);
                 return (rows, readings);
