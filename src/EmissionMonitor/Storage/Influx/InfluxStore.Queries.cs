@@ -89,16 +89,10 @@ public sealed partial class InfluxStore
         string filter = where.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", where);
         using var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.Frames}\"{filter} ORDER BY time DESC LIMIT {query.Limit}", cancellationToken);
         var byId = new Dictionary<long, ArchivedFrame>();
-        foreach (var row in Rows(doc))
+        foreach (var f in CompleteRows(doc, row => row.Long("id") == 0 ? null
+            : new ArchivedFrame(row.Long("id"), row.At("received_at"), row.Req("transport"), row.Str("peer"), row.Str("mn"), row.Str("cn"), row.Str("data_time"),
+                row.Req("status"), row.Str("reason"), row.Str("detail"), Convert.FromBase64String(row.Req("raw")))))
         {
-            if (row.Str("raw") is null || row.Str("status") is null || row.Str("received_at") is null || row.Long("id") == 0)
-            {
-                continue; // a point whose write is still in flight shows only some of its fields: its pending row stands for it
-            }
-
-            var f = new ArchivedFrame(row.Long("id"), DateTimeOffset.Parse(row.Str("received_at")!, CultureInfo.InvariantCulture), row.Str("transport")!,
-                row.Str("peer"), row.Str("mn"), row.Str("cn"), row.Str("data_time"), row.Str("status")!, row.Str("reason"), row.Str("detail"),
-                Convert.FromBase64String(row.Str("raw")!));
             byId[f.Id] = f;
         }
 
@@ -157,6 +151,34 @@ public sealed partial class InfluxStore
         }
     }
 
+    /// <summary>
+    /// The rows of an answer mapped, leaving out any that lacks a field its points always have: while
+    /// a write is in flight InfluxDB may show a point with only some of its fields (it does not apply a
+    /// point's fields at once), and such a point is still pending in the buffer, whose record stands for it.
+    /// </summary>
+    private static IEnumerable<T> CompleteRows<T>(JsonDocument doc, Func<InfluxRow, T?> map)
+    {
+        foreach (var row in Rows(doc))
+        {
+            T? mapped;
+            try
+            {
+                mapped = map(row);
+            }
+            catch (TornRowException)
+            {
+                continue;
+            }
+
+            if (mapped is not null)
+            {
+                yield return mapped;
+            }
+        }
+    }
+
+    private sealed class TornRowException : Exception;
+
     private readonly record struct InfluxRow(List<string> Columns, JsonElement Values)
     {
         private JsonElement? Get(string column)
@@ -166,6 +188,12 @@ public sealed partial class InfluxStore
         }
 
         public string? Str(string column) => Get(column)?.GetString();
+
+        /// <summary>A field every point of its measurement has: missing, the row is a point still being written.</summary>
+        public string Req(string column) => Str(column) ?? throw new TornRowException();
+
+        /// <summary>A time written as text in a field every point has (see <see cref="Req"/>).</summary>
+        public DateTimeOffset At(string column) => DateTimeOffset.Parse(Req(column), CultureInfo.InvariantCulture);
 
         public double? Dbl(string column) => Get(column)?.GetDouble();
 

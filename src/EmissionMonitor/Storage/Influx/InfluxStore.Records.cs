@@ -18,24 +18,17 @@ public sealed partial class InfluxStore
     {
         var pending = await PendingRecordsAsync(cancellationToken);
         string filter = mn is null ? string.Empty : $" WHERE \"mn\" = {InfluxSchema.Literal(mn)}";
-        var marks = new HashSet<Mark>();
-        // A point the buffer is still writing may come back with only some of its fields (InfluxDB
-        // does not apply a point's fields at once): the buffer's record is the one that counts.
+        // A point the buffer is still writing may come back with only some of its fields, or the old
+        // ones of an earlier version (InfluxDB does not apply a point's fields at once): the buffer's
+        // record is the one that counts.
         var writing = pending.Marks.Where(m => m.CreatedAt is not null).Select(m => (m.Key, LineProtocol.Nanoseconds(m.CreatedAt!.Value))).ToHashSet();
-        using (var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.Marks}\"{filter}", cancellationToken))
-        {
-            foreach (var row in Rows(doc))
+        var marks = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Marks}\"{filter}", row =>
             {
                 var comment = row.Str("comment");
-                var mark = RecordMeta.Apply(new Mark(row.Str("mn")!, row.Str("kind")!, DateTime.Parse(row.Str("from")!, CultureInfo.InvariantCulture),
-                    DateTime.Parse(row.Str("to")!, CultureInfo.InvariantCulture), string.IsNullOrEmpty(comment) ? null : comment), row.Str("meta"));
-                if (!writing.Contains((mark.Key, row.Long("time"))))
-                {
-                    marks.Add(mark);
-                }
-            }
-        }
-
+                var mark = RecordMeta.Apply(new Mark(row.Req("mn"), row.Req("kind"), DateTime.Parse(row.Req("from"), CultureInfo.InvariantCulture),
+                    DateTime.Parse(row.Req("to"), CultureInfo.InvariantCulture), string.IsNullOrEmpty(comment) ? null : comment), row.Str("meta"));
+                return writing.Contains((mark.Key, row.Long("time"))) ? null : mark;
+            }, cancellationToken)).ToHashSet();
         marks.UnionWith(pending.Marks.Select(m => m with { Comment = string.IsNullOrEmpty(m.Comment) ? null : m.Comment }));
         return Mark.Latest(marks.Where(m => m.To > from && m.From < to && (mn is null || m.Mn == mn)));
     }
@@ -49,18 +42,18 @@ public sealed partial class InfluxStore
     public async Task<IReadOnlyList<CardLift>> QueryCardLiftsAsync(CancellationToken cancellationToken)
     {
         var pending = await PendingRecordsAsync(cancellationToken);
-        var lifts = new HashSet<CardLift>();
         var writing = pending.Lifts.Select(l => (l.Enterprise, l.Quarter, LineProtocol.Nanoseconds(l.At))).ToHashSet(); // as for marks
-        using (var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.Lifts}\"", cancellationToken))
-        {
-            foreach (var row in Rows(doc).Where(row => !writing.Contains((row.Str("enterprise")!, row.Str("quarter")!, row.Long("time")))))
+        var lifts = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Lifts}\"", row =>
             {
-                var comment = row.Str("comment");
-                lifts.Add(RecordMeta.Apply(new CardLift(row.Str("enterprise")!, row.Str("quarter")!, DateTimeOffset.Parse(row.Str("at")!, CultureInfo.InvariantCulture), row.Str("by")!,
-                    string.IsNullOrEmpty(comment) ? null : comment), row.Str("meta")));
-            }
-        }
+                if (writing.Contains((row.Req("enterprise"), row.Req("quarter"), row.Long("time"))))
+                {
+                    return null;
+                }
 
+                var comment = row.Str("comment");
+                return RecordMeta.Apply(new CardLift(row.Req("enterprise"), row.Req("quarter"), row.At("at"), row.Req("by"),
+                    string.IsNullOrEmpty(comment) ? null : comment), row.Str("meta"));
+            }, cancellationToken)).ToHashSet();
         lifts.UnionWith(pending.Lifts.Select(l => l with { Comment = string.IsNullOrEmpty(l.Comment) ? null : l.Comment }));
         return CardLift.Latest(lifts);
     }
@@ -76,10 +69,10 @@ public sealed partial class InfluxStore
         var pending = await PendingRecordsAsync(cancellationToken);
         var writing = pending.Decisions.Select(d => (d.Enterprise, d.Quarter, LineProtocol.Nanoseconds(d.At))).ToHashSet(); // as for marks
         var decisions = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Decisions}\"",
-            row => writing.Contains((row.Str("enterprise")!, row.Str("quarter")!, row.Long("time"))) ? null
-                : new CardDecision(row.Str("enterprise")!, row.Str("quarter")!, row.Str("decision")!, DateTimeOffset.Parse(row.Str("at")!, CultureInfo.InvariantCulture),
-                    row.Str("by")!, string.IsNullOrEmpty(row.Str("comment")) ? null : row.Str("comment"), row.Str("colour")!,
-                    string.IsNullOrEmpty(row.Str("reasons")) ? [] : row.Str("reasons")!.Split('\n')), cancellationToken)).OfType<CardDecision>().ToHashSet();
+            row => writing.Contains((row.Req("enterprise"), row.Req("quarter"), row.Long("time"))) ? null
+                : new CardDecision(row.Req("enterprise"), row.Req("quarter"), row.Req("decision"), row.At("at"),
+                    row.Req("by"), string.IsNullOrEmpty(row.Str("comment")) ? null : row.Str("comment"), row.Req("colour"),
+                    string.IsNullOrEmpty(row.Str("reasons")) ? [] : row.Str("reasons")!.Split('\n')), cancellationToken)).ToHashSet();
         decisions.UnionWith(pending.Decisions.Select(d => d with { Comment = string.IsNullOrEmpty(d.Comment) ? null : d.Comment }));
         return decisions.OrderBy(d => d.At).ToList();
     }
@@ -95,10 +88,8 @@ public sealed partial class InfluxStore
         var pending = await PendingRecordsAsync(cancellationToken);
         string byMn = mn is null ? string.Empty : $" AND \"mn\" = {InfluxSchema.Literal(mn)}";
         var byId = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Documents}\" WHERE \"kind\" = {InfluxSchema.Literal(kind)}{byMn}",
-                row => row.Str("json") is null || row.Str("state") is null || row.Str("at") is null ? null
-                    : new DocumentRecord(kind, row.Str("id")!, row.Str("mn") ?? string.Empty, row.Str("state")!, DateTimeOffset.Parse(row.Str("at")!, CultureInfo.InvariantCulture), row.Str("json")!),
-                cancellationToken))
-            .OfType<DocumentRecord>().ToDictionary(d => d.Id, StringComparer.Ordinal);
+                row => new DocumentRecord(kind, row.Req("id"), row.Str("mn") ?? string.Empty, row.Req("state"), row.At("at"), row.Req("json")), cancellationToken))
+            .ToDictionary(d => d.Id, StringComparer.Ordinal);
         foreach (var d in pending.Documents.Where(d => d.Kind == kind && (mn is null || d.Mn == mn)))
         {
             byId[d.Id] = d; // the local change is the newer one
@@ -117,10 +108,9 @@ public sealed partial class InfluxStore
     public async Task<IReadOnlyList<NotificationRecord>> QueryNotificationRecordsAsync(bool openOnly, int limit, int offset, CancellationToken cancellationToken)
     {
         var pending = await PendingRecordsAsync(cancellationToken);
-        var byId = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Notifications}\"", row => row.Str("json") is null || row.Str("state") is null ? null
-                : new NotificationRecord(row.Str("id")!, row.Str("contact")!, row.Str("state")!, DateTimeOffset.Parse(row.Str("created_at")!, CultureInfo.InvariantCulture), row.Str("json")!),
-                cancellationToken))
-            .OfType<NotificationRecord>().ToDictionary(n => n.Id, StringComparer.Ordinal);
+        var byId = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Notifications}\"",
+                row => new NotificationRecord(row.Req("id"), row.Req("contact"), row.Req("state"), row.At("created_at"), row.Req("json")), cancellationToken))
+            .ToDictionary(n => n.Id, StringComparer.Ordinal);
         foreach (var n in pending.Notifications)
         {
             byId[n.Id] = n;
@@ -139,10 +129,10 @@ public sealed partial class InfluxStore
     public async Task<IReadOnlyList<PublicationRecord>> QueryPublicationsAsync(CancellationToken cancellationToken)
     {
         var pending = await PendingRecordsAsync(cancellationToken);
-        var byId = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Publications}\"", row => row.Str("json") is null || row.Str("quarter") is null || row.Str("published_at") is null || row.Str("by") is null ? null
-                : new PublicationRecord(row.Str("id")!, row.Str("quarter")!, string.IsNullOrEmpty(row.Str("city")) ? null : row.Str("city"), (int)row.Long("version"),
-                    DateTimeOffset.Parse(row.Str("published_at")!, CultureInfo.InvariantCulture), row.Str("by")!, row.Str("json")!), cancellationToken))
-            .OfType<PublicationRecord>().ToDictionary(p => p.Id, StringComparer.Ordinal);
+        var byId = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Publications}\"",
+                row => new PublicationRecord(row.Req("id"), row.Req("quarter"), string.IsNullOrEmpty(row.Str("city")) ? null : row.Str("city"), (int)row.Long("version"),
+                    row.At("published_at"), row.Req("by"), row.Req("json")), cancellationToken))
+            .ToDictionary(p => p.Id, StringComparer.Ordinal);
         foreach (var p in pending.Publications)
         {
             byId[p.Id] = p; // a point still being written may lack fields: the buffer's record counts
@@ -161,16 +151,15 @@ public sealed partial class InfluxStore
     {
         var pending = await PendingRecordsAsync(cancellationToken);
         var byId = new Dictionary<string, AlertRecord>(StringComparer.Ordinal);
-        using (var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.Alerts}\"", cancellationToken))
-        {
-            foreach (var row in Rows(doc))
+        foreach (var alert in await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Alerts}\"", row =>
             {
-                string json = row.Str("json")!;
+                string json = row.Req("json");
                 // Points written before raised_at was a field of its own carry it only inside the JSON.
                 string raised = row.Str("raised_at") ?? JsonDocument.Parse(json).RootElement.GetProperty("raisedAt").GetString()!;
-                var alert = new AlertRecord(row.Str("id")!, row.Str("state")!, DateTimeOffset.Parse(raised, CultureInfo.InvariantCulture), json);
-                byId[alert.Id] = alert;
-            }
+                return new AlertRecord(row.Req("id"), row.Req("state"), DateTimeOffset.Parse(raised, CultureInfo.InvariantCulture), json);
+            }, cancellationToken))
+        {
+            byId[alert.Id] = alert;
         }
 
         foreach (var alert in pending.Alerts)
@@ -192,9 +181,9 @@ public sealed partial class InfluxStore
         var pending = await PendingRecordsAsync(cancellationToken);
         var writing = pending.Keys.Select(k => (k.Mn, LineProtocol.Nanoseconds(k.CreatedAt))).ToHashSet(); // as for marks
         var keys = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.TerminalKeys}\"",
-            row => writing.Contains((row.Str("mn")!, row.Long("time"))) ? null
-                : new TerminalKey(row.Str("mn")!, row.Str("key")!, DateTimeOffset.Parse(row.Str("created_at")!, CultureInfo.InvariantCulture), row.Str("source")!), cancellationToken))
-            .OfType<TerminalKey>().ToHashSet();
+            row => writing.Contains((row.Req("mn"), row.Long("time"))) ? null
+                : new TerminalKey(row.Req("mn"), row.Req("key"), row.At("created_at"), row.Req("source")), cancellationToken))
+            .ToHashSet();
         keys.UnionWith(pending.Keys);
         return keys.OrderBy(k => k.CreatedAt).ToList();
     }
@@ -211,9 +200,9 @@ public sealed partial class InfluxStore
         static string? Field(string? s) => string.IsNullOrEmpty(s) ? null : s;
         var writing = pending.Identities.Select(i => (i.Mn, LineProtocol.Nanoseconds(i.ReportedAt))).ToHashSet(); // as for marks
         var identities = (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.TerminalIdentities}\"",
-            row => writing.Contains((row.Str("mn")!, row.Long("time"))) ? null
-                : new TerminalIdentity(row.Str("mn")!, Field(row.Str("logger_id")), Field(row.Str("cpu_id")), Field(row.Str("macs")),
-                    DateTimeOffset.Parse(row.Str("reported_at")!, CultureInfo.InvariantCulture)), cancellationToken)).OfType<TerminalIdentity>().ToHashSet();
+            row => writing.Contains((row.Req("mn"), row.Long("time"))) ? null
+                : new TerminalIdentity(row.Req("mn"), Field(row.Str("logger_id")), Field(row.Str("cpu_id")), Field(row.Str("macs")), row.At("reported_at")),
+            cancellationToken)).ToHashSet();
         identities.UnionWith(pending.Identities);
         return identities.OrderBy(i => i.ReportedAt).ToList();
     }
@@ -255,14 +244,18 @@ public sealed partial class InfluxStore
         return (await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Commands}\" WHERE \"id\" = {InfluxSchema.Literal(id)}", MapCommand, cancellationToken)).LastOrDefault();
     }
 
-    private static CommandRecord MapCommand(InfluxRow row) =>
-        new(row.Str("id")!, row.Str("mn")!, row.Str("state")!, DateTimeOffset.Parse(row.Str("requested_at")!, CultureInfo.InvariantCulture), row.Str("json")!);
+    private static CommandRecord MapCommand(InfluxRow row) => new(row.Req("id"), row.Req("mn"), row.Req("state"), row.At("requested_at"), row.Req("json"));
 
-    /// <summary>The rows an InfluxQL query answers, each mapped (the answer's document is released before returning).</summary>
-    private async Task<List<T>> ServerRowsAsync<T>(string query, Func<InfluxRow, T> map, CancellationToken cancellationToken)
+    /// <summary>
+    /// The rows an InfluxQL query answers, each mapped, without those <paramref name="map"/> leaves
+    /// out (null) and those of points still being written (<see cref="CompleteRows"/>); the answer's
+    /// document is released before returning.
+    /// </summary>
+    private async Task<List<T>> ServerRowsAsync<T>(string query, Func<InfluxRow, T?> map, CancellationToken cancellationToken)
+        where T : class
     {
         using var doc = await QueryServerAsync(query, cancellationToken);
-        return Rows(doc).Select(map).ToList();
+        return CompleteRows(doc, map).ToList();
     }
 
     private Task<PendingRecords> PendingRecordsAsync(CancellationToken ct) => _buffer.PendingRecordsAsync(ct);
