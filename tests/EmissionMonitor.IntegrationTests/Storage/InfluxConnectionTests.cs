@@ -30,4 +30,24 @@ public sealed class InfluxConnectionTests
         Assert.Equal(20.5, values[0][1].GetDouble());
         Assert.Equal("说明 \"quoted\"", values[1][2].GetString());
     }
+
+    [Fact]
+    public async Task AnErrorAnsweredByTheServer_IsTheStoreBeingUnavailable_NamingTheServer()
+    {
+        await using var influx = await InfluxFixture.StartAsync();
+        var options = new InfluxOptions { Url = influx.Url, Bucket = "dropped", WriteApi = "v1" };
+        await using var store = new InfluxStore(options, Some.TempDirectory(),
+            new EmissionMonitor.Compliance.ComplianceOptions().ResolveTimeZone(), Microsoft.Extensions.Logging.Abstractions.NullLogger<InfluxStore>.Instance);
+        await store.InitializeAsync(CancellationToken.None);
+        using (var connection = new InfluxConnection(options))
+        {
+            await connection.ExecuteAsync("DROP DATABASE \"dropped\"", CancellationToken.None); // now influxd answers every query with an InfluxQL error
+        }
+
+        var e = await Assert.ThrowsAsync<EmissionMonitor.Storage.StoreUnavailableException>(() =>
+            store.QueryReadingsAsync(new EmissionMonitor.Storage.ReadingQuery("2061", new DateTime(2025, 7, 1), new DateTime(2025, 8, 1)), CancellationToken.None));
+        Assert.Contains(influx.Url.TrimEnd('/'), e.Message);
+        // The InfluxQL error itself, or the circuit it opened (the forwarder's writes meet the same error).
+        Assert.True(e.Message.Contains("database not found", StringComparison.Ordinal) || e.InnerException is Polly.CircuitBreaker.BrokenCircuitException, e.Message);
+    }
 }

@@ -67,8 +67,9 @@ public sealed class InfluxConnection : IDisposable
         {
             if (result.TryGetProperty("error", out var error))
             {
+                string message = $"InfluxQL error: {error.GetString()} in {influxQl}"; // read before the document is released
                 doc.Dispose();
-                throw new InfluxException($"InfluxQL error: {error.GetString()} in {influxQl}");
+                throw new InfluxException(message);
             }
         }
 

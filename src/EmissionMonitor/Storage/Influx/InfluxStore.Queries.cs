@@ -18,8 +18,7 @@ public sealed partial class InfluxStore
         {
             return await _pipeline.ExecuteAsync(async t => await _connection.QueryAsync(query, t), cancellationToken);
         }
-        catch (Exception e) when (e is Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException or HttpRequestException
-            or InfluxDB.Client.Core.Exceptions.InfluxException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (IsServerFailure(e, cancellationToken))
         {
             throw new StoreUnavailableException($"InfluxDB at {_url} did not answer the query ({e.GetType().Name}: {e.Message})", e);
         }
