@@ -81,7 +81,7 @@ public static class ReportCommand
 
     private static async Task WriteAsync(IAsyncEnumerable<ReportTable> tables, string format)
     {
-        await using var stdout = Console.OpenStandardOutput();
+        await using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 20); // few large writes: a report may be a hundred megabytes
         if (format == "json")
         {
             await ReportFormats.WriteJsonAsync(tables, stdout);
@@ -94,7 +94,7 @@ public static class ReportCommand
 
     private static async Task WriteAsync(ReportTable table, string format, CancellationToken cancellationToken)
     {
-        await using var stdout = Console.OpenStandardOutput();
+        await using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 20); // few large writes: a report may be a hundred megabytes
         switch (format)
         {
             case "json":

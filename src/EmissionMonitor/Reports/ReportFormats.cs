@@ -62,12 +62,13 @@ public static class ReportFormats
 
     private static void WriteJsonRows(Utf8JsonWriter w, ReportTable table)
     {
+        var names = table.Columns.Select(c => JsonEncodedText.Encode(c, JavaScriptEncoder.UnsafeRelaxedJsonEscaping)).ToArray(); // encoded once per table, not per row
         foreach (var row in table.Rows)
         {
             w.WriteStartObject();
-            for (int i = 0; i < table.Columns.Count; i++)
+            for (int i = 0; i < names.Length; i++)
             {
-                w.WritePropertyName(table.Columns[i]);
+                w.WritePropertyName(names[i]);
                 WriteJsonValue(w, row[i]);
             }
 
@@ -103,7 +104,16 @@ public static class ReportFormats
     {
         foreach (var row in table.Rows)
         {
-            output.Write(string.Join(",", row.Select(v => Quote(Text(v, csv: true)))));
+            for (int i = 0; i < row.Length; i++)
+            {
+                if (i > 0)
+                {
+                    output.Write(',');
+                }
+
+                output.Write(Quote(Text(row[i], csv: true)));
+            }
+
             output.Write("\r\n");
         }
     }
@@ -160,7 +170,11 @@ public static class ReportFormats
             case int i: w.WriteNumberValue(i); break;
             case long l: w.WriteNumberValue(l); break;
             case double d: w.WriteNumberValue(d); break;
-            case DateTimeOffset t: w.WriteStringValue(t.ToString(TimeFormat, CultureInfo.InvariantCulture)); break;
+            case DateTimeOffset t:
+                Span<byte> text = stackalloc byte[InstantLength];
+                FormatInstant(t, text);
+                w.WriteStringValue(text);
+                break;
             case IEnumerable<string> list:
                 w.WriteStartArray();
                 foreach (var item in list)
@@ -175,12 +189,55 @@ public static class ReportFormats
         }
     }
 
+    /// <summary>The length of an instant in <see cref="TimeFormat"/>.</summary>
+    private const int InstantLength = 25;
+
+    /// <summary>
+    /// <paramref name="t"/> in <see cref="TimeFormat"/> as UTF-8 (what <c>ToString(TimeFormat)</c>
+    /// gives, without parsing the format for each of a report's many times); years 0001–9999.
+    /// </summary>
+    internal static void FormatInstant(DateTimeOffset t, Span<byte> text)
+    {
+        static void Digits(Span<byte> at, int value, int count)
+        {
+            for (int i = count - 1; i >= 0; i--, value /= 10)
+            {
+                at[i] = (byte)('0' + (value % 10));
+            }
+        }
+
+        var d = t.DateTime;
+        Digits(text, d.Year, 4);
+        text[4] = (byte)'-';
+        Digits(text[5..], d.Month, 2);
+        text[7] = (byte)'-';
+        Digits(text[8..], d.Day, 2);
+        text[10] = (byte)'T';
+        Digits(text[11..], d.Hour, 2);
+        text[13] = (byte)':';
+        Digits(text[14..], d.Minute, 2);
+        text[16] = (byte)':';
+        Digits(text[17..], d.Second, 2);
+        int offset = (int)t.Offset.TotalMinutes;
+        text[19] = (byte)(offset < 0 ? '-' : '+');
+        Digits(text[20..], Math.Abs(offset) / 60, 2);
+        text[22] = (byte)':';
+        Digits(text[23..], Math.Abs(offset) % 60, 2);
+    }
+
+    internal static string InstantText(DateTimeOffset t)
+    {
+        Span<byte> text = stackalloc byte[InstantLength];
+        FormatInstant(t, text);
+        return Encoding.ASCII.GetString(text);
+    }
+
     private static string Text(object? v, bool csv) => v switch
     {
         null => string.Empty,
         bool b => b ? "true" : "false",
         double d => csv ? d.ToString("R", CultureInfo.InvariantCulture) : d.ToString("0.####", CultureInfo.InvariantCulture),
-        DateTimeOffset t => csv ? t.ToString(TimeFormat, CultureInfo.InvariantCulture) : t.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+        DateTimeOffset t => csv ? InstantText(t) : t.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
         string s => s,
         IEnumerable<string> list => string.Join("; ", list),
         JsonElement e => e.GetRawText(),

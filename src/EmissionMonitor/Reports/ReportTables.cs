@@ -81,12 +81,21 @@ public static class ReportTables
             r.Card.Decision?.Comment, r.Card.RectifyBy.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.Card.ConditionsMet,
             JsonSerializer.SerializeToElement(r.Card.Reasons.Select(x => x.Data()))]);
 
-    private static ReportTable Table<T>(IReadOnlyList<T> rows, Func<T, Scope> scope, string[] columns, Func<T, object?[]> values) =>
-        new(Identity.Concat(columns).ToList(), rows.Select(r =>
+    private static ReportTable Table<T>(IReadOnlyList<T> rows, Func<T, Scope> scope, string[] columns, Func<T, object?[]> values)
+    {
+        var table = new List<object?[]>(rows.Count);
+        foreach (var r in rows)
         {
             var s = scope(r);
-            return new object?[] { s.Mn, s.Enterprise, s.EnterpriseName, s.City, s.Pollutant }.Concat(values(r)).ToArray();
-        }).ToList());
+            var own = values(r);
+            var row = new object?[Identity.Length + own.Length];
+            (row[0], row[1], row[2], row[3], row[4]) = (s.Mn, s.Enterprise, s.EnterpriseName, s.City, s.Pollutant);
+            own.CopyTo(row, Identity.Length);
+            table.Add(row);
+        }
 
-    private static DateTimeOffset Local(DateTime t, TimeZoneInfo zone) => new(t, zone.GetUtcOffset(t));
+        return new([.. Identity, .. columns], table);
+    }
+
+    private static DateTimeOffset Local(DateTime t, TimeZoneInfo zone) => Compliance.Summaries.ZoneOffsets.Instant(zone, t);
 }

@@ -35,7 +35,7 @@ public interface IFactStore
     /// <summary>The day facts of [fromDay, toDay) judged exceeding on the water daily basis, in day order; of the outlets <paramref name="mns"/> names (null: all).</summary>
     Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken);
 
-    /// <summary>The hours beyond an hourly limit in [from, to), in hour order; of the outlets <paramref name="mns"/> names (null: all).</summary>
+    /// <summary>The hours beyond an hourly limit in [from, to), each outlet's in hour order; of the outlets <paramref name="mns"/> names (null: all).</summary>
     Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken);
 
     /// <summary>

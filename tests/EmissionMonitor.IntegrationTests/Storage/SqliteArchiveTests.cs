@@ -1,4 +1,5 @@
 using System.Text;
+using EmissionMonitor.Compliance.Summaries;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Storage;
 using EmissionMonitor.Storage.Sqlite;
@@ -143,6 +144,51 @@ public sealed class SqliteArchiveTests
         await using var check = new SqliteConnection($"Data Source={Path.Combine(dir, "emission-monitor.db")}");
         await check.OpenAsync();
         Assert.Equal(0, Scalar(check, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'readings'"));
+    }
+
+    [Fact]
+    public async Task ExceedingHoursKeyedHourFirst_AreMovedToTheOutletFirstKey_AndReadAsBefore()
+    {
+        string dir = Some.TempDirectory();
+        await using (var fresh = new SqliteStore(dir))
+        {
+            await fresh.InitializeAsync(CancellationToken.None);
+        }
+
+        string path = Path.Combine(dir, "emission-monitor.db");
+        await using (var db = new SqliteConnection($"Data Source={path}"))
+        {
+            await db.OpenAsync();
+            await using var old = db.CreateCommand();
+            // The layout before: keyed (hour, outlet, pollutant) with an index by outlet.
+            old.CommandText = """
+                DROP TABLE exceed_hours;
+                CREATE TABLE exceed_hours (hour INTEGER NOT NULL, outlet INTEGER NOT NULL, pollutant INTEGER NOT NULL, value REAL NOT NULL, kind TEXT NOT NULL,
+                    bound REAL NOT NULL, min_bound INTEGER NOT NULL, PRIMARY KEY (hour, outlet, pollutant)) WITHOUT ROWID;
+                CREATE INDEX exceed_hours_outlet ON exceed_hours (outlet, hour);
+                INSERT INTO names (id, name) VALUES (901, 'QHXN0010001'), (902, 'QHXN0020001'), (903, 'a21026'), (904, 'w01001');
+                INSERT INTO exceed_hours VALUES (486697, 901, 903, 60.5, 'zs-computed', 35, 0), (486698, 901, 903, 70.25, 'zs-sent', 35, 0),
+                    (486697, 902, 904, 5.5, 'as-sent', 6, 1);
+                """;
+            await old.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        await using var store = new SqliteStore(dir);
+        await store.InitializeAsync(CancellationToken.None);
+        var hour = new DateTime(1970, 1, 1).AddHours(486697);
+        Assert.Equal(
+            [new ExceedHour("QHXN0010001", "a21026", hour, 60.5, "zs-computed", 35, false), new ExceedHour("QHXN0010001", "a21026", hour.AddHours(1), 70.25, "zs-sent", 35, false),
+             new ExceedHour("QHXN0020001", "w01001", hour, 5.5, "as-sent", 6, true)],
+            await store.QueryExceedHoursAsync(hour, hour.AddHours(2), null, CancellationToken.None));
+        Assert.Equal([new ExceedHour("QHXN0020001", "w01001", hour, 5.5, "as-sent", 6, true)],
+            await store.QueryExceedHoursAsync(hour, hour.AddHours(2), ["QHXN0020001"], CancellationToken.None));
+
+        await using var check = new SqliteConnection($"Data Source={path}");
+        await check.OpenAsync();
+        Assert.Equal(1, Scalar(check, "SELECT pk FROM pragma_table_info('exceed_hours') WHERE name = 'outlet'"));
+        Assert.Equal(0, Scalar(check, "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('exceed_hours_outlet', 'exceed_hours_v1')"));
+        Assert.Equal(1, Scalar(check, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'exceed_hours_hour'"));
     }
 
     [Fact]

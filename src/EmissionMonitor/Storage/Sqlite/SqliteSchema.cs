@@ -134,9 +134,9 @@ internal static class SqliteSchema
             kind        TEXT NOT NULL,
             bound       REAL NOT NULL,
             min_bound   INTEGER NOT NULL,
-            PRIMARY KEY (hour, outlet, pollutant)
+            PRIMARY KEY (outlet, hour, pollutant)
         ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS exceed_hours_outlet ON exceed_hours (outlet, hour);
+        CREATE INDEX IF NOT EXISTS exceed_hours_hour ON exceed_hours (hour);
         CREATE TABLE IF NOT EXISTS fact_state (
             outlet      INTEGER PRIMARY KEY,
             fingerprint TEXT NOT NULL
@@ -234,6 +234,22 @@ internal static class SqliteSchema
         INSERT INTO frames (id, received_at, transport, peer, mn, cn, data_time, status, reason, detail, raw, block, block_offset, block_length)
             SELECT id, received_at, transport, peer, mn, cn, data_time, status, reason, detail, raw, block, block_offset, block_length FROM frames_v1;
         DROP TABLE frames_v1;
+        """;
+
+    /// <summary>
+    /// Exceeding hours keyed hour first (databases made before the key was outlet first): moved at
+    /// start-up, so the hours of a set of outlets are read in key order, without a lookup per row.
+    /// </summary>
+    public const string MoveOldExceedHours = """
+        DROP INDEX IF EXISTS exceed_hours_outlet;
+        DROP INDEX IF EXISTS exceed_hours_hour;
+        ALTER TABLE exceed_hours RENAME TO exceed_hours_v1;
+        """;
+
+    public const string CopyOldExceedHours = """
+        INSERT INTO exceed_hours (outlet, hour, pollutant, value, kind, bound, min_bound)
+            SELECT outlet, hour, pollutant, value, kind, bound, min_bound FROM exceed_hours_v1;
+        DROP TABLE exceed_hours_v1;
         """;
 
     /// <summary>The table of readings a row each (mn, cn, period, pollutant as text) that databases made before packed records have; moved into <c>records</c> at start-up.</summary>

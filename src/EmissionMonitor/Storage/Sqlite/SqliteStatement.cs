@@ -53,6 +53,21 @@ internal sealed class SqliteStatement : IDisposable
         return this;
     }
 
+    /// <summary>Binds a named parameter (<c>$name</c>) to an integer, text or null; a name the statement does not use is ignored, as the provider does.</summary>
+    public SqliteStatement Bind(string name, object? value)
+    {
+        int index = raw.sqlite3_bind_parameter_index(_stmt, name);
+        return index == 0 ? this : value switch
+        {
+            null => Null(index),
+            long l => Integer(index, l),
+            int i => Integer(index, i),
+            double d => Real(index, d),
+            string t => Text(index, t),
+            _ => throw new ArgumentException($"cannot bind a {value.GetType().Name} to {name}", nameof(value)),
+        };
+    }
+
     /// <summary>Runs the statement to completion and returns the rows it changed.</summary>
     public int Execute()
     {
@@ -133,11 +148,17 @@ internal sealed class SqliteStatement : IDisposable
 
     public long ColumnInteger(int index) => raw.sqlite3_column_int64(_stmt, index);
 
+    /// <summary>A column declared NOT NULL as a double.</summary>
+    public double ColumnDouble(int index) => raw.sqlite3_column_double(_stmt, index);
+
     public double? ColumnReal(int index) =>
         raw.sqlite3_column_type(_stmt, index) == raw.SQLITE_NULL ? null : raw.sqlite3_column_double(_stmt, index);
 
     public string? ColumnText(int index) =>
         raw.sqlite3_column_type(_stmt, index) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(_stmt, index).utf8_to_string();
+
+    /// <summary>A text column's UTF-8 bytes (empty for NULL), valid until the statement steps or resets.</summary>
+    public ReadOnlySpan<byte> ColumnUtf8(int index) => raw.sqlite3_column_blob(_stmt, index); // a text value as a blob: its bytes, no terminator
 
     /// <summary>A blob column's bytes, valid until the statement steps or resets.</summary>
     public ReadOnlySpan<byte> ColumnBlob(int index) => raw.sqlite3_column_blob(_stmt, index);

@@ -84,21 +84,19 @@ public sealed partial class SqliteStore
     public async Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken)
     {
         // Many rows (a province's exceeding hours): ids mapped through the store's cache of the names, no join, no string per row.
-        return await QueryAsync($"SELECT f.outlet, f.pollutant, f.hour, f.value, f.kind, f.bound, f.min_bound FROM exceed_hours f WHERE {FactRange("hour", mns)} ORDER BY f.hour",
+        return await QueryRowsAsync($"SELECT f.outlet, f.pollutant, f.hour, f.value, f.kind, f.bound, f.min_bound FROM exceed_hours f WHERE {FactRange("hour", mns)} ORDER BY f.outlet, f.hour",
             FactParameters(SqliteFacts.HourKey(from), SqliteFacts.HourKey(to), mns),
-            r => new ExceedHour(NameOf(r.GetInt64(0)), NameOf(r.GetInt64(1)), SqliteFacts.FromHourKey(r.GetInt64(2)), r.GetDouble(3), ValueKind(r.GetString(4)),
-                r.GetDouble(5), r.GetInt64(6) == 1),
+            r => new ExceedHour(NameOf(r.ColumnInteger(0)), NameOf(r.ColumnInteger(1)), SqliteFacts.FromHourKey(r.ColumnInteger(2)), r.ColumnDouble(3), ValueKind(r.ColumnUtf8(4)),
+                r.ColumnDouble(5), r.ColumnInteger(6) == 1),
             cancellationToken);
     }
 
-    /// <summary>The shared instance of a stored value kind.</summary>
-    private static string ValueKind(string kind) => kind switch
-    {
-        Compliance.Exceedance.ValueKinds.ZsSent => Compliance.Exceedance.ValueKinds.ZsSent,
-        Compliance.Exceedance.ValueKinds.ZsComputed => Compliance.Exceedance.ValueKinds.ZsComputed,
-        Compliance.Exceedance.ValueKinds.AsSent => Compliance.Exceedance.ValueKinds.AsSent,
-        _ => kind,
-    };
+    /// <summary>The shared instance of a stored value kind (no string made per row for the kinds there are).</summary>
+    private static string ValueKind(ReadOnlySpan<byte> kind) =>
+        kind.SequenceEqual("zs-computed"u8) ? Compliance.Exceedance.ValueKinds.ZsComputed
+        : kind.SequenceEqual("zs-sent"u8) ? Compliance.Exceedance.ValueKinds.ZsSent
+        : kind.SequenceEqual("as-sent"u8) ? Compliance.Exceedance.ValueKinds.AsSent
+        : System.Text.Encoding.UTF8.GetString(kind);
 
     public async Task<IReadOnlyDictionary<string, string>> FactFingerprintsAsync(CancellationToken cancellationToken) =>
         (await QueryAsync("SELECT o.name, s.fingerprint FROM fact_state s JOIN names o ON o.id = s.outlet", [], r => (r.GetString(0), r.GetString(1)), cancellationToken))

@@ -30,6 +30,11 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
         {
             Directory.CreateDirectory(dataDirectory);
             _writer = await OpenAsync(cancellationToken);
+            if (await ScalarAsync(_writer, "SELECT pk FROM pragma_table_info('exceed_hours') WHERE name = 'hour'", cancellationToken) == 1)
+            {
+                await MoveTableAsync(SqliteSchema.MoveOldExceedHours, SqliteSchema.CopyOldExceedHours, cancellationToken);
+            }
+
             await ExecAsync(_writer, SqliteSchema.Create, cancellationToken);
             foreach (var (table, column) in SqliteSchema.AddedColumns)
             {
@@ -49,16 +54,7 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
             await ExecAsync(_writer, "CREATE TABLE IF NOT EXISTS write_check (x); DROP TABLE write_check;", cancellationToken);
             if (await ScalarTextAsync(_writer, "SELECT type FROM pragma_table_info('frames') WHERE name = 'received_at'", cancellationToken) == "TEXT")
             {
-                await using var tx = (SqliteTransaction)await _writer.BeginTransactionAsync(cancellationToken);
-                foreach (var sql in new[] { SqliteSchema.MoveOldFrames, SqliteSchema.Create, SqliteSchema.CopyOldFrames })
-                {
-                    await using var command = _writer.CreateCommand();
-                    command.Transaction = tx;
-                    command.CommandText = sql;
-                    await command.ExecuteNonQueryAsync(cancellationToken);
-                }
-
-                await tx.CommitAsync(cancellationToken);
+                await MoveTableAsync(SqliteSchema.MoveOldFrames, SqliteSchema.CopyOldFrames, cancellationToken);
             }
 
             if (await TableExistsAsync(_writer, SqliteSchema.OldReadings, cancellationToken))
@@ -91,6 +87,21 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
         }
 
         _checkpoints = Task.Run(() => CheckpointLoopAsync(_stop.Token), CancellationToken.None);
+    }
+
+    /// <summary>A table of an older layout moved into the current one in one transaction: renamed away, the schema made, its rows copied in.</summary>
+    private async Task MoveTableAsync(string moveOld, string copyOld, CancellationToken cancellationToken)
+    {
+        await using var tx = (SqliteTransaction)await _writer!.BeginTransactionAsync(cancellationToken);
+        foreach (var sql in new[] { moveOld, SqliteSchema.Create, copyOld })
+        {
+            await using var command = _writer.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await tx.CommitAsync(cancellationToken);
     }
 
     private async Task CheckpointLoopAsync(CancellationToken cancellationToken)
@@ -293,6 +304,33 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
             list.Add(map(reader));
         }
 
+        return list;
+    }
+
+    /// <summary>
+    /// As <see cref="QueryAsync{T}"/> for queries of many rows (a province's summaries): the rows
+    /// stepped through one prepared statement and read by position, without the provider's reader
+    /// object and its type check per value.
+    /// </summary>
+    private async Task<List<T>> QueryRowsAsync<T>(string sql, (string Name, object? Value)[] parameters, Func<SqliteStatement, T> map, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        using var statement = new SqliteStatement(connection, sql);
+        foreach (var (name, value) in parameters)
+        {
+            statement.Bind(name, value);
+        }
+
+        var list = new List<T>();
+        statement.ReadAll(row =>
+        {
+            if ((list.Count & 0xFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            list.Add(map(row));
+        });
         return list;
     }
 
