@@ -41,6 +41,16 @@ public static class ExceedanceCache
         return computed;
     }
 
+    /// <summary>Forgets every list kept for <paramref name="store"/> (tests of the paths around the cache).</summary>
+    internal static void Clear(Storage.IStore store)
+    {
+        var entries = Entries.GetOrCreateValue(store);
+        lock (entries)
+        {
+            entries.Clear();
+        }
+    }
+
     /// <summary>The list kept for <paramref name="key"/>, if any.</summary>
     public static bool TryGet(Storage.IStore store, object key, out IReadOnlyList<ExceedanceResult> list)
     {

@@ -32,8 +32,10 @@ public sealed partial class ReportService
 
     /// <summary>
     /// One page of the episodes of <see cref="ExceedancesAsync"/> and how many there are in all: from
-    /// the episode cache, else streamed (<see cref="StreamExceedancesAsync"/>) and kept for the cache
-    /// only while they stay within its bound — so a page of a country's episodes never holds them all.
+    /// the episode cache; else, where the kept facts hold every outlet, counted per outlet by the
+    /// store (<see cref="Storage.IFactStore.CountEpisodesAsync"/>) and only the outlets the page falls
+    /// in made; else all streamed (<see cref="StreamExceedancesAsync"/>) and kept for the cache only
+    /// while they stay within its bound — so a page of a country's episodes never holds them all.
     /// </summary>
     public async Task<(int Total, IReadOnlyList<ExceedanceResult> Page)> ExceedancePageAsync(ReportRequest r, int offset, int limit, CancellationToken ct)
     {
@@ -41,6 +43,11 @@ public sealed partial class ReportService
         if (key is not null && ExceedanceCache.TryGet(store, key, out var cached))
         {
             return (cached.Count, cached.Skip(offset).Take(limit).ToList());
+        }
+
+        if (key is not null)
+        {
+            return await CountedPageAsync(r, facts, offset, limit, ct);
         }
 
         var page = new List<ExceedanceResult>();
@@ -65,6 +72,50 @@ public sealed partial class ReportService
         if (key is not null && kept is not null)
         {
             ExceedanceCache.Add(store, key, kept);
+        }
+
+        return (total, page);
+    }
+
+    /// <summary>Outlets named to the store's count of episodes; more are counted all at once (a count per outlet and pollutant is small).</summary>
+    private const int CountedOutlets = 500;
+
+    /// <summary>A page of episodes from the store's counts: the total summed, the episodes made only for the outlets the page falls in.</summary>
+    private async Task<(int Total, IReadOnlyList<ExceedanceResult> Page)> CountedPageAsync(ReportRequest r, FactSource facts, int offset, int limit, CancellationToken ct)
+    {
+        var outlets = Outlets(r).ToList();
+        bool all = r.Mn is null && r.Enterprise is null && r.City is null;
+        var counts = await store.CountEpisodesAsync(r.Period.From, r.Period.To, all || outlets.Count > CountedOutlets ? null : outlets.Select(o => o.Mn).ToList(), ct);
+        int total = 0;
+        var inPage = new List<Registry.Outlet>();
+        int skip = 0; // the page's first outlet's episodes before the page
+        foreach (var outlet in outlets)
+        {
+            int n = Assessed(outlet, r).Sum(p => counts.Of(outlet.Mn, p, ExceedanceDetector.Basis(outlet, outlet.Limits[p])));
+            if (n > 0 && total + n > offset && total < (long)offset + limit)
+            {
+                if (inPage.Count == 0)
+                {
+                    skip = offset - total;
+                }
+
+                inPage.Add(outlet);
+            }
+
+            total += n;
+        }
+
+        var page = new List<ExceedanceResult>(Math.Min(limit, 10_000));
+        await foreach (var e in StreamExceedancesAsync(r, inPage, facts, ct))
+        {
+            if (skip > 0)
+            {
+                skip--;
+            }
+            else if (page.Count < limit)
+            {
+                page.Add(e);
+            }
         }
 
         return (total, page);
@@ -110,12 +161,17 @@ public sealed partial class ReportService
         FactsAsync(r, (r.Period.From - ExceedanceDetector.EpisodeMargin).Date, LocalSpans.CeilDay(r.Period.To + ExceedanceDetector.EpisodeMargin), ct);
 
     /// <summary>The stream of <see cref="StreamExceedancesAsync(ReportRequest, CancellationToken)"/> over facts already opened.</summary>
-    private async IAsyncEnumerable<ExceedanceResult> StreamExceedancesAsync(ReportRequest r, FactSource facts, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    private IAsyncEnumerable<ExceedanceResult> StreamExceedancesAsync(ReportRequest r, FactSource facts, CancellationToken ct) =>
+        StreamExceedancesAsync(r, Outlets(r), facts, ct);
+
+    /// <summary>The episodes of <paramref name="outlets"/> (in the list's order) over facts already opened.</summary>
+    private async IAsyncEnumerable<ExceedanceResult> StreamExceedancesAsync(ReportRequest r, IEnumerable<Registry.Outlet> outlets, FactSource facts,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var from = r.Period.From - ExceedanceDetector.EpisodeMargin;
         var to = r.Period.To + ExceedanceDetector.EpisodeMargin;
         var now = NowLocal;
-        foreach (var chunk in Outlets(r).Chunk(OutletsPerRead))
+        foreach (var chunk in outlets.Chunk(OutletsPerRead))
         {
             // One read of the chunk's exceeding hours (outlets judged by the hour) and days (by the day).
             string[] Judged(string basis) => chunk.Where(o => Assessed(o, r).Any(p => ExceedanceDetector.Basis(o, o.Limits[p]) == basis)).Select(o => o.Mn).ToArray();

@@ -39,6 +39,17 @@ public interface IFactStore
     Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The number of exceedance episodes of each outlet and pollutant overlapping [from, to), from
+    /// the kept exceeding hours and days (<see cref="Compliance.Exceedance.EpisodeCounts"/>); of the
+    /// outlets <paramref name="mns"/> names (null: all). By default counted from those hours and days
+    /// read; a store may count them where it keeps them.
+    /// </summary>
+    async Task<Compliance.Exceedance.EpisodeCounts> CountEpisodesAsync(DateTime from, DateTime to, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken) =>
+        Compliance.Exceedance.EpisodeCounts.Of(
+            await QueryExceedHoursAsync(Compliance.Exceedance.EpisodeCounts.FirstHour(from), LocalSpans.CeilHour(to), mns, cancellationToken),
+            await QueryExceedingDaysAsync(Compliance.Exceedance.EpisodeCounts.FirstDay(from), LocalSpans.CeilDay(to), mns, cancellationToken), from);
+
+    /// <summary>
     /// Outlets whose kept facts may not yet hold all their stored readings of [fromDay, toDay):
     /// reports compute them from their readings meanwhile. Empty where facts are written in the
     /// commit itself (SQLite); InfluxDB: days forwarded but not yet rebuilt, and readings still in the buffer.
