@@ -66,6 +66,38 @@ public sealed class RetentionTests
     }
 
     [Fact]
+    public async Task SummariesPastTheirAge_GoByWholeMonths_AndAnEpisodeCutByThemBeginsAtTheCut()
+    {
+        string dir = Some.TempDirectory();
+        await using var store = new SqliteStore(dir);
+        await store.InitializeAsync(CancellationToken.None);
+        var cut = new DateTime(2026, 2, 1); // Summaries = 100 days before 2026-06-01: the month of 2026-02-21
+        long Hour(DateTime t) => SqliteFacts.HourKey(t);
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={store.DatabasePath}"))
+        {
+            await db.OpenAsync();
+            await using var rows = db.CreateCommand();
+            // One episode of four hours across the cut, as the writer keeps it (its first hour begins it).
+            rows.CommandText = $"""
+                INSERT INTO names (id, name) VALUES (901, 'QHXN0010001'), (902, 'a21026');
+                INSERT INTO exceed_hours (outlet, hour, pollutant, value, kind, bound, min_bound, start) VALUES
+                    (901, {Hour(cut.AddHours(-2))}, 902, 50, 'zs-sent', 35, 0, 1), (901, {Hour(cut.AddHours(-1))}, 902, 51, 'zs-sent', 35, 0, 0),
+                    (901, {Hour(cut)}, 902, 52, 'zs-sent', 35, 0, 0), (901, {Hour(cut.AddHours(1))}, 902, 53, 'zs-sent', 35, 0, 0);
+                """;
+            await rows.ExecuteNonQueryAsync();
+        }
+
+        var pruned = await store.PruneAsync(new RetentionOptions { Summaries = TimeSpan.FromDays(100) }, Now, Zone, ["QHXN0010001"], CancellationToken.None);
+        Assert.Equal(2, pruned.Summaries);
+        var hours = await store.QueryExceedHoursAsync(cut.AddDays(-30), cut.AddDays(30), null, CancellationToken.None);
+        Assert.Equal([cut, cut.AddHours(1)], hours.Select(h => h.Hour));
+        // What remains of the episode begins at the cut: counted from before it, as the listed episodes would.
+        var counts = await store.CountEpisodesAsync(cut.AddDays(-15), cut.AddDays(15), null, CancellationToken.None);
+        Assert.Equal(1, counts.Of("QHXN0010001", "a21026", "hour"));
+        Assert.Equal(EmissionMonitor.Compliance.Exceedance.EpisodeCounts.Of(hours, [], cut.AddDays(-15)).Hourly, counts.Hourly);
+    }
+
+    [Fact]
     public async Task TheService_PrunesInTheBackground_AndKeepsHourlyData()
     {
         await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?>

@@ -189,6 +189,13 @@ public sealed class SqliteArchiveTests
         Assert.Equal(1, Scalar(check, "SELECT pk FROM pragma_table_info('exceed_hours') WHERE name = 'outlet'"));
         Assert.Equal(0, Scalar(check, "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('exceed_hours_outlet', 'exceed_hours_v1')"));
         Assert.Equal(1, Scalar(check, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'exceed_hours_hour'"));
+        // Each moved hour knows whether it begins an episode: the second hour of the first outlet continues its first.
+        Assert.Equal(2, Scalar(check, "SELECT SUM(start) FROM exceed_hours"));
+        Assert.Equal(0, Scalar(check, "SELECT start FROM exceed_hours WHERE hour = 486698"));
+        var counts = await store.CountEpisodesAsync(hour, hour.AddHours(2), null, CancellationToken.None);
+        Assert.Equal([(("QHXN0010001", "a21026"), 1), (("QHXN0020001", "w01001"), 1)], counts.Hourly.OrderBy(c => c.Key).Select(c => (c.Key, c.Value)));
+        var fromSecond = await store.CountEpisodesAsync(hour.AddHours(1), hour.AddHours(2), null, CancellationToken.None);
+        Assert.Equal([(("QHXN0010001", "a21026"), 1)], fromSecond.Hourly.Select(c => (c.Key, c.Value)));
     }
 
     [Fact]

@@ -24,6 +24,7 @@ internal sealed class SqliteFacts : IDisposable
     private readonly SqliteStatement _insertDay;
     private readonly SqliteStatement _deleteExceeding;
     private readonly SqliteStatement _insertExceeding;
+    private readonly SqliteStatement _markStarts;
     private readonly SqliteStatement _fingerprint;
     private readonly SqliteStatement _countHour;
     private readonly SqliteStatement _oldDays;
@@ -45,6 +46,7 @@ internal sealed class SqliteFacts : IDisposable
             """);
         _deleteExceeding = new SqliteStatement(writer, "DELETE FROM exceed_hours WHERE outlet = ?1 AND hour >= ?2 AND hour < ?3");
         _insertExceeding = new SqliteStatement(writer, "INSERT OR REPLACE INTO exceed_hours (hour, outlet, pollutant, value, kind, bound, min_bound) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        _markStarts = new SqliteStatement(writer, SqliteSchema.MarkExceedStarts + " WHERE outlet = ?1 AND hour >= ?2 AND hour <= ?3");
         _fingerprint = new SqliteStatement(writer, "INSERT OR REPLACE INTO fact_state (outlet, fingerprint) VALUES (?1, ?2)");
         _oldDays = new SqliteStatement(writer, $"SELECT day, pollutant, {SumColumns} FROM day_facts WHERE outlet = ?1 AND day >= ?2 AND day < ?3");
         _addMonth = new SqliteStatement(writer, """
@@ -203,8 +205,17 @@ internal sealed class SqliteFacts : IDisposable
         }
 
         WriteExceeding(exceeding, outletId);
+        if (exceeding.Count > 0)
+        {
+            MarkStarts(outletId, day, day.AddDays(1)); // rows are only added here: nothing else changes
+        }
+
         FlushMonths(outletId);
     }
+
+    /// <summary>Sets the episode starts of an outlet's exceeding hours in [fromDay, toDay) and of the hour after, whose hour before may have changed.</summary>
+    private void MarkStarts(long outlet, DateTime fromDay, DateTime toDay) =>
+        _markStarts.Integer(1, outlet).Integer(2, HourKey(fromDay)).Integer(3, HourKey(toDay)).Execute();
 
     /// <summary>The summable columns of an outlet's stored days in [fromDay, toDay), by day and pollutant id.</summary>
     private Dictionary<(long Day, long Pollutant), FactSums> OldDays(long outlet, DateTime fromDay, DateTime toDay)
@@ -263,6 +274,7 @@ internal sealed class SqliteFacts : IDisposable
         }
 
         WriteExceeding(exceeding, outlet);
+        MarkStarts(outlet, fromDay, toDay);
         FlushMonths(outlet);
     }
 

@@ -134,6 +134,7 @@ internal static class SqliteSchema
             kind        TEXT NOT NULL,
             bound       REAL NOT NULL,
             min_bound   INTEGER NOT NULL,
+            start       INTEGER,
             PRIMARY KEY (outlet, hour, pollutant)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS exceed_hours_hour ON exceed_hours (hour);
@@ -216,7 +217,25 @@ internal static class SqliteSchema
 
     /// <summary>Columns added since the first schema, added to older databases at start-up.</summary>
     public static IReadOnlyList<(string Table, string Column)> AddedColumns { get; } =
-        [("marks", "meta TEXT"), ("card_lifts", "meta TEXT"), ("frames", "block INTEGER"), ("frames", "block_offset INTEGER"), ("frames", "block_length INTEGER"), ("readings", "rf INTEGER"), ("readings", "raw_avg REAL")];
+        [("exceed_hours", ExceedStartColumn), ("marks", "meta TEXT"), ("card_lifts", "meta TEXT"), ("frames", "block INTEGER"), ("frames", "block_offset INTEGER"), ("frames", "block_length INTEGER"), ("readings", "rf INTEGER"), ("readings", "raw_avg REAL")];
+
+    /// <summary>The column telling an exceeding hour that begins an episode (see <see cref="MarkExceedStarts"/>).</summary>
+    public const string ExceedStartColumn = "start INTEGER";
+
+    /// <summary>Indexes of columns added since the first schema, made once the columns are there.</summary>
+    public const string CreateAfterColumns = """
+        CREATE INDEX IF NOT EXISTS exceed_starts ON exceed_hours (outlet, pollutant, hour) WHERE start = 1;
+        """;
+
+    /// <summary>
+    /// Sets <c>start</c> of exceeding hours: 1 unless the hour before exceeds too on the same bound
+    /// (an episode's first hour), so the episodes of a period are counted by summing a column. The
+    /// writer runs it over what a commit rewrote and the hour after; start-up over a table that had none.
+    /// </summary>
+    public const string MarkExceedStarts = """
+        UPDATE exceed_hours SET start = NOT EXISTS (SELECT 1 FROM exceed_hours g WHERE g.outlet = exceed_hours.outlet AND g.hour = exceed_hours.hour - 1
+            AND g.pollutant = exceed_hours.pollutant AND g.bound = exceed_hours.bound AND g.min_bound = exceed_hours.min_bound)
+        """;
 
     /// <summary>The outbox entries of operator records (the condition of their partial index, written the same in every query that uses it).</summary>
     public const string RecordEntries = "kind NOT IN ('reading', 'frame')";

@@ -93,17 +93,20 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>
-    /// <see cref="IFactStore.CountEpisodesAsync"/> counted in SQL: each exceeding hour (day) of the
-    /// range that is the range's first or whose previous hour (day) does not exceed alike begins one —
-    /// a key lookup per row, no row brought out.
+    /// <see cref="IFactStore.CountEpisodesAsync"/> counted in SQL, no row brought out: the exceeding
+    /// hours of the range that begin an episode (their <c>start</c>, kept by the writer; counted in
+    /// its partial index, in outlet and pollutant order), those of the range's first hour that do
+    /// not; the exceeding days that are the first or follow a day that does not exceed.
     /// </summary>
     public async Task<EpisodeCounts> CountEpisodesAsync(DateTime from, DateTime to, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken)
     {
         long firstHour = SqliteFacts.HourKey(EpisodeCounts.FirstHour(from));
+        string outlets = mns is null ? string.Empty : $"f.outlet IN (SELECT id FROM names WHERE name IN ({string.Join(", ", mns.Select((_, i) => "$m" + i))})) AND ";
         var hourly = await QueryRowsAsync($"""
-            SELECT f.outlet, f.pollutant, SUM(f.hour = $from OR NOT EXISTS (SELECT 1 FROM exceed_hours g
-                WHERE g.outlet = f.outlet AND g.hour = f.hour - 1 AND g.pollutant = f.pollutant AND g.bound = f.bound AND g.min_bound = f.min_bound))
-            FROM exceed_hours f WHERE {FactRange("hour", mns)} GROUP BY f.outlet, f.pollutant
+            SELECT f.outlet, f.pollutant, COUNT(*) FROM exceed_hours f INDEXED BY exceed_starts WHERE {outlets}f.start = 1 AND f.hour >= $from AND f.hour < $to
+                GROUP BY f.outlet, f.pollutant
+            UNION ALL
+            SELECT f.outlet, f.pollutant, COUNT(*) FROM exceed_hours f WHERE {outlets}f.hour = $from AND f.start = 0 GROUP BY f.outlet, f.pollutant
             """, FactParameters(firstHour, SqliteFacts.HourKey(LocalSpans.CeilHour(to)), mns), Count, cancellationToken);
         long firstDay = SqliteFacts.DayKey(EpisodeCounts.FirstDay(from));
         var daily = await QueryRowsAsync($"""
@@ -111,7 +114,7 @@ public sealed partial class SqliteStore
                 WHERE g.day = f.day - 1 AND g.outlet = f.outlet AND g.pollutant = f.pollutant AND g.day_state = {DayStates.Exceeding}))
             FROM day_facts f WHERE {FactRange("day", mns)} AND f.day_state = {DayStates.Exceeding} GROUP BY f.outlet, f.pollutant
             """, FactParameters(firstDay, SqliteFacts.DayKey(LocalSpans.CeilDay(to)), mns), Count, cancellationToken);
-        return new EpisodeCounts(hourly.ToDictionary(c => c.Key, c => c.Count), daily.ToDictionary(c => c.Key, c => c.Count));
+        return new EpisodeCounts(hourly.GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Sum(c => c.Count)), daily.ToDictionary(c => c.Key, c => c.Count));
 
         ((string, string) Key, int Count) Count(SqliteStatement r) => ((NameOf(r.ColumnInteger(0)), NameOf(r.ColumnInteger(1))), (int)r.ColumnInteger(2));
     }

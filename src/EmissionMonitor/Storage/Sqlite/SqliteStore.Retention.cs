@@ -40,6 +40,7 @@ public sealed partial class SqliteStore
             summaries += await RepeatAsync("DELETE FROM day_facts WHERE day = (SELECT MIN(day) FROM day_facts WHERE day < $cut)", [("$cut", SqliteFacts.DayKey(month))], 1, cancellationToken);
             summaries += await RepeatAsync("DELETE FROM exceed_hours WHERE hour < $cut AND hour < (SELECT MIN(hour) FROM exceed_hours) + 24",
                 [("$cut", SqliteFacts.HourKey(month))], 1, cancellationToken);
+            await ExecuteCountAsync($"{SqliteSchema.MarkExceedStarts} WHERE hour = $cut", [("$cut", SqliteFacts.HourKey(month))], cancellationToken); // their hour before is gone
             summaries += await ExecuteCountAsync("DELETE FROM month_facts WHERE month < $cut", [("$cut", SqliteFacts.MonthKey(month))], cancellationToken);
         }
 

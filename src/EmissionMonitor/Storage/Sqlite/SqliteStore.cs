@@ -30,9 +30,11 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
         {
             Directory.CreateDirectory(dataDirectory);
             _writer = await OpenAsync(cancellationToken);
+            bool markStarts = false;
             if (await ScalarAsync(_writer, "SELECT pk FROM pragma_table_info('exceed_hours') WHERE name = 'hour'", cancellationToken) == 1)
             {
                 await MoveTableAsync(SqliteSchema.MoveOldExceedHours, SqliteSchema.CopyOldExceedHours, cancellationToken);
+                markStarts = true;
             }
 
             await ExecAsync(_writer, SqliteSchema.Create, cancellationToken);
@@ -48,8 +50,16 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
                 if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
                 {
                     await ExecAsync(_writer, $"ALTER TABLE {table} ADD COLUMN {column};", cancellationToken);
+                    markStarts |= column == SqliteSchema.ExceedStartColumn;
                 }
             }
+
+            if (markStarts)
+            {
+                await ExecAsync(_writer, SqliteSchema.MarkExceedStarts, cancellationToken); // rows from before the column: every one
+            }
+
+            await ExecAsync(_writer, SqliteSchema.CreateAfterColumns, cancellationToken);
 
             await ExecAsync(_writer, "CREATE TABLE IF NOT EXISTS write_check (x); DROP TABLE write_check;", cancellationToken);
             if (await ScalarTextAsync(_writer, "SELECT type FROM pragma_table_info('frames') WHERE name = 'received_at'", cancellationToken) == "TEXT")
