@@ -70,8 +70,9 @@ public static class ReportCommand
         var service = ReportService.Create(store, registry, settings, TimeProvider.System);
         if (kind == "exceedances" && format is "json" or "csv")
         {
-            // Streamed outlet by outlet: a country's quarter of episodes is never held whole.
-            await WriteAsync(service.StreamExceedanceTablesAsync(request, 1000, cancellationToken), format);
+            // Streamed outlet by outlet: a country's quarter of episodes is never held whole; the next
+            // tables are made while the last are written.
+            await WriteAsync(Prefetch.Ahead(service.StreamExceedanceTablesAsync(request, 1000, cancellationToken), 4, cancellationToken), format);
             return 0;
         }
 
