@@ -83,3 +83,43 @@ public sealed class InfluxTornPointTests
         Assert.Empty(await store.QueryFramesAsync(new FrameQuery(), ct));
     }
 }
+
+/// <summary>Summaries written before the exceeding hours were kept a point per day: their outlets are rebuilt, their points neither read nor kept.</summary>
+public sealed class InfluxFactLayoutTests
+{
+    [Fact]
+    public async Task FactsOfTheLayoutBefore_MakeTheirOutletStale_AndTheirHourPointsAreNotRead()
+    {
+        await using var influx = await InfluxFixture.StartAsync();
+        var zone = new EmissionMonitor.Compliance.ComplianceOptions().ResolveTimeZone();
+        await using var store = new InfluxStore(new InfluxOptions { Url = influx.Url, Bucket = "emission", WriteApi = "v1" }, Some.TempDirectory(), zone,
+            NullLogger<InfluxStore>.Instance);
+        await store.InitializeAsync(CancellationToken.None);
+        var hour = new DateTimeOffset(2025, 7, 1, 9, 0, 0, TimeSpan.FromHours(8));
+        using var http = new HttpClient();
+        var written = await http.PostAsync($"{influx.Url}/write?db=emission&precision=s", new StringContent(string.Join('\n',
+            $"{InfluxSchema.FactState},mn=QHXN0010001 fingerprint=\"rules-of-before\" 0",
+            $"{InfluxSchema.ExceedHours},mn=QHXN0010001,pollutant=a21026 value=60.5,kind=\"zs-sent\",bound=35,min_bound=0i {hour.ToUnixTimeSeconds()}")));
+        Assert.True(written.IsSuccessStatusCode, await written.Content.ReadAsStringAsync());
+
+        var fingerprints = await store.FactFingerprintsAsync(CancellationToken.None);
+        Assert.NotEqual("rules-of-before", fingerprints["QHXN0010001"]); // so no rules match it: the outlet is rebuilt
+        Assert.Empty(await store.QueryExceedHoursAsync(hour.DateTime.Date, hour.DateTime.Date.AddDays(1), null, CancellationToken.None));
+
+        // The day layout round trip, through the server: every field of each hour, hours of one day in one point.
+        var day = hour.DateTime.Date;
+        var hours = new[]
+        {
+            new EmissionMonitor.Compliance.Summaries.ExceedHour("QHXN0010001", "a21026", day.AddHours(9), 60.5, "zs-sent", 35, false),
+            new EmissionMonitor.Compliance.Summaries.ExceedHour("QHXN0010001", "a21002", day.AddHours(9), 0.1 + 0.2, "zs-computed", 50.125, false),
+            new EmissionMonitor.Compliance.Summaries.ExceedHour("QHXN0010001", "w01001", day.AddHours(23), 5.5, "as-sent", 6, true),
+        };
+        var lines = new System.Text.StringBuilder();
+        InfluxSchema.AppendExceedDay(lines, "QHXN0010001", day, hours, EmissionMonitor.Storage.Influx.LineProtocol.Nanoseconds(new DateTimeOffset(day, TimeSpan.FromHours(8))));
+        var dayWritten = await http.PostAsync($"{influx.Url}/write?db=emission", new StringContent(lines.ToString()));
+        Assert.True(dayWritten.IsSuccessStatusCode, await dayWritten.Content.ReadAsStringAsync());
+        Assert.Equal(hours.OrderBy(h => h.Hour).ThenBy(h => h.Pollutant, StringComparer.Ordinal),
+            (await store.QueryExceedHoursAsync(day, day.AddDays(1), null, CancellationToken.None)).OrderBy(h => h.Hour).ThenBy(h => h.Pollutant, StringComparer.Ordinal));
+        Assert.Equal([hours[2]], await store.QueryExceedHoursAsync(day.AddHours(10), day.AddDays(1), ["QHXN0010001"], CancellationToken.None));
+    }
+}

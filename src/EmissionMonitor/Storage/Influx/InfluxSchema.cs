@@ -47,7 +47,16 @@ public static class InfluxSchema
     }
 
     public const string DayFacts = "day_facts";
+    /// <summary>A point per exceeding hour: the layout before <see cref="ExceedDays"/>, deleted with the summaries' retention, no longer read.</summary>
     public const string ExceedHours = "exceed_hours";
+
+    public const string ExceedDays = "exceed_days";
+
+    /// <summary>
+    /// Written before each fingerprint of <see cref="FactState"/> since the exceeding hours are kept
+    /// by the day: a fingerprint without it is of facts in the layout before, so its outlet is rebuilt.
+    /// </summary>
+    public const string FactLayout = "exceed-days:";
     public const string FactState = "fact_state";
     public const string FactDirty = "fact_dirty";
 
@@ -78,10 +87,40 @@ public static class InfluxSchema
     /// <summary>The fields <see cref="SumFields"/> writes, as an InfluxQL field list.</summary>
     public const string SumFieldList = "\"days\", \"received\", \"exempt\", \"valid_rate\", \"valid\", \"exceeding\", \"kg\", \"valid_kg\", \"water_days\", \"water_exceeding\", \"gas_days\", \"gas_exceeding\"";
 
-    /// <summary>An hour beyond an hourly limit at its local hour.</summary>
-    public static void AppendExceedHour(StringBuilder sb, Compliance.Summaries.ExceedHour e, long nanoseconds) =>
-        LineProtocol.Append(sb, ExceedHours, [("mn", e.Mn), ("pollutant", e.Pollutant)],
-            [("value", e.Value), ("kind", e.ValueKind), ("bound", e.Bound), ("min_bound", e.IsMinBound ? 1L : 0L)], nanoseconds);
+    /// <summary>
+    /// An outlet's hours beyond an hourly limit of one local day, as one point at the day (a point per
+    /// hour made the server spend two seconds answering a province's quarter): the field <c>hours</c>
+    /// holds them, separated by U+001E, each its pollutant, the hour of the day, the value, its kind,
+    /// the bound and whether it is a lower bound, separated by U+001F.
+    /// </summary>
+    public static void AppendExceedDay(StringBuilder sb, string mn, DateTime day, IEnumerable<Compliance.Summaries.ExceedHour> hours, long nanoseconds) =>
+        LineProtocol.Append(sb, ExceedDays, [("mn", mn)],
+            [("hours", string.Join(EntrySeparator, hours.Select(e => string.Join(FieldSeparator, e.Pollutant, ((int)(e.Hour - day).TotalHours).ToString(CultureInfo.InvariantCulture),
+                e.Value.ToString("R", CultureInfo.InvariantCulture), e.ValueKind, e.Bound.ToString("R", CultureInfo.InvariantCulture), e.IsMinBound ? "1" : "0"))))],
+            nanoseconds);
+
+    /// <summary>The hours of an <see cref="AppendExceedDay"/> point of <paramref name="mn"/> at <paramref name="day"/>.</summary>
+    public static IEnumerable<Compliance.Summaries.ExceedHour> ReadExceedDay(string mn, DateTime day, string hours)
+    {
+        foreach (var entry in hours.Split(EntrySeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var f = entry.Split(FieldSeparator);
+            yield return new Compliance.Summaries.ExceedHour(mn, f[0], day.AddHours(int.Parse(f[1], CultureInfo.InvariantCulture)),
+                double.Parse(f[2], CultureInfo.InvariantCulture), KindOf(f[3]), double.Parse(f[4], CultureInfo.InvariantCulture), f[5] == "1");
+        }
+    }
+
+    private const char EntrySeparator = '\u001e';
+    private const char FieldSeparator = '\u001f';
+
+    /// <summary>The shared instance of a value kind (none made per hour read).</summary>
+    private static string KindOf(string kind) => kind switch
+    {
+        Compliance.Exceedance.ValueKinds.ZsComputed => Compliance.Exceedance.ValueKinds.ZsComputed,
+        Compliance.Exceedance.ValueKinds.ZsSent => Compliance.Exceedance.ValueKinds.ZsSent,
+        Compliance.Exceedance.ValueKinds.AsSent => Compliance.Exceedance.ValueKinds.AsSent,
+        _ => kind,
+    };
 
     /// <summary>The marker of an outlet's day whose readings were just forwarded; <paramref name="at"/> tells a marker written again from the one a summarizer saw.</summary>
     public static void AppendDirty(StringBuilder sb, string mn, long dayNanoseconds, long at) =>

@@ -9,8 +9,8 @@ namespace EmissionMonitor.Storage.Influx;
 /// The summaries kept in InfluxDB itself, so every instance of a scale-out reads the same ones: day
 /// facts (measurement <c>day_facts</c>, a point per outlet, pollutant and local day, its sums as
 /// fields), their sums per month (<c>month_facts</c>: a report of whole months reads a point per
-/// outlet, pollutant and month), the hours beyond an hourly limit
-/// (<c>exceed_hours</c>) and each outlet's rules fingerprint (<c>fact_state</c>). They are made from
+/// outlet, pollutant and month), the hours beyond an hourly limit (<c>exceed_days</c>: a point per
+/// outlet and day holding its exceeding hours) and each outlet's rules fingerprint (<c>fact_state</c>). They are made from
 /// the server's readings, never from one instance's buffer: the forwarder writes, with each batch of
 /// hourly or daily readings, a marker per outlet and day (<c>fact_dirty</c>, in the same write), and
 /// the summarizer of any instance (<see cref="SettleFactsAsync"/>: the fact service every 15 s, a
@@ -69,9 +69,11 @@ public sealed partial class InfluxStore
 
     public async Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken)
     {
-        using var doc = await QueryServerAsync($"SELECT * FROM \"{InfluxSchema.ExceedHours}\" WHERE {Span(from, to, null)}{Outlets(mns)}", cancellationToken);
-        return Rows(doc).Select(r => new ExceedHour(r.Str("mn")!, r.Str("pollutant")!, Local(r.Long("time")), r.Dbl("value") ?? 0, r.Str("kind")!,
-            r.Dbl("bound") ?? 0, r.Long("min_bound") == 1)).OrderBy(e => e.Hour).ToList();
+        using var doc = await QueryServerAsync(
+            $"SELECT \"hours\", \"mn\" FROM \"{InfluxSchema.ExceedDays}\" WHERE {Span(from.Date, LocalSpans.CeilDay(to), null)}{Outlets(mns)}", cancellationToken);
+        return Rows(doc).Where(r => r.Str("mn") is not null && r.Str("hours") is not null)
+            .SelectMany(r => InfluxSchema.ReadExceedDay(r.Str("mn")!, Local(r.Long("time")), r.Str("hours")!))
+            .Where(e => e.Hour >= from && e.Hour < to).OrderBy(e => e.Hour).ToList();
     }
 
     public async Task<IReadOnlyDictionary<string, string>> FactFingerprintsAsync(CancellationToken cancellationToken)
@@ -80,7 +82,10 @@ public sealed partial class InfluxStore
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var series in Series(doc))
         {
-            result[series.GetProperty("tags").GetProperty("mn").GetString()!] = series.GetProperty("values")[0][1].GetString()!;
+            // A fingerprint of the layout before (hours a point each) matches no rules: its outlet is rebuilt.
+            string stored = series.GetProperty("values")[0][1].GetString()!;
+            result[series.GetProperty("tags").GetProperty("mn").GetString()!] =
+                stored.StartsWith(InfluxSchema.FactLayout, StringComparison.Ordinal) ? stored[InfluxSchema.FactLayout.Length..] : InfluxSchema.FactLayout + "(before)";
         }
 
         return result;
@@ -163,7 +168,7 @@ public sealed partial class InfluxStore
         }
 
         var line = new StringBuilder();
-        LineProtocol.Append(line, InfluxSchema.FactState, [("mn", mn)], [("fingerprint", maintenance.Rules.Fingerprint(outlet))], 0);
+        LineProtocol.Append(line, InfluxSchema.FactState, [("mn", mn)], [("fingerprint", InfluxSchema.FactLayout + maintenance.Rules.Fingerprint(outlet))], 0);
         await WriteServerAsync(line, cancellationToken);
         return days;
     }
@@ -200,7 +205,8 @@ public sealed partial class InfluxStore
             await ServerReadingListAsync(new ReadingQuery(Cns.Hourly, fromDay, toDay, outlet.Mn), cancellationToken),
             await ServerReadingListAsync(new ReadingQuery(Cns.Daily, fromDay, toDay, outlet.Mn), cancellationToken));
         var before = await KeysAsync(InfluxSchema.DayFacts, fromDay, toDay, outlet.Mn, cancellationToken);
-        var hoursBefore = await KeysAsync(InfluxSchema.ExceedHours, fromDay, toDay, outlet.Mn, cancellationToken);
+        var hoursBefore = await KeysAsync(InfluxSchema.ExceedDays, fromDay, toDay, outlet.Mn, cancellationToken);
+        var hoursBeforeLayout = await KeysAsync(InfluxSchema.ExceedHours, fromDay, toDay, outlet.Mn, cancellationToken); // a point an hour: none left once rebuilt
         var monthsBefore = await KeysAsync(InfluxSchema.MonthFacts, fromDay, toDay, outlet.Mn, cancellationToken);
         var lines = new StringBuilder();
         foreach (var day in days)
@@ -209,10 +215,10 @@ public sealed partial class InfluxStore
             before.Remove((day.Pollutant, Ns(day.Day)));
         }
 
-        foreach (var e in exceeding)
+        foreach (var day in exceeding.GroupBy(e => e.Hour.Date))
         {
-            InfluxSchema.AppendExceedHour(lines, e, Ns(e.Hour));
-            hoursBefore.Remove((e.Pollutant, Ns(e.Hour)));
+            InfluxSchema.AppendExceedDay(lines, outlet.Mn, day.Key, day.OrderBy(e => e.Hour).ThenBy(e => e.Pollutant, StringComparer.Ordinal), Ns(day.Key));
+            hoursBefore.Remove(("", Ns(day.Key)));
         }
 
         foreach (var month in days.GroupBy(d => (d.Pollutant, Month: new DateTime(d.Day.Year, d.Day.Month, 1))))
@@ -222,9 +228,10 @@ public sealed partial class InfluxStore
         }
 
         await WriteServerAsync(lines, cancellationToken);
-        var stale = before.Select(k => (InfluxSchema.DayFacts, k)).Concat(hoursBefore.Select(k => (InfluxSchema.ExceedHours, k)))
+        var stale = before.Select(k => (InfluxSchema.DayFacts, k)).Concat(hoursBeforeLayout.Select(k => (InfluxSchema.ExceedHours, k)))
             .Concat(monthsBefore.Select(k => (InfluxSchema.MonthFacts, k)))
             .Select(s => $"DELETE FROM \"{s.Item1}\" WHERE \"mn\" = {InfluxSchema.Literal(outlet.Mn)} AND \"pollutant\" = {InfluxSchema.Literal(s.k.Pollutant)} AND time = {s.k.Time}")
+            .Concat(hoursBefore.Select(k => $"DELETE FROM \"{InfluxSchema.ExceedDays}\" WHERE \"mn\" = {InfluxSchema.Literal(outlet.Mn)} AND time = {k.Time}"))
             .Chunk(100);
         foreach (var chunk in stale)
         {
@@ -237,7 +244,7 @@ public sealed partial class InfluxStore
     /// <summary>The (pollutant, time) of the points of a facts measurement in a span of one outlet.</summary>
     private async Task<HashSet<(string Pollutant, long Time)>> KeysAsync(string measurement, DateTime from, DateTime to, string mn, CancellationToken cancellationToken)
     {
-        string field = measurement == InfluxSchema.ExceedHours ? "value" : "received";
+        string field = measurement switch { InfluxSchema.ExceedHours => "value", InfluxSchema.ExceedDays => "hours", _ => "received" };
         using var doc = await QueryServerAsync($"SELECT \"{field}\", \"pollutant\" FROM \"{measurement}\" WHERE {Span(from, to, mn)}", cancellationToken);
         return Rows(doc).Select(r => (r.Str("pollutant") ?? "", r.Long("time"))).ToHashSet();
     }
@@ -337,7 +344,7 @@ public sealed partial class InfluxStore
         if (plan.SummariesBefore is { } summaries)
         {
             long month = Ns(new DateTime(summaries.Year, summaries.Month, 1)); // whole months, so a month's point and its days go together
-            statements.AddRange(new[] { InfluxSchema.DayFacts, InfluxSchema.MonthFacts, InfluxSchema.ExceedHours }.Select(m => $"DELETE FROM \"{m}\" WHERE time < {month}"));
+            statements.AddRange(new[] { InfluxSchema.DayFacts, InfluxSchema.MonthFacts, InfluxSchema.ExceedDays, InfluxSchema.ExceedHours }.Select(m => $"DELETE FROM \"{m}\" WHERE time < {month}"));
         }
 
         if (statements.Count > 0)
