@@ -206,7 +206,7 @@ public sealed partial class InfluxStore
             await ServerReadingListAsync(new ReadingQuery(Cns.Daily, fromDay, toDay, outlet.Mn), cancellationToken));
         var before = await KeysAsync(InfluxSchema.DayFacts, fromDay, toDay, outlet.Mn, cancellationToken);
         var hoursBefore = await KeysAsync(InfluxSchema.ExceedDays, fromDay, toDay, outlet.Mn, cancellationToken);
-        var hoursBeforeLayout = await KeysAsync(InfluxSchema.ExceedHours, fromDay, toDay, outlet.Mn, cancellationToken); // a point an hour: none left once rebuilt
+        bool layoutBefore = (await KeysAsync(InfluxSchema.ExceedHours, fromDay, toDay, outlet.Mn, cancellationToken)).Count > 0; // a point an hour: none left once rebuilt
         var monthsBefore = await KeysAsync(InfluxSchema.MonthFacts, fromDay, toDay, outlet.Mn, cancellationToken);
         var lines = new StringBuilder();
         foreach (var day in days)
@@ -228,10 +228,10 @@ public sealed partial class InfluxStore
         }
 
         await WriteServerAsync(lines, cancellationToken);
-        var stale = before.Select(k => (InfluxSchema.DayFacts, k)).Concat(hoursBeforeLayout.Select(k => (InfluxSchema.ExceedHours, k)))
-            .Concat(monthsBefore.Select(k => (InfluxSchema.MonthFacts, k)))
+        var stale = before.Select(k => (InfluxSchema.DayFacts, k)).Concat(monthsBefore.Select(k => (InfluxSchema.MonthFacts, k)))
             .Select(s => $"DELETE FROM \"{s.Item1}\" WHERE \"mn\" = {InfluxSchema.Literal(outlet.Mn)} AND \"pollutant\" = {InfluxSchema.Literal(s.k.Pollutant)} AND time = {s.k.Time}")
             .Concat(hoursBefore.Select(k => $"DELETE FROM \"{InfluxSchema.ExceedDays}\" WHERE \"mn\" = {InfluxSchema.Literal(outlet.Mn)} AND time = {k.Time}"))
+            .Concat(layoutBefore ? [$"DELETE FROM \"{InfluxSchema.ExceedHours}\" WHERE {Span(fromDay, toDay, outlet.Mn)}"] : [])
             .Chunk(100);
         foreach (var chunk in stale)
         {
