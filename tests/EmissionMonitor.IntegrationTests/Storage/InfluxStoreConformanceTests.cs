@@ -121,5 +121,20 @@ public sealed class InfluxFactLayoutTests
         Assert.Equal(hours.OrderBy(h => h.Hour).ThenBy(h => h.Pollutant, StringComparer.Ordinal),
             (await store.QueryExceedHoursAsync(day, day.AddDays(1), null, CancellationToken.None)).OrderBy(h => h.Hour).ThenBy(h => h.Pollutant, StringComparer.Ordinal));
         Assert.Equal([hours[2]], await store.QueryExceedHoursAsync(day.AddHours(10), day.AddDays(1), ["QHXN0010001"], CancellationToken.None));
+
+        // The refresh rebuilds the outlet from the server's readings: its day point written, the hour points of the layout before gone.
+        var registry = Some.Registry();
+        var rules = new EmissionMonitor.Compliance.Summaries.FactRules(new EmissionMonitor.Compliance.ComplianceOptions(), new EmissionMonitor.Compliance.Cards.CardOptions());
+        store.MaintainFacts(new EmissionMonitor.Storage.FactMaintenance(rules, mn => registry.FindOutlet(mn)));
+        var intake = new EmissionMonitor.Intake.IntakeProcessor(() => registry, new EmissionMonitor.Intake.IntakeOptions(), zone, TimeProvider.System);
+        await store.CommitAsync([intake.Process(Some.Received(Some.Hourly(at: day.AddHours(9)).Value("a21026", "ZsAvg", 80m).Value("a21026", "Flag", "N").Build(),
+            EmissionMonitor.Intake.Transport.Import))], CancellationToken.None);
+        Assert.True(await store.FlushAsync(TimeSpan.FromSeconds(30), CancellationToken.None));
+        await EmissionMonitor.Compliance.Summaries.FactRefresh.RunAsync(store, rules, registry, CancellationToken.None);
+        var rebuilt = await store.QueryExceedHoursAsync(day, day.AddDays(1), ["QHXN0010001"], CancellationToken.None);
+        Assert.Equal([(day.AddHours(9), "a21026", 80.0)], rebuilt.Select(h => (h.Hour, h.Pollutant, h.Value)));
+        Assert.Equal(rules.Fingerprint(registry.FindOutlet("QHXN0010001")!), (await store.FactFingerprintsAsync(CancellationToken.None))["QHXN0010001"]);
+        using var left = await http.GetAsync($"{influx.Url}/query?db=emission&q={Uri.EscapeDataString("SELECT COUNT(\"value\") FROM \"exceed_hours\"")}");
+        Assert.DoesNotContain("series", await left.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
