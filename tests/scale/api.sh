@@ -19,7 +19,7 @@ base="http://127.0.0.1:$port"
 echo "| call (dashboard) | median ms | worst ms | rows |"
 echo "|---|---:|---:|---:|"
 for path in "/api/stations" "/api/alerts?state=active&limit=100000" "/api/rates?by=outlet&limit=100000" "/api/rates?by=city" \
-            "/api/cards?quarter=2025Q3" "/api/totals?quarter=2025Q3&by=enterprise" "/api/exceedances?quarter=2025Q3&limit=2000" \
+            "/api/cards?quarter=2025Q3" "/api/totals?quarter=2025Q3&by=enterprise" "/api/exceedances?quarter=2025Q3&limit=2000" "/api/exceedances?quarter=2025Q3&limit=200&offset=200000" \
             "/api/rates?quarter=2025Q3&by=outlet&limit=100000" "/api/rates?mn=GEN00000000&quarter=2025Q3" "/api/hours?mn=GEN00000000&quarter=2025Q3&limit=1000"; do
   times=()
   for _ in $(seq 1 10); do
