@@ -34,24 +34,20 @@ public sealed partial class ReportService
     /// One page of the episodes of <see cref="ExceedancesAsync"/> and how many there are in all: from
     /// the episode cache; else, where the kept facts hold every outlet, counted per outlet by the
     /// store (<see cref="Storage.IFactStore.CountEpisodesAsync"/>) and only the outlets the page falls
-    /// in made; else all streamed (<see cref="StreamExceedancesAsync"/>) and kept for the cache only
-    /// while they stay within its bound — so a page of a country's episodes never holds them all.
+    /// in made; else (some outlets computed from their readings) all streamed and counted, the page
+    /// cut from the stream — so a page of a country's episodes never holds them all.
     /// </summary>
     public async Task<(int Total, IReadOnlyList<ExceedanceResult> Page)> ExceedancePageAsync(ReportRequest r, int offset, int limit, CancellationToken ct)
     {
         var (key, facts) = await CacheKeyAsync(r, ct);
-        if (key is not null && ExceedanceCache.TryGet(store, key, out var cached))
-        {
-            return (cached.Count, cached.Skip(offset).Take(limit).ToList());
-        }
-
         if (key is not null)
         {
-            return await CountedPageAsync(r, facts, offset, limit, ct);
+            return ExceedanceCache.TryGet(store, key, out var cached)
+                ? (cached.Count, cached.Skip(offset).Take(limit).ToList())
+                : await CountedPageAsync(r, facts, offset, limit, ct);
         }
 
         var page = new List<ExceedanceResult>();
-        List<ExceedanceResult>? kept = key is null ? null : [];
         int total = 0;
         await foreach (var e in StreamExceedancesAsync(r, facts, ct))
         {
@@ -60,18 +56,7 @@ public sealed partial class ReportService
                 page.Add(e);
             }
 
-            kept?.Add(e);
-            if (kept?.Count > ExceedanceCache.MaxEpisodes)
-            {
-                kept = null; // beyond what the cache keeps: count and page on, keep nothing
-            }
-
             total++;
-        }
-
-        if (key is not null && kept is not null)
-        {
-            ExceedanceCache.Add(store, key, kept);
         }
 
         return (total, page);
