@@ -53,10 +53,18 @@ public static class InfluxSchema
     public const string ExceedDays = "exceed_days";
 
     /// <summary>
-    /// Written before each fingerprint of <see cref="FactState"/> since the exceeding hours are kept
-    /// by the day: a fingerprint without it is of facts in the layout before, so its outlet is rebuilt.
+    /// A point per outlet, pollutant and day judged exceeding on the water daily basis (field <c>n</c>
+    /// = 1): which outlets to read exceeding days of, since the server filters day facts by a field
+    /// only by reading every point.
     /// </summary>
-    public const string FactLayout = "exceed-days:";
+    public const string ExceedingDays = "exceeding_days";
+
+    /// <summary>
+    /// Written before each fingerprint of <see cref="FactState"/> since the exceeding hours are kept
+    /// by the day (<see cref="ExceedDays"/>) and exceeding days marked (<see cref="ExceedingDays"/>):
+    /// a fingerprint without it is of facts in a layout before, so its outlet is rebuilt.
+    /// </summary>
+    public const string FactLayout = "facts-2:";
     public const string FactState = "fact_state";
     public const string FactDirty = "fact_dirty";
 

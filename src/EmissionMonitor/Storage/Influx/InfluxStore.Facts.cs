@@ -10,7 +10,8 @@ namespace EmissionMonitor.Storage.Influx;
 /// facts (measurement <c>day_facts</c>, a point per outlet, pollutant and local day, its sums as
 /// fields), their sums per month (<c>month_facts</c>: a report of whole months reads a point per
 /// outlet, pollutant and month), the hours beyond an hourly limit (<c>exceed_days</c>: a point per
-/// outlet and day holding its exceeding hours) and each outlet's rules fingerprint (<c>fact_state</c>). They are made from
+/// outlet and day holding its exceeding hours), a mark per day exceeding on the water daily basis
+/// (<c>exceeding_days</c>) and each outlet's rules fingerprint (<c>fact_state</c>). They are made from
 /// the server's readings, never from one instance's buffer: the forwarder writes, with each batch of
 /// hourly or daily readings, a marker per outlet and day (<c>fact_dirty</c>, in the same write), and
 /// the summarizer of any instance (<see cref="SettleFactsAsync"/>: the fact service every 15 s, a
@@ -64,8 +65,17 @@ public sealed partial class InfluxStore
     public async Task<IReadOnlyList<DayFact>> QueryDayFactsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
         await DayFactsAsync($"{Span(fromDay, toDay, mn)}", cancellationToken);
 
-    public async Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken) =>
-        await DayFactsAsync($"{Span(fromDay, toDay, null)}{Outlets(mns)} AND \"day_state\" = {DayStates.Exceeding}", cancellationToken);
+    /// <summary>The exceeding days: their marks first (few points), then the day facts of only the outlets that have any.</summary>
+    public async Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken)
+    {
+        List<string> marked;
+        using (var doc = await QueryServerAsync($"SELECT \"n\", \"mn\" FROM \"{InfluxSchema.ExceedingDays}\" WHERE {Span(fromDay, toDay, null)}{Outlets(mns)}", cancellationToken))
+        {
+            marked = Rows(doc).Select(r => r.Str("mn")).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        }
+
+        return marked.Count == 0 ? [] : await DayFactsAsync($"{Span(fromDay, toDay, null)}{Outlets(marked)} AND \"day_state\" = {DayStates.Exceeding}", cancellationToken);
+    }
 
     public async Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken)
     {
@@ -208,11 +218,17 @@ public sealed partial class InfluxStore
         var hoursBefore = await KeysAsync(InfluxSchema.ExceedDays, fromDay, toDay, outlet.Mn, cancellationToken);
         bool layoutBefore = (await KeysAsync(InfluxSchema.ExceedHours, fromDay, toDay, outlet.Mn, cancellationToken)).Count > 0; // a point an hour: none left once rebuilt
         var monthsBefore = await KeysAsync(InfluxSchema.MonthFacts, fromDay, toDay, outlet.Mn, cancellationToken);
+        var exceedingBefore = await KeysAsync(InfluxSchema.ExceedingDays, fromDay, toDay, outlet.Mn, cancellationToken);
         var lines = new StringBuilder();
         foreach (var day in days)
         {
             InfluxSchema.AppendDayFact(lines, day, rules.Options.EffectiveExemptFlags, Ns(day.Day));
             before.Remove((day.Pollutant, Ns(day.Day)));
+            if (day.DayState == DayStates.Exceeding)
+            {
+                LineProtocol.Append(lines, InfluxSchema.ExceedingDays, [("mn", day.Mn), ("pollutant", day.Pollutant)], [("n", 1L)], Ns(day.Day));
+                exceedingBefore.Remove((day.Pollutant, Ns(day.Day)));
+            }
         }
 
         foreach (var day in exceeding.GroupBy(e => e.Hour.Date))
@@ -229,6 +245,7 @@ public sealed partial class InfluxStore
 
         await WriteServerAsync(lines, cancellationToken);
         var stale = before.Select(k => (InfluxSchema.DayFacts, k)).Concat(monthsBefore.Select(k => (InfluxSchema.MonthFacts, k)))
+            .Concat(exceedingBefore.Select(k => (InfluxSchema.ExceedingDays, k)))
             .Select(s => $"DELETE FROM \"{s.Item1}\" WHERE \"mn\" = {InfluxSchema.Literal(outlet.Mn)} AND \"pollutant\" = {InfluxSchema.Literal(s.k.Pollutant)} AND time = {s.k.Time}")
             .Concat(hoursBefore.Select(k => $"DELETE FROM \"{InfluxSchema.ExceedDays}\" WHERE \"mn\" = {InfluxSchema.Literal(outlet.Mn)} AND time = {k.Time}"))
             .Concat(layoutBefore ? [$"DELETE FROM \"{InfluxSchema.ExceedHours}\" WHERE {Span(fromDay, toDay, outlet.Mn)}"] : [])
@@ -244,7 +261,7 @@ public sealed partial class InfluxStore
     /// <summary>The (pollutant, time) of the points of a facts measurement in a span of one outlet.</summary>
     private async Task<HashSet<(string Pollutant, long Time)>> KeysAsync(string measurement, DateTime from, DateTime to, string mn, CancellationToken cancellationToken)
     {
-        string field = measurement switch { InfluxSchema.ExceedHours => "value", InfluxSchema.ExceedDays => "hours", _ => "received" };
+        string field = measurement switch { InfluxSchema.ExceedHours => "value", InfluxSchema.ExceedDays => "hours", InfluxSchema.ExceedingDays => "n", _ => "received" };
         using var doc = await QueryServerAsync($"SELECT \"{field}\", \"pollutant\" FROM \"{measurement}\" WHERE {Span(from, to, mn)}", cancellationToken);
         return Rows(doc).Select(r => (r.Str("pollutant") ?? "", r.Long("time"))).ToHashSet();
     }
@@ -344,7 +361,7 @@ public sealed partial class InfluxStore
         if (plan.SummariesBefore is { } summaries)
         {
             long month = Ns(new DateTime(summaries.Year, summaries.Month, 1)); // whole months, so a month's point and its days go together
-            statements.AddRange(new[] { InfluxSchema.DayFacts, InfluxSchema.MonthFacts, InfluxSchema.ExceedDays, InfluxSchema.ExceedHours }.Select(m => $"DELETE FROM \"{m}\" WHERE time < {month}"));
+            statements.AddRange(new[] { InfluxSchema.DayFacts, InfluxSchema.MonthFacts, InfluxSchema.ExceedDays, InfluxSchema.ExceedingDays, InfluxSchema.ExceedHours }.Select(m => $"DELETE FROM \"{m}\" WHERE time < {month}"));
         }
 
         if (statements.Count > 0)
