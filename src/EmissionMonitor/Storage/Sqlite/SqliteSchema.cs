@@ -222,9 +222,13 @@ internal static class SqliteSchema
     /// <summary>The column telling an exceeding hour that begins an episode (see <see cref="MarkExceedStarts"/>).</summary>
     public const string ExceedStartColumn = "start INTEGER";
 
-    /// <summary>Indexes of columns added since the first schema, made once the columns are there.</summary>
+    /// <summary>
+    /// Indexes made once the columns added since the first schema are there: the episode starts, and
+    /// the days exceeding on the water daily basis (few among a province's day facts; the state is 2).
+    /// </summary>
     public const string CreateAfterColumns = """
         CREATE INDEX IF NOT EXISTS exceed_starts ON exceed_hours (outlet, pollutant, hour) WHERE start = 1;
+        CREATE INDEX IF NOT EXISTS day_facts_exceeding ON day_facts (outlet, day) WHERE day_state = 2;
         """;
 
     /// <summary>
