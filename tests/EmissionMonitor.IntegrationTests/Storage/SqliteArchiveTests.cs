@@ -147,6 +147,21 @@ public sealed class SqliteArchiveTests
     }
 
     [Fact]
+    public async Task AClosedStore_LeavesNoConnectionOpen_SoItsLogIsFoldedIn()
+    {
+        // Every prepared statement finalized at dispose: one left open keeps its connection alive
+        // until the GC finds it, and that late close then writes the database (its last checkpoint).
+        string dir = Some.TempDirectory();
+        await using (var store = new SqliteStore(dir))
+        {
+            await store.InitializeAsync(CancellationToken.None);
+            await store.CommitAsync([Hour(Intake(), 1)], CancellationToken.None);
+        }
+
+        Assert.False(File.Exists(Path.Combine(dir, "emission-monitor.db-wal")), "the write-ahead log is still there: a connection outlived the store");
+    }
+
+    [Fact]
     public async Task ExceedingHoursKeyedHourFirst_AreMovedToTheOutletFirstKey_AndReadAsBefore()
     {
         string dir = Some.TempDirectory();

@@ -324,6 +324,7 @@ internal sealed class SqliteFacts : IDisposable
         _insertDay.Dispose();
         _deleteExceeding.Dispose();
         _insertExceeding.Dispose();
+        _markStarts.Dispose();
         _fingerprint.Dispose();
         _countHour.Dispose();
         _oldDays.Dispose();
