@@ -41,13 +41,43 @@ public static class ExceedanceCache
         return computed;
     }
 
-    /// <summary>Forgets every list kept for <paramref name="store"/> (tests of the paths around the cache).</summary>
+    /// <summary>The last episode counts per outlet and pollutant (small: a count per outlet and pollutant), by the same keys.</summary>
+    private static readonly ConditionalWeakTable<Storage.IStore, StrongBox<(object Key, Compliance.Exceedance.EpisodeCounts Counts)?>> LastCounts = [];
+
+    /// <summary>The counts kept for <paramref name="key"/>, else counted and kept (one set per store: paging through one list).</summary>
+    public static async Task<Compliance.Exceedance.EpisodeCounts> CountsAsync(Storage.IStore store, object key, Func<Task<Compliance.Exceedance.EpisodeCounts>> count)
+    {
+        var box = LastCounts.GetOrCreateValue(store);
+        lock (box)
+        {
+            if (box.Value is { } last && last.Key.Equals(key))
+            {
+                return last.Counts;
+            }
+        }
+
+        var counts = await count();
+        lock (box)
+        {
+            box.Value = (key, counts);
+        }
+
+        return counts;
+    }
+
+    /// <summary>Forgets every list and count kept for <paramref name="store"/> (tests of the paths around the cache).</summary>
     internal static void Clear(Storage.IStore store)
     {
         var entries = Entries.GetOrCreateValue(store);
         lock (entries)
         {
             entries.Clear();
+        }
+
+        var box = LastCounts.GetOrCreateValue(store);
+        lock (box)
+        {
+            box.Value = null;
         }
     }
 

@@ -44,7 +44,7 @@ public sealed partial class ReportService
         {
             return ExceedanceCache.TryGet(store, key, out var cached)
                 ? (cached.Count, cached.Skip(offset).Take(limit).ToList())
-                : await CountedPageAsync(r, facts, offset, limit, ct);
+                : await CountedPageAsync(r, key, facts, offset, limit, ct);
         }
 
         var page = new List<ExceedanceResult>();
@@ -65,12 +65,17 @@ public sealed partial class ReportService
     /// <summary>Outlets named to the store's count of episodes; more are counted all at once (a count per outlet and pollutant is small).</summary>
     private const int CountedOutlets = 500;
 
-    /// <summary>A page of episodes from the store's counts: the total summed, the episodes made only for the outlets the page falls in.</summary>
-    private async Task<(int Total, IReadOnlyList<ExceedanceResult> Page)> CountedPageAsync(ReportRequest r, FactSource facts, int offset, int limit, CancellationToken ct)
+    /// <summary>
+    /// A page of episodes from the store's counts (kept for the next page while the facts are the
+    /// same: on InfluxDB counting reads the period's exceeding hours): the total summed, the episodes
+    /// made only for the outlets the page falls in.
+    /// </summary>
+    private async Task<(int Total, IReadOnlyList<ExceedanceResult> Page)> CountedPageAsync(ReportRequest r, object key, FactSource facts, int offset, int limit, CancellationToken ct)
     {
         var outlets = Outlets(r).ToList();
         bool all = r.Mn is null && r.Enterprise is null && r.City is null;
-        var counts = await store.CountEpisodesAsync(r.Period.From, r.Period.To, all || outlets.Count > CountedOutlets ? null : outlets.Select(o => o.Mn).ToList(), ct);
+        var counts = await ExceedanceCache.CountsAsync(store, key, () =>
+            store.CountEpisodesAsync(r.Period.From, r.Period.To, all || outlets.Count > CountedOutlets ? null : outlets.Select(o => o.Mn).ToList(), ct));
         int total = 0;
         var inPage = new List<Registry.Outlet>();
         int skip = 0; // the page's first outlet's episodes before the page
