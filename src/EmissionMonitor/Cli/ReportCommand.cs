@@ -82,7 +82,7 @@ public static class ReportCommand
 
     private static async Task WriteAsync(IAsyncEnumerable<ReportTable> tables, string format)
     {
-        await using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 20); // few large writes: a report may be a hundred megabytes
+        await using var stdout = Console.OpenStandardOutput();
         if (format == "json")
         {
             await ReportFormats.WriteJsonAsync(tables, stdout);
@@ -95,7 +95,7 @@ public static class ReportCommand
 
     private static async Task WriteAsync(ReportTable table, string format, CancellationToken cancellationToken)
     {
-        await using var stdout = new BufferedStream(Console.OpenStandardOutput(), 1 << 20); // few large writes: a report may be a hundred megabytes
+        await using var stdout = Console.OpenStandardOutput();
         switch (format)
         {
             case "json":

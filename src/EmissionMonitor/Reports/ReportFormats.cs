@@ -171,9 +171,9 @@ public static class ReportFormats
             case long l: w.WriteNumberValue(l); break;
             case double d: w.WriteNumberValue(d); break;
             case DateTimeOffset t:
-                Span<byte> text = stackalloc byte[InstantLength];
-                FormatInstant(t, text);
-                w.WriteStringValue(text);
+                Span<byte> text = stackalloc byte[32]; // the format's 25 bytes, formatted as UTF-8 without a string
+                t.TryFormat(text, out int length, TimeFormat, CultureInfo.InvariantCulture);
+                w.WriteStringValue(text[..length]);
                 break;
             case IEnumerable<string> list:
                 w.WriteStartArray();
@@ -189,55 +189,12 @@ public static class ReportFormats
         }
     }
 
-    /// <summary>The length of an instant in <see cref="TimeFormat"/>.</summary>
-    private const int InstantLength = 25;
-
-    /// <summary>
-    /// <paramref name="t"/> in <see cref="TimeFormat"/> as UTF-8 (what <c>ToString(TimeFormat)</c>
-    /// gives, without parsing the format for each of a report's many times); years 0001–9999.
-    /// </summary>
-    internal static void FormatInstant(DateTimeOffset t, Span<byte> text)
-    {
-        static void Digits(Span<byte> at, int value, int count)
-        {
-            for (int i = count - 1; i >= 0; i--, value /= 10)
-            {
-                at[i] = (byte)('0' + (value % 10));
-            }
-        }
-
-        var d = t.DateTime;
-        Digits(text, d.Year, 4);
-        text[4] = (byte)'-';
-        Digits(text[5..], d.Month, 2);
-        text[7] = (byte)'-';
-        Digits(text[8..], d.Day, 2);
-        text[10] = (byte)'T';
-        Digits(text[11..], d.Hour, 2);
-        text[13] = (byte)':';
-        Digits(text[14..], d.Minute, 2);
-        text[16] = (byte)':';
-        Digits(text[17..], d.Second, 2);
-        int offset = (int)t.Offset.TotalMinutes;
-        text[19] = (byte)(offset < 0 ? '-' : '+');
-        Digits(text[20..], Math.Abs(offset) / 60, 2);
-        text[22] = (byte)':';
-        Digits(text[23..], Math.Abs(offset) % 60, 2);
-    }
-
-    internal static string InstantText(DateTimeOffset t)
-    {
-        Span<byte> text = stackalloc byte[InstantLength];
-        FormatInstant(t, text);
-        return Encoding.ASCII.GetString(text);
-    }
-
     private static string Text(object? v, bool csv) => v switch
     {
         null => string.Empty,
         bool b => b ? "true" : "false",
         double d => csv ? d.ToString("R", CultureInfo.InvariantCulture) : d.ToString("0.####", CultureInfo.InvariantCulture),
-        DateTimeOffset t => csv ? InstantText(t) : t.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+        DateTimeOffset t => t.ToString(csv ? TimeFormat : "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
         string s => s,
         IEnumerable<string> list => string.Join("; ", list),
         JsonElement e => e.GetRawText(),

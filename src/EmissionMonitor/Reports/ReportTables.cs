@@ -97,5 +97,5 @@ public static class ReportTables
         return new([.. Identity, .. columns], table);
     }
 
-    private static DateTimeOffset Local(DateTime t, TimeZoneInfo zone) => Compliance.Summaries.ZoneOffsets.Instant(zone, t);
+    private static DateTimeOffset Local(DateTime t, TimeZoneInfo zone) => new(t, zone.GetUtcOffset(t));
 }

@@ -1,37 +1,11 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using EmissionMonitor.Compliance.Summaries;
 using EmissionMonitor.Reports;
 
 namespace EmissionMonitor.Tests.Reports;
 
 public sealed class ReportFormatsTests
 {
-    /// <summary>Zones with no rule for decades, daylight saving, southern hemisphere, half-hour shifts, negative DST, and UTC.</summary>
-    public static TheoryData<string> Zones => new() { "Asia/Shanghai", "America/New_York", "Australia/Lord_Howe", "Europe/Dublin", "Asia/Kolkata", "UTC" };
-
-    [Theory]
-    [MemberData(nameof(Zones))]
-    public void ZoneOffsets_AreTheZonesOwn_AtEveryHalfHourOfCenturies(string id)
-    {
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(id);
-        var random = new Random(id.GetHashCode(StringComparison.Ordinal));
-        for (int i = 0; i < 20_000; i++)
-        {
-            var local = new DateTime(1900, 1, 1).AddMinutes(30L * random.Next(0, 200 * 365 * 48));
-            Assert.Equal(zone.GetUtcOffset(local), ZoneOffsets.Of(zone, local));
-        }
-
-        foreach (var year in new[] { 1986, 1991, 1992, 2025, 2026, 2100 })
-        {
-            for (var t = new DateTime(year, 1, 1); t.Year == year; t = t.AddMinutes(30))
-            {
-                Assert.Equal(zone.GetUtcOffset(t), ZoneOffsets.Of(zone, t));
-            }
-        }
-    }
-
     [Fact]
     public void Instants_InJsonAndCsv_AreWrittenAsToStringOfTheTimeFormatGivesThem()
     {

@@ -23,4 +23,22 @@ public static class ValueKinds
 
     /// <summary>A water day's mean computed from its valid hourly means (no daily record).</summary>
     public const string HourlyMean = "hourly-mean";
+
+    /// <summary>The shared instance of a stored kind (no string made per stored hour read for the kinds there are).</summary>
+    public static string Shared(string kind) => kind switch
+    {
+        ZsComputed => ZsComputed,
+        ZsSent => ZsSent,
+        AsSent => AsSent,
+        HourlyMean => HourlyMean,
+        _ => kind,
+    };
+
+    /// <summary>As <see cref="Shared(string)"/>, from the kind's UTF-8 bytes.</summary>
+    public static string Shared(ReadOnlySpan<byte> kind) =>
+        kind.SequenceEqual("zs-computed"u8) ? ZsComputed
+        : kind.SequenceEqual("zs-sent"u8) ? ZsSent
+        : kind.SequenceEqual("as-sent"u8) ? AsSent
+        : kind.SequenceEqual("hourly-mean"u8) ? HourlyMean
+        : System.Text.Encoding.UTF8.GetString(kind);
 }

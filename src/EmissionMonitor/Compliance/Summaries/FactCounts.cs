@@ -109,30 +109,3 @@ public static class LocalSpans
     public static (DateTime From, DateTime To) Active(Registry.Outlet outlet) =>
         (outlet.ActiveFrom?.ToDateTime(TimeOnly.MinValue) ?? DateTime.MinValue, outlet.ActiveTo?.ToDateTime(TimeOnly.MinValue).AddDays(1) ?? DateTime.MaxValue);
 }
-
-/// <summary>
-/// A zone's UTC offset at a local time, as <see cref="TimeZoneInfo.GetUtcOffset(DateTime)"/> gives
-/// it, answered from a per-year note where no adjustment rule of the zone reaches the year (then the
-/// offset is the zone's base one all year): reports turn hundreds of thousands of local times into
-/// instants, and China's zone has had no rule since 1991.
-/// </summary>
-public static class ZoneOffsets
-{
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Zone, int Year), bool> FixedYears = new();
-
-    public static TimeSpan Of(TimeZoneInfo zone, DateTime local)
-    {
-        int year = local.Year;
-        bool isFixed = FixedYears.GetOrAdd((zone.Id, year), key =>
-        {
-            // A rule's dates are local; a day's margin either side keeps an edge of the year out of doubt.
-            var from = new DateTime(key.Year, 1, 1).AddDays(-1);
-            var to = new DateTime(key.Year, 12, 31).AddDays(1);
-            return !zone.GetAdjustmentRules().Any(r => r.DateStart <= to && r.DateEnd >= from);
-        });
-        return isFixed ? zone.BaseUtcOffset : zone.GetUtcOffset(local);
-    }
-
-    /// <summary><paramref name="local"/> as an instant in <paramref name="zone"/>.</summary>
-    public static DateTimeOffset Instant(TimeZoneInfo zone, DateTime local) => new(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), Of(zone, local));
-}

@@ -114,21 +114,12 @@ public static class InfluxSchema
         {
             var f = entry.Split(FieldSeparator);
             yield return new Compliance.Summaries.ExceedHour(mn, f[0], day.AddHours(int.Parse(f[1], CultureInfo.InvariantCulture)),
-                double.Parse(f[2], CultureInfo.InvariantCulture), KindOf(f[3]), double.Parse(f[4], CultureInfo.InvariantCulture), f[5] == "1");
+                double.Parse(f[2], CultureInfo.InvariantCulture), Compliance.Exceedance.ValueKinds.Shared(f[3]), double.Parse(f[4], CultureInfo.InvariantCulture), f[5] == "1");
         }
     }
 
     private const char EntrySeparator = '\u001e';
     private const char FieldSeparator = '\u001f';
-
-    /// <summary>The shared instance of a value kind (none made per hour read).</summary>
-    private static string KindOf(string kind) => kind switch
-    {
-        Compliance.Exceedance.ValueKinds.ZsComputed => Compliance.Exceedance.ValueKinds.ZsComputed,
-        Compliance.Exceedance.ValueKinds.ZsSent => Compliance.Exceedance.ValueKinds.ZsSent,
-        Compliance.Exceedance.ValueKinds.AsSent => Compliance.Exceedance.ValueKinds.AsSent,
-        _ => kind,
-    };
 
     /// <summary>The marker of an outlet's day whose readings were just forwarded; <paramref name="at"/> tells a marker written again from the one a summarizer saw.</summary>
     public static void AppendDirty(StringBuilder sb, string mn, long dayNanoseconds, long at) =>

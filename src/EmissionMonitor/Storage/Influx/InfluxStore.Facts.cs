@@ -81,8 +81,7 @@ public sealed partial class InfluxStore
     {
         using var doc = await QueryServerAsync(
             $"SELECT \"hours\", \"mn\" FROM \"{InfluxSchema.ExceedDays}\" WHERE {Span(from.Date, LocalSpans.CeilDay(to), null)}{Outlets(mns)}", cancellationToken);
-        return Rows(doc).Where(r => r.Str("mn") is not null && r.Str("hours") is not null)
-            .SelectMany(r => InfluxSchema.ReadExceedDay(r.Str("mn")!, Local(r.Long("time")), r.Str("hours")!))
+        return CompleteRows(doc, r => InfluxSchema.ReadExceedDay(r.Req("mn"), Local(r.Long("time")), r.Req("hours"))).SelectMany(day => day)
             .Where(e => e.Hour >= from && e.Hour < to).OrderBy(e => e.Hour).ToList();
     }
 

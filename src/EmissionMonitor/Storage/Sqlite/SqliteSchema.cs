@@ -108,6 +108,8 @@ internal static class SqliteSchema
             PRIMARY KEY (day, outlet, pollutant)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS day_facts_outlet ON day_facts (outlet, day);
+        -- The days exceeding on the water daily basis (few among a province's day facts).
+        CREATE INDEX IF NOT EXISTS day_facts_exceeding ON day_facts (outlet, day) WHERE day_state = 2;
         CREATE TABLE IF NOT EXISTS month_facts (
             month       INTEGER NOT NULL,
             outlet      INTEGER NOT NULL,
@@ -222,13 +224,9 @@ internal static class SqliteSchema
     /// <summary>The column telling an exceeding hour that begins an episode (see <see cref="MarkExceedStarts"/>).</summary>
     public const string ExceedStartColumn = "start INTEGER";
 
-    /// <summary>
-    /// Indexes made once the columns added since the first schema are there: the episode starts, and
-    /// the days exceeding on the water daily basis (few among a province's day facts; the state is 2).
-    /// </summary>
+    /// <summary>Indexes made once the columns added since the first schema are there: the episode starts.</summary>
     public const string CreateAfterColumns = """
         CREATE INDEX IF NOT EXISTS exceed_starts ON exceed_hours (outlet, pollutant, hour) WHERE start = 1;
-        CREATE INDEX IF NOT EXISTS day_facts_exceeding ON day_facts (outlet, day) WHERE day_state = 2;
         """;
 
     /// <summary>

@@ -87,7 +87,7 @@ public sealed partial class SqliteStore
         // Many rows (a province's exceeding hours): ids mapped through the store's cache of the names, no join, no string per row.
         return await QueryRowsAsync($"SELECT f.outlet, f.pollutant, f.hour, f.value, f.kind, f.bound, f.min_bound FROM exceed_hours f WHERE {FactRange("hour", mns)} ORDER BY f.outlet, f.hour",
             FactParameters(SqliteFacts.HourKey(from), SqliteFacts.HourKey(to), mns),
-            r => new ExceedHour(NameOf(r.ColumnInteger(0)), NameOf(r.ColumnInteger(1)), SqliteFacts.FromHourKey(r.ColumnInteger(2)), r.ColumnDouble(3), ValueKind(r.ColumnUtf8(4)),
+            r => new ExceedHour(NameOf(r.ColumnInteger(0)), NameOf(r.ColumnInteger(1)), SqliteFacts.FromHourKey(r.ColumnInteger(2)), r.ColumnDouble(3), ValueKinds.Shared(r.ColumnUtf8(4)),
                 r.ColumnDouble(5), r.ColumnInteger(6) == 1),
             cancellationToken);
     }
@@ -101,7 +101,7 @@ public sealed partial class SqliteStore
     public async Task<EpisodeCounts> CountEpisodesAsync(DateTime from, DateTime to, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken)
     {
         long firstHour = SqliteFacts.HourKey(EpisodeCounts.FirstHour(from));
-        string outlets = mns is null ? string.Empty : $"f.outlet IN (SELECT id FROM names WHERE name IN ({string.Join(", ", mns.Select((_, i) => "$m" + i))})) AND ";
+        string outlets = mns is null ? string.Empty : $"{OutletIn(mns)} AND ";
         var hourly = await QueryRowsAsync($"""
             SELECT f.outlet, f.pollutant, COUNT(*) FROM exceed_hours f INDEXED BY exceed_starts WHERE {outlets}f.start = 1 AND f.hour >= $from AND f.hour < $to
                 GROUP BY f.outlet, f.pollutant
@@ -118,13 +118,6 @@ public sealed partial class SqliteStore
 
         ((string, string) Key, int Count) Count(SqliteStatement r) => ((NameOf(r.ColumnInteger(0)), NameOf(r.ColumnInteger(1))), (int)r.ColumnInteger(2));
     }
-
-    /// <summary>The shared instance of a stored value kind (no string made per row for the kinds there are).</summary>
-    private static string ValueKind(ReadOnlySpan<byte> kind) =>
-        kind.SequenceEqual("zs-computed"u8) ? Compliance.Exceedance.ValueKinds.ZsComputed
-        : kind.SequenceEqual("zs-sent"u8) ? Compliance.Exceedance.ValueKinds.ZsSent
-        : kind.SequenceEqual("as-sent"u8) ? Compliance.Exceedance.ValueKinds.AsSent
-        : System.Text.Encoding.UTF8.GetString(kind);
 
     public async Task<IReadOnlyDictionary<string, string>> FactFingerprintsAsync(CancellationToken cancellationToken) =>
         (await QueryAsync("SELECT o.name, s.fingerprint FROM fact_state s JOIN names o ON o.id = s.outlet", [], r => (r.GetString(0), r.GetString(1)), cancellationToken))
@@ -188,7 +181,11 @@ public sealed partial class SqliteStore
     /// <summary>The range condition, and the outlets' when <paramref name="mns"/> is given (then the outlet index serves each).</summary>
     private static string FactRange(string column, IReadOnlyCollection<string>? mns) => mns is null
         ? FactRange(column)
-        : $"f.outlet IN (SELECT id FROM names WHERE name IN ({string.Join(", ", mns.Select((_, i) => "$m" + i))})) AND {FactRange(column)}";
+        : $"{OutletIn(mns)} AND {FactRange(column)}";
+
+    /// <summary>The condition that a fact is of one of the outlets <paramref name="mns"/> names (bound by <see cref="FactParameters(long, long, IReadOnlyCollection{string}?)"/>).</summary>
+    private static string OutletIn(IReadOnlyCollection<string> mns) =>
+        $"f.outlet IN (SELECT id FROM names WHERE name IN ({string.Join(", ", mns.Select((_, i) => "$m" + i))}))";
 
     private static (string, object?)[] FactParameters(long from, long to, IReadOnlyCollection<string>? mns) =>
         [("$from", from), ("$to", to), .. (mns ?? []).Select((m, i) => ("$m" + i, (object?)m))];
