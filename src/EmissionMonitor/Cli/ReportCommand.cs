@@ -70,9 +70,12 @@ public static class ReportCommand
         var service = ReportService.Create(store, registry, settings, TimeProvider.System);
         if (kind == "exceedances" && format is "json" or "csv")
         {
-            // Streamed outlet by outlet: a country's quarter of episodes is never held whole; the next
-            // tables are made while the last are written.
-            await WriteAsync(Prefetch.Ahead(service.StreamExceedanceTablesAsync(request, 1000, cancellationToken), 4, cancellationToken), format);
+            // Streamed a group of outlets at a time: a country's quarter of episodes is never held whole;
+            // the groups are made and formatted on every core and written in order.
+            await using var output = Console.OpenStandardOutput();
+            Func<ReportTable, ReportFormats.Part> part = format == "json" ? ReportFormats.JsonPart : ReportFormats.CsvPart;
+            var parts = service.StreamExceedanceTablesAsync(request, OutletsPerPart, part, Environment.ProcessorCount, cancellationToken);
+            await (format == "json" ? ReportFormats.WriteJsonPartsAsync(parts, output) : ReportFormats.WriteCsvPartsAsync(parts, output));
             return 0;
         }
 
@@ -80,18 +83,11 @@ public static class ReportCommand
         return 0;
     }
 
-    private static async Task WriteAsync(IAsyncEnumerable<ReportTable> tables, string format)
-    {
-        await using var stdout = Console.OpenStandardOutput();
-        if (format == "json")
-        {
-            await ReportFormats.WriteJsonAsync(tables, stdout);
-            return;
-        }
-
-        await using var csv = new StreamWriter(stdout, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
-        await ReportFormats.WriteCsvAsync(tables, csv);
-    }
+    /// <summary>
+    /// Outlets of a part of <c>report exceedances</c>: a province's quarter gives ≈ 10,000 episodes (4 MB
+    /// of JSON) per part, a few parts in memory at once, enough of them to keep every core busy.
+    /// </summary>
+    private const int OutletsPerPart = 25;
 
     private static async Task WriteAsync(ReportTable table, string format, CancellationToken cancellationToken)
     {

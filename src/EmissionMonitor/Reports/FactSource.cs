@@ -100,7 +100,13 @@ internal sealed class FactSource
     /// <summary>The hours beyond an hourly limit in [from, to); <paramref name="mns"/> narrows to those outlets.</summary>
     public async Task<List<ExceedHour>> ExceedHoursAsync(DateTime from, DateTime to, CancellationToken ct, IReadOnlyCollection<string>? mns = null)
     {
-        var list = (await _store.QueryExceedHoursAsync(from, to, Narrowed(mns), ct)).Where(e => !_computed.ContainsKey(e.Mn)).ToList();
+        var stored = await _store.QueryExceedHoursAsync(from, to, Narrowed(mns), ct);
+        if (_computed.Count == 0)
+        {
+            return stored as List<ExceedHour> ?? [.. stored];
+        }
+
+        var list = stored.Where(e => !_computed.ContainsKey(e.Mn)).ToList();
         list.AddRange(_computed.Where(c => mns is null || mns.Contains(c.Key)).SelectMany(c => c.Value.Exceeding).Where(e => e.Hour >= from && e.Hour < to));
         return list;
     }

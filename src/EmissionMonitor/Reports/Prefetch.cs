@@ -1,51 +1,65 @@
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 
 namespace EmissionMonitor.Reports;
 
-/// <summary>
-/// A stream read ahead on another thread, at most a few items ahead: a report's next tables are made
-/// while the ones before are written (two cores, two halves of the work), and memory stays bounded.
-/// An error of the source is thrown to the reader at its place in the stream; a reader that stops
-/// early stops the source.
-/// </summary>
+/// <summary>Work read ahead of its reader on other threads, a bounded amount of it, in order.</summary>
 public static class Prefetch
 {
-    public static async IAsyncEnumerable<T> Ahead<T>(IAsyncEnumerable<T> source, int items, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Each item mapped on the thread pool, up to <paramref name="parallel"/> at a time, the results
+    /// yielded in the items' order: no more than <paramref name="parallel"/> results are made ahead of
+    /// the reader. With one, each item is mapped when the reader asks for it. A failed map is thrown to
+    /// the reader at its place; a reader that stops early cancels the maps still running and waits for them.
+    /// </summary>
+    public static async IAsyncEnumerable<TOut> Ordered<TIn, TOut>(IEnumerable<TIn> items, Func<TIn, CancellationToken, Task<TOut>> map, int parallel,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var channel = Channel.CreateBounded<T>(new BoundedChannelOptions(items) { SingleReader = true, SingleWriter = true });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = Task.Run(async () =>
+        if (parallel <= 1)
         {
-            try
+            foreach (var item in items)
             {
-                await foreach (var item in source.WithCancellation(stop.Token))
-                {
-                    await channel.Writer.WriteAsync(item, stop.Token);
-                }
+                yield return await map(item, cancellationToken);
+            }
 
-                channel.Writer.Complete();
-            }
-            catch (Exception e)
+            yield break;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = new Queue<Task<TOut>>();
+        using var next = items.GetEnumerator();
+        void Start()
+        {
+            while (running.Count < parallel && next.MoveNext())
             {
-                channel.Writer.Complete(e);
+                var item = next.Current;
+                running.Enqueue(Task.Run(() => map(item, stop.Token), CancellationToken.None));
             }
-        }, CancellationToken.None);
+        }
 
         try
         {
-            while (await channel.Reader.WaitToReadAsync(cancellationToken))
+            Start();
+            while (running.Count > 0)
             {
-                while (channel.Reader.TryRead(out var item))
-                {
-                    yield return item;
-                }
+                var result = await running.Dequeue();
+                Start(); // the next item begins while the reader has this one
+                yield return result;
             }
         }
         finally
         {
-            await stop.CancelAsync(); // the reader stopped (done, failed or left early): so does the source
-            await producer;
+            await stop.CancelAsync();
+            foreach (var task in running)
+            {
+                try
+                {
+                    await task;
+                }
+                catch (Exception)
+                {
+                    // cancelled or failed after the reader left or failed: the result is not wanted
+                }
+            }
         }
     }
 }

@@ -26,39 +26,105 @@ public static class ReportFormats
         output.WriteByte((byte)'\n');
     }
 
-    /// <summary>One JSON array of the rows of <paramref name="tables"/> as they arrive (a report too large to hold whole).</summary>
-    public static async Task WriteJsonAsync(IAsyncEnumerable<ReportTable> tables, Stream output)
+    /// <summary>
+    /// A table's rows formatted on their own, to be written with others as one answer
+    /// (<see cref="WriteJsonPartsAsync"/>, <see cref="WriteCsvPartsAsync"/>): the parts of a large
+    /// report are formatted on several threads and written in order. Its bytes are pooled: written
+    /// once, then disposed.
+    /// </summary>
+    public sealed class Part(IReadOnlyList<string> columns, PooledStream bytes, int skip) : IDisposable
     {
-        using var w = JsonWriter(output);
-        w.WriteStartArray();
-        await foreach (var table in tables)
+        public IReadOnlyList<string> Columns => columns;
+
+        /// <summary>How many bytes the part holds.</summary>
+        public long Length => bytes.Length - skip;
+
+        public void WriteTo(Stream output) => bytes.WriteTo(output, skip);
+
+        public void Dispose() => bytes.Dispose();
+    }
+
+    /// <summary>The JSON of a table's rows as a part of one array: its objects as <see cref="WriteJson"/> writes them, without the brackets.</summary>
+    public static Part JsonPart(ReportTable table)
+    {
+        var bytes = new PooledStream();
+        if (table.Rows.Count == 0)
         {
+            return new Part(table.Columns, bytes, 0);
+        }
+
+        using (var w = new Utf8JsonWriter((System.Buffers.IBufferWriter<byte>)bytes, JsonOptions))
+        {
+            w.WriteStartArray(); // "[" and the array's end are the writer's (WriteJsonPartsAsync): not written to the part
             WriteJsonRows(w, table);
         }
 
-        w.WriteEndArray();
-        w.Flush();
-        output.WriteByte((byte)'\n');
+        return new Part(table.Columns, bytes, 1);
     }
 
-    /// <summary>One CSV of the rows of <paramref name="tables"/> as they arrive, the header from the first.</summary>
-    public static async Task WriteCsvAsync(IAsyncEnumerable<ReportTable> tables, TextWriter output)
+    /// <summary>One JSON array of the parts' rows as they arrive, the same bytes as <see cref="WriteJson"/> of all their rows.</summary>
+    public static async Task WriteJsonPartsAsync(IAsyncEnumerable<Part> parts, Stream output)
+    {
+        bool first = true;
+        output.Write("["u8);
+        await foreach (var part in parts)
+        {
+            using (part)
+            {
+                if (part.Length == 0)
+                {
+                    continue;
+                }
+
+                if (!first)
+                {
+                    output.WriteByte((byte)',');
+                }
+
+                part.WriteTo(output);
+                first = false;
+            }
+        }
+
+        output.Write(Encoding.UTF8.GetBytes(first ? "]\n" : JsonOptions.NewLine + "]\n"));
+    }
+
+    /// <summary>The CSV rows of a table, without the header, as UTF-8.</summary>
+    public static Part CsvPart(ReportTable table)
+    {
+        var bytes = new PooledStream();
+        using (var text = new StreamWriter(bytes, new UTF8Encoding(false), 1 << 14, leaveOpen: true))
+        {
+            WriteCsvRows(table, text);
+        }
+
+        return new Part(table.Columns, bytes, 0);
+    }
+
+    /// <summary>One CSV of the parts' rows as they arrive, the header from the first part's columns.</summary>
+    public static async Task WriteCsvPartsAsync(IAsyncEnumerable<Part> parts, Stream output)
     {
         bool header = true;
-        await foreach (var table in tables)
+        await foreach (var part in parts)
         {
-            if (header)
+            using (part)
             {
-                WriteCsvHeader(table, output);
-                header = false;
-            }
+                if (header)
+                {
+                    using var line = new StringWriter(CultureInfo.InvariantCulture);
+                    WriteCsvHeader(part.Columns, line);
+                    output.Write(Encoding.UTF8.GetBytes(line.ToString()));
+                    header = false;
+                }
 
-            WriteCsvRows(table, output);
+                part.WriteTo(output);
+            }
         }
     }
 
-    private static Utf8JsonWriter JsonWriter(Stream output) =>
-        new(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true });
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true };
+
+    private static Utf8JsonWriter JsonWriter(Stream output) => new(output, JsonOptions);
 
     private static void WriteJsonRows(Utf8JsonWriter w, ReportTable table)
     {
@@ -90,13 +156,13 @@ public static class ReportFormats
     /// <summary>The CSV form (RFC 4180) row by row onto <paramref name="output"/>.</summary>
     public static void WriteCsv(ReportTable table, TextWriter output)
     {
-        WriteCsvHeader(table, output);
+        WriteCsvHeader(table.Columns, output);
         WriteCsvRows(table, output);
     }
 
-    private static void WriteCsvHeader(ReportTable table, TextWriter output)
+    private static void WriteCsvHeader(IReadOnlyList<string> columns, TextWriter output)
     {
-        output.Write(string.Join(",", table.Columns.Select(Quote)));
+        output.Write(string.Join(",", columns.Select(Quote)));
         output.Write("\r\n");
     }
 
@@ -169,6 +235,9 @@ public static class ReportFormats
             case bool b: w.WriteBooleanValue(b); break;
             case int i: w.WriteNumberValue(i); break;
             case long l: w.WriteNumberValue(l); break;
+            case double d when d == Math.Floor(d) && Math.Abs(d) < 1e15 && (d != 0 || !double.IsNegative(d)):
+                w.WriteNumberValue((long)d); // the same digits as the double's, without its shortest-form search (limits are mostly whole)
+                break;
             case double d: w.WriteNumberValue(d); break;
             case DateTimeOffset t:
                 Span<byte> text = stackalloc byte[32]; // the format's 25 bytes, formatted as UTF-8 without a string

@@ -134,8 +134,7 @@ public sealed partial class ReportService
     /// <summary>
     /// The episodes of <see cref="ExceedancesAsync"/> made <see cref="OutletsPerRead"/> outlets at a
     /// time, each group's exceeding hours and days read on their own, in the order of the list:
-    /// memory bounded by a group's, whatever the number of outlets (a country's quarter streams out
-    /// of <c>report exceedances</c>).
+    /// memory bounded by a group's, whatever the number of outlets.
     /// </summary>
     public async IAsyncEnumerable<ExceedanceResult> StreamExceedancesAsync(ReportRequest r, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
@@ -143,6 +142,32 @@ public sealed partial class ReportService
         await foreach (var e in StreamExceedancesAsync(r, facts, ct))
         {
             yield return e;
+        }
+    }
+
+    /// <summary>
+    /// The episodes of <see cref="StreamExceedancesAsync(ReportRequest, CancellationToken)"/> as a
+    /// report table per <paramref name="outlets"/> outlets, each table (then <paramref name="then"/>: a
+    /// report's JSON or CSV of it) made on up to <paramref name="parallel"/> threads and yielded in the list's order;
+    /// at least one table (an empty answer is one empty table, so the columns are always known). A
+    /// country's quarter streams out of <c>report exceedances</c> on every core, a few groups in memory.
+    /// </summary>
+    public async IAsyncEnumerable<T> StreamExceedanceTablesAsync<T>(ReportRequest r, int outlets, Func<ReportTable, T> then, int parallel,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var facts = await EpisodeFactsAsync(r, ct);
+        var now = NowLocal;
+        bool any = false;
+        await foreach (var part in Prefetch.Ordered(Outlets(r).Chunk(outlets),
+            async (chunk, token) => then(ReportTables.Exceedances(await GroupEpisodesAsync(r, chunk, facts, now, token), timeZone)), parallel, ct))
+        {
+            any = true;
+            yield return part;
+        }
+
+        if (!any)
+        {
+            yield return then(ReportTables.Exceedances([], timeZone));
         }
     }
 
@@ -158,74 +183,117 @@ public sealed partial class ReportService
     private async IAsyncEnumerable<ExceedanceResult> StreamExceedancesAsync(ReportRequest r, IEnumerable<Registry.Outlet> outlets, FactSource facts,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var from = r.Period.From - ExceedanceDetector.EpisodeMargin;
-        var to = r.Period.To + ExceedanceDetector.EpisodeMargin;
         var now = NowLocal;
         foreach (var chunk in outlets.Chunk(OutletsPerRead))
         {
-            // One read of the chunk's exceeding hours (outlets judged by the hour) and days (by the day).
-            string[] Judged(string basis) => chunk.Where(o => Assessed(o, r).Any(p => ExceedanceDetector.Basis(o, o.Limits[p]) == basis)).Select(o => o.Mn).ToArray();
-            var hourly = Judged("hour");
-            var daily = Judged("day");
-            var hours = hourly.Length == 0 ? [] : await facts.ExceedHoursAsync(LocalSpans.CeilHour(from), to, ct, hourly);
-            var days = daily.Length == 0 ? [] : await facts.ExceedingDaysAsync(LocalSpans.CeilDay(from), to.Date, ct, daily);
-            var hoursOf = hours.ToLookup(e => (e.Mn, e.Pollutant));
-            var daysOf = days.ToLookup(f => (f.Mn, f.Pollutant));
-            foreach (var outlet in chunk)
+            foreach (var row in await GroupEpisodesAsync(r, chunk, facts, now, ct))
             {
-                foreach (var row in OutletEpisodes(r, outlet, hoursOf, daysOf, now))
-                {
-                    yield return row;
-                }
+                yield return row;
             }
         }
     }
 
-    /// <summary>
-    /// <see cref="StreamExceedancesAsync"/> as report tables of up to <paramref name="rows"/> rows
-    /// each, at least one (an empty answer is one empty table, so the columns are always known).
-    /// </summary>
-    public async IAsyncEnumerable<ReportTable> StreamExceedanceTablesAsync(ReportRequest r, int rows, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    /// <summary>The episodes of a group of outlets, in the group's order, from one read of its exceeding hours (outlets judged by the hour) and days (by the day).</summary>
+    private async Task<List<ExceedanceResult>> GroupEpisodesAsync(ReportRequest r, Registry.Outlet[] group, FactSource facts, DateTime now, CancellationToken ct)
     {
-        var chunk = new List<ExceedanceResult>(rows);
-        bool any = false;
-        await foreach (var e in StreamExceedancesAsync(r, ct))
+        var from = r.Period.From - ExceedanceDetector.EpisodeMargin;
+        var to = r.Period.To + ExceedanceDetector.EpisodeMargin;
+        string[] Judged(string basis) => group.Where(o => Assessed(o, r).Any(p => ExceedanceDetector.Basis(o, o.Limits[p]) == basis)).Select(o => o.Mn).ToArray();
+        var hourly = Judged("hour");
+        var daily = Judged("day");
+        var hours = hourly.Length == 0 ? [] : await facts.ExceedHoursAsync(LocalSpans.CeilHour(from), to, ct, hourly);
+        var days = daily.Length == 0 ? [] : await facts.ExceedingDaysAsync(LocalSpans.CeilDay(from), to.Date, ct, daily);
+        var hoursOf = ByOutlet(hours, e => e.Mn);
+        var daysOf = ByOutlet(days, f => f.Mn);
+        var episodes = new List<ExceedanceResult>();
+        foreach (var outlet in group)
         {
-            chunk.Add(e);
-            if (chunk.Count == rows)
-            {
-                yield return ReportTables.Exceedances(chunk, timeZone);
-                chunk = new List<ExceedanceResult>(rows);
-                any = true;
-            }
+            AddOutletEpisodes(episodes, r, outlet, hoursOf.GetValueOrDefault(outlet.Mn, []), daysOf.GetValueOrDefault(outlet.Mn, []), now);
         }
 
-        if (chunk.Count > 0 || !any)
+        return episodes;
+    }
+
+    /// <summary>Rows by outlet, each outlet's in the order read.</summary>
+    private static Dictionary<string, List<T>> ByOutlet<T>(List<T> rows, Func<T, string> mn)
+    {
+        var of = new Dictionary<string, List<T>>(StringComparer.Ordinal);
+        List<T>? last = null;
+        string? lastMn = null;
+        foreach (var row in rows)
         {
-            yield return ReportTables.Exceedances(chunk, timeZone);
+            string m = mn(row);
+            if (!ReferenceEquals(m, lastMn) && m != lastMn) // rows come outlet by outlet: one lookup per outlet, not per row
+            {
+                lastMn = m;
+                if (!of.TryGetValue(m, out last))
+                {
+                    of[m] = last = [];
+                }
+            }
+
+            last!.Add(row);
         }
+
+        return of;
     }
 
     /// <summary>An outlet's episodes overlapping the period, pollutant by pollutant, each in start order.</summary>
-    private IEnumerable<ExceedanceResult> OutletEpisodes(ReportRequest r, Registry.Outlet outlet, ILookup<(string, string), ExceedHour> hours,
-        ILookup<(string, string), DayFact> days, DateTime now)
+    private void AddOutletEpisodes(List<ExceedanceResult> episodes, ReportRequest r, Registry.Outlet outlet, List<ExceedHour> hours, List<DayFact> days, DateTime now)
     {
         foreach (var pollutant in Assessed(outlet, r))
         {
             var limit = outlet.Limits[pollutant];
             string basis = ExceedanceDetector.Basis(outlet, limit);
-            var periods = basis == "hour"
-                ? hours[(outlet.Mn, pollutant)].OrderBy(e => e.Hour)
-                    .Select(e => new AssessedPeriod(e.Hour, e.Hour.AddHours(1), e.Value, e.ValueKind, e.Bound, e.IsMinBound)).ToList()
-                : days[(outlet.Mn, pollutant)].OrderBy(f => f.Day)
-                    .Select(f => new AssessedPeriod(f.Day, f.Day.AddDays(1), f.WaterDayValue(options.WaterDailyMinHours)!.Value,
-                        f.Daily ? ValueKinds.AsSent : ValueKinds.HourlyMean, limit.Max, false)).ToList();
-            var scope = Key(outlet, pollutant, "pollutant");
-            foreach (var e in ExceedanceDetector.Episodes(outlet, pollutant, basis, periods, now).Where(e => e.End > r.Period.From && e.Start < r.Period.To)
-                .OrderBy(e => e.Start))
+            var periods = new List<AssessedPeriod>();
+            if (basis == "hour")
             {
-                yield return new ExceedanceResult(scope, e);
+                foreach (var e in hours)
+                {
+                    if (e.Pollutant == pollutant)
+                    {
+                        periods.Add(new AssessedPeriod(e.Hour, e.Hour.AddHours(1), e.Value, e.ValueKind, e.Bound, e.IsMinBound));
+                    }
+                }
+            }
+            else
+            {
+                foreach (var f in days)
+                {
+                    if (f.Pollutant == pollutant)
+                    {
+                        periods.Add(new AssessedPeriod(f.Day, f.Day.AddDays(1), f.WaterDayValue(options.WaterDailyMinHours)!.Value,
+                            f.Daily ? ValueKinds.AsSent : ValueKinds.HourlyMean, limit.Max, false));
+                    }
+                }
+            }
+
+            if (!InStartOrder(periods))
+            {
+                periods.Sort((a, b) => a.Start.CompareTo(b.Start)); // the store's rows come in time order; computed ones may not
+            }
+
+            var scope = Key(outlet, pollutant, "pollutant");
+            foreach (var e in ExceedanceDetector.Episodes(outlet, pollutant, basis, periods, now)) // in start order, as the periods
+            {
+                if (e.End > r.Period.From && e.Start < r.Period.To)
+                {
+                    episodes.Add(new ExceedanceResult(scope, e));
+                }
             }
         }
+    }
+
+    private static bool InStartOrder(List<AssessedPeriod> periods)
+    {
+        for (int i = 1; i < periods.Count; i++)
+        {
+            if (periods[i].Start < periods[i - 1].Start)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

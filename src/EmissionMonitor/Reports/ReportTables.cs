@@ -26,10 +26,21 @@ public static class ReportTables
         ["subKind", "basis", "start", "end", "ongoing", "value"],
         r => [r.Episode.SubKind, r.Episode.Basis, Local(r.Episode.Start, zone), r.Episode.End is { } end ? Local(end, zone) : null, r.Episode.End is null, r.Episode.Value]);
 
-    public static ReportTable Exceedances(IReadOnlyList<ExceedanceResult> rows, TimeZoneInfo zone) => Table(rows, r => r.Scope,
-        ["basis", "valueKind", "start", "end", "periods", "peak", "limit", "peakMultiple", "ongoing"],
-        r => [r.Episode.Basis, r.Episode.ValueKind, Local(r.Episode.Start, zone), Local(r.Episode.End, zone), r.Episode.Periods, r.Episode.Peak,
-            r.Episode.Limit, r.Episode.PeakMultiple, r.Episode.Ongoing]);
+    private static readonly string[] ExceedanceColumns =
+        [.. Identity, "basis", "valueKind", "start", "end", "periods", "peak", "limit", "peakMultiple", "ongoing"];
+
+    /// <summary>Exceedance episodes, each row made whole at once (a province's quarter is hundreds of thousands of rows).</summary>
+    public static ReportTable Exceedances(IReadOnlyList<ExceedanceResult> rows, TimeZoneInfo zone)
+    {
+        var table = new List<object?[]>(rows.Count);
+        foreach (var (s, e) in rows)
+        {
+            table.Add([s.Mn, s.Enterprise, s.EnterpriseName, s.City, s.Pollutant,
+                e.Basis, e.ValueKind, Local(e.Start, zone), Local(e.End, zone), e.Periods, e.Peak, e.Limit, e.PeakMultiple, e.Ongoing]);
+        }
+
+        return new(ExceedanceColumns, table);
+    }
 
     /// <summary>Totals; enterprise rows add permitKg, ytdKg, overTotal and province rows capKg, ytdKg, overCap.</summary>
     public static ReportTable Totals(IReadOnlyList<TotalResult> rows, string? by, TimeZoneInfo zone)

@@ -21,48 +21,75 @@ public sealed class PrefetchTests
         }
     }
 
-    [Fact]
-    public async Task EveryItem_ComesInOrder()
+    private static async Task<int> Slowly(int i, CancellationToken ct)
+    {
+        await Task.Delay((i * 7919) % 5, ct); // later items often done first
+        return i * 2;
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task EveryResult_ComesInTheItemsOrder(int parallel)
     {
         var read = new List<int>();
-        await foreach (var i in Prefetch.Ahead(Numbers(10_000), 4))
+        await foreach (var i in Prefetch.Ordered(Enumerable.Range(0, 300), Slowly, parallel))
         {
             read.Add(i);
         }
 
-        Assert.Equal(Enumerable.Range(0, 10_000), read);
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => i * 2), read);
     }
 
     [Fact]
-    public async Task TheSourcesError_ReachesTheReader_AfterTheItemsBeforeIt()
+    public async Task AFailedMap_ReachesTheReader_AfterTheResultsBeforeIt()
     {
         var read = new List<int>();
         var e = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
         {
-            await foreach (var i in Prefetch.Ahead(Numbers(100, failAt: 37), 4))
+            await foreach (var i in Prefetch.Ordered(Enumerable.Range(0, 100), async (i, ct) => i == 37 ? throw new InvalidOperationException($"failed at {i}") : await Slowly(i, ct), 3))
             {
                 read.Add(i);
             }
         });
         Assert.Equal("failed at 37", e.Message);
-        Assert.Equal(Enumerable.Range(0, 37), read);
+        Assert.Equal(Enumerable.Range(0, 37).Select(i => i * 2), read);
     }
 
     [Fact]
-    public async Task AReaderThatStops_StopsTheSource_WhichRunsOnlyAFewItemsAhead()
+    public async Task AReaderThatStops_CancelsTheMapsRunning_AndNoMoreStart()
     {
-        int made = -1;
-        await foreach (var i in Prefetch.Ahead(Numbers(1_000_000, i => Volatile.Write(ref made, i)), 4))
+        int started = 0;
+        int cancelled = 0;
+        async Task<int> Map(int i, CancellationToken ct)
         {
-            if (i == 10)
+            Interlocked.Increment(ref started);
+            try
+            {
+                await Task.Delay(i < 10 ? 0 : Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                Interlocked.Increment(ref cancelled);
+                throw;
+            }
+
+            return i;
+        }
+
+        await foreach (var i in Prefetch.Ordered(Enumerable.Range(0, 1_000_000), Map, 2))
+        {
+            if (i == 9)
             {
                 break;
             }
         }
 
-        int after = Volatile.Read(ref made);
-        Assert.InRange(after, 10, 10 + 4 + 2); // the channel's four, the one being written, the one being made
-        await Task.Delay(100);
-        Assert.Equal(after, Volatile.Read(ref made)); // and no more once the reader left
+        // items 0..9 read; at most the two after the one being read were running, and those were cancelled
+        Assert.InRange(Volatile.Read(ref started), 10, 12);
+        Assert.Equal(Volatile.Read(ref started) - 10, Volatile.Read(ref cancelled));
+        await Task.Delay(50);
+        Assert.InRange(Volatile.Read(ref started), 10, 12);
     }
 }

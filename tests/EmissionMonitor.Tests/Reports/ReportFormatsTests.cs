@@ -23,4 +23,93 @@ public sealed class ReportFormatsTests
         Assert.Equal(expected, doc.RootElement.EnumerateArray().Select(e => e.GetProperty("at").GetString()));
         Assert.Equal(["at", .. expected], ReportFormats.Csv(table).Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
     }
+
+    private static ReportTable Rows(int from, int count) => new(["mn", "peak", "limit", "at", "ongoing", "reasons"],
+        Enumerable.Range(from, count).Select(i => new object?[]
+        {
+            $"MN{i}, \"ä\"", i * 1.37, (double)(i % 3 * 50), new DateTimeOffset(2025, 7, 1, i % 24, 0, 0, TimeSpan.FromHours(8)), i % 2 == 0, new[] { "a", $"b{i}" },
+        }).ToList());
+
+    public static TheoryData<int[]> PartSizes => new() { Array.Empty<int>(), new[] { 0 }, new[] { 1 }, new[] { 3, 0, 2 }, new[] { 0, 0, 5 }, new[] { 2_000, 1, 0, 700 } };
+
+    [Theory]
+    [MemberData(nameof(PartSizes))]
+    public async Task Parts_WrittenInOrder_AreTheBytesOfTheWholeTable(int[] sizes)
+    {
+        var tables = new List<ReportTable>();
+        int from = 0;
+        foreach (int n in sizes)
+        {
+            tables.Add(Rows(from, n));
+            from += n;
+        }
+
+        var whole = Rows(0, from);
+        using var json = new MemoryStream();
+        ReportFormats.WriteJson(whole, json);
+        using var parts = new MemoryStream();
+        await ReportFormats.WriteJsonPartsAsync(tables.Select(ReportFormats.JsonPart).ToAsyncEnumerable(), parts);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(json.ToArray()), System.Text.Encoding.UTF8.GetString(parts.ToArray()));
+
+        using var csvParts = new MemoryStream();
+        await ReportFormats.WriteCsvPartsAsync(tables.Select(ReportFormats.CsvPart).ToAsyncEnumerable(), csvParts);
+        Assert.Equal(sizes.Length == 0 ? string.Empty : ReportFormats.Csv(whole), System.Text.Encoding.UTF8.GetString(csvParts.ToArray()));
+    }
+
+    [Fact]
+    public void WholeNumbers_AreWrittenAsTheDoubleFormattingWritesThem()
+    {
+        double[] values = [0, -0.0, 1, -1, 50, 1e14, 999_999_999_999_999, 1e15, -1e15, 123_456_789_012_345, 2.5, -7.25, 1e-7, double.MaxValue, 4_503_599_627_370_496, 0.1 + 0.2];
+        var table = new ReportTable(["v"], values.Select(v => new object?[] { v }).ToList());
+        using var json = new MemoryStream();
+        ReportFormats.WriteJson(table, json);
+        using var doc = JsonDocument.Parse(json.ToArray());
+        var written = doc.RootElement.EnumerateArray().Select(e => e.GetProperty("v").GetRawText()).ToList();
+
+        var expected = values.Select(v =>
+        {
+            using var one = new MemoryStream();
+            using (var w = new Utf8JsonWriter(one))
+            {
+                w.WriteNumberValue(v); // the writer's own form of the double
+            }
+
+            return System.Text.Encoding.UTF8.GetString(one.ToArray());
+        });
+        Assert.Equal(expected, written);
+    }
+
+    [Fact]
+    public void PooledStream_KeepsEveryByte_AcrossSegments_AndSkips()
+    {
+        var random = new Random(3);
+        var data = new byte[300_000];
+        random.NextBytes(data);
+        using var pooled = new PooledStream();
+        int at = 0;
+        while (at < data.Length)
+        {
+            int n = Math.Min(random.Next(1, 90_000), data.Length - at);
+            if (random.Next(2) == 0)
+            {
+                pooled.Write(data, at, n);
+            }
+            else
+            {
+                var span = ((System.Buffers.IBufferWriter<byte>)pooled).GetSpan(Math.Min(n, 1_000));
+                n = Math.Min(n, span.Length);
+                data.AsSpan(at, n).CopyTo(span);
+                ((System.Buffers.IBufferWriter<byte>)pooled).Advance(n);
+            }
+
+            at += n;
+        }
+
+        Assert.Equal(data.Length, pooled.Length);
+        using var copy = new MemoryStream();
+        pooled.WriteTo(copy, 17);
+        Assert.Equal(data.AsSpan(17).ToArray(), copy.ToArray());
+        pooled.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => pooled.Write([1], 0, 1));
+    }
 }
