@@ -3,16 +3,16 @@ using System.Buffers;
 namespace EmissionMonitor.Reports;
 
 /// <summary>
-/// Bytes written into segments rented from the shared pool, each smaller than the large-object
-/// heap's threshold: a part of a report's answer (megabytes of JSON) is made without one large array
-/// that grows by copying, and without the full collections such arrays cause; the segments go back to
-/// the pool once the part is written (<see cref="WriteTo(Stream, int)"/>, then <see cref="Dispose"/>).
+/// Bytes written into segments rented from the shared pool: a part of a report's answer (megabytes of
+/// JSON) is made without one large array that grows by copying, and without the full collections
+/// that new large arrays cause (the pool's segments are made once and reused); they go back to the
+/// pool once the part is written (<see cref="WriteTo(Stream, int)"/>, then <see cref="Dispose"/>).
 /// Written both as an <see cref="IBufferWriter{T}"/> (JSON) and as a <see cref="Stream"/> (CSV).
 /// </summary>
 public sealed class PooledStream : Stream, IBufferWriter<byte>
 {
-    /// <summary>Below the large-object heap's 85,000 bytes.</summary>
-    private const int SegmentSize = 1 << 16;
+    /// <summary>A few segments per part; the pool keeps enough of this size for every core's parts.</summary>
+    private const int SegmentSize = 1 << 20;
 
     private readonly List<(byte[] Array, int Length)> _full = [];
     private byte[]? _current;

@@ -129,13 +129,21 @@ public static class ReportFormats
     private static void WriteJsonRows(Utf8JsonWriter w, ReportTable table)
     {
         var names = table.Columns.Select(c => JsonEncodedText.Encode(c, JavaScriptEncoder.UnsafeRelaxedJsonEscaping)).ToArray(); // encoded once per table, not per row
+        var encoded = new EncodedStrings();
         foreach (var row in table.Rows)
         {
             w.WriteStartObject();
             for (int i = 0; i < names.Length; i++)
             {
                 w.WritePropertyName(names[i]);
-                WriteJsonValue(w, row[i]);
+                if (row[i] is string text)
+                {
+                    encoded.Write(w, text);
+                }
+                else
+                {
+                    WriteJsonValue(w, row[i]);
+                }
             }
 
             w.WriteEndObject();
@@ -226,6 +234,34 @@ public static class ReportFormats
         return width;
     }
 
+    /// <summary>
+    /// The JSON form of the short strings a table repeats in every row (its outlets, enterprises,
+    /// cities, pollutants, kinds: the same instances), encoded once: a row then copies their bytes
+    /// instead of converting and escaping each again. At most <see cref="Kept"/> are kept.
+    /// </summary>
+    private sealed class EncodedStrings
+    {
+        private const int Kept = 4096;
+        private const int Longest = 64;
+        private readonly Dictionary<string, JsonEncodedText> _of = new(ReferenceEqualityComparer.Instance);
+
+        public void Write(Utf8JsonWriter w, string s)
+        {
+            if (_of.TryGetValue(s, out var e))
+            {
+                w.WriteStringValue(e);
+            }
+            else if (s.Length <= Longest && _of.Count < Kept)
+            {
+                w.WriteStringValue(_of[s] = JsonEncodedText.Encode(s, JavaScriptEncoder.UnsafeRelaxedJsonEscaping));
+            }
+            else
+            {
+                w.WriteStringValue(s);
+            }
+        }
+    }
+
     private static void WriteJsonValue(Utf8JsonWriter w, object? v)
     {
         switch (v)
@@ -240,9 +276,8 @@ public static class ReportFormats
                 break;
             case double d: w.WriteNumberValue(d); break;
             case DateTimeOffset t:
-                Span<byte> text = stackalloc byte[32]; // the format's 25 bytes, formatted as UTF-8 without a string
-                t.TryFormat(text, out int length, TimeFormat, CultureInfo.InvariantCulture);
-                w.WriteStringValue(text[..length]);
+                Span<byte> text = stackalloc byte[InstantLength];
+                w.WriteStringValue(text[..FormatInstant(t, text)]);
                 break;
             case IEnumerable<string> list:
                 w.WriteStartArray();
@@ -263,12 +298,37 @@ public static class ReportFormats
         null => string.Empty,
         bool b => b ? "true" : "false",
         double d => csv ? d.ToString("R", CultureInfo.InvariantCulture) : d.ToString("0.####", CultureInfo.InvariantCulture),
-        DateTimeOffset t => t.ToString(csv ? TimeFormat : "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+        DateTimeOffset t => csv ? InstantText(t) : t.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
         string s => s,
         IEnumerable<string> list => string.Join("; ", list),
         JsonElement e => e.GetRawText(),
         _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? string.Empty,
     };
+
+    /// <summary>The longest instant of <see cref="TimeFormat"/>: a four-digit year, an offset of ±hh:mm.</summary>
+    private const int InstantLength = 25;
+
+    /// <summary>
+    /// An instant as <see cref="TimeFormat"/> gives it, in ASCII: the date and time in the runtime's
+    /// sortable standard form (its fast path; the custom pattern is read anew for every value), then
+    /// the offset. A province's exceedances write two per row.
+    /// </summary>
+    private static int FormatInstant(DateTimeOffset t, Span<byte> into)
+    {
+        t.DateTime.TryFormat(into, out int n, "s", CultureInfo.InvariantCulture); // yyyy-MM-ddTHH:mm:ss
+        int minutes = (int)(t.Offset.Ticks / TimeSpan.TicksPerMinute);
+        into[n] = minutes < 0 ? (byte)'-' : (byte)'+';
+        minutes = Math.Abs(minutes);
+        (into[n + 1], into[n + 2], into[n + 3], into[n + 4], into[n + 5]) =
+            ((byte)('0' + minutes / 600), (byte)('0' + minutes / 60 % 10), (byte)':', (byte)('0' + minutes % 60 / 10), (byte)('0' + minutes % 10));
+        return n + 6;
+    }
+
+    private static string InstantText(DateTimeOffset t)
+    {
+        Span<byte> text = stackalloc byte[InstantLength];
+        return Encoding.ASCII.GetString(text[..FormatInstant(t, text)]);
+    }
 
     private static string Quote(string s) =>
         s.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;

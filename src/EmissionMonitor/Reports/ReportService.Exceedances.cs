@@ -203,49 +203,68 @@ public sealed partial class ReportService
         var daily = Judged("day");
         var hours = hourly.Length == 0 ? [] : await facts.ExceedHoursAsync(LocalSpans.CeilHour(from), to, ct, hourly);
         var days = daily.Length == 0 ? [] : await facts.ExceedingDaysAsync(LocalSpans.CeilDay(from), to.Date, ct, daily);
-        var hoursOf = ByOutlet(hours, e => e.Mn);
-        var daysOf = ByOutlet(days, f => f.Mn);
-        var episodes = new List<ExceedanceResult>();
+        var hoursOf = ByOutlet(ref hours, e => e.Mn);
+        var daysOf = ByOutlet(ref days, f => f.Mn);
+        var episodes = new List<ExceedanceResult>(hours.Count + days.Count); // at most one per exceeding period
         foreach (var outlet in group)
         {
-            AddOutletEpisodes(episodes, r, outlet, hoursOf.GetValueOrDefault(outlet.Mn, []), daysOf.GetValueOrDefault(outlet.Mn, []), now);
+            AddOutletEpisodes(episodes, r, outlet, Of(hours, hoursOf, outlet.Mn), Of(days, daysOf, outlet.Mn), now);
         }
+
+        static ReadOnlySpan<T> Of<T>(List<T> rows, Dictionary<string, (int From, int Count)> of, string mn) =>
+            of.TryGetValue(mn, out var range) ? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows).Slice(range.From, range.Count) : [];
 
         return episodes;
     }
 
-    /// <summary>Rows by outlet, each outlet's in the order read.</summary>
-    private static Dictionary<string, List<T>> ByOutlet<T>(List<T> rows, Func<T, string> mn)
+    /// <summary>
+    /// Where each outlet's rows lie: the store gives them outlet by outlet (and the outlets computed
+    /// from their readings come each whole), so one lookup per outlet, not per row; rows that are not
+    /// are first put in outlet order (keeping each outlet's order).
+    /// </summary>
+    private static Dictionary<string, (int From, int Count)> ByOutlet<T>(ref List<T> rows, Func<T, string> mn)
     {
-        var of = new Dictionary<string, List<T>>(StringComparer.Ordinal);
-        List<T>? last = null;
-        string? lastMn = null;
-        foreach (var row in rows)
+        var of = new Dictionary<string, (int From, int Count)>(StringComparer.Ordinal);
+        string? last = null;
+        for (int i = 0; i < rows.Count; i++)
         {
-            string m = mn(row);
-            if (!ReferenceEquals(m, lastMn) && m != lastMn) // rows come outlet by outlet: one lookup per outlet, not per row
+            string m = mn(rows[i]);
+            if (ReferenceEquals(m, last) || m == last)
             {
-                lastMn = m;
-                if (!of.TryGetValue(m, out last))
-                {
-                    of[m] = last = [];
-                }
+                continue;
             }
 
-            last!.Add(row);
+            if (last is not null)
+            {
+                of[last] = (of[last].From, i - of[last].From);
+            }
+
+            if (of.ContainsKey(m))
+            {
+                rows = [.. rows.OrderBy(mn, StringComparer.Ordinal)]; // an outlet met again: not grouped
+                return ByOutlet(ref rows, mn);
+            }
+
+            of[m] = (i, 0);
+            last = m;
+        }
+
+        if (last is not null)
+        {
+            of[last] = (of[last].From, rows.Count - of[last].From);
         }
 
         return of;
     }
 
     /// <summary>An outlet's episodes overlapping the period, pollutant by pollutant, each in start order.</summary>
-    private void AddOutletEpisodes(List<ExceedanceResult> episodes, ReportRequest r, Registry.Outlet outlet, List<ExceedHour> hours, List<DayFact> days, DateTime now)
+    private void AddOutletEpisodes(List<ExceedanceResult> episodes, ReportRequest r, Registry.Outlet outlet, ReadOnlySpan<ExceedHour> hours, ReadOnlySpan<DayFact> days, DateTime now)
     {
         foreach (var pollutant in Assessed(outlet, r))
         {
             var limit = outlet.Limits[pollutant];
             string basis = ExceedanceDetector.Basis(outlet, limit);
-            var periods = new List<AssessedPeriod>();
+            var periods = new List<AssessedPeriod>(basis == "hour" ? hours.Length : days.Length);
             if (basis == "hour")
             {
                 foreach (var e in hours)

@@ -55,8 +55,14 @@ public sealed partial class ReportService(IStore store, StationRegistry registry
         .ThenBy(o => o.EnterpriseId, StringComparer.Ordinal)
         .ThenBy(o => o.Mn, StringComparer.Ordinal);
 
-    private IEnumerable<string> Assessed(Outlet outlet, ReportRequest r) =>
-        outlet.Limits.Keys.Where(p => r.Pollutant is null || p == r.Pollutant).Order(StringComparer.Ordinal);
+    private static string[] Assessed(Outlet outlet, ReportRequest r)
+    {
+        var all = SortedPollutants.GetValue(outlet, o => [.. o.Limits.Keys.Order(StringComparer.Ordinal)]);
+        return r.Pollutant is null ? all : Array.FindAll(all, p => p == r.Pollutant);
+    }
+
+    /// <summary>Each outlet's limited pollutants in code order, sorted once (a report asks for them per outlet and group, 5,000 outlets and more).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Outlet, string[]> SortedPollutants = [];
 
     private async Task<ILookup<string, Reading>> HourlyAsync(DateTime from, DateTime to, string? mn, CancellationToken ct) =>
         (await store.QueryReadingsAsync(new ReadingQuery(Cns.Hourly, from, to, mn), ct)).ToLookup(r => r.Mn, StringComparer.Ordinal);

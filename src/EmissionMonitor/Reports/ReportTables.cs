@@ -33,10 +33,11 @@ public static class ReportTables
     public static ReportTable Exceedances(IReadOnlyList<ExceedanceResult> rows, TimeZoneInfo zone)
     {
         var table = new List<object?[]>(rows.Count);
+        var local = new LocalTimes(zone);
         foreach (var (s, e) in rows)
         {
             table.Add([s.Mn, s.Enterprise, s.EnterpriseName, s.City, s.Pollutant,
-                e.Basis, e.ValueKind, Local(e.Start, zone), Local(e.End, zone), e.Periods, e.Peak, e.Limit, e.PeakMultiple, e.Ongoing]);
+                e.Basis, e.ValueKind, local.At(e.Start), local.At(e.End), e.Periods, e.Peak, e.Limit, e.PeakMultiple, e.Ongoing]);
         }
 
         return new(ExceedanceColumns, table);
@@ -109,4 +110,25 @@ public static class ReportTables
     }
 
     private static DateTimeOffset Local(DateTime t, TimeZoneInfo zone) => new(t, zone.GetUtcOffset(t));
+
+    /// <summary>
+    /// Local times with their zone's offset, the offset looked up once per local day where it is the
+    /// same at the day's start and end (every day but a transition's, which looks up each time).
+    /// </summary>
+    private sealed class LocalTimes(TimeZoneInfo zone)
+    {
+        private readonly Dictionary<DateTime, TimeSpan?> _dayOffsets = [];
+
+        public DateTimeOffset At(DateTime t)
+        {
+            var day = t.Date;
+            if (!_dayOffsets.TryGetValue(day, out var offset))
+            {
+                var first = zone.GetUtcOffset(day);
+                _dayOffsets[day] = offset = first == zone.GetUtcOffset(day.AddDays(1).AddTicks(-1)) ? first : null;
+            }
+
+            return new(t, offset ?? zone.GetUtcOffset(t));
+        }
+    }
 }

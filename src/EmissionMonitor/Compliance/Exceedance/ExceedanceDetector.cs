@@ -63,39 +63,51 @@ public sealed class ExceedanceDetector(ComplianceOptions options, ReadingValidit
     public static IReadOnlyList<Episode> Episodes(Outlet outlet, string pollutant, string basis, IReadOnlyList<AssessedPeriod> periods, DateTime nowLocal)
     {
         var episodes = new List<Episode>();
-        var run = new List<AssessedPeriod>();
-        foreach (var p in periods)
+        int start = -1; // the run's first period, -1 for none: a run is consecutive periods of the list
+        for (int i = 0; i < periods.Count; i++)
         {
-            bool continues = run.Count > 0 && run[^1].End == p.Start && p.Exceeds && run[^1].Bound == p.Bound && run[^1].IsMinBound == p.IsMinBound;
-            if (!continues && run.Count > 0)
+            var p = periods[i];
+            bool continues = start >= 0 && periods[i - 1].End == p.Start && p.Exceeds && periods[i - 1].Bound == p.Bound && periods[i - 1].IsMinBound == p.IsMinBound;
+            if (!continues && start >= 0)
             {
-                episodes.Add(ToEpisode(outlet, pollutant, basis, run, nowLocal));
-                run = [];
+                episodes.Add(ToEpisode(outlet, pollutant, basis, periods, start, i, nowLocal));
+                start = -1;
             }
 
-            if (p.Exceeds)
+            if (p.Exceeds && start < 0)
             {
-                run.Add(p);
+                start = i;
             }
         }
 
-        if (run.Count > 0)
+        if (start >= 0)
         {
-            episodes.Add(ToEpisode(outlet, pollutant, basis, run, nowLocal));
+            episodes.Add(ToEpisode(outlet, pollutant, basis, periods, start, periods.Count, nowLocal));
         }
 
         return episodes;
     }
 
-    private static Episode ToEpisode(Outlet outlet, string pollutant, string basis, List<AssessedPeriod> run, DateTime nowLocal)
+    /// <summary>The episode of the run of periods [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    private static Episode ToEpisode(Outlet outlet, string pollutant, string basis, IReadOnlyList<AssessedPeriod> periods, int start, int end, DateTime nowLocal)
     {
-        bool min = run[0].IsMinBound;
-        var peak = min ? run.MinBy(p => p.Value)! : run.MaxBy(p => p.Value)!;
-        double limit = run[0].Bound!.Value;
-        var end = run[^1].End;
+        var first = periods[start];
+        var last = periods[end - 1];
+        bool min = first.IsMinBound;
+        var peak = first; // the lowest value for a minimum bound, else the highest; the first of equals
+        for (int i = start + 1; i < end; i++)
+        {
+            int order = periods[i].Value.CompareTo(peak.Value); // as MinBy and MaxBy order them
+            if (min ? order < 0 : order > 0)
+            {
+                peak = periods[i];
+            }
+        }
+
+        double limit = first.Bound!.Value;
         // Ongoing while the period after the episode has not yet ended.
-        bool ongoing = end + (end - run[^1].Start) > nowLocal;
-        return new Episode(outlet.Mn, pollutant, basis, peak.ValueKind, run[0].Start, end, run.Count, peak.Value, limit,
+        bool ongoing = last.End + (last.End - last.Start) > nowLocal;
+        return new Episode(outlet.Mn, pollutant, basis, peak.ValueKind, first.Start, last.End, end - start, peak.Value, limit,
             min ? null : (peak.Value - limit) / limit, ongoing);
     }
 
