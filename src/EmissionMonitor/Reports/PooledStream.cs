@@ -3,7 +3,7 @@ using System.Buffers;
 namespace EmissionMonitor.Reports;
 
 /// <summary>
-/// Bytes written into segments rented from the shared pool: a part of a report's answer (megabytes of
+/// Bytes written into segments taken from a pool of this class: a part of a report's answer (megabytes of
 /// JSON) is made without one large array that grows by copying, and without the full collections
 /// that new large arrays cause (the pool's segments are made once and reused); they go back to the
 /// pool once the part is written (<see cref="WriteTo(Stream, int)"/>, then <see cref="Dispose"/>).
@@ -11,8 +11,17 @@ namespace EmissionMonitor.Reports;
 /// </summary>
 public sealed class PooledStream : Stream, IBufferWriter<byte>
 {
-    /// <summary>A few segments per part; the pool keeps enough of this size for every core's parts.</summary>
+    /// <summary>A few segments per part.</summary>
     private const int SegmentSize = 1 << 20;
+
+    /// <summary>
+    /// Segments kept for the next parts: enough for every core's parts in flight. Not the shared array
+    /// pool, which trims its large arrays after every full collection (1.3 s of a country's report spent
+    /// trimming and making them again).
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentBag<byte[]> Pool = [];
+
+    private const int Pooled = 64;
 
     private readonly List<(byte[] Array, int Length)> _full = [];
     private byte[]? _current;
@@ -86,7 +95,10 @@ public sealed class PooledStream : Stream, IBufferWriter<byte>
             _disposed = true;
             foreach (var (array, _) in Segments())
             {
-                ArrayPool<byte>.Shared.Return(array);
+                if (array.Length == SegmentSize && Pool.Count < Pooled)
+                {
+                    Pool.Add(array);
+                }
             }
 
             _full.Clear();
@@ -110,7 +122,7 @@ public sealed class PooledStream : Stream, IBufferWriter<byte>
                 _full.Add((_current, _used));
             }
 
-            _current = ArrayPool<byte>.Shared.Rent(Math.Max(sizeHint, SegmentSize));
+            _current = sizeHint <= SegmentSize && Pool.TryTake(out var pooled) ? pooled : new byte[Math.Max(sizeHint, SegmentSize)];
             _used = 0;
         }
 

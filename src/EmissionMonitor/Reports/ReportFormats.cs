@@ -129,16 +129,24 @@ public static class ReportFormats
     private static void WriteJsonRows(Utf8JsonWriter w, ReportTable table)
     {
         var names = table.Columns.Select(c => JsonEncodedText.Encode(c, JavaScriptEncoder.UnsafeRelaxedJsonEscaping)).ToArray(); // encoded once per table, not per row
-        var encoded = new EncodedStrings();
+        // The strings rows repeat from the row before (outlet, enterprise, city, pollutant, kinds: the
+        // same instances) written from their JSON form kept per column, not converted and escaped again.
+        var last = new string?[names.Length];
+        var lastJson = new JsonEncodedText[names.Length];
         foreach (var row in table.Rows)
         {
             w.WriteStartObject();
             for (int i = 0; i < names.Length; i++)
             {
                 w.WritePropertyName(names[i]);
-                if (row[i] is string text)
+                if (row[i] is string text && (ReferenceEquals(text, last[i]) || text.Length <= 64))
                 {
-                    encoded.Write(w, text);
+                    if (!ReferenceEquals(text, last[i]))
+                    {
+                        (last[i], lastJson[i]) = (text, JsonEncodedText.Encode(text, JavaScriptEncoder.UnsafeRelaxedJsonEscaping));
+                    }
+
+                    w.WriteStringValue(lastJson[i]);
                 }
                 else
                 {
@@ -232,34 +240,6 @@ public static class ReportFormats
         }
 
         return width;
-    }
-
-    /// <summary>
-    /// The JSON form of the short strings a table repeats in every row (its outlets, enterprises,
-    /// cities, pollutants, kinds: the same instances), encoded once: a row then copies their bytes
-    /// instead of converting and escaping each again. At most <see cref="Kept"/> are kept.
-    /// </summary>
-    private sealed class EncodedStrings
-    {
-        private const int Kept = 4096;
-        private const int Longest = 64;
-        private readonly Dictionary<string, JsonEncodedText> _of = new(ReferenceEqualityComparer.Instance);
-
-        public void Write(Utf8JsonWriter w, string s)
-        {
-            if (_of.TryGetValue(s, out var e))
-            {
-                w.WriteStringValue(e);
-            }
-            else if (s.Length <= Longest && _of.Count < Kept)
-            {
-                w.WriteStringValue(_of[s] = JsonEncodedText.Encode(s, JavaScriptEncoder.UnsafeRelaxedJsonEscaping));
-            }
-            else
-            {
-                w.WriteStringValue(s);
-            }
-        }
     }
 
     private static void WriteJsonValue(Utf8JsonWriter w, object? v)
