@@ -132,24 +132,9 @@ public sealed partial class ReportService
     private const int OutletsPerRead = 200;
 
     /// <summary>
-    /// The episodes of <see cref="ExceedancesAsync"/> made <see cref="OutletsPerRead"/> outlets at a
-    /// time, each group's exceeding hours and days read on their own, in the order of the list:
-    /// memory bounded by a group's, whatever the number of outlets.
-    /// </summary>
-    public async IAsyncEnumerable<ExceedanceResult> StreamExceedancesAsync(ReportRequest r, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        var facts = await EpisodeFactsAsync(r, ct);
-        await foreach (var e in StreamExceedancesAsync(r, facts, ct))
-        {
-            yield return e;
-        }
-    }
-
-    /// <summary>
-    /// The episodes of <see cref="StreamExceedancesAsync(ReportRequest, CancellationToken)"/> as a
-    /// report table per <paramref name="outlets"/> outlets, each table (then <paramref name="then"/>: a
-    /// report's JSON or CSV of it) made on up to <paramref name="parallel"/> threads and yielded in the list's order;
-    /// at least one table (an empty answer is one empty table, so the columns are always known). A
+    /// The episodes of <see cref="ExceedancesAsync"/>, in its order, as a report table per
+    /// <paramref name="outlets"/> outlets, each table (then <paramref name="then"/>: a report's JSON or
+    /// CSV of it) made on up to <paramref name="parallel"/> threads and yielded in order; at least one table (an empty answer is one empty table, so the columns are always known). A
     /// country's quarter streams out of <c>report exceedances</c> on every core, a few groups in memory.
     /// </summary>
     public async IAsyncEnumerable<T> StreamExceedanceTablesAsync<T>(ReportRequest r, int outlets, Func<ReportTable, T> then, int parallel,
@@ -175,7 +160,11 @@ public sealed partial class ReportService
     private Task<FactSource> EpisodeFactsAsync(ReportRequest r, CancellationToken ct) =>
         FactsAsync(r, (r.Period.From - ExceedanceDetector.EpisodeMargin).Date, LocalSpans.CeilDay(r.Period.To + ExceedanceDetector.EpisodeMargin), ct);
 
-    /// <summary>The stream of <see cref="StreamExceedancesAsync(ReportRequest, CancellationToken)"/> over facts already opened.</summary>
+    /// <summary>
+    /// The episodes of <see cref="ExceedancesAsync"/> made <see cref="OutletsPerRead"/> outlets at a
+    /// time, each group's exceeding hours and days read on their own (memory bounded by a group's),
+    /// over facts already opened.
+    /// </summary>
     private IAsyncEnumerable<ExceedanceResult> StreamExceedancesAsync(ReportRequest r, FactSource facts, CancellationToken ct) =>
         StreamExceedancesAsync(r, Outlets(r), facts, ct);
 
