@@ -65,9 +65,6 @@ public static class ReportCommand
             throw new UsageException("report hours needs option --mn");
         }
 
-        // A one-shot batch of work: collections that block, without a background collection competing
-        // with the report for the cores (a country's exceedances: 5.6 -> 4.8 s on two cores).
-        System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.Batch;
         var request = new ReportRequest(kind, period, p.Value("--city"), p.Value("--enterprise"), p.Value("--mn"), p.Value("--pollutant"), p.Value("--by"));
         await using var store = await settings.OpenStoreAsync(registry, cancellationToken);
         var service = ReportService.Create(store, registry, settings, TimeProvider.System);

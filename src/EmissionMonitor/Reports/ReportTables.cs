@@ -12,32 +12,43 @@ public static class ReportTables
 {
     private static readonly string[] Identity = ["mn", "enterprise", "enterpriseName", "city", "pollutant"];
 
-    public static ReportTable Rates(IReadOnlyList<RateResult> rows, TimeZoneInfo zone) => Table(rows, r => r.Scope,
-        ["from", "to", "assessed", "expected", "received", "excused", "valid", "transmissionRate", "validityRate", "effectiveRate", "belowThreshold"],
-        r => [Local(r.Period.From, zone), Local(r.Period.To, zone), r.Counts.Assessed, r.Counts.Expected, r.Counts.Received, r.Counts.Excused, r.Counts.Valid,
-            r.Counts.TransmissionRate, r.Counts.ValidityRate, r.Counts.EffectiveRate, r.BelowThreshold]);
+    public static ReportTable Rates(IReadOnlyList<RateResult> rows, TimeZoneInfo zone)
+    {
+        var local = new LocalTimes(zone);
+        return Table(rows, r => r.Scope,
+            ["from", "to", "assessed", "expected", "received", "excused", "valid", "transmissionRate", "validityRate", "effectiveRate", "belowThreshold"],
+            r => [local.At(r.Period.From), local.At(r.Period.To), r.Counts.Assessed, r.Counts.Expected, r.Counts.Received, r.Counts.Excused, r.Counts.Valid,
+                r.Counts.TransmissionRate, r.Counts.ValidityRate, r.Counts.EffectiveRate, r.BelowThreshold]);
+    }
 
-    public static ReportTable Hours(IReadOnlyList<HourResult> rows, TimeZoneInfo zone) => Table(rows, r => r.Scope,
-        ["start", "end", "state", "flag", "detail", "suspect"],
-        r => [Local(r.Hour.Hour, zone), Local(r.Hour.Hour.AddHours(1), zone), r.Hour.State, r.Hour.Flag, r.Hour.Detail, r.Suspect]);
+    public static ReportTable Hours(IReadOnlyList<HourResult> rows, TimeZoneInfo zone)
+    {
+        var local = new LocalTimes(zone);
+        return Table(rows, r => r.Scope,
+            ["start", "end", "state", "flag", "detail", "suspect"],
+            r => [local.At(r.Hour.Hour), local.At(r.Hour.Hour.AddHours(1)), r.Hour.State, r.Hour.Flag, r.Hour.Detail, r.Suspect]);
+    }
 
     /// <summary>Data-anomaly episodes: the sub-kind, the basis (hourly or real-time records), when, the value that started it.</summary>
-    public static ReportTable Anomalies(IReadOnlyList<(Scope Scope, Compliance.Anomalies.AnomalyEpisode Episode)> rows, TimeZoneInfo zone) => Table(rows, r => r.Scope,
-        ["subKind", "basis", "start", "end", "ongoing", "value"],
-        r => [r.Episode.SubKind, r.Episode.Basis, Local(r.Episode.Start, zone), r.Episode.End is { } end ? Local(end, zone) : null, r.Episode.End is null, r.Episode.Value]);
+    public static ReportTable Anomalies(IReadOnlyList<(Scope Scope, Compliance.Anomalies.AnomalyEpisode Episode)> rows, TimeZoneInfo zone)
+    {
+        var local = new LocalTimes(zone);
+        return Table(rows, r => r.Scope,
+            ["subKind", "basis", "start", "end", "ongoing", "value"],
+            r => [r.Episode.SubKind, r.Episode.Basis, local.At(r.Episode.Start), r.Episode.End is { } end ? local.At(end) : null, r.Episode.End is null, r.Episode.Value]);
+    }
 
     private static readonly string[] ExceedanceColumns =
         [.. Identity, "basis", "valueKind", "start", "end", "periods", "peak", "limit", "peakMultiple", "ongoing"];
 
-    /// <summary>Exceedance episodes, each row made whole at once (a province's quarter is hundreds of thousands of rows).</summary>
+    /// <summary>Exceedance episodes, each row made without an array of its own values (a province's quarter is hundreds of thousands of rows).</summary>
     public static ReportTable Exceedances(IReadOnlyList<ExceedanceResult> rows, TimeZoneInfo zone)
     {
         var table = new List<object?[]>(rows.Count);
         var local = new LocalTimes(zone);
         foreach (var (s, e) in rows)
         {
-            table.Add([s.Mn, s.Enterprise, s.EnterpriseName, s.City, s.Pollutant,
-                e.Basis, e.ValueKind, local.At(e.Start), local.At(e.End), e.Periods, e.Peak, e.Limit, e.PeakMultiple, e.Ongoing]);
+            table.Add(Row(s, [e.Basis, e.ValueKind, local.At(e.Start), local.At(e.End), e.Periods, e.Peak, e.Limit, e.PeakMultiple, e.Ongoing]));
         }
 
         return new(ExceedanceColumns, table);
@@ -52,9 +63,10 @@ public static class ReportTables
             "province" => ["from", "to", "kg", "validKg", "hours", "missingHours", "capKg", "ytdKg", "overCap"],
             _ => ["from", "to", "kg", "validKg", "hours", "missingHours"],
         };
+        var local = new LocalTimes(zone);
         return Table(rows, r => r.Scope, columns, r =>
         {
-            var values = new List<object?> { Local(r.Period.From, zone), Local(r.Period.To, zone), r.Total.Kg, r.Total.ValidKg, r.Total.Hours, r.Total.MissingHours };
+            var values = new List<object?> { local.At(r.Period.From), local.At(r.Period.To), r.Total.Kg, r.Total.ValidKg, r.Total.Hours, r.Total.MissingHours };
             if ((r.Permit ?? r.Cap) is { } against)
             {
                 values.AddRange([against.AllowanceKg, against.YtdKg, against.Over]);
@@ -98,18 +110,20 @@ public static class ReportTables
         var table = new List<object?[]>(rows.Count);
         foreach (var r in rows)
         {
-            var s = scope(r);
-            var own = values(r);
-            var row = new object?[Identity.Length + own.Length];
-            (row[0], row[1], row[2], row[3], row[4]) = (s.Mn, s.Enterprise, s.EnterpriseName, s.City, s.Pollutant);
-            own.CopyTo(row, Identity.Length);
-            table.Add(row);
+            table.Add(Row(scope(r), values(r)));
         }
 
         return new([.. Identity, .. columns], table);
     }
 
-    private static DateTimeOffset Local(DateTime t, TimeZoneInfo zone) => new(t, zone.GetUtcOffset(t));
+    /// <summary>A row: the scope's identity columns, then the kind's own values.</summary>
+    private static object?[] Row(Scope s, ReadOnlySpan<object?> own)
+    {
+        var row = new object?[Identity.Length + own.Length];
+        (row[0], row[1], row[2], row[3], row[4]) = (s.Mn, s.Enterprise, s.EnterpriseName, s.City, s.Pollutant);
+        own.CopyTo(row.AsSpan(Identity.Length));
+        return row;
+    }
 
     /// <summary>
     /// Local times with their zone's offset, the offset looked up once per local day where it is the

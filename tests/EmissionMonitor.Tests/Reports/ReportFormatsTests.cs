@@ -112,4 +112,23 @@ public sealed class ReportFormatsTests
         pooled.Dispose();
         Assert.Throws<ObjectDisposedException>(() => pooled.Write([1], 0, 1));
     }
+
+    [Theory]
+    [InlineData("Asia/Shanghai")]
+    [InlineData("Europe/Berlin")]
+    [InlineData("America/Santiago")]
+    [InlineData("Australia/Lord_Howe")]
+    public void LocalTimes_OfEveryHalfHourOfAYear_HaveTheZonesOffset(string id)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(id);
+        var times = Enumerable.Range(0, 2 * 24 * 366).Select(i => new DateTime(2024, 1, 1).AddMinutes(30 * i)).ToList();
+        var scope = new EmissionMonitor.Compliance.Results.Scope("MN1", "E1", "enterprise", "city", "a21002");
+        var rows = times.Select(t => new EmissionMonitor.Compliance.Results.ExceedanceResult(scope,
+            new EmissionMonitor.Compliance.Exceedance.Episode("MN1", "a21002", "hour", "as-sent", t, t.AddMinutes(30), 1, 2, 1, 1, false))).ToList();
+        var table = ReportTables.Exceedances(rows, zone);
+        int start = table.Columns.ToList().IndexOf("start");
+        int end = table.Columns.ToList().IndexOf("end");
+        Assert.Equal(times.Select(t => new DateTimeOffset(t, zone.GetUtcOffset(t))), table.Rows.Select(r => (DateTimeOffset)r[start]!));
+        Assert.Equal(times.Select(t => new DateTimeOffset(t.AddMinutes(30), zone.GetUtcOffset(t.AddMinutes(30)))), table.Rows.Select(r => (DateTimeOffset)r[end]!));
+    }
 }
