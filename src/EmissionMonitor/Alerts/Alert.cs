@@ -85,9 +85,12 @@ public static class AlertKinds
     /// <summary>A data anomaly (恒值, 零值, 负值, 超量程, 无流量, air instead of flue gas), with its <see cref="Alert.SubKind"/>.</summary>
     public const string Anomaly = "anomaly";
 
+    /// <summary>An outlet raised more than Alerts:MaxNewPerOutletPerHour alerts in an hour: this one stands for the rest, which are counted.</summary>
+    public const string Flood = "flood";
+
     public static string SeverityOf(string kind) => kind switch
     {
-        Exceedance => "critical",
+        Exceedance or Flood => "critical",
         Warning or Silent or CheckFailed or IdentityChanged or ClockDrift or Barometer or OrderOverdue or Anomaly => "warning",
         _ => "info",
     };

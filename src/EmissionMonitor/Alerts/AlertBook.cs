@@ -5,25 +5,82 @@ namespace EmissionMonitor.Alerts;
 /// stored, published and logged), or null when nothing changed: raising an alert already open, or
 /// clearing one that is not, is a no-op. Thread-safe.
 /// </summary>
-public sealed class AlertBook
+///
+/// Bounded at any rate of alerts: each outlet may raise <see cref="AlertOptions.MaxNewPerOutletPerHour"/>
+/// alerts in a rolling hour; beyond it one <c>flood</c> alert (critical) stands for the rest, which
+/// are counted, not raised, until the outlet's hour is within its budget again
+/// (<see cref="EndFloods"/>). Memory holds the open alerts and the newest
+/// <see cref="AlertOptions.RecentInMemory"/> cleared ones; older ones stay in the store only.
+/// </summary>
+public sealed class AlertBook(AlertOptions options)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Kind, string Mn, string? Pollutant), Alert> _open = [];
     private readonly Dictionary<string, Alert> _byId = new(StringComparer.Ordinal);
+    private readonly Queue<string> _cleared = new(); // ids in the order they were cleared (some may be gone or reopened: checked when trimmed)
+    private readonly Dictionary<string, Queue<DateTimeOffset>> _raisedByOutlet = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _heldBack = new(StringComparer.Ordinal);
 
-    /// <summary>Loads alerts stored earlier (open ones become open again).</summary>
+    public AlertBook()
+        : this(new AlertOptions())
+    {
+    }
+
+    /// <summary>Alerts held in memory (tests, metrics).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _byId.Count;
+            }
+        }
+    }
+
+    /// <summary>Loads alerts stored earlier (open ones become open again; of the cleared, the newest are kept in memory).</summary>
     public void Load(IEnumerable<Alert> alerts)
     {
         lock (_lock)
         {
-            foreach (var a in alerts)
+            foreach (var a in alerts.OrderBy(a => a.ClearedAt ?? a.RaisedAt))
             {
                 _byId[a.Id] = a;
                 if (a.IsOpen)
                 {
                     _open[(KeyOf(a.Kind, a.SubKind), a.Mn, a.Pollutant)] = a;
                 }
+                else
+                {
+                    _cleared.Enqueue(a.Id);
+                }
             }
+
+            Trim();
+        }
+    }
+
+    /// <summary>
+    /// The <c>flood</c> alerts whose outlet has been within its budget for the last hour, cleared now
+    /// with the count of alerts they stood for (to be stored and published).
+    /// </summary>
+    public IReadOnlyList<Alert> EndFloods(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            var ended = new List<Alert>();
+            foreach (var flood in _open.Values.Where(a => a.Kind == AlertKinds.Flood).ToList())
+            {
+                if (Recent(flood.Mn, now).Count < options.MaxNewPerOutletPerHour)
+                {
+                    long held = _heldBack.GetValueOrDefault(flood.Mn);
+                    _heldBack.Remove(flood.Mn);
+                    ended.Add(Close(flood with { Value = held, Params = With(flood.Params, "held", held) }, now,
+                        $"{flood.Message} — {held} alert(s) were held back; the outlet is within its budget again"));
+                }
+            }
+
+            return ended;
         }
     }
 
@@ -51,6 +108,18 @@ public sealed class AlertBook
             if (_open.ContainsKey((KeyOf(kind, subKind), mn, pollutant)))
             {
                 return null;
+            }
+
+            if (kind != AlertKinds.Flood && options.MaxNewPerOutletPerHour > 0)
+            {
+                var recent = Recent(mn, now);
+                if (recent.Count >= options.MaxNewPerOutletPerHour)
+                {
+                    _heldBack[mn] = _heldBack.GetValueOrDefault(mn) + 1;
+                    return _open.ContainsKey((AlertKinds.Flood, mn, null)) ? null : OpenFlood(mn, enterprise, city, now, parameters);
+                }
+
+                recent.Enqueue(now);
             }
 
             var alert = new Alert(Alert.MakeId(kind, mn, pollutant, start, subKind), kind, AlertKinds.SeverityOf(kind), Alert.Active, mn, enterprise, city, pollutant,
@@ -113,6 +182,54 @@ public sealed class AlertBook
         var cleared = alert with { State = Alert.Cleared, ClearedAt = now, Message = message };
         _byId[alert.Id] = cleared;
         _open.Remove((KeyOf(alert.Kind, alert.SubKind), alert.Mn, alert.Pollutant));
+        _cleared.Enqueue(alert.Id);
+        Trim();
         return cleared;
+    }
+
+    /// <summary>The outlet's raises within the last hour (older ones dropped).</summary>
+    private Queue<DateTimeOffset> Recent(string mn, DateTimeOffset now)
+    {
+        if (!_raisedByOutlet.TryGetValue(mn, out var recent))
+        {
+            _raisedByOutlet[mn] = recent = new Queue<DateTimeOffset>();
+        }
+
+        while (recent.Count > 0 && recent.Peek() <= now - TimeSpan.FromHours(1))
+        {
+            recent.Dequeue();
+        }
+
+        return recent;
+    }
+
+    private Alert OpenFlood(string mn, string? enterprise, string? city, DateTimeOffset now, IReadOnlyDictionary<string, string?>? parameters)
+    {
+        string? outlet = parameters?.GetValueOrDefault("outlet");
+        var flood = new Alert(Alert.MakeId(AlertKinds.Flood, mn, null, now), AlertKinds.Flood, AlertKinds.SeverityOf(AlertKinds.Flood), Alert.Active, mn, enterprise, city, null,
+            options.MaxNewPerOutletPerHour, options.MaxNewPerOutletPerHour, now, null, null, null,
+            $"{outlet ?? mn}: more than {options.MaxNewPerOutletPerHour} new alerts within an hour (Alerts:MaxNewPerOutletPerHour); further alerts of this outlet are held back and counted")
+        {
+            MessageKey = "alert." + AlertKinds.Flood,
+            Params = new Dictionary<string, string?> { ["outlet"] = outlet ?? mn, ["limit"] = options.MaxNewPerOutletPerHour.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        };
+        _open[(AlertKinds.Flood, mn, null)] = flood;
+        _byId[flood.Id] = flood;
+        return flood;
+    }
+
+    private static Dictionary<string, string?> With(IReadOnlyDictionary<string, string?>? parameters, string key, long value) =>
+        new(parameters ?? new Dictionary<string, string?>()) { [key] = value.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+
+    /// <summary>Forgets the oldest cleared alerts beyond what memory keeps (they stay in the store).</summary>
+    private void Trim()
+    {
+        while (_byId.Count - _open.Count > options.RecentInMemory && _cleared.TryDequeue(out var id))
+        {
+            if (_byId.TryGetValue(id, out var a) && !a.IsOpen)
+            {
+                _byId.Remove(id);
+            }
+        }
     }
 }

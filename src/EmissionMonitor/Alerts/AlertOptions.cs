@@ -12,6 +12,21 @@ public sealed class AlertOptions
     public TimeSpan SilentAfter { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// New alerts one outlet may raise in a rolling hour; beyond it one <c>flood</c> alert (critical)
+    /// stands for the rest, which are counted, not raised. 0 turns the budget off. Default 60.
+    /// </summary>
+    [Range(0, 1_000_000, ErrorMessage = "Alerts:MaxNewPerOutletPerHour must be between 0 and 1000000")]
+    public int MaxNewPerOutletPerHour { get; set; } = 60;
+
+    /// <summary>Cleared alerts kept in memory for the board (the newest); older ones are in the store until Retention:Alerts. Default 20,000.</summary>
+    [Range(0, 10_000_000, ErrorMessage = "Alerts:RecentInMemory must be between 0 and 10000000")]
+    public int RecentInMemory { get; set; } = 20_000;
+
+    /// <summary>Committed frames of one outlet waiting for the alert rules; beyond it that outlet's oldest wait is dropped and counted (it alone floods; the others' are never touched). Default 5,000.</summary>
+    [Range(10, 10_000_000, ErrorMessage = "Alerts:MaxBacklogPerOutlet must be between 10 and 10000000")]
+    public int MaxBacklogPerOutlet { get; set; } = 5_000;
+
+    /// <summary>
     /// Real-time warnings (kind <c>warning</c>) come and go by the thousand: each is logged at Debug,
     /// and one Information line every this long says how many were raised and cleared (5 min).
     /// </summary>

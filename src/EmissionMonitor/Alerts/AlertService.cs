@@ -27,8 +27,7 @@ public sealed partial class AlertService(
     TimeZoneInfo timeZone, IMessagePublisher publisher, TimeProvider clock, ILogger<AlertService> logger, Security.KeyRing? keys = null,
     Security.TerminalIdentities? identities = null, BarometerOptions? barometer = null, Compliance.Anomalies.AnomalyOptions? anomalyOptions = null) : BackgroundService
 {
-    private readonly Channel<IReadOnlyList<(IntakeResult Item, StoredOutcome Outcome)>> _committed =
-        Channel.CreateBounded<IReadOnlyList<(IntakeResult, StoredOutcome)>>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly FairQueue<(IntakeResult Item, StoredOutcome Outcome)> _committed = new(options.MaxBacklogPerOutlet);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastSeen = new(StringComparer.Ordinal);
     private readonly RateCalculator _rates = new(compliance);
     private DateOnly _lowRateDone;
@@ -93,9 +92,9 @@ public sealed partial class AlertService(
             wait.CancelAfter(tick);
             try
             {
-                while (await _committed.Reader.WaitToReadAsync(wait.Token))
+                while (await _committed.WaitAsync(wait.Token))
                 {
-                    while (_committed.Reader.TryRead(out var batch))
+                    while (_committed.TryTake(256, out var batch))
                     {
                         await EvaluateAsync(batch, stoppingToken);
                     }
@@ -104,6 +103,11 @@ public sealed partial class AlertService(
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
                 // the tick: time-based checks below
+            }
+
+            foreach (var ended in book.EndFloods(clock.GetUtcNow()))
+            {
+                await ChangedAsync(ended, stoppingToken);
             }
 
             await CheckSilentAsync(stoppingToken);
@@ -116,18 +120,12 @@ public sealed partial class AlertService(
 
     private void OnCommitted(IReadOnlyList<IntakeResult> items, IReadOnlyList<StoredOutcome> outcomes)
     {
-        var live = new List<(IntakeResult, StoredOutcome)>();
         for (int i = 0; i < items.Count; i++)
         {
-            if (items[i].IsAccepted && items[i].Frame.IsLive && items[i].Outlet is not null)
+            if (items[i].IsAccepted && items[i].Frame.IsLive && items[i].Outlet is { } outlet)
             {
-                live.Add((items[i], outcomes[i]));
+                _committed.Enqueue(outlet.Mn, (items[i], outcomes[i])); // per outlet, served in turn: a flood waits behind itself
             }
-        }
-
-        if (live.Count > 0)
-        {
-            _committed.Writer.TryWrite(live);
         }
     }
 
@@ -138,6 +136,11 @@ public sealed partial class AlertService(
         foreach (var (item, outcome) in batch)
         {
             var outlet = item.Outlet!;
+            if (outlet.Encryption == Registry.EncryptionMode.Required && item.Packet is { WasEncrypted: false })
+            {
+                continue; // a plain frame (a heartbeat, a 1013 carrying only the PW) of an outlet whose encryption is required: not data seen, not an online terminal
+            }
+
             _lastSeen[outlet.Mn] = now;
             await ChangedAsync(book.Resolve(AlertKinds.Silent, outlet.Mn, null, now), ct);
             if (item.Packet is { Cn: StandardCheckCn } check && outcome.Status == StoredOutcome.Accepted)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using EmissionMonitor.Alerts;
 
 namespace EmissionMonitor.Api;
@@ -179,8 +180,10 @@ public static class AlertsApi
         var user = RoleFilter.User(http);
         long? last = long.TryParse(http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? http.Request.Query["lastEventId"].FirstOrDefault(), out long id) ? id : null;
         http.Response.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-cache";
-        var (channel, replay) = events.Subscribe(last);
+        http.Response.Headers.CacheControl = "no-store";
+        string key = user.Token.Length > 0 ? user.Token : "local:" + http.Connection.RemoteIpAddress; // the open (loopback) mode's anonymous operator: per address
+        var (subscription, replay) = events.Subscribe(key, user.Role == ApiUser.EnterpriseRole ? user.Enterprise ?? string.Empty : null, last);
+        var channel = subscription.Channel;
         try
         {
             await http.Response.WriteAsync(": connected\n\n", ct);
@@ -213,9 +216,13 @@ public static class AlertsApi
         {
             // the client went away
         }
+        catch (ChannelClosedException)
+        {
+            // closed by the service: a reader too slow, or a newer stream of the same user; the client resumes with Last-Event-ID
+        }
         finally
         {
-            events.Unsubscribe(channel);
+            events.Unsubscribe(subscription);
         }
     }
 
@@ -223,7 +230,7 @@ public static class AlertsApi
     {
         if (user.Role == ApiUser.EnterpriseRole && e.Enterprise != user.Enterprise)
         {
-            return;
+            return; // the subscription filters already; kept for the replay's sake
         }
 
         // The data is one JSON object (line ends inside strings are escaped); any raw line end still

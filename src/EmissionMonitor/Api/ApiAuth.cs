@@ -1,18 +1,19 @@
-using System.Net;
 using EmissionMonitor.Intake;
 
 namespace EmissionMonitor.Api;
 
 /// <summary>
-/// Who a caller is: a bearer token (<c>Authorization: Bearer …</c>), the dashboard's session cookie
-/// (set by <c>POST /api/session</c>, HttpOnly and SameSite=Strict), or — on the SSE stream only —
-/// <c>access_token</c>, checked against <c>Api:Users</c>. Failed tokens are throttled per address.
-/// With no users configured every loopback caller is an operator and any other caller is refused,
-/// whatever addresses Kestrel was told to bind. State-changing requests must come from the
-/// dashboard's own origin (or <c>Api:AllowedOrigins</c>) when they carry an Origin, and always when
-/// they are authenticated by the cookie.
+/// Who a caller is: a bearer token (<c>Authorization: Bearer …</c>) checked against <c>Api:Users</c>,
+/// or the dashboard's session cookie (set by <c>POST /api/session</c>: a random session value of its
+/// own, HttpOnly, SameSite=Strict, Secure when the original scheme was https; see
+/// <see cref="Http.Sessions"/>). Unknown tokens are throttled per client address (behind a trusted
+/// proxy, the forwarded one): past the limit an unknown token gets 429, while a valid token is
+/// always accepted — others' wrong guesses never lock a user out. With no users configured every
+/// loopback caller is an operator and any other caller is refused, whatever addresses Kestrel was
+/// told to bind. State-changing requests must come from an allowed origin when they carry an
+/// Origin, and always when they are authenticated by the cookie.
 /// </summary>
-public sealed class ApiAuth(ApiOptions options, LoginThrottle throttle)
+public sealed class ApiAuth(ApiOptions options, LoginThrottle throttle, Http.Sessions sessions, Http.AllowedOrigins origins)
 {
     public const string CookieName = "em_session";
     public const string StreamPath = "/api/alerts/stream";
@@ -27,69 +28,76 @@ public sealed class ApiAuth(ApiOptions options, LoginThrottle throttle)
         var remote = context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : context.Connection.RemoteIpAddress;
         if (Open)
         {
-            return remote is null || IPAddress.IsLoopback(remote)
+            return remote is null || System.Net.IPAddress.IsLoopback(remote)
                 ? new AuthResult(Anonymous, ViaCookie: false)
                 : AuthResult.Refused(403, "no API users are configured (Api:Users): only loopback callers are served");
         }
 
-        string peer = remote?.ToString() ?? "?";
-        if (throttle.IsLocked(peer, ThrottleKey))
-        {
-            return AuthResult.Refused(429, "too many unknown tokens from this address; try again later");
-        }
-
-        bool viaCookie = false;
-        string? token = null;
         string header = context.Request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            token = header["Bearer ".Length..].Trim();
-        }
-        else if (context.Request.Path.Equals(StreamPath, StringComparison.Ordinal) && context.Request.Query["access_token"].FirstOrDefault() is { } query)
-        {
-            token = query;
-        }
-        else if (context.Request.Cookies[CookieName] is { Length: > 0 } cookie)
-        {
-            token = cookie;
-            viaCookie = true;
+            return Check(context, header["Bearer ".Length..].Trim()) is { } user
+                ? new AuthResult(user, ViaCookie: false)
+                : AuthResult.Refused(IsThrottled(context) ? 429 : 401, IsThrottled(context) ? "too many unknown tokens from this address; try again later" : "unknown bearer token");
         }
 
-        if (token is null)
+        if (context.Request.Cookies[CookieName] is { Length: > 0 } cookie)
         {
-            return AuthResult.Refused(401, "missing bearer token or session");
+            return sessions.Find(cookie) is { } user
+                ? new AuthResult(user, ViaCookie: true)
+                : AuthResult.Refused(401, "the session has ended: log in again");
         }
 
-        var user = Find(token);
-        if (user is null)
-        {
-            throttle.Fail(peer, ThrottleKey);
-            return AuthResult.Refused(401, "unknown bearer token or session");
-        }
-
-        return new AuthResult(user, viaCookie);
+        return AuthResult.Refused(401, "missing bearer token or session");
     }
 
-    /// <summary>The user of a token, or null; failures count towards the address's throttle.</summary>
-    public ApiUser? Login(HttpContext context, string? token)
+    /// <summary>The user of a token, or null; an unknown one counts towards the client address's throttle.</summary>
+    public ApiUser? Login(HttpContext context, string? token) => token is null ? null : Check(context, token);
+
+    /// <summary>True when the client address has tried too many unknown tokens for now.</summary>
+    public bool IsThrottled(HttpContext context) => throttle.IsLocked(Client(context), ThrottleKey);
+
+    /// <summary>A new session of <paramref name="user"/>: its cookie is set on the answer.</summary>
+    public void StartSession(HttpContext http, ApiUser user)
     {
-        string peer = context.Connection.RemoteIpAddress?.ToString() ?? "?";
-        if (token is null || throttle.IsLocked(peer, ThrottleKey))
+        var (value, expires) = sessions.Open(user);
+        http.Response.Cookies.Append(CookieName, value, CookieOptions(http, expires));
+    }
+
+    /// <summary>Ends the caller's session (server-side) and removes its cookie.</summary>
+    public void EndSession(HttpContext http)
+    {
+        if (http.Request.Cookies[CookieName] is { Length: > 0 } cookie)
         {
-            return null;
+            sessions.Close(cookie);
         }
 
+        http.Response.Cookies.Delete(CookieName, CookieOptions(http, null));
+    }
+
+    private static CookieOptions CookieOptions(HttpContext http, DateTimeOffset? expires) => new()
+    {
+        HttpOnly = true,
+        SameSite = SameSiteMode.Strict,
+        Secure = http.Request.IsHttps, // the original scheme, behind a trusted proxy
+        Path = "/",
+        IsEssential = true,
+        Expires = expires,
+    };
+
+    private ApiUser? Check(HttpContext context, string token)
+    {
         var user = Find(token);
         if (user is null)
         {
-            throttle.Fail(peer, ThrottleKey);
+            throttle.Fail(Client(context), ThrottleKey);
         }
 
         return user;
     }
 
-    /// <summary>True when the address may not try tokens for now.</summary>
-    public bool IsThrottled(HttpContext context) => throttle.IsLocked(context.Connection.RemoteIpAddress?.ToString() ?? "?", ThrottleKey);
+    private static string Client(HttpContext context) =>
+        (context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : context.Connection.RemoteIpAddress)?.ToString() ?? "?";
 
     /// <summary>
     /// Cross-site request forgery guard for state-changing requests: an Origin (or, without one, a
@@ -109,12 +117,7 @@ public sealed class ApiAuth(ApiOptions options, LoginThrottle throttle)
             return !viaCookie;
         }
 
-        if (options.AllowedOrigins.Contains(origin.TrimEnd('/'), StringComparer.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        return Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+        return origins.Allows(origin, request.Host);
     }
 
     private ApiUser? Find(string token)

@@ -77,6 +77,22 @@ public sealed class ApiOptions
     [System.ComponentModel.DataAnnotations.Range(1, 1_000_000, ErrorMessage = "Api:MaxConnectionsPerAddress must be between 1 and 1000000")]
     public int MaxConnectionsPerAddress { get; set; } = 256;
 
+    /// <summary>How long a dashboard session lasts after its login. Default 12 h.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:01:00", "30.00:00:00", ErrorMessage = "Api:SessionLifetime must be between 1 minute and 30 days")]
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>Live streams (<c>/api/alerts/stream</c>) one user may hold open at once; the oldest is closed for a new one beyond it. Default 4.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1000, ErrorMessage = "Api:MaxStreamsPerUser must be between 1 and 1000")]
+    public int MaxStreamsPerUser { get; set; } = 4;
+
+    /// <summary>Events one live stream may have waiting for a slow reader; a reader that falls further behind is disconnected (it resumes with Last-Event-ID). Default 256.</summary>
+    [System.ComponentModel.DataAnnotations.Range(16, 100_000, ErrorMessage = "Api:StreamQueue must be between 16 and 100000")]
+    public int StreamQueue { get; set; } = 256;
+
+    /// <summary>Downloads (CSV, XLSX, whole tables) one user may run at once; more answer 429. Default 2.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1000, ErrorMessage = "Api:MaxDownloadsPerUser must be between 1 and 1000")]
+    public int MaxDownloadsPerUser { get; set; } = 2;
+
     /// <summary>Checks the users; a bad entry stops start-up naming it.</summary>
     public void Validate(Registry.StationRegistry registry)
     {

@@ -19,7 +19,7 @@ public static partial class HttpHardening
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EmissionMonitor.Api.Http");
         app.Use(async (context, next) =>
         {
-            SetHeaders(context.Response.Headers);
+            SetHeaders(context);
             try
             {
                 await next(context);
@@ -58,8 +58,14 @@ public static partial class HttpHardening
         _ => otherwise,
     };
 
-    private static void SetHeaders(IHeaderDictionary headers)
+    private static void SetHeaders(HttpContext context)
     {
+        var headers = context.Response.Headers;
+        if (context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/api/public"))
+        {
+            headers.CacheControl = "no-store"; // answers for a user (and evidence files) are never kept by a browser or proxy cache
+        }
+
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers.XFrameOptions = "DENY";
         headers.XContentTypeOptions = "nosniff";
@@ -76,7 +82,7 @@ public static partial class HttpHardening
         }
 
         context.Response.Clear();
-        SetHeaders(context.Response.Headers);
+        SetHeaders(context);
         context.Response.StatusCode = status;
         await context.Response.WriteAsJsonAsync(new { type = "about:blank", title, status, detail }, (JsonSerializerOptions?)null, "application/problem+json");
     }

@@ -87,7 +87,7 @@ public static class MarksApi
                 return Results.Problem(statusCode: 404, title: $"no mark {QueryRules.Shown(id)}");
             }
 
-            if (marks.MayAddEvidence(mark) is { Mark: null } refused)
+            if (marks.MayAddEvidence(mark, user) is { Mark: null } refused)
             {
                 return Problem(refused);
             }

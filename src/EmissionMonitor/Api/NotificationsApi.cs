@@ -19,7 +19,7 @@ public static class NotificationsApi
             string? Local(DateTimeOffset? t) => Reports.ReportFormats.Instant(t, zone);
             var rows = (await store.QueryNotificationRecordsAsync(openOnly: false, limit, offset, ct)).Select(r => NotificationMessage.FromJson(r.Json)).Select(m => new
             {
-                id = m.Id, contact = m.Contact, recipients = new { email = m.Email, webhook = m.Webhook }, state = m.State, attempts = m.Attempts, lastError = m.LastError,
+                id = m.Id, contact = m.Contact, recipients = new { email = m.Email, webhook = NotifyContact.Shown(m.Webhook) }, state = m.State, attempts = m.Attempts, lastError = m.LastError,
                 createdAt = Local(m.CreatedAt), windowUntil = Local(m.WindowUntil), sentAt = Local(m.SentAt),
                 emailSent = m.EmailSent, webhookSent = m.WebhookSent, alerts = m.Items.Count + m.More,
                 items = m.Items.Select(i => new { alertId = i.AlertId, kind = i.Kind, severity = i.Severity, mn = i.Mn, outletName = i.OutletName, enterpriseName = i.EnterpriseName,

@@ -1,9 +1,10 @@
 namespace EmissionMonitor.Api;
 
 /// <summary>
-/// The dashboard's credential: <c>POST /api/session</c> (<c>{token}</c>) checks the token and sets it
-/// as an HttpOnly, SameSite=Strict cookie (Secure over HTTPS), so no script of the page can read it;
-/// <c>DELETE /api/session</c> ends it; <c>GET /api/session</c> says who the caller is (and whether a
+/// The dashboard's credential: <c>POST /api/session</c> (<c>{token}</c>) checks the token and opens a
+/// session (<see cref="Http.Sessions"/>) whose own random value is set as an HttpOnly, SameSite=Strict
+/// cookie (Secure when the original scheme was https), so no script of the page can read it and the
+/// token itself is never a cookie; <c>DELETE /api/session</c> ends it on the server; <c>GET /api/session</c> says who the caller is (and whether a
 /// login is needed at all: with no API users configured, it is not).
 /// </summary>
 public static class SessionApi
@@ -34,25 +35,15 @@ public static class SessionApi
                     : Results.Problem(statusCode: 403, title: "no API users are configured (Api:Users): only loopback callers are served");
             }
 
-            if (auth.IsThrottled(http))
-            {
-                return Results.Problem(statusCode: 429, title: "too many unknown tokens from this address; try again later");
-            }
-
-            var user = auth.Login(http, body?.Token);
+            var user = auth.Login(http, body?.Token); // a valid token logs in even while this address is throttled for others' guesses
             if (user is null)
             {
-                return Results.Problem(statusCode: 401, title: "unknown token");
+                return auth.IsThrottled(http)
+                    ? Results.Problem(statusCode: 429, title: "too many unknown tokens from this address; try again later")
+                    : Results.Problem(statusCode: 401, title: "unknown token");
             }
 
-            http.Response.Cookies.Append(ApiAuth.CookieName, user.Token, new CookieOptions
-            {
-                HttpOnly = true,
-                SameSite = SameSiteMode.Strict,
-                Secure = http.Request.IsHttps,
-                Path = "/",
-                IsEssential = true,
-            });
+            auth.StartSession(http, user);
             return Results.Json(Describe(user, auth));
         });
 
@@ -63,7 +54,7 @@ public static class SessionApi
                 return Results.Problem(statusCode: 403, title: "cross-site request refused: Origin does not name this service");
             }
 
-            http.Response.Cookies.Delete(ApiAuth.CookieName, new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps });
+            auth.EndSession(http);
             return Results.NoContent();
         });
     }

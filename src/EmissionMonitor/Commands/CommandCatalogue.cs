@@ -122,7 +122,7 @@ public static class CommandCatalogue
                 Add("SystemTime", Hj212Time.Format(time), "time", time.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture));
                 break;
             case "set-rtd-interval":
-                if (!given.TryGetValue("interval", out var rtd) || !rtd.TryGetInt32(out int seconds) || seconds is < 30 or > 3600)
+                if (!given.TryGetValue("interval", out var rtd) || !IsWhole(rtd, out int seconds) || seconds is < 30 or > 3600)
                 {
                     (parameter, why) = ("params.interval", "needs the real-time interval in seconds, 30 to 3600");
                     return null;
@@ -131,7 +131,7 @@ public static class CommandCatalogue
                 Add("RtdInterval", seconds.ToString(CultureInfo.InvariantCulture), "interval", seconds.ToString(CultureInfo.InvariantCulture));
                 break;
             case "set-min-interval":
-                if (!given.TryGetValue("interval", out var min) || !min.TryGetInt32(out int minutes) || !MinIntervals.Contains(minutes))
+                if (!given.TryGetValue("interval", out var min) || !IsWhole(min, out int minutes) || !MinIntervals.Contains(minutes))
                 {
                     (parameter, why) = ("params.interval", $"needs the minute-data interval in minutes, one of {string.Join(", ", MinIntervals)}");
                     return null;
@@ -200,6 +200,13 @@ public static class CommandCatalogue
         }
 
         return new PreparedCommand(definition, cn, cp, shown);
+    }
+
+    /// <summary>A JSON whole number (a string such as "30" is not one: TryGetInt32 would throw on it).</summary>
+    private static bool IsWhole(JsonElement value, out int number)
+    {
+        number = 0;
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out number);
     }
 
     private static bool TryLocal(JsonElement value, out DateTime local)

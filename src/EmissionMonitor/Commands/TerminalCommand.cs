@@ -111,7 +111,7 @@ public sealed class TerminalCommand
     {
         if (Exchanges.Count < MaxExchanges)
         {
-            string text = frame.TrimEnd('\r', '\n');
+            string text = Secrets.Hide(frame.TrimEnd('\r', '\n'));
             Exchanges.Add(new CommandExchange(at, direction, cn, text.Length > MaxFrameText ? text[..MaxFrameText] + "…" : text));
         }
     }
@@ -140,7 +140,7 @@ public sealed class TerminalCommand
             Id = copy.Id, Mn = copy.Mn, Command = copy.Command, Cn = copy.Cn, Qn = copy.Qn, Params = copy.Params, Link = copy.Link, State = copy.State,
             RequestedBy = copy.RequestedBy, RequestedAt = In(copy.RequestedAt), SentAt = InN(copy.SentAt), AcceptedAt = InN(copy.AcceptedAt),
             FinishedAt = InN(copy.FinishedAt), Attempts = copy.Attempts, QnRtn = copy.QnRtn, ExeRtn = copy.ExeRtn, Reason = copy.Reason, Result = copy.Result,
-            Exchanges = copy.Exchanges.Select(e => e with { At = In(e.At) }).ToList(),
+            Exchanges = copy.Exchanges.Select(e => e with { At = In(e.At), Frame = Secrets.Hide(e.Frame) }).ToList(), // records kept before secrets were hidden
         };
         return JsonSerializer.Serialize(shown, Json);
     }

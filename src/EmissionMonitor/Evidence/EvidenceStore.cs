@@ -217,7 +217,7 @@ public sealed class EvidenceStore(string dataDirectory, Api.ApiOptions options, 
 
     private static string Extension(string type) => type switch { Pdf => ".pdf", Jpeg => ".jpg", _ => ".png" };
 
-    /// <summary>The name as given, without folders or control characters, at most 120 characters.</summary>
+    /// <summary>The name as given (kept as text only), without folders, control or Unicode format characters, at most 120 characters.</summary>
     public static string CleanName(string? name)
     {
         if (string.IsNullOrEmpty(name))
@@ -230,7 +230,7 @@ public sealed class EvidenceStore(string dataDirectory, Api.ApiOptions options, 
         var sb = new StringBuilder(name.Length);
         foreach (char c in name)
         {
-            if (!char.IsControl(c) && c is not ('"' or '<' or '>'))
+            if (!char.IsControl(c) && c is not ('"' or '<' or '>') && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format) // no bidi overrides (U+202E) or invisible joiners
             {
                 sb.Append(c);
             }
@@ -240,12 +240,19 @@ public sealed class EvidenceStore(string dataDirectory, Api.ApiOptions options, 
         return cleaned.Length > 120 ? cleaned[..120] : cleaned;
     }
 
-    /// <summary>The file as an HTTP answer: an attachment of its checked type.</summary>
+    /// <summary>
+    /// The file as an HTTP answer: an attachment of its checked type named <c>{id}.pdf|.jpg|.png</c>
+    /// — never the uploader's name or extension (a page named <c>run.hta</c>, or "…exe.pdf" spelled
+    /// with a right-to-left override); that name stays in the record as text.
+    /// </summary>
     public IResult Serve(string owner, EvidenceFile file)
     {
         var stream = Open(owner, file);
         return stream is null
             ? Results.Problem(statusCode: 404, title: $"the bytes of {file.Id} are not on this instance")
-            : Results.File(stream, file.ContentType, file.Name, enableRangeProcessing: false);
+            : Results.File(stream, file.ContentType, DownloadName(file), enableRangeProcessing: false);
     }
+
+    /// <summary>The name a download is saved under: the file's id and the extension of its checked type.</summary>
+    public static string DownloadName(EvidenceFile file) => file.Id + Extension(file.ContentType);
 }

@@ -124,7 +124,7 @@ public static class EmissionMonitorServices
     private static IServiceCollection AddAlerts(this IServiceCollection services, AppSettings settings)
     {
         services.AddSingleton(AppSettings.Bind<Alerts.AlertOptions>(settings.Configuration, Alerts.AlertOptions.Section));
-        services.AddSingleton<Alerts.AlertBook>();
+        services.AddSingleton(sp => new Alerts.AlertBook(sp.GetRequiredService<Alerts.AlertOptions>()));
         services.AddSingleton(sp => new Alerts.AlertService(sp.GetRequiredService<Alerts.AlertBook>(), sp.GetRequiredService<IRecordStore>(),
             sp.GetRequiredService<Journal>(), sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance, sp.GetRequiredService<Func<Reports.ReportService>>(),
             sp.GetRequiredService<Alerts.AlertOptions>(), settings.TimeZone, sp.GetRequiredService<IMessagePublisher>(), sp.GetRequiredService<TimeProvider>(),
@@ -142,8 +142,10 @@ public static class EmissionMonitorServices
         services.AddHostedService(sp => sp.GetRequiredService<Orders.OrderService>());
         services.AddSingleton<Commands.CommandService>();
         services.AddHostedService(sp => sp.GetRequiredService<Commands.CommandService>());
+        var marking = AppSettings.Bind<Marking.MarkOptions>(settings.Configuration, Marking.MarkOptions.Section); // at start-up: a bad value stops it naming the key
         services.AddSingleton(sp => new Marking.MarkService(sp.GetRequiredService<IRecordStore>(), sp.GetRequiredService<Func<StationRegistry>>(),
-            sp.GetRequiredService<Api.ApiOptions>(), settings.Compliance, sp.GetRequiredService<TimeProvider>(), sp.GetService<Notify.NotificationService>()));
+            sp.GetRequiredService<Api.ApiOptions>(), settings.Compliance, marking,
+            sp.GetRequiredService<TimeZoneInfo>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<Notify.NotificationService>()));
         services.AddSingleton(sp => new Evidence.EvidenceStore(settings.Storage.DataDirectory, sp.GetRequiredService<Api.ApiOptions>(), sp.GetRequiredService<DiskGuard>(),
             sp.GetRequiredService<TimeProvider>()));
         return services;
@@ -152,6 +154,7 @@ public static class EmissionMonitorServices
     private static IServiceCollection AddApi(this IServiceCollection services, Api.ApiOptions api)
     {
         services.AddSingleton(api);
+        services.AddSingleton(sp => new Api.Http.Sessions(api.SessionLifetime, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Api.ApiAuth>();
         services.AddSingleton<Api.ReportGate>();
         services.AddSingleton<Api.LiveEvents>();

@@ -26,6 +26,11 @@ public sealed partial class RetentionService(IStore store, RetentionOptions opti
                 {
                     LogPruned(logger, result.Frames, result.Readings, result.Summaries, watch.Elapsed.TotalSeconds);
                 }
+
+                if (options.Alerts > TimeSpan.Zero && await store.PruneAlertRecordsAsync(clock.GetUtcNow() - options.Alerts, stoppingToken) is > 0 and var alerts)
+                {
+                    LogPrunedAlerts(logger, alerts);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -39,6 +44,9 @@ public sealed partial class RetentionService(IStore store, RetentionOptions opti
             wait = options.Interval;
         }
     }
+
+    [LoggerMessage(EventId = 2503, Level = LogLevel.Information, Message = "Retention removed {Alerts} alerts cleared longer ago than Retention:Alerts")]
+    private static partial void LogPrunedAlerts(ILogger logger, long alerts);
 
     [LoggerMessage(EventId = 2501, Level = LogLevel.Information, Message = "Retention removed {Frames} archived frames, {Readings} readings and {Summaries} summary rows in {Seconds:F1} s")]
     private static partial void LogPruned(ILogger logger, long frames, long readings, long summaries, double seconds);

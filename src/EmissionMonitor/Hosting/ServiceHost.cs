@@ -32,8 +32,9 @@ public static class ServiceHost
                 log.WriteTo.File(logFile, rollingInterval: RollingInterval.Day, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
             }
         }, preserveStaticLogger: true, writeToProviders: true); // this host's own logger (hosts in one process, as in the tests, never share one); events also reach logger providers registered in DI (none in production)
-        var http = settings.Configuration["Http:Urls"] ?? "http://127.0.0.1:5080";
-        var bound = urls?.ToArray() ?? http.Split(';', StringSplitOptions.RemoveEmptyEntries);
+        var httpOptions = AppSettings.Bind<Api.Http.HttpOptions>(settings.Configuration, Api.Http.HttpOptions.Section);
+        var bound = urls?.ToArray() ?? httpOptions.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries);
+        var proxies = httpOptions.ProxyNetworks();
         var api = AppSettings.Bind<Api.ApiOptions>(settings.Configuration, Api.ApiOptions.Section);
         api.Validate(settings.LoadRegistry());
         if (api.Users.Count == 0 && bound.FirstOrDefault(u => !IsLoopback(u)) is { } exposed)
@@ -44,7 +45,11 @@ public static class ServiceHost
         builder.WebHost.UseUrls(bound);
         var limits = AppSettings.Bind<ConnectionLimits>(settings.Configuration, ConnectionLimits.Section);
         var budget = ConnectionBudget.FromProcessLimit(limits.FileDescriptorReserve);
-        var httpLimiter = new AddressLimiter("http", api.MaxConnectionsPerAddress, budget);
+        var hosts = httpOptions.HostNames(bound);
+        var gate = new Api.Http.ClientGate(proxies, hosts, api.MaxConnectionsPerAddress);
+        // A trusted proxy carries many clients on its connections: the per-address cap counts them by
+        // their forwarded address (ClientGate), not the proxy's; the process budget still holds.
+        var httpLimiter = new AddressLimiter("http", api.MaxConnectionsPerAddress, budget, exempt: gate.IsProxy);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -63,6 +68,7 @@ public static class ServiceHost
                 await next(connection);
             }));
         });
+        builder.Services.AddSingleton(new Api.Http.AllowedOrigins(api.AllowedOrigins, hosts));
         builder.Services.AddEmissionMonitor(settings, api, budget, demo);
         observe?.Invoke(builder.Services);
         var app = builder.Build();
@@ -86,6 +92,7 @@ public static class ServiceHost
 
         _ = app.Services.GetRequiredService<Api.LiveEvents>(); // subscribe to alerts and commits from the start
         Api.HttpHardening.Use(app);
+        gate.Use(app);
         var dashboard = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "Dashboard", "wwwroot"));
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = dashboard });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = dashboard });

@@ -15,7 +15,7 @@ namespace EmissionMonitor.Ingestion;
 /// <see cref="StoreUnavailableException"/>: no acknowledgement. The intake step runs before the
 /// returned task first waits, so a transport that does not await at once (the TCP gateway's
 /// pipeline) still takes its frames in order.
-/// HJ 212-2025: a terminal's CN 1014 new-key request is answered, after the commit, with CN 1014
+/// HJ 212-2025: a terminal's CN 1014 new-key request, encrypted with its current key, is answered, after the commit, with CN 1014
 /// carrying <c>SKCreateTime</c> and <c>NewSK</c> — the one reply sent encrypted, with the key the
 /// terminal has now (the new key is recorded first; the old one keeps its grace period).
 public sealed partial class FrameIngestor(IntakeProcessor intake, Journal journal, SplitPacketTracker splits,
@@ -82,6 +82,16 @@ public sealed partial class FrameIngestor(IntakeProcessor intake, Journal journa
     private async Task<(Hj212Packet Packet, byte[] Bytes)?> AnswerKeyRequestAsync(Hj212Packet request, CancellationToken cancellationToken)
     {
         string mn = request.Mn!;
+        if (!request.WasEncrypted || request.DecryptedWith is null)
+        {
+            if (logger is not null)
+            {
+                LogPlainKeyRequest(logger, mn);
+            }
+
+            return null;
+        }
+
         if (await keys!.RotateAsync(mn, request.DecryptedWith, cancellationToken) is not { } rotation)
         {
             if (logger is not null)
@@ -105,7 +115,10 @@ public sealed partial class FrameIngestor(IntakeProcessor intake, Journal journa
         return (answer, Hj212.Crypto.Hj212Cipher.Encrypt(Hj212Encoder.Encode(answer), rotation.EncryptWith));
     }
 
-    [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "CN 1014 new-key request from {Mn}, which has no current key: a new key is never sent in plain text; answered as an ordinary upload")]
+    [LoggerMessage(EventId = 7013, Level = LogLevel.Warning, Message = "CN 1014 new-key request from {Mn} in plain text: a key is rotated only on a request encrypted with the outlet's current key; answered as an ordinary upload")]
+    private static partial void LogPlainKeyRequest(ILogger logger, string mn);
+
+    [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "CN 1014 new-key request from {Mn} not encrypted with its current key (or it has none): nothing rotated, a new key is never sent in plain text; answered as an ordinary upload")]
     private static partial void LogNoKeyToAnswer(ILogger logger, string mn);
 }
 

@@ -143,8 +143,8 @@ public sealed class IntakeProcessor(Func<StationRegistry> registry, IntakeOption
             return IntakeResult.Reject(frame, Reasons.MissingField, "no CN", packet);
         }
 
-        if (!packet.WasEncrypted && MustBeEncrypted(packet.Cn)
-            && outlet.Encryption == EncryptionMode.Required) // only an explicit registry setting requires it
+        if (!packet.WasEncrypted && (MustBeEncrypted(packet.Cn) || packet.Cn == Cns.HardwareIdentity)
+            && outlet.Encryption == EncryptionMode.Required) // only an explicit registry setting requires it; then the identity report too (its anti-fraud signal must be the terminal's)
         {
             return IntakeResult.Reject(frame, Reasons.NotEncrypted, $"CN={packet.Cn} from MN {packet.Mn} must be SM4-encrypted (its encryption is required)", packet);
         }

@@ -21,20 +21,74 @@ public sealed record MarkOutcome(Mark? Mark, int Status, string? Parameter = nul
 /// new row of the mark (<see cref="Mark.Rev"/>), so nothing is lost and the store's history is the
 /// mark's. Changes run one at a time, so two reviewers cannot both decide the same mark.
 /// </summary>
-public sealed class MarkService(IRecordStore store, Func<StationRegistry> registry, ApiOptions api, ComplianceOptions compliance, TimeProvider clock,
+public sealed class MarkService(IRecordStore store, Func<StationRegistry> registry, ApiOptions api, ComplianceOptions compliance, MarkOptions marking, TimeZoneInfo zone, TimeProvider clock,
     Notify.NotificationService? notifications = null) : IDisposable
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    /// <summary>How long the marks read from the store serve lookups before they are read again (another instance's changes appear within it).</summary>
+    private static readonly TimeSpan Fresh = TimeSpan.FromSeconds(5);
 
-    public void Dispose() => _gate.Dispose();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim _reading = new(1, 1);
+    private volatile Snapshot? _snapshot;
+
+    /// <summary>The marks (the newest revision of each) as read at <see cref="At"/>, by id.</summary>
+    private sealed record Snapshot(IReadOnlyList<Mark> All, IReadOnlyDictionary<string, Mark> ById, DateTimeOffset At);
+
+    public void Dispose()
+    {
+        _gate.Dispose();
+        _reading.Dispose();
+    }
 
     /// <summary>True when <paramref name="user"/> may see <paramref name="mark"/>: every mark for operators and inspectors, its own outlets' for an enterprise.</summary>
     public bool Visible(ApiUser user, Mark mark) =>
         user.Role != ApiUser.EnterpriseRole || registry().FindOutlet(mark.Mn)?.EnterpriseId == user.Enterprise;
 
-    public async Task<IReadOnlyList<Mark>> AllAsync(CancellationToken ct) => await store.QueryMarksAsync(DateTime.MinValue, DateTime.MaxValue, null, ct);
+    /// <summary>Every mark, newest revision each; read from the store at most every few seconds and kept up to date by this service's own changes.</summary>
+    public async Task<IReadOnlyList<Mark>> AllAsync(CancellationToken ct) => (await CurrentAsync(ct)).All;
 
-    public async Task<Mark?> FindAsync(string id, CancellationToken ct) => (await AllAsync(ct)).FirstOrDefault(m => m.Key == id);
+    /// <summary>A mark by its id, looked up in the index (not by reading every mark).</summary>
+    public async Task<Mark?> FindAsync(string id, CancellationToken ct) => (await CurrentAsync(ct)).ById.GetValueOrDefault(id);
+
+    private async Task<Snapshot> CurrentAsync(CancellationToken ct)
+    {
+        if (_snapshot is { } fresh && clock.GetUtcNow() - fresh.At < Fresh)
+        {
+            return fresh;
+        }
+
+        await _reading.WaitAsync(ct);
+        try
+        {
+            if (_snapshot is { } other && clock.GetUtcNow() - other.At < Fresh)
+            {
+                return other; // read by the request before this one
+            }
+
+            var now = clock.GetUtcNow();
+            var all = await store.QueryMarksAsync(DateTime.MinValue, DateTime.MaxValue, null, ct);
+            var snapshot = new Snapshot(all, all.ToDictionary(m => m.Key, StringComparer.Ordinal), now);
+            _snapshot = snapshot;
+            return snapshot;
+        }
+        finally
+        {
+            _reading.Release();
+        }
+    }
+
+    /// <summary>Puts a mark just written into the index (under the write gate).</summary>
+    private void Remember(Mark mark)
+    {
+        if (_snapshot is not { } current)
+        {
+            return;
+        }
+
+        var byId = new Dictionary<string, Mark>(current.ById, StringComparer.Ordinal) { [mark.Key] = mark };
+        var all = byId.Values.OrderBy(m => m.Mn, StringComparer.Ordinal).ThenBy(m => m.From).ThenBy(m => m.Key, StringComparer.Ordinal).ToList();
+        _snapshot = current with { All = all, ById = byId };
+    }
 
     /// <summary>A new mark. An enterprise user may mark only its own outlets (403 before anything else is looked at).</summary>
     public async Task<MarkOutcome> CreateAsync(ApiUser user, string? mn, string? kind, string? fromText, string? toText, string? comment, CancellationToken ct)
@@ -81,24 +135,54 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
             return MarkOutcome.Fail(400, $"to: a mark spans at most {api.MaxMarkSpan.TotalDays:F0} days (Api:MaxMarkSpan)", "to");
         }
 
-        if (enterprise && (await AllAsync(ct)).Count(m => m.State == Mark.Pending && m.Enterprise == user.Enterprise) >= api.MaxPendingMarks)
-        {
-            return MarkOutcome.Fail(429, $"enterprise {user.Enterprise} has {api.MaxPendingMarks} marks awaiting review, the most it may (Api:MaxPendingMarks)");
-        }
-
         var now = clock.GetUtcNow();
         var mark = new Mark(outlet.Mn, kind, from, to, comment)
         {
             Id = Mark.NewId(now), By = user.DisplayName, CreatedAt = now, Enterprise = enterprise ? user.Enterprise : null,
             Decision = enterprise ? Mark.Pending : Mark.Approved, DecidedBy = enterprise ? null : user.DisplayName, DecidedAt = enterprise ? null : now,
         };
-        await store.AddMarkAsync(mark, ct);
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (enterprise && await FilingRefusedAsync(user.Enterprise!, now, ct) is { } refused)
+            {
+                return refused;
+            }
+
+            await store.AddMarkAsync(mark, ct);
+            Remember(mark);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
         if (enterprise)
         {
             Tell(mark, "warning", $"{Kinds.GetValueOrDefault(kind, kind)} {from:yyyy-MM-dd HH:mm}–{to:yyyy-MM-dd HH:mm}，{user.DisplayName} 申报，待审核");
         }
 
         return new MarkOutcome(mark, 201);
+    }
+
+    /// <summary>
+    /// Why an enterprise may not file another mark now: <c>Api:MaxPendingMarks</c> awaiting review,
+    /// or <c>Marks:MaxFilingsPerDay</c> filed this local day — withdrawn ones included, so filing and
+    /// withdrawing does not get round the first.
+    /// </summary>
+    private async Task<MarkOutcome?> FilingRefusedAsync(string enterprise, DateTimeOffset now, CancellationToken ct)
+    {
+        var all = await AllAsync(ct);
+        if (all.Count(m => m.State == Mark.Pending && m.Enterprise == enterprise) >= api.MaxPendingMarks)
+        {
+            return MarkOutcome.Fail(429, $"enterprise {enterprise} has {api.MaxPendingMarks} marks awaiting review, the most it may (Api:MaxPendingMarks)");
+        }
+
+        var today = TimeZoneInfo.ConvertTime(now, zone).Date;
+        int filed = all.Count(m => m.Enterprise == enterprise && m.CreatedAt is { } at && TimeZoneInfo.ConvertTime(at, zone).Date == today);
+        return filed >= marking.MaxFilingsPerDay
+            ? MarkOutcome.Fail(429, $"enterprise {enterprise} has filed {filed} marks today, the most it may in a day (Marks:MaxFilingsPerDay)")
+            : null;
     }
 
     /// <summary>An operator approves or rejects a pending mark.</summary>
@@ -159,15 +243,21 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
             clock.GetUtcNow(), null, null, null, text));
     }
 
-    /// <summary>Whether a file may be added to the mark now (checked before the upload is read, and again after).</summary>
-    public MarkOutcome MayAddEvidence(Mark mark) =>
+    /// <summary>
+    /// Whether <paramref name="user"/> may add a file to the mark now (checked before the upload is
+    /// read, and again after): an enterprise only to its own pending marks — never to one the bureau
+    /// made or approved.
+    /// </summary>
+    public MarkOutcome MayAddEvidence(Mark mark, ApiUser user) =>
         mark.State is not (Mark.Pending or Mark.Approved) ? MarkOutcome.Fail(409, $"mark {mark.Key} is {mark.State}: evidence is added to pending and approved marks only")
+        : user.Role == ApiUser.EnterpriseRole && (mark.Enterprise != user.Enterprise || mark.State != Mark.Pending)
+            ? MarkOutcome.Fail(403, $"mark {mark.Key} is {mark.State}{(mark.Enterprise != user.Enterprise ? " and was not filed by your enterprise" : string.Empty)}: an enterprise adds evidence only to its own pending marks")
         : mark.Evidence.Count >= api.MaxEvidenceFiles ? MarkOutcome.Fail(409, $"mark {mark.Key} has {mark.Evidence.Count} files, the most one mark may carry (Api:MaxEvidenceFiles)")
         : new MarkOutcome(mark, 200);
 
     /// <summary>Records an uploaded file on the mark.</summary>
     public Task<MarkOutcome> AddEvidenceAsync(string id, EvidenceFile file, ApiUser user, CancellationToken ct) =>
-        ChangeAsync(id, user, mark => MayAddEvidence(mark) is { Mark: null } refused ? refused : new MarkOutcome(mark with { Evidence = [.. mark.Evidence, file] }, 201), null, ct);
+        ChangeAsync(id, user, mark => MayAddEvidence(mark, user) is { Mark: null } refused ? refused : new MarkOutcome(mark with { Evidence = [.. mark.Evidence, file] }, 201), null, ct);
 
     /// <summary>The 400 for a comment beyond Api:MaxCommentLength, or null.</summary>
     private MarkOutcome? CommentTooLong(string? comment) =>
@@ -195,6 +285,7 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
             {
                 changed = changed with { Id = mark.Key, Rev = mark.Rev + 1 };
                 await store.AddMarkAsync(changed, ct);
+                Remember(changed);
                 return outcome with { Mark = changed };
             }
 
@@ -241,4 +332,14 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
 
         return over;
     }
+}
+
+/// <summary>Filing marks (configuration section <c>Marks</c>).</summary>
+public sealed class MarkOptions
+{
+    public const string Section = "Marks";
+
+    /// <summary>Marks one enterprise may file in a local day, withdrawn ones included. Default 50.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 100_000, ErrorMessage = "Marks:MaxFilingsPerDay must be between 1 and 100000")]
+    public int MaxFilingsPerDay { get; set; } = 50;
 }

@@ -33,6 +33,7 @@ public sealed class NotificationMessage
 
     public string? Email { get; init; }
 
+    /// <summary>The webhook as shown (<see cref="NotifyContact.Shown"/>: no query string, where robots keep their access token); delivery takes the contact's configured address.</summary>
     public string? Webhook { get; init; }
 
     public string State { get; set; } = Collecting;
@@ -84,6 +85,7 @@ public sealed partial class NotificationService(
     private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
     private readonly Channel<Alert> _raised = Channel.CreateBounded<Alert>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly Dictionary<string, NotificationMessage> _open = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _unsaved = new(StringComparer.Ordinal); // messages changed since their last write, with that write's time
     private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions { MaxRetryAttempts = 2, Delay = TimeSpan.FromMilliseconds(500), BackoffType = DelayBackoffType.Exponential,
             ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException) })
@@ -109,6 +111,14 @@ public sealed partial class NotificationService(
     {
         alerts.Changed -= OnChanged;
         await base.StopAsync(cancellationToken);
+        try
+        {
+            await SaveChangedAsync(clock.GetUtcNow(), all: true, cancellationToken); // what the last interval collected
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogStepFailed(logger, e.Message);
+        }
     }
 
     /// <summary>
@@ -186,7 +196,7 @@ public sealed partial class NotificationService(
             {
                 message = new NotificationMessage
                 {
-                    Id = "ntf-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), Contact = contact.Name!, Email = contact.Email, Webhook = contact.Webhook,
+                    Id = "ntf-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), Contact = contact.Name!, Email = contact.Email, Webhook = NotifyContact.Shown(contact.Webhook),
                     CreatedAt = now, WindowUntil = now + options.DigestWindow,
                 };
                 _open[message.Id] = message;
@@ -197,16 +207,45 @@ public sealed partial class NotificationService(
                 continue;
             }
 
+            bool opened = message.Items.Count == 0 && message.More == 0;
             if (message.Items.Count < options.MaxAlertsPerMessage)
             {
                 message.Items.Add(item);
+                if (opened)
+                {
+                    await store.SaveNotificationRecordAsync(message.ToRecord(), ct); // a window's first alert is durable at once
+                    _unsaved.Remove(message.Id);
+                }
+                else
+                {
+                    _unsaved.TryAdd(message.Id, now);
+                }
             }
             else
             {
-                message.More++;
+                message.More++; // a full message only counts: written with the next save, never once per alert
+                _unsaved.TryAdd(message.Id, now);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the collecting messages changed at least <see cref="NotifyOptions.SaveInterval"/> ago:
+    /// a burst of alerts costs a message's write per interval, not one per alert.
+    /// </summary>
+    private async Task SaveChangedAsync(DateTimeOffset now, bool all, CancellationToken ct)
+    {
+        foreach (var (id, since) in _unsaved.ToList())
+        {
+            if ((all || now - since >= options.SaveInterval) && _open.TryGetValue(id, out var message))
+            {
+                await store.SaveNotificationRecordAsync(message.ToRecord(), ct);
             }
 
-            await store.SaveNotificationRecordAsync(message.ToRecord(), ct);
+            if (all || now - since >= options.SaveInterval || !_open.ContainsKey(id))
+            {
+                _unsaved.Remove(id);
+            }
         }
     }
 
@@ -214,6 +253,7 @@ public sealed partial class NotificationService(
     private async Task DeliverDueAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        await SaveChangedAsync(now, all: false, ct);
         foreach (var message in _open.Values.ToList())
         {
             if (message.State == NotificationMessage.Collecting && message.WindowUntil <= now)
@@ -229,6 +269,7 @@ public sealed partial class NotificationService(
 
             await DeliverAsync(message, ct);
             await store.SaveNotificationRecordAsync(message.ToRecord(), ct);
+            _unsaved.Remove(message.Id);
             if (message.State == NotificationMessage.Sent)
             {
                 _open.Remove(message.Id);
@@ -255,10 +296,16 @@ public sealed partial class NotificationService(
             }
         }
 
-        if (message.Webhook is { Length: > 0 } hook && !message.WebhookSent)
+        if (message.Webhook is { Length: > 0 } && !message.WebhookSent)
         {
+            string? hook = contact?.Webhook; // the configured address, with its query string: never kept in the outbox
             try
             {
+                if (hook is null)
+                {
+                    throw new InvalidOperationException($"contact {message.Contact} has no webhook configured any more");
+                }
+
                 string secret = contact?.Secret ?? options.WebhookSecret ?? string.Empty;
                 await _retry.ExecuteAsync(async token => await PostAsync(hook, secret, message, subject, text, token), ct);
                 message.WebhookSent = true;

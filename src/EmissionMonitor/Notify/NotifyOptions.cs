@@ -45,6 +45,15 @@ public sealed class NotifyContact
     /// <summary><c>info</c> (default), <c>warning</c> or <c>critical</c>.</summary>
     public string MinSeverity { get; set; } = "info";
 
+    /// <summary>
+    /// A webhook address as it may be shown and kept: scheme, host and path, without the query
+    /// string or user information (robots' <c>access_token</c>s ride there).
+    /// </summary>
+    public static string? Shown(string? webhook) =>
+        webhook is null ? null
+        : Uri.TryCreate(webhook, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path).Replace(uri.UserInfo + "@", string.Empty, StringComparison.Ordinal)
+        : "(not a URL)";
+
     /// <summary>True when every non-empty filter matches the alert.</summary>
     public bool Wants(Alerts.Alert alert) =>
         (Cities.Count == 0 || (alert.City is { } c && Cities.Contains(c)))
@@ -63,6 +72,10 @@ public sealed class NotifyOptions : IValidatableObject
     /// <summary>The first alert for a person opens a window this long; everything for them within it goes in one message. Default 5 min.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Notify:DigestWindow must be between 0 and 1 day")]
     public TimeSpan DigestWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a collecting message's new alerts may wait before the message is written again (its first alert is written at once). Default 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Notify:SaveInterval must be between 0 and 1 hour")]
+    public TimeSpan SaveInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The HMAC-SHA256 key of webhook signatures for contacts without their own.</summary>
     public string? WebhookSecret { get; set; }

@@ -109,6 +109,12 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
             return new OrderOutcome(null, 400, "deadline", "deadline: a local time YYYY-MM-DDTHH:mm:ss, without an offset");
         }
 
+        var nowLocal = NowLocal;
+        if (local < nowLocal.AddYears(-1) || local > nowLocal.AddYears(5))
+        {
+            return new OrderOutcome(null, 400, "deadline", "deadline: within a year before and five years after now");
+        }
+
         if (string.IsNullOrWhiteSpace(text) || text.Length > api.MaxCommentLength)
         {
             return new OrderOutcome(null, 400, "text", $"text: what the enterprise must do, at most {api.MaxCommentLength} characters (Api:MaxCommentLength)");
@@ -262,7 +268,12 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
         var current = registry();
         foreach (var (mn, orders) in overdue)
         {
-            if (current.FindOutlet(mn) is { } outlet)
+            if (current.FindOutlet(mn) is not { } outlet)
+            {
+                continue;
+            }
+
+            try
             {
                 var first = orders.MinBy(o => o.Deadline)!;
                 await alerts.SetConditionAsync(AlertKinds.OrderOverdue, outlet, true, orders.Count, null,
@@ -274,6 +285,11 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
                         ["deadline"] = first.Deadline.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                     });
                 _overdueOutlets.Add(mn);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One bad record (a deadline stored before deadlines were bounded) never stops the check of the others.
+                LogOutletFailed(logger, e, mn);
             }
         }
 
@@ -289,6 +305,9 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
     }
 
     private static string Shown(string text) => text.Length > 40 ? text[..40] + "…" : text;
+
+    [LoggerMessage(EventId = 9102, Level = LogLevel.Warning, Message = "Order deadline check of outlet {Mn} failed; the others go on")]
+    private static partial void LogOutletFailed(ILogger logger, Exception exception, string mn);
 
     [LoggerMessage(EventId = 9101, Level = LogLevel.Warning, Message = "Order deadline check failed: {Reason}")]
     private static partial void LogCheckFailed(ILogger logger, string reason);

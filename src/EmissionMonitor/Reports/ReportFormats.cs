@@ -278,12 +278,22 @@ public static class ReportFormats
         null => string.Empty,
         bool b => b ? "true" : "false",
         double d => csv ? d.ToString("R", CultureInfo.InvariantCulture) : d.ToString("0.####", CultureInfo.InvariantCulture),
+        int or long => Convert.ToString(v, CultureInfo.InvariantCulture) ?? string.Empty,
         DateTimeOffset t => csv ? InstantText(t) : t.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-        string s => s,
-        IEnumerable<string> list => string.Join("; ", list),
-        JsonElement e => e.GetRawText(),
-        _ => Convert.ToString(v, CultureInfo.InvariantCulture) ?? string.Empty,
+        string s => csv ? Neutralised(s) : s,
+        IEnumerable<string> list => csv ? Neutralised(string.Join("; ", list)) : string.Join("; ", list),
+        JsonElement e => csv ? Neutralised(e.GetRawText()) : e.GetRawText(),
+        _ => csv ? Neutralised(Convert.ToString(v, CultureInfo.InvariantCulture) ?? string.Empty) : Convert.ToString(v, CultureInfo.InvariantCulture) ?? string.Empty,
     };
+
+    /// <summary>
+    /// A text cell as a spreadsheet must not run it: one that begins with <c>= + - @</c>, a TAB or a
+    /// CR (a formula, or a DDE call such as <c>=cmd|' /C calc'!A0</c>) gets a leading <c>'</c>, so
+    /// Excel and WPS show it as text. Comments, names and answers come from users and terminals.
+    /// Numbers are written as numbers and never pass here.
+    /// </summary>
+    public static string Neutralised(string s) =>
+        s.Length > 0 && s[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + s : s;
 
     /// <summary>The longest instant of <see cref="TimeFormat"/>: a four-digit year, an offset of ±hh:mm.</summary>
     private const int InstantLength = 25;

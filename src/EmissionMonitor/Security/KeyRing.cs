@@ -111,14 +111,21 @@ public sealed partial class KeyRing(IRecordStore store, Func<StationRegistry> re
     /// <summary>
     /// A terminal's new-key request (CN 1014): a fresh random key, recorded, to be sent encrypted
     /// with the key the terminal has now (<paramref name="held"/>, the key its request was decrypted
-    /// with; for a plain request the current key). A request within <see cref="SecurityOptions.KeyRotationInterval"/>
+    /// with, which must be the current one). A request within <see cref="SecurityOptions.KeyRotationInterval"/>
     /// of the last rotation (a lost answer, or a terminal asking in a loop) gets that same key again,
     /// encrypted with the same key as before, and records nothing: requests cannot grow the store.
-    /// Null when the terminal has no key to encrypt the answer with.
+    /// Null — nothing rotated — when the request was not encrypted with the outlet's current key
+    /// (a plain request carries only the PW, which every reader of the registry's old copies may
+    /// know: it must never take the real terminal's key away), or the terminal has no key.
     /// </summary>
     public async Task<Rotation?> RotateAsync(string mn, Sm4Key? held, CancellationToken cancellationToken)
     {
         ReconcileIfChanged();
+        if (held is null)
+        {
+            return null;
+        }
+
         Sm4Key? current;
         lock (_lock)
         {
@@ -130,15 +137,26 @@ public sealed partial class KeyRing(IRecordStore store, Func<StationRegistry> re
             var last = list[^1];
             if (last.Record.Source == TerminalKey.FromRotation && list.Count > 1 && clock.GetUtcNow() - last.Record.CreatedAt < options.KeyRotationInterval)
             {
+                // The answer was lost: the terminal asks again with the key it still holds (the one before), or with the new one.
+                if (!held.Equals(list[^2].Key) && !held.Equals(last.Key))
+                {
+                    return null;
+                }
+
                 LogRepeated(logger, mn, options.KeyRotationInterval.TotalMinutes);
-                return new Rotation(last.Key, last.Record.CreatedAt, held ?? list[^2].Key, true);
+                return new Rotation(last.Key, last.Record.CreatedAt, held, true);
+            }
+
+            if (!held.Equals(last.Key))
+            {
+                return null; // encrypted with a key in its grace period, not the current one
             }
 
             current = last.Key;
         }
 
         var (fresh, record) = await ReplaceAsync(mn, null, TerminalKey.FromRotation, cancellationToken);
-        return new Rotation(fresh, record.CreatedAt, held ?? current, false);
+        return new Rotation(fresh, record.CreatedAt, current, false);
     }
 
     /// <summary>Records the registry's keys that are new or changed since they were last recorded.</summary>

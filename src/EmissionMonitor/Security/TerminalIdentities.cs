@@ -17,6 +17,10 @@ public sealed partial class TerminalIdentities(IRecordStore store, ILogger<Termi
 
     private readonly ConcurrentDictionary<string, (TerminalIdentity Current, TerminalIdentity? Previous)> _byMn = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ConcurrentDictionary<string, (DateOnly Day, List<TerminalIdentity> Identities)> _recordedToday = new(StringComparer.Ordinal);
+
+    /// <summary>Distinct identities of one terminal recorded in one day at most.</summary>
+    public const int MaxIdentitiesPerDay = 16;
 
     /// <summary>Reads the recorded identities (the newest two of each MN are kept in memory).</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
@@ -74,7 +78,29 @@ public sealed partial class TerminalIdentities(IRecordStore store, ILogger<Termi
                 return null;
             }
 
-            await store.AddTerminalIdentityAsync(reported, cancellationToken);
+            // One record per distinct identity per day: a terminal (or an impostor) alternating two
+            // identities is recorded once for each, not once per frame.
+            var day = DateOnly.FromDateTime(reported.ReportedAt.UtcDateTime);
+            var recorded = _recordedToday.AddOrUpdate(reported.Mn, _ => (day, []), (_, r) => r.Day == day ? r : (day, []));
+            bool already;
+            lock (recorded.Identities)
+            {
+                already = recorded.Identities.Any(i => i.SameHardware(reported));
+                if (!already && recorded.Identities.Count < MaxIdentitiesPerDay)
+                {
+                    recorded.Identities.Add(reported);
+                }
+                else
+                {
+                    already = true; // beyond the day's bound nothing more is written
+                }
+            }
+
+            if (!already)
+            {
+                await store.AddTerminalIdentityAsync(reported, cancellationToken);
+            }
+
             _byMn[reported.Mn] = (reported, current);
             if (current is null)
             {

@@ -49,6 +49,9 @@ public interface IRecordStore
     /// <summary>Every stored alert.</summary>
     Task<IReadOnlyList<AlertRecord>> QueryAlertRecordsAsync(CancellationToken cancellationToken);
 
+    /// <summary>Removes the alerts cleared before <paramref name="clearedBefore"/> (Retention:Alerts); returns how many.</summary>
+    Task<long> PruneAlertRecordsAsync(DateTimeOffset clearedBefore, CancellationToken cancellationToken);
+
     /// <summary>Records a terminal's SM4 key (never deleted; the newest of an MN is its current key).</summary>
     Task AddTerminalKeyAsync(TerminalKey key, CancellationToken cancellationToken);
 

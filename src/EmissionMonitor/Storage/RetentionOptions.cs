@@ -26,6 +26,9 @@ public sealed class RetentionOptions : IValidatableObject
     /// <summary>The day facts and exceeding hours the reports read. Default: kept (0).</summary>
     public TimeSpan Summaries { get; set; }
 
+    /// <summary>Cleared alerts, counted from their clearing. Default 400 days (a year's reports and the next quarter's look back).</summary>
+    public TimeSpan Alerts { get; set; } = TimeSpan.FromDays(400);
+
     /// <summary>How often the service prunes. Default 1 hour.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "Retention:Interval must be between 1 second and 7 days")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
@@ -36,7 +39,7 @@ public sealed class RetentionOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var (name, age) in new[] { ("RealTime", RealTime), ("Minute", Minute), ("Hourly", Hourly), ("Events", Events), ("Summaries", Summaries) })
+        foreach (var (name, age) in new[] { ("RealTime", RealTime), ("Minute", Minute), ("Hourly", Hourly), ("Events", Events), ("Summaries", Summaries), ("Alerts", Alerts) })
         {
             if (age < TimeSpan.Zero)
             {

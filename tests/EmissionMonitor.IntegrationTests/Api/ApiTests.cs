@@ -172,7 +172,8 @@ public sealed class ApiTests
 
         // Live stream: subscribe, then make the terminal send a real-time value above the limit.
         using var sse = new HttpClient { BaseAddress = service.HttpBase, Timeout = Timeout.InfiniteTimeSpan };
-        using var stream = await sse.GetStreamAsync($"/api/alerts/stream?access_token={Inspector}");
+        sse.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Inspector);
+        using var stream = await sse.GetStreamAsync("/api/alerts/stream");
         using var reader = new StreamReader(stream, Encoding.UTF8);
         Assert.Equal(": connected", await reader.ReadLineAsync());
         await SendRealTimeAsync(service, 99m);
@@ -198,7 +199,8 @@ public sealed class ApiTests
         Assert.Equal("acknowledged", JsonDocument.Parse(ackEvent.Data).RootElement.GetProperty("state").GetString());
 
         // Resuming from an earlier id replays what followed it.
-        using var resumed = new HttpRequestMessage(HttpMethod.Get, $"/api/alerts/stream?access_token={Operator}");
+        using var resumed = new HttpRequestMessage(HttpMethod.Get, "/api/alerts/stream");
+        resumed.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Operator);
         resumed.Headers.Add("Last-Event-ID", (alertEvent.Id - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var again = await sse.SendAsync(resumed, HttpCompletionOption.ResponseHeadersRead);
         using var againReader = new StreamReader(await again.Content.ReadAsStreamAsync(), Encoding.UTF8);

@@ -50,7 +50,7 @@ public sealed class CommandTests
     }
 
     /// <summary>A simulated terminal on one link, answering commands with the simulator's responder.</summary>
-    private sealed class Terminal : IAsyncDisposable
+    internal sealed class Terminal : IAsyncDisposable
     {
         private readonly ITerminalLink _link;
         private bool _disposed;

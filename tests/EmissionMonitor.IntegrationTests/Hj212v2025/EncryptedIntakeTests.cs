@@ -18,13 +18,13 @@ namespace EmissionMonitor.IntegrationTests.Hj212v2025;
 /// <summary>HJ 212-2025 terminals end to end: encrypted frames over TCP and MQTT, the key rules, rotation.</summary>
 public sealed class EncryptedIntakeTests
 {
-    private const string GasKey = "k7Qm2Xv9Lp4Rt8Wz";
+    internal const string GasKey = "k7Qm2Xv9Lp4Rt8Wz";
 
     /// <summary>The test registry with a key for the gas outlet; the water outlet has none.</summary>
-    private static string Registry(string gasExtra = "") =>
+    internal static string Registry(string gasExtra = "") =>
         Some.RegistryJson.Replace("\"mn\": \"QHXN0010001\", \"password\": \"123456\",", $"\"mn\": \"QHXN0010001\", \"password\": \"123456\", \"sm4Key\": \"{GasKey}\",{gasExtra}", StringComparison.Ordinal);
 
-    private static async Task<ServiceFixture> StartAsync(string registry, Dictionary<string, string?>? overrides = null)
+    internal static async Task<ServiceFixture> StartAsync(string registry, Dictionary<string, string?>? overrides = null)
     {
         string path = Path.Combine(Some.TempDirectory(), "stations.json");
         await File.WriteAllTextAsync(path, registry);
@@ -33,7 +33,7 @@ public sealed class EncryptedIntakeTests
         return await ServiceFixture.StartAsync(values, registryPath: path);
     }
 
-    private static Hj212Builder Hourly2025(string mn, string pw, int hour, decimal value, int? rf = null)
+    internal static Hj212Builder Hourly2025(string mn, string pw, int hour, decimal value, int? rf = null)
     {
         var b = Some.Hourly(mn, pw, new DateTime(2026, 1, 5, 0, 0, 0).AddHours(hour), flag: 9).Value("a21026", "Avg", value).Value("a21026", "Flag", "N");
         b.Qn = $"2026010509{hour:D2}00001";
@@ -41,7 +41,7 @@ public sealed class EncryptedIntakeTests
         return b;
     }
 
-    private static byte[] Encrypted(Hj212Builder b, string key) => Hj212Cipher.Encrypt(Hj212Encoder.Encode(b.Build()), Sm4Key.Parse(key));
+    internal static byte[] Encrypted(Hj212Builder b, string key) => Hj212Cipher.Encrypt(Hj212Encoder.Encode(b.Build()), Sm4Key.Parse(key));
 
     [Fact]
     public async Task EncryptedFramesOverTcp_AreStoredAsThePlainOnes_AndGetPlain2025RepliesAfterTheCommit()

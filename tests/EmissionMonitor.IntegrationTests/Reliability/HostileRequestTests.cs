@@ -191,10 +191,15 @@ public sealed class HostileRequestTests(Xunit.Abstractions.ITestOutputHelper out
             Assert.Equal(HttpStatusCode.Created, (await browser.SendAsync(own)).StatusCode);
         }
 
-        // access_token is for EventSource only.
+        // A token in a URL is never taken (it would sit in logs and histories): the stream too authenticates by cookie or header.
         using var anonymous = Client(service);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/rates?quarter=2025Q3&access_token={Inspector}")).StatusCode);
-        using var stream = await anonymous.GetAsync($"/api/alerts/stream?access_token={Inspector}", HttpCompletionOption.ResponseHeadersRead);
+        using (var byUrl = await anonymous.GetAsync($"/api/alerts/stream?access_token={Inspector}", HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, byUrl.StatusCode);
+        }
+
+        using var stream = await browser.GetAsync("/api/alerts/stream", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
 
         // Logging out ends the session.
@@ -212,8 +217,9 @@ public sealed class HostileRequestTests(Xunit.Abstractions.ITestOutputHelper out
             await browser.PostAsJsonAsync("/api/session", new { token = "guess-" + i });
         }
 
-        Assert.Equal((HttpStatusCode)429, (await browser.PostAsJsonAsync("/api/session", new { token = Operator })).StatusCode);
-        output.WriteLine("session cookie HttpOnly+Strict; cookie writes without or with a foreign Origin refused; access_token only on the stream; logout ends it; token guessing throttled");
+        Assert.Equal((HttpStatusCode)429, (await browser.PostAsJsonAsync("/api/session", new { token = "guess-5" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.PostAsJsonAsync("/api/session", new { token = Operator })).StatusCode); // others' wrong guesses never lock a valid token out
+        output.WriteLine("session cookie HttpOnly+Strict; cookie writes without or with a foreign Origin refused; no token in URLs; logout ends it; unknown tokens throttled, valid ones not");
     }
 
     [Fact]

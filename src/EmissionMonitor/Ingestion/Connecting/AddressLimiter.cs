@@ -5,11 +5,12 @@ namespace EmissionMonitor.Ingestion.Connecting;
 
 /// <summary>
 /// One listener's admission of connections: at most <c>perAddress</c> from one remote address (no
-/// exemption for loopback), at most <c>total</c> on the listener (<c>totalKey</c> names its setting),
+/// exemption for loopback; only addresses <c>exempt</c> names, the trusted reverse proxies of HTTP), at most <c>total</c> on the listener (<c>totalKey</c> names its setting),
 /// and a slot of the process-wide <see cref="ConnectionBudget"/>. A refused connection is closed by
 /// the listener; the reason says which limit it met.
 /// </summary>
-public sealed class AddressLimiter(string listener, int perAddress, ConnectionBudget budget, int total = int.MaxValue, string? totalKey = null)
+public sealed class AddressLimiter(string listener, int perAddress, ConnectionBudget budget, int total = int.MaxValue, string? totalKey = null,
+    Func<IPAddress, bool>? exempt = null)
 {
     private readonly ConcurrentDictionary<IPAddress, int> _byAddress = new();
     private long _refused;
@@ -30,7 +31,7 @@ public sealed class AddressLimiter(string listener, int perAddress, ConnectionBu
     {
         var address = remote is IPEndPoint ip ? Normalise(ip.Address) : IPAddress.None;
         int count = _byAddress.AddOrUpdate(address, 1, (_, n) => n + 1);
-        if (count > perAddress)
+        if (count > perAddress && exempt?.Invoke(address) != true)
         {
             Leave(address);
             Interlocked.Increment(ref _refused);

@@ -170,6 +170,22 @@ public sealed partial class InfluxStore
         return byId.Values.OrderBy(a => a.RaisedAt).ToList();
     }
 
+    public async Task<long> PruneAlertRecordsAsync(DateTimeOffset clearedBefore, CancellationToken cancellationToken)
+    {
+        // An alert is one point at its raising time; it may have been cleared long after, so the
+        // clearing time is read from the record before a point is deleted by its id.
+        var ids = await ServerRowsAsync($"SELECT \"id\", \"json\" FROM \"{InfluxSchema.Alerts}\" WHERE \"state\" = 'cleared' AND time < {LineProtocol.Nanoseconds(clearedBefore)}", row =>
+            JsonDocument.Parse(row.Req("json")).RootElement.TryGetProperty("clearedAt", out var at) && at.ValueKind == JsonValueKind.String
+                && DateTimeOffset.Parse(at.GetString()!, CultureInfo.InvariantCulture) < clearedBefore ? row.Req("id") : null, cancellationToken);
+        var old = ids.OfType<string>().ToList();
+        foreach (var chunk in old.Chunk(200))
+        {
+            await ExecuteServerAsync(string.Join(";", chunk.Select(id => $"DELETE FROM \"{InfluxSchema.Alerts}\" WHERE \"id\" = {InfluxSchema.Literal(id)}")), cancellationToken);
+        }
+
+        return old.Count;
+    }
+
     public async Task AddTerminalKeyAsync(TerminalKey key, CancellationToken cancellationToken)
     {
         await _buffer.AddTerminalKeyAsync(key, cancellationToken);

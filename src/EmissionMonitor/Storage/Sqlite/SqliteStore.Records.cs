@@ -108,6 +108,10 @@ public sealed partial class SqliteStore
 
     private const string AlertColumns = "id, state, raised_at, json";
 
+    public async Task<long> PruneAlertRecordsAsync(DateTimeOffset clearedBefore, CancellationToken cancellationToken) =>
+        await ExecuteAsync("DELETE FROM alerts WHERE state = 'cleared' AND julianday(json_extract(json, '$.clearedAt')) < julianday($before)",
+            [("$before", clearedBefore.ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture))], cancellationToken);
+
     public Task AddTerminalKeyAsync(TerminalKey key, CancellationToken cancellationToken) =>
         ExecuteAsync("INSERT INTO terminal_keys (mn, key, created_at, source) VALUES ($mn, $key, $at, $source);" + QueueRecord("key"),
             [("$mn", key.Mn), ("$key", key.Key), ("$at", key.CreatedAt.ToString("O", CultureInfo.InvariantCulture)), ("$source", key.Source), ("$queued", Now())],
