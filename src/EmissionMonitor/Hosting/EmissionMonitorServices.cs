@@ -157,6 +157,7 @@ public static class EmissionMonitorServices
         services.AddSingleton(sp => new Api.Http.Sessions(api.SessionLifetime, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Api.ApiAuth>();
         services.AddSingleton<Api.ReportGate>();
+        services.AddSingleton<Api.Http.DownloadLimits>();
         services.AddSingleton<Api.LiveEvents>();
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return services;

@@ -162,6 +162,51 @@ public static class ReportFormats
         }
     }
 
+    /// <summary>
+    /// One CSV of the tables' rows as they arrive (the header from the first), written to
+    /// <paramref name="output"/> in 64 KiB pieces: a download never holds more than a part.
+    /// </summary>
+    public static async Task WriteCsvAsync(IAsyncEnumerable<ReportTable> parts, Stream output, bool bom, CancellationToken ct)
+    {
+        var text = new StringWriter(CultureInfo.InvariantCulture);
+        var utf8 = new UTF8Encoding(false);
+        if (bom)
+        {
+            await output.WriteAsync(Encoding.UTF8.GetPreamble(), ct);
+        }
+
+        bool header = true;
+        await foreach (var table in parts.WithCancellation(ct))
+        {
+            if (header)
+            {
+                WriteCsvHeader(table.Columns, text);
+                header = false;
+            }
+
+            foreach (var row in table.Rows)
+            {
+                WriteCsvRow(row, text);
+                if (text.GetStringBuilder().Length >= 1 << 16)
+                {
+                    await FlushAsync();
+                }
+            }
+        }
+
+        await FlushAsync();
+
+        async Task FlushAsync()
+        {
+            var sb = text.GetStringBuilder();
+            if (sb.Length > 0)
+            {
+                await output.WriteAsync(utf8.GetBytes(sb.ToString()), ct);
+                sb.Clear();
+            }
+        }
+    }
+
     public static string Csv(ReportTable table)
     {
         using var writer = new StringWriter();
@@ -186,18 +231,23 @@ public static class ReportFormats
     {
         foreach (var row in table.Rows)
         {
-            for (int i = 0; i < row.Length; i++)
-            {
-                if (i > 0)
-                {
-                    output.Write(',');
-                }
+            WriteCsvRow(row, output);
+        }
+    }
 
-                output.Write(Quote(Text(row[i], csv: true)));
+    private static void WriteCsvRow(object?[] row, TextWriter output)
+    {
+        for (int i = 0; i < row.Length; i++)
+        {
+            if (i > 0)
+            {
+                output.Write(',');
             }
 
-            output.Write("\r\n");
+            output.Write(Quote(Text(row[i], csv: true)));
         }
+
+        output.Write("\r\n");
     }
 
     public static string Table(ReportTable table)

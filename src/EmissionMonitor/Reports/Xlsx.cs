@@ -1,119 +1,154 @@
 using System.Globalization;
-using System.IO.Compression;
-using System.Security;
-using System.Text;
+using SpreadCheetah;
+using SpreadCheetah.Styling;
+using SpreadCheetah.Worksheets;
 
 namespace EmissionMonitor.Reports;
 
 /// <summary>
-/// A report table as an Office Open XML workbook (.xlsx) of one sheet: a header row (the column keys,
-/// or the names given), then the rows — numbers as numbers, times and dates as date cells (local wall
-/// time, shown <c>yyyy-mm-dd hh:mm</c> or <c>yyyy-mm-dd</c>), everything else as an inline string
-/// (XML-escaped, control characters dropped) — so Excel and WPS open it without a conversion step
-/// and sort and sum its cells as what they are.
+/// A report table as an Office Open XML workbook (.xlsx) of one sheet, written as it is read
+/// (SpreadCheetah: rows go to the output stream as they come, the workbook is never whole in memory):
+/// a header row (the column keys, or the names given), frozen and with an autofilter, column widths
+/// from the header and the first rows, then the rows — numbers as numbers, times and dates as date
+/// cells (local wall time, shown <c>yyyy-mm-dd hh:mm</c> or <c>yyyy-mm-dd</c>), everything else as
+/// an inline string (never a formula) — so Excel and WPS open it without a conversion step and sort
+/// and sum its cells as what they are.
 /// </summary>
 public static partial class Xlsx
 {
     public const string ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+    /// <summary>Rows whose text sets the column widths (the first ones; later rows do not widen a column).</summary>
+    private const int WidthSample = 200;
+
+    /// <summary>The whole workbook in memory: for small tables only (tests, a publication).</summary>
     public static byte[] Write(ReportTable table, string sheetName, IReadOnlyList<string>? headers = null)
     {
         using var buffer = new MemoryStream();
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            Entry(zip, "[Content_Types].xml", """
-                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-                <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>
-                """);
-            Entry(zip, "_rels/.rels", """
-                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-                <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>
-                """);
-            Entry(zip, "xl/workbook.xml", $"""
-                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-                <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{Escape(SheetName(sheetName))}" sheetId="1" r:id="rId1"/></sheets></workbook>
-                """);
-            Entry(zip, "xl/_rels/workbook.xml.rels", """
-                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-                <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>
-                """);
-            // Style 1: a date and time, style 2: a date (the built-in formats Excel and WPS know).
-            Entry(zip, "xl/styles.xml", """
-                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-                <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd"/></numFmts><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs></styleSheet>
-                """);
-            var sheet = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>");
-            Row(sheet, 1, (headers ?? table.Columns).Cast<object?>().ToArray(), header: true);
-            for (int i = 0; i < table.Rows.Count; i++)
-            {
-                Row(sheet, i + 2, table.Rows[i]);
-            }
-
-            sheet.Append("</sheetData></worksheet>");
-            Entry(zip, "xl/worksheets/sheet1.xml", sheet.ToString());
-        }
-
+        WriteAsync(buffer, One(table), sheetName, headers, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         return buffer.ToArray();
     }
 
-    private static readonly DateTime Epoch = new(1899, 12, 30);
-
-    private static void Row(StringBuilder sheet, int number, IReadOnlyList<object?> values, bool header = false)
+    /// <summary>
+    /// The workbook of <paramref name="parts"/> (tables of the same columns, as a report streams them)
+    /// onto <paramref name="output"/>; <paramref name="headers"/> names the columns (the keys otherwise).
+    /// </summary>
+    public static async ValueTask WriteAsync(Stream output, IAsyncEnumerable<ReportTable> parts, string sheetName, IReadOnlyList<string>? headers, CancellationToken ct)
     {
-        sheet.Append(CultureInfo.InvariantCulture, $"<row r=\"{number}\">");
-        foreach (var v in values)
+        await using var book = await Spreadsheet.CreateNewAsync(output, new SpreadCheetahOptions
         {
-            switch (v)
+            DefaultDateTimeFormat = NumberFormat.Custom("yyyy-mm-dd hh:mm"),
+            CompressionLevel = SpreadCheetahCompressionLevel.Optimal,
+        }, ct);
+        var date = book.AddStyle(new Style { Format = NumberFormat.Custom("yyyy-mm-dd") });
+        var bold = book.AddStyle(new Style { Font = { Bold = true } });
+        bool started = false;
+        await foreach (var table in parts.WithCancellation(ct))
+        {
+            if (!started)
             {
-                case null:
-                    sheet.Append("<c/>");
-                    break;
-                case double or int or long or decimal or float when Convert.ToDouble(v, CultureInfo.InvariantCulture) is var d && double.IsFinite(d):
-                    sheet.Append("<c><v>").Append(d.ToString("R", CultureInfo.InvariantCulture)).Append("</v></c>");
-                    break;
-                case DateTimeOffset t:
-                    Date(sheet, t.DateTime, 1);
-                    break;
-                case DateTime t:
-                    Date(sheet, t, 1);
-                    break;
-                case string local when !header && LocalTime().Match(local) is { Success: true } m
-                    && DateTime.TryParse(m.Groups["wall"].Value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var wall):
-                    Date(sheet, wall, m.Groups["time"].Success ? 1 : 2);
-                    break;
-                default:
-                    string text = v is IEnumerable<string> list ? string.Join("; ", list) : Convert.ToString(v, CultureInfo.InvariantCulture) ?? string.Empty;
-                    sheet.Append("<c t=\"inlineStr\"><is><t xml:space=\"preserve\">").Append(Escape(text)).Append("</t></is></c>");
-                    break;
+                var names = headers ?? table.Columns;
+                await book.StartWorksheetAsync(SheetName(sheetName), Options(names, table), ct);
+                await book.AddRowAsync(names.Select(n => new Cell(n, bold)).ToArray(), ct);
+                started = true;
+            }
+
+            var row = new Cell[table.Columns.Count];
+            foreach (var values in table.Rows)
+            {
+                for (int i = 0; i < row.Length; i++)
+                {
+                    row[i] = CellOf(values[i], date);
+                }
+
+                await book.AddRowAsync(row, ct);
             }
         }
 
-        sheet.Append("</row>");
+        if (!started)
+        {
+            await book.StartWorksheetAsync(SheetName(sheetName), new WorksheetOptions(), ct);
+        }
+
+        await book.FinishAsync(ct);
     }
 
-    /// <summary>A date cell: the wall time as days since 1899-12-30 (Excel's serial), in the style given.</summary>
-    private static void Date(StringBuilder sheet, DateTime wall, int style) =>
-        sheet.Append(CultureInfo.InvariantCulture, $"<c s=\"{style}\"><v>{(wall - Epoch).TotalDays.ToString("R", CultureInfo.InvariantCulture)}</v></c>");
+    private static async IAsyncEnumerable<ReportTable> One(ReportTable table)
+    {
+        await Task.CompletedTask;
+        yield return table;
+    }
+
+    private static WorksheetOptions Options(IReadOnlyList<string> names, ReportTable sample)
+    {
+        var options = new WorksheetOptions { FrozenRows = 1 };
+        for (int i = 0; i < names.Count; i++)
+        {
+            int width = ReportFormats.DisplayWidth(names[i]);
+            foreach (var row in sample.Rows.Take(WidthSample))
+            {
+                width = Math.Max(width, row[i] switch
+                {
+                    null => 0,
+                    DateTimeOffset or DateTime => 16,
+                    double d => d.ToString("0.###", CultureInfo.InvariantCulture).Length,
+                    string s when LocalTime().IsMatch(s) => s.Length > 10 ? 16 : 10,
+                    var v => ReportFormats.DisplayWidth(Convert.ToString(v, CultureInfo.InvariantCulture) ?? string.Empty),
+                });
+            }
+
+            options.Column(i + 1).Width = Math.Clamp(width + 2, 6, 60);
+        }
+
+        if (names.Count > 0)
+        {
+            options.AutoFilter = new AutoFilterOptions($"A1:{ColumnLetters(names.Count)}1");
+        }
+
+        return options;
+    }
+
+    private static string ColumnLetters(int n)
+    {
+        string letters = string.Empty;
+        for (; n > 0; n = (n - 1) / 26)
+        {
+            letters = (char)('A' + ((n - 1) % 26)) + letters;
+        }
+
+        return letters;
+    }
+
+    private static Cell CellOf(object? v, StyleId date) => v switch
+    {
+        null => default,
+        double d when double.IsFinite(d) => new Cell(d),
+        int i => new Cell(i),
+        long l => new Cell(l),
+        decimal m => new Cell(m),
+        float f when float.IsFinite(f) => new Cell(f),
+        bool b => new Cell(b),
+        DateTimeOffset t => new Cell(t.DateTime),
+        DateTime t => new Cell(t),
+        string local when LocalTime().Match(local) is { Success: true } m
+            && DateTime.TryParse(m.Groups["wall"].Value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var wall) =>
+            m.Groups["time"].Success ? new Cell(wall) : new Cell(wall, date),
+        IEnumerable<string> list => new Cell(Clean(string.Join("; ", list))),
+        _ => new Cell(Clean(Convert.ToString(v, CultureInfo.InvariantCulture) ?? string.Empty)),
+    };
+
+    /// <summary>Text without the control characters XML cannot carry.</summary>
+    private static string Clean(string text) =>
+        text.AsSpan().IndexOfAnyInRange('\0', '\u001f') < 0 ? text : string.Concat(text.Where(c => c is '\t' or '\n' or '\r' || !char.IsControl(c)));
 
     /// <summary>An ISO local date or time as the reports write them (the offset, if any, is the local one and left out).</summary>
     [System.Text.RegularExpressions.GeneratedRegex(@"^(?<wall>\d{4}-\d{2}-\d{2}(?<time>T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?)([+-]\d{2}:\d{2})?$")]
     private static partial System.Text.RegularExpressions.Regex LocalTime();
 
-    /// <summary>XML text: escaped, without the control characters XML cannot carry.</summary>
-    private static string Escape(string text) =>
-        SecurityElement.Escape(string.Concat(text.Where(c => c is '\t' or '\n' or '\r' || !char.IsControl(c))))!;
-
     /// <summary>A sheet name Excel accepts: at most 31 characters, none of []:*?/\.</summary>
     private static string SheetName(string name)
     {
-        var clean = new string(name.Where(c => "[]:*?/\\".IndexOf(c, StringComparison.Ordinal) < 0).ToArray());
+        var clean = new string(name.Where(c => "[]:*?/\\'".IndexOf(c, StringComparison.Ordinal) < 0).ToArray());
         return clean.Length == 0 ? "Sheet1" : clean.Length > 31 ? clean[..31] : clean;
-    }
-
-    private static void Entry(ZipArchive zip, string name, string content)
-    {
-        using var stream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
-        var bytes = new UTF8Encoding(false).GetBytes(content);
-        stream.Write(bytes);
     }
 }

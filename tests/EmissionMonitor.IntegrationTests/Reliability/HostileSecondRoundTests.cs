@@ -466,3 +466,56 @@ public sealed class HostileOutboxTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.Contains("http://127.0.0.1:9/robot/send", shown, StringComparison.Ordinal);
     }
 }
+
+/// <summary>One terminal minting alerts: bounded by its own budget, and nobody else's alerts wait behind it.</summary>
+public sealed class HostileAlertFloodTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    [Fact]
+    public async Task ATerminalTogglingAcrossItsLimit_RaisesAtMostItsBudgetAndOneFlood_AndAnotherOutletsExceedanceIsNotDelayed()
+    {
+        int frames = Environment.GetEnvironmentVariable("EM_LONG") == "1" ? 100_000 : 4_000;
+        await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Alerts:MaxNewPerOutletPerHour"] = "50", ["Alerts:RecentInMemory"] = "100",
+        });
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var start = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime.AddHours(-20);
+        static byte[] Frame(string segment) =>
+            Encoding.UTF8.GetBytes($"##{Encoding.UTF8.GetByteCount(segment):D4}{segment}{EmissionMonitor.Hj212.Crc.Hj212Crc.Compute(Encoding.UTF8.GetBytes(segment)):X4}\r\n");
+
+        using var flood = new System.Net.Sockets.TcpClient();
+        await flood.ConnectAsync("127.0.0.1", service.GatewayPort);
+        var buffer = new List<byte>();
+        for (int i = 0; i < frames; i++)
+        {
+            // The water outlet's real-time COD alternates across its limit of 50 with a new DataTime each frame.
+            buffer.AddRange(Frame($"QN=1;ST=32;CN=2011;PW=654321;MN=QHXN0020001;Flag=4;CP=&&DataTime={start.AddSeconds(i):yyyyMMddHHmmss};w01018-Rtd={(i % 2 == 0 ? 80 : 10)},w01018-Flag=N&&"));
+        }
+
+        await flood.GetStream().WriteAsync(buffer.ToArray());
+
+        // Right after, another enterprise's real exceedance: a valid hourly mean above its limit.
+        var hour = new DateTime(start.Year, start.Month, start.Day, start.Hour, 0, 0).AddHours(10);
+        using (var real = new System.Net.Sockets.TcpClient())
+        {
+            await real.ConnectAsync("127.0.0.1", service.GatewayPort);
+            await real.GetStream().WriteAsync(Frame($"QN=2;ST=31;CN=2061;PW=123456;MN=QHXN0010001;Flag=4;CP=&&DataTime={hour:yyyyMMddHHmmss};a21026-ZsAvg=80,a21026-Flag=N&&"));
+            var alerts = service.App.Services.GetRequiredService<EmissionMonitor.Alerts.AlertService>();
+            await Waiting.UntilAsync(() => alerts.List(null).Any(a => a.Kind == "exceedance" && a.Mn == "QHXN0010001"), 20_000);
+        }
+
+        var metrics = service.App.Services.GetRequiredService<EmissionMonitor.Diagnostics.IngestMetrics>();
+        await Waiting.UntilAsync(() => metrics.Frames >= frames + 1, 60_000);
+        var book = service.App.Services.GetRequiredService<EmissionMonitor.Alerts.AlertBook>();
+        var store = service.App.Services.GetRequiredService<EmissionMonitor.Storage.IRecordStore>();
+        await Waiting.UntilAsync(async () => (await store.QueryAlertRecordsAsync(CancellationToken.None)).Any(r => r.Json.Contains("\"flood\"", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(60), "the flood alert stored");
+        await Task.Delay(1000);
+        var stored = await store.QueryAlertRecordsAsync(CancellationToken.None);
+        int ofFlooder = stored.Count(r => r.Json.Contains("QHXN0020001", StringComparison.Ordinal));
+        output.WriteLine($"{frames} toggling frames: {ofFlooder} alerts stored for the flooding outlet, {book.Count} held in memory");
+        Assert.InRange(ofFlooder, 2, 51);
+        Assert.Single(stored, r => r.Json.Contains("\"flood\"", StringComparison.Ordinal));
+        Assert.True(book.Count <= 100 + 3, $"{book.Count} alerts held in memory");
+    }
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Memory of parallel downloads: starts the service (Release) on a data set made by
+# tests/scale/reports.sh with four API users, runs PARALLEL full-quarter downloads of every
+# exceedance (format csv and xlsx alternating, two per user: Api:MaxDownloadsPerUser), samples the
+# service's RSS every 100 ms while they run, and prints a Markdown table: wall time, bytes and status
+# of each download, then the service's peak RSS during the downloads and its RSS after.
+# Usage: bash tests/scale/exports.sh [WORKDIR] [PARALLEL]    (default /tmp/em-scale-500, 8)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+work=${1:-/tmp/em-scale-500}
+parallel=${2:-8}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port); mqtt=$(free_port); gw=$(free_port)
+users=()
+for i in 0 1 2 3; do users+=("Api__Users__${i}__Token=export-user-token-$i" "Api__Users__${i}__Role=inspector"); done
+env "${users[@]}" Http__Urls="http://127.0.0.1:$port" Mqtt__Port=$mqtt Gateway__Port=$gw \
+  dotnet "$work/bin/EmissionMonitor.dll" run --config "$work" --data "$work/data" >"$work/service.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+sleep 2
+rss() { awk '/VmRSS/ {print int($2/1024)}' /proc/$pid/status; }
+echo "service RSS before: $(rss) MB"
+peak=0
+( while kill -0 $pid 2>/dev/null; do rss; sleep 0.1; done ) >"$work/rss" &
+sampler=$!
+echo "| download | format | status | MB | wall s |"
+echo "|---|---|---:|---:|---:|"
+downloads=()
+for i in $(seq 0 $((parallel - 1))); do
+  format=$([ $((i % 2)) -eq 0 ] && echo xlsx || echo csv)
+  user=$((i / 2 % 4))
+  ( out=$(curl -s -o "$work/export-$i" -w '%{http_code} %{size_download} %{time_total}' -H "Authorization: Bearer export-user-token-$user" \
+        "http://127.0.0.1:$port/api/exceedances?quarter=2025Q3&format=$format&lang=zh")
+    read -r code size t <<<"$out"
+    printf '| %d | %s | %s | %s | %s |\n' "$i" "$format" "$code" "$(python3 -c "print(round($size/1048576, 1))")" "$t" ) &
+  downloads+=($!)
+done
+wait "${downloads[@]}"
+sleep 3
+kill $sampler 2>/dev/null || true
+echo
+echo "service peak RSS during the downloads: $(sort -n "$work/rss" | tail -1) MB; after them: $(rss) MB; VmHWM $(awk '/VmHWM/ {print int($2/1024)}' /proc/$pid/status) MB"
