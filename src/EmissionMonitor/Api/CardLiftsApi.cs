@@ -41,7 +41,7 @@ public static class CardLiftsApi
                     : $"the card of {enterprise} in {quarter} was dismissed: there is nothing to lift");
             }
 
-            var lift = new CardLift(enterprise, quarter, clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment);
+            var lift = new CardLift(enterprise, quarter, clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment) { VisibleToEnterprise = body?.VisibleToEnterprise == true };
             await store.AddCardLiftAsync(lift, ct);
             return Results.Json(Json(lift, zone));
         }).AddEndpointFilter(operators);
@@ -90,7 +90,7 @@ public static class CardLiftsApi
             }
 
             var recorded = new CardDecision(enterprise, quarter, decision, clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment, card.Colour,
-                card.Reasons.Select(r => r.ToString()).ToList());
+                card.Reasons.Select(r => r.ToString()).ToList()) { VisibleToEnterprise = body?.VisibleToEnterprise == true };
             await store.AddCardDecisionAsync(recorded, ct);
             return Results.Json(new
             {

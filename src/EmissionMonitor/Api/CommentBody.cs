@@ -1,4 +1,8 @@
 namespace EmissionMonitor.Api;
 
-/// <summary>The body of requests that take only a comment (clearing an alert, lifting a card, revoking a record).</summary>
-public sealed record CommentBody(string? Comment);
+/// <summary>
+/// The body of requests that take a comment (clearing an alert, deciding or lifting a card, closing
+/// an order, revoking a record); <c>visibleToEnterprise</c> addresses the comment to the enterprise
+/// (otherwise an enterprise user sees neither the comment nor the operator's name).
+/// </summary>
+public sealed record CommentBody(string? Comment, bool? VisibleToEnterprise = null);

@@ -39,7 +39,7 @@ public static class OrdersApi
             var user = RoleFilter.User(http);
             var q = http.Request.Query;
             var now = orders.NowLocal;
-            var list = (await orders.ListAsync(ct)).Where(o => Visible(user, o))
+            var list = (await orders.ListAsync(ct)).Where(o => Visible(user, o)).Select(o => AsSeenBy(user, o, options))
                 .Where(o => q["state"].FirstOrDefault() is not { } s || o.State == s)
                 .Where(o => q["mn"].FirstOrDefault() is not { } mn || o.Mn == mn)
                 .Where(o => q["city"].FirstOrDefault() is not { } city || o.City == city)
@@ -59,19 +59,20 @@ public static class OrdersApi
             return Results.Json(list.Skip(offset).Take(limit).Select(o => Json(o, now, zone)));
         }).AddEndpointFilter(readers);
 
-        app.MapGet("/api/orders/{id}", async (HttpContext http, string id, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
+        app.MapGet("/api/orders/{id}", async (HttpContext http, string id, OrderService orders, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
             await orders.FindAsync(id, ct) is { } o && Visible(RoleFilter.User(http), o)
-                ? Results.Json(Json(o, orders.NowLocal, zone))
+                ? Results.Json(Json(AsSeenBy(RoleFilter.User(http), o, options), orders.NowLocal, zone))
                 : Results.Problem(statusCode: 404, title: $"no order {QueryRules.Shown(id)}"))
             .AddEndpointFilter(readers);
 
-        app.MapPost("/api/orders/{id}/respond", async (HttpContext http, string id, RespondBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
+        app.MapPost("/api/orders/{id}/respond", async (HttpContext http, string id, RespondBody? body, OrderService orders, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
         {
             var user = RoleFilter.User(http);
-            return Answer(await orders.RespondAsync(id, body?.Cause, body?.Measures, user.DisplayName, o => Visible(user, o), ct), orders, zone, 200);
+            return Answer(Seen(await orders.RespondAsync(id, body?.Cause, body?.Measures, user.DisplayName, o => Visible(user, o), ct), user, options), orders, zone, 200);
         }).AddEndpointFilter(new RoleFilter(auth, ApiUser.EnterpriseRole));
 
-        app.MapPost("/api/orders/{id}/evidence", async (HttpContext http, string id, OrderService orders, Evidence.EvidenceStore evidence, TimeZoneInfo zone, CancellationToken ct) =>
+        app.MapPost("/api/orders/{id}/evidence", async (HttpContext http, string id, OrderService orders, Evidence.EvidenceStore evidence, ApiOptions options, TimeZoneInfo zone,
+            CancellationToken ct) =>
         {
             var user = RoleFilter.User(http);
             if (await orders.FindAsync(id, ct) is not { } order || !Visible(user, order))
@@ -87,7 +88,7 @@ public static class OrdersApi
             return await evidence.AttachAsync(http.Request, order.Id, user.DisplayName, async file =>
             {
                 var outcome = await orders.AttachAsync(order.Id, file, o => Visible(user, o), ct);
-                return (Answer(outcome, orders, zone, 201), outcome.Order is not null);
+                return (Answer(Seen(outcome, user, options), orders, zone, 201), outcome.Order is not null);
             }, ct);
         }).AddEndpointFilter(new RoleFilter(auth, ApiUser.Operator, ApiUser.EnterpriseRole));
 
@@ -98,13 +99,40 @@ public static class OrdersApi
             .AddEndpointFilter(readers);
 
         app.MapPost("/api/orders/{id}/close", async (HttpContext http, string id, CommentBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
-            Answer(await orders.CloseAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct), orders, zone, 200)).AddEndpointFilter(operators);
+            Answer(await orders.CloseAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct, body?.VisibleToEnterprise == true), orders, zone, 200)).AddEndpointFilter(operators);
 
         app.MapPost("/api/orders/{id}/reopen", async (HttpContext http, string id, CommentBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
-            Answer(await orders.ReopenAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct), orders, zone, 200)).AddEndpointFilter(operators);
+            Answer(await orders.ReopenAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct, body?.VisibleToEnterprise == true), orders, zone, 200)).AddEndpointFilter(operators);
     }
 
     private static bool Visible(ApiUser user, SupervisionOrder order) => user.Role != ApiUser.EnterpriseRole || order.Enterprise == user.Enterprise;
+
+    /// <summary>
+    /// The order as <paramref name="user"/> may see it: an enterprise user sees the bureau's steps
+    /// under the bureau's name (not the operators'), and an operator's comment only when it was
+    /// addressed to the enterprise (<c>visibleToEnterprise</c>); its own steps as they are.
+    /// </summary>
+    private static SupervisionOrder AsSeenBy(ApiUser user, SupervisionOrder order, ApiOptions options)
+    {
+        if (user.Role != ApiUser.EnterpriseRole)
+        {
+            return order;
+        }
+
+        var own = options.Users.Where(u => u.Role == ApiUser.EnterpriseRole && u.Enterprise == order.Enterprise).Select(u => u.DisplayName).ToHashSet(StringComparer.Ordinal);
+        string Name(string by) => own.Contains(by) ? by : Reports.ReportTables.Bureau;
+        return new SupervisionOrder
+        {
+            Id = order.Id, Mn = order.Mn, Enterprise = order.Enterprise, City = order.City, Pollutant = order.Pollutant, AlertId = order.AlertId, Deadline = order.Deadline,
+            Text = order.Text, State = order.State, CreatedBy = Name(order.CreatedBy), CreatedAt = order.CreatedAt, Response = order.Response, ClosedAt = order.ClosedAt,
+            History = order.History.Select(h => own.Contains(h.By) || h.Action == "answered" ? h
+                : h with { By = Name(h.By), Comment = h.Action == "attached" || h.VisibleToEnterprise ? h.Comment : null }).ToList(),
+            Evidence = order.Evidence.Select(f => f with { By = Name(f.By) }).ToList(),
+        };
+    }
+
+    private static OrderOutcome Seen(OrderOutcome outcome, ApiUser user, ApiOptions options) =>
+        outcome.Order is { } o ? outcome with { Order = AsSeenBy(user, o, options) } : outcome;
 
     private static IResult Answer(OrderOutcome outcome, OrderService orders, TimeZoneInfo zone, int success) => outcome.Order is { } o
         ? Results.Json(Json(o, orders.NowLocal, zone), statusCode: success)

@@ -8,7 +8,7 @@ using EmissionMonitor.Storage;
 namespace EmissionMonitor.Orders;
 
 /// <summary>One step in an order's life: who did what, when, with which comment.</summary>
-public sealed record OrderEvent(DateTimeOffset At, string By, string Action, string? Comment);
+public sealed record OrderEvent(DateTimeOffset At, string By, string Action, string? Comment, bool VisibleToEnterprise = false);
 
 /// <summary>The enterprise's answer to an order.</summary>
 public sealed record OrderResponse(string Cause, string Measures, string By, DateTimeOffset At);
@@ -183,7 +183,7 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
         }, ct);
 
     /// <summary>An operator closes an answered order, or an open one with a comment.</summary>
-    public Task<OrderOutcome> CloseAsync(string id, string? comment, string by, CancellationToken ct) =>
+    public Task<OrderOutcome> CloseAsync(string id, string? comment, string by, CancellationToken ct, bool visibleToEnterprise = false) =>
         ChangeAsync(id, _ => true, order =>
         {
             if (order.State == SupervisionOrder.Closed)
@@ -199,12 +199,12 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
             var now = clock.GetUtcNow();
             order.State = SupervisionOrder.Closed;
             order.ClosedAt = now;
-            order.History.Add(new OrderEvent(now, by, "closed", comment));
+            order.History.Add(new OrderEvent(now, by, "closed", comment, visibleToEnterprise));
             return (200, null, null);
         }, ct);
 
     /// <summary>An operator sends an answered order back: open again.</summary>
-    public Task<OrderOutcome> ReopenAsync(string id, string? comment, string by, CancellationToken ct) =>
+    public Task<OrderOutcome> ReopenAsync(string id, string? comment, string by, CancellationToken ct, bool visibleToEnterprise = false) =>
         ChangeAsync(id, _ => true, order =>
         {
             if (order.State != SupervisionOrder.Answered)
@@ -213,7 +213,7 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
             }
 
             order.State = SupervisionOrder.Open;
-            order.History.Add(new OrderEvent(clock.GetUtcNow(), by, "reopened", comment));
+            order.History.Add(new OrderEvent(clock.GetUtcNow(), by, "reopened", comment, visibleToEnterprise));
             return (200, null, null);
         }, ct);
 

@@ -90,19 +90,27 @@ public static class ReportTables
         ["day", "exceedingHours", "exceedingDays", "outletsExceeding"],
         rows.Select(r => new object?[] { r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.ExceedingHours, r.ExceedingDays, r.OutletsExceeding }).ToList());
 
-    public static ReportTable Cards(IReadOnlyList<CardResult> rows, TimeZoneInfo zone) => Table(rows, r => r.Scope,
+    /// <summary>What an enterprise user sees in place of an operator's name.</summary>
+    public const string Bureau = "生态环境局";
+
+    /// <summary>
+    /// The cards table; <paramref name="forEnterprise"/> shows an enterprise user neither the
+    /// operators' names nor their decision and lift comments, unless a comment was addressed to the
+    /// enterprise (<c>visibleToEnterprise</c>).
+    /// </summary>
+    public static ReportTable Cards(IReadOnlyList<CardResult> rows, TimeZoneInfo zone, bool forEnterprise = false) => Table(rows, r => r.Scope,
         ["quarter", "card", "reasons", "lifted", "decision", "decidedBy", "decidedAt", "decisionComment", "rectifyBy", "conditionsMet", "reasonItems"],
         r => [r.Card.Quarter, r.Card.Colour, r.Card.Reasons.Select(x => x.ToString()).ToList(), r.Card.Lifted is { } l
             ? JsonSerializer.SerializeToElement(new Dictionary<string, string?>
             {
                 ["at"] = l.At.ToOffset(zone.GetUtcOffset(l.At)).ToString(ReportFormats.TimeFormat, CultureInfo.InvariantCulture),
-                ["by"] = l.By,
-                ["comment"] = l.Comment,
+                ["by"] = forEnterprise ? Bureau : l.By,
+                ["comment"] = forEnterprise && !l.VisibleToEnterprise ? null : l.Comment,
             })
             : null,
-            r.Card.DecisionState, r.Card.Decision?.By,
+            r.Card.DecisionState, r.Card.Decision is { } who ? (forEnterprise ? Bureau : who.By) : null,
             r.Card.Decision is { } d ? d.At.ToOffset(zone.GetUtcOffset(d.At)).ToString(ReportFormats.TimeFormat, CultureInfo.InvariantCulture) : null,
-            r.Card.Decision?.Comment, r.Card.RectifyBy.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.Card.ConditionsMet,
+            r.Card.Decision is { } said && (!forEnterprise || said.VisibleToEnterprise) ? said.Comment : null, r.Card.RectifyBy.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.Card.ConditionsMet,
             JsonSerializer.SerializeToElement(r.Card.Reasons.Select(x => x.Data()))]);
 
     private static ReportTable Table<T>(IReadOnlyList<T> rows, Func<T, Scope> scope, string[] columns, Func<T, object?[]> values)

@@ -18,7 +18,8 @@ internal static class RecordMeta
         Evidence = m.Evidence.Count == 0 ? null : m.Evidence, Rev = m.Rev == 0 ? null : m.Rev,
     }, Options);
 
-    public static string? Of(CardLift l) => l.Revoked is null ? null : JsonSerializer.Serialize(new Meta(null, null, null, l.Revoked), Options);
+    public static string? Of(CardLift l) =>
+        l.Revoked is null && !l.VisibleToEnterprise ? null : JsonSerializer.Serialize(new Meta(null, null, null, l.Revoked) { Visible = l.VisibleToEnterprise ? true : null }, Options);
 
     public static Mark Apply(Mark m, string? json) =>
         Read(json) is { } meta
@@ -29,7 +30,7 @@ internal static class RecordMeta
             }
             : m;
 
-    public static CardLift Apply(CardLift l, string? json) => Read(json) is { } meta ? l with { Revoked = meta.Revoked } : l;
+    public static CardLift Apply(CardLift l, string? json) => Read(json) is { } meta ? l with { Revoked = meta.Revoked, VisibleToEnterprise = meta.Visible == true } : l;
 
     private static Meta? Read(string? json) => string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<Meta>(json, Options);
 
@@ -50,5 +51,7 @@ internal static class RecordMeta
         public IReadOnlyList<Evidence.EvidenceFile>? Evidence { get; init; }
 
         public int? Rev { get; init; }
+
+        public bool? Visible { get; init; }
     }
 }

@@ -519,3 +519,59 @@ public sealed class HostileAlertFloodTests(Xunit.Abstractions.ITestOutputHelper 
         Assert.True(book.Count <= 100 + 3, $"{book.Count} alerts held in memory");
     }
 }
+
+/// <summary>What enterprise users read of the bureau's work: the bureau's steps, not its staff's names or internal comments.</summary>
+public sealed class HostileInternalCommentTests
+{
+    private const string Operator = "operator-token-1", Enterprise1 = "enterprise-token-1";
+
+    [Fact]
+    public async Task AnEnterprise_SeesNeitherOperatorsNamesNorInternalComments_OnCardsAndOrders_OnlyWhatWasAddressedToIt()
+    {
+        await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Api:Users:0:Token"] = Operator, ["Api:Users:0:Role"] = "operator", ["Api:Users:0:Name"] = "王工",
+            ["Api:Users:1:Token"] = Enterprise1, ["Api:Users:1:Role"] = "enterprise", ["Api:Users:1:Enterprise"] = "QH-XN-001", ["Api:Users:1:Name"] = "企业环保专员",
+        }, prepare: async (config, data) =>
+        {
+            var frames = new StringBuilder();
+            for (var t = new DateTime(2025, 7, 1); t < new DateTime(2025, 10, 1); t = t.AddHours(1))
+            {
+                frames.Append(new EmissionMonitor.Hj212.Encoders.Hj212Builder { St = "31", Cn = "2061", Pw = "123456", Mn = "QHXN0010001", Flag = 4 }
+                    .DataTime(t).Value("a21026", "ZsAvg", t.Hour % 4 == 0 ? 50m : 20m).Value("a21026", "Flag", "N").Build().ToString());
+            }
+
+            string file = Path.Combine(Some.TempDirectory(), "frames.h212");
+            await File.WriteAllTextAsync(file, frames.ToString());
+            Assert.Equal(0, (await CliRunner.RunAsync(["import", file, "--config", config, "--data", data])).ExitCode);
+        });
+        using var op = new HttpClient { BaseAddress = service.HttpBase };
+        op.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Operator);
+        using var mine = new HttpClient { BaseAddress = service.HttpBase };
+        mine.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Enterprise1);
+
+        Assert.Equal(HttpStatusCode.OK, (await op.PostAsJsonAsync("/api/cards/QH-XN-001/2025Q3/confirm", new { comment = "内部：负责人难沟通，从严" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await op.PostAsJsonAsync("/api/cards/QH-XN-001/2025Q3/lift", new { comment = "整改到位，予以解除", visibleToEnterprise = true })).StatusCode);
+        string seenCards = await mine.GetStringAsync("/api/cards?quarter=2025Q3") + await mine.GetStringAsync("/api/cards?quarter=2025Q3&format=csv");
+        Assert.DoesNotContain("王工", seenCards, StringComparison.Ordinal);
+        Assert.DoesNotContain("负责人难沟通", seenCards, StringComparison.Ordinal);
+        Assert.Contains("整改到位", seenCards, StringComparison.Ordinal);
+        Assert.Contains("生态环境局", seenCards, StringComparison.Ordinal);
+        string operatorCards = await op.GetStringAsync("/api/cards?quarter=2025Q3");
+        Assert.Contains("王工", operatorCards, StringComparison.Ordinal);
+        Assert.Contains("负责人难沟通", operatorCards, StringComparison.Ordinal);
+
+        using var created = await op.PostAsJsonAsync("/api/orders", new { mn = "QHXN0010001", deadline = "2030-01-01T00:00:00", text = "请说明超标原因" });
+        string id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await mine.PostAsJsonAsync($"/api/orders/{id}/respond", new { cause = "分析仪漂移", measures = "已校准" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await op.PostAsJsonAsync($"/api/orders/{id}/reopen", new { comment = "内部：怀疑造假，继续盯" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await mine.PostAsJsonAsync($"/api/orders/{id}/respond", new { cause = "分析仪漂移", measures = "已更换" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await op.PostAsJsonAsync($"/api/orders/{id}/close", new { comment = "经核实，同意办结", visibleToEnterprise = true })).StatusCode);
+        string seenOrder = await mine.GetStringAsync($"/api/orders/{id}") + await mine.GetStringAsync("/api/orders");
+        Assert.DoesNotContain("王工", seenOrder, StringComparison.Ordinal);
+        Assert.DoesNotContain("怀疑造假", seenOrder, StringComparison.Ordinal);
+        Assert.Contains("同意办结", seenOrder, StringComparison.Ordinal);
+        Assert.Contains("企业环保专员", seenOrder, StringComparison.Ordinal); // its own steps under its own name
+        Assert.Contains("怀疑造假", await op.GetStringAsync($"/api/orders/{id}"), StringComparison.Ordinal);
+    }
+}

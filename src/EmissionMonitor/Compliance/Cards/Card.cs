@@ -11,6 +11,9 @@ public sealed record CardLift(string Enterprise, string Quarter, DateTimeOffset 
     /// <summary>Its revocation, or null while it stands.</summary>
     public Revocation? Revoked { get; init; }
 
+    /// <summary>True when the operator addressed the comment to the enterprise; otherwise the enterprise sees neither it nor the operator's name.</summary>
+    public bool VisibleToEnterprise { get; init; }
+
     /// <summary>One lift per (enterprise, quarter, time) from stored rows, the revoked row winning, oldest first.</summary>
     public static List<CardLift> Latest(IEnumerable<CardLift> rows) =>
         rows.GroupBy(l => (l.Enterprise, l.Quarter, l.At))
@@ -30,10 +33,13 @@ public sealed record CardDecision(string Enterprise, string Quarter, string Deci
     public const string Confirmed = "confirmed";
     public const string Dismissed = "dismissed";
 
+    /// <summary>True when the operator addressed the comment to the enterprise; otherwise the enterprise sees neither it nor the operator's name.</summary>
+    public bool VisibleToEnterprise { get; init; }
+
     /// <summary>Equal when every field is, the reasons compared item by item.</summary>
     public bool Equals(CardDecision? other) =>
         other is not null && Enterprise == other.Enterprise && Quarter == other.Quarter && Decision == other.Decision && At == other.At && By == other.By
-        && Comment == other.Comment && Colour == other.Colour && Reasons.SequenceEqual(other.Reasons);
+        && Comment == other.Comment && Colour == other.Colour && Reasons.SequenceEqual(other.Reasons) && VisibleToEnterprise == other.VisibleToEnterprise;
 
     public override int GetHashCode() => HashCode.Combine(Enterprise, Quarter, Decision, At);
 }

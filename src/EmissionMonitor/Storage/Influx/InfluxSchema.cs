@@ -159,7 +159,7 @@ public static class InfluxSchema
     public static void AppendDecision(StringBuilder sb, Compliance.Cards.CardDecision d) =>
         LineProtocol.Append(sb, Decisions, [("enterprise", d.Enterprise), ("quarter", d.Quarter)],
             [("decision", d.Decision), ("at", d.At.ToString("O", CultureInfo.InvariantCulture)), ("by", d.By), ("comment", d.Comment ?? string.Empty), ("colour", d.Colour),
-                ("reasons", string.Join('\n', d.Reasons))],
+                ("reasons", string.Join('\n', d.Reasons)), ("visible", d.VisibleToEnterprise ? "1" : "0")],
             LineProtocol.Nanoseconds(d.At));
 
     /// <summary>A command's current state; its time is when it was requested, so each change overwrites the point.</summary>

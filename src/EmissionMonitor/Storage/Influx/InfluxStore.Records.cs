@@ -72,7 +72,7 @@ public sealed partial class InfluxStore
             row => writing.Contains((row.Req("enterprise"), row.Req("quarter"), row.Long("time"))) ? null
                 : new CardDecision(row.Req("enterprise"), row.Req("quarter"), row.Req("decision"), row.At("at"),
                     row.Req("by"), string.IsNullOrEmpty(row.Str("comment")) ? null : row.Str("comment"), row.Req("colour"),
-                    string.IsNullOrEmpty(row.Str("reasons")) ? [] : row.Str("reasons")!.Split('\n')), cancellationToken)).ToHashSet();
+                    string.IsNullOrEmpty(row.Str("reasons")) ? [] : row.Str("reasons")!.Split('\n')) { VisibleToEnterprise = row.Str("visible") == "1" }, cancellationToken)).ToHashSet();
         decisions.UnionWith(pending.Decisions.Select(d => d with { Comment = string.IsNullOrEmpty(d.Comment) ? null : d.Comment }));
         return decisions.OrderBy(d => d.At).ToList();
     }

@@ -219,7 +219,7 @@ internal static class SqliteSchema
 
     /// <summary>Columns added since the first schema, added to older databases at start-up.</summary>
     public static IReadOnlyList<(string Table, string Column)> AddedColumns { get; } =
-        [("exceed_hours", ExceedStartColumn), ("marks", "meta TEXT"), ("card_lifts", "meta TEXT"), ("frames", "block INTEGER"), ("frames", "block_offset INTEGER"), ("frames", "block_length INTEGER"), ("readings", "rf INTEGER"), ("readings", "raw_avg REAL")];
+        [("exceed_hours", ExceedStartColumn), ("marks", "meta TEXT"), ("card_lifts", "meta TEXT"), ("frames", "block INTEGER"), ("frames", "block_offset INTEGER"), ("frames", "block_length INTEGER"), ("readings", "rf INTEGER"), ("readings", "raw_avg REAL"), ("card_decisions", "visible INTEGER")];
 
     /// <summary>The column telling an exceeding hour that begins an episode (see <see cref="MarkExceedStarts"/>).</summary>
     public const string ExceedStartColumn = "start INTEGER";

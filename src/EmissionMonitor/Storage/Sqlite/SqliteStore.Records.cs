@@ -28,10 +28,10 @@ public sealed partial class SqliteStore
         Compliance.Cards.CardLift.Latest(await QueryAsync($"SELECT {LiftColumns} FROM card_lifts ORDER BY id", [], MapLift, cancellationToken));
 
     public Task AddCardDecisionAsync(Compliance.Cards.CardDecision decision, CancellationToken cancellationToken) =>
-        ExecuteAsync("INSERT INTO card_decisions (enterprise, quarter, decision, decided_at, decided_by, comment, colour, reasons) VALUES ($e, $q, $d, $at, $by, $c, $colour, $reasons);"
+        ExecuteAsync("INSERT INTO card_decisions (enterprise, quarter, decision, decided_at, decided_by, comment, colour, reasons, visible) VALUES ($e, $q, $d, $at, $by, $c, $colour, $reasons, $visible);"
             + QueueRecord("decision"),
             [("$e", decision.Enterprise), ("$q", decision.Quarter), ("$d", decision.Decision), ("$at", decision.At.ToString("O", CultureInfo.InvariantCulture)), ("$by", decision.By),
-                ("$c", decision.Comment), ("$colour", decision.Colour), ("$reasons", string.Join('\n', decision.Reasons)), ("$queued", Now())],
+                ("$c", decision.Comment), ("$colour", decision.Colour), ("$reasons", string.Join('\n', decision.Reasons)), ("$visible", decision.VisibleToEnterprise ? 1 : 0), ("$queued", Now())],
             cancellationToken);
 
     public async Task<IReadOnlyList<Compliance.Cards.CardDecision>> QueryCardDecisionsAsync(CancellationToken cancellationToken) =>
@@ -82,11 +82,11 @@ public sealed partial class SqliteStore
     private static PublicationRecord MapPublication(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), Str(r, 2), r.GetInt32(3), DateTimeOffset.Parse(r.GetString(4), CultureInfo.InvariantCulture), r.GetString(5), r.GetString(6));
 
-    private const string DecisionColumns = "enterprise, quarter, decision, decided_at, decided_by, comment, colour, reasons";
+    private const string DecisionColumns = "enterprise, quarter, decision, decided_at, decided_by, comment, colour, reasons, visible";
 
     private static Compliance.Cards.CardDecision MapDecision(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), DateTimeOffset.Parse(r.GetString(3), CultureInfo.InvariantCulture), r.GetString(4), Str(r, 5), r.GetString(6),
-            r.GetString(7).Length == 0 ? [] : r.GetString(7).Split('\n'));
+            r.GetString(7).Length == 0 ? [] : r.GetString(7).Split('\n')) { VisibleToEnterprise = !r.IsDBNull(8) && r.GetInt64(8) == 1 };
 
     private const string MarkColumns = "mn, kind, from_time, to_time, comment, meta";
 
