@@ -22,9 +22,13 @@ public sealed class AlertOptions
     [Range(0, 10_000_000, ErrorMessage = "Alerts:RecentInMemory must be between 0 and 10000000")]
     public int RecentInMemory { get; set; } = 20_000;
 
-    /// <summary>Committed frames of one outlet waiting for the alert rules; beyond it that outlet's oldest wait is dropped and counted (it alone floods; the others' are never touched). Default 5,000.</summary>
+    /// <summary>Committed frames of one outlet waiting in memory for the alert rules; its later ones wait on disk (the data folder's <c>alert-backlog</c>) and come back in order. Default 5,000.</summary>
     [Range(10, 10_000_000, ErrorMessage = "Alerts:MaxBacklogPerOutlet must be between 10 and 10000000")]
     public int MaxBacklogPerOutlet { get; set; } = 5_000;
+
+    /// <summary>Bytes of one outlet's backlog on disk; beyond it a frame's evaluation is dropped and counted (that outlet alone floods). Default 256 MiB.</summary>
+    [Range(1024, 1L << 40, ErrorMessage = "Alerts:MaxBacklogBytesPerOutlet must be between 1024 and 1099511627776")]
+    public long MaxBacklogBytesPerOutlet { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>
     /// Real-time warnings (kind <c>warning</c>) come and go by the thousand: each is logged at Debug,

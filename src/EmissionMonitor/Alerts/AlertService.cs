@@ -25,9 +25,10 @@ namespace EmissionMonitor.Alerts;
 public sealed partial class AlertService(
     AlertBook book, IRecordStore store, Journal journal, Func<StationRegistry> registry, ComplianceOptions compliance, Func<ReportService> reports, AlertOptions options,
     TimeZoneInfo timeZone, IMessagePublisher publisher, TimeProvider clock, ILogger<AlertService> logger, Security.KeyRing? keys = null,
-    Security.TerminalIdentities? identities = null, BarometerOptions? barometer = null, Compliance.Anomalies.AnomalyOptions? anomalyOptions = null) : BackgroundService
+    Security.TerminalIdentities? identities = null, BarometerOptions? barometer = null, Compliance.Anomalies.AnomalyOptions? anomalyOptions = null,
+    IOverflow<(IntakeResult Item, StoredOutcome Outcome)>? backlog = null) : BackgroundService
 {
-    private readonly FairQueue<(IntakeResult Item, StoredOutcome Outcome)> _committed = new(options.MaxBacklogPerOutlet);
+    private readonly FairQueue<(IntakeResult Item, StoredOutcome Outcome)> _committed = new(options.MaxBacklogPerOutlet, backlog);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastSeen = new(StringComparer.Ordinal);
     private readonly RateCalculator _rates = new(compliance);
     private DateOnly _lowRateDone;
@@ -40,6 +41,12 @@ public sealed partial class AlertService(
     public event Action<Alert>? Changed;
 
     public IReadOnlyList<Alert> List(string? state) => book.All(state);
+
+    /// <summary>Committed frames whose evaluation was dropped because their outlet's backlog was full in memory and on disk.</summary>
+    public long BacklogDropped => _committed.Dropped;
+
+    /// <summary>Committed frames waiting for the alert rules (in memory and on disk).</summary>
+    public int Backlog => _committed.Count;
 
     /// <summary>When the outlet's last accepted live frame arrived (or the service started), or null.</summary>
     public DateTimeOffset? LastSeen(string mn) => _lastSeen.TryGetValue(mn, out var t) ? t : null;
@@ -135,7 +142,11 @@ public sealed partial class AlertService(
         var detector = new ExceedanceDetector(compliance, _rates.Validity);
         foreach (var (item, outcome) in batch)
         {
-            var outlet = item.Outlet!;
+            if (item.Outlet is not { } outlet || !item.IsAccepted)
+            {
+                continue; // a frame back from the backlog on disk that the intake no longer takes (its key was replaced meanwhile)
+            }
+
             if (outlet.Encryption == Registry.EncryptionMode.Required && item.Packet is { WasEncrypted: false })
             {
                 continue; // a plain frame (a heartbeat, a 1013 carrying only the PW) of an outlet whose encryption is required: not data seen, not an online terminal

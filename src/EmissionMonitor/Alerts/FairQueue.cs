@@ -2,16 +2,29 @@ using System.Threading.Channels;
 
 namespace EmissionMonitor.Alerts;
 
+/// <summary>Where a <see cref="FairQueue{T}"/> puts a key's items beyond its share of memory, in order.</summary>
+public interface IOverflow<T>
+{
+    /// <summary>Keeps the item after the key's others; false when there is no room (the item is dropped).</summary>
+    bool Put(string key, T item);
+
+    /// <summary>The key's oldest kept item; false when it has none left.</summary>
+    bool TryTake(string key, out T item);
+}
+
 /// <summary>
 /// Work waiting for the alert rules, one queue per outlet, served in turn: an outlet that sends a
 /// flood waits behind its own backlog while every other outlet's next item goes first. Each
-/// outlet's queue holds at most <c>maxPerKey</c> items; beyond it that outlet's oldest is dropped and
-/// counted (<see cref="Dropped"/>) — never another outlet's. Thread-safe; one reader.
+/// outlet's queue holds at most <c>maxPerKey</c> items in memory; beyond it the outlet's later
+/// items go to the <paramref name="overflow"/> (on disk) and come back in order, and only when that
+/// is full too (or there is none: then the oldest in memory) is an item dropped and counted
+/// (<see cref="Dropped"/>) — never another outlet's. Thread-safe; one reader.
 /// </summary>
-public sealed class FairQueue<T>(int maxPerKey)
+public sealed class FairQueue<T>(int maxPerKey, IOverflow<T>? overflow = null)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Queue<T>> _queues = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _spilled = new(StringComparer.Ordinal);
     private readonly Queue<string> _turns = new();
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private long _dropped;
@@ -32,20 +45,36 @@ public sealed class FairQueue<T>(int maxPerKey)
                 _queues[key] = queue = new Queue<T>();
             }
 
-            if (queue.Count == 0)
+            long spilled = _spilled.GetValueOrDefault(key);
+            if (queue.Count == 0 && spilled == 0)
             {
                 _turns.Enqueue(key);
             }
 
-            if (queue.Count >= maxPerKey)
+            if (overflow is not null && (spilled > 0 || queue.Count >= maxPerKey))
             {
-                queue.Dequeue();
-                _dropped++;
-                _count--;
+                if (overflow.Put(key, item))
+                {
+                    _spilled[key] = spilled + 1; // after everything before it, on disk, in order
+                    _count++;
+                }
+                else
+                {
+                    _dropped++;
+                }
             }
+            else
+            {
+                if (queue.Count >= maxPerKey)
+                {
+                    queue.Dequeue();
+                    _dropped++;
+                    _count--;
+                }
 
-            queue.Enqueue(item);
-            _count++;
+                queue.Enqueue(item);
+                _count++;
+            }
         }
 
         _wake.Writer.TryWrite(true);
@@ -60,15 +89,29 @@ public sealed class FairQueue<T>(int maxPerKey)
             while (items.Count < max && _turns.TryDequeue(out var key))
             {
                 var queue = _queues[key];
-                items.Add(queue.Dequeue());
-                _count--;
                 if (queue.Count > 0)
+                {
+                    items.Add(queue.Dequeue());
+                    _count--;
+                }
+                else if (_spilled.GetValueOrDefault(key) > 0)
+                {
+                    _spilled[key]--;
+                    _count--;
+                    if (overflow!.TryTake(key, out var kept))
+                    {
+                        items.Add(kept);
+                    }
+                }
+
+                if (queue.Count > 0 || _spilled.GetValueOrDefault(key) > 0)
                 {
                     _turns.Enqueue(key); // its next item after everyone else's
                 }
                 else
                 {
                     _queues.Remove(key);
+                    _spilled.Remove(key);
                 }
             }
         }

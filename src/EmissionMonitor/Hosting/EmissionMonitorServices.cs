@@ -130,7 +130,9 @@ public static class EmissionMonitorServices
             sp.GetRequiredService<Alerts.AlertOptions>(), settings.TimeZone, sp.GetRequiredService<IMessagePublisher>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Alerts.AlertService>>(), sp.GetRequiredService<Security.KeyRing>(),
             sp.GetRequiredService<Security.TerminalIdentities>(), settings.Barometer,
-            settings.Anomalies));
+            settings.Anomalies, new Alerts.SpilledCommits(sp.GetRequiredService<Alerts.BacklogSpill>(), sp.GetRequiredService<IntakeProcessor>().Process)));
+        services.AddSingleton(sp => new Alerts.BacklogSpill(Path.Combine(settings.Storage.DataDirectory, "alert-backlog"),
+            sp.GetRequiredService<Alerts.AlertOptions>().MaxBacklogBytesPerOutlet));
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertService>());
         services.AddSingleton(sp => new Reports.PublicationService(sp.GetRequiredService<IRecordStore>(), sp.GetRequiredService<Func<Reports.ReportService>>(),
             sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance, settings.TimeZone, sp.GetRequiredService<TimeProvider>()));

@@ -476,7 +476,7 @@ public sealed class HostileAlertFloodTests(Xunit.Abstractions.ITestOutputHelper 
         int frames = Environment.GetEnvironmentVariable("EM_LONG") == "1" ? 100_000 : 4_000;
         await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?>
         {
-            ["Alerts:MaxNewPerOutletPerHour"] = "50", ["Alerts:RecentInMemory"] = "100",
+            ["Alerts:MaxNewPerOutletPerHour"] = "50", ["Alerts:RecentInMemory"] = "100", ["Alerts:MaxBacklogPerOutlet"] = "100", // the flood's backlog waits on disk
         });
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
         var start = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime.AddHours(-20);
@@ -513,6 +513,10 @@ public sealed class HostileAlertFloodTests(Xunit.Abstractions.ITestOutputHelper 
         await Task.Delay(1000);
         var stored = await store.QueryAlertRecordsAsync(CancellationToken.None);
         int ofFlooder = stored.Count(r => r.Json.Contains("QHXN0020001", StringComparison.Ordinal));
+        var alertService = service.App.Services.GetRequiredService<EmissionMonitor.Alerts.AlertService>();
+        await Waiting.UntilAsync(() => alertService.Backlog == 0, 60_000);
+        Assert.Equal(0, alertService.BacklogDropped); // every commit evaluated, the flood's through its file
+        Assert.Empty(Directory.Exists(Path.Combine(service.DataDirectory, "alert-backlog")) ? Directory.GetFiles(Path.Combine(service.DataDirectory, "alert-backlog")) : []);
         output.WriteLine($"{frames} toggling frames: {ofFlooder} alerts stored for the flooding outlet, {book.Count} held in memory");
         Assert.InRange(ofFlooder, 2, 51);
         Assert.Single(stored, r => r.Json.Contains("\"flood\"", StringComparison.Ordinal));

@@ -79,4 +79,67 @@ public sealed class AlertFloodTests
         Assert.Equal(Enumerable.Range(901, 99), rest);
         Assert.False(queue.TryTake(10, out _));
     }
+
+    [Fact]
+    public void BeyondItsShareOfMemory_AnOutletsBacklogWaitsOnDiskInOrder_NothingIsDropped_AndTheFileGoes()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "em-spill-" + Guid.NewGuid().ToString("N")[..8]);
+        using var spill = new BacklogSpill(folder, maxBytes: 1 << 20);
+        var overflow = new FramesOnDisk(spill);
+        var queue = new FairQueue<int>(maxPerKey: 10, overflow);
+        for (int i = 0; i < 500; i++)
+        {
+            queue.Enqueue("flood", i);
+        }
+
+        queue.Enqueue("quiet", -1);
+        Assert.Equal(501, queue.Count);
+        Assert.True(Directory.GetFiles(folder).Length == 1, "the flood's later items are on disk");
+        Assert.True(queue.TryTake(2, out var first));
+        Assert.Equal([0, -1], first);
+        var rest = new List<int>();
+        while (queue.TryTake(7, out var some))
+        {
+            rest.AddRange(some);
+        }
+
+        Assert.Equal(Enumerable.Range(1, 499), rest);
+        Assert.Equal(0, queue.Dropped);
+        Assert.Empty(Directory.GetFiles(folder));
+
+        // A full file drops (and counts) what does not fit — only that outlet's.
+        using var small = new BacklogSpill(folder + "-small", maxBytes: 200);
+        var tight = new FairQueue<int>(maxPerKey: 2, new FramesOnDisk(small));
+        for (int i = 0; i < 50; i++)
+        {
+            tight.Enqueue("flood", i);
+        }
+
+        Assert.True(tight.Dropped > 0);
+        Assert.True(tight.TryTake(100, out var kept));
+        Assert.Equal(kept.OrderBy(x => x), kept);
+        Assert.Equal(50 - tight.Dropped, kept.Count);
+    }
+
+    /// <summary>Integers through the real spill files, as frames whose raw bytes carry the number.</summary>
+    private sealed class FramesOnDisk(BacklogSpill spill) : IOverflow<int>
+    {
+        public bool Put(string key, int item) =>
+            spill.Put(key, new EmissionMonitor.Intake.ReceivedFrame(BitConverter.GetBytes(item), EmissionMonitor.Intake.Transport.Tcp, "p", T),
+                new EmissionMonitor.Storage.StoredOutcome(item, "accepted", null, 1));
+
+        public bool TryTake(string key, out int item)
+        {
+            item = 0;
+            if (!spill.TryTake(key, out var kept))
+            {
+                return false;
+            }
+
+            Assert.Equal(("p", T, "accepted"), (kept.Frame.Peer, kept.Frame.ReceivedAt, kept.Outcome.Status));
+            item = BitConverter.ToInt32(kept.Frame.Raw.Span);
+            Assert.Equal(item, kept.Outcome.FrameId);
+            return true;
+        }
+    }
 }
