@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using EmissionMonitor.Hj212.Framing;
-using EmissionMonitor.Hj212.Packets;
 
 namespace EmissionMonitor.Hj212.Crypto;
 
@@ -24,24 +23,6 @@ public static class Hj212Cipher
 
     /// <summary>True when a segment's CP area begins with <c>{0x</c>: an encrypted segment.</summary>
     public static bool IsEncrypted(ReadOnlySpan<byte> segment) => segment.IndexOf(CipherStart) >= 0;
-
-    /// <summary>
-    /// The MN of an encrypted segment's plain header (before <c>CP=&amp;&amp;</c>), or null: what the
-    /// receiver looks its key up by.
-    /// </summary>
-    public static string? HeaderMn(ReadOnlySpan<byte> segment)
-    {
-        int cp = segment.IndexOf(CpMarker);
-        foreach (var token in new Hj212Reader.TokenEnumerator(cp < 0 ? segment : segment[..cp]))
-        {
-            if (token.HasValue && System.Text.Ascii.EqualsIgnoreCase(token.Key, "MN"u8))
-            {
-                return token.Value.IsEmpty ? null : Hj212Reader.Text(token.Value);
-            }
-        }
-
-        return null;
-    }
 
     /// <summary>
     /// Encrypts a plain frame (<c>##</c>, length, segment, CRC, line end) with <paramref name="key"/>:
@@ -117,7 +98,7 @@ public static class Hj212Cipher
     /// malformed) or <c>length-mismatch</c> (the length field counts neither the plain nor the sent
     /// segment). The CRC is not checked here: the decoder checks it over the plain segment.
     /// </summary>
-    public static DecodeResult? TryDecrypt(ReadOnlySpan<byte> frame, in ScanResult scan, Sm4Key key, out byte[] plainFrame, out ScanResult plainScan)
+    public static CipherError? TryDecrypt(ReadOnlySpan<byte> frame, in ScanResult scan, Sm4Key key, out byte[] plainFrame, out ScanResult plainScan)
     {
         plainFrame = [];
         plainScan = default;
@@ -125,32 +106,32 @@ public static class Hj212Cipher
         int cp = segment.IndexOf(CipherStart);
         if (cp < 0)
         {
-            return DecodeResult.Fail(Hj212Errors.BadCipher, "the CP area does not begin with {0x");
+            return new CipherError(Hj212Errors.BadCipher, "the CP area does not begin with {0x");
         }
 
         int open = cp + 5;
         int close = segment[open..].IndexOf((byte)'}');
         if (close < 0)
         {
-            return DecodeResult.Fail(Hj212Errors.BadCipher, "the cipher text has no closing brace");
+            return new CipherError(Hj212Errors.BadCipher, "the cipher text has no closing brace");
         }
 
         close += open;
         if (!segment.EndsWith("&&"u8) || segment.Length - 2 < close + 1)
         {
-            return DecodeResult.Fail(Hj212Errors.BadCipher, "the encrypted CP area is not closed with && after the cipher text");
+            return new CipherError(Hj212Errors.BadCipher, "the encrypted CP area is not closed with && after the cipher text");
         }
 
         var items = segment[(open + 1)..close];
         int count = (items.Length + 1) / 5;
         if (items.Length == 0 || (items.Length + 1) % 5 != 0)
         {
-            return DecodeResult.Fail(Hj212Errors.BadCipher, $"the cipher text is not comma-separated 0xHH items ({items.Length} characters in the braces)");
+            return new CipherError(Hj212Errors.BadCipher, $"the cipher text is not comma-separated 0xHH items ({items.Length} characters in the braces)");
         }
 
         if (count % Sm4Key.BlockSize != 0)
         {
-            return DecodeResult.Fail(Hj212Errors.BadCipher, $"{count} cipher bytes are not whole 16-byte SM4 blocks");
+            return new CipherError(Hj212Errors.BadCipher, $"{count} cipher bytes are not whole 16-byte SM4 blocks");
         }
 
         var tail = segment[(close + 1)..^2];
@@ -169,7 +150,7 @@ public static class Hj212Cipher
             int hi = table[(byte)(word >> 16)], lo = table[(byte)(word >> 24)];
             if ((word & 0xDFFF) != 0x5830 || (hi | lo) < 0 || (i < count - 1 && items[(i * 5) + 4] != (byte)','))
             {
-                return DecodeResult.Fail(Hj212Errors.BadCipher, $"cipher item {i + 1} '{FrameScanner.Preview(items.Slice(i * 5, Math.Min(5, items.Length - (i * 5))))}' is not 0x and two hex digits");
+                return new CipherError(Hj212Errors.BadCipher, $"cipher item {i + 1} '{FrameScanner.Preview(items.Slice(i * 5, Math.Min(5, items.Length - (i * 5))))}' is not 0x and two hex digits");
             }
 
             cipher[i] = (byte)((hi << 4) | lo);
@@ -183,13 +164,13 @@ public static class Hj212Cipher
         if (declared != plainLength && declared != scan.SegmentLength
             && declared != (System.Text.Unicode.Utf8.IsValid(plain) ? Encoding.UTF8.GetCharCount(plain) : plainLength))
         {
-            return DecodeResult.Fail(Hj212Errors.LengthMismatch,
+            return new CipherError(Hj212Errors.LengthMismatch,
                 $"declared length {declared} counts neither the plain segment ({plainLength}) nor the sent one ({scan.SegmentLength})");
         }
 
         if (plainLength > 9999)
         {
-            return DecodeResult.Fail(Hj212Errors.LengthMismatch, $"the plain segment of {plainLength} characters exceeds the length field's 9999");
+            return new CipherError(Hj212Errors.LengthMismatch, $"the plain segment of {plainLength} characters exceeds the length field's 9999");
         }
 
         "##"u8.CopyTo(decoded);
@@ -222,3 +203,6 @@ public static class Hj212Cipher
         }
     }
 }
+
+/// <summary>Why an encrypted frame could not be decrypted: an error code of <see cref="Hj212Errors"/> and its detail.</summary>
+public sealed record CipherError(string Code, string Detail);

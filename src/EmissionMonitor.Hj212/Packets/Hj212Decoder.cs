@@ -68,6 +68,24 @@ public static class Hj212Decoder
     }
 
     /// <summary>
+    /// The MN of an encrypted segment's plain header (before <c>CP=&amp;&amp;</c>), or null: what the
+    /// receiver looks its key up by.
+    /// </summary>
+    private static string? HeaderMn(ReadOnlySpan<byte> segment)
+    {
+        int cp = segment.IndexOf("CP=&&"u8);
+        foreach (var token in new Hj212Reader.TokenEnumerator(cp < 0 ? segment : segment[..cp]))
+        {
+            if (token.HasValue && System.Text.Ascii.EqualsIgnoreCase(token.Key, "MN"u8))
+            {
+                return token.Value.IsEmpty ? null : Hj212Reader.Text(token.Value);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// An encrypted frame: <c>no-key</c> without a key for its MN, then <c>bad-cipher</c> and
     /// <c>length-mismatch</c> from the cipher text, then the plain frame's CRC with each key in turn
     /// (the current one first; the first that gives a matching CRC wins).
@@ -81,7 +99,7 @@ public static class Hj212Decoder
         reader = default;
         modbusCrc = false;
         var segment = frame.Slice(6, scan.SegmentLength);
-        string? mn = Hj212Cipher.HeaderMn(segment);
+        string? mn = HeaderMn(segment);
         var keys = mn is null || options.Keys is null ? [] : options.Keys(mn);
         if (keys.Count == 0)
         {
@@ -93,7 +111,7 @@ public static class Hj212Decoder
         {
             if (Hj212Cipher.TryDecrypt(frame, scan, key, out plain, out plainScan) is { } broken)
             {
-                return broken; // the cipher text's shape does not depend on the key
+                return DecodeResult.Fail(broken.Code, broken.Detail); // the cipher text's shape does not depend on the key
             }
 
             var failure = TryReadPlain(plain, plainScan, out reader, out modbusCrc, options);

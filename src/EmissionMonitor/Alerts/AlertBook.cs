@@ -100,6 +100,10 @@ public sealed class AlertBook(AlertOptions options)
         }
     }
 
+    /// <summary>Raises a draft's alert at <paramref name="now"/> (see the positional form).</summary>
+    public Alert? Raise(AlertDraft d, DateTimeOffset now) =>
+        Raise(d.Kind, d.Mn, d.Enterprise, d.City, d.Pollutant, d.Value, d.Limit, d.Start, now, d.Message, d.MessageKey, d.Params, d.SubKind);
+
     public Alert? Raise(string kind, string mn, string? enterprise, string? city, string? pollutant, double? value, double? limit, DateTimeOffset start, DateTimeOffset now, string message,
         string? messageKey = null, IReadOnlyDictionary<string, string?>? parameters = null, string? subKind = null)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using EmissionMonitor.Alerts;
+using EmissionMonitor.Users;
 
 namespace EmissionMonitor.Api;
 

@@ -1,4 +1,5 @@
 using EmissionMonitor.Intake;
+using EmissionMonitor.Users;
 
 namespace EmissionMonitor.Api;
 

@@ -1,3 +1,5 @@
+using EmissionMonitor.Users;
+
 namespace EmissionMonitor.Api;
 
 /// <summary>

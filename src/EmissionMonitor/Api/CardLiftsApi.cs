@@ -5,6 +5,7 @@ using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Reports;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Users;
 
 namespace EmissionMonitor.Api;
 

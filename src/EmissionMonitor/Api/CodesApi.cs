@@ -1,4 +1,5 @@
 using EmissionMonitor.Hj212.Codes;
+using EmissionMonitor.Users;
 
 namespace EmissionMonitor.Api;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using EmissionMonitor.Commands;
 using EmissionMonitor.Registry;
+using EmissionMonitor.Users;
 
 namespace EmissionMonitor.Api;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Evidence;
 using EmissionMonitor.Marking;
+using EmissionMonitor.Users;
 
 namespace EmissionMonitor.Api;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using EmissionMonitor.Notify;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Users;
 
 namespace EmissionMonitor.Api;
 

@@ -7,6 +7,7 @@ using EmissionMonitor.Hj212.Replies;
 using EmissionMonitor.Ingestion;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Users;
 
 namespace EmissionMonitor.Api;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using EmissionMonitor.Orders;
 using EmissionMonitor.Registry;
+using EmissionMonitor.Users;
 
 namespace EmissionMonitor.Api;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using EmissionMonitor.Reports;
+using EmissionMonitor.Users;
 
 namespace EmissionMonitor.Api;
 

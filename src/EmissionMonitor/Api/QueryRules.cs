@@ -75,5 +75,5 @@ public static class QueryRules
             : null;
 
     /// <summary>A value as shown in an error: cut, so a huge parameter does not come back whole.</summary>
-    public static string Shown(string value) => value.Length <= 64 ? value : value[..64] + "…";
+    public static string Shown(string value) => Users.UserText.Shown(value);
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Reports;
+using EmissionMonitor.Users;
 
 namespace EmissionMonitor.Api;
 

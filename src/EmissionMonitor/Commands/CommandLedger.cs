@@ -32,7 +32,7 @@ public sealed record LedgerEffects(List<CommandSend> Sends, List<TerminalCommand
 /// asked for. Also what the service knows of each terminal's link (its last MQTT frame, its version)
 /// and clock. Pure apart from the clock: the <see cref="CommandService"/> does the I/O.
 /// </summary>
-public sealed class CommandLedger(Func<StationRegistry> registry, GatewayOptions options, TimeZoneInfo zone, TimeProvider clock)
+public sealed class CommandLedger(Func<StationRegistry> registry, GatewayOptions options, TimeZoneInfo zone, TimeProvider clock) : ITimeCalibration
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Terminal> _terminals = new(StringComparer.Ordinal);
@@ -158,6 +158,9 @@ public sealed class CommandLedger(Func<StationRegistry> registry, GatewayOptions
     /// service's clock, outside the queue, at most once per <see cref="GatewayOptions.TimeAnswerInterval"/>;
     /// null when one was sent more recently.
     /// </summary>
+    public Hj212Packet? Answer(Outlet outlet, Hj212Packet request, Transport transport) => AnswerTimeCalibration(outlet, request, transport)?.Packet;
+
+    /// <summary>As <see cref="Answer"/>, with the command the answer is tracked as.</summary>
     public CommandSend? AnswerTimeCalibration(Outlet outlet, Hj212Packet request, Transport transport)
     {
         var now = clock.GetUtcNow();

@@ -27,7 +27,7 @@ public sealed record SubmitOutcome(TerminalCommand? Command, int Status, string?
 /// </summary>
 public sealed partial class CommandService(
     CommandLedger ledger, Journal journal, Func<StationRegistry> registry, Hj212Gateway gateway, IMessagePublisher publisher, IRecordStore store,
-    AlertService alerts, GatewayOptions options, Api.ApiOptions api, TimeZoneInfo zone, TimeProvider clock, ILogger<CommandService> logger,
+    AlertService alerts, GatewayOptions options, Users.UserLimits api, TimeZoneInfo zone, TimeProvider clock, ILogger<CommandService> logger,
     EmbeddedMqttBroker? broker = null) : BackgroundService
 {
     private readonly Channel<Action<LedgerEffects>> _events = Channel.CreateBounded<Action<LedgerEffects>>(

@@ -130,7 +130,7 @@ public sealed class AppSettings
             await store.InitializeAsync(cancellationToken);
             var rules = FactRules();
             store.MaintainFacts(new FactMaintenance(rules, registry.FindOutlet));
-            await EmissionMonitor.Compliance.Summaries.FactRefresh.RunAsync(store, rules, registry, cancellationToken);
+            await EmissionMonitor.Storage.FactRefresh.RunAsync(store, rules, registry, cancellationToken);
             return store;
         }
         catch

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
+using EmissionMonitor.Compliance.Marks;
 using Microsoft.Net.Http.Headers;
 
 namespace EmissionMonitor.Evidence;
@@ -10,12 +11,12 @@ public sealed record EvidenceUpload(EvidenceFile? File, int Status, string? Prob
 
 /// <summary>
 /// Evidence files under <c>{data}/evidence/{owner}/{id}</c>: a multipart upload is streamed to a
-/// temporary file while it is counted (beyond <see cref="Api.ApiOptions.MaxEvidenceBytes"/> it stops:
+/// temporary file while it is counted (beyond <see cref="Users.UserLimits.MaxEvidenceBytes"/> it stops:
 /// 413) and hashed; its first bytes must be those of a PDF, JPEG or PNG and agree with the declared
 /// content type (else 415); only then is it moved into place. Nothing is kept while the data folder's
 /// disk is low (507). Files are served back as attachments with their checked type, never sniffed.
 /// </summary>
-public sealed class EvidenceStore(string dataDirectory, Api.ApiOptions options, Storage.Journaling.DiskGuard disk, TimeProvider clock)
+public sealed class EvidenceStore(string dataDirectory, Users.UserLimits options, Storage.Journaling.DiskGuard disk, TimeProvider clock)
 {
     public const string Pdf = "application/pdf", Jpeg = "image/jpeg", Png = "image/png";
 
@@ -176,12 +177,12 @@ public sealed class EvidenceStore(string dataDirectory, Api.ApiOptions options, 
 
             if (claimed is not null && claimed != "application/octet-stream" && claimed != actual && !(claimed == "image/jpg" && actual == Jpeg))
             {
-                return new(null, 415, $"the file is sent as {Api.QueryRules.Shown(claimed)} but its content is {actual}");
+                return new(null, 415, $"the file is sent as {Users.UserText.Shown(claimed)} but its content is {actual}");
             }
 
             if (!TakeQuota(by, length))
             {
-                return new(null, 429, $"{Api.QueryRules.Shown(by)} has uploaded {options.MaxEvidenceBytesPerDay / 1048576.0:0.#} MB of evidence today, the most one user may (Api:MaxEvidenceBytesPerDay)");
+                return new(null, 429, $"{Users.UserText.Shown(by)} has uploaded {options.MaxEvidenceBytesPerDay / 1048576.0:0.#} MB of evidence today, the most one user may (Api:MaxEvidenceBytesPerDay)");
             }
 
             File.Move(temp, Path.Combine(folder, id));

@@ -94,6 +94,7 @@ public static class EmissionMonitorServices
         services.AddSingleton(sp => new SplitPacketTracker(settings.Intake.SplitTimeout, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SplitPacketTracker>>()));
         services.AddSingleton(sp => new Commands.CommandLedger(sp.GetRequiredService<Func<StationRegistry>>(), sp.GetRequiredService<GatewayOptions>(),
             settings.TimeZone, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ITimeCalibration>(sp => sp.GetRequiredService<Commands.CommandLedger>());
         services.AddSingleton<FrameIngestor>();
         if (mqtt.Mode == "embedded")
         {
@@ -125,12 +126,21 @@ public static class EmissionMonitorServices
     {
         services.AddSingleton(AppSettings.Bind<Alerts.AlertOptions>(settings.Configuration, Alerts.AlertOptions.Section));
         services.AddSingleton(sp => new Alerts.AlertBook(sp.GetRequiredService<Alerts.AlertOptions>()));
+        // The alert rule families, in the order each committed frame is shown to them: a new rule is its class and one line here.
+        services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.SilentRule(sp.GetRequiredService<Alerts.AlertOptions>(), sp.GetRequiredService<Func<StationRegistry>>()));
+        services.AddSingleton<Alerts.Rules.IAlertRule, Alerts.Rules.StandardSampleRule>();
+        services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.IdentityRule(sp.GetRequiredService<Security.TerminalIdentities>()));
+        services.AddSingleton<Alerts.Rules.IAlertRule, Alerts.Rules.ProcessLimitRule>();
+        services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.AnomalyRule(sp.GetRequiredService<IRecordStore>(), settings.Anomalies));
+        services.AddSingleton<Alerts.Rules.IAlertRule>(_ => new Alerts.Rules.LimitRule(settings.Compliance));
+        services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.DailyRule(settings.Compliance, sp.GetRequiredService<Func<Reports.ReportService>>(), sp.GetRequiredService<Func<StationRegistry>>()));
+        services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.KeyAgeRule(sp.GetRequiredService<Security.KeyRing>(), sp.GetRequiredService<Func<StationRegistry>>()));
+        services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.BarometerRule(settings.Compliance, settings.Barometer, sp.GetRequiredService<Func<Reports.ReportService>>(),
+            sp.GetRequiredService<ILogger<Alerts.Rules.BarometerRule>>()));
         services.AddSingleton(sp => new Alerts.AlertService(sp.GetRequiredService<Alerts.AlertBook>(), sp.GetRequiredService<IRecordStore>(),
-            sp.GetRequiredService<Journal>(), sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance, sp.GetRequiredService<Func<Reports.ReportService>>(),
-            sp.GetRequiredService<Alerts.AlertOptions>(), settings.TimeZone, sp.GetRequiredService<IMessagePublisher>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<Alerts.AlertService>>(), sp.GetRequiredService<Security.KeyRing>(),
-            sp.GetRequiredService<Security.TerminalIdentities>(), settings.Barometer,
-            settings.Anomalies, new Alerts.SpilledCommits(sp.GetRequiredService<Alerts.BacklogSpill>(), sp.GetRequiredService<IntakeProcessor>().Process)));
+            sp.GetRequiredService<Journal>(), sp.GetRequiredService<Func<StationRegistry>>(), sp.GetServices<Alerts.Rules.IAlertRule>(), sp.GetRequiredService<Alerts.AlertOptions>(),
+            settings.TimeZone, sp.GetRequiredService<IMessagePublisher>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Alerts.AlertService>>(),
+            new Alerts.SpilledCommits(sp.GetRequiredService<Alerts.BacklogSpill>(), sp.GetRequiredService<IntakeProcessor>().Process)));
         services.AddSingleton(sp => new Alerts.BacklogSpill(Path.Combine(settings.Storage.DataDirectory, "alert-backlog"),
             sp.GetRequiredService<Alerts.AlertOptions>().MaxBacklogBytesPerOutlet));
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertService>());
@@ -156,6 +166,7 @@ public static class EmissionMonitorServices
     private static IServiceCollection AddApi(this IServiceCollection services, Api.ApiOptions api)
     {
         services.AddSingleton(api);
+        services.AddSingleton<Users.UserLimits>(api); // the same values, for the features that enforce them
         services.AddSingleton(sp => new Api.Http.Sessions(api.SessionLifetime, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Api.ApiAuth>();
         services.AddSingleton<Api.ReportGate>();

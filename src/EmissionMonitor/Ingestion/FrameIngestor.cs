@@ -20,7 +20,7 @@ namespace EmissionMonitor.Ingestion;
 /// terminal has now (the new key is recorded first; the old one keeps its grace period).
 public sealed partial class FrameIngestor(IntakeProcessor intake, Journal journal, SplitPacketTracker splits,
     Security.KeyRing? keys = null, Security.SecurityOptions? security = null, TimeZoneInfo? zone = null, ILogger<FrameIngestor>? logger = null,
-    Commands.CommandLedger? commands = null)
+    ITimeCalibration? calibrations = null)
 {
     /// <summary>The CN of a terminal's time-calibration request (a notification, answered 9013 and then with a 1012).</summary>
     public const string TimeCalibrationCn = "1013";
@@ -65,10 +65,10 @@ public sealed partial class FrameIngestor(IntakeProcessor intake, Journal journa
 
         Hj212Packet? reply = result.IsAccepted && result.Packet is not null ? Hj212Replies.ReplyFor(result.Packet) : null;
         byte[]? followUp = null;
-        if (result.IsAccepted && result.Frame.IsLive && result.Packet is { Cn: TimeCalibrationCn } calibration && result.Outlet is { } outlet && commands is not null
-            && commands.AnswerTimeCalibration(outlet, calibration, result.Frame.Transport) is { } setTime)
+        if (result.IsAccepted && result.Frame.IsLive && result.Packet is { Cn: TimeCalibrationCn } calibration && result.Outlet is { } outlet && calibrations is not null
+            && calibrations.Answer(outlet, calibration, result.Frame.Transport) is { } setTime)
         {
-            followUp = Hj212Encoder.Encode(setTime.Packet); // HJ 212: 9013 to the notification, then the host's clock
+            followUp = Hj212Encoder.Encode(setTime); // HJ 212: 9013 to the notification, then the host's clock
         }
 
         return new IngestOutcome(result, stored, reply, reply is null ? null : Hj212Encoder.Encode(reply), followUp);

@@ -1,9 +1,8 @@
-using EmissionMonitor.Api;
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Marks;
-using EmissionMonitor.Evidence;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
+using EmissionMonitor.Users;
 
 namespace EmissionMonitor.Marking;
 
@@ -21,7 +20,7 @@ public sealed record MarkOutcome(Mark? Mark, int Status, string? Parameter = nul
 /// new row of the mark (<see cref="Mark.Rev"/>), so nothing is lost and the store's history is the
 /// mark's. Changes run one at a time, so two reviewers cannot both decide the same mark.
 /// </summary>
-public sealed class MarkService(IRecordStore store, Func<StationRegistry> registry, ApiOptions api, ComplianceOptions compliance, MarkOptions marking, TimeZoneInfo zone, TimeProvider clock,
+public sealed class MarkService(IRecordStore store, Func<StationRegistry> registry, UserLimits api, ComplianceOptions compliance, MarkOptions marking, TimeZoneInfo zone, TimeProvider clock,
     Notify.NotificationService? notifications = null) : IDisposable
 {
     /// <summary>How long the marks read from the store serve lookups before they are read again (another instance's changes appear within it).</summary>
@@ -97,12 +96,12 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
         bool enterprise = user.Role == ApiUser.EnterpriseRole;
         if (enterprise && outlet?.EnterpriseId != user.Enterprise)
         {
-            return MarkOutcome.Fail(403, $"mn: {QueryRules.Shown(mn ?? "(missing)")} is not an outlet of enterprise {user.Enterprise}", "mn");
+            return MarkOutcome.Fail(403, $"mn: {UserText.Shown(mn ?? "(missing)")} is not an outlet of enterprise {user.Enterprise}", "mn");
         }
 
         if (outlet is null)
         {
-            return MarkOutcome.Fail(400, $"mn: {QueryRules.Shown(mn ?? "(missing)")} is not in the registry", "mn");
+            return MarkOutcome.Fail(400, $"mn: {UserText.Shown(mn ?? "(missing)")} is not in the registry", "mn");
         }
 
         if (kind is null || !Mark.Kinds.Contains(kind, StringComparer.Ordinal))
@@ -112,12 +111,12 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
 
         if (ReportPeriod.ParseLocal(fromText ?? string.Empty) is not { } from)
         {
-            return MarkOutcome.Fail(400, $"from: needs a local time YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{QueryRules.Shown(fromText ?? "(missing)")}'", "from");
+            return MarkOutcome.Fail(400, $"from: needs a local time YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{UserText.Shown(fromText ?? "(missing)")}'", "from");
         }
 
         if (ReportPeriod.ParseLocal(toText ?? string.Empty) is not { } to)
         {
-            return MarkOutcome.Fail(400, $"to: needs a local time YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{QueryRules.Shown(toText ?? "(missing)")}'", "to");
+            return MarkOutcome.Fail(400, $"to: needs a local time YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{UserText.Shown(toText ?? "(missing)")}'", "to");
         }
 
         if (CommentTooLong(comment) is { } tooLong)
@@ -277,7 +276,7 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
         {
             if (await FindAsync(id, ct) is not { } mark || !Visible(user, mark))
             {
-                return MarkOutcome.Fail(404, $"no mark {QueryRules.Shown(id)}"); // another enterprise's marks are not revealed
+                return MarkOutcome.Fail(404, $"no mark {UserText.Shown(id)}"); // another enterprise's marks are not revealed
             }
 
             var outcome = change(mark);

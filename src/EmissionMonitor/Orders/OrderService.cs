@@ -51,7 +51,7 @@ public sealed class SupervisionOrder
     public List<OrderEvent> History { get; init; } = [];
 
     /// <summary>Files attached to the order (the enterprise's evidence for its answer, an operator's findings).</summary>
-    public List<Evidence.EvidenceFile> Evidence { get; init; } = [];
+    public List<Compliance.Marks.EvidenceFile> Evidence { get; init; } = [];
 
     /// <summary>True while open past its deadline (local time).</summary>
     public bool IsOverdue(DateTime nowLocal) => State == Open && nowLocal > Deadline;
@@ -72,7 +72,7 @@ public sealed record OrderOutcome(SupervisionOrder? Order, int Status, string? P
 /// deadline is <c>overdue</c> and raises an alert of kind <c>order-overdue</c> on its outlet (checked
 /// every Orders:CheckInterval), cleared when no order of that outlet is overdue any more.
 /// </summary>
-public sealed partial class OrderService(IRecordStore store, Func<StationRegistry> registry, AlertService alerts, Api.ApiOptions api, TimeZoneInfo zone, TimeProvider clock,
+public sealed partial class OrderService(IRecordStore store, Func<StationRegistry> registry, AlertService alerts, Users.UserLimits api, TimeZoneInfo zone, TimeProvider clock,
     OrderOptions options, ILogger<OrderService> logger, Notify.NotificationService? notifications = null) : BackgroundService
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -168,7 +168,7 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
         : (200, null);
 
     /// <summary>Records an uploaded file on the order.</summary>
-    public Task<OrderOutcome> AttachAsync(string id, Evidence.EvidenceFile file, Func<SupervisionOrder, bool> mayTouch, CancellationToken ct) =>
+    public Task<OrderOutcome> AttachAsync(string id, Compliance.Marks.EvidenceFile file, Func<SupervisionOrder, bool> mayTouch, CancellationToken ct) =>
         ChangeAsync(id, mayTouch, order =>
         {
             var (status, problem) = MayAttach(order);

@@ -48,7 +48,7 @@ internal static class RecordMeta
 
         public string? Enterprise { get; init; }
 
-        public IReadOnlyList<Evidence.EvidenceFile>? Evidence { get; init; }
+        public IReadOnlyList<Compliance.Marks.EvidenceFile>? Evidence { get; init; }
 
         public int? Rev { get; init; }
 

@@ -130,7 +130,7 @@ public sealed class InfluxFactLayoutTests
         await store.CommitAsync([intake.Process(Some.Received(Some.Hourly(at: day.AddHours(9)).Value("a21026", "ZsAvg", 80m).Value("a21026", "Flag", "N").Build(),
             EmissionMonitor.Intake.Transport.Import))], CancellationToken.None);
         Assert.True(await store.FlushAsync(TimeSpan.FromSeconds(30), CancellationToken.None));
-        await EmissionMonitor.Compliance.Summaries.FactRefresh.RunAsync(store, rules, registry, CancellationToken.None);
+        await EmissionMonitor.Storage.FactRefresh.RunAsync(store, rules, registry, CancellationToken.None);
         var rebuilt = await store.QueryExceedHoursAsync(day, day.AddDays(1), ["QHXN0010001"], CancellationToken.None);
         Assert.Equal([(day.AddHours(9), "a21026", 80.0)], rebuilt.Select(h => (h.Hour, h.Pollutant, h.Value)));
         Assert.Equal(rules.Fingerprint(registry.FindOutlet("QHXN0010001")!), (await store.FactFingerprintsAsync(CancellationToken.None))["QHXN0010001"]);

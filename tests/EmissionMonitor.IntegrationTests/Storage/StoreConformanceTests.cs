@@ -144,7 +144,7 @@ public abstract class StoreConformanceTests : IAsyncLifetime
     public async Task AMarksChanges_AreLaterRowsOfTheSameMark_AndTheNewestIsRead()
     {
         var at = new DateTimeOffset(2025, 7, 2, 9, 0, 0, TimeSpan.FromHours(8));
-        var file = new EmissionMonitor.Evidence.EvidenceFile("ev-0011223344556677", "维修记录.pdf", "application/pdf", 1234, new string('a', 64), "热电厂环保专员", at);
+        var file = new EmissionMonitor.Compliance.Marks.EvidenceFile("ev-0011223344556677", "维修记录.pdf", "application/pdf", 1234, new string('a', 64), "热电厂环保专员", at);
         var pending = new EmissionMonitor.Compliance.Marks.Mark("QHXN0010001", "fault", new DateTime(2025, 7, 1, 8, 0, 0), new DateTime(2025, 7, 1, 12, 0, 0), "分析仪故障")
         {
             Id = "mk-1-aa", By = "热电厂环保专员", CreatedAt = at, Enterprise = "QH-XN-001", Decision = "pending",

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using EmissionMonitor.Reports;
+using EmissionMonitor.Users;
 
 namespace EmissionMonitor.Api.Http;
 

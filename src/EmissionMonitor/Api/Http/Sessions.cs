@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using EmissionMonitor.Users;
 
 namespace EmissionMonitor.Api.Http;
 

@@ -17,7 +17,8 @@ public sealed record AnomalyEpisode(string Id, string Mn, string? Enterprise, st
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public Storage.DocumentRecord ToRecord() => new(Kind, Id, Mn, End is null ? "ongoing" : "ended", RaisedAt, JsonSerializer.Serialize(this, Json));
+    /// <summary>The episode as JSON (its stored form).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     public static AnomalyEpisode FromJson(string json) => JsonSerializer.Deserialize<AnomalyEpisode>(json, Json)!;
 }

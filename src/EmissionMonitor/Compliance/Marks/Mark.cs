@@ -54,7 +54,7 @@ public sealed record Mark(string Mn, string Kind, DateTime From, DateTime To, st
     public string? Enterprise { get; init; }
 
     /// <summary>Its evidence files (PDF, JPEG, PNG), in upload order.</summary>
-    public IReadOnlyList<Evidence.EvidenceFile> Evidence { get; init; } = [];
+    public IReadOnlyList<Compliance.Marks.EvidenceFile> Evidence { get; init; } = [];
 
     /// <summary>The row's version: each change of a mark is stored as a row with the next number.</summary>
     public int Rev { get; init; }

@@ -136,10 +136,42 @@ public sealed partial class Journal : IAsyncDisposable
             batch[i].Done.TrySetResult(outcomes[i]);
         }
 
-        Committed?.Invoke(items, outcomes);
+        Notify(items, outcomes);
         _backoff.Reset();
         return 0;
     }
+
+    /// <summary>Subscribers' failures so far (each logged): one that throws never stops the commits or the other subscribers.</summary>
+    public long SubscriberFailures => Interlocked.Read(ref _subscriberFailures);
+
+    private long _subscriberFailures;
+
+    /// <summary>Tells each subscriber of the batch on its own: a throwing one is logged and counted, never allowed to end the commit loop.</summary>
+    private void Notify(IReadOnlyList<IntakeResult> items, IReadOnlyList<StoredOutcome> outcomes)
+    {
+        if (Committed is not { } subscribers)
+        {
+            return;
+        }
+
+        foreach (var subscriber in subscribers.GetInvocationList().Cast<Action<IReadOnlyList<IntakeResult>, IReadOnlyList<StoredOutcome>>>())
+        {
+            try
+            {
+                subscriber(items, outcomes);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                if (Interlocked.Increment(ref _subscriberFailures) is var n && (n <= 10 || n % 1000 == 0))
+                {
+                    LogSubscriberFailed(_logger, e, subscriber.Method.DeclaringType?.Name ?? "?", n);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "A subscriber of committed frames ({Subscriber}) failed ({Failures} failures so far); the commits and the other subscribers go on")]
+    private static partial void LogSubscriberFailed(ILogger logger, Exception exception, string subscriber, long failures);
 
     /// <summary>
     /// Low disk: frames never authenticated (garbage) are counted and answered as rejected, not

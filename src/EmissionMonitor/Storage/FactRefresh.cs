@@ -1,7 +1,7 @@
+using EmissionMonitor.Compliance.Summaries;
 using EmissionMonitor.Registry;
-using EmissionMonitor.Storage;
 
-namespace EmissionMonitor.Compliance.Summaries;
+namespace EmissionMonitor.Storage;
 
 /// <summary>
 /// Brings every outlet's facts in line with the rules and registry in force: an outlet whose stored

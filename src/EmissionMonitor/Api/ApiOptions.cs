@@ -1,38 +1,16 @@
+using EmissionMonitor.Users;
+
 namespace EmissionMonitor.Api;
 
-/// <summary>An API user from <c>Api:Users</c>: a bearer token, a role and, for enterprise users, their enterprise.</summary>
-public sealed class ApiUser
-{
-    public const string Operator = "operator";
-    public const string Inspector = "inspector";
-    public const string EnterpriseRole = "enterprise";
-
-    public string Token { get; set; } = string.Empty;
-
-    public string Role { get; set; } = string.Empty;
-
-    public string? Enterprise { get; set; }
-
-    public string? Name { get; set; }
-
-    /// <summary>Who the user is in records (acknowledgements, lifts): the name, or the role.</summary>
-    public string DisplayName => Name ?? (Enterprise is null ? Role : $"{Role}:{Enterprise}");
-}
-
-/// <summary>The API section: users, and whether none are configured.</summary>
-public sealed class ApiOptions
+/// <summary>
+/// The API section: users, and whether none are configured; the limits of what one user may file
+/// and ask for come from <see cref="UserLimits"/> (the same section, the same keys).
+/// </summary>
+public sealed class ApiOptions : UserLimits
 {
     public const string Section = "Api";
 
     public List<ApiUser> Users { get; set; } = [];
-
-    /// <summary>The longest report or query period; a longer one is a 400 at once. Default 3,660 days.</summary>
-    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "1.00:00:00", "36600.00:00:00", ErrorMessage = "Api:MaxPeriod must be between 1 and 36600 days")]
-    public TimeSpan MaxPeriod { get; set; } = TimeSpan.FromDays(3660);
-
-    /// <summary>The longest span of one mark. Default 366 days.</summary>
-    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "01:00:00", "3660.00:00:00", ErrorMessage = "Api:MaxMarkSpan must be between 1 hour and 3660 days")]
-    public TimeSpan MaxMarkSpan { get; set; } = TimeSpan.FromDays(366);
 
     /// <summary>The largest page (<c>limit</c>); a larger one is clamped to it. Default 100,000.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 10_000_000, ErrorMessage = "Api:MaxLimit must be between 1 and 10000000")]
@@ -41,26 +19,6 @@ public sealed class ApiOptions
     /// <summary>The largest JSON request body. Default 1 MiB.</summary>
     [System.ComponentModel.DataAnnotations.Range(1024, 100 * 1024 * 1024, ErrorMessage = "Api:MaxBodyBytes must be between 1024 and 104857600")]
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
-
-    /// <summary>The longest comment (marks, lifts, clearing an alert). Default 2,000 characters.</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 100_000, ErrorMessage = "Api:MaxCommentLength must be between 1 and 100000")]
-    public int MaxCommentLength { get; set; } = 2000;
-
-    /// <summary>The largest evidence file (a mark's, an order answer's). Default 10 MiB.</summary>
-    [System.ComponentModel.DataAnnotations.Range(1024, 1024L * 1024 * 1024, ErrorMessage = "Api:MaxEvidenceBytes must be between 1024 and 1073741824")]
-    public long MaxEvidenceBytes { get; set; } = 10 * 1024 * 1024;
-
-    /// <summary>Evidence files one mark or order may carry. Default 10.</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 1000, ErrorMessage = "Api:MaxEvidenceFiles must be between 1 and 1000")]
-    public int MaxEvidenceFiles { get; set; } = 10;
-
-    /// <summary>Evidence bytes one user may upload in a day (UTC), so one account cannot fill the disk for everyone. Default 500 MiB.</summary>
-    [System.ComponentModel.DataAnnotations.Range(1024, 1L << 40, ErrorMessage = "Api:MaxEvidenceBytesPerDay must be between 1024 and 1099511627776")]
-    public long MaxEvidenceBytesPerDay { get; set; } = 500L * 1024 * 1024;
-
-    /// <summary>Pending marks one enterprise may have awaiting review at once. Default 500.</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 1_000_000, ErrorMessage = "Api:MaxPendingMarks must be between 1 and 1000000")]
-    public int MaxPendingMarks { get; set; } = 500;
 
     /// <summary>Reports computed at once (the rest wait their turn); keeps ingestion's share of the CPU. Default 2.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 1000, ErrorMessage = "Api:MaxConcurrentReports must be between 1 and 1000")]

@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using EmissionMonitor.Compliance;
+using EmissionMonitor.Compliance.Results;
+using EmissionMonitor.Reports;
+using EmissionMonitor.Storage;
+using static EmissionMonitor.Alerts.Rules.AlertText;
+
+namespace EmissionMonitor.Alerts.Rules;
+
+/// <summary>
+/// <c>silent</c>: an outlet with no accepted frame for <c>Alerts:SilentAfter</c> (counted from the
+/// service's start for one never seen); cleared by its next frame. It keeps when each outlet was last seen.
+/// </summary>
+public sealed class SilentRule(AlertOptions options, Func<Registry.StationRegistry> registry) : IAlertRule
+{
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastSeen = new(StringComparer.Ordinal);
+
+    /// <summary>When the outlet's last accepted live frame arrived (or the service started), or null.</summary>
+    public DateTimeOffset? LastSeen(string mn) => _lastSeen.TryGetValue(mn, out var t) ? t : null;
+
+    /// <summary>Every outlet of the registry counts as seen when the service starts.</summary>
+    public void Start(DateTimeOffset now)
+    {
+        foreach (var outlet in registry().Outlets)
+        {
+            _lastSeen.TryAdd(outlet.Mn, now);
+        }
+    }
+
+    public async ValueTask OnCommittedAsync(CommittedFrame frame, IAlertDesk desk, CancellationToken ct)
+    {
+        _lastSeen[frame.Outlet.Mn] = frame.Now;
+        await desk.ResolveAsync(AlertKinds.Silent, frame.Outlet.Mn, null, ct);
+    }
+
+    public async ValueTask OnTickAsync(IAlertDesk desk, CancellationToken ct)
+    {
+        var now = desk.Now;
+        var current = registry();
+        foreach (var outlet in current.Outlets)
+        {
+            var last = _lastSeen.GetOrAdd(outlet.Mn, now);
+            if (now - last >= options.SilentAfter)
+            {
+                string since = desk.LocalText(last, "yyyy-MM-dd HH:mm:ss");
+                await desk.RaiseAsync(AlertDraft.For(AlertKinds.Silent, outlet, current.FindEnterprise(outlet.EnterpriseId), null, null, null, last,
+                    $"{outlet.Name}: no accepted frame since {since}") with { Params = Params(("outlet", outlet.Name), ("since", since)) }, ct);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Once a local day: <c>low-rate</c> for each outlet whose previous complete local day's effective
+/// rate is below the threshold (cleared when it is not), and <c>card</c> for each enterprise whose
+/// current quarter so far meets a card condition (keyed to the outlet its first reason names, or
+/// its first outlet; cleared when it no longer does; a dismissed card asks nothing more).
+/// </summary>
+public sealed class DailyRule(ComplianceOptions compliance, Func<ReportService> reports, Func<Registry.StationRegistry> registry) : IAlertRule
+{
+    private DateOnly _done;
+
+    public async ValueTask OnTickAsync(IAlertDesk desk, CancellationToken ct)
+    {
+        var local = TimeZoneInfo.ConvertTime(desk.Now, desk.Zone).DateTime;
+        var today = DateOnly.FromDateTime(local);
+        if (today == _done)
+        {
+            return;
+        }
+
+        _done = today;
+        var yesterday = new ReportPeriod(local.Date.AddDays(-1), local.Date);
+        var current = registry();
+        var report = reports();
+        foreach (var rate in await report.RatesAsync(new ReportRequest("rates", yesterday, By: "outlet"), ct))
+        {
+            string mn = rate.Scope.Mn!;
+            var e = current.FindEnterprise(rate.Scope.Enterprise);
+            double? effective = rate.Counts.EffectiveRate;
+            if (rate.BelowThreshold)
+            {
+                await desk.RaiseAsync(new AlertDraft(AlertKinds.LowRate, mn, e?.Id, e?.City, null, effective, compliance.RateThreshold, desk.Local(yesterday.From),
+                    $"{mn}: effective transmission rate {(effective ?? 0) * 100:0.0}% on {yesterday.From:yyyy-MM-dd} below {compliance.RateThreshold * 100:0}%")
+                {
+                    Params = Params(("outlet", current.FindOutlet(mn)?.Name ?? mn), ("rate", N(Math.Round((effective ?? 0) * 100, 1))),
+                        ("day", yesterday.From.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), ("threshold", N(Math.Round(compliance.RateThreshold * 100)))),
+                }, ct);
+            }
+            else
+            {
+                await desk.ResolveAsync(AlertKinds.LowRate, mn, null, ct);
+            }
+        }
+
+        await CheckCardsAsync(desk, report, current, local, ct);
+    }
+
+    private static async Task CheckCardsAsync(IAlertDesk desk, ReportService report, Registry.StationRegistry current, DateTime local, CancellationToken ct)
+    {
+        var quarter = ReportPeriod.QuarterOf(local);
+        var cards = await report.CardsAsync(new ReportRequest("cards", new ReportPeriod(quarter.From, local)), ct);
+        var carded = cards.ToDictionary(r => r.Scope.Enterprise!, r => r.Card, StringComparer.Ordinal);
+        foreach (var enterprise in current.Enterprises.Where(e => e.Outlets.Count > 0))
+        {
+            if (carded.TryGetValue(enterprise.Id, out var card) && card.DecisionState != Compliance.Cards.CardDecision.Dismissed)
+            {
+                string mn = enterprise.Outlets.Select(o => o.Mn).FirstOrDefault(m => card.Reasons.Any(r => r.Mn == m)) ?? enterprise.Outlets[0].Mn;
+                await desk.RaiseAsync(new AlertDraft(AlertKinds.Card, mn, enterprise.Id, enterprise.City, null, null, null, desk.Local(quarter.From),
+                    $"{enterprise.Name}: {card.Colour} card proposed for {card.Quarter} ({string.Join("; ", card.Reasons)})")
+                {
+                    Params = Params(("enterprise", enterprise.Name), ("colour", card.Colour), ("quarter", card.Quarter)),
+                }, ct);
+            }
+            else
+            {
+                foreach (var outlet in enterprise.Outlets)
+                {
+                    await desk.ResolveAsync(AlertKinds.Card, outlet.Mn, null, ct);
+                }
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Every Barometer:CheckInterval, this year's barometer: a city and pollutant whose level changed
+/// gets a new <c>barometer</c> alert (yellow or red; the alert's <c>mn</c> names the city), its
+/// previous one cleared; back to green clears it.
+/// </summary>
+public sealed partial class BarometerRule(ComplianceOptions compliance, BarometerOptions barometer, Func<ReportService> reports, ILogger<BarometerRule> logger) : IAlertRule
+{
+    private readonly Dictionary<(string City, string Pollutant), string> _levels = [];
+    private DateTimeOffset _due = DateTimeOffset.MinValue;
+
+    public async ValueTask OnTickAsync(IAlertDesk desk, CancellationToken ct)
+    {
+        var now = desk.Now;
+        if (now < _due || compliance.CityTargets.Count == 0)
+        {
+            return;
+        }
+
+        _due = now + barometer.CheckInterval;
+        IReadOnlyList<BarometerResult> rows;
+        try
+        {
+            rows = await reports().BarometerAsync(TimeZoneInfo.ConvertTime(now, desk.Zone).Year, barometer, ct);
+        }
+        catch (Exception e) when (e is StoreUnavailableException or InvalidOperationException or IOException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            LogBarometerFailed(logger, e.Message);
+            return;
+        }
+
+        foreach (var row in rows.Where(r => r.City is not null))
+        {
+            var key = (row.City!, row.Pollutant);
+            string before = _levels.GetValueOrDefault(key, "green");
+            _levels[key] = row.Level;
+            if (before == row.Level)
+            {
+                continue;
+            }
+
+            await desk.ResolveAsync(AlertKinds.Barometer, row.City!, row.Pollutant, ct);
+            if (row.Level != "green")
+            {
+                await desk.RaiseAsync(new AlertDraft(AlertKinds.Barometer, row.City!, null, row.City, row.Pollutant, row.Progress, row.Level == "red" ? barometer.RedAt : barometer.YellowAt, now,
+                    $"{row.City} {row.Pollutant}: {row.Level} — {row.YtdKg / 1000:F1} t of {row.AllocationKg / 1000:F1} t, {row.Progress * 100:F0}% of the pace expected to date")
+                {
+                    Params = Params(("city", row.City), ("pollutant", row.Pollutant), ("level", row.Level), ("ytdT", N(Math.Round(row.YtdKg / 1000, 1))),
+                        ("allocationT", N(Math.Round(row.AllocationKg / 1000, 1))), ("progress", N(Math.Round((row.Progress ?? 0) * 100)))),
+                }, ct);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "The barometer could not be computed: {Reason}")]
+    private static partial void LogBarometerFailed(ILogger logger, string reason);
+}

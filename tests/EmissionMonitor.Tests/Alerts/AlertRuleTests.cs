@@ -1,0 +1,111 @@
+using EmissionMonitor.Alerts;
+using EmissionMonitor.Alerts.Rules;
+using EmissionMonitor.Intake;
+using EmissionMonitor.Storage;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EmissionMonitor.Tests.Alerts;
+
+/// <summary>Each alert rule family on its own: frames made by the real intake, a desk over a real book, a fake clock.</summary>
+public sealed class AlertRuleTests
+{
+    private static readonly TimeZoneInfo Shanghai = new EmissionMonitor.Compliance.ComplianceOptions().ResolveTimeZone();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2025, 7, 1, 1, 5, 0, TimeSpan.Zero));
+
+    /// <summary>The desk the rules see, over a real book; it keeps every change.</summary>
+    private sealed class Desk(TimeProvider clock) : IAlertDesk
+    {
+        public AlertBook Book { get; } = new(new AlertOptions { MaxNewPerOutletPerHour = 0 });
+
+        public List<Alert> Changes { get; } = [];
+
+        public DateTimeOffset Now => clock.GetUtcNow();
+
+        public TimeZoneInfo Zone => Shanghai;
+
+        public Task<Alert?> RaiseAsync(AlertDraft draft, CancellationToken ct) => Task.FromResult(Keep(Book.Raise(draft, Now)));
+
+        public Task<Alert?> ResolveAsync(string kind, string mn, string? pollutant, CancellationToken ct, string? subKind = null) =>
+            Task.FromResult(Keep(Book.Resolve(kind, mn, pollutant, Now, subKind)));
+
+        private Alert? Keep(Alert? a)
+        {
+            if (a is not null)
+            {
+                Changes.Add(a);
+            }
+
+            return a;
+        }
+    }
+
+    private CommittedFrame Frame(EmissionMonitor.Hj212.Packets.Hj212Packet packet)
+    {
+        var registry = Some.Registry();
+        var item = new IntakeProcessor(() => registry, new IntakeOptions { MaxAge = TimeSpan.FromDays(3650) }, Shanghai, _clock).Process(Some.Received(packet, at: _clock.GetUtcNow()));
+        Assert.True(item.IsAccepted, item.Detail);
+        return new CommittedFrame(item, new StoredOutcome(1, StoredOutcome.Accepted, null, item.Readings.Count), item.Outlet!, registry.FindEnterprise(item.Outlet!.EnterpriseId), _clock.GetUtcNow());
+    }
+
+    private static EmissionMonitor.Hj212.Encoders.Hj212Builder RealTime(decimal so2, DateTime at) =>
+        new EmissionMonitor.Hj212.Encoders.Hj212Builder { Qn = "20250701090000001", St = "31", Cn = "2011", Pw = "123456", Mn = "QHXN0010001", Flag = 4 }
+            .DataTime(at).Value("a21026", "Rtd", so2).Value("a21026", "Flag", "N");
+
+    [Fact]
+    public async Task TheLimitRule_RaisesARealTimeWarningBeyondTheLimit_ClearsItWithin_AndAnHourlyExceedance()
+    {
+        var desk = new Desk(_clock);
+        var rule = new LimitRule(new EmissionMonitor.Compliance.ComplianceOptions());
+        var at = new DateTime(2025, 7, 1, 9, 0, 0);
+        await rule.OnCommittedAsync(Frame(RealTime(50m, at).Build()), desk, CancellationToken.None);
+        var warning = Assert.Single(desk.Changes);
+        Assert.Equal(("warning", "QHXN0010001", "a21026", 50.0, 35.0, "active"), (warning.Kind, warning.Mn, warning.Pollutant, warning.Value, warning.Limit, warning.State));
+        Assert.Equal(Alert.MakeId("warning", "QHXN0010001", "a21026", new DateTimeOffset(at, TimeSpan.FromHours(8))), warning.Id); // from the value's local time
+        await rule.OnCommittedAsync(Frame(RealTime(20m, at.AddSeconds(30)).Build()), desk, CancellationToken.None);
+        Assert.Equal("cleared", desk.Changes[^1].State);
+
+        var hourly = Some.Hourly(at: at).Value("a21026", "ZsAvg", 80m).Value("a21026", "Flag", "N").Build();
+        await rule.OnCommittedAsync(Frame(hourly), desk, CancellationToken.None);
+        Assert.Equal(("exceedance", "critical", 80.0), (desk.Changes[^1].Kind, desk.Changes[^1].Severity, desk.Changes[^1].Value));
+    }
+
+    [Fact]
+    public async Task TheLimitRule_IgnoresAResend()
+    {
+        var desk = new Desk(_clock);
+        var frame = Frame(RealTime(50m, new DateTime(2025, 7, 1, 9, 0, 0)).Build());
+        await new LimitRule(new EmissionMonitor.Compliance.ComplianceOptions()).OnCommittedAsync(frame with { Outcome = new StoredOutcome(1, "duplicate", "duplicate", 0) }, desk, CancellationToken.None);
+        Assert.Empty(desk.Changes);
+    }
+
+    [Fact]
+    public async Task TheSilentRule_RaisesAfterSilentAfter_OnTheClock_AndTheNextFrameClearsIt()
+    {
+        var desk = new Desk(_clock);
+        var rule = new SilentRule(new AlertOptions { SilentAfter = TimeSpan.FromMinutes(30) }, Some.Registry);
+        rule.Start(_clock.GetUtcNow());
+        _clock.Advance(TimeSpan.FromMinutes(29));
+        await rule.OnTickAsync(desk, CancellationToken.None);
+        Assert.Empty(desk.Changes);
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        await rule.OnTickAsync(desk, CancellationToken.None);
+        Assert.Equal(["QHXN0010001", "QHXN0020001"], desk.Changes.Where(a => a.Kind == "silent").Select(a => a.Mn).Order());
+        await rule.OnCommittedAsync(Frame(RealTime(5m, new DateTime(2025, 7, 1, 9, 30, 0)).Build()), desk, CancellationToken.None);
+        Assert.Equal(("silent", "QHXN0010001", "cleared"), (desk.Changes[^1].Kind, desk.Changes[^1].Mn, desk.Changes[^1].State));
+        Assert.Equal(_clock.GetUtcNow(), rule.LastSeen("QHXN0010001"));
+    }
+
+    [Fact]
+    public async Task TheStandardSampleRule_RaisesAFailedCheck_AndAPassingOneClearsIt()
+    {
+        var desk = new Desk(_clock);
+        var rule = new StandardSampleRule();
+        EmissionMonitor.Hj212.Packets.Hj212Packet Check(int result) =>
+            new EmissionMonitor.Hj212.Encoders.Hj212Builder { Qn = "20250701090000001", St = "31", Cn = "2062", Pw = "123456", Mn = "QHXN0010001", Flag = 9 }
+                .DataTime(new DateTime(2025, 7, 1, 9, 0, 0)).Value("a21026", "SampleRd", 30m).Value("a21026", "StandardValue", 25m).Value("a21026", "ResultType", result).Build();
+        await rule.OnCommittedAsync(Frame(Check(0)), desk, CancellationToken.None);
+        Assert.Equal(("check-failed", 30.0, 25.0), (desk.Changes[^1].Kind, desk.Changes[^1].Value, desk.Changes[^1].Limit));
+        await rule.OnCommittedAsync(Frame(Check(1)), desk, CancellationToken.None);
+        Assert.Equal("cleared", desk.Changes[^1].State);
+    }
+}
