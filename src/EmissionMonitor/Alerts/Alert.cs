@@ -85,6 +85,9 @@ public static class AlertKinds
     /// <summary>A data anomaly (恒值, 零值, 负值, 超量程, 无流量, air instead of flue gas), with its <see cref="Alert.SubKind"/>.</summary>
     public const string Anomaly = "anomaly";
 
+    /// <summary>An outlet's back-filled data (older than Alerts:LiveWindow, or RF=1): one open per outlet, saying how much arrived and how many exceedance episodes it holds.</summary>
+    public const string Backfill = "backfill";
+
     /// <summary>An outlet raised more than Alerts:MaxNewPerOutletPerHour alerts in an hour: this one stands for the rest, which are counted.</summary>
     public const string Flood = "flood";
 

@@ -142,6 +142,23 @@ public sealed class AlertBook(AlertOptions options)
         }
     }
 
+    /// <summary>Changes the open alert of (kind, mn, pollutant) — not its id, state or times; null when none is open.</summary>
+    public Alert? Update(string kind, string mn, string? pollutant, Func<Alert, Alert> change)
+    {
+        lock (_lock)
+        {
+            if (!_open.TryGetValue((KeyOf(kind, null), mn, pollutant), out var alert))
+            {
+                return null;
+            }
+
+            var changed = change(alert) with { Id = alert.Id, Kind = alert.Kind, State = alert.State, RaisedAt = alert.RaisedAt, AcknowledgedAt = alert.AcknowledgedAt, ClearedAt = alert.ClearedAt };
+            _open[(KeyOf(kind, null), mn, pollutant)] = changed;
+            _byId[changed.Id] = changed;
+            return changed;
+        }
+    }
+
     /// <summary>Clears the open alert of (kind and sub-kind, mn, pollutant) because its condition ended.</summary>
     public Alert? Resolve(string kind, string mn, string? pollutant, DateTimeOffset now, string? subKind = null)
     {

@@ -12,6 +12,22 @@ public sealed class AlertOptions
     public TimeSpan SilentAfter { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// Data raises live alerts only when its data time is within this of the service clock and it is
+    /// not back-filled (RF=1): older data updates every figure and the outlet's one <c>backfill</c>
+    /// alert, never a live alert (and its QN is not read as the terminal's clock). Default 2 h.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00", ErrorMessage = "Alerts:LiveWindow must be between 1 minute and 30 days")]
+    public TimeSpan LiveWindow { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>When (local time of day) the previous day's <c>low-rate</c> is judged; late data for that day judges it again. Default 02:00.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "23:59:59", ErrorMessage = "Alerts:LowRateAt must be a time of day between 00:00 and 23:59:59")]
+    public TimeSpan LowRateAt { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>An outlet's <c>backfill</c> alert clears once no back-filled data has come for this long. Default 10 min.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Alerts:BackfillQuiet must be between 1 s and 1 day")]
+    public TimeSpan BackfillQuiet { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// New alerts one outlet may raise in a rolling hour; beyond it one <c>flood</c> alert (critical)
     /// stands for the rest, which are counted, not raised. 0 turns the budget off. Default 60.
     /// </summary>

@@ -49,6 +49,9 @@ public sealed class AlertService(
     public async Task<Alert?> ResolveAsync(string kind, string mn, string? pollutant, CancellationToken ct, string? subKind = null) =>
         await ChangedAsync(book.Resolve(kind, mn, pollutant, clock.GetUtcNow(), subKind), ct);
 
+    public async Task<Alert?> UpdateAsync(string kind, string mn, string? pollutant, Func<Alert, Alert> change, CancellationToken ct) =>
+        await ChangedAsync(book.Update(kind, mn, pollutant, change), ct);
+
     /// <summary>
     /// Raises the outlet's alert of <paramref name="kind"/> while <paramref name="on"/>, clears it
     /// otherwise (conditions other services measure, such as a terminal's clock drift).
@@ -154,13 +157,18 @@ public sealed class AlertService(
                 continue; // a plain frame (a heartbeat, a 1013 carrying only the PW) of an outlet whose encryption is required: not data seen, not an online terminal
             }
 
-            var frame = new CommittedFrame(item, outcome, outlet, current.FindEnterprise(outlet.EnterpriseId), now);
+            var frame = new CommittedFrame(item, outcome, outlet, current.FindEnterprise(outlet.EnterpriseId), now) { Live = IsLive(item, now) };
             foreach (var rule in _rules)
             {
                 await rule.OnCommittedAsync(frame, this, ct);
             }
         }
     }
+
+    /// <summary>Data about now: not back-filled (RF=1), its data time (if it has one) within Alerts:LiveWindow of the clock.</summary>
+    private bool IsLive(IntakeResult item, DateTimeOffset now) =>
+        item.Packet is not { IsBackfill: true }
+        && (item.Packet?.DataTime is not { } local || (now - new DateTimeOffset(local, timeZone.GetUtcOffset(local))).Duration() <= options.LiveWindow);
 
     private async Task<Alert?> ChangedAsync(Alert? alert, CancellationToken ct)
     {

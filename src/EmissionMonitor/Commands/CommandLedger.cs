@@ -32,7 +32,7 @@ public sealed record LedgerEffects(List<CommandSend> Sends, List<TerminalCommand
 /// asked for. Also what the service knows of each terminal's link (its last MQTT frame, its version)
 /// and clock. Pure apart from the clock: the <see cref="CommandService"/> does the I/O.
 /// </summary>
-public sealed class CommandLedger(Func<StationRegistry> registry, GatewayOptions options, TimeZoneInfo zone, TimeProvider clock) : ITimeCalibration
+public sealed class CommandLedger(Func<StationRegistry> registry, GatewayOptions options, TimeZoneInfo zone, TimeProvider clock, TimeSpan? liveWindow = null) : ITimeCalibration
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Terminal> _terminals = new(StringComparer.Ordinal);
@@ -486,7 +486,9 @@ public sealed class CommandLedger(Func<StationRegistry> registry, GatewayOptions
 
     /// <summary>
     /// The terminal's clock from a frame it sent of its own accord (data 2xxx, heartbeat 9015,
-    /// time calibration 1013; not back-filled): the QN, its send time, against the arrival.
+    /// time calibration 1013) live: not back-filled (RF=1) and, for data, with its data time within
+    /// Alerts:LiveWindow of the arrival — a back-fill's QN is often its data time, not the terminal's
+    /// clock. The QN, its send time, against the arrival.
     /// </summary>
     private TerminalClock? MeasureClock(IntakeResult item, Hj212Packet packet)
     {
@@ -497,6 +499,11 @@ public sealed class CommandLedger(Func<StationRegistry> registry, GatewayOptions
         }
 
         var arrival = TimeZoneInfo.ConvertTime(item.Frame.ReceivedAt, zone).DateTime;
+        if (packet.DataTime is { } data && (arrival - data).Duration() > (liveWindow ?? TimeSpan.FromHours(2)))
+        {
+            return null; // data sent long after its time: a back-fill
+        }
+
         return new TerminalClock(Math.Round((sent - arrival).TotalSeconds, 1), item.Frame.ReceivedAt);
     }
 

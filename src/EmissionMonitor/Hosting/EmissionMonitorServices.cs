@@ -93,7 +93,7 @@ public static class EmissionMonitorServices
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<LoginThrottle>(), sp.GetRequiredService<Security.KeyRing>().Keys));
         services.AddSingleton(sp => new SplitPacketTracker(settings.Intake.SplitTimeout, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<SplitPacketTracker>>()));
         services.AddSingleton(sp => new Commands.CommandLedger(sp.GetRequiredService<Func<StationRegistry>>(), sp.GetRequiredService<GatewayOptions>(),
-            settings.TimeZone, sp.GetRequiredService<TimeProvider>()));
+            settings.TimeZone, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Alerts.AlertOptions>().LiveWindow));
         services.AddSingleton<ITimeCalibration>(sp => sp.GetRequiredService<Commands.CommandLedger>());
         services.AddSingleton<FrameIngestor>();
         if (mqtt.Mode == "embedded")
@@ -133,7 +133,9 @@ public static class EmissionMonitorServices
         services.AddSingleton<Alerts.Rules.IAlertRule, Alerts.Rules.ProcessLimitRule>();
         services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.AnomalyRule(sp.GetRequiredService<IRecordStore>(), settings.Anomalies));
         services.AddSingleton<Alerts.Rules.IAlertRule>(_ => new Alerts.Rules.LimitRule(settings.Compliance));
-        services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.DailyRule(settings.Compliance, sp.GetRequiredService<Func<Reports.ReportService>>(), sp.GetRequiredService<Func<StationRegistry>>()));
+        services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.BackfillRule(settings.Compliance, sp.GetRequiredService<Alerts.AlertOptions>()));
+        services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.DailyRule(settings.Compliance, sp.GetRequiredService<Func<Reports.ReportService>>(), sp.GetRequiredService<Func<StationRegistry>>(),
+            sp.GetRequiredService<Alerts.AlertOptions>()));
         services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.KeyAgeRule(sp.GetRequiredService<Security.KeyRing>(), sp.GetRequiredService<Func<StationRegistry>>()));
         services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.BarometerRule(settings.Compliance, settings.Barometer, sp.GetRequiredService<Func<Reports.ReportService>>(),
             sp.GetRequiredService<ILogger<Alerts.Rules.BarometerRule>>()));

@@ -28,6 +28,9 @@ public sealed class AlertRuleTests
         public Task<Alert?> ResolveAsync(string kind, string mn, string? pollutant, CancellationToken ct, string? subKind = null) =>
             Task.FromResult(Keep(Book.Resolve(kind, mn, pollutant, Now, subKind)));
 
+        public Task<Alert?> UpdateAsync(string kind, string mn, string? pollutant, Func<Alert, Alert> change, CancellationToken ct) =>
+            Task.FromResult(Keep(Book.Update(kind, mn, pollutant, change)));
+
         private Alert? Keep(Alert? a)
         {
             if (a is not null)

@@ -18,7 +18,7 @@ public sealed class AnomalyRule(IRecordStore store, AnomalyOptions? options = nu
     public async ValueTask OnCommittedAsync(CommittedFrame frame, IAlertDesk desk, CancellationToken ct)
     {
         var readings = frame.Item.Readings;
-        if (!frame.IsNewReadings || frame.Cn is not (Cns.RealTime or Cns.Hourly) || readings.Count == 0)
+        if (!frame.IsNewReadings || !frame.Live || frame.Cn is not (Cns.RealTime or Cns.Hourly) || readings.Count == 0)
         {
             return;
         }

@@ -13,7 +13,7 @@ public sealed class StandardSampleRule : IAlertRule
 {
     public async ValueTask OnCommittedAsync(CommittedFrame frame, IAlertDesk desk, CancellationToken ct)
     {
-        if (frame.Item.Packet is not { Cn: Cns.StandardCheck } check || frame.Outcome.Status != StoredOutcome.Accepted)
+        if (frame.Item.Packet is not { Cn: Cns.StandardCheck } check || frame.Outcome.Status != StoredOutcome.Accepted || !frame.Live)
         {
             return;
         }

@@ -34,11 +34,20 @@ public interface IAlertDesk
 
     /// <summary>Clears the open alert of (kind, sub-kind, mn, pollutant); the alert cleared, or null.</summary>
     Task<Alert?> ResolveAsync(string kind, string mn, string? pollutant, CancellationToken ct, string? subKind = null);
+
+    /// <summary>Changes the open alert of (kind, mn, pollutant) — its value, message, parameters — stored and published again; null when none is open.</summary>
+    Task<Alert?> UpdateAsync(string kind, string mn, string? pollutant, Func<Alert, Alert> change, CancellationToken ct);
 }
 
 /// <summary>A committed frame as the rules see it: the intake's result, how it was stored, its outlet and enterprise, and when it was evaluated.</summary>
 public sealed record CommittedFrame(IntakeResult Item, StoredOutcome Outcome, Outlet Outlet, Enterprise? Enterprise, DateTimeOffset Now)
 {
+    /// <summary>
+    /// True when the frame's data is about now: not back-filled (RF=1) and its data time (if any)
+    /// within Alerts:LiveWindow of the service clock. Only such data raises live alerts.
+    /// </summary>
+    public bool Live { get; init; } = true;
+
     /// <summary>The frame's CN.</summary>
     public string? Cn => Item.Packet?.Cn;
 

@@ -18,7 +18,7 @@ public sealed class LimitRule(ComplianceOptions compliance) : IAlertRule
 
     public async ValueTask OnCommittedAsync(CommittedFrame frame, IAlertDesk desk, CancellationToken ct)
     {
-        if (!frame.IsNewReadings)
+        if (!frame.IsNewReadings || !frame.Live)
         {
             return;
         }

@@ -15,7 +15,7 @@ public sealed class ProcessLimitRule : IAlertRule
     public async ValueTask OnCommittedAsync(CommittedFrame frame, IAlertDesk desk, CancellationToken ct)
     {
         var outlet = frame.Outlet;
-        if (!frame.IsNewReadings || outlet.ProcessLimits is not { Count: > 0 } limits || frame.Cn is not (Cns.FurnaceTemperature or Cns.RealTime))
+        if (!frame.IsNewReadings || !frame.Live || outlet.ProcessLimits is not { Count: > 0 } limits || frame.Cn is not (Cns.FurnaceTemperature or Cns.RealTime))
         {
             return;
         }

@@ -51,31 +51,68 @@ public sealed class SilentRule(AlertOptions options, Func<Registry.StationRegist
 }
 
 /// <summary>
-/// Once a local day: <c>low-rate</c> for each outlet whose previous complete local day's effective
-/// rate is below the threshold (cleared when it is not), and <c>card</c> for each enterprise whose
-/// current quarter so far meets a card condition (keyed to the outlet its first reason names, or
-/// its first outlet; cleared when it no longer does; a dismissed card asks nothing more).
+/// Once a local day, at <c>Alerts:LowRateAt</c> (02:00): <c>low-rate</c> for each outlet whose
+/// previous complete local day's effective rate is below the threshold (cleared when it is not) —
+/// judged again for an outlet whenever late data for that day arrives, so a day completed by a
+/// back-fill clears it; and <c>card</c> for each enterprise whose current quarter so far meets a card
+/// condition (keyed to the outlet its first reason names, or its first outlet; cleared when it no
+/// longer does; a dismissed card asks nothing more).
 /// </summary>
-public sealed class DailyRule(ComplianceOptions compliance, Func<ReportService> reports, Func<Registry.StationRegistry> registry) : IAlertRule
+public sealed class DailyRule(ComplianceOptions compliance, Func<ReportService> reports, Func<Registry.StationRegistry> registry, AlertOptions? options = null) : IAlertRule
 {
+    private readonly TimeSpan _at = (options ?? new AlertOptions()).LowRateAt;
+    private readonly HashSet<string> _late = new(StringComparer.Ordinal);
     private DateOnly _done;
+    private DateTimeOffset _lateDue;
+
+    public ValueTask OnCommittedAsync(CommittedFrame frame, IAlertDesk desk, CancellationToken ct)
+    {
+        if (_done != default && frame.IsNewReadings && frame.Cn is Hj212.Cns.Hourly or Hj212.Cns.Daily && frame.Item.Readings.Count > 0
+            && DateOnly.FromDateTime(frame.Item.Readings[0].Period) == _done.AddDays(-1))
+        {
+            _late.Add(frame.Outlet.Mn); // the judged day got data late: judged again on the next tick
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     public async ValueTask OnTickAsync(IAlertDesk desk, CancellationToken ct)
     {
         var local = TimeZoneInfo.ConvertTime(desk.Now, desk.Zone).DateTime;
         var today = DateOnly.FromDateTime(local);
-        if (today == _done)
+        if (today == _done || local.TimeOfDay < _at)
         {
+            if (_late.Count > 0 && desk.Now >= _lateDue)
+            {
+                _lateDue = desk.Now + TimeSpan.FromSeconds(30); // late data comes in bursts: judged again at most twice a minute
+                var outlets = _late.ToHashSet(StringComparer.Ordinal);
+                _late.Clear();
+                var day = _done.ToDateTime(TimeOnly.MinValue);
+                await JudgeRatesAsync(desk, new ReportPeriod(day.AddDays(-1), day), outlets, ct);
+            }
+
             return;
         }
 
         _done = today;
+        _late.Clear();
         var yesterday = new ReportPeriod(local.Date.AddDays(-1), local.Date);
+        await JudgeRatesAsync(desk, yesterday, null, ct);
+        await CheckCardsAsync(desk, reports(), registry(), local, ct);
+    }
+
+    private async Task JudgeRatesAsync(IAlertDesk desk, ReportPeriod yesterday, HashSet<string>? only, CancellationToken ct)
+    {
         var current = registry();
         var report = reports();
         foreach (var rate in await report.RatesAsync(new ReportRequest("rates", yesterday, By: "outlet"), ct))
         {
             string mn = rate.Scope.Mn!;
+            if (only is not null && !only.Contains(mn))
+            {
+                continue;
+            }
+
             var e = current.FindEnterprise(rate.Scope.Enterprise);
             double? effective = rate.Counts.EffectiveRate;
             if (rate.BelowThreshold)
@@ -92,8 +129,6 @@ public sealed class DailyRule(ComplianceOptions compliance, Func<ReportService> 
                 await desk.ResolveAsync(AlertKinds.LowRate, mn, null, ct);
             }
         }
-
-        await CheckCardsAsync(desk, report, current, local, ct);
     }
 
     private static async Task CheckCardsAsync(IAlertDesk desk, ReportService report, Registry.StationRegistry current, DateTime local, CancellationToken ct)

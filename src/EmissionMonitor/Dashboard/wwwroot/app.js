@@ -446,7 +446,7 @@
         a.state !== 'cleared' ? h('button', { type: 'button', dataset: { act: 'clear' }, onclick: () => act(a, 'clear') }, t('clear')) : null) : null)));
 
   // The alert board: filters (kind, severity, city, state), counts, pages of 100, several acknowledged at once; live.
-  const ALERT_KINDS = ['exceedance', 'warning', 'silent', 'low-rate', 'card', 'anomaly', 'order-overdue', 'clock-drift', 'identity-changed', 'check-failed', 'key-age', 'barometer', 'flood'];
+  const ALERT_KINDS = ['exceedance', 'warning', 'silent', 'low-rate', 'card', 'anomaly', 'order-overdue', 'clock-drift', 'identity-changed', 'check-failed', 'key-age', 'barometer', 'flood', 'backfill'];
   async function alertsPage() {
     const q = hashQuery();
     const stateFilter = ['open', 'active', 'acknowledged', 'cleared'].includes(q.get('state')) ? q.get('state') : 'open';
