@@ -16,7 +16,7 @@ public sealed class AlertOptions
     /// not back-filled (RF=1): older data updates every figure and the outlet's one <c>backfill</c>
     /// alert, never a live alert (and its QN is not read as the terminal's clock). Default 2 h.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00", ErrorMessage = "Alerts:LiveWindow must be between 1 minute and 30 days")]
+    [Range(typeof(TimeSpan), "00:01:00", "3660.00:00:00", ErrorMessage = "Alerts:LiveWindow must be between 1 minute and 3660 days")]
     public TimeSpan LiveWindow { get; set; } = TimeSpan.FromHours(2);
 
     /// <summary>When (local time of day) the previous day's <c>low-rate</c> is judged; late data for that day judges it again. Default 02:00.</summary>

@@ -14,7 +14,7 @@ public sealed class BackfillAlertTests(Xunit.Abstractions.ITestOutputHelper outp
     {
         await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?>
         {
-            ["Alerts:BackfillQuiet"] = "00:00:03", ["Alerts:SilentAfter"] = "00:00:08", ["Alerts:LowRateAt"] = "00:00:00",
+            ["Alerts:LiveWindow"] = "02:00:00", ["Alerts:BackfillQuiet"] = "00:00:03", ["Alerts:SilentAfter"] = "00:00:08", ["Alerts:LowRateAt"] = "00:00:00",
         });
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
         var now = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime;

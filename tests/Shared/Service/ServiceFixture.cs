@@ -58,6 +58,9 @@ public sealed class ServiceFixture : IAsyncDisposable
             ["Gateway:Host"] = "127.0.0.1",
             ["Gateway:Port"] = "0",
             ["Intake:MaxAge"] = "3650.00:00:00",
+            // Test data carries fixed dates of the past: it raises live alerts as it always has, unless a
+            // test asks for the live window itself (Alerts:LiveWindow, as the service's default of 2 h does).
+            ["Alerts:LiveWindow"] = "3650.00:00:00",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
