@@ -10,8 +10,11 @@ namespace EmissionMonitor.Simulation;
 /// Makes a simulated terminal's frames: real-time (2011) and hourly (2061) records of its
 /// outlet's limited pollutants plus flow (and O2 for gas), values a fraction of the limit, raised
 /// above it for the exceed share, flagged F/M/D for the flag share, CRC broken for the bad share.
+/// The QN is the terminal's clock when it sends (<paramref name="sendTime"/>), as a real terminal's
+/// is — for a back-filled or hourly record that is not its data time; without a clock (generated
+/// files) it is the data time.
 /// </summary>
-public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Random random, TerminalBehaviour? behaviour = null)
+public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Random random, TerminalBehaviour? behaviour = null, Func<DateTime>? sendTime = null)
 {
     private int _qn;
 
@@ -34,7 +37,7 @@ public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Rando
     {
         var b = new Hj212Builder
         {
-            Qn = Hj212.Hj212Time.FormatQn(dataTime.AddMilliseconds(Interlocked.Increment(ref _qn) % 1000)),
+            Qn = Hj212.Hj212Time.FormatQn((sendTime?.Invoke() ?? dataTime).AddMilliseconds(Interlocked.Increment(ref _qn) % 1000)),
             St = outlet.Kind == MediumKind.Gas ? "31" : "32",
             Cn = cn,
             Pw = outlet.Password,

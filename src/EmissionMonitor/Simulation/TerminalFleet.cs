@@ -51,8 +51,8 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
     {
         var random = new Random(index * 7919);
         var behaves = behaviour?.Invoke(index) ?? TerminalBehaviour.Default;
-        var factory = new FrameFactory(outlet, options, random, behaves);
         var responder = new CommandResponder(outlet, behaves, options.Version, timeZone, clock, options.Encrypt ? outlet.Sm4Key : null);
+        var factory = new FrameFactory(outlet, options, random, behaves, () => responder.Now); // QN: the terminal's clock when it sends
         await using var link = Link(outlet);
         DateTime Local() => responder.Now;
         async Task AnswerAsync(Hj212.Packets.Hj212Packet request)

@@ -54,19 +54,28 @@ public sealed class SilentRule(AlertOptions options, Func<Registry.StationRegist
 /// Once a local day, at <c>Alerts:LowRateAt</c> (02:00): <c>low-rate</c> for each outlet whose
 /// previous complete local day's effective rate is below the threshold (cleared when it is not) —
 /// judged again for an outlet whenever late data for that day arrives, so a day completed by a
-/// back-fill clears it; and <c>card</c> for each enterprise whose current quarter so far meets a card
+/// back-fill clears it. While back-filled data is arriving (a restart, a terminal catching up) the
+/// judging waits until it has been quiet for <c>Alerts:BackfillQuiet</c>, an hour at most, so a day is not
+/// judged on what has not come yet; and <c>card</c> for each enterprise whose current quarter so far meets a card
 /// condition (keyed to the outlet its first reason names, or its first outlet; cleared when it no
 /// longer does; a dismissed card asks nothing more).
 /// </summary>
 public sealed class DailyRule(ComplianceOptions compliance, Func<ReportService> reports, Func<Registry.StationRegistry> registry, AlertOptions? options = null) : IAlertRule
 {
-    private readonly TimeSpan _at = (options ?? new AlertOptions()).LowRateAt;
+    private static readonly TimeSpan MostPostponed = TimeSpan.FromHours(1);
+    private readonly AlertOptions _options = options ?? new AlertOptions();
     private readonly HashSet<string> _late = new(StringComparer.Ordinal);
     private DateOnly _done;
-    private DateTimeOffset _lateDue;
+    private DateTimeOffset _lateDue, _backfillAt;
+    private DateTimeOffset? _postponedSince;
 
     public ValueTask OnCommittedAsync(CommittedFrame frame, IAlertDesk desk, CancellationToken ct)
     {
+        if (!frame.Live && frame.IsNewReadings)
+        {
+            _backfillAt = frame.Now;
+        }
+
         if (_done != default && frame.IsNewReadings && frame.Cn is Hj212.Cns.Hourly or Hj212.Cns.Daily && frame.Item.Readings.Count > 0
             && DateOnly.FromDateTime(frame.Item.Readings[0].Period) == _done.AddDays(-1))
         {
@@ -80,7 +89,13 @@ public sealed class DailyRule(ComplianceOptions compliance, Func<ReportService> 
     {
         var local = TimeZoneInfo.ConvertTime(desk.Now, desk.Zone).DateTime;
         var today = DateOnly.FromDateTime(local);
-        if (today == _done || local.TimeOfDay < _at)
+        if (today != _done && local.TimeOfDay >= _options.LowRateAt && desk.Now - _backfillAt < _options.BackfillQuiet
+            && desk.Now - (_postponedSince ??= desk.Now) < MostPostponed)
+        {
+            return; // back-filled data is still arriving: the day is judged once it is in
+        }
+
+        if (today == _done || local.TimeOfDay < _options.LowRateAt)
         {
             if (_late.Count > 0 && desk.Now >= _lateDue)
             {
@@ -95,6 +110,7 @@ public sealed class DailyRule(ComplianceOptions compliance, Func<ReportService> 
         }
 
         _done = today;
+        _postponedSince = null;
         _late.Clear();
         var yesterday = new ReportPeriod(local.Date.AddDays(-1), local.Date);
         await JudgeRatesAsync(desk, yesterday, null, ct);
