@@ -41,6 +41,12 @@ public sealed record Alert(
 
     public bool IsOpen => State != Cleared;
 
+    /// <summary>The time of the data the alert is about (its value's or period's start); for alerts about no data, when the condition began.</summary>
+    public DateTimeOffset? DataFrom { get; init; }
+
+    /// <summary>The end of the data the alert is about (a period's end, a back-fill's last period), or null.</summary>
+    public DateTimeOffset? DataTo { get; init; }
+
     /// <summary>The comment given when it was acknowledged (several at once take one comment), or null.</summary>
     public string? AcknowledgeComment { get; init; }
 

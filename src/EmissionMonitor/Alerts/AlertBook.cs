@@ -101,8 +101,22 @@ public sealed class AlertBook(AlertOptions options)
     }
 
     /// <summary>Raises a draft's alert at <paramref name="now"/> (see the positional form).</summary>
-    public Alert? Raise(AlertDraft d, DateTimeOffset now) =>
-        Raise(d.Kind, d.Mn, d.Enterprise, d.City, d.Pollutant, d.Value, d.Limit, d.Start, now, d.Message, d.MessageKey, d.Params, d.SubKind);
+    public Alert? Raise(AlertDraft d, DateTimeOffset now)
+    {
+        var raised = Raise(d.Kind, d.Mn, d.Enterprise, d.City, d.Pollutant, d.Value, d.Limit, d.Start, now, d.Message, d.MessageKey, d.Params, d.SubKind);
+        if (raised is null || raised.Kind != d.Kind)
+        {
+            return raised; // not raised, or the outlet's flood alert in its place
+        }
+
+        lock (_lock)
+        {
+            var dated = raised with { DataFrom = d.Start, DataTo = d.DataTo };
+            _byId[dated.Id] = dated;
+            _open[(KeyOf(dated.Kind, dated.SubKind), dated.Mn, dated.Pollutant)] = dated;
+            return dated;
+        }
+    }
 
     public Alert? Raise(string kind, string mn, string? enterprise, string? city, string? pollutant, double? value, double? limit, DateTimeOffset start, DateTimeOffset now, string message,
         string? messageKey = null, IReadOnlyDictionary<string, string?>? parameters = null, string? subKind = null)

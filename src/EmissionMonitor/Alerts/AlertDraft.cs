@@ -13,6 +13,9 @@ public sealed record AlertDraft(string Kind, string Mn, string? Enterprise, stri
 
     public string? SubKind { get; init; }
 
+    /// <summary>The end of the data the alert is about (a period's end), or null; its start is <see cref="Start"/>.</summary>
+    public DateTimeOffset? DataTo { get; init; }
+
     /// <summary>A draft for an outlet of an enterprise (its id and city filled in).</summary>
     public static AlertDraft For(string kind, Registry.Outlet outlet, Registry.Enterprise? enterprise, string? pollutant, double? value, double? limit, DateTimeOffset start, string message) =>
         new(kind, outlet.Mn, enterprise?.Id, enterprise?.City, pollutant, value, limit, start, message);

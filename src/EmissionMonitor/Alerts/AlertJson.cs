@@ -34,6 +34,8 @@ public static class AlertJson
         Str(w, "pollutant", a.Pollutant);
         Num(w, "value", a.Value);
         Num(w, "limit", a.Limit);
+        Time(w, "dataFrom", a.DataFrom, zone);
+        Time(w, "dataTo", a.DataTo, zone);
         Time(w, "raisedAt", a.RaisedAt, zone);
         Time(w, "acknowledgedAt", a.AcknowledgedAt, zone);
         Str(w, "acknowledgedBy", a.AcknowledgedBy);
@@ -62,6 +64,8 @@ public static class AlertJson
             D(e, "value"), D(e, "limit"), T(e, "raisedAt")!.Value, T(e, "acknowledgedAt"), S(e, "acknowledgedBy"), T(e, "clearedAt"), S(e, "message")!)
         {
             SubKind = e.TryGetProperty("subKind", out var sk) && sk.ValueKind == JsonValueKind.String ? sk.GetString() : null,
+            DataFrom = e.TryGetProperty("dataFrom", out _) ? T(e, "dataFrom") : null, // alerts stored before data times were kept have none
+            DataTo = e.TryGetProperty("dataTo", out _) ? T(e, "dataTo") : null,
             AcknowledgeComment = e.TryGetProperty("acknowledgeComment", out var ac) && ac.ValueKind == JsonValueKind.String ? ac.GetString() : null,
             // Alerts stored before messages were data have neither.
             MessageKey = e.TryGetProperty("messageKey", out var key) && key.ValueKind == JsonValueKind.String ? key.GetString() : null,

@@ -60,13 +60,13 @@ public static class AlertsApi
             if (ReportsApi.WantsFile(http))
             {
                 string[] columns = ["id", "kind", "severity", "state", "mn", "enterprise", "city", "pollutant", "value", "limit", "raisedAt", "acknowledgedAt", "acknowledgedBy", "clearedAt", "message",
-                    "subKind", "acknowledgeComment"];
+                    "subKind", "acknowledgeComment", "dataFrom", "dataTo"];
                 DateTimeOffset? Local(DateTimeOffset? t) => t is { } v ? TimeZoneInfo.ConvertTime(v, zone) : null;
                 return ReportsApi.Export(http, new Reports.ReportTable(columns, list.Select(a => new object?[]
                 {
                     a.Id, a.Kind, a.Severity, a.State, a.Mn, a.Enterprise, a.City, a.Pollutant, a.Value, a.Limit,
                     Local(a.RaisedAt), Local(a.AcknowledgedAt), a.AcknowledgedBy, Local(a.ClearedAt), a.Message,
-                    a.SubKind, a.AcknowledgeComment,
+                    a.SubKind, a.AcknowledgeComment, Local(a.DataFrom), Local(a.DataTo),
                 }).ToList()), "alerts");
             }
 

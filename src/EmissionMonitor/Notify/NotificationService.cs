@@ -16,7 +16,7 @@ namespace EmissionMonitor.Notify;
 
 /// <summary>One alert as a message names it.</summary>
 public sealed record NotificationItem(string AlertId, string Kind, string Severity, string Mn, string? OutletName, string? EnterpriseName, string? City,
-    string? Pollutant, string? PollutantName, double? Value, double? Limit, DateTimeOffset RaisedAt, string Message);
+    string? Pollutant, string? PollutantName, double? Value, double? Limit, DateTimeOffset RaisedAt, string Message, DateTimeOffset? DataFrom = null);
 
 /// <summary>
 /// A message to one contact: the alerts of its digest window, its delivery per channel, its attempts.
@@ -188,7 +188,7 @@ public sealed partial class NotificationService(
         var enterprise = alert.Enterprise is { } e ? current.FindEnterprise(e) : null;
         var code = alert.Pollutant is { } p ? Hj212.Codes.CodeCatalogue.Find(p) : null;
         var item = new NotificationItem(alert.Id, alert.Kind, alert.Severity, alert.Mn, outlet?.Name, enterprise?.Name, alert.City, alert.Pollutant, code?.Name,
-            alert.Value, alert.Limit, alert.RaisedAt, alert.Message);
+            alert.Value, alert.Limit, alert.RaisedAt, alert.Message, alert.DataFrom);
         foreach (var contact in options.Contacts.Where(c => c.Wants(alert)))
         {
             var message = _open.Values.FirstOrDefault(m => m.Contact == contact.Name && m.State == NotificationMessage.Collecting);
@@ -339,7 +339,10 @@ public sealed partial class NotificationService(
         var text = new StringBuilder($"{message.Contact}，您好：\n\n以下 {n} 条报警需要关注：\n\n");
         foreach (var i in message.Items)
         {
-            string at = TimeZoneInfo.ConvertTime(i.RaisedAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+            // The time of the data first (an hour of a back-fill is not "now"), and when it was raised if that differs.
+            string at = TimeZoneInfo.ConvertTime(i.DataFrom ?? i.RaisedAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
+                + (i.DataFrom is { } data && (i.RaisedAt - data).Duration() > TimeSpan.FromHours(2)
+                    ? "（报警于 " + TimeZoneInfo.ConvertTime(i.RaisedAt, zone).ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) + "）" : string.Empty);
             string what = i.Pollutant is null ? string.Empty : $" {i.PollutantName ?? i.Pollutant}（{i.Pollutant}）";
             string value = i.Value is { } v ? $" 数值 {v.ToString("0.###", CultureInfo.InvariantCulture)}" + (i.Limit is { } l ? $"，限值 {l.ToString("0.###", CultureInfo.InvariantCulture)}" : string.Empty) : string.Empty;
             string order = i.Kind is "order" or "mark" ? "，" + i.Message : string.Empty;

@@ -52,7 +52,8 @@ public sealed class BackfillAlertTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.InRange(backfills.Count, 1, 2);
         int Sum(string key) => backfills.Sum(a => int.Parse(a.Params![key]!, System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal((hours, episodes), (Sum("periods"), Sum("episodes")));
-        var backfill = backfills[0];
+        var backfill = backfills.MinBy(a => a.RaisedAt)!;
+        Assert.Equal(new DateTimeOffset(first, TimeSpan.FromHours(8)), backfill.DataFrom); // the data's time, beside when it was raised
         Assert.Equal("info", backfill.Severity);
         Assert.DoesNotContain(all, a => a.Kind is "exceedance" or "clock-drift" or "warning");
 

@@ -70,6 +70,7 @@ public sealed class AlertRuleTests
         var hourly = Some.Hourly(at: at).Value("a21026", "ZsAvg", 80m).Value("a21026", "Flag", "N").Build();
         await rule.OnCommittedAsync(Frame(hourly), desk, CancellationToken.None);
         Assert.Equal(("exceedance", "critical", 80.0), (desk.Changes[^1].Kind, desk.Changes[^1].Severity, desk.Changes[^1].Value));
+        Assert.Equal((new DateTimeOffset(at, TimeSpan.FromHours(8)), new DateTimeOffset(at.AddHours(1), TimeSpan.FromHours(8))), (desk.Changes[^1].DataFrom, desk.Changes[^1].DataTo)); // the hour it is about
     }
 
     [Fact]

@@ -121,13 +121,13 @@ public sealed class BackfillRule(ComplianceOptions compliance, AlertOptions opti
     private static AlertDraft Draft(Backfill b, IAlertDesk desk)
     {
         var (message, parameters) = Text(b);
-        return AlertDraft.For(AlertKinds.Backfill, b.Outlet, b.Enterprise, null, b.Periods.Count, b.Episodes, desk.Local(b.From), message) with { Params = parameters };
+        return AlertDraft.For(AlertKinds.Backfill, b.Outlet, b.Enterprise, null, b.Periods.Count, b.Episodes, desk.Local(b.From), message) with { Params = parameters, DataTo = desk.Local(b.To) };
     }
 
     private static Alert Write(Alert alert, Backfill b, IAlertDesk desk)
     {
         var (message, parameters) = Text(b);
-        return alert with { Value = b.Periods.Count, Limit = b.Episodes, Message = message, Params = parameters };
+        return alert with { Value = b.Periods.Count, Limit = b.Episodes, Message = message, Params = parameters, DataFrom = desk.Local(b.From), DataTo = desk.Local(b.To) };
     }
 
     private static (string Message, Dictionary<string, string?> Params) Text(Backfill b)

@@ -53,6 +53,7 @@ public sealed class LimitRule(ComplianceOptions compliance) : IAlertRule
                     await desk.RaiseAsync(AlertDraft.For(AlertKinds.Exceedance, outlet, enterprise, pollutant, p.Value, p.Bound, desk.Local(p.Start),
                         $"{outlet.Name} {pollutant} {p.Value:0.###} ({p.ValueKind}) beyond limit {p.Bound} from {p.Start:yyyy-MM-dd HH:mm}") with
                     {
+                        DataTo = desk.Local(p.Start.AddHours(frame.Cn == Cns.Daily ? 24 : 1)),
                         Params = Params(("outlet", outlet.Name), ("pollutant", pollutant), ("value", N(p.Value)), ("valueKind", p.ValueKind), ("limit", p.Bound is { } bound ? N(bound) : null),
                             ("from", p.Start.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture))),
                     }, ct);

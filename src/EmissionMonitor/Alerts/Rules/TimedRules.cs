@@ -136,6 +136,7 @@ public sealed class DailyRule(ComplianceOptions compliance, Func<ReportService> 
                 await desk.RaiseAsync(new AlertDraft(AlertKinds.LowRate, mn, e?.Id, e?.City, null, effective, compliance.RateThreshold, desk.Local(yesterday.From),
                     $"{mn}: effective transmission rate {(effective ?? 0) * 100:0.0}% on {yesterday.From:yyyy-MM-dd} below {compliance.RateThreshold * 100:0}%")
                 {
+                    DataTo = desk.Local(yesterday.To),
                     Params = Params(("outlet", current.FindOutlet(mn)?.Name ?? mn), ("rate", N(Math.Round((effective ?? 0) * 100, 1))),
                         ("day", yesterday.From.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), ("threshold", N(Math.Round(compliance.RateThreshold * 100)))),
                 }, ct);

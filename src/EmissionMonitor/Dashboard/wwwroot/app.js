@@ -433,14 +433,14 @@
     show(form, cardsTable('cards', rows));
   }
 
-  const alertRowsTable = (id, list, withActions, act, selected) => table(id, [withActions ? '' : null, 'severity', 'kind', 'state', 'mn', 'city', 'pollutant', 'value', 'limit', 'raisedAt', 'message', withActions ? '' : null].filter(x => x !== null),
+  const alertRowsTable = (id, list, withActions, act, selected) => table(id, [withActions ? '' : null, 'severity', 'kind', 'state', 'mn', 'city', 'pollutant', 'value', 'limit', 'dataFrom', 'raisedAt', 'message', withActions ? '' : null].filter(x => x !== null),
     list.map(a => h('tr', { class: [a.severity, a.fresh ? 'fresh' : ''].join(' ').trim(), dataset: { id: a.id, state: a.state } },
       withActions ? h('td', {}, a.state === 'active' ? h('input', { type: 'checkbox', class: 'pick', checked: selected?.has(a.id), 'aria-label': t('select'), onchange: e => { if (e.target.checked) selected.add(a.id); else selected.delete(a.id); } }) : null) : null,
       h('td', { class: 'nowrap' }, t('s.' + a.severity)), h('td', { class: 'nowrap' }, t('k.' + a.kind), a.subKind ? ' · ' + enumText('sub.', a.subKind) : ''),
       h('td', { class: 'state nowrap' }, t(a.state)),
       h('td', {}, h('a', { href: '#/outlet/' + encodeURIComponent(a.mn) }, a.mn)), h('td', { class: 'nowrap' }, a.city), h('td', { class: 'pollutant', title: a.pollutant }, pol(a.pollutant)),
       h('td', { class: 'num' }, typeof a.value === 'number' ? fmt(a.value, 3) : ''), h('td', { class: 'num' }, a.limit == null ? '' : fmt(a.limit, 3)),
-      h('td', { class: 'nowrap' }, time(a.raisedAt)), h('td', { class: 'message' }, alertText(a)),
+      h('td', { class: 'nowrap data-time' }, a.dataFrom ? time(a.dataFrom) : ''), h('td', { class: 'nowrap' }, time(a.raisedAt)), h('td', { class: 'message' }, alertText(a)),
       withActions ? h('td', { class: 'nowrap' },
         a.state === 'active' ? h('button', { type: 'button', dataset: { act: 'acknowledge' }, onclick: () => act(a, 'acknowledge') }, t('acknowledge')) : null, ' ',
         a.state !== 'cleared' ? h('button', { type: 'button', dataset: { act: 'clear' }, onclick: () => act(a, 'clear') }, t('clear')) : null) : null)));
