@@ -20,6 +20,7 @@ public sealed class AlertBook(AlertOptions options)
     private readonly Queue<string> _cleared = new(); // ids in the order they were cleared (some may be gone or reopened: checked when trimmed)
     private readonly Dictionary<string, Queue<DateTimeOffset>> _raisedByOutlet = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _heldBack = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Kind, string Mn, string? Pollutant), string> _lastCleared = [];
 
     public AlertBook()
         : this(new AlertOptions())
@@ -103,6 +104,17 @@ public sealed class AlertBook(AlertOptions options)
     /// <summary>Raises a draft's alert at <paramref name="now"/> (see the positional form).</summary>
     public Alert? Raise(AlertDraft d, DateTimeOffset now)
     {
+        if (d.ReopenWithin is { } within && within > TimeSpan.Zero)
+        {
+            lock (_lock)
+            {
+                if (!_open.ContainsKey((KeyOf(d.Kind, d.SubKind), d.Mn, d.Pollutant)) && Reopen(d, within, now) is { } reopened)
+                {
+                    return reopened;
+                }
+            }
+        }
+
         var raised = Raise(d.Kind, d.Mn, d.Enterprise, d.City, d.Pollutant, d.Value, d.Limit, d.Start, now, d.Message, d.MessageKey, d.Params, d.SubKind);
         if (raised is null || raised.Kind != d.Kind)
         {
@@ -217,9 +229,34 @@ public sealed class AlertBook(AlertOptions options)
         var cleared = alert with { State = Alert.Cleared, ClearedAt = now, Message = message };
         _byId[alert.Id] = cleared;
         _open.Remove((KeyOf(alert.Kind, alert.SubKind), alert.Mn, alert.Pollutant));
+        _lastCleared[(KeyOf(alert.Kind, alert.SubKind), alert.Mn, alert.Pollutant)] = alert.Id;
         _cleared.Enqueue(alert.Id);
         Trim();
         return cleared;
+    }
+
+    /// <summary>
+    /// The alert of (kind, mn, pollutant) cleared less than <paramref name="within"/> ago, open again
+    /// with the draft's value and message (the same alert, not a new one: a flapping condition is one
+    /// alert); null when there is none to reopen.
+    /// </summary>
+    private Alert? Reopen(AlertDraft d, TimeSpan within, DateTimeOffset now)
+    {
+        var key = (KeyOf(d.Kind, d.SubKind), d.Mn, d.Pollutant);
+        if (!_lastCleared.TryGetValue(key, out var id) || !_byId.TryGetValue(id, out var last) || last.IsOpen || last.ClearedAt is not { } cleared || now - cleared >= within)
+        {
+            return null;
+        }
+
+        var reopened = last with
+        {
+            State = Alert.Active, ClearedAt = null, AcknowledgedAt = null, AcknowledgedBy = null, AcknowledgeComment = null,
+            Value = d.Value, Limit = d.Limit, Message = d.Message, Params = d.Params ?? last.Params, DataTo = d.DataTo ?? d.Start,
+        };
+        _byId[id] = reopened;
+        _open[key] = reopened;
+        _lastCleared.Remove(key);
+        return reopened;
     }
 
     /// <summary>The outlet's raises within the last hour (older ones dropped).</summary>

@@ -13,6 +13,9 @@ public sealed record AlertDraft(string Kind, string Mn, string? Enterprise, stri
 
     public string? SubKind { get; init; }
 
+    /// <summary>An alert of the same kind, outlet and pollutant cleared less than this ago is reopened instead of a new one raised (null: never).</summary>
+    public TimeSpan? ReopenWithin { get; init; }
+
     /// <summary>The end of the data the alert is about (a period's end), or null; its start is <see cref="Start"/>.</summary>
     public DateTimeOffset? DataTo { get; init; }
 

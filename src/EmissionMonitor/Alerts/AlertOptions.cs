@@ -27,6 +27,14 @@ public sealed class AlertOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Alerts:BackfillQuiet must be between 1 s and 1 day")]
     public TimeSpan BackfillQuiet { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>A real-time <c>warning</c> opens after this many consecutive values beyond the limit and clears after as many within it. Default 3.</summary>
+    [Range(1, 1000, ErrorMessage = "Alerts:WarningMinCount must be between 1 and 1000")]
+    public int WarningMinCount { get; set; } = 3;
+
+    /// <summary>A real-time warning of an outlet and pollutant cleared less than this ago is reopened, not raised anew. Default 30 min; 0: never.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Alerts:ReopenQuiet must be between 0 and 1 day")]
+    public TimeSpan ReopenQuiet { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>
     /// New alerts one outlet may raise in a rolling hour; beyond it one <c>flood</c> alert (critical)
     /// stands for the rest, which are counted, not raised. 0 turns the budget off. Default 60.

@@ -132,7 +132,7 @@ public static class EmissionMonitorServices
         services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.IdentityRule(sp.GetRequiredService<Security.TerminalIdentities>()));
         services.AddSingleton<Alerts.Rules.IAlertRule, Alerts.Rules.ProcessLimitRule>();
         services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.AnomalyRule(sp.GetRequiredService<IRecordStore>(), settings.Anomalies));
-        services.AddSingleton<Alerts.Rules.IAlertRule>(_ => new Alerts.Rules.LimitRule(settings.Compliance));
+        services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.LimitRule(settings.Compliance, sp.GetRequiredService<Alerts.AlertOptions>()));
         services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.BackfillRule(settings.Compliance, sp.GetRequiredService<Alerts.AlertOptions>()));
         services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.DailyRule(settings.Compliance, sp.GetRequiredService<Func<Reports.ReportService>>(), sp.GetRequiredService<Func<StationRegistry>>(),
             sp.GetRequiredService<Alerts.AlertOptions>()));

@@ -112,4 +112,38 @@ public sealed class AlertRuleTests
         await rule.OnCommittedAsync(Frame(Check(1)), desk, CancellationToken.None);
         Assert.Equal("cleared", desk.Changes[^1].State);
     }
+
+    [Fact]
+    public async Task AValueTogglingAcrossTheLimit_IsNoWarning_ThreeInARowAre_AndAWarningClearedRecentlyIsReopened()
+    {
+        var desk = new Desk(_clock);
+        var rule = new LimitRule(new EmissionMonitor.Compliance.ComplianceOptions(), new AlertOptions { WarningMinCount = 3, ReopenQuiet = TimeSpan.FromMinutes(30) });
+        var at = new DateTime(2025, 7, 1, 9, 0, 0);
+        async Task SendAsync(params decimal[] values)
+        {
+            foreach (var v in values)
+            {
+                at = at.AddSeconds(30);
+                _clock.Advance(TimeSpan.FromSeconds(30));
+                await rule.OnCommittedAsync(Frame(RealTime(v, at).Build()), desk, CancellationToken.None);
+            }
+        }
+
+        await SendAsync(50m, 20m, 50m, 20m, 50m, 50m, 20m, 50m); // flapping: never three in a row
+        Assert.Empty(desk.Changes);
+        await SendAsync(50m, 50m, 50m);
+        var raised = Assert.Single(desk.Changes);
+        await SendAsync(20m, 20m);
+        Assert.Single(desk.Changes); // two within: still open
+        await SendAsync(20m);
+        Assert.Equal(("cleared", raised.Id), (desk.Changes[^1].State, desk.Changes[^1].Id));
+        await SendAsync(60m, 60m, 60m); // again within the quiet time: the same alert reopened
+        Assert.Equal(("active", raised.Id, 60.0), (desk.Changes[^1].State, desk.Changes[^1].Id, desk.Changes[^1].Value));
+        Assert.Single(desk.Book.All(), a => a.Kind == "warning");
+        await SendAsync(20m, 20m, 20m);
+        _clock.Advance(TimeSpan.FromMinutes(31));
+        at = at.AddMinutes(31);
+        await SendAsync(70m, 70m, 70m); // after the quiet time: a new alert
+        Assert.Equal(2, desk.Book.All().Count(a => a.Kind == "warning"));
+    }
 }

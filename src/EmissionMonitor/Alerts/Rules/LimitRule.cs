@@ -8,13 +8,17 @@ using static EmissionMonitor.Alerts.Rules.AlertText;
 namespace EmissionMonitor.Alerts.Rules;
 
 /// <summary>
-/// The registry's limits: a real-time value beyond its limit raises <c>warning</c>, the next one
-/// within it clears it; a valid hourly mean (or a water daily mean) beyond it raises
+/// The registry's limits: real-time values beyond the limit <c>Alerts:WarningMinCount</c> (3) times
+/// in a row raise <c>warning</c>, as many within it clear it — a value toggling across the limit is
+/// no alert at all — and a warning cleared less than <c>Alerts:ReopenQuiet</c> (30 min) ago is
+/// reopened rather than raised anew; a valid hourly mean (or a water daily mean) beyond it raises
 /// <c>exceedance</c>, a valid one within it clears it.
 /// </summary>
-public sealed class LimitRule(ComplianceOptions compliance) : IAlertRule
+public sealed class LimitRule(ComplianceOptions compliance, AlertOptions? options = null) : IAlertRule
 {
     private readonly RateCalculator _rates = new(compliance);
+    private readonly AlertOptions _options = options ?? new AlertOptions { WarningMinCount = 1, ReopenQuiet = TimeSpan.Zero };
+    private readonly Dictionary<(string Mn, string Pollutant), int> _run = []; // > 0: values beyond in a row; < 0: within
 
     public async ValueTask OnCommittedAsync(CommittedFrame frame, IAlertDesk desk, CancellationToken ct)
     {
@@ -32,14 +36,24 @@ public sealed class LimitRule(ComplianceOptions compliance) : IAlertRule
                 var r = readings.FirstOrDefault(x => x.Pollutant == pollutant);
                 if ((r is null ? null : _rates.Validity.RealTimeValue(r)) is { } v)
                 {
+                    var key = (outlet.Mn, pollutant);
+                    int run = _run.GetValueOrDefault(key);
                     if (RealTimeWarning.Crossed(v, limit) is { } b)
                     {
-                        await desk.RaiseAsync(AlertDraft.For(AlertKinds.Warning, outlet, enterprise, pollutant, v, b, desk.Local(r!.Period), $"{outlet.Name} {pollutant} real-time {v} beyond limit {b}")
-                            with { Params = Params(("outlet", outlet.Name), ("pollutant", pollutant), ("value", N(v)), ("limit", N(b))) }, ct);
+                        _run[key] = run = Math.Max(run, 0) + 1;
+                        if (run >= _options.WarningMinCount)
+                        {
+                            await desk.RaiseAsync(AlertDraft.For(AlertKinds.Warning, outlet, enterprise, pollutant, v, b, desk.Local(r!.Period), $"{outlet.Name} {pollutant} real-time {v} beyond limit {b}")
+                                with { Params = Params(("outlet", outlet.Name), ("pollutant", pollutant), ("value", N(v)), ("limit", N(b))), ReopenWithin = _options.ReopenQuiet }, ct);
+                        }
                     }
                     else
                     {
-                        await desk.ResolveAsync(AlertKinds.Warning, outlet.Mn, pollutant, ct);
+                        _run[key] = run = Math.Min(run, 0) - 1;
+                        if (-run >= _options.WarningMinCount)
+                        {
+                            await desk.ResolveAsync(AlertKinds.Warning, outlet.Mn, pollutant, ct);
+                        }
                     }
                 }
 
