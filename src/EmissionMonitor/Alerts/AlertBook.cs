@@ -101,72 +101,60 @@ public sealed class AlertBook(AlertOptions options)
         }
     }
 
-    /// <summary>Raises a draft's alert at <paramref name="now"/> (see the positional form).</summary>
+    /// <summary>
+    /// Raises a draft's alert at <paramref name="now"/>, its data time from the draft: null when one
+    /// of its kind, outlet and pollutant is open, or was raised and cleared from the same start; the
+    /// outlet's <c>flood</c> alert in its place beyond the hourly budget; a recently cleared one
+    /// reopened when the draft asks for it (<see cref="AlertDraft.ReopenWithin"/>).
+    /// </summary>
     public Alert? Raise(AlertDraft d, DateTimeOffset now)
     {
-        if (d.ReopenWithin is { } within && within > TimeSpan.Zero)
-        {
-            lock (_lock)
-            {
-                if (!_open.ContainsKey((KeyOf(d.Kind, d.SubKind), d.Mn, d.Pollutant)) && Reopen(d, within, now) is { } reopened)
-                {
-                    return reopened;
-                }
-            }
-        }
-
-        var raised = Raise(d.Kind, d.Mn, d.Enterprise, d.City, d.Pollutant, d.Value, d.Limit, d.Start, now, d.Message, d.MessageKey, d.Params, d.SubKind);
-        if (raised is null || raised.Kind != d.Kind)
-        {
-            return raised; // not raised, or the outlet's flood alert in its place
-        }
-
+        var key = (KeyOf(d.Kind, d.SubKind), d.Mn, d.Pollutant);
         lock (_lock)
         {
-            var dated = raised with { DataFrom = d.Start, DataTo = d.DataTo };
-            _byId[dated.Id] = dated;
-            _open[(KeyOf(dated.Kind, dated.SubKind), dated.Mn, dated.Pollutant)] = dated;
-            return dated;
-        }
-    }
-
-    public Alert? Raise(string kind, string mn, string? enterprise, string? city, string? pollutant, double? value, double? limit, DateTimeOffset start, DateTimeOffset now, string message,
-        string? messageKey = null, IReadOnlyDictionary<string, string?>? parameters = null, string? subKind = null)
-    {
-        lock (_lock)
-        {
-            if (_open.ContainsKey((KeyOf(kind, subKind), mn, pollutant)))
+            if (_open.ContainsKey(key))
             {
                 return null;
             }
 
-            if (kind != AlertKinds.Flood && options.MaxNewPerOutletPerHour > 0)
+            if (d.ReopenWithin is { } within && within > TimeSpan.Zero && Reopen(d, within, now) is { } reopened)
             {
-                var recent = Recent(mn, now);
+                return reopened;
+            }
+
+            if (d.Kind != AlertKinds.Flood && options.MaxNewPerOutletPerHour > 0)
+            {
+                var recent = Recent(d.Mn, now);
                 if (recent.Count >= options.MaxNewPerOutletPerHour)
                 {
-                    _heldBack[mn] = _heldBack.GetValueOrDefault(mn) + 1;
-                    return _open.ContainsKey((AlertKinds.Flood, mn, null)) ? null : OpenFlood(mn, enterprise, city, now, parameters);
+                    _heldBack[d.Mn] = _heldBack.GetValueOrDefault(d.Mn) + 1;
+                    return _open.ContainsKey((AlertKinds.Flood, d.Mn, null)) ? null : OpenFlood(d.Mn, d.Enterprise, d.City, now, d.Params);
                 }
 
                 recent.Enqueue(now);
             }
 
-            var alert = new Alert(Alert.MakeId(kind, mn, pollutant, start, subKind), kind, AlertKinds.SeverityOf(kind), Alert.Active, mn, enterprise, city, pollutant,
-                value, limit, now, null, null, null, message)
+            var alert = new Alert(Alert.MakeId(d.Kind, d.Mn, d.Pollutant, d.Start, d.SubKind), d.Kind, AlertKinds.SeverityOf(d.Kind), Alert.Active, d.Mn, d.Enterprise, d.City,
+                d.Pollutant, d.Value, d.Limit, now, null, null, null, d.Message)
             {
-                MessageKey = messageKey ?? "alert." + (subKind is null ? kind : kind + "." + subKind), Params = parameters, SubKind = subKind,
+                MessageKey = d.MessageKey ?? "alert." + (d.SubKind is null ? d.Kind : d.Kind + "." + d.SubKind), Params = d.Params, SubKind = d.SubKind,
+                DataFrom = d.Start, DataTo = d.DataTo,
             };
             if (_byId.ContainsKey(alert.Id))
             {
                 return null; // raised and cleared before from the same start: not raised twice
             }
 
-            _open[(KeyOf(kind, subKind), mn, pollutant)] = alert;
+            _open[key] = alert;
             _byId[alert.Id] = alert;
             return alert;
         }
     }
+
+    /// <summary>As <see cref="Raise(AlertDraft, DateTimeOffset)"/>, the draft given field by field.</summary>
+    public Alert? Raise(string kind, string mn, string? enterprise, string? city, string? pollutant, double? value, double? limit, DateTimeOffset start, DateTimeOffset now, string message,
+        string? messageKey = null, IReadOnlyDictionary<string, string?>? parameters = null, string? subKind = null) =>
+        Raise(new AlertDraft(kind, mn, enterprise, city, pollutant, value, limit, start, message) { MessageKey = messageKey, Params = parameters, SubKind = subKind }, now);
 
     /// <summary>Changes the open alert of (kind, mn, pollutant) — not its id, state or times; null when none is open.</summary>
     public Alert? Update(string kind, string mn, string? pollutant, Func<Alert, Alert> change)

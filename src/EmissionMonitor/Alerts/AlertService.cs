@@ -157,18 +157,13 @@ public sealed class AlertService(
                 continue; // a plain frame (a heartbeat, a 1013 carrying only the PW) of an outlet whose encryption is required: not data seen, not an online terminal
             }
 
-            var frame = new CommittedFrame(item, outcome, outlet, current.FindEnterprise(outlet.EnterpriseId), now) { Live = IsLive(item, now) };
+            var frame = new CommittedFrame(item, outcome, outlet, current.FindEnterprise(outlet.EnterpriseId), now) { Live = item.IsAboutArrival(timeZone, options.LiveWindow) };
             foreach (var rule in _rules)
             {
                 await rule.OnCommittedAsync(frame, this, ct);
             }
         }
     }
-
-    /// <summary>Data about now: not back-filled (RF=1), its data time (if it has one) within Alerts:LiveWindow of the clock.</summary>
-    private bool IsLive(IntakeResult item, DateTimeOffset now) =>
-        item.Packet is not { IsBackfill: true }
-        && (item.Packet?.DataTime is not { } local || (now - new DateTimeOffset(local, timeZone.GetUtcOffset(local))).Duration() <= options.LiveWindow);
 
     private async Task<Alert?> ChangedAsync(Alert? alert, CancellationToken ct)
     {

@@ -62,7 +62,7 @@ public static class AlertsApi
                 string[] columns = ["id", "kind", "severity", "state", "mn", "enterprise", "city", "pollutant", "value", "limit", "raisedAt", "acknowledgedAt", "acknowledgedBy", "clearedAt", "message",
                     "subKind", "acknowledgeComment", "dataFrom", "dataTo"];
                 DateTimeOffset? Local(DateTimeOffset? t) => t is { } v ? TimeZoneInfo.ConvertTime(v, zone) : null;
-                return ReportsApi.Export(http, new Reports.ReportTable(columns, list.Select(a => new object?[]
+                return ReportsApi.Export(new Reports.ReportTable(columns, list.Select(a => new object?[]
                 {
                     a.Id, a.Kind, a.Severity, a.State, a.Mn, a.Enterprise, a.City, a.Pollutant, a.Value, a.Limit,
                     Local(a.RaisedAt), Local(a.AcknowledgedAt), a.AcknowledgedBy, Local(a.ClearedAt), a.Message,
@@ -182,8 +182,7 @@ public static class AlertsApi
         long? last = long.TryParse(http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? http.Request.Query["lastEventId"].FirstOrDefault(), out long id) ? id : null;
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-store";
-        string key = user.Token.Length > 0 ? user.Token : "local:" + http.Connection.RemoteIpAddress; // the open (loopback) mode's anonymous operator: per address
-        var (subscription, replay) = events.Subscribe(key, user.Role == ApiUser.EnterpriseRole ? user.Enterprise ?? string.Empty : null, last);
+        var (subscription, replay) = events.Subscribe(RoleFilter.ShareKey(http), user.Role == ApiUser.EnterpriseRole ? user.Enterprise ?? string.Empty : null, last);
         var channel = subscription.Channel;
         try
         {
@@ -191,7 +190,7 @@ public static class AlertsApi
             await http.Response.Body.FlushAsync(ct);
             foreach (var e in replay)
             {
-                await WriteAsync(http, user, e, ct);
+                await WriteAsync(http, e, ct);
             }
 
             using var keepAlive = new PeriodicTimer(TimeSpan.FromSeconds(15));
@@ -201,7 +200,7 @@ public static class AlertsApi
             {
                 if (await Task.WhenAny(read, tick) == read)
                 {
-                    await WriteAsync(http, user, await read, ct);
+                    await WriteAsync(http, await read, ct);
                     read = channel.Reader.ReadAsync(ct).AsTask();
                 }
                 else
@@ -227,13 +226,8 @@ public static class AlertsApi
         }
     }
 
-    private static async Task WriteAsync(HttpContext http, ApiUser user, LiveEvent e, CancellationToken ct)
+    private static async Task WriteAsync(HttpContext http, LiveEvent e, CancellationToken ct)
     {
-        if (user.Role == ApiUser.EnterpriseRole && e.Enterprise != user.Enterprise)
-        {
-            return; // the subscription filters already; kept for the replay's sake
-        }
-
         // The data is one JSON object (line ends inside strings are escaped); any raw line end still
         // starts a new data line, so nothing in it can start another event.
         string data = e.Data.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Replace("\n", "\ndata: ", StringComparison.Ordinal);

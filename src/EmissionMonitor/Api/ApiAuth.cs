@@ -17,7 +17,6 @@ namespace EmissionMonitor.Api;
 public sealed class ApiAuth(ApiOptions options, LoginThrottle throttle, Http.Sessions sessions, Http.AllowedOrigins origins)
 {
     public const string CookieName = "em_session";
-    public const string StreamPath = "/api/alerts/stream";
     private const string ThrottleKey = "api-token";
     private static readonly ApiUser Anonymous = new() { Token = string.Empty, Role = ApiUser.Operator, Name = "local-operator" };
 
@@ -26,7 +25,7 @@ public sealed class ApiAuth(ApiOptions options, LoginThrottle throttle, Http.Ses
     /// <summary>The caller, or the status and title of the refusal.</summary>
     public AuthResult Authenticate(HttpContext context)
     {
-        var remote = context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : context.Connection.RemoteIpAddress;
+        var remote = context.Connection.RemoteIpAddress is { } peer ? Ingestion.Connecting.ClientAddresses.Normalise(peer) : null;
         if (Open)
         {
             return remote is null || System.Net.IPAddress.IsLoopback(remote)
@@ -37,9 +36,14 @@ public sealed class ApiAuth(ApiOptions options, LoginThrottle throttle, Http.Ses
         string header = context.Request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return Check(context, header["Bearer ".Length..].Trim()) is { } user
-                ? new AuthResult(user, ViaCookie: false)
-                : AuthResult.Refused(IsThrottled(context) ? 429 : 401, IsThrottled(context) ? "too many unknown tokens from this address; try again later" : "unknown bearer token");
+            if (Check(context, header["Bearer ".Length..].Trim()) is { } user)
+            {
+                return new AuthResult(user, ViaCookie: false);
+            }
+
+            return IsThrottled(context)
+                ? AuthResult.Refused(429, "too many unknown tokens from this address; try again later")
+                : AuthResult.Refused(401, "unknown bearer token");
         }
 
         if (context.Request.Cookies[CookieName] is { Length: > 0 } cookie)
@@ -98,7 +102,7 @@ public sealed class ApiAuth(ApiOptions options, LoginThrottle throttle, Http.Ses
     }
 
     private static string Client(HttpContext context) =>
-        (context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : context.Connection.RemoteIpAddress)?.ToString() ?? "?";
+        context.Connection.RemoteIpAddress is { } peer ? Ingestion.Connecting.ClientAddresses.Normalise(peer).ToString() : "?";
 
     /// <summary>
     /// Cross-site request forgery guard for state-changing requests: an Origin (or, without one, a

@@ -34,4 +34,11 @@ public sealed class RoleFilter(ApiAuth auth, params string[] roles) : IEndpointF
     }
 
     public static ApiUser User(HttpContext context) => (ApiUser)context.Items[UserKey]!;
+
+    /// <summary>
+    /// Whose share a request counts against (live streams, downloads): the user's token; without
+    /// users configured (loopback callers are all one anonymous operator), the caller's address.
+    /// </summary>
+    public static string ShareKey(HttpContext context) =>
+        User(context) is { Token.Length: > 0 } user ? user.Token : "local:" + context.Connection.RemoteIpAddress;
 }

@@ -65,7 +65,7 @@ public static class CommandsApi
             {
                 string[] columns = ["id", "mn", "command", "cn", "qn", "params", "link", "state", "requestedBy", "requestedAt", "sentAt", "acceptedAt", "finishedAt",
                     "attempts", "qnRtn", "exeRtn", "reason", "result"];
-                return ReportsApi.Export(http, new Reports.ReportTable(columns, list.Select(c => columns.Select(k => Cell(c, k)).ToArray()).ToList()), $"commands-{mn}");
+                return ReportsApi.Export(new Reports.ReportTable(columns, list.Select(c => columns.Select(k => Cell(c, k)).ToArray()).ToList()), $"commands-{mn}");
             }
 
             return Results.Text("[" + string.Join(",", list.Select(c => c.GetRawText())) + "]", "application/json; charset=utf-8", Encoding.UTF8);

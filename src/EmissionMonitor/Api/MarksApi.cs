@@ -52,7 +52,7 @@ public static class MarksApi
                 .ToList();
             if (ReportsApi.WantsFile(http))
             {
-                return ReportsApi.Export(http, new Reports.ReportTable(Columns, visible.Select(m => Row(m, over, zone)).ToList()), "marks");
+                return ReportsApi.Export(new Reports.ReportTable(Columns, visible.Select(m => Row(m, over, zone)).ToList()), "marks");
             }
 
             http.Response.Headers["X-Total-Count"] = visible.Count.ToString(CultureInfo.InvariantCulture);

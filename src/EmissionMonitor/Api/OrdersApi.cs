@@ -49,7 +49,7 @@ public static class OrdersApi
             if (ReportsApi.WantsFile(http))
             {
                 string[] columns = ["id", "mn", "enterprise", "city", "pollutant", "alertId", "deadline", "state", "overdue", "text", "createdBy", "createdAt", "cause", "measures", "answeredAt", "closedAt"];
-                return ReportsApi.Export(http, new Reports.ReportTable(columns, list.Select(o => new object?[]
+                return ReportsApi.Export(new Reports.ReportTable(columns, list.Select(o => new object?[]
                 {
                     o.Id, o.Mn, o.Enterprise, o.City, o.Pollutant, o.AlertId, o.Deadline.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture), o.State, o.IsOverdue(now), o.Text,
                     o.CreatedBy, Local(o.CreatedAt, zone), o.Response?.Cause, o.Response?.Measures, o.Response is { } r ? Local(r.At, zone) : null, o.ClosedAt is { } c ? Local(c, zone) : null,

@@ -26,7 +26,7 @@ public static partial class ReportsApi
     /// (<c>lang=zh</c> gives it Chinese headers, the column keys otherwise) — streamed, under the
     /// user's download slot (<see cref="Http.Download"/>).
     /// </summary>
-    public static IResult Export(HttpContext http, ReportTable table, string name) => new Http.Download(name, _ => Http.Download.One(table), gated: false);
+    public static IResult Export(ReportTable table, string name) => new Http.Download(name, _ => Http.Download.One(table), gated: false);
 
     /// <summary>
     /// A downloaded table (CSV or workbook, the same columns) carries each pollutant's Chinese name
@@ -78,7 +78,7 @@ public static partial class ReportsApi
             }
 
             var table = ReportTables.Barometer(await reports().BarometerAsync(year, levels, ct));
-            return WantsFile(http) ? Export(http, table, $"barometer-{year}") : Json(table);
+            return WantsFile(http) ? Export(table, $"barometer-{year}") : Json(table);
         }).AddEndpointFilter(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector));
     }
 
@@ -129,9 +129,9 @@ public static partial class ReportsApi
         var request = new ReportRequest(kind, period, city, enterprise, mn, pollutant, by);
         if (kind == "exceedances" && WantsFile(http))
         {
-            // Streamed 25 outlets at a time, under a slot of the gate held while it is written: a
+            // Streamed a part of outlets at a time, under a slot of the gate held while it is written: a
             // province's quarter of episodes is never held whole, as a table or as a file.
-            return new Http.Download(kind, token => reports.StreamExceedanceTablesAsync(request, 25, t => t, 1, token), gated: true);
+            return new Http.Download(kind, token => reports.StreamExceedanceTablesAsync(request, ReportService.OutletsPerPart, t => t, 1, token), gated: true);
         }
 
         using var slot = await gate.AcquireAsync(ct);
@@ -168,7 +168,7 @@ public static partial class ReportsApi
             table = table with { Rows = table.Rows.Where(r => r[col] as string == enterprise).ToList() };
         }
 
-        return WantsFile(http) ? Export(http, table, kind) : Paged(http, table, limit, offset);
+        return WantsFile(http) ? Export(table, kind) : Paged(http, table, limit, offset);
     }
 
     /// <summary>Filters must name what the registry holds: a typo is a 400, not an empty answer.</summary>

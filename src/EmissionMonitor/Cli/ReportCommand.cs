@@ -74,7 +74,7 @@ public static class ReportCommand
             // the groups are made and formatted on every core and written in order.
             await using var output = Console.OpenStandardOutput();
             Func<ReportTable, ReportFormats.Part> part = format == "json" ? ReportFormats.JsonPart : ReportFormats.CsvPart;
-            var parts = service.StreamExceedanceTablesAsync(request, OutletsPerPart, part, Environment.ProcessorCount, cancellationToken);
+            var parts = service.StreamExceedanceTablesAsync(request, ReportService.OutletsPerPart, part, Environment.ProcessorCount, cancellationToken);
             await (format == "json" ? ReportFormats.WriteJsonPartsAsync(parts, output) : ReportFormats.WriteCsvPartsAsync(parts, output));
             return 0;
         }
@@ -82,12 +82,6 @@ public static class ReportCommand
         await WriteAsync(await service.BuildAsync(request, cancellationToken), format, cancellationToken);
         return 0;
     }
-
-    /// <summary>
-    /// Outlets of a part of <c>report exceedances</c>: a province's quarter gives ≈ 10,000 episodes (4 MB
-    /// of JSON) per part, a few parts in memory at once, enough of them to keep every core busy.
-    /// </summary>
-    private const int OutletsPerPart = 25;
 
     private static async Task WriteAsync(ReportTable table, string format, CancellationToken cancellationToken)
     {

@@ -486,24 +486,19 @@ public sealed class CommandLedger(Func<StationRegistry> registry, GatewayOptions
 
     /// <summary>
     /// The terminal's clock from a frame it sent of its own accord (data 2xxx, heartbeat 9015,
-    /// time calibration 1013) live: not back-filled (RF=1) and, for data, with its data time within
-    /// Alerts:LiveWindow of the arrival — a back-fill's QN is often its data time, not the terminal's
-    /// clock. The QN, its send time, against the arrival.
+    /// time calibration 1013) live (<see cref="IntakeResult.IsAboutArrival"/> with Alerts:LiveWindow) —
+    /// a back-fill's QN is often its data time, not the terminal's clock. The QN, its send time,
+    /// against the arrival.
     /// </summary>
     private TerminalClock? MeasureClock(IntakeResult item, Hj212Packet packet)
     {
-        if (packet.IsBackfill || packet.Cn is not { } cn || !(cn.StartsWith('2') || cn is "1013" or "9015")
+        if (!item.IsAboutArrival(zone, liveWindow ?? TimeSpan.FromHours(2)) || packet.Cn is not { } cn || !(cn.StartsWith('2') || cn is "1013" or "9015")
             || Hj212Time.Parse(packet.Qn) is not ({ } sent, true))
         {
             return null;
         }
 
         var arrival = TimeZoneInfo.ConvertTime(item.Frame.ReceivedAt, zone).DateTime;
-        if (packet.DataTime is { } data && (arrival - data).Duration() > (liveWindow ?? TimeSpan.FromHours(2)))
-        {
-            return null; // data sent long after its time: a back-fill
-        }
-
         return new TerminalClock(Math.Round((sent - arrival).TotalSeconds, 1), item.Frame.ReceivedAt);
     }
 

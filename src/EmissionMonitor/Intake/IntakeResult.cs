@@ -27,6 +27,15 @@ public sealed record IntakeResult(
 {
     public bool IsAccepted => Rejection is null;
 
+    /// <summary>
+    /// True when the frame's data is about the time it arrived — sent live: not back-filled (RF=1) and
+    /// its DataTime, if it has one, within <paramref name="window"/> of its arrival. Only such data
+    /// raises live alerts and tells the terminal's clock.
+    /// </summary>
+    public bool IsAboutArrival(TimeZoneInfo zone, TimeSpan window) =>
+        Packet is not { IsBackfill: true }
+        && (Packet?.DataTime is not { } local || (Frame.ReceivedAt - new DateTimeOffset(local, zone.GetUtcOffset(local))).Duration() <= window);
+
     public static IntakeResult Reject(ReceivedFrame frame, string reason, string detail, Hj212Packet? packet = null) =>
         new(frame, FrameKind.Rejected, packet, null, [], reason, detail);
 }

@@ -237,14 +237,15 @@ public sealed partial class NotificationService(
     {
         foreach (var (id, since) in _unsaved.ToList())
         {
-            if ((all || now - since >= options.SaveInterval) && _open.TryGetValue(id, out var message))
+            if (!all && now - since < options.SaveInterval)
             {
-                await store.SaveNotificationRecordAsync(message.ToRecord(), ct);
+                continue;
             }
 
-            if (all || now - since >= options.SaveInterval || !_open.ContainsKey(id))
+            _unsaved.Remove(id);
+            if (_open.TryGetValue(id, out var message))
             {
-                _unsaved.Remove(id);
+                await store.SaveNotificationRecordAsync(message.ToRecord(), ct);
             }
         }
     }

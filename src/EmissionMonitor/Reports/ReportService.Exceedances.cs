@@ -132,6 +132,13 @@ public sealed partial class ReportService
     private const int OutletsPerRead = 200;
 
     /// <summary>
+    /// Outlets of a part of a streamed exceedance table (<c>report exceedances</c>, the exceedance
+    /// downloads): a province's quarter gives ≈ 10,000 episodes (4 MB of JSON) per part, a few parts in
+    /// memory at once, enough of them to keep every core busy.
+    /// </summary>
+    public const int OutletsPerPart = 25;
+
+    /// <summary>
     /// The episodes of <see cref="ExceedancesAsync"/>, in its order, as a report table per
     /// <paramref name="outlets"/> outlets, each table (then <paramref name="then"/>: a report's JSON or
     /// CSV of it) made on up to <paramref name="parallel"/> threads and yielded in order; at least one table (an empty answer is one empty table, so the columns are always known). A

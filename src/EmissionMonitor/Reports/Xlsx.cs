@@ -25,15 +25,17 @@ public static partial class Xlsx
     public static byte[] Write(ReportTable table, string sheetName, IReadOnlyList<string>? headers = null)
     {
         using var buffer = new MemoryStream();
-        WriteAsync(buffer, One(table), sheetName, headers, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        WriteAsync(buffer, One(table), sheetName, headers is null ? null : _ => headers, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         return buffer.ToArray();
     }
 
     /// <summary>
     /// The workbook of <paramref name="parts"/> (tables of the same columns, as a report streams them)
-    /// onto <paramref name="output"/>; <paramref name="headers"/> names the columns (the keys otherwise).
+    /// onto <paramref name="output"/>; <paramref name="names"/> names the first part's columns in the
+    /// header row (the keys otherwise).
     /// </summary>
-    public static async ValueTask WriteAsync(Stream output, IAsyncEnumerable<ReportTable> parts, string sheetName, IReadOnlyList<string>? headers, CancellationToken ct)
+    public static async ValueTask WriteAsync(Stream output, IAsyncEnumerable<ReportTable> parts, string sheetName,
+        Func<IReadOnlyList<string>, IReadOnlyList<string>?>? names, CancellationToken ct)
     {
         await using var book = await Spreadsheet.CreateNewAsync(output, new SpreadCheetahOptions
         {
@@ -47,9 +49,9 @@ public static partial class Xlsx
         {
             if (!started)
             {
-                var names = headers ?? table.Columns;
-                await book.StartWorksheetAsync(SheetName(sheetName), Options(names, table), ct);
-                await book.AddRowAsync(names.Select(n => new Cell(n, bold)).ToArray(), ct);
+                var header = names?.Invoke(table.Columns) ?? table.Columns;
+                await book.StartWorksheetAsync(SheetName(sheetName), Options(header, table), ct);
+                await book.AddRowAsync(header.Select(n => new Cell(n, bold)).ToArray(), ct);
                 started = true;
             }
 

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net;
+using EmissionMonitor.Ingestion.Connecting;
 
 namespace EmissionMonitor.Api.Http;
 
@@ -15,10 +15,10 @@ namespace EmissionMonitor.Api.Http;
 public sealed class ClientGate(IReadOnlyList<System.Net.IPNetwork> proxies, IReadOnlySet<string> hosts, int perClient)
 {
     private readonly bool _anyHost = hosts.Contains("*");
-    private readonly ConcurrentDictionary<IPAddress, int> _inFlight = new();
+    private readonly KeyedCounts<IPAddress> _inFlight = new();
 
     /// <summary>True when <paramref name="address"/> is one of the trusted proxies.</summary>
-    public bool IsProxy(IPAddress? address) => address is not null && proxies.Count > 0 && proxies.Any(n => n.Contains(Normalise(address)));
+    public bool IsProxy(IPAddress? address) => address is not null && proxies.Count > 0 && proxies.Any(n => n.Contains(ClientAddresses.Normalise(address)));
 
     public void Use(WebApplication app) => app.Use(async (context, next) =>
     {
@@ -40,10 +40,10 @@ public sealed class ClientGate(IReadOnlyList<System.Net.IPNetwork> proxies, IRea
             return;
         }
 
-        var client = Normalise(context.Connection.RemoteIpAddress ?? IPAddress.None);
-        if (_inFlight.AddOrUpdate(client, 1, (_, n) => n + 1) > perClient)
+        var client = ClientAddresses.Normalise(context.Connection.RemoteIpAddress ?? IPAddress.None);
+        if (_inFlight.Enter(client) > perClient)
         {
-            Leave(client);
+            _inFlight.Leave(client);
             await Refuse(context, 429, $"too many requests at once from {client} (Api:MaxConnectionsPerAddress)");
             return;
         }
@@ -54,7 +54,7 @@ public sealed class ClientGate(IReadOnlyList<System.Net.IPNetwork> proxies, IRea
         }
         finally
         {
-            Leave(client);
+            _inFlight.Leave(client);
         }
     });
 
@@ -93,16 +93,6 @@ public sealed class ClientGate(IReadOnlyList<System.Net.IPNetwork> proxies, IRea
     private static string StripPort(string hop) =>
         hop.StartsWith('[') && hop.IndexOf(']', StringComparison.Ordinal) is int end and > 0 ? hop[1..end]
         : hop.Count(c => c == ':') == 1 ? hop[..hop.IndexOf(':', StringComparison.Ordinal)] : hop;
-
-    private static IPAddress Normalise(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-
-    private void Leave(IPAddress client)
-    {
-        if (_inFlight.AddOrUpdate(client, 0, (_, n) => n - 1) <= 0)
-        {
-            _inFlight.TryRemove(new KeyValuePair<IPAddress, int>(client, 0));
-        }
-    }
 
     private static Task Refuse(HttpContext context, int status, string title)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using EmissionMonitor.Reports;
 using EmissionMonitor.Users;
@@ -11,26 +10,18 @@ namespace EmissionMonitor.Api.Http;
 /// </summary>
 public sealed class DownloadLimits(ApiOptions options)
 {
-    private readonly ConcurrentDictionary<string, int> _running = new(StringComparer.Ordinal);
+    private readonly Ingestion.Connecting.KeyedCounts<string> _running = new(StringComparer.Ordinal);
 
     /// <summary>A slot for <paramref name="user"/>, or null when the user already runs as many as allowed.</summary>
     public IDisposable? TryEnter(string user)
     {
-        if (_running.AddOrUpdate(user, 1, (_, n) => n + 1) > options.MaxDownloadsPerUser)
+        if (_running.Enter(user) > options.MaxDownloadsPerUser)
         {
-            Leave(user);
+            _running.Leave(user);
             return null;
         }
 
         return new Slot(this, user);
-    }
-
-    private void Leave(string user)
-    {
-        if (_running.AddOrUpdate(user, 0, (_, n) => n - 1) <= 0)
-        {
-            _running.TryRemove(new KeyValuePair<string, int>(user, 0));
-        }
     }
 
     private sealed class Slot(DownloadLimits limits, string user) : IDisposable
@@ -41,7 +32,7 @@ public sealed class DownloadLimits(ApiOptions options)
         {
             if (Interlocked.Exchange(ref _done, 1) == 0)
             {
-                limits.Leave(user);
+                limits._running.Leave(user);
             }
         }
     }
@@ -58,9 +49,7 @@ public sealed class Download(string name, Func<CancellationToken, IAsyncEnumerab
     {
         var http = httpContext;
         var services = http.RequestServices;
-        var user = http.Items[RoleFilter.UserKey] as ApiUser;
-        string key = user is { Token.Length: > 0 } ? user.Token : "local:" + http.Connection.RemoteIpAddress;
-        using var slot = services.GetRequiredService<DownloadLimits>().TryEnter(key);
+        using var slot = services.GetRequiredService<DownloadLimits>().TryEnter(RoleFilter.ShareKey(http));
         if (slot is null)
         {
             await Results.Problem(statusCode: 429, title: $"you are downloading {services.GetRequiredService<ApiOptions>().MaxDownloadsPerUser} files already (Api:MaxDownloadsPerUser); try again when one is done")
@@ -82,23 +71,6 @@ public sealed class Download(string name, Func<CancellationToken, IAsyncEnumerab
         http.Response.Headers.ContentDisposition = new System.Net.Mime.ContentDisposition { FileName = $"{name}.{(xlsx ? "xlsx" : "csv")}", DispositionType = "attachment" }.ToString();
         if (xlsx)
         {
-            var first = true;
-            IReadOnlyList<string>? headers = null;
-            string? lang = http.Request.Query["lang"].FirstOrDefault();
-            async IAsyncEnumerable<ReportTable> WithHeaders()
-            {
-                await foreach (var table in named.WithCancellation(ct))
-                {
-                    if (first)
-                    {
-                        headers = ColumnNames.For(table.Columns, lang);
-                        first = false;
-                    }
-
-                    yield return table;
-                }
-            }
-
             // The workbook writer ends its zip with a few synchronous writes (the central directory):
             // allowed for this answer only; every row goes out asynchronously.
             if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>() is { } body)
@@ -106,28 +78,12 @@ public sealed class Download(string name, Func<CancellationToken, IAsyncEnumerab
                 body.AllowSynchronousIO = true;
             }
 
-            // The header names come from the first part's columns: read it first, then write.
-            await using var e = WithHeaders().GetAsyncEnumerator(ct);
-            bool any = await e.MoveNextAsync();
-            await Xlsx.WriteAsync(http.Response.Body, Rest(e, any), name, headers, ct);
+            string? lang = http.Request.Query["lang"].FirstOrDefault();
+            await Xlsx.WriteAsync(http.Response.Body, named, name, columns => ColumnNames.For(columns, lang), ct);
             return;
         }
 
         await ReportFormats.WriteCsvAsync(named, http.Response.Body, bom: true, ct);
-    }
-
-    private static async IAsyncEnumerable<ReportTable> Rest(IAsyncEnumerator<ReportTable> e, bool any)
-    {
-        if (!any)
-        {
-            yield break;
-        }
-
-        do
-        {
-            yield return e.Current;
-        }
-        while (await e.MoveNextAsync());
     }
 
     private static async IAsyncEnumerable<ReportTable> Named(IAsyncEnumerable<ReportTable> parts, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 
 namespace EmissionMonitor.Ingestion.Connecting;
@@ -12,7 +11,7 @@ namespace EmissionMonitor.Ingestion.Connecting;
 public sealed class AddressLimiter(string listener, int perAddress, ConnectionBudget budget, int total = int.MaxValue, string? totalKey = null,
     Func<IPAddress, bool>? exempt = null)
 {
-    private readonly ConcurrentDictionary<IPAddress, int> _byAddress = new();
+    private readonly KeyedCounts<IPAddress> _byAddress = new();
     private long _refused;
     private int _open;
     private long _lastLogged = -1_000_000; // long ago, without overflowing the subtraction below
@@ -29,8 +28,8 @@ public sealed class AddressLimiter(string listener, int perAddress, ConnectionBu
     /// <summary>Admits a connection from <paramref name="remote"/>; null with the reason when a limit is met.</summary>
     public Lease? TryAdmit(EndPoint? remote, out string? refusal)
     {
-        var address = remote is IPEndPoint ip ? Normalise(ip.Address) : IPAddress.None;
-        int count = _byAddress.AddOrUpdate(address, 1, (_, n) => n + 1);
+        var address = remote is IPEndPoint ip ? ClientAddresses.Normalise(ip.Address) : IPAddress.None;
+        int count = _byAddress.Enter(address);
         if (count > perAddress && exempt?.Invoke(address) != true)
         {
             Leave(address);
@@ -68,8 +67,6 @@ public sealed class AddressLimiter(string listener, int perAddress, ConnectionBu
         return now - last >= 1000 && Interlocked.CompareExchange(ref _lastLogged, now, last) == last;
     }
 
-    private static IPAddress Normalise(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-
     private void Release(IPAddress address)
     {
         Interlocked.Decrement(ref _open);
@@ -77,25 +74,7 @@ public sealed class AddressLimiter(string listener, int perAddress, ConnectionBu
         budget.Release();
     }
 
-    private void Leave(IPAddress address)
-    {
-        // Remove the entry when it reaches zero, so addresses seen once do not accumulate.
-        while (true)
-        {
-            int n = _byAddress.GetValueOrDefault(address);
-            if (n <= 1)
-            {
-                if (_byAddress.TryRemove(new KeyValuePair<IPAddress, int>(address, n)) || n == 0)
-                {
-                    return;
-                }
-            }
-            else if (_byAddress.TryUpdate(address, n - 1, n))
-            {
-                return;
-            }
-        }
-    }
+    private void Leave(IPAddress address) => _byAddress.Leave(address);
 
     /// <summary>An admitted connection; disposing it gives its slots back (once).</summary>
     public sealed class Lease(AddressLimiter owner, IPAddress address) : IDisposable
