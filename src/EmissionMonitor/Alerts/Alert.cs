@@ -53,12 +53,67 @@ public sealed record Alert(
     /// <summary>An anomaly's kind (<c>constant</c>, <c>zero</c>, <c>negative</c>, <c>over-range</c>, <c>no-flow</c>, <c>air</c>); null for other alerts.</summary>
     public string? SubKind { get; init; }
 
+    /// <summary>核实结论 given when acknowledging or disposing: <c>real</c>, <c>instrument</c>, <c>false-alarm</c> or <c>unknown</c>; null until verified.</summary>
+    public string? Verdict { get; init; }
+
+    /// <summary>The user (name) the alert is assigned to, or null.</summary>
+    public string? Assignee { get; init; }
+
+    /// <summary>When it was disposed of (处置: what was done is <see cref="DisposeComment"/>), by whom.</summary>
+    public DateTimeOffset? DisposedAt { get; init; }
+
+    public string? DisposedBy { get; init; }
+
+    public string? DisposeComment { get; init; }
+
+    /// <summary>Who cleared it by hand and why (null when its condition ended by itself).</summary>
+    public string? ClearedBy { get; init; }
+
+    public string? ClearComment { get; init; }
+
+    /// <summary>The supervision order made from this alert, or null.</summary>
+    public string? OrderId { get; init; }
+
+    /// <summary>Every step of the alert's life and handling, oldest first (at most <see cref="AlertStep.MaxSteps"/>: the first and the newest).</summary>
+    public IReadOnlyList<AlertStep> History { get; init; } = [];
+
+    /// <summary>The alert with one more step in its history.</summary>
+    public Alert WithStep(AlertStep step) =>
+        this with { History = History.Count < AlertStep.MaxSteps ? [.. History, step] : [History[0], .. History.Skip(History.Count - AlertStep.MaxSteps + 2), step] };
+
     public static string MakeId(string kind, string mn, string? pollutant, DateTimeOffset start, string? subKind = null)
     {
         string sub = subKind is null ? string.Empty : "|" + subKind; // ids of alerts without a sub-kind stay as they were
         var bytes = SHA256.HashData(Encoding.UTF8.GetBytes($"{kind}|{mn}|{pollutant}|{start.ToUnixTimeMilliseconds()}{sub}"));
         return Convert.ToHexStringLower(bytes.AsSpan(0, 10));
     }
+}
+
+/// <summary>
+/// One step of an alert's life: <c>raise</c>, <c>reopen</c>, <c>acknowledge</c>, <c>assign</c>,
+/// <c>dispose</c>, <c>order</c>, <c>clear</c>; by a user's name or <c>system</c>.
+/// </summary>
+public sealed record AlertStep(string Action, string By, DateTimeOffset At, string? Comment = null, string? Verdict = null)
+{
+    public const string System = "system";
+    public const string Raise = "raise", Reopen = "reopen", Acknowledge = "acknowledge", Assign = "assign", Dispose = "dispose", Order = "order", Clear = "clear";
+
+    /// <summary>Steps one alert keeps (a flapping alert reopens many times): the first and the newest.</summary>
+    public const int MaxSteps = 50;
+
+    /// <summary>The user an <c>assign</c> step assigned the alert to.</summary>
+    public string? Assignee { get; init; }
+
+    /// <summary>The order an <c>order</c> step made.</summary>
+    public string? OrderId { get; init; }
+}
+
+/// <summary>核实结论: what an alert turned out to be.</summary>
+public static class AlertVerdicts
+{
+    public const string Real = "real", Instrument = "instrument", FalseAlarm = "false-alarm", Unknown = "unknown";
+
+    public static readonly string[] All = [Real, Instrument, FalseAlarm, Unknown];
 }
 
 /// <summary>Alert kinds and their severities.</summary>
@@ -94,13 +149,16 @@ public static class AlertKinds
     /// <summary>An outlet's back-filled data (older than Alerts:LiveWindow, or RF=1): one open per outlet, saying how much arrived and how many exceedance episodes it holds.</summary>
     public const string Backfill = "backfill";
 
+    /// <summary>An outage (a <c>silent</c> outlet) past a deadline: sub-kind <c>report</c> (no mark filed within Outage:ReportWithin) or <c>restore</c> (no data within Outage:RestoreWithin).</summary>
+    public const string OutageOverdue = "outage-overdue";
+
     /// <summary>An outlet raised more than Alerts:MaxNewPerOutletPerHour alerts in an hour: this one stands for the rest, which are counted.</summary>
     public const string Flood = "flood";
 
     public static string SeverityOf(string kind) => kind switch
     {
         Exceedance or Flood => "critical",
-        Warning or Silent or CheckFailed or IdentityChanged or ClockDrift or Barometer or OrderOverdue or Anomaly => "warning",
+        Warning or Silent or CheckFailed or IdentityChanged or ClockDrift or Barometer or OrderOverdue or Anomaly or OutageOverdue => "warning",
         _ => "info",
     };
 }

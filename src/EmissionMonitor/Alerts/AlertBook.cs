@@ -93,6 +93,15 @@ public sealed class AlertBook(AlertOptions options)
         }
     }
 
+    /// <summary>The open alerts of a kind (a copy).</summary>
+    public IReadOnlyList<Alert> Open(string kind)
+    {
+        lock (_lock)
+        {
+            return _open.Values.Where(a => a.Kind == kind).ToList();
+        }
+    }
+
     public Alert? Find(string id)
     {
         lock (_lock)
@@ -138,7 +147,7 @@ public sealed class AlertBook(AlertOptions options)
                 d.Pollutant, d.Value, d.Limit, now, null, null, null, d.Message)
             {
                 MessageKey = d.MessageKey ?? "alert." + (d.SubKind is null ? d.Kind : d.Kind + "." + d.SubKind), Params = d.Params, SubKind = d.SubKind,
-                DataFrom = d.Start, DataTo = d.DataTo,
+                DataFrom = d.Start, DataTo = d.DataTo, History = [new AlertStep(AlertStep.Raise, AlertStep.System, now)],
             };
             if (_byId.ContainsKey(alert.Id))
             {
@@ -185,36 +194,68 @@ public sealed class AlertBook(AlertOptions options)
     /// <summary>One open alert per kind and sub-kind (an anomaly's), outlet and pollutant.</summary>
     private static string KeyOf(string kind, string? subKind) => subKind is null ? kind : kind + "/" + subKind;
 
-    public Alert? Acknowledge(string id, string by, DateTimeOffset now, string? comment = null)
-    {
-        lock (_lock)
-        {
-            if (!_byId.TryGetValue(id, out var alert) || alert.State != Alert.Active)
+    /// <summary>
+    /// Acknowledges an alert (响应) with a comment and a verdict (核实结论): an active one becomes
+    /// acknowledged; one cleared before anyone acknowledged it keeps its state and gets the response.
+    /// Null when it is not in memory or was acknowledged already.
+    /// </summary>
+    public Alert? Acknowledge(string id, string by, DateTimeOffset now, string? comment = null, string? verdict = null) =>
+        Change(id, alert => alert.AcknowledgedAt is not null || (alert.State != Alert.Active && alert.State != Alert.Cleared) ? null
+            : (alert with
             {
-                return null;
-            }
+                State = alert.State == Alert.Active ? Alert.Acknowledged : alert.State, AcknowledgedAt = now, AcknowledgedBy = by,
+                AcknowledgeComment = string.IsNullOrWhiteSpace(comment) ? null : comment, Verdict = verdict ?? alert.Verdict,
+            }).WithStep(new AlertStep(AlertStep.Acknowledge, by, now, Blank(comment), verdict)));
 
-            var updated = alert with { State = Alert.Acknowledged, AcknowledgedAt = now, AcknowledgedBy = by, AcknowledgeComment = string.IsNullOrWhiteSpace(comment) ? null : comment };
-            _byId[id] = updated;
-            _open[(KeyOf(alert.Kind, alert.SubKind), alert.Mn, alert.Pollutant)] = updated;
-            return updated;
-        }
-    }
+    /// <summary>Assigns an alert (any state) to a user; null when it is not in memory.</summary>
+    public Alert? Assign(string id, string by, string assignee, string? comment, DateTimeOffset now) =>
+        Change(id, alert => (alert with { Assignee = assignee }).WithStep(new AlertStep(AlertStep.Assign, by, now, Blank(comment)) { Assignee = assignee }));
 
-    /// <summary>Clears an open alert by hand, with the operator's comment in its message.</summary>
+    /// <summary>Records what was done about an alert (处置), in any state, with an optional verdict; null when it is not in memory.</summary>
+    public Alert? Dispose(string id, string by, string comment, string? verdict, DateTimeOffset now) =>
+        Change(id, alert => (alert with { DisposedAt = now, DisposedBy = by, DisposeComment = comment, Verdict = verdict ?? alert.Verdict })
+            .WithStep(new AlertStep(AlertStep.Dispose, by, now, comment, verdict)));
+
+    /// <summary>Links the supervision order made from an alert; null when it is not in memory.</summary>
+    public Alert? LinkOrder(string id, string by, string orderId, DateTimeOffset now) =>
+        Change(id, alert => (alert with { OrderId = orderId }).WithStep(new AlertStep(AlertStep.Order, by, now) { OrderId = orderId }));
+
+    /// <summary>Clears an open alert by hand, with the operator's comment (kept as data, and in its message as before).</summary>
     public Alert? Clear(string id, string by, string? comment, DateTimeOffset now)
     {
         lock (_lock)
         {
             return _byId.TryGetValue(id, out var alert) && alert.IsOpen
-                ? Close(alert, now, $"{alert.Message} — cleared by {by}{(string.IsNullOrWhiteSpace(comment) ? string.Empty : ": " + comment)}")
+                ? Close(alert with { ClearedBy = by, ClearComment = Blank(comment) }, now, $"{alert.Message} — cleared by {by}{(string.IsNullOrWhiteSpace(comment) ? string.Empty : ": " + comment)}", by, comment)
                 : null;
         }
     }
 
-    private Alert Close(Alert alert, DateTimeOffset now, string message)
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+
+    /// <summary>Applies a change to the alert of an id (null from the change: nothing changed).</summary>
+    private Alert? Change(string id, Func<Alert, Alert?> change)
     {
-        var cleared = alert with { State = Alert.Cleared, ClearedAt = now, Message = message };
+        lock (_lock)
+        {
+            if (!_byId.TryGetValue(id, out var alert) || change(alert) is not { } changed)
+            {
+                return null;
+            }
+
+            _byId[id] = changed;
+            if (changed.IsOpen)
+            {
+                _open[(KeyOf(alert.Kind, alert.SubKind), alert.Mn, alert.Pollutant)] = changed;
+            }
+
+            return changed;
+        }
+    }
+
+    private Alert Close(Alert alert, DateTimeOffset now, string message, string by = AlertStep.System, string? comment = null)
+    {
+        var cleared = (alert with { State = Alert.Cleared, ClearedAt = now, Message = message }).WithStep(new AlertStep(AlertStep.Clear, by, now, Blank(comment)));
         _byId[alert.Id] = cleared;
         _open.Remove((KeyOf(alert.Kind, alert.SubKind), alert.Mn, alert.Pollutant));
         _lastCleared[(KeyOf(alert.Kind, alert.SubKind), alert.Mn, alert.Pollutant)] = alert.Id;
@@ -240,7 +281,9 @@ public sealed class AlertBook(AlertOptions options)
         {
             State = Alert.Active, ClearedAt = null, AcknowledgedAt = null, AcknowledgedBy = null, AcknowledgeComment = null,
             Value = d.Value, Limit = d.Limit, Message = d.Message, Params = d.Params ?? last.Params, DataTo = d.DataTo ?? d.Start,
+            ClearedBy = null, ClearComment = null,
         };
+        reopened = reopened.WithStep(new AlertStep(AlertStep.Reopen, AlertStep.System, now));
         _byId[id] = reopened;
         _open[key] = reopened;
         _lastCleared.Remove(key);
@@ -270,6 +313,7 @@ public sealed class AlertBook(AlertOptions options)
             options.MaxNewPerOutletPerHour, options.MaxNewPerOutletPerHour, now, null, null, null,
             $"{outlet ?? mn}: more than {options.MaxNewPerOutletPerHour} new alerts within an hour (Alerts:MaxNewPerOutletPerHour); further alerts of this outlet are held back and counted")
         {
+            History = [new AlertStep(AlertStep.Raise, AlertStep.System, now)],
             MessageKey = "alert." + AlertKinds.Flood,
             Params = new Dictionary<string, string?> { ["outlet"] = outlet ?? mn, ["limit"] = options.MaxNewPerOutletPerHour.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         };

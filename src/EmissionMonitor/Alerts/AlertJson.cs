@@ -41,6 +41,14 @@ public static class AlertJson
         Str(w, "acknowledgedBy", a.AcknowledgedBy);
         Str(w, "acknowledgeComment", a.AcknowledgeComment);
         Time(w, "clearedAt", a.ClearedAt, zone);
+        Str(w, "clearedBy", a.ClearedBy);
+        Str(w, "clearComment", a.ClearComment);
+        Str(w, "verdict", a.Verdict);
+        Str(w, "assignee", a.Assignee);
+        Time(w, "disposedAt", a.DisposedAt, zone);
+        Str(w, "disposedBy", a.DisposedBy);
+        Str(w, "disposeComment", a.DisposeComment);
+        Str(w, "orderId", a.OrderId);
         w.WriteString("message", a.Message);
         Str(w, "messageKey", a.MessageKey);
         w.WriteStartObject("params");
@@ -50,8 +58,43 @@ public static class AlertJson
         }
 
         w.WriteEndObject();
+        w.WriteStartArray("history");
+        foreach (var step in a.History)
+        {
+            w.WriteStartObject();
+            w.WriteString("action", step.Action);
+            w.WriteString("by", step.By);
+            Time(w, "at", step.At, zone);
+            Str(w, "comment", step.Comment);
+            Str(w, "verdict", step.Verdict);
+            if (step.Assignee is not null)
+            {
+                w.WriteString("assignee", step.Assignee);
+            }
+
+            if (step.OrderId is not null)
+            {
+                w.WriteString("orderId", step.OrderId);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
         w.WriteEndObject();
     }
+
+    private static string? Opt(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static DateTimeOffset? OptTime(JsonElement e, string name) => Opt(e, name) is { } s ? DateTimeOffset.Parse(s, CultureInfo.InvariantCulture) : null;
+
+    private static AlertStep[] History(JsonElement e) =>
+        e.TryGetProperty("history", out var h) && h.ValueKind == JsonValueKind.Array && h.GetArrayLength() > 0
+            ? h.EnumerateArray().Select(s => new AlertStep(Opt(s, "action") ?? "?", Opt(s, "by") ?? AlertStep.System, OptTime(s, "at") ?? DateTimeOffset.MinValue, Opt(s, "comment"), Opt(s, "verdict"))
+            {
+                Assignee = Opt(s, "assignee"), OrderId = Opt(s, "orderId"),
+            }).ToArray()
+            : [];
 
     public static Alert Deserialize(string json)
     {
@@ -66,7 +109,10 @@ public static class AlertJson
             SubKind = e.TryGetProperty("subKind", out var sk) && sk.ValueKind == JsonValueKind.String ? sk.GetString() : null,
             DataFrom = e.TryGetProperty("dataFrom", out _) ? T(e, "dataFrom") : null, // alerts stored before data times were kept have none
             DataTo = e.TryGetProperty("dataTo", out _) ? T(e, "dataTo") : null,
-            AcknowledgeComment = e.TryGetProperty("acknowledgeComment", out var ac) && ac.ValueKind == JsonValueKind.String ? ac.GetString() : null,
+            AcknowledgeComment = Opt(e, "acknowledgeComment"),
+            ClearedBy = Opt(e, "clearedBy"), ClearComment = Opt(e, "clearComment"), Verdict = Opt(e, "verdict"), Assignee = Opt(e, "assignee"),
+            DisposedAt = OptTime(e, "disposedAt"), DisposedBy = Opt(e, "disposedBy"), DisposeComment = Opt(e, "disposeComment"), OrderId = Opt(e, "orderId"),
+            History = History(e),
             // Alerts stored before messages were data have neither.
             MessageKey = e.TryGetProperty("messageKey", out var key) && key.ValueKind == JsonValueKind.String ? key.GetString() : null,
             Params = e.TryGetProperty("params", out var ps) && ps.ValueKind == JsonValueKind.Object && ps.EnumerateObject().Any()

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace EmissionMonitor.Alerts;
 
 /// <summary>Alerts (configuration section <c>Alerts</c>).</summary>
-public sealed class AlertOptions
+public sealed class AlertOptions : IValidatableObject
 {
     public const string Section = "Alerts";
 
@@ -54,10 +54,38 @@ public sealed class AlertOptions
     [Range(1024, 1L << 40, ErrorMessage = "Alerts:MaxBacklogBytesPerOutlet must be between 1024 and 1099511627776")]
     public long MaxBacklogBytesPerOutlet { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>Acknowledging an alert needs a comment (what was checked). Default true.</summary>
+    public bool RequireComment { get; set; } = true;
+
+    /// <summary>
+    /// How soon an alert must be acknowledged to count as answered in time (响应), by severity
+    /// (<c>Alerts:RespondWithin:critical</c> 1 h, <c>:warning</c> 4 h, <c>:info</c> 24 h).
+    /// </summary>
+    public Dictionary<string, TimeSpan> RespondWithin { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The time to acknowledge an alert of a severity in (see <see cref="RespondWithin"/>).</summary>
+    public TimeSpan RespondWithinFor(string severity) =>
+        RespondWithin.TryGetValue(severity, out var t) ? t : severity switch { "critical" => TimeSpan.FromHours(1), "warning" => TimeSpan.FromHours(4), _ => TimeSpan.FromHours(24) };
+
     /// <summary>
     /// Real-time warnings (kind <c>warning</c>) come and go by the thousand: each is logged at Debug,
     /// and one Information line every this long says how many were raised and cleared (5 min).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Alerts:LogSummaryInterval must be between 1 s and 1 day")]
     public TimeSpan LogSummaryInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (severity, within) in RespondWithin)
+        {
+            if (severity is not ("critical" or "warning" or "info"))
+            {
+                yield return new ValidationResult($"Alerts:RespondWithin:{severity}: the severity must be critical, warning or info");
+            }
+            else if (within <= TimeSpan.Zero || within > TimeSpan.FromDays(30))
+            {
+                yield return new ValidationResult($"Alerts:RespondWithin:{severity} must be between 1 s and 30 days");
+            }
+        }
+    }
 }

@@ -74,8 +74,21 @@ public sealed class AlertService(
         await RaiseAsync(AlertDraft.For(kind, outlet, registry().FindEnterprise(outlet.EnterpriseId), null, value, limit, start, message) with { Params = all }, ct);
     }
 
-    public async Task<Alert?> AcknowledgeAsync(string id, string by, CancellationToken ct, string? comment = null) =>
-        await ChangedAsync(book.Acknowledge(id, by, clock.GetUtcNow(), comment), ct);
+    public async Task<Alert?> AcknowledgeAsync(string id, string by, CancellationToken ct, string? comment = null, string? verdict = null) =>
+        await ChangedAsync(book.Acknowledge(id, by, clock.GetUtcNow(), comment, verdict), ct);
+
+    public async Task<Alert?> AssignAsync(string id, string by, string assignee, string? comment, CancellationToken ct) =>
+        await ChangedAsync(book.Assign(id, by, assignee, comment, clock.GetUtcNow()), ct);
+
+    public async Task<Alert?> DisposeAsync(string id, string by, string comment, string? verdict, CancellationToken ct) =>
+        await ChangedAsync(book.Dispose(id, by, comment, verdict, clock.GetUtcNow()), ct);
+
+    public async Task<Alert?> LinkOrderAsync(string id, string by, string orderId, CancellationToken ct) =>
+        await ChangedAsync(book.LinkOrder(id, by, orderId, clock.GetUtcNow()), ct);
+
+    public Alert? Find(string id) => book.Find(id);
+
+    public IEnumerable<Alert> Open(string kind) => book.Open(kind);
 
     public async Task<Alert?> ClearAsync(string id, string by, string? comment, CancellationToken ct) =>
         await ChangedAsync(book.Clear(id, by, comment, clock.GetUtcNow()), ct);

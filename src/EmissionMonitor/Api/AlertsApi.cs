@@ -8,19 +8,14 @@ namespace EmissionMonitor.Api;
 /// <summary>
 /// Alerts: the board (<c>GET /api/alerts</c>, filters <c>state</c>, <c>kind</c>, <c>subKind</c>,
 /// <c>severity</c>, <c>city</c>, <c>enterprise</c>, <c>mn</c>, <c>pollutant</c>; paged; CSV/XLSX),
-/// their counts (<c>GET /api/alerts/counts</c>), acknowledging one or many at once and clearing with a
-/// comment (operators), and the live SSE stream.
+/// their counts (<c>GET /api/alerts/counts</c>) and the live SSE stream; handling is
+/// <see cref="AlertHandlingApi"/>.
 /// </summary>
 public static class AlertsApi
 {
-    /// <summary>The most alerts one bulk acknowledgement takes.</summary>
-    public const int MaxBulk = 1000;
-
     private static readonly string[] States = [Alert.Active, Alert.Acknowledged, Alert.Cleared];
 
     private static readonly string[] Severities = ["critical", "warning", "info"];
-
-    public sealed record BulkBody(List<string>? Ids, string? Comment);
 
     /// <summary>The alerts the caller may see that pass the query's filters (an enterprise sees only its own).</summary>
     private static IResult? Filtered(HttpContext http, AlertService alerts, out List<Alert> list)
@@ -34,13 +29,14 @@ public static class AlertsApi
         var user = RoleFilter.User(http);
         var q = http.Request.Query;
         string? F(string name) => q[name].FirstOrDefault() is { Length: > 0 } v ? v : null;
+        string? assignee = F("assignee");
         string? kind = F("kind"), subKind = F("subKind"), severity = F("severity"), city = F("city"), enterprise = F("enterprise"), mn = F("mn"), pollutant = F("pollutant");
         string? state = F("state");
         list = alerts.List(state == "open" ? null : state)
             .Where(a => state != "open" || a.IsOpen)
             .Where(a => user.Role != ApiUser.EnterpriseRole || a.Enterprise == user.Enterprise)
             .Where(a => (kind is null || a.Kind == kind) && (subKind is null || a.SubKind == subKind) && (severity is null || a.Severity == severity)
-                && (city is null || a.City == city) && (enterprise is null || a.Enterprise == enterprise) && (mn is null || a.Mn == mn) && (pollutant is null || a.Pollutant == pollutant))
+                && (city is null || a.City == city) && (enterprise is null || a.Enterprise == enterprise) && (mn is null || a.Mn == mn) && (pollutant is null || a.Pollutant == pollutant) && (assignee is null || a.Assignee == assignee))
             .ToList();
         return null;
     }
@@ -48,7 +44,6 @@ public static class AlertsApi
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
         var readers = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
-        var operators = new RoleFilter(auth, ApiUser.Operator);
         app.MapGet("/api/alerts", (HttpContext http, AlertService alerts, ApiOptions options, TimeZoneInfo zone, string? state) =>
         {
             if (QueryRules.First(QueryRules.Choice(http, "format", ReportsApi.ExportFormats), QueryRules.Page(http, options, out int limit, out int offset),
@@ -60,13 +55,14 @@ public static class AlertsApi
             if (ReportsApi.WantsFile(http))
             {
                 string[] columns = ["id", "kind", "severity", "state", "mn", "enterprise", "city", "pollutant", "value", "limit", "raisedAt", "acknowledgedAt", "acknowledgedBy", "clearedAt", "message",
-                    "subKind", "acknowledgeComment", "dataFrom", "dataTo"];
+                    "subKind", "acknowledgeComment", "dataFrom", "dataTo", "verdict", "assignee", "disposedAt", "disposedBy", "disposeComment", "clearedBy", "clearComment", "orderId"];
                 DateTimeOffset? Local(DateTimeOffset? t) => t is { } v ? TimeZoneInfo.ConvertTime(v, zone) : null;
                 return ReportsApi.Export(new Reports.ReportTable(columns, list.Select(a => new object?[]
                 {
                     a.Id, a.Kind, a.Severity, a.State, a.Mn, a.Enterprise, a.City, a.Pollutant, a.Value, a.Limit,
                     Local(a.RaisedAt), Local(a.AcknowledgedAt), a.AcknowledgedBy, Local(a.ClearedAt), a.Message,
-                    a.SubKind, a.AcknowledgeComment, Local(a.DataFrom), Local(a.DataTo),
+                    a.SubKind, a.AcknowledgeComment, Local(a.DataFrom), Local(a.DataTo), a.Verdict, a.Assignee, Local(a.DisposedAt), a.DisposedBy, a.DisposeComment,
+                    a.ClearedBy, a.ClearComment, a.OrderId,
                 }).ToList()), "alerts");
             }
 
@@ -90,90 +86,14 @@ public static class AlertsApi
                 byCity = By(list.Select(a => a.City ?? string.Empty)),
             });
         }).AddEndpointFilter(readers);
-        app.MapPost("/api/alerts/acknowledge", async (HttpContext http, BulkBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
-        {
-            if (body?.Ids is not { Count: > 0 } ids)
-            {
-                return QueryRules.Bad("ids", "the ids of the alerts to acknowledge, at least one");
-            }
-
-            if (ids.Count > MaxBulk || ids.Any(i => i is null || i.Length > 64))
-            {
-                return QueryRules.Bad("ids", $"at most {MaxBulk} alert ids of at most 64 characters each");
-            }
-
-            if (QueryRules.Comment(body.Comment, options) is { } bad)
-            {
-                return bad;
-            }
-
-            string by = RoleFilter.User(http).DisplayName;
-            var done = new List<Alert>();
-            var skipped = new List<object>();
-            foreach (var id in ids.Distinct(StringComparer.Ordinal))
-            {
-                if (await alerts.AcknowledgeAsync(id, by, ct, body.Comment) is { } changed)
-                {
-                    done.Add(changed);
-                }
-                else
-                {
-                    skipped.Add(new { id, reason = alerts.List(null).Any(a => a.Id == id) ? "not-active" : "not-found" });
-                }
-            }
-
-            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-            using (var w = new Utf8JsonWriter(buffer))
-            {
-                w.WriteStartObject();
-                w.WriteNumber("acknowledged", done.Count);
-                w.WriteStartArray("alerts");
-                foreach (var a in done)
-                {
-                    AlertJson.Write(w, a, zone);
-                }
-
-                w.WriteEndArray();
-                w.WritePropertyName("skipped");
-                JsonSerializer.Serialize(w, skipped);
-                w.WriteEndObject();
-            }
-
-            return Results.Bytes(buffer.WrittenMemory.ToArray(), "application/json; charset=utf-8");
-        }).AddEndpointFilter(operators);
-        app.MapPost("/api/alerts/{id}/acknowledge", async (HttpContext http, string id, CommentBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
-        {
-            if (QueryRules.Comment(body?.Comment, options) is { } bad)
-            {
-                return bad;
-            }
-
-            var changed = await alerts.AcknowledgeAsync(id, RoleFilter.User(http).DisplayName, ct, body?.Comment);
-            return Changed(alerts, id, changed, zone, "only an active alert can be acknowledged");
-        }).AddEndpointFilter(operators);
-        app.MapPost("/api/alerts/{id}/clear", async (HttpContext http, string id, CommentBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
-        {
-            if (QueryRules.Comment(body?.Comment, options) is { } bad)
-            {
-                return bad;
-            }
-
-            var changed = await alerts.ClearAsync(id, RoleFilter.User(http).DisplayName, body?.Comment, ct);
-            return Changed(alerts, id, changed, zone, "the alert is already cleared");
-        }).AddEndpointFilter(operators);
         app.MapGet("/api/alerts/stream", StreamAsync).AddEndpointFilter(readers);
-    }
-
-    private static IResult Changed(AlertService alerts, string id, Alert? changed, TimeZoneInfo zone, string conflict)
-    {
-        if (changed is not null)
+        app.MapGet("/api/alerts/{id}", (HttpContext http, string id, AlertService alerts, TimeZoneInfo zone) =>
         {
-            return Results.Bytes(AlertJson.Serialize(changed, zone), "application/json; charset=utf-8");
-        }
-
-        return alerts.List(null).Any(a => a.Id == id)
-            ? Results.Problem(statusCode: 409, title: conflict)
-            : Results.Problem(statusCode: 404, title: $"no alert {id}");
+            var user = RoleFilter.User(http);
+            return alerts.Find(id) is { } a && (user.Role != ApiUser.EnterpriseRole || a.Enterprise == user.Enterprise)
+                ? Results.Bytes(AlertJson.Serialize(a, zone), "application/json; charset=utf-8")
+                : Results.Problem(statusCode: 404, title: $"no alert {QueryRules.Shown(id)}");
+        }).AddEndpointFilter(readers);
     }
 
     private static async Task StreamAsync(HttpContext http, LiveEvents events, CancellationToken ct)

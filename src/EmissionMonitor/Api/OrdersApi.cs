@@ -135,7 +135,7 @@ public static class OrdersApi
     private static OrderOutcome Seen(OrderOutcome outcome, ApiUser user, ApiOptions options) =>
         outcome.Order is { } o ? outcome with { Order = AsSeenBy(user, o, options) } : outcome;
 
-    private static IResult Answer(OrderOutcome outcome, OrderService orders, TimeZoneInfo zone, int success) => outcome.Order is { } o
+    internal static IResult Answer(OrderOutcome outcome, OrderService orders, TimeZoneInfo zone, int success) => outcome.Order is { } o
         ? Results.Json(Json(o, orders.NowLocal, zone), statusCode: success)
         : outcome.Status == 400 ? QueryRules.Bad(outcome.Parameter ?? "body", outcome.Problem!) : Results.Problem(statusCode: outcome.Status, title: outcome.Problem);
 

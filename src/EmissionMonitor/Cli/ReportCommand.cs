@@ -1,3 +1,4 @@
+using EmissionMonitor.Alerts;
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Configuration;
 using EmissionMonitor.Reports;
@@ -14,9 +15,9 @@ public static class ReportCommand
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
         var p = CliArguments.Parse(args, ["--quarter", "--from", "--to", "--city", "--enterprise", "--mn", "--pollutant", "--by", "--format", "--config", "--data", "--year"], []);
-        if (p.Positional.Count != 1 || !(ReportRequest.Kinds.Contains(p.Positional[0]) || p.Positional[0] == "barometer"))
+        if (p.Positional.Count != 1 || !(ReportRequest.Kinds.Contains(p.Positional[0]) || p.Positional[0] is "barometer" or "alert-handling" or "outages"))
         {
-            throw new UsageException($"report needs one of {string.Join("|", ReportRequest.Kinds)}|barometer");
+            throw new UsageException($"report needs one of {string.Join("|", ReportRequest.Kinds)}|barometer|alert-handling|outages");
         }
 
         string kind = p.Positional[0];
@@ -24,6 +25,12 @@ public static class ReportCommand
         if (format is not ("table" or "json" or "csv" or "xlsx"))
         {
             throw new UsageException($"option --format must be table, json, csv or xlsx, not '{format}'");
+        }
+
+        if (kind is "alert-handling" or "outages")
+        {
+            await WriteAsync(await AlertReportsAsync(kind, p, cancellationToken), format, cancellationToken);
+            return 0;
         }
 
         if (p.Value("--by") is { } by && !ReportRequest.Groupings.Contains(by))
@@ -105,6 +112,27 @@ public static class ReportCommand
                 await stdout.WriteAsync(System.Text.Encoding.UTF8.GetBytes(ReportFormats.Table(table)), cancellationToken);
                 break;
         }
+    }
+
+    /// <summary><c>report alert-handling [--by province|city|enterprise]</c> and <c>report outages</c>: from the stored alerts (and marks) of the period.</summary>
+    private static async Task<ReportTable> AlertReportsAsync(string kind, CliArguments p, CancellationToken cancellationToken)
+    {
+        string by = p.Value("--by") ?? "city";
+        if (kind == "alert-handling" && !Alerts.AlertHandling.Groupings.Contains(by))
+        {
+            throw new UsageException($"option --by must be one of {string.Join("|", Alerts.AlertHandling.Groupings)}, not '{by}'");
+        }
+
+        var settings = AppSettings.Load(p.Value("--config") ?? "config", p.Value("--data"));
+        var registry = settings.LoadRegistry();
+        var now = TimeProvider.System.GetUtcNow();
+        var period = Period(p, TimeZoneInfo.ConvertTime(now, settings.TimeZone).DateTime);
+        await using var store = await settings.OpenStoreAsync(registry, cancellationToken);
+        var options = AppSettings.Bind<Alerts.AlertOptions>(settings.Configuration, Alerts.AlertOptions.Section);
+        return kind == "alert-handling"
+            ? await store.HandlingAsync(period, by, p.Value("--enterprise"), options, registry, settings.TimeZone, now, cancellationToken)
+            : await Alerts.Outages.ReportAsync(store, period, p.Value("--enterprise"), AppSettings.Bind<Alerts.OutageOptions>(settings.Configuration, Alerts.OutageOptions.Section),
+                registry, settings.TimeZone, now, cancellationToken);
     }
 
     private static ReportPeriod Period(CliArguments p, DateTime now) =>

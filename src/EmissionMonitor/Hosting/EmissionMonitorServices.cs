@@ -139,6 +139,9 @@ public static class EmissionMonitorServices
         services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.KeyAgeRule(sp.GetRequiredService<Security.KeyRing>(), sp.GetRequiredService<Func<StationRegistry>>()));
         services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.BarometerRule(settings.Compliance, settings.Barometer, sp.GetRequiredService<Func<Reports.ReportService>>(),
             sp.GetRequiredService<ILogger<Alerts.Rules.BarometerRule>>()));
+        services.AddSingleton(AppSettings.Bind<Alerts.OutageOptions>(settings.Configuration, Alerts.OutageOptions.Section));
+        services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.OutageRule(sp.GetRequiredService<Alerts.OutageOptions>(), sp.GetRequiredService<IRecordStore>(),
+            () => sp.GetRequiredService<Orders.OrderService>()));
         services.AddSingleton(sp => new Alerts.AlertService(sp.GetRequiredService<Alerts.AlertBook>(), sp.GetRequiredService<IRecordStore>(),
             sp.GetRequiredService<Journal>(), sp.GetRequiredService<Func<StationRegistry>>(), sp.GetServices<Alerts.Rules.IAlertRule>(), sp.GetRequiredService<Alerts.AlertOptions>(),
             settings.TimeZone, sp.GetRequiredService<IMessagePublisher>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Alerts.AlertService>>(),

@@ -100,6 +100,7 @@ public static class ServiceHost
         Api.SessionApi.Map(app, auth);
         Api.ReportsApi.Map(app, auth);
         Api.AlertsApi.Map(app, auth);
+        Api.AlertHandlingApi.Map(app, auth);
         Api.OperationsApi.Map(app, auth);
         Api.CommandsApi.Map(app, auth);
         Api.MarksApi.Map(app, auth);

@@ -14,9 +14,22 @@ using Polly.Retry;
 
 namespace EmissionMonitor.Notify;
 
-/// <summary>One alert as a message names it.</summary>
+/// <summary>
+/// An outlet, pollutant and kind as a message names it: its first alert, and with <see cref="Count"/>
+/// how many were raised (a flapping condition is one line), <see cref="Value"/> the worst value.
+/// </summary>
 public sealed record NotificationItem(string AlertId, string Kind, string Severity, string Mn, string? OutletName, string? EnterpriseName, string? City,
-    string? Pollutant, string? PollutantName, double? Value, double? Limit, DateTimeOffset RaisedAt, string Message, DateTimeOffset? DataFrom = null);
+    string? Pollutant, string? PollutantName, double? Value, double? Limit, DateTimeOffset RaisedAt, string Message, DateTimeOffset? DataFrom = null)
+{
+    /// <summary>Alerts of this outlet, pollutant and kind in the message (raised or reopened).</summary>
+    public int Count { get; init; } = 1;
+
+    /// <summary>The same outlet, pollutant and kind once more: counted, the worse value kept.</summary>
+    public NotificationItem With(NotificationItem next) =>
+        this with { Count = Count + 1, Value = next.Value > Value || Value is null ? next.Value : Value, Limit = next.Value > Value || Value is null ? next.Limit : Limit };
+
+    public bool SameAs(NotificationItem other) => Kind == other.Kind && Mn == other.Mn && Pollutant == other.Pollutant;
+}
 
 /// <summary>
 /// A message to one contact: the alerts of its digest window, its delivery per channel, its attempts.
@@ -40,7 +53,7 @@ public sealed class NotificationMessage
 
     public DateTimeOffset CreatedAt { get; init; }
 
-    public DateTimeOffset WindowUntil { get; init; }
+    public DateTimeOffset WindowUntil { get; set; }
 
     public DateTimeOffset? NextAttemptAt { get; set; }
 
@@ -57,6 +70,15 @@ public sealed class NotificationMessage
     /// <summary>Alerts beyond Notify:MaxAlertsPerMessage, counted only.</summary>
     public int More { get; set; }
 
+    /// <summary>True once the contact's hourly budget (Notify:MaxPerHour) held the message back: it collects until the budget allows one more.</summary>
+    public bool Held { get; set; }
+
+    /// <summary>Alerts that came while the message was held back.</summary>
+    public int HeldBack { get; set; }
+
+    /// <summary>Alerts in the message (each line's count, and those beyond the limit).</summary>
+    public int Total => Items.Sum(i => i.Count) + More;
+
     public List<NotificationItem> Items { get; init; } = [];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -70,8 +92,13 @@ public sealed class NotificationMessage
 
 /// <summary>
 /// Tells the people responsible (青政〔2017〕53号 §四十一): every raised alert is matched against the
-/// contacts (<c>Notify:Contacts</c>; every non-empty filter must match); the first for a person opens
-/// a <c>Notify:DigestWindow</c>, and everything for them within it goes in one message, in Chinese,
+/// contacts (<c>Notify:Contacts</c>; every non-empty filter must match) and collected into the
+/// contact's one open message: a critical alert (and a new order, a mark to review, an outage opened
+/// or overdue) sends it within <c>Notify:DigestWindow</c>, warnings and information wait for the
+/// <c>Notify:WarningDigest</c> (hourly; both per contact too) — whichever comes first takes all. Each
+/// outlet, pollutant and kind is one line with its count and worst value; a contact gets at most
+/// <c>Notify:MaxPerHour</c> messages an hour (beyond it the message keeps collecting and says how many
+/// were held back), each with the dashboard's address (<c>Notify:PublicUrl</c>). In Chinese,
 /// naming each outlet (MN and name), pollutant and value — by email over SMTP (MailKit) and/or a
 /// webhook (a JSON POST signed with HMAC-SHA256 in <c>X-EmissionMonitor-Signature</c>). Messages live
 /// in the store (a durable outbox): a mail server or webhook that is down loses nothing; each is
@@ -86,6 +113,8 @@ public sealed partial class NotificationService(
     private readonly Channel<Alert> _raised = Channel.CreateBounded<Alert>(new BoundedChannelOptions(100_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly Dictionary<string, NotificationMessage> _open = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _unsaved = new(StringComparer.Ordinal); // messages changed since their last write, with that write's time
+    private readonly Dictionary<string, DateTimeOffset> _told = new(StringComparer.Ordinal); // alert id → the raise or reopen already collected
+    private readonly Dictionary<string, Queue<DateTimeOffset>> _sent = new(StringComparer.Ordinal); // contact → its messages sent in the last hour
     private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions { MaxRetryAttempts = 2, Delay = TimeSpan.FromMilliseconds(500), BackoffType = DelayBackoffType.Exponential,
             ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException) })
@@ -99,6 +128,15 @@ public sealed partial class NotificationService(
             {
                 var message = NotificationMessage.FromJson(record.Json);
                 _open[message.Id] = message; // a restart resumes what was collected or not yet delivered
+            }
+
+            var hourAgo = clock.GetUtcNow().AddHours(-1);
+            foreach (var record in await store.QueryNotificationRecordsAsync(openOnly: false, 1000, 0, cancellationToken))
+            {
+                if (NotificationMessage.FromJson(record.Json) is { State: NotificationMessage.Sent, SentAt: { } at } sent && at > hourAgo)
+                {
+                    Sent(sent.Contact).Enqueue(at); // the hourly budget counts across a restart
+                }
             }
 
             alerts.Changed += OnChanged;
@@ -133,12 +171,42 @@ public sealed partial class NotificationService(
         }
     }
 
+    /// <summary>An alert raised or reopened (not a later change of it) is collected once.</summary>
     private void OnChanged(Alert alert)
     {
-        if (alert.State == Alert.Active && alert.AcknowledgedAt is null)
+        if (alert.State == Alert.Active && alert.AcknowledgedAt is null && alert.History is [.., { Action: AlertStep.Raise or AlertStep.Reopen } step])
         {
+            lock (_told)
+            {
+                if (_told.TryGetValue(alert.Id, out var told) && told == step.At)
+                {
+                    return;
+                }
+
+                if (_told.Count > 100_000)
+                {
+                    _told.Clear(); // at worst a later change of an alert is told again
+                }
+
+                _told[alert.Id] = step.At;
+            }
+
             _raised.Writer.TryWrite(alert);
         }
+    }
+
+    /// <summary>Critical alerts and what asks for action (a new order, a mark to review, an outage opened or overdue) go within the short window.</summary>
+    private static bool Urgent(Alert alert) =>
+        alert.Severity == "critical" || alert.Kind is "order" or "mark" or AlertKinds.Silent or AlertKinds.OutageOverdue;
+
+    private Queue<DateTimeOffset> Sent(string contact)
+    {
+        if (!_sent.TryGetValue(contact, out var sent))
+        {
+            _sent[contact] = sent = new Queue<DateTimeOffset>();
+        }
+
+        return sent;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -191,24 +259,36 @@ public sealed partial class NotificationService(
             alert.Value, alert.Limit, alert.RaisedAt, alert.Message, alert.DataFrom);
         foreach (var contact in options.Contacts.Where(c => c.Wants(alert)))
         {
+            var due = now + (Urgent(alert) ? contact.DigestWindow ?? options.DigestWindow : contact.WarningDigest ?? options.WarningDigest);
             var message = _open.Values.FirstOrDefault(m => m.Contact == contact.Name && m.State == NotificationMessage.Collecting);
             if (message is null)
             {
                 message = new NotificationMessage
                 {
                     Id = "ntf-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), Contact = contact.Name!, Email = contact.Email, Webhook = NotifyContact.Shown(contact.Webhook),
-                    CreatedAt = now, WindowUntil = now + options.DigestWindow,
+                    CreatedAt = now, WindowUntil = due,
                 };
                 _open[message.Id] = message;
             }
-
-            if (message.Items.Any(i => i.AlertId == item.AlertId))
+            else if (due < message.WindowUntil && !message.Held)
             {
-                continue;
+                message.WindowUntil = due; // a critical alert takes what was waiting for the digest with it
+                _unsaved.TryAdd(message.Id, now);
+            }
+
+            if (message.Held)
+            {
+                message.HeldBack++;
             }
 
             bool opened = message.Items.Count == 0 && message.More == 0;
-            if (message.Items.Count < options.MaxAlertsPerMessage)
+            int same = message.Items.FindIndex(i => i.SameAs(item));
+            if (same >= 0)
+            {
+                message.Items[same] = message.Items[same].With(item);
+                _unsaved.TryAdd(message.Id, now);
+            }
+            else if (message.Items.Count < options.MaxAlertsPerMessage)
             {
                 message.Items.Add(item);
                 if (opened)
@@ -259,8 +339,23 @@ public sealed partial class NotificationService(
         {
             if (message.State == NotificationMessage.Collecting && message.WindowUntil <= now)
             {
+                var sent = Sent(message.Contact);
+                while (sent.Count > 0 && sent.Peek() <= now.AddHours(-1))
+                {
+                    sent.Dequeue();
+                }
+
+                if (options.MaxPerHour > 0 && sent.Count >= options.MaxPerHour)
+                {
+                    message.WindowUntil = sent.Peek().AddHours(1); // the contact's budget is spent: collect until the oldest send is an hour old
+                    message.Held = true;
+                    _unsaved.TryAdd(message.Id, now);
+                    continue;
+                }
+
                 message.State = NotificationMessage.Pending;
                 message.NextAttemptAt = now;
+                sent.Enqueue(now);
             }
 
             if (message.State != NotificationMessage.Pending || message.NextAttemptAt > now)
@@ -308,7 +403,7 @@ public sealed partial class NotificationService(
                 }
 
                 string secret = contact?.Secret ?? options.WebhookSecret ?? string.Empty;
-                await _retry.ExecuteAsync(async token => await PostAsync(hook, secret, message, subject, text, token), ct);
+                await _retry.ExecuteAsync(async token => await PostAsync(hook, secret, message, subject, text, options.PublicUrl is { Length: > 0 } u ? u.TrimEnd('/') + "/#/alerts?state=open" : null, token), ct);
                 message.WebhookSent = true;
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -334,7 +429,7 @@ public sealed partial class NotificationService(
     /// <summary>The message in Chinese: a subject, and a line per alert naming the outlet (name and MN), the pollutant and the value.</summary>
     public (string Subject, string Text) Compose(NotificationMessage message)
     {
-        int n = message.Items.Count + message.More;
+        int n = message.Total;
         var first = message.Items.FirstOrDefault();
         string subject = $"【污染源自动监控】{n} 条报警" + (first is null ? string.Empty : $"：{first.City} {first.EnterpriseName ?? first.Mn}{(n > 1 ? " 等" : string.Empty)}");
         var text = new StringBuilder($"{message.Contact}，您好：\n\n以下 {n} 条报警需要关注：\n\n");
@@ -347,7 +442,8 @@ public sealed partial class NotificationService(
             string what = i.Pollutant is null ? string.Empty : $" {i.PollutantName ?? i.Pollutant}（{i.Pollutant}）";
             string value = i.Value is { } v ? $" 数值 {v.ToString("0.###", CultureInfo.InvariantCulture)}" + (i.Limit is { } l ? $"，限值 {l.ToString("0.###", CultureInfo.InvariantCulture)}" : string.Empty) : string.Empty;
             string order = i.Kind is "order" or "mark" ? "，" + i.Message : string.Empty;
-            text.Append(CultureInfo.InvariantCulture, $"{at} [{Severity(i.Severity)}] {Kind(i.Kind)}：{i.City} {i.EnterpriseName} {i.OutletName}（MN {i.Mn}）{what}{value}{order}\n");
+            string count = i.Count > 1 ? $"（共 {i.Count} 次" + (i.Value is not null ? "，取最大值" : string.Empty) + "）" : string.Empty;
+            text.Append(CultureInfo.InvariantCulture, $"{at} [{AlertNames.Severity(i.Severity)}] {AlertNames.Kind(i.Kind)}：{i.City} {i.EnterpriseName} {i.OutletName}（MN {i.Mn}）{what}{value}{count}{order}\n");
         }
 
         if (message.More > 0)
@@ -355,18 +451,19 @@ public sealed partial class NotificationService(
             text.Append(CultureInfo.InvariantCulture, $"……另有 {message.More} 条，请登录系统查看。\n");
         }
 
+        if (message.HeldBack > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"（已达每小时 {options.MaxPerHour} 条消息的上限，其间的 {message.HeldBack} 条报警未单独发送，已合并在本消息中。）\n");
+        }
+
+        if (options.PublicUrl is { Length: > 0 } url)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n查看与处理：{url.TrimEnd('/')}/#/alerts?state=open\n");
+        }
+
         text.Append("\n此邮件由污染源自动监控系统自动发送。\n");
         return (subject, text.ToString());
     }
-
-    private static string Severity(string s) => s switch { "critical" => "严重", "warning" => "警告", _ => "提示" };
-
-    private static string Kind(string k) => k switch
-    {
-        AlertKinds.Exceedance => "超标", AlertKinds.Warning => "实时预警", AlertKinds.Silent => "断线", AlertKinds.LowRate => "有效传输率低", AlertKinds.Card => "红黄牌",
-        AlertKinds.KeyAge => "密钥过期", AlertKinds.CheckFailed => "标样核查不合格", AlertKinds.IdentityChanged => "数采仪更换", AlertKinds.ClockDrift => "时钟偏差",
-        AlertKinds.Barometer => "晴雨表预警", AlertKinds.OrderOverdue => "督办超期", AlertKinds.Anomaly => "数据异常", AlertKinds.Flood => "报警过多", AlertKinds.Backfill => "数据补传", "order" => "新督办", "mark" => "数据标记", _ => k,
-    };
 
     private async Task SendMailAsync(NotificationMessage message, string subject, string text, CancellationToken ct)
     {
@@ -388,9 +485,9 @@ public sealed partial class NotificationService(
     }
 
     /// <summary>The webhook's JSON body, signed: <c>X-EmissionMonitor-Signature: sha256=&lt;hex HMAC-SHA256 of the body&gt;</c>.</summary>
-    private static async Task PostAsync(string hook, string secret, NotificationMessage message, string subject, string text, CancellationToken ct)
+    private static async Task PostAsync(string hook, string secret, NotificationMessage message, string subject, string text, string? url, CancellationToken ct)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(new { id = message.Id, contact = message.Contact, subject, text, alerts = message.Items, more = message.More }, WebJson);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { id = message.Id, contact = message.Contact, subject, text, alerts = message.Items, more = message.More, heldBack = message.HeldBack, url }, WebJson);
         using var request = new HttpRequestMessage(HttpMethod.Post, hook) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.Add("X-EmissionMonitor-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body)));

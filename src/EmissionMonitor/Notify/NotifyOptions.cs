@@ -42,6 +42,12 @@ public sealed class NotifyContact
 
     public List<string> Kinds { get; set; } = [];
 
+    /// <summary>This contact's window for critical alerts (Notify:DigestWindow when not set).</summary>
+    public TimeSpan? DigestWindow { get; set; }
+
+    /// <summary>This contact's digest of warnings and information (Notify:WarningDigest when not set).</summary>
+    public TimeSpan? WarningDigest { get; set; }
+
     /// <summary><c>info</c> (default), <c>warning</c> or <c>critical</c>.</summary>
     public string MinSeverity { get; set; } = "info";
 
@@ -72,6 +78,17 @@ public sealed class NotifyOptions : IValidatableObject
     /// <summary>The first alert for a person opens a window this long; everything for them within it goes in one message. Default 5 min.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Notify:DigestWindow must be between 0 and 1 day")]
     public TimeSpan DigestWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Warnings and information wait this long in a contact's digest (a critical alert sends it sooner). Default 1 h.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Notify:WarningDigest must be between 0 and 1 day")]
+    public TimeSpan WarningDigest { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Messages one contact gets in a rolling hour at most; beyond it the next one collects and says how many were held back. Default 12; 0: no limit.</summary>
+    [Range(0, 10_000, ErrorMessage = "Notify:MaxPerHour must be between 0 and 10000")]
+    public int MaxPerHour { get; set; } = 12;
+
+    /// <summary>The dashboard's address as people reach it (https://…); every message links to its alerts.</summary>
+    public string? PublicUrl { get; set; }
 
     /// <summary>How long a collecting message's new alerts may wait before the message is written again (its first alert is written at once). Default 10 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Notify:SaveInterval must be between 0 and 1 hour")]
@@ -118,6 +135,16 @@ public sealed class NotifyOptions : IValidatableObject
                 yield return new ValidationResult($"{key}:Webhook must be an http or https address");
             }
 
+            if (c.DigestWindow is { } w && (w < TimeSpan.Zero || w > TimeSpan.FromDays(1)))
+            {
+                yield return new ValidationResult($"{key}:DigestWindow must be between 0 and 1 day");
+            }
+
+            if (c.WarningDigest is { } d && (d < TimeSpan.Zero || d > TimeSpan.FromDays(1)))
+            {
+                yield return new ValidationResult($"{key}:WarningDigest must be between 0 and 1 day");
+            }
+
             if (c.MinSeverity is not ("info" or "warning" or "critical"))
             {
                 yield return new ValidationResult($"{key}:MinSeverity must be info, warning or critical");
@@ -132,6 +159,11 @@ public sealed class NotifyOptions : IValidatableObject
             {
                 yield return new ValidationResult($"{key}:Webhook needs a Secret (or Notify:WebhookSecret) to sign with");
             }
+        }
+
+        if (PublicUrl is { Length: > 0 } url && (!Uri.TryCreate(url, UriKind.Absolute, out var publicUri) || publicUri.Scheme is not ("http" or "https")))
+        {
+            yield return new ValidationResult($"Notify:PublicUrl must be an http or https address, not '{url}'");
         }
 
         if (Smtp.Port is < 1 or > 65535)

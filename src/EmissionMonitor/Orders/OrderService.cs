@@ -73,12 +73,14 @@ public sealed record OrderOutcome(SupervisionOrder? Order, int Status, string? P
 /// every Orders:CheckInterval), cleared when no order of that outlet is overdue any more.
 /// </summary>
 public sealed partial class OrderService(IRecordStore store, Func<StationRegistry> registry, AlertService alerts, Users.UserLimits api, TimeZoneInfo zone, TimeProvider clock,
-    OrderOptions options, ILogger<OrderService> logger, Notify.NotificationService? notifications = null) : BackgroundService
+    OrderOptions options, ILogger<OrderService> logger, Notify.NotificationService? notifications = null) : BackgroundService, IAlertOrders
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly HashSet<string> _overdueOutlets = new(StringComparer.Ordinal);
 
     public DateTime NowLocal => TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;
+
+    public TimeZoneInfo Zone => zone;
 
     public override void Dispose()
     {
@@ -120,7 +122,7 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
             return new OrderOutcome(null, 400, "text", $"text: what the enterprise must do, at most {api.MaxCommentLength} characters (Api:MaxCommentLength)");
         }
 
-        if (alertId is not null && alerts.List(null).FirstOrDefault(a => a.Id == alertId) is not { } alert)
+        if (alertId is not null && alerts.Find(alertId) is null)
         {
             return new OrderOutcome(null, 400, "alertId", $"alertId: no alert {Shown(alertId)}");
         }
@@ -137,7 +139,40 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
         // The people responsible hear of a new order as of an alert of kind "order" (their filters apply).
         notifications?.Tell(new Alert(order.Id, "order", "warning", Alert.Active, mn, outlet.EnterpriseId, enterprise?.City, pollutant, null, null, now, null, null, null,
             $"期限 {local:yyyy-MM-dd HH:mm}：{text}")); // the order's words, as the operator wrote them
+        if (alertId is not null)
+        {
+            await alerts.LinkOrderAsync(alertId, by, order.Id, ct); // the alert shows its order
+        }
+
         return new OrderOutcome(order, 201, null, null);
+    }
+
+    public async Task<string?> OrderFromAlertAsync(string alertId, string by, CancellationToken ct) =>
+        (await CreateFromAlertAsync(alertId, null, null, by, ct)).Order?.Id;
+
+    /// <summary>
+    /// A supervision order made from an alert: its outlet and pollutant, the deadline given or
+    /// <see cref="OrderOptions.DefaultDeadline"/> from now, the text given or one naming the alert.
+    /// Conflict when the alert has an order already.
+    /// </summary>
+    public async Task<OrderOutcome> CreateFromAlertAsync(string alertId, string? deadline, string? text, string by, CancellationToken ct)
+    {
+        if (alerts.Find(alertId) is not { } alert)
+        {
+            return new OrderOutcome(null, 404, null, $"no alert {Shown(alertId)}");
+        }
+
+        if (alert.OrderId is { } existing)
+        {
+            return new OrderOutcome(null, 409, null, $"the alert has an order already: {existing}");
+        }
+
+        var outlet = registry().FindOutlet(alert.Mn);
+        string when = TimeZoneInfo.ConvertTime(alert.DataFrom ?? alert.RaisedAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        text ??= $"{outlet?.Name ?? alert.Mn}（MN {alert.Mn}）{when} 起{AlertNames.Kind(alert.Kind)}报警" + (alert.Pollutant is { } p ? $"（{p}）" : string.Empty)
+            + "：请核查原因，采取整改措施，并在期限内答复。";
+        deadline ??= NowLocal.Add(options.DefaultDeadline).ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
+        return await CreateAsync(alert.Mn, alert.Pollutant is { } q && outlet?.Limits.ContainsKey(q) == true ? q : null, alertId, deadline, text, by, ct);
     }
 
     /// <summary>The enterprise's answer: an open order becomes answered.</summary>
@@ -321,4 +356,8 @@ public sealed class OrderOptions
     /// <summary>How often deadlines are checked for <c>order-overdue</c> alerts. Default 1 min.</summary>
     [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.1", "01:00:00", ErrorMessage = "Orders:CheckInterval must be between 0.1 s and 1 hour")]
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The deadline of an order made from an alert when none is given. Default 3 days.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:01:00", "365.00:00:00", ErrorMessage = "Orders:DefaultDeadline must be between 1 minute and 365 days")]
+    public TimeSpan DefaultDeadline { get; set; } = TimeSpan.FromDays(3);
 }

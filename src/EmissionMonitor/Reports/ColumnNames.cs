@@ -24,6 +24,13 @@ public static class ColumnNames
         ["alertId"] = "报警编号", ["deadline"] = "办理期限", ["overdue"] = "已超期", ["text"] = "督办内容", ["createdBy"] = "下发人", ["cause"] = "原因", ["measures"] = "整改措施",
         ["answeredAt"] = "反馈时间", ["closedAt"] = "办结时间", ["allocationKg"] = "城市目标(kg)", ["expectedToDateKg"] = "按进度应排(kg)", ["progress"] = "进度",
         ["projectedKg"] = "全年预计(kg)", ["level"] = "等级",
+        ["dataFrom"] = "数据时间", ["dataTo"] = "数据截止", ["verdict"] = "核实结论", ["assignee"] = "处理人", ["disposedAt"] = "处置时间", ["disposedBy"] = "处置人",
+        ["disposeComment"] = "处置情况", ["clearedBy"] = "解除人", ["clearComment"] = "解除说明", ["orderId"] = "督办单号",
+        ["group"] = "统计对象", ["raised"] = "报警数", ["acknowledged"] = "已响应", ["acknowledgedInTime"] = "按时响应", ["responseRate"] = "响应率", ["timedOut"] = "响应超时",
+        ["responseTimeoutRate"] = "响应超时率", ["verified"] = "已核实", ["verificationRate"] = "核实率", ["disposed"] = "已处置", ["disposalRate"] = "处置率",
+        ["medianMinutesToAcknowledge"] = "响应用时中位数(分钟)", ["medianMinutesToDispose"] = "处置用时中位数(分钟)",
+        ["outlet"] = "排口", ["startedAt"] = "断线时间", ["reportDeadline"] = "报告期限", ["markAt"] = "报告时间", ["reportedInTime"] = "按时报告", ["restoreDeadline"] = "恢复期限",
+        ["restoredAt"] = "恢复时间", ["restoredInTime"] = "按时恢复", ["hoursDown"] = "停运小时数",
     };
 
     /// <summary>The headers of <paramref name="columns"/> in <paramref name="lang"/> (<c>zh</c>), or null for the keys.</summary>

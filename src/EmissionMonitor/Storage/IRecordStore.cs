@@ -49,6 +49,9 @@ public interface IRecordStore
     /// <summary>Every stored alert.</summary>
     Task<IReadOnlyList<AlertRecord>> QueryAlertRecordsAsync(CancellationToken cancellationToken);
 
+    /// <summary>The alerts raised from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive), oldest raised first.</summary>
+    Task<IReadOnlyList<AlertRecord>> QueryAlertRecordsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+
     /// <summary>Removes the alerts cleared before <paramref name="clearedBefore"/> (Retention:Alerts); returns how many.</summary>
     Task<long> PruneAlertRecordsAsync(DateTimeOffset clearedBefore, CancellationToken cancellationToken);
 

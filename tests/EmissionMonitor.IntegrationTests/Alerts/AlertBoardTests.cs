@@ -57,6 +57,6 @@ public sealed class AlertBoardTests
         // The CSV keeps its columns and adds the pollutant's name last.
         string csv = Encoding.UTF8.GetString((await http.GetByteArrayAsync("/api/alerts?format=csv"))[3..]);
         Assert.StartsWith("id,kind,severity,state,mn,enterprise,city,pollutant,value,limit,raisedAt", csv, StringComparison.Ordinal);
-        Assert.EndsWith(",subKind,acknowledgeComment,dataFrom,dataTo,pollutantName", csv.Split("\r\n")[0], StringComparison.Ordinal);
+        Assert.EndsWith(",subKind,acknowledgeComment,dataFrom,dataTo,verdict,assignee,disposedAt,disposedBy,disposeComment,clearedBy,clearComment,orderId,pollutantName", csv.Split("\r\n")[0], StringComparison.Ordinal);
     }
 }

@@ -97,7 +97,7 @@ public sealed class NotificationTests
         ["Gateway:Port"] = LoopbackPorts.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Api:Users:0:Token"] = "operator-token-1", ["Api:Users:0:Role"] = "operator",
         ["Notify:Smtp:Host"] = "127.0.0.1", ["Notify:Smtp:Port"] = smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Notify:Smtp:From"] = "monitor@bureau.example", ["Notify:DigestWindow"] = "00:00:02", ["Notify:RetryInterval"] = "00:00:00.500",
+        ["Notify:Smtp:From"] = "monitor@bureau.example", ["Notify:DigestWindow"] = "00:00:02", ["Notify:WarningDigest"] = "00:00:02", ["Notify:RetryInterval"] = "00:00:00.500",
         ["Notify:Contacts:0:Name"] = "张科长", ["Notify:Contacts:0:Email"] = "zhang@bureau.example", ["Notify:Contacts:0:Cities:0"] = "西宁市",
         ["Notify:Contacts:0:MinSeverity"] = "warning",
         ["Notify:Contacts:1:Name"] = "海东市值班", ["Notify:Contacts:1:Email"] = "haidong@bureau.example", ["Notify:Contacts:1:Cities:0"] = "海东市",

@@ -445,11 +445,11 @@ public sealed class HostileOutboxTests(Xunit.Abstractions.ITestOutputHelper outp
                 "a21026", 99, 35, now, null, null, null, "超标"));
         }
 
-        // Every contact's message counts every alert (200 named, the rest counted), written a bounded number of times.
+        // Every contact's message counts every alert (one line per outlet, pollutant and kind, with its count), written a bounded number of times.
         await Waiting.UntilAsync(async () =>
         {
             var rows = await store.QueryNotificationRecordsAsync(false, 100, 0, CancellationToken.None);
-            return rows.Count == contacts && rows.All(r => EmissionMonitor.Notify.NotificationMessage.FromJson(r.Json) is { } m && m.Items.Count + m.More == alerts);
+            return rows.Count == contacts && rows.All(r => EmissionMonitor.Notify.NotificationMessage.FromJson(r.Json) is { } m && m.Total == alerts);
         }, TimeSpan.FromSeconds(30), "every alert counted in every contact's message");
         long grown = Bytes() - before;
         output.WriteLine($"{alerts} alerts × {contacts} contacts: the data folder grew {grown / 1024} KiB ({grown / alerts} bytes per alert)");

@@ -31,6 +31,8 @@ public sealed class AlertRuleTests
         public Task<Alert?> UpdateAsync(string kind, string mn, string? pollutant, Func<Alert, Alert> change, CancellationToken ct) =>
             Task.FromResult(Keep(Book.Update(kind, mn, pollutant, change)));
 
+        public IEnumerable<Alert> Open(string kind) => Book.Open(kind);
+
         private Alert? Keep(Alert? a)
         {
             if (a is not null)

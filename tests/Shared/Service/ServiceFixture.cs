@@ -62,7 +62,7 @@ public sealed class ServiceFixture : IAsyncDisposable
             // test asks for the live window itself (Alerts:LiveWindow, as the service's default of 2 h does).
             ["Alerts:LiveWindow"] = "3650.00:00:00",
             // One value beyond a limit is a warning in the tests written before the flapping rule (a test of it sets its own).
-            ["Alerts:WarningMinCount"] = "1", ["Alerts:ReopenQuiet"] = "00:00:00",
+            ["Alerts:WarningMinCount"] = "1", ["Alerts:ReopenQuiet"] = "00:00:00", ["Alerts:RequireComment"] = "false",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

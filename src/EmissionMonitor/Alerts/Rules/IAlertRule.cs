@@ -35,6 +35,9 @@ public interface IAlertDesk
     /// <summary>Clears the open alert of (kind, sub-kind, mn, pollutant); the alert cleared, or null.</summary>
     Task<Alert?> ResolveAsync(string kind, string mn, string? pollutant, CancellationToken ct, string? subKind = null);
 
+    /// <summary>The open alerts of a kind.</summary>
+    IEnumerable<Alert> Open(string kind);
+
     /// <summary>Changes the open alert of (kind, mn, pollutant) — its value, message, parameters — stored and published again; null when none is open.</summary>
     Task<Alert?> UpdateAsync(string kind, string mn, string? pollutant, Func<Alert, Alert> change, CancellationToken ct);
 }

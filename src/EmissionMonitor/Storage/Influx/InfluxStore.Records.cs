@@ -151,18 +151,30 @@ public sealed partial class InfluxStore
     {
         var pending = await PendingRecordsAsync(cancellationToken);
         var byId = new Dictionary<string, AlertRecord>(StringComparer.Ordinal);
-        foreach (var alert in await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Alerts}\"", row =>
-            {
-                string json = row.Req("json");
-                // Points written before raised_at was a field of its own carry it only inside the JSON.
-                string raised = row.Str("raised_at") ?? JsonDocument.Parse(json).RootElement.GetProperty("raisedAt").GetString()!;
-                return new AlertRecord(row.Req("id"), row.Req("state"), DateTimeOffset.Parse(raised, CultureInfo.InvariantCulture), json);
-            }, cancellationToken))
+        foreach (var alert in await ServerRowsAsync($"SELECT * FROM \"{InfluxSchema.Alerts}\"", AlertRow, cancellationToken))
         {
             byId[alert.Id] = alert;
         }
 
         foreach (var alert in pending.Alerts)
+        {
+            byId[alert.Id] = alert; // the local change is the newer one
+        }
+
+        return byId.Values.OrderBy(a => a.RaisedAt).ToList();
+    }
+
+    public async Task<IReadOnlyList<AlertRecord>> QueryAlertRecordsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var pending = await PendingRecordsAsync(cancellationToken);
+        var byId = new Dictionary<string, AlertRecord>(StringComparer.Ordinal);
+        foreach (var alert in await ServerRowsAsync(
+            $"SELECT * FROM \"{InfluxSchema.Alerts}\" WHERE time >= {LineProtocol.Nanoseconds(from)} AND time < {LineProtocol.Nanoseconds(to)}", AlertRow, cancellationToken))
+        {
+            byId[alert.Id] = alert;
+        }
+
+        foreach (var alert in pending.Alerts.Where(a => a.RaisedAt >= from && a.RaisedAt < to))
         {
             byId[alert.Id] = alert; // the local change is the newer one
         }
@@ -267,6 +279,14 @@ public sealed partial class InfluxStore
     /// out (null) and those of points still being written (<see cref="CompleteRows"/>); the answer's
     /// document is released before returning.
     /// </summary>
+    private static AlertRecord AlertRow(InfluxRow row)
+    {
+        string json = row.Req("json");
+        // Points written before raised_at was a field of its own carry it only inside the JSON.
+        string raised = row.Str("raised_at") ?? JsonDocument.Parse(json).RootElement.GetProperty("raisedAt").GetString()!;
+        return new AlertRecord(row.Req("id"), row.Req("state"), DateTimeOffset.Parse(raised, CultureInfo.InvariantCulture), json);
+    }
+
     private async Task<List<T>> ServerRowsAsync<T>(string query, Func<InfluxRow, T?> map, CancellationToken cancellationToken)
         where T : class
     {

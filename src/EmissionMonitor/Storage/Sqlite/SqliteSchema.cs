@@ -70,6 +70,7 @@ internal static class SqliteSchema
             raised_at   TEXT NOT NULL,
             json        TEXT NOT NULL
         );
+        CREATE INDEX IF NOT EXISTS alerts_raised ON alerts (raised_at);
         CREATE TABLE IF NOT EXISTS outbox (
             seq         INTEGER PRIMARY KEY,
             kind        TEXT NOT NULL,

@@ -106,6 +106,10 @@ public sealed partial class SqliteStore
     public async Task<IReadOnlyList<AlertRecord>> QueryAlertRecordsAsync(CancellationToken cancellationToken) =>
         await QueryAsync($"SELECT {AlertColumns} FROM alerts ORDER BY raised_at", [], MapAlert, cancellationToken);
 
+    public async Task<IReadOnlyList<AlertRecord>> QueryAlertRecordsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
+        await QueryAsync($"SELECT {AlertColumns} FROM alerts WHERE raised_at >= $from AND raised_at < $to ORDER BY raised_at",
+            [("$from", from.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)), ("$to", to.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture))], MapAlert, cancellationToken);
+
     private const string AlertColumns = "id, state, raised_at, json";
 
     public async Task<long> PruneAlertRecordsAsync(DateTimeOffset clearedBefore, CancellationToken cancellationToken) =>
