@@ -75,7 +75,9 @@ public sealed record Alert(
     public string? OrderId { get; init; }
 
     /// <summary>Every step of the alert's life and handling, oldest first (at most <see cref="AlertStep.MaxSteps"/>: the first and the newest).</summary>
-    public IReadOnlyList<AlertStep> History { get; init; } = [];
+    public IReadOnlyList<AlertStep> History { get => _history; init => _history = value as AlertSteps ?? new AlertSteps(value); }
+
+    private readonly IReadOnlyList<AlertStep> _history = AlertSteps.Empty;
 
     /// <summary>The alert with one more step in its history.</summary>
     public Alert WithStep(AlertStep step) =>
@@ -106,6 +108,28 @@ public sealed record AlertStep(string Action, string By, DateTimeOffset At, stri
 
     /// <summary>The order an <c>order</c> step made.</summary>
     public string? OrderId { get; init; }
+}
+
+/// <summary>An alert's steps, equal to another list of the same steps (so alerts compare by value, history included).</summary>
+public sealed class AlertSteps(IEnumerable<AlertStep> steps) : IReadOnlyList<AlertStep>, IEquatable<AlertSteps>
+{
+    public static readonly AlertSteps Empty = new([]);
+
+    private readonly AlertStep[] _steps = steps.ToArray();
+
+    public int Count => _steps.Length;
+
+    public AlertStep this[int index] => _steps[index];
+
+    public IEnumerator<AlertStep> GetEnumerator() => ((IEnumerable<AlertStep>)_steps).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _steps.GetEnumerator();
+
+    public bool Equals(AlertSteps? other) => other is not null && _steps.SequenceEqual(other._steps);
+
+    public override bool Equals(object? obj) => Equals(obj as AlertSteps);
+
+    public override int GetHashCode() => _steps.Length;
 }
 
 /// <summary>核实结论: what an alert turned out to be.</summary>

@@ -112,8 +112,8 @@ public sealed class AlertService(
         var tick = TimeSpan.FromSeconds(Math.Clamp(options.SilentAfter.TotalSeconds / 4, 0.25, 30));
         while (!stoppingToken.IsCancellationRequested)
         {
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            wait.CancelAfter(tick);
+            using var timed = new CancellationTokenSource(tick, clock); // the injected clock's: a test's fake clock ticks when advanced
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timed.Token);
             try
             {
                 while (await _committed.WaitAsync(wait.Token))

@@ -127,8 +127,8 @@ public sealed partial class CommandService(
         var tick = TimeSpan.FromMilliseconds(Math.Clamp(options.CommandOverTime.TotalMilliseconds / 10, 20, 250));
         while (!stoppingToken.IsCancellationRequested)
         {
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            wait.CancelAfter(tick);
+            using var timed = new CancellationTokenSource(tick, clock); // the injected clock's: a test's fake clock ticks when advanced
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timed.Token);
             var effects = LedgerEffects.None();
             try
             {

@@ -219,8 +219,8 @@ public sealed partial class NotificationService(
         var tick = TimeSpan.FromMilliseconds(Math.Clamp(options.DigestWindow.TotalMilliseconds / 4, 100, 1000));
         while (!stoppingToken.IsCancellationRequested)
         {
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            wait.CancelAfter(tick);
+            using var timed = new CancellationTokenSource(tick, clock); // the injected clock's: a test's fake clock ticks when advanced
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timed.Token);
             try
             {
                 while (await _raised.Reader.WaitToReadAsync(wait.Token))
@@ -348,6 +348,7 @@ public sealed partial class NotificationService(
                 if (options.MaxPerHour > 0 && sent.Count >= options.MaxPerHour)
                 {
                     message.WindowUntil = sent.Peek().AddHours(1); // the contact's budget is spent: collect until the oldest send is an hour old
+                    message.HeldBack = message.Held ? message.HeldBack : message.Total; // what it holds so far was held back, and whatever comes meanwhile
                     message.Held = true;
                     _unsaved.TryAdd(message.Id, now);
                     continue;

@@ -130,7 +130,8 @@ public sealed class AlertTopicTests
         var now = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime;
         var quarter = EmissionMonitor.Compliance.ReportPeriod.QuarterOf(now);
         var start = now.AddHours(-40) > quarter.From ? now.AddHours(-40) : quarter.From;
-        await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?> { ["Alerts:SilentAfter"] = "00:00:01" }, async (config, data) =>
+        // Cards are checked with the day's rates at Alerts:LowRateAt (02:00 by default): at midnight here, so the test does not depend on the time of day.
+        await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?> { ["Alerts:SilentAfter"] = "00:00:01", ["Alerts:LowRateAt"] = "00:00:00" }, async (config, data) =>
         {
             var frames = new StringBuilder();
             for (var t = new DateTime(start.Year, start.Month, start.Day, start.Hour, 0, 0); t.AddHours(1) <= now; t = t.AddHours(1))

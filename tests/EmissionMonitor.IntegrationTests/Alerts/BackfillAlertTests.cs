@@ -22,7 +22,8 @@ public sealed class BackfillAlertTests(Xunit.Abstractions.ITestOutputHelper outp
         var frames = new StringBuilder();
         var late = new StringBuilder(); // yesterday from 06:00 on: it arrives after yesterday was judged
         int hours = 0, episodes = 0;
-        for (var t = first; t < first.AddDays(7).AddHours(-4); t = t.AddHours(1), hours++)
+        // Up to two hours ago (older than the live window); the hour after it comes live at the end, so yesterday is whole at any time of day.
+        for (var t = first; t < first.AddDays(7).AddHours(-1); t = t.AddHours(1), hours++)
         {
             bool exceeds = hours % 24 is 10 or 11 or 12; // one three-hour episode a day
             episodes += hours % 24 == 10 ? 1 : 0;
@@ -62,16 +63,17 @@ public sealed class BackfillAlertTests(Xunit.Abstractions.ITestOutputHelper outp
         var listed = JsonDocument.Parse(await http.GetStringAsync($"/api/exceedances?from={first:yyyy-MM-dd}&to={now.AddDays(1):yyyy-MM-dd}&mn=QHXN0010001")).RootElement;
         Assert.Equal(episodes, listed.GetArrayLength());
 
-        // Yesterday is judged again as its late hours arrive: complete now, so its low-rate clears.
-        await Waiting.UntilAsync(() => !alerts.List(null).Any(a => a.Kind == "low-rate" && a.Mn == "QHXN0010001" && a.IsOpen), 60_000);
-
         // Data about now still raises its alert at once.
         var hour = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0).AddHours(-1);
         using (var tcp = new System.Net.Sockets.TcpClient())
         {
             await tcp.ConnectAsync("127.0.0.1", service.GatewayPort);
-            await tcp.GetStream().WriteAsync(Encoding.ASCII.GetBytes(Some.Hourly(at: hour).Value("a21026", "ZsAvg", 90m).Value("a21026", "Flag", "N").Build().ToString()));
+            await tcp.GetStream().WriteAsync(Encoding.ASCII.GetBytes(Some.Hourly(at: hour).Value("a21026", "ZsAvg", 90m).Value("a21026", "Flag", "N")
+                .Value("a21002", "ZsAvg", 20m).Value("a21002", "Flag", "N").Value("a34013", "ZsAvg", 5m).Value("a34013", "Flag", "N").Build().ToString()));
             await Waiting.UntilAsync(() => alerts.List(null).Any(a => a.Kind == "exceedance" && a.Mn == "QHXN0010001"), 20_000);
         }
+
+        // Yesterday is judged again as its late hours arrive: complete now, so its low-rate clears.
+        await Waiting.UntilAsync(() => !alerts.List(null).Any(a => a.Kind == "low-rate" && a.Mn == "QHXN0010001" && a.IsOpen), 60_000);
     }
 }

@@ -16,7 +16,7 @@ namespace EmissionMonitor.IntegrationTests.Notify;
 public sealed class NotificationTests
 {
     /// <summary>aiosmtpd on a loopback port, writing what it receives into a maildir.</summary>
-    private sealed class MailServer : IDisposable
+    internal sealed class MailServer : IDisposable
     {
         private readonly Process _process;
 
