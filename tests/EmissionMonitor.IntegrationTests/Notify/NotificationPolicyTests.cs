@@ -55,7 +55,8 @@ public sealed class NotificationPolicyTests
         Assert.Empty(mail.Messages()); // warnings wait for the hourly digest
 
         clock.Advance(TimeSpan.FromMinutes(61));
-        await Waiting.UntilAsync(() => mail.Messages().Count == 1, 20_000);
+        var second = TimeSpan.FromSeconds(1);
+        await Waiting.NudgingAsync(clock, () => mail.Messages().Count == 1, second, 20_000);
         var digest = mail.Messages()[0];
         Assert.StartsWith("【污染源自动监控】5 条报警", digest.Subject, StringComparison.Ordinal);
         string text = digest.TextBody ?? string.Empty;
@@ -70,17 +71,20 @@ public sealed class NotificationPolicyTests
         async Task RaiseAsync(string pollutant) => Assert.NotNull(await alerts.RaiseAsync(
             AlertDraft.For(AlertKinds.Exceedance, outlet, registry.FindEnterprise(outlet.EnterpriseId), pollutant, 99, 35, clock.GetUtcNow(), "exceedance"), CancellationToken.None));
         await RaiseAsync("a21002");
-        clock.Advance(TimeSpan.FromSeconds(3));
-        await Waiting.UntilAsync(() => mail.Messages().Count == 2, 20_000);
+        await Waiting.NudgingAsync(clock, () => mail.Messages().Count == 2, second, 20_000);
         await RaiseAsync("a34013");
         clock.Advance(TimeSpan.FromSeconds(3));
         await RaiseAsync("a21005");
-        clock.Advance(TimeSpan.FromSeconds(3));
-        await Task.Delay(1500);
+        for (int i = 0; i < 30; i++)
+        {
+            clock.Advance(second); // well past their window, well within the hour
+            await Task.Delay(50);
+        }
+
         Assert.Equal(2, mail.Messages().Count); // held back: the budget is two an hour
 
         clock.Advance(TimeSpan.FromHours(1));
-        await Waiting.UntilAsync(() => mail.Messages().Count == 3, 20_000);
+        await Waiting.NudgingAsync(clock, () => mail.Messages().Count == 3, second, 20_000);
         string held = mail.Messages().OrderBy(m => m.Date).Last().TextBody ?? string.Empty;
         Assert.Contains("已达每小时 2 条消息的上限，其间的 2 条报警", held, StringComparison.Ordinal);
         Assert.Contains("a34013", held, StringComparison.Ordinal);

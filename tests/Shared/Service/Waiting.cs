@@ -23,4 +23,23 @@ internal static class Waiting
             await Task.Delay(50);
         }
     }
+
+    /// <summary>
+    /// Waits on a condition while a fake clock moves on by <paramref name="step"/> every 50 ms: a
+    /// service loop that began its wait just after the test advanced the clock is woken by the next
+    /// step instead of waiting for an advance that never comes.
+    /// </summary>
+    public static async Task NudgingAsync(Microsoft.Extensions.Time.Testing.FakeTimeProvider clock, Func<bool> condition, TimeSpan step, int timeoutMs = 10_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
+            await Task.Delay(50);
+            if (!condition())
+            {
+                clock.Advance(step);
+            }
+        }
+    }
 }
