@@ -65,10 +65,42 @@ try {
   check(await row.locator('td.pollutant').textContent() === '二氧化硫', 'the board names the pollutant (二氧化硫), not its code');
   const said = await row.locator('td.message').textContent();
   check(said.includes('超过限值') && !said.includes('beyond limit'), `the alert is said in Chinese from its messageKey (${said})`);
+  // Acknowledging asks what was checked and the verdict (核实结论); without a comment it is refused.
   await row.locator('button[data-act="acknowledge"]').click();
-  await page.locator('#alerts tbody tr[data-state="acknowledged"]', { hasText: '9999.5' }).waitFor({ timeout: 10000 });
-  check(true, 'acknowledging changes the alert state');
+  await page.waitForSelector('dialog#handle[open]');
+  await page.click('#handle button[data-do="acknowledge"]');
+  await page.waitForFunction(() => (document.getElementById('handle-error')?.textContent || '').length > 0);
+  check(await page.locator('dialog#handle[open]').count() === 1, 'acknowledging without a comment is refused and the dialog stays');
+  await page.fill('#handle textarea[name="comment"]', '已电话核实，企业确认脱硫故障');
+  await page.selectOption('#handle select[name="verdict"]', 'real');
+  await page.screenshot({ path: path.join(shots, 'alert-handle.png') });
+  await page.click('#handle button[data-do="acknowledge"]');
+  const acked = page.locator('#alerts tbody tr[data-state="acknowledged"]', { hasText: '9999.5' });
+  await acked.waitFor({ timeout: 10000 });
+  const step = await acked.locator('td.last-step').textContent();
+  check(step.includes('确认') && step.includes('已电话核实') && step.includes('属实'), `the board shows the last step, its comment and verdict in Chinese (${step})`);
+  check((await acked.locator('td.enterprise').textContent()).length > 0, 'the board names the enterprise');
+
+  // Dispose (what was done), then an order made from the alert: the board shows the order.
+  await acked.locator('button[data-act="handle"]').click();
+  await page.waitForSelector('dialog#handle[open]');
+  check(await page.locator('#handle ol.history li').count() === 2, 'the dialog lists the alert\'s history (raised, acknowledged)');
+  await page.fill('#handle textarea[name="comment"]', '企业已停炉检修');
+  await page.click('#handle button[data-do="dispose"]');
+  await page.waitForFunction(() => !document.querySelector('dialog#handle[open]'));
+  await acked.locator('td.last-step', { hasText: '企业已停炉检修' }).waitFor({ timeout: 10000 });
+  await acked.locator('button[data-act="handle"]').click();
+  await page.waitForSelector('dialog#handle[open]');
+  await page.click('#handle button[data-do="order"]');
+  await acked.locator('td.last-step a.order-link').waitFor({ timeout: 10000 });
+  check(true, 'disposing and making an order are recorded on the board');
   await page.screenshot({ path: path.join(shots, 'alerts.png') });
+
+  // The handling figures: the acknowledged and disposed alert is counted for its city.
+  await page.goto(base + '/#/handling');
+  await page.waitForSelector('body[data-ready="/handling"] #handling-groups');
+  check(await page.locator('#handling tbody tr').count() > 0, 'the handling page lists figures by city and kind');
+  await page.screenshot({ path: path.join(shots, 'handling.png') });
 
   // Outlet page: hourly charts with data points against the limit.
   await page.goto(base + '/#/outlet/' + mn);

@@ -169,7 +169,7 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
 
         var outlet = registry().FindOutlet(alert.Mn);
         string when = TimeZoneInfo.ConvertTime(alert.DataFrom ?? alert.RaisedAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-        text ??= $"{outlet?.Name ?? alert.Mn}（MN {alert.Mn}）{when} 起{AlertNames.Kind(alert.Kind)}报警" + (alert.Pollutant is { } p ? $"（{p}）" : string.Empty)
+        text ??= $"{outlet?.Name ?? alert.Mn}（MN {alert.Mn}）{when} 起{AlertNames.Kind(alert.Kind)}报警" + (alert.Pollutant is { } p ? $"（{Hj212.Codes.CodeCatalogue.Find(p)?.Name ?? p}）" : string.Empty)
             + "：请核查原因，采取整改措施，并在期限内答复。";
         deadline ??= NowLocal.Add(options.DefaultDeadline).ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
         return await CreateAsync(alert.Mn, alert.Pollutant is { } q && outlet?.Limits.ContainsKey(q) == true ? q : null, alertId, deadline, text, by, ct);

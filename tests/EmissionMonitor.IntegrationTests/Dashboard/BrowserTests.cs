@@ -18,7 +18,7 @@ public sealed class BrowserTests
     {
         string root = RepositoryRoot();
         // The demo's city targets (its first year's), for this year: the barometer page has figures.
-        var settings = new Dictionary<string, string?> { ["Demo:BackfillHours"] = "48" };
+        var settings = new Dictionary<string, string?> { ["Demo:BackfillHours"] = "48", ["Alerts:RequireComment"] = "true" }; // as the service ships: acknowledging asks what was checked
         var targets = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(root, "config", "demo", "appsettings.json"))).RootElement
             .GetProperty("Compliance").GetProperty("CityTargets").EnumerateObject().First().Value;
         int year = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).Year;
@@ -64,7 +64,10 @@ public sealed class BrowserTests
 
         string output = await RunNodeAsync(root, "dashboard.mjs", service.HttpBase.ToString().TrimEnd('/'),
             service.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture), mn, password, "a21026", shots);
-        Assert.Contains("ok  acknowledging changes the alert state", output, StringComparison.Ordinal);
+        Assert.Contains("ok  acknowledging without a comment is refused and the dialog stays", output, StringComparison.Ordinal);
+        Assert.Contains("ok  the board shows the last step, its comment and verdict in Chinese", output, StringComparison.Ordinal);
+        Assert.Contains("ok  disposing and making an order are recorded on the board", output, StringComparison.Ordinal);
+        Assert.Contains("ok  the handling page lists figures by city and kind", output, StringComparison.Ordinal);
         Assert.Contains("ok  the alert is said in Chinese from its messageKey", output, StringComparison.Ordinal);
         Assert.Contains("ok  the board names the pollutant (二氧化硫), not its code", output, StringComparison.Ordinal);
         Assert.Contains("ok  a command sent from the outlet page ends done without reload", output, StringComparison.Ordinal);
@@ -77,6 +80,7 @@ public sealed class BrowserTests
         string pages = await RunNodeAsync(root, "pages.mjs", service.HttpBase.ToString().TrimEnd('/'), shots);
         Assert.Contains("ok  every page is a #/… link of the navigation", pages, StringComparison.Ordinal);
         Assert.Contains("ok  #/totals (zh) shows no English enumeration word", pages, StringComparison.Ordinal);
+        Assert.Contains("ok  #/handling (zh) shows no English enumeration word", pages, StringComparison.Ordinal);
         Assert.Contains("ok  the overview drills down to", pages, StringComparison.Ordinal);
         Assert.Contains("ok  its cells are typed", pages, StringComparison.Ordinal);
     }

@@ -343,7 +343,7 @@
         progressBar(r.permitKg ? Math.min(1, r.ytdKg / r.permitKg) : 0, r.overTotal ? 'red' : 'green'),
         h('span', { class: 'bar-text' }, r.permitKg ? `${tonnes(r.ytdKg)} / ${tonnes(r.permitKg)} ${t('t')}` : `${tonnes(r.ytdKg)} ${t('t')} · ${t('noPermit')}`)))) : h('p', {}, t('nothing')),
       h('h3', {}, t('nav.cards')), cards.length ? cardsTable('enterprise-cards', cards) : h('p', {}, t('nothing')),
-      h('h3', {}, `${t('activeAlerts')} (${alerts.length})`), alerts.length ? alertRowsTable('enterprise-alerts', alerts, false) : h('p', {}, t('nothing')),
+      h('h3', {}, `${t('activeAlerts')} (${alerts.length})`), alerts.length ? EM.alertRowsTable('enterprise-alerts', alerts, false) : h('p', {}, t('nothing')),
       h('h3', {}, t('exceedancesQuarter')), exceedances.length ? exceedanceTable(exceedances) : h('p', {}, t('nothing'))));
     sizeBars();
   }
@@ -431,69 +431,6 @@
     const form = h('form', { class: 'filters', id: 'card-filter' }, periodFields(q, ['quarter']), pickers, h('button', { type: 'submit' }, t('search')), ' ', downloads('/api/cards?' + query, 'cards'));
     form.addEventListener('submit', e => { e.preventDefault(); location.hash = filterHash('cards', e.target); });
     show(form, cardsTable('cards', rows));
-  }
-
-  const alertRowsTable = (id, list, withActions, act, selected) => table(id, [withActions ? '' : null, 'severity', 'kind', 'state', 'mn', 'city', 'pollutant', 'value', 'limit', 'dataFrom', 'raisedAt', 'message', withActions ? '' : null].filter(x => x !== null),
-    list.map(a => h('tr', { class: [a.severity, a.fresh ? 'fresh' : ''].join(' ').trim(), dataset: { id: a.id, state: a.state } },
-      withActions ? h('td', {}, a.state === 'active' ? h('input', { type: 'checkbox', class: 'pick', checked: selected?.has(a.id), 'aria-label': t('select'), onchange: e => { if (e.target.checked) selected.add(a.id); else selected.delete(a.id); } }) : null) : null,
-      h('td', { class: 'nowrap' }, t('s.' + a.severity)), h('td', { class: 'nowrap' }, t('k.' + a.kind), a.subKind ? ' · ' + enumText('sub.', a.subKind) : ''),
-      h('td', { class: 'state nowrap' }, t(a.state)),
-      h('td', {}, h('a', { href: '#/outlet/' + encodeURIComponent(a.mn) }, a.mn)), h('td', { class: 'nowrap' }, a.city), h('td', { class: 'pollutant', title: a.pollutant }, pol(a.pollutant)),
-      h('td', { class: 'num' }, typeof a.value === 'number' ? fmt(a.value, 3) : ''), h('td', { class: 'num' }, a.limit == null ? '' : fmt(a.limit, 3)),
-      h('td', { class: 'nowrap data-time' }, a.dataFrom ? time(a.dataFrom) : ''), h('td', { class: 'nowrap' }, time(a.raisedAt)), h('td', { class: 'message' }, alertText(a)),
-      withActions ? h('td', { class: 'nowrap' },
-        a.state === 'active' ? h('button', { type: 'button', dataset: { act: 'acknowledge' }, onclick: () => act(a, 'acknowledge') }, t('acknowledge')) : null, ' ',
-        a.state !== 'cleared' ? h('button', { type: 'button', dataset: { act: 'clear' }, onclick: () => act(a, 'clear') }, t('clear')) : null) : null)));
-
-  // The alert board: filters (kind, severity, city, state), counts, pages of 100, several acknowledged at once; live.
-  const ALERT_KINDS = ['exceedance', 'warning', 'silent', 'low-rate', 'card', 'anomaly', 'order-overdue', 'clock-drift', 'identity-changed', 'check-failed', 'key-age', 'barometer', 'flood', 'backfill'];
-  async function alertsPage() {
-    const q = hashQuery();
-    const stateFilter = ['open', 'active', 'acknowledged', 'cleared'].includes(q.get('state')) ? q.get('state') : 'open';
-    const page = Math.max(0, Number(q.get('page')) || 0), size = 100;
-    const filters = new URLSearchParams({ state: stateFilter });
-    for (const k of ['kind', 'severity', 'city']) if (q.get(k)) filters.set(k, q.get(k));
-    const [list, counts, stations] = await Promise.all([api(`/api/alerts?limit=${size}&offset=${page * size}&${filters}`), api('/api/alerts/counts?' + filters), stationsOnce()]);
-    const shown = new Map(list.map(a => [a.id, a]));
-    const selected = new Set();
-    const who = role();
-    const error = h('span', { id: 'alert-error', class: 'red' });
-    const form = h('form', { class: 'filters', id: 'alert-filter' },
-      h('label', {}, t('state'), h('select', { name: 'state' }, ['open', 'active', 'acknowledged', 'cleared'].map(s => h('option', { value: s, selected: s === stateFilter }, t(s === 'open' ? 'open' : s))))),
-      h('label', {}, t('kind'), picker('kind', ALERT_KINDS.map(k => [k, t('k.' + k)]), q.get('kind') || '')),
-      h('label', {}, t('severity'), picker('severity', ['critical', 'warning', 'info'].map(s => [s, t('s.' + s)]), q.get('severity') || '')),
-      h('label', {}, t('city'), picker('city', [...new Set(stations.map(e => e.city))].sort().map(c => [c, c]), q.get('city') || '')),
-      h('button', { type: 'submit' }, t('search')), ' ', downloads('/api/alerts?' + filters, 'alerts'));
-    form.addEventListener('submit', e => { e.preventDefault(); const f = new URLSearchParams(new FormData(e.target)); [...f.keys()].forEach(k => { if (!f.get(k)) f.delete(k); }); location.hash = '#/alerts?' + f; });
-    const pages = Math.max(1, Math.ceil((counts.total ?? 0) / size));
-    const go = n => { const f = new URLSearchParams(q); f.set('page', n); location.hash = '#/alerts?' + f; };
-    const summary = h('p', { id: 'alert-counts', class: 'muted' }, t('countOf').replace('{n}', fmt(counts.total ?? 0, 0)), ' · ',
-      ['critical', 'warning', 'info'].map(s => `${t('s.' + s)} ${fmt(counts.bySeverity?.[s] ?? 0, 0)} `),
-      ' · ', t('pageOf').replace('{n}', page + 1).replace('{m}', pages), ' ',
-      page > 0 ? h('button', { type: 'button', id: 'prev-page', onclick: () => go(page - 1) }, t('prev')) : null, ' ',
-      page + 1 < pages ? h('button', { type: 'button', id: 'next-page', onclick: () => go(page + 1) }, t('next')) : null);
-    const act = async (a, action) => {
-      const body = action === 'clear' ? JSON.stringify({ comment: prompt(t('comment')) || '' }) : null;
-      try { const updated = await api(`/api/alerts/${encodeURIComponent(a.id)}/${action}`, { method: 'POST', body }); shown.set(updated.id, updated); render(); }
-      catch (e) { error.textContent = e.message; }
-    };
-    const bulk = who !== 'operator' ? null : h('button', { type: 'button', id: 'ack-selected', onclick: async () => {
-      if (!selected.size) return;
-      try {
-        const result = await api('/api/alerts/acknowledge', { method: 'POST', body: JSON.stringify({ ids: [...selected], comment: prompt(t('ackComment')) || undefined }) });
-        result.alerts.forEach(a => shown.set(a.id, a)); selected.clear(); render();
-      } catch (e) { error.textContent = e.message; }
-    } }, t('ackSelected'));
-    const holder = h('div');
-    const render = () => {
-      const rows = [...shown.values()].filter(a => stateFilter === 'open' ? a.state !== 'cleared' : a.state === stateFilter).sort((a, b) => b.raisedAt.localeCompare(a.raisedAt));
-      holder.replaceChildren(alertRowsTable('alerts', rows, who === 'operator', act, selected));
-      rows.forEach(a => { a.fresh = false; });
-    };
-    show(form, summary, bulk, error, holder);
-    render();
-    const matches = a => (!q.get('kind') || a.kind === q.get('kind')) && (!q.get('severity') || a.severity === q.get('severity')) && (!q.get('city') || a.city === q.get('city'));
-    return (kind, a) => { if (kind === 'alert' && page === 0 && matches(a)) { a.fresh = true; shown.set(a.id, a); render(); } };
   }
 
   async function outletPage(mn) {
@@ -804,8 +741,13 @@
       h('h3', {}, `${t('myMarks')} (${marks.length})`, ' ', h('a', { href: '#/marks', id: 'file-mark' }, t('fileMark'))),
       marks.length ? marksTable('home-marks', marks, m => markActions(m, 'enterprise', act, error)) : h('p', {}, t('nothing')),
       h('h3', {}, `${t('activeAlerts')} (${alerts.length})`),
-      alerts.length ? alertRowsTable('home-alerts', alerts, false) : h('p', {}, t('nothing'))));
+      alerts.length ? EM.alertRowsTable('home-alerts', alerts, false) : h('p', {}, t('nothing'))));
   }
+
+  // The helpers the pages of other files (alerts.js) are built with.
+  const EM = window.EM = {
+    h, t, api, show, table, fmt, time, pol, alertText, enumText, hashQuery, role, stationsOnce, picker, downloads, localDate, periodFields, filterHash, apiQuery, pages: {},
+  };
 
   // Routes run one after another, so a slow page cannot overwrite the one asked for after it.
   let routing = Promise.resolve();
@@ -818,7 +760,8 @@
     state.listeners = [];
     let listener;
     try {
-      if (path.startsWith('/alerts')) listener = await alertsPage();
+      if (path.startsWith('/alerts')) listener = await EM.pages.alerts();
+      else if (path.startsWith('/handling')) await EM.pages.handling();
       else if (path.startsWith('/outlet')) listener = await outletPage(decodeURIComponent(path.split('/')[2] || ''));
       else if (path.startsWith('/exceedances')) await exceedancesPage();
       else if (path.startsWith('/cards')) await cardsPage();
