@@ -69,7 +69,7 @@ try {
   await row.locator('button[data-act="acknowledge"]').click();
   await page.waitForSelector('dialog#handle[open]');
   await page.click('#handle button[data-do="acknowledge"]');
-  await page.waitForFunction(() => (document.getElementById('handle-error')?.textContent || '').length > 0);
+  await page.waitForFunction(() => (document.getElementById('handle-error')?.textContent || '').includes('请填写说明'));
   check(await page.locator('dialog#handle[open]').count() === 1, 'acknowledging without a comment is refused and the dialog stays');
   await page.fill('#handle textarea[name="comment"]', '已电话核实，企业确认脱硫故障');
   await page.selectOption('#handle select[name="verdict"]', 'real');

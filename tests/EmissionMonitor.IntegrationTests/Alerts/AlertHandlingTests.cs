@@ -196,5 +196,19 @@ public sealed class AlertHandlingTests
         string csv = await op.GetStringAsync($"/api/alerts/handling?from={Day(t0, -1)}&to={Day(t0, 2)}&by=city&format=csv");
         Assert.Contains("group,groupName,kind,raised,acknowledged,acknowledgedInTime,responseRate", csv, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, (await op.GetAsync("/api/alerts/handling?by=planet")).StatusCode);
+
+        // The command line reads the same store: the same counts (its clock is the real one, so what is late differs).
+        string config = Path.Combine(Path.GetDirectoryName(service.DataDirectory)!, "config");
+        var cli = await CliRunner.RunAsync(["report", "alert-handling", "--from", Day(t0, -1), "--to", Day(t0, 2), "--by", "enterprise", "--format", "json",
+            "--config", config, "--data", service.DataDirectory]);
+        Assert.True(cli.ExitCode == 0, cli.StdErr);
+        var fromCli = JsonDocument.Parse(cli.StdOut).RootElement.EnumerateArray().Where(r => kinds.Contains(r.GetProperty("kind").GetString())).ToList();
+        var fromApi = (await op.GetFromJsonAsync<JsonElement>($"/api/alerts/handling?from={Day(t0, -1)}&to={Day(t0, 2)}&by=enterprise")).EnumerateArray()
+            .Where(r => kinds.Contains(r.GetProperty("kind").GetString())).ToList();
+        string Counts(JsonElement r) => string.Join(",", new[] { "group", "kind", "raised", "acknowledged", "verified", "disposed" }.Select(k => r.GetProperty(k).ToString()));
+        Assert.Equal(fromApi.Select(Counts), fromCli.Select(Counts));
+        Assert.Equal("甲热电", fromCli.First(r => r.GetProperty("group").GetString() == "E1").GetProperty("groupName").GetString());
+        var bad = await CliRunner.RunAsync(["report", "alert-handling", "--by", "planet", "--config", config, "--data", service.DataDirectory]);
+        Assert.Equal(2, bad.ExitCode);
     }
 }

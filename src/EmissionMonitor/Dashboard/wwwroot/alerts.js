@@ -54,7 +54,9 @@
       const close = value => { dialog.close(); dialog.remove(); resolve(value); };
       const post = async (path, body) => {
         error.textContent = '';
-        try { close(await api(path, { method: 'POST', body: JSON.stringify(body) })); } catch (e) { error.textContent = e.message; }
+        try { close(await api(path, { method: 'POST', body: JSON.stringify(body) })); } catch (e) {
+          error.textContent = e.status === 400 && / comment: /.test(e.message) ? t('commentRequired') : e.status === 400 && / assignee: /.test(e.message) ? t('assigneeUnknown') : e.message;
+        }
       };
       const text = () => comment.value.trim() || undefined;
       const steps = [];
