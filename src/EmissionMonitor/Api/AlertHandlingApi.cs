@@ -25,8 +25,8 @@ public static class AlertHandlingApi
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
         var operators = new RoleFilter(auth, ApiUser.Operator);
-        app.MapPost("/api/alerts/acknowledge", AcknowledgeManyAsync).AddEndpointFilter(operators);
-        app.MapGet("/api/alerts/handling", HandlingAsync).AddEndpointFilter(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
+        app.MapPost("/api/alerts/acknowledge", AcknowledgeManyAsync).RequireRole(operators);
+        app.MapGet("/api/alerts/handling", HandlingAsync).RequireRole(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
         app.MapPost("/api/alerts/{id}/acknowledge", async (HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, AlertOptions rules, TimeZoneInfo zone,
             CancellationToken ct) =>
         {
@@ -37,7 +37,7 @@ public static class AlertHandlingApi
 
             var changed = await alerts.AcknowledgeAsync(id, RoleFilter.User(http).DisplayName, ct, body?.Comment, body?.Verdict);
             return Changed(alerts, id, changed, zone, "the alert is acknowledged already");
-        }).AddEndpointFilter(operators);
+        }).RequireRole(operators);
         app.MapPost("/api/alerts/{id}/assign", async (HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
         {
             if (body?.Assignee is not { Length: > 0 } assignee || assignee.Length > 100)
@@ -56,7 +56,7 @@ public static class AlertHandlingApi
             }
 
             return Changed(alerts, id, await alerts.AssignAsync(id, RoleFilter.User(http).DisplayName, assignee, body.Comment, ct), zone, "not changed");
-        }).AddEndpointFilter(operators);
+        }).RequireRole(operators);
         app.MapPost("/api/alerts/{id}/dispose", async (HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(body?.Comment))
@@ -70,7 +70,7 @@ public static class AlertHandlingApi
             }
 
             return Changed(alerts, id, await alerts.DisposeAsync(id, RoleFilter.User(http).DisplayName, body.Comment, body.Verdict, ct), zone, "not changed");
-        }).AddEndpointFilter(operators);
+        }).RequireRole(operators);
         app.MapPost("/api/alerts/{id}/clear", async (HttpContext http, string id, CommentBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
         {
             if (QueryRules.Comment(body?.Comment, options) is { } bad)
@@ -80,12 +80,12 @@ public static class AlertHandlingApi
 
             var changed = await alerts.ClearAsync(id, RoleFilter.User(http).DisplayName, body?.Comment, ct);
             return Changed(alerts, id, changed, zone, "the alert is already cleared");
-        }).AddEndpointFilter(operators);
+        }).RequireRole(operators);
         app.MapPost("/api/alerts/{id}/order", async (HttpContext http, string id, StepBody? body, OrderService orders, CancellationToken ct) =>
         {
             var outcome = await orders.CreateFromAlertAsync(id, body?.Deadline, body?.Text, RoleFilter.User(http).DisplayName, ct);
             return OrdersApi.Answer(outcome, orders, orders.Zone, 201);
-        }).AddEndpointFilter(operators);
+        }).RequireRole(operators);
     }
 
     /// <summary>

@@ -68,7 +68,7 @@ public static class AlertsApi
 
             http.Response.Headers["X-Total-Count"] = list.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Results.Bytes(Serialize(list.Skip(offset).Take(limit), zone), "application/json; charset=utf-8");
-        }).AddEndpointFilter(readers);
+        }).RequireRole(readers);
         app.MapGet("/api/alerts/counts", (HttpContext http, AlertService alerts) =>
         {
             if (Filtered(http, alerts, out var list) is { } bad)
@@ -85,15 +85,15 @@ public static class AlertsApi
                 byKind = By(list.Select(a => a.Kind)),
                 byCity = By(list.Select(a => a.City ?? string.Empty)),
             });
-        }).AddEndpointFilter(readers);
-        app.MapGet("/api/alerts/stream", StreamAsync).AddEndpointFilter(readers);
+        }).RequireRole(readers);
+        app.MapGet("/api/alerts/stream", StreamAsync).RequireRole(readers);
         app.MapGet("/api/alerts/{id}", (HttpContext http, string id, AlertService alerts, TimeZoneInfo zone) =>
         {
             var user = RoleFilter.User(http);
             return alerts.Find(id) is { } a && (user.Role != ApiUser.EnterpriseRole || a.Enterprise == user.Enterprise)
                 ? Results.Bytes(AlertJson.Serialize(a, zone), "application/json; charset=utf-8")
                 : Results.Problem(statusCode: 404, title: $"no alert {QueryRules.Shown(id)}");
-        }).AddEndpointFilter(readers);
+        }).RequireRole(readers);
     }
 
     private static async Task StreamAsync(HttpContext http, LiveEvents events, CancellationToken ct)

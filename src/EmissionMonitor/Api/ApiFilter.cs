@@ -10,6 +10,9 @@ public sealed class RoleFilter(ApiAuth auth, params string[] roles) : IEndpointF
 {
     public const string UserKey = "em-user";
 
+    /// <summary>The roles that may call the endpoint.</summary>
+    public IReadOnlyList<string> Roles => roles;
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -41,4 +44,11 @@ public sealed class RoleFilter(ApiAuth auth, params string[] roles) : IEndpointF
     /// </summary>
     public static string ShareKey(HttpContext context) =>
         User(context) is { Token.Length: > 0 } user ? user.Token : "local:" + context.Connection.RemoteIpAddress;
+}
+
+/// <summary>Endpoints for some roles only.</summary>
+public static class RoleFilters
+{
+    /// <summary>Only the filter's roles may call the endpoint; the filter is also its metadata (the OpenAPI document names the roles and answers 401/403/429).</summary>
+    public static RouteHandlerBuilder RequireRole(this RouteHandlerBuilder endpoint, RoleFilter filter) => endpoint.AddEndpointFilter(filter).WithMetadata(filter);
 }

@@ -45,7 +45,7 @@ public static class CardLiftsApi
             var lift = new CardLift(enterprise, quarter, clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment) { VisibleToEnterprise = body?.VisibleToEnterprise == true };
             await store.AddCardLiftAsync(lift, ct);
             return Results.Json(Json(lift, zone));
-        }).AddEndpointFilter(operators);
+        }).RequireRole(operators);
 
         app.MapPost("/api/cards/{enterprise}/{quarter}/lift/revoke", async (HttpContext http, string enterprise, string quarter, CommentBody? body,
             Func<StationRegistry> registry, IRecordStore store, ApiOptions options, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
@@ -67,7 +67,7 @@ public static class CardLiftsApi
             var revoked = standing with { Revoked = new Revocation(clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment) };
             await store.AddCardLiftAsync(revoked, ct);
             return Results.Json(Json(revoked, zone));
-        }).AddEndpointFilter(operators);
+        }).RequireRole(operators);
     }
 
     /// <summary>Confirm or dismiss: a decision on a proposed card, recorded with the card as it stands.</summary>
@@ -98,7 +98,7 @@ public static class CardLiftsApi
                 enterprise, quarter, card = card.Colour, reasons = recorded.Reasons, decision, decidedBy = recorded.By, decidedAt = Local(recorded.At, zone),
                 decisionComment = recorded.Comment, rectifyBy = card.RectifyBy.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             });
-        }).AddEndpointFilter(operators);
+        }).RequireRole(operators);
     }
 
     /// <summary>

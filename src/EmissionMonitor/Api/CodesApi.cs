@@ -11,5 +11,5 @@ public static class CodesApi
         {
             code = c.Code, code2005 = c.Code2005, name = c.Name, englishName = c.EnglishName, unit = c.Unit, couUnit = c.CouUnit,
             medium = c.Medium.ToString().ToLowerInvariant(),
-        }))).AddEndpointFilter(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
+        }))).RequireRole(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
 }

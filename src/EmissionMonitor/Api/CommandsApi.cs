@@ -24,7 +24,7 @@ public static class CommandsApi
 
         app.MapPost("/api/outlets/{mn}/commands", async (HttpContext http, string mn, CommandBody? body, CommandService commands, CancellationToken ct) =>
             Answer(await commands.SubmitAsync(mn, body?.Command, body?.Params, RoleFilter.User(http).DisplayName, ct), commands))
-            .AddEndpointFilter(operators);
+            .RequireRole(operators);
 
         app.MapPost("/api/outlets/{mn}/backfill", async (HttpContext http, string mn, OperationsApi.BackfillBody? body, CommandService commands, CancellationToken ct) =>
         {
@@ -40,7 +40,7 @@ public static class CommandsApi
             var shown = JsonDocument.Parse(outcome.Json ?? commands.Live(command)).RootElement; // as taken, with its first frame
             string? sent = shown.TryGetProperty("exchanges", out var ex) && ex.GetArrayLength() > 0 ? ex[0].GetProperty("frame").GetString() : null;
             return Results.Json(new { id = command.Id, mn, qn = command.Qn, sent, state = shown.GetProperty("state").GetString(), link = command.Link }, statusCode: 202);
-        }).AddEndpointFilter(operators);
+        }).RequireRole(operators);
 
         app.MapGet("/api/outlets/{mn}/commands", async (HttpContext http, string mn, Func<StationRegistry> registry, CommandService commands, ApiOptions options, CancellationToken ct) =>
         {
@@ -69,7 +69,7 @@ public static class CommandsApi
             }
 
             return Results.Text("[" + string.Join(",", list.Select(c => c.GetRawText())) + "]", "application/json; charset=utf-8", Encoding.UTF8);
-        }).AddEndpointFilter(readers);
+        }).RequireRole(readers);
 
         app.MapGet("/api/commands/{id}", async (HttpContext http, string id, Func<StationRegistry> registry, CommandService commands, CancellationToken ct) =>
         {
@@ -86,7 +86,7 @@ public static class CommandsApi
             }
 
             return Results.Text(json, "application/json; charset=utf-8", Encoding.UTF8);
-        }).AddEndpointFilter(readers);
+        }).RequireRole(readers);
     }
 
     private static IResult Answer(SubmitOutcome outcome, CommandService commands) => outcome.Status switch

@@ -10,6 +10,10 @@ namespace EmissionMonitor.Api;
 /// </summary>
 public static partial class HttpHardening
 {
+    public const string DocsPolicy =
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
+        "font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
         "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -66,7 +70,9 @@ public static partial class HttpHardening
             headers.CacheControl = "no-store"; // answers for a user (and evidence files) are never kept by a browser or proxy cache
         }
 
-        headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        // The API reference (/docs, Scalar served from its package) configures itself with an inline
+        // script and styles; it shows no data of its own: only that page allows inline code.
+        headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/docs") ? DocsPolicy : ContentSecurityPolicy;
         headers.XFrameOptions = "DENY";
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";

@@ -57,7 +57,7 @@ public static class MarksApi
 
             http.Response.Headers["X-Total-Count"] = visible.Count.ToString(CultureInfo.InvariantCulture);
             return Results.Json(visible.Skip(offset).Take(limit).Select(m => Json(m, over, zone)));
-        }).AddEndpointFilter(readers);
+        }).RequireRole(readers);
 
         app.MapGet("/api/marks/{id}", async (HttpContext http, string id, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
         {
@@ -65,20 +65,20 @@ public static class MarksApi
             return all.FirstOrDefault(m => m.Key == id) is { } mark && marks.Visible(RoleFilter.User(http), mark)
                 ? Results.Json(Json(mark, marks.OverFaultCap(all), zone))
                 : Results.Problem(statusCode: 404, title: $"no mark {QueryRules.Shown(id)}");
-        }).AddEndpointFilter(readers);
+        }).RequireRole(readers);
 
         app.MapPost("/api/marks", async (HttpContext http, MarkBody body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
             await Answer(await marks.CreateAsync(RoleFilter.User(http), body.Mn, body.Kind, body.From, body.To, body.Comment, ct), marks, zone, ct))
-            .AddEndpointFilter(writers);
+            .RequireRole(writers);
 
         app.MapPost("/api/marks/{id}/approve", async (HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
-            await Answer(await marks.DecideAsync(id, approve: true, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct)).AddEndpointFilter(operators);
+            await Answer(await marks.DecideAsync(id, approve: true, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct)).RequireRole(operators);
 
         app.MapPost("/api/marks/{id}/reject", async (HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
-            await Answer(await marks.DecideAsync(id, approve: false, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct)).AddEndpointFilter(operators);
+            await Answer(await marks.DecideAsync(id, approve: false, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct)).RequireRole(operators);
 
         app.MapPost("/api/marks/{id}/revoke", async (HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
-            await Answer(await marks.RevokeAsync(id, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct)).AddEndpointFilter(writers);
+            await Answer(await marks.RevokeAsync(id, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct)).RequireRole(writers);
 
         app.MapPost("/api/marks/{id}/evidence", async (HttpContext http, string id, MarkService marks, EvidenceStore evidence, TimeZoneInfo zone, CancellationToken ct) =>
         {
@@ -98,13 +98,13 @@ public static class MarksApi
                 var outcome = await marks.AddEvidenceAsync(mark.Key, file, user, ct);
                 return (await Answer(outcome, marks, zone, ct), outcome.Mark is not null);
             }, ct);
-        }).AddEndpointFilter(writers);
+        }).RequireRole(writers);
 
         app.MapGet("/api/marks/{id}/evidence/{file}", async (HttpContext http, string id, string file, MarkService marks, EvidenceStore evidence, CancellationToken ct) =>
             await marks.FindAsync(id, ct) is { } mark && marks.Visible(RoleFilter.User(http), mark) && mark.Evidence.FirstOrDefault(f => f.Id == file) is { } found
                 ? evidence.Serve(mark.Key, found)
                 : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of mark {QueryRules.Shown(id)}"))
-            .AddEndpointFilter(readers);
+            .RequireRole(readers);
     }
 
     private static async Task<IResult> Answer(MarkOutcome outcome, MarkService marks, TimeZoneInfo zone, CancellationToken ct)

@@ -27,6 +27,6 @@ public static class NotificationsApi
                     city = i.City, pollutant = i.Pollutant, value = i.Value, limit = i.Limit, raisedAt = Local(i.RaisedAt) }),
             });
             return Results.Json(rows);
-        }).AddEndpointFilter(new RoleFilter(auth, ApiUser.Operator));
+        }).RequireRole(new RoleFilter(auth, ApiUser.Operator));
     }
 }

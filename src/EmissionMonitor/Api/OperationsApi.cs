@@ -66,7 +66,7 @@ public static class OperationsApi
                         : null,
                 }),
             }));
-        }).AddEndpointFilter(readers);
+        }).RequireRole(readers);
 
         app.MapGet("/api/outlets/{mn}/readings", async (HttpContext http, string mn, string? cn, string? from, string? to,
             Func<StationRegistry> registry, IReadingStore store, ApiOptions options, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
@@ -105,7 +105,7 @@ public static class OperationsApi
                 period = new DateTimeOffset(r.Period, zone.GetUtcOffset(r.Period)).ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", CultureInfo.InvariantCulture),
                 rtd = r.Rtd, avg = r.Avg, min = r.Min, max = r.Max, cou = r.Cou, zsRtd = r.ZsRtd, zsAvg = r.ZsAvg, flag = r.Flag, invalid = r.Invalid, rf = r.Rf, rawAvg = r.RawAvg,
             }));
-        }).AddEndpointFilter(readers);
+        }).RequireRole(readers);
 
         app.MapPost("/api/outlets/{mn}/key", async (HttpContext http, string mn, KeyBody? body, Func<StationRegistry> registry, Security.KeyRing keys, TimeZoneInfo zone, CancellationToken ct) =>
         {
@@ -129,6 +129,6 @@ public static class OperationsApi
                 source = record.Source,
                 key = given is null ? key.Reveal() : null, // a generated key is shown this once, to hand to the terminal
             }, statusCode: 201);
-        }).AddEndpointFilter(operators);
+        }).RequireRole(operators);
     }
 }

@@ -27,7 +27,7 @@ public static class OrdersApi
 
         app.MapPost("/api/orders", async (HttpContext http, OrderBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
             Answer(await orders.CreateAsync(body?.Mn, body?.Pollutant, body?.AlertId, body?.Deadline, body?.Text, RoleFilter.User(http).DisplayName, ct), orders, zone, 201))
-            .AddEndpointFilter(operators);
+            .RequireRole(operators);
 
         app.MapGet("/api/orders", async (HttpContext http, OrderService orders, Func<StationRegistry> registry, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
         {
@@ -58,19 +58,19 @@ public static class OrdersApi
 
             http.Response.Headers["X-Total-Count"] = list.Count.ToString(CultureInfo.InvariantCulture);
             return Results.Json(list.Skip(offset).Take(limit).Select(o => Json(o, now, zone)));
-        }).AddEndpointFilter(readers);
+        }).RequireRole(readers);
 
         app.MapGet("/api/orders/{id}", async (HttpContext http, string id, OrderService orders, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
             await orders.FindAsync(id, ct) is { } o && Visible(RoleFilter.User(http), o)
                 ? Results.Json(Json(AsSeenBy(RoleFilter.User(http), o, options), orders.NowLocal, zone))
                 : Results.Problem(statusCode: 404, title: $"no order {QueryRules.Shown(id)}"))
-            .AddEndpointFilter(readers);
+            .RequireRole(readers);
 
         app.MapPost("/api/orders/{id}/respond", async (HttpContext http, string id, RespondBody? body, OrderService orders, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
         {
             var user = RoleFilter.User(http);
             return Answer(Seen(await orders.RespondAsync(id, body?.Cause, body?.Measures, user.DisplayName, o => Visible(user, o), ct), user, options), orders, zone, 200);
-        }).AddEndpointFilter(new RoleFilter(auth, ApiUser.EnterpriseRole));
+        }).RequireRole(new RoleFilter(auth, ApiUser.EnterpriseRole));
 
         app.MapPost("/api/orders/{id}/evidence", async (HttpContext http, string id, OrderService orders, Evidence.EvidenceStore evidence, ApiOptions options, TimeZoneInfo zone,
             CancellationToken ct) =>
@@ -91,19 +91,19 @@ public static class OrdersApi
                 var outcome = await orders.AttachAsync(order.Id, file, o => Visible(user, o), ct);
                 return (Answer(Seen(outcome, user, options), orders, zone, 201), outcome.Order is not null);
             }, ct);
-        }).AddEndpointFilter(new RoleFilter(auth, ApiUser.Operator, ApiUser.EnterpriseRole));
+        }).RequireRole(new RoleFilter(auth, ApiUser.Operator, ApiUser.EnterpriseRole));
 
         app.MapGet("/api/orders/{id}/evidence/{file}", async (HttpContext http, string id, string file, OrderService orders, Evidence.EvidenceStore evidence, CancellationToken ct) =>
             await orders.FindAsync(id, ct) is { } o && Visible(RoleFilter.User(http), o) && o.Evidence.FirstOrDefault(f => f.Id == file) is { } found
                 ? evidence.Serve(o.Id, found)
                 : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of order {QueryRules.Shown(id)}"))
-            .AddEndpointFilter(readers);
+            .RequireRole(readers);
 
         app.MapPost("/api/orders/{id}/close", async (HttpContext http, string id, CommentBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
-            Answer(await orders.CloseAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct, body?.VisibleToEnterprise == true), orders, zone, 200)).AddEndpointFilter(operators);
+            Answer(await orders.CloseAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct, body?.VisibleToEnterprise == true), orders, zone, 200)).RequireRole(operators);
 
         app.MapPost("/api/orders/{id}/reopen", async (HttpContext http, string id, CommentBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
-            Answer(await orders.ReopenAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct, body?.VisibleToEnterprise == true), orders, zone, 200)).AddEndpointFilter(operators);
+            Answer(await orders.ReopenAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct, body?.VisibleToEnterprise == true), orders, zone, 200)).RequireRole(operators);
     }
 
     private static bool Visible(ApiUser user, SupervisionOrder order) => user.Role != ApiUser.EnterpriseRole || order.Enterprise == user.Enterprise;

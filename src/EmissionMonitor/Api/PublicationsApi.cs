@@ -24,10 +24,10 @@ public static class PublicationsApi
             return outcome.Publication is { } p
                 ? Results.Text(p.ToJsonString(), "application/json; charset=utf-8", Encoding.UTF8, statusCode: 201)
                 : QueryRules.Bad(outcome.Parameter ?? "quarter", outcome.Problem!);
-        }).AddEndpointFilter(new RoleFilter(auth, ApiUser.Operator));
+        }).RequireRole(new RoleFilter(auth, ApiUser.Operator));
 
         app.MapGet("/api/publications", async (PublicationService publications, CancellationToken ct) => List(await publications.ListAsync(withAuthor: true, ct)))
-            .AddEndpointFilter(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
+            .RequireRole(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
 
         app.MapGet("/api/public/publications", async (PublicationService publications, CancellationToken ct) => List(await publications.ListAsync(withAuthor: false, ct)));
 

@@ -51,7 +51,7 @@ public static partial class ReportsApi
         {
             app.MapGet($"/api/{kind}", (HttpContext http, Func<ReportService> reports, Func<Registry.StationRegistry> registry, ApiOptions options, ReportGate gate,
                     TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) => GetAsync(kind, http, reports(), registry(), options, gate, zone, clock, ct))
-                .AddEndpointFilter(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
+                .RequireRole(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
         }
 
         // The city target barometer: cities' figures, for the bureau's staff (operators, inspectors).
@@ -79,7 +79,7 @@ public static partial class ReportsApi
 
             var table = ReportTables.Barometer(await reports().BarometerAsync(year, levels, ct));
             return WantsFile(http) ? Export(table, $"barometer-{year}") : Json(table);
-        }).AddEndpointFilter(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector));
+        }).RequireRole(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector));
     }
 
     private static async Task<IResult> GetAsync(string kind, HttpContext http, ReportService reports, Registry.StationRegistry registry, ApiOptions options,

@@ -1,3 +1,4 @@
+using Scalar.AspNetCore;
 using EmissionMonitor.Configuration;
 using EmissionMonitor.Ingestion.Connecting;
 using EmissionMonitor.Registry;
@@ -70,6 +71,17 @@ public static class ServiceHost
         });
         builder.Services.AddSingleton(new Api.Http.AllowedOrigins(api.AllowedOrigins, hosts));
         builder.Services.AddEmissionMonitor(settings, api, budget, demo);
+        builder.Services.AddOpenApi("v1", openApi =>
+        {
+            openApi.AddOperationTransformer<Api.OpenApiContract>();
+            openApi.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "EmissionMonitor HTTP API";
+                document.Info.Description = "Pollution-source online monitoring (HJ 212): reports, alerts and their handling, marks, orders, cards, commands. "
+                    + "Authenticate with the header Authorization: Bearer TOKEN (a token of Api:Users) or the dashboard's session cookie.";
+                return Task.CompletedTask;
+            });
+        });
         observe?.Invoke(builder.Services);
         var app = builder.Build();
         var auth = app.Services.GetRequiredService<Api.ApiAuth>();
@@ -97,6 +109,9 @@ public static class ServiceHost
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = dashboard });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = dashboard });
         Api.DiagnosticsApi.Map(app);
+        app.MapOpenApi(); // GET /openapi/v1.json
+        app.MapScalarApiReference("/docs", docs => docs.WithTitle("EmissionMonitor API").WithOpenApiRoutePattern("/openapi/{documentName}.json")
+            .DisableDefaultFonts().DisableTelemetry().DisableAgent().DisableMcp()); // everything from the package: no CDN, no fonts or calls from outside
         Api.SessionApi.Map(app, auth);
         Api.ReportsApi.Map(app, auth);
         Api.AlertsApi.Map(app, auth);

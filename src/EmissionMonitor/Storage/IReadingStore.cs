@@ -7,13 +7,10 @@ namespace EmissionMonitor.Storage;
 /// per MN, CN, period and pollutant, first wins; every frame archived with its status), then query
 /// what was stored. Every backend implements it and the conformance tests check it.
 /// </summary>
-public interface IReadingStore : IAsyncDisposable
+public interface IReadingStore : IBatchCommitter, IAsyncDisposable
 {
     /// <summary>Creates what the store needs (schema, folders). Idempotent.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
-
-    /// <summary>Durably stores a batch; returns one outcome per item, in order. Throws when nothing was stored.</summary>
-    Task<IReadOnlyList<StoredOutcome>> CommitAsync(IReadOnlyList<IntakeResult> batch, CancellationToken cancellationToken);
 
     /// <summary>Readings of a CN in [from, to) (local periods), optionally of one outlet and pollutant.</summary>
     Task<IReadOnlyList<Reading>> QueryReadingsAsync(ReadingQuery query, CancellationToken cancellationToken);
@@ -50,3 +47,10 @@ public sealed record ArchivedFrame(long Id, DateTimeOffset ReceivedAt, string Tr
 
 /// <summary>Totals in the store.</summary>
 public sealed record StoreCounts(long Readings, long Frames, IReadOnlyDictionary<string, long> FramesByStatus, IReadOnlyDictionary<string, long> FramesByReason);
+
+/// <summary>What the journal needs of a store: one batch committed atomically, an outcome per item in order.</summary>
+public interface IBatchCommitter
+{
+    /// <summary>Durably stores a batch; returns one outcome per item, in order. Throws when nothing was stored.</summary>
+    Task<IReadOnlyList<StoredOutcome>> CommitAsync(IReadOnlyList<IntakeResult> batch, CancellationToken cancellationToken);
+}

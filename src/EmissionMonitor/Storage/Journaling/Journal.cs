@@ -14,22 +14,24 @@ namespace EmissionMonitor.Storage.Journaling;
 public sealed partial class Journal : IAsyncDisposable
 {
     private readonly Channel<Pending> _channel = Channel.CreateBounded<Pending>(new BoundedChannelOptions(100_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-    private readonly IReadingStore _store;
+    private readonly IBatchCommitter _store;
     private readonly StorageOptions _options;
     private readonly IJournalObserver _metrics;
     private readonly ILogger _logger;
     private readonly DiskGuard? _disk;
+    private readonly TimeProvider _clock;
     private readonly Resilience.Backoff _backoff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5)); // after a failed commit
     private readonly Task _loop;
     private long _lastDiskLog = -1_000_000; // long ago, without overflowing the subtraction below
 
-    public Journal(IReadingStore store, StorageOptions options, IJournalObserver metrics, ILogger<Journal> logger, DiskGuard? disk = null)
+    public Journal(IBatchCommitter store, StorageOptions options, IJournalObserver metrics, ILogger<Journal> logger, DiskGuard? disk = null, TimeProvider? clock = null)
     {
         _store = store;
         _options = options;
         _metrics = metrics;
         _logger = logger;
         _disk = disk;
+        _clock = clock ?? TimeProvider.System;
         _loop = Task.Run(RunAsync);
     }
 
@@ -62,7 +64,7 @@ public sealed partial class Journal : IAsyncDisposable
         while (await reader.WaitToReadAsync())
         {
             batch.Clear();
-            var deadline = Stopwatch.GetTimestamp() + (long)(_options.CommitInterval.TotalSeconds * Stopwatch.Frequency);
+            var deadline = _clock.GetTimestamp() + (long)(_options.CommitInterval.TotalSeconds * _clock.TimestampFrequency);
             while (batch.Count < _options.CommitBatch)
             {
                 if (reader.TryRead(out var next))
@@ -71,13 +73,13 @@ public sealed partial class Journal : IAsyncDisposable
                     continue;
                 }
 
-                var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+                var left = _clock.GetElapsedTime(_clock.GetTimestamp(), deadline);
                 if (batch.Count > 0 && (left <= TimeSpan.Zero || reader.Completion.IsCompleted))
                 {
                     break;
                 }
 
-                using var wait = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1));
+                using var wait = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.FromMilliseconds(1), _clock);
                 try
                 {
                     if (!await reader.WaitToReadAsync(wait.Token))
@@ -126,7 +128,7 @@ public sealed partial class Journal : IAsyncDisposable
                 p.Done.TrySetException(new StoreUnavailableException("the store did not commit the frame", e));
             }
 
-            await _backoff.WaitAsync(TimeProvider.System, CancellationToken.None);
+            await _backoff.WaitAsync(_clock, CancellationToken.None);
             return failures + 1;
         }
 
