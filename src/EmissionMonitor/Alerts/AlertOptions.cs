@@ -12,6 +12,13 @@ public sealed class AlertOptions : IValidatableObject
     public TimeSpan SilentAfter { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
+    /// An outlet whose hourly records (CN 2061) stop for this long is an outage too (<c>silent</c>),
+    /// even while other frames still arrive; cleared by the next hourly record. Default 2 h; 0: off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00", ErrorMessage = "Alerts:HourlyMissingAfter must be between 0 and 30 days")]
+    public TimeSpan HourlyMissingAfter { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>
     /// Data raises live alerts only when its data time is within this of the service clock and it is
     /// not back-filled (RF=1): older data updates every figure and the outlet's one <c>backfill</c>
     /// alert, never a live alert (and its QN is not read as the terminal's clock). Default 2 h.

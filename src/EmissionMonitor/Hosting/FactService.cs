@@ -10,13 +10,13 @@ namespace EmissionMonitor.Hosting;
 /// rebuilt from their readings in the background (commits go on; reports compute a stale outlet
 /// from its readings until its rebuild is done).
 /// </summary>
-public sealed partial class FactService(IStore store, FactRules rules, Func<StationRegistry> registry, ILogger<FactService> logger) : BackgroundService
+public sealed partial class FactService(IStore store, FactRules rules, Func<StationRegistry> registry, ILogger<FactService> logger, TimeProvider clock) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval);
+        using var timer = new PeriodicTimer(Interval, clock);
         do
         {
             try

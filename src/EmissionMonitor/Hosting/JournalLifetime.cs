@@ -8,7 +8,7 @@ namespace EmissionMonitor.Hosting;
 /// Registered first so it stops last: after the transports have stopped taking frames, the journal
 /// commits what is queued and the store closes. Logs the ingestion counters every 10 seconds.
 /// </summary>
-public sealed partial class JournalLifetime(IReadingStore store, Journal journal, IngestMetrics metrics, ILogger<JournalLifetime> logger) : BackgroundService
+public sealed partial class JournalLifetime(IReadingStore store, Journal journal, IngestMetrics metrics, ILogger<JournalLifetime> logger, TimeProvider clock) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -26,7 +26,7 @@ public sealed partial class JournalLifetime(IReadingStore store, Journal journal
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10), clock);
         long last = -1;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -102,6 +102,27 @@ public sealed class AlertRuleTests
     }
 
     [Fact]
+    public async Task HourlyRecordsThatStop_AreAnOutage_WhileRealTimeFramesStillCome_AndTheNextHourlyRecordEndsIt()
+    {
+        var desk = new Desk(_clock);
+        var rule = new SilentRule(new AlertOptions { SilentAfter = TimeSpan.FromMinutes(30), HourlyMissingAfter = TimeSpan.FromHours(2) }, Some.Registry);
+        rule.Start(_clock.GetUtcNow());
+        var started = _clock.GetUtcNow();
+        for (int minute = 10; minute <= 130; minute += 10)
+        {
+            _clock.Advance(TimeSpan.FromMinutes(10));
+            await rule.OnCommittedAsync(Frame(RealTime(5m, new DateTime(2025, 7, 1, 9, 0, 0).AddMinutes(minute)).Build()), desk, CancellationToken.None);
+            await rule.OnTickAsync(desk, CancellationToken.None);
+            Assert.Equal(minute >= 120, desk.Book.Open("silent").Any(a => a.Mn == "QHXN0010001"));
+        }
+
+        var outage = desk.Book.Open("silent").Single(a => a.Mn == "QHXN0010001");
+        Assert.Equal(("alert.silent.hourly", started), (outage.MessageKey, outage.DataFrom)); // since the last hourly record (here: the start)
+        await rule.OnCommittedAsync(Frame(Some.Hourly(at: new DateTime(2025, 7, 1, 10, 0, 0)).Value("a21026", "ZsAvg", 5m).Value("a21026", "Flag", "N").Build()), desk, CancellationToken.None);
+        Assert.DoesNotContain(desk.Book.Open("silent"), a => a.Mn == "QHXN0010001");
+    }
+
+    [Fact]
     public async Task TheStandardSampleRule_RaisesAFailedCheck_AndAPassingOneClearsIt()
     {
         var desk = new Desk(_clock);

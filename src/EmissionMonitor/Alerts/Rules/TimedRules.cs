@@ -9,28 +9,40 @@ namespace EmissionMonitor.Alerts.Rules;
 
 /// <summary>
 /// <c>silent</c>: an outlet with no accepted frame for <c>Alerts:SilentAfter</c> (counted from the
-/// service's start for one never seen); cleared by its next frame. It keeps when each outlet was last seen.
+/// service's start for one never seen), cleared by its next frame; or whose hourly records stopped
+/// for <c>Alerts:HourlyMissingAfter</c> while other frames still come (message key
+/// <c>alert.silent.hourly</c>), cleared by its next hourly record. It keeps when each outlet was last seen.
 /// </summary>
 public sealed class SilentRule(AlertOptions options, Func<Registry.StationRegistry> registry) : IAlertRule
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastSeen = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastHourly = new(StringComparer.Ordinal);
 
     /// <summary>When the outlet's last accepted live frame arrived (or the service started), or null.</summary>
     public DateTimeOffset? LastSeen(string mn) => _lastSeen.TryGetValue(mn, out var t) ? t : null;
 
-    /// <summary>Every outlet of the registry counts as seen when the service starts.</summary>
+    /// <summary>Every outlet of the registry counts as seen (and as having sent its hourly record) when the service starts.</summary>
     public void Start(DateTimeOffset now)
     {
         foreach (var outlet in registry().Outlets)
         {
             _lastSeen.TryAdd(outlet.Mn, now);
+            _lastHourly.TryAdd(outlet.Mn, now);
         }
     }
 
     public async ValueTask OnCommittedAsync(CommittedFrame frame, IAlertDesk desk, CancellationToken ct)
     {
         _lastSeen[frame.Outlet.Mn] = frame.Now;
-        await desk.ResolveAsync(AlertKinds.Silent, frame.Outlet.Mn, null, ct);
+        if (frame.Cn == Hj212.Cns.Hourly)
+        {
+            _lastHourly[frame.Outlet.Mn] = frame.Now;
+        }
+
+        if (!HourlyMissing(frame.Outlet.Mn, frame.Now))
+        {
+            await desk.ResolveAsync(AlertKinds.Silent, frame.Outlet.Mn, null, ct);
+        }
     }
 
     public async ValueTask OnTickAsync(IAlertDesk desk, CancellationToken ct)
@@ -40,14 +52,23 @@ public sealed class SilentRule(AlertOptions options, Func<Registry.StationRegist
         foreach (var outlet in current.Outlets)
         {
             var last = _lastSeen.GetOrAdd(outlet.Mn, now);
-            if (now - last >= options.SilentAfter)
+            bool silent = now - last >= options.SilentAfter;
+            if (silent || HourlyMissing(outlet.Mn, now))
             {
-                string since = desk.LocalText(last, "yyyy-MM-dd HH:mm:ss");
-                await desk.RaiseAsync(AlertDraft.For(AlertKinds.Silent, outlet, current.FindEnterprise(outlet.EnterpriseId), null, null, null, last,
-                    $"{outlet.Name}: no accepted frame since {since}") with { Params = Params(("outlet", outlet.Name), ("since", since)) }, ct);
+                var since = silent ? last : _lastHourly[outlet.Mn];
+                string text = desk.LocalText(since, "yyyy-MM-dd HH:mm:ss");
+                await desk.RaiseAsync(AlertDraft.For(AlertKinds.Silent, outlet, current.FindEnterprise(outlet.EnterpriseId), null, null, null, since,
+                    silent ? $"{outlet.Name}: no accepted frame since {text}" : $"{outlet.Name}: no hourly record (CN 2061) since {text}") with
+                {
+                    Params = Params(("outlet", outlet.Name), ("since", text)), MessageKey = silent ? null : "alert.silent.hourly",
+                }, ct);
             }
         }
     }
+
+    /// <summary>The outlet's hourly records stopped for Alerts:HourlyMissingAfter (off at 0).</summary>
+    private bool HourlyMissing(string mn, DateTimeOffset now) =>
+        options.HourlyMissingAfter > TimeSpan.Zero && now - _lastHourly.GetOrAdd(mn, now) >= options.HourlyMissingAfter;
 }
 
 /// <summary>
