@@ -60,7 +60,7 @@ public static class EmissionMonitorServices
         services.AddSingleton<IRecordStore>(sp => sp.GetRequiredService<IStore>());
         services.AddSingleton(sp => new DiskGuard(settings.Storage.DataDirectory, settings.Storage.MinFreeMB, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Journal(sp.GetRequiredService<IReadingStore>(), settings.Storage, sp.GetRequiredService<IngestMetrics>(),
-            sp.GetRequiredService<ILogger<Journal>>(), sp.GetRequiredService<DiskGuard>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<ILogger<Journal>>(), sp.GetRequiredService<DiskGuard>(), TimeProvider.System)); // group commit waits milliseconds for I/O on the machine's clock, also when a test fakes the service's
         services.AddHostedService<JournalLifetime>();
         services.AddHostedService<FactService>(); // after the journal's lifetime, which opens the store
         services.AddSingleton(settings.Retention);
