@@ -117,8 +117,9 @@ public static class EmissionMonitorServices
     private static IServiceCollection AddCompliance(this IServiceCollection services, AppSettings settings)
     {
         // One way to make a report service: over the registry as it is when asked.
+        services.AddSingleton<Reports.ExceedanceCache>(); // the episode lists kept between requests, for this store
         services.AddSingleton<Func<Reports.ReportService>>(sp => () => Reports.ReportService.Create(sp.GetRequiredService<IStore>(),
-            sp.GetRequiredService<Func<StationRegistry>>()(), settings, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<Func<StationRegistry>>()(), settings, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Reports.ExceedanceCache>()));
         return services;
     }
 

@@ -5,14 +5,14 @@ namespace EmissionMonitor.Reports;
 
 /// <summary>
 /// The last exceedance episode lists computed from a store's facts, so that paging through a
-/// province's episodes, or the dashboard reloading them, does not compute them all again: kept per
-/// store, keyed by everything the list depends on — the facts' version (any commit of hourly or
+/// province's episodes, or the dashboard reloading them, does not compute them all again: one
+/// cache per store, made by the composition root beside it (the CLI's run makes its own), keyed by everything the list depends on — the facts' version (any commit of hourly or
 /// daily records, a rebuild or pruning changes it), the registry in force, the request, and the hour
 /// (an episode's <c>ongoing</c> flag follows the clock). Two lists at most are kept, and no more than
 /// <see cref="MaxEpisodes"/> episodes in all: a larger list (a country's quarter) is made for each
 /// request as before, so the cache never holds memory that grows with the store.
 /// </summary>
-public static class ExceedanceCache
+public sealed class ExceedanceCache
 {
     private const int Capacity = 2;
 
@@ -27,27 +27,27 @@ public static class ExceedanceCache
         public override int GetHashCode() => RuntimeHelpers.GetHashCode(Value);
     }
 
-    private static readonly ConditionalWeakTable<Storage.IStore, List<(object Key, IReadOnlyList<ExceedanceResult> List)>> Entries = [];
+    private readonly List<(object Key, IReadOnlyList<ExceedanceResult> List)> _entries = [];
 
-    public static async Task<IReadOnlyList<ExceedanceResult>> GetOrAddAsync(Storage.IStore store, object key, Func<Task<IReadOnlyList<ExceedanceResult>>> compute)
+    public async Task<IReadOnlyList<ExceedanceResult>> GetOrAddAsync(object key, Func<Task<IReadOnlyList<ExceedanceResult>>> compute)
     {
-        if (TryGet(store, key, out var cached))
+        if (TryGet(key, out var cached))
         {
             return cached;
         }
 
         var computed = await compute();
-        Add(store, key, computed);
+        Add(key, computed);
         return computed;
     }
 
     /// <summary>The last episode counts per outlet and pollutant (small: a count per outlet and pollutant), by the same keys.</summary>
-    private static readonly ConditionalWeakTable<Storage.IStore, StrongBox<(object Key, Compliance.Exceedance.EpisodeCounts Counts)?>> LastCounts = [];
+    private readonly StrongBox<(object Key, Compliance.Exceedance.EpisodeCounts Counts)?> _lastCounts = new();
 
     /// <summary>The counts kept for <paramref name="key"/>, else counted and kept (one set per store: paging through one list).</summary>
-    public static async Task<Compliance.Exceedance.EpisodeCounts> CountsAsync(Storage.IStore store, object key, Func<Task<Compliance.Exceedance.EpisodeCounts>> count)
+    public async Task<Compliance.Exceedance.EpisodeCounts> CountsAsync(object key, Func<Task<Compliance.Exceedance.EpisodeCounts>> count)
     {
-        var box = LastCounts.GetOrCreateValue(store);
+        var box = _lastCounts;
         lock (box)
         {
             if (box.Value is { } last && last.Key.Equals(key))
@@ -65,16 +65,16 @@ public static class ExceedanceCache
         return counts;
     }
 
-    /// <summary>Forgets every list and count kept for <paramref name="store"/> (tests of the paths around the cache).</summary>
-    internal static void Clear(Storage.IStore store)
+    /// <summary>Forgets every list and count kept (tests of the paths around the cache).</summary>
+    internal void Clear()
     {
-        var entries = Entries.GetOrCreateValue(store);
+        var entries = _entries;
         lock (entries)
         {
             entries.Clear();
         }
 
-        var box = LastCounts.GetOrCreateValue(store);
+        var box = _lastCounts;
         lock (box)
         {
             box.Value = null;
@@ -82,9 +82,9 @@ public static class ExceedanceCache
     }
 
     /// <summary>The list kept for <paramref name="key"/>, if any.</summary>
-    public static bool TryGet(Storage.IStore store, object key, out IReadOnlyList<ExceedanceResult> list)
+    public bool TryGet(object key, out IReadOnlyList<ExceedanceResult> list)
     {
-        var entries = Entries.GetOrCreateValue(store);
+        var entries = _entries;
         lock (entries)
         {
             foreach (var (k, l) in entries)
@@ -102,14 +102,14 @@ public static class ExceedanceCache
     }
 
     /// <summary>Keeps <paramref name="list"/> for <paramref name="key"/> unless it is beyond <see cref="MaxEpisodes"/>, dropping the oldest lists beyond the bounds.</summary>
-    public static void Add(Storage.IStore store, object key, IReadOnlyList<ExceedanceResult> list)
+    public void Add(object key, IReadOnlyList<ExceedanceResult> list)
     {
         if (list.Count > MaxEpisodes)
         {
             return;
         }
 
-        var entries = Entries.GetOrCreateValue(store);
+        var entries = _entries;
         lock (entries)
         {
             entries.Insert(0, (key, list));

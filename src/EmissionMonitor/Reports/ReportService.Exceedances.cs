@@ -27,7 +27,7 @@ public sealed partial class ReportService
 
         return key is null
             ? await AllAsync() // some facts come from the readings: nothing to key them by
-            : await ExceedanceCache.GetOrAddAsync(store, key, AllAsync);
+            : await Cache.GetOrAddAsync(key, AllAsync);
     }
 
     /// <summary>
@@ -42,7 +42,7 @@ public sealed partial class ReportService
         var (key, facts) = await CacheKeyAsync(r, ct);
         if (key is not null)
         {
-            return ExceedanceCache.TryGet(store, key, out var cached)
+            return Cache.TryGet(key, out var cached)
                 ? (cached.Count, cached.Skip(offset).Take(limit).ToList())
                 : await CountedPageAsync(r, key, facts, offset, limit, ct);
         }
@@ -74,7 +74,7 @@ public sealed partial class ReportService
     {
         var outlets = Outlets(r).ToList();
         bool all = r.Mn is null && r.Enterprise is null && r.City is null;
-        var counts = await ExceedanceCache.CountsAsync(store, key, () =>
+        var counts = await Cache.CountsAsync(key, () =>
             store.CountEpisodesAsync(r.Period.From, r.Period.To, all || outlets.Count > CountedOutlets ? null : outlets.Select(o => o.Mn).ToList(), ct));
         int total = 0;
         var inPage = new List<Registry.Outlet>();
@@ -114,9 +114,9 @@ public sealed partial class ReportService
     /// <summary>The episode cache's key of a request and its facts; no key when some facts come from the readings.</summary>
     private async Task<(object? Key, FactSource Facts)> CacheKeyAsync(ReportRequest r, CancellationToken ct)
     {
-        long version = store.FactsVersion; // read before the facts: a commit after it gives the next call a new key
+        long? version = store.FactsVersion; // read before the facts: a commit after it gives the next call a new key
         var facts = await EpisodeFactsAsync(r, ct);
-        if (!store.KeepsFacts || facts.ComputesAny)
+        if (!store.KeepsFacts || facts.ComputesAny || version is null)
         {
             return (null, facts);
         }

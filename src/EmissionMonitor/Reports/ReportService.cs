@@ -21,8 +21,11 @@ namespace EmissionMonitor.Reports;
 /// live ingestion. Results are sorted by city, enterprise, mn, pollutant, start.
 /// </summary>
 public sealed partial class ReportService(IStore store, StationRegistry registry, ComplianceOptions options, CardOptions cards, TimeZoneInfo timeZone, TimeProvider clock,
-    bool invalidateSuspect = false)
+    bool invalidateSuspect = false, ExceedanceCache? cache = null)
 {
+    /// <summary>The episode lists kept between requests (the composition root's, one per store; a service made alone keeps its own).</summary>
+    private ExceedanceCache Cache { get; } = cache ?? new ExceedanceCache();
+
     private readonly RateCalculator _rates = new(options);
 
     /// <summary>The rules the facts are built with.</summary>
@@ -31,8 +34,8 @@ public sealed partial class ReportService(IStore store, StationRegistry registry
     private DateTime NowLocal => TimeZoneInfo.ConvertTime(clock.GetUtcNow(), timeZone).DateTime;
 
     /// <summary>The report service of a run's settings over <paramref name="store"/> and the registry as it is now.</summary>
-    public static ReportService Create(IStore store, StationRegistry registry, Configuration.AppSettings settings, TimeProvider clock) =>
-        new(store, registry, settings.Compliance, settings.Cards, settings.TimeZone, clock, settings.Anomalies.InvalidateSuspect);
+    public static ReportService Create(IStore store, StationRegistry registry, Configuration.AppSettings settings, TimeProvider clock, ExceedanceCache? cache = null) =>
+        new(store, registry, settings.Compliance, settings.Cards, settings.TimeZone, clock, settings.Anomalies.InvalidateSuspect, cache);
 
     /// <summary>A report as the table behind JSON, CSV and text output (the CLI and the HTTP API).</summary>
     public async Task<ReportTable> BuildAsync(ReportRequest request, CancellationToken cancellationToken) => request.Kind switch

@@ -19,9 +19,10 @@ public interface IFactStore
     /// <summary>
     /// A number that changes whenever the kept facts may have changed (a commit with hourly or daily
     /// records, a rebuild, pruning): what is computed from the facts alone stays right while it is
-    /// the same. Constant for a store that keeps no facts.
+    /// the same. Null when the facts may change at any time without this instance knowing (another
+    /// instance writes them): nothing computed from them may be kept. Reading it changes nothing.
     /// </summary>
-    long FactsVersion { get; }
+    long? FactsVersion { get; }
 
     /// <summary>Keeps day facts up to date at each commit from now on, with these rules and this registry.</summary>
     void MaintainFacts(FactMaintenance maintenance);

@@ -140,7 +140,8 @@ public sealed class SummaryPropertyTests
         foreach (var nowLocal in nows)
         {
             var clock = new FakeTimeProvider(new DateTimeOffset(nowLocal, TimeSpan.FromHours(8)));
-            var service = new ReportService(store, registry, options, cards, Zone, clock);
+            var cache = new ExceedanceCache();
+            var service = new ReportService(store, registry, options, cards, Zone, clock, cache: cache);
             var reference = new ReferenceReports(store, store, registry, options, Zone, clock) { CardOptions = cards };
             var periods = new List<ReportPeriod>
             {
@@ -181,7 +182,7 @@ public sealed class SummaryPropertyTests
                                 {
                                     if (pass == 0)
                                     {
-                                        ExceedanceCache.Clear(store);
+                                        cache.Clear();
                                     }
                                     else
                                     {

@@ -24,13 +24,12 @@ public sealed partial class InfluxStore
 {
     private const int MarkersPerPass = 20_000;
     private volatile FactMaintenance? _maintenance;
-    private long _factsVersion;
     private readonly SemaphoreSlim _settling = new(1, 1);
 
     public bool KeepsFacts => true;
 
     /// <summary>Another instance may change the facts at any time: nothing computed from them is kept between requests.</summary>
-    public long FactsVersion => Interlocked.Increment(ref _factsVersion);
+    public long? FactsVersion => null;
 
     public void MaintainFacts(FactMaintenance maintenance) => _maintenance = maintenance;
 

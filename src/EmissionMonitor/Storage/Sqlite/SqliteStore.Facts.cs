@@ -20,7 +20,7 @@ public sealed partial class SqliteStore
 
     private long _factsVersion;
 
-    public long FactsVersion => Interlocked.Read(ref _factsVersion);
+    public long? FactsVersion => Interlocked.Read(ref _factsVersion);
 
     /// <summary>Marks the facts as possibly changed (<see cref="FactsVersion"/>).</summary>
     private void FactsChanged() => Interlocked.Increment(ref _factsVersion);
