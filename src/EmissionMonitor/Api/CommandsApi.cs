@@ -89,12 +89,9 @@ public static class CommandsApi
         }).RequireRole(readers);
     }
 
-    private static IResult Answer(SubmitOutcome outcome, CommandService commands) => outcome.Status switch
-    {
-        202 => Results.Text(outcome.Json ?? commands.Live(outcome.Command!), "application/json; charset=utf-8", Encoding.UTF8, statusCode: 202),
-        400 => QueryRules.Bad(outcome.Parameter ?? "command", outcome.Problem!),
-        _ => Results.Problem(statusCode: outcome.Status, title: outcome.Problem),
-    };
+    private static IResult Answer(SubmitOutcome outcome, CommandService commands) => outcome.Refusal == Outcomes.Refusal.None
+        ? Results.Text(outcome.Json ?? commands.Live(outcome.Command!), "application/json; charset=utf-8", Encoding.UTF8, statusCode: 202)
+        : Refusals.Problem(outcome.Refusal, outcome.Problem, outcome.Parameter ?? "command");
 
     /// <summary>A CSV cell: strings as they are (the CSV writer encodes them), objects as compact JSON.</summary>
     private static object? Cell(JsonElement command, string key) =>

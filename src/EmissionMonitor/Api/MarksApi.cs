@@ -115,11 +115,10 @@ public static class MarksApi
         }
 
         var json = Json(m, marks.OverFaultCap(await marks.AllAsync(ct)), zone);
-        return outcome.Status == 201 ? Results.Created($"/api/marks/{m.Key}", json) : Results.Json(json);
+        return outcome.Created ? Results.Created($"/api/marks/{m.Key}", json) : Results.Json(json);
     }
 
-    private static IResult Problem(MarkOutcome outcome) =>
-        outcome.Status == 400 ? QueryRules.Bad(outcome.Parameter ?? "body", outcome.Problem!) : Results.Problem(statusCode: outcome.Status, title: outcome.Problem);
+    private static IResult Problem(MarkOutcome outcome) => Refusals.Problem(outcome.Refusal, outcome.Problem, outcome.Parameter);
 
     private static string LocalText(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
 

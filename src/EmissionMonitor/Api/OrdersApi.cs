@@ -81,9 +81,9 @@ public static class OrdersApi
                 return Results.Problem(statusCode: 404, title: $"no order {QueryRules.Shown(id)}");
             }
 
-            if (orders.MayAttach(order) is { Status: not 200 } refused)
+            if (orders.MayAttach(order) is { Refusal: not Outcomes.Refusal.None } refused)
             {
-                return Results.Problem(statusCode: refused.Status, title: refused.Problem);
+                return Refusals.Problem(refused.Refusal, refused.Problem);
             }
 
             return await evidence.AttachAsync(http.Request, order.Id, user.DisplayName, async file =>
@@ -137,7 +137,7 @@ public static class OrdersApi
 
     internal static IResult Answer(OrderOutcome outcome, OrderService orders, TimeZoneInfo zone, int success) => outcome.Order is { } o
         ? Results.Json(Json(o, orders.NowLocal, zone), statusCode: success)
-        : outcome.Status == 400 ? QueryRules.Bad(outcome.Parameter ?? "body", outcome.Problem!) : Results.Problem(statusCode: outcome.Status, title: outcome.Problem);
+        : Refusals.Problem(outcome.Refusal, outcome.Problem, outcome.Parameter);
 
     private static string Local(DateTimeOffset t, TimeZoneInfo zone) => Reports.ReportFormats.Instant(t, zone);
 

@@ -1,3 +1,4 @@
+using EmissionMonitor.Outcomes;
 using System.Text.Json;
 using System.Threading.Channels;
 using EmissionMonitor.Alerts;
@@ -11,7 +12,7 @@ using EmissionMonitor.Storage.Journaling;
 namespace EmissionMonitor.Commands;
 
 /// <summary>What submitting a command gave: the command, or an HTTP status with the reason (and the bad parameter for a 400).</summary>
-public sealed record SubmitOutcome(TerminalCommand? Command, int Status, string? Parameter, string? Problem)
+public sealed record SubmitOutcome(TerminalCommand? Command, Refusal Refusal, string? Parameter, string? Problem)
 {
     /// <summary>The command as it was when taken (sent or queued), as JSON in the service's zone.</summary>
     public string? Json { get; init; }
@@ -82,18 +83,18 @@ public sealed partial class CommandService(
     {
         if (registry().FindOutlet(mn) is not { } outlet)
         {
-            return new SubmitOutcome(null, 404, null, $"no outlet {mn}");
+            return new SubmitOutcome(null, Refusal.NotFound, null, $"no outlet {mn}");
         }
 
         var now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;
         if (CommandCatalogue.Prepare(command, parameters, now, api.MaxPeriod, out string? parameter, out string? why) is not { } prepared)
         {
-            return new SubmitOutcome(null, 400, parameter, $"{parameter}: {why}");
+            return new SubmitOutcome(null, Refusal.Invalid, parameter, $"{parameter}: {why}");
         }
 
         if (Reachable(mn) is not { } link)
         {
-            return new SubmitOutcome(null, 409, null,
+            return new SubmitOutcome(null, Refusal.Conflict, null,
                 $"terminal {mn} is not reachable: no live HJ 212 TCP connection and no MQTT frame from it within {options.CommandPresence.TotalMinutes:F0} min (Gateway:CommandPresence)");
         }
 
@@ -101,12 +102,12 @@ public sealed partial class CommandService(
         var submitted = ledger.Submit(outlet, prepared, by, link, effects, out string? refusal);
         if (submitted is null)
         {
-            return new SubmitOutcome(null, 409, null, refusal);
+            return new SubmitOutcome(null, Refusal.Conflict, null, refusal);
         }
 
         string taken = ledger.Json(submitted, zone); // as taken: the terminal may answer before this returns
         await ApplyAsync(effects, cancellationToken);
-        return new SubmitOutcome(submitted, 202, null, null) { Json = taken };
+        return new SubmitOutcome(submitted, Refusal.None, null, null) { Json = taken };
     }
 
     /// <summary>A command the caller holds, as JSON in the service's zone (read under the ledger's lock).</summary>

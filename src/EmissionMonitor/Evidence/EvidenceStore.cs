@@ -1,3 +1,4 @@
+using EmissionMonitor.Outcomes;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
@@ -7,7 +8,7 @@ using Microsoft.Net.Http.Headers;
 namespace EmissionMonitor.Evidence;
 
 /// <summary>What an upload gave: the file, or an HTTP status with the problem.</summary>
-public sealed record EvidenceUpload(EvidenceFile? File, int Status, string? Problem);
+public sealed record EvidenceUpload(EvidenceFile? File, Refusal Refusal, string? Problem);
 
 /// <summary>
 /// Evidence files under <c>{data}/evidence/{owner}/{id}</c>: a multipart upload is streamed to a
@@ -62,13 +63,13 @@ public sealed class EvidenceStore(string dataDirectory, Users.UserLimits options
     {
         if (disk.Check() != Storage.Journaling.DiskState.Ample)
         {
-            return new(null, 507, "the data folder's disk is low (Storage:MinFreeMB): no evidence is kept until room is made");
+            return new(null, Refusal.NoRoom, "the data folder's disk is low (Storage:MinFreeMB): no evidence is kept until room is made");
         }
 
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             || HeaderUtilities.RemoveQuotes(type.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
         {
-            return new(null, 415, "evidence is sent as multipart/form-data with one file part");
+            return new(null, Refusal.UnsupportedContent, "evidence is sent as multipart/form-data with one file part");
         }
 
         if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -96,38 +97,17 @@ public sealed class EvidenceStore(string dataDirectory, Users.UserLimits options
         }
         catch (InvalidDataException e)
         {
-            return new(null, 400, $"the multipart body is malformed: {e.Message}");
+            return new(null, Refusal.Invalid, $"the multipart body is malformed: {e.Message}");
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (e.StatusCode == 413)
         {
             return TooLarge();
         }
 
-        return new(null, 400, "no file part in the request");
+        return new(null, Refusal.Invalid, "no file part in the request");
     }
 
-    /// <summary>
-    /// Receives one file for <paramref name="owner"/> and hands it to <paramref name="record"/>, which
-    /// answers the request and says whether the file was kept; a file it did not keep is removed again.
-    /// </summary>
-    public async Task<IResult> AttachAsync(HttpRequest request, string owner, string by, Func<EvidenceFile, Task<(IResult Answer, bool Kept)>> record, CancellationToken ct)
-    {
-        var upload = await ReceiveAsync(request, owner, by, ct);
-        if (upload.File is not { } file)
-        {
-            return Results.Problem(statusCode: upload.Status, title: upload.Problem);
-        }
-
-        var (answer, kept) = await record(file);
-        if (!kept)
-        {
-            Discard(owner, file);
-        }
-
-        return answer;
-    }
-
-    private EvidenceUpload TooLarge() => new(null, 413, $"an evidence file is at most {options.MaxEvidenceBytes / 1048576.0:0.#} MB (Api:MaxEvidenceBytes)");
+    private EvidenceUpload TooLarge() => new(null, Refusal.TooLarge, $"an evidence file is at most {options.MaxEvidenceBytes / 1048576.0:0.#} MB (Api:MaxEvidenceBytes)");
 
     private async Task<EvidenceUpload> SaveAsync(Stream body, string? declared, string name, string owner, string by, CancellationToken ct)
     {
@@ -165,28 +145,28 @@ public sealed class EvidenceStore(string dataDirectory, Users.UserLimits options
 
             if (length == 0)
             {
-                return new(null, 400, "the file is empty");
+                return new(null, Refusal.Invalid, "the file is empty");
             }
 
             string? actual = Sniff(head.AsSpan(0, headLength));
             string? claimed = MediaTypeHeaderValue.TryParse(declared, out var d) ? d.MediaType.Value?.ToLowerInvariant() : null;
             if (actual is null)
             {
-                return new(null, 415, "evidence must be a PDF, JPEG or PNG file (checked by its content)");
+                return new(null, Refusal.UnsupportedContent, "evidence must be a PDF, JPEG or PNG file (checked by its content)");
             }
 
             if (claimed is not null && claimed != "application/octet-stream" && claimed != actual && !(claimed == "image/jpg" && actual == Jpeg))
             {
-                return new(null, 415, $"the file is sent as {Users.UserText.Shown(claimed)} but its content is {actual}");
+                return new(null, Refusal.UnsupportedContent, $"the file is sent as {Users.UserText.Shown(claimed)} but its content is {actual}");
             }
 
             if (!TakeQuota(by, length))
             {
-                return new(null, 429, $"{Users.UserText.Shown(by)} has uploaded {options.MaxEvidenceBytesPerDay / 1048576.0:0.#} MB of evidence today, the most one user may (Api:MaxEvidenceBytesPerDay)");
+                return new(null, Refusal.TooMany, $"{Users.UserText.Shown(by)} has uploaded {options.MaxEvidenceBytesPerDay / 1048576.0:0.#} MB of evidence today, the most one user may (Api:MaxEvidenceBytesPerDay)");
             }
 
             File.Move(temp, Path.Combine(folder, id));
-            return new(new EvidenceFile(id, name.Length == 0 ? id + Extension(actual) : name, actual, length, Convert.ToHexStringLower(hash.GetHashAndReset()), by, clock.GetUtcNow()), 201, null);
+            return new(new EvidenceFile(id, name.Length == 0 ? id + Extension(actual) : name, actual, length, Convert.ToHexStringLower(hash.GetHashAndReset()), by, clock.GetUtcNow()), Refusal.None, null);
         }
         finally
         {
@@ -202,7 +182,7 @@ public sealed class EvidenceStore(string dataDirectory, Users.UserLimits options
     }
 
     /// <summary>Removes a file that was received but could not be recorded.</summary>
-    private void Discard(string owner, EvidenceFile file)
+    public void Discard(string owner, EvidenceFile file)
     {
         if (IsId(file.Id))
         {
@@ -239,19 +219,6 @@ public sealed class EvidenceStore(string dataDirectory, Users.UserLimits options
 
         string cleaned = sb.ToString().Trim().TrimStart('.');
         return cleaned.Length > 120 ? cleaned[..120] : cleaned;
-    }
-
-    /// <summary>
-    /// The file as an HTTP answer: an attachment of its checked type named <c>{id}.pdf|.jpg|.png</c>
-    /// — never the uploader's name or extension (a page named <c>run.hta</c>, or "…exe.pdf" spelled
-    /// with a right-to-left override); that name stays in the record as text.
-    /// </summary>
-    public IResult Serve(string owner, EvidenceFile file)
-    {
-        var stream = Open(owner, file);
-        return stream is null
-            ? Results.Problem(statusCode: 404, title: $"the bytes of {file.Id} are not on this instance")
-            : Results.File(stream, file.ContentType, DownloadName(file), enableRangeProcessing: false);
     }
 
     /// <summary>The name a download is saved under: the file's id and the extension of its checked type.</summary>

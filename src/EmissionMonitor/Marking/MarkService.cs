@@ -1,3 +1,4 @@
+using EmissionMonitor.Outcomes;
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Registry;
@@ -7,9 +8,12 @@ using EmissionMonitor.Users;
 namespace EmissionMonitor.Marking;
 
 /// <summary>What a mark action gave: the mark, or an HTTP status with the problem (and the bad parameter).</summary>
-public sealed record MarkOutcome(Mark? Mark, int Status, string? Parameter = null, string? Problem = null)
+public sealed record MarkOutcome(Mark? Mark, Refusal Refusal, string? Parameter = null, string? Problem = null)
 {
-    public static MarkOutcome Fail(int status, string problem, string? parameter = null) => new(null, status, parameter, problem);
+    /// <summary>True when the step made a new mark (filed), false when it changed one.</summary>
+    public bool Created { get; init; }
+
+    public static MarkOutcome Fail(Refusal refusal, string problem, string? parameter = null) => new(null, refusal, parameter, problem);
 }
 
 /// <summary>
@@ -96,27 +100,27 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
         bool enterprise = user.Role == ApiUser.EnterpriseRole;
         if (enterprise && outlet?.EnterpriseId != user.Enterprise)
         {
-            return MarkOutcome.Fail(403, $"mn: {UserText.Shown(mn ?? "(missing)")} is not an outlet of enterprise {user.Enterprise}", "mn");
+            return MarkOutcome.Fail(Refusal.NotAllowed, $"mn: {UserText.Shown(mn ?? "(missing)")} is not an outlet of enterprise {user.Enterprise}", "mn");
         }
 
         if (outlet is null)
         {
-            return MarkOutcome.Fail(400, $"mn: {UserText.Shown(mn ?? "(missing)")} is not in the registry", "mn");
+            return MarkOutcome.Fail(Refusal.Invalid, $"mn: {UserText.Shown(mn ?? "(missing)")} is not in the registry", "mn");
         }
 
         if (kind is null || !Mark.Kinds.Contains(kind, StringComparer.Ordinal))
         {
-            return MarkOutcome.Fail(400, $"kind: must be one of {string.Join(", ", Mark.Kinds)}", "kind");
+            return MarkOutcome.Fail(Refusal.Invalid, $"kind: must be one of {string.Join(", ", Mark.Kinds)}", "kind");
         }
 
         if (ReportPeriod.ParseLocal(fromText ?? string.Empty) is not { } from)
         {
-            return MarkOutcome.Fail(400, $"from: needs a local time YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{UserText.Shown(fromText ?? "(missing)")}'", "from");
+            return MarkOutcome.Fail(Refusal.Invalid, $"from: needs a local time YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{UserText.Shown(fromText ?? "(missing)")}'", "from");
         }
 
         if (ReportPeriod.ParseLocal(toText ?? string.Empty) is not { } to)
         {
-            return MarkOutcome.Fail(400, $"to: needs a local time YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{UserText.Shown(toText ?? "(missing)")}'", "to");
+            return MarkOutcome.Fail(Refusal.Invalid, $"to: needs a local time YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{UserText.Shown(toText ?? "(missing)")}'", "to");
         }
 
         if (CommentTooLong(comment) is { } tooLong)
@@ -126,12 +130,12 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
 
         if (to <= from)
         {
-            return MarkOutcome.Fail(400, "to: must be after from", "to");
+            return MarkOutcome.Fail(Refusal.Invalid, "to: must be after from", "to");
         }
 
         if (to - from > api.MaxMarkSpan)
         {
-            return MarkOutcome.Fail(400, $"to: a mark spans at most {api.MaxMarkSpan.TotalDays:F0} days (Api:MaxMarkSpan)", "to");
+            return MarkOutcome.Fail(Refusal.Invalid, $"to: a mark spans at most {api.MaxMarkSpan.TotalDays:F0} days (Api:MaxMarkSpan)", "to");
         }
 
         var now = clock.GetUtcNow();
@@ -161,7 +165,7 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
             Tell(mark, "warning", $"{Kinds.GetValueOrDefault(kind, kind)} {from:yyyy-MM-dd HH:mm}–{to:yyyy-MM-dd HH:mm}，{user.DisplayName} 申报，待审核");
         }
 
-        return new MarkOutcome(mark, 201);
+        return new MarkOutcome(mark, Refusal.None) { Created = true };
     }
 
     /// <summary>
@@ -174,13 +178,13 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
         var all = await AllAsync(ct);
         if (all.Count(m => m.State == Mark.Pending && m.Enterprise == enterprise) >= api.MaxPendingMarks)
         {
-            return MarkOutcome.Fail(429, $"enterprise {enterprise} has {api.MaxPendingMarks} marks awaiting review, the most it may (Api:MaxPendingMarks)");
+            return MarkOutcome.Fail(Refusal.TooMany, $"enterprise {enterprise} has {api.MaxPendingMarks} marks awaiting review, the most it may (Api:MaxPendingMarks)");
         }
 
         var today = TimeZoneInfo.ConvertTime(now, zone).Date;
         int filed = all.Count(m => m.Enterprise == enterprise && m.CreatedAt is { } at && TimeZoneInfo.ConvertTime(at, zone).Date == today);
         return filed >= marking.MaxFilingsPerDay
-            ? MarkOutcome.Fail(429, $"enterprise {enterprise} has filed {filed} marks today, the most it may in a day (Marks:MaxFilingsPerDay)")
+            ? MarkOutcome.Fail(Refusal.TooMany, $"enterprise {enterprise} has filed {filed} marks today, the most it may in a day (Marks:MaxFilingsPerDay)")
             : null;
     }
 
@@ -190,12 +194,12 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
         {
             if (mark.State != Mark.Pending)
             {
-                return MarkOutcome.Fail(409, $"mark {mark.Key} is {mark.State}: only a pending mark is approved or rejected");
+                return MarkOutcome.Fail(Refusal.Conflict, $"mark {mark.Key} is {mark.State}: only a pending mark is approved or rejected");
             }
 
             var decided = mark with { Decision = approve ? Mark.Approved : Mark.Rejected, DecidedBy = user.DisplayName, DecidedAt = clock.GetUtcNow(), DecisionComment = comment };
             Tell(decided, "info", $"{Kinds.GetValueOrDefault(mark.Kind, mark.Kind)} {mark.From:yyyy-MM-dd HH:mm}–{mark.To:yyyy-MM-dd HH:mm}，{(approve ? "已通过" : "已驳回")}（{user.DisplayName}{(string.IsNullOrWhiteSpace(comment) ? string.Empty : "：" + comment)}）");
-            return new MarkOutcome(decided, 200);
+            return new MarkOutcome(decided, Refusal.None);
         }, comment, ct);
 
     /// <summary>An enterprise withdraws its own pending mark; an operator revokes an approved one.</summary>
@@ -205,20 +209,20 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
             bool enterprise = user.Role == ApiUser.EnterpriseRole;
             if (mark.State is Mark.RevokedState or Mark.Rejected)
             {
-                return MarkOutcome.Fail(409, $"mark {mark.Key} is already {mark.State}");
+                return MarkOutcome.Fail(Refusal.Conflict, $"mark {mark.Key} is already {mark.State}");
             }
 
             if (enterprise && mark.State != Mark.Pending)
             {
-                return MarkOutcome.Fail(403, $"mark {mark.Key} is {mark.State}: an enterprise withdraws only its pending marks; an operator revokes approved ones");
+                return MarkOutcome.Fail(Refusal.NotAllowed, $"mark {mark.Key} is {mark.State}: an enterprise withdraws only its pending marks; an operator revokes approved ones");
             }
 
             if (!enterprise && mark.State != Mark.Approved)
             {
-                return MarkOutcome.Fail(409, $"mark {mark.Key} is {mark.State}: a pending mark is approved or rejected, not revoked");
+                return MarkOutcome.Fail(Refusal.Conflict, $"mark {mark.Key} is {mark.State}: a pending mark is approved or rejected, not revoked");
             }
 
-            return new MarkOutcome(mark with { Revoked = new Revocation(clock.GetUtcNow(), user.DisplayName, comment) }, 200);
+            return new MarkOutcome(mark with { Revoked = new Revocation(clock.GetUtcNow(), user.DisplayName, comment) }, Refusal.None);
         }, comment, ct);
 
     private static readonly Dictionary<string, string> Kinds = new(StringComparer.Ordinal)
@@ -248,20 +252,20 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
     /// made or approved.
     /// </summary>
     public MarkOutcome MayAddEvidence(Mark mark, ApiUser user) =>
-        mark.State is not (Mark.Pending or Mark.Approved) ? MarkOutcome.Fail(409, $"mark {mark.Key} is {mark.State}: evidence is added to pending and approved marks only")
+        mark.State is not (Mark.Pending or Mark.Approved) ? MarkOutcome.Fail(Refusal.Conflict, $"mark {mark.Key} is {mark.State}: evidence is added to pending and approved marks only")
         : user.Role == ApiUser.EnterpriseRole && (mark.Enterprise != user.Enterprise || mark.State != Mark.Pending)
-            ? MarkOutcome.Fail(403, $"mark {mark.Key} is {mark.State}{(mark.Enterprise != user.Enterprise ? " and was not filed by your enterprise" : string.Empty)}: an enterprise adds evidence only to its own pending marks")
-        : mark.Evidence.Count >= api.MaxEvidenceFiles ? MarkOutcome.Fail(409, $"mark {mark.Key} has {mark.Evidence.Count} files, the most one mark may carry (Api:MaxEvidenceFiles)")
-        : new MarkOutcome(mark, 200);
+            ? MarkOutcome.Fail(Refusal.NotAllowed, $"mark {mark.Key} is {mark.State}{(mark.Enterprise != user.Enterprise ? " and was not filed by your enterprise" : string.Empty)}: an enterprise adds evidence only to its own pending marks")
+        : mark.Evidence.Count >= api.MaxEvidenceFiles ? MarkOutcome.Fail(Refusal.Conflict, $"mark {mark.Key} has {mark.Evidence.Count} files, the most one mark may carry (Api:MaxEvidenceFiles)")
+        : new MarkOutcome(mark, Refusal.None);
 
     /// <summary>Records an uploaded file on the mark.</summary>
     public Task<MarkOutcome> AddEvidenceAsync(string id, EvidenceFile file, ApiUser user, CancellationToken ct) =>
-        ChangeAsync(id, user, mark => MayAddEvidence(mark, user) is { Mark: null } refused ? refused : new MarkOutcome(mark with { Evidence = [.. mark.Evidence, file] }, 201), null, ct);
+        ChangeAsync(id, user, mark => MayAddEvidence(mark, user) is { Mark: null } refused ? refused : new MarkOutcome(mark with { Evidence = [.. mark.Evidence, file] }, Refusal.None) { Created = true }, null, ct);
 
     /// <summary>The 400 for a comment beyond Api:MaxCommentLength, or null.</summary>
     private MarkOutcome? CommentTooLong(string? comment) =>
         comment is { Length: var n } && n > api.MaxCommentLength
-            ? MarkOutcome.Fail(400, $"comment: {n} characters, more than the {api.MaxCommentLength} allowed (Api:MaxCommentLength)", "comment")
+            ? MarkOutcome.Fail(Refusal.Invalid, $"comment: {n} characters, more than the {api.MaxCommentLength} allowed (Api:MaxCommentLength)", "comment")
             : null;
 
     private async Task<MarkOutcome> ChangeAsync(string id, ApiUser user, Func<Mark, MarkOutcome> change, string? comment, CancellationToken ct)
@@ -276,11 +280,11 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
         {
             if (await FindAsync(id, ct) is not { } mark || !Visible(user, mark))
             {
-                return MarkOutcome.Fail(404, $"no mark {UserText.Shown(id)}"); // another enterprise's marks are not revealed
+                return MarkOutcome.Fail(Refusal.NotFound, $"no mark {UserText.Shown(id)}"); // another enterprise's marks are not revealed
             }
 
             var outcome = change(mark);
-            if (outcome.Mark is { } changed && outcome.Status is 200 or 201)
+            if (outcome.Mark is { } changed && outcome.Refusal == Refusal.None)
             {
                 changed = changed with { Id = mark.Key, Rev = mark.Rev + 1 };
                 await store.AddMarkAsync(changed, ct);

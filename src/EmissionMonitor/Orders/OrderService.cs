@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EmissionMonitor.Alerts;
+using EmissionMonitor.Outcomes;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
 
@@ -64,7 +65,7 @@ public sealed class SupervisionOrder
 }
 
 /// <summary>What an order action gave: the order, or an HTTP status with the problem (and the bad parameter).</summary>
-public sealed record OrderOutcome(SupervisionOrder? Order, int Status, string? Parameter, string? Problem);
+public sealed record OrderOutcome(SupervisionOrder? Order, Refusal Refusal, string? Parameter, string? Problem);
 
 /// <summary>
 /// Supervision orders (DESIGN.md "Orders"): operators issue, close and reopen them, the enterprise
@@ -98,33 +99,33 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
     {
         if (mn is null || registry().FindOutlet(mn) is not { } outlet)
         {
-            return new OrderOutcome(null, 400, "mn", mn is null ? "mn: which outlet the order is about" : $"mn: no outlet {Shown(mn)}");
+            return new OrderOutcome(null, Refusal.Invalid, "mn", mn is null ? "mn: which outlet the order is about" : $"mn: no outlet {Shown(mn)}");
         }
 
         if (pollutant is not null && !outlet.Limits.ContainsKey(pollutant))
         {
-            return new OrderOutcome(null, 400, "pollutant", $"pollutant: {Shown(pollutant)} is not monitored at {mn}");
+            return new OrderOutcome(null, Refusal.Invalid, "pollutant", $"pollutant: {Shown(pollutant)} is not monitored at {mn}");
         }
 
         if (!DateTime.TryParseExact(deadline, "yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
         {
-            return new OrderOutcome(null, 400, "deadline", "deadline: a local time YYYY-MM-DDTHH:mm:ss, without an offset");
+            return new OrderOutcome(null, Refusal.Invalid, "deadline", "deadline: a local time YYYY-MM-DDTHH:mm:ss, without an offset");
         }
 
         var nowLocal = NowLocal;
         if (local < nowLocal.AddYears(-1) || local > nowLocal.AddYears(5))
         {
-            return new OrderOutcome(null, 400, "deadline", "deadline: within a year before and five years after now");
+            return new OrderOutcome(null, Refusal.Invalid, "deadline", "deadline: within a year before and five years after now");
         }
 
         if (string.IsNullOrWhiteSpace(text) || text.Length > api.MaxCommentLength)
         {
-            return new OrderOutcome(null, 400, "text", $"text: what the enterprise must do, at most {api.MaxCommentLength} characters (Api:MaxCommentLength)");
+            return new OrderOutcome(null, Refusal.Invalid, "text", $"text: what the enterprise must do, at most {api.MaxCommentLength} characters (Api:MaxCommentLength)");
         }
 
         if (alertId is not null && alerts.Find(alertId) is null)
         {
-            return new OrderOutcome(null, 400, "alertId", $"alertId: no alert {Shown(alertId)}");
+            return new OrderOutcome(null, Refusal.Invalid, "alertId", $"alertId: no alert {Shown(alertId)}");
         }
 
         var enterprise = registry().FindEnterprise(outlet.EnterpriseId);
@@ -144,7 +145,7 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
             await alerts.LinkOrderAsync(alertId, by, order.Id, ct); // the alert shows its order
         }
 
-        return new OrderOutcome(order, 201, null, null);
+        return new OrderOutcome(order, Refusal.None, null, null);
     }
 
     public async Task<string?> OrderFromAlertAsync(string alertId, string by, CancellationToken ct) =>
@@ -159,12 +160,12 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
     {
         if (alerts.Find(alertId) is not { } alert)
         {
-            return new OrderOutcome(null, 404, null, $"no alert {Shown(alertId)}");
+            return new OrderOutcome(null, Refusal.NotFound, null, $"no alert {Shown(alertId)}");
         }
 
         if (alert.OrderId is { } existing)
         {
-            return new OrderOutcome(null, 409, null, $"the alert has an order already: {existing}");
+            return new OrderOutcome(null, Refusal.Conflict, null, $"the alert has an order already: {existing}");
         }
 
         var outlet = registry().FindOutlet(alert.Mn);
@@ -181,40 +182,40 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
         {
             if (string.IsNullOrWhiteSpace(cause) || string.IsNullOrWhiteSpace(measures) || cause.Length > api.MaxCommentLength || measures.Length > api.MaxCommentLength)
             {
-                return (400, string.IsNullOrWhiteSpace(cause) ? "cause" : "measures", $"cause and measures are both required, at most {api.MaxCommentLength} characters each");
+                return (Refusal.Invalid, string.IsNullOrWhiteSpace(cause) ? "cause" : "measures", $"cause and measures are both required, at most {api.MaxCommentLength} characters each");
             }
 
             if (order.State != SupervisionOrder.Open)
             {
-                return (409, null, $"order {order.Id} is {order.State}: only an open order can be answered");
+                return (Refusal.Conflict, null, $"order {order.Id} is {order.State}: only an open order can be answered");
             }
 
             var now = clock.GetUtcNow();
             order.Response = new OrderResponse(cause, measures, by, now);
             order.State = SupervisionOrder.Answered;
             order.History.Add(new OrderEvent(now, by, "answered", null));
-            return (200, null, null);
+            return (Refusal.None, null, null);
         }, ct);
 
     /// <summary>Whether a file may be attached now: not to a closed order, and not beyond Api:MaxEvidenceFiles.</summary>
-    public (int Status, string? Problem) MayAttach(SupervisionOrder order) =>
-        order.State == SupervisionOrder.Closed ? (409, $"order {order.Id} is closed: nothing more is attached to it")
-        : order.Evidence.Count >= api.MaxEvidenceFiles ? (409, $"order {order.Id} has {order.Evidence.Count} files, the most one order may carry (Api:MaxEvidenceFiles)")
-        : (200, null);
+    public (Refusal Refusal, string? Problem) MayAttach(SupervisionOrder order) =>
+        order.State == SupervisionOrder.Closed ? (Refusal.Conflict, $"order {order.Id} is closed: nothing more is attached to it")
+        : order.Evidence.Count >= api.MaxEvidenceFiles ? (Refusal.Conflict, $"order {order.Id} has {order.Evidence.Count} files, the most one order may carry (Api:MaxEvidenceFiles)")
+        : (Refusal.None, null);
 
     /// <summary>Records an uploaded file on the order.</summary>
     public Task<OrderOutcome> AttachAsync(string id, Compliance.Marks.EvidenceFile file, Func<SupervisionOrder, bool> mayTouch, CancellationToken ct) =>
         ChangeAsync(id, mayTouch, order =>
         {
-            var (status, problem) = MayAttach(order);
-            if (status != 200)
+            var (refusal, problem) = MayAttach(order);
+            if (refusal != Refusal.None)
             {
-                return (status, null, problem);
+                return (refusal, null, problem);
             }
 
             order.Evidence.Add(file);
             order.History.Add(new OrderEvent(file.At, file.By, "attached", file.Name));
-            return (200, null, null);
+            return (Refusal.None, null, null);
         }, ct);
 
     /// <summary>An operator closes an answered order, or an open one with a comment.</summary>
@@ -223,19 +224,19 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
         {
             if (order.State == SupervisionOrder.Closed)
             {
-                return (409, null, $"order {order.Id} is closed already");
+                return (Refusal.Conflict, null, $"order {order.Id} is closed already");
             }
 
             if (order.State == SupervisionOrder.Open && string.IsNullOrWhiteSpace(comment))
             {
-                return (400, "comment", "comment: closing an order that was not answered needs a comment");
+                return (Refusal.Invalid, "comment", "comment: closing an order that was not answered needs a comment");
             }
 
             var now = clock.GetUtcNow();
             order.State = SupervisionOrder.Closed;
             order.ClosedAt = now;
             order.History.Add(new OrderEvent(now, by, "closed", comment, visibleToEnterprise));
-            return (200, null, null);
+            return (Refusal.None, null, null);
         }, ct);
 
     /// <summary>An operator sends an answered order back: open again.</summary>
@@ -244,15 +245,15 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
         {
             if (order.State != SupervisionOrder.Answered)
             {
-                return (409, null, $"order {order.Id} is {order.State}: only an answered order can be reopened");
+                return (Refusal.Conflict, null, $"order {order.Id} is {order.State}: only an answered order can be reopened");
             }
 
             order.State = SupervisionOrder.Open;
             order.History.Add(new OrderEvent(clock.GetUtcNow(), by, "reopened", comment, visibleToEnterprise));
-            return (200, null, null);
+            return (Refusal.None, null, null);
         }, ct);
 
-    private async Task<OrderOutcome> ChangeAsync(string id, Func<SupervisionOrder, bool> mayTouch, Func<SupervisionOrder, (int Status, string? Parameter, string? Problem)> change,
+    private async Task<OrderOutcome> ChangeAsync(string id, Func<SupervisionOrder, bool> mayTouch, Func<SupervisionOrder, (Refusal Refusal, string? Parameter, string? Problem)> change,
         CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
@@ -260,17 +261,17 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
         {
             if (await FindAsync(id, ct) is not { } order || !mayTouch(order))
             {
-                return new OrderOutcome(null, 404, null, $"no order {Shown(id)}"); // another enterprise's orders are not revealed
+                return new OrderOutcome(null, Refusal.NotFound, null, $"no order {Shown(id)}"); // another enterprise's orders are not revealed
             }
 
-            var (status, parameter, problem) = change(order);
-            if (status != 200)
+            var (refusal, parameter, problem) = change(order);
+            if (refusal != Refusal.None)
             {
-                return new OrderOutcome(null, status, parameter, problem);
+                return new OrderOutcome(null, refusal, parameter, problem);
             }
 
             await store.SaveDocumentAsync(order.ToRecord(), ct);
-            return new OrderOutcome(order, 200, null, null);
+            return new OrderOutcome(order, Refusal.None, null, null);
         }
         finally
         {
