@@ -11,7 +11,7 @@ namespace EmissionMonitor.Api;
 /// <c>limit</c>/<c>offset</c> and <c>X-Total-Count</c>; <c>format=csv</c> gives the whole table as
 /// CSV with a BOM. Enterprise users see only their own enterprise.
 /// </summary>
-public static partial class ReportsApi
+public static class ReportsApi
 {
     /// <summary>The formats every list answers in: JSON (paged), or the whole table as CSV or an Excel workbook.</summary>
     public static readonly string[] ExportFormats = ["json", "csv", "xlsx"];
@@ -87,8 +87,7 @@ public static partial class ReportsApi
     {
         var q = http.Request.Query;
         var user = RoleFilter.User(http);
-        string? enterprise = q["enterprise"].FirstOrDefault(), mn = q["mn"].FirstOrDefault(), by = q["by"].FirstOrDefault();
-        string? city = q["city"].FirstOrDefault(), pollutant = q["pollutant"].FirstOrDefault();
+        string? enterprise = q["enterprise"].FirstOrDefault();
         if (user.Role == ApiUser.EnterpriseRole)
         {
             if (enterprise is not null && enterprise != user.Enterprise)
@@ -99,34 +98,23 @@ public static partial class ReportsApi
             enterprise = user.Enterprise;
         }
 
-        if (QueryRules.First(QueryRules.Choice(http, "by", ReportRequest.Groupings.ToList()), QueryRules.Choice(http, "format", Formats), QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
+        if (QueryRules.First(QueryRules.Choice(http, "format", Formats), QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
         {
             return bad;
         }
 
-        if (Filters(registry, city, enterprise, mn, pollutant) is { } badFilter)
-        {
-            return badFilter;
-        }
-
-        if (kind == "hours" && mn is null)
-        {
-            return QueryRules.Bad("mn", "hours needs mn");
-        }
-
         var now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;
-        var period = ReportPeriod.Resolve(q["quarter"].FirstOrDefault(), q["from"].FirstOrDefault(), q["to"].FirstOrDefault(), now, out string? error);
-        if (period is null)
+        string? Value(string name) => name == "enterprise" ? enterprise : q[name].FirstOrDefault();
+        if (ReportRequestParser.Parse(kind, Value, registry, now, out var error) is not { } request)
         {
-            return QueryRules.Bad(error!.Split(' ')[0], error);
+            return QueryRules.Bad(error!.Parameter, error.Problem);
         }
 
-        if (QueryRules.Span(period, options.MaxPeriod) is { } tooLong)
+        if (QueryRules.Span(request.Period, options.MaxPeriod) is { } tooLong)
         {
             return tooLong;
         }
 
-        var request = new ReportRequest(kind, period, city, enterprise, mn, pollutant, by);
         if (kind == "exceedances" && WantsFile(http))
         {
             // Streamed a part of outlets at a time, under a slot of the gate held while it is written: a
@@ -170,35 +158,6 @@ public static partial class ReportsApi
 
         return WantsFile(http) ? Export(table, kind) : Paged(http, table, limit, offset);
     }
-
-    /// <summary>Filters must name what the registry holds: a typo is a 400, not an empty answer.</summary>
-    private static IResult? Filters(Registry.StationRegistry registry, string? city, string? enterprise, string? mn, string? pollutant)
-    {
-        if (city is not null && !registry.Enterprises.Any(e => e.City == city))
-        {
-            return QueryRules.Bad("city", $"no enterprise of the registry is in '{QueryRules.Shown(city)}'");
-        }
-
-        if (enterprise is not null && registry.FindEnterprise(enterprise) is null)
-        {
-            return QueryRules.Bad("enterprise", $"'{QueryRules.Shown(enterprise)}' is not in the registry");
-        }
-
-        if (mn is not null && registry.FindOutlet(mn) is null)
-        {
-            return QueryRules.Bad("mn", $"'{QueryRules.Shown(mn)}' is not in the registry");
-        }
-
-        if (pollutant is not null && !PollutantCode().IsMatch(pollutant))
-        {
-            return QueryRules.Bad("pollutant", $"needs a 2017 code such as a21026 or w01018, not '{QueryRules.Shown(pollutant)}'");
-        }
-
-        return null;
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex("^[a-z][0-9]{5}$")]
-    private static partial System.Text.RegularExpressions.Regex PollutantCode();
 
     /// <summary>The whole table as CSV (never paged), with a UTF-8 BOM so spreadsheets read Chinese text; streamed.</summary>
     public static IResult Csv(ReportTable table, string name) =>

@@ -33,11 +33,6 @@ public static class ReportCommand
             return 0;
         }
 
-        if (p.Value("--by") is { } by && !ReportRequest.Groupings.Contains(by))
-        {
-            throw new UsageException($"option --by must be one of {string.Join("|", ReportRequest.Groupings)}, not '{by}'");
-        }
-
         var settings = AppSettings.Load(p.Value("--config") ?? "config", p.Value("--data"));
         var registry = settings.LoadRegistry();
         var now = TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), settings.TimeZone).DateTime;
@@ -56,23 +51,8 @@ public static class ReportCommand
             return 0;
         }
 
-        var period = Period(p, now);
-        if (p.Value("--enterprise") is { } enterprise && registry.FindEnterprise(enterprise) is null)
-        {
-            throw new UsageException($"option --enterprise: {enterprise} is not in the registry");
-        }
-
-        if (p.Value("--mn") is { } mn && registry.FindOutlet(mn) is null)
-        {
-            throw new UsageException($"option --mn: {mn} is not in the registry");
-        }
-
-        if (kind == "hours" && p.Value("--mn") is null)
-        {
-            throw new UsageException("report hours needs option --mn");
-        }
-
-        var request = new ReportRequest(kind, period, p.Value("--city"), p.Value("--enterprise"), p.Value("--mn"), p.Value("--pollutant"), p.Value("--by"));
+        var request = ReportRequestParser.Parse(kind, name => p.Value("--" + name), registry, now, out var error)
+            ?? throw new UsageException($"option --{error!.Parameter}: {error.Problem}"); // the same reading as the HTTP API's
         await using var store = await settings.OpenStoreAsync(registry, cancellationToken);
         var service = ReportService.Create(store, registry, settings, TimeProvider.System);
         if (kind == "exceedances" && format is "json" or "csv")
