@@ -7,15 +7,6 @@ using EmissionMonitor.Users;
 
 namespace EmissionMonitor.Marking;
 
-/// <summary>What a mark action gave: the mark, or an HTTP status with the problem (and the bad parameter).</summary>
-public sealed record MarkOutcome(Mark? Mark, Refusal Refusal, string? Parameter = null, string? Problem = null)
-{
-    /// <summary>True when the step made a new mark (filed), false when it changed one.</summary>
-    public bool Created { get; init; }
-
-    public static MarkOutcome Fail(Refusal refusal, string problem, string? parameter = null) => new(null, refusal, parameter, problem);
-}
-
 /// <summary>
 /// Marks with review (DOMAIN.md §0, DESIGN.md "Marks"): operators file marks that are approved at
 /// once; enterprises file marks for their own outlets that stay <c>pending</c> until an operator
@@ -24,7 +15,7 @@ public sealed record MarkOutcome(Mark? Mark, Refusal Refusal, string? Parameter 
 /// new row of the mark (<see cref="Mark.Rev"/>), so nothing is lost and the store's history is the
 /// mark's. Changes run one at a time, so two reviewers cannot both decide the same mark.
 /// </summary>
-public sealed class MarkService(IRecordStore store, Func<StationRegistry> registry, UserLimits api, ComplianceOptions compliance, MarkOptions marking, TimeZoneInfo zone, TimeProvider clock,
+public sealed partial class MarkService(IRecordStore store, Func<StationRegistry> registry, UserLimits api, ComplianceOptions compliance, MarkOptions marking, TimeZoneInfo zone, TimeProvider clock,
     Notify.NotificationService? notifications = null) : IDisposable
 {
     /// <summary>How long the marks read from the store serve lookups before they are read again (another instance's changes appear within it).</summary>
@@ -225,32 +216,6 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
             return new MarkOutcome(mark with { Revoked = new Revocation(clock.GetUtcNow(), user.DisplayName, comment) }, Refusal.None);
         }, comment, ct);
 
-    private static readonly Dictionary<string, string> Kinds = new(StringComparer.Ordinal)
-    {
-        [Mark.Shutdown] = "停产", [Mark.ForceMajeure] = "不可抗力", [Mark.Maintenance] = "维护", [Mark.Calibration] = "校准", [Mark.Fault] = "故障", [Mark.Communication] = "通讯中断",
-    };
-
-    /// <summary>
-    /// The people responsible hear of an enterprise's mark awaiting review, and of the decision, as
-    /// an item of kind <c>mark</c> (their filters apply: cities, enterprises, kinds, severity).
-    /// </summary>
-    private void Tell(Mark mark, string severity, string text)
-    {
-        if (notifications is null || registry().FindOutlet(mark.Mn) is not { } outlet)
-        {
-            return;
-        }
-
-        var enterprise = registry().FindEnterprise(outlet.EnterpriseId);
-        notifications.Tell(new Alerts.Alert(mark.Key + "-" + mark.State, "mark", severity, Alerts.Alert.Active, mark.Mn, outlet.EnterpriseId, enterprise?.City, null, null, null,
-            clock.GetUtcNow(), null, null, null, text));
-    }
-
-    /// <summary>
-    /// Whether <paramref name="user"/> may add a file to the mark now (checked before the upload is
-    /// read, and again after): an enterprise only to its own pending marks — never to one the bureau
-    /// made or approved.
-    /// </summary>
     public MarkOutcome MayAddEvidence(Mark mark, ApiUser user) =>
         mark.State is not (Mark.Pending or Mark.Approved) ? MarkOutcome.Fail(Refusal.Conflict, $"mark {mark.Key} is {mark.State}: evidence is added to pending and approved marks only")
         : user.Role == ApiUser.EnterpriseRole && (mark.Enterprise != user.Enterprise || mark.State != Mark.Pending)
@@ -299,50 +264,4 @@ public sealed class MarkService(IRecordStore store, Func<StationRegistry> regist
             _gate.Release();
         }
     }
-
-    /// <summary>
-    /// The ids of the <c>fault</c> marks beyond <c>Compliance:FaultHoursPerYear</c>: per outlet and
-    /// local calendar year, pending and approved fault marks in the order of their start, each
-    /// counted with its hours in that year; a mark whose hours take the year's sum above the cap is
-    /// flagged. Empty when no cap is configured.
-    /// </summary>
-    public IReadOnlySet<string> OverFaultCap(IEnumerable<Mark> marks)
-    {
-        var over = new HashSet<string>(StringComparer.Ordinal);
-        if (compliance.FaultHoursPerYear is not { } cap)
-        {
-            return over;
-        }
-
-        foreach (var outlet in marks.Where(m => m.Kind == Mark.Fault && m.State is Mark.Pending or Mark.Approved).GroupBy(m => m.Mn, StringComparer.Ordinal))
-        {
-            var ordered = outlet.OrderBy(m => m.From).ThenBy(m => m.CreatedAt).ThenBy(m => m.Key, StringComparer.Ordinal).ToList();
-            foreach (int year in ordered.SelectMany(m => Enumerable.Range(m.From.Year, m.To.Year - m.From.Year + 1)).Distinct())
-            {
-                var start = new DateTime(year, 1, 1);
-                int sum = 0;
-                foreach (var m in ordered)
-                {
-                    int hours = m.HoursWithin(start, start.AddYears(1));
-                    sum += hours;
-                    if (hours > 0 && sum > cap)
-                    {
-                        over.Add(m.Key);
-                    }
-                }
-            }
-        }
-
-        return over;
-    }
-}
-
-/// <summary>Filing marks (configuration section <c>Marks</c>).</summary>
-public sealed class MarkOptions
-{
-    public const string Section = "Marks";
-
-    /// <summary>Marks one enterprise may file in a local day, withdrawn ones included. Default 50.</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 100_000, ErrorMessage = "Marks:MaxFilingsPerDay must be between 1 and 100000")]
-    public int MaxFilingsPerDay { get; set; } = 50;
 }
