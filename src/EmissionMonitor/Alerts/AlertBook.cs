@@ -4,7 +4,6 @@ namespace EmissionMonitor.Alerts;
 /// The open alerts and their transitions. Each method returns the alert whose state changed (to be
 /// stored, published and logged), or null when nothing changed: raising an alert already open, or
 /// clearing one that is not, is a no-op. Thread-safe.
-/// </summary>
 ///
 /// Bounded at any rate of alerts: each outlet may raise <see cref="AlertOptions.MaxNewPerOutletPerHour"/>
 /// alerts in a rolling hour; beyond it one <c>flood</c> alert (critical) stands for the rest, which
@@ -12,7 +11,7 @@ namespace EmissionMonitor.Alerts;
 /// (<see cref="EndFloods"/>). Memory holds the open alerts and the newest
 /// <see cref="AlertOptions.RecentInMemory"/> cleared ones; older ones stay in the store only.
 /// </summary>
-public sealed class AlertBook(AlertOptions options)
+public sealed partial class AlertBook(AlertOptions options)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Kind, string Mn, string? Pollutant), Alert> _open = [];
@@ -193,65 +192,6 @@ public sealed class AlertBook(AlertOptions options)
 
     /// <summary>One open alert per kind and sub-kind (an anomaly's), outlet and pollutant.</summary>
     private static string KeyOf(string kind, string? subKind) => subKind is null ? kind : kind + "/" + subKind;
-
-    /// <summary>
-    /// Acknowledges an alert (响应) with a comment and a verdict (核实结论): an active one becomes
-    /// acknowledged; one cleared before anyone acknowledged it keeps its state and gets the response.
-    /// Null when it is not in memory or was acknowledged already.
-    /// </summary>
-    public Alert? Acknowledge(string id, string by, DateTimeOffset now, string? comment = null, string? verdict = null) =>
-        Change(id, alert => alert.AcknowledgedAt is not null || (alert.State != Alert.Active && alert.State != Alert.Cleared) ? null
-            : (alert with
-            {
-                State = alert.State == Alert.Active ? Alert.Acknowledged : alert.State, AcknowledgedAt = now, AcknowledgedBy = by,
-                AcknowledgeComment = string.IsNullOrWhiteSpace(comment) ? null : comment, Verdict = verdict ?? alert.Verdict,
-            }).WithStep(new AlertStep(AlertStep.Acknowledge, by, now, Blank(comment), verdict)));
-
-    /// <summary>Assigns an alert (any state) to a user; null when it is not in memory.</summary>
-    public Alert? Assign(string id, string by, string assignee, string? comment, DateTimeOffset now) =>
-        Change(id, alert => (alert with { Assignee = assignee }).WithStep(new AlertStep(AlertStep.Assign, by, now, Blank(comment)) { Assignee = assignee }));
-
-    /// <summary>Records what was done about an alert (处置), in any state, with an optional verdict; null when it is not in memory.</summary>
-    public Alert? Dispose(string id, string by, string comment, string? verdict, DateTimeOffset now) =>
-        Change(id, alert => (alert with { DisposedAt = now, DisposedBy = by, DisposeComment = comment, Verdict = verdict ?? alert.Verdict })
-            .WithStep(new AlertStep(AlertStep.Dispose, by, now, comment, verdict)));
-
-    /// <summary>Links the supervision order made from an alert; null when it is not in memory.</summary>
-    public Alert? LinkOrder(string id, string by, string orderId, DateTimeOffset now) =>
-        Change(id, alert => (alert with { OrderId = orderId }).WithStep(new AlertStep(AlertStep.Order, by, now) { OrderId = orderId }));
-
-    /// <summary>Clears an open alert by hand, with the operator's comment (kept as data, and in its message as before).</summary>
-    public Alert? Clear(string id, string by, string? comment, DateTimeOffset now)
-    {
-        lock (_lock)
-        {
-            return _byId.TryGetValue(id, out var alert) && alert.IsOpen
-                ? Close(alert with { ClearedBy = by, ClearComment = Blank(comment) }, now, $"{alert.Message} — cleared by {by}{(string.IsNullOrWhiteSpace(comment) ? string.Empty : ": " + comment)}", by, comment)
-                : null;
-        }
-    }
-
-    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
-
-    /// <summary>Applies a change to the alert of an id (null from the change: nothing changed).</summary>
-    private Alert? Change(string id, Func<Alert, Alert?> change)
-    {
-        lock (_lock)
-        {
-            if (!_byId.TryGetValue(id, out var alert) || change(alert) is not { } changed)
-            {
-                return null;
-            }
-
-            _byId[id] = changed;
-            if (changed.IsOpen)
-            {
-                _open[(KeyOf(alert.Kind, alert.SubKind), alert.Mn, alert.Pollutant)] = changed;
-            }
-
-            return changed;
-        }
-    }
 
     private Alert Close(Alert alert, DateTimeOffset now, string message, string by = AlertStep.System, string? comment = null)
     {

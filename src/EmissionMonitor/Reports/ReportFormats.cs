@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace EmissionMonitor.Reports;
 
 /// <summary>Writes a <see cref="ReportTable"/> as JSON (an array of objects), CSV (RFC 4180) or an aligned text table.</summary>
-public static class ReportFormats
+public static partial class ReportFormats
 {
     public static string TimeFormat => "yyyy-MM-ddTHH:mm:sszzz";
 
@@ -160,136 +160,6 @@ public static class ReportFormats
                 w.Flush(); // stream out: a report of many rows is never held whole in memory as JSON
             }
         }
-    }
-
-    /// <summary>
-    /// One CSV of the tables' rows as they arrive (the header from the first), written to
-    /// <paramref name="output"/> in 64 KiB pieces: a download never holds more than a part.
-    /// </summary>
-    public static async Task WriteCsvAsync(IAsyncEnumerable<ReportTable> parts, Stream output, bool bom, CancellationToken ct)
-    {
-        var text = new StringWriter(CultureInfo.InvariantCulture);
-        var utf8 = new UTF8Encoding(false);
-        if (bom)
-        {
-            await output.WriteAsync(Encoding.UTF8.GetPreamble(), ct);
-        }
-
-        bool header = true;
-        await foreach (var table in parts.WithCancellation(ct))
-        {
-            if (header)
-            {
-                WriteCsvHeader(table.Columns, text);
-                header = false;
-            }
-
-            foreach (var row in table.Rows)
-            {
-                WriteCsvRow(row, text);
-                if (text.GetStringBuilder().Length >= 1 << 16)
-                {
-                    await FlushAsync();
-                }
-            }
-        }
-
-        await FlushAsync();
-
-        async Task FlushAsync()
-        {
-            var sb = text.GetStringBuilder();
-            if (sb.Length > 0)
-            {
-                await output.WriteAsync(utf8.GetBytes(sb.ToString()), ct);
-                sb.Clear();
-            }
-        }
-    }
-
-    public static string Csv(ReportTable table)
-    {
-        using var writer = new StringWriter();
-        WriteCsv(table, writer);
-        return writer.ToString();
-    }
-
-    /// <summary>The CSV form (RFC 4180) row by row onto <paramref name="output"/>.</summary>
-    public static void WriteCsv(ReportTable table, TextWriter output)
-    {
-        WriteCsvHeader(table.Columns, output);
-        WriteCsvRows(table, output);
-    }
-
-    private static void WriteCsvHeader(IReadOnlyList<string> columns, TextWriter output)
-    {
-        output.Write(string.Join(",", columns.Select(Quote)));
-        output.Write("\r\n");
-    }
-
-    private static void WriteCsvRows(ReportTable table, TextWriter output)
-    {
-        foreach (var row in table.Rows)
-        {
-            WriteCsvRow(row, output);
-        }
-    }
-
-    private static void WriteCsvRow(object?[] row, TextWriter output)
-    {
-        for (int i = 0; i < row.Length; i++)
-        {
-            if (i > 0)
-            {
-                output.Write(',');
-            }
-
-            output.Write(Quote(Text(row[i], csv: true)));
-        }
-
-        output.Write("\r\n");
-    }
-
-    public static string Table(ReportTable table)
-    {
-        var cells = new List<string[]> { table.Columns.ToArray() };
-        cells.AddRange(table.Rows.Select(r => r.Select(v => Text(v, csv: false)).ToArray()));
-        var widths = Enumerable.Range(0, table.Columns.Count).Select(i => cells.Max(c => DisplayWidth(c[i]))).ToArray();
-        var sb = new StringBuilder();
-        foreach (var (row, index) in cells.Select((c, i) => (c, i)))
-        {
-            for (int i = 0; i < row.Length; i++)
-            {
-                bool right = index > 0 && table.Rows.Count > 0 && table.Rows[0][i] is double or int or long;
-                string pad = new(' ', widths[i] - DisplayWidth(row[i]));
-                sb.Append(right ? pad + row[i] : row[i] + pad).Append(i < row.Length - 1 ? "  " : string.Empty);
-            }
-
-            sb.Append('\n');
-            if (index == 0)
-            {
-                sb.Append(string.Join("  ", widths.Select(w => new string('-', w)))).Append('\n');
-            }
-        }
-
-        sb.Append($"({table.Rows.Count} rows)\n");
-        return sb.ToString();
-    }
-
-    /// <summary>Terminal columns a string takes: East Asian wide and full-width characters take two.</summary>
-    public static int DisplayWidth(string s)
-    {
-        int width = 0;
-        foreach (var rune in s.EnumerateRunes())
-        {
-            int v = rune.Value;
-            bool wide = v is >= 0x1100 and <= 0x115F or >= 0x2E80 and <= 0xA4CF or >= 0xAC00 and <= 0xD7A3
-                or >= 0xF900 and <= 0xFAFF or >= 0xFE30 and <= 0xFE4F or >= 0xFF00 and <= 0xFF60 or >= 0xFFE0 and <= 0xFFE6
-                or >= 0x20000 and <= 0x3FFFD;
-            width += wide ? 2 : 1;
-        }
-
-        return width;
     }
 
     private static void WriteJsonValue(Utf8JsonWriter w, object? v)
