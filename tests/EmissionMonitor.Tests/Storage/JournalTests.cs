@@ -8,47 +8,6 @@ namespace EmissionMonitor.Tests.Storage;
 /// <summary>The group commit on its own, over an in-memory committer: batches, acknowledgements only after the commit, failures, isolated subscribers.</summary>
 public sealed class JournalTests
 {
-    /// <summary>Keeps what it commits; fails the batches it is told to.</summary>
-    private sealed class MemoryCommitter : IBatchCommitter
-    {
-        public List<IReadOnlyList<IntakeResult>> Batches { get; } = [];
-
-        public int FailNext { get; set; }
-
-        public Task<IReadOnlyList<StoredOutcome>> CommitAsync(IReadOnlyList<IntakeResult> batch, CancellationToken cancellationToken)
-        {
-            lock (Batches)
-            {
-                if (FailNext > 0)
-                {
-                    FailNext--;
-                    throw new IOException("disk gone");
-                }
-
-                Batches.Add(batch.ToList());
-                long seq = Batches.Sum(b => b.Count);
-                return Task.FromResult<IReadOnlyList<StoredOutcome>>(batch.Select((_, i) => new StoredOutcome(seq - batch.Count + i + 1, StoredOutcome.Accepted, null, 0)).ToList());
-            }
-        }
-    }
-
-    private sealed class Observer : IJournalObserver
-    {
-        public int Failed;
-
-        public void Committed(IReadOnlyList<IntakeResult> items, IReadOnlyList<StoredOutcome> outcomes, TimeSpan latency)
-        {
-        }
-
-        public void CommitFailed(int count) => Failed += count;
-
-        public void Unarchived(int count)
-        {
-        }
-
-        public long UnarchivedFrames => 0;
-    }
-
     private static IntakeResult Frame(int i)
     {
         var registry = Some.Registry();
