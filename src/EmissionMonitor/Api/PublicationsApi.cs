@@ -14,16 +14,23 @@ namespace EmissionMonitor.Api;
 /// </summary>
 public static class PublicationsApi
 {
-    public sealed record PublishBody(string? Quarter, string? City);
+    /// <summary><c>force</c>: publish a quarter that has not ended or whose data is not settled (also <c>?force=true</c>).</summary>
+    public sealed record PublishBody(string? Quarter, string? City, bool? Force = null);
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
         app.MapPost("/api/publications", async (HttpContext http, PublishBody? body, PublicationService publications, CancellationToken ct) =>
         {
-            var outcome = await publications.PublishAsync(body?.Quarter, body?.City, RoleFilter.User(http).DisplayName, ct);
-            return outcome.Publication is { } p
-                ? Results.Text(p.ToJsonString(), "application/json; charset=utf-8", Encoding.UTF8, statusCode: 201)
-                : QueryRules.Bad(outcome.Parameter ?? "quarter", outcome.Problem!);
+            bool force = body?.Force == true || http.Request.Query["force"].FirstOrDefault() == "true";
+            var outcome = await publications.PublishAsync(body?.Quarter, body?.City, RoleFilter.User(http).DisplayName, ct, force);
+            if (outcome.Publication is { } p)
+            {
+                return Results.Text(p.ToJsonString(), "application/json; charset=utf-8", Encoding.UTF8, statusCode: 201);
+            }
+
+            return outcome.Code is { } code // not ready: the page asks for an explicit confirmation, then sends force=true
+                ? Results.Problem(statusCode: 409, title: outcome.Problem, extensions: new Dictionary<string, object?> { ["code"] = code, ["parameter"] = "force" })
+                : Refusals.Problem(outcome.Refusal, outcome.Problem, outcome.Parameter ?? "quarter");
         }).RequireRole(new RoleFilter(auth, ApiUser.Operator));
 
         app.MapGet("/api/publications", async (PublicationService publications, CancellationToken ct) => List(await publications.ListAsync(withAuthor: true, ct)))

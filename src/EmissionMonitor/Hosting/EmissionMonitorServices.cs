@@ -150,8 +150,9 @@ public static class EmissionMonitorServices
         services.AddSingleton(sp => new Alerts.BacklogSpill(Path.Combine(settings.Storage.DataDirectory, "alert-backlog"),
             sp.GetRequiredService<Alerts.AlertOptions>().MaxBacklogBytesPerOutlet));
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertService>());
+        var publishing = AppSettings.Bind<Reports.PublicationOptions>(settings.Configuration, Reports.PublicationOptions.Section);
         services.AddSingleton(sp => new Reports.PublicationService(sp.GetRequiredService<IRecordStore>(), sp.GetRequiredService<Func<Reports.ReportService>>(),
-            sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance, settings.TimeZone, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance, settings.TimeZone, sp.GetRequiredService<TimeProvider>(), publishing.SettleAfter));
         services.AddSingleton(AppSettings.Bind<Notify.NotifyOptions>(settings.Configuration, Notify.NotifyOptions.Section));
         services.AddSingleton<Notify.NotificationService>();
         services.AddHostedService(sp => sp.GetRequiredService<Notify.NotificationService>());

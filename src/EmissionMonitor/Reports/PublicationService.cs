@@ -17,23 +17,52 @@ namespace EmissionMonitor.Reports;
 /// publishing the same quarter and city again makes a new version.
 /// </summary>
 public sealed class PublicationService(IRecordStore store, Func<ReportService> reports, Func<StationRegistry> registry, ComplianceOptions compliance,
-    TimeZoneInfo zone, TimeProvider clock)
+    TimeZoneInfo zone, TimeProvider clock, TimeSpan? settleAfter = null)
 {
-    /// <summary>What publishing gave: the publication's JSON, or an HTTP status with the problem (and the bad parameter).</summary>
-    public sealed record Outcome(JsonObject? Publication, int Status, string? Parameter, string? Problem);
+    /// <summary>What publishing gave: the publication's JSON, or why it was refused (and the bad parameter).</summary>
+    public sealed record Outcome(JsonObject? Publication, Outcomes.Refusal Refusal, string? Parameter, string? Problem)
+    {
+        /// <summary>Why a quarter is not ready to publish (<c>not-ended</c>, <c>not-settled</c>), when that was the refusal.</summary>
+        public string? Code { get; init; }
+    }
 
-    /// <summary>Publishes a quarter's list for <paramref name="city"/> (null: the province).</summary>
-    public async Task<Outcome> PublishAsync(string? quarter, string? city, string by, CancellationToken ct)
+    /// <summary>How long after a quarter's end its data counts as settled (late and back-filled data still arrive before). Publications:SettleAfter.</summary>
+    public TimeSpan SettleAfter => settleAfter ?? TimeSpan.FromDays(3);
+
+    /// <summary>
+    /// Publishes a quarter's list for <paramref name="city"/> (null: the province). A quarter that has
+    /// not ended, or ended less than <see cref="SettleAfter"/> ago, is published only with
+    /// <paramref name="force"/> (its figures may still change).
+    /// </summary>
+    public async Task<Outcome> PublishAsync(string? quarter, string? city, string by, CancellationToken ct, bool force = false)
     {
         if (quarter is null || ReportPeriod.Quarter(quarter) is not { } period)
         {
-            return new Outcome(null, 400, "quarter", $"quarter must look like 2025Q3, not '{quarter}'");
+            return new Outcome(null, Outcomes.Refusal.Invalid, "quarter", $"quarter must look like 2025Q3, not '{quarter}'");
         }
 
         var current = registry();
         if (city is not null && !current.Enterprises.Any(e => e.City == city))
         {
-            return new Outcome(null, 400, "city", $"city: no enterprise of the registry is in '{(city.Length > 40 ? city[..40] + "…" : city)}'");
+            return new Outcome(null, Outcomes.Refusal.Invalid, "city", $"city: no enterprise of the registry is in '{(city.Length > 40 ? city[..40] + "…" : city)}'");
+        }
+
+        var nowLocal = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;
+        if (!force && nowLocal < period.To)
+        {
+            return new Outcome(null, Outcomes.Refusal.Conflict, "quarter", $"{quarter} has not ended (it ends {period.To:yyyy-MM-dd}): its list is not final; publish with force=true to do it anyway")
+            {
+                Code = "not-ended",
+            };
+        }
+
+        if (!force && nowLocal < period.To + SettleAfter)
+        {
+            return new Outcome(null, Outcomes.Refusal.Conflict, "quarter",
+                $"{quarter}'s data is not settled until {period.To + SettleAfter:yyyy-MM-dd HH:mm} (Publications:SettleAfter): late data may still change it; publish with force=true to do it anyway")
+            {
+                Code = "not-settled",
+            };
         }
 
         var service = reports();
@@ -65,7 +94,7 @@ public sealed class PublicationService(IRecordStore store, Func<ReportService> r
         var record = new PublicationRecord("pub-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)), quarter, city, earlier + 1,
             clock.GetUtcNow(), by, snapshot.ToJsonString());
         await store.AddPublicationAsync(record, ct);
-        return new Outcome(await ShowAsync(record, withAuthor: true, ct), 201, null, null);
+        return new Outcome(await ShowAsync(record, withAuthor: true, ct), Outcomes.Refusal.None, null, null);
     }
 
     /// <summary>
@@ -149,4 +178,14 @@ public sealed class PublicationService(IRecordStore store, Func<ReportService> r
     }
 
     private string Local(DateTimeOffset t) => ReportFormats.Instant(t, zone);
+}
+
+/// <summary>Publishing the quarterly lists (configuration section <c>Publications</c>).</summary>
+public sealed class PublicationOptions
+{
+    public const string Section = "Publications";
+
+    /// <summary>A quarter's data counts as settled this long after its end; before, publishing needs force=true. Default 3 days (UNVERIFIED: no rule names the delay).</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "90.00:00:00", ErrorMessage = "Publications:SettleAfter must be between 0 and 90 days")]
+    public TimeSpan SettleAfter { get; set; } = TimeSpan.FromDays(3);
 }

@@ -199,6 +199,22 @@ public sealed class CardDecisionTests
         // The contract's refusals.
         Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsJsonAsync("/api/publications", new { quarter = "2025Q5" })).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsJsonAsync("/api/publications", new { quarter = "2025Q2", city = "no such city" })).StatusCode);
+        // A quarter that has not ended, or whose data is not settled (Publications:SettleAfter, 3 days), needs force=true.
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime;
+        string current = EmissionMonitor.Compliance.ReportPeriod.QuarterName(today);
+        var early = await http.PostAsJsonAsync("/api/publications", new { quarter = current });
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        var problem = JsonDocument.Parse(await early.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(("not-ended", "force"), (problem.GetProperty("code").GetString(), problem.GetProperty("parameter").GetString()));
+        Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/publications", new { quarter = current, force = true })).StatusCode);
+        if (today < EmissionMonitor.Compliance.ReportPeriod.QuarterOf(today).From.AddDays(3))
+        {
+            string previous = EmissionMonitor.Compliance.ReportPeriod.QuarterName(today.AddMonths(-3));
+            var unsettled = await http.PostAsJsonAsync("/api/publications?force=false", new { quarter = previous });
+            Assert.Equal("not-settled", JsonDocument.Parse(await unsettled.Content.ReadAsStringAsync()).RootElement.GetProperty("code").GetString());
+        }
+
         using var inspector = Client(service, Inspector);
         Assert.Equal(HttpStatusCode.Forbidden, (await inspector.PostAsJsonAsync("/api/publications", new { quarter = "2025Q2" })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await inspector.GetAsync("/api/publications")).StatusCode);
