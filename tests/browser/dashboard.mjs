@@ -102,6 +102,25 @@ try {
   check(await page.locator('#handling tbody tr').count() > 0, 'the handling page lists figures by city and kind');
   await page.screenshot({ path: path.join(shots, 'handling.png') });
 
+  // The wall (kiosk): every key figure readable from 3 m and live — a cleared critical alert is gone from its count without reload.
+  const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  wall.on('pageerror', e => { console.error('page error: ' + e.message); process.exitCode = 1; });
+  await wall.goto(base + '/#/wall?rotate=0');
+  await wall.waitForSelector('body[data-ready="/wall"] [data-kpi="alerts-critical"]');
+  const kpis = await wall.$$eval('[data-kpi]', els => els.map(e => e.dataset.kpi));
+  check(['rate', 'online', 'alerts-critical', 'alerts-warning', 'alerts-info', 'cards-red', 'cards-yellow'].every(k => kpis.includes(k)), `the wall carries every key figure (${kpis.join(' ')})`);
+  check(await wall.locator('header').isHidden(), 'the kiosk shows no navigation');
+  const px = await wall.evaluate(() => Math.min(...[...document.querySelectorAll('[data-kpi]')].map(e => parseFloat(getComputedStyle(e).fontSize))));
+  check(px >= 48, `the wall's key figures are at least 48 px at 1920×1080 (${px} px)`);
+  const critical = () => wall.evaluate(() => Number(document.querySelector('[data-kpi="alerts-critical"]').textContent.replace(/[^0-9]/g, '')));
+  const before = await critical();
+  const ours = (await (await fetch(`${base}/api/alerts?state=open&severity=critical&limit=100000`)).json()).find(a => a.value === 9999.5);
+  await fetch(`${base}/api/alerts/${ours.id}/clear`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"comment":"test"}' });
+  await wall.waitForFunction(b => Number(document.querySelector('[data-kpi="alerts-critical"]').textContent.replace(/[^0-9]/g, '')) === b - 1, before, { timeout: 10000 });
+  check(true, `the wall's critical count follows a cleared alert without reload (${before} → ${before - 1})`);
+  await wall.screenshot({ path: path.join(shots, 'wall.png') });
+  await wall.close();
+
   // Outlet page: hourly charts with data points against the limit.
   await page.goto(base + '/#/outlet/' + mn);
   await page.waitForSelector('body[data-ready^="/outlet"]');

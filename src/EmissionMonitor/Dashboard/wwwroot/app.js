@@ -231,77 +231,16 @@
   function connect() {
     const source = new EventSource('/api/alerts/stream');
     const live = document.getElementById('live');
-    source.onopen = () => { live.classList.add('on'); live.dataset.i18n = 'live.on'; live.textContent = t('live.on'); };
-    source.onerror = () => { live.classList.remove('on'); live.dataset.i18n = 'live.off'; live.textContent = t('live.off'); };
+    let lost = false;
+    source.onopen = () => {
+      live.classList.add('on'); live.dataset.i18n = 'live.on'; live.textContent = t('live.on');
+      if (lost) state.listeners.forEach(l => l('reconnect')); // what was missed while away: pages that show counts read them again
+      lost = false;
+    };
+    source.onerror = () => { lost = true; live.classList.remove('on'); live.dataset.i18n = 'live.off'; live.textContent = t('live.off'); };
     source.addEventListener('alert', e => { const a = JSON.parse(e.data); state.alerts.set(a.id, a); state.listeners.forEach(l => l('alert', a)); });
     source.addEventListener('reading', e => { const r = JSON.parse(e.data); state.listeners.forEach(l => l('reading', r)); });
     source.addEventListener('command', e => { const c = JSON.parse(e.data); state.listeners.forEach(l => l('command', c)); });
-  }
-
-  // The province at a glance, for a wall display: the quarter's effective rate against 90 %, the
-  // outlets online now, open alerts by severity, the four totalled pollutants this year against
-  // the province caps, a 30-day trend of exceedances, and the prefectures as tiles coloured by their
-  // worst state (a boundary map of China needs an official review number; tiles are the default).
-  // A tile opens its city, the city its enterprises, an enterprise its outlets.
-  async function overview() {
-    const now = new Date();
-    const year = now.getFullYear();
-    const trendFrom = localDate(new Date(now.getTime() - 29 * 864e5));
-    const [stations, rates, province, alerts, counts, cards, totals, trend] = await Promise.all([
-      stationsOnce(), api('/api/rates?by=city&limit=100000'), api('/api/rates?by=province'), api('/api/alerts?state=open&kind=exceedance&limit=100000'),
-      api('/api/alerts/counts?state=open'), api('/api/cards?quarter=' + quarterOf(now) + '&limit=100000'),
-      api(`/api/totals?from=${year}-01-01&by=province&limit=100`), api(`/api/trend?from=${trendFrom}&limit=100`)]);
-    const byCity = new Map();
-    const row = city => byCity.get(city) || byCity.set(city, { outlets: 0, online: 0, enterprises: 0, rate: null, below: false, exceeding: new Set(), red: 0, yellow: 0 }).get(city);
-    let outletCount = 0, onlineCount = 0;
-    for (const e of stations) {
-      const r = row(e.city); r.enterprises++;
-      for (const o of e.outlets) {
-        r.outlets++; outletCount++;
-        if (o.lastSeen && now - new Date(o.lastSeen) < 3600e3) { r.online++; onlineCount++; }
-      }
-    }
-    for (const x of rates) { const r = row(x.city); r.rate = x.effectiveRate; r.below = x.belowThreshold; }
-    for (const a of alerts) if (a.city) row(a.city).exceeding.add(a.mn);
-    for (const c of cards) { const r = row(c.city); if (c.decision !== 'dismissed' && !c.lifted) r[c.card === 'red' ? 'red' : 'yellow']++; }
-    const worst = r => r.red || r.exceeding.size ? 'bad' : (r.below || r.yellow) ? 'warn' : 'ok';
-    const p = province[0];
-    const sev = counts.bySeverity || {};
-    const figure = (id, label, value, extra, cls) => h('div', { class: 'figure ' + (cls || ''), id }, h('div', { class: 'figure-label' }, label), h('div', { class: 'figure-value' }, value), extra);
-    const capRows = TOTALLED.map(code => totals.find(r => r.pollutant === code)).filter(Boolean);
-    const capBar = r => {
-      const ratio = r.capKg ? r.ytdKg / r.capKg : null;
-      return h('div', { class: 'bar-row', dataset: { pollutant: r.pollutant } }, h('span', { class: 'bar-name' }, pol(r.pollutant)),
-        progressBar(ratio == null ? 0 : Math.min(1, ratio), ratio == null ? 'green' : ratio >= 1 ? 'red' : ratio >= 0.9 ? 'yellow' : 'green'),
-        h('span', { class: 'bar-text' }, r.capKg ? `${tonnes(r.ytdKg)} / ${tonnes(r.capKg)} ${t('t')} · ${fmt(ratio * 100, 0)}%` : `${tonnes(r.ytdKg)} ${t('t')} · ${t('noCap')}`));
-    };
-    const trendBox = h('div', { id: 'trend-plot', class: 'plot' });
-    show(h('div', { id: 'wall' },
-      h('div', { class: 'figures', id: 'wall-figures' },
-        figure('fig-rate', t('ov.rate'), pct(p?.effectiveRate), h('div', { class: 'figure-extra' }, progressBar(p?.effectiveRate ?? 0, p?.belowThreshold ? 'red' : 'green', 'mark90'), ' ', t('target90')),
-          p?.belowThreshold ? 'bad' : 'ok'),
-        figure('fig-online', t('ov.online'), `${fmt(onlineCount, 0)} / ${fmt(outletCount, 0)}`, null, onlineCount < outletCount ? 'warn' : 'ok'),
-        figure('fig-alerts', t('ov.alerts'), fmt(counts.total ?? 0, 0),
-          h('div', { class: 'figure-extra' }, ['critical', 'warning', 'info'].map(s => h('a', { href: '#/alerts?state=open&severity=' + s, class: 'sev ' + s }, `${t('s.' + s)} ${fmt(sev[s] ?? 0, 0)}`))), (sev.critical ? 'bad' : '')),
-        figure('fig-cards', t('ov.cards'), `${fmt(cards.filter(c => c.card === 'red').length, 0)} / ${fmt(cards.filter(c => c.card === 'yellow').length, 0)}`,
-          h('div', { class: 'figure-extra' }, `${t('colour.red')} / ${t('colour.yellow')}`))),
-      h('div', { class: 'wall-row' },
-        h('div', { class: 'panel', id: 'wall-totals' }, h('h3', {}, t('ov.totals') + ` · ${lang === 'zh' ? year + '年' : year}`), capRows.length ? capRows.map(capBar) : h('p', {}, t('nothing'))),
-        h('div', { class: 'panel', id: 'wall-trend' }, h('h3', {}, t('ov.trend')), trendBox)),
-      h('h3', {}, t('ov.cities')),
-      h('div', { class: 'cards', id: 'overview' }, [...byCity].sort((a, b) => a[0].localeCompare(b[0], 'zh-CN')).map(([city, r]) =>
-        h('a', { class: 'card tile ' + worst(r), href: '#/city/' + encodeURIComponent(city), dataset: { city, state: worst(r) } }, h('h3', {}, city), h('div', { class: 'kv' },
-          h('span', {}, t('rateQuarter')), h('span', { class: r.below ? 'bad' : null }, pct(r.rate)),
-          h('span', {}, t('online')), h('span', {}, `${r.online} / ${r.outlets}`),
-          h('span', {}, t('exceeding')), h('span', { class: r.exceeding.size ? 'bad' : null }, r.exceeding.size),
-          h('span', {}, t('carded')), h('span', { class: r.red ? 'bad' : r.yellow ? 'warn' : null }, r.red + r.yellow)))))));
-    sizeBars();
-    const xs = trend.map(d => Date.parse(d.day + 'T00:00:00+08:00') / 1000);
-    window.emPlots = { trend: new uPlot({ width: Math.max(320, trendBox.clientWidth - 10), height: 200, tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Asia/Shanghai'),
-      series: [{ label: t('time') }, { label: t('exceedingHours'), stroke: '#ff5a5a', fill: 'rgba(255,90,90,.25)', paths: uPlot.paths.bars({ size: [0.7, 40] }) },
-        { label: t('outletsExceeding'), stroke: '#ffc940', width: 2 }],
-      axes: [{ stroke: '#8aa0b4', grid: { stroke: '#243244' } }, { stroke: '#8aa0b4', grid: { stroke: '#243244' } }] },
-      [xs, trend.map(d => d.exceedingHours + d.exceedingDays), trend.map(d => d.outletsExceeding)], trendBox) };
   }
 
   // A prefecture: its enterprises with their rate this quarter, open exceedances and cards.
@@ -747,6 +686,7 @@
   // The helpers the pages of other files (alerts.js) are built with.
   const EM = window.EM = {
     h, t, api, show, table, fmt, time, pol, alertText, enumText, hashQuery, role, stationsOnce, picker, downloads, localDate, periodFields, filterHash, apiQuery, pages: {},
+    pct, tonnes, progressBar, sizeBars, quarterOf, TOTALLED, lang: () => lang,
   };
 
   // Routes run one after another, so a slow page cannot overwrite the one asked for after it.
@@ -758,9 +698,11 @@
     const [path] = hash.slice(1).split('?');
     document.querySelectorAll('nav a').forEach(a => a.classList.toggle('active', hash.startsWith(a.getAttribute('href')) && (a.getAttribute('href') !== '#/' || path === '/')));
     state.listeners = [];
+    document.body.classList.remove('kiosk');
     let listener;
     try {
       if (path.startsWith('/alerts')) listener = await EM.pages.alerts();
+      else if (path.startsWith('/wall')) listener = await EM.pages.wall();
       else if (path.startsWith('/handling')) await EM.pages.handling();
       else if (path.startsWith('/outlet')) listener = await outletPage(decodeURIComponent(path.split('/')[2] || ''));
       else if (path.startsWith('/exceedances')) await exceedancesPage();
@@ -773,7 +715,7 @@
       else if (path.startsWith('/enterprise/')) await enterprisePage(decodeURIComponent(path.split('/')[2] || ''));
       else if (path.startsWith('/review')) await reviewPage();
       else if (role() === 'enterprise') await enterpriseHome();
-      else await overview();
+      else listener = await EM.pages.overview();
     } catch (e) { show(h('p', { class: 'red' }, e.message)); }
     if (listener) state.listeners = [listener];
     document.body.dataset.ready = path || '/';
