@@ -81,6 +81,28 @@ try {
     }
   }
 
+  // A phone in an inspector's hand (390×844): no page wider than the screen, a one-line header, no null/undefined/NaN.
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  phone.on('pageerror', e => { console.error('page error: ' + e.message); process.exitCode = 1; });
+  await phone.evaluate(() => 0);
+  for (const hash of PAGES) {
+    await phone.goto(`${base}/?lang=zh${hash}`);
+    const route = hash.slice(1) || '/';
+    await phone.waitForFunction(r => (document.body.dataset.ready || '').startsWith(r === '/outlet' ? '/outlet' : r), route);
+    await phone.waitForTimeout(150);
+    const [scroll, inner, header, text] = await phone.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth,
+      document.querySelector('header').getBoundingClientRect().height, document.body.innerText]);
+    const name = (hash.slice(2) || 'overview').replace(/\W/g, '') || 'overview';
+    await phone.screenshot({ path: path.join(shots, `phone-${name}.png`), fullPage: false });
+    check(scroll <= inner, `${hash} at 390 px is no wider than the screen (${scroll} ≤ ${inner})`);
+    check(header <= 64, `${hash} at 390 px has a header of at most 64 px (${header})`);
+    const words = text.match(/\b(null|undefined|NaN)\b/g);
+    check(!words, `${hash} at 390 px shows no null, undefined or NaN${words ? ': ' + words.join(' ') : ''}`);
+  }
+  await phone.click('#menu');
+  check(await phone.locator('header nav').isVisible(), 'the phone\'s menu opens the navigation');
+  await phone.close();
+
   // Drill-down from the overview: a prefecture, one of its enterprises, one of its outlets.
   await page.evaluate(() => localStorage.setItem('em.lang', 'zh'));
   await page.goto(base + '/?lang=zh#/');

@@ -84,6 +84,9 @@ public sealed class BrowserTests
         Assert.Contains("ok  every page is a #/… link of the navigation", pages, StringComparison.Ordinal);
         Assert.Contains("ok  #/totals (zh) shows no English enumeration word", pages, StringComparison.Ordinal);
         Assert.Contains("ok  #/handling (zh) shows no English enumeration word", pages, StringComparison.Ordinal);
+        Assert.Contains("ok  #/exceedances at 390 px is no wider than the screen", pages, StringComparison.Ordinal);
+        Assert.Contains("ok  #/alerts at 390 px shows no null, undefined or NaN", pages, StringComparison.Ordinal);
+        Assert.Contains("ok  the phone's menu opens the navigation", pages, StringComparison.Ordinal);
         Assert.Contains("ok  the overview drills down to", pages, StringComparison.Ordinal);
         Assert.Contains("ok  its cells are typed", pages, StringComparison.Ordinal);
     }

@@ -24,7 +24,15 @@
     return el;
   }
   const show = (...nodes) => view.replaceChildren(...nodes);
-  const table = (id, headers, rows) => h('table', { id }, h('thead', {}, h('tr', {}, headers.map(k => h('th', {}, k ? t(k) : '')))), h('tbody', {}, rows));
+  // A table; each cell also carries its column's name (data-label), which a phone shows beside the value
+  // when rows become stacked cards; an empty table says so (暂无).
+  const table = (id, headers, rows) => {
+    const labels = headers.map(k => k ? t(k) : '');
+    const body = h('tbody', {}, rows);
+    for (const tr of body.rows) [...tr.cells].forEach((td, i) => { if (labels[i]) td.dataset.label = labels[i]; });
+    if (!body.rows.length) body.append(h('tr', { class: 'empty' }, h('td', { colspan: headers.length }, t('nothing'))));
+    return h('table', { id }, h('thead', {}, h('tr', {}, labels.map(l => h('th', {}, l)))), body);
+  };
 
   class HttpError extends Error { constructor(status, message) { super(message); this.status = status; } }
   const api = async (path, options = {}) => {
@@ -196,6 +204,10 @@
     document.querySelectorAll('[data-i18n]').forEach(el => { el.textContent = t(el.dataset.i18n); });
     document.getElementById('lang').textContent = lang === 'zh' ? 'EN' : '中文';
   }
+  // On a phone the navigation is a menu: opened by its button, closed when a page is chosen.
+  const menu = document.getElementById('menu');
+  menu.addEventListener('click', () => { const open = document.body.classList.toggle('menu-open'); menu.setAttribute('aria-expanded', String(open)); });
+  window.addEventListener('hashchange', () => { document.body.classList.remove('menu-open'); menu.setAttribute('aria-expanded', 'false'); });
   document.getElementById('lang').addEventListener('click', () => { lang = lang === 'zh' ? 'en' : 'zh'; localStorage.setItem('em.lang', lang); translate(); route(); });
 
   // Session: a token given once in the URL (?access_token=…) or typed into the login form becomes
