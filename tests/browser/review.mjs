@@ -35,6 +35,7 @@ try {
   const homeText = await enterprise.textContent('#enterprise-home');
   check(homeText.includes(ownMn) && !homeText.includes(otherMn), 'the enterprise home shows its own outlet and not the other enterprise');
   check(await enterprise.isHidden('#nav-review'), 'an enterprise has no review queue in its navigation');
+  check(await enterprise.isHidden('#nav-barometer') && (await enterprise.textContent('#nav-overview')) === '本企业', 'an enterprise sees its own home and no barometer in its navigation');
 
   // Filing a fault mark with a photo.
   await go(enterprise, '#/marks', '/marks');

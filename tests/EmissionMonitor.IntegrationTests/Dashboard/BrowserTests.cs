@@ -122,6 +122,7 @@ public sealed class BrowserTests
         Assert.Contains("ok  the enterprise answers the order with a PDF from its page", output, StringComparison.Ordinal);
         Assert.Contains("ok  the operator closes the answered order from the review queue", output, StringComparison.Ordinal);
         Assert.Contains("ok  the enterprise home shows its own outlet and not the other enterprise", output, StringComparison.Ordinal);
+        Assert.Contains("ok  an enterprise sees its own home and no barometer in its navigation", output, StringComparison.Ordinal);
     }
 
     internal static async Task<string> RunNodeAsync(string root, params string[] args)

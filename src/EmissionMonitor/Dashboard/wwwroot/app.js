@@ -473,7 +473,8 @@
     const error = h('span', { id: 'cmd-error', class: 'red' });
     const now = new Date();
     const input = {
-      time: () => dateTimeInput('time', stamp(now)),
+      // Empty: the service's clock at the moment the command is sent (the API's default), not when the page was opened.
+      time: () => h('input', { name: 'time', size: 16, value: '', placeholder: t('timeNow'), pattern: '\\d{4}-\\d{2}-\\d{2}([ T]\\d{2}:\\d{2}(:\\d{2})?)?', autocomplete: 'off' }),
       interval: () => h('input', { type: 'number', name: 'interval', min: 1, max: 3600, size: 6, required: true }),
       cn: () => h('select', { name: 'cn' }, [['2061', 'hourly'], ['2051', 'minute'], ['2031', 'daily']].map(([v, k]) => h('option', { value: v }, t('cn.' + k)))),
       from: () => dateTimeInput('from', stamp(new Date(now - 864e5))),
@@ -742,6 +743,12 @@
       who.replaceChildren(h('span', {}, session.name), ' ', h('button', { type: 'button', id: 'logout', onclick: logout }, t('logout')));
     }
     document.getElementById('nav-review').hidden = role() !== 'operator';
+    // An enterprise user sees only the pages its role can use: its own home instead of the province, no barometer (403 for it).
+    if (role() === 'enterprise') {
+      const home = document.getElementById('nav-overview');
+      home.dataset.i18n = 'nav.home'; home.textContent = t('nav.home');
+      document.getElementById('nav-barometer').hidden = true;
+    }
     window.addEventListener('hashchange', route);
     connect(); route();
   }, e => show(h('p', { class: 'red' }, e.message)));
