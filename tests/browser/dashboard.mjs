@@ -102,6 +102,28 @@ try {
   check(await page.locator('#handling tbody tr').count() > 0, 'the handling page lists figures by city and kind');
   await page.screenshot({ path: path.join(shots, 'handling.png') });
 
+  // Decisions in the page: a proposed card confirmed through its button and a comment, then the quarter published after an explicit confirmation.
+  const quarterNow = (() => { const d = new Date(Date.now() + 8 * 3600e3); return `${d.getUTCFullYear()}Q${Math.floor(d.getUTCMonth() / 3) + 1}`; })();
+  await page.goto(`${base}/#/cards?quarter=${quarterNow}`);
+  await page.waitForSelector('body[data-ready="/cards"] #cards');
+  const confirmButton = page.locator('#cards button[data-action="confirm"]').first();
+  if (await confirmButton.count()) {
+    const enterpriseId = await confirmButton.evaluate(b => b.closest('tr').dataset.enterprise);
+    await confirmButton.click();
+    await page.waitForSelector('dialog#decide[open]');
+    await page.fill('#decide textarea[name="comment"]', '经核实，予以认定');
+    await page.click('#decide button[data-do="ok"]');
+    await page.waitForFunction(e => [...document.querySelectorAll('#cards tbody tr')].some(r => r.dataset.enterprise === e && r.textContent.includes('已确认')), enterpriseId, { timeout: 10000 });
+    check(true, 'a card is confirmed through its button with a comment');
+  }
+  await page.goto(`${base}/#/publish?quarter=${quarterNow}`);
+  await page.waitForSelector('body[data-ready="/publish"] #publish-cards');
+  let asked = '';
+  page.once('dialog', d => { asked = d.message(); d.accept(); });
+  await page.click('button[data-action="publish"]');
+  await page.waitForSelector('#publish-earlier tbody tr:not(.empty)', { timeout: 10000 });
+  check(asked.includes(quarterNow), `publishing a quarter that has not ended asks first (${asked})`);
+
   // The wall (kiosk): every key figure readable from 3 m and live — a cleared critical alert is gone from its count without reload.
   const wall = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   wall.on('pageerror', e => { console.error('page error: ' + e.message); process.exitCode = 1; });

@@ -68,6 +68,8 @@ public sealed class BrowserTests
         Assert.Contains("ok  the board shows the last step, its comment and verdict in Chinese", output, StringComparison.Ordinal);
         Assert.Contains("ok  disposing and making an order are recorded on the board", output, StringComparison.Ordinal);
         Assert.Contains("ok  the handling page lists figures by city and kind", output, StringComparison.Ordinal);
+        Assert.Contains("ok  a card is confirmed through its button with a comment", output, StringComparison.Ordinal);
+        Assert.Contains("ok  publishing a quarter that has not ended asks first", output, StringComparison.Ordinal);
         Assert.Contains("ok  the wall carries every key figure", output, StringComparison.Ordinal);
         Assert.Contains("ok  the wall's key figures are at least 48 px at 1920×1080", output, StringComparison.Ordinal);
         Assert.Contains("ok  the wall's critical count follows a cleared alert without reload", output, StringComparison.Ordinal);

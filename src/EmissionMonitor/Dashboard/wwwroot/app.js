@@ -366,12 +366,13 @@
     show(form, summary, exceedanceTable(rows));
   }
 
-  const cardsTable = (id, rows) => table(id, ['city', 'enterprise', 'card', 'reasons', 'cardDecision', 'lifted'], rows.map(r =>
-    h('tr', { dataset: { enterprise: r.enterprise, card: r.card } }, h('td', {}, r.city), h('td', {}, h('a', { href: '#/enterprise/' + encodeURIComponent(r.enterprise) }, r.enterpriseName)),
+  // Cards; `actions` (the operators' buttons of a row) adds a last column.
+  const cardsTable = (id, rows, actions) => table(id, ['city', 'enterprise', 'card', 'reasons', 'cardDecision', 'lifted', actions ? '' : null].filter(x => x !== null), rows.map(r =>
+    h('tr', { dataset: { enterprise: r.enterprise, card: r.card, quarter: r.quarter } }, h('td', {}, r.city), h('td', {}, h('a', { href: '#/enterprise/' + encodeURIComponent(r.enterprise) }, r.enterpriseName)),
       h('td', {}, badge(r.card, t('colour.' + r.card))),
       h('td', {}, r.reasons.map((reason, i) => [i ? h('br') : null, reasonText((r.reasonItems || [])[i], reason)])),
       h('td', {}, enumText('cd.', r.decision), r.decidedBy ? ` · ${r.decidedBy}` : ''),
-      h('td', {}, r.lifted ? `${r.lifted.by} ${time(r.lifted.at)}` : ''))));
+      h('td', {}, r.lifted ? `${r.lifted.by} ${time(r.lifted.at)}` : ''), actions ? h('td', { class: 'nowrap' }, actions(r)) : null)));
 
   async function cardsPage() {
     const q = hashQuery();
@@ -381,7 +382,7 @@
     const [rows, pickers] = await Promise.all([api('/api/cards?' + query), registryPickers(q, ['city', 'enterprise'])]);
     const form = h('form', { class: 'filters', id: 'card-filter' }, periodFields(q, ['quarter']), pickers, h('button', { type: 'submit' }, t('search')), ' ', downloads('/api/cards?' + query, 'cards'));
     form.addEventListener('submit', e => { e.preventDefault(); location.hash = filterHash('cards', e.target); });
-    show(form, cardsTable('cards', rows));
+    show(form, cardsTable('cards', rows, role() === 'operator' ? EM.cardActions : null));
   }
 
   async function outletPage(mn) {
@@ -699,7 +700,7 @@
   // The helpers the pages of other files (alerts.js) are built with.
   const EM = window.EM = {
     h, t, api, show, table, fmt, time, pol, alertText, enumText, hashQuery, role, stationsOnce, picker, downloads, localDate, periodFields, filterHash, apiQuery, pages: {},
-    pct, tonnes, progressBar, sizeBars, quarterOf, TOTALLED, lang: () => lang,
+    pct, tonnes, progressBar, sizeBars, quarterOf, TOTALLED, lang: () => lang, cardsTable, registryPickers, route,
   };
 
   // Routes run one after another, so a slow page cannot overwrite the one asked for after it.
@@ -720,6 +721,7 @@
       else if (path.startsWith('/outlet')) listener = await outletPage(decodeURIComponent(path.split('/')[2] || ''));
       else if (path.startsWith('/exceedances')) await exceedancesPage();
       else if (path.startsWith('/cards')) await cardsPage();
+      else if (path.startsWith('/publish')) await EM.pages.publish();
       else if (path.startsWith('/barometer')) await barometerPage();
       else if (path.startsWith('/orders')) await ordersPage();
       else if (path.startsWith('/marks')) await marksPage();
@@ -748,6 +750,7 @@
       const home = document.getElementById('nav-overview');
       home.dataset.i18n = 'nav.home'; home.textContent = t('nav.home');
       document.getElementById('nav-barometer').hidden = true;
+      document.getElementById('nav-publish').hidden = true;
     }
     window.addEventListener('hashchange', route);
     connect(); route();
