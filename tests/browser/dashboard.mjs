@@ -102,6 +102,19 @@ try {
   check(await page.locator('#handling tbody tr').count() > 0, 'the handling page lists figures by city and kind');
   await page.screenshot({ path: path.join(shots, 'handling.png') });
 
+  // The data query: the outlet's hourly values with their flags, and each hour's validity with totals equal to report hours.
+  await page.goto(`${base}/#/data/${mn}?cn=2061`);
+  await page.waitForSelector('body[data-ready^="/data"] #data-table');
+  const dataRows = await page.locator('#data-table tbody tr[data-period]').count();
+  check(dataRows > 0, `the data query lists ${dataRows} hours of ${mn}`);
+  const flagCell = await page.locator('#data-table tbody tr[data-period] td:nth-child(4)').first().textContent();
+  check(/（[NFMSDCTB]）$/.test(flagCell), `flags are named in the user's language (${flagCell})`);
+  const shownTotals = await page.$$eval('#validity-totals [data-state]', els => Object.fromEntries(els.map(e => [e.dataset.state, Number(e.dataset.count)])));
+  const hoursRows = await (await fetch(`${base}/api/hours?mn=${mn}&from=${await page.$eval('#data-filter input[name="from"]', i => i.value)}&to=${await page.$eval('#data-filter input[name="to"]', i => i.value)}&limit=1000000`)).json();
+  const counted = s => hoursRows.filter(x => x.state === s).length;
+  check(['valid', 'invalid', 'missing', 'excused', 'exempt'].every(s => shownTotals[s] === counted(s)), `the validity view's totals equal report hours (${JSON.stringify(shownTotals)})`);
+  await page.screenshot({ path: path.join(shots, 'data.png'), fullPage: true });
+
   // Decisions in the page: a proposed card confirmed through its button and a comment, then the quarter published after an explicit confirmation.
   const quarterNow = (() => { const d = new Date(Date.now() + 8 * 3600e3); return `${d.getUTCFullYear()}Q${Math.floor(d.getUTCMonth() / 3) + 1}`; })();
   await page.goto(`${base}/#/cards?quarter=${quarterNow}`);

@@ -79,7 +79,7 @@ public static class OperationsApi
             }
 
             if (QueryRules.First(QueryRules.Choice(http, "cn", ReadingCns), QueryRules.Local("from", from, out var start), QueryRules.Local("to", to, out var end),
-                QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
+                QueryRules.Choice(http, "format", ReportsApi.ExportFormats), QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
             {
                 return bad;
             }
@@ -98,6 +98,16 @@ public static class OperationsApi
             }
 
             var readings = await store.QueryReadingsAsync(new ReadingQuery(cn ?? Cns.Hourly, period.From, period.To, mn), ct);
+            if (ReportsApi.WantsFile(http))
+            {
+                // The data query's download: every value of the period, with its flag (the pollutant's name added last).
+                string[] columns = ["mn", "cn", "period", "pollutant", "rtd", "avg", "min", "max", "cou", "zsRtd", "zsAvg", "flag", "invalid", "rf"];
+                return ReportsApi.Export(new Reports.ReportTable(columns, readings.Select(r => new object?[]
+                {
+                    r.Mn, r.Cn, new DateTimeOffset(r.Period, zone.GetUtcOffset(r.Period)), r.Pollutant, r.Rtd, r.Avg, r.Min, r.Max, r.Cou, r.ZsRtd, r.ZsAvg, r.Flag, r.Invalid, r.Rf,
+                }).ToList()), $"{mn}-{cn ?? Cns.Hourly}");
+            }
+
             http.Response.Headers["X-Total-Count"] = readings.Count.ToString(CultureInfo.InvariantCulture);
             return Results.Json(readings.Skip(offset).Take(limit).Select(r => new
             {

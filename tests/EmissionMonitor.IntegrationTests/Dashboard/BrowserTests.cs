@@ -68,6 +68,9 @@ public sealed class BrowserTests
         Assert.Contains("ok  the board shows the last step, its comment and verdict in Chinese", output, StringComparison.Ordinal);
         Assert.Contains("ok  disposing and making an order are recorded on the board", output, StringComparison.Ordinal);
         Assert.Contains("ok  the handling page lists figures by city and kind", output, StringComparison.Ordinal);
+        Assert.Contains("ok  the data query lists", output, StringComparison.Ordinal);
+        Assert.Contains("ok  flags are named in the user's language", output, StringComparison.Ordinal);
+        Assert.Contains("ok  the validity view's totals equal report hours", output, StringComparison.Ordinal);
         Assert.Contains("ok  a card is confirmed through its button with a comment", output, StringComparison.Ordinal);
         Assert.Contains("ok  publishing a quarter that has not ended asks first", output, StringComparison.Ordinal);
         Assert.Contains("ok  the wall carries every key figure", output, StringComparison.Ordinal);

@@ -404,7 +404,7 @@
       h('div', { class: 'chart' }, h('h4', {}, `${pol(p)} · ${t('realtime')}`), h('div', { id: 'r-' + p, class: 'plot' }))]);
     const commands = await commandsPanel(outlet);
     const last = outlet.lastCommand;
-    show(h('div', { class: 'filters' }, h('label', {}, t('chooseOutlet'), select),
+    show(h('div', { class: 'filters' }, h('label', {}, t('chooseOutlet'), select), h('a', { href: '#/data/' + encodeURIComponent(outlet.mn), id: 'query-data' }, t('queryData')),
       h('div', { class: 'card' }, h('div', { class: 'kv' },
         h('span', {}, t('rateMonth')), h('span', { id: 'rate-month' }, pct(month[0]?.effectiveRate)),
         h('span', {}, t('rateQuarter')), h('span', { id: 'rate-quarter' }, pct(quarter[0]?.effectiveRate)),
@@ -701,6 +701,7 @@
   const EM = window.EM = {
     h, t, api, show, table, fmt, time, pol, alertText, enumText, hashQuery, role, stationsOnce, picker, downloads, localDate, periodFields, filterHash, apiQuery, pages: {},
     pct, tonnes, progressBar, sizeBars, quarterOf, TOTALLED, lang: () => lang, cardsTable, registryPickers, route,
+    codeUnit: code => state.codes.get(code)?.unit ?? '',
   };
 
   // Routes run one after another, so a slow page cannot overwrite the one asked for after it.
@@ -722,6 +723,7 @@
       else if (path.startsWith('/exceedances')) await exceedancesPage();
       else if (path.startsWith('/cards')) await cardsPage();
       else if (path.startsWith('/publish')) await EM.pages.publish();
+      else if (path.startsWith('/data')) await EM.pages.data(decodeURIComponent(path.split('/')[2] || ''));
       else if (path.startsWith('/barometer')) await barometerPage();
       else if (path.startsWith('/orders')) await ordersPage();
       else if (path.startsWith('/marks')) await marksPage();
