@@ -90,7 +90,8 @@ public static partial class HttpHardening
         context.Response.Clear();
         SetHeaders(context);
         context.Response.StatusCode = status;
-        await context.Response.WriteAsJsonAsync(new { type = "about:blank", title, status, detail }, (JsonSerializerOptions?)null, "application/problem+json");
+        await context.Response.WriteAsJsonAsync(new { type = "about:blank", title, status, detail, code = ProblemCodes.Of(status), @params = new Dictionary<string, string>() },
+            (JsonSerializerOptions?)null, "application/problem+json");
     }
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "HTTP {Method} {Path} answered 503: {Reason}")]

@@ -71,6 +71,7 @@ public static class ServiceHost
         });
         builder.Services.AddSingleton(new Api.Http.AllowedOrigins(api.AllowedOrigins, hosts));
         builder.Services.AddEmissionMonitor(settings, api, budget, demo);
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Api.ProblemCodes.Customize); // code and params on every problem
         builder.Services.AddOpenApi("v1", openApi =>
         {
             openApi.AddOperationTransformer<Api.OpenApiContract>();

@@ -45,6 +45,22 @@ public sealed partial class OpenApiTests
         }
     }
 
+    [Fact]
+    public async Task EveryProblem_CarriesACodeAndParams_ForThePageToSayInTheUsersLanguage()
+    {
+        await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?> { ["Api:Users:0:Token"] = "operator-token-1", ["Api:Users:0:Role"] = "operator" });
+        using var anonymous = new HttpClient { BaseAddress = service.HttpBase };
+        using var op = ApiCalls.Client(service.HttpBase, "operator-token-1");
+        async Task<JsonElement> ProblemAsync(HttpClient http, string path) => JsonDocument.Parse(await (await http.GetAsync(path)).Content.ReadAsStringAsync()).RootElement;
+
+        var invalid = await ProblemAsync(op, "/api/alerts?severity=loud");
+        Assert.Equal(("invalid", "severity"), (invalid.GetProperty("code").GetString(), invalid.GetProperty("params").GetProperty("parameter").GetString()));
+        Assert.StartsWith("severity", invalid.GetProperty("title").GetString(), StringComparison.Ordinal); // the English title stays
+        Assert.Equal("unauthorized", (await ProblemAsync(anonymous, "/api/alerts")).GetProperty("code").GetString());
+        Assert.Equal("not-found", (await ProblemAsync(op, "/api/alerts/no-such-alert")).GetProperty("code").GetString());
+        Assert.Equal("not-found", (await ProblemAsync(op, "/api/no-such-path")).GetProperty("code").GetString());
+    }
+
     [GeneratedRegex("<script[^>]*src=\"([^\"]+)\"")]
     private static partial Regex ScriptSource();
 }

@@ -55,7 +55,7 @@
       const post = async (path, body) => {
         error.textContent = '';
         try { close(await api(path, { method: 'POST', body: JSON.stringify(body) })); } catch (e) {
-          error.textContent = e.status === 400 && / comment: /.test(e.message) ? t('commentRequired') : e.status === 400 && / assignee: /.test(e.message) ? t('assigneeUnknown') : e.message;
+          error.textContent = e.params?.parameter === 'comment' ? t('commentRequired') : e.params?.parameter === 'assignee' ? t('assigneeUnknown') : e.message;
         }
       };
       const text = () => comment.value.trim() || undefined;

@@ -34,13 +34,25 @@
     return h('table', { id }, h('thead', {}, h('tr', {}, labels.map(l => h('th', {}, l)))), body);
   };
 
-  class HttpError extends Error { constructor(status, message) { super(message); this.status = status; } }
+  // A refused request said in the user's language from the problem's code and params; the English
+  // title (for API users and logs) stays in `detail`.
+  class HttpError extends Error {
+    constructor(status, problem) {
+      const p = problem || {};
+      const parameter = p.params?.parameter ?? p.parameter;
+      const said = lang === 'zh' && p.code && I18N.zh['err.' + p.code]
+        ? I18N.zh['err.' + p.code] + (parameter ? `（${I18N.zh['p.' + parameter] || I18N.zh[parameter] || parameter}）` : '')
+        : (p.title || String(status));
+      super(said);
+      Object.assign(this, { status, code: p.code, params: p.params || {}, detail: p.title });
+    }
+  }
   const api = async (path, options = {}) => {
     const res = await fetch(path, Object.assign({ headers: { 'Content-Type': 'application/json' }, credentials: 'same-origin' }, options));
     if (!res.ok) {
-      let title = String(res.status);
-      try { title = (await res.json()).title || title; } catch { /* not a problem body */ }
-      throw new HttpError(res.status, path.split('?')[0] + ': ' + title);
+      let problem = null;
+      try { problem = await res.json(); } catch { /* not a problem body */ }
+      throw new HttpError(res.status, problem);
     }
     if (res.status === 204) return null;
     return res.headers.get('content-type')?.includes('json') ? res.json() : res.text();
@@ -81,7 +93,7 @@
       if (!res.ok) {
         let title = String(res.status);
         try { title = (await res.json()).title || title; } catch { /* not a problem body */ }
-        throw new HttpError(res.status, file.name + ': ' + title);
+        throw new HttpError(res.status, { title: file.name + ': ' + title });
       }
     }
   }
