@@ -221,7 +221,7 @@ try {
   // Supervision orders: an operator issues one from the page, then closes it with a comment.
   await page.goto(base + '/#/orders');
   await page.waitForSelector('body[data-ready="/orders"] #order-form');
-  await page.fill('#order-form input[name="text"]', '请说明超标原因（浏览器测试）');
+  await page.fill('#order-form textarea[name="text"]', '请说明超标原因（浏览器测试）');
   await page.click('#order-form button[type="submit"]');
   const issued = page.locator('#orders tbody tr[data-state="open"]', { hasText: '请说明超标原因（浏览器测试）' });
   await issued.waitFor({ timeout: 10000 });

@@ -63,13 +63,13 @@ try {
   // An order to the enterprise, answered with a PDF from its own page, closed by the operator.
   await go(operator, '#/orders', '/orders');
   await operator.selectOption('#order-form select[name="mn"]', ownMn);
-  await operator.fill('#order-form input[name="text"]', '请说明数据异常原因');
+  await operator.fill('#order-form textarea[name="text"]', '请说明数据异常原因');
   await operator.click('#order-form button[type="submit"]');
   await operator.waitForSelector('#orders tr[data-state="open"]');
   await go(enterprise, '#/', '/');
   await enterprise.waitForSelector('#home-orders tr[data-state="open"]');
-  await enterprise.fill('#home-orders input[name="cause"]', '分析仪故障');
-  await enterprise.fill('#home-orders input[name="measures"]', '已更换并校准');
+  await enterprise.fill('#home-orders textarea[name="cause"]', '分析仪故障');
+  await enterprise.fill('#home-orders textarea[name="measures"]', '已更换并校准');
   await enterprise.setInputFiles('#home-orders input[type="file"]', { name: '整改报告.pdf', mimeType: 'application/pdf', buffer: pdf });
   await enterprise.screenshot({ path: path.join(shots, 'enterprise.png'), fullPage: true });
   await enterprise.click('#home-orders button[data-act="respond"]');

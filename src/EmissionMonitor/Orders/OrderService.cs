@@ -48,6 +48,7 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
             return new OrderOutcome(null, Refusal.Invalid, "pollutant", $"pollutant: {Shown(pollutant)} is not monitored at {mn}");
         }
 
+        deadline ??= NowLocal.Add(options.DefaultDeadline).ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture); // none given: Orders:DefaultDeadline from the service's clock
         if (!DateTime.TryParseExact(deadline, "yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
         {
             return new OrderOutcome(null, Refusal.Invalid, "deadline", "deadline: a local time YYYY-MM-DDTHH:mm:ss, without an offset");
@@ -113,7 +114,6 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
         string when = TimeZoneInfo.ConvertTime(alert.DataFrom ?? alert.RaisedAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
         text ??= $"{outlet?.Name ?? alert.Mn}（MN {alert.Mn}）{when} 起{AlertNames.Kind(alert.Kind)}报警" + (alert.Pollutant is { } p ? $"（{Hj212.Codes.CodeCatalogue.Find(p)?.Name ?? p}）" : string.Empty)
             + "：请核查原因，采取整改措施，并在期限内答复。";
-        deadline ??= NowLocal.Add(options.DefaultDeadline).ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
         return await CreateAsync(alert.Mn, alert.Pollutant is { } q && outlet?.Limits.ContainsKey(q) == true ? q : null, alertId, deadline, text, by, ct);
     }
 

@@ -22,6 +22,18 @@ public sealed class OrderTests
 
     private static HttpClient Client(ServiceFixture service, string token) => ApiCalls.Client(service.HttpBase, token);
 
+    [Fact]
+    public async Task AnOrderWithoutADeadline_GetsOrdersDefaultDeadline_FromTheServicesClock()
+    {
+        await using var service = await StartAsync();
+        using var op = Client(service, Operator);
+        var (status, order) = await PostAsync(op, "/api/orders", new { mn = "QHXN0010001", text = "请说明原因" });
+        Assert.Equal(HttpStatusCode.Created, status);
+        var deadline = DateTime.ParseExact(order.GetProperty("deadline").GetString()!, "yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var expected = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai")).DateTime.AddDays(3);
+        Assert.InRange(deadline, expected.AddMinutes(-1), expected.AddMinutes(1));
+    }
+
     private static Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(HttpClient http, string path, object? body = null) => ApiCalls.PostAsync(http, path, body);
 
     private static string Local(TimeSpan fromNow) =>

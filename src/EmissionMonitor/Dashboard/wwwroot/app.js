@@ -554,16 +554,23 @@
     const list = await api('/api/orders?limit=500' + (q.get('state') ? '&state=' + encodeURIComponent(q.get('state')) : ''));
     const error = h('span', { id: 'order-error', class: 'red' });
     const act = acting(error);
-    const now = new Date(Date.now() + 7 * 864e5);
+    // The outlet, its pollutant (optional), the deadline (empty: Orders:DefaultDeadline from the server's clock) and what to do.
+    const outletEl = outletPicker(outlets);
+    const pollutantSelect = h('select', { name: 'pollutant' });
+    const fillPollutants = mn => pollutantSelect.replaceChildren(h('option', { value: '' }, t('all')),
+      Object.keys(outlets.find(o => o.mn === mn)?.limits ?? {}).map(p => h('option', { value: p }, pol(p))));
+    const mnSelect = outletEl.tagName === 'SELECT' ? outletEl : outletEl.querySelector('select');
+    mnSelect.addEventListener('change', () => fillPollutants(mnSelect.value));
+    fillPollutants(mnSelect.value);
     const form = who !== 'operator' ? null : h('form', { id: 'order-form', class: 'filters' },
-      h('label', {}, t('outlet'), outletPicker(outlets)),
-      h('label', {}, t('p.deadline'), dateTimeInput('deadline', stamp(now))),
-      h('label', {}, t('p.text'), h('input', { name: 'text', size: 40, required: true })),
+      h('label', {}, t('outlet'), outletEl), h('label', {}, t('pollutant'), pollutantSelect),
+      h('label', {}, t('p.deadline'), h('input', { name: 'deadline', size: 16, placeholder: t('deadlineDefault'), pattern: '\\d{4}-\\d{2}-\\d{2}([ T]\\d{2}:\\d{2}(:\\d{2})?)?', autocomplete: 'off' })),
+      h('label', { class: 'wide' }, t('p.text'), h('textarea', { name: 'text', rows: 3, cols: 40, required: true, maxlength: 2000 })),
       h('button', { type: 'submit' }, t('issue')));
     form?.addEventListener('submit', e => {
       e.preventDefault();
       const f = new FormData(e.target);
-      act('/api/orders', { mn: f.get('mn'), deadline: fromDateTime(f.get('deadline')), text: f.get('text') });
+      act('/api/orders', { mn: f.get('mn'), pollutant: f.get('pollutant') || undefined, deadline: f.get('deadline') ? fromDateTime(f.get('deadline')) : undefined, text: f.get('text') });
     });
     const actions = o => orderActions(o, who, act, error);
     show(form, error, ordersTable('orders', list, actions));
@@ -574,8 +581,8 @@
   function orderActions(o, who, act, error) {
     const id = encodeURIComponent(o.id);
     if (who === 'enterprise' && o.state === 'open') {
-      const cause = h('input', { name: 'cause', size: 16, placeholder: t('p.cause') });
-      const measures = h('input', { name: 'measures', size: 16, placeholder: t('p.measures') });
+      const cause = h('textarea', { name: 'cause', rows: 3, cols: 30, maxlength: 2000, placeholder: t('p.cause') });
+      const measures = h('textarea', { name: 'measures', rows: 3, cols: 30, maxlength: 2000, placeholder: t('p.measures') });
       const files = fileInput('attachments');
       const answer = async () => {
         error.textContent = '';
