@@ -293,7 +293,9 @@
     const q = encodeURIComponent(id);
     const [rates, totals, cards, alerts, exceedances] = await Promise.all([api(`/api/rates?by=outlet&enterprise=${q}&limit=100000`),
       api(`/api/totals?from=${now.getFullYear()}-01-01&by=enterprise&enterprise=${q}&limit=100`), api(`/api/cards?enterprise=${q}&quarter=${quarterOf(now)}`),
-      api(`/api/alerts?state=open&enterprise=${q}&limit=500`), api(`/api/exceedances?enterprise=${q}&limit=200`)]);
+      api(`/api/alerts?state=open&enterprise=${q}&limit=20`), api(`/api/exceedances?enterprise=${q}&limit=5000`)]);
+    // The newest first, twenty of each; the whole lists are a click away.
+    const newest = [...exceedances].sort((a, b) => String(b.start).localeCompare(String(a.start))).slice(0, 20);
     const rateOf = new Map(rates.map(r => [r.mn, r]));
     show(h('div', { id: 'enterprise-page' },
       h('p', { class: 'crumbs' }, h('a', { href: '#/' }, t('province')), ' › ', h('a', { href: '#/city/' + encodeURIComponent(e.city) }, e.city), ' › ', e.name),
@@ -306,8 +308,9 @@
         progressBar(r.permitKg ? Math.min(1, r.ytdKg / r.permitKg) : 0, r.overTotal ? 'red' : 'green'),
         h('span', { class: 'bar-text' }, r.permitKg ? `${tonnes(r.ytdKg)} / ${tonnes(r.permitKg)} ${t('t')}` : `${tonnes(r.ytdKg)} ${t('t')} · ${t('noPermit')}`)))) : h('p', {}, t('nothing')),
       h('h3', {}, t('nav.cards')), cards.length ? cardsTable('enterprise-cards', cards) : h('p', {}, t('nothing')),
-      h('h3', {}, `${t('activeAlerts')} (${alerts.length})`), alerts.length ? EM.alertRowsTable('enterprise-alerts', alerts, false) : h('p', {}, t('nothing')),
-      h('h3', {}, t('exceedancesQuarter')), exceedances.length ? exceedanceTable(exceedances) : h('p', {}, t('nothing'))));
+      h('h3', {}, t('activeAlerts')), alerts.length ? EM.alertRowsTable('enterprise-alerts', alerts, false) : h('p', {}, t('nothing')),
+      h('h3', {}, `${t('exceedancesQuarter')} (${fmt(exceedances.length, 0)})`), newest.length ? exceedanceTable(newest) : h('p', {}, t('nothing')),
+      exceedances.length > newest.length ? h('p', {}, h('a', { href: '#/exceedances?enterprise=' + q, id: 'more-exceedances' }, t('more'))) : null));
     sizeBars();
   }
 
@@ -428,18 +431,25 @@
     const width = () => Math.max(320, Math.min(900, (view.clientWidth / (view.clientWidth > 1100 ? 2 : 1)) - 40));
     for (const p of pollutants) {
       const lim = outlet.limits[p];
+      // One kind of value per chart, named: 折算 where the records carry it, else 实测 — never the two mixed.
+      const corrected = rows => rows.some(r => r.pollutant === p && (r.zsAvg ?? r.zsRtd) != null);
       const series = rows => {
-        const pts = rows.filter(r => r.pollutant === p).map(r => [Date.parse(r.period) / 1000, r.zsAvg ?? r.avg ?? r.zsRtd ?? r.rtd]);
+        const zs = corrected(rows);
+        const pts = rows.filter(r => r.pollutant === p).map(r => [Date.parse(r.period) / 1000, zs ? r.zsAvg ?? r.zsRtd : r.avg ?? r.rtd]);
         return [pts.map(x => x[0]), pts.map(x => x[1]), pts.map(() => lim.max ?? null), pts.map(() => lim.min ?? null)];
       };
-      const opts = live => ({ width: width(), height: 220, tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Asia/Shanghai'),
+      const zh = lang === 'zh';
+      const opts = (live, rows) => ({ width: width(), height: 220, tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Asia/Shanghai'),
+        fmtDate: tpl => uPlot.fmtDate(tpl.replace('{h}:{mm}{aa}', '{HH}:{mm}').replace('{h}{aa}', '{HH}:00').replace('{M}/{D}/{YY}', zh ? '{YYYY}年{M}月{D}日' : '{YYYY}-{MM}-{DD}')
+          .replace('{M}/{D}', zh ? '{M}月{D}日' : '{MM}-{DD}')),
         scales: live ? { x: { time: true, range: (u, min, max) => [Math.min(min ?? Infinity, Date.now() / 1e3 - 3600), Math.max(max ?? 0, Date.now() / 1e3)] } } : {},
-        series: [{ label: t('time') }, { label: pol(p), stroke: '#3fa7ff', width: 1.5 },
-        { label: t('limitMax'), stroke: '#ff5a5a', dash: [6, 4] }, { label: t('limitMin'), stroke: '#ffc940', dash: [6, 4] }],
-        axes: [{ stroke: '#8aa0b4', grid: { stroke: '#243244' } }, { stroke: '#8aa0b4', grid: { stroke: '#243244' } }] });
-      plots['h' + p] = new uPlot(opts(false), series(hourly), document.getElementById('h-' + p));
+        series: [{ label: t('time') }, { label: `${pol(p)}（${corrected(rows) ? t('zs') : t('measured')}）`, stroke: '#3fa7ff', width: 1.5 },
+          { label: `${t('limitMax')} ${fmt(lim.max, 3)}`, stroke: '#ff5a5a', dash: [6, 4], show: lim.max != null, class: lim.max != null ? null : 'no-limit' },
+          { label: `${t('limitMin')} ${fmt(lim.min, 3)}`, stroke: '#ffc940', dash: [6, 4], show: lim.min != null, class: lim.min != null ? null : 'no-limit' }],
+        axes: [{ stroke: '#8aa0b4', grid: { stroke: '#243244' } }, { stroke: '#8aa0b4', grid: { stroke: '#243244' }, label: EM.codeUnit(p), labelSize: 20 }] });
+      plots['h' + p] = new uPlot(opts(false, hourly), series(hourly), document.getElementById('h-' + p));
       const rt = series(realtime.slice(-720));
-      plots['r' + p] = { plot: new uPlot(opts(true), rt, document.getElementById('r-' + p)), data: rt };
+      plots['r' + p] = { plot: new uPlot(opts(true, realtime), rt, document.getElementById('r-' + p)), data: rt };
     }
     return (kind, r) => {
       if (kind === 'command') { commands.onCommand(r); return; }
@@ -530,11 +540,10 @@
     form.addEventListener('submit', e => { e.preventDefault(); location.hash = '#/barometer?' + new URLSearchParams(new FormData(e.target)); });
     const byCity = new Map();
     for (const r of rows) (byCity.get(r.city) || byCity.set(r.city, []).get(r.city)).push(r);
-    const tonnes = kg => (kg / 1000).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en', { maximumFractionDigits: 1 });
     const bar = r => h('div', { class: 'bar-row', dataset: { pollutant: r.pollutant, level: r.level } },
       h('span', { class: 'bar-name' }, pol(r.pollutant)),
       h('span', { class: 'bar' }, h('span', { class: 'fill ' + r.level, dataset: { width: Math.min(100, Math.round((r.progress ?? 0) * 100 / 1.5)) } })),
-      h('span', { class: 'bar-text' }, `${tonnes(r.ytdKg)} / ${tonnes(r.allocationKg)} t · ${r.progress == null ? '–' : Math.round(r.progress * 100) + '%'} · ${t('lv.' + r.level)}`));
+      h('span', { class: 'bar-text' }, `${tonnes(r.ytdKg)} / ${tonnes(r.allocationKg)} ${t('t')} · ${r.progress == null ? '–' : Math.round(r.progress * 100) + '%'} · ${t('lv.' + r.level)}`));
     const card = (city, list) => h('div', { class: 'card barometer', dataset: { city: city ?? 'province' } },
       h('h3', {}, city ?? t('province')),
       h('div', { class: 'rate' }, `${t('rateQuarter')}: ${pct(list[0].effectiveRate)}`, list[0].belowThreshold ? h('span', { class: 'red' }, ' < 90%') : null),
