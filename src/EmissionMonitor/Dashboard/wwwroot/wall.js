@@ -88,9 +88,14 @@
   function drawTrend(box, trend) {
     const xs = trend.map(x => Date.parse(x.day + 'T00:00:00+08:00') / 1000);
     window.emPlots = { trend: new uPlot({ width: Math.max(320, box.clientWidth - 10), height: 200, tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Asia/Shanghai'),
-      series: [{ label: t('time') }, { label: t('exceedingHours'), stroke: '#ff5a5a', fill: 'rgba(255,90,90,.25)', paths: uPlot.paths.bars({ size: [0.7, 40] }) },
-        { label: t('outletsExceeding'), stroke: '#ffc940', width: 2 }],
-      axes: [{ stroke: '#8aa0b4', grid: { stroke: '#243244' } }, { stroke: '#8aa0b4', grid: { stroke: '#243244' } }] },
+      // Periods and outlets are different things: each on its own, titled axis (periods left, outlets right).
+      scales: { periods: { auto: true }, outlets: { auto: true } },
+      fmtDate: tpl => uPlot.fmtDate(tpl.replace('{M}/{D}/{YY}', EM.lang() === 'zh' ? '{YYYY}年{M}月{D}日' : '{YYYY}-{MM}-{DD}').replace('{M}/{D}', EM.lang() === 'zh' ? '{M}月{D}日' : '{MM}-{DD}')),
+      series: [{ label: t('time') }, { label: t('exceedingHours'), scale: 'periods', stroke: '#ff5a5a', fill: 'rgba(255,90,90,.25)', paths: uPlot.paths.bars({ size: [0.7, 40] }) },
+        { label: t('outletsExceeding'), scale: 'outlets', stroke: '#ffc940', width: 2 }],
+      axes: [{ stroke: '#8aa0b4', grid: { stroke: '#243244' }, space: 80 },
+        { scale: 'periods', label: t('exceedingHours'), labelSize: 20, stroke: '#ff5a5a', grid: { stroke: '#243244' } },
+        { scale: 'outlets', label: t('outletsExceeding'), labelSize: 20, side: 1, stroke: '#ffc940', grid: { show: false } }] },
     [xs, trend.map(x => x.exceedingHours + x.exceedingDays), trend.map(x => x.outletsExceeding)], box) };
   }
 
