@@ -13,7 +13,7 @@ public sealed partial class AlertBook
             : (alert with
             {
                 State = alert.State == Alert.Active ? Alert.Acknowledged : alert.State, AcknowledgedAt = now, AcknowledgedBy = by,
-                AcknowledgeComment = string.IsNullOrWhiteSpace(comment) ? null : comment, Verdict = verdict ?? alert.Verdict,
+                AcknowledgeComment = Blank(comment), Verdict = verdict ?? alert.Verdict,
             }).WithStep(new AlertStep(AlertStep.Acknowledge, by, now, Blank(comment), verdict)));
 
     /// <summary>Assigns an alert (any state) to a user; null when it is not in memory.</summary>
@@ -35,7 +35,7 @@ public sealed partial class AlertBook
         lock (_lock)
         {
             return _byId.TryGetValue(id, out var alert) && alert.IsOpen
-                ? Close(alert with { ClearedBy = by, ClearComment = Blank(comment) }, now, $"{alert.Message} — cleared by {by}{(string.IsNullOrWhiteSpace(comment) ? string.Empty : ": " + comment)}", by, comment)
+                ? Close(alert with { ClearedBy = by, ClearComment = Blank(comment) }, now, $"{alert.Message} — cleared by {by}{(Blank(comment) is { } said ? ": " + said : string.Empty)}", by, comment)
                 : null;
         }
     }

@@ -25,8 +25,7 @@ public static class AlertRecords
     public static async Task<Reports.ReportTable> HandlingAsync(this IRecordStore store, Compliance.ReportPeriod period, string by, string? enterprise, AlertOptions options,
         Registry.StationRegistry registry, TimeZoneInfo zone, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var from = new DateTimeOffset(period.From, zone.GetUtcOffset(period.From));
-        var to = new DateTimeOffset(period.To, zone.GetUtcOffset(period.To));
+        var (from, to) = period.Instants(zone);
         var alerts = (await store.QueryAlertsAsync(from, to, cancellationToken)).Where(a => enterprise is null || a.Enterprise == enterprise);
         return AlertHandling.Table(AlertHandling.Measure(alerts, by, options, now), group => by == "enterprise" ? registry.FindEnterprise(group)?.Name : null);
     }

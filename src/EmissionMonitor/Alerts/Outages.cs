@@ -57,10 +57,9 @@ public static class Outages
     public static async Task<Reports.ReportTable> ReportAsync(IRecordStore store, Compliance.ReportPeriod period, string? enterprise, OutageOptions options,
         Registry.StationRegistry registry, TimeZoneInfo zone, DateTimeOffset now, CancellationToken ct)
     {
-        var from = new DateTimeOffset(period.From, zone.GetUtcOffset(period.From));
-        var to = new DateTimeOffset(period.To, zone.GetUtcOffset(period.To));
+        var (from, to) = period.Instants(zone);
         var rows = new List<object?[]>();
-        var overdue = new Dictionary<string, Alert>(StringComparer.Ordinal);
+        var orders = new Dictionary<(string Mn, DateTimeOffset? Start), string>(); // the order an overdue alert made, by its outage (outlet and start)
         var silent = new List<Alert>();
         foreach (var a in await store.QueryAlertsAsync(from, now, ct))
         {
@@ -68,9 +67,9 @@ public static class Outages
             {
                 silent.Add(a);
             }
-            else if (a.Kind == AlertKinds.OutageOverdue && a.OrderId is not null)
+            else if (a.Kind == AlertKinds.OutageOverdue && a.OrderId is { } orderId)
             {
-                overdue[a.Id] = a;
+                orders.TryAdd((a.Mn, a.DataFrom), orderId);
             }
         }
 
@@ -83,7 +82,7 @@ public static class Outages
             var restoreBy = start + options.RestoreWithin;
             bool? reported = mark?.CreatedAt is { } filed ? filed <= reportBy : now > reportBy ? false : null;
             bool? restored = a.ClearedAt is { } back ? back <= restoreBy : now > restoreBy ? false : null;
-            string? order = overdue.Values.Where(o => o.Mn == a.Mn && o.DataFrom == a.DataFrom).Select(o => o.OrderId).FirstOrDefault();
+            string? order = orders.GetValueOrDefault((a.Mn, a.DataFrom));
             var outlet = registry.FindOutlet(a.Mn);
             rows.Add(
             [

@@ -1,4 +1,3 @@
-using System.Globalization;
 using EmissionMonitor.Notify;
 using EmissionMonitor.Storage;
 using EmissionMonitor.Users;

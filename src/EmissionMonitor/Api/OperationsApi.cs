@@ -3,8 +3,6 @@ using System.Globalization;
 using EmissionMonitor.Alerts;
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Hj212.Codes;
-using EmissionMonitor.Hj212.Replies;
-using EmissionMonitor.Ingestion;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
 using EmissionMonitor.Users;

@@ -1,5 +1,3 @@
-using System.Text;
-using EmissionMonitor.Compliance;
 using EmissionMonitor.Reports;
 using EmissionMonitor.Users;
 

@@ -1,11 +1,4 @@
-using System.Globalization;
 using EmissionMonitor.Hj212;
-using EmissionMonitor.Hj212.Encoders;
-using EmissionMonitor.Hj212.Packets;
-using EmissionMonitor.Ingestion;
-using EmissionMonitor.Intake;
-using EmissionMonitor.Registry;
-using EmissionMonitor.Storage;
 
 namespace EmissionMonitor.Commands;
 

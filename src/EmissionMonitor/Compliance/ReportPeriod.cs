@@ -9,6 +9,10 @@ namespace EmissionMonitor.Compliance;
 /// </summary>
 public sealed partial record ReportPeriod(DateTime From, DateTime To)
 {
+    /// <summary>The period's bounds as instants, their local times read in <paramref name="zone"/>.</summary>
+    public (DateTimeOffset From, DateTimeOffset To) Instants(TimeZoneInfo zone) =>
+        (new DateTimeOffset(From, zone.GetUtcOffset(From)), new DateTimeOffset(To, zone.GetUtcOffset(To)));
+
     /// <summary>The quarter named like <c>2025Q3</c>, or null when the text is not one.</summary>
     public static ReportPeriod? Quarter(string text)
     {

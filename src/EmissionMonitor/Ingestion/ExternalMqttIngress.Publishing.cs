@@ -1,8 +1,3 @@
-using System.Buffers;
-using System.Security.Cryptography.X509Certificates;
-using EmissionMonitor.Intake;
-using EmissionMonitor.Storage;
-using EmissionMonitor.Storage.Journaling;
 using MQTTnet;
 using MQTTnet.Protocol;
 

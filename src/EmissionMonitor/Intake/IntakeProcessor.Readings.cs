@@ -1,8 +1,4 @@
-using System.Text;
 using EmissionMonitor.Hj212;
-using EmissionMonitor.Hj212.Codes;
-using EmissionMonitor.Hj212.Crypto;
-using EmissionMonitor.Hj212.Framing;
 using EmissionMonitor.Hj212.Packets;
 using EmissionMonitor.Registry;
 

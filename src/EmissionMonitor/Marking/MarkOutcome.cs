@@ -1,9 +1,5 @@
 using EmissionMonitor.Outcomes;
-using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Marks;
-using EmissionMonitor.Registry;
-using EmissionMonitor.Storage;
-using EmissionMonitor.Users;
 
 namespace EmissionMonitor.Marking;
 

@@ -2,15 +2,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 using EmissionMonitor.Alerts;
-using EmissionMonitor.Registry;
-using EmissionMonitor.Storage;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
-using Polly;
-using Polly.Retry;
 
 namespace EmissionMonitor.Notify;
 
@@ -112,7 +107,7 @@ public sealed partial class NotificationService
                 }
 
                 string secret = contact?.Secret ?? options.WebhookSecret ?? string.Empty;
-                await _retry.ExecuteAsync(async token => await PostAsync(hook, secret, message, subject, text, options.PublicUrl is { Length: > 0 } u ? u.TrimEnd('/') + "/#/alerts?state=open" : null, token), ct);
+                await _retry.ExecuteAsync(async token => await PostAsync(hook, secret, message, subject, text, options.AlertsLink, token), ct);
                 message.WebhookSent = true;
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -126,7 +121,7 @@ public sealed partial class NotificationService
             message.State = NotificationMessage.Sent;
             message.SentAt = clock.GetUtcNow();
             message.LastError = null;
-            LogSent(logger, message.Contact, message.Items.Count + message.More);
+            LogSent(logger, message.Contact, message.Total); // each line counts its alerts
             return;
         }
 
@@ -165,9 +160,9 @@ public sealed partial class NotificationService
             text.Append(CultureInfo.InvariantCulture, $"（已达每小时 {options.MaxPerHour} 条消息的上限，其间的 {message.HeldBack} 条报警未单独发送，已合并在本消息中。）\n");
         }
 
-        if (options.PublicUrl is { Length: > 0 } url)
+        if (options.AlertsLink is { } link)
         {
-            text.Append(CultureInfo.InvariantCulture, $"\n查看与处理：{url.TrimEnd('/')}/#/alerts?state=open\n");
+            text.Append(CultureInfo.InvariantCulture, $"\n查看与处理：{link}\n");
         }
 
         text.Append("\n此邮件由污染源自动监控系统自动发送。\n");

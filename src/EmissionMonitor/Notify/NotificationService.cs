@@ -1,14 +1,9 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using EmissionMonitor.Alerts;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
-using MailKit.Net.Smtp;
-using MailKit.Security;
-using MimeKit;
 using Polly;
 using Polly.Retry;
 

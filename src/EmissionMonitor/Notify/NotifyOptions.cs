@@ -90,6 +90,9 @@ public sealed class NotifyOptions : IValidatableObject
     /// <summary>The dashboard's address as people reach it (https://…); every message links to its alerts.</summary>
     public string? PublicUrl { get; set; }
 
+    /// <summary>The link every message carries: the dashboard's open alerts, or null without <see cref="PublicUrl"/>.</summary>
+    public string? AlertsLink => PublicUrl is { Length: > 0 } url ? url.TrimEnd('/') + "/#/alerts?state=open" : null;
+
     /// <summary>How long a collecting message's new alerts may wait before the message is written again (its first alert is written at once). Default 10 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Notify:SaveInterval must be between 0 and 1 hour")]
     public TimeSpan SaveInterval { get; set; } = TimeSpan.FromSeconds(10);

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using EmissionMonitor.Alerts;
 using EmissionMonitor.Outcomes;
 using EmissionMonitor.Registry;
@@ -100,21 +98,29 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
     /// </summary>
     public async Task<OrderOutcome> CreateFromAlertAsync(string alertId, string? deadline, string? text, string by, CancellationToken ct)
     {
-        if (alerts.Find(alertId) is not { } alert)
+        await _gate.WaitAsync(ct); // two requests for the same alert at once make one order, the other a conflict
+        try
         {
-            return new OrderOutcome(null, Refusal.NotFound, null, $"no alert {Shown(alertId)}");
-        }
+            if (alerts.Find(alertId) is not { } alert)
+            {
+                return new OrderOutcome(null, Refusal.NotFound, null, $"no alert {Shown(alertId)}");
+            }
 
-        if (alert.OrderId is { } existing)
+            if (alert.OrderId is { } existing)
+            {
+                return new OrderOutcome(null, Refusal.Conflict, null, $"the alert has an order already: {existing}");
+            }
+
+            var outlet = registry().FindOutlet(alert.Mn);
+            string when = TimeZoneInfo.ConvertTime(alert.DataFrom ?? alert.RaisedAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+            text ??= $"{outlet?.Name ?? alert.Mn}（MN {alert.Mn}）{when} 起{AlertNames.Kind(alert.Kind)}报警" + (alert.Pollutant is { } p ? $"（{Hj212.Codes.CodeCatalogue.Find(p)?.Name ?? p}）" : string.Empty)
+                + "：请核查原因，采取整改措施，并在期限内答复。";
+            return await CreateAsync(alert.Mn, alert.Pollutant is { } q && outlet?.Limits.ContainsKey(q) == true ? q : null, alertId, deadline, text, by, ct);
+        }
+        finally
         {
-            return new OrderOutcome(null, Refusal.Conflict, null, $"the alert has an order already: {existing}");
+            _gate.Release();
         }
-
-        var outlet = registry().FindOutlet(alert.Mn);
-        string when = TimeZoneInfo.ConvertTime(alert.DataFrom ?? alert.RaisedAt, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-        text ??= $"{outlet?.Name ?? alert.Mn}（MN {alert.Mn}）{when} 起{AlertNames.Kind(alert.Kind)}报警" + (alert.Pollutant is { } p ? $"（{Hj212.Codes.CodeCatalogue.Find(p)?.Name ?? p}）" : string.Empty)
-            + "：请核查原因，采取整改措施，并在期限内答复。";
-        return await CreateAsync(alert.Mn, alert.Pollutant is { } q && outlet?.Limits.ContainsKey(q) == true ? q : null, alertId, deadline, text, by, ct);
     }
 
     /// <summary>The enterprise's answer: an open order becomes answered.</summary>

@@ -1,9 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using EmissionMonitor.Alerts;
 using EmissionMonitor.Outcomes;
-using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
 
 namespace EmissionMonitor.Orders;

@@ -11,6 +11,7 @@ namespace EmissionMonitor.Alerts.Rules;
 public sealed class OutageRule(OutageOptions options, Storage.IRecordStore store, Func<IAlertOrders>? orders = null) : IAlertRule
 {
     private DateTimeOffset _next;
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal); // open outages (silent alert ids) whose mark is found: not looked up again
 
     public async ValueTask OnTickAsync(IAlertDesk desk, CancellationToken ct)
     {
@@ -27,10 +28,11 @@ public sealed class OutageRule(OutageOptions options, Storage.IRecordStore store
             await desk.ResolveAsync(AlertKinds.OutageOverdue, overdue.Mn, null, ct, overdue.SubKind); // data resumed: the episode is closed
         }
 
+        _reported.IntersectWith(outages.Values.Select(a => a.Id)); // closed episodes are forgotten
         foreach (var silent in outages.Values)
         {
             var start = silent.DataFrom ?? silent.RaisedAt;
-            if (now >= start + options.ReportWithin)
+            if (now >= start + options.ReportWithin && !_reported.Contains(silent.Id))
             {
                 var mark = await Outages.FirstMarkAsync(store, silent.Mn, start, now, desk.Zone, ct);
                 bool inTime = mark?.CreatedAt is { } filed && filed <= start + options.ReportWithin;
@@ -38,9 +40,13 @@ public sealed class OutageRule(OutageOptions options, Storage.IRecordStore store
                 {
                     await OverdueAsync(desk, silent, Outages.Report, start, start + options.ReportWithin, ct);
                 }
-                else if (!inTime)
+                else
                 {
-                    await desk.ResolveAsync(AlertKinds.OutageOverdue, silent.Mn, null, ct, Outages.Report); // filed late: the deadline was missed, the report is there
+                    _reported.Add(silent.Id);
+                    if (!inTime)
+                    {
+                        await desk.ResolveAsync(AlertKinds.OutageOverdue, silent.Mn, null, ct, Outages.Report); // filed late: the deadline was missed, the report is there
+                    }
                 }
             }
 

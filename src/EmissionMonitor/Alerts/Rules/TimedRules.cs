@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using EmissionMonitor.Compliance;
-using EmissionMonitor.Compliance.Results;
 using EmissionMonitor.Reports;
 using EmissionMonitor.Storage;
 using static EmissionMonitor.Alerts.Rules.AlertText;

@@ -1,6 +1,4 @@
-using System.Text;
 using EmissionMonitor.Reports;
-using EmissionMonitor.Users;
 
 namespace EmissionMonitor.Api.Http;
 

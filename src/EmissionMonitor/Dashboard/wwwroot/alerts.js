@@ -44,14 +44,12 @@
   // The handling dialog of one alert (or of the selected ones, to acknowledge): a comment, a verdict,
   // an assignee, and a button per step the alert still allows. Resolves with what the server answered.
   function handleDialog(alerts, focus) {
-    return new Promise(resolve => {
+    return EM.modal('handle', close => {
       const one = alerts.length === 1 ? alerts[0] : null;
       const error = h('p', { class: 'red', id: 'handle-error' });
       const comment = h('textarea', { name: 'comment', rows: 3, maxlength: 2000, placeholder: focus === 'dispose' ? t('disposeComment') : t('ackNeedsComment') });
       const verdict = h('select', { name: 'verdict' }, h('option', { value: '' }, t('v.none')), VERDICTS.map(v => h('option', { value: v, selected: one?.verdict === v }, t('v.' + v))));
       const assignee = h('input', { name: 'assignee', size: 12, value: one?.assignee ?? '', autocomplete: 'off' });
-      const dialog = h('dialog', { id: 'handle', class: 'handle' });
-      const close = value => { dialog.close(); dialog.remove(); resolve(value); };
       const post = async (path, body) => {
         error.textContent = '';
         try { close(await api(path, { method: 'POST', body: JSON.stringify(body) })); } catch (e) {
@@ -71,17 +69,14 @@
       }
       const history = one ? h('ol', { class: 'history' }, (one.history || []).map(s => h('li', {}, `${time(s.at)} ${t('act.' + s.action)} · ${s.by === 'system' ? t('system') : s.by}`
         + (s.assignee ? ` → ${s.assignee}` : '') + (s.comment ? `：${s.comment}` : '') + (s.verdict ? `（${verdictText(s.verdict)}）` : '')))) : null;
-      dialog.append(h('form', { method: 'dialog' },
+      const content = h('form', { method: 'dialog' },
         h('h3', {}, one ? alertText(one) : `${t('ackSelected')} (${alerts.length})`),
         history ? [h('h4', {}, t('history')), history] : null,
         h('label', {}, t('p.comment'), comment), h('label', {}, t('verdict'), verdict),
         one ? h('label', {}, t('assignTo'), assignee) : null, error,
         h('p', { class: 'actions' }, steps.map(([name, run]) => [h('button', { type: 'button', dataset: { do: name }, class: name === focus ? 'primary' : null, onclick: run }, t(name)), ' ']),
-          h('button', { type: 'button', dataset: { do: 'cancel' }, onclick: () => close(null) }, t('cancel')))));
-      dialog.addEventListener('cancel', () => resolve(null));
-      document.body.append(dialog);
-      dialog.showModal();
-      comment.focus();
+          h('button', { type: 'button', dataset: { do: 'cancel' }, onclick: () => close(null) }, t('cancel'))));
+      return { content, focus: comment };
     });
   }
 

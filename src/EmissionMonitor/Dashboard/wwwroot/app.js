@@ -725,11 +725,24 @@
       alerts.length ? EM.alertRowsTable('home-alerts', alerts, false) : h('p', {}, t('nothing'))));
   }
 
+  // A modal dialog: `build(close)` makes its content; resolves with what close() is given, null when
+  // cancelled (Escape or the cancel button); the dialog is removed either way, and `focus` takes the focus.
+  const modal = (id, build) => new Promise(resolve => {
+    const dialog = h('dialog', { id, class: 'handle' });
+    const close = value => { dialog.close(); dialog.remove(); resolve(value); };
+    dialog.addEventListener('cancel', () => { dialog.remove(); resolve(null); });
+    const { content, focus } = build(close);
+    dialog.append(content);
+    document.body.append(dialog);
+    dialog.showModal();
+    focus?.focus();
+  });
+
   // The helpers the pages of other files (alerts.js) are built with.
   const EM = window.EM = {
     h, t, api, show, table, fmt, time, pol, alertText, enumText, hashQuery, role, stationsOnce, picker, downloads, localDate, periodFields, filterHash, apiQuery, pages: {},
     pct, tonnes, progressBar, sizeBars, quarterOf, TOTALLED, lang: () => lang, cardsTable, registryPickers, route,
-    codeUnit: code => state.codes.get(code)?.unit ?? '',
+    codeUnit: code => state.codes.get(code)?.unit ?? '', modal,
   };
 
   // Routes run one after another, so a slow page cannot overwrite the one asked for after it.

@@ -9,19 +9,14 @@
 
   // A small dialog asking for a comment; resolves with it (or null when cancelled).
   function askComment(title, required) {
-    return new Promise(resolve => {
+    return EM.modal('decide', close => {
       const comment = h('textarea', { name: 'comment', rows: 3, maxlength: 2000 });
       const error = h('p', { class: 'red', id: 'decide-error' });
-      const dialog = h('dialog', { id: 'decide', class: 'handle' });
-      const close = v => { dialog.close(); dialog.remove(); resolve(v); };
-      dialog.append(h('form', { method: 'dialog' }, h('h3', {}, title), h('label', {}, t('p.comment'), comment), error,
+      const content = h('form', { method: 'dialog' }, h('h3', {}, title), h('label', {}, t('p.comment'), comment), error,
         h('p', { class: 'actions' },
           h('button', { type: 'button', class: 'primary', dataset: { do: 'ok' }, onclick: () => { if (required && !comment.value.trim()) { error.textContent = t('commentRequired'); return; } close(comment.value.trim()); } }, t('ok')),
-          ' ', h('button', { type: 'button', dataset: { do: 'cancel' }, onclick: () => close(null) }, t('cancel')))));
-      dialog.addEventListener('cancel', () => resolve(null));
-      document.body.append(dialog);
-      dialog.showModal();
-      comment.focus();
+          ' ', h('button', { type: 'button', dataset: { do: 'cancel' }, onclick: () => close(null) }, t('cancel'))));
+      return { content, focus: comment };
     });
   }
 

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Text;
 using EmissionMonitor.Compliance.Summaries;
 using EmissionMonitor.Hj212;

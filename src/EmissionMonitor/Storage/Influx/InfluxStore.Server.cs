@@ -1,7 +1,4 @@
-using System.Numerics;
 using System.Text;
-using EmissionMonitor.Compliance.Summaries;
-using EmissionMonitor.Hj212;
 
 namespace EmissionMonitor.Storage.Influx;
 

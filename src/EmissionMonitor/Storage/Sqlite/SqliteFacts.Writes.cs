@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Numerics;
 using EmissionMonitor.Compliance.Summaries;
-using EmissionMonitor.Hj212;
 using EmissionMonitor.Intake;
 using Microsoft.Data.Sqlite;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Numerics;
 using EmissionMonitor.Compliance.Summaries;
 using EmissionMonitor.Hj212;
 using EmissionMonitor.Intake;

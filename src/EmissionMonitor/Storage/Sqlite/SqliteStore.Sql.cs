@@ -1,5 +1,4 @@
 using System.Globalization;
-using EmissionMonitor.Intake;
 using Microsoft.Data.Sqlite;
 
 namespace EmissionMonitor.Storage.Sqlite;
