@@ -31,6 +31,10 @@ public static class CliApp
                                   enterprise|city|province; --format table|json|csv|xlsx
           report barometer --year Y
                                   the city target barometer (Compliance:CityTargets) of a year
+          report alert-handling   how alerts raised in the period were handled (响应率, 核实率, 处置率):
+                                  --from --to | --quarter; --by province|city|enterprise; --enterprise
+          report outages          the outages begun in the period with their report and restore clocks:
+                                  --from --to | --quarter; --enterprise
 
           generate --out FILE     a reproducible data set: --outlets N (500), --days D (92), --from
                                   YYYY-MM-DD, --realtime K (per outlet and hour), --exceed-share,
