@@ -1,83 +1,82 @@
-'use strict';
 // Decisions made in the page: a card confirmed, dismissed or lifted with a comment (data-action on
 // each button), and the quarterly list published (#/publish) from a preview of exactly what will be
 // public — a quarter that has not ended, or whose data is not settled, asks for an explicit
 // confirmation before it is sent with force=true.
-(() => {
-  const EM = window.EM;
-  const { h, t, api, show, hashQuery, quarterOf, pct, time } = EM;
+import { api, h, hashQuery, modal, pages, pct, quarterOf, route, show, stationsOnce, t, table, time } from './core.js';
 
-  // A small dialog asking for a comment; resolves with it (or null when cancelled).
-  function askComment(title, required) {
-    return EM.modal('decide', close => {
-      const comment = h('textarea', { name: 'comment', rows: 3, maxlength: 2000 });
-      const error = h('p', { class: 'red', id: 'decide-error' });
-      const content = h('form', { method: 'dialog' }, h('h3', {}, title), h('label', {}, t('p.comment'), comment), error,
-        h('p', { class: 'actions' },
-          h('button', { type: 'button', class: 'primary', dataset: { do: 'ok' }, onclick: () => { if (required && !comment.value.trim()) { error.textContent = t('commentRequired'); return; } close(comment.value.trim()); } }, t('ok')),
-          ' ', h('button', { type: 'button', dataset: { do: 'cancel' }, onclick: () => close(null) }, t('cancel'))));
-      return { content, focus: comment };
-    });
+import { picker } from './forms.js';
+import { cardsTable } from './tables.js';
+
+// A small dialog asking for a comment; resolves with it (or null when cancelled).
+function askComment(title, required) {
+  return modal('decide', close => {
+    const comment = h('textarea', { name: 'comment', rows: 3, maxlength: 2000 });
+    const error = h('p', { class: 'red', id: 'decide-error' });
+    const content = h('form', { method: 'dialog' }, h('h3', {}, title), h('label', {}, t('p.comment'), comment), error,
+      h('p', { class: 'actions' },
+        h('button', { type: 'button', class: 'primary', dataset: { do: 'ok' }, onclick: () => { if (required && !comment.value.trim()) { error.textContent = t('commentRequired'); return; } close(comment.value.trim()); } }, t('ok')),
+        ' ', h('button', { type: 'button', dataset: { do: 'cancel' }, onclick: () => close(null) }, t('cancel'))));
+    return { content, focus: comment };
+  });
+}
+
+// The operators' buttons of a card: confirm or dismiss a proposed card, lift one not lifted.
+export const cardActions = r => {
+  const path = `/api/cards/${encodeURIComponent(r.enterprise)}/${encodeURIComponent(r.quarter)}/`;
+  const act = async (action, required) => {
+    const comment = await askComment(`${t('cardAct.' + action)} · ${r.enterpriseName} · ${r.quarter}`, required);
+    if (comment === null) return;
+    try { await api(path + action, { method: 'POST', body: JSON.stringify({ comment: comment || undefined }) }); await route(); }
+    catch (e) { const el = document.getElementById('card-error'); if (el) el.textContent = e.message; }
+  };
+  const buttons = [];
+  if ((r.decision || 'proposed') === 'proposed') {
+    buttons.push(h('button', { type: 'button', dataset: { action: 'confirm' }, onclick: () => act('confirm', false) }, t('cardAct.confirm')), ' ');
+    buttons.push(h('button', { type: 'button', dataset: { action: 'dismiss' }, onclick: () => act('dismiss', true) }, t('cardAct.dismiss')), ' ');
   }
+  if (!r.lifted) buttons.push(h('button', { type: 'button', dataset: { action: 'lift' }, onclick: () => act('lift', true) }, t('cardAct.lift')));
+  return [buttons, h('span', { id: 'card-error', class: 'red' })];
+};
 
-  // The operators' buttons of a card: confirm or dismiss a proposed card, lift one not lifted.
-  EM.cardActions = r => {
-    const path = `/api/cards/${encodeURIComponent(r.enterprise)}/${encodeURIComponent(r.quarter)}/`;
-    const act = async (action, required) => {
-      const comment = await askComment(`${t('cardAct.' + action)} · ${r.enterpriseName} · ${r.quarter}`, required);
-      if (comment === null) return;
-      try { await api(path + action, { method: 'POST', body: JSON.stringify({ comment: comment || undefined }) }); await EM.route(); }
-      catch (e) { const el = document.getElementById('card-error'); if (el) el.textContent = e.message; }
-    };
-    const buttons = [];
-    if ((r.decision || 'proposed') === 'proposed') {
-      buttons.push(h('button', { type: 'button', dataset: { action: 'confirm' }, onclick: () => act('confirm', false) }, t('cardAct.confirm')), ' ');
-      buttons.push(h('button', { type: 'button', dataset: { action: 'dismiss' }, onclick: () => act('dismiss', true) }, t('cardAct.dismiss')), ' ');
+// The publish page: the quarter and city, a preview of the confirmed cards and the cities' rates that will be public, the button.
+pages.publish = async function publishPage() {
+  const q = hashQuery();
+  const now = new Date();
+  const quarter = /^\d{4}Q[1-4]$/.test(q.get('quarter') || '') ? q.get('quarter') : quarterOf(new Date(now.getFullYear(), now.getMonth() - 3, 1));
+  const city = q.get('city') || '';
+  const c = city ? '&city=' + encodeURIComponent(city) : '';
+  const [cards, rates, stations, published] = await Promise.all([api(`/api/cards?quarter=${quarter}${c}&limit=100000`), api(`/api/rates?quarter=${quarter}&by=city${c}&limit=1000`),
+    stationsOnce(), api('/api/publications')]);
+  const listed = cards.filter(r => r.quarter === quarter && r.decision === 'confirmed');
+  const quarters = []; for (let i = 0; i < 8; i++) quarters.push(quarterOf(new Date(now.getFullYear(), now.getMonth() - 3 * i, 1)));
+  const form = h('form', { class: 'filters', id: 'publish-filter' },
+    h('label', {}, t('quarter'), h('select', { name: 'quarter' }, quarters.map(x => h('option', { value: x, selected: x === quarter }, x)))),
+    h('label', {}, t('city'), picker('city', [...new Set(stations.map(e => e.city))].sort().map(x => [x, x]), city, t('province'))),
+    h('button', { type: 'submit' }, t('search')));
+  form.addEventListener('submit', e => { e.preventDefault(); const f = new URLSearchParams(new FormData(e.target)); if (!f.get('city')) f.delete('city'); location.hash = '#/publish?' + f; });
+  const error = h('p', { id: 'publish-error', class: 'red' });
+  const done = h('p', { id: 'publish-done', class: 'muted' });
+  const publish = async force => {
+    error.textContent = '';
+    const res = await fetch('/api/publications', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ quarter, city: city || null, force: force || undefined }) });
+    const body = await res.json().catch(() => ({}));
+    if (res.status === 409 && (body.code === 'not-ended' || body.code === 'not-settled') && !force) {
+      if (window.confirm(t('publish.' + body.code).replace('{q}', quarter))) await publish(true);
+      return;
     }
-    if (!r.lifted) buttons.push(h('button', { type: 'button', dataset: { action: 'lift' }, onclick: () => act('lift', true) }, t('cardAct.lift')));
-    return [buttons, h('span', { id: 'card-error', class: 'red' })];
+    if (!res.ok) { error.textContent = body.title || String(res.status); return; }
+    done.textContent = t('publish.done').replace('{v}', body.version ?? '');
+    await route();
   };
-
-  // The publish page: the quarter and city, a preview of the confirmed cards and the cities' rates that will be public, the button.
-  EM.pages.publish = async function publishPage() {
-    const q = hashQuery();
-    const now = new Date();
-    const quarter = /^\d{4}Q[1-4]$/.test(q.get('quarter') || '') ? q.get('quarter') : quarterOf(new Date(now.getFullYear(), now.getMonth() - 3, 1));
-    const city = q.get('city') || '';
-    const c = city ? '&city=' + encodeURIComponent(city) : '';
-    const [cards, rates, stations, published] = await Promise.all([api(`/api/cards?quarter=${quarter}${c}&limit=100000`), api(`/api/rates?quarter=${quarter}&by=city${c}&limit=1000`),
-      EM.stationsOnce(), api('/api/publications')]);
-    const listed = cards.filter(r => r.quarter === quarter && r.decision === 'confirmed');
-    const quarters = []; for (let i = 0; i < 8; i++) quarters.push(quarterOf(new Date(now.getFullYear(), now.getMonth() - 3 * i, 1)));
-    const form = h('form', { class: 'filters', id: 'publish-filter' },
-      h('label', {}, t('quarter'), h('select', { name: 'quarter' }, quarters.map(x => h('option', { value: x, selected: x === quarter }, x)))),
-      h('label', {}, t('city'), EM.picker('city', [...new Set(stations.map(e => e.city))].sort().map(x => [x, x]), city, t('province'))),
-      h('button', { type: 'submit' }, t('search')));
-    form.addEventListener('submit', e => { e.preventDefault(); const f = new URLSearchParams(new FormData(e.target)); if (!f.get('city')) f.delete('city'); location.hash = '#/publish?' + f; });
-    const error = h('p', { id: 'publish-error', class: 'red' });
-    const done = h('p', { id: 'publish-done', class: 'muted' });
-    const publish = async force => {
-      error.textContent = '';
-      const res = await fetch('/api/publications', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ quarter, city: city || null, force: force || undefined }) });
-      const body = await res.json().catch(() => ({}));
-      if (res.status === 409 && (body.code === 'not-ended' || body.code === 'not-settled') && !force) {
-        if (window.confirm(t('publish.' + body.code).replace('{q}', quarter))) await publish(true);
-        return;
-      }
-      if (!res.ok) { error.textContent = body.title || String(res.status); return; }
-      done.textContent = t('publish.done').replace('{v}', body.version ?? '');
-      await EM.route();
-    };
-    const mine = published.filter(p => p.quarter === quarter && (p.city || '') === city);
-    show(form,
-      h('h3', {}, `${t('publish.preview')} · ${quarter} · ${city || t('province')}`),
-      EM.cardsTable('publish-cards', listed),
-      h('h3', {}, t('publish.rates')),
-      EM.table('publish-rates', ['city', 'effectiveRate', 'belowThreshold'], rates.map(r => h('tr', {}, h('td', {}, r.city), h('td', { class: 'num' }, pct(r.effectiveRate)),
-        h('td', {}, r.belowThreshold ? t('yes') : t('no'))))),
-      h('p', {}, h('button', { type: 'button', class: 'primary', dataset: { action: 'publish' }, onclick: () => publish(false) }, t('publish.button'))), error, done,
-      h('h3', {}, t('publish.earlier')),
-      EM.table('publish-earlier', ['version', 'publishedAt', 'publishedBy'], mine.map(p => h('tr', {}, h('td', {}, p.version), h('td', {}, time(p.publishedAt)), h('td', {}, p.publishedBy ?? '')))));
-  };
-})();
+  const mine = published.filter(p => p.quarter === quarter && (p.city || '') === city);
+  show(form,
+    h('h3', {}, `${t('publish.preview')} · ${quarter} · ${city || t('province')}`),
+    cardsTable('publish-cards', listed),
+    h('h3', {}, t('publish.rates')),
+    table('publish-rates', ['city', 'effectiveRate', 'belowThreshold'], rates.map(r => h('tr', {}, h('td', {}, r.city), h('td', { class: 'num' }, pct(r.effectiveRate)),
+      h('td', {}, r.belowThreshold ? t('yes') : t('no'))))),
+    h('p', {}, h('button', { type: 'button', class: 'primary', dataset: { action: 'publish' }, onclick: () => publish(false) }, t('publish.button'))), error, done,
+    h('h3', {}, t('publish.earlier')),
+    table('publish-earlier', ['version', 'publishedAt', 'publishedBy'], mine.map(p => h('tr', {}, h('td', {}, p.version), h('td', {}, time(p.publishedAt)), h('td', {}, p.publishedBy ?? '')))));
+};

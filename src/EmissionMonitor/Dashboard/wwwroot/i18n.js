@@ -1,5 +1,5 @@
 // Chinese (default) and English labels; the choice (not a credential) is kept in localStorage.
-window.I18N = {
+export const I18N = {
   zh: {
     title: '污染源自动监控', 'nav.overview': '全省概览', 'nav.alerts': '报警', 'nav.outlet': '排口', 'nav.exceedances': '超标记录', 'nav.cards': '红黄牌',
     'live.on': '实时连接', 'live.off': '离线', city: '市/州', outlets: '排口数', online: '在线', below: '有效传输率<90%', exceeding: '正在超标', carded: '红黄牌',
