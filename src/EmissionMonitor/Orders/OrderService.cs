@@ -30,7 +30,7 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
 
     /// <summary>Every order, newest first.</summary>
     public async Task<IReadOnlyList<SupervisionOrder>> ListAsync(CancellationToken ct) =>
-        (await store.QueryDocumentsAsync(SupervisionOrder.Kind, null, ct)).Select(d => SupervisionOrder.FromJson(d.Json)).ToList();
+        await store.QueryAsync(SupervisionOrder.Records, null, ct);
 
     public async Task<SupervisionOrder?> FindAsync(string id, CancellationToken ct) => (await ListAsync(ct)).FirstOrDefault(o => o.Id == id);
 
@@ -76,7 +76,7 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
             City = enterprise?.City, Pollutant = pollutant, AlertId = alertId, Deadline = local, Text = text, CreatedBy = by, CreatedAt = now,
             History = [new OrderEvent(now, by, "issued", null)],
         };
-        await store.SaveDocumentAsync(order.ToRecord(), ct);
+        await store.SaveAsync(SupervisionOrder.Records, order, ct);
         // The people responsible hear of a new order as of an alert of kind "order" (their filters apply).
         notifications?.Tell(new Alert(order.Id, "order", "warning", Alert.Active, mn, outlet.EnterpriseId, enterprise?.City, pollutant, null, null, now, null, null, null,
             $"期限 {local:yyyy-MM-dd HH:mm}：{text}")); // the order's words, as the operator wrote them
@@ -217,7 +217,7 @@ public sealed partial class OrderService(IRecordStore store, Func<StationRegistr
                 return new OrderOutcome(null, refusal, parameter, problem);
             }
 
-            await store.SaveDocumentAsync(order.ToRecord(), ct);
+            await store.SaveAsync(SupervisionOrder.Records, order, ct);
             return new OrderOutcome(order, Refusal.None, null, null);
         }
         finally

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using EmissionMonitor.Outcomes;
 using EmissionMonitor.Storage;
 
@@ -17,7 +16,7 @@ public sealed record OrderResponse(string Cause, string Measures, string By, Dat
 /// </summary>
 public sealed class SupervisionOrder
 {
-    public const string Open = "open", Answered = "answered", Closed = "closed", Kind = "order";
+    public const string Open = "open", Answered = "answered", Closed = "closed";
 
     public required string Id { get; init; }
 
@@ -53,11 +52,8 @@ public sealed class SupervisionOrder
     /// <summary>True while open past its deadline (local time).</summary>
     public bool IsOverdue(DateTime nowLocal) => State == Open && nowLocal > Deadline;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    public DocumentRecord ToRecord() => new(Kind, Id, Mn, State, CreatedAt, JsonSerializer.Serialize(this, Json));
-
-    public static SupervisionOrder FromJson(string json) => JsonSerializer.Deserialize<SupervisionOrder>(json, Json)!;
+    /// <summary>Orders as the store keeps them: by id, with their outlet, state and creation time.</summary>
+    public static readonly RecordKind<SupervisionOrder> Records = new("order", o => o.Id, o => o.Mn, o => o.State, o => o.CreatedAt);
 }
 
 /// <summary>What an order action gave: the order, or why it was refused (and the bad parameter).</summary>

@@ -3,6 +3,7 @@ using EmissionMonitor.Compliance.Rates;
 using EmissionMonitor.Compliance.Results;
 using EmissionMonitor.Compliance.Summaries;
 using EmissionMonitor.Registry;
+using EmissionMonitor.Storage;
 
 namespace EmissionMonitor.Reports;
 
@@ -118,10 +119,9 @@ public sealed partial class ReportService
     private static IEnumerable<DateTime> EdgeDays(DateTime start, DateTime end, DateTime fullFrom, DateTime fullTo) =>
         end <= start ? [] : LocalSpans.Days(start, end).Where(d => d < fullFrom || d >= fullTo);
 
-    /// <summary>Every hour of the period and assessed pollutant of one outlet, with its state (from its readings: one outlet, the why behind a rate).</summary>
     /// <summary>The data-anomaly episodes the alerts recorded, of one outlet or all.</summary>
-    private async Task<List<Compliance.Anomalies.AnomalyEpisode>> EpisodesAsync(string? mn, CancellationToken ct) =>
-        (await store.QueryDocumentsAsync(Compliance.Anomalies.AnomalyEpisode.Kind, mn, ct)).Select(d => Compliance.Anomalies.AnomalyEpisode.FromJson(d.Json)).ToList();
+    private Task<IReadOnlyList<Compliance.Anomalies.AnomalyEpisode>> EpisodesAsync(string? mn, CancellationToken ct) =>
+        store.QueryAsync(DocumentRecords.AnomalyEpisodes, mn, ct);
 
     /// <summary>
     /// The data-anomaly episodes overlapping the period, of the report's outlets (filters city,

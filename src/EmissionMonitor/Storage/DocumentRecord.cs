@@ -7,10 +7,10 @@ namespace EmissionMonitor.Storage;
 /// </summary>
 public sealed record DocumentRecord(string Kind, string Id, string Mn, string State, DateTimeOffset At, string Json);
 
-/// <summary>Domain records kept as documents.</summary>
+/// <summary>Kinds of domain records of folders below the store (kinds of folders above it declare their own).</summary>
 public static class DocumentRecords
 {
-    /// <summary>An anomaly episode as the document the store keeps.</summary>
-    public static DocumentRecord ToRecord(this Compliance.Anomalies.AnomalyEpisode e) =>
-        new(Compliance.Anomalies.AnomalyEpisode.Kind, e.Id, e.Mn, e.End is null ? "ongoing" : "ended", e.RaisedAt, e.ToJson());
+    /// <summary>Anomaly episodes: by alert id, with their outlet, <c>ongoing</c> or <c>ended</c>, and the time raised.</summary>
+    public static readonly RecordKind<Compliance.Anomalies.AnomalyEpisode> AnomalyEpisodes =
+        new("anomaly", e => e.Id, e => e.Mn, e => e.End is null ? "ongoing" : "ended", e => e.RaisedAt);
 }

@@ -296,7 +296,7 @@ public sealed class HostileSecondRoundTests(Xunit.Abstractions.ITestOutputHelper
         {
             Id = "ord-broken", Mn = "QHXN0010001", Enterprise = "QH-XN-001", Deadline = DateTime.MinValue, Text = "old", CreatedBy = "x", CreatedAt = DateTimeOffset.UtcNow,
         };
-        await store.SaveDocumentAsync(broken.ToRecord(), CancellationToken.None);
+        await EmissionMonitor.Storage.KeyedRecords.SaveAsync(store, EmissionMonitor.Orders.SupervisionOrder.Records, broken, CancellationToken.None);
         string yesterday = orders.NowLocal.AddDays(-1).ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
         using (var late = await op.PostAsJsonAsync("/api/orders", new { mn = "QHXN0020001", deadline = yesterday, text = "整改" }))
         {

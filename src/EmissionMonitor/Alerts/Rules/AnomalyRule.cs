@@ -50,7 +50,7 @@ public sealed class AnomalyRule(IRecordStore store, AnomalyOptions? options = nu
             {
                 var episode = new AnomalyEpisode(raised.Id, outlet.Mn, enterprise?.Id, enterprise?.City, f.Pollutant, f.SubKind, basis, f.Start, null, f.Value, raised.RaisedAt);
                 _episodes[raised.Id] = episode;
-                await store.SaveDocumentAsync(episode.ToRecord(), ct);
+                await store.SaveAsync(DocumentRecords.AnomalyEpisodes, episode, ct);
             }
         }
     }
@@ -60,15 +60,15 @@ public sealed class AnomalyRule(IRecordStore store, AnomalyOptions? options = nu
     {
         if (!_episodes.Remove(ended.Id, out var episode))
         {
-            var stored = (await store.QueryDocumentsAsync(AnomalyEpisode.Kind, ended.Mn, ct)).FirstOrDefault(d => d.Id == ended.Id);
+            var stored = (await store.QueryAsync(DocumentRecords.AnomalyEpisodes, ended.Mn, ct)).FirstOrDefault(e => e.Id == ended.Id);
             if (stored is null)
             {
                 return;
             }
 
-            episode = AnomalyEpisode.FromJson(stored.Json);
+            episode = stored;
         }
 
-        await store.SaveDocumentAsync((episode with { End = at }).ToRecord(), ct);
+        await store.SaveAsync(DocumentRecords.AnomalyEpisodes, episode with { End = at }, ct);
     }
 }

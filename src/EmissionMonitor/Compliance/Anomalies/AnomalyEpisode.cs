@@ -1,4 +1,3 @@
-using System.Text.Json;
 
 namespace EmissionMonitor.Compliance.Anomalies;
 
@@ -10,15 +9,6 @@ namespace EmissionMonitor.Compliance.Anomalies;
 public sealed record AnomalyEpisode(string Id, string Mn, string? Enterprise, string? City, string Pollutant, string SubKind, string Basis, DateTime Start, DateTime? End, double? Value,
     DateTimeOffset RaisedAt)
 {
-    public const string Kind = "anomaly";
-
     /// <summary>True when the episode covers the hour starting at <paramref name="hour"/>.</summary>
     public bool Covers(DateTime hour) => Start < hour.AddHours(1) && (End is null || End > hour);
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    /// <summary>The episode as JSON (its stored form).</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
-
-    public static AnomalyEpisode FromJson(string json) => JsonSerializer.Deserialize<AnomalyEpisode>(json, Json)!;
 }
