@@ -160,10 +160,18 @@ try {
   await page.goto(base + '/#/outlet/' + mn);
   await page.waitForSelector('body[data-ready^="/outlet"]');
   await page.waitForSelector(`#h-${pollutant} canvas`);
-  const points = await page.evaluate(p => window.emPlots['h' + p].data[1].filter(v => v != null).length, pollutant);
-  check(points >= 24, `the outlet's hourly ${pollutant} chart renders ${points} data points`);
-  const limit = await page.evaluate(p => window.emPlots['h' + p].data[2].find(v => v != null), pollutant);
-  check(limit > 0, `the chart draws the limit ${limit}`);
+  // The caption under the chart says what it draws; it must agree with the API's hourly values.
+  const caption = page.locator(`#hc-${pollutant}`);
+  const points = Number(await caption.getAttribute('data-points'));
+  const hourlyApi = await page.evaluate(async ([m, p]) => {
+    const d = new Date(Date.now() - 7 * 864e5), two = n => String(n).padStart(2, '0');
+    const rows = (await (await fetch(`/api/outlets/${m}/readings?cn=2061&from=${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}&limit=100000`)).json()).filter(r => r.pollutant === p);
+    const zs = rows.some(r => r.zsAvg != null);
+    return rows.filter(r => (zs ? r.zsAvg : r.avg) != null).length;
+  }, [mn, pollutant]);
+  check(points >= 24 && points === hourlyApi, `the outlet's hourly ${pollutant} chart draws ${points} values, as many as the API gives (${hourlyApi})`);
+  const limit = Number(await caption.getAttribute('data-limit'));
+  check(limit > 0 && (await caption.textContent()).includes(String(limit).slice(0, 2)), `the chart draws the limit ${limit} and says so in words`);
   await page.screenshot({ path: path.join(shots, 'outlet.png'), fullPage: true });
 
   // Commands: one sent from the outlet page to the (simulated) terminal finishes live, with its result.

@@ -16,6 +16,8 @@ public static class CommandsApi
 {
     public sealed record CommandBody(string? Command, JsonElement? Params);
 
+    private static readonly JsonSerializerOptions CatalogueJson = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
         var readers = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
@@ -69,6 +71,9 @@ public static class CommandsApi
 
             return Results.Text("[" + string.Join(",", list.Select(c => c.GetRawText())) + "]", "application/json; charset=utf-8", Encoding.UTF8);
         }).RequireRole(readers);
+
+        // What each command takes, for the page's form (the same rules the POST checks).
+        app.MapGet("/api/commands/catalogue", () => Results.Json(Commands.CommandCatalogue.Describe(), CatalogueJson)).RequireRole(readers);
 
         app.MapGet("/api/commands/{id}", async (HttpContext http, string id, Func<StationRegistry> registry, CommandService commands, CancellationToken ct) =>
         {

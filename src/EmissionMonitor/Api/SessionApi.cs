@@ -15,15 +15,15 @@ public static class SessionApi
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
-        app.MapGet("/api/session", (HttpContext http) =>
+        app.MapGet("/api/session", (HttpContext http, TimeZoneInfo zone) =>
         {
             var result = auth.Authenticate(http);
             return result.User is { } user
-                ? Results.Json(Describe(user, auth))
+                ? Results.Json(Describe(user, auth, zone))
                 : Results.Problem(statusCode: result.Status, title: result.Title);
         });
 
-        app.MapPost("/api/session", (HttpContext http, LoginBody? body) =>
+        app.MapPost("/api/session", (HttpContext http, LoginBody? body, TimeZoneInfo zone) =>
         {
             if (!auth.SameOrigin(http, viaCookie: false))
             {
@@ -33,7 +33,7 @@ public static class SessionApi
             if (auth.Open)
             {
                 return auth.Authenticate(http).User is { } local
-                    ? Results.Json(Describe(local, auth))
+                    ? Results.Json(Describe(local, auth, zone))
                     : Results.Problem(statusCode: 403, title: "no API users are configured (Api:Users): only loopback callers are served");
             }
 
@@ -46,7 +46,7 @@ public static class SessionApi
             }
 
             auth.StartSession(http, user);
-            return Results.Json(Describe(user, auth));
+            return Results.Json(Describe(user, auth, zone));
         });
 
         app.MapDelete("/api/session", (HttpContext http) =>
@@ -61,6 +61,10 @@ public static class SessionApi
         });
     }
 
-    private static object Describe(ApiUser user, ApiAuth auth) =>
-        new { role = user.Role, name = user.DisplayName, enterprise = user.Enterprise, loginRequired = !auth.Open };
+    /// <summary>Who is logged in, and the service's time zone as an IANA name (pages show times in it, whatever the browser's zone).</summary>
+    private static object Describe(ApiUser user, ApiAuth auth, TimeZoneInfo zone) =>
+        new { role = user.Role, name = user.DisplayName, enterprise = user.Enterprise, loginRequired = !auth.Open, timeZone = IanaName(zone) };
+
+    private static string IanaName(TimeZoneInfo zone) =>
+        zone.HasIanaId || !TimeZoneInfo.TryConvertWindowsIdToIanaId(zone.Id, out string? iana) ? zone.Id : iana;
 }

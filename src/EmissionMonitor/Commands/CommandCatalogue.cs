@@ -21,6 +21,21 @@ public enum CommandKind
 /// <summary>One command operators can send: its name, CN, kind and the CN of the data it brings back, if any.</summary>
 public sealed record CommandDefinition(string Name, string Cn, CommandKind Kind, string? AnswerCn = null);
 
+/// <summary>A command as forms show it: its name, CN, kind and parameters.</summary>
+public sealed record CommandDescription(string Name, string Cn, string Kind, IReadOnlyList<CommandParameter> Params);
+
+/// <summary>One parameter of a command: its name, type, whether required, and its bounds, allowed values or unit.</summary>
+public sealed record CommandParameter(string Name, string Type, bool Required)
+{
+    public int? Min { get; init; }
+
+    public int? Max { get; init; }
+
+    public IReadOnlyList<string>? Values { get; init; }
+
+    public string? Unit { get; init; }
+}
+
 /// <summary>What a validated command sends: its CN and the CP items (values checked: nothing a caller sends can break the CP).</summary>
 public sealed record PreparedCommand(CommandDefinition Definition, string Cn, IReadOnlyList<KeyValuePair<string, string>> Cp, IReadOnlyDictionary<string, string> Params);
 
@@ -50,6 +65,27 @@ public static class CommandCatalogue
         new("zero-calibrate", "3011", CommandKind.Request),
         new("sample-now", "3012", CommandKind.Request),
     }.ToDictionary(d => d.Name, StringComparer.Ordinal);
+
+/// <summary>
+    /// What each command takes, for forms (<c>GET /api/commands/catalogue</c>): every parameter with
+    /// its type — <c>time</c> (local time, empty: the service's clock when sent), <c>datetime</c>,
+    /// <c>integer</c> (with its bounds or its allowed values), <c>choice</c> (with its values),
+    /// <c>pollutant</c> (a code of the outlet), <c>code</c> (an information code) — and whether it
+    /// is required; the same rules <see cref="Prepare"/> checks.
+    /// </summary>
+    public static IEnumerable<CommandDescription> Describe() => All.Values.Select(d => new CommandDescription(d.Name, d.Cn, d.Kind.ToString().ToLowerInvariant(),
+        (Allowed.TryGetValue(d.Name, out var names) ? names : []).Select(n => Parameter(d.Name, n)).ToList()));
+
+    private static CommandParameter Parameter(string command, string name) => (command, name) switch
+    {
+        ("set-time", "time") => new(name, "time", Required: false),
+        ("set-rtd-interval", _) => new(name, "integer", Required: true) { Min = 30, Max = 3600, Unit = "s" },
+        ("set-min-interval", _) => new(name, "integer", Required: true) { Values = MinIntervals.Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList(), Unit = "min" },
+        ("history", "cn") => new(name, "choice", Required: false) { Values = [Cns.Hourly, Cns.Minute, Cns.Daily] },
+        ("history", _) => new(name, "datetime", Required: true),
+        (_, "polId") => new(name, "pollutant", Required: command != "get-info"),
+        _ => new(name, "code", Required: false),
+    };
 
     private static readonly Dictionary<string, string[]> Allowed = new(StringComparer.Ordinal)
     {

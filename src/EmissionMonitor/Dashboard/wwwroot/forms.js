@@ -1,6 +1,10 @@
 // Form parts the pages share: evidence uploads, date and time inputs, pickers of the registry, the
 // period fields (quarter, month, year, custom) and the query they make.
-import { HttpError, h, lang, localDate, pad, pol, quarterOf, stationsOnce, t } from './core.js';
+import { HttpError } from './api.js';
+import { pol, stationsOnce } from './core.js';
+import { h } from './dom.js';
+import { localDate, pad, quarterOf } from './format.js';
+import { lang, t } from './i18n.js';
 
 // Evidence files go up one by one as multipart bodies (the browser sets the boundary); the
 // server checks each file's content, size and count and answers with a problem when it refuses.

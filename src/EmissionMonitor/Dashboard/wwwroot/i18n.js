@@ -18,7 +18,7 @@ export const I18N = {
     'c.start-run-state': '开启运行状态数据', 'c.stop-run-state': '停止运行状态数据', 'c.history': '补传历史数据', 'c.get-info': '提取现场信息',
     'c.zero-calibrate': '零点校准', 'c.sample-now': '即时采样',
     'cs.queued': '排队中', 'cs.sent': '已发送', 'cs.accepted': '已应答', 'cs.refused': '被拒绝', 'cs.done': '执行成功', 'cs.failed': '执行失败', 'cs.timeout': '超时',
-    'p.time': '时间', 'p.interval': '间隔', 'p.cn': '数据', 'p.from': '开始', 'p.to': '结束', 'p.polId': '监测因子',
+    'p.time': '时间', 'p.interval': '间隔', 'p.cn': '数据', 'p.from': '开始', 'p.to': '结束', 'p.polId': '监测因子', 'p.infoId': '信息编码',
     'cn.hourly': '小时数据', 'cn.minute': '分钟数据', 'cn.daily': '日数据',
     'm.alert.warning': '{outlet} {pollutant} 实时值 {value} 超过限值 {limit}',
     'm.alert.exceedance': '{outlet} {pollutant}{valueKind} {value} 超过限值 {limit}（自 {from} 起）',
@@ -67,6 +67,12 @@ export const I18N = {
     group: '统计对象', raised: '报警数', acknowledgedInTime: '按时响应', responseRate: '响应率', timedOut: '响应超时', responseTimeoutRate: '响应超时率', verified: '已核实',
     verificationRate: '核实率', disposed: '已处置', disposalRate: '处置率', medianAck: '响应用时中位数（分钟）', medianDispose: '处置用时中位数（分钟）',
     'by.city': '按市/州', 'by.enterprise': '按企业', 'by.province': '全省', handlingWorst: '响应率由低到高', handlingByKind: '分类型明细',
+    chartValues: '{n} 个值', tonnesUnit: '吨',
+    'pub.title': '重点排污单位红黄牌名单及自动监控数据有效传输率公布', 'pub.print': '打印', 'pub.province': '全省', 'pub.quarter': '{y}年第{q}季度',
+    'pub.heading': '{quarter} {city} 红黄牌企业名单', 'pub.version': '第{v}版', 'pub.published': '公布时间', 'pub.enterprise': '企业名称', 'pub.city': '市（州）', 'pub.card': '牌',
+    'pub.reasons': '原因', 'pub.rectifyBy': '整改期限', 'pub.rate': '有效传输率', 'pub.lifted': '解除', 'pub.red': '红牌', 'pub.yellow': '黄牌', 'pub.none': '本期无红黄牌企业。',
+    'pub.cities': '各市（州）自动监控数据有效传输率', 'pub.below': '低于', 'pub.updates': '更新', 'pub.liftedOn': '{d}：{n} 已解除', 'pub.history': '历史版本', 'pub.empty': '尚无公布。',
+    'pub.csv': '下载 CSV', 'pub.xlsx': '下载 Excel',
   },
   en: {
     title: 'Pollution-source monitoring', 'nav.overview': 'Province', 'nav.alerts': 'Alerts', 'nav.outlet': 'Outlet', 'nav.exceedances': 'Exceedances', 'nav.cards': 'Cards',
@@ -86,7 +92,7 @@ export const I18N = {
     'c.start-run-state': 'Start run-state data', 'c.stop-run-state': 'Stop run-state data', 'c.history': 'Request history', 'c.get-info': 'Get field info',
     'c.zero-calibrate': 'Zero calibration', 'c.sample-now': 'Sample now',
     'cs.queued': 'queued', 'cs.sent': 'sent', 'cs.accepted': 'accepted', 'cs.refused': 'refused', 'cs.done': 'done', 'cs.failed': 'failed', 'cs.timeout': 'timeout',
-    'p.time': 'Time', 'p.interval': 'Interval', 'p.cn': 'Data', 'p.from': 'From', 'p.to': 'To', 'p.polId': 'Pollutant',
+    'p.time': 'Time', 'p.interval': 'Interval', 'p.cn': 'Data', 'p.from': 'From', 'p.to': 'To', 'p.polId': 'Pollutant', 'p.infoId': 'Information code',
     'cn.hourly': 'hourly', 'cn.minute': 'minute', 'cn.daily': 'daily',
     'm.alert.warning': '{outlet} {pollutant} real-time {value} beyond limit {limit}',
     'm.alert.exceedance': '{outlet} {pollutant} {valueKind} {value} beyond limit {limit} from {from}',
@@ -135,5 +141,22 @@ export const I18N = {
     group: 'Group', raised: 'Raised', acknowledgedInTime: 'Answered in time', responseRate: 'Response rate', timedOut: 'Late or unanswered', responseTimeoutRate: 'Timeout rate', verified: 'Verified',
     verificationRate: 'Verification rate', disposed: 'Disposed', disposalRate: 'Disposal rate', medianAck: 'Median minutes to acknowledge', medianDispose: 'Median minutes to dispose',
     'by.city': 'by city', 'by.enterprise': 'by enterprise', 'by.province': 'province', handlingWorst: 'Lowest response rate first', handlingByKind: 'By kind',
+    chartValues: '{n} values', tonnesUnit: 'tonnes',
+    'pub.title': 'Published yellow/red lists and effective transmission rates', 'pub.print': 'Print', 'pub.province': 'Province', 'pub.quarter': '{y} Q{q}',
+    'pub.heading': '{city}: yellow and red cards, {quarter}', 'pub.version': 'version {v}', 'pub.published': 'Published', 'pub.enterprise': 'Enterprise', 'pub.city': 'City', 'pub.card': 'Card',
+    'pub.reasons': 'Reasons', 'pub.rectifyBy': 'Rectify by', 'pub.rate': 'Effective rate', 'pub.lifted': 'Lifted', 'pub.red': 'red', 'pub.yellow': 'yellow', 'pub.none': 'No enterprise is carded in this list.',
+    'pub.cities': 'Effective transmission rates of the cities', 'pub.below': 'below', 'pub.updates': 'Updates', 'pub.liftedOn': '{d}: {n} lifted', 'pub.history': 'Earlier versions', 'pub.empty': 'Nothing is published yet.',
+    'pub.csv': 'Download CSV', 'pub.xlsx': 'Download Excel',
   },
 };
+
+export let lang = localStorage.getItem('em.lang') || 'zh';
+
+// The page's language, kept for the next visit.
+export const setLang = l => { lang = l; localStorage.setItem('em.lang', l); };
+
+export const t = key => (I18N[lang] && I18N[lang][key]) || key;
+// A template of the dictionary with its {names} filled: tf('pub.version', { v: 2 }).
+export const tf = (key, params) => t(key).replace(/\{(\w+)\}/g, (_, k) => params[k] ?? '');
+
+export const enumText = (prefix, v) => v == null ? '' : (I18N[lang][prefix + v] ?? v);

@@ -1,14 +1,26 @@
 // EmissionMonitor dashboard: plain JavaScript modules over the HTTP API, live through Server-Sent
 // Events. This module starts the page: the session, the live stream and the routes. The credential is
 // the HttpOnly session cookie set by POST /api/session; no script of the page can read it.
-import './alerts.js';
-import './wall.js';
-import './decisions.js';
-import './data.js';
-import { marksPage, ordersPage, reviewPage } from './casework.js';
-import { api, h, lang, pages, role, route, setLang, setRouter, show, state, t } from './core.js';
-import { cityPage, enterpriseHome, enterprisePage, outletPage } from './places.js';
-import { barometerPage, cardsPage, exceedancesPage, totalsPage } from './tables.js';
+import './pages/alerts.js';
+import './pages/handling.js';
+import './pages/wall.js';
+import './pages/publish.js';
+import './pages/data.js';
+import { api } from './api.js';
+import { pages, role, route, setRouter, state } from './core.js';
+import { h, show } from './dom.js';
+import { lang, setLang, t } from './i18n.js';
+import { barometerPage } from './pages/barometer.js';
+import { cardsPage } from './pages/cards.js';
+import { cityPage } from './pages/city.js';
+import { enterpriseHome, enterprisePage } from './pages/enterprise.js';
+import { exceedancesPage } from './pages/exceedances.js';
+import { marksPage } from './pages/marks.js';
+import { ordersPage } from './pages/orders.js';
+import { outletPage } from './pages/outlet.js';
+import { reviewPage } from './pages/review.js';
+import { totalsPage } from './pages/totals.js';
+import { setZone } from './charts.js';
 
 function translate() {
   document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
@@ -103,6 +115,7 @@ async function render() {
 translate();
 ensureSession().then(async session => {
   state.session = session;
+  setZone(session.timeZone);
   try { (await api('/api/codes')).forEach(c => state.codes.set(c.code, c)); } catch { /* codes stay as they are */ }
   const who = document.getElementById('who');
   if (session.loginRequired) {

@@ -4,13 +4,22 @@
 // every pollutant's value, 折算 value and flag (named in the user's language) — paged, as CSV/XLSX;
 // for hourly data the validity of each hour (received / missing / invalid / excused / exempt) with
 // totals, as `report hours` counts them.
-import { api, codeUnit, downloads, fmt, h, hashQuery, lang, localDate, pages, pol, show, stationsOnce, t, table, time } from './core.js';
-import { picker } from './forms.js';
+import { api } from '../api.js';
+import { codeUnit, downloads, hashQuery, pages, pol, stationsOnce } from '../core.js';
+import { h, show, table } from '../dom.js';
+import { fmt, localDate, time } from '../format.js';
+import { picker } from '../forms.js';
+import { t } from '../i18n.js';
+import { timeAxis, timeChart, unitAxis, valuesCaption } from '../charts.js';
 
 const KINDS = [['2061', 'hourly'], ['2011', 'realtime'], ['2051', 'minute'], ['2031', 'daily']];
+
 const FLAGS = ['N', 'F', 'M', 'S', 'D', 'C', 'T', 'B'];
+
 const PAGE = 100;
+
 const flagText = f => f == null ? '' : FLAGS.includes(f) ? `${t('flag.' + f)}（${f}）` : f;
+
 const value = (r, zs) => r.cn === '2011' ? (zs ? r.zsRtd : r.rtd) : (zs ? r.zsAvg : r.avg);
 
 pages.data = async function dataPage(mnInPath) {
@@ -77,11 +86,8 @@ function draw(box, rows, limit, code) {
   const data = [xs, rows.map(r => value(r, false)), rows.map(r => value(r, true))];
   if (max != null) { series.push({ label: `${t('limitMax')} ${fmt(max, 3)}`, stroke: '#ff5a5a', dash: [6, 4] }); data.push(xs.map(() => max)); }
   if (min != null) { series.push({ label: `${t('limitMin')} ${fmt(min, 3)}`, stroke: '#ffc940', dash: [6, 4] }); data.push(xs.map(() => min)); }
-  const zh = lang === 'zh';
-  window.emPlots = Object.assign(window.emPlots || {}, { data: new uPlot({ width: Math.max(320, box.clientWidth - 10), height: 260,
-    tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Asia/Shanghai'),
-    fmtDate: tpl => uPlot.fmtDate(zh ? tpl.replace('{M}/{D}', '{M}月{D}日').replace('{h}:{mm}{aa}', '{HH}:{mm}') : tpl.replace('{h}:{mm}{aa}', '{HH}:{mm}')),
-    series, axes: [{ stroke: '#8aa0b4', grid: { stroke: '#243244' } }, { stroke: '#8aa0b4', grid: { stroke: '#243244' }, label: unit, labelSize: 20 }] }, data, box) });
+  timeChart(box, { height: 260, series, axes: [timeAxis(), unitAxis(unit)] }, data,
+    valuesCaption('data-caption', data[1].map((v, i) => v ?? data[2][i]), max));
 }
 
 // Each hour of the period for the rate: the totals of each state as the rate counts them, and the first hundred hours that are not valid, with why.

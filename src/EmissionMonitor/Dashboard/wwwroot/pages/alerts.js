@@ -2,11 +2,15 @@
 // its comment) with the handling of an alert in one dialog — acknowledge with a comment and a
 // verdict, assign, dispose, make a supervision order, clear — and the handling figures
 // (响应率, 响应超时率, 核实率, 处置率) by city or enterprise. Built on the helpers of app.js (window.EM).
-import { alertText, api, downloads, enumText, fmt, h, hashQuery, localDate, modal, pages, pol, role, show, stationsOnce, t, table, time } from './core.js';
-
-import { apiQuery, filterHash, periodFields, picker } from './forms.js';
+import { api } from '../api.js';
+import { alertText, downloads, hashQuery, pages, pol, role, stationsOnce } from '../core.js';
+import { h, modal, show, table } from '../dom.js';
+import { fmt, time } from '../format.js';
+import { picker } from '../forms.js';
+import { enumText, t } from '../i18n.js';
 
 const VERDICTS = ['real', 'instrument', 'false-alarm', 'unknown'];
+
 const ALERT_KINDS = ['exceedance', 'warning', 'silent', 'outage-overdue', 'low-rate', 'card', 'anomaly', 'order-overdue', 'clock-drift', 'identity-changed', 'check-failed', 'key-age',
   'barometer', 'flood', 'backfill'];
 
@@ -16,7 +20,9 @@ const namesOf = async () => {
   for (const e of await stationsOnce()) for (const o of e.outlets) names.set(o.mn, { enterprise: e.name, outlet: o.name });
   return names;
 };
+
 const verdictText = v => t('v.' + (v || 'none'));
+
 // The last handling step (not the raising) as a line: what, who, the comment and the verdict.
 const lastStep = a => {
   const s = [...(a.history || [])].reverse().find(x => x.action !== 'raise');
@@ -128,41 +134,4 @@ pages.alerts = async function alertsPage() {
   const matches = a => (!q.get('kind') || a.kind === q.get('kind')) && (!q.get('severity') || a.severity === q.get('severity')) && (!q.get('city') || a.city === q.get('city'))
     && (!q.get('assignee') || a.assignee === q.get('assignee'));
   return (kind, a) => { if (kind === 'alert' && (page === 0 || shown.has(a.id)) && matches(a)) { a.fresh = !shown.has(a.id); shown.set(a.id, a); render(); } };
-};
-
-// The handling figures of a period: each group's totals, lowest response rate first, then by kind.
-pages.handling = async function handlingPage() {
-  const q = hashQuery();
-  const now = new Date();
-  if (!q.get('from') && !q.get('quarter')) { q.set('period', 'month'); q.set('from', localDate(new Date(now.getFullYear(), now.getMonth(), 1))); q.set('to', localDate(new Date(now.getFullYear(), now.getMonth() + 1, 1))); }
-  const by = ['city', 'enterprise', 'province'].includes(q.get('by')) ? q.get('by') : 'city';
-  const query = apiQuery(q, []);
-  query.set('by', by);
-  const [rows, stations] = await Promise.all([api('/api/alerts/handling?' + query + '&limit=100000'), stationsOnce()]);
-  const names = new Map(stations.map(e => [e.id, e.name]));
-  const groupName = g => by === 'enterprise' ? names.get(g) ?? g : by === 'province' ? t('province') : g;
-  const form = h('form', { class: 'filters', id: 'handling-filter' }, periodFields(q, ['month', 'quarter', 'year', 'custom']),
-    h('label', {}, t('groupBy'), h('select', { name: 'by' }, ['city', 'enterprise', 'province'].map(b => h('option', { value: b, selected: b === by }, t('by.' + b))))),
-    h('button', { type: 'submit' }, t('search')), ' ', downloads('/api/alerts/handling?' + query, 'alert-handling'));
-  form.addEventListener('submit', e => { e.preventDefault(); location.hash = filterHash('handling', e.target); });
-  const totals = new Map();
-  for (const r of rows) {
-    const g = totals.get(r.group) || { group: r.group, raised: 0, acknowledgedInTime: 0, timedOut: 0, verified: 0, disposed: 0 };
-    for (const k of ['raised', 'acknowledgedInTime', 'timedOut', 'verified', 'disposed']) g[k] += r[k];
-    totals.set(r.group, g);
-  }
-  const rate = (n, d) => d ? n / d : null;
-  const pctCell = v => h('td', { class: 'num' + (v != null && v < 0.8 ? ' bad' : '') }, v == null ? '–' : (v * 100).toFixed(1) + '%');
-  const groups = [...totals.values()].map(g => Object.assign(g, { responseRate: rate(g.acknowledgedInTime, g.raised), responseTimeoutRate: rate(g.timedOut, g.raised),
-    verificationRate: rate(g.verified, g.raised), disposalRate: rate(g.disposed, g.raised) })).sort((a, b) => (a.responseRate ?? 1) - (b.responseRate ?? 1));
-  const cols = ['raised', 'responseRate', 'responseTimeoutRate', 'verificationRate', 'disposalRate'];
-  show(form,
-    h('h3', {}, t('handlingWorst')),
-    table('handling-groups', ['group', ...cols], groups.map(g => h('tr', { dataset: { group: g.group } }, h('td', {}, groupName(g.group)), h('td', { class: 'num' }, fmt(g.raised, 0)),
-      pctCell(g.responseRate), h('td', { class: 'num' }, g.responseTimeoutRate == null ? '–' : (g.responseTimeoutRate * 100).toFixed(1) + '%'), pctCell(g.verificationRate), pctCell(g.disposalRate)))),
-    h('h3', {}, t('handlingByKind')),
-    h('div', { class: 'table-scroll' }, table('handling', ['group', 'kind', 'raised', 'acknowledgedInTime', 'responseRate', 'timedOut', 'verified', 'disposed', 'medianAck', 'medianDispose'],
-      rows.map(r => h('tr', { dataset: { group: r.group, kind: r.kind } }, h('td', {}, groupName(r.group)), h('td', {}, t('k.' + r.kind)), h('td', { class: 'num' }, fmt(r.raised, 0)),
-        h('td', { class: 'num' }, fmt(r.acknowledgedInTime, 0)), pctCell(r.responseRate), h('td', { class: 'num' }, fmt(r.timedOut, 0)), h('td', { class: 'num' }, fmt(r.verified, 0)),
-        h('td', { class: 'num' }, fmt(r.disposed, 0)), h('td', { class: 'num' }, fmt(r.medianMinutesToAcknowledge, 1)), h('td', { class: 'num' }, fmt(r.medianMinutesToDispose, 1)))))));
 };

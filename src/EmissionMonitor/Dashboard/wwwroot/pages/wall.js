@@ -6,9 +6,15 @@
 // it turns through the overview, the alert list and the worst cities every `rotate` seconds
 // (#/wall?rotate=30; 0 stays on one; view=overview|alerts|cities starts there). Every key figure
 // carries data-kpi (rate, online, alerts-critical, alerts-warning, alerts-info, cards-red, cards-yellow).
-import { TOTALLED, alertText, api, fmt, h, hashQuery, lang, localDate, pages, pct, pol, progressBar, quarterOf, show, sizeBars, t, time, tonnes } from './core.js';
+import { api } from '../api.js';
+import { TOTALLED, alertText, hashQuery, pages, pol } from '../core.js';
+import { h, progressBar, show, sizeBars } from '../dom.js';
+import { fmt, localDate, pct, quarterOf, time, tonnes } from '../format.js';
+import { lang, t } from '../i18n.js';
+import { localSeconds, timeAxis, timeChart } from '../charts.js';
 
 const SEVERITIES = ['critical', 'warning', 'info'];
+
 const RANK = { bad: 0, warn: 1, ok: 2 };
 
 async function load() {
@@ -84,17 +90,16 @@ function totalsAndTrend(d) {
 }
 
 function drawTrend(box, trend) {
-  const xs = trend.map(x => Date.parse(x.day + 'T00:00:00+08:00') / 1000);
-  window.emPlots = { trend: new uPlot({ width: Math.max(320, box.clientWidth - 10), height: 200, tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Asia/Shanghai'),
+  const xs = trend.map(x => localSeconds(x.day + 'T00:00:00'));
+  timeChart(box, { height: 200,
     // Periods and outlets are different things: each on its own, titled axis (periods left, outlets right).
     scales: { periods: { auto: true }, outlets: { auto: true } },
-    fmtDate: tpl => uPlot.fmtDate(tpl.replace('{M}/{D}/{YY}', lang === 'zh' ? '{YYYY}年{M}月{D}日' : '{YYYY}-{MM}-{DD}').replace('{M}/{D}', lang === 'zh' ? '{M}月{D}日' : '{MM}-{DD}')),
     series: [{ label: t('time') }, { label: t('exceedingHours'), scale: 'periods', stroke: '#ff5a5a', fill: 'rgba(255,90,90,.25)', paths: uPlot.paths.bars({ size: [0.7, 40] }) },
       { label: t('outletsExceeding'), scale: 'outlets', stroke: '#ffc940', width: 2 }],
-    axes: [{ stroke: '#8aa0b4', grid: { stroke: '#243244' }, space: 80 },
+    axes: [timeAxis({ space: 80 }),
       { scale: 'periods', label: t('exceedingHours'), labelSize: 20, stroke: '#ff5a5a', grid: { stroke: '#243244' } },
       { scale: 'outlets', label: t('outletsExceeding'), labelSize: 20, side: 1, stroke: '#ffc940', grid: { show: false } }] },
-  [xs, trend.map(x => x.exceedingHours + x.exceedingDays), trend.map(x => x.outletsExceeding)], box) };
+  [xs, trend.map(x => x.exceedingHours + x.exceedingDays), trend.map(x => x.outletsExceeding)]);
 }
 
 // Reads the figures again after alert events (at most every 2 s) or a reconnect; redraws in place.

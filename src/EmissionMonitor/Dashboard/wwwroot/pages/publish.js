@@ -1,42 +1,12 @@
-// Decisions made in the page: a card confirmed, dismissed or lifted with a comment (data-action on
-// each button), and the quarterly list published (#/publish) from a preview of exactly what will be
-// public — a quarter that has not ended, or whose data is not settled, asks for an explicit
-// confirmation before it is sent with force=true.
-import { api, h, hashQuery, modal, pages, pct, quarterOf, route, show, stationsOnce, t, table, time } from './core.js';
-
-import { picker } from './forms.js';
-import { cardsTable } from './tables.js';
-
-// A small dialog asking for a comment; resolves with it (or null when cancelled).
-function askComment(title, required) {
-  return modal('decide', close => {
-    const comment = h('textarea', { name: 'comment', rows: 3, maxlength: 2000 });
-    const error = h('p', { class: 'red', id: 'decide-error' });
-    const content = h('form', { method: 'dialog' }, h('h3', {}, title), h('label', {}, t('p.comment'), comment), error,
-      h('p', { class: 'actions' },
-        h('button', { type: 'button', class: 'primary', dataset: { do: 'ok' }, onclick: () => { if (required && !comment.value.trim()) { error.textContent = t('commentRequired'); return; } close(comment.value.trim()); } }, t('ok')),
-        ' ', h('button', { type: 'button', dataset: { do: 'cancel' }, onclick: () => close(null) }, t('cancel'))));
-    return { content, focus: comment };
-  });
-}
-
-// The operators' buttons of a card: confirm or dismiss a proposed card, lift one not lifted.
-export const cardActions = r => {
-  const path = `/api/cards/${encodeURIComponent(r.enterprise)}/${encodeURIComponent(r.quarter)}/`;
-  const act = async (action, required) => {
-    const comment = await askComment(`${t('cardAct.' + action)} · ${r.enterpriseName} · ${r.quarter}`, required);
-    if (comment === null) return;
-    try { await api(path + action, { method: 'POST', body: JSON.stringify({ comment: comment || undefined }) }); await route(); }
-    catch (e) { const el = document.getElementById('card-error'); if (el) el.textContent = e.message; }
-  };
-  const buttons = [];
-  if ((r.decision || 'proposed') === 'proposed') {
-    buttons.push(h('button', { type: 'button', dataset: { action: 'confirm' }, onclick: () => act('confirm', false) }, t('cardAct.confirm')), ' ');
-    buttons.push(h('button', { type: 'button', dataset: { action: 'dismiss' }, onclick: () => act('dismiss', true) }, t('cardAct.dismiss')), ' ');
-  }
-  if (!r.lifted) buttons.push(h('button', { type: 'button', dataset: { action: 'lift' }, onclick: () => act('lift', true) }, t('cardAct.lift')));
-  return [buttons, h('span', { id: 'card-error', class: 'red' })];
-};
+// The public list before it is public: a preview of exactly what will be published for a quarter
+// (and a city), and publishing it — an unfinished or unsettled quarter only when confirmed.
+import { api } from '../api.js';
+import { hashQuery, pages, route, stationsOnce } from '../core.js';
+import { h, show, table } from '../dom.js';
+import { pct, quarterOf, time } from '../format.js';
+import { picker } from '../forms.js';
+import { t } from '../i18n.js';
+import { cardsTable } from './cards.js';
 
 // The publish page: the quarter and city, a preview of the confirmed cards and the cities' rates that will be public, the button.
 pages.publish = async function publishPage() {
