@@ -43,6 +43,12 @@ try {
   await enterprise.fill('#mark-form input[name="from"]', '2025-07-01 10:00');
   await enterprise.fill('#mark-form input[name="to"]', '2025-07-01 13:00');
   await enterprise.fill('#mark-form input[name="comment"]', '分析仪故障');
+  // A file that is not a PDF, JPEG or PNG: nothing is filed, and the page says why in Chinese.
+  await enterprise.setInputFiles('#mark-form input[type="file"]', { name: '说明.txt', mimeType: 'text/plain', buffer: Buffer.from('not evidence') });
+  await enterprise.click('#mark-form button[type="submit"]');
+  await enterprise.waitForFunction(() => document.querySelector('#mark-error').textContent.length > 0);
+  const refusal = await enterprise.textContent('#mark-error');
+  check(refusal.includes('文件类型不支持') && (await json(enterprise, '/api/marks')).length === 0, `a refused file files no mark, said in Chinese (${refusal})`);
   await enterprise.setInputFiles('#mark-form input[type="file"]', { name: '维修照片.png', mimeType: 'image/png', buffer: png });
   await enterprise.click('#mark-form button[type="submit"]');
   await enterprise.waitForSelector('#marks tr[data-state="pending"] a.file');

@@ -67,8 +67,9 @@ public static class MarksApi
                 : Results.Problem(statusCode: 404, title: $"no mark {QueryRules.Shown(id)}");
         }).RequireRole(readers);
 
-        app.MapPost("/api/marks", async (HttpContext http, MarkBody body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
-            await Answer(await marks.CreateAsync(RoleFilter.User(http), body.Mn, body.Kind, body.From, body.To, body.Comment, ct), marks, zone, ct))
+        app.MapPost("/api/marks", (HttpContext http, MarkService marks, EvidenceStore evidence, UserLimits limits, TimeZoneInfo zone, CancellationToken ct) =>
+            CreateAsync(http, marks, evidence, limits, zone, ct))
+            .Accepts<MarkBody>("application/json", "multipart/form-data")
             .RequireRole(writers);
 
         app.MapPost("/api/marks/{id}/approve", async (HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
@@ -105,6 +106,49 @@ public static class MarksApi
                 ? evidence.Serve(mark.Key, found)
                 : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of mark {QueryRules.Shown(id)}"))
             .RequireRole(readers);
+    }
+
+    /// <summary>
+    /// Files a mark: a JSON body, or a form (<c>multipart/form-data</c>) with the same fields and its
+    /// evidence files — one request: the files are checked and kept first, and a refused file or a
+    /// refused mark leaves nothing behind (no mark, no file).
+    /// </summary>
+    private static async Task<IResult> CreateAsync(HttpContext http, MarkService marks, EvidenceStore evidence, UserLimits limits, TimeZoneInfo zone, CancellationToken ct)
+    {
+        var user = RoleFilter.User(http);
+        if (!EvidenceStore.IsMultipart(http.Request))
+        {
+            MarkBody? body;
+            try
+            {
+                body = await http.Request.ReadFromJsonAsync<MarkBody>(ct);
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+            {
+                return Refusals.Problem(Outcomes.Refusal.Invalid, "the body is a JSON object {mn, kind, from, to, comment} or a multipart form with those fields and files", "body");
+            }
+
+            return await Answer(await marks.CreateAsync(user, body?.Mn, body?.Kind, body?.From, body?.To, body?.Comment, ct), marks, zone, ct);
+        }
+
+        string id = marks.NewId();
+        var form = await evidence.ReceiveFormAsync(http.Request, id, user.DisplayName, limits.MaxEvidenceFiles, ct);
+        if (form.Refusal != Outcomes.Refusal.None)
+        {
+            return Refusals.Problem(form.Refusal, form.Problem, "file");
+        }
+
+        string? Field(string name) => form.Fields.TryGetValue(name, out string? v) && v.Length > 0 ? v : null;
+        var outcome = await marks.CreateAsync(user, Field("mn"), Field("kind"), Field("from"), Field("to"), Field("comment"), ct, id, form.Files);
+        if (outcome.Mark is null)
+        {
+            foreach (var file in form.Files)
+            {
+                evidence.Discard(id, file);
+            }
+        }
+
+        return await Answer(outcome, marks, zone, ct);
     }
 
     private static async Task<IResult> Answer(MarkOutcome outcome, MarkService marks, TimeZoneInfo zone, CancellationToken ct)

@@ -10,6 +10,9 @@ namespace EmissionMonitor.Evidence;
 /// <summary>What an upload gave: the file, or an HTTP status with the problem.</summary>
 public sealed record EvidenceUpload(EvidenceFile? File, Refusal Refusal, string? Problem);
 
+/// <summary>What a form with files gave: its text fields and the files kept, or the refusal (and no file kept).</summary>
+public sealed record EvidenceForm(IReadOnlyDictionary<string, string> Fields, IReadOnlyList<EvidenceFile> Files, Refusal Refusal, string? Problem);
+
 /// <summary>
 /// Evidence files under <c>{data}/evidence/{owner}/{id}</c>: a multipart upload is streamed to a
 /// temporary file while it is counted (beyond <see cref="Users.UserLimits.MaxEvidenceBytes"/> it stops:
@@ -17,7 +20,7 @@ public sealed record EvidenceUpload(EvidenceFile? File, Refusal Refusal, string?
 /// content type (else 415); only then is it moved into place. Nothing is kept while the data folder's
 /// disk is low (507). Files are served back as attachments with their checked type, never sniffed.
 /// </summary>
-public sealed class EvidenceStore(string dataDirectory, Users.UserLimits options, Storage.Journaling.DiskGuard disk, TimeProvider clock)
+public sealed partial class EvidenceStore(string dataDirectory, Users.UserLimits options, Storage.Journaling.DiskGuard disk, TimeProvider clock)
 {
     public const string Pdf = "application/pdf", Jpeg = "image/jpeg", Png = "image/png";
 
@@ -107,6 +110,8 @@ public sealed class EvidenceStore(string dataDirectory, Users.UserLimits options
         return new(null, Refusal.Invalid, "no file part in the request");
     }
 
+    private static readonly EvidenceUpload EmptyFile = new(null, Refusal.Invalid, "the file is empty");
+
     private EvidenceUpload TooLarge() => new(null, Refusal.TooLarge, $"an evidence file is at most {options.MaxEvidenceBytes / 1048576.0:0.#} MB (Api:MaxEvidenceBytes)");
 
     private async Task<EvidenceUpload> SaveAsync(Stream body, string? declared, string name, string owner, string by, CancellationToken ct)
@@ -145,7 +150,7 @@ public sealed class EvidenceStore(string dataDirectory, Users.UserLimits options
 
             if (length == 0)
             {
-                return new(null, Refusal.Invalid, "the file is empty");
+                return EmptyFile;
             }
 
             string? actual = Sniff(head.AsSpan(0, headLength));

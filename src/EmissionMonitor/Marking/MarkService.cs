@@ -84,8 +84,13 @@ public sealed partial class MarkService(IRecordStore store, Func<StationRegistry
         _snapshot = current with { All = all, ById = byId };
     }
 
-    /// <summary>A new mark. An enterprise user may mark only its own outlets (403 before anything else is looked at).</summary>
-    public async Task<MarkOutcome> CreateAsync(ApiUser user, string? mn, string? kind, string? fromText, string? toText, string? comment, CancellationToken ct)
+    /// <summary>
+    /// A new mark. An enterprise user may mark only its own outlets (403 before anything else is
+    /// looked at). A mark filed with its evidence in one request comes with the id its files were
+    /// kept under (<see cref="NewId"/>) and the files.
+    /// </summary>
+    public async Task<MarkOutcome> CreateAsync(ApiUser user, string? mn, string? kind, string? fromText, string? toText, string? comment, CancellationToken ct,
+        string? id = null, IReadOnlyList<EvidenceFile>? evidence = null)
     {
         var outlet = mn is null ? null : registry().FindOutlet(mn);
         bool enterprise = user.Role == ApiUser.EnterpriseRole;
@@ -132,7 +137,7 @@ public sealed partial class MarkService(IRecordStore store, Func<StationRegistry
         var now = clock.GetUtcNow();
         var mark = new Mark(outlet.Mn, kind, from, to, comment)
         {
-            Id = Mark.NewId(now), By = user.DisplayName, CreatedAt = now, Enterprise = enterprise ? user.Enterprise : null,
+            Id = id ?? Mark.NewId(now), Evidence = evidence ?? [], By = user.DisplayName, CreatedAt = now, Enterprise = enterprise ? user.Enterprise : null,
             Decision = enterprise ? Mark.Pending : Mark.Approved, DecidedBy = enterprise ? null : user.DisplayName, DecidedAt = enterprise ? null : now,
         };
         await _gate.WaitAsync(ct);
@@ -178,6 +183,9 @@ public sealed partial class MarkService(IRecordStore store, Func<StationRegistry
             ? MarkOutcome.Fail(Refusal.TooMany, $"enterprise {enterprise} has filed {filed} marks today, the most it may in a day (Marks:MaxFilingsPerDay)")
             : null;
     }
+
+    /// <summary>The id of a mark about to be filed (its evidence is kept under it before the mark is).</summary>
+    public string NewId() => Mark.NewId(clock.GetUtcNow());
 
     /// <summary>An operator approves or rejects a pending mark.</summary>
     public Task<MarkOutcome> DecideAsync(string id, bool approve, string? comment, ApiUser user, CancellationToken ct) =>

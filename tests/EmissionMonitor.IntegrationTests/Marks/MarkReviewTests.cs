@@ -267,4 +267,79 @@ public sealed class MarkReviewTests
         await PostAsync(mine, $"/api/marks/{first.GetProperty("id").GetString()}/revoke");
         Assert.False((await op.GetFromJsonAsync<JsonElement>($"/api/marks/{second.GetProperty("id").GetString()}")).GetProperty("overFaultCap").GetBoolean());
     }
+
+    [Fact]
+    public async Task AMark_AndItsEvidence_AreFiledInOneRequest_AndARefusedFileFilesNothing()
+    {
+        await using var service = await StartAsync();
+        using var mine = Client(service, Enterprise1);
+        using var op = Client(service, Operator);
+        string evidenceFolder = Path.Combine(service.DataDirectory, "evidence");
+        int FilesKept() => Directory.Exists(evidenceFolder) ? Directory.GetFiles(evidenceFolder, "*", SearchOption.AllDirectories).Length : 0;
+
+        static MultipartFormDataContent Form(string comment, params (byte[] Bytes, string Type, string Name)[] files)
+        {
+            var form = new MultipartFormDataContent
+            {
+                { new StringContent("QHXN0010001"), "mn" }, { new StringContent("maintenance"), "kind" },
+                { new StringContent("2025-07-01T10:00:00"), "from" }, { new StringContent("2025-07-01T13:00:00"), "to" }, { new StringContent(comment), "comment" },
+            };
+            foreach (var (bytes, type, name) in files)
+            {
+                var file = new ByteArrayContent(bytes);
+                file.Headers.ContentType = new MediaTypeHeaderValue(type);
+                form.Add(file, "evidence", name);
+            }
+
+            return form;
+        }
+
+        async Task<(HttpStatusCode Status, JsonElement Body)> FileAsync(MultipartFormDataContent form)
+        {
+            using var response = await mine.PostAsync("/api/marks", form);
+            return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+        }
+
+        // A PNG and a file that only claims to be a PDF: refused by its content, and neither the mark nor the PNG is kept.
+        using (var bad = Form("维护", (Png, "image/png", "现场.png"), (Encoding.ASCII.GetBytes("MZ not a pdf"), "application/pdf", "报告.pdf")))
+        {
+            var (status, problem) = await FileAsync(bad);
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+            Assert.Equal("unsupported-content", problem.GetProperty("code").GetString());
+        }
+
+        Assert.Empty((await op.GetFromJsonAsync<JsonElement>("/api/marks")).EnumerateArray());
+        Assert.Equal(0, FilesKept());
+
+        // A mark refused for its own fields keeps no file either.
+        using (var wrongOutlet = Form("维护", (Png, "image/png", "现场.png")))
+        {
+            wrongOutlet.Add(new StringContent("QHXN0020001"), "mn"); // a second mn part: the last one counts, another enterprise's outlet
+            Assert.Equal(HttpStatusCode.Forbidden, (await FileAsync(wrongOutlet)).Status);
+        }
+
+        Assert.Equal(0, FilesKept());
+
+        // The mark with two good files: one request, one pending mark carrying both.
+        using (var good = Form("更换采样探头", (Png, "image/png", "现场.png"), (Encoding.ASCII.GetBytes("%PDF-1.4 minimal"), "application/pdf", "报告.pdf")))
+        {
+            var (status, mark) = await FileAsync(good);
+            Assert.Equal(HttpStatusCode.Created, status);
+            Assert.Equal("pending", mark.GetProperty("state").GetString());
+            Assert.Equal(["现场.png", "报告.pdf"], mark.GetProperty("evidence").EnumerateArray().Select(f => f.GetProperty("name").GetString()));
+            var href = mark.GetProperty("evidence")[0].GetProperty("href").GetString()!;
+            Assert.Equal(Png, await op.GetByteArrayAsync(href));
+        }
+
+        Assert.Equal(2, FilesKept());
+
+        // More files than Api:MaxEvidenceFiles (2) in one form: refused whole.
+        using (var many = Form("三个文件", (Png, "image/png", "1.png"), (Png, "image/png", "2.png"), (Png, "image/png", "3.png")))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, (await FileAsync(many)).Status);
+        }
+
+        Assert.Equal(2, FilesKept());
+        Assert.Single((await op.GetFromJsonAsync<JsonElement>("/api/marks")).EnumerateArray());
+    }
 }

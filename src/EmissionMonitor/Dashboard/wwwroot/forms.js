@@ -6,18 +6,23 @@ import { h } from './dom.js';
 import { localDate, pad, quarterOf } from './format.js';
 import { lang, t } from './i18n.js';
 
-// Evidence files go up one by one as multipart bodies (the browser sets the boundary); the
-// server checks each file's content, size and count and answers with a problem when it refuses.
+// A form with files as one multipart request (the browser sets the boundary); a refusal is said in the
+// user's language from the problem's code, with the file it names.
+export async function sendForm(path, form) {
+  const res = await fetch(path, { method: 'POST', body: form, credentials: 'same-origin' });
+  if (!res.ok) {
+    let problem = null;
+    try { problem = await res.json(); } catch { /* not a problem body */ }
+    throw new HttpError(res.status, problem);
+  }
+  return res.json();
+}
+// Evidence files added to a record one by one; the server checks each file's content, size and count.
 export async function upload(path, files) {
   for (const file of files) {
     const form = new FormData();
     form.append('file', file, file.name);
-    const res = await fetch(path, { method: 'POST', body: form, credentials: 'same-origin' });
-    if (!res.ok) {
-      let title = String(res.status);
-      try { title = (await res.json()).title || title; } catch { /* not a problem body */ }
-      throw new HttpError(res.status, { title: file.name + ': ' + title });
-    }
+    await sendForm(path, form);
   }
 }
 // A file picker in the page's language (the browser's own button speaks the browser's): a

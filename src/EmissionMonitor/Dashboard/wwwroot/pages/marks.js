@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { hashQuery, outletList, role, route } from '../core.js';
 import { h, show, table } from '../dom.js';
 import { stamp, time } from '../format.js';
-import { dateTimeInput, fileInput, fileLinks, fromDateTime, outletPicker, upload } from '../forms.js';
+import { dateTimeInput, fileInput, fileLinks, fromDateTime, outletPicker, sendForm, upload } from '../forms.js';
 import { t } from '../i18n.js';
 import { acting } from './orders.js';
 
@@ -66,10 +66,11 @@ export async function marksPage() {
   form?.addEventListener('submit', async e => {
     e.preventDefault();
     error.textContent = '';
+    // The mark and its files in one request: a refused file files nothing, and the page says why.
     const f = new FormData(e.target);
+    f.set('from', fromDateTime(f.get('from'))); f.set('to', fromDateTime(f.get('to')));
     try {
-      const mark = await api('/api/marks', { method: 'POST', body: JSON.stringify({ mn: f.get('mn'), kind: f.get('kind'), from: fromDateTime(f.get('from')), to: fromDateTime(f.get('to')), comment: f.get('comment') || undefined }) });
-      await upload(`/api/marks/${encodeURIComponent(mark.id)}/evidence`, files.input.files);
+      await sendForm('/api/marks', f);
       await route();
     } catch (err) { error.textContent = err.message; }
   });
