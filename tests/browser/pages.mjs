@@ -57,47 +57,45 @@ try {
   const links = await page.$$eval('nav a', as => as.map(a => a.getAttribute('href')));
   check(PAGES.every(p => links.includes(p)), `every page is a #/… link of the navigation (${links.join(' ')})`);
 
-  const visible = () => page.evaluate(() => document.querySelector('header nav').innerText + '\n' + document.getElementById('view').innerText
-    + '\n' + [...document.querySelectorAll('#view select option')].map(o => o.textContent).join('\n'));
-  for (const lang of ['zh', 'en']) {
-    await page.evaluate(l => localStorage.setItem('em.lang', l), lang);
-    for (const hash of PAGES) {
-      await page.goto(`${base}/?lang=${lang}${hash}`); // a new document each time: the language is read at load
-      const route = hash.slice(1) || '/';
-      await page.waitForFunction(r => (document.body.dataset.ready || '').startsWith(r === '/outlet' ? '/outlet' : r), route);
-      await page.waitForTimeout(150); // charts drawn
-      const text = await visible();
-      const name = (hash.slice(2) || 'overview').replace(/\W/g, '') || 'overview';
-      await page.screenshot({ path: path.join(shots, `page-${name}-${lang}.png`), fullPage: false });
-      check(!/\p{Extended_Pictographic}/u.test(text), `${hash} (${lang}) shows no emoji`);
-      if (lang === 'zh') {
-        const codes = text.match(/\b[aw]\d{5}\b/g);
-        check(!codes, `${hash} (zh) names pollutants, no codes${codes ? ': ' + [...new Set(codes)].join(' ') : ''}`);
-        const words = ENUM_WORDS.filter(w => new RegExp(`(^|[^A-Za-z-])${w}($|[^A-Za-z-])`).test(text));
-        check(words.length === 0, `${hash} (zh) shows no English enumeration word${words.length ? ': ' + words.join(' ') : ''}`);
-      } else {
-        check(!/[\u4e00-\u9fff]/.test(await page.evaluate(() => document.querySelector('header nav').innerText)), `${hash} (en) has an English navigation`);
+  // Every page at the wall's, a desk's and a phone's size, in both languages: never wider than the
+  // screen, no null/undefined/NaN, no emoji; the Chinese UI without codes or English enumeration words,
+  // the English one with an English navigation; on the phone a header of one line (≤ 64 px).
+  const SIZES = [['wall', 1920, 1080], ['desk', 1440, 900], ['phone', 390, 844]];
+  let phone = null;
+  for (const [size, width, height] of SIZES) {
+    const at = size === 'desk' ? page : await browser.newPage({ viewport: { width, height }, isMobile: size === 'phone', hasTouch: size === 'phone' });
+    if (at !== page) at.on('pageerror', e => { console.error('page error: ' + e.message); process.exitCode = 1; });
+    for (const lang of ['zh', 'en']) {
+      await at.goto(base + '/#/');
+      await at.evaluate(l => localStorage.setItem('em.lang', l), lang);
+      for (const hash of PAGES) {
+        await at.goto(`${base}/?lang=${lang}${hash}`); // a new document each time: the language is read at load
+        const route = hash.slice(1) || '/';
+        await at.waitForFunction(r => (document.body.dataset.ready || '').startsWith(r === '/outlet' ? '/outlet' : r), route);
+        await at.waitForTimeout(150); // charts drawn
+        const [scroll, inner, header, text, nav] = await at.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth,
+          document.querySelector('header').getBoundingClientRect().height,
+          document.body.innerText + '\n' + [...document.querySelectorAll('#view select option')].map(o => o.textContent).join('\n'),
+          document.querySelector('header nav').textContent]);
+        const name = (hash.slice(2) || 'overview').replace(/\W/g, '') || 'overview';
+        await at.screenshot({ path: path.join(shots, size === 'desk' ? `page-${name}-${lang}.png` : `${size}-${name}-${lang}.png`), fullPage: false });
+        const where = `${hash} (${lang}, ${width}×${height})`;
+        check(scroll <= inner, `${where} is no wider than the screen (${scroll} ≤ ${inner})`);
+        const empty = text.match(/\b(null|undefined|NaN)\b/g);
+        check(!empty, `${where} shows no null, undefined or NaN${empty ? ': ' + empty.join(' ') : ''}`);
+        check(!/\p{Extended_Pictographic}/u.test(text), `${where} shows no emoji`);
+        if (size === 'phone') check(header <= 64, `${where} has a header of at most 64 px (${header})`);
+        if (lang === 'zh') {
+          const codes = text.match(/\b[aw]\d{5}\b/g);
+          check(!codes, `${where} names pollutants, no codes${codes ? ': ' + [...new Set(codes)].join(' ') : ''}`);
+          const words = ENUM_WORDS.filter(w => new RegExp(`(^|[^A-Za-z-])${w}($|[^A-Za-z-])`).test(text.replace(/EN$/m, '')));
+          check(words.length === 0, `${where} shows no English enumeration word${words.length ? ': ' + words.join(' ') : ''}`);
+        } else {
+          check(!/[\u4e00-\u9fff]/.test(nav.replace('中文', '')), `${where} has an English navigation`);
+        }
       }
     }
-  }
-
-  // A phone in an inspector's hand (390×844): no page wider than the screen, a one-line header, no null/undefined/NaN.
-  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-  phone.on('pageerror', e => { console.error('page error: ' + e.message); process.exitCode = 1; });
-  await phone.evaluate(() => 0);
-  for (const hash of PAGES) {
-    await phone.goto(`${base}/?lang=zh${hash}`);
-    const route = hash.slice(1) || '/';
-    await phone.waitForFunction(r => (document.body.dataset.ready || '').startsWith(r === '/outlet' ? '/outlet' : r), route);
-    await phone.waitForTimeout(150);
-    const [scroll, inner, header, text] = await phone.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth,
-      document.querySelector('header').getBoundingClientRect().height, document.body.innerText]);
-    const name = (hash.slice(2) || 'overview').replace(/\W/g, '') || 'overview';
-    await phone.screenshot({ path: path.join(shots, `phone-${name}.png`), fullPage: false });
-    check(scroll <= inner, `${hash} at 390 px is no wider than the screen (${scroll} ≤ ${inner})`);
-    check(header <= 64, `${hash} at 390 px has a header of at most 64 px (${header})`);
-    const words = text.match(/\b(null|undefined|NaN)\b/g);
-    check(!words, `${hash} at 390 px shows no null, undefined or NaN${words ? ': ' + words.join(' ') : ''}`);
+    if (size === 'phone') phone = at; else if (at !== page) await at.close();
   }
   await phone.click('#menu');
   check(await phone.locator('header nav').isVisible(), 'the phone\'s menu opens the navigation');

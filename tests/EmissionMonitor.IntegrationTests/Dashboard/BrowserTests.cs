@@ -87,10 +87,22 @@ public sealed class BrowserTests
         // Every page, both languages, the drill-down and an Excel download.
         string pages = await RunNodeAsync(root, "pages.mjs", service.HttpBase.ToString().TrimEnd('/'), shots);
         Assert.Contains("ok  every page is a #/… link of the navigation", pages, StringComparison.Ordinal);
-        Assert.Contains("ok  #/totals (zh) shows no English enumeration word", pages, StringComparison.Ordinal);
-        Assert.Contains("ok  #/handling (zh) shows no English enumeration word", pages, StringComparison.Ordinal);
-        Assert.Contains("ok  #/exceedances at 390 px is no wider than the screen", pages, StringComparison.Ordinal);
-        Assert.Contains("ok  #/alerts at 390 px shows no null, undefined or NaN", pages, StringComparison.Ordinal);
+        foreach (string size in new[] { "1920×1080", "1440×900", "390×844" })
+        {
+            foreach (string lang in new[] { "zh", "en" })
+            {
+                foreach (string hash in new[] { "#/", "#/alerts", "#/exceedances", "#/data", "#/publish", "#/marks" })
+                {
+                    Assert.Contains($"ok  {hash} ({lang}, {size}) is no wider than the screen", pages, StringComparison.Ordinal);
+                    Assert.Contains($"ok  {hash} ({lang}, {size}) shows no null, undefined or NaN", pages, StringComparison.Ordinal);
+                }
+            }
+
+            Assert.Contains($"ok  #/totals (zh, {size}) shows no English enumeration word", pages, StringComparison.Ordinal);
+            Assert.Contains($"ok  #/handling (en, {size}) has an English navigation", pages, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("ok  #/cards (zh, 390×844) has a header of at most 64 px", pages, StringComparison.Ordinal);
         Assert.Contains("ok  the phone's menu opens the navigation", pages, StringComparison.Ordinal);
         Assert.Contains("ok  the overview drills down to", pages, StringComparison.Ordinal);
         Assert.Contains("ok  its cells are typed", pages, StringComparison.Ordinal);

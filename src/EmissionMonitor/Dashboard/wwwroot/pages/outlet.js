@@ -1,7 +1,7 @@
 // An outlet: its rates, live values, 24-hour and 7-day charts, and the commands to its terminal.
 import { api } from '../api.js';
 import { codeUnit, outletList, pol } from '../core.js';
-import { h, show, view } from '../dom.js';
+import { h, show } from '../dom.js';
 import { fmt, localDate, pct, time } from '../format.js';
 import { t } from '../i18n.js';
 import { commandsPanel } from './commands.js';
@@ -35,7 +35,6 @@ export async function outletPage(mn) {
       h('span', {}, t('lastCommand')), h('span', { id: 'last-command' }, last ? `${t('c.' + last.command)} · ${t('cs.' + last.state)} · ${time(last.requestedAt)}` : '–')))),
     h('div', { class: 'charts' }, charts), commands.panel);
   const plots = {};
-  const width = () => Math.max(320, Math.min(900, (view.clientWidth / (view.clientWidth > 1100 ? 2 : 1)) - 40));
   for (const p of pollutants) {
     const lim = outlet.limits[p];
     // One kind of value per chart, named: 折算 where the records carry it, else 实测 — never the two mixed.
@@ -45,7 +44,8 @@ export async function outletPage(mn) {
       const pts = rows.filter(r => r.pollutant === p).map(r => [Date.parse(r.period) / 1000, zs ? r.zsAvg ?? r.zsRtd : r.avg ?? r.rtd]);
       return [pts.map(x => x[0]), pts.map(x => x[1]), pts.map(() => lim.max ?? null), pts.map(() => lim.min ?? null)];
     };
-    const opts = (live, rows) => ({ width: width(),
+    // Each chart as wide as its place in the grid (timeChart measures the box).
+    const opts = (live, rows) => ({
       scales: live ? { x: { time: true, range: (u, min, max) => [Math.min(min ?? Infinity, Date.now() / 1e3 - 3600), Math.max(max ?? 0, Date.now() / 1e3)] } } : {},
       series: [{ label: t('time') }, { label: `${pol(p)}（${corrected(rows) ? t('zs') : t('measured')}）`, stroke: '#3fa7ff', width: 1.5 },
         { label: `${t('limitMax')} ${fmt(lim.max, 3)}`, stroke: '#ff5a5a', dash: [6, 4], show: lim.max != null, class: lim.max != null ? null : 'no-limit' },
