@@ -35,12 +35,16 @@ const AXIS = { stroke: '#8aa0b4', grid: { stroke: '#243244' } };
 
 // A time chart in `box`: options as uPlot takes them (series, axes, scales) with the time axis and width
 // filled in; `caption` (text) goes under it with data-points and data-limit for what it says.
+// On the wall (kiosk) the axes are written to be read from 3 m.
 export function timeChart(box, options, data, caption) {
+  const kiosk = document.body.classList.contains('kiosk');
+  const axes = (options.axes ?? [AXIS, AXIS]).map(a => kiosk ? Object.assign({}, a, { font: '18px sans-serif', labelFont: '20px sans-serif', size: 64, labelSize: a.label ? 30 : a.labelSize }) : a);
   const plot = new uPlot(Object.assign({
-    width: Math.max(320, box.clientWidth - 10), height: 220,
+    width: Math.max(320, box.clientWidth - 10), height: kiosk ? 250 : 220,
     tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), zone),
     fmtDate: tpl => uPlot.fmtDate(local(tpl), lang === 'zh' ? ZH_NAMES : undefined),
-  }, options, { axes: options.axes ?? [AXIS, AXIS] }), data, box);
+    legend: { live: false },
+  }, options, { axes }), data, box);
   if (caption) box.after(caption);
   return plot;
 }

@@ -136,7 +136,7 @@ pages.wall = async function wallPage() {
     holder.dataset.view = name;
     if (name === 'overview') {
       const rest = totalsAndTrend(d);
-      holder.replaceChildren(figures(d), rest.el, tiles({ cities: d.cities.slice(0, 4) })); // the four worst prefectures below
+      holder.replaceChildren(figures(d), rest.el, tiles({ cities: d.cities.slice(0, 8) })); // the eight worst prefectures below
       sizeBars(); rest.draw();
     } else if (name === 'alerts') {
       holder.replaceChildren(figures(d), newestList(d));
