@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { downloads, hashQuery, pages, stationsOnce } from '../core.js';
 import { h, show, table } from '../dom.js';
-import { fmt, localDate } from '../format.js';
+import { fmt, localDate, pct } from '../format.js';
 import { apiQuery, filterHash, periodFields } from '../forms.js';
 import { t } from '../i18n.js';
 
@@ -28,14 +28,14 @@ pages.handling = async function handlingPage() {
     totals.set(r.group, g);
   }
   const rate = (n, d) => d ? n / d : null;
-  const pctCell = v => h('td', { class: 'num' + (v != null && v < 0.8 ? ' bad' : '') }, v == null ? '–' : (v * 100).toFixed(1) + '%');
+  const pctCell = v => h('td', { class: 'num' + (v != null && v < 0.8 ? ' bad' : '') }, pct(v));
   const groups = [...totals.values()].map(g => Object.assign(g, { responseRate: rate(g.acknowledgedInTime, g.raised), responseTimeoutRate: rate(g.timedOut, g.raised),
     verificationRate: rate(g.verified, g.raised), disposalRate: rate(g.disposed, g.raised) })).sort((a, b) => (a.responseRate ?? 1) - (b.responseRate ?? 1));
   const cols = ['raised', 'responseRate', 'responseTimeoutRate', 'verificationRate', 'disposalRate'];
   show(form,
     h('h3', {}, t('handlingWorst')),
     table('handling-groups', ['group', ...cols], groups.map(g => h('tr', { dataset: { group: g.group } }, h('td', {}, groupName(g.group)), h('td', { class: 'num' }, fmt(g.raised, 0)),
-      pctCell(g.responseRate), h('td', { class: 'num' }, g.responseTimeoutRate == null ? '–' : (g.responseTimeoutRate * 100).toFixed(1) + '%'), pctCell(g.verificationRate), pctCell(g.disposalRate)))),
+      pctCell(g.responseRate), h('td', { class: 'num' }, pct(g.responseTimeoutRate)), pctCell(g.verificationRate), pctCell(g.disposalRate)))),
     h('h3', {}, t('handlingByKind')),
     h('div', { class: 'table-scroll' }, table('handling', ['group', 'kind', 'raised', 'acknowledgedInTime', 'responseRate', 'timedOut', 'verified', 'disposed', 'medianAck', 'medianDispose'],
       rows.map(r => h('tr', { dataset: { group: r.group, kind: r.kind } }, h('td', {}, groupName(r.group)), h('td', {}, t('k.' + r.kind)), h('td', { class: 'num' }, fmt(r.raised, 0)),
