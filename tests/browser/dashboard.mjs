@@ -198,7 +198,9 @@ try {
   await page.click('#csv button');
   const file = await (await download).path();
   const csv = fs.readFileSync(file);
-  check(csv[0] === 0xef && csv[1] === 0xbb && csv[2] === 0xbf && csv.toString('utf8', 3).startsWith('mn,enterprise,enterpriseName,city,pollutant,basis'), 'the CSV download has a BOM and the report header');
+  const csvHeader = csv.toString('utf8', 3).split('\r\n')[0];
+  check(csv[0] === 0xef && csv[1] === 0xbb && csv[2] === 0xbf && csvHeader.startsWith('市/州,企业名称,企业编号,排口名称,排口编号(MN),污染物,污染物编码,浓度单位,判定依据'),
+    `the CSV download has a BOM and the page's language: names beside codes, Chinese headers (${csvHeader.slice(0, 40)}…)`);
   check(csv.toString('utf8').split('\r\n').filter(l => l.length).length === filtered + 1, 'the CSV has the filtered rows');
   await page.screenshot({ path: path.join(shots, 'exceedances.png') });
 

@@ -122,7 +122,9 @@ try {
   await page.waitForSelector('body[data-ready="/exceedances"] #exceedances');
   const download = page.waitForEvent('download');
   await page.click('#xlsx button');
-  const rows = sheetRows(fs.readFileSync(await (await download).path()));
+  const sheet = sheetRows(fs.readFileSync(await (await download).path()));
+  check(sheet[0][0] === '超标记录' && String(sheet[2][0]).startsWith('数据截至'), `the workbook opens with its title and data cut-off (${sheet[0][0]} · ${sheet[2][0]})`);
+  const rows = sheet.slice(3); // the header row, then the episodes
   const header = rows[0];
   check(['排口编号(MN)', '污染物编码', '判定依据', '开始', '峰值', '污染物'].every(c => header.includes(c)), `the workbook has the report's columns with Chinese headers (${header.length} columns)`);
   const shownRows = await page.locator('#exceedances tbody tr').count();

@@ -110,7 +110,8 @@ public static partial class Xlsx
         return options;
     }
 
-    private static string ColumnLetters(int n)
+    /// <summary>A column's letters (1 → A, 27 → AA).</summary>
+    internal static string ColumnLetters(int n)
     {
         string letters = string.Empty;
         for (; n > 0; n = (n - 1) / 26)
@@ -140,7 +141,7 @@ public static partial class Xlsx
     };
 
     /// <summary>Text without the control characters XML cannot carry.</summary>
-    private static string Clean(string text) =>
+    internal static string Clean(string text) =>
         text.AsSpan().IndexOfAnyInRange('\0', '\u001f') < 0 ? text : string.Concat(text.Where(c => c is '\t' or '\n' or '\r' || !char.IsControl(c)));
 
     /// <summary>An ISO local date or time as the reports write them (the offset, if any, is the local one and left out).</summary>

@@ -55,7 +55,7 @@ public sealed class AlertBoardTests
         Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsJsonAsync("/api/alerts/acknowledge", new { ids = Enumerable.Range(0, 1001).Select(i => $"a{i}").ToArray() })).StatusCode);
 
         // The CSV keeps its columns and adds the pollutant's name last.
-        string csv = Encoding.UTF8.GetString((await http.GetByteArrayAsync("/api/alerts?format=csv"))[3..]);
+        string csv = Encoding.UTF8.GetString((await http.GetByteArrayAsync("/api/alerts?format=csv&columns=raw"))[3..]);
         Assert.StartsWith("id,kind,severity,state,mn,enterprise,city,pollutant,value,limit,raisedAt", csv, StringComparison.Ordinal);
         Assert.EndsWith(",subKind,acknowledgeComment,dataFrom,dataTo,verdict,assignee,disposedAt,disposedBy,disposeComment,clearedBy,clearComment,orderId,pollutantName", csv.Split("\r\n")[0], StringComparison.Ordinal);
     }

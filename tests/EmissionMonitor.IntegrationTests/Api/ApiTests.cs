@@ -134,7 +134,7 @@ public sealed class ApiTests
         Assert.Equal("停产检修", marks[0].GetProperty("comment").GetString());
         string markId = marks[0].GetProperty("id").GetString()!;
         Assert.Equal(("王工", "approved"), (marks[0].GetProperty("by").GetString(), marks[0].GetProperty("state").GetString()));
-        var marksCsv = Encoding.UTF8.GetString((await op.GetByteArrayAsync("/api/marks?format=csv"))[3..]).Split("\r\n");
+        var marksCsv = Encoding.UTF8.GetString((await op.GetByteArrayAsync("/api/marks?format=csv&columns=raw"))[3..]).Split("\r\n");
         Assert.Equal("mn,kind,from,to,comment,id,state,by,createdAt,revokedAt,revokedBy,revokeComment,decidedBy,decidedAt,decisionComment,enterprise,overFaultCap,evidenceFiles", marksCsv[0]);
         Assert.StartsWith($"QHXN0010001,shutdown,2025-07-01T00:00:00,2025-07-02T00:00:00,停产检修,{markId},approved,王工,", marksCsv[1], StringComparison.Ordinal);
         var hours = await op.GetFromJsonAsync<JsonElement>("/api/hours?from=2025-07-01&to=2025-07-02&mn=QHXN0010001&pollutant=a21026");
@@ -189,7 +189,7 @@ public sealed class ApiTests
         var acked = await (await op.PostAsync($"/api/alerts/{id}/acknowledge", null)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(("acknowledged", "王工"), (acked.GetProperty("state").GetString(), acked.GetProperty("acknowledgedBy").GetString()));
         Assert.Equal(HttpStatusCode.Conflict, (await op.PostAsync($"/api/alerts/{id}/acknowledge", null)).StatusCode);
-        var alertsCsv = Encoding.UTF8.GetString((await op.GetByteArrayAsync("/api/alerts?format=csv"))[3..]);
+        var alertsCsv = Encoding.UTF8.GetString((await op.GetByteArrayAsync("/api/alerts?format=csv&columns=raw"))[3..]);
         Assert.StartsWith("id,kind,severity,state,mn,enterprise,city,pollutant,value,limit,raisedAt", alertsCsv, StringComparison.Ordinal);
         Assert.Contains($"{id},warning,warning,acknowledged,QHXN0010001", alertsCsv, StringComparison.Ordinal);
         var cleared = await (await op.PostAsJsonAsync($"/api/alerts/{id}/clear", new { comment = "已处理" })).Content.ReadFromJsonAsync<JsonElement>();
@@ -217,7 +217,7 @@ public sealed class ApiTests
         var rows = await page.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(2, rows.GetArrayLength());
         Assert.Equal("2025-07-01T00:00:00+08:00", rows[0].GetProperty("from").GetString());
-        var csv = await inspector.GetByteArrayAsync("/api/rates?quarter=2025Q3&format=csv");
+        var csv = await inspector.GetByteArrayAsync("/api/rates?quarter=2025Q3&format=csv&columns=raw");
         Assert.Equal(Encoding.UTF8.GetPreamble(), csv[..3]);
         Assert.StartsWith("mn,enterprise,enterpriseName,city,pollutant,from,to,assessed", Encoding.UTF8.GetString(csv[3..]), StringComparison.Ordinal);
 

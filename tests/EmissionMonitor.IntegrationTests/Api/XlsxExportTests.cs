@@ -1,9 +1,14 @@
-using System.IO.Compression;
-using System.Xml.Linq;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
 
 namespace EmissionMonitor.IntegrationTests.Api;
 
-/// <summary><c>format=xlsx</c> wherever <c>format=csv</c> works: the same table, as an Excel workbook.</summary>
+/// <summary>
+/// Downloads people hand on, read back with the Open XML SDK as Excel would: heading lines, headers in
+/// the language, a frozen header row with an autofilter, column widths, numbers and dates as typed
+/// cells with their number formats, words instead of codes — the same columns as the CSV; and the
+/// machine table (keys, codes, ISO times) with <c>columns=raw</c>.
+/// </summary>
 public sealed class XlsxExportTests
 {
     [Theory]
@@ -17,47 +22,71 @@ public sealed class XlsxExportTests
     [InlineData("/api/orders")]
     [InlineData("/api/outlets/QHXN0010001/commands")]
     [InlineData("/api/barometer?year=2025")]
-    public async Task EveryCsvList_IsAlsoAWorkbook_WithTheSameColumns(string path)
+    public async Task EveryList_IsAWorkbookPeopleCanHandOn_WithTheColumnsOfItsCsv(string path)
     {
         await using var service = await ServiceFixture.StartAsync();
         using var http = new HttpClient { BaseAddress = service.HttpBase };
-        string csv = (await http.GetStringAsync(path + (path.Contains('?') ? "&" : "?") + "format=csv")).TrimStart('\uFEFF');
-        var response = await http.GetAsync(path + (path.Contains('?') ? "&" : "?") + "format=xlsx");
+        string sep = path.Contains('?') ? "&" : "?";
+        byte[] csvBytes = await http.GetByteArrayAsync(path + sep + "format=csv&lang=zh");
+        Assert.Equal([0xEF, 0xBB, 0xBF], csvBytes.Take(3));
+        string csv = System.Text.Encoding.UTF8.GetString(csvBytes, 3, csvBytes.Length - 3);
+        var response = await http.GetAsync(path + sep + "format=xlsx&lang=zh");
         Assert.True(response.IsSuccessStatusCode, $"{path}: {response.StatusCode}");
         Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", response.Content.Headers.ContentType?.MediaType);
-        using var zip = new ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
-        var sheet = XDocument.Load(zip.GetEntry("xl/worksheets/sheet1.xml")!.Open());
-        XNamespace ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-        var header = sheet.Descendants(ns + "row").First().Elements(ns + "c").Select(c => c.Value).ToList();
+        var book = Workbook.Read(await response.Content.ReadAsByteArrayAsync());
+
+        Assert.False(string.IsNullOrWhiteSpace(book.Text(1, 0)), "a title line");
+        Assert.Contains("数据截至", book.Text(3, 0), StringComparison.Ordinal);
+        var header = book.Row(4);
         Assert.Equal(csv.Split("\r\n")[0].Split(','), header);
-        Assert.NotNull(XDocument.Load(zip.GetEntry("xl/workbook.xml")!.Open()).Root);
+        Assert.DoesNotContain(header, h => h.All(c => c is >= 'a' and <= 'z' || c is >= 'A' and <= 'Z')); // every header in Chinese
+        Assert.Equal(4, book.FrozenRows);
+        Assert.StartsWith("A4:", book.AutoFilter, StringComparison.Ordinal);
+        Assert.Equal(header.Count, book.Widths.Count);
+        Assert.All(book.Widths, w => Assert.InRange(w, 6, 62));
+        Assert.Equal(book.Text(1, 0), book.SheetNames.Single()[..Math.Min(31, book.SheetNames.Single().Length)]); // the sheet is named as the title says
+
+        string raw = await http.GetStringAsync(path + sep + "format=csv&columns=raw");
+        Assert.Matches("^[a-z][A-Za-z,]+\r\n", raw.TrimStart('\uFEFF')[..(raw.TrimStart('\uFEFF').IndexOf("\r\n", StringComparison.Ordinal) + 2)]);
     }
 
     [Fact]
-    public async Task AWorkbook_HasDateAndNumberCells_AndChineseHeadersWhenAsked()
+    public async Task AWorkbook_HasTypedCellsWithNumberFormats_NamesBesideCodes_AndWordsInEitherLanguage()
     {
         await using var service = await ServiceFixture.StartAsync();
         using var http = new HttpClient { BaseAddress = service.HttpBase };
-        XNamespace ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-        async Task<List<List<XElement>>> RowsAsync(string path)
-        {
-            using var zip = new ZipArchive(new MemoryStream(await http.GetByteArrayAsync(path)));
-            Assert.NotNull(zip.GetEntry("xl/styles.xml"));
-            return XDocument.Load(zip.GetEntry("xl/worksheets/sheet1.xml")!.Open()).Descendants(ns + "row").Select(r => r.Elements(ns + "c").ToList()).ToList();
-        }
+        var zh = Workbook.Read(await http.GetByteArrayAsync("/api/rates?quarter=2025Q3&by=pollutant&format=xlsx&lang=zh"));
+        var header = zh.Row(4);
+        Assert.Equal(["市/州", "企业名称", "企业编号", "排口名称", "排口编号(MN)", "污染物", "污染物编码"], header.Take(7));
+        Assert.Equal(EmissionMonitor.Hj212.Codes.CodeCatalogue.Find(zh.Text(5, header.IndexOf("污染物编码")))!.Name, zh.Text(5, header.IndexOf("污染物")));
+        Assert.False(string.IsNullOrEmpty(zh.Text(5, header.IndexOf("排口名称"))), "the outlet's name beside its MN");
 
-        var zh = await RowsAsync("/api/rates?quarter=2025Q3&by=outlet&format=xlsx&lang=zh");
-        var header = zh[0].Select(c => c.Value).ToList();
-        Assert.Equal(["排口编号(MN)", "企业编号", "企业名称", "市/州", "污染物编码"], header.Take(5));
-        Assert.Contains("有效传输率", header);
-        var row = zh[1];
-        var from = row[header.IndexOf("开始")];
-        Assert.Equal("1", from.Attribute("s")?.Value); // a date-and-time cell: Excel's serial of 2025-07-01 00:00
-        Assert.Equal((new DateTime(2025, 7, 1) - new DateTime(1899, 12, 30)).TotalDays, double.Parse(from.Value, System.Globalization.CultureInfo.InvariantCulture));
-        var expected = row[header.IndexOf("应传小时数")];
-        Assert.Null(expected.Attribute("t")); // a number, not text
-        Assert.True(double.Parse(expected.Value, System.Globalization.CultureInfo.InvariantCulture) > 0);
-        Assert.Equal("mn", (await RowsAsync("/api/rates?quarter=2025Q3&by=outlet&format=xlsx"))[0][0].Value); // the keys without lang
+        var rate = zh.Cell(5, header.IndexOf("有效传输率"));
+        Assert.Equal("0.0%", zh.FormatOf(rate));
+        Assert.InRange(double.Parse(rate.CellValue!.Text, System.Globalization.CultureInfo.InvariantCulture), 0, 1);
+        var from = zh.Cell(5, header.IndexOf("开始"));
+        Assert.Equal("yyyy-mm-dd hh:mm", zh.FormatOf(from));
+        Assert.Equal((new DateTime(2025, 7, 1) - new DateTime(1899, 12, 30)).TotalDays, double.Parse(from.CellValue!.Text, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("0", zh.FormatOf(zh.Cell(5, header.IndexOf("应传小时数"))));
+        Assert.Contains(zh.Text(5, header.IndexOf("是否考核")), new[] { "是", "否" });
+        Assert.Equal("自动监控数据有效传输率", zh.SheetNames.Single());
+
+        var en = Workbook.Read(await http.GetByteArrayAsync("/api/rates?quarter=2025Q3&by=pollutant&format=xlsx&lang=en"));
+        Assert.Equal(["City", "Enterprise", "Enterprise ID", "Outlet", "Outlet MN", "Pollutant", "Pollutant code"], en.Row(4).Take(7));
+        Assert.Contains(en.Text(5, en.Row(4).IndexOf("Assessed")), new[] { "yes", "no" });
+        Assert.Equal("Effective transmission rates", en.SheetNames.Single());
+
+        // Totals: kg with three decimals and thousands separators; grouped by enterprise, no outlet columns.
+        var totals = Workbook.Read(await http.GetByteArrayAsync("/api/totals?quarter=2025Q3&by=enterprise&format=xlsx&lang=zh"));
+        var totalsHeader = totals.Row(4);
+        Assert.DoesNotContain("排口编号(MN)", totalsHeader);
+        Assert.Equal("#,##0.000", totals.FormatOf(totals.Cell(5, totalsHeader.IndexOf("排放量(kg)"))));
+
+        // The CSV says the same in text: a percentage, a local time to the minute, words.
+        string csv = await http.GetStringAsync("/api/rates?quarter=2025Q3&by=pollutant&format=csv&lang=zh");
+        var first = csv.Split("\r\n")[1].Split(',');
+        Assert.Matches(@"^\d{1,3}\.\d%$", first[header.IndexOf("有效传输率")]);
+        Assert.Equal("2025-07-01 00:00", first[header.IndexOf("开始")]);
     }
 
     [Fact]
@@ -69,5 +98,52 @@ public sealed class XlsxExportTests
             .ToDictionary(c => c.GetProperty("code").GetString()!, c => (c.GetProperty("name").GetString(), c.GetProperty("englishName").GetString(), c.GetProperty("unit").GetString()));
         Assert.Equal(("二氧化硫", "sulphur dioxide", "mg/m3"), codes["a21026"]);
         Assert.Equal(EmissionMonitor.Hj212.Codes.CodeCatalogue.All.Count, codes.Count);
+    }
+
+    /// <summary>A workbook's first sheet as Excel reads it: cells by row number and column, formats, frozen rows, filter, widths.</summary>
+    internal sealed class Workbook
+    {
+        private readonly Dictionary<uint, List<Cell>> _rows;
+        private readonly Stylesheet _styles;
+
+        private Workbook(Dictionary<uint, List<Cell>> rows, Stylesheet styles, int frozen, string? filter, List<double> widths, List<string> sheets) =>
+            (_rows, _styles, FrozenRows, AutoFilter, Widths, SheetNames) = (rows, styles, frozen, filter, widths, sheets);
+
+        public int FrozenRows { get; }
+
+        public string? AutoFilter { get; }
+
+        public IReadOnlyList<double> Widths { get; }
+
+        public IReadOnlyList<string> SheetNames { get; }
+
+        public static Workbook Read(byte[] bytes)
+        {
+            using var document = SpreadsheetDocument.Open(new MemoryStream(bytes), false);
+            var part = document.WorkbookPart!;
+            var sheet = part.WorksheetParts.First().Worksheet;
+            var rows = sheet.Descendants<Row>().ToDictionary(r => r.RowIndex!.Value, r => r.Elements<Cell>().Select(c => (Cell)c.CloneNode(true)).ToList());
+            var pane = sheet.Descendants<Pane>().FirstOrDefault();
+            int frozen = pane?.State?.Value == PaneStateValues.Frozen ? (int)(pane.VerticalSplit?.Value ?? 0) : 0;
+            return new Workbook(rows, (Stylesheet)part.WorkbookStylesPart!.Stylesheet.CloneNode(true), frozen, sheet.Descendants<AutoFilter>().FirstOrDefault()?.Reference?.Value,
+                sheet.Descendants<Column>().Select(c => c.Width?.Value ?? 0).ToList(), part.Workbook.Descendants<Sheet>().Select(s => s.Name!.Value!).ToList());
+        }
+
+        public Cell Cell(uint row, int column) => _rows[row][column];
+
+        public string Text(uint row, int column) => _rows.TryGetValue(row, out var cells) && column < cells.Count ? TextOf(cells[column]) : string.Empty;
+
+        public List<string> Row(uint row) => _rows[row].Select(TextOf).ToList();
+
+        /// <summary>The number format code of a cell's style, or null for General.</summary>
+        public string? FormatOf(Cell cell)
+        {
+            var xf = (CellFormat)_styles.CellFormats!.ElementAt((int)(cell.StyleIndex?.Value ?? 0));
+            uint id = xf.NumberFormatId?.Value ?? 0;
+            return _styles.NumberingFormats?.Elements<NumberingFormat>().FirstOrDefault(n => n.NumberFormatId?.Value == id)?.FormatCode?.Value
+                ?? (id == 0 ? null : id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        private static string TextOf(Cell c) => c.DataType?.Value == CellValues.InlineString ? c.InlineString!.InnerText : c.CellValue?.Text ?? string.Empty;
     }
 }

@@ -64,6 +64,12 @@ public sealed class Download(string name, Func<CancellationToken, IAsyncEnumerab
 
         var ct = http.RequestAborted;
         bool xlsx = http.Request.Query["format"].FirstOrDefault() == "xlsx";
+        if (http.Request.Query["columns"].FirstOrDefault() != "raw")
+        {
+            await PeopleAsync(http, xlsx, ct);
+            return;
+        }
+
         var named = Named(parts(ct), ct);
         http.Response.ContentType = xlsx ? Xlsx.ContentType : "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = new System.Net.Mime.ContentDisposition { FileName = $"{name}.{(xlsx ? "xlsx" : "csv")}", DispositionType = "attachment" }.ToString();
@@ -82,6 +88,67 @@ public sealed class Download(string name, Func<CancellationToken, IAsyncEnumerab
         }
 
         await ReportFormats.WriteCsvAsync(named, http.Response.Body, bom: true, ct);
+    }
+
+    /// <summary>
+    /// The table as people hand it on (<see cref="Reports.Exports.ExportView"/>): in the request's
+    /// <c>lang</c> (else the browser's Accept-Language, else Chinese), with the heading lines.
+    /// </summary>
+    private async Task PeopleAsync(HttpContext http, bool xlsx, CancellationToken ct)
+    {
+        var services = http.RequestServices;
+        string lang = Language(http);
+        var registry = services.GetRequiredService<Func<Registry.StationRegistry>>()();
+        string fileName = lang == "en" ? name : Reports.Exports.ExportHeading.TitleOf(name).Zh;
+        http.Response.ContentType = xlsx ? Xlsx.ContentType : "text/csv; charset=utf-8";
+        var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
+        disposition.SetHttpFileName($"{fileName}.{(xlsx ? "xlsx" : "csv")}");
+        http.Response.Headers.ContentDisposition = disposition.ToString();
+        if (!xlsx)
+        {
+            await Reports.Exports.PeopleExport.WriteCsvAsync(http.Response.Body, parts(ct), lang, registry, ct);
+            return;
+        }
+
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>() is { } body)
+        {
+            body.AllowSynchronousIO = true;
+        }
+
+        await Reports.Exports.PeopleExport.WriteXlsxAsync(http.Response.Body, parts(ct), Heading(http, lang), lang, registry, ct);
+    }
+
+    /// <summary>The language of a download: <c>lang=zh|en</c>, else the browser's first choice between the two, else Chinese.</summary>
+    public static string Language(HttpContext http)
+    {
+        if (http.Request.Query["lang"].FirstOrDefault() is { } asked && asked is "zh" or "en")
+        {
+            return asked;
+        }
+
+        foreach (var choice in http.Request.GetTypedHeaders().AcceptLanguage.OrderByDescending(l => l.Quality ?? 1))
+        {
+            if (choice.Value.Value is { } tag && (tag.StartsWith("zh", StringComparison.OrdinalIgnoreCase) || tag.StartsWith("en", StringComparison.OrdinalIgnoreCase)))
+            {
+                return tag[..2].ToLowerInvariant();
+            }
+        }
+
+        return "zh";
+    }
+
+    private Reports.Exports.ExportHeading Heading(HttpContext http, string lang)
+    {
+        var q = http.Request.Query;
+        var zone = http.RequestServices.GetRequiredService<TimeZoneInfo>();
+        var now = TimeZoneInfo.ConvertTime(http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), zone).DateTime;
+        var (zh, en) = Reports.Exports.ExportHeading.TitleOf(name);
+        string? period = q["quarter"].FirstOrDefault() ?? q["month"].FirstOrDefault() ?? q["year"].FirstOrDefault()
+            ?? (q["from"].FirstOrDefault() is { } from ? $"{from} – {q["to"].FirstOrDefault() ?? (lang == "en" ? "now" : "至今")}" : null);
+        var scope = new[] { q["city"].FirstOrDefault(), q["enterprise"].FirstOrDefault(), q["mn"].FirstOrDefault(), q["pollutant"].FirstOrDefault() }
+            .Where(x => !string.IsNullOrEmpty(x)).Select(x => Users.UserText.Shown(x!)).ToList();
+        return new(lang == "en" ? en : zh, period is null ? null : Users.UserText.Shown(period), scope.Count == 0 ? null : string.Join(" · ", scope), now,
+            RoleFilter.User(http).DisplayName, now);
     }
 
     private static async IAsyncEnumerable<ReportTable> Named(IAsyncEnumerable<ReportTable> parts, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

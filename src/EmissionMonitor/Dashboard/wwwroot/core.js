@@ -46,7 +46,7 @@ export const reasonText = (item, fallback) => {
 };
 
 export const downloads = (path, name) => h('span', { class: 'downloads' },
-  h('a', { id: 'csv', href: path + (path.includes('?') ? '&' : '?') + 'format=csv', download: name + '.csv' }, h('button', { type: 'button' }, t('csv'))), ' ',
+  h('a', { id: 'csv', href: path + (path.includes('?') ? '&' : '?') + 'format=csv&lang=' + lang, download: name + '.csv' }, h('button', { type: 'button' }, t('csv'))), ' ',
   h('a', { id: 'xlsx', href: path + (path.includes('?') ? '&' : '?') + 'format=xlsx&lang=' + lang, download: name + '.xlsx' }, h('button', { type: 'button' }, t('xlsx'))));
 
 // A pollutant's unit from the code catalogue.
