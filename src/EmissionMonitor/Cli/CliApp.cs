@@ -28,7 +28,10 @@ public static class CliApp
           report rates|exceedances|totals|cards|hours|anomalies|trend
                                   --quarter 2025Q3 | --from/--to (local, to exclusive); filters
                                   --city --enterprise --mn --pollutant; --by pollutant|outlet|
-                                  enterprise|city|province; --format table|json|csv|xlsx
+                                  enterprise|city|province; --format table|json|csv|xlsx;
+                                  --lang zh|en (table and xlsx: headers, names, units and words;
+                                  default from LANG); --out FILE (xlsx needs it on a terminal);
+                                  csv and json keep the machine columns for scripts
           report barometer --year Y
                                   the city target barometer (Compliance:CityTargets) of a year
           report alert-handling   how alerts raised in the period were handled (响应率, 核实率, 处置率):
@@ -49,6 +52,42 @@ public static class CliApp
           --data DIR              data folder (default data/)
         """;
 
+    /// <summary>
+    /// One command's part of <see cref="Usage"/> (<c>report --help</c>), with the common options; null
+    /// for an unknown command.
+    /// </summary>
+    public static string? HelpOf(string command)
+    {
+        var lines = Usage.Split('\n');
+        var block = new List<string>();
+        bool inside = false;
+        foreach (string line in lines)
+        {
+            bool starts = line.StartsWith("  ", StringComparison.Ordinal) && !line.StartsWith("   ", StringComparison.Ordinal);
+            if (starts)
+            {
+                inside = line.TrimStart().StartsWith(command + " ", StringComparison.Ordinal) || line.Trim() == command;
+            }
+            else if (line.Trim().Length == 0 || !line.StartsWith("    ", StringComparison.Ordinal))
+            {
+                inside = false;
+            }
+
+            if (inside)
+            {
+                block.Add(line);
+            }
+        }
+
+        if (block.Count == 0)
+        {
+            return null;
+        }
+
+        int common = Array.FindIndex(lines, l => l.StartsWith("Common options:", StringComparison.Ordinal));
+        return $"Usage: EmissionMonitor {command} [options]\n\n{string.Join('\n', block)}\n\n{string.Join('\n', lines.Skip(common))}";
+    }
+
     /// <summary>Runs the command line and returns the exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
@@ -68,6 +107,12 @@ public static class CliApp
             }
 
             var rest = args.Skip(1).ToList();
+            if (rest.Any(a => a is "-h" or "--help") && HelpOf(args[0]) is { } help)
+            {
+                Console.WriteLine(help);
+                return 0;
+            }
+
             return args[0] switch
             {
                 "decode" => await DecodeCommand.RunAsync(rest, cts.Token),

@@ -14,7 +14,7 @@ public static class ReportCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var p = CliArguments.Parse(args, ["--quarter", "--from", "--to", "--city", "--enterprise", "--mn", "--pollutant", "--by", "--format", "--config", "--data", "--year"], []);
+        var p = CliArguments.Parse(args, ["--quarter", "--from", "--to", "--city", "--enterprise", "--mn", "--pollutant", "--by", "--format", "--config", "--data", "--year", "--lang", "--out"], []);
         if (p.Positional.Count != 1 || !(ReportRequest.Kinds.Contains(p.Positional[0]) || p.Positional[0] is "barometer" or "alert-handling" or "outages"))
         {
             throw new UsageException($"report needs one of {string.Join("|", ReportRequest.Kinds)}|barometer|alert-handling|outages");
@@ -27,14 +27,16 @@ public static class ReportCommand
             throw new UsageException($"option --format must be table, json, csv or xlsx, not '{format}'");
         }
 
+        var output = Output.Of(p, format, kind);
         if (kind is "alert-handling" or "outages")
         {
-            await WriteAsync(await AlertReportsAsync(kind, p, cancellationToken), format, cancellationToken);
+            await WriteAsync(await AlertReportsAsync(kind, p, cancellationToken), output, null, cancellationToken);
             return 0;
         }
 
         var settings = AppSettings.Load(p.Value("--config") ?? "config", p.Value("--data"));
         var registry = settings.LoadRegistry();
+        output = output with { Registry = registry };
         var now = TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), settings.TimeZone).DateTime;
         if (kind == "barometer")
         {
@@ -47,7 +49,7 @@ public static class ReportCommand
 
             await using var barometerStore = await settings.OpenStoreAsync(registry, cancellationToken);
             var rows = await ReportService.Create(barometerStore, registry, settings, TimeProvider.System).BarometerAsync(year, settings.Barometer, cancellationToken);
-            await WriteAsync(ReportTables.Barometer(rows), format, cancellationToken);
+            await WriteAsync(ReportTables.Barometer(rows), output, null, cancellationToken);
             return 0;
         }
 
@@ -59,37 +61,74 @@ public static class ReportCommand
         {
             // Streamed a group of outlets at a time: a country's quarter of episodes is never held whole;
             // the groups are made and formatted on every core and written in order.
-            await using var output = Console.OpenStandardOutput();
+            await using var stream = output.Open();
             Func<ReportTable, ReportFormats.Part> part = format == "json" ? ReportFormats.JsonPart : ReportFormats.CsvPart;
             var parts = service.StreamExceedanceTablesAsync(request, ReportService.OutletsPerPart, part, Environment.ProcessorCount, cancellationToken);
-            await (format == "json" ? ReportFormats.WriteJsonPartsAsync(parts, output) : ReportFormats.WriteCsvPartsAsync(parts, output));
+            await (format == "json" ? ReportFormats.WriteJsonPartsAsync(parts, stream) : ReportFormats.WriteCsvPartsAsync(parts, stream));
             return 0;
         }
 
-        await WriteAsync(await service.BuildAsync(request, cancellationToken), format, cancellationToken);
+        string? period = p.Value("--quarter") ?? (p.Value("--from") is { } from ? $"{from} – {p.Value("--to") ?? "…"}" : null);
+        string? scope = string.Join(" · ", new[] { p.Value("--city"), p.Value("--enterprise"), p.Value("--mn"), p.Value("--pollutant") }.Where(x => x is not null));
+        var heading = new Reports.Exports.ExportHeading(output.Lang == "en" ? Reports.Exports.ExportHeading.TitleOf(kind).En : Reports.Exports.ExportHeading.TitleOf(kind).Zh,
+            period, scope.Length == 0 ? null : scope, now, Environment.UserName, now);
+        await WriteAsync(await service.BuildAsync(request, cancellationToken), output, heading, cancellationToken);
         return 0;
     }
 
-    private static async Task WriteAsync(ReportTable table, string format, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where and how a report is written: <c>--out FILE</c> or standard output (a workbook never to a
+    /// terminal), <c>--lang zh|en</c> (default from LANG/LC_ALL: Chinese when it names zh).
+    /// </summary>
+    private sealed record Output(string Format, string Lang, string? File, string Kind)
     {
-        await using var stdout = Console.OpenStandardOutput();
-        switch (format)
+        public Registry.StationRegistry? Registry { get; init; }
+
+        public static Output Of(CliArguments p, string format, string kind)
+        {
+            string lang = p.Value("--lang") ?? (Environment.GetEnvironmentVariable("LC_ALL") ?? Environment.GetEnvironmentVariable("LANG") ?? string.Empty)
+                .StartsWith("zh", StringComparison.OrdinalIgnoreCase) switch { true => "zh", false => "en" };
+            if (lang is not ("zh" or "en"))
+            {
+                throw new UsageException($"option --lang must be zh or en, not '{lang}'");
+            }
+
+            string? file = p.Value("--out");
+            if (format == "xlsx" && file is null && !Console.IsOutputRedirected)
+            {
+                throw new UsageException($"report {kind} --format xlsx writes a workbook: give --out FILE.xlsx (a terminal cannot show it)");
+            }
+
+            return new Output(format, lang, file, kind);
+        }
+
+        public Stream Open() => File is null ? Console.OpenStandardOutput() : new FileStream(File, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+    }
+
+    private static async Task WriteAsync(ReportTable table, Output output, Reports.Exports.ExportHeading? heading, CancellationToken cancellationToken)
+    {
+        await using var stream = output.Open();
+        switch (output.Format)
         {
             case "json":
-                ReportFormats.WriteJson(table, stdout);
+                ReportFormats.WriteJson(table, stream);
                 break;
             case "xlsx":
-                await stdout.WriteAsync(Xlsx.Write(table, "report"), cancellationToken);
+                var now = TimeProvider.System.GetLocalNow().DateTime;
+                var (zh, en) = Reports.Exports.ExportHeading.TitleOf(output.Kind);
+                heading ??= new Reports.Exports.ExportHeading(output.Lang == "en" ? en : zh, null, null, now, Environment.UserName, now);
+                await Reports.Exports.PeopleExport.WriteXlsxAsync(stream, OneTable(table), heading, output.Lang, output.Registry, cancellationToken);
                 break;
             case "csv":
-                await using (var csv = new StreamWriter(stdout, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true))
+                await using (var csv = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true))
                 {
                     ReportFormats.WriteCsv(table, csv);
                 }
 
                 break;
             default:
-                await stdout.WriteAsync(System.Text.Encoding.UTF8.GetBytes(ReportFormats.Table(table)), cancellationToken);
+                var people = Reports.Exports.PeopleExport.People(table, output.Lang, output.Registry);
+                await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(ReportFormats.Table(people)), cancellationToken);
                 break;
         }
     }
@@ -113,6 +152,12 @@ public static class ReportCommand
             ? await store.HandlingAsync(period, by, p.Value("--enterprise"), options, registry, settings.TimeZone, now, cancellationToken)
             : await Alerts.Outages.ReportAsync(store, period, p.Value("--enterprise"), AppSettings.Bind<Alerts.OutageOptions>(settings.Configuration, Alerts.OutageOptions.Section),
                 registry, settings.TimeZone, now, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<ReportTable> OneTable(ReportTable table)
+    {
+        await Task.CompletedTask;
+        yield return table;
     }
 
     private static ReportPeriod Period(CliArguments p, DateTime now) =>

@@ -128,6 +128,25 @@ public sealed class QuarterScenarioTests
         Assert.True(so2Province.GetProperty("overCap").GetBoolean()); // about 2.2 t against a 1.5 t cap
         Assert.False(province.EnumerateArray().Single(r => r.GetProperty("pollutant").GetString() == "a21002").GetProperty("overCap").GetBoolean());
 
+        // The same report for people: a table in Chinese or English, and a workbook written to --out.
+        var zh = await CliRunner.RunAsync(["report", "totals", "--quarter", "2025Q3", "--mn", "QHXN0010001", "--config", config, "--data", data, "--lang", "zh"]);
+        Assert.True(zh.ExitCode == 0, zh.StdErr);
+        Assert.Contains("二氧化硫", zh.StdOut, StringComparison.Ordinal);
+        Assert.Contains("排放量(kg)", zh.StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("validKg", zh.StdOut, StringComparison.Ordinal);
+        Assert.Contains((records * 1.0).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture), zh.StdOut, StringComparison.Ordinal); // kg to 3 decimals
+        var en = await CliRunner.RunAsync(["report", "totals", "--quarter", "2025Q3", "--mn", "QHXN0010001", "--config", config, "--data", data, "--lang", "en"]);
+        Assert.Contains("Emitted (kg)", en.StdOut, StringComparison.Ordinal);
+        Assert.Contains("sulphur dioxide", en.StdOut, StringComparison.Ordinal);
+        string workbook = Path.Combine(Some.TempDirectory(), "totals.xlsx");
+        var xlsx = await CliRunner.RunAsync(["report", "totals", "--quarter", "2025Q3", "--mn", "QHXN0010001", "--config", config, "--data", data, "--format", "xlsx", "--out", workbook, "--lang", "zh"]);
+        Assert.True(xlsx.ExitCode == 0, xlsx.StdErr);
+        Assert.Equal(string.Empty, xlsx.StdOut);
+        var book = Api.XlsxExportTests.Workbook.Read(await File.ReadAllBytesAsync(workbook));
+        Assert.Contains("2025Q3", book.Text(2, 0), StringComparison.Ordinal);
+        Assert.Contains("排放量(kg)", book.Row(4));
+        Assert.Equal(0, (await CliRunner.RunAsync(["report", "--help"])).ExitCode);
+
         async Task<JsonElement> Report(string kind, params string[] extra)
         {
             var result = await CliRunner.RunAsync(["report", kind, "--quarter", "2025Q3", "--mn", "QHXN0010001", "--format", "json", "--config", config, "--data", data, .. extra]);

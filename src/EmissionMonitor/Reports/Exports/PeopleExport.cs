@@ -84,6 +84,14 @@ public static class PeopleExport
         }
     }
 
+    /// <summary>A whole table as people read it (the command line's <c>--format table</c>): headers, names and words in the language, numbers in their format.</summary>
+    public static ReportTable People(ReportTable raw, string lang, Registry.StationRegistry? registry)
+    {
+        var view = ExportView.For(raw.Columns, lang, registry, raw.Rows);
+        var formats = view.Columns.Select(c => c.Format).ToArray();
+        return new ReportTable(view.Columns.Select(c => c.Header).ToList(), raw.Rows.Select(r => Texts(view.Row(r), formats)).ToList());
+    }
+
     /// <summary>A row's cells as CSV text: numbers in their format, dates as local text.</summary>
     private static object?[] Texts(object?[] values, CellFormat[] formats)
     {
