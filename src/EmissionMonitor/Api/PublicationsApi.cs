@@ -36,6 +36,14 @@ public static class PublicationsApi
         app.MapGet("/api/publications", async (PublicationService publications, CancellationToken ct) => List(await publications.ListAsync(withAuthor: true, ct)))
             .RequireRole(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
 
+        // Who publishes and under which title, and the service's local time (the page says "本季度未结束" by it).
+        app.MapGet("/api/public/about", (PublicationService publications, TimeZoneInfo zone, TimeProvider clock) => Results.Json(new
+        {
+            authority = publications.Public.Authority, title = publications.Public.Title,
+            now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+            rateThreshold = publications.RateThreshold,
+        }));
+
         app.MapGet("/api/public/publications", async (PublicationService publications, CancellationToken ct) => List(await publications.ListAsync(withAuthor: false, ct)));
 
         app.MapGet("/api/public/publications/{id}", async (HttpContext http, string id, PublicationService publications, CancellationToken ct) =>

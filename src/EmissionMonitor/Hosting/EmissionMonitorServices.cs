@@ -152,7 +152,8 @@ public static class EmissionMonitorServices
         services.AddHostedService(sp => sp.GetRequiredService<Alerts.AlertService>());
         var publishing = AppSettings.Bind<Reports.PublicationOptions>(settings.Configuration, Reports.PublicationOptions.Section);
         services.AddSingleton(sp => new Reports.PublicationService(sp.GetRequiredService<IRecordStore>(), sp.GetRequiredService<Func<Reports.ReportService>>(),
-            sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance, settings.TimeZone, sp.GetRequiredService<TimeProvider>(), publishing.SettleAfter));
+            sp.GetRequiredService<Func<StationRegistry>>(), settings.Compliance, settings.TimeZone, sp.GetRequiredService<TimeProvider>(), publishing.SettleAfter,
+            AppSettings.Bind<Reports.PublicOptions>(settings.Configuration, Reports.PublicOptions.Section)));
         services.AddSingleton(AppSettings.Bind<Notify.NotifyOptions>(settings.Configuration, Notify.NotifyOptions.Section));
         services.AddSingleton<Notify.NotificationService>();
         services.AddHostedService(sp => sp.GetRequiredService<Notify.NotificationService>());

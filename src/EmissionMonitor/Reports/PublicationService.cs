@@ -16,8 +16,16 @@ namespace EmissionMonitor.Reports;
 /// publishing the same quarter and city again makes a new version.
 /// </summary>
 public sealed class PublicationService(IRecordStore store, Func<ReportService> reports, Func<StationRegistry> registry, ComplianceOptions compliance,
-    TimeZoneInfo zone, TimeProvider clock, TimeSpan? settleAfter = null)
+    TimeZoneInfo zone, TimeProvider clock, TimeSpan? settleAfter = null, PublicOptions? publicView = null)
 {
+    private readonly PublicOptions publicOptions = publicView ?? new PublicOptions();
+
+    /// <summary>The effective transmission rate a city or enterprise must reach (Compliance:RateThreshold).</summary>
+    public double RateThreshold => compliance.RateThreshold;
+
+    /// <summary>How the public page presents the lists.</summary>
+    public PublicOptions Public => publicOptions;
+
     /// <summary>What publishing gave: the publication's JSON, or why it was refused (and the bad parameter).</summary>
     public sealed record Outcome(JsonObject? Publication, Outcomes.Refusal Refusal, string? Parameter, string? Problem)
     {
@@ -106,8 +114,11 @@ public sealed class PublicationService(IRecordStore store, Func<ReportService> r
         var all = await store.QueryPublicationsAsync(ct);
         var lifts = await store.QueryCardLiftsAsync(ct);
         var latest = all.GroupBy(p => (p.Quarter, p.City)).ToDictionary(g => g.Key, g => g.MaxBy(p => p.Version)!.Id);
+        var seq = all.GroupBy(p => TimeZoneInfo.ConvertTime(p.PublishedAt, zone).Year)
+            .SelectMany(g => g.OrderBy(p => p.PublishedAt).Select((p, i) => (p.Id, Year: g.Key, Seq: i + 1)))
+            .ToDictionary(x => x.Id, x => (x.Year, x.Seq), StringComparer.Ordinal);
         return all.OrderByDescending(p => p.PublishedAt)
-            .Select(p => Show(p, withAuthor, lifts, latest[(p.Quarter, p.City)] == p.Id)).ToList();
+            .Select(p => Show(p, withAuthor, lifts, latest[(p.Quarter, p.City)] == p.Id, seq[p.Id])).ToList();
     }
 
     /// <summary>One publication by id, or null.</summary>
@@ -117,7 +128,7 @@ public sealed class PublicationService(IRecordStore store, Func<ReportService> r
     private async Task<JsonObject> ShowAsync(PublicationRecord record, bool withAuthor, CancellationToken ct) =>
         (await ListAsync(withAuthor, ct)).First(p => p["id"]!.GetValue<string>() == record.Id);
 
-    private JsonObject Show(PublicationRecord p, bool withAuthor, IReadOnlyList<CardLift> lifts, bool isLatest)
+    private JsonObject Show(PublicationRecord p, bool withAuthor, IReadOnlyList<CardLift> lifts, bool isLatest, (int Year, int Seq) number)
     {
         var snapshot = JsonNode.Parse(p.Json)!.AsObject();
         var listed = snapshot["cards"]!.AsArray().Select(c => (Enterprise: c!["enterprise"]!.GetValue<string>(), Name: c["enterpriseName"]?.GetValue<string>())).ToList();
@@ -132,6 +143,17 @@ public sealed class PublicationService(IRecordStore store, Func<ReportService> r
         {
             ["id"] = p.Id, ["quarter"] = p.Quarter, ["city"] = p.City, ["version"] = p.Version, ["latest"] = isLatest, ["publishedAt"] = Local(p.PublishedAt),
         };
+        if (ReportPeriod.Quarter(p.Quarter) is { } period)
+        {
+            // The data the list stands on: up to the quarter's end, or up to publishing when that came first.
+            var publishedLocal = TimeZoneInfo.ConvertTime(p.PublishedAt, zone).DateTime;
+            shown["dataUpTo"] = (publishedLocal < period.To ? publishedLocal : period.To).ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
+            shown["quarterEnded"] = publishedLocal >= period.To;
+        }
+
+        shown["documentNumber"] = publicOptions.DocumentNumber.Replace("{year}", number.Year.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{seq}", number.Seq.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        shown["authority"] = publicOptions.Authority;
         if (withAuthor)
         {
             shown["publishedBy"] = p.By;
@@ -164,19 +186,41 @@ public sealed class PublicationService(IRecordStore store, Func<ReportService> r
     public static ReportTable Table(JsonObject publication, bool chinese)
     {
         string[] columns = chinese
-            ? ["城市", "企业", "企业名称", "牌", "原因", "整改期限", "有效传输率", "解除"]
-            : ["city", "enterprise", "enterpriseName", "card", "reasons", "rectifyBy", "effectiveRate", "lifted"];
+            ? ["市（州）", "企业名称", "牌", "原因", "整改期限", "有效传输率", "解除"]
+            : ["City", "Enterprise", "Card", "Reasons", "Rectify by", "Effective rate", "Lifted"];
         var rows = publication["cards"]!.AsArray().Select(c => new object?[]
         {
-            c!["city"]?.GetValue<string>(), c["enterprise"]?.GetValue<string>(), c["enterpriseName"]?.GetValue<string>(),
+            c!["city"]?.GetValue<string>(), c["enterpriseName"]?.GetValue<string>(),
             chinese ? (c["card"]!.GetValue<string>() == Card.Red ? "红牌" : "黄牌") : c["card"]!.GetValue<string>(),
             string.Join(chinese ? "；" : "; ", c["reasons"]!.AsArray().Select(r => r![chinese ? "zh" : "en"]!.GetValue<string>())),
-            c["rectifyBy"]?.GetValue<string>(), c["effectiveRate"]?.GetValue<double?>(), c["lifted"]?["at"]?.GetValue<string>(),
+            c["rectifyBy"]?.GetValue<string>(), c["effectiveRate"]?.GetValue<double?>() is { } rate ? (rate * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%" : null,
+            c["lifted"]?["at"]?.GetValue<string>() is { } lifted ? lifted[..Math.Min(10, lifted.Length)] : null,
         }).ToList();
         return new ReportTable(columns, rows);
     }
 
     private string Local(DateTimeOffset t) => ReportFormats.Instant(t, zone);
+}
+
+/// <summary>
+/// How the public page presents the lists (configuration section <c>Public</c>): the issuing
+/// authority, the notice's title and its document number, each publication numbered in its year.
+/// </summary>
+public sealed class PublicOptions
+{
+    public const string Section = "Public";
+
+    /// <summary>Who issues the lists, e.g. 青海省生态环境厅.</summary>
+    [System.ComponentModel.DataAnnotations.StringLength(80, MinimumLength = 1, ErrorMessage = "Public:Authority must be 1 to 80 characters")]
+    public string Authority { get; set; } = "省生态环境厅";
+
+    /// <summary>The notice's title above the lists.</summary>
+    [System.ComponentModel.DataAnnotations.StringLength(120, MinimumLength = 1, ErrorMessage = "Public:Title must be 1 to 120 characters")]
+    public string Title { get; set; } = "重点排污单位自动监控数据有效传输率及红黄牌名单公布";
+
+    /// <summary>A publication's document number: {year} and {seq} (its place among the year's publications) are filled in.</summary>
+    [System.ComponentModel.DataAnnotations.StringLength(80, MinimumLength = 1, ErrorMessage = "Public:DocumentNumber must be 1 to 80 characters")]
+    public string DocumentNumber { get; set; } = "〔{year}〕{seq}号";
 }
 
 /// <summary>Publishing the quarterly lists (configuration section <c>Publications</c>).</summary>

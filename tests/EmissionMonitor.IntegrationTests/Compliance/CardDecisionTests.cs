@@ -185,13 +185,21 @@ public sealed class CardDecisionTests
         string id = v1.GetProperty("id").GetString()!;
         var csv = await anonymous.GetByteArrayAsync($"/api/public/publications/{id}?format=csv");
         Assert.Equal([0xEF, 0xBB, 0xBF], csv[..3]);
-        Assert.Contains("西宁某热电有限公司", Encoding.UTF8.GetString(csv), StringComparison.Ordinal);
+        string csvText = Encoding.UTF8.GetString(csv);
+        Assert.Contains("西宁某热电有限公司", csvText, StringComparison.Ordinal);
+        Assert.DoesNotContain("QH-XN-001", csvText, StringComparison.Ordinal); // no registry id in what the public downloads
+        Assert.Matches(@",\d{1,3}\.\d%,", csvText); // the rate as a percentage
+        Assert.Matches(@"^〔\d{4}〕\d+号$", v1.GetProperty("documentNumber").GetString());
+        Assert.Equal("省生态环境厅", v1.GetProperty("authority").GetString());
+        Assert.Equal("2025-07-01T00:00:00", v1.GetProperty("dataUpTo").GetString()); // published after the quarter: its data up to its end
+        Assert.True(v1.GetProperty("quarterEnded").GetBoolean());
         var xlsx = await anonymous.GetByteArrayAsync($"/api/public/publications/{id}?format=xlsx&lang=en");
         using (var zip = new System.IO.Compression.ZipArchive(new MemoryStream(xlsx)))
         {
             using var reader = new StreamReader(zip.GetEntry("xl/worksheets/sheet1.xml")!.Open());
             string sheet = await reader.ReadToEndAsync();
-            Assert.Contains("enterpriseName", sheet, StringComparison.Ordinal);
+            Assert.Contains("Enterprise", sheet, StringComparison.Ordinal);
+            Assert.DoesNotContain("QH-XN-001", sheet, StringComparison.Ordinal);
             Assert.Contains("西宁某热电有限公司", sheet, StringComparison.Ordinal);
             System.Xml.Linq.XDocument.Parse(sheet); // well-formed
         }
@@ -236,5 +244,8 @@ public sealed class CardDecisionTests
         Assert.Contains("ok  the published enterprise 西宁某热电有限公司 is listed, without login", output, StringComparison.Ordinal);
         Assert.Contains("ok  the rest of the API still answers 401", output, StringComparison.Ordinal);
         Assert.Contains("ok  printed, each list is a page of its own", output, StringComparison.Ordinal);
+        Assert.Contains("ok  one list at a time, chosen by quarter and city", output, StringComparison.Ordinal);
+        Assert.Contains("ok  the search by enterprise name", output, StringComparison.Ordinal);
+        Assert.Contains("ok  at 390 px the public page is no wider than the screen", output, StringComparison.Ordinal);
     }
 }

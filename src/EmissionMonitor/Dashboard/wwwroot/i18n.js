@@ -72,6 +72,10 @@ export const I18N = {
     'pub.heading': '{quarter} {city} 红黄牌企业名单', 'pub.version': '第{v}版', 'pub.published': '公布时间', 'pub.enterprise': '企业名称', 'pub.city': '市（州）', 'pub.card': '牌',
     'pub.reasons': '原因', 'pub.rectifyBy': '整改期限', 'pub.rate': '有效传输率', 'pub.lifted': '解除', 'pub.red': '红牌', 'pub.yellow': '黄牌', 'pub.none': '本期无红黄牌企业。',
     'pub.cities': '各市（州）自动监控数据有效传输率', 'pub.below': '低于', 'pub.updates': '更新', 'pub.liftedOn': '{d}：{n} 已解除', 'pub.history': '历史版本', 'pub.empty': '尚无公布。',
+    'pub.pickQuarter': '季度', 'pub.pickCity': '市（州）', 'pub.search': '按企业名称查找', 'pub.noMatch': '没有名称含“{q}”的企业。', 'pub.dataUpTo': '数据截至 {t}',
+    'pub.notEnded': '本季度未结束，名单依据截至公布时的数据，可能调整。', 'pub.number': '文号', 'pub.issuer': '发布机关',
+    'pub.rules': '红黄牌依据《青海省重点排污单位自动监控管理办法》（青政〔2017〕53号）：季度内自动监控数据有效传输率低于{t}、污染物超标或超总量的重点排污单位，经核定列入黄牌或红牌名单，限期整改；整改完成并经核查后解除。有效传输率 = 有效小时数 ÷ 应传小时数（扣除经审核的停产等时段）。',
+    'pub.rulesTitle': '名单依据',
     'pub.csv': '下载 CSV', 'pub.xlsx': '下载 Excel',
   },
   en: {
@@ -146,6 +150,10 @@ export const I18N = {
     'pub.heading': '{city}: yellow and red cards, {quarter}', 'pub.version': 'version {v}', 'pub.published': 'Published', 'pub.enterprise': 'Enterprise', 'pub.city': 'City', 'pub.card': 'Card',
     'pub.reasons': 'Reasons', 'pub.rectifyBy': 'Rectify by', 'pub.rate': 'Effective rate', 'pub.lifted': 'Lifted', 'pub.red': 'red', 'pub.yellow': 'yellow', 'pub.none': 'No enterprise is carded in this list.',
     'pub.cities': 'Effective transmission rates of the cities', 'pub.below': 'below', 'pub.updates': 'Updates', 'pub.liftedOn': '{d}: {n} lifted', 'pub.history': 'Earlier versions', 'pub.empty': 'Nothing is published yet.',
+    'pub.pickQuarter': 'Quarter', 'pub.pickCity': 'City', 'pub.search': 'Find an enterprise by name', 'pub.noMatch': 'No enterprise named “{q}”.', 'pub.dataUpTo': 'Data up to {t}',
+    'pub.notEnded': 'The quarter has not ended: the list stands on the data up to its publication and may change.', 'pub.number': 'Document', 'pub.issuer': 'Issued by',
+    'pub.rules': 'Cards follow Qinghai\'s rules for key polluters (Qing Zheng [2017] No. 53): an enterprise whose effective transmission rate of monitoring data falls below {t} in the quarter, or whose emissions exceed limits or totals, is listed yellow or red and must rectify by a deadline; the card is lifted once the rectification is checked. Effective rate = valid hours ÷ hours expected (approved shutdowns and the like excused).',
+    'pub.rulesTitle': 'How the lists are made',
     'pub.csv': 'Download CSV', 'pub.xlsx': 'Download Excel',
   },
 };
