@@ -47,6 +47,10 @@ public sealed class ApiOptions : UserLimits
     [System.ComponentModel.DataAnnotations.Range(16, 100_000, ErrorMessage = "Api:StreamQueue must be between 16 and 100000")]
     public int StreamQueue { get; set; } = 256;
 
+    /// <summary>The most outlets one report document (a sheet each) may cover; larger scopes are refused with a word on how to narrow them.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 5000, ErrorMessage = "Api:MaxDocumentOutlets must be between 1 and 5000")]
+    public int MaxDocumentOutlets { get; set; } = 200;
+
     /// <summary>Downloads (CSV, XLSX, whole tables) one user may run at once; more answer 429. Default 2.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 1000, ErrorMessage = "Api:MaxDownloadsPerUser must be between 1 and 1000")]
     public int MaxDownloadsPerUser { get; set; } = 2;

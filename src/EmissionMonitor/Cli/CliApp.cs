@@ -32,6 +32,11 @@ public static class CliApp
                                   --lang zh|en (table and xlsx: headers, names, units and words;
                                   default from LANG); --out FILE (xlsx needs it on a terminal);
                                   csv and json keep the machine columns for scripts
+          report document daily|monthly|quarterly|annual --out FILE.xlsx
+                                  the documents a bureau files (小时均值日报, 日均值月报,
+                                  月均值季报/年报, with 排放量 and 有效传输率 sheets), a sheet per
+                                  outlet: --date D | --month YYYY-MM | --quarter Q | --year Y;
+                                  --city --enterprise --mn; --lang zh|en
           report barometer --year Y
                                   the city target barometer (Compliance:CityTargets) of a year
           report alert-handling   how alerts raised in the period were handled (响应率, 核实率, 处置率):

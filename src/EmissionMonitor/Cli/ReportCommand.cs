@@ -14,10 +14,15 @@ public static class ReportCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var p = CliArguments.Parse(args, ["--quarter", "--from", "--to", "--city", "--enterprise", "--mn", "--pollutant", "--by", "--format", "--config", "--data", "--year", "--lang", "--out"], []);
+        var p = CliArguments.Parse(args, ["--quarter", "--from", "--to", "--city", "--enterprise", "--mn", "--pollutant", "--by", "--format", "--config", "--data", "--year", "--lang", "--out", "--date", "--month"], []);
+        if (p.Positional.Count == 2 && p.Positional[0] == "document")
+        {
+            return await DocumentAsync(p.Positional[1], p, cancellationToken);
+        }
+
         if (p.Positional.Count != 1 || !(ReportRequest.Kinds.Contains(p.Positional[0]) || p.Positional[0] is "barometer" or "alert-handling" or "outages"))
         {
-            throw new UsageException($"report needs one of {string.Join("|", ReportRequest.Kinds)}|barometer|alert-handling|outages");
+            throw new UsageException($"report needs one of {string.Join("|", ReportRequest.Kinds)}|barometer|alert-handling|outages, or document {string.Join("|", Reports.Documents.DocumentRequest.Kinds)}");
         }
 
         string kind = p.Positional[0];
@@ -152,6 +157,27 @@ public static class ReportCommand
             ? await store.HandlingAsync(period, by, p.Value("--enterprise"), options, registry, settings.TimeZone, now, cancellationToken)
             : await Alerts.Outages.ReportAsync(store, period, p.Value("--enterprise"), AppSettings.Bind<Alerts.OutageOptions>(settings.Configuration, Alerts.OutageOptions.Section),
                 registry, settings.TimeZone, now, cancellationToken);
+    }
+
+    /// <summary><c>report document daily|monthly|quarterly|annual --date|--month|--quarter|--year [--city|--enterprise|--mn] --out FILE</c>.</summary>
+    private static async Task<int> DocumentAsync(string kind, CliArguments p, CancellationToken cancellationToken)
+    {
+        var output = Output.Of(p, "xlsx", "document");
+        if (output.File is null)
+        {
+            throw new UsageException("report document writes a workbook: give --out FILE.xlsx");
+        }
+
+        var settings = AppSettings.Load(p.Value("--config") ?? "config", p.Value("--data"));
+        var registry = settings.LoadRegistry();
+        var request = Reports.Documents.DocumentRequest.Parse(kind, name => p.Value("--" + name), registry, int.MaxValue, out var error)
+            ?? throw new UsageException(error!.Value.Parameter == "kind" ? $"report document {error.Value.Problem}" : $"option --{error.Value.Parameter}: {error.Value.Problem}");
+        await using var store = await settings.OpenStoreAsync(registry, cancellationToken);
+        var now = TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), settings.TimeZone).DateTime;
+        await using var stream = output.Open();
+        await new Reports.Documents.DocumentWriter(store, ReportService.Create(store, registry, settings, TimeProvider.System), registry)
+            .WritePrintableAsync(stream, request, output.Lang, Environment.UserName, now, cancellationToken);
+        return 0;
     }
 
     private static async IAsyncEnumerable<ReportTable> OneTable(ReportTable table)

@@ -115,6 +115,7 @@ public static class ServiceHost
             .DisableDefaultFonts().DisableTelemetry().DisableAgent().DisableMcp()); // everything from the package: no CDN, no fonts or calls from outside
         Api.SessionApi.Map(app, auth);
         Api.ReportsApi.Map(app, auth);
+        Api.DocumentsApi.Map(app, auth);
         Api.AlertsApi.Map(app, auth);
         Api.AlertHandlingApi.Map(app, auth);
         Api.OperationsApi.Map(app, auth);

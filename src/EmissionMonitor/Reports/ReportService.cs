@@ -33,6 +33,9 @@ public sealed partial class ReportService(IStore store, StationRegistry registry
 
     private DateTime NowLocal => TimeZoneInfo.ConvertTime(clock.GetUtcNow(), timeZone).DateTime;
 
+    /// <summary>The zone the reports' local times are in.</summary>
+    public TimeZoneInfo TimeZone => timeZone;
+
     /// <summary>The report service of a run's settings over <paramref name="store"/> and the registry as it is now.</summary>
     public static ReportService Create(IStore store, StationRegistry registry, Configuration.AppSettings settings, TimeProvider clock, ExceedanceCache? cache = null) =>
         new(store, registry, settings.Compliance, settings.Cards, settings.TimeZone, clock, settings.Anomalies.InvalidateSuspect, cache);

@@ -90,6 +90,94 @@ public sealed class XlsxExportTests
     }
 
     [Fact]
+    public async Task ReportDocuments_AreWorkbooksASheetPerOutlet_WithTheReportsFigures()
+    {
+        await using var service = await ServiceFixture.StartAsync();
+        using var http = new HttpClient { BaseAddress = service.HttpBase };
+        // A day of hourly SO2 records, hours 10–12 flagged D (a fault), over the HJ 212 link.
+        using (var tcp = new System.Net.Sockets.TcpClient())
+        {
+            await tcp.ConnectAsync("127.0.0.1", service.GatewayPort);
+            var stream = tcp.GetStream();
+            var buffer = new byte[4096];
+            for (int hour = 0; hour < 24; hour++)
+            {
+                var frame = Some.Hourly(at: new DateTime(2025, 7, 1, hour, 0, 0), flag: 5).Value("a21026", "Avg", 20m + hour).Value("a21026", "Flag", hour is >= 10 and <= 12 ? "D" : "N")
+                    .Build().ToString();
+                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(frame));
+                int n = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+                Assert.Contains("CN=9014", System.Text.Encoding.ASCII.GetString(buffer, 0, n), StringComparison.Ordinal);
+            }
+        }
+
+        await Waiting.UntilAsync(async () => System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/rates?from=2025-07-01&to=2025-07-02&mn=QHXN0010001&pollutant=a21026&by=pollutant"))
+                .RootElement.EnumerateArray().Any(r => r.GetProperty("valid").GetInt32() == 21),
+            TimeSpan.FromSeconds(20), "the day's SO2 in the rates");
+        var rates = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/rates?from=2025-07-01&to=2025-07-02&mn=QHXN0010001&by=pollutant")).RootElement
+            .EnumerateArray().ToDictionary(r => r.GetProperty("pollutant").GetString()!, r => r.GetProperty("valid").GetInt32());
+        Assert.Equal(21, rates["a21026"]); // a day with data: the comparison below is not of empty sheets
+
+        var response = await http.GetAsync("/api/documents/daily?date=2025-07-01&mn=QHXN0010001&lang=zh");
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        byte[] bytes = await response.Content.ReadAsByteArrayAsync();
+        var daily = Workbook.Read(bytes);
+        Assert.Equal(3, daily.SheetNames.Count);
+        Assert.StartsWith("QHXN0010001", daily.SheetNames[0], StringComparison.Ordinal);
+        Assert.Equal(["排放量", "有效传输率"], daily.SheetNames.Skip(1));
+        Assert.Equal("小时均值日报", daily.Text(1, 0));
+        var header = daily.Row(4);
+        Assert.Equal("时间", header[0]);
+        Assert.Equal(4, daily.FrozenRows);
+        Assert.Equal("yyyy-mm-dd hh:mm", daily.FormatOf(daily.Cell(5, 0)));
+        Assert.Equal("有效小时数", daily.Text(30, 0)); // 24 hours (rows 5–28), the mean, then the valid hours
+        int so2 = header.IndexOf("二氧化硫(mg/m³)");
+        Assert.Equal("20", daily.Text(5, so2)); // 00:00's value
+        Assert.Equal("故障（D）", daily.Text(5 + 10, so2 + 1)); // 10:00's flag in words
+        double mean = Enumerable.Range(0, 24).Where(h => h is < 10 or > 12).Average(h => 20.0 + h);
+        Assert.Equal(Math.Round(mean, 2), double.Parse(daily.Text(29, so2), System.Globalization.CultureInfo.InvariantCulture)); // the valid hours' mean
+        foreach (var (code, valid) in rates)
+        {
+            string name = EmissionMonitor.Hj212.Codes.CodeCatalogue.Find(code)!.Name;
+            int column = header.FindIndex(h => h.StartsWith(name + "(", StringComparison.Ordinal));
+            Assert.True(column > 0, $"a column of {name}: {string.Join(" | ", header)}");
+            Assert.Equal(valid.ToString(System.Globalization.CultureInfo.InvariantCulture), daily.Text(30, column)); // the valid hours equal the rate's
+        }
+
+        // Printable: A4 landscape, one page wide, the heading and header rows on every page.
+        using (var zip = new System.IO.Compression.ZipArchive(new MemoryStream(bytes)))
+        {
+            string sheet = await new StreamReader(zip.GetEntry("xl/worksheets/sheet1.xml")!.Open()).ReadToEndAsync();
+            Assert.Contains("<pageSetup paperSize=\"9\" orientation=\"landscape\"", sheet, StringComparison.Ordinal);
+            string book = await new StreamReader(zip.GetEntry("xl/workbook.xml")!.Open()).ReadToEndAsync();
+            Assert.Contains("_xlnm.Print_Titles", book, StringComparison.Ordinal);
+            Assert.Contains("!$1:$4", book, StringComparison.Ordinal);
+        }
+
+        using (var document = SpreadsheetDocument.Open(new MemoryStream(bytes), false))
+        {
+            var errors = new DocumentFormat.OpenXml.Validation.OpenXmlValidator().Validate(document).Select(e => $"{e.Path?.XPath}: {e.Description}").ToList();
+            Assert.True(errors.Count == 0, string.Join("\n", errors.Take(5))); // a valid workbook after the page setup was added
+        }
+
+        // The rates sheet equals the rates report of the outlet for the day.
+        var rateSheet = Workbook.Read(bytes, 2);
+        var rateHeader = rateSheet.Row(4);
+        var expected = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/rates?from=2025-07-01&to=2025-07-02&mn=QHXN0010001&by=outlet")).RootElement[0];
+        Assert.Equal(expected.GetProperty("valid").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture), rateSheet.Text(5, rateHeader.IndexOf("有效小时数")));
+
+        // A month: a row per day (31), then the month's mean and totals.
+        var monthly = Workbook.Read(await http.GetByteArrayAsync("/api/documents/monthly?month=2025-07&mn=QHXN0010001&lang=zh"));
+        Assert.Equal("日均值月报", monthly.Text(1, 0));
+        Assert.Equal("yyyy-mm-dd", monthly.FormatOf(monthly.Cell(5, 0)));
+        Assert.Equal("月均值/合计", monthly.Text(5 + 31, 0));
+
+        // Refusals name the parameter.
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await http.GetAsync("/api/documents/daily?date=2025-13-01&mn=QHXN0010001")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await http.GetAsync("/api/documents/weekly?date=2025-07-01")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await http.GetAsync("/api/documents/daily?date=2025-07-01&mn=NOSUCHMN")).StatusCode);
+    }
+
+    [Fact]
     public async Task TheCatalogue_NamesEveryCode_InChineseAndEnglish()
     {
         await using var service = await ServiceFixture.StartAsync();
@@ -117,11 +205,12 @@ public sealed class XlsxExportTests
 
         public IReadOnlyList<string> SheetNames { get; }
 
-        public static Workbook Read(byte[] bytes)
+        public static Workbook Read(byte[] bytes, int index = 0)
         {
             using var document = SpreadsheetDocument.Open(new MemoryStream(bytes), false);
             var part = document.WorkbookPart!;
-            var sheet = part.WorksheetParts.First().Worksheet;
+            var id = part.Workbook.Descendants<Sheet>().ElementAt(index).Id!.Value!;
+            var sheet = ((WorksheetPart)part.GetPartById(id)).Worksheet;
             var rows = sheet.Descendants<Row>().ToDictionary(r => r.RowIndex!.Value, r => r.Elements<Cell>().Select(c => (Cell)c.CloneNode(true)).ToList());
             var pane = sheet.Descendants<Pane>().FirstOrDefault();
             int frozen = pane?.State?.Value == PaneStateValues.Frozen ? (int)(pane.VerticalSplit?.Value ?? 0) : 0;

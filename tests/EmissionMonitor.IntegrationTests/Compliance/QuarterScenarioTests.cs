@@ -146,6 +146,15 @@ public sealed class QuarterScenarioTests
         Assert.Contains("2025Q3", book.Text(2, 0), StringComparison.Ordinal);
         Assert.Contains("排放量(kg)", book.Row(4));
         Assert.Equal(0, (await CliRunner.RunAsync(["report", "--help"])).ExitCode);
+        string document = Path.Combine(Some.TempDirectory(), "monthly.xlsx");
+        var monthly = await CliRunner.RunAsync(["report", "document", "monthly", "--month", "2025-07", "--mn", "QHXN0010001", "--config", config, "--data", data, "--out", document, "--lang", "zh"]);
+        Assert.True(monthly.ExitCode == 0, monthly.StdErr);
+        var monthBook = Api.XlsxExportTests.Workbook.Read(await File.ReadAllBytesAsync(document));
+        Assert.Equal("日均值月报", monthBook.Text(1, 0));
+        Assert.Equal("月均值/合计", monthBook.Text(5 + 31, 0));
+        var noOut = await CliRunner.RunAsync(["report", "document", "daily", "--date", "2025-07-01", "--config", config, "--data", data]);
+        Assert.Equal(2, noOut.ExitCode);
+        Assert.Contains("--out", noOut.StdErr, StringComparison.Ordinal);
 
         async Task<JsonElement> Report(string kind, params string[] extra)
         {

@@ -6,6 +6,7 @@ import './pages/handling.js';
 import './pages/wall.js';
 import './pages/publish.js';
 import './pages/data.js';
+import './pages/documents.js';
 import { api } from './api.js';
 import { pages, role, route, setRouter, state } from './core.js';
 import { h, show } from './dom.js';
@@ -97,6 +98,7 @@ async function render() {
     else if (path.startsWith('/exceedances')) await exceedancesPage();
     else if (path.startsWith('/cards')) await cardsPage();
     else if (path.startsWith('/publish')) await pages.publish();
+    else if (path.startsWith('/documents')) await pages.documents();
     else if (path.startsWith('/data')) await pages.data(decodeURIComponent(path.split('/')[2] || ''));
     else if (path.startsWith('/barometer')) await barometerPage();
     else if (path.startsWith('/orders')) await ordersPage();

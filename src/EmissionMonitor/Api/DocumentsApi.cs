@@ -1,0 +1,27 @@
+using EmissionMonitor.Reports.Documents;
+using EmissionMonitor.Users;
+
+namespace EmissionMonitor.Api;
+
+/// <summary>
+/// <c>GET /api/documents/{kind}</c> (<c>daily|monthly|quarterly|annual</c>; <c>date|month|quarter|year</c>;
+/// <c>city</c>, <c>enterprise</c>, <c>mn</c>; <c>lang</c>): the report document as a workbook, a sheet per
+/// outlet (at most <c>Api:MaxDocumentOutlets</c>), streamed under the user's download slot and a slot
+/// of the report gate. An enterprise user gets its own enterprise's outlets only.
+/// </summary>
+public static class DocumentsApi
+{
+    public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
+    {
+        app.MapGet("/api/documents/{kind}", (HttpContext http, string kind, Func<Registry.StationRegistry> registry, ApiOptions options) =>
+        {
+            var user = RoleFilter.User(http);
+            var q = http.Request.Query;
+            string? Value(string name) => name == "enterprise" && user.Role == ApiUser.EnterpriseRole ? user.Enterprise : q[name].FirstOrDefault() is { Length: > 0 } v ? v : null;
+            var request = DocumentRequest.Parse(kind, Value, registry(), options.MaxDocumentOutlets, out var error);
+            return request is null
+                ? Refusals.Problem(Outcomes.Refusal.Invalid, $"{error!.Value.Parameter}: {error.Value.Problem}", error.Value.Parameter)
+                : new Http.DocumentDownload(request);
+        }).RequireRole(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
+    }
+}

@@ -1,0 +1,248 @@
+using System.Globalization;
+using System.Numerics;
+using EmissionMonitor.Compliance.Summaries;
+using EmissionMonitor.Hj212.Codes;
+using EmissionMonitor.Reports.Exports;
+using SpreadCheetah;
+using SpreadCheetah.Styling;
+using SpreadCheetah.Worksheets;
+
+namespace EmissionMonitor.Reports.Documents;
+
+/// <summary>
+/// The report documents a bureau files, as one workbook: a sheet per outlet — 小时均值日报 (the 24
+/// hourly values of each pollutant with their flags, then the day's mean, valid hours and kg),
+/// 日均值月报 (a row per day), 月均值季报/年报 (a row per month) — then 排放量 and 有效传输率 sheets
+/// with the same figures as <c>report totals</c> and <c>report rates</c> by outlet. Means are the
+/// reports' own (the valid hours' compared values from the day summaries), kg the summaries' kg.
+/// Written sheet by sheet as the data of each outlet is read.
+/// </summary>
+public sealed class DocumentWriter(Storage.IStore store, ReportService reports, Registry.StationRegistry registry)
+{
+    private static readonly Dictionary<string, (string Zh, string En)> Titles = new(StringComparer.Ordinal)
+    {
+        ["daily"] = ("小时均值日报", "Daily report of hourly means"), ["monthly"] = ("日均值月报", "Monthly report of daily means"),
+        ["quarterly"] = ("月均值季报", "Quarterly report of monthly means"), ["annual"] = ("月均值年报", "Annual report of monthly means"),
+    };
+
+    /// <summary>The document's title in the language.</summary>
+    public static string TitleOf(string kind, string lang) => lang == "en" ? Titles[kind].En : Titles[kind].Zh;
+
+    /// <summary>
+    /// The document ready to print (<see cref="PrintLayout"/>: A4 landscape, one page wide, the heading
+    /// and header repeated): written to a temporary file first, then copied with the page setup.
+    /// </summary>
+    public async Task WritePrintableAsync(Stream output, DocumentRequest r, string lang, string by, DateTime now, CancellationToken ct)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"em-document-{Guid.NewGuid():N}.xlsx");
+        await using var temp = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        await WriteAsync(temp, r, lang, by, now, ct);
+        temp.Position = 0;
+        await PrintLayout.CopyAsync(temp, output, HeadingRows + 1, ct);
+    }
+
+    /// <summary>Rows of every sheet's heading (title, period and scope, cut-off and maker) above its header row.</summary>
+    private const int HeadingRows = 3;
+
+    public async Task WriteAsync(Stream output, DocumentRequest r, string lang, string by, DateTime now, CancellationToken ct)
+    {
+        bool zh = lang != "en";
+        await using var book = await Spreadsheet.CreateNewAsync(output, new SpreadCheetahOptions
+        {
+            CompressionLevel = SpreadCheetahCompressionLevel.Optimal, DefaultDateTimeFormat = NumberFormat.Custom("yyyy-mm-dd hh:mm"),
+        }, ct);
+        var s = new Styles(book);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var outlet in r.Outlets)
+        {
+            var facts = (await store.QueryDayFactsAsync(r.Period.From, r.Period.To, outlet.Mn, ct)).ToLookup(f => f.Pollutant, StringComparer.Ordinal);
+            var pollutants = outlet.Limits.Keys.Order(StringComparer.Ordinal).ToList();
+            var enterprise = registry.FindEnterprise(outlet.EnterpriseId);
+            var heading = new ExportHeading(TitleOf(r.Kind, lang), r.PeriodName,
+                $"{enterprise?.City} · {enterprise?.Name} · {outlet.Name} ({outlet.Mn})", Min(now, r.Period.To), by, now).Lines(lang);
+            string Name(string code) => CodeCatalogue.Find(code) is { } p ? (zh ? p.Name : p.EnglishName) : code;
+            string Unit(string code) => CodeCatalogue.Find(code)?.Unit.Replace("m3", "m³", StringComparison.Ordinal) ?? string.Empty;
+            var header = new List<string> { zh ? "时间" : "Time" };
+            foreach (string p in pollutants)
+            {
+                header.AddRange(r.Kind == "daily"
+                    ? [$"{Name(p)}({Unit(p)})", $"{Name(p)} {(zh ? "标记" : "flag")}"]
+                    : [$"{Name(p)} {(zh ? "均值" : "mean")}({Unit(p)})", $"{Name(p)} {(zh ? "有效小时数" : "valid hours")}", $"{Name(p)} {(zh ? "排放量" : "emitted")}(kg)"]);
+            }
+
+            await StartAsync(book, Unique(names, $"{outlet.Mn} {outlet.Name}"), heading, header, s, ct);
+            if (r.Kind == "daily")
+            {
+                await DailyRowsAsync(book, outlet.Mn, r.Period.From, pollutants, facts, zh, s, ct);
+            }
+            else
+            {
+                await PeriodRowsAsync(book, r, pollutants, facts, zh, s, ct);
+            }
+        }
+
+        // The same figures as `report totals` and `report rates` by outlet, for the whole period.
+        var request = new ReportRequest("totals", r.Period, Mn: r.Outlets.Count == 1 ? r.Outlets[0].Mn : null, By: "outlet");
+        var mns = r.Outlets.Select(o => o.Mn).ToHashSet(StringComparer.Ordinal);
+        var totals = (await reports.TotalsAsync(request, ct)).Where(t => t.Scope.Mn is { } mn && mns.Contains(mn)).ToList();
+        var rates = (await reports.RatesAsync(request with { Kind = "rates" }, ct)).Where(t => t.Scope.Mn is { } mn && mns.Contains(mn)).ToList();
+        var zone = reports.TimeZone;
+        await TableSheetAsync(book, names, zh ? "排放量" : "Emissions", ReportTables.Totals(totals, "outlet", zone), lang, r, by, now, s, ct);
+        await TableSheetAsync(book, names, zh ? "有效传输率" : "Effective rates", ReportTables.Rates(rates, zone), lang, r, by, now, s, ct);
+        await book.FinishAsync(ct);
+    }
+
+    private async Task DailyRowsAsync(Spreadsheet book, string mn, DateTime day, List<string> pollutants, ILookup<string, DayFact> facts, bool zh, Styles s, CancellationToken ct)
+    {
+        var readings = (await store.QueryReadingsAsync(new Storage.ReadingQuery(Hj212.Cns.Hourly, day, day.AddDays(1), mn), ct))
+            .ToDictionary(x => (x.Period.Hour, x.Pollutant));
+        var flags = ExportWords.Values["flag"];
+        for (int hour = 0; hour < DayFact.HoursPerDay; hour++)
+        {
+            var row = new List<Cell> { new(day.AddHours(hour), s.Time) };
+            foreach (string p in pollutants)
+            {
+                var reading = readings.GetValueOrDefault((hour, p));
+                row.Add(Number(reading?.ZsAvg ?? reading?.Avg, s.Decimal2));
+                row.Add(reading?.Flag is { } f ? new Cell(flags.TryGetValue(f, out var w) ? (zh ? w.Zh : w.En) : f) : default);
+            }
+
+            await book.AddRowAsync(row.ToArray(), ct);
+        }
+
+        var fact = pollutants.Select(p => facts[p].FirstOrDefault()).ToList();
+        await SummaryAsync(book, zh ? "日均值" : "Daily mean", fact.SelectMany(f => new[] { Number(Mean(f is null ? [] : [f]), s.Decimal2), default }), s, ct);
+        await SummaryAsync(book, zh ? "有效小时数" : "Valid hours", fact.SelectMany(f => new[] { Number(f is null ? 0 : BitOperations.PopCount((uint)f.ValidMask), s.Integer), default }), s, ct);
+        await SummaryAsync(book, zh ? "排放量(kg)" : "Emitted (kg)", fact.SelectMany(f => new[] { Number(f?.Kg is { } kg ? Math.Round(kg, 3) : null, s.Kilograms), default }), s, ct);
+    }
+
+    private static async Task PeriodRowsAsync(Spreadsheet book, DocumentRequest r, List<string> pollutants, ILookup<string, DayFact> facts, bool zh, Styles s, CancellationToken ct)
+    {
+        bool byDay = r.Kind == "monthly";
+        for (var at = r.Period.From; at < r.Period.To; at = byDay ? at.AddDays(1) : at.AddMonths(1))
+        {
+            var (from, to) = (at, byDay ? at.AddDays(1) : at.AddMonths(1));
+            var row = new List<Cell> { byDay ? new Cell(at, s.Date) : new Cell(at.ToString("yyyy-MM", CultureInfo.InvariantCulture)) };
+            foreach (string p in pollutants)
+            {
+                row.AddRange(Three(facts[p].Where(f => f.Day >= from && f.Day < to).ToList(), s));
+            }
+
+            await book.AddRowAsync(row.ToArray(), ct);
+        }
+
+        await SummaryAsync(book, zh ? (r.Kind == "monthly" ? "月均值/合计" : "期间均值/合计") : "Period mean / total", pollutants.SelectMany(p => Three(facts[p].ToList(), s)), s, ct);
+    }
+
+    private static Cell[] Three(List<DayFact> days, Styles s) =>
+        [Number(Mean(days), s.Decimal2), Number(days.Sum(f => BitOperations.PopCount((uint)f.ValidMask)), s.Integer), Number(days.Count == 0 ? null : Math.Round(days.Sum(f => f.Kg), 3), s.Kilograms)];
+
+    /// <summary>The mean of the valid hours' compared values (the reports' mean), null without a valid hour.</summary>
+    private static double? Mean(IReadOnlyCollection<DayFact> days)
+    {
+        int valid = days.Sum(f => BitOperations.PopCount((uint)f.ValidMask));
+        return valid == 0 ? null : Math.Round(days.Sum(f => f.ValueSum) / valid, 2, MidpointRounding.AwayFromZero);
+    }
+
+    private static async Task SummaryAsync(Spreadsheet book, string label, IEnumerable<Cell> cells, Styles s, CancellationToken ct) =>
+        await book.AddRowAsync([new Cell(label, s.Bold), .. cells], ct);
+
+    private static Cell Number(double? v, StyleId style) => v is { } d && double.IsFinite(d) ? new Cell(d, style) : default;
+
+    private static async Task TableSheetAsync(Spreadsheet book, HashSet<string> names, string name, ReportTable table, string lang, DocumentRequest r, string by, DateTime now,
+        Styles s, CancellationToken ct)
+    {
+        var view = ExportView.For(table.Columns, lang, null, table.Rows);
+        var heading = new ExportHeading(name, r.PeriodName, r.ScopeName, Min(now, r.Period.To), by, now).Lines(lang);
+        await StartAsync(book, Unique(names, name), heading, view.Columns.Select(c => c.Header).ToList(), s, ct);
+        foreach (var raw in table.Rows)
+        {
+            var values = view.Row(raw);
+            await book.AddRowAsync(values.Select((v, i) => v switch
+            {
+                double d => new Cell(d, s.For(view.Columns[i].Format)),
+                DateTime t => new Cell(t, s.Time),
+                null => default,
+                var other => new Cell(Xlsx.Clean(Convert.ToString(other, CultureInfo.InvariantCulture) ?? string.Empty)),
+            }).ToArray(), ct);
+        }
+    }
+
+    private static async Task StartAsync(Spreadsheet book, string sheet, IReadOnlyList<string> heading, List<string> header, Styles s, CancellationToken ct)
+    {
+        var options = new WorksheetOptions { FrozenRows = heading.Count + 1, FrozenColumns = 1 };
+        for (int i = 0; i < header.Count; i++)
+        {
+            options.Column(i + 1).Width = Math.Clamp(ReportFormats.DisplayWidth(header[i]) + 2, i == 0 ? 17 : 10, 40);
+        }
+
+        await book.StartWorksheetAsync(sheet, options, ct);
+        foreach (string line in heading)
+        {
+            await book.AddRowAsync([new Cell(line, s.Title)], ct);
+        }
+
+        await book.AddRowAsync(header.Select(h => new Cell(h, s.Header)).ToArray(), ct);
+    }
+
+    private static string Unique(HashSet<string> names, string wanted)
+    {
+        string clean = new(wanted.Where(c => "[]:*?/\\'".IndexOf(c, StringComparison.Ordinal) < 0).ToArray());
+        clean = clean.Length > 31 ? clean[..31] : clean;
+        string name = clean;
+        for (int i = 2; !names.Add(name); i++)
+        {
+            string suffix = $" ({i})";
+            name = (clean.Length + suffix.Length > 31 ? clean[..(31 - suffix.Length)] : clean) + suffix;
+        }
+
+        return name;
+    }
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
+
+    /// <summary>The workbook's styles.</summary>
+    private sealed class Styles
+    {
+        public Styles(Spreadsheet book)
+        {
+            Title = book.AddStyle(new Style { Font = { Bold = true, Size = 14 } });
+            Header = book.AddStyle(new Style { Font = { Bold = true }, Fill = { Color = System.Drawing.Color.FromArgb(0xDD, 0xE6, 0xF0) } });
+            Bold = book.AddStyle(new Style { Font = { Bold = true } });
+            Time = book.AddStyle(new Style { Format = NumberFormat.Custom("yyyy-mm-dd hh:mm") });
+            Date = book.AddStyle(new Style { Format = NumberFormat.Custom("yyyy-mm-dd") });
+            Decimal2 = book.AddStyle(new Style { Format = NumberFormat.Custom("0.00") });
+            Integer = book.AddStyle(new Style { Format = NumberFormat.Custom("0") });
+            Kilograms = book.AddStyle(new Style { Format = NumberFormat.Custom("#,##0.000") });
+            Percent = book.AddStyle(new Style { Format = NumberFormat.Custom("0.0%") });
+        }
+
+        public StyleId Title { get; }
+
+        public StyleId Header { get; }
+
+        public StyleId Bold { get; }
+
+        public StyleId Time { get; }
+
+        public StyleId Date { get; }
+
+        public StyleId Decimal2 { get; }
+
+        public StyleId Integer { get; }
+
+        public StyleId Kilograms { get; }
+
+        public StyleId Percent { get; }
+
+        public StyleId For(CellFormat format) => format switch
+        {
+            CellFormat.Percent => Percent,
+            CellFormat.Kilograms => Kilograms,
+            CellFormat.Integer => Integer,
+            CellFormat.Date => Date,
+            CellFormat.DateTime => Time,
+            _ => Decimal2,
+        };
+    }
+}
