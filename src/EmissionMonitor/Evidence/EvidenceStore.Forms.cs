@@ -1,8 +1,6 @@
-using EmissionMonitor.Outcomes;
-using System.Security.Cryptography;
-using System.Text;
-using Microsoft.AspNetCore.WebUtilities;
 using EmissionMonitor.Compliance.Marks;
+using EmissionMonitor.Outcomes;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
 namespace EmissionMonitor.Evidence;

@@ -82,8 +82,7 @@ public sealed class Download(string name, Func<CancellationToken, IAsyncEnumerab
                 body.AllowSynchronousIO = true;
             }
 
-            string? lang = http.Request.Query["lang"].FirstOrDefault();
-            await Xlsx.WriteAsync(http.Response.Body, named, name, columns => ColumnNames.For(columns, lang), ct);
+            await Xlsx.WriteAsync(http.Response.Body, named, name, null, ct); // the machine table: the keys as headers
             return;
         }
 
