@@ -111,6 +111,15 @@ internal sealed class FactSource
         return list;
     }
 
+    /// <summary>The hours beyond an hourly limit in [from, to) counted per outlet, pollutant and day (outlets computed from their readings counted here).</summary>
+    public async Task<List<ExceedDayCount>> ExceedHoursByDayAsync(DateTime from, DateTime to, CancellationToken ct)
+    {
+        var list = (await _store.CountExceedHoursByDayAsync(from, to, Narrowed(null), ct)).Where(c => !_computed.ContainsKey(c.Mn)).ToList();
+        list.AddRange(_computed.SelectMany(c => c.Value.Exceeding).Where(e => e.Hour >= from && e.Hour < to).GroupBy(e => (e.Mn, e.Pollutant, e.Hour.Date))
+            .Select(g => new ExceedDayCount(g.Key.Mn, g.Key.Pollutant, g.Key.Date, g.Count())));
+        return list;
+    }
+
     /// <summary>The days judged exceeding on the water daily basis in [fromDay, toDay); <paramref name="mns"/> narrows to those outlets.</summary>
     public async Task<List<DayFact>> ExceedingDaysAsync(DateTime fromDay, DateTime toDay, CancellationToken ct, IReadOnlyCollection<string>? mns = null)
     {

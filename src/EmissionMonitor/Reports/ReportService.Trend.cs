@@ -23,10 +23,13 @@ public sealed partial class ReportService
         bool Judged(string mn, string pollutant, string basis) =>
             outlets.TryGetValue(mn, out var o) && o.Limits.TryGetValue(pollutant, out var limit) && (r.Pollutant is null || r.Pollutant == pollutant)
             && ExceedanceDetector.Basis(o, limit) == basis;
-        var hours = (await facts.ExceedHoursAsync(fromDay, toDay, ct)).Where(e => e.Hour >= r.Period.From && e.Hour < r.Period.To && Judged(e.Mn, e.Pollutant, "hour"))
-            .ToLookup(e => e.Hour.Date);
+        // Counted per outlet, pollutant and day where the hours are kept: a province's quarter is a few
+        // thousand counts, never a row per exceeding hour.
+        // The hours that start inside the period: a period from 05:30 leaves out the 05:00 hour, one to 16:30 keeps the 16:00 hour.
+        var hours = (await facts.ExceedHoursByDayAsync(LocalSpans.CeilHour(LocalSpans.Max(fromDay, r.Period.From)), LocalSpans.CeilHour(LocalSpans.Min(toDay, r.Period.To)), ct))
+            .Where(c => Judged(c.Mn, c.Pollutant, "hour")).ToLookup(c => c.Day);
         var days = (await facts.ExceedingDaysAsync(fromDay, toDay, ct)).Where(f => Judged(f.Mn, f.Pollutant, "day")).ToLookup(f => f.Day);
-        return LocalSpans.Days(fromDay, toDay).Select(d => new TrendDay(d, hours[d].Count(), days[d].Count(),
-            hours[d].Select(e => e.Mn).Concat(days[d].Select(f => f.Mn)).Distinct(StringComparer.Ordinal).Count())).ToList();
+        return LocalSpans.Days(fromDay, toDay).Select(d => new TrendDay(d, hours[d].Sum(c => c.Hours), days[d].Count(),
+            hours[d].Select(c => c.Mn).Concat(days[d].Select(f => f.Mn)).Distinct(StringComparer.Ordinal).Count())).ToList();
     }
 }

@@ -40,6 +40,15 @@ public interface IFactStore
     Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The hours beyond an hourly limit in [from, to), counted per outlet, pollutant and local day; of
+    /// the outlets <paramref name="mns"/> names (null: all). By default counted from the hours read; a
+    /// store counts them where it keeps them (SQLite: one grouped query, no row per hour brought out).
+    /// </summary>
+    async Task<IReadOnlyList<Compliance.Summaries.ExceedDayCount>> CountExceedHoursByDayAsync(DateTime from, DateTime to, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken) =>
+        (await QueryExceedHoursAsync(from, to, mns, cancellationToken)).GroupBy(e => (e.Mn, e.Pollutant, e.Hour.Date))
+            .Select(g => new Compliance.Summaries.ExceedDayCount(g.Key.Mn, g.Key.Pollutant, g.Key.Date, g.Count())).ToList();
+
+    /// <summary>
     /// The number of exceedance episodes of each outlet and pollutant overlapping [from, to), from
     /// the kept exceeding hours and days (<see cref="Compliance.Exceedance.EpisodeCounts"/>); of the
     /// outlets <paramref name="mns"/> names (null: all). By default counted from those hours and days

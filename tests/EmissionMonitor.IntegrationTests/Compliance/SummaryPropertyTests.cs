@@ -165,6 +165,9 @@ public sealed class SummaryPropertyTests
                             AssertSame(expected, await service.BuildAsync(request, CancellationToken.None), $"{kind} {context}");
                             if (kind == "exceedances" && by is null) // episodes are an outlet's whatever the grouping
                             {
+                                // The trend (the overview's 30 days) from the summaries' counts equals one from the readings.
+                                Assert.Equal(await reference.TrendAsync(request, CancellationToken.None), await service.TrendAsync(request, CancellationToken.None));
+
                                 // Streamed (report exceedances) in tables of a few outlets each, made on two threads: the same rows in the same order.
                                 var streamed = new List<object?[]>();
                                 IReadOnlyList<string> columns = [];
@@ -208,6 +211,13 @@ public sealed class SummaryPropertyTests
                                             period.From);
                                         Assert.Equal(made.Hourly.OrderBy(c => c.Key), own.Hourly.OrderBy(c => c.Key));
                                         Assert.Equal(made.Daily.OrderBy(c => c.Key), own.Daily.OrderBy(c => c.Key));
+
+                                        // The store's exceeding hours counted per day equal the hours it gives, grouped.
+                                        var counted = (await store.CountExceedHoursByDayAsync(period.From, period.To, mns, CancellationToken.None))
+                                            .Select(c => (c.Mn, c.Pollutant, c.Day, c.Hours)).Order().ToList();
+                                        var grouped = (await store.QueryExceedHoursAsync(period.From, period.To, mns, CancellationToken.None))
+                                            .GroupBy(e => (e.Mn, e.Pollutant, e.Hour.Date)).Select(g => (g.Key.Mn, g.Key.Pollutant, g.Key.Date, g.Count())).Order().ToList();
+                                        Assert.Equal(grouped, counted);
                                     }
                                 }
                             }

@@ -148,3 +148,6 @@ public static class DayStates
 
 /// <summary>A valid hour beyond its hourly limit: the sparse detail behind exceedance episodes.</summary>
 public sealed record ExceedHour(string Mn, string Pollutant, DateTime Hour, double Value, string ValueKind, double Bound, bool IsMinBound);
+
+/// <summary>How many hours of one local day an outlet's pollutant exceeded its hourly limit (the trend reads these, not the hours).</summary>
+public sealed record ExceedDayCount(string Mn, string Pollutant, DateTime Day, int Hours);

@@ -82,6 +82,12 @@ public sealed partial class SqliteStore
         await QueryAsync($"SELECT {DayFactColumns} FROM day_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant WHERE {FactRange("day", mns)} AND f.day_state = 2 ORDER BY f.day",
             FactParameters(SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), mns), MapDayFact, cancellationToken);
 
+    public async Task<IReadOnlyList<ExceedDayCount>> CountExceedHoursByDayAsync(DateTime from, DateTime to, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken) =>
+        await QueryRowsAsync($"SELECT f.outlet, f.pollutant, f.hour / 24, COUNT(*) FROM exceed_hours f WHERE {FactRange("hour", mns)} GROUP BY f.outlet, f.pollutant, f.hour / 24",
+            FactParameters(SqliteFacts.HourKey(from), SqliteFacts.HourKey(to), mns),
+            r => new ExceedDayCount(NameOf(r.ColumnInteger(0)), NameOf(r.ColumnInteger(1)), SqliteFacts.FromDayKey(r.ColumnInteger(2)), (int)r.ColumnInteger(3)),
+            cancellationToken);
+
     public async Task<IReadOnlyList<ExceedHour>> QueryExceedHoursAsync(DateTime from, DateTime to, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken)
     {
         // Many rows (a province's exceeding hours): ids mapped through the store's cache of the names, no join, no string per row.

@@ -35,4 +35,51 @@ public sealed partial class ReferenceReports
 
         return rows.OrderBy(x => x.Scope, Scope.Order).ThenBy(x => x.Episode.Start).ToList();
     }
+
+    /// <summary>
+    /// The exceedance trend from the readings: per local day from the period's start to its end (or
+    /// now), the exceeding periods judged on the outlet's basis (hours inside the period, days of the
+    /// daily basis) and the outlets with either.
+    /// </summary>
+    public async Task<IReadOnlyList<TrendDay>> TrendAsync(ReportRequest r, CancellationToken ct)
+    {
+        var fromDay = r.Period.From.Date;
+        var end = r.Period.To < NowLocal ? r.Period.To : NowLocal;
+        var toDay = end.TimeOfDay == TimeSpan.Zero ? end : end.Date.AddDays(1);
+        // The readings from a margin before: a period is judged with the hours before it (as the summaries are).
+        var hourly = await HourlyAsync(fromDay - ExceedanceDetector.EpisodeMargin, toDay, r.Mn, ct);
+        var daily = (await store.QueryReadingsAsync(new EmissionMonitor.Storage.ReadingQuery(Cns.Daily, fromDay - ExceedanceDetector.EpisodeMargin, toDay, r.Mn), ct))
+            .ToLookup(x => x.Mn, StringComparer.Ordinal);
+        var detector = new ExceedanceDetector(options, _rates.Validity);
+        var hours = new List<(DateTime Day, string Mn)>();
+        var days = new List<(DateTime Day, string Mn)>();
+        foreach (var outlet in Outlets(r))
+        {
+            foreach (var pollutant in Assessed(outlet, r))
+            {
+                bool byHour = ExceedanceDetector.Basis(outlet, outlet.Limits[pollutant]) == "hour";
+                foreach (var p in detector.Assess(outlet, pollutant, hourly[outlet.Mn].ToList(), daily[outlet.Mn].ToList()).Where(p => p.Exceeds))
+                {
+                    if (byHour && p.Start >= r.Period.From && p.Start < r.Period.To && p.Start >= fromDay && p.Start < toDay)
+                    {
+                        hours.Add((p.Start.Date, outlet.Mn));
+                    }
+                    else if (!byHour && p.Start >= fromDay && p.Start < toDay)
+                    {
+                        days.Add((p.Start.Date, outlet.Mn));
+                    }
+                }
+            }
+        }
+
+        var list = new List<TrendDay>();
+        for (var d = fromDay; d < toDay; d = d.AddDays(1))
+        {
+            var onDay = hours.Where(h => h.Day == d).ToList();
+            var dayRows = days.Where(x => x.Day == d).ToList();
+            list.Add(new TrendDay(d, onDay.Count, dayRows.Count, onDay.Select(x => x.Mn).Concat(dayRows.Select(x => x.Mn)).Distinct(StringComparer.Ordinal).Count()));
+        }
+
+        return list;
+    }
 }
