@@ -17,7 +17,7 @@ pages.documents = async function documentsPage() {
   const patterns = { date: '\\d{4}-\\d{2}-\\d{2}', month: '\\d{4}-\\d{2}', quarter: '\\d{4}Q[1-4]', year: '\\d{4}' };
   const periodInput = h('input', { name: param, value: q.get(param) || defaults[param], pattern: patterns[param], required: true, size: 10, autocomplete: 'off' });
   const scope = await registryPickers(q, role() === 'enterprise' ? ['mn'] : ['city', 'enterprise', 'mn']);
-  const link = h('a', { id: 'document-download', class: 'button', download: '' }, t('doc.download'));
+  const link = h('a', { id: 'document-download', download: '' }, h('button', { type: 'button' }, t('doc.download')));
   const form = h('form', { class: 'filters', id: 'document-form' },
     h('label', {}, t('doc.kind'), h('select', { name: 'kind', onchange: e => { location.hash = '#/documents?kind=' + e.target.value; } },
       Object.keys(KINDS).map(k => h('option', { value: k, selected: k === kind }, t('doc.' + k))))),
