@@ -121,9 +121,11 @@ public sealed class XlsxExportTests
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         byte[] bytes = await response.Content.ReadAsByteArrayAsync();
         var daily = Workbook.Read(bytes);
-        Assert.Equal(3, daily.SheetNames.Count);
+        Assert.Equal(4, daily.SheetNames.Count);
         Assert.StartsWith("QHXN0010001", daily.SheetNames[0], StringComparison.Ordinal);
-        Assert.Equal(["排放量", "有效传输率"], daily.SheetNames.Skip(1));
+        Assert.Equal(["排放量", "有效传输率", "许可排放量"], daily.SheetNames.Skip(1));
+        var permitSheet = Workbook.Read(bytes, 3);
+        Assert.Contains("许可排放量(kg)", permitSheet.Row(4)); // the enterprise's emissions against its permit
         Assert.Equal("小时均值日报", daily.Text(1, 0));
         var header = daily.Row(4);
         Assert.Equal("时间", header[0]);

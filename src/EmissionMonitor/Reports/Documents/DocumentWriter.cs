@@ -89,6 +89,12 @@ public sealed class DocumentWriter(Storage.IStore store, ReportService reports, 
         var zone = reports.TimeZone;
         await TableSheetAsync(book, names, zh ? "排放量" : "Emissions", ReportTables.Totals(totals, "outlet", zone), lang, r, by, now, s, ct);
         await TableSheetAsync(book, names, zh ? "有效传输率" : "Effective rates", ReportTables.Rates(rates, zone), lang, r, by, now, s, ct);
+
+        // Against the permit: each enterprise's emissions of the period and of the year so far beside its permitted amount (report totals --by enterprise).
+        var enterprises = r.Outlets.Select(o => o.EnterpriseId).ToHashSet(StringComparer.Ordinal);
+        var permits = (await reports.TotalsAsync(new ReportRequest("totals", r.Period, Enterprise: enterprises.Count == 1 ? enterprises.First() : null, By: "enterprise"), ct))
+            .Where(t => t.Scope.Enterprise is { } e && enterprises.Contains(e)).ToList();
+        await TableSheetAsync(book, names, zh ? "许可排放量" : "Against the permit", ReportTables.Totals(permits, "enterprise", zone), lang, r, by, now, s, ct);
         await book.FinishAsync(ct);
     }
 
