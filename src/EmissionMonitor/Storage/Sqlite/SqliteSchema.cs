@@ -111,6 +111,8 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS day_facts_outlet ON day_facts (outlet, day);
         -- The days exceeding on the water daily basis (few among a province's day facts).
         CREATE INDEX IF NOT EXISTS day_facts_exceeding ON day_facts (outlet, day) WHERE day_state = 2;
+        -- The days with an hour beyond an hourly limit, with their masks (the trend counts the hours from these).
+        CREATE INDEX IF NOT EXISTS day_facts_exceed_masks ON day_facts (day, outlet, pollutant, exceed_mask) WHERE exceed_mask <> 0;
         CREATE TABLE IF NOT EXISTS month_facts (
             month       INTEGER NOT NULL,
             outlet      INTEGER NOT NULL,
