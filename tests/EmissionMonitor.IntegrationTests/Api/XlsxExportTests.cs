@@ -82,6 +82,13 @@ public sealed class XlsxExportTests
         Assert.DoesNotContain("排口编号(MN)", totalsHeader);
         Assert.Equal("#,##0.000", totals.FormatOf(totals.Cell(5, totalsHeader.IndexOf("排放量(kg)"))));
 
+        // The heading names the scope as people know it: the enterprise by its name, not its registry id.
+        string name = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/stations")).RootElement.EnumerateArray()
+            .First(e => e.GetProperty("id").GetString() == "QH-XN-001").GetProperty("name").GetString()!;
+        var one = Workbook.Read(await http.GetByteArrayAsync("/api/totals?quarter=2025Q3&by=enterprise&enterprise=QH-XN-001&format=xlsx&lang=zh"));
+        Assert.Contains(name, one.Text(2, 0), StringComparison.Ordinal);
+        Assert.DoesNotContain("QH-XN-001", one.Text(2, 0), StringComparison.Ordinal);
+
         // The CSV says the same in text: a percentage, a local time to the minute, words.
         string csv = await http.GetStringAsync("/api/rates?quarter=2025Q3&by=pollutant&format=csv&lang=zh");
         var first = csv.Split("\r\n")[1].Split(',');

@@ -144,7 +144,10 @@ public sealed class Download(string name, Func<CancellationToken, IAsyncEnumerab
         var (zh, en) = Reports.Exports.ExportHeading.TitleOf(name);
         string? period = q["quarter"].FirstOrDefault() ?? q["month"].FirstOrDefault() ?? q["year"].FirstOrDefault()
             ?? (q["from"].FirstOrDefault() is { } from ? $"{from} – {q["to"].FirstOrDefault() ?? (lang == "en" ? "now" : "至今")}" : null);
-        var scope = new[] { q["city"].FirstOrDefault(), q["enterprise"].FirstOrDefault(), q["mn"].FirstOrDefault(), q["pollutant"].FirstOrDefault() }
+        var registry = http.RequestServices.GetRequiredService<Func<Registry.StationRegistry>>()();
+        string? enterprise = q["enterprise"].FirstOrDefault() is { } id ? registry.FindEnterprise(id)?.Name ?? id : null;
+        string? pollutant = q["pollutant"].FirstOrDefault() is { } code ? Hj212.Codes.CodeCatalogue.Find(code) is { } p ? (lang == "en" ? p.EnglishName : p.Name) : code : null;
+        var scope = new[] { q["city"].FirstOrDefault(), enterprise, q["mn"].FirstOrDefault(), pollutant }
             .Where(x => !string.IsNullOrEmpty(x)).Select(x => Users.UserText.Shown(x!)).ToList();
         return new(lang == "en" ? en : zh, period is null ? null : Users.UserText.Shown(period), scope.Count == 0 ? null : string.Join(" · ", scope), now,
             RoleFilter.User(http).DisplayName, now);
