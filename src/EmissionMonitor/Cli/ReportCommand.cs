@@ -73,10 +73,7 @@ public static class ReportCommand
             return 0;
         }
 
-        string? period = p.Value("--quarter") ?? (p.Value("--from") is { } from ? $"{from} – {p.Value("--to") ?? "…"}" : null);
-        string? scope = string.Join(" · ", new[] { p.Value("--city"), p.Value("--enterprise"), p.Value("--mn"), p.Value("--pollutant") }.Where(x => x is not null));
-        var heading = new Reports.Exports.ExportHeading(output.Lang == "en" ? Reports.Exports.ExportHeading.TitleOf(kind).En : Reports.Exports.ExportHeading.TitleOf(kind).Zh,
-            period, scope.Length == 0 ? null : scope, now, Environment.UserName, now);
+        var heading = Reports.Exports.ExportHeading.Of(kind, name => p.Value("--" + name), registry, output.Lang, Environment.UserName, now);
         await WriteAsync(await service.BuildAsync(request, cancellationToken), output, heading, cancellationToken);
         return 0;
     }

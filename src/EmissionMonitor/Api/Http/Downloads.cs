@@ -114,7 +114,11 @@ public sealed class Download(string name, Func<CancellationToken, IAsyncEnumerab
             body.AllowSynchronousIO = true;
         }
 
-        await Reports.Exports.PeopleExport.WriteXlsxAsync(http.Response.Body, parts(ct), Heading(http, lang), lang, registry, ct);
+        var zone = services.GetRequiredService<TimeZoneInfo>();
+        var now = TimeZoneInfo.ConvertTime(services.GetRequiredService<TimeProvider>().GetUtcNow(), zone).DateTime;
+        var heading = Reports.Exports.ExportHeading.Of(name, key => http.Request.Query[key].FirstOrDefault() is { Length: > 0 } v ? v : null, registry, lang,
+            RoleFilter.User(http).DisplayName, now);
+        await Reports.Exports.PeopleExport.WriteXlsxAsync(http.Response.Body, parts(ct), heading, lang, registry, ct);
     }
 
     /// <summary>The language of a download: <c>lang=zh|en</c>, else the browser's first choice between the two, else Chinese.</summary>
@@ -134,23 +138,6 @@ public sealed class Download(string name, Func<CancellationToken, IAsyncEnumerab
         }
 
         return "zh";
-    }
-
-    private Reports.Exports.ExportHeading Heading(HttpContext http, string lang)
-    {
-        var q = http.Request.Query;
-        var zone = http.RequestServices.GetRequiredService<TimeZoneInfo>();
-        var now = TimeZoneInfo.ConvertTime(http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), zone).DateTime;
-        var (zh, en) = Reports.Exports.ExportHeading.TitleOf(name);
-        string? period = q["quarter"].FirstOrDefault() ?? q["month"].FirstOrDefault() ?? q["year"].FirstOrDefault()
-            ?? (q["from"].FirstOrDefault() is { } from ? $"{from} – {q["to"].FirstOrDefault() ?? (lang == "en" ? "now" : "至今")}" : null);
-        var registry = http.RequestServices.GetRequiredService<Func<Registry.StationRegistry>>()();
-        string? enterprise = q["enterprise"].FirstOrDefault() is { } id ? registry.FindEnterprise(id)?.Name ?? id : null;
-        string? pollutant = q["pollutant"].FirstOrDefault() is { } code ? Hj212.Codes.CodeCatalogue.Find(code) is { } p ? (lang == "en" ? p.EnglishName : p.Name) : code : null;
-        var scope = new[] { q["city"].FirstOrDefault(), enterprise, q["mn"].FirstOrDefault(), pollutant }
-            .Where(x => !string.IsNullOrEmpty(x)).Select(x => Users.UserText.Shown(x!)).ToList();
-        return new(lang == "en" ? en : zh, period is null ? null : Users.UserText.Shown(period), scope.Count == 0 ? null : string.Join(" · ", scope), now,
-            RoleFilter.User(http).DisplayName, now);
     }
 
     private static async IAsyncEnumerable<ReportTable> Named(IAsyncEnumerable<ReportTable> parts, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

@@ -28,6 +28,23 @@ public sealed record ExportHeading(string Title, string? Period, string? Scope, 
         ];
     }
 
+    /// <summary>
+    /// The heading of a download or report named <paramref name="name"/>, from its request's values by
+    /// name (<c>quarter|month|year</c> or <c>from</c>/<c>to</c>; <c>city</c>, <c>enterprise</c>, <c>mn</c>,
+    /// <c>pollutant</c>) — the same for the HTTP API and the command line: the enterprise and the
+    /// pollutant named as people know them, everything a caller sent shortened for display.
+    /// </summary>
+    public static ExportHeading Of(string name, Func<string, string?> value, Registry.StationRegistry registry, string lang, string by, DateTime now)
+    {
+        bool en = lang == "en";
+        string? period = value("quarter") ?? value("month") ?? value("year") ?? (value("from") is { } from ? $"{from} – {value("to") ?? (en ? "now" : "至今")}" : null);
+        string? enterprise = value("enterprise") is { } id ? registry.FindEnterprise(id)?.Name ?? id : null;
+        string? pollutant = value("pollutant") is { } code ? Hj212.Codes.CodeCatalogue.Find(code) is { } p ? (en ? p.EnglishName : p.Name) : code : null;
+        var scope = new[] { value("city"), enterprise, value("mn"), pollutant }.Where(x => !string.IsNullOrEmpty(x)).Select(x => Users.UserText.Shown(x!)).ToList();
+        var (zh, english) = TitleOf(name);
+        return new(en ? english : zh, period is null ? null : Users.UserText.Shown(period), scope.Count == 0 ? null : string.Join(" · ", scope), now, by, now);
+    }
+
     /// <summary>What the downloads of the API are called, by their file name: Chinese and English.</summary>
     public static (string Zh, string En) TitleOf(string name) => Titles.TryGetValue(name, out var t) ? t : (name, name);
 
