@@ -24,7 +24,7 @@ public static class ReportsApi
     /// (<c>lang=zh</c> gives it Chinese headers, the column keys otherwise) — streamed, under the
     /// user's download slot (<see cref="Http.Download"/>).
     /// </summary>
-    public static IResult Export(ReportTable table, string name) => new Http.Download(name, _ => Http.Download.One(table), gated: false);
+    public static IResult Export(ReportTable table, string name) => new Http.Download(name, _ => table.AsParts(), gated: false);
 
     /// <summary>
     /// A downloaded table (CSV or workbook, the same columns) carries each pollutant's Chinese name
@@ -159,7 +159,7 @@ public static class ReportsApi
 
     /// <summary>The whole table as CSV (never paged), with a UTF-8 BOM so spreadsheets read Chinese text; streamed.</summary>
     public static IResult Csv(ReportTable table, string name) =>
-        Results.Stream(async body => await ReportFormats.WriteCsvAsync(Http.Download.One(table), body, bom: true, CancellationToken.None), "text/csv; charset=utf-8", $"{name}.csv");
+        Results.Stream(async body => await ReportFormats.WriteCsvAsync(table.AsParts(), body, bom: true, CancellationToken.None), "text/csv; charset=utf-8", $"{name}.csv");
 
     /// <summary>Applies limit/offset (checked by <see cref="QueryRules.Page"/>), sets X-Total-Count and writes the JSON array.</summary>
     public static IResult Paged(HttpContext http, ReportTable table, int limit, int offset)

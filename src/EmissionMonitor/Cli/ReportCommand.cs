@@ -119,7 +119,7 @@ public static class ReportCommand
                 var now = TimeProvider.System.GetLocalNow().DateTime;
                 var (zh, en) = Reports.Exports.ExportHeading.TitleOf(output.Kind);
                 heading ??= new Reports.Exports.ExportHeading(output.Lang == "en" ? en : zh, null, null, now, Environment.UserName, now);
-                await Reports.Exports.PeopleExport.WriteXlsxAsync(stream, OneTable(table), heading, output.Lang, output.Registry, cancellationToken);
+                await Reports.Exports.PeopleExport.WriteXlsxAsync(stream, table.AsParts(), heading, output.Lang, output.Registry, cancellationToken);
                 break;
             case "csv":
                 await using (var csv = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true))
@@ -175,12 +175,6 @@ public static class ReportCommand
         await new Reports.Documents.DocumentWriter(store, ReportService.Create(store, registry, settings, TimeProvider.System), registry)
             .WritePrintableAsync(stream, request, output.Lang, Environment.UserName, now, cancellationToken);
         return 0;
-    }
-
-    private static async IAsyncEnumerable<ReportTable> OneTable(ReportTable table)
-    {
-        await Task.CompletedTask;
-        yield return table;
     }
 
     private static ReportPeriod Period(CliArguments p, DateTime now) =>

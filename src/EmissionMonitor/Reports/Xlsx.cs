@@ -25,7 +25,7 @@ public static partial class Xlsx
     public static byte[] Write(ReportTable table, string sheetName, IReadOnlyList<string>? headers = null)
     {
         using var buffer = new MemoryStream();
-        WriteAsync(buffer, One(table), sheetName, headers is null ? null : _ => headers, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        WriteAsync(buffer, table.AsParts(), sheetName, headers is null ? null : _ => headers, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         return buffer.ToArray();
     }
 
@@ -75,11 +75,6 @@ public static partial class Xlsx
         await book.FinishAsync(ct);
     }
 
-    private static async IAsyncEnumerable<ReportTable> One(ReportTable table)
-    {
-        await Task.CompletedTask;
-        yield return table;
-    }
 
     private static WorksheetOptions Options(IReadOnlyList<string> names, ReportTable sample)
     {

@@ -147,11 +147,4 @@ public sealed class Download(string name, Func<CancellationToken, IAsyncEnumerab
             yield return ReportsApi.WithPollutantNames(table);
         }
     }
-
-    /// <summary>A table already made, as the one part of a download.</summary>
-    public static async IAsyncEnumerable<ReportTable> One(ReportTable table)
-    {
-        await Task.CompletedTask;
-        yield return table;
-    }
 }
