@@ -43,9 +43,15 @@ public sealed class DownloadLimits(ApiOptions options)
 /// </summary>
 public sealed class Download(string name, Func<CancellationToken, IAsyncEnumerable<ReportTable>> parts, bool gated) : IResult
 {
-    public async Task ExecuteAsync(HttpContext httpContext)
+    public Task ExecuteAsync(HttpContext httpContext) => RunAsync(httpContext, gated, ct => WriteAsync(httpContext, ct));
+
+    /// <summary>
+    /// Runs <paramref name="write"/> under the user's download slot (<c>Api:MaxDownloadsPerUser</c>:
+    /// 429 beyond) and, for a file made while it is written (<paramref name="gated"/>), a slot of the
+    /// report gate (503 when it is full) — every download of the API, tables and documents alike.
+    /// </summary>
+    public static async Task RunAsync(HttpContext http, bool gated, Func<CancellationToken, Task> write)
     {
-        var http = httpContext;
         var services = http.RequestServices;
         using var slot = services.GetRequiredService<DownloadLimits>().TryEnter(RoleFilter.ShareKey(http));
         if (slot is null)
@@ -62,7 +68,28 @@ public sealed class Download(string name, Func<CancellationToken, IAsyncEnumerab
             return;
         }
 
-        var ct = http.RequestAborted;
+        await write(http.RequestAborted);
+    }
+
+    /// <summary>
+    /// Makes the answer a file download named <paramref name="fileName"/> (any language: the name goes
+    /// out as UTF-8 beside an ASCII fallback). A workbook's writer ends its zip with a few synchronous
+    /// writes (the central directory): allowed for this answer only; every row goes out asynchronously.
+    /// </summary>
+    public static void Attach(HttpContext http, string fileName, bool xlsx)
+    {
+        http.Response.ContentType = xlsx ? Xlsx.ContentType : "text/csv; charset=utf-8";
+        var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
+        disposition.SetHttpFileName($"{fileName}.{(xlsx ? "xlsx" : "csv")}");
+        http.Response.Headers.ContentDisposition = disposition.ToString();
+        if (xlsx && http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>() is { } body)
+        {
+            body.AllowSynchronousIO = true;
+        }
+    }
+
+    private async Task WriteAsync(HttpContext http, CancellationToken ct)
+    {
         bool xlsx = http.Request.Query["format"].FirstOrDefault() == "xlsx";
         if (http.Request.Query["columns"].FirstOrDefault() != "raw")
         {
@@ -71,17 +98,9 @@ public sealed class Download(string name, Func<CancellationToken, IAsyncEnumerab
         }
 
         var named = Named(parts(ct), ct);
-        http.Response.ContentType = xlsx ? Xlsx.ContentType : "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = new System.Net.Mime.ContentDisposition { FileName = $"{name}.{(xlsx ? "xlsx" : "csv")}", DispositionType = "attachment" }.ToString();
+        Attach(http, name, xlsx);
         if (xlsx)
         {
-            // The workbook writer ends its zip with a few synchronous writes (the central directory):
-            // allowed for this answer only; every row goes out asynchronously.
-            if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>() is { } body)
-            {
-                body.AllowSynchronousIO = true;
-            }
-
             await Xlsx.WriteAsync(http.Response.Body, named, name, null, ct); // the machine table: the keys as headers
             return;
         }
@@ -98,20 +117,11 @@ public sealed class Download(string name, Func<CancellationToken, IAsyncEnumerab
         var services = http.RequestServices;
         string lang = Language(http);
         var registry = services.GetRequiredService<Func<Registry.StationRegistry>>()();
-        string fileName = lang == "en" ? name : Reports.Exports.ExportHeading.TitleOf(name).Zh;
-        http.Response.ContentType = xlsx ? Xlsx.ContentType : "text/csv; charset=utf-8";
-        var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
-        disposition.SetHttpFileName($"{fileName}.{(xlsx ? "xlsx" : "csv")}");
-        http.Response.Headers.ContentDisposition = disposition.ToString();
+        Attach(http, lang == "en" ? name : Reports.Exports.ExportHeading.TitleOf(name).Zh, xlsx);
         if (!xlsx)
         {
             await Reports.Exports.PeopleExport.WriteCsvAsync(http.Response.Body, parts(ct), lang, registry, ct);
             return;
-        }
-
-        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpBodyControlFeature>() is { } body)
-        {
-            body.AllowSynchronousIO = true;
         }
 
         var zone = services.GetRequiredService<TimeZoneInfo>();
