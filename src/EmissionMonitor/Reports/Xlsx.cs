@@ -144,7 +144,7 @@ public static partial class Xlsx
     private static partial System.Text.RegularExpressions.Regex LocalTime();
 
     /// <summary>A sheet name Excel accepts: at most 31 characters, none of []:*?/\.</summary>
-    private static string SheetName(string name)
+    internal static string SheetName(string name)
     {
         var clean = new string(name.Where(c => "[]:*?/\\'".IndexOf(c, StringComparison.Ordinal) < 0).ToArray());
         return clean.Length == 0 ? "Sheet1" : clean.Length > 31 ? clean[..31] : clean;

@@ -47,11 +47,8 @@ public sealed class DocumentWriter(Storage.IStore store, ReportService reports, 
     public async Task WriteAsync(Stream output, DocumentRequest r, string lang, string by, DateTime now, CancellationToken ct)
     {
         bool zh = lang != "en";
-        await using var book = await Spreadsheet.CreateNewAsync(output, new SpreadCheetahOptions
-        {
-            CompressionLevel = SpreadCheetahCompressionLevel.Optimal, DefaultDateTimeFormat = NumberFormat.Custom("yyyy-mm-dd hh:mm"),
-        }, ct);
-        var s = new Styles(book);
+        await using var book = await ExportStyles.CreateBookAsync(output, ct);
+        var s = new ExportStyles(book);
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var outlet in r.Outlets)
         {
@@ -59,7 +56,7 @@ public sealed class DocumentWriter(Storage.IStore store, ReportService reports, 
             var pollutants = outlet.Limits.Keys.Order(StringComparer.Ordinal).ToList();
             var enterprise = registry.FindEnterprise(outlet.EnterpriseId);
             var heading = new ExportHeading(TitleOf(r.Kind, lang), r.PeriodName,
-                $"{enterprise?.City} · {enterprise?.Name} · {outlet.Name} ({outlet.Mn})", Min(now, r.Period.To), by, now).Lines(lang);
+                $"{enterprise?.City} · {enterprise?.Name} · {outlet.Name} ({outlet.Mn})", Compliance.Summaries.LocalSpans.Min(now, r.Period.To), by, now).Lines(lang);
             string Name(string code) => CodeCatalogue.Find(code) is { } p ? (zh ? p.Name : p.EnglishName) : code;
             string Unit(string code) => CodeCatalogue.Find(code)?.Unit.Replace("m3", "m³", StringComparison.Ordinal) ?? string.Empty;
             var header = new List<string> { zh ? "时间" : "Time" };
@@ -98,18 +95,18 @@ public sealed class DocumentWriter(Storage.IStore store, ReportService reports, 
         await book.FinishAsync(ct);
     }
 
-    private async Task DailyRowsAsync(Spreadsheet book, string mn, DateTime day, List<string> pollutants, ILookup<string, DayFact> facts, bool zh, Styles s, CancellationToken ct)
+    private async Task DailyRowsAsync(Spreadsheet book, string mn, DateTime day, List<string> pollutants, ILookup<string, DayFact> facts, bool zh, ExportStyles s, CancellationToken ct)
     {
         var readings = (await store.QueryReadingsAsync(new Storage.ReadingQuery(Hj212.Cns.Hourly, day, day.AddDays(1), mn), ct))
             .ToDictionary(x => (x.Period.Hour, x.Pollutant));
         var flags = ExportWords.Values["flag"];
         for (int hour = 0; hour < DayFact.HoursPerDay; hour++)
         {
-            var row = new List<Cell> { new(day.AddHours(hour), s.Time) };
+            var row = new List<Cell> { new(day.AddHours(hour), s[CellFormat.DateTime]) };
             foreach (string p in pollutants)
             {
                 var reading = readings.GetValueOrDefault((hour, p));
-                row.Add(Number(reading?.ZsAvg ?? reading?.Avg, s.Decimal2));
+                row.Add(Number(reading?.ZsAvg ?? reading?.Avg, s[CellFormat.Decimal2]));
                 row.Add(reading?.Flag is { } f ? new Cell(flags.TryGetValue(f, out var w) ? (zh ? w.Zh : w.En) : f) : default);
             }
 
@@ -117,18 +114,18 @@ public sealed class DocumentWriter(Storage.IStore store, ReportService reports, 
         }
 
         var fact = pollutants.Select(p => facts[p].FirstOrDefault()).ToList();
-        await SummaryAsync(book, zh ? "日均值" : "Daily mean", fact.SelectMany(f => new[] { Number(Mean(f is null ? [] : [f]), s.Decimal2), default }), s, ct);
-        await SummaryAsync(book, zh ? "有效小时数" : "Valid hours", fact.SelectMany(f => new[] { Number(f is null ? 0 : BitOperations.PopCount((uint)f.ValidMask), s.Integer), default }), s, ct);
-        await SummaryAsync(book, zh ? "排放量(kg)" : "Emitted (kg)", fact.SelectMany(f => new[] { Number(f?.Kg is { } kg ? Math.Round(kg, 3) : null, s.Kilograms), default }), s, ct);
+        await SummaryAsync(book, zh ? "日均值" : "Daily mean", fact.SelectMany(f => new[] { Number(Mean(f is null ? [] : [f]), s[CellFormat.Decimal2]), default }), s, ct);
+        await SummaryAsync(book, zh ? "有效小时数" : "Valid hours", fact.SelectMany(f => new[] { Number(f is null ? 0 : BitOperations.PopCount((uint)f.ValidMask), s[CellFormat.Integer]), default }), s, ct);
+        await SummaryAsync(book, zh ? "排放量(kg)" : "Emitted (kg)", fact.SelectMany(f => new[] { Number(f?.Kg is { } kg ? Math.Round(kg, 3) : null, s[CellFormat.Kilograms]), default }), s, ct);
     }
 
-    private static async Task PeriodRowsAsync(Spreadsheet book, DocumentRequest r, List<string> pollutants, ILookup<string, DayFact> facts, bool zh, Styles s, CancellationToken ct)
+    private static async Task PeriodRowsAsync(Spreadsheet book, DocumentRequest r, List<string> pollutants, ILookup<string, DayFact> facts, bool zh, ExportStyles s, CancellationToken ct)
     {
         bool byDay = r.Kind == "monthly";
         for (var at = r.Period.From; at < r.Period.To; at = byDay ? at.AddDays(1) : at.AddMonths(1))
         {
             var (from, to) = (at, byDay ? at.AddDays(1) : at.AddMonths(1));
-            var row = new List<Cell> { byDay ? new Cell(at, s.Date) : new Cell(at.ToString("yyyy-MM", CultureInfo.InvariantCulture)) };
+            var row = new List<Cell> { byDay ? new Cell(at, s[CellFormat.Date]) : new Cell(at.ToString("yyyy-MM", CultureInfo.InvariantCulture)) };
             foreach (string p in pollutants)
             {
                 row.AddRange(Three(facts[p].Where(f => f.Day >= from && f.Day < to).ToList(), s));
@@ -140,8 +137,8 @@ public sealed class DocumentWriter(Storage.IStore store, ReportService reports, 
         await SummaryAsync(book, zh ? (r.Kind == "monthly" ? "月均值/合计" : "期间均值/合计") : "Period mean / total", pollutants.SelectMany(p => Three(facts[p].ToList(), s)), s, ct);
     }
 
-    private static Cell[] Three(List<DayFact> days, Styles s) =>
-        [Number(Mean(days), s.Decimal2), Number(days.Sum(f => BitOperations.PopCount((uint)f.ValidMask)), s.Integer), Number(days.Count == 0 ? null : Math.Round(days.Sum(f => f.Kg), 3), s.Kilograms)];
+    private static Cell[] Three(List<DayFact> days, ExportStyles s) =>
+        [Number(Mean(days), s[CellFormat.Decimal2]), Number(days.Sum(f => BitOperations.PopCount((uint)f.ValidMask)), s[CellFormat.Integer]), Number(days.Count == 0 ? null : Math.Round(days.Sum(f => f.Kg), 3), s[CellFormat.Kilograms])];
 
     /// <summary>The mean of the valid hours' compared values (the reports' mean), null without a valid hour.</summary>
     private static double? Mean(IReadOnlyCollection<DayFact> days)
@@ -150,31 +147,25 @@ public sealed class DocumentWriter(Storage.IStore store, ReportService reports, 
         return valid == 0 ? null : Math.Round(days.Sum(f => f.ValueSum) / valid, 2, MidpointRounding.AwayFromZero);
     }
 
-    private static async Task SummaryAsync(Spreadsheet book, string label, IEnumerable<Cell> cells, Styles s, CancellationToken ct) =>
+    private static async Task SummaryAsync(Spreadsheet book, string label, IEnumerable<Cell> cells, ExportStyles s, CancellationToken ct) =>
         await book.AddRowAsync([new Cell(label, s.Bold), .. cells], ct);
 
     private static Cell Number(double? v, StyleId style) => v is { } d && double.IsFinite(d) ? new Cell(d, style) : default;
 
     private static async Task TableSheetAsync(Spreadsheet book, HashSet<string> names, string name, ReportTable table, string lang, DocumentRequest r, string by, DateTime now,
-        Styles s, CancellationToken ct)
+        ExportStyles s, CancellationToken ct)
     {
         var view = ExportView.For(table.Columns, lang, null, table.Rows);
-        var heading = new ExportHeading(name, r.PeriodName, r.ScopeName, Min(now, r.Period.To), by, now).Lines(lang);
+        var heading = new ExportHeading(name, r.PeriodName, r.ScopeName, Compliance.Summaries.LocalSpans.Min(now, r.Period.To), by, now).Lines(lang);
         await StartAsync(book, Unique(names, name), heading, view.Columns.Select(c => c.Header).ToList(), s, ct);
         foreach (var raw in table.Rows)
         {
             var values = view.Row(raw);
-            await book.AddRowAsync(values.Select((v, i) => v switch
-            {
-                double d => new Cell(d, s.For(view.Columns[i].Format)),
-                DateTime t => new Cell(t, s.Time),
-                null => default,
-                var other => new Cell(Xlsx.Clean(Convert.ToString(other, CultureInfo.InvariantCulture) ?? string.Empty)),
-            }).ToArray(), ct);
+            await book.AddRowAsync(values.Select((v, i) => ExportStyles.CellOf(v, s.For(view.Columns[i].Format))).ToArray(), ct);
         }
     }
 
-    private static async Task StartAsync(Spreadsheet book, string sheet, IReadOnlyList<string> heading, List<string> header, Styles s, CancellationToken ct)
+    private static async Task StartAsync(Spreadsheet book, string sheet, IReadOnlyList<string> heading, List<string> header, ExportStyles s, CancellationToken ct)
     {
         var options = new WorksheetOptions { FrozenRows = heading.Count + 1, FrozenColumns = 1 };
         for (int i = 0; i < header.Count; i++)
@@ -193,8 +184,7 @@ public sealed class DocumentWriter(Storage.IStore store, ReportService reports, 
 
     private static string Unique(HashSet<string> names, string wanted)
     {
-        string clean = new(wanted.Where(c => "[]:*?/\\'".IndexOf(c, StringComparison.Ordinal) < 0).ToArray());
-        clean = clean.Length > 31 ? clean[..31] : clean;
+        string clean = Xlsx.SheetName(wanted);
         string name = clean;
         for (int i = 2; !names.Add(name); i++)
         {
@@ -203,52 +193,5 @@ public sealed class DocumentWriter(Storage.IStore store, ReportService reports, 
         }
 
         return name;
-    }
-
-    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
-
-    /// <summary>The workbook's styles.</summary>
-    private sealed class Styles
-    {
-        public Styles(Spreadsheet book)
-        {
-            Title = book.AddStyle(new Style { Font = { Bold = true, Size = 14 } });
-            Header = book.AddStyle(new Style { Font = { Bold = true }, Fill = { Color = System.Drawing.Color.FromArgb(0xDD, 0xE6, 0xF0) } });
-            Bold = book.AddStyle(new Style { Font = { Bold = true } });
-            Time = book.AddStyle(new Style { Format = NumberFormat.Custom("yyyy-mm-dd hh:mm") });
-            Date = book.AddStyle(new Style { Format = NumberFormat.Custom("yyyy-mm-dd") });
-            Decimal2 = book.AddStyle(new Style { Format = NumberFormat.Custom("0.00") });
-            Integer = book.AddStyle(new Style { Format = NumberFormat.Custom("0") });
-            Kilograms = book.AddStyle(new Style { Format = NumberFormat.Custom("#,##0.000") });
-            Percent = book.AddStyle(new Style { Format = NumberFormat.Custom("0.0%") });
-        }
-
-        public StyleId Title { get; }
-
-        public StyleId Header { get; }
-
-        public StyleId Bold { get; }
-
-        public StyleId Time { get; }
-
-        public StyleId Date { get; }
-
-        public StyleId Decimal2 { get; }
-
-        public StyleId Integer { get; }
-
-        public StyleId Kilograms { get; }
-
-        public StyleId Percent { get; }
-
-        public StyleId For(CellFormat format) => format switch
-        {
-            CellFormat.Percent => Percent,
-            CellFormat.Kilograms => Kilograms,
-            CellFormat.Integer => Integer,
-            CellFormat.Date => Date,
-            CellFormat.DateTime => Time,
-            _ => Decimal2,
-        };
     }
 }

@@ -19,13 +19,9 @@ public static class PeopleExport
     public static async ValueTask WriteXlsxAsync(Stream output, IAsyncEnumerable<ReportTable> parts, ExportHeading heading, string lang, Registry.StationRegistry? registry,
         CancellationToken ct)
     {
-        await using var book = await Spreadsheet.CreateNewAsync(output, new SpreadCheetahOptions
-        {
-            CompressionLevel = SpreadCheetahCompressionLevel.Optimal, DefaultDateTimeFormat = NumberFormat.Custom("yyyy-mm-dd hh:mm"),
-        }, ct);
-        var title = book.AddStyle(new Style { Font = { Bold = true, Size = 14 } });
-        var header = book.AddStyle(new Style { Font = { Bold = true }, Fill = { Color = System.Drawing.Color.FromArgb(0xDD, 0xE6, 0xF0) } });
-        var styles = Enum.GetValues<CellFormat>().ToDictionary(f => f, f => NumberFormatOf(f) is { } n ? book.AddStyle(new Style { Format = NumberFormat.Custom(n) }) : (StyleId?)null);
+        await using var book = await ExportStyles.CreateBookAsync(output, ct);
+        var styles = new ExportStyles(book);
+        var (title, header) = (styles.Title, styles.Header);
         var lines = heading.Lines(lang);
         ExportView? view = null;
         Cell[] row = [];
@@ -34,7 +30,7 @@ public static class PeopleExport
             if (view is null)
             {
                 view = ExportView.For(table.Columns, lang, registry, table.Rows);
-                await book.StartWorksheetAsync(SheetName(heading.Title), Options(view, table, lines.Count), ct);
+                await book.StartWorksheetAsync(Xlsx.SheetName(heading.Title), Options(view, table, lines.Count), ct);
                 foreach (string line in lines)
                 {
                     await book.AddRowAsync([new Cell(line, title)], ct);
@@ -49,7 +45,7 @@ public static class PeopleExport
                 var values = view.Row(raw);
                 for (int i = 0; i < row.Length; i++)
                 {
-                    row[i] = CellOf(values[i], styles[view.Columns[i].Format]);
+                    row[i] = ExportStyles.CellOf(values[i], styles.For(view.Columns[i].Format));
                 }
 
                 await book.AddRowAsync(row, ct);
@@ -58,7 +54,7 @@ public static class PeopleExport
 
         if (view is null)
         {
-            await book.StartWorksheetAsync(SheetName(heading.Title), new WorksheetOptions(), ct);
+            await book.StartWorksheetAsync(Xlsx.SheetName(heading.Title), new WorksheetOptions(), ct);
             foreach (string line in lines)
             {
                 await book.AddRowAsync([new Cell(line, title)], ct);
@@ -113,27 +109,6 @@ public static class PeopleExport
         return values;
     }
 
-    private static string? NumberFormatOf(CellFormat format) => format switch
-    {
-        CellFormat.Integer => "0",
-        CellFormat.Decimal1 => "0.0",
-        CellFormat.Decimal2 => "0.00",
-        CellFormat.Kilograms => "#,##0.000",
-        CellFormat.Percent => "0.0%",
-        CellFormat.Date => "yyyy-mm-dd",
-        CellFormat.DateTime => "yyyy-mm-dd hh:mm",
-        _ => null,
-    };
-
-    private static Cell CellOf(object? v, StyleId? style) => v switch
-    {
-        null => default,
-        double d when double.IsFinite(d) => style is { } s ? new Cell(d, s) : new Cell(d),
-        DateTime t => style is { } s ? new Cell(t, s) : new Cell(t),
-        string s => new Cell(Xlsx.Clean(s)),
-        var other => new Cell(Xlsx.Clean(Convert.ToString(other, CultureInfo.InvariantCulture) ?? string.Empty)),
-    };
-
     private static WorksheetOptions Options(ExportView view, ReportTable sample, int headingRows)
     {
         var options = new WorksheetOptions { FrozenRows = headingRows + 1 };
@@ -156,12 +131,6 @@ public static class PeopleExport
         int header = headingRows + 1;
         options.AutoFilter = new AutoFilterOptions($"A{header}:{Xlsx.ColumnLetters(view.Columns.Count)}{header}");
         return options;
-    }
-
-    private static string SheetName(string name)
-    {
-        var clean = new string(name.Where(c => "[]:*?/\\'".IndexOf(c, StringComparison.Ordinal) < 0).ToArray());
-        return clean.Length == 0 ? "Sheet1" : clean.Length > 31 ? clean[..31] : clean;
     }
 
     /// <summary>Rows converted as they are read (a part's rows are never copied into a second list).</summary>
