@@ -115,8 +115,7 @@ internal sealed class FactSource
     public async Task<List<ExceedDayCount>> ExceedHoursByDayAsync(DateTime from, DateTime to, CancellationToken ct)
     {
         var list = (await _store.CountExceedHoursByDayAsync(from, to, Narrowed(null), ct)).Where(c => !_computed.ContainsKey(c.Mn)).ToList();
-        list.AddRange(_computed.SelectMany(c => c.Value.Exceeding).Where(e => e.Hour >= from && e.Hour < to).GroupBy(e => (e.Mn, e.Pollutant, e.Hour.Date))
-            .Select(g => new ExceedDayCount(g.Key.Mn, g.Key.Pollutant, g.Key.Date, g.Count())));
+        list.AddRange(ExceedDayCount.Of(_computed.SelectMany(c => c.Value.Exceeding).Where(e => e.Hour >= from && e.Hour < to)));
         return list;
     }
 

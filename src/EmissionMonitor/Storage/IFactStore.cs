@@ -45,8 +45,7 @@ public interface IFactStore
     /// store counts them where it keeps them (SQLite: one grouped query, no row per hour brought out).
     /// </summary>
     async Task<IReadOnlyList<Compliance.Summaries.ExceedDayCount>> CountExceedHoursByDayAsync(DateTime from, DateTime to, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken) =>
-        (await QueryExceedHoursAsync(from, to, mns, cancellationToken)).GroupBy(e => (e.Mn, e.Pollutant, e.Hour.Date))
-            .Select(g => new Compliance.Summaries.ExceedDayCount(g.Key.Mn, g.Key.Pollutant, g.Key.Date, g.Count())).ToList();
+        Compliance.Summaries.ExceedDayCount.Of(await QueryExceedHoursAsync(from, to, mns, cancellationToken)).ToList();
 
     /// <summary>
     /// The number of exceedance episodes of each outlet and pollutant overlapping [from, to), from

@@ -150,4 +150,9 @@ public static class DayStates
 public sealed record ExceedHour(string Mn, string Pollutant, DateTime Hour, double Value, string ValueKind, double Bound, bool IsMinBound);
 
 /// <summary>How many hours of one local day an outlet's pollutant exceeded its hourly limit (the trend reads these, not the hours).</summary>
-public sealed record ExceedDayCount(string Mn, string Pollutant, DateTime Day, int Hours);
+public sealed record ExceedDayCount(string Mn, string Pollutant, DateTime Day, int Hours)
+{
+    /// <summary>Exceeding hours counted per outlet, pollutant and local day.</summary>
+    public static IEnumerable<ExceedDayCount> Of(IEnumerable<ExceedHour> hours) =>
+        hours.GroupBy(e => (e.Mn, e.Pollutant, e.Hour.Date)).Select(g => new ExceedDayCount(g.Key.Mn, g.Key.Pollutant, g.Key.Date, g.Count()));
+}

@@ -17,7 +17,9 @@ export class HttpError extends Error {
 }
 
 export const api = async (path, options = {}) => {
-  const res = await fetch(path, Object.assign({ headers: { 'Content-Type': 'application/json' }, credentials: 'same-origin' }, options));
+  // A form (FormData, with files) goes as multipart: the browser sets its type and boundary.
+  const headers = options.body instanceof FormData ? {} : { 'Content-Type': 'application/json' };
+  const res = await fetch(path, Object.assign({ headers, credentials: 'same-origin' }, options));
   if (!res.ok) {
     let problem = null;
     try { problem = await res.json(); } catch { /* not a problem body */ }

@@ -1,28 +1,17 @@
 // Form parts the pages share: evidence uploads, date and time inputs, pickers of the registry, the
 // period fields (quarter, month, year, custom) and the query they make.
-import { HttpError } from './api.js';
 import { pol, stationsOnce } from './core.js';
 import { h } from './dom.js';
 import { localDate, pad, quarterOf } from './format.js';
 import { lang, t } from './i18n.js';
+import { api } from './api.js';
 
-// A form with files as one multipart request (the browser sets the boundary); a refusal is said in the
-// user's language from the problem's code, with the file it names.
-export async function sendForm(path, form) {
-  const res = await fetch(path, { method: 'POST', body: form, credentials: 'same-origin' });
-  if (!res.ok) {
-    let problem = null;
-    try { problem = await res.json(); } catch { /* not a problem body */ }
-    throw new HttpError(res.status, problem);
-  }
-  return res.json();
-}
 // Evidence files added to a record one by one; the server checks each file's content, size and count.
 export async function upload(path, files) {
   for (const file of files) {
     const form = new FormData();
     form.append('file', file, file.name);
-    await sendForm(path, form);
+    await api(path, { method: 'POST', body: form });
   }
 }
 // A file picker in the page's language (the browser's own button speaks the browser's): a

@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { hashQuery, outletList, role, route } from '../core.js';
 import { h, show, table } from '../dom.js';
 import { stamp, time } from '../format.js';
-import { dateTimeInput, fileInput, fileLinks, fromDateTime, outletPicker, sendForm, upload } from '../forms.js';
+import { dateTimeInput, fileInput, fileLinks, fromDateTime, outletPicker, upload } from '../forms.js';
 import { t } from '../i18n.js';
 import { acting } from './orders.js';
 
@@ -70,7 +70,7 @@ export async function marksPage() {
     const f = new FormData(e.target);
     f.set('from', fromDateTime(f.get('from'))); f.set('to', fromDateTime(f.get('to')));
     try {
-      await sendForm('/api/marks', f);
+      await api('/api/marks', { method: 'POST', body: f });
       await route();
     } catch (err) { error.textContent = err.message; }
   });
