@@ -25,6 +25,9 @@ internal sealed class OpenApiContract : IOpenApiOperationTransformer
     private static readonly (string Name, string Description)[] Registry =
         [("city", "a city of the registry"), ("enterprise", "an enterprise id of the registry"), ("mn", "an outlet's MN"), ("pollutant", "a 2017 pollutant code such as a21026")];
 
+    private static readonly (string Name, string Description)[] Identifiers =
+        [("permit", "an enterprise's permit number (排污许可证编号)"), ("code", "an outlet's national code such as DA001 or DW001")];
+
     private static readonly (string Name, string Description)[] AlertFilters =
     [
         ("state", "active, acknowledged, cleared, or open (the first two)"), ("kind", "an alert kind"), ("subKind", "an anomaly's or outage's sub-kind"),
@@ -50,7 +53,7 @@ internal sealed class OpenApiContract : IOpenApiOperationTransformer
     {
         foreach (var kind in Reports.ReportRequest.Kinds)
         {
-            Query["api/" + kind] = [.. Period, .. Registry, ("by", "pollutant, outlet, enterprise, city or province"), .. Page, .. Files];
+            Query["api/" + kind] = [.. Period, .. Registry, .. Identifiers, ("by", "pollutant, outlet, enterprise, city or province"), .. Page, .. Files];
         }
     }
 

@@ -40,10 +40,10 @@ public static class OperationsApi
             var open = alerts.List(null).Where(a => a.IsOpen).ToLookup(a => a.Mn, StringComparer.Ordinal);
             return Results.Json(registry().Enterprises.Where(e => user.Role != ApiUser.EnterpriseRole || e.Id == user.Enterprise).Select(e => new
             {
-                id = e.Id, name = e.Name, city = e.City, industry = e.Industry, permits = e.Permits,
+                id = e.Id, name = e.Name, city = e.City, industry = e.Industry, permitNumber = e.PermitNumber, permits = e.Permits,
                 outlets = e.Outlets.Select(o => (Outlet: o, Key: keys.Info(o.Mn))).Select(x => new
                 {
-                    mn = x.Outlet.Mn, name = x.Outlet.Name, kind = x.Outlet.Kind == MediumKind.Gas ? "gas" : "water", flowUnit = x.Outlet.FlowUnit, referenceO2 = x.Outlet.ReferenceO2,
+                    mn = x.Outlet.Mn, name = x.Outlet.Name, code = x.Outlet.Code, kind = x.Outlet.Kind == MediumKind.Gas ? "gas" : "water", flowUnit = x.Outlet.FlowUnit, referenceO2 = x.Outlet.ReferenceO2,
                     limits = x.Outlet.Limits.ToDictionary(l => l.Key, l => new { min = l.Value.Min, max = l.Value.Max }),
                     lastSeen = Reports.ReportFormats.Instant(alerts.LastSeen(x.Outlet.Mn), zone),
                     openAlerts = open[x.Outlet.Mn].Select(a => new { a.Id, a.Kind, a.Severity, a.Pollutant }),

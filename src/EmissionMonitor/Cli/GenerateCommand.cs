@@ -83,15 +83,16 @@ public static class GenerateCommand
             {
                 string mn = $"GEN{o:D8}";
                 outlets.Add(o % 2 == 0
-                    ? new Dictionary<string, object> { ["mn"] = mn, ["password"] = "123456", ["kind"] = "gas", ["name"] = $"{o}号排口", ["referenceO2"] = 6.0,
+                    ? new Dictionary<string, object> { ["mn"] = mn, ["password"] = "123456", ["kind"] = "gas", ["name"] = $"{o}号排口", ["code"] = "DA001", ["referenceO2"] = 6.0,
                         ["limits"] = new Dictionary<string, object> { ["a21026"] = 35, ["a21002"] = 50, ["a34013"] = 10 } }
-                    : new Dictionary<string, object> { ["mn"] = mn, ["password"] = "654321", ["kind"] = "water", ["name"] = $"{o}号排口",
+                    : new Dictionary<string, object> { ["mn"] = mn, ["password"] = "654321", ["kind"] = "water", ["name"] = $"{o}号排口", ["code"] = "DW001",
                         ["limits"] = new Dictionary<string, object> { ["w01018"] = 50, ["w21003"] = 5, ["w01001"] = new { min = 6, max = 9 } } });
             }
 
             enterprises.Add(new Dictionary<string, object>
             {
                 ["id"] = $"GEN-{e:D6}", ["name"] = $"生成企业{e}", ["city"] = Cities[e % Cities.Length], ["industry"] = "generated",
+                ["permitNumber"] = $"91630000GEN{e:D7}001P",
                 ["permits"] = new Dictionary<string, object> { ["a21026"] = 60.0, ["a21002"] = 90.0, ["w01018"] = 40.0, ["w21003"] = 4.0 },
                 ["outlets"] = outlets,
             });

@@ -19,7 +19,7 @@ public enum EncryptionMode
 
 /// <summary>
 /// A monitored outlet (排口) and its terminal (MN, password; HJ 212-2025: its SM4 key and
-/// encryption mode). <see cref="ProcessLimits"/> are process parameters watched for warnings only
+/// encryption mode), with its national code (<see cref="Code"/>, DA001/DW001) when the registry gives it. <see cref="ProcessLimits"/> are process parameters watched for warnings only
 /// (e.g. furnace temperature <c>a01901</c> at least 850 °C), never assessed as pollutants.
 /// </summary>
 public sealed record Outlet(
@@ -36,7 +36,8 @@ public sealed record Outlet(
     Hj212.Crypto.Sm4Key? Sm4Key = null,
     EncryptionMode? Encryption = null,
     IReadOnlyDictionary<string, Limit>? ProcessLimits = null,
-    IReadOnlyDictionary<string, double>? RangeMax = null)
+    IReadOnlyDictionary<string, double>? RangeMax = null,
+    string? Code = null)
 {
     /// <summary>
     /// The encryption mode in force: the registry's <c>encryption</c> when given, else
@@ -45,11 +46,12 @@ public sealed record Outlet(
     public EncryptionMode EffectiveEncryption(bool hasKey) => Encryption ?? (hasKey ? EncryptionMode.Optional : EncryptionMode.Off);
 }
 
-/// <summary>An enterprise with its outlets and permitted annual totals (tonnes, by 2017 code).</summary>
+/// <summary>An enterprise with its outlets, permitted annual totals (tonnes, by 2017 code) and permit number (排污许可证编号), when the registry gives it.</summary>
 public sealed record Enterprise(
     string Id,
     string Name,
     string City,
     string? Industry,
     IReadOnlyDictionary<string, double> Permits,
-    IReadOnlyList<Outlet> Outlets);
+    IReadOnlyList<Outlet> Outlets,
+    string? PermitNumber = null);

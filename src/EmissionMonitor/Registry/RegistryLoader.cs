@@ -49,11 +49,12 @@ public static class RegistryLoader
             var enterprises = new List<Enterprise>();
             var mns = new HashSet<string>(StringComparer.Ordinal);
             var ids = new HashSet<string>(StringComparer.Ordinal);
+            var permitNumbers = new HashSet<string>(StringComparer.Ordinal);
             int i = 0;
             foreach (var e in list.EnumerateArray())
             {
                 var reader = new EntryReader(e, $"{source}: enterprises[{i++}]", problems);
-                if (ReadEnterprise(reader, mns, ids) is { } enterprise)
+                if (ReadEnterprise(reader, mns, ids, permitNumbers) is { } enterprise)
                 {
                     enterprises.Add(enterprise);
                 }
@@ -63,7 +64,7 @@ public static class RegistryLoader
         }
     }
 
-    private static Enterprise? ReadEnterprise(EntryReader r, HashSet<string> mns, HashSet<string> ids)
+    private static Enterprise? ReadEnterprise(EntryReader r, HashSet<string> mns, HashSet<string> ids, HashSet<string> permitNumbers)
     {
         string? id = r.RequiredString("id");
         if (id is not null)
@@ -78,6 +79,16 @@ public static class RegistryLoader
         string? name = r.RequiredString("name");
         string? city = r.RequiredString("city");
         string? industry = r.OptionalString("industry");
+        string? permitNumber = r.OptionalString("permitNumber");
+        if (permitNumber is not null && Identifiers.PermitProblem(permitNumber) is { } permitProblem)
+        {
+            r.Problem(permitProblem);
+        }
+        else if (permitNumber is not null && !permitNumbers.Add(permitNumber))
+        {
+            r.Problem($"duplicate permitNumber {permitNumber}: a permit belongs to one enterprise");
+        }
+
         var permits = new Dictionary<string, double>(StringComparer.Ordinal);
         if (r.Object("permits") is { } permitsElement)
         {
@@ -104,8 +115,14 @@ public static class RegistryLoader
             int j = 0;
             foreach (var o in outletList.EnumerateArray())
             {
-                if (ReadOutlet(r.Child(o, $"outlets[{j++}]"), id ?? string.Empty, mns) is { } outlet)
+                var entry = r.Child(o, $"outlets[{j++}]");
+                if (ReadOutlet(entry, id ?? string.Empty, mns) is { } outlet)
                 {
+                    if (outlet.Code is { } code && outlets.Any(x => x.Code == code))
+                    {
+                        entry.Named(outlet.Mn).Problem($"duplicate code {code} within the enterprise");
+                    }
+
                     outlets.Add(outlet);
                 }
             }
@@ -115,7 +132,7 @@ public static class RegistryLoader
             r.Problem("needs an \"outlets\" array");
         }
 
-        return id is null || name is null || city is null ? null : new Enterprise(id, name, city, industry, permits, outlets);
+        return id is null || name is null || city is null ? null : new Enterprise(id, name, city, industry, permits, outlets, permitNumber);
     }
 
     private static Outlet? ReadOutlet(EntryReader r, string enterpriseId, HashSet<string> mns)
@@ -144,6 +161,12 @@ public static class RegistryLoader
         }
 
         string name = r.OptionalString("name") ?? mn ?? string.Empty;
+        string? outletCode = r.OptionalString("code");
+        if (outletCode is not null && kindText is not null && Identifiers.CodeProblem(outletCode, kind) is { } codeProblem)
+        {
+            r.Problem(codeProblem);
+        }
+
         double? referenceO2 = r.OptionalNumber("referenceO2");
         if (referenceO2 is < 0 or >= 21)
         {
@@ -211,7 +234,7 @@ public static class RegistryLoader
 
         return mn is null || password is null || kindText is null
             ? null
-            : new Outlet(mn, password, kind, name, enterpriseId, referenceO2, flowUnit, from, to, limits, key, encryption, processLimits, rangeMax.Count == 0 ? null : rangeMax);
+            : new Outlet(mn, password, kind, name, enterpriseId, referenceO2, flowUnit, from, to, limits, key, encryption, processLimits, rangeMax.Count == 0 ? null : rangeMax, outletCode);
     }
 
     private static Dictionary<string, Limit> ReadLimits(EntryReader r, string property)

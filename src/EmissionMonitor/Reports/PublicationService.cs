@@ -85,6 +85,7 @@ public sealed class PublicationService(IRecordStore store, Func<ReportService> r
             {
                 ["enterprise"] = c.Scope.Enterprise,
                 ["enterpriseName"] = c.Scope.EnterpriseName,
+                ["permitNumber"] = c.Scope.PermitNumber,
                 ["city"] = c.Scope.City,
                 ["card"] = c.Card.Colour,
                 ["reasons"] = new JsonArray(c.Card.Reasons.Select(r => (JsonNode)new JsonObject { ["zh"] = r.Words(true), ["en"] = r.Words(false) }).ToArray()),

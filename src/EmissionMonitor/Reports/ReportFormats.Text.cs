@@ -94,8 +94,16 @@ public static partial class ReportFormats
         output.Write("\r\n");
     }
 
+    /// <summary>The aligned text table; the registry's optional identifiers (code, permitNumber) are left out when no row has one.</summary>
     public static string Table(ReportTable table)
     {
+        var optional = table.Columns.Select((c, i) => (c, i)).Where(x => x.c is "code" or "permitNumber" && table.Rows.All(r => r[x.i] is null)).Select(x => x.i).ToHashSet();
+        if (optional.Count > 0)
+        {
+            var kept = Enumerable.Range(0, table.Columns.Count).Where(i => !optional.Contains(i)).ToArray();
+            table = new ReportTable(kept.Select(i => table.Columns[i]).ToList(), table.Rows.Select(r => kept.Select(i => r[i]).ToArray()).ToList());
+        }
+
         var cells = new List<string[]> { table.Columns.ToArray() };
         cells.AddRange(table.Rows.Select(r => r.Select(v => Text(v, csv: false)).ToArray()));
         var widths = Enumerable.Range(0, table.Columns.Count).Select(i => cells.Max(c => DisplayWidth(c[i]))).ToArray();

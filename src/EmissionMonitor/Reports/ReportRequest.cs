@@ -2,7 +2,7 @@ using EmissionMonitor.Compliance;
 
 namespace EmissionMonitor.Reports;
 
-/// <summary>What a report asks for: its kind, period (local), filters and grouping.</summary>
+/// <summary>What a report asks for: its kind, period (local), filters (city, enterprise, MN, pollutant, permit number, outlet code) and grouping.</summary>
 public sealed record ReportRequest(
     string Kind,
     ReportPeriod Period,
@@ -10,7 +10,9 @@ public sealed record ReportRequest(
     string? Enterprise = null,
     string? Mn = null,
     string? Pollutant = null,
-    string? By = null)
+    string? By = null,
+    string? Permit = null,
+    string? Code = null)
 {
     public static IReadOnlyList<string> Kinds { get; } = ["rates", "exceedances", "totals", "cards", "hours", "anomalies", "trend"];
 

@@ -18,14 +18,15 @@ public static partial class ReportRequestParser
     public static ReportRequest? Parse(string kind, Func<string, string?> value, StationRegistry registry, DateTime nowLocal, out ReportRequestError? error)
     {
         error = null;
-        string? by = value("by"), city = value("city"), enterprise = value("enterprise"), mn = value("mn"), pollutant = value("pollutant");
+        string? by = value("by"), city = value("city"), enterprise = value("enterprise"), mn = value("mn"), pollutant = value("pollutant"),
+            permit = value("permit"), code = value("code");
         if (by is not null && !ReportRequest.Groupings.Contains(by))
         {
             error = new("by", $"must be one of {string.Join("|", ReportRequest.Groupings)}, not '{Users.UserText.Shown(by)}'");
             return null;
         }
 
-        error = Filters(registry, city, enterprise, mn, pollutant);
+        error = Filters(registry, city, enterprise, mn, pollutant) ?? Identities(registry, permit, code);
         if (error is not null)
         {
             return null;
@@ -44,7 +45,7 @@ public static partial class ReportRequestParser
             return null;
         }
 
-        return new ReportRequest(kind, period, city, enterprise, mn, pollutant, by);
+        return new ReportRequest(kind, period, city, enterprise, mn, pollutant, by, permit, code);
     }
 
     private static ReportRequestError? Filters(StationRegistry registry, string? city, string? enterprise, string? mn, string? pollutant)
@@ -66,6 +67,19 @@ public static partial class ReportRequestParser
 
         return pollutant is not null && !PollutantCode().IsMatch(pollutant)
             ? new("pollutant", $"needs a 2017 code such as a21026 or w01018, not '{Users.UserText.Shown(pollutant)}'")
+            : null;
+    }
+
+    /// <summary>A permit number or outlet code must be one the registry holds (an outlet code may be held by several enterprises: all their outlets of that code are meant).</summary>
+    private static ReportRequestError? Identities(StationRegistry registry, string? permit, string? code)
+    {
+        if (permit is not null && !registry.Enterprises.Any(e => e.PermitNumber == permit))
+        {
+            return new("permit", $"no enterprise of the registry holds permit number '{Users.UserText.Shown(permit)}'");
+        }
+
+        return code is not null && !registry.Outlets.Any(o => o.Code == code)
+            ? new("code", $"no outlet of the registry has the code '{Users.UserText.Shown(code)}' (DA001 gas, DW001 water)")
             : null;
     }
 

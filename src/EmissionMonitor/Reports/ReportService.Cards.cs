@@ -43,7 +43,7 @@ public sealed partial class ReportService
                 .ToList();
             foreach (var card in engine.Cards(enterprise.Id, met, lifts, decisions).Where(c => asked.Contains(c.Quarter)))
             {
-                results.Add(new CardResult(new Scope(null, enterprise.Id, enterprise.Name, enterprise.City, null), card));
+                results.Add(new CardResult(new Scope(null, enterprise.Id, enterprise.Name, enterprise.City, null, null, enterprise.PermitNumber), card));
             }
         }
 

@@ -57,6 +57,8 @@ public sealed partial class ReportService(IStore store, StationRegistry registry
         .Where(o => r.Mn is null || o.Mn == r.Mn)
         .Where(o => r.Enterprise is null || o.EnterpriseId == r.Enterprise)
         .Where(o => r.City is null || registry.EnterpriseOf(o).City == r.City)
+        .Where(o => r.Permit is null || registry.EnterpriseOf(o).PermitNumber == r.Permit)
+        .Where(o => r.Code is null || o.Code == r.Code)
         .OrderBy(o => registry.EnterpriseOf(o).City, StringComparer.Ordinal)
         .ThenBy(o => o.EnterpriseId, StringComparer.Ordinal)
         .ThenBy(o => o.Mn, StringComparer.Ordinal);
@@ -87,11 +89,11 @@ public sealed partial class ReportService(IStore store, StationRegistry registry
         var e = registry.EnterpriseOf(o);
         return level switch
         {
-            "pollutant" => new(o.Mn, e.Id, e.Name, e.City, pollutant),
-            "outlet" => new(o.Mn, e.Id, e.Name, e.City, null),
-            "outlet+pollutant" => new(o.Mn, e.Id, e.Name, e.City, pollutant),
-            "enterprise" => new(null, e.Id, e.Name, e.City, null),
-            "enterprise+pollutant" => new(null, e.Id, e.Name, e.City, pollutant),
+            "pollutant" => new(o.Mn, e.Id, e.Name, e.City, pollutant, o.Code, e.PermitNumber),
+            "outlet" => new(o.Mn, e.Id, e.Name, e.City, null, o.Code, e.PermitNumber),
+            "outlet+pollutant" => new(o.Mn, e.Id, e.Name, e.City, pollutant, o.Code, e.PermitNumber),
+            "enterprise" => new(null, e.Id, e.Name, e.City, null, null, e.PermitNumber),
+            "enterprise+pollutant" => new(null, e.Id, e.Name, e.City, pollutant, null, e.PermitNumber),
             "city" => new(null, null, null, e.City, null),
             "city+pollutant" => new(null, null, null, e.City, pollutant),
             "province+pollutant" => new(null, null, null, null, pollutant),

@@ -10,7 +10,7 @@ namespace EmissionMonitor.Reports;
 /// </summary>
 public static class ReportTables
 {
-    private static readonly string[] Identity = ["mn", "enterprise", "enterpriseName", "city", "pollutant"];
+    private static readonly string[] Identity = ["mn", "enterprise", "enterpriseName", "city", "pollutant", "code", "permitNumber"];
 
     public static ReportTable Rates(IReadOnlyList<RateResult> rows, TimeZoneInfo zone)
     {
@@ -128,7 +128,7 @@ public static class ReportTables
     private static object?[] Row(Scope s, ReadOnlySpan<object?> own)
     {
         var row = new object?[Identity.Length + own.Length];
-        (row[0], row[1], row[2], row[3], row[4]) = (s.Mn, s.Enterprise, s.EnterpriseName, s.City, s.Pollutant);
+        (row[0], row[1], row[2], row[3], row[4], row[5], row[6]) = (s.Mn, s.Enterprise, s.EnterpriseName, s.City, s.Pollutant, s.Code, s.PermitNumber);
         own.CopyTo(row.AsSpan(Identity.Length));
         return row;
     }

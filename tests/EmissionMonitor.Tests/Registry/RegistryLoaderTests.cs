@@ -38,6 +38,51 @@ public sealed class RegistryLoaderTests
         Assert.Contains(problems, p => p.Contains(expected, StringComparison.Ordinal) && p.StartsWith("stations.json: enterprises[", StringComparison.Ordinal));
     }
 
+    /// <summary>The design example with national identifiers: the two enterprises' permit numbers and their outlets' codes.</summary>
+    private static string Identified(string gasCode = "DA001", string waterCode = "DW001", string secondPermit = "91630100MA752ABC2L001P") => Some.RegistryJson
+        .Replace("\"industry\": \"thermal-power\",", "\"industry\": \"thermal-power\", \"permitNumber\": \"91630100MA752XYZ1K001P\",", StringComparison.Ordinal)
+        .Replace("\"industry\": \"wastewater\",", $"\"industry\": \"wastewater\", \"permitNumber\": \"{secondPermit}\",", StringComparison.Ordinal)
+        .Replace("\"name\": \"1号锅炉排口\",", $"\"name\": \"1号锅炉排口\", \"code\": \"{gasCode}\",", StringComparison.Ordinal)
+        .Replace("\"name\": \"总排口\",", $"\"name\": \"总排口\", \"code\": \"{waterCode}\",", StringComparison.Ordinal);
+
+    [Fact]
+    public void Identifiers_Load_AndNameAnOutlet()
+    {
+        var (registry, problems) = RegistryLoader.Parse(Identified(), "stations.json");
+        Assert.Empty(problems);
+        Assert.Equal("91630100MA752XYZ1K001P", registry!.FindEnterprise("QH-XN-001")!.PermitNumber);
+        Assert.Equal("DA001", registry.FindOutlet("QHXN0010001")!.Code);
+        Assert.Equal("DW001", registry.FindOutlet("QHXN0020001")!.Code);
+        Assert.Equal("总排口（DW001）", Identifiers.NameWithCode(registry.FindOutlet("QHXN0020001")!));
+        Assert.Null(Some.Registry().FindOutlet("QHXN0010001")!.Code); // optional: a registry without them still loads
+    }
+
+    [Theory]
+    [InlineData("DW001", "DW001", "91630100MA752ABC2L001P", "(QHXN0010001): code DW001 is for a water outlet; a gas outlet's code starts with DA")]
+    [InlineData("DA001", "DA001", "91630100MA752ABC2L001P", "(QHXN0020001): code DA001 is for a gas outlet; a water outlet's code starts with DW")]
+    [InlineData("DA01", "DW001", "91630100MA752ABC2L001P", "(QHXN0010001): code must be DA or DW and a serial of 3 or 4 digits")]
+    [InlineData("da001", "DW001", "91630100MA752ABC2L001P", "(QHXN0010001): code must be DA or DW")]
+    [InlineData("DA001", "DW001", "91630100ma752abc2l001p", "(QH-XN-002): permitNumber must be upper-case letters and digits")]
+    [InlineData("DA001", "DW001", "9163 0100", "(QH-XN-002): permitNumber must be upper-case letters and digits")]
+    [InlineData("DA001", "DW001", "91630100MA752XYZ1K001P", "(QH-XN-002): duplicate permitNumber 91630100MA752XYZ1K001P")]
+    public void Identifiers_AreChecked(string gasCode, string waterCode, string secondPermit, string expected)
+    {
+        var (registry, problems) = RegistryLoader.Parse(Identified(gasCode, waterCode, secondPermit), "stations.json");
+        Assert.Null(registry);
+        Assert.Contains(problems, p => p.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void OutletCodes_AreUniqueWithinTheirEnterprise()
+    {
+        const string Last = "\"limits\": { \"a21026\": 35, \"a21002\": 50, \"a34013\": 10 } } ] },";
+        string json = Identified().Replace(Last, "\"limits\": { \"a21026\": 35, \"a21002\": 50, \"a34013\": 10 } }, { \"mn\": \"QHXN0010002\", \"password\": \"123456\", "
+            + "\"kind\": \"gas\", \"name\": \"2号锅炉排口\", \"code\": \"DA001\", \"limits\": { \"a21026\": 35 } } ] },", StringComparison.Ordinal);
+        var (registry, problems) = RegistryLoader.Parse(json, "stations.json");
+        Assert.Null(registry);
+        Assert.Contains(problems, p => p.Contains("(QHXN0010002): duplicate code DA001 within the enterprise", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void NotJson_IsAProblem()
     {

@@ -34,6 +34,9 @@ export const role = () => { const s = state.session; return !s || !s.loginRequir
 
 export const stationsOnce = async () => { if (!state.stations.length) state.stations = await api('/api/stations'); return state.stations; };
 
+// An outlet's name with its national code (DA001) where the registry gives one.
+export const outletName = o => o.code ? `${o.name}（${o.code}）` : o.name;
+
 export const outletList = async () => (await stationsOnce()).flatMap(e => e.outlets.map(o => Object.assign({ enterprise: e }, o)));
 
 export const TOTALLED = ['w01018', 'w21003', 'a21026', 'a21002'];

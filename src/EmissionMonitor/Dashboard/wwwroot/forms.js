@@ -1,6 +1,6 @@
 // Form parts the pages share: evidence uploads, date and time inputs, pickers of the registry, the
 // period fields (quarter, month, year, custom) and the query they make.
-import { pol, stationsOnce } from './core.js';
+import { outletName, pol, stationsOnce } from './core.js';
 import { h } from './dom.js';
 import { localDate, pad, quarterOf } from './format.js';
 import { lang, t } from './i18n.js';
@@ -40,7 +40,7 @@ export function picker(name, options, selected, allLabel = t('all')) {
 }
 // One outlet to act on (an order, a mark): every outlet the caller may see, narrowed by typing.
 export const outletPicker = outlets => {
-  const el = picker('mn', outlets.map(o => [o.mn, `${o.enterprise.name} · ${o.name} (${o.mn})`]), outlets[0]?.mn ?? '', null);
+  const el = picker('mn', outlets.map(o => [o.mn, `${o.enterprise.name} · ${outletName(o)} (${o.mn})`]), outlets[0]?.mn ?? '', null);
   const select = el.tagName === 'SELECT' ? el : el.querySelector('select');
   select.querySelector('option[value=""]')?.remove();
   select.required = true;
@@ -50,7 +50,7 @@ export async function registryPickers(q, which = ['city', 'enterprise', 'mn', 'p
   const stations = await stationsOnce();
   const city = q.get('city') || '', enterprise = q.get('enterprise') || '';
   const inCity = stations.filter(e => !city || e.city === city);
-  const outlets = inCity.filter(e => !enterprise || e.id === enterprise).flatMap(e => e.outlets.map(o => [o.mn, `${o.name} · ${e.name} (${o.mn})`]));
+  const outlets = inCity.filter(e => !enterprise || e.id === enterprise).flatMap(e => e.outlets.map(o => [o.mn, `${outletName(o)} · ${e.name} (${o.mn})`]));
   const codes = [...new Set(stations.flatMap(e => e.outlets.flatMap(o => Object.keys(o.limits))))].sort();
   const make = {
     city: () => picker('city', [...new Set(stations.map(e => e.city))].sort().map(c => [c, c]), city),

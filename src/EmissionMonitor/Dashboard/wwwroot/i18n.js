@@ -3,7 +3,7 @@ export const I18N = {
   zh: {
     title: '污染源自动监控', 'nav.overview': '全省概览', 'nav.alerts': '报警', 'nav.outlet': '排口', 'nav.exceedances': '超标记录', 'nav.cards': '红黄牌',
     'live.on': '实时连接', 'live.off': '离线', city: '市/州', outlets: '排口数', online: '在线', below: '有效传输率<90%', exceeding: '正在超标', carded: '红黄牌',
-    kind: '类型', severity: '级别', state: '状态', mn: 'MN', enterprise: '企业', pollutant: '污染物', value: '数值', limit: '限值', dataFrom: '数据时间', raisedAt: '报警时间', message: '说明',
+    kind: '类型', severity: '级别', state: '状态', mn: 'MN', permitNumber: '排污许可证编号', outletCode: '排放口编码', enterprise: '企业', pollutant: '污染物', value: '数值', limit: '限值', dataFrom: '数据时间', raisedAt: '报警时间', message: '说明',
     acknowledge: '确认', clear: '解除', comment: '请输入解除说明', from: '开始', to: '结束', search: '查询', csv: '下载 CSV', quarter: '季度', card: '牌',
     reasons: '原因', lifted: '解除', start: '开始', end: '结束', periods: '时段数', peak: '峰值', multiple: '超标倍数', basis: '判定', ongoing: '持续中',
     hourly: '小时均值（近7天）', realtime: '实时值（近1小时）', rateMonth: '本月有效传输率', rateQuarter: '本季度有效传输率', chooseOutlet: '选择排口',
@@ -84,7 +84,7 @@ export const I18N = {
   en: {
     title: 'Pollution-source monitoring', 'nav.overview': 'Province', 'nav.alerts': 'Alerts', 'nav.outlet': 'Outlet', 'nav.exceedances': 'Exceedances', 'nav.cards': 'Cards',
     'live.on': 'live', 'live.off': 'offline', city: 'City', outlets: 'Outlets', online: 'Online', below: 'Rate < 90%', exceeding: 'Exceeding', carded: 'Carded',
-    kind: 'Kind', severity: 'Severity', state: 'State', mn: 'MN', enterprise: 'Enterprise', pollutant: 'Pollutant', value: 'Value', limit: 'Limit', dataFrom: 'Data time', raisedAt: 'Raised', message: 'Message',
+    kind: 'Kind', severity: 'Severity', state: 'State', mn: 'MN', permitNumber: 'Permit No.', outletCode: 'Outlet code', enterprise: 'Enterprise', pollutant: 'Pollutant', value: 'Value', limit: 'Limit', dataFrom: 'Data time', raisedAt: 'Raised', message: 'Message',
     acknowledge: 'Acknowledge', clear: 'Clear', comment: 'Why is it cleared?', from: 'From', to: 'To', search: 'Search', csv: 'Download CSV', quarter: 'Quarter', card: 'Card',
     reasons: 'Reasons', lifted: 'Lifted', start: 'Start', end: 'End', periods: 'Periods', peak: 'Peak', multiple: 'Multiple', basis: 'Basis', ongoing: 'ongoing',
     hourly: 'Hourly means (last 7 days)', realtime: 'Real-time (last hour)', rateMonth: 'Effective rate this month', rateQuarter: 'Effective rate this quarter', chooseOutlet: 'Choose an outlet',

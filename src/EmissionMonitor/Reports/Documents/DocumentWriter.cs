@@ -55,8 +55,9 @@ public sealed class DocumentWriter(Storage.IStore store, ReportService reports, 
             var facts = (await store.QueryDayFactsAsync(r.Period.From, r.Period.To, outlet.Mn, ct)).ToLookup(f => f.Pollutant, StringComparer.Ordinal);
             var pollutants = outlet.Limits.Keys.Order(StringComparer.Ordinal).ToList();
             var enterprise = registry.FindEnterprise(outlet.EnterpriseId);
+            string permit = enterprise?.PermitNumber is { } number ? (zh ? $"（许可证编号 {number}）" : $" (permit {number})") : string.Empty;
             var heading = new ExportHeading(TitleOf(r.Kind, lang), r.PeriodName,
-                $"{enterprise?.City} · {enterprise?.Name} · {outlet.Name} ({outlet.Mn})", Compliance.Summaries.LocalSpans.Min(now, r.Period.To), by, now).Lines(lang);
+                $"{enterprise?.City} · {enterprise?.Name}{permit} · {Registry.Identifiers.NameWithCode(outlet)} ({outlet.Mn})", Compliance.Summaries.LocalSpans.Min(now, r.Period.To), by, now).Lines(lang);
             string Name(string code) => CodeCatalogue.Find(code) is { } p ? (zh ? p.Name : p.EnglishName) : code;
             string Unit(string code) => CodeCatalogue.Find(code)?.Unit.Replace("m3", "m³", StringComparison.Ordinal) ?? string.Empty;
             var header = new List<string> { zh ? "时间" : "Time" };

@@ -30,8 +30,8 @@ public sealed record ExportHeading(string Title, string? Period, string? Scope, 
 
     /// <summary>
     /// The heading of a download or report named <paramref name="name"/>, from its request's values by
-    /// name (<c>quarter|month|year</c> or <c>from</c>/<c>to</c>; <c>city</c>, <c>enterprise</c>, <c>mn</c>,
-    /// <c>pollutant</c>) — the same for the HTTP API and the command line: the enterprise and the
+    /// name (<c>quarter|month|year</c> or <c>from</c>/<c>to</c>; <c>city</c>, <c>enterprise</c>, <c>permit</c>,
+    /// <c>mn</c>, <c>code</c>, <c>pollutant</c>) — the same for the HTTP API and the command line: the enterprise and the
     /// pollutant named as people know them, everything a caller sent shortened for display.
     /// </summary>
     public static ExportHeading Of(string name, Func<string, string?> value, Registry.StationRegistry registry, string lang, string by, DateTime now)
@@ -40,7 +40,9 @@ public sealed record ExportHeading(string Title, string? Period, string? Scope, 
         string? period = value("quarter") ?? value("month") ?? value("year") ?? (value("from") is { } from ? $"{from} – {value("to") ?? (en ? "now" : "至今")}" : null);
         string? enterprise = value("enterprise") is { } id ? registry.FindEnterprise(id)?.Name ?? id : null;
         string? pollutant = value("pollutant") is { } code ? Hj212.Codes.CodeCatalogue.Find(code) is { } p ? (en ? p.EnglishName : p.Name) : code : null;
-        var scope = new[] { value("city"), enterprise, value("mn"), pollutant }.Where(x => !string.IsNullOrEmpty(x)).Select(x => Users.UserText.Shown(x!)).ToList();
+        string? permit = value("permit") is { } number ? (en ? "permit " : "许可证 ") + number : null;
+        string? outlet = value("code") is { } outletCode ? (en ? "outlet " : "排放口 ") + outletCode : null;
+        var scope = new[] { value("city"), enterprise, permit, value("mn"), outlet, pollutant }.Where(x => !string.IsNullOrEmpty(x)).Select(x => Users.UserText.Shown(x!)).ToList();
         var (zh, english) = TitleOf(name);
         return new(en ? english : zh, period is null ? null : Users.UserText.Shown(period), scope.Count == 0 ? null : string.Join(" · ", scope), now, by, now);
     }

@@ -44,7 +44,7 @@ public sealed record ExportColumn(string Key, string Header, CellFormat Format);
 /// </summary>
 public sealed class ExportView
 {
-    private static readonly string[] Leading = ["city", "enterpriseName", "enterprise", "outletName", "mn", "pollutantName", "pollutant", "unit"];
+    private static readonly string[] Leading = ["city", "enterpriseName", "enterprise", "permitNumber", "outletName", "code", "mn", "pollutantName", "pollutant", "unit"];
     private static readonly HashSet<string> Dropped = new(StringComparer.Ordinal) { "reasonItems" };
     private static readonly HashSet<string> Concentrations = new(StringComparer.Ordinal) { "peak", "limit", "value", "rtd", "avg", "min", "max", "zsRtd", "zsAvg" };
     private static readonly HashSet<string> Counts = new(StringComparer.Ordinal)
@@ -80,7 +80,9 @@ public sealed class ExportView
             ("city", index.ContainsKey("city") || index.ContainsKey("mn") || index.ContainsKey("enterprise"), r => Raw(r, "city") ?? EnterpriseOf(r)?.City),
             ("enterpriseName", index.ContainsKey("enterpriseName") || index.ContainsKey("mn") || index.ContainsKey("enterprise"), r => Raw(r, "enterpriseName") ?? EnterpriseOf(r)?.Name),
             ("enterprise", index.ContainsKey("enterprise") || index.ContainsKey("mn"), r => Raw(r, "enterprise") ?? OutletOf(r)?.EnterpriseId),
+            ("permitNumber", index.ContainsKey("enterprise") || index.ContainsKey("mn"), r => Raw(r, "permitNumber") ?? EnterpriseOf(r)?.PermitNumber),
             ("outletName", index.ContainsKey("mn"), r => OutletOf(r)?.Name),
+            ("code", index.ContainsKey("mn"), r => Raw(r, "code") ?? OutletOf(r)?.Code),
             ("mn", index.ContainsKey("mn"), r => Raw(r, "mn")),
             ("pollutantName", index.ContainsKey("pollutant"), r => PollutantOf(r) is { } p ? (zh ? p.Name : p.EnglishName) : Raw(r, "pollutant")),
             ("pollutant", index.ContainsKey("pollutant"), r => Raw(r, "pollutant")),

@@ -10,6 +10,7 @@ internal static class ExportWords
     public static readonly Dictionary<string, (string Zh, string En)> Headers = new(StringComparer.Ordinal)
     {
         ["city"] = ("市/州", "City"), ["enterpriseName"] = ("企业名称", "Enterprise"), ["enterprise"] = ("企业编号", "Enterprise ID"), ["outletName"] = ("排口名称", "Outlet"),
+        ["permitNumber"] = ("排污许可证编号", "Permit number"), ["code"] = ("排放口编码", "Outlet code"),
         ["mn"] = ("排口编号(MN)", "Outlet MN"), ["pollutantName"] = ("污染物", "Pollutant"), ["pollutant"] = ("污染物编码", "Pollutant code"), ["unit"] = ("浓度单位", "Unit"),
         ["from"] = ("开始", "From"), ["to"] = ("结束", "To"), ["assessed"] = ("是否考核", "Assessed"), ["expected"] = ("应传小时数", "Hours expected"),
         ["received"] = ("实传小时数", "Hours received"), ["excused"] = ("标记豁免小时数", "Hours excused"), ["valid"] = ("有效小时数", "Valid hours"),

@@ -3,7 +3,7 @@
 // verdict, assign, dispose, make a supervision order, clear — and the handling figures
 // (响应率, 响应超时率, 核实率, 处置率) by city or enterprise. Built on the helpers of app.js (window.EM).
 import { api } from '../api.js';
-import { alertText, downloads, hashQuery, pages, pol, role, stationsOnce } from '../core.js';
+import { alertText, downloads, hashQuery, outletName, pages, pol, role, stationsOnce } from '../core.js';
 import { h, modal, show, table } from '../dom.js';
 import { fmt, time } from '../format.js';
 import { picker } from '../forms.js';
@@ -17,7 +17,7 @@ const ALERT_KINDS = ['exceedance', 'warning', 'silent', 'outage-overdue', 'low-r
 // Enterprise and outlet names by MN, from the registry.
 const namesOf = async () => {
   const names = new Map();
-  for (const e of await stationsOnce()) for (const o of e.outlets) names.set(o.mn, { enterprise: e.name, outlet: o.name });
+  for (const e of await stationsOnce()) for (const o of e.outlets) names.set(o.mn, { enterprise: e.name, outlet: outletName(o) });
   return names;
 };
 

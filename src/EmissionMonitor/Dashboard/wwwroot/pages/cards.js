@@ -8,7 +8,7 @@ import { enumText, t } from '../i18n.js';
 
 // Cards; `actions` (the operators' buttons of a row) adds a last column.
 export const cardsTable = (id, rows, actions) => table(id, ['city', 'enterprise', 'card', 'reasons', 'cardDecision', 'lifted', actions ? '' : null].filter(x => x !== null), rows.map(r =>
-  h('tr', { dataset: { enterprise: r.enterprise, card: r.card, quarter: r.quarter } }, h('td', {}, r.city), h('td', {}, h('a', { href: '#/enterprise/' + encodeURIComponent(r.enterprise) }, r.enterpriseName)),
+  h('tr', { dataset: { enterprise: r.enterprise, card: r.card, quarter: r.quarter } }, h('td', {}, r.city), h('td', {}, h('a', { href: '#/enterprise/' + encodeURIComponent(r.enterprise), title: r.permitNumber ?? '' }, r.enterpriseName)),
     h('td', {}, badge(r.card, t('colour.' + r.card))),
     h('td', {}, r.reasons.map((reason, i) => [i ? h('br') : null, reasonText((r.reasonItems || [])[i], reason)])),
     h('td', {}, enumText('cd.', r.decision), r.decidedBy ? ` · ${r.decidedBy}` : ''),

@@ -5,7 +5,7 @@
 // for hourly data the validity of each hour (received / missing / invalid / excused / exempt) with
 // totals, as `report hours` counts them.
 import { api } from '../api.js';
-import { codeUnit, downloads, hashQuery, pages, pol, stationsOnce } from '../core.js';
+import { codeUnit, downloads, hashQuery, outletName, pages, pol, stationsOnce } from '../core.js';
 import { h, show, table } from '../dom.js';
 import { fmt, localDate, time } from '../format.js';
 import { picker } from '../forms.js';
@@ -43,7 +43,7 @@ pages.data = async function dataPage(mnInPath) {
   const periods = [...byPeriod.keys()].sort().reverse();
 
   const form = h('form', { class: 'filters', id: 'data-filter' },
-    h('label', {}, t('outlet'), picker('mn', outlets.map(o => [o.mn, `${o.enterprise.name} · ${o.name} (${o.mn})`]), outlet.mn, t('outlet'))),
+    h('label', {}, t('outlet'), picker('mn', outlets.map(o => [o.mn, `${o.enterprise.name} · ${outletName(o)} (${o.mn})`]), outlet.mn, t('outlet'))),
     h('label', {}, t('dataKind'), h('select', { name: 'cn' }, KINDS.map(([c, k]) => h('option', { value: c, selected: c === cn }, t('dk.' + k))))),
     h('label', {}, t('from'), h('input', { name: 'from', value: from, size: 10, pattern: '\\d{4}-\\d{2}-\\d{2}([ T]\\d{2}:\\d{2})?', autocomplete: 'off' })),
     h('label', {}, t('to'), h('input', { name: 'to', value: to, size: 10, pattern: '\\d{4}-\\d{2}-\\d{2}([ T]\\d{2}:\\d{2})?', autocomplete: 'off' })),

@@ -1,6 +1,6 @@
 // An enterprise: the bureau's view of it, and the enterprise user's own home page.
 import { api } from '../api.js';
-import { outletList, pol, stationsOnce } from '../core.js';
+import { outletList, outletName, pol, stationsOnce } from '../core.js';
 import { h, progressBar, show, sizeBars, table } from '../dom.js';
 import { fmt, pct, quarterOf, time, tonnes } from '../format.js';
 import { t } from '../i18n.js';
@@ -23,10 +23,11 @@ export async function enterprisePage(id) {
   const newest = [...exceedances].sort((a, b) => String(b.start).localeCompare(String(a.start))).slice(0, 20);
   const rateOf = new Map(rates.map(r => [r.mn, r]));
   show(h('div', { id: 'enterprise-page' },
-    h('p', { class: 'crumbs' }, h('a', { href: '#/' }, t('province')), ' › ', h('a', { href: '#/city/' + encodeURIComponent(e.city) }, e.city), ' › ', e.name),
+    h('p', { class: 'crumbs' }, h('a', { href: '#/' }, t('province')), ' › ', h('a', { href: '#/city/' + encodeURIComponent(e.city) }, e.city), ' › ', e.name,
+      e.permitNumber ? h('span', { id: 'permit-number', class: 'muted' }, ` · ${t('permitNumber')} ${e.permitNumber}`) : null),
     h('h3', {}, t('entOutlets')),
     table('enterprise-outlets', ['outlet', 'mn', 'lastSeen', 'rateQuarter'], e.outlets.map(o => h('tr', { dataset: { mn: o.mn } },
-      h('td', {}, h('a', { href: '#/outlet/' + encodeURIComponent(o.mn) }, o.name)), h('td', {}, o.mn), h('td', { class: 'nowrap' }, o.lastSeen ? time(o.lastSeen) : '–'),
+      h('td', {}, h('a', { href: '#/outlet/' + encodeURIComponent(o.mn) }, outletName(o))), h('td', {}, o.mn), h('td', { class: 'nowrap' }, o.lastSeen ? time(o.lastSeen) : '–'),
       h('td', { class: 'num ' + (rateOf.get(o.mn)?.belowThreshold ? 'red' : '') }, pct(rateOf.get(o.mn)?.effectiveRate))))),
     h('h3', {}, t('ov.totalsPermit')),
     totals.length ? h('div', { class: 'panel' }, totals.map(r => h('div', { class: 'bar-row', dataset: { pollutant: r.pollutant } }, h('span', { class: 'bar-name' }, pol(r.pollutant)),
@@ -52,7 +53,7 @@ export async function enterpriseHome() {
   show(h('div', { id: 'enterprise-home' },
     h('h3', {}, `${t('myOutlets')} · ${stations.map(e => e.name).join('、')}`),
     h('div', { class: 'cards' }, outlets.map(o => h('div', { class: 'card', dataset: { mn: o.mn } },
-      h('h3', {}, h('a', { href: '#/outlet/' + encodeURIComponent(o.mn) }, o.name)),
+      h('h3', {}, h('a', { href: '#/outlet/' + encodeURIComponent(o.mn) }, outletName(o))),
       h('div', { class: 'kv' }, h('span', {}, t('mn')), h('span', {}, o.mn),
         h('span', {}, t('lastSeen')), h('span', { class: o.lastSeen && now - new Date(o.lastSeen) < 3600e3 ? null : 'warn' }, o.lastSeen ? time(o.lastSeen) : '–'),
         h('span', {}, t('rateQuarter')), h('span', { class: rateOf.get(o.mn)?.belowThreshold ? 'bad' : null }, pct(rateOf.get(o.mn)?.effectiveRate)))))),

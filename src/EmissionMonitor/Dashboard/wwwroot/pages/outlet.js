@@ -1,6 +1,6 @@
 // An outlet: its rates, live values, 24-hour and 7-day charts, and the commands to its terminal.
 import { api } from '../api.js';
-import { codeUnit, outletList, pol } from '../core.js';
+import { codeUnit, outletList, outletName, pol } from '../core.js';
 import { h, show } from '../dom.js';
 import { fmt, localDate, pct, time } from '../format.js';
 import { t } from '../i18n.js';
@@ -21,7 +21,7 @@ export async function outletPage(mn) {
     api(`/api/rates?mn=${m}&from=${monthStart}`), api(`/api/rates?mn=${m}`)]);
   const pollutants = Object.keys(outlet.limits);
   const select = h('select', { id: 'outlet-select', onchange: e => { location.hash = '#/outlet/' + encodeURIComponent(e.target.value); } },
-    outlets.map(o => h('option', { value: o.mn, selected: o.mn === outlet.mn }, `${o.enterprise.city} · ${o.enterprise.name} · ${o.name} (${o.mn})`)));
+    outlets.map(o => h('option', { value: o.mn, selected: o.mn === outlet.mn }, `${o.enterprise.city} · ${o.enterprise.name} · ${outletName(o)} (${o.mn})`)));
   const charts = pollutants.map(p => [
     h('div', { class: 'chart' }, h('h4', {}, `${pol(p)} · ${t('hourly')}`), h('div', { id: 'h-' + p, class: 'plot', dataset: { pollutant: p } })),
     h('div', { class: 'chart' }, h('h4', {}, `${pol(p)} · ${t('realtime')}`), h('div', { id: 'r-' + p, class: 'plot' }))]);

@@ -25,7 +25,7 @@ export async function totalsPage() {
     h('button', { type: 'submit' }, t('search')), ' ', downloads('/api/totals?' + query, 'totals'));
   form.addEventListener('submit', e => { e.preventDefault(); location.hash = filterHash('totals', e.target); });
   const against = r => r.permitKg ?? r.capKg ?? null;
-  const name = r => by === 'outlet' ? `${r.enterpriseName} · ${r.mn}` : by === 'enterprise' ? r.enterpriseName : by === 'city' ? r.city : t('province');
+  const name = r => by === 'outlet' ? `${r.enterpriseName} · ${r.code ? `${r.code} ` : ''}${r.mn}` : by === 'enterprise' ? r.enterpriseName : by === 'city' ? r.city : t('province');
   const chartBox = h('div', { id: 'monthly-plot', class: 'plot' });
   show(form, h('div', { class: 'panel' }, h('h3', {}, `${t('monthly')} · ${lang === 'zh' ? year + '年' : year}`), chartBox),
     table('totals', [by === 'province' ? 'province' : 'g.' + by, 'pollutant', 'tonnes', 'validT', 'permitT', 'progress'], rows.filter(r => TOTALLED.includes(r.pollutant)).map(r => {

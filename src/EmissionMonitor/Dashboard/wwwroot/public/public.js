@@ -29,7 +29,7 @@ function cardsTable(p, search) {
   return h('table', { class: 'cards' },
     h('thead', {}, h('tr', {}, ['city', 'enterprise', 'card', 'reasons', 'rectifyBy', 'rate', 'lifted'].map(k => h('th', {}, t('pub.' + k))))),
     h('tbody', {}, cards.map(c => h('tr', {},
-      h('td', { 'data-label': t('pub.city') }, c.city), h('td', { 'data-label': t('pub.enterprise') }, c.enterpriseName),
+      h('td', { 'data-label': t('pub.city') }, c.city), h('td', { 'data-label': t('pub.enterprise') }, c.enterpriseName, c.permitNumber ? h('div', { class: 'permit' }, c.permitNumber) : null),
       h('td', { class: c.card, 'data-label': t('pub.card') }, cardWord(c.card)),
       h('td', { 'data-label': t('pub.reasons') }, c.reasons.map((r, i) => [i ? h('br') : null, r[lang]])),
       h('td', { 'data-label': t('pub.rectifyBy') }, c.rectifyBy), h('td', { class: 'num', 'data-label': t('pub.rate') }, pct(c.effectiveRate)),
