@@ -113,6 +113,9 @@ try {
   await page.waitForSelector('body[data-ready^="/enterprise/"] #enterprise-outlets');
   await page.screenshot({ path: path.join(shots, 'page-enterprise-zh.png'), fullPage: true });
   const mn = await page.$eval('#enterprise-outlets tbody tr', tr => tr.dataset.mn);
+  const identified = await page.evaluate(() => ({ permit: document.querySelector('#permit-number')?.textContent ?? '', outlet: document.querySelector('#enterprise-outlets tbody tr a').textContent }));
+  check(/排污许可证编号 [0-9A-Z]{22}/.test(identified.permit) && /（D[AW]\d{3}）$/.test(identified.outlet),
+    `the enterprise page names its permit number and each outlet's code (${identified.permit.trim()}; ${identified.outlet})`);
   await page.click('#enterprise-outlets tbody tr a');
   await page.waitForSelector('body[data-ready^="/outlet"] #outlet-select');
   check(decodeURIComponent(page.url()).endsWith('#/outlet/' + mn), `the overview drills down to ${city}, an enterprise and its outlet ${mn}`);

@@ -47,6 +47,7 @@ internal sealed class OpenApiContract : IOpenApiOperationTransformer
         ["api/outlets/{mn}/readings"] = [("cn", "2011 real-time, 2051 minute, 2061 hourly or 2031 daily"), ("from", "local start"), ("to", "local end"), .. Page],
         ["api/outlets/{mn}/commands"] = [.. Page, .. Files],
         ["api/publications"] = Files,
+        ["api/checks"] = [("category", "decode, intake, flag, validity, anomaly or mark-effect"), .. Files],
     };
 
     static OpenApiContract()

@@ -14,15 +14,15 @@ public static class ReportCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var p = CliArguments.Parse(args, ["--quarter", "--from", "--to", "--city", "--enterprise", "--mn", "--pollutant", "--permit", "--code", "--by", "--format", "--config", "--data", "--year", "--lang", "--out", "--date", "--month"], []);
+        var p = CliArguments.Parse(args, ["--quarter", "--from", "--to", "--city", "--enterprise", "--mn", "--pollutant", "--permit", "--code", "--by", "--format", "--config", "--data", "--year", "--lang", "--out", "--date", "--month", "--category"], []);
         if (p.Positional.Count == 2 && p.Positional[0] == "document")
         {
             return await DocumentAsync(p.Positional[1], p, cancellationToken);
         }
 
-        if (p.Positional.Count != 1 || !(ReportRequest.Kinds.Contains(p.Positional[0]) || p.Positional[0] is "barometer" or "alert-handling" or "outages"))
+        if (p.Positional.Count != 1 || !(ReportRequest.Kinds.Contains(p.Positional[0]) || p.Positional[0] is "barometer" or "alert-handling" or "outages" or "checks"))
         {
-            throw new UsageException($"report needs one of {string.Join("|", ReportRequest.Kinds)}|barometer|alert-handling|outages, or document {string.Join("|", Reports.Documents.DocumentRequest.Kinds)}");
+            throw new UsageException($"report needs one of {string.Join("|", ReportRequest.Kinds)}|barometer|alert-handling|outages|checks, or document {string.Join("|", Reports.Documents.DocumentRequest.Kinds)}");
         }
 
         string kind = p.Positional[0];
@@ -33,6 +33,18 @@ public static class ReportCommand
         }
 
         var output = Output.Of(p, format, kind);
+        if (kind == "checks")
+        {
+            string? category = p.Value("--category");
+            if (category is not null && !Checks.CheckCatalogue.Categories.Contains(category))
+            {
+                throw new UsageException($"option --category must be one of {string.Join("|", Checks.CheckCatalogue.Categories)}, not '{category}'");
+            }
+
+            await WriteAsync(ReportTables.Checks(Checks.CheckCatalogue.All.Where(c => category is null || c.Category == category)), output, null, cancellationToken);
+            return 0;
+        }
+
         if (kind is "alert-handling" or "outages")
         {
             await WriteAsync(await AlertReportsAsync(kind, p, cancellationToken), output, null, cancellationToken);

@@ -21,12 +21,13 @@ public static class ReportTables
                 r.Counts.TransmissionRate, r.Counts.ValidityRate, r.Counts.EffectiveRate, r.BelowThreshold]);
     }
 
+    /// <summary>Each hour's state, flag and detail, whether an anomaly covers it, and the stable code of why (<c>reason</c>, the checks catalogue).</summary>
     public static ReportTable Hours(IReadOnlyList<HourResult> rows, TimeZoneInfo zone)
     {
         var local = new LocalTimes(zone);
         return Table(rows, r => r.Scope,
-            ["start", "end", "state", "flag", "detail", "suspect"],
-            r => [local.At(r.Hour.Hour), local.At(r.Hour.Hour.AddHours(1)), r.Hour.State, r.Hour.Flag, r.Hour.Detail, r.Suspect]);
+            ["start", "end", "state", "flag", "detail", "suspect", "reason"],
+            r => [local.At(r.Hour.Hour), local.At(r.Hour.Hour.AddHours(1)), r.Hour.State, r.Hour.Flag, r.Hour.Detail, r.Suspect, r.Hour.Reason]);
     }
 
     /// <summary>Data-anomaly episodes: the sub-kind, the basis (hourly or real-time records), when, the value that started it.</summary>
@@ -89,6 +90,11 @@ public static class ReportTables
     public static ReportTable Trend(IReadOnlyList<TrendDay> rows) => new(
         ["day", "exceedingHours", "exceedingDays", "outletsExceeding"],
         rows.Select(r => new object?[] { r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.ExceedingHours, r.ExceedingDays, r.OutletsExceeding }).ToList());
+
+    /// <summary>The checks catalogue: each check's code, category, sentences and source rule.</summary>
+    public static ReportTable Checks(IEnumerable<Checks.Check> checks) => new(
+        ["code", "category", "zh", "en", "source"],
+        checks.Select(c => new object?[] { c.Code, c.Category, c.Zh, c.En, c.Source }).ToList());
 
     /// <summary>What an enterprise user sees in place of an operator's name.</summary>
     public const string Bureau = "生态环境局";

@@ -46,7 +46,7 @@ public sealed class RateCalculator(ComplianceOptions options)
 
             var state = State(hour, byHour.GetValueOrDefault(hour), outletMarks);
             states.Add(state.State == HourState.Valid && invalidating?.Invoke(hour) is { } anomaly
-                ? new HourState(hour, HourState.Invalid, state.Flag, $"suspect data ({anomaly})")
+                ? new HourState(hour, HourState.Invalid, state.Flag, $"suspect data ({anomaly})", HourReasons.Suspect)
                 : state);
         }
 
@@ -58,32 +58,32 @@ public sealed class RateCalculator(ComplianceOptions options)
         var exemptMark = marks.FirstOrDefault(m => options.EffectOf(m.Kind).Exempts && m.Covers(hour));
         if (r is not null && Validity.IsExemptFlag(r))
         {
-            return new HourState(hour, HourState.Exempt, r.Flag, $"flag {r.Flag}");
+            return new HourState(hour, HourState.Exempt, r.Flag, $"flag {r.Flag}", HourReasons.ExemptFlag);
         }
 
         if (exemptMark is not null)
         {
-            return new HourState(hour, HourState.Exempt, r?.Flag, $"mark {exemptMark.Kind}");
+            return new HourState(hour, HourState.Exempt, r?.Flag, $"mark {exemptMark.Kind}", HourReasons.ExemptMark);
         }
 
         if (r is null)
         {
-            return new HourState(hour, HourState.Missing, null, null);
+            return new HourState(hour, HourState.Missing, null, null, HourReasons.Missing);
         }
 
         string flag = Validity.EffectiveFlag(r);
         if (marks.FirstOrDefault(m => options.EffectOf(m.Kind) is { Excuses: true } e && e.Flags!.Contains(flag, StringComparer.Ordinal) && m.Covers(hour)) is { } excuse)
         {
-            return new HourState(hour, HourState.Excused, r.Flag, $"flag {flag} under mark {excuse.Kind}");
+            return new HourState(hour, HourState.Excused, r.Flag, $"flag {flag} under mark {excuse.Kind}", HourReasons.ExcusedMark);
         }
 
         if (Validity.IsValid(r))
         {
-            return new HourState(hour, HourState.Valid, r.Flag, null);
+            return new HourState(hour, HourState.Valid, r.Flag, null, HourReasons.Valid);
         }
 
         string detail = r.Invalid ?? (flag != "N" ? $"flag {flag}" : "no value");
-        return new HourState(hour, HourState.Invalid, r.Flag, detail);
+        return new HourState(hour, HourState.Invalid, r.Flag, detail, HourReasons.OfInvalid(r.Invalid, flag));
     }
 
     private static bool Active(Outlet outlet, DateTime hour)

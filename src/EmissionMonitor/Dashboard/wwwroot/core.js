@@ -5,7 +5,7 @@ import { h } from './dom.js';
 import { fmt } from './format.js';
 import { I18N, lang, t } from './i18n.js';
 
-export const state = { alerts: new Map(), stations: [], listeners: [], session: null, codes: new Map() };
+export const state = { alerts: new Map(), stations: [], listeners: [], session: null, codes: new Map(), checks: null };
 
 // A pollutant by name in the user's language (the catalogue from /api/codes), the code when unknown.
 export const pol = code => { const c = code && state.codes.get(code); return c ? (lang === 'zh' ? c.name : c.englishName) : (code ?? ''); };
@@ -33,6 +33,10 @@ export const hashQuery = () => new URLSearchParams(location.hash.split('?')[1] |
 export const role = () => { const s = state.session; return !s || !s.loginRequired ? 'operator' : s.role; };
 
 export const stationsOnce = async () => { if (!state.stations.length) state.stations = await api('/api/stations'); return state.stations; };
+
+// The catalogue of checks (GET /api/checks) by code, loaded once; a code's sentence in the user's language.
+export const checksOnce = async () => { if (!state.checks) state.checks = new Map((await api('/api/checks')).map(c => [c.code, c])); return state.checks; };
+export const checkText = (code, fallback) => { const c = code && state.checks?.get(code); return c ? (lang === 'zh' ? c.zh : c.en) : (fallback ?? code ?? ''); };
 
 // An outlet's name with its national code (DA001) where the registry gives one.
 export const outletName = o => o.code ? `${o.name}（${o.code}）` : o.name;

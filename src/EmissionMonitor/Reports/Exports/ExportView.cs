@@ -44,7 +44,6 @@ public sealed record ExportColumn(string Key, string Header, CellFormat Format);
 /// </summary>
 public sealed class ExportView
 {
-    private static readonly string[] Leading = ["city", "enterpriseName", "enterprise", "permitNumber", "outletName", "code", "mn", "pollutantName", "pollutant", "unit"];
     private static readonly HashSet<string> Dropped = new(StringComparer.Ordinal) { "reasonItems" };
     private static readonly HashSet<string> Concentrations = new(StringComparer.Ordinal) { "peak", "limit", "value", "rtd", "avg", "min", "max", "zsRtd", "zsAvg" };
     private static readonly HashSet<string> Counts = new(StringComparer.Ordinal)
@@ -82,7 +81,7 @@ public sealed class ExportView
             ("enterprise", index.ContainsKey("enterprise") || index.ContainsKey("mn"), r => Raw(r, "enterprise") ?? OutletOf(r)?.EnterpriseId),
             ("permitNumber", index.ContainsKey("enterprise") || index.ContainsKey("mn"), r => Raw(r, "permitNumber") ?? EnterpriseOf(r)?.PermitNumber),
             ("outletName", index.ContainsKey("mn"), r => OutletOf(r)?.Name),
-            ("code", index.ContainsKey("mn"), r => Raw(r, "code") ?? OutletOf(r)?.Code),
+            ("outletCode", index.ContainsKey("mn"), r => Raw(r, "code") ?? OutletOf(r)?.Code),
             ("mn", index.ContainsKey("mn"), r => Raw(r, "mn")),
             ("pollutantName", index.ContainsKey("pollutant"), r => PollutantOf(r) is { } p ? (zh ? p.Name : p.EnglishName) : Raw(r, "pollutant")),
             ("pollutant", index.ContainsKey("pollutant"), r => Raw(r, "pollutant")),
@@ -99,7 +98,10 @@ public sealed class ExportView
             }
         }
 
-        foreach (string key in raw.Where(k => !Leading.Contains(k) && !Dropped.Contains(k)))
+        // An identity key is written by its identity column; a table without that identity (the checks
+        // catalogue's code is not an outlet's) keeps the key as one of its own columns.
+        var handled = identity.Where(i => i.Present).Select(i => i.Key == "outletCode" ? "code" : i.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (string key in raw.Where(k => !handled.Contains(k) && !Dropped.Contains(k)))
         {
             int i = index[key];
             var format = FormatOf(key);

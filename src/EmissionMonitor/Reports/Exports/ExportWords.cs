@@ -10,13 +10,14 @@ internal static class ExportWords
     public static readonly Dictionary<string, (string Zh, string En)> Headers = new(StringComparer.Ordinal)
     {
         ["city"] = ("市/州", "City"), ["enterpriseName"] = ("企业名称", "Enterprise"), ["enterprise"] = ("企业编号", "Enterprise ID"), ["outletName"] = ("排口名称", "Outlet"),
-        ["permitNumber"] = ("排污许可证编号", "Permit number"), ["code"] = ("排放口编码", "Outlet code"),
+        ["permitNumber"] = ("排污许可证编号", "Permit number"), ["outletCode"] = ("排放口编码", "Outlet code"),
         ["mn"] = ("排口编号(MN)", "Outlet MN"), ["pollutantName"] = ("污染物", "Pollutant"), ["pollutant"] = ("污染物编码", "Pollutant code"), ["unit"] = ("浓度单位", "Unit"),
         ["from"] = ("开始", "From"), ["to"] = ("结束", "To"), ["assessed"] = ("是否考核", "Assessed"), ["expected"] = ("应传小时数", "Hours expected"),
         ["received"] = ("实传小时数", "Hours received"), ["excused"] = ("标记豁免小时数", "Hours excused"), ["valid"] = ("有效小时数", "Valid hours"),
         ["transmissionRate"] = ("传输率", "Transmission rate"), ["validityRate"] = ("有效率", "Validity rate"), ["effectiveRate"] = ("有效传输率", "Effective rate"),
         ["belowThreshold"] = ("低于90%", "Below 90%"), ["start"] = ("开始", "Start"), ["end"] = ("结束", "End"), ["state"] = ("状态", "State"), ["flag"] = ("数据标记", "Flag"),
-        ["detail"] = ("说明", "Detail"), ["suspect"] = ("疑似异常", "Suspect"), ["basis"] = ("判定依据", "Basis"), ["valueKind"] = ("判定值", "Value judged"),
+        ["detail"] = ("说明", "Detail"), ["category"] = ("类别", "Category"), ["zh"] = ("说明（中文）", "Chinese"),
+        ["en"] = ("说明（英文）", "English"), ["source"] = ("依据", "Source"), ["code"] = ("代码", "Code"), ["suspect"] = ("疑似异常", "Suspect"), ["basis"] = ("判定依据", "Basis"), ["valueKind"] = ("判定值", "Value judged"),
         ["periods"] = ("时段数", "Periods"), ["peak"] = ("峰值", "Peak"), ["limit"] = ("限值", "Limit"), ["peakMultiple"] = ("超标倍数", "Times the limit"),
         ["ongoing"] = ("持续中", "Ongoing"), ["kg"] = ("排放量(kg)", "Emitted (kg)"), ["validKg"] = ("有效数据排放量(kg)", "From valid hours (kg)"), ["hours"] = ("小时数", "Hours"),
         ["missingHours"] = ("缺失小时数", "Hours missing"), ["permitKg"] = ("许可排放量(kg)", "Permitted (kg)"), ["capKg"] = ("总量控制目标(kg)", "Cap (kg)"),
@@ -81,6 +82,9 @@ internal static class ExportWords
         ["link"] = Words(("mqtt", "MQTT", "MQTT"), ("tcp", "TCP 直连", "TCP")),
         ["flag"] = Words(("N", "正常（N）", "normal (N)"), ("F", "停运（F）", "stopped (F)"), ("M", "维护（M）", "maintenance (M)"), ("S", "手工输入（S）", "manual (S)"),
             ("D", "故障（D）", "fault (D)"), ("C", "校准（C）", "calibration (C)"), ("T", "超测定上限（T）", "over range (T)"), ("B", "通讯异常（B）", "link down (B)")),
+        ["category"] = Words(("decode", "报文解析", "decoding"), ("intake", "接收检查", "intake"), ("flag", "数据标记", "data flag"), ("validity", "小时有效性", "hour validity"),
+            ("anomaly", "数据异常", "anomaly"), ("mark-effect", "标记效力", "mark effect")),
+        ["reason"] = Checks.CheckCatalogue.All.ToDictionary(c => c.Code, c => (c.Zh, c.En), StringComparer.Ordinal),
     };
 
     /// <summary>Yes and no.</summary>

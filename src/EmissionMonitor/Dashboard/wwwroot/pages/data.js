@@ -5,7 +5,7 @@
 // for hourly data the validity of each hour (received / missing / invalid / excused / exempt) with
 // totals, as `report hours` counts them.
 import { api } from '../api.js';
-import { codeUnit, downloads, hashQuery, outletName, pages, pol, stationsOnce } from '../core.js';
+import { checksOnce, checkText, codeUnit, downloads, hashQuery, outletName, pages, pol, stationsOnce } from '../core.js';
 import { h, show, table } from '../dom.js';
 import { fmt, localDate, time } from '../format.js';
 import { picker } from '../forms.js';
@@ -35,7 +35,7 @@ pages.data = async function dataPage(mnInPath) {
   const m = encodeURIComponent(outlet.mn);
   const query = `cn=${cn}&from=${from}&to=${to}`;
   const [rows, hours] = await Promise.all([api(`/api/outlets/${m}/readings?${query}&limit=1000000`),
-    cn === '2061' ? api(`/api/hours?mn=${m}&from=${from}&to=${to}&limit=1000000`) : Promise.resolve(null)]);
+    cn === '2061' ? api(`/api/hours?mn=${m}&from=${from}&to=${to}&limit=1000000`) : Promise.resolve(null), checksOnce()]);
   const pollutants = [...new Set(rows.map(r => r.pollutant))].sort((a, b) => (outlet.limits[b] ? 1 : 0) - (outlet.limits[a] ? 1 : 0) || a.localeCompare(b));
   const chosen = pollutants.includes(q.get('pollutant')) ? q.get('pollutant') : pollutants[0];
   const byPeriod = new Map();
@@ -98,5 +98,5 @@ function validity(hours) {
   return h('div', { id: 'validity' }, h('h3', {}, t('validityView')),
     h('p', { id: 'validity-totals' }, states.map(s => h('span', { class: 'hs ' + s, dataset: { state: s, count: totals[s] } }, `${t('hs.' + s)} ${fmt(totals[s], 0)}  `))),
     table('validity-hours', ['start', 'pollutant', 'state', 'flag', 'detail'], hours.filter(x => x.state !== 'valid').slice(0, 100).map(x =>
-      h('tr', { dataset: { state: x.state } }, h('td', { class: 'nowrap' }, time(x.start)), h('td', {}, pol(x.pollutant)), h('td', {}, t('hs.' + x.state)), h('td', {}, flagText(x.flag)), h('td', {}, x.detail ?? '')))));
+      h('tr', { dataset: { state: x.state } }, h('td', { class: 'nowrap' }, time(x.start)), h('td', {}, pol(x.pollutant)), h('td', {}, t('hs.' + x.state)), h('td', {}, flagText(x.flag)), h('td', { title: x.detail ?? '' }, checkText(x.reason, x.detail))))));
 }
