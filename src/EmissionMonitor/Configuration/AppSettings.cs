@@ -30,6 +30,9 @@ public sealed class AppSettings
     /// <summary>The card rule (section Cards), bound once.</summary>
     public required EmissionMonitor.Compliance.Cards.CardOptions Cards { get; init; }
 
+    /// <summary>Substitution for totals and the 25 % rule (section Totals), bound once.</summary>
+    public required EmissionMonitor.Compliance.Totals.TotalsOptions Totals { get; init; }
+
     /// <summary>The city target barometer's levels.</summary>
     public required BarometerOptions Barometer { get; init; }
 
@@ -67,6 +70,7 @@ public sealed class AppSettings
             Compliance = compliance,
             Cards = Bind<EmissionMonitor.Compliance.Cards.CardOptions>(configuration, EmissionMonitor.Compliance.Cards.CardOptions.Section),
             Barometer = Bind<BarometerOptions>(configuration, BarometerOptions.Section),
+            Totals = Bind<EmissionMonitor.Compliance.Totals.TotalsOptions>(configuration, EmissionMonitor.Compliance.Totals.TotalsOptions.Section),
             Retention = Bind<RetentionOptions>(configuration, RetentionOptions.Section),
             Anomalies = Bind<EmissionMonitor.Compliance.Anomalies.AnomalyOptions>(configuration, EmissionMonitor.Compliance.Anomalies.AnomalyOptions.Section),
             Security = Bind<EmissionMonitor.Security.SecurityOptions>(configuration, EmissionMonitor.Security.SecurityOptions.Section),

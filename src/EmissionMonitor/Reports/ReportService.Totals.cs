@@ -12,9 +12,10 @@ public sealed partial class ReportService
 {
     /// <summary>
     /// Emission totals of COD, NH3-N, SO2 and NOx per outlet and pollutant, summed to the grouping asked;
-    /// enterprise rows compare the year to date with the permit, province rows with the province cap.
-    /// Whole days come summed from the facts; a partial edge day whose records lie outside the period
-    /// is summed from its readings.
+    /// enterprise rows compare the year to date with the permit, province rows with the province cap
+    /// (reported kg — measured and substituted — when Totals:Substitution is on). Whole days come
+    /// summed from the facts; a partial edge day whose records lie outside the period is summed from
+    /// its readings; substitution and the 25 % rule's counts come from the facts hour by hour.
     /// </summary>
     public async Task<IReadOnlyList<TotalResult>> TotalsAsync(ReportRequest r, CancellationToken ct)
     {
@@ -33,7 +34,11 @@ public sealed partial class ReportService
         var end = LocalSpans.Min(r.Period.To, LocalSpans.FloorHour(NowLocal));
         var groups = new Dictionary<Scope, (EmissionTotal Total, double Ytd, double? Permit)>();
         var order = new List<Scope>();
-        foreach (var outlet in Outlets(r))
+        var outlets = Outlets(r).ToList();
+        bool allowances = level is "enterprise+pollutant" or "province+pollutant";
+        var substituted = await SubstitutionAsync(r, outlets, allowances ? yearStart : null, ct);
+        double Added(SubstitutionSums s) => TotalsOptions.Substitutes ? s.Kg : 0;
+        foreach (var outlet in outlets)
         {
             var enterprise = registry.EnterpriseOf(outlet);
             var (activeFrom, activeTo) = LocalSpans.Active(outlet);
@@ -46,7 +51,8 @@ public sealed partial class ReportService
                     continue;
                 }
 
-                var total = inPeriod with { MissingHours = Math.Max(0, expected - inPeriod.Hours) };
+                var (periodFill, ytdFill) = substituted.GetValueOrDefault((outlet.Mn, pollutant));
+                var total = inPeriod with { MissingHours = Math.Max(0, expected - inPeriod.Hours), Substituted = TotalsOptions.Substitutes ? periodFill : periodFill with { Kg = 0, Hours = 0 } };
                 double? permit = enterprise.Permits.TryGetValue(pollutant, out double tonnes) ? tonnes * 1000 : null;
                 var key = Key(outlet, pollutant, level);
                 if (!groups.TryGetValue(key, out var g))
@@ -55,7 +61,7 @@ public sealed partial class ReportService
                     g = (default, 0, level == "enterprise+pollutant" ? permit : null);
                 }
 
-                groups[key] = (g.Total + total, g.Ytd + ytd.GetValueOrDefault((outlet.Mn, pollutant)).Kg, g.Permit);
+                groups[key] = (g.Total + total, g.Ytd + ytd.GetValueOrDefault((outlet.Mn, pollutant)).Kg + Added(ytdFill), g.Permit);
             }
         }
 
@@ -64,7 +70,8 @@ public sealed partial class ReportService
             var g = groups[k];
             return new TotalResult(k, r.Period, g.Total,
                 Permit: level == "enterprise+pollutant" ? new AllowanceComparison(g.Permit, g.Ytd) : null,
-                Cap: level == "province+pollutant" ? new AllowanceComparison(options.CapKg(yearStart.Year, k.Pollutant!), g.Ytd) : null);
+                Cap: level == "province+pollutant" ? new AllowanceComparison(options.CapKg(yearStart.Year, k.Pollutant!), g.Ytd) : null,
+                MonitoringUsable: g.Total.Substituted.MissingShare <= TotalsOptions.MaxMissingShare);
         }).OrderBy(x => x.Scope, Scope.Order).ToList();
     }
 

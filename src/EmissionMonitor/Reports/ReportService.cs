@@ -5,6 +5,7 @@ using EmissionMonitor.Compliance.Rates;
 using EmissionMonitor.Compliance.Cards;
 using EmissionMonitor.Compliance.Results;
 using EmissionMonitor.Compliance.Summaries;
+using EmissionMonitor.Compliance.Totals;
 using EmissionMonitor.Intake;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Storage;
@@ -21,7 +22,7 @@ namespace EmissionMonitor.Reports;
 /// live ingestion. Results are sorted by city, enterprise, mn, pollutant, start.
 /// </summary>
 public sealed partial class ReportService(IStore store, StationRegistry registry, ComplianceOptions options, CardOptions cards, TimeZoneInfo timeZone, TimeProvider clock,
-    bool invalidateSuspect = false, ExceedanceCache? cache = null)
+    bool invalidateSuspect = false, ExceedanceCache? cache = null, TotalsOptions? totals = null)
 {
     /// <summary>The episode lists kept between requests (the composition root's, one per store; a service made alone keeps its own).</summary>
     private ExceedanceCache Cache { get; } = cache ?? new ExceedanceCache();
@@ -38,7 +39,7 @@ public sealed partial class ReportService(IStore store, StationRegistry registry
 
     /// <summary>The report service of a run's settings over <paramref name="store"/> and the registry as it is now.</summary>
     public static ReportService Create(IStore store, StationRegistry registry, Configuration.AppSettings settings, TimeProvider clock, ExceedanceCache? cache = null) =>
-        new(store, registry, settings.Compliance, settings.Cards, settings.TimeZone, clock, settings.Anomalies.InvalidateSuspect, cache);
+        new(store, registry, settings.Compliance, settings.Cards, settings.TimeZone, clock, settings.Anomalies.InvalidateSuspect, cache, settings.Totals);
 
     /// <summary>A report as the table behind JSON, CSV and text output (the CLI and the HTTP API).</summary>
     public async Task<ReportTable> BuildAsync(ReportRequest request, CancellationToken cancellationToken) => request.Kind switch

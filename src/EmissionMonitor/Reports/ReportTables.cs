@@ -55,7 +55,11 @@ public static class ReportTables
         return new(ExceedanceColumns, table);
     }
 
-    /// <summary>Totals; enterprise rows add permitKg, ytdKg, overTotal and province rows capKg, ytdKg, overCap.</summary>
+    /// <summary>
+    /// Totals; enterprise rows add permitKg, ytdKg, overTotal and province rows capKg, ytdKg, overCap;
+    /// then every row substitutedKg, substitutedHours, reportedKg (kg + substitutedKg), missingShare
+    /// and monitoringUsable (the 25 % rule).
+    /// </summary>
     public static ReportTable Totals(IReadOnlyList<TotalResult> rows, string? by, TimeZoneInfo zone)
     {
         string[] columns = by switch
@@ -64,6 +68,7 @@ public static class ReportTables
             "province" => ["from", "to", "kg", "validKg", "hours", "missingHours", "capKg", "ytdKg", "overCap"],
             _ => ["from", "to", "kg", "validKg", "hours", "missingHours"],
         };
+        columns = [.. columns, "substitutedKg", "substitutedHours", "reportedKg", "missingShare", "monitoringUsable"];
         var local = new LocalTimes(zone);
         return Table(rows, r => r.Scope, columns, r =>
         {
@@ -73,6 +78,8 @@ public static class ReportTables
                 values.AddRange([against.AllowanceKg, against.YtdKg, against.Over]);
             }
 
+            var s = r.Total.Substituted;
+            values.AddRange([s.Kg, s.Hours, r.Total.ReportedKg, s.MissingShare, r.MonitoringUsable]);
             return values.ToArray();
         });
     }

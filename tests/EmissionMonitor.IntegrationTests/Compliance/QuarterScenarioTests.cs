@@ -114,17 +114,28 @@ public sealed class QuarterScenarioTests
         var nox = totals.EnumerateArray().Single(r => r.GetProperty("pollutant").GetString() == "a21002");
         Assert.Equal(records * 2.0, nox.GetProperty("kg").GetDouble(), 9);
 
+        // Substitution (Totals:Substitution hj75): SO2 has no flow here, so each gap takes its neighbours'
+        // kg, 1.0 — a missing hour adds 1.0, an invalid (D) hour replaces its own 1.0; F hours are exempt.
+        int missing = Hours - records;
+        int so2Gaps = missing + Enumerable.Range(0, Hours).Count(h => !Gap(h) && !FlagF(h) && So2Invalid(h));
+        Assert.Equal(missing * 1.0, so2.GetProperty("substitutedKg").GetDouble(), 9);
+        Assert.Equal(so2Gaps, so2.GetProperty("substitutedHours").GetInt32());
+        Assert.Equal((records + missing) * 1.0, so2.GetProperty("reportedKg").GetDouble(), 9);
+        Assert.Equal((double)so2Gaps / (Hours - exempt), so2.GetProperty("missingShare").GetDouble(), 12);
+        Assert.True(so2.GetProperty("monitoringUsable").GetBoolean());
+        Assert.Equal(missing * 2.0, nox.GetProperty("substitutedKg").GetDouble(), 9);
+
         var byEnterprise = await Report("totals", "--by", "enterprise", "--pollutant", "a21026");
         var row1 = Assert.Single(byEnterprise.EnumerateArray());
         Assert.Equal(1_200_000, row1.GetProperty("permitKg").GetDouble());
-        Assert.Equal(records * 1.0, row1.GetProperty("ytdKg").GetDouble(), 9);
+        Assert.Equal((records + missing) * 1.0, row1.GetProperty("ytdKg").GetDouble(), 9); // reported: measured and substituted
         Assert.False(row1.GetProperty("overTotal").GetBoolean());
 
         var province = await Report("totals", "--by", "province");
         var so2Province = province.EnumerateArray().Single(r => r.GetProperty("pollutant").GetString() == "a21026");
         Assert.Equal(JsonValueKind.Null, so2Province.GetProperty("mn").ValueKind);
         Assert.Equal(1500, so2Province.GetProperty("capKg").GetDouble());
-        Assert.Equal(records * 1.0, so2Province.GetProperty("ytdKg").GetDouble(), 9);
+        Assert.Equal((records + missing) * 1.0, so2Province.GetProperty("ytdKg").GetDouble(), 9);
         Assert.True(so2Province.GetProperty("overCap").GetBoolean()); // about 2.2 t against a 1.5 t cap
         Assert.False(province.EnumerateArray().Single(r => r.GetProperty("pollutant").GetString() == "a21002").GetProperty("overCap").GetBoolean());
 

@@ -1,3 +1,4 @@
+using EmissionMonitor.Compliance.Totals;
 using System.Globalization;
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Cards;
@@ -141,8 +142,10 @@ public sealed class SummaryPropertyTests
         {
             var clock = new FakeTimeProvider(new DateTimeOffset(nowLocal, TimeSpan.FromHours(8)));
             var cache = new ExceedanceCache();
-            var service = new ReportService(store, registry, options, cards, Zone, clock, cache: cache);
-            var reference = new ReferenceReports(store, store, registry, options, Zone, clock) { CardOptions = cards };
+            // Short gaps and look-backs shorter than the defaults on some histories, so that both substitution rules meet gaps of every length.
+            var totals = rng.Next(2) == 0 ? new TotalsOptions() : new TotalsOptions { ShortGapHours = 1 + rng.Next(4), LookbackHours = 1 + rng.Next(30) };
+            var service = new ReportService(store, registry, options, cards, Zone, clock, cache: cache, totals: totals);
+            var reference = new ReferenceReports(store, store, registry, options, Zone, clock) { CardOptions = cards, Totals = totals };
             var periods = new List<ReportPeriod>
             {
                 new(new DateTime(2025, 7, 1), new DateTime(2025, 10, 1)),

@@ -54,6 +54,92 @@ public sealed class DayFact(string mn, string pollutant, DateTime day)
     /// <summary>The day on the gas daily basis of Cards:Basis=day: <see cref="DayStates"/>.</summary>
     public int GasDayState { get; set; }
 
+    /// <summary>
+    /// What substitution for totals reads of each received hour of a totalled pollutant: the measured
+    /// concentration (Avg), the hour's flow volume (m³) and its kg, NaN where unknown (a valid hour's
+    /// stand in for gaps; an invalid hour's kg is what its substitute replaces); hours without them
+    /// are not in <see cref="ValueMask"/>. Kept as 24 × 3 numbers while the day is built and
+    /// stored packed (<see cref="PackedHourValues"/>).
+    /// </summary>
+    private double[]? _hourValues;
+
+    /// <summary>The hours that carry values for substitution.</summary>
+    public int ValueMask { get; private set; }
+
+    /// <summary>Keeps a valid hour's concentration, flow volume (m³) and kg (null where unknown).</summary>
+    public void SetHourValues(int hour, double? concentration, double? volume, double? kg)
+    {
+        _hourValues ??= new double[HoursPerDay * 3];
+        _hourValues[hour * 3] = concentration ?? double.NaN;
+        _hourValues[(hour * 3) + 1] = volume ?? double.NaN;
+        _hourValues[(hour * 3) + 2] = kg ?? double.NaN;
+        ValueMask |= 1 << hour;
+    }
+
+    /// <summary>A valid hour's concentration, flow volume and kg, or null when the hour carries none.</summary>
+    public (double? Concentration, double? Volume, double? Kg)? HourValues(int hour)
+    {
+        if ((ValueMask & (1 << hour)) == 0 || _hourValues is null)
+        {
+            return null;
+        }
+
+        static double? Known(double v) => double.IsNaN(v) ? null : v;
+        return (Known(_hourValues[hour * 3]), Known(_hourValues[(hour * 3) + 1]), Known(_hourValues[(hour * 3) + 2]));
+    }
+
+    /// <summary>The hour values as stored: the mask (4 bytes) then three doubles per hour of it, in hour order; null when none.</summary>
+    public byte[]? PackedHourValues
+    {
+        get
+        {
+            if (ValueMask == 0 || _hourValues is null)
+            {
+                return null;
+            }
+
+            var bytes = new byte[4 + (BitOperations.PopCount((uint)ValueMask) * 24)];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes, ValueMask);
+            int at = 4;
+            for (int h = 0; h < HoursPerDay; h++)
+            {
+                if ((ValueMask & (1 << h)) != 0)
+                {
+                    for (int i = 0; i < 3; i++, at += 8)
+                    {
+                        System.Buffers.Binary.BinaryPrimitives.WriteDoubleLittleEndian(bytes.AsSpan(at), _hourValues[(h * 3) + i]);
+                    }
+                }
+            }
+
+            return bytes;
+        }
+
+        set
+        {
+            ValueMask = 0;
+            _hourValues = null;
+            if (value is not { Length: >= 4 })
+            {
+                return;
+            }
+
+            int mask = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(value);
+            int at = 4;
+            for (int h = 0; h < HoursPerDay && at + 24 <= value.Length; h++)
+            {
+                if ((mask & (1 << h)) != 0)
+                {
+                    double Read(int i) => System.Buffers.Binary.BinaryPrimitives.ReadDoubleLittleEndian(value.AsSpan(at + (i * 8)));
+                    SetHourValues(h, NaNless(Read(0)), NaNless(Read(1)), NaNless(Read(2)));
+                    at += 24;
+                }
+            }
+
+            static double? NaNless(double v) => double.IsNaN(v) ? null : v;
+        }
+    }
+
     /// <summary>Hours with a record.</summary>
     public int PresentMask
     {

@@ -22,7 +22,7 @@ namespace EmissionMonitor.Compliance.Summaries;
 public sealed class FactRules(ComplianceOptions options, CardOptions cards)
 {
     /// <summary>Bump when what a fact holds or how it is computed changes: every outlet is then rebuilt.</summary>
-    private const string Version = "facts-2";
+    private const string Version = "facts-3";
 
     private readonly ReadingValidity _validity = new(options);
     private readonly string _optionsText = string.Join(';', Version, options.MissingFlagAs, string.Join(',', options.EffectiveExemptFlags),
@@ -109,10 +109,16 @@ public sealed class FactRules(ComplianceOptions options, CardOptions cards)
 
             bool valid = _validity.IsValid(r);
             fact.Flags[hour.Hour] = _validity.EffectiveFlag(r);
-            if ((r.Cou ?? TotalsCalculator.Derived(outlet, r, flow)) is { } kg)
+            double? mass = r.Cou ?? TotalsCalculator.Derived(outlet, r, flow);
+            if (mass is { } kg)
             {
                 fact.Kg += kg;
                 fact.ValidKg += valid ? kg : 0;
+            }
+
+            if (CodeCatalogue.TotalledPollutants.Contains(r.Pollutant, StringComparer.Ordinal))
+            {
+                fact.SetHourValues(hour.Hour, r.Avg, TotalsCalculator.Volume(outlet, flow), mass); // substitution reads valid hours, and replaces an invalid hour's kg
             }
 
             if (!valid)
@@ -121,6 +127,7 @@ public sealed class FactRules(ComplianceOptions options, CardOptions cards)
             }
 
             fact.ValidMask |= bit;
+
             if (outlet.Limits.TryGetValue(r.Pollutant, out var limit))
             {
                 var compared = ExceedanceDetector.HourlyValue(outlet, limit, r, o2);

@@ -6,11 +6,32 @@ using EmissionMonitor.Registry;
 
 namespace EmissionMonitor.Compliance.Totals;
 
-/// <summary>What an outlet emitted of one pollutant over a period.</summary>
-public readonly record struct EmissionTotal(double Kg, double ValidKg, int Hours, int MissingHours)
+/// <summary>
+/// What an outlet emitted of one pollutant over a period: measured (<see cref="Kg"/>, <see cref="ValidKg"/>,
+/// the records' <see cref="Hours"/>, <see cref="MissingHours"/> without a record) and what substitution
+/// adds (<see cref="Substituted"/>).
+/// </summary>
+public readonly record struct EmissionTotal(double Kg, double ValidKg, int Hours, int MissingHours, SubstitutionSums Substituted = default)
 {
+    /// <summary>The emissions reported: measured kg and what substitution adds.</summary>
+    public double ReportedKg => Kg + Substituted.Kg;
+
     public static EmissionTotal operator +(EmissionTotal a, EmissionTotal b) =>
-        new(a.Kg + b.Kg, a.ValidKg + b.ValidKg, a.Hours + b.Hours, a.MissingHours + b.MissingHours);
+        new(a.Kg + b.Kg, a.ValidKg + b.ValidKg, a.Hours + b.Hours, a.MissingHours + b.MissingHours, a.Substituted + b.Substituted);
+}
+
+/// <summary>
+/// Substitution over a period: the kg it adds to the measured kg (a filled hour's substitute, less
+/// the kg an invalid record of the hour already counted), the hours filled, and the 25 % rule's
+/// counts — non-exempt hours in operation without a valid value (<see cref="Gaps"/>) of the
+/// non-exempt hours in operation (<see cref="Expected"/>).
+/// </summary>
+public readonly record struct SubstitutionSums(double Kg, int Hours, int Gaps, int Expected)
+{
+    /// <summary>The share of expected hours without a valid value (0 when none is expected).</summary>
+    public double MissingShare => Expected == 0 ? 0 : (double)Gaps / Expected;
+
+    public static SubstitutionSums operator +(SubstitutionSums a, SubstitutionSums b) => new(a.Kg + b.Kg, a.Hours + b.Hours, a.Gaps + b.Gaps, a.Expected + b.Expected);
 }
 
 /// <summary>
@@ -48,16 +69,16 @@ public sealed class TotalsCalculator(ReadingValidity validity)
     }
 
     /// <summary>kg from concentration and flow volume, or null when either is missing.</summary>
-    public static double? Derived(Outlet outlet, Reading r, Reading? flow)
-    {
-        double? volume = flow?.Cou ?? (flow?.Avg is { } q ? q * SecondsToCubicMetres(outlet.FlowUnit) * 3600 : null);
-        if (r.Avg is not { } concentration || volume is not { } v)
-        {
-            return null;
-        }
+    public static double? Derived(Outlet outlet, Reading r, Reading? flow) =>
+        r.Avg is { } concentration && Volume(outlet, flow) is { } v ? Kilograms(outlet.Kind, concentration, v) : null;
 
-        return outlet.Kind == MediumKind.Water ? concentration * v / 1000 : concentration * v * 1e-6;
-    }
+    /// <summary>The hour's flow volume in m³: the flow record's Cou, else its mean × 3600 s in the outlet's flow unit; null without one.</summary>
+    public static double? Volume(Outlet outlet, Reading? flow) =>
+        flow?.Cou ?? (flow?.Avg is { } q ? q * SecondsToCubicMetres(outlet.FlowUnit) * 3600 : null);
+
+    /// <summary>kg of a concentration (mg/m³ gas, mg/L water) over a volume (m³): E = C·Q·10⁻⁶ kg (gas) or C·Q·10⁻³ kg (water).</summary>
+    public static double Kilograms(MediumKind kind, double concentration, double volume) =>
+        kind == MediumKind.Water ? concentration * volume / 1000 : concentration * volume * 1e-6;
 
     /// <summary>m³ per second of one flow unit.</summary>
     private static double SecondsToCubicMetres(string flowUnit) => flowUnit switch

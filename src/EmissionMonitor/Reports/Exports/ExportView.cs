@@ -48,7 +48,7 @@ public sealed class ExportView
     private static readonly HashSet<string> Concentrations = new(StringComparer.Ordinal) { "peak", "limit", "value", "rtd", "avg", "min", "max", "zsRtd", "zsAvg" };
     private static readonly HashSet<string> Counts = new(StringComparer.Ordinal)
     {
-        "expected", "received", "excused", "valid", "periods", "hours", "missingHours", "exceedingHours", "exceedingDays", "outletsExceeding", "raised", "acknowledged",
+        "expected", "received", "excused", "valid", "periods", "hours", "missingHours", "substitutedHours", "exceedingHours", "exceedingDays", "outletsExceeding", "raised", "acknowledged",
         "acknowledgedInTime", "timedOut", "verified", "disposed", "evidenceFiles", "attempts", "hoursDown", "version",
     };
 
@@ -129,7 +129,7 @@ public sealed class ExportView
 
     private static CellFormat FormatOf(string key) => key switch
     {
-        _ when key.EndsWith("Rate", StringComparison.Ordinal) || key == "progress" => CellFormat.Percent,
+        _ when key.EndsWith("Rate", StringComparison.Ordinal) || key is "progress" or "missingShare" => CellFormat.Percent,
         _ when key.EndsWith("Kg", StringComparison.Ordinal) || key is "kg" or "cou" => CellFormat.Kilograms,
         _ when Concentrations.Contains(key) || key == "peakMultiple" => CellFormat.Decimal2,
         _ when key.StartsWith("medianMinutes", StringComparison.Ordinal) => CellFormat.Decimal1,

@@ -76,7 +76,8 @@ public static class InfluxSchema
             System.Numerics.BitOperations.PopCount((uint)(f.ValidMask & ~exempt)), f.ValidCount, f.ExceedCount, f.Kg, f.ValidKg, f.DayState, f.GasDayState);
         LineProtocol.Append(sb, DayFacts, [("mn", f.Mn), ("pollutant", f.Pollutant)],
             [("flags", f.FlagText()), ("valid_mask", (long)f.ValidMask), ("exceed_mask", (long)f.ExceedMask), ("value_sum", f.ValueSum),
-             ("daily", f.Daily ? 1L : 0L), ("daily_value", f.DailyValue), ("day_state", (long)f.DayState), ("gas_state", (long)f.GasDayState), .. SumFields(s)],
+             ("daily", f.Daily ? 1L : 0L), ("daily_value", f.DailyValue), ("day_state", (long)f.DayState), ("gas_state", (long)f.GasDayState),
+             ("hour_values", f.PackedHourValues is { } values ? Convert.ToBase64String(values) : null), .. SumFields(s)],
             nanoseconds);
     }
 

@@ -273,7 +273,7 @@ public sealed partial class InfluxStore
             {
                 ValidMask = (int)r.Long("valid_mask"), ExceedMask = (int)r.Long("exceed_mask"), ValueSum = r.Dbl("value_sum") ?? 0, Kg = r.Dbl("kg") ?? 0,
                 ValidKg = r.Dbl("valid_kg") ?? 0, Daily = r.Long("daily") == 1, DailyValue = r.Dbl("daily_value"), DayState = (int)r.Long("day_state"),
-                GasDayState = (int)r.Long("gas_state"),
+                GasDayState = (int)r.Long("gas_state"), PackedHourValues = r.Str("hour_values") is { Length: > 0 } values ? Convert.FromBase64String(values) : null,
             };
             fact.ReadFlags(r.Str("flags") ?? "", c => c.ToString());
             list.Add(fact);

@@ -40,7 +40,7 @@ internal sealed partial class SqliteFacts
             .Integer(5, f.ValidMask).Integer(6, f.ExceedMask).Integer(7, f.Received).Integer(8, BitOperations.PopCount((uint)exempt))
             .Integer(9, BitOperations.PopCount((uint)(f.ValidMask & ~exempt))).Integer(10, f.ValidCount).Integer(11, f.ExceedCount)
             .Real(12, f.ValueSum).Real(13, f.Kg).Real(14, f.ValidKg).Integer(15, f.Daily ? 1 : 0).Real(16, f.DailyValue)
-            .Integer(17, f.DayState).Integer(18, f.GasDayState)
+            .Integer(17, f.DayState).Integer(18, f.GasDayState).OptionalBlob(19, f.PackedHourValues)
             .Execute();
     }
 

@@ -39,8 +39,8 @@ internal sealed partial class SqliteFacts : IDisposable
         _deleteDays = new SqliteStatement(writer, "DELETE FROM day_facts WHERE outlet = ?1 AND day >= ?2 AND day < ?3");
         _insertDay = new SqliteStatement(writer, """
             INSERT OR REPLACE INTO day_facts (day, outlet, pollutant, flags, valid_mask, exceed_mask, received, exempt, valid_rate, valid, exceeding,
-                value_sum, kg, valid_kg, daily, daily_value, day_state, gas_state)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+                value_sum, kg, valid_kg, daily, daily_value, day_state, gas_state, hour_values)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
             """);
         _deleteExceeding = new SqliteStatement(writer, "DELETE FROM exceed_hours WHERE outlet = ?1 AND hour >= ?2 AND hour < ?3");
         _insertExceeding = new SqliteStatement(writer, "INSERT OR REPLACE INTO exceed_hours (hour, outlet, pollutant, value, kind, bound, min_bound) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -58,7 +58,7 @@ internal sealed partial class SqliteFacts : IDisposable
             """);
         _countHour = new SqliteStatement(writer, "SELECT n FROM records WHERE outlet = ?1 AND cn = ?2 AND period = ?3");
         _selectDay = new SqliteStatement(writer, """
-            SELECT p.name, f.flags, f.valid_mask, f.exceed_mask, f.value_sum, f.kg, f.valid_kg, f.daily, f.daily_value
+            SELECT p.name, f.flags, f.valid_mask, f.exceed_mask, f.value_sum, f.kg, f.valid_kg, f.daily, f.daily_value, f.hour_values
             FROM day_facts f JOIN names p ON p.id = f.pollutant WHERE f.day = ?1 AND f.outlet = ?2
             """);
     }
@@ -177,7 +177,7 @@ internal sealed partial class SqliteFacts : IDisposable
             var f = new DayFact(outlet.Mn, s.ColumnText(0)!, day)
             {
                 ValidMask = (int)s.ColumnInteger(2), ExceedMask = (int)s.ColumnInteger(3), ValueSum = s.ColumnReal(4) ?? 0, Kg = s.ColumnReal(5) ?? 0,
-                ValidKg = s.ColumnReal(6) ?? 0, Daily = s.ColumnInteger(7) == 1, DailyValue = s.ColumnReal(8),
+                ValidKg = s.ColumnReal(6) ?? 0, Daily = s.ColumnInteger(7) == 1, DailyValue = s.ColumnReal(8), PackedHourValues = s.ColumnBlob(9) is { IsEmpty: false } values ? values.ToArray() : null,
             };
             f.ReadFlags(s.ColumnText(1), c => c.ToString());
             facts[(day, f.Pollutant)] = f;

@@ -106,6 +106,7 @@ internal static class SqliteSchema
             daily_value REAL,
             day_state   INTEGER NOT NULL,
             gas_state   INTEGER NOT NULL,
+            hour_values BLOB,
             PRIMARY KEY (day, outlet, pollutant)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS day_facts_outlet ON day_facts (outlet, day);
@@ -222,7 +223,7 @@ internal static class SqliteSchema
 
     /// <summary>Columns added since the first schema, added to older databases at start-up.</summary>
     public static IReadOnlyList<(string Table, string Column)> AddedColumns { get; } =
-        [("exceed_hours", ExceedStartColumn), ("marks", "meta TEXT"), ("card_lifts", "meta TEXT"), ("frames", "block INTEGER"), ("frames", "block_offset INTEGER"), ("frames", "block_length INTEGER"), ("readings", "rf INTEGER"), ("readings", "raw_avg REAL"), ("card_decisions", "visible INTEGER")];
+        [("exceed_hours", ExceedStartColumn), ("marks", "meta TEXT"), ("card_lifts", "meta TEXT"), ("frames", "block INTEGER"), ("frames", "block_offset INTEGER"), ("frames", "block_length INTEGER"), ("readings", "rf INTEGER"), ("readings", "raw_avg REAL"), ("card_decisions", "visible INTEGER"), ("day_facts", "hour_values BLOB")];
 
     /// <summary>The column telling an exceeding hour that begins an episode (see <see cref="MarkExceedStarts"/>).</summary>
     public const string ExceedStartColumn = "start INTEGER";

@@ -35,6 +35,9 @@ internal sealed class SqliteStatement : IDisposable
         return this;
     }
 
+    /// <summary>Binds a blob, or NULL when there is none.</summary>
+    public SqliteStatement OptionalBlob(int index, byte[]? value) => value is null ? Null(index) : Blob(index, value);
+
     public SqliteStatement Real(int index, double? value)
     {
         Check(value is { } d ? raw.sqlite3_bind_double(_stmt, index, d) : raw.sqlite3_bind_null(_stmt, index));

@@ -224,7 +224,7 @@ public sealed partial class SqliteStore
         [("$from", from), ("$to", to), .. (mns ?? []).Select((m, i) => ("$m" + i, (object?)m))];
 
     private const string DayFactColumns =
-        "o.name, p.name, f.day, f.flags, f.valid_mask, f.exceed_mask, f.value_sum, f.kg, f.valid_kg, f.daily, f.daily_value, f.day_state, f.gas_state";
+        "o.name, p.name, f.day, f.flags, f.valid_mask, f.exceed_mask, f.value_sum, f.kg, f.valid_kg, f.daily, f.daily_value, f.day_state, f.gas_state, f.hour_values";
 
     private static readonly string[] SingleFlags = Enumerable.Range(0, 128).Select(c => ((char)c).ToString()).ToArray();
 
@@ -234,6 +234,7 @@ public sealed partial class SqliteStore
         {
             ValidMask = r.GetInt32(4), ExceedMask = r.GetInt32(5), ValueSum = r.GetDouble(6), Kg = r.GetDouble(7), ValidKg = r.GetDouble(8),
             Daily = r.GetInt64(9) == 1, DailyValue = r.IsDBNull(10) ? null : r.GetDouble(10), DayState = r.GetInt32(11), GasDayState = r.GetInt32(12),
+            PackedHourValues = r.IsDBNull(13) ? null : (byte[])r.GetValue(13),
         };
         fact.ReadFlags(r.GetString(3), c => c < 128 ? SingleFlags[c] : c.ToString());
         return fact;

@@ -25,6 +25,7 @@ public sealed partial class ReferenceReports
         var from = yearStart < r.Period.From ? yearStart : r.Period.From;
         var hourly = await HourlyAsync(from, r.Period.To, r.Mn, ct);
         var totals = new TotalsCalculator(_rates.Validity);
+        bool allowances = level is "enterprise+pollutant" or "province+pollutant";
         var groups = new Dictionary<Scope, (EmissionTotal Total, double Ytd, double? Permit)>();
         var order = new List<Scope>();
         foreach (var outlet in Outlets(r))
@@ -41,8 +42,10 @@ public sealed partial class ReferenceReports
                 }
 
                 int expected = _rates.Hours(outlet, pollutant, r.Period, NowLocal, [], []).Count;
-                var total = totals.Total(outlet, pollutant, inPeriod, expected);
-                double ytdKg = totals.Total(outlet, pollutant, ytd, 0).Kg;
+                var periodFill = await SubstitutedAsync(outlet, pollutant, allowances ? yearStart : r.Period.From, r.Period.From, r.Period.To, ct);
+                var ytdFill = allowances ? await SubstitutedAsync(outlet, pollutant, yearStart, yearStart, r.Period.To, ct) : default;
+                var total = totals.Total(outlet, pollutant, inPeriod, expected) with { Substituted = Totals.Substitutes ? periodFill : periodFill with { Kg = 0, Hours = 0 } };
+                double ytdKg = totals.Total(outlet, pollutant, ytd, 0).Kg + (Totals.Substitutes ? ytdFill.Kg : 0);
                 double? permit = enterprise.Permits.TryGetValue(pollutant, out double tonnes) ? tonnes * 1000 : null;
                 var key = Key(outlet, pollutant, level);
                 if (!groups.TryGetValue(key, out var g))
@@ -60,7 +63,8 @@ public sealed partial class ReferenceReports
             var g = groups[k];
             return new TotalResult(k, r.Period, g.Total,
                 Permit: level == "enterprise+pollutant" ? new AllowanceComparison(g.Permit, g.Ytd) : null,
-                Cap: level == "province+pollutant" ? new AllowanceComparison(options.CapKg(yearStart.Year, k.Pollutant!), g.Ytd) : null);
+                Cap: level == "province+pollutant" ? new AllowanceComparison(options.CapKg(yearStart.Year, k.Pollutant!), g.Ytd) : null,
+                MonitoringUsable: g.Total.Substituted.MissingShare <= Totals.MaxMissingShare);
         }).OrderBy(x => x.Scope, Scope.Order).ToList();
     }
 }

@@ -1,0 +1,138 @@
+using EmissionMonitor.Compliance.Marks;
+using EmissionMonitor.Compliance.Summaries;
+using EmissionMonitor.Compliance.Totals;
+using EmissionMonitor.Hj212.Codes;
+using EmissionMonitor.Registry;
+
+namespace EmissionMonitor.Reports;
+
+public sealed partial class ReportService
+{
+    /// <summary>The substitution rule in force (configuration section Totals).</summary>
+    public TotalsOptions TotalsOptions => totals ?? new TotalsOptions();
+
+    /// <summary>
+    /// Substitution and the 25 % rule's counts of each outlet and totalled pollutant over two spans
+    /// ending at the period's end: the period, and from <paramref name="ytdFrom"/> (the year to date,
+    /// for permits and caps; the period's own when null). Read from the day facts hour by hour (the
+    /// hour values they keep), one outlet at a time, over the spans and a few hours after them (a
+    /// short gap's next valid hour); the look-back of a long gap is read only when a gap needs it.
+    /// </summary>
+    private async Task<Dictionary<(string Mn, string Pollutant), (SubstitutionSums Period, SubstitutionSums Ytd)>> SubstitutionAsync(
+        ReportRequest r, List<Outlet> outlets, DateTime? ytdFrom, CancellationToken ct)
+    {
+        var rule = TotalsOptions;
+        var result = new Dictionary<(string, string), (SubstitutionSums, SubstitutionSums)>();
+        var now = LocalSpans.FloorHour(NowLocal);
+        var from = LocalSpans.CeilHour(LocalSpans.Min(ytdFrom ?? r.Period.From, r.Period.From));
+        var to = LocalSpans.Min(LocalSpans.CeilHour(r.Period.To), now);
+        if (to <= from || outlets.Count == 0)
+        {
+            return result;
+        }
+
+        var end = rule.Substitutes ? LocalSpans.Min(to.AddHours(rule.ShortGapHours + 1), now) : to;
+        var lookback = from.AddHours(-rule.LookbackSpanHours);
+        var marks = (await store.QueryMarksAsync(lookback, end, r.Mn, ct))
+            .Where(m => m.IsActive && options.EffectOf(m.Kind).Exempts).ToLookup(m => m.Mn, StringComparer.Ordinal);
+        var near = rule.Substitutes ? LocalSpans.Max(lookback, from.Date.AddDays(-2)) : from; // never before the look-back's start
+        var facts = await FactSource.OpenAsync(store, Rules, outlets, lookback.Date, LocalSpans.CeilDay(end), r.Mn, ct);
+        var firstRead = near;
+        foreach (var outlet in outlets)
+        {
+            near = firstRead;
+            var days = await OutletDaysAsync(facts, outlet.Mn, near, end, ct);
+            foreach (var pollutant in CodeCatalogue.TotalledPollutants.Where(p => r.Pollutant is null || p == r.Pollutant))
+            {
+                if (!outlet.Limits.ContainsKey(pollutant) && !days.Keys.Any(k => k.Pollutant == pollutant))
+                {
+                    continue;
+                }
+
+                var start = near;
+                var slots = Slots(outlet, pollutant, days, marks[outlet.Mn], start, end, now);
+                bool reachedStart = false;
+                var filled = rule.Substitutes ? Substitution.Fill(slots, outlet.Kind, rule, out reachedStart) : new double?[slots.Length];
+                if (reachedStart && near > lookback)
+                {
+                    // A gap wants hours before those read: read the whole look-back for this outlet, once.
+                    days = await OutletDaysAsync(facts, outlet.Mn, lookback, end, ct);
+                    near = start = lookback;
+                    slots = Slots(outlet, pollutant, days, marks[outlet.Mn], start, end, now);
+                    filled = Substitution.Fill(slots, outlet.Kind, rule, out _);
+                }
+
+                result[(outlet.Mn, pollutant)] = (Sum(slots, filled, start, LocalSpans.CeilHour(r.Period.From), to), Sum(slots, filled, start, from, to));
+            }
+        }
+
+        return result;
+    }
+
+    private static async Task<Dictionary<(DateTime Day, string Pollutant), DayFact>> OutletDaysAsync(FactSource facts, string mn, DateTime from, DateTime end, CancellationToken ct) =>
+        (await facts.DaysAsync(from.Date, LocalSpans.CeilDay(end), mn, ct)).Where(f => CodeCatalogue.TotalledPollutants.Contains(f.Pollutant, StringComparer.Ordinal))
+            .ToDictionary(f => (f.Day, f.Pollutant));
+
+    /// <summary>The hours [start, end) of an outlet's pollutant as substitution sees them.</summary>
+    private HourSlot[] Slots(Outlet outlet, string pollutant, Dictionary<(DateTime Day, string Pollutant), DayFact> days, IEnumerable<Mark> exemptMarks,
+        DateTime start, DateTime end, DateTime now)
+    {
+        var (activeFrom, activeTo) = LocalSpans.Active(outlet);
+        var marks = exemptMarks.ToList();
+        var exemptFlags = options.EffectiveExemptFlags;
+        var slots = new HourSlot[LocalSpans.HourStarts(start, end)];
+        for (int i = 0; i < slots.Length; i++)
+        {
+            var hour = start.AddHours(i);
+            if (hour < activeFrom || hour >= activeTo || hour >= now)
+            {
+                slots[i] = new(HourSlotKind.Outside);
+                continue;
+            }
+
+            var fact = days.GetValueOrDefault((hour.Date, pollutant));
+            if ((fact?.Flags[hour.Hour] is { } flag && exemptFlags.Contains(flag, StringComparer.Ordinal)) || marks.Any(m => m.Covers(hour)))
+            {
+                slots[i] = new(HourSlotKind.Exempt);
+                continue;
+            }
+
+            var values = fact?.HourValues(hour.Hour);
+            slots[i] = fact is not null && (fact.ValidMask & (1 << hour.Hour)) != 0
+                ? new(HourSlotKind.Valid, values?.Concentration, values?.Volume, values?.Kg)
+                : new(HourSlotKind.Gap, Kg: values?.Kg);
+        }
+
+        return slots;
+    }
+
+    /// <summary>The sums of [from, to): gaps and expected hours, and what the fills add (a fill less the kg its invalid record counted).</summary>
+    private static SubstitutionSums Sum(HourSlot[] slots, double?[] filled, DateTime start, DateTime from, DateTime to)
+    {
+        double kg = 0;
+        int hours = 0, gaps = 0, expected = 0;
+        int first = Math.Max(0, LocalSpans.HourStarts(start, from));
+        int last = Math.Min(slots.Length, LocalSpans.HourStarts(start, to));
+        for (int i = first; i < last; i++)
+        {
+            switch (slots[i].Kind)
+            {
+                case HourSlotKind.Valid:
+                    expected++;
+                    break;
+                case HourSlotKind.Gap:
+                    expected++;
+                    gaps++;
+                    if (filled[i] is { } fill)
+                    {
+                        kg += fill - (slots[i].Kg ?? 0);
+                        hours++;
+                    }
+
+                    break;
+            }
+        }
+
+        return new SubstitutionSums(kg, hours, gaps, expected);
+    }
+}

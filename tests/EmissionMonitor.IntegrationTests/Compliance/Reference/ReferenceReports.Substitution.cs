@@ -1,0 +1,150 @@
+using EmissionMonitor.Compliance.Summaries;
+using EmissionMonitor.Compliance.Totals;
+using EmissionMonitor.Hj212.Codes;
+using EmissionMonitor.Intake;
+using EmissionMonitor.Registry;
+
+namespace EmissionMonitor.IntegrationTests.Compliance.Reference;
+
+public sealed partial class ReferenceReports
+{
+    /// <summary>The substitution rule the reference applies (the service's default unless a test sets one).</summary>
+    public TotalsOptions Totals { get; init; } = new();
+
+    /// <summary>
+    /// Substitution written out again from the raw readings, hour by hour, without the service's
+    /// facts or its <see cref="Substitution"/>: every hour from the look-back start is classified
+    /// (outside operation or not ended, exempt by flag or mark, valid, gap), each run of gap hours
+    /// is filled by the rule of DOMAIN.md §0.2, and the sums of [from, to) are returned.
+    /// </summary>
+    private async Task<SubstitutionSums> SubstitutedAsync(Outlet outlet, string pollutant, DateTime sumFrom, DateTime periodFrom, DateTime periodTo, CancellationToken ct)
+    {
+        var now = LocalSpans.FloorHour(NowLocal);
+        var from = LocalSpans.CeilHour(periodFrom);
+        var to = LocalSpans.Min(LocalSpans.CeilHour(periodTo), now);
+        var first = LocalSpans.CeilHour(LocalSpans.Min(sumFrom, periodFrom));
+        if (to <= first)
+        {
+            return default;
+        }
+
+        var end = Totals.Substitutes ? LocalSpans.Min(to.AddHours(Totals.ShortGapHours + 1), now) : to;
+        var start = first.AddHours(-Totals.LookbackSpanHours);
+        var readings = (await store.QueryReadingsAsync(new EmissionMonitor.Storage.ReadingQuery(EmissionMonitor.Hj212.Cns.Hourly, start, end, outlet.Mn), ct)).ToLookup(x => x.Period);
+        var marks = (await records.QueryMarksAsync(start, end, outlet.Mn, ct)).Where(m => m.IsActive && options.EffectOf(m.Kind).Exempts).ToList();
+        var (activeFrom, activeTo) = LocalSpans.Active(outlet);
+        string flowCode = outlet.Kind == MediumKind.Gas ? CodeCatalogue.GasFlow : CodeCatalogue.WaterFlow;
+        int n = (int)(end - start).TotalHours;
+        var kind = new char[n]; // o outside, e exempt, v valid, g gap
+        var c = new double?[n];
+        var v = new double?[n];
+        var k = new double?[n];
+        for (int i = 0; i < n; i++)
+        {
+            var hour = start.AddHours(i);
+            var reading = readings[hour].FirstOrDefault(x => x.Pollutant == pollutant);
+            var flow = readings[hour].FirstOrDefault(x => x.Pollutant == flowCode);
+            if (hour < activeFrom || hour >= activeTo || hour >= now)
+            {
+                kind[i] = 'o';
+            }
+            else if ((reading is not null && _rates.Validity.IsExemptFlag(reading)) || marks.Any(m => m.From <= hour && hour.AddHours(1) <= m.To))
+            {
+                kind[i] = 'e';
+            }
+            else
+            {
+                kind[i] = reading is not null && _rates.Validity.IsValid(reading) ? 'v' : 'g';
+                double? volume = flow?.Cou ?? (flow?.Avg is { } q ? q * 3600 * (outlet.FlowUnit switch { "L/s" => 0.001, "m3/h" => 1.0 / 3600, _ => 1.0 }) : null);
+                (c[i], v[i]) = (reading?.Avg, volume);
+                k[i] = reading?.Cou ?? (reading?.Avg is { } a && volume is { } vol ? (outlet.Kind == MediumKind.Water ? a * vol / 1000 : a * vol * 1e-6) : null);
+            }
+        }
+
+        double? Kg(List<int> sources, bool max)
+        {
+            if (sources.Count == 0)
+            {
+                return null;
+            }
+
+            double Pick(IEnumerable<double> xs) => max ? xs.Max() : xs.Average();
+            if (sources.All(i => c[i] is not null && v[i] is not null))
+            {
+                double cc = Pick(sources.Select(i => c[i]!.Value)), vv = Pick(sources.Select(i => v[i]!.Value));
+                return outlet.Kind == MediumKind.Water ? cc * vv / 1000 : cc * vv * 1e-6;
+            }
+
+            return sources.All(i => k[i] is not null) ? Pick(sources.Select(i => k[i]!.Value)) : null;
+        }
+
+        var fill = new double?[n];
+        for (int i = 0; Totals.Substitutes && i < n; i++)
+        {
+            if (kind[i] != 'g' || (i > 0 && kind[i - 1] == 'g'))
+            {
+                continue;
+            }
+
+            int j = i;
+            while (j < n && kind[j] == 'g')
+            {
+                j++;
+            }
+
+            double? value = null;
+            if (j - i <= Totals.ShortGapHours)
+            {
+                var sides = new List<int>();
+                int b = i - 1;
+                while (b >= 0 && kind[b] == 'e')
+                {
+                    b--;
+                }
+
+                if (b >= 0 && kind[b] == 'v')
+                {
+                    sides.Add(b);
+                }
+
+                int a = j;
+                while (a < n && kind[a] == 'e')
+                {
+                    a++;
+                }
+
+                if (a < n && kind[a] == 'v')
+                {
+                    sides.Add(a);
+                }
+
+                value = Kg(sides, max: false);
+            }
+
+            value ??= Kg(Enumerable.Range(0, i).Reverse().Where(x => kind[x] == 'v').Take(Totals.LookbackHours).ToList(), max: true);
+            for (int h = i; h < j; h++)
+            {
+                fill[h] = value;
+            }
+        }
+
+        double kg = 0;
+        int filled = 0, gaps = 0, expected = 0;
+        for (var hour = from; hour < to; hour = hour.AddHours(1))
+        {
+            int i = (int)(hour - start).TotalHours;
+            expected += kind[i] is 'v' or 'g' ? 1 : 0;
+            if (kind[i] == 'g')
+            {
+                gaps++;
+                if (fill[i] is { } f)
+                {
+                    kg += f - (k[i] ?? 0);
+                    filled++;
+                }
+            }
+        }
+
+        return new SubstitutionSums(kg, filled, gaps, expected);
+    }
+}
