@@ -25,13 +25,14 @@ public sealed partial class ReportService
     /// <summary>
     /// The barometer of <paramref name="year"/> for every city with targets
     /// (<c>Compliance:CityTargets</c>) and for the province (the sum of the cities' allocations):
-    /// <c>ytdKg</c> is the totals' kg from 1 January to now (to the year's end for a past year);
+    /// <c>ytdKg</c> is the totals' reported kg (kg, and what substitution adds when Totals:Substitution is on) from 1 January to now (to the year's end for a past year);
     /// <c>expectedToDateKg</c> the allocation × the elapsed share of the year; <c>progress</c> their
     /// ratio (null before the year starts); <c>projectedKg</c> the year end at that pace; the level
     /// from the progress; the effective rate of the current quarter (the year's last for a past year).
     /// </summary>
     public async Task<IReadOnlyList<BarometerResult>> BarometerAsync(int year, BarometerOptions levels, CancellationToken ct)
     {
+        double Reported(Compliance.Totals.EmissionTotal total) => TotalsOptions.Substitutes ? total.ReportedKg : total.Kg; // reported kg when substitution is on
         var targets = options.TargetsOf(year);
         if (targets.Count == 0)
         {
@@ -44,8 +45,8 @@ public sealed partial class ReportService
         var to = now < yearStart ? yearStart : now < yearEnd ? now : yearEnd;
         double elapsed = (to - yearStart).TotalSeconds / (yearEnd - yearStart).TotalSeconds;
         var period = new ReportPeriod(yearStart, to > yearStart ? to : yearStart.AddHours(1));
-        var cities = (await TotalsAsync(new ReportRequest("totals", period, By: "city"), ct)).ToDictionary(t => (t.Scope.City, t.Scope.Pollutant), t => t.Total.Kg);
-        var province = (await TotalsAsync(new ReportRequest("totals", period, By: "province"), ct)).ToDictionary(t => t.Scope.Pollutant!, t => t.Total.Kg);
+        var cities = (await TotalsAsync(new ReportRequest("totals", period, By: "city"), ct)).ToDictionary(t => (t.Scope.City, t.Scope.Pollutant), t => Reported(t.Total));
+        var province = (await TotalsAsync(new ReportRequest("totals", period, By: "province"), ct)).ToDictionary(t => t.Scope.Pollutant!, t => Reported(t.Total));
         if (elapsed == 0)
         {
             cities.Clear(); // the year has not begun: nothing is emitted in it yet

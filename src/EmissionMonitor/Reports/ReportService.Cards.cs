@@ -3,6 +3,7 @@ using EmissionMonitor.Compliance.Cards;
 using EmissionMonitor.Compliance.Exceedance;
 using EmissionMonitor.Compliance.Results;
 using EmissionMonitor.Compliance.Summaries;
+using EmissionMonitor.Compliance.Totals;
 using EmissionMonitor.Hj212.Codes;
 using EmissionMonitor.Registry;
 
@@ -32,6 +33,11 @@ public sealed partial class ReportService
             sums.Add((new ReportPeriod(q, q.AddMonths(3)), await facts.SumsAsync(q, q.AddMonths(3), null, ct)));
         }
 
+        // Substitution over every judged quarter and its year to date, in one pass: over-total compares
+        // reported kg, and a quarter whose monitoring cannot stand as the emissions is a reason of its own.
+        var judged = sums.Where(s => s.Quarter.From >= first).Select(s => s.Quarter).ToList();
+        var fills = await SubstitutionAsync(r with { Pollutant = null }, Outlets(r).ToList(),
+            judged.SelectMany(q => new[] { q, new ReportPeriod(new DateTime(q.From.Year, 1, 1), q.To) }).ToList(), ct);
         var lifts = (await store.QueryCardLiftsAsync(ct)).Where(l => l.Revoked is null).ToList();
         var decisions = await store.QueryCardDecisionsAsync(ct);
         var engine = new CardEngine(cards);
@@ -39,7 +45,8 @@ public sealed partial class ReportService
         foreach (var enterprise in Outlets(r).Select(o => registry.EnterpriseOf(o)).Distinct())
         {
             var met = sums.Where(s => s.Quarter.From >= first)
-                .Select(s => (ReportPeriod.QuarterName(s.Quarter.From), (IReadOnlyList<CardReason>)Reasons(engine, enterprise, s.Quarter, sums)))
+                .Select(s => (ReportPeriod.QuarterName(s.Quarter.From), (IReadOnlyList<CardReason>)Reasons(engine, enterprise, s.Quarter, sums,
+                    (mn, pollutant) => fills.GetValueOrDefault((mn, pollutant)) is { } f ? (f[2 * judged.IndexOf(s.Quarter)], f[(2 * judged.IndexOf(s.Quarter)) + 1]) : default)))
                 .ToList();
             foreach (var card in engine.Cards(enterprise.Id, met, lifts, decisions).Where(c => asked.Contains(c.Quarter)))
             {
@@ -53,7 +60,8 @@ public sealed partial class ReportService
 
     /// <summary>The yellow-card reasons of an enterprise in a quarter (DOMAIN.md section 0), from the quarters' summed facts.</summary>
     private List<CardReason> Reasons(CardEngine engine, Enterprise enterprise, ReportPeriod quarter,
-        List<(ReportPeriod Quarter, Dictionary<(string Mn, string Pollutant), FactSums> Sums)> sums)
+        List<(ReportPeriod Quarter, Dictionary<(string Mn, string Pollutant), FactSums> Sums)> sums,
+        Func<string, string, (SubstitutionSums Quarter, SubstitutionSums Ytd)> substituted)
     {
         var reasons = new List<CardReason>();
         var inQuarter = sums.First(s => s.Quarter == quarter).Sums;
@@ -72,11 +80,16 @@ public sealed partial class ReportService
                     {
                         reasons.Add(reason);
                     }
+
+                    if (cards.MonitoringUnusable && substituted(outlet.Mn, pollutant).Quarter is { Expected: > 0 } q && q.MissingShare > TotalsOptions.MaxMissingShare)
+                    {
+                        reasons.Add(CardReason.OfMonitoringUnusable(pollutant, outlet.Mn, q.MissingShare, TotalsOptions.MaxMissingShare));
+                    }
                 }
 
                 ytd[pollutant] = ytd.GetValueOrDefault(pollutant) + sums
                     .Where(q => q.Quarter.From.Year == quarter.From.Year && q.Quarter.From <= quarter.From)
-                    .Sum(q => q.Sums.GetValueOrDefault((outlet.Mn, pollutant)).Kg);
+                    .Sum(q => q.Sums.GetValueOrDefault((outlet.Mn, pollutant)).Kg) + (TotalsOptions.Substitutes ? substituted(outlet.Mn, pollutant).Ytd.Kg : 0);
             }
         }
 

@@ -1,3 +1,4 @@
+using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Compliance.Summaries;
 using EmissionMonitor.Compliance.Totals;
@@ -12,20 +13,20 @@ public sealed partial class ReportService
     public TotalsOptions TotalsOptions => totals ?? new TotalsOptions();
 
     /// <summary>
-    /// Substitution and the 25 % rule's counts of each outlet and totalled pollutant over two spans
-    /// ending at the period's end: the period, and from <paramref name="ytdFrom"/> (the year to date,
-    /// for permits and caps; the period's own when null). Read from the day facts hour by hour (the
-    /// hour values they keep), one outlet at a time, over the spans and a few hours after them (a
-    /// short gap's next valid hour); the look-back of a long gap is read only when a gap needs it.
+    /// Substitution and the 25 % rule's counts of each outlet and totalled pollutant over each of
+    /// <paramref name="windows"/> (a period, its year to date, a card's quarters): every hour filled
+    /// once, then summed per window. Read from the day facts hour by hour (the hour values they keep),
+    /// one outlet at a time, over the windows and a few hours after them (a short gap's next valid
+    /// hour); the look-back of a long gap (before the first window) is read only when a gap needs it.
     /// </summary>
-    private async Task<Dictionary<(string Mn, string Pollutant), (SubstitutionSums Period, SubstitutionSums Ytd)>> SubstitutionAsync(
-        ReportRequest r, List<Outlet> outlets, DateTime? ytdFrom, CancellationToken ct)
+    private async Task<Dictionary<(string Mn, string Pollutant), SubstitutionSums[]>> SubstitutionAsync(
+        ReportRequest r, List<Outlet> outlets, IReadOnlyList<ReportPeriod> windows, CancellationToken ct)
     {
         var rule = TotalsOptions;
-        var result = new Dictionary<(string, string), (SubstitutionSums, SubstitutionSums)>();
+        var result = new Dictionary<(string, string), SubstitutionSums[]>();
         var now = LocalSpans.FloorHour(NowLocal);
-        var from = LocalSpans.CeilHour(LocalSpans.Min(ytdFrom ?? r.Period.From, r.Period.From));
-        var to = LocalSpans.Min(LocalSpans.CeilHour(r.Period.To), now);
+        var from = LocalSpans.CeilHour(windows.Min(w => w.From));
+        var to = LocalSpans.Min(LocalSpans.CeilHour(windows.Max(w => w.To)), now);
         if (to <= from || outlets.Count == 0)
         {
             return result;
@@ -35,13 +36,12 @@ public sealed partial class ReportService
         var lookback = from.AddHours(-rule.LookbackSpanHours);
         var marks = (await store.QueryMarksAsync(lookback, end, r.Mn, ct))
             .Where(m => m.IsActive && options.EffectOf(m.Kind).Exempts).ToLookup(m => m.Mn, StringComparer.Ordinal);
-        var near = rule.Substitutes ? LocalSpans.Max(lookback, from.Date.AddDays(-2)) : from; // never before the look-back's start
+        var firstRead = rule.Substitutes ? LocalSpans.Max(lookback, from.Date.AddDays(-2)) : from; // never before the look-back's start
         var facts = await FactSource.OpenAsync(store, Rules, outlets, lookback.Date, LocalSpans.CeilDay(end), r.Mn, ct);
-        var firstRead = near;
         foreach (var outlet in outlets)
         {
-            near = firstRead;
-            var days = await OutletDaysAsync(facts, outlet.Mn, near, end, ct);
+            var start = firstRead;
+            var days = await OutletDaysAsync(facts, outlet.Mn, start, end, ct);
             foreach (var pollutant in CodeCatalogue.TotalledPollutants.Where(p => r.Pollutant is null || p == r.Pollutant))
             {
                 if (!outlet.Limits.ContainsKey(pollutant) && !days.Keys.Any(k => k.Pollutant == pollutant))
@@ -49,20 +49,19 @@ public sealed partial class ReportService
                     continue;
                 }
 
-                var start = near;
                 var slots = Slots(outlet, pollutant, days, marks[outlet.Mn], start, end, now);
                 bool reachedStart = false;
                 var filled = rule.Substitutes ? Substitution.Fill(slots, outlet.Kind, rule, out reachedStart) : new double?[slots.Length];
-                if (reachedStart && near > lookback)
+                if (reachedStart && start > lookback)
                 {
                     // A gap wants hours before those read: read the whole look-back for this outlet, once.
-                    days = await OutletDaysAsync(facts, outlet.Mn, lookback, end, ct);
-                    near = start = lookback;
+                    start = lookback;
+                    days = await OutletDaysAsync(facts, outlet.Mn, start, end, ct);
                     slots = Slots(outlet, pollutant, days, marks[outlet.Mn], start, end, now);
                     filled = Substitution.Fill(slots, outlet.Kind, rule, out _);
                 }
 
-                result[(outlet.Mn, pollutant)] = (Sum(slots, filled, start, LocalSpans.CeilHour(r.Period.From), to), Sum(slots, filled, start, from, to));
+                result[(outlet.Mn, pollutant)] = windows.Select(w => Sum(slots, filled, start, LocalSpans.CeilHour(w.From), LocalSpans.Min(LocalSpans.CeilHour(w.To), now))).ToArray();
             }
         }
 

@@ -1,3 +1,4 @@
+using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Results;
 using EmissionMonitor.Compliance.Summaries;
 using EmissionMonitor.Compliance.Totals;
@@ -36,7 +37,7 @@ public sealed partial class ReportService
         var order = new List<Scope>();
         var outlets = Outlets(r).ToList();
         bool allowances = level is "enterprise+pollutant" or "province+pollutant";
-        var substituted = await SubstitutionAsync(r, outlets, allowances ? yearStart : null, ct);
+        var substituted = await SubstitutionAsync(r, outlets, allowances ? [r.Period, new ReportPeriod(LocalSpans.Min(yearStart, r.Period.From), r.Period.To)] : [r.Period], ct);
         double Added(SubstitutionSums s) => TotalsOptions.Substitutes ? s.Kg : 0;
         foreach (var outlet in outlets)
         {
@@ -51,7 +52,8 @@ public sealed partial class ReportService
                     continue;
                 }
 
-                var (periodFill, ytdFill) = substituted.GetValueOrDefault((outlet.Mn, pollutant));
+                var fills = substituted.GetValueOrDefault((outlet.Mn, pollutant));
+                var (periodFill, ytdFill) = (fills?[0] ?? default, allowances ? fills?[1] ?? default : default);
                 var total = inPeriod with { MissingHours = Math.Max(0, expected - inPeriod.Hours), Substituted = TotalsOptions.Substitutes ? periodFill : periodFill with { Kg = 0, Hours = 0 } };
                 double? permit = enterprise.Permits.TryGetValue(pollutant, out double tonnes) ? tonnes * 1000 : null;
                 var key = Key(outlet, pollutant, level);

@@ -10,7 +10,10 @@ namespace EmissionMonitor.Reports;
 /// </summary>
 public static class ReportTables
 {
-    private static readonly string[] Identity = ["mn", "enterprise", "enterpriseName", "city", "pollutant", "code", "permitNumber"];
+    private static readonly string[] Identity = ["mn", "enterprise", "enterpriseName", "city", "pollutant"];
+
+    /// <summary>The registry's identifiers, after a row's own columns (so the columns before them keep their contract order for scripts reading CSV).</summary>
+    private static readonly string[] Identifiers = ["code", "permitNumber"];
 
     public static ReportTable Rates(IReadOnlyList<RateResult> rows, TimeZoneInfo zone)
     {
@@ -40,7 +43,7 @@ public static class ReportTables
     }
 
     private static readonly string[] ExceedanceColumns =
-        [.. Identity, "basis", "valueKind", "start", "end", "periods", "peak", "limit", "peakMultiple", "ongoing"];
+        [.. Identity, "basis", "valueKind", "start", "end", "periods", "peak", "limit", "peakMultiple", "ongoing", .. Identifiers];
 
     /// <summary>Exceedance episodes, each row made without an array of its own values (a province's quarter is hundreds of thousands of rows).</summary>
     public static ReportTable Exceedances(IReadOnlyList<ExceedanceResult> rows, TimeZoneInfo zone)
@@ -134,15 +137,16 @@ public static class ReportTables
             table.Add(Row(scope(r), values(r)));
         }
 
-        return new([.. Identity, .. columns], table);
+        return new([.. Identity, .. columns, .. Identifiers], table);
     }
 
-    /// <summary>A row: the scope's identity columns, then the kind's own values.</summary>
+    /// <summary>A row: the scope's identity columns, the kind's own values, then the registry's identifiers.</summary>
     private static object?[] Row(Scope s, ReadOnlySpan<object?> own)
     {
-        var row = new object?[Identity.Length + own.Length];
-        (row[0], row[1], row[2], row[3], row[4], row[5], row[6]) = (s.Mn, s.Enterprise, s.EnterpriseName, s.City, s.Pollutant, s.Code, s.PermitNumber);
+        var row = new object?[Identity.Length + own.Length + Identifiers.Length];
+        (row[0], row[1], row[2], row[3], row[4]) = (s.Mn, s.Enterprise, s.EnterpriseName, s.City, s.Pollutant);
         own.CopyTo(row.AsSpan(Identity.Length));
+        (row[^2], row[^1]) = (s.Code, s.PermitNumber);
         return row;
     }
 

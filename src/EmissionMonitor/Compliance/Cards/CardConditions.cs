@@ -24,13 +24,18 @@ public sealed class CardConditions(ComplianceOptions options, CardOptions cards)
     /// <summary>The card options in force.</summary>
     public CardOptions Options => cards;
 
-    /// <summary>The reasons met in <paramref name="quarter"/> (empty when none), from hourly readings of the year so far and daily ones of the quarter.</summary>
-    public List<CardReason> Reasons(Enterprise enterprise, ReportPeriod quarter, ILookup<string, Reading> hourly, ILookup<string, Reading> daily)
+    /// <summary>
+    /// The reasons met in <paramref name="quarter"/> (empty when none), from hourly readings of the year
+    /// so far and daily ones of the quarter; <paramref name="substituted"/> gives an outlet's pollutant's
+    /// substitution over the quarter and its year to date under <paramref name="totals"/> (none when null).
+    /// </summary>
+    public List<CardReason> Reasons(Enterprise enterprise, ReportPeriod quarter, ILookup<string, Reading> hourly, ILookup<string, Reading> daily,
+        Func<string, string, (SubstitutionSums Quarter, SubstitutionSums Ytd)>? substituted = null, TotalsOptions? totals = null)
     {
         var reasons = new List<CardReason>();
         var engine = new CardEngine(cards);
         var detector = new ExceedanceDetector(options, _rates.Validity);
-        var totals = new TotalsCalculator(_rates.Validity);
+        var calculator = new TotalsCalculator(_rates.Validity);
         var ytd = new Dictionary<string, double>(StringComparer.Ordinal);
         var yearStart = new DateTime(quarter.From.Year, 1, 1);
         foreach (var outlet in enterprise.Outlets)
@@ -47,9 +52,15 @@ public sealed class CardConditions(ComplianceOptions options, CardOptions cards)
                     {
                         reasons.Add(reason);
                     }
+
+                    if (cards.MonitoringUnusable && totals is not null && substituted?.Invoke(outlet.Mn, pollutant).Quarter is { Expected: > 0 } q && q.MissingShare > totals.MaxMissingShare)
+                    {
+                        reasons.Add(CardReason.OfMonitoringUnusable(pollutant, outlet.Mn, q.MissingShare, totals.MaxMissingShare));
+                    }
                 }
 
-                ytd[pollutant] = ytd.GetValueOrDefault(pollutant) + totals.Total(outlet, pollutant, outletHourly, 0).Kg;
+                double added = totals is { Substitutes: true } && substituted is not null ? substituted(outlet.Mn, pollutant).Ytd.Kg : 0;
+                ytd[pollutant] = ytd.GetValueOrDefault(pollutant) + calculator.Total(outlet, pollutant, outletHourly, 0).Kg + added;
             }
         }
 

@@ -19,6 +19,13 @@ public sealed class CardOptions
     [Range(1, 8, ErrorMessage = "Cards:RectificationQuarters must be between 1 and 8")]
     public int RectificationQuarters { get; set; } = 1;
 
+    /// <summary>
+    /// True (default): a quarter in which an outlet's monitoring of a totalled pollutant it is assessed
+    /// on cannot stand as the actual emissions (more than Totals:MaxMissingShare of its hours without a
+    /// valid value) meets a yellow condition, reason <c>monitoring-unusable</c>.
+    /// </summary>
+    public bool MonitoringUnusable { get; set; } = true;
+
     /// <summary>Valid hourly means a gas day needs under <c>Basis=day</c> (20, HJ 212-2017 D2.2).</summary>
     [Range(1, 24, ErrorMessage = "Cards:GasDailyMinHours must be between 1 and 24")]
     public int GasDailyMinHours { get; set; } = 20;
