@@ -56,6 +56,8 @@ internal sealed class OpenApiContract : IOpenApiOperationTransformer
         {
             Query["api/" + kind] = [.. Period, .. Registry, .. Identifiers, ("by", "pollutant, outlet, enterprise, city or province"), .. Page, .. Files];
         }
+
+        Query["api/means"] = [.. Period, .. Registry, .. Identifiers, ("period", "day (default), month, quarter or year: the unit of the means"), .. Page, .. Files];
     }
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)

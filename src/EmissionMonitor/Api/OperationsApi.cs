@@ -67,7 +67,7 @@ public static class OperationsApi
         }).RequireRole(readers);
 
         app.MapGet("/api/outlets/{mn}/readings", async (HttpContext http, string mn, string? cn, string? from, string? to,
-            Func<StationRegistry> registry, IReadingStore store, ApiOptions options, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
+            Func<StationRegistry> registry, IReadingStore store, Func<Reports.ReportService> reports, ApiOptions options, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
         {
             var user = RoleFilter.User(http);
             var outlet = registry().FindOutlet(mn);
@@ -95,14 +95,17 @@ public static class OperationsApi
                 return tooLong;
             }
 
-            var readings = await store.QueryReadingsAsync(new ReadingQuery(cn ?? Cns.Hourly, period.From, period.To, mn), ct);
+            // Hourly data: with the hours derived from minute records where none came (derived: true).
+            var readings = (cn ?? Cns.Hourly) == Cns.Hourly
+                ? (await Reports.ReportService.HourlyReadingsAsync(store, reports().Rules.Options, period.From, period.To, mn, ct)).OrderBy(r => r.Period).ToList()
+                : await store.QueryReadingsAsync(new ReadingQuery(cn!, period.From, period.To, mn), ct);
             if (ReportsApi.WantsFile(http))
             {
                 // The data query's download: every value of the period, with its flag (the pollutant's name added last).
-                string[] columns = ["mn", "cn", "period", "pollutant", "rtd", "avg", "min", "max", "cou", "zsRtd", "zsAvg", "flag", "invalid", "rf"];
+                string[] columns = ["mn", "cn", "period", "pollutant", "rtd", "avg", "min", "max", "cou", "zsRtd", "zsAvg", "flag", "invalid", "rf", "derived"];
                 return ReportsApi.Export(new Reports.ReportTable(columns, readings.Select(r => new object?[]
                 {
-                    r.Mn, r.Cn, new DateTimeOffset(r.Period, zone.GetUtcOffset(r.Period)), r.Pollutant, r.Rtd, r.Avg, r.Min, r.Max, r.Cou, r.ZsRtd, r.ZsAvg, r.Flag, r.Invalid, r.Rf,
+                    r.Mn, r.Cn, new DateTimeOffset(r.Period, zone.GetUtcOffset(r.Period)), r.Pollutant, r.Rtd, r.Avg, r.Min, r.Max, r.Cou, r.ZsRtd, r.ZsAvg, r.Flag, r.Invalid, r.Rf, r.Derived,
                 }).ToList()), $"{mn}-{cn ?? Cns.Hourly}");
             }
 
@@ -111,7 +114,7 @@ public static class OperationsApi
             {
                 mn = r.Mn, cn = r.Cn, pollutant = r.Pollutant,
                 period = new DateTimeOffset(r.Period, zone.GetUtcOffset(r.Period)).ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", CultureInfo.InvariantCulture),
-                rtd = r.Rtd, avg = r.Avg, min = r.Min, max = r.Max, cou = r.Cou, zsRtd = r.ZsRtd, zsAvg = r.ZsAvg, flag = r.Flag, invalid = r.Invalid, rf = r.Rf, rawAvg = r.RawAvg,
+                rtd = r.Rtd, avg = r.Avg, min = r.Min, max = r.Max, cou = r.Cou, zsRtd = r.ZsRtd, zsAvg = r.ZsAvg, flag = r.Flag, invalid = r.Invalid, rf = r.Rf, rawAvg = r.RawAvg, derived = r.Derived,
             }));
         }).RequireRole(readers);
 

@@ -113,6 +113,11 @@ public static class ReportsApi
             return tooLong;
         }
 
+        if (kind == "means" && WantsFile(http))
+        {
+            return new Http.Download(kind, token => reports.StreamMeansTablesAsync(request, ReportService.OutletsPerPart, token), gated: true);
+        }
+
         if (kind == "exceedances" && WantsFile(http))
         {
             // Streamed a part of outlets at a time, under a slot of the gate held while it is written: a
@@ -129,6 +134,14 @@ public static class ReportsApi
         ReportTable table;
         try
         {
+            if (kind == "means")
+            {
+                // A page of a province's days reads only the outlets it shows.
+                var (count, means) = await reports.MeansPageAsync(request, offset, limit, ct);
+                http.Response.Headers["X-Total-Count"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Json(means);
+            }
+
             if (kind == "exceedances" && !WantsFile(http))
             {
                 // Episodes are always an outlet's (already limited to the user's enterprise by the

@@ -75,6 +75,8 @@ public static class CheckCatalogue
         new(HourReasons.NoValue, Validity, "无效：标记为N但没有数值。", "Invalid: flag N without a value.", Section0),
         new(HourReasons.OutOfRange, Validity, "无效：数值超出物理合理范围（如浓度为负、pH不在0–14）。", "Invalid: a value outside its physical range (a negative concentration, pH outside 0–14).", "Intake:Ranges (physical plausibility)"),
         new(HourReasons.NotFinite, Validity, "无效：数值不是有限数。", "Invalid: the value is not a finite number.", "Intake:Ranges (physical plausibility)"),
+        new(HourReasons.TooFewMinutes, Validity, "无效：该小时没有小时数据，由分钟数据补全时有效分钟数不足45个（HJ 75/76 附录B）。",
+            "Invalid: no hourly record, and the minute records that would complete it have fewer than 45 valid values (HJ 75/76 Appendix B).", "HJ 75/76-2017 附录B; Compliance:MinValidMinutesPerHour"),
         new(HourReasons.Suspect, Validity, "无效：疑似异常数据（恒值、零值等），按 Anomalies:InvalidateSuspect 不计为有效。", "Invalid: suspect data (constant, zero …) under Anomalies:InvalidateSuspect.", "Anomalies:InvalidateSuspect"),
 
         new(AnomalyKinds.Constant, Anomaly, "恒值：数值连续多个时段不变。", "Constant: the value did not change over several periods.", "Anomalies:ConstantHours; 污染源自动监控数据标记规则 (2022)"),

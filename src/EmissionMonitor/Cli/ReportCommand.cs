@@ -14,7 +14,7 @@ public static class ReportCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var p = CliArguments.Parse(args, ["--quarter", "--from", "--to", "--city", "--enterprise", "--mn", "--pollutant", "--permit", "--code", "--by", "--format", "--config", "--data", "--year", "--lang", "--out", "--date", "--month", "--category"], []);
+        var p = CliArguments.Parse(args, ["--quarter", "--from", "--to", "--city", "--enterprise", "--mn", "--pollutant", "--permit", "--code", "--by", "--format", "--config", "--data", "--year", "--lang", "--out", "--date", "--month", "--category", "--period"], []);
         if (p.Positional.Count == 2 && p.Positional[0] == "document")
         {
             return await DocumentAsync(p.Positional[1], p, cancellationToken);

@@ -29,6 +29,25 @@ public sealed class ComplianceOptions : IValidatableObject
     [Range(1, 24, ErrorMessage = "Compliance:WaterDailyMinHours must be between 1 and 24")]
     public int WaterDailyMinHours { get; set; } = 18;
 
+    /// <summary>An hour with minute records but no hourly record is derived from the minutes (true; HJ 75/76-2017 Appendix B).</summary>
+    public bool DeriveHoursFromMinutes { get; set; } = true;
+
+    /// <summary>Valid minute values a derived hour needs (45, HJ 75/76-2017 Appendix B); with fewer it counts as received but invalid.</summary>
+    [Range(1, 60, ErrorMessage = "Compliance:MinValidMinutesPerHour must be between 1 and 60")]
+    public int MinValidMinutesPerHour { get; set; } = 45;
+
+    /// <summary>Valid hourly means a daily mean needs (20, HJ 75/76-2017 Appendix B).</summary>
+    [Range(1, 24, ErrorMessage = "Compliance:MinValidHoursPerDay must be between 1 and 24")]
+    public int MinValidHoursPerDay { get; set; } = 20;
+
+    /// <summary>Valid daily means a monthly mean needs (25, HJ 75/76-2017 Appendix B).</summary>
+    [Range(1, 31, ErrorMessage = "Compliance:MinValidDaysPerMonth must be between 1 and 31")]
+    public int MinValidDaysPerMonth { get; set; } = 25;
+
+    /// <summary>Valid daily means February's monthly mean needs (23, HJ 75/76-2017 Appendix B).</summary>
+    [Range(1, 29, ErrorMessage = "Compliance:MinValidDaysPerFebruary must be between 1 and 29")]
+    public int MinValidDaysPerFebruary { get; set; } = 23;
+
     /// <summary>Province caps in tonnes: <c>Compliance:ProvinceCaps:{year}:{code}</c>; the latest year not after the period's applies.</summary>
     public Dictionary<string, Dictionary<string, double>> ProvinceCaps { get; set; } = new(StringComparer.Ordinal);
 

@@ -26,6 +26,9 @@ public sealed record Reading(
     int? Rf = null,
     double? RawAvg = null)
 {
+    /// <summary>True for an hour derived from minute records (<see cref="Compliance.Validity.DerivedHours"/>), never stored: made where hours are read.</summary>
+    public bool Derived { get; init; }
+
     /// <summary>True when two readings carry the same values (a resend), whatever their arrival.</summary>
     public bool SameValues(Reading other) =>
         Rtd == other.Rtd && Avg == other.Avg && Min == other.Min && Max == other.Max && Cou == other.Cou

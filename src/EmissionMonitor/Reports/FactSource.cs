@@ -53,7 +53,8 @@ internal sealed class FactSource
     {
         var hourly = await store.QueryReadingsAsync(new ReadingQuery(Cns.Hourly, fromDay, toDay, outlet.Mn), ct);
         var daily = await store.QueryReadingsAsync(new ReadingQuery(Cns.Daily, fromDay, toDay, outlet.Mn), ct);
-        return rules.Compute(outlet, hourly, daily);
+        var minutes = rules.ReadsMinutes ? await store.QueryReadingsAsync(new ReadingQuery(Cns.Minute, fromDay, toDay, outlet.Mn), ct) : null;
+        return rules.Compute(outlet, hourly, daily, minutes);
     }
 
     /// <summary>Sums per outlet and pollutant over [fromDay, toDay); <paramref name="mn"/> narrows to one outlet.</summary>

@@ -2,7 +2,7 @@ using EmissionMonitor.Compliance;
 
 namespace EmissionMonitor.Reports;
 
-/// <summary>What a report asks for: its kind, period (local), filters (city, enterprise, MN, pollutant, permit number, outlet code) and grouping.</summary>
+/// <summary>What a report asks for: its kind, period (local), filters (city, enterprise, MN, pollutant, permit number, outlet code), grouping and, for means, the unit of time (day, month, quarter, year).</summary>
 public sealed record ReportRequest(
     string Kind,
     ReportPeriod Period,
@@ -12,9 +12,10 @@ public sealed record ReportRequest(
     string? Pollutant = null,
     string? By = null,
     string? Permit = null,
-    string? Code = null)
+    string? Code = null,
+    string? Unit = null)
 {
-    public static IReadOnlyList<string> Kinds { get; } = ["rates", "exceedances", "totals", "cards", "hours", "anomalies", "trend"];
+    public static IReadOnlyList<string> Kinds { get; } = ["rates", "exceedances", "totals", "cards", "hours", "anomalies", "trend", "means"];
 
     public static IReadOnlyList<string> Groupings { get; } = ["pollutant", "outlet", "enterprise", "city", "province"];
 }

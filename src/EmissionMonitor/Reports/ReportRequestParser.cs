@@ -32,6 +32,13 @@ public static partial class ReportRequestParser
             return null;
         }
 
+        string? unit = value("period");
+        if (unit is not null && !Compliance.Means.MeanRules.Units.Contains(unit))
+        {
+            error = new("period", $"must be one of {string.Join("|", Compliance.Means.MeanRules.Units)}, not '{Users.UserText.Shown(unit)}'");
+            return null;
+        }
+
         if (kind == "hours" && mn is null)
         {
             error = new("mn", "hours needs mn (one outlet)");
@@ -45,7 +52,7 @@ public static partial class ReportRequestParser
             return null;
         }
 
-        return new ReportRequest(kind, period, city, enterprise, mn, pollutant, by, permit, code);
+        return new ReportRequest(kind, period, city, enterprise, mn, pollutant, by, permit, code, kind == "means" ? unit ?? "day" : null);
     }
 
     private static ReportRequestError? Filters(StationRegistry registry, string? city, string? enterprise, string? mn, string? pollutant)

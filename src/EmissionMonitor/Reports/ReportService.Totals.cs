@@ -108,5 +108,5 @@ public sealed partial class ReportService
 
     /// <summary>An outlet's facts of the hours [from, to) of one day, from its readings.</summary>
     private async Task<List<DayFact>> PartialDayAsync(Outlet outlet, DateTime from, DateTime to, CancellationToken ct) =>
-        Rules.Compute(outlet, await store.QueryReadingsAsync(new ReadingQuery(Cns.Hourly, from, to, outlet.Mn), ct), []).Days;
+        Rules.Compute(outlet, await HourlyReadingsAsync(store, options, from, to, outlet.Mn, ct), []).Days;
 }

@@ -51,6 +51,7 @@ public sealed partial class ReportService(IStore store, StationRegistry registry
         "cards" => ReportTables.Cards(await CardsAsync(request, cancellationToken), timeZone),
         "anomalies" => ReportTables.Anomalies(await AnomaliesAsync(request, cancellationToken), timeZone),
         "trend" => ReportTables.Trend(await TrendAsync(request, cancellationToken)),
+        "means" => (await MeansPageAsync(request, 0, int.MaxValue, cancellationToken)).Page,
         _ => throw new ArgumentException($"unknown report {request.Kind}"),
     };
 
@@ -74,7 +75,18 @@ public sealed partial class ReportService(IStore store, StationRegistry registry
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Outlet, string[]> SortedPollutants = [];
 
     private async Task<ILookup<string, Reading>> HourlyAsync(DateTime from, DateTime to, string? mn, CancellationToken ct) =>
-        (await store.QueryReadingsAsync(new ReadingQuery(Cns.Hourly, from, to, mn), ct)).ToLookup(r => r.Mn, StringComparer.Ordinal);
+        (await HourlyReadingsAsync(store, options, from, to, mn, ct)).ToLookup(r => r.Mn, StringComparer.Ordinal);
+
+    /// <summary>The hourly readings of [from, to), completed with hours derived from minute records where the rules derive them (<see cref="Compliance.Validity.DerivedHours"/>).</summary>
+    public static async Task<List<Reading>> HourlyReadingsAsync(IReadingStore store, ComplianceOptions options, DateTime from, DateTime to, string? mn, CancellationToken ct)
+    {
+        var hourly = await store.QueryReadingsAsync(new ReadingQuery(Cns.Hourly, from, to, mn), ct);
+        var derived = new Compliance.Validity.DerivedHours(options);
+        return derived.Enabled
+            ? derived.Complete(hourly, await store.QueryReadingsAsync(new ReadingQuery(Cns.Minute, LocalSpans.FloorHour(from), LocalSpans.CeilHour(to), mn), ct))
+                .Where(r => r.Period >= from && r.Period < to).ToList()
+            : [.. hourly];
+    }
 
     /// <summary>The facts of the report's outlets over [fromDay, toDay).</summary>
     private Task<FactSource> FactsAsync(ReportRequest r, DateTime fromDay, DateTime toDay, CancellationToken ct) =>

@@ -29,8 +29,8 @@ public static class ReportTables
     {
         var local = new LocalTimes(zone);
         return Table(rows, r => r.Scope,
-            ["start", "end", "state", "flag", "detail", "suspect", "reason"],
-            r => [local.At(r.Hour.Hour), local.At(r.Hour.Hour.AddHours(1)), r.Hour.State, r.Hour.Flag, r.Hour.Detail, r.Suspect, r.Hour.Reason]);
+            ["start", "end", "state", "flag", "detail", "suspect", "reason", "derived"],
+            r => [local.At(r.Hour.Hour), local.At(r.Hour.Hour.AddHours(1)), r.Hour.State, r.Hour.Flag, r.Hour.Detail, r.Suspect, r.Hour.Reason, r.Hour.Derived]);
     }
 
     /// <summary>Data-anomaly episodes: the sub-kind, the basis (hourly or real-time records), when, the value that started it.</summary>
@@ -100,6 +100,14 @@ public static class ReportTables
     public static ReportTable Trend(IReadOnlyList<TrendDay> rows) => new(
         ["day", "exceedingHours", "exceedingDays", "outletsExceeding"],
         rows.Select(r => new object?[] { r.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.ExceedingHours, r.ExceedingDays, r.OutletsExceeding }).ToList());
+
+    /// <summary>Means per unit of time with their validity counts: <c>span</c> (day, month, quarter, year), <c>period</c> (2025-07-01, 2025-07, 2025Q3, 2025), <c>from</c>, <c>to</c>, <c>mean</c> (null when invalid), <c>valid</c>, <c>validCount</c>, <c>requiredCount</c>, <c>validHours</c>.</summary>
+    public static ReportTable Means(IReadOnlyList<(Scope Scope, Compliance.Means.UnitMean Mean)> rows, TimeZoneInfo zone)
+    {
+        var local = new LocalTimes(zone);
+        return Table(rows, r => r.Scope, ["span", "period", "from", "to", "mean", "valid", "validCount", "requiredCount", "validHours"],
+            r => [r.Mean.Unit, ReportService.UnitName(r.Mean), local.At(r.Mean.From), local.At(r.Mean.To), r.Mean.Value, r.Mean.Valid, r.Mean.ValidCount, r.Mean.RequiredCount, r.Mean.ValidHours]);
+    }
 
     /// <summary>The checks catalogue: each check's code, category, sentences and source rule.</summary>
     public static ReportTable Checks(IEnumerable<Checks.Check> checks) => new(

@@ -36,11 +36,17 @@ public sealed record TerminalBehaviour
     /// <summary>Its flow reads zero from 02:00 to 05:00 each night while concentrations go on (无流量).</summary>
     public bool NightlyZeroFlow { get; init; }
 
+    /// <summary>Sends minute records (CN=2051) and no hourly ones: the service derives its hours (its last <see cref="MinuteHistoryHours"/> of back-fill as minutes, hourly before).</summary>
+    public bool MinuteOnly { get; init; }
+
+    /// <summary>Hours of back-fill a minute-only terminal sends as minute records (older history goes as hourly records: it switched three days ago).</summary>
+    public const int MinuteHistoryHours = 72;
+
     /// <summary>
     /// The demo's fleet: every terminal answers everything, a few slowly; the calibration command
     /// 3011 is refused by every seventh (a zero calibration asked while the analyser is busy); one
     /// terminal of each fleet has a stuck analyser and another no flow at night, so the anomaly rules
-    /// have something to find.
+    /// have something to find; and one sends minute records only (its hours are derived from them).
     /// </summary>
     public static TerminalBehaviour ForDemo(int index) => new()
     {
@@ -48,6 +54,7 @@ public sealed record TerminalBehaviour
         ExeDelay = index % 5 == 2 ? TimeSpan.FromSeconds(4) : TimeSpan.FromMilliseconds(200),
         StuckAnalyser = index == 5,
         NightlyZeroFlow = index == 9,
+        MinuteOnly = index == 7,
     };
 }
 

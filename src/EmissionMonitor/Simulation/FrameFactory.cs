@@ -33,6 +33,18 @@ public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Rando
         return Encode(b);
     }
 
+    /// <summary>A minute record (CN=2051) asking for a reply; a back-filled one carries RF=1 in the 2025 version.</summary>
+    public (byte[] Bytes, bool Broken) Minute(DateTime minuteStart, bool backfill = false)
+    {
+        var b = Build(Cns.Minute, minuteStart, "Avg", options.Version.Flag(needsReply: true));
+        if (backfill && options.Version == Hj212.Hj212Version.V2025)
+        {
+            b.Rf = 1;
+        }
+
+        return Encode(b);
+    }
+
     private Hj212Builder Build(string cn, DateTime dataTime, string suffix, int flag)
     {
         var b = new Hj212Builder
@@ -55,9 +67,11 @@ public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Rando
         string? stuck = behaviour is { StuckAnalyser: true } ? outlet.Limits.Keys.FirstOrDefault() : null;
         string flowCode = outlet.Kind == MediumKind.Gas ? CodeCatalogue.GasFlow : CodeCatalogue.WaterFlow;
         b.Value(flowCode, suffix, Round(flow));
-        if (cn == Cns.Hourly)
+        double seconds = cn == Cns.Minute ? 60 : 3600;
+        bool totals = cn is Cns.Hourly or Cns.Minute;
+        if (totals)
         {
-            b.Value(flowCode, "Cou", Round(outlet.Kind == MediumKind.Gas ? flow * 3600 : flow * 3.6));
+            b.Value(flowCode, "Cou", Round(outlet.Kind == MediumKind.Gas ? flow * seconds : flow * seconds / 1000));
         }
 
         if (outlet.Kind == MediumKind.Gas)
@@ -80,9 +94,9 @@ public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Rando
             }
 
             b.Value(code, suffix, Round(value));
-            if (cn == Cns.Hourly && CodeCatalogue.Find(code)?.CouUnit == "kg")
+            if (totals && CodeCatalogue.Find(code)?.CouUnit == "kg")
             {
-                double volume = outlet.Kind == MediumKind.Gas ? flow * 3600 : flow * 3.6;
+                double volume = outlet.Kind == MediumKind.Gas ? flow * seconds : flow * seconds / 1000;
                 b.Value(code, "Cou", Round(outlet.Kind == MediumKind.Gas ? value * volume * 1e-6 : value * volume / 1000));
             }
 

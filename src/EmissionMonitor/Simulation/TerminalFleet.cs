@@ -84,12 +84,23 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
             var thisHour = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0);
             for (int h = options.BackfillHours; h >= 1; h--)
             {
+                if (behaves.MinuteOnly && h <= TerminalBehaviour.MinuteHistoryHours)
+                {
+                    for (int m = 0; m < 60; m++)
+                    {
+                        await SendAsync(link, factory.Minute(thisHour.AddHours(-h).AddMinutes(m), backfill: true), expectsReply: true, abort);
+                    }
+
+                    continue;
+                }
+
                 await SendAsync(link, factory.Hourly(thisHour.AddHours(-h), backfill: true), expectsReply: true, abort);
             }
 
             var interval = TimeSpan.FromSeconds(outlets.Count / Math.Max(options.Rate, 0.001));
             var next = Stopwatch.GetTimestamp() + (long)(interval.TotalSeconds * Stopwatch.Frequency * random.NextDouble());
             var lastHour = thisHour;
+            var lastMinute = new DateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0);
             var lastSent = DateTime.MinValue;
             while (!cancellationToken.IsCancellationRequested)
             {
@@ -102,9 +113,24 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
                 next += (long)(interval.TotalSeconds * Stopwatch.Frequency);
                 now = Local();
                 var hour = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0);
+                var minute = new DateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0);
+                if (behaves.MinuteOnly && minute > lastMinute)
+                {
+                    for (var m = lastMinute < thisHour ? thisHour : lastMinute; m < minute; m = m.AddMinutes(1))
+                    {
+                        await SendAsync(link, factory.Minute(m), expectsReply: true, abort); // each ended minute, no hourly record
+                    }
+
+                    lastMinute = minute;
+                }
+
                 if (hour > lastHour)
                 {
-                    await SendAsync(link, factory.Hourly(lastHour), expectsReply: true, abort);
+                    if (!behaves.MinuteOnly)
+                    {
+                        await SendAsync(link, factory.Hourly(lastHour), expectsReply: true, abort);
+                    }
+
                     lastHour = hour;
                 }
 

@@ -44,10 +44,12 @@ public sealed class RateCalculator(ComplianceOptions options)
                 continue;
             }
 
-            var state = State(hour, byHour.GetValueOrDefault(hour), outletMarks);
-            states.Add(state.State == HourState.Valid && invalidating?.Invoke(hour) is { } anomaly
+            var reading = byHour.GetValueOrDefault(hour);
+            var state = State(hour, reading, outletMarks);
+            state = state.State == HourState.Valid && invalidating?.Invoke(hour) is { } anomaly
                 ? new HourState(hour, HourState.Invalid, state.Flag, $"suspect data ({anomaly})", HourReasons.Suspect)
-                : state);
+                : state;
+            states.Add(reading is { Derived: true } ? state with { Derived = true } : state);
         }
 
         return states;

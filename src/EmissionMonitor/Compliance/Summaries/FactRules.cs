@@ -25,8 +25,13 @@ public sealed class FactRules(ComplianceOptions options, CardOptions cards)
     private const string Version = "facts-3";
 
     private readonly ReadingValidity _validity = new(options);
+    private readonly DerivedHours _derived = new(options);
     private readonly string _optionsText = string.Join(';', Version, options.MissingFlagAs, string.Join(',', options.EffectiveExemptFlags),
-        options.WaterDailyMinHours.ToString(CultureInfo.InvariantCulture), cards.GasDailyMinHours.ToString(CultureInfo.InvariantCulture));
+        options.WaterDailyMinHours.ToString(CultureInfo.InvariantCulture), cards.GasDailyMinHours.ToString(CultureInfo.InvariantCulture),
+        options.DeriveHoursFromMinutes ? options.MinValidMinutesPerHour.ToString(CultureInfo.InvariantCulture) : "no-derived-hours");
+
+    /// <summary>True when the facts need the minute records too (hours derived from minutes).</summary>
+    public bool ReadsMinutes => _derived.Enabled;
 
     public ComplianceOptions Options => options;
 
@@ -50,10 +55,12 @@ public sealed class FactRules(ComplianceOptions options, CardOptions cards)
 
     /// <summary>
     /// The facts of every day the readings touch: <paramref name="hourly"/> the outlet's 2061 readings
-    /// (all pollutants, for O2 and flow), <paramref name="daily"/> its 2031 readings, any order.
+    /// (all pollutants, for O2 and flow), <paramref name="daily"/> its 2031 readings, any order;
+    /// <paramref name="minutes"/> its 2051 readings, from which hours without a 2061 are derived.
     /// </summary>
-    public (List<DayFact> Days, List<ExceedHour> Exceeding) Compute(Outlet outlet, IEnumerable<Reading> hourly, IEnumerable<Reading> daily)
+    public (List<DayFact> Days, List<ExceedHour> Exceeding) Compute(Outlet outlet, IEnumerable<Reading> hourly, IEnumerable<Reading> daily, IEnumerable<Reading>? minutes = null)
     {
+        hourly = _derived.Complete(hourly, minutes ?? []);
         var days = new SortedDictionary<(DateTime Day, string Pollutant), DayFact>(DayKeyOrder);
         var exceeding = new List<ExceedHour>();
         foreach (var hour in hourly.Where(r => r.Cn == Cns.Hourly).GroupBy(r => r.Period).OrderBy(g => g.Key))

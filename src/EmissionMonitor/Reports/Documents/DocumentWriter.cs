@@ -13,8 +13,9 @@ namespace EmissionMonitor.Reports.Documents;
 /// The report documents a bureau files, as one workbook: a sheet per outlet — 小时均值日报 (the 24
 /// hourly values of each pollutant with their flags, then the day's mean, valid hours and kg),
 /// 日均值月报 (a row per day), 月均值季报/年报 (a row per month) — then 排放量 and 有效传输率 sheets
-/// with the same figures as <c>report totals</c> and <c>report rates</c> by outlet. Means are the
-/// reports' own (the valid hours' compared values from the day summaries), kg the summaries' kg.
+/// with the same figures as <c>report totals</c> and <c>report rates</c> by outlet. Means follow the
+/// validity counts of HJ 75/76 (<c>report means</c>: 20 valid hours a day, 25 valid days a month,
+/// February 23; an invalid mean is written as words with its counts), kg the summaries' kg.
 /// Written sheet by sheet as the data of each outlet is read.
 /// </summary>
 public sealed class DocumentWriter(Storage.IStore store, ReportService reports, Registry.StationRegistry registry)
@@ -98,7 +99,7 @@ public sealed class DocumentWriter(Storage.IStore store, ReportService reports, 
 
     private async Task DailyRowsAsync(Spreadsheet book, string mn, DateTime day, List<string> pollutants, ILookup<string, DayFact> facts, bool zh, ExportStyles s, CancellationToken ct)
     {
-        var readings = (await store.QueryReadingsAsync(new Storage.ReadingQuery(Hj212.Cns.Hourly, day, day.AddDays(1), mn), ct))
+        var readings = (await ReportService.HourlyReadingsAsync(store, reports.Rules.Options, day, day.AddDays(1), mn, ct))
             .ToDictionary(x => (x.Period.Hour, x.Pollutant));
         var flags = ExportWords.Values["flag"];
         for (int hour = 0; hour < DayFact.HoursPerDay; hour++)
@@ -115,38 +116,48 @@ public sealed class DocumentWriter(Storage.IStore store, ReportService reports, 
         }
 
         var fact = pollutants.Select(p => facts[p].FirstOrDefault()).ToList();
-        await SummaryAsync(book, zh ? "日均值" : "Daily mean", fact.SelectMany(f => new[] { Number(Mean(f is null ? [] : [f]), s[CellFormat.Decimal2]), default }), s, ct);
+        var rules = new Compliance.Means.MeanRules(reports.Rules.Options);
+        await SummaryAsync(book, zh ? "日均值" : "Daily mean", pollutants.SelectMany(p => new[]
+        {
+            MeanCell(rules.Means("day", day, day.AddDays(1), facts[p].ToDictionary(f => f.Day)).Single(), zh, s), default,
+        }), s, ct);
         await SummaryAsync(book, zh ? "有效小时数" : "Valid hours", fact.SelectMany(f => new[] { Number(f is null ? 0 : BitOperations.PopCount((uint)f.ValidMask), s[CellFormat.Integer]), default }), s, ct);
         await SummaryAsync(book, zh ? "排放量(kg)" : "Emitted (kg)", fact.SelectMany(f => new[] { Number(f?.Kg is { } kg ? Math.Round(kg, 3) : null, s[CellFormat.Kilograms]), default }), s, ct);
     }
 
-    private static async Task PeriodRowsAsync(Spreadsheet book, DocumentRequest r, List<string> pollutants, ILookup<string, DayFact> facts, bool zh, ExportStyles s, CancellationToken ct)
+    private async Task PeriodRowsAsync(Spreadsheet book, DocumentRequest r, List<string> pollutants, ILookup<string, DayFact> facts, bool zh, ExportStyles s, CancellationToken ct)
     {
         bool byDay = r.Kind == "monthly";
+        var rules = new Compliance.Means.MeanRules(reports.Rules.Options);
+        var means = pollutants.ToDictionary(p => p, p => facts[p].ToDictionary(f => f.Day));
+        Compliance.Means.UnitMean MeanOf(string p, string unit, DateTime from, DateTime to) => rules.Means(unit, from, to, means[p]).Single();
         for (var at = r.Period.From; at < r.Period.To; at = byDay ? at.AddDays(1) : at.AddMonths(1))
         {
             var (from, to) = (at, byDay ? at.AddDays(1) : at.AddMonths(1));
             var row = new List<Cell> { byDay ? new Cell(at, s[CellFormat.Date]) : new Cell(at.ToString("yyyy-MM", CultureInfo.InvariantCulture)) };
             foreach (string p in pollutants)
             {
-                row.AddRange(Three(facts[p].Where(f => f.Day >= from && f.Day < to).ToList(), s));
+                row.AddRange(Three(MeanOf(p, byDay ? "day" : "month", from, to), facts[p].Where(f => f.Day >= from && f.Day < to).ToList(), zh, s));
             }
 
             await book.AddRowAsync(row.ToArray(), ct);
         }
 
-        await SummaryAsync(book, zh ? (r.Kind == "monthly" ? "月均值/合计" : "期间均值/合计") : "Period mean / total", pollutants.SelectMany(p => Three(facts[p].ToList(), s)), s, ct);
+        string whole = r.Kind switch { "monthly" => "month", "quarterly" => "quarter", _ => "year" };
+        await SummaryAsync(book, zh ? (r.Kind == "monthly" ? "月均值/合计" : "期间均值/合计") : "Period mean / total",
+            pollutants.SelectMany(p => Three(MeanOf(p, whole, r.Period.From, r.Period.To), facts[p].ToList(), zh, s)), s, ct);
     }
 
-    private static Cell[] Three(List<DayFact> days, ExportStyles s) =>
-        [Number(Mean(days), s[CellFormat.Decimal2]), Number(days.Sum(f => BitOperations.PopCount((uint)f.ValidMask)), s[CellFormat.Integer]), Number(days.Count == 0 ? null : Math.Round(days.Sum(f => f.Kg), 3), s[CellFormat.Kilograms])];
+    private static Cell[] Three(Compliance.Means.UnitMean mean, List<DayFact> days, bool zh, ExportStyles s) =>
+        [MeanCell(mean, zh, s), Number(days.Sum(f => BitOperations.PopCount((uint)f.ValidMask)), s[CellFormat.Integer]), Number(days.Count == 0 ? null : Math.Round(days.Sum(f => f.Kg), 3), s[CellFormat.Kilograms])];
 
-    /// <summary>The mean of the valid hours' compared values (the reports' mean), null without a valid hour.</summary>
-    private static double? Mean(IReadOnlyCollection<DayFact> days)
-    {
-        int valid = days.Sum(f => BitOperations.PopCount((uint)f.ValidMask));
-        return valid == 0 ? null : Math.Round(days.Sum(f => f.ValueSum) / valid, 2, MidpointRounding.AwayFromZero);
-    }
+    /// <summary>
+    /// A mean with the validity counts of HJ 75/76 (<see cref="Compliance.Means.MeanRules"/>): the value
+    /// when its counts suffice, else words with its counts (有效 19/20) — never averaged anyway.
+    /// </summary>
+    private static Cell MeanCell(Compliance.Means.UnitMean mean, bool zh, ExportStyles s) => mean.Value is { } v
+        ? Number(Math.Round(v, 2, MidpointRounding.AwayFromZero), s[CellFormat.Decimal2])
+        : new Cell(zh ? $"无效（有效 {mean.ValidCount}/{mean.RequiredCount}）" : $"invalid ({mean.ValidCount} of {mean.RequiredCount} valid)");
 
     private static async Task SummaryAsync(Spreadsheet book, string label, IEnumerable<Cell> cells, ExportStyles s, CancellationToken ct) =>
         await book.AddRowAsync([new Cell(label, s.Bold), .. cells], ct);

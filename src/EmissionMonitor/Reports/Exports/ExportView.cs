@@ -45,10 +45,10 @@ public sealed record ExportColumn(string Key, string Header, CellFormat Format);
 public sealed class ExportView
 {
     private static readonly HashSet<string> Dropped = new(StringComparer.Ordinal) { "reasonItems" };
-    private static readonly HashSet<string> Concentrations = new(StringComparer.Ordinal) { "peak", "limit", "value", "rtd", "avg", "min", "max", "zsRtd", "zsAvg" };
+    private static readonly HashSet<string> Concentrations = new(StringComparer.Ordinal) { "peak", "limit", "value", "rtd", "avg", "min", "max", "zsRtd", "zsAvg", "mean" };
     private static readonly HashSet<string> Counts = new(StringComparer.Ordinal)
     {
-        "expected", "received", "excused", "valid", "periods", "hours", "missingHours", "substitutedHours", "exceedingHours", "exceedingDays", "outletsExceeding", "raised", "acknowledged",
+        "expected", "received", "excused", "valid", "periods", "hours", "missingHours", "substitutedHours", "validCount", "requiredCount", "validHours", "exceedingHours", "exceedingDays", "outletsExceeding", "raised", "acknowledged",
         "acknowledgedInTime", "timedOut", "verified", "disposed", "evidenceFiles", "attempts", "hoursDown", "version",
     };
 

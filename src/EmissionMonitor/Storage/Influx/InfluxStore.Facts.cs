@@ -98,10 +98,13 @@ public sealed partial class InfluxStore
         return result;
     }
 
-    /// <summary>Outlets with days marked but not yet rebuilt in [fromDay, toDay), and outlets with hourly or daily readings still in this instance's buffer.</summary>
+    /// <summary>The records facts are made of: hourly and daily, and minute ones (hours derived from minutes).</summary>
+    private static readonly string[] FactCns = [Cns.Hourly, Cns.Daily, Cns.Minute];
+
+    /// <summary>Outlets with days marked but not yet rebuilt in [fromDay, toDay), and outlets with hourly, daily or minute readings still in this instance's buffer.</summary>
     public async Task<IReadOnlyCollection<string>> UnsettledAsync(DateTime fromDay, DateTime toDay, CancellationToken cancellationToken)
     {
-        var pending = await _buffer.PendingOutletsAsync([Cns.Hourly, Cns.Daily], cancellationToken); // first, as for readings
+        var pending = await _buffer.PendingOutletsAsync(FactCns, cancellationToken); // first, as for readings
         using var doc = await QueryServerAsync($"SELECT \"at\", \"mn\" FROM \"{InfluxSchema.FactDirty}\" WHERE {Span(fromDay, toDay, null)}", cancellationToken);
         var result = new HashSet<string>(pending, StringComparer.Ordinal);
         result.UnionWith(Rows(doc).Select(r => r.Str("mn")).OfType<string>());
@@ -126,7 +129,7 @@ public sealed partial class InfluxStore
             }
 
             int days = 0;
-            var pending = (await _buffer.PendingOutletsAsync([Cns.Hourly, Cns.Daily], cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            var pending = (await _buffer.PendingOutletsAsync(FactCns, cancellationToken)).ToHashSet(StringComparer.Ordinal);
             foreach (var outlet in markers.GroupBy(m => m.Mn, StringComparer.Ordinal).Where(g => !pending.Contains(g.Key)))
             {
                 // An outlet with readings still in this buffer waits: they bring markers of their own when forwarded.
@@ -184,7 +187,7 @@ public sealed partial class InfluxStore
     private async Task<DateTime?> EdgeAsync(string selector, string mn, CancellationToken cancellationToken)
     {
         DateTime? edge = null;
-        foreach (var cn in new[] { Cns.Hourly, Cns.Daily })
+        foreach (var cn in FactCns)
         {
             using var doc = await QueryServerAsync(
                 $"SELECT {selector}(\"n\") FROM \"{InfluxSchema.MeasurementOfCn[cn]}\" WHERE \"mn\" = {InfluxSchema.Literal(mn)}", cancellationToken);
@@ -210,7 +213,8 @@ public sealed partial class InfluxStore
         toDay = toDay.Day == 1 && toDay.TimeOfDay == TimeSpan.Zero ? toDay : new DateTime(toDay.Year, toDay.Month, 1).AddMonths(1);
         var (days, exceeding) = rules.Compute(outlet,
             await ServerReadingListAsync(new ReadingQuery(Cns.Hourly, fromDay, toDay, outlet.Mn), cancellationToken),
-            await ServerReadingListAsync(new ReadingQuery(Cns.Daily, fromDay, toDay, outlet.Mn), cancellationToken));
+            await ServerReadingListAsync(new ReadingQuery(Cns.Daily, fromDay, toDay, outlet.Mn), cancellationToken),
+            rules.ReadsMinutes ? await ServerReadingListAsync(new ReadingQuery(Cns.Minute, fromDay, toDay, outlet.Mn), cancellationToken) : null);
         var before = await KeysAsync(InfluxSchema.DayFacts, fromDay, toDay, outlet.Mn, cancellationToken);
         var hoursBefore = await KeysAsync(InfluxSchema.ExceedDays, fromDay, toDay, outlet.Mn, cancellationToken);
         bool layoutBefore = (await KeysAsync(InfluxSchema.ExceedHours, fromDay, toDay, outlet.Mn, cancellationToken)).Count > 0; // a point an hour: none left once rebuilt

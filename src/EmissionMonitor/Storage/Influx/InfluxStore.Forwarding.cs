@@ -48,7 +48,7 @@ public sealed partial class InfluxStore
             // In the same write: a marker per outlet and day whose hourly or daily readings this is,
             // so the summarizer of any instance rebuilds that day from the server's readings.
             long at = LineProtocol.Nanoseconds(_clock.GetUtcNow()) + Random.Shared.Next(1_000_000);
-            foreach (var (mn, day) in batch.Readings.Where(r => r.Cn is Hj212.Cns.Hourly or Hj212.Cns.Daily).Select(r => (r.Mn, r.Period.Date)).Distinct())
+            foreach (var (mn, day) in batch.Readings.Where(r => r.Cn is Hj212.Cns.Hourly or Hj212.Cns.Daily or Hj212.Cns.Minute).Select(r => (r.Mn, r.Period.Date)).Distinct())
             {
                 InfluxSchema.AppendDirty(lines, mn, Ns(day), at);
             }

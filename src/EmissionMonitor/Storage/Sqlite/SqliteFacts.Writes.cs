@@ -59,6 +59,7 @@ internal sealed partial class SqliteFacts
         _monthDelta.Clear();
         _touched.Clear();
         _newHours.Clear();
+        _minuteDays.Clear();
     }
 
     private List<Reading> Read(string mn, string cn, DateTime from, DateTime to)
@@ -79,6 +80,7 @@ internal sealed partial class SqliteFacts
         _markStarts.Dispose();
         _fingerprint.Dispose();
         _countHour.Dispose();
+        _countMinutes.Dispose();
         _oldDays.Dispose();
         _addMonth.Dispose();
         _selectDay.Dispose();

@@ -25,12 +25,14 @@ internal sealed partial class SqliteFacts : IDisposable
     private readonly SqliteStatement _markStarts;
     private readonly SqliteStatement _fingerprint;
     private readonly SqliteStatement _countHour;
+    private readonly SqliteStatement _countMinutes;
     private readonly SqliteStatement _oldDays;
     private readonly SqliteStatement _addMonth;
     private readonly Dictionary<(long Month, long Pollutant), FactSums> _monthDelta = [];
     private readonly SqliteStatement _selectDay;
     private readonly HashSet<(string Mn, DateTime Day)> _touched = [];
     private readonly Dictionary<(string Mn, DateTime Hour), List<Reading>> _newHours = [];
+    private readonly HashSet<(string Mn, DateTime Day)> _minuteDays = [];
 
     public SqliteFacts(SqliteConnection writer, SqliteNames names)
     {
@@ -57,6 +59,7 @@ internal sealed partial class SqliteFacts : IDisposable
                 gas_days = gas_days + excluded.gas_days, gas_exceeding = gas_exceeding + excluded.gas_exceeding
             """);
         _countHour = new SqliteStatement(writer, "SELECT n FROM records WHERE outlet = ?1 AND cn = ?2 AND period = ?3");
+        _countMinutes = new SqliteStatement(writer, "SELECT COUNT(*) FROM records WHERE outlet = ?1 AND cn = ?2 AND period >= ?3 AND period < ?4");
         _selectDay = new SqliteStatement(writer, """
             SELECT p.name, f.flags, f.valid_mask, f.exceed_mask, f.value_sum, f.kg, f.valid_kg, f.daily, f.daily_value, f.hour_values
             FROM day_facts f JOIN names p ON p.id = f.pollutant WHERE f.day = ?1 AND f.outlet = ?2
@@ -98,10 +101,14 @@ internal sealed partial class SqliteFacts : IDisposable
         {
             _touched.Add((r.Mn, r.Period.Date)); // a daily record: its day is rebuilt
         }
+        else if (r.Cn == Cns.Minute)
+        {
+            _minuteDays.Add((r.Mn, r.Period.Date)); // hours derived from minutes: the day is rebuilt when the rules derive them
+        }
     }
 
     /// <summary>True when the commit brought records the facts are made of (hourly or daily).</summary>
-    public bool HasWork => _newHours.Count > 0 || _touched.Count > 0;
+    public bool HasWork => _newHours.Count > 0 || _touched.Count > 0 || _minuteDays.Count > 0;
 
     /// <summary>
     /// Brings the facts of what the commit stored up to date (inside its transaction): an hour whose
@@ -118,12 +125,24 @@ internal sealed partial class SqliteFacts : IDisposable
                 return;
             }
 
+            bool minutes = maintenance.Rules.ReadsMinutes;
+            if (minutes)
+            {
+                _touched.UnionWith(_minuteDays);
+            }
+
             var added = new Dictionary<(string Mn, DateTime Day), List<(DateTime Hour, List<Reading> Readings)>>();
             foreach (var ((mn, hour), readings) in _newHours)
             {
-                long stored = 0;
+                long stored = 0, minuteRecords = 0;
                 _countHour.Integer(1, _names.Id(mn)).Integer(2, _names.Id(Cns.Hourly)).Integer(3, PeriodKey(hour)).ReadFirst(s => stored = s.ColumnInteger(0));
-                if (stored != readings.Count)
+                if (minutes)
+                {
+                    _countMinutes.Integer(1, _names.Id(mn)).Integer(2, _names.Id(Cns.Minute)).Integer(3, PeriodKey(hour)).Integer(4, PeriodKey(hour.AddHours(1)))
+                        .ReadFirst(s => minuteRecords = s.ColumnInteger(0));
+                }
+
+                if (stored != readings.Count || minuteRecords > 0) // a derived hour the real record replaces: the day is rebuilt
                 {
                     _touched.Add((mn, hour.Date));
                 }
@@ -155,7 +174,7 @@ internal sealed partial class SqliteFacts : IDisposable
 
                 var hourly = Read(mn, Cns.Hourly, day, day.AddDays(1));
                 var daily = Read(mn, Cns.Daily, day, day.AddDays(1));
-                var (days, exceeding) = maintenance.Rules.Compute(outlet, hourly, daily);
+                var (days, exceeding) = maintenance.Rules.Compute(outlet, hourly, daily, minutes ? Read(mn, Cns.Minute, day, day.AddDays(1)) : null);
                 Replace(mn, day, day.AddDays(1), days, exceeding, maintenance.Rules.Options.EffectiveExemptFlags);
             }
         }
@@ -163,6 +182,7 @@ internal sealed partial class SqliteFacts : IDisposable
         {
             _touched.Clear();
             _newHours.Clear();
+            _minuteDays.Clear();
         }
     }
 
@@ -246,7 +266,8 @@ internal sealed partial class SqliteFacts : IDisposable
     /// <summary>Rebuilds an outlet's facts of [fromDay, toDay) from its stored readings (inside a transaction); returns the days written.</summary>
     public int Rebuild(FactRules rules, Registry.Outlet outlet, DateTime fromDay, DateTime toDay)
     {
-        var (days, exceeding) = rules.Compute(outlet, Read(outlet.Mn, Cns.Hourly, fromDay, toDay), Read(outlet.Mn, Cns.Daily, fromDay, toDay));
+        var (days, exceeding) = rules.Compute(outlet, Read(outlet.Mn, Cns.Hourly, fromDay, toDay), Read(outlet.Mn, Cns.Daily, fromDay, toDay),
+            rules.ReadsMinutes ? Read(outlet.Mn, Cns.Minute, fromDay, toDay) : null);
         Replace(outlet.Mn, fromDay, toDay, days, exceeding, rules.Options.EffectiveExemptFlags);
         return days.Select(d => d.Day).Distinct().Count();
     }

@@ -34,21 +34,21 @@ public sealed partial class ReferenceReports
         var results = new List<CardResult>();
         foreach (var enterprise in Outlets(r).Select(o => registry.EnterpriseOf(o)).Distinct())
         {
+            // Substitution over every quarter and its year to date, looked back from the first year judged, filled once per outlet and pollutant.
+            var filled = new Dictionary<(string, string), Filled>();
+            foreach (var outlet in enterprise.Outlets.Where(o => r.Mn is null || o.Mn == r.Mn))
+            {
+                foreach (var pollutant in EmissionMonitor.Hj212.Codes.CodeCatalogue.TotalledPollutants)
+                {
+                    filled[(outlet.Mn, pollutant)] = await FilledAsync(outlet, pollutant, yearStart, last, ct);
+                }
+            }
+
             var met = new List<(string, IReadOnlyList<CardReason>)>();
             foreach (var q in quarters)
             {
-                // Substitution over the quarter and its year to date, looked back from the first year judged, as the service does in one pass.
-                var fills = new Dictionary<(string, string), (EmissionMonitor.Compliance.Totals.SubstitutionSums, EmissionMonitor.Compliance.Totals.SubstitutionSums)>();
-                foreach (var outlet in enterprise.Outlets.Where(o => r.Mn is null || o.Mn == r.Mn))
-                {
-                    foreach (var pollutant in EmissionMonitor.Hj212.Codes.CodeCatalogue.TotalledPollutants)
-                    {
-                        fills[(outlet.Mn, pollutant)] = (await SubstitutedAsync(outlet, pollutant, yearStart, q.From, q.To, ct),
-                            await SubstitutedAsync(outlet, pollutant, yearStart, new DateTime(q.From.Year, 1, 1), q.To, ct));
-                    }
-                }
-
-                met.Add((ReportPeriod.QuarterName(q.From), conditions.Reasons(enterprise, q, hourly, daily, (mn, p) => fills.GetValueOrDefault((mn, p)), Totals)));
+                met.Add((ReportPeriod.QuarterName(q.From), conditions.Reasons(enterprise, q, hourly, daily,
+                    (mn, p) => filled.TryGetValue((mn, p), out var f) ? (f.Sum(q.From, q.To), f.Sum(new DateTime(q.From.Year, 1, 1), q.To)) : default, Totals)));
             }
 
             foreach (var card in engine.Cards(enterprise.Id, met, lifts, decisions).Where(c => asked.Contains(c.Quarter)))

@@ -15,22 +15,35 @@ public sealed partial class ReferenceReports
     /// Substitution written out again from the raw readings, hour by hour, without the service's
     /// facts or its <see cref="Substitution"/>: every hour from the look-back start is classified
     /// (outside operation or not ended, exempt by flag or mark, valid, gap), each run of gap hours
-    /// is filled by the rule of DOMAIN.md §0.2, and the sums of [from, to) are returned.
+    /// is filled by the rule of DOMAIN.md §0.2; <see cref="Filled.Sum"/> gives the sums of a window.
+    /// The hours run from the look-back before <paramref name="sumFrom"/> to a short gap past <paramref name="sumTo"/>.
     /// </summary>
-    private async Task<SubstitutionSums> SubstitutedAsync(Outlet outlet, string pollutant, DateTime sumFrom, DateTime periodFrom, DateTime periodTo, CancellationToken ct)
+    private async Task<Filled> FilledAsync(Outlet outlet, string pollutant, DateTime sumFrom, DateTime sumTo, CancellationToken ct)
+    {
+        // A reference serves one state of the store: the same hours are filled once (cards ask for the same quarters again and again).
+        if (!_filled.TryGetValue((outlet, pollutant, sumFrom, sumTo), out var filled))
+        {
+            _filled[(outlet, pollutant, sumFrom, sumTo)] = filled = await FillAsync(outlet, pollutant, sumFrom, sumTo, ct);
+        }
+
+        return filled;
+    }
+
+    private readonly Dictionary<(Outlet, string, DateTime, DateTime), Filled> _filled = [];
+
+    private async Task<Filled> FillAsync(Outlet outlet, string pollutant, DateTime sumFrom, DateTime sumTo, CancellationToken ct)
     {
         var now = LocalSpans.FloorHour(NowLocal);
-        var from = LocalSpans.CeilHour(periodFrom);
-        var to = LocalSpans.Min(LocalSpans.CeilHour(periodTo), now);
-        var first = LocalSpans.CeilHour(LocalSpans.Min(sumFrom, periodFrom));
+        var to = LocalSpans.Min(LocalSpans.CeilHour(sumTo), now);
+        var first = LocalSpans.CeilHour(sumFrom);
         if (to <= first)
         {
-            return default;
+            return new Filled(first, now, [], [], []);
         }
 
         var end = Totals.Substitutes ? LocalSpans.Min(to.AddHours(Totals.ShortGapHours + 1), now) : to;
         var start = first.AddHours(-Totals.LookbackSpanHours);
-        var readings = (await store.QueryReadingsAsync(new EmissionMonitor.Storage.ReadingQuery(EmissionMonitor.Hj212.Cns.Hourly, start, end, outlet.Mn), ct)).ToLookup(x => x.Period);
+        var readings = (await EmissionMonitor.Reports.ReportService.HourlyReadingsAsync(store, options, start, end, outlet.Mn, ct)).ToLookup(x => x.Period);
         var marks = (await records.QueryMarksAsync(start, end, outlet.Mn, ct)).Where(m => m.IsActive && options.EffectOf(m.Kind).Exempts).ToList();
         var (activeFrom, activeTo) = LocalSpans.Active(outlet);
         string flowCode = outlet.Kind == MediumKind.Gas ? CodeCatalogue.GasFlow : CodeCatalogue.WaterFlow;
@@ -128,23 +141,37 @@ public sealed partial class ReferenceReports
             }
         }
 
-        double kg = 0;
-        int filled = 0, gaps = 0, expected = 0;
-        for (var hour = from; hour < to; hour = hour.AddHours(1))
+        return new Filled(start, now, kind, k, fill);
+    }
+
+    /// <summary>Classified hours from <see cref="Start"/>: o outside, e exempt, v valid, g gap; each hour's measured kg and fill.</summary>
+    private sealed record Filled(DateTime Start, DateTime Now, char[] Kind, double?[] Kg, double?[] Fill)
+    {
+        public SubstitutionSums Sum(DateTime periodFrom, DateTime periodTo)
         {
-            int i = (int)(hour - start).TotalHours;
-            expected += kind[i] is 'v' or 'g' ? 1 : 0;
-            if (kind[i] == 'g')
+            double kg = 0;
+            int filled = 0, gaps = 0, expected = 0;
+            for (var hour = LocalSpans.CeilHour(periodFrom); hour < LocalSpans.Min(LocalSpans.CeilHour(periodTo), Now); hour = hour.AddHours(1))
             {
-                gaps++;
-                if (fill[i] is { } f)
+                int i = (int)(hour - Start).TotalHours;
+                if (i < 0 || i >= Kind.Length)
                 {
-                    kg += f - (k[i] ?? 0);
-                    filled++;
+                    continue;
+                }
+
+                expected += Kind[i] is 'v' or 'g' ? 1 : 0;
+                if (Kind[i] == 'g')
+                {
+                    gaps++;
+                    if (Fill[i] is { } f)
+                    {
+                        kg += f - (Kg[i] ?? 0);
+                        filled++;
+                    }
                 }
             }
-        }
 
-        return new SubstitutionSums(kg, filled, gaps, expected);
+            return new SubstitutionSums(kg, filled, gaps, expected);
+        }
     }
 }

@@ -42,8 +42,10 @@ public sealed partial class ReferenceReports
                 }
 
                 int expected = _rates.Hours(outlet, pollutant, r.Period, NowLocal, [], []).Count;
-                var periodFill = await SubstitutedAsync(outlet, pollutant, allowances ? yearStart : r.Period.From, r.Period.From, r.Period.To, ct);
-                var ytdFill = allowances ? await SubstitutedAsync(outlet, pollutant, yearStart, yearStart, r.Period.To, ct) : default;
+                var ytdFrom = yearStart < r.Period.From ? yearStart : r.Period.From;
+                var filled = await FilledAsync(outlet, pollutant, allowances ? ytdFrom : r.Period.From, r.Period.To, ct);
+                var periodFill = filled.Sum(r.Period.From, r.Period.To);
+                var ytdFill = allowances ? filled.Sum(ytdFrom, r.Period.To) : default;
                 var total = totals.Total(outlet, pollutant, inPeriod, expected) with { Substituted = Totals.Substitutes ? periodFill : periodFill with { Kg = 0, Hours = 0 } };
                 double ytdKg = totals.Total(outlet, pollutant, ytd, 0).Kg + (Totals.Substitutes ? ytdFill.Kg : 0);
                 double? permit = enterprise.Permits.TryGetValue(pollutant, out double tonnes) ? tonnes * 1000 : null;

@@ -42,8 +42,9 @@ public sealed partial class ReferenceReports(IReadingStore store, IRecordStore r
     private IEnumerable<string> Assessed(Outlet outlet, ReportRequest r) =>
         outlet.Limits.Keys.Where(p => r.Pollutant is null || p == r.Pollutant).Order(StringComparer.Ordinal);
 
+    /// <summary>The hourly readings, with the hours derived from minute records (the pure rule, <see cref="Compliance.Validity.DerivedHours"/>).</summary>
     private async Task<ILookup<string, Reading>> HourlyAsync(DateTime from, DateTime to, string? mn, CancellationToken ct) =>
-        (await store.QueryReadingsAsync(new ReadingQuery(Cns.Hourly, from, to, mn), ct)).ToLookup(r => r.Mn, StringComparer.Ordinal);
+        (await ReportService.HourlyReadingsAsync(store, options, from, to, mn, ct)).ToLookup(r => r.Mn, StringComparer.Ordinal);
 
     /// <summary>The marks that change figures: those not revoked.</summary>
     private async Task<List<Mark>> ActiveMarksAsync(ReportRequest r, CancellationToken ct) =>

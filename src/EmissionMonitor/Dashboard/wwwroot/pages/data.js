@@ -67,7 +67,8 @@ pages.data = async function dataPage(mnInPath) {
         const r = byPeriod.get(p).get(code);
         const v = r ? value(r, false) : null, z = r ? value(r, true) : null;
         return [h('td', { class: 'num', dataset: { label: label(code) } }, v == null ? '' : fmt(v, 3)), h('td', { class: 'num', dataset: { label: label('zs:' + code) } }, z == null ? '' : fmt(z, 3)),
-          h('td', { class: 'nowrap' + (r?.flag && r.flag !== 'N' ? ' warn' : ''), dataset: { label: label('flag:' + code) } }, r ? flagText(r.flag) : '')];
+          h('td', { class: 'nowrap' + (r?.flag && r.flag !== 'N' ? ' warn' : ''), dataset: { label: label('flag:' + code), derived: r?.derived ? 'true' : null } },
+            r ? (r.derived ? `${flagText(r.flag)} · ${t('derivedHour')}` : flagText(r.flag)) : '')];
       }))) : h('tr', { class: 'empty' }, h('td', { colspan: headers.length }, t('nothing')))));
   const pager = h('p', { class: 'muted', id: 'data-pages' }, t('countOf').replace('{n}', fmt(periods.length, 0)), ' · ', t('pageOf').replace('{n}', page + 1).replace('{m}', pages), ' ',
     page > 0 ? h('button', { type: 'button', onclick: () => go(page - 1) }, t('prev')) : null, ' ', page + 1 < pages ? h('button', { type: 'button', onclick: () => go(page + 1) }, t('next')) : null);
@@ -98,5 +99,5 @@ function validity(hours) {
   return h('div', { id: 'validity' }, h('h3', {}, t('validityView')),
     h('p', { id: 'validity-totals' }, states.map(s => h('span', { class: 'hs ' + s, dataset: { state: s, count: totals[s] } }, `${t('hs.' + s)} ${fmt(totals[s], 0)}  `))),
     table('validity-hours', ['start', 'pollutant', 'state', 'flag', 'detail'], hours.filter(x => x.state !== 'valid').slice(0, 100).map(x =>
-      h('tr', { dataset: { state: x.state } }, h('td', { class: 'nowrap' }, time(x.start)), h('td', {}, pol(x.pollutant)), h('td', {}, t('hs.' + x.state)), h('td', {}, flagText(x.flag)), h('td', { title: x.detail ?? '' }, checkText(x.reason, x.detail))))));
+      h('tr', { dataset: { state: x.state } }, h('td', { class: 'nowrap' }, time(x.start)), h('td', {}, pol(x.pollutant)), h('td', {}, t('hs.' + x.state)), h('td', {}, flagText(x.flag)), h('td', { title: x.detail ?? '' }, checkText(x.reason, x.detail), x.derived ? ` · ${t('derivedHour')}` : '')))));
 }

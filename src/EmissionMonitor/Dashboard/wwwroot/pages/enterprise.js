@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { outletList, outletName, pol, stationsOnce } from '../core.js';
 import { h, progressBar, show, sizeBars, table } from '../dom.js';
 import { fmt, pct, quarterOf, time, tonnes } from '../format.js';
-import { t } from '../i18n.js';
+import { t, tf } from '../i18n.js';
 import { alertRowsTable } from './alerts.js';
 import { cardsTable } from './cards.js';
 import { exceedanceTable } from './exceedances.js';
@@ -32,7 +32,8 @@ export async function enterprisePage(id) {
     h('h3', {}, t('ov.totalsPermit')),
     totals.length ? h('div', { class: 'panel' }, totals.map(r => h('div', { class: 'bar-row', dataset: { pollutant: r.pollutant } }, h('span', { class: 'bar-name' }, pol(r.pollutant)),
       progressBar(r.permitKg ? Math.min(1, r.ytdKg / r.permitKg) : 0, r.overTotal ? 'red' : 'green'),
-      h('span', { class: 'bar-text' }, r.permitKg ? `${tonnes(r.ytdKg)} / ${tonnes(r.permitKg)} ${t('t')}` : `${tonnes(r.ytdKg)} ${t('t')} · ${t('noPermit')}`)))) : h('p', {}, t('nothing')),
+      h('span', { class: 'bar-text' }, r.permitKg ? `${tonnes(r.ytdKg)} / ${tonnes(r.permitKg)} ${t('t')}` : `${tonnes(r.ytdKg)} ${t('t')} · ${t('noPermit')}`,
+        r.monitoringUsable === false ? h('span', { class: 'red unusable' }, ' · ' + tf('unusable', { p: fmt(r.missingShare * 100, 1) + '%' })) : null)))) : h('p', {}, t('nothing')),
     h('h3', {}, t('nav.cards')), cards.length ? cardsTable('enterprise-cards', cards) : h('p', {}, t('nothing')),
     h('h3', {}, t('activeAlerts')), alerts.length ? alertRowsTable('enterprise-alerts', alerts, false) : h('p', {}, t('nothing')),
     h('h3', {}, `${t('exceedancesQuarter')} (${fmt(exceedances.length, 0)})`), newest.length ? exceedanceTable(newest) : h('p', {}, t('nothing')),

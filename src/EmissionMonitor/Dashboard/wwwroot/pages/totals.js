@@ -4,7 +4,7 @@ import { TOTALLED, downloads, hashQuery, pol } from '../core.js';
 import { h, progressBar, show, sizeBars, table } from '../dom.js';
 import { fmt, localDate, pad, tonnes } from '../format.js';
 import { apiQuery, filterHash, periodFields, registryPickers } from '../forms.js';
-import { lang, t } from '../i18n.js';
+import { lang, t, tf } from '../i18n.js';
 import { localSeconds, timeAxis, timeChart, unitAxis } from '../charts.js';
 
 export async function totalsPage() {
@@ -28,12 +28,13 @@ export async function totalsPage() {
   const name = r => by === 'outlet' ? `${r.enterpriseName} · ${r.code ? `${r.code} ` : ''}${r.mn}` : by === 'enterprise' ? r.enterpriseName : by === 'city' ? r.city : t('province');
   const chartBox = h('div', { id: 'monthly-plot', class: 'plot' });
   show(form, h('div', { class: 'panel' }, h('h3', {}, `${t('monthly')} · ${lang === 'zh' ? year + '年' : year}`), chartBox),
-    table('totals', [by === 'province' ? 'province' : 'g.' + by, 'pollutant', 'tonnes', 'validT', 'permitT', 'progress'], rows.filter(r => TOTALLED.includes(r.pollutant)).map(r => {
+    table('totals', [by === 'province' ? 'province' : 'g.' + by, 'pollutant', 'tonnes', 'reportedT', 'validT', 'permitT', 'progress', 'monitoringCol'], rows.filter(r => TOTALLED.includes(r.pollutant)).map(r => {
       const limit = against(r), ratio = limit ? (r.ytdKg ?? r.kg) / limit : null;
-      return h('tr', { dataset: { pollutant: r.pollutant } }, h('td', {}, by === 'enterprise' && r.enterprise ? h('a', { href: '#/enterprise/' + encodeURIComponent(r.enterprise) }, name(r)) : name(r)),
-        h('td', { title: r.pollutant }, pol(r.pollutant)), h('td', { class: 'num' }, tonnes(r.kg)), h('td', { class: 'num' }, tonnes(r.validKg)),
+      return h('tr', { dataset: { pollutant: r.pollutant, usable: String(r.monitoringUsable !== false) } }, h('td', {}, by === 'enterprise' && r.enterprise ? h('a', { href: '#/enterprise/' + encodeURIComponent(r.enterprise) }, name(r)) : name(r)),
+        h('td', { title: r.pollutant }, pol(r.pollutant)), h('td', { class: 'num' }, tonnes(r.kg)), h('td', { class: 'num' }, tonnes(r.reportedKg ?? r.kg)), h('td', { class: 'num' }, tonnes(r.validKg)),
         h('td', { class: 'num' }, limit ? tonnes(limit) : '–'),
-        h('td', { class: 'progress' }, ratio == null ? '–' : [progressBar(Math.min(1, ratio), ratio >= 1 ? 'red' : ratio >= 0.9 ? 'yellow' : 'green'), ' ', fmt(ratio * 100, 0) + '%']));
+        h('td', { class: 'progress' }, ratio == null ? '–' : [progressBar(Math.min(1, ratio), ratio >= 1 ? 'red' : ratio >= 0.9 ? 'yellow' : 'green'), ' ', fmt(ratio * 100, 0) + '%']),
+        h('td', { class: r.monitoringUsable === false ? 'red' : 'muted' }, r.monitoringUsable === false ? tf('unusable', { p: fmt(r.missingShare * 100, 1) + '%' }) : t('usable')));
     })));
   sizeBars();
   const xs = months.map(m => localSeconds(`${year}-${pad(m + 1)}-15T00:00:00`));
