@@ -94,8 +94,6 @@ public sealed class CardTests
         string config = Path.Combine(root, "config"), data = Path.Combine(root, "data"), file = Path.Combine(root, "frames.h212");
         Directory.CreateDirectory(config);
         await File.WriteAllTextAsync(Path.Combine(config, "stations.json"), Some.RegistryJson);
-        // The water outlet sends nothing: its unusable monitoring would be a card of its own (tested in MonitoringUnusableTests).
-        await File.WriteAllTextAsync(Path.Combine(config, "appsettings.json"), """{ "Cards": { "MonitoringUnusable": false } }""");
         var frames = new StringBuilder();
         // 2025Q2 and Q3: SO2 above 35 in one hour out of four (25 %); Q1 compliant.
         for (var t = new DateTime(2025, 1, 1); t < new DateTime(2025, 10, 1); t = t.AddHours(1))

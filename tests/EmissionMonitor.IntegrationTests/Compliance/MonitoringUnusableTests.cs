@@ -7,8 +7,8 @@ namespace EmissionMonitor.IntegrationTests.Compliance;
 /// <summary>
 /// The 25 % rule at its boundary, through <c>import</c> and <c>report</c>: a quarter of a gas outlet
 /// whose missing hours are exactly a quarter of the expected ones stands as the actual emissions; one
-/// hour more and it does not — the totals row says so, and the quarter's card names
-/// <c>monitoring-unusable</c>. Every hour carries the same concentration and flow, so each filled
+/// hour more and it does not — the totals row says so, and (Cards:MonitoringUnusable) the quarter's
+/// card names <c>monitoring-unusable</c>. Every hour carries the same concentration and flow, so each filled
 /// hour is worth the same kg whatever rule fills it: 20 mg/m³ × 100 m³/s × 3600 s × 10⁻⁶ = 7.2 kg.
 /// </summary>
 public sealed class MonitoringUnusableTests
@@ -22,6 +22,7 @@ public sealed class MonitoringUnusableTests
         string config = Path.Combine(root, "config"), data = Path.Combine(root, "data"), file = Path.Combine(root, "q3.h212");
         Directory.CreateDirectory(config);
         await File.WriteAllTextAsync(Path.Combine(config, "stations.json"), Some.RegistryJson);
+        await File.WriteAllTextAsync(Path.Combine(config, "appsettings.json"), """{ "Cards": { "MonitoringUnusable": true } }""");
         var frames = new StringBuilder();
         for (int h = 0; h < Hours; h++)
         {
@@ -83,7 +84,7 @@ public sealed class MonitoringUnusableTests
     public async Task WithSubstitutionOff_NothingIsAdded_ButTheRuleStillJudges()
     {
         var (config, data) = await QuarterAsync((Hours / 4) + 1);
-        await File.WriteAllTextAsync(Path.Combine(config, "appsettings.json"), """{ "Totals": { "Substitution": "none" } }""");
+        await File.WriteAllTextAsync(Path.Combine(config, "appsettings.json"), """{ "Totals": { "Substitution": "none" }, "Cards": { "MonitoringUnusable": true } }""");
         var so2 = (await Report(config, data, "totals", "--mn", "QHXN0010001", "--pollutant", "a21026")).EnumerateArray().Single();
         Assert.Equal(0, so2.GetProperty("substitutedKg").GetDouble());
         Assert.Equal(so2.GetProperty("kg").GetDouble(), so2.GetProperty("reportedKg").GetDouble());

@@ -65,8 +65,6 @@ public sealed class ServiceFixture : IAsyncDisposable
             ["Alerts:WarningMinCount"] = "1", ["Alerts:ReopenQuiet"] = "00:00:00", ["Alerts:RequireComment"] = "false",
             // Test terminals send real-time frames without hourly records: an outage by missing hours only where a test asks for it.
             ["Alerts:HourlyMissingAfter"] = "00:00:00",
-            // Test registries carry outlets that send nothing all quarter: their unusable monitoring makes a card only where a test asks for it.
-            ["Cards:MonitoringUnusable"] = "false",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

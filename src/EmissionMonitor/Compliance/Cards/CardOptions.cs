@@ -20,11 +20,13 @@ public sealed class CardOptions
     public int RectificationQuarters { get; set; } = 1;
 
     /// <summary>
-    /// True (default): a quarter in which an outlet's monitoring of a totalled pollutant it is assessed
-    /// on cannot stand as the actual emissions (more than Totals:MaxMissingShare of its hours without a
-    /// valid value) meets a yellow condition, reason <c>monitoring-unusable</c>.
+    /// True: a quarter in which an outlet's monitoring of a totalled pollutant it is assessed on cannot
+    /// stand as the actual emissions (more than Totals:MaxMissingShare of its hours without a valid
+    /// value) meets a yellow condition, reason <c>monitoring-unusable</c>. False by default: the card
+    /// rule (青政〔2017〕53号) names exceedance and over-total only, and every hour of an outlet's active
+    /// dates before its first record would count as missing (registries rarely carry activeFrom).
     /// </summary>
-    public bool MonitoringUnusable { get; set; } = true;
+    public bool MonitoringUnusable { get; set; }
 
     /// <summary>Valid hourly means a gas day needs under <c>Basis=day</c> (20, HJ 212-2017 D2.2).</summary>
     [Range(1, 24, ErrorMessage = "Cards:GasDailyMinHours must be between 1 and 24")]
