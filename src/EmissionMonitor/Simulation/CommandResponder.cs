@@ -39,8 +39,8 @@ public sealed record TerminalBehaviour
     /// <summary>Sends minute records (CN=2051) and no hourly ones: the service derives its hours (its last <see cref="MinuteHistoryHours"/> of back-fill as minutes, hourly before).</summary>
     public bool MinuteOnly { get; init; }
 
-    /// <summary>Hours of back-fill a minute-only terminal sends as minute records (older history goes as hourly records: it switched three days ago).</summary>
-    public const int MinuteHistoryHours = 72;
+    /// <summary>Hours of back-fill a minute-only terminal sends as minute records (older history goes as hourly records: it switched to minute records lately).</summary>
+    public const int MinuteHistoryHours = 6;
 
     /// <summary>
     /// The demo's fleet: every terminal answers everything, a few slowly; the calibration command

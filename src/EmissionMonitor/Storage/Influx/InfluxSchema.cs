@@ -46,6 +46,9 @@ public static class InfluxSchema
             LineProtocol.Nanoseconds(f.ReceivedAt) + (f.Id % 100_000));
     }
 
+    /// <summary>The records facts are made of: hourly and daily, and minute ones (hours derived from minutes).</summary>
+    public static readonly string[] FactCns = [Cns.Hourly, Cns.Daily, Cns.Minute];
+
     public const string DayFacts = "day_facts";
     /// <summary>A point per exceeding hour: the layout before <see cref="ExceedDays"/>, deleted with the summaries' retention, no longer read.</summary>
     public const string ExceedHours = "exceed_hours";

@@ -98,13 +98,10 @@ public sealed partial class InfluxStore
         return result;
     }
 
-    /// <summary>The records facts are made of: hourly and daily, and minute ones (hours derived from minutes).</summary>
-    private static readonly string[] FactCns = [Cns.Hourly, Cns.Daily, Cns.Minute];
-
     /// <summary>Outlets with days marked but not yet rebuilt in [fromDay, toDay), and outlets with hourly, daily or minute readings still in this instance's buffer.</summary>
     public async Task<IReadOnlyCollection<string>> UnsettledAsync(DateTime fromDay, DateTime toDay, CancellationToken cancellationToken)
     {
-        var pending = await _buffer.PendingOutletsAsync(FactCns, cancellationToken); // first, as for readings
+        var pending = await _buffer.PendingOutletsAsync(InfluxSchema.FactCns, cancellationToken); // first, as for readings
         using var doc = await QueryServerAsync($"SELECT \"at\", \"mn\" FROM \"{InfluxSchema.FactDirty}\" WHERE {Span(fromDay, toDay, null)}", cancellationToken);
         var result = new HashSet<string>(pending, StringComparer.Ordinal);
         result.UnionWith(Rows(doc).Select(r => r.Str("mn")).OfType<string>());
@@ -129,7 +126,7 @@ public sealed partial class InfluxStore
             }
 
             int days = 0;
-            var pending = (await _buffer.PendingOutletsAsync(FactCns, cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            var pending = (await _buffer.PendingOutletsAsync(InfluxSchema.FactCns, cancellationToken)).ToHashSet(StringComparer.Ordinal);
             foreach (var outlet in markers.GroupBy(m => m.Mn, StringComparer.Ordinal).Where(g => !pending.Contains(g.Key)))
             {
                 // An outlet with readings still in this buffer waits: they bring markers of their own when forwarded.
@@ -187,7 +184,7 @@ public sealed partial class InfluxStore
     private async Task<DateTime?> EdgeAsync(string selector, string mn, CancellationToken cancellationToken)
     {
         DateTime? edge = null;
-        foreach (var cn in FactCns)
+        foreach (var cn in InfluxSchema.FactCns)
         {
             using var doc = await QueryServerAsync(
                 $"SELECT {selector}(\"n\") FROM \"{InfluxSchema.MeasurementOfCn[cn]}\" WHERE \"mn\" = {InfluxSchema.Literal(mn)}", cancellationToken);
