@@ -61,7 +61,8 @@ public sealed partial class ReportService
                     filled = Substitution.Fill(slots, outlet.Kind, rule, out _);
                 }
 
-                result[(outlet.Mn, pollutant)] = windows.Select(w => Sum(slots, filled, start, LocalSpans.CeilHour(w.From), LocalSpans.Min(LocalSpans.CeilHour(w.To), now))).ToArray();
+                var running = Running(slots, filled);
+                result[(outlet.Mn, pollutant)] = windows.Select(w => Sum(running, start, LocalSpans.CeilHour(w.From), LocalSpans.Min(LocalSpans.CeilHour(w.To), now))).ToArray();
             }
         }
 
@@ -72,7 +73,7 @@ public sealed partial class ReportService
         (await facts.DaysAsync(from.Date, LocalSpans.CeilDay(end), mn, ct)).Where(f => CodeCatalogue.TotalledPollutants.Contains(f.Pollutant, StringComparer.Ordinal))
             .ToDictionary(f => (f.Day, f.Pollutant));
 
-    /// <summary>The hours [start, end) of an outlet's pollutant as substitution sees them.</summary>
+    /// <summary>The hours [start, end) of an outlet's pollutant as substitution sees them (a day's fact looked up once for its hours).</summary>
     private HourSlot[] Slots(Outlet outlet, string pollutant, Dictionary<(DateTime Day, string Pollutant), DayFact> days, IEnumerable<Mark> exemptMarks,
         DateTime start, DateTime end, DateTime now)
     {
@@ -80,6 +81,8 @@ public sealed partial class ReportService
         var marks = exemptMarks.ToList();
         var exemptFlags = options.EffectiveExemptFlags;
         var slots = new HourSlot[LocalSpans.HourStarts(start, end)];
+        DayFact? fact = null;
+        var factDay = DateTime.MinValue;
         for (int i = 0; i < slots.Length; i++)
         {
             var hour = start.AddHours(i);
@@ -89,8 +92,13 @@ public sealed partial class ReportService
                 continue;
             }
 
-            var fact = days.GetValueOrDefault((hour.Date, pollutant));
-            if ((fact?.Flags[hour.Hour] is { } flag && exemptFlags.Contains(flag, StringComparer.Ordinal)) || marks.Any(m => m.Covers(hour)))
+            if (hour.Date != factDay)
+            {
+                factDay = hour.Date;
+                fact = days.GetValueOrDefault((factDay, pollutant));
+            }
+
+            if ((fact?.Flags[hour.Hour] is { } flag && exemptFlags.Contains(flag, StringComparer.Ordinal)) || (marks.Count > 0 && marks.Any(m => m.Covers(hour))))
             {
                 slots[i] = new(HourSlotKind.Exempt);
                 continue;
@@ -105,33 +113,30 @@ public sealed partial class ReportService
         return slots;
     }
 
-    /// <summary>The sums of [from, to): gaps and expected hours, and what the fills add (a fill less the kg its invalid record counted).</summary>
-    private static SubstitutionSums Sum(HourSlot[] slots, double?[] filled, DateTime start, DateTime from, DateTime to)
+    /// <summary>The sums of the hours before each index (gaps and expected hours, and what the fills add): any window's sums by two look-ups.</summary>
+    private static SubstitutionSums[] Running(HourSlot[] slots, double?[] filled)
     {
-        double kg = 0;
-        int hours = 0, gaps = 0, expected = 0;
-        int first = Math.Max(0, LocalSpans.HourStarts(start, from));
-        int last = Math.Min(slots.Length, LocalSpans.HourStarts(start, to));
-        for (int i = first; i < last; i++)
+        var running = new SubstitutionSums[slots.Length + 1];
+        for (int i = 0; i < slots.Length; i++)
         {
-            switch (slots[i].Kind)
+            var s = slots[i];
+            running[i + 1] = running[i] + s.Kind switch
             {
-                case HourSlotKind.Valid:
-                    expected++;
-                    break;
-                case HourSlotKind.Gap:
-                    expected++;
-                    gaps++;
-                    if (filled[i] is { } fill)
-                    {
-                        kg += fill - (slots[i].Kg ?? 0);
-                        hours++;
-                    }
-
-                    break;
-            }
+                HourSlotKind.Valid => new SubstitutionSums(0, 0, 0, 1),
+                HourSlotKind.Gap when filled[i] is { } fill => new SubstitutionSums(fill - (s.Kg ?? 0), 1, 1, 1), // a fill less the kg its invalid record counted
+                HourSlotKind.Gap => new SubstitutionSums(0, 0, 1, 1),
+                _ => default,
+            };
         }
 
-        return new SubstitutionSums(kg, hours, gaps, expected);
+        return running;
+    }
+
+    /// <summary>The sums of [from, to) from the running sums of the hours from <paramref name="start"/>.</summary>
+    private static SubstitutionSums Sum(SubstitutionSums[] running, DateTime start, DateTime from, DateTime to)
+    {
+        int first = Math.Clamp(LocalSpans.HourStarts(start, from), 0, running.Length - 1);
+        int last = Math.Clamp(LocalSpans.HourStarts(start, to), first, running.Length - 1);
+        return running[last] - running[first];
     }
 }

@@ -32,6 +32,8 @@ public readonly record struct SubstitutionSums(double Kg, int Hours, int Gaps, i
     public double MissingShare => Expected == 0 ? 0 : (double)Gaps / Expected;
 
     public static SubstitutionSums operator +(SubstitutionSums a, SubstitutionSums b) => new(a.Kg + b.Kg, a.Hours + b.Hours, a.Gaps + b.Gaps, a.Expected + b.Expected);
+
+    public static SubstitutionSums operator -(SubstitutionSums a, SubstitutionSums b) => new(a.Kg - b.Kg, a.Hours - b.Hours, a.Gaps - b.Gaps, a.Expected - b.Expected);
 }
 
 /// <summary>
