@@ -32,7 +32,6 @@ public sealed partial class ReportService
     /// </summary>
     public async Task<IReadOnlyList<BarometerResult>> BarometerAsync(int year, BarometerOptions levels, CancellationToken ct)
     {
-        double Reported(Compliance.Totals.EmissionTotal total) => TotalsOptions.Substitutes ? total.ReportedKg : total.Kg; // reported kg when substitution is on
         var targets = options.TargetsOf(year);
         if (targets.Count == 0)
         {
@@ -45,8 +44,8 @@ public sealed partial class ReportService
         var to = now < yearStart ? yearStart : now < yearEnd ? now : yearEnd;
         double elapsed = (to - yearStart).TotalSeconds / (yearEnd - yearStart).TotalSeconds;
         var period = new ReportPeriod(yearStart, to > yearStart ? to : yearStart.AddHours(1));
-        var cities = (await TotalsAsync(new ReportRequest("totals", period, By: "city"), ct)).ToDictionary(t => (t.Scope.City, t.Scope.Pollutant), t => Reported(t.Total));
-        var province = (await TotalsAsync(new ReportRequest("totals", period, By: "province"), ct)).ToDictionary(t => t.Scope.Pollutant!, t => Reported(t.Total));
+        var cities = (await TotalsAsync(new ReportRequest("totals", period, By: "city"), ct)).ToDictionary(t => (t.Scope.City, t.Scope.Pollutant), t => t.Total.ReportedKg);
+        var province = (await TotalsAsync(new ReportRequest("totals", period, By: "province"), ct)).ToDictionary(t => t.Scope.Pollutant!, t => t.Total.ReportedKg);
         if (elapsed == 0)
         {
             cities.Clear(); // the year has not begun: nothing is emitted in it yet

@@ -15,7 +15,8 @@ public sealed partial class ReportService
     /// <summary>
     /// Substitution and the 25 % rule's counts of each outlet and totalled pollutant over each of
     /// <paramref name="windows"/> (a period, its year to date, a card's quarters): every hour filled
-    /// once, then summed per window. Read from the day facts hour by hour (the hour values they keep),
+    /// once, then summed per window; with substitution off, the counts only (nothing filled or added,
+    /// so callers add the sums' kg either way). Read from the day facts hour by hour (the hour values they keep),
     /// one outlet at a time, over the windows and a few hours after them (a short gap's next valid
     /// hour); the look-back of a long gap (before the first window) is read only when a gap needs it.
     /// </summary>

@@ -38,7 +38,6 @@ public sealed partial class ReportService
         var outlets = Outlets(r).ToList();
         bool allowances = level is "enterprise+pollutant" or "province+pollutant";
         var substituted = await SubstitutionAsync(r, outlets, allowances ? [r.Period, new ReportPeriod(LocalSpans.Min(yearStart, r.Period.From), r.Period.To)] : [r.Period], ct);
-        double Added(SubstitutionSums s) => TotalsOptions.Substitutes ? s.Kg : 0;
         foreach (var outlet in outlets)
         {
             var enterprise = registry.EnterpriseOf(outlet);
@@ -54,7 +53,7 @@ public sealed partial class ReportService
 
                 var fills = substituted.GetValueOrDefault((outlet.Mn, pollutant));
                 var (periodFill, ytdFill) = (fills?[0] ?? default, allowances ? fills?[1] ?? default : default);
-                var total = inPeriod with { MissingHours = Math.Max(0, expected - inPeriod.Hours), Substituted = TotalsOptions.Substitutes ? periodFill : periodFill with { Kg = 0, Hours = 0 } };
+                var total = inPeriod with { MissingHours = Math.Max(0, expected - inPeriod.Hours), Substituted = periodFill };
                 double? permit = enterprise.Permits.TryGetValue(pollutant, out double tonnes) ? tonnes * 1000 : null;
                 var key = Key(outlet, pollutant, level);
                 if (!groups.TryGetValue(key, out var g))
@@ -63,7 +62,7 @@ public sealed partial class ReportService
                     g = (default, 0, level == "enterprise+pollutant" ? permit : null);
                 }
 
-                groups[key] = (g.Total + total, g.Ytd + ytd.GetValueOrDefault((outlet.Mn, pollutant)).Kg + Added(ytdFill), g.Permit);
+                groups[key] = (g.Total + total, g.Ytd + ytd.GetValueOrDefault((outlet.Mn, pollutant)).Kg + ytdFill.Kg, g.Permit);
             }
         }
 

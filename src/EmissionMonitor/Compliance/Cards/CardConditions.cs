@@ -59,7 +59,7 @@ public sealed class CardConditions(ComplianceOptions options, CardOptions cards)
                     }
                 }
 
-                double added = totals is { Substitutes: true } && substituted is not null ? substituted(outlet.Mn, pollutant).Ytd.Kg : 0;
+                double added = substituted?.Invoke(outlet.Mn, pollutant).Ytd.Kg ?? 0; // none when substitution is off
                 ytd[pollutant] = ytd.GetValueOrDefault(pollutant) + calculator.Total(outlet, pollutant, outletHourly, 0).Kg + added;
             }
         }

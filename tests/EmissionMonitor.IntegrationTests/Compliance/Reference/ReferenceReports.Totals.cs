@@ -46,8 +46,8 @@ public sealed partial class ReferenceReports
                 var filled = await FilledAsync(outlet, pollutant, allowances ? ytdFrom : r.Period.From, r.Period.To, ct);
                 var periodFill = filled.Sum(r.Period.From, r.Period.To);
                 var ytdFill = allowances ? filled.Sum(ytdFrom, r.Period.To) : default;
-                var total = totals.Total(outlet, pollutant, inPeriod, expected) with { Substituted = Totals.Substitutes ? periodFill : periodFill with { Kg = 0, Hours = 0 } };
-                double ytdKg = totals.Total(outlet, pollutant, ytd, 0).Kg + (Totals.Substitutes ? ytdFill.Kg : 0);
+                var total = totals.Total(outlet, pollutant, inPeriod, expected) with { Substituted = periodFill };
+                double ytdKg = totals.Total(outlet, pollutant, ytd, 0).Kg + ytdFill.Kg;
                 double? permit = enterprise.Permits.TryGetValue(pollutant, out double tonnes) ? tonnes * 1000 : null;
                 var key = Key(outlet, pollutant, level);
                 if (!groups.TryGetValue(key, out var g))
