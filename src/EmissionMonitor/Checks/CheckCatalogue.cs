@@ -77,6 +77,9 @@ public static class CheckCatalogue
         new(HourReasons.NotFinite, Validity, "无效：数值不是有限数。", "Invalid: the value is not a finite number.", "Intake:Ranges (physical plausibility)"),
         new(HourReasons.TooFewMinutes, Validity, "无效：该小时没有小时数据，由分钟数据补全时有效分钟数不足45个（HJ 75/76 附录B）。",
             "Invalid: no hourly record, and the minute records that would complete it have fewer than 45 valid values (HJ 75/76 Appendix B).", "HJ 75/76-2017 附录B; Compliance:MinValidMinutesPerHour"),
+        new(HourReasons.ManualData, Validity, "免予考核：没有有效的自动监测值，经审核的手工监测数据代表该小时（计为已传输，用于超标判定和排放量核算）。",
+            "Excused: no valid automatic value; an approved manual sample stands for the hour (counted as sent, judged for exceedance and used for totals).",
+            "污染源自动监控数据标记规则 (MEE, 2022) 手工监测值录入; Manual:CoversHours"),
         new(HourReasons.Suspect, Validity, "无效：疑似异常数据（恒值、零值等），按 Anomalies:InvalidateSuspect 不计为有效。", "Invalid: suspect data (constant, zero …) under Anomalies:InvalidateSuspect.", "Anomalies:InvalidateSuspect"),
 
         new(AnomalyKinds.Constant, Anomaly, "恒值：数值连续多个时段不变。", "Constant: the value did not change over several periods.", "Anomalies:ConstantHours; 污染源自动监控数据标记规则 (2022)"),

@@ -43,6 +43,10 @@ public static class CliApp
                                   --from --to | --quarter; --by province|city|enterprise; --enterprise
           report outages          the outages begun in the period with their report and restore clocks:
                                   --from --to | --quarter; --enterprise
+          report manual           the manual monitoring samples taken in the period (手工监测数据), each
+                                  with its state and the hours it stands for: --from --to | --quarter;
+                                  --enterprise --mn --pollutant; --state pending|approved|rejected|
+                                  withdrawn|revoked
 
           generate --out FILE     a reproducible data set: --outlets N (500), --days D (92), --from
                                   YYYY-MM-DD, --realtime K (per outlet and hour), --exceed-share,

@@ -14,15 +14,15 @@ public static class ReportCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var p = CliArguments.Parse(args, ["--quarter", "--from", "--to", "--city", "--enterprise", "--mn", "--pollutant", "--permit", "--code", "--by", "--format", "--config", "--data", "--year", "--lang", "--out", "--date", "--month", "--category", "--period"], []);
+        var p = CliArguments.Parse(args, ["--quarter", "--from", "--to", "--city", "--enterprise", "--mn", "--pollutant", "--permit", "--code", "--by", "--format", "--config", "--data", "--year", "--lang", "--out", "--date", "--month", "--category", "--period", "--state"], []);
         if (p.Positional.Count == 2 && p.Positional[0] == "document")
         {
             return await DocumentAsync(p.Positional[1], p, cancellationToken);
         }
 
-        if (p.Positional.Count != 1 || !(ReportRequest.Kinds.Contains(p.Positional[0]) || p.Positional[0] is "barometer" or "alert-handling" or "outages" or "checks"))
+        if (p.Positional.Count != 1 || !(ReportRequest.Kinds.Contains(p.Positional[0]) || p.Positional[0] is "barometer" or "alert-handling" or "outages" or "checks" or "manual"))
         {
-            throw new UsageException($"report needs one of {string.Join("|", ReportRequest.Kinds)}|barometer|alert-handling|outages|checks, or document {string.Join("|", Reports.Documents.DocumentRequest.Kinds)}");
+            throw new UsageException($"report needs one of {string.Join("|", ReportRequest.Kinds)}|barometer|alert-handling|outages|checks|manual, or document {string.Join("|", Reports.Documents.DocumentRequest.Kinds)}");
         }
 
         string kind = p.Positional[0];
@@ -82,6 +82,18 @@ public static class ReportCommand
             Func<ReportTable, ReportFormats.Part> part = format == "json" ? ReportFormats.JsonPart : ReportFormats.CsvPart;
             var parts = service.StreamExceedanceTablesAsync(request, ReportService.OutletsPerPart, part, Environment.ProcessorCount, cancellationToken);
             await (format == "json" ? ReportFormats.WriteJsonPartsAsync(parts, stream) : ReportFormats.WriteCsvPartsAsync(parts, stream));
+            return 0;
+        }
+
+        if (kind == "manual")
+        {
+            string? state = p.Value("--state");
+            if (state is not null && !Compliance.Manual.ManualSample.States.Contains(state))
+            {
+                throw new UsageException($"option --state must be one of {string.Join("|", Compliance.Manual.ManualSample.States)}, not '{state}'");
+            }
+
+            await WriteAsync(await service.ManualTableAsync(request, state, cancellationToken), output, null, cancellationToken);
             return 0;
         }
 

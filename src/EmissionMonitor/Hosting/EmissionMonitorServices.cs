@@ -166,6 +166,11 @@ public static class EmissionMonitorServices
         services.AddSingleton(sp => new Marking.MarkService(sp.GetRequiredService<IRecordStore>(), sp.GetRequiredService<Func<StationRegistry>>(),
             sp.GetRequiredService<Api.ApiOptions>(), settings.Compliance, marking,
             sp.GetRequiredService<TimeZoneInfo>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<Notify.NotificationService>()));
+        var manual = AppSettings.Bind<Compliance.Manual.ManualOptions>(settings.Configuration, Compliance.Manual.ManualOptions.Section);
+        services.AddSingleton(manual);
+        services.AddSingleton(sp => new ManualData.ManualDataService(sp.GetRequiredService<IRecordStore>(), sp.GetRequiredService<Func<StationRegistry>>(),
+            sp.GetRequiredService<Marking.MarkService>(), sp.GetRequiredService<Users.UserLimits>(), manual, sp.GetRequiredService<TimeZoneInfo>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Evidence.EvidenceStore(settings.Storage.DataDirectory, sp.GetRequiredService<Api.ApiOptions>(), sp.GetRequiredService<DiskGuard>(),
             sp.GetRequiredService<TimeProvider>()));
         return services;

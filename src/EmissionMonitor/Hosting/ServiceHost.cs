@@ -121,6 +121,7 @@ public static class ServiceHost
         Api.OperationsApi.Map(app, auth);
         Api.CommandsApi.Map(app, auth);
         Api.MarksApi.Map(app, auth);
+        Api.ManualDataApi.Map(app, auth);
         Api.CardLiftsApi.Map(app, auth);
         Api.PublicationsApi.Map(app, auth);
         Api.NotificationsApi.Map(app, auth);

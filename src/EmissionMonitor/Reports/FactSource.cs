@@ -18,13 +18,17 @@ internal sealed class FactSource
     private readonly string? _mn;
     private readonly Dictionary<string, (List<DayFact> Days, List<ExceedHour> Exceeding)> _computed;
 
-    private FactSource(IStore store, FactRules rules, string? mn, Dictionary<string, (List<DayFact>, List<ExceedHour>)> computed)
+    private FactSource(IStore store, FactRules rules, string? mn, Dictionary<string, (List<DayFact>, List<ExceedHour>)> computed, Compliance.Manual.ManualHours manual)
     {
         _store = store;
         _rules = rules;
         _mn = mn;
         _computed = computed;
+        Manual = manual;
     }
+
+    /// <summary>The hours approved manual samples stand for (read with the facts: the store's manual-data records, a few per outage).</summary>
+    public Compliance.Manual.ManualHours Manual { get; }
 
     /// <summary>Opens the facts of <paramref name="outlets"/> over [fromDay, toDay) (optionally one MN, as the report's filter).</summary>
     /// <summary>True when some outlet's facts are computed from its readings (stale, or a store without facts).</summary>
@@ -44,7 +48,8 @@ internal sealed class FactSource
             }
         }
 
-        return new FactSource(store, rules, mn, computed);
+        var manual = Compliance.Manual.ManualHours.Of(await store.QueryAsync(DocumentRecords.ManualData, mn, ct));
+        return new FactSource(store, rules, mn, computed, manual);
     }
 
     /// <summary>An outlet's facts over [fromDay, toDay) computed from its stored readings.</summary>

@@ -89,7 +89,7 @@ public sealed partial class ReportService
 
                 ytd[pollutant] = ytd.GetValueOrDefault(pollutant) + sums
                     .Where(q => q.Quarter.From.Year == quarter.From.Year && q.Quarter.From <= quarter.From)
-                    .Sum(q => q.Sums.GetValueOrDefault((outlet.Mn, pollutant)).Kg) + substituted(outlet.Mn, pollutant).Ytd.Kg;
+                    .Sum(q => q.Sums.GetValueOrDefault((outlet.Mn, pollutant)).Kg) + substituted(outlet.Mn, pollutant).Ytd.Added;
             }
         }
 

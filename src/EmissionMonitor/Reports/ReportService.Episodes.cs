@@ -19,10 +19,11 @@ public sealed partial class ReportService
         var days = daily.Length == 0 ? [] : await facts.ExceedingDaysAsync(LocalSpans.CeilDay(from), to.Date, ct, daily);
         var hoursOf = ByOutlet(ref hours, e => e.Mn);
         var daysOf = ByOutlet(ref days, f => f.Mn);
+        var manual = await ManualPeriodsAsync(r, group, facts, LocalSpans.CeilHour(from), to, ct);
         var episodes = new List<ExceedanceResult>(hours.Count + days.Count); // at most one per exceeding period
         foreach (var outlet in group)
         {
-            AddOutletEpisodes(episodes, r, outlet, Of(hours, hoursOf, outlet.Mn), Of(days, daysOf, outlet.Mn), now);
+            AddOutletEpisodes(episodes, r, outlet, Of(hours, hoursOf, outlet.Mn), Of(days, daysOf, outlet.Mn), now, manual);
         }
 
         static ReadOnlySpan<T> Of<T>(List<T> rows, Dictionary<string, (int From, int Count)> of, string mn) =>
@@ -72,7 +73,8 @@ public sealed partial class ReportService
     }
 
     /// <summary>An outlet's episodes overlapping the period, pollutant by pollutant, each in start order.</summary>
-    private void AddOutletEpisodes(List<ExceedanceResult> episodes, ReportRequest r, Registry.Outlet outlet, ReadOnlySpan<ExceedHour> hours, ReadOnlySpan<DayFact> days, DateTime now)
+    private void AddOutletEpisodes(List<ExceedanceResult> episodes, ReportRequest r, Registry.Outlet outlet, ReadOnlySpan<ExceedHour> hours, ReadOnlySpan<DayFact> days, DateTime now,
+        Dictionary<(string Mn, string Pollutant), List<AssessedPeriod>> manual)
     {
         foreach (var pollutant in Assessed(outlet, r))
         {
@@ -99,6 +101,11 @@ public sealed partial class ReportService
                             f.Daily ? ValueKinds.AsSent : ValueKinds.HourlyMean, limit.Max, false));
                     }
                 }
+            }
+
+            if (manual.Count > 0 && manual.TryGetValue((outlet.Mn, pollutant), out var judged))
+            {
+                periods.AddRange(judged); // hours without a valid automatic value, so never one the facts hold
             }
 
             if (!InStartOrder(periods))

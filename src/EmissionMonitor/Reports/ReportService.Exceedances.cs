@@ -76,12 +76,15 @@ public sealed partial class ReportService
         bool all = r.Mn is null && r.Enterprise is null && r.City is null;
         var counts = await Cache.CountsAsync(key, () =>
             store.CountEpisodesAsync(r.Period.From, r.Period.To, all || outlets.Count > CountedOutlets ? null : outlets.Select(o => o.Mn).ToList(), ct));
+        var withManual = facts.Manual.Outlets.ToHashSet(StringComparer.Ordinal);
         int total = 0;
         var inPage = new List<Registry.Outlet>();
         int skip = 0; // the page's first outlet's episodes before the page
         foreach (var outlet in outlets)
         {
-            int n = Assessed(outlet, r).Sum(p => counts.Of(outlet.Mn, p, ExceedanceDetector.Basis(outlet, outlet.Limits[p])));
+            int n = withManual.Contains(outlet.Mn)
+                ? (await GroupEpisodesAsync(r, [outlet], facts, NowLocal, ct)).Count // manual samples judged too: counted by making its episodes
+                : Assessed(outlet, r).Sum(p => counts.Of(outlet.Mn, p, ExceedanceDetector.Basis(outlet, outlet.Limits[p])));
             if (n > 0 && total + n > offset && total < (long)offset + limit)
             {
                 if (inPage.Count == 0)
@@ -125,7 +128,7 @@ public sealed partial class ReportService
         // hour's end: no hour starts between its end and that.
         var now = NowLocal;
         var keyed = r with { Kind = "exceedances", By = null, Period = r.Period.To > LocalSpans.FloorHour(now) ? r.Period with { To = LocalSpans.CeilHour(now) } : r.Period };
-        return ((version, new ExceedanceCache.Same(registry), new ExceedanceCache.Same(options), keyed, LocalSpans.FloorHour(now)), facts);
+        return ((version, new ExceedanceCache.Same(registry), new ExceedanceCache.Same(options), keyed, LocalSpans.FloorHour(now), facts.Manual.Stamp), facts);
     }
 
     /// <summary>Outlets whose exceeding hours and days one read of a stream brings.</summary>

@@ -25,6 +25,7 @@ public sealed partial class ReportService
         var facts = await FactsAsync(r, start.Date, LocalSpans.CeilDay(end), ct);
         var marks = (await ActiveMarksAsync(r, ct)).ToLookup(m => m.Mn, StringComparer.Ordinal);
         var suspect = (await SuspectAsync(r, ct)).ToLookup(e => e.Mn, StringComparer.Ordinal);
+        var manual = facts.Manual;
         var sums = await facts.SumsAsync(fullFrom, fullTo, null, ct);
         var edges = new List<DayFact>();
         if (end > start)
@@ -46,7 +47,7 @@ public sealed partial class ReportService
                 : await facts.SumsAsync(outletFrom, LocalSpans.Max(outletFrom, outletTo), outlet.Mn, ct);
             var outletMarks = marks[outlet.Mn].ToList();
             var outletSuspect = suspect[outlet.Mn].ToList();
-            var spans = outletMarks.Select(m => (m.From, To: m.To)).Concat(outletSuspect.Select(e => (From: e.Start, To: e.End ?? end))).ToList();
+            var spans = outletMarks.Select(m => (m.From, To: m.To)).Concat(outletSuspect.Select(e => (From: e.Start, To: e.End ?? end))).Concat(manual.Spans(outlet.Mn)).ToList();
             var correctedDays = spans.Count == 0 ? [] : await CorrectedDaysAsync(facts, outlet, spans, outletFrom, outletTo, ct);
             foreach (var pollutant in Assessed(outlet, r))
             {
@@ -55,13 +56,13 @@ public sealed partial class ReportService
                 {
                     var fact = dayFacts.GetValueOrDefault(pollutant);
                     counts = counts - FactCounts.Day(fact, DayFact.AllHours, HourCorrections.None, exemptFlags)
-                        + FactCounts.Day(fact, DayFact.AllHours, Corrections(day, outletMarks, outletSuspect, pollutant), exemptFlags);
+                        + FactCounts.Day(fact, DayFact.AllHours, Corrections(day, outletMarks, outletSuspect, pollutant, manual.Mask(outlet.Mn, pollutant, day)), exemptFlags);
                 }
 
                 foreach (var day in EdgeDays(start, end, fullFrom, fullTo).Where(d => d >= activeFrom.Date && d < activeTo))
                 {
                     counts += FactCounts.Day(edgeFacts.GetValueOrDefault((outlet.Mn, pollutant, day)), FactCounts.HoursIn(day, start, end),
-                        Corrections(day, outletMarks, outletSuspect, pollutant), exemptFlags);
+                        Corrections(day, outletMarks, outletSuspect, pollutant, manual.Mask(outlet.Mn, pollutant, day)), exemptFlags);
                 }
 
                 var key = Key(outlet, pollutant, level);
@@ -82,8 +83,8 @@ public sealed partial class ReportService
     private static RateCounts WholeDays(FactSums sums, int days) =>
         new(DayFact.HoursPerDay * days - sums.Exempt, sums.Received - sums.Exempt, 0, sums.ValidRate);
 
-    /// <summary>A day's corrections of one pollutant: the outlet's approved marks, and its suspect hours when they invalidate.</summary>
-    private HourCorrections Corrections(DateTime day, List<Mark> marks, List<Compliance.Anomalies.AnomalyEpisode> suspect, string pollutant)
+    /// <summary>A day's corrections of one pollutant: the outlet's approved marks, its suspect hours when they invalidate, and the hours manual samples stand for.</summary>
+    private HourCorrections Corrections(DateTime day, List<Mark> marks, List<Compliance.Anomalies.AnomalyEpisode> suspect, string pollutant, int manual)
     {
         int invalid = 0;
         foreach (var e in suspect.Where(e => e.Pollutant == pollutant || e.SubKind == Compliance.Anomalies.AnomalyKinds.NoFlow))
@@ -94,7 +95,7 @@ public sealed partial class ReportService
             }
         }
 
-        return FactCounts.Corrections(day, marks, options.EffectOf, invalid);
+        return FactCounts.Corrections(day, marks, options.EffectOf, invalid, manual);
     }
 
     /// <summary>The hourly anomaly episodes of the report's outlets when suspect hours invalidate (Anomalies:InvalidateSuspect), else none.</summary>
@@ -146,6 +147,7 @@ public sealed partial class ReportService
 
         var hourly = await HourlyAsync(r.Period.From, r.Period.To, r.Mn, ct);
         var marks = await ActiveMarksAsync(r, ct);
+        var manual = await ManualHoursAsync(outlet.Mn, ct);
         var anomalies = (await EpisodesAsync(outlet.Mn, ct)).Where(e => e.Basis == "hourly").ToList();
         var rows = new List<HourResult>();
         foreach (var pollutant in Assessed(outlet, r))
@@ -153,7 +155,11 @@ public sealed partial class ReportService
             var scope = Key(outlet, pollutant, "pollutant");
             var mine = anomalies.Where(e => e.Pollutant == pollutant || e.SubKind == Compliance.Anomalies.AnomalyKinds.NoFlow).ToList();
             Func<DateTime, string?>? invalidating = invalidateSuspect ? hour => mine.FirstOrDefault(e => e.Covers(hour))?.SubKind : null;
+            var samples = manual.Of(outlet.Mn, pollutant);
             rows.AddRange(_rates.Hours(outlet, pollutant, r.Period, NowLocal, hourly[outlet.Mn], marks, invalidating)
+                .Select(h => h.State is HourState.Missing or HourState.Invalid or HourState.Excused && samples.TryGetValue(h.Hour, out var sample)
+                    ? h with { State = HourState.Excused, Detail = $"manual sample {sample.Value.ToString("G", System.Globalization.CultureInfo.InvariantCulture)} ({sample.SampleId})", Reason = HourReasons.ManualData }
+                    : h)
                 .Select(h => new HourResult(scope, h, mine.Any(e => e.Covers(h.Hour)))));
         }
 

@@ -39,6 +39,7 @@ public sealed partial class ReportService
             .Where(m => m.IsActive && options.EffectOf(m.Kind).Exempts).ToLookup(m => m.Mn, StringComparer.Ordinal);
         var firstRead = rule.Substitutes ? LocalSpans.Max(lookback, from.Date.AddDays(-2)) : from; // never before the look-back's start
         var facts = await FactSource.OpenAsync(store, Rules, outlets, lookback.Date, LocalSpans.CeilDay(end), r.Mn, ct);
+        var manual = facts.Manual;
         foreach (var outlet in outlets)
         {
             var start = firstRead;
@@ -50,7 +51,7 @@ public sealed partial class ReportService
                     continue;
                 }
 
-                var slots = Slots(outlet, pollutant, days, marks[outlet.Mn], start, end, now);
+                var slots = Slots(outlet, pollutant, days, marks[outlet.Mn], manual.Of(outlet.Mn, pollutant), start, end, now);
                 bool reachedStart = false;
                 var filled = rule.Substitutes ? Substitution.Fill(slots, outlet.Kind, rule, out reachedStart) : new double?[slots.Length];
                 if (reachedStart && start > lookback)
@@ -58,7 +59,7 @@ public sealed partial class ReportService
                     // A gap wants hours before those read: read the whole look-back for this outlet, once.
                     start = lookback;
                     days = await OutletDaysAsync(facts, outlet.Mn, start, end, ct);
-                    slots = Slots(outlet, pollutant, days, marks[outlet.Mn], start, end, now);
+                    slots = Slots(outlet, pollutant, days, marks[outlet.Mn], manual.Of(outlet.Mn, pollutant), start, end, now);
                     filled = Substitution.Fill(slots, outlet.Kind, rule, out _);
                 }
 
@@ -76,7 +77,7 @@ public sealed partial class ReportService
 
     /// <summary>The hours [start, end) of an outlet's pollutant as substitution sees them (a day's fact looked up once for its hours).</summary>
     private HourSlot[] Slots(Outlet outlet, string pollutant, Dictionary<(DateTime Day, string Pollutant), DayFact> days, IEnumerable<Mark> exemptMarks,
-        DateTime start, DateTime end, DateTime now)
+        IReadOnlyDictionary<DateTime, Compliance.Manual.ManualHour> manual, DateTime start, DateTime end, DateTime now)
     {
         var (activeFrom, activeTo) = LocalSpans.Active(outlet);
         var marks = exemptMarks.ToList();
@@ -99,19 +100,60 @@ public sealed partial class ReportService
                 fact = days.GetValueOrDefault((factDay, pollutant));
             }
 
-            if ((fact?.Flags[hour.Hour] is { } flag && exemptFlags.Contains(flag, StringComparer.Ordinal)) || (marks.Count > 0 && marks.Any(m => m.Covers(hour))))
+            bool exempt = (fact?.Flags[hour.Hour] is { } flag && exemptFlags.Contains(flag, StringComparer.Ordinal)) || (marks.Count > 0 && marks.Any(m => m.Covers(hour)));
+            bool valid = fact is not null && (fact.ValidMask & (1 << hour.Hour)) != 0;
+            var values = fact?.HourValues(hour.Hour);
+            if (!valid && manual.Count > 0 && manual.TryGetValue(hour, out var sample))
             {
-                slots[i] = new(HourSlotKind.Exempt);
+                slots[i] = new(HourSlotKind.Valid, sample.Value, sample.Flow ?? values?.Volume, Manual: true, Replaced: values?.Kg, ExemptHour: exempt); // m³/h over the hour
                 continue;
             }
 
-            var values = fact?.HourValues(hour.Hour);
-            slots[i] = fact is not null && (fact.ValidMask & (1 << hour.Hour)) != 0
-                ? new(HourSlotKind.Valid, values?.Concentration, values?.Volume, values?.Kg)
+            slots[i] = exempt ? new(HourSlotKind.Exempt)
+                : valid ? new(HourSlotKind.Valid, values?.Concentration, values?.Volume, values?.Kg)
                 : new(HourSlotKind.Gap, Kg: values?.Kg);
         }
 
+        return manual.Count == 0 ? slots : WithManualKg(slots, outlet.Kind);
+    }
+
+    /// <summary>
+    /// The kg of each manual hour: its concentration over its flow volume — the sample's flow, else
+    /// the hour's own flow record, else the mean of the nearest automatic hours' volumes before and after.
+    /// </summary>
+    private static HourSlot[] WithManualKg(HourSlot[] slots, MediumKind kind)
+    {
+        for (int i = 0; i < slots.Length; i++)
+        {
+            if (slots[i] is not { Manual: true } s)
+            {
+                continue;
+            }
+
+            double? volume = s.Volume;
+            if (volume is null)
+            {
+                var sides = new[] { NearestVolume(slots, i, -1), NearestVolume(slots, i, +1) }.Where(v => v is not null).Select(v => v!.Value).ToList();
+                volume = sides.Count == 0 ? null : sides.Average();
+            }
+
+            slots[i] = s with { Volume = volume, Kg = volume is { } v ? TotalsCalculator.Kilograms(kind, s.Concentration!.Value, v) : null };
+        }
+
         return slots;
+    }
+
+    private static double? NearestVolume(HourSlot[] slots, int at, int step)
+    {
+        for (int i = at + step; i >= 0 && i < slots.Length; i += step)
+        {
+            if (slots[i] is { Kind: HourSlotKind.Valid, Manual: false, Volume: { } v })
+            {
+                return v;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The sums of the hours before each index (gaps and expected hours, and what the fills add): any window's sums by two look-ups.</summary>
@@ -123,6 +165,7 @@ public sealed partial class ReportService
             var s = slots[i];
             running[i + 1] = running[i] + s.Kind switch
             {
+                HourSlotKind.Valid when s.Manual => new SubstitutionSums(0, 0, 0, s.ExemptHour ? 0 : 1, s.Kg is { } kg ? kg - (s.Replaced ?? 0) : 0, 1),
                 HourSlotKind.Valid => new SubstitutionSums(0, 0, 0, 1),
                 HourSlotKind.Gap when filled[i] is { } fill => new SubstitutionSums(fill - (s.Kg ?? 0), 1, 1, 1), // a fill less the kg its invalid record counted
                 HourSlotKind.Gap => new SubstitutionSums(0, 0, 1, 1),

@@ -62,7 +62,7 @@ public sealed partial class ReportService
                     g = (default, 0, level == "enterprise+pollutant" ? permit : null);
                 }
 
-                groups[key] = (g.Total + total, g.Ytd + ytd.GetValueOrDefault((outlet.Mn, pollutant)).Kg + ytdFill.Kg, g.Permit);
+                groups[key] = (g.Total + total, g.Ytd + ytd.GetValueOrDefault((outlet.Mn, pollutant)).Kg + ytdFill.Added, g.Permit);
             }
         }
 

@@ -52,6 +52,7 @@ public sealed partial class ReportService(IStore store, StationRegistry registry
         "anomalies" => ReportTables.Anomalies(await AnomaliesAsync(request, cancellationToken), timeZone),
         "trend" => ReportTables.Trend(await TrendAsync(request, cancellationToken)),
         "means" => (await MeansPageAsync(request, 0, int.MaxValue, cancellationToken)).Page,
+        "manual" => await ManualTableAsync(request, null, cancellationToken),
         _ => throw new ArgumentException($"unknown report {request.Kind}"),
     };
 

@@ -8,7 +8,7 @@ namespace EmissionMonitor.Reports;
 /// Typed results as the report table of DESIGN.md (report JSON): the identity columns first, then
 /// each kind's own; times in the local offset, numbers unrounded.
 /// </summary>
-public static class ReportTables
+public static partial class ReportTables
 {
     private static readonly string[] Identity = ["mn", "enterprise", "enterpriseName", "city", "pollutant"];
 
@@ -43,7 +43,7 @@ public static class ReportTables
     }
 
     private static readonly string[] ExceedanceColumns =
-        [.. Identity, "basis", "valueKind", "start", "end", "periods", "peak", "limit", "peakMultiple", "ongoing", .. Identifiers];
+        [.. Identity, "basis", "valueKind", "start", "end", "periods", "peak", "limit", "peakMultiple", "ongoing", "source", .. Identifiers];
 
     /// <summary>Exceedance episodes, each row made without an array of its own values (a province's quarter is hundreds of thousands of rows).</summary>
     public static ReportTable Exceedances(IReadOnlyList<ExceedanceResult> rows, TimeZoneInfo zone)
@@ -52,7 +52,7 @@ public static class ReportTables
         var local = new LocalTimes(zone);
         foreach (var (s, e) in rows)
         {
-            table.Add(Row(s, [e.Basis, e.ValueKind, local.At(e.Start), local.At(e.End), e.Periods, e.Peak, e.Limit, e.PeakMultiple, e.Ongoing]));
+            table.Add(Row(s, [e.Basis, e.ValueKind, local.At(e.Start), local.At(e.End), e.Periods, e.Peak, e.Limit, e.PeakMultiple, e.Ongoing, e.Source]));
         }
 
         return new(ExceedanceColumns, table);

@@ -13,4 +13,8 @@ public static class DocumentRecords
     /// <summary>Anomaly episodes: by alert id, with their outlet, <c>ongoing</c> or <c>ended</c>, and the time raised.</summary>
     public static readonly RecordKind<Compliance.Anomalies.AnomalyEpisode> AnomalyEpisodes =
         new("anomaly", e => e.Id, e => e.Mn, e => e.End is null ? "ongoing" : "ended", e => e.RaisedAt);
+
+    /// <summary>Manual monitoring samples: by id, with their outlet, state and the time filed.</summary>
+    public static readonly RecordKind<Compliance.Manual.ManualSample> ManualData =
+        new("manual-data", s => s.Id, s => s.Mn, s => s.State, s => s.CreatedAt);
 }

@@ -59,7 +59,7 @@ public sealed class CardConditions(ComplianceOptions options, CardOptions cards)
                     }
                 }
 
-                double added = substituted?.Invoke(outlet.Mn, pollutant).Ytd.Kg ?? 0; // none when substitution is off
+                double added = substituted?.Invoke(outlet.Mn, pollutant).Ytd.Added ?? 0; // none when substitution is off
                 ytd[pollutant] = ytd.GetValueOrDefault(pollutant) + calculator.Total(outlet, pollutant, outletHourly, 0).Kg + added;
             }
         }

@@ -24,6 +24,9 @@ public static class ValueKinds
     /// <summary>A water day's mean computed from its valid hourly means (no daily record).</summary>
     public const string HourlyMean = "hourly-mean";
 
+    /// <summary>An approved manual sample's value, for an hour (or day) without a valid automatic one.</summary>
+    public const string Manual = "manual";
+
     /// <summary>The shared instance of a stored kind (no string made per stored hour read for the kinds there are).</summary>
     public static string Shared(string kind) => kind switch
     {

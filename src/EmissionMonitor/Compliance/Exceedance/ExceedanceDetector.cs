@@ -107,8 +107,14 @@ public sealed class ExceedanceDetector(ComplianceOptions options, ReadingValidit
         double limit = first.Bound!.Value;
         // Ongoing while the period after the episode has not yet ended.
         bool ongoing = last.End + (last.End - last.Start) > nowLocal;
+        bool manual = false;
+        for (int i = start; i < end && !manual; i++)
+        {
+            manual = ReferenceEquals(periods[i].ValueKind, ValueKinds.Manual) || periods[i].ValueKind == ValueKinds.Manual;
+        }
+
         return new Episode(outlet.Mn, pollutant, basis, peak.ValueKind, first.Start, last.End, end - start, peak.Value, limit,
-            min ? null : (peak.Value - limit) / limit, ongoing);
+            min ? null : (peak.Value - limit) / limit, ongoing, manual ? Episode.Manual : Episode.Automatic);
     }
 
     /// <summary>The value of a valid hourly reading compared with <paramref name="limit"/>, and how it was obtained; <paramref name="o2"/> holds the valid O2 means by hour.</summary>

@@ -37,10 +37,11 @@ public sealed class MarkEffect
 
 /// <summary>
 /// The corrections of one day's hours that the reports lay over the maintained summaries: hours an
-/// approved mark exempts, hours excused per flag, and hours made invalid (suspect data under
-/// <c>Anomalies:InvalidateSuspect</c>). Masks are of the local hours 0–23.
+/// approved mark exempts, hours excused per flag, hours made invalid (suspect data under
+/// <c>Anomalies:InvalidateSuspect</c>) and hours an approved manual sample stands for (received and
+/// excused unless the hour has a valid automatic value). Masks are of the local hours 0–23.
 /// </summary>
-public sealed record HourCorrections(int Exempt, IReadOnlyDictionary<string, int> ExcuseByFlag, int Invalid)
+public sealed record HourCorrections(int Exempt, IReadOnlyDictionary<string, int> ExcuseByFlag, int Invalid, int Manual = 0)
 {
     public static HourCorrections None { get; } = new(0, new Dictionary<string, int>(StringComparer.Ordinal), 0);
 

@@ -21,7 +21,7 @@ public static class HourReasons
 {
     public const string Valid = "valid", Missing = "missing", ExemptFlag = "exempt-flag", ExemptMark = "exempt-mark", ExcusedMark = "excused-mark",
         InvalidFlag = "invalid-flag", NoValue = "no-value", OutOfRange = "out-of-range", NotFinite = "not-finite", Suspect = "suspect",
-        TooFewMinutes = Validity.DerivedHours.TooFewMinutes;
+        TooFewMinutes = Validity.DerivedHours.TooFewMinutes, ManualData = "manual-data";
 
     /// <summary>The code of an invalid reading's reason: its range check (<c>"Avg out-of-range"</c>), its flag, or no value.</summary>
     public static string OfInvalid(string? invalid, string flag) => invalid switch

@@ -20,8 +20,12 @@ public static class FactCounts
         int exemptFlag = fact?.FlagMask(exemptFlags) ?? 0;
         int present = fact?.PresentMask ?? 0;
         int exempt = (exemptFlag | corrections.Exempt) & hours;
-        int received = present & hours & ~exempt;
-        int excused = received & (fact is null ? 0 : corrections.Excused(fact.Flags));
+        int manual = corrections.Manual & hours & ~exempt;
+        int sent = present & hours & ~exempt;
+        int flagExcused = sent & (fact is null ? 0 : corrections.Excused(fact.Flags));
+        int automatic = (fact?.ValidMask ?? 0) & sent & ~flagExcused & ~corrections.Invalid; // valid automatic hours come first
+        int received = sent | manual;
+        int excused = flagExcused | (manual & ~automatic);
         int valid = (fact?.ValidMask ?? 0) & received & ~excused & ~corrections.Invalid;
         return new RateCounts(Count(hours & ~exempt), Count(received), Count(excused), Count(valid));
     }
@@ -43,7 +47,7 @@ public static class FactCounts
     /// The corrections of <paramref name="day"/>: hours covered by marks whose effect exempts, hours
     /// excused per flag, and the <paramref name="invalid"/> hours (suspect data when it invalidates).
     /// </summary>
-    public static HourCorrections Corrections(DateTime day, IEnumerable<Mark> marks, Func<string, MarkEffect> effectOf, int invalid = 0)
+    public static HourCorrections Corrections(DateTime day, IEnumerable<Mark> marks, Func<string, MarkEffect> effectOf, int invalid = 0, int manual = 0)
     {
         int exempt = 0;
         var excuse = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -74,7 +78,7 @@ public static class FactCounts
             }
         }
 
-        return exempt == 0 && excuse.Count == 0 && invalid == 0 ? HourCorrections.None : new HourCorrections(exempt, excuse, invalid);
+        return exempt == 0 && excuse.Count == 0 && invalid == 0 && manual == 0 ? HourCorrections.None : new HourCorrections(exempt, excuse, invalid, manual);
     }
 
     private static int Count(int mask) => BitOperations.PopCount((uint)mask);

@@ -18,8 +18,15 @@ public enum HourSlotKind : byte
     Gap,
 }
 
-/// <summary>One hour for substitution: its kind and, for a valid hour, its concentration, flow volume (m³) and kg (null where unknown).</summary>
-public readonly record struct HourSlot(HourSlotKind Kind, double? Concentration = null, double? Volume = null, double? Kg = null);
+/// <summary>
+/// One hour for substitution: its kind and, for a valid hour, its concentration, flow volume (m³) and
+/// kg (null where unknown). A valid hour may be <see cref="Manual"/> (an approved manual sample's
+/// value standing for an hour without a valid automatic one): then <see cref="Replaced"/> is the kg
+/// its invalid record counted, and <see cref="ExemptHour"/> tells that the hour is exempt (kept for
+/// the emissions, not expected for the 25 % rule).
+/// </summary>
+public readonly record struct HourSlot(HourSlotKind Kind, double? Concentration = null, double? Volume = null, double? Kg = null,
+    bool Manual = false, double? Replaced = null, bool ExemptHour = false);
 
 /// <summary>
 /// Substitution (补遗) of the hours monitoring missed, for totals only (DOMAIN.md §0.2, HJ/T 75 as

@@ -13,8 +13,8 @@ namespace EmissionMonitor.Compliance.Totals;
 /// </summary>
 public readonly record struct EmissionTotal(double Kg, double ValidKg, int Hours, int MissingHours, SubstitutionSums Substituted = default)
 {
-    /// <summary>The emissions reported: measured kg and what substitution adds.</summary>
-    public double ReportedKg => Kg + Substituted.Kg;
+    /// <summary>The emissions reported: measured kg, what approved manual samples add and what substitution adds.</summary>
+    public double ReportedKg => Kg + Substituted.Added;
 
     public static EmissionTotal operator +(EmissionTotal a, EmissionTotal b) =>
         new(a.Kg + b.Kg, a.ValidKg + b.ValidKg, a.Hours + b.Hours, a.MissingHours + b.MissingHours, a.Substituted + b.Substituted);
@@ -24,16 +24,23 @@ public readonly record struct EmissionTotal(double Kg, double ValidKg, int Hours
 /// Substitution over a period: the kg it adds to the measured kg (a filled hour's substitute, less
 /// the kg an invalid record of the hour already counted), the hours filled, and the 25 % rule's
 /// counts — non-exempt hours in operation without a valid value (<see cref="Gaps"/>) of the
-/// non-exempt hours in operation (<see cref="Expected"/>).
+/// non-exempt hours in operation (<see cref="Expected"/>); and what approved manual samples add
+/// before substitution (<see cref="ManualKg"/>: a manual hour's kg less the kg its invalid record
+/// counted) over <see cref="ManualHours"/> hours, which are not gaps.
 /// </summary>
-public readonly record struct SubstitutionSums(double Kg, int Hours, int Gaps, int Expected)
+public readonly record struct SubstitutionSums(double Kg, int Hours, int Gaps, int Expected, double ManualKg = 0, int ManualHours = 0)
 {
+    /// <summary>What manual data and substitution add to the measured kg.</summary>
+    public double Added => ManualKg + Kg;
+
     /// <summary>The share of expected hours without a valid value (0 when none is expected).</summary>
     public double MissingShare => Expected == 0 ? 0 : (double)Gaps / Expected;
 
-    public static SubstitutionSums operator +(SubstitutionSums a, SubstitutionSums b) => new(a.Kg + b.Kg, a.Hours + b.Hours, a.Gaps + b.Gaps, a.Expected + b.Expected);
+    public static SubstitutionSums operator +(SubstitutionSums a, SubstitutionSums b) =>
+        new(a.Kg + b.Kg, a.Hours + b.Hours, a.Gaps + b.Gaps, a.Expected + b.Expected, a.ManualKg + b.ManualKg, a.ManualHours + b.ManualHours);
 
-    public static SubstitutionSums operator -(SubstitutionSums a, SubstitutionSums b) => new(a.Kg - b.Kg, a.Hours - b.Hours, a.Gaps - b.Gaps, a.Expected - b.Expected);
+    public static SubstitutionSums operator -(SubstitutionSums a, SubstitutionSums b) =>
+        new(a.Kg - b.Kg, a.Hours - b.Hours, a.Gaps - b.Gaps, a.Expected - b.Expected, a.ManualKg - b.ManualKg, a.ManualHours - b.ManualHours);
 }
 
 /// <summary>

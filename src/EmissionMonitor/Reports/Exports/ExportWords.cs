@@ -53,6 +53,9 @@ internal static class ExportWords
         ["groupName"] = ("名称", "Name"), ["rtd"] = ("实时值", "Real-time"), ["avg"] = ("均值", "Mean"), ["min"] = ("最小值", "Minimum"), ["max"] = ("最大值", "Maximum"),
         ["cou"] = ("排放量", "Amount"), ["zsRtd"] = ("折算实时值", "Corrected real-time"), ["zsAvg"] = ("折算均值", "Corrected mean"), ["invalid"] = ("无效", "Invalid"),
         ["rf"] = ("补遗", "Filled"), ["version"] = ("版本", "Version"), ["publishedAt"] = ("发布时间", "Published"), ["publishedBy"] = ("发布人", "Published by"),
+        ["sampledAt"] = ("采样时间", "Sampled at"), ["flow"] = ("流量(m³/h)", "Flow (m³/h)"), ["coverFrom"] = ("代表时段开始", "Stands from"),
+        ["coverTo"] = ("代表时段结束", "Stands to"), ["hoursStood"] = ("代表小时数", "Hours stood for"), ["markId"] = ("所属标记", "Mark"),
+        ["manualKg"] = ("手工监测排放量(kg)", "From manual data (kg)"), ["manualHours"] = ("手工监测小时数", "Hours of manual data"),
         ["requestedBy"] = ("下发人", "Requested by"), ["requestedAt"] = ("下发时间", "Requested"), ["attempts"] = ("发送次数", "Attempts"), ["result"] = ("结果", "Result"),
     };
 

@@ -1,0 +1,102 @@
+using EmissionMonitor.Compliance.Manual;
+using EmissionMonitor.Storage;
+
+namespace EmissionMonitor.Reports;
+
+public sealed partial class ReportService
+{
+    /// <summary>The hours the approved manual samples stand for (of one outlet, or all): read from the store's manual-data records (a few per outage).</summary>
+    private async Task<ManualHours> ManualHoursAsync(string? mn, CancellationToken ct) =>
+        ManualHours.Of(await store.QueryAsync(DocumentRecords.ManualData, mn, ct));
+
+    /// <summary>
+    /// The periods approved manual samples judge for exceedance among <paramref name="group"/>'s outlets
+    /// in [from, to), by outlet and pollutant: an hour (hourly basis) or a day (water daily basis)
+    /// without a valid automatic value, compared with the limit — only those crossing a bound (as the
+    /// stored exceeding hours), since any other period ends an episode.
+    /// </summary>
+    private async Task<Dictionary<(string Mn, string Pollutant), List<Compliance.Exceedance.AssessedPeriod>>> ManualPeriodsAsync(ReportRequest r,
+        IEnumerable<Registry.Outlet> group, FactSource facts, DateTime from, DateTime to, CancellationToken ct)
+    {
+        var result = new Dictionary<(string, string), List<Compliance.Exceedance.AssessedPeriod>>();
+        if (!facts.Manual.Any)
+        {
+            return result;
+        }
+
+        var withManual = facts.Manual.Outlets.ToHashSet(StringComparer.Ordinal);
+        foreach (var outlet in group.Where(o => withManual.Contains(o.Mn)))
+        {
+            foreach (var pollutant in Assessed(outlet, r))
+            {
+                var hours = facts.Manual.Of(outlet.Mn, pollutant).Where(h => h.Key >= from && h.Key < to).ToList();
+                if (hours.Count == 0)
+                {
+                    continue;
+                }
+
+                var limit = outlet.Limits[pollutant];
+                var days = (await facts.DaysAsync(hours[0].Key.Date, hours[^1].Key.Date.AddDays(1), outlet.Mn, ct))
+                    .Where(f => f.Pollutant == pollutant).ToDictionary(f => f.Day);
+                var periods = new List<Compliance.Exceedance.AssessedPeriod>();
+                if (Compliance.Exceedance.ExceedanceDetector.Basis(outlet, limit) == "hour")
+                {
+                    foreach (var (hour, sample) in hours)
+                    {
+                        if (days.GetValueOrDefault(hour.Date) is { } fact && (fact.ValidMask & (1 << hour.Hour)) != 0)
+                        {
+                            continue; // a valid automatic value comes first
+                        }
+
+                        periods.Add(Compliance.Exceedance.ExceedanceDetector.Compare(hour, hour.AddHours(1), (sample.Value, Compliance.Exceedance.ValueKinds.Manual), limit));
+                    }
+                }
+                else
+                {
+                    foreach (var day in hours.GroupBy(h => h.Key.Date))
+                    {
+                        if (days.GetValueOrDefault(day.Key)?.WaterDayValue(options.WaterDailyMinHours) is not null)
+                        {
+                            continue; // the day has its automatic mean
+                        }
+
+                        periods.Add(Compliance.Exceedance.ExceedanceDetector.Compare(day.Key, day.Key.AddDays(1), (day.Average(h => h.Value.Value), Compliance.Exceedance.ValueKinds.Manual), limit));
+                    }
+                }
+
+                periods.RemoveAll(p => !p.Exceeds);
+                if (periods.Count > 0)
+                {
+                    result[(outlet.Mn, pollutant)] = periods;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The manual samples sampled in the report's period, of its outlets, oldest first; with <c>State</c>, only those in it.</summary>
+    public async Task<IReadOnlyList<ManualSample>> ManualSamplesAsync(ReportRequest r, string? state, CancellationToken ct)
+    {
+        var outlets = Outlets(r).Select(o => o.Mn).ToHashSet(StringComparer.Ordinal);
+        return (await store.QueryAsync(DocumentRecords.ManualData, r.Mn, ct))
+            .Where(s => outlets.Contains(s.Mn) && s.SampledAt >= r.Period.From && s.SampledAt < r.Period.To)
+            .Where(s => r.Pollutant is null || s.Pollutant == r.Pollutant)
+            .Where(s => state is null || s.State == state)
+            .OrderBy(s => s.SampledAt).ThenBy(s => s.Mn, StringComparer.Ordinal).ThenBy(s => s.Id, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>The table of <c>report manual</c> and <c>GET /api/manual-data</c>: a row per sample, with how many hours it stands for now.</summary>
+    public async Task<ReportTable> ManualTableAsync(ReportRequest r, string? state, CancellationToken ct)
+    {
+        var samples = await ManualSamplesAsync(r, state, ct);
+        var hours = samples.Count == 0 ? ManualHours.None : await ManualHoursAsync(r.Mn, ct);
+        var rows = samples.Select(s =>
+        {
+            var outlet = registry.FindOutlet(s.Mn)!;
+            return (Key(outlet, s.Pollutant, "pollutant"), s, hours.Of(s.Mn, s.Pollutant).Count(h => h.Value.SampleId == s.Id));
+        }).ToList();
+        return ReportTables.Manual(rows, timeZone);
+    }
+}
