@@ -103,7 +103,7 @@ public sealed class ManualDataService(IRecordStore store, Func<StationRegistry> 
     /// <summary>The first problem of a filing's fields, or null.</summary>
     private ManualOutcome? Check(Outlet outlet, ManualFiling f, IReadOnlyList<EvidenceFile> evidence)
     {
-        if (f.Pollutant is null || !Compliance.Summaries.FactRules.Kept(outlet, f.Pollutant))
+        if (f.Pollutant is null || !(outlet.Limits.ContainsKey(f.Pollutant) || (Compliance.Summaries.FactRules.Kept(outlet, f.Pollutant) && f.Pollutant[0] == (outlet.Kind == Hj212.Codes.MediumKind.Water ? 'w' : 'a'))))
         {
             return ManualOutcome.Fail(Refusal.Invalid, $"pollutant: {UserText.Shown(f.Pollutant ?? "(missing)")} is neither limited at outlet {outlet.Mn} nor totalled", "pollutant");
         }

@@ -60,8 +60,9 @@ public static partial class ReportTables
 
     /// <summary>
     /// Totals; enterprise rows add permitKg, ytdKg, overTotal and province rows capKg, ytdKg, overCap;
-    /// then every row substitutedKg, substitutedHours, reportedKg (kg + substitutedKg), missingShare
-    /// and monitoringUsable (the 25 % rule).
+    /// then every row substitutedKg, substitutedHours, reportedKg (kg + manualKg + substitutedKg),
+    /// missingShare, monitoringUsable (the 25 % rule), and what approved manual samples add (manualKg
+    /// over manualHours).
     /// </summary>
     public static ReportTable Totals(IReadOnlyList<TotalResult> rows, string? by, TimeZoneInfo zone)
     {
@@ -71,7 +72,7 @@ public static partial class ReportTables
             "province" => ["from", "to", "kg", "validKg", "hours", "missingHours", "capKg", "ytdKg", "overCap"],
             _ => ["from", "to", "kg", "validKg", "hours", "missingHours"],
         };
-        columns = [.. columns, "substitutedKg", "substitutedHours", "reportedKg", "missingShare", "monitoringUsable"];
+        columns = [.. columns, "substitutedKg", "substitutedHours", "reportedKg", "missingShare", "monitoringUsable", "manualKg", "manualHours"];
         var local = new LocalTimes(zone);
         return Table(rows, r => r.Scope, columns, r =>
         {
@@ -82,7 +83,7 @@ public static partial class ReportTables
             }
 
             var s = r.Total.Substituted;
-            values.AddRange([s.Kg, s.Hours, r.Total.ReportedKg, s.MissingShare, r.MonitoringUsable]);
+            values.AddRange([s.Kg, s.Hours, r.Total.ReportedKg, s.MissingShare, r.MonitoringUsable, s.ManualKg, s.ManualHours]);
             return values.ToArray();
         });
     }
