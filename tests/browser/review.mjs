@@ -66,6 +66,29 @@ try {
   const approved = await json(operator, '/api/marks/' + mark.id);
   check(approved.state === 'approved' && approved.decisionComment === '情况属实', 'the operator approves it from the review queue, with a comment');
 
+  // Manual data for the approved fault: refused without its report (said in Chinese); filed with a PDF it
+  // is pending, and the operator approves it from the review queue; the hour then counts as manual data.
+  await go(enterprise, '#/manual', '/manual');
+  await enterprise.selectOption('#manual-form select[name="pollutant"]', 'a21026');
+  await enterprise.fill('#manual-form input[name="sampledAt"]', '2025-07-01 10:20');
+  await enterprise.fill('#manual-form input[name="value"]', '42.5');
+  await enterprise.click('#manual-form button[type="submit"]');
+  await enterprise.waitForFunction(() => document.querySelector('#manual-error').textContent.length > 0);
+  const manualRefusal = await enterprise.textContent('#manual-error');
+  check(manualRefusal.includes('监测报告'), `manual data without its report is refused, said in Chinese (${manualRefusal})`);
+  await enterprise.setInputFiles('#manual-form input[type="file"]', { name: '检测报告.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await enterprise.click('#manual-form button[type="submit"]');
+  await enterprise.waitForSelector('#manual tr[data-state="pending"]');
+  const [sample] = await json(enterprise, '/api/manual-data?from=2025-07-01&to=2025-07-02');
+  check(sample && sample.state === 'pending' && sample.value === 42.5 && sample.unit === 'mg/m3' && sample.evidenceFiles === 1, 'the enterprise files manual data with its report: pending');
+  await enterprise.screenshot({ path: path.join(shots, 'manual.png'), fullPage: true });
+  await go(operator, '#/review', '/review');
+  await operator.click(`#review-manual tr[data-id="${sample.id}"] button[data-act="approve"]`);
+  await operator.waitForFunction(() => !document.querySelector('#review-manual'));
+  const hours = await json(operator, `/api/hours?from=2025-07-01T10:00&to=2025-07-01T13:00&mn=${ownMn}&pollutant=a21026`);
+  check((await json(operator, '/api/manual-data/' + sample.id)).state === 'approved' && hours.length === 3 && hours.every(x => x.reason === 'manual-data'),
+    'the operator approves manual data from the review queue; its hours count as manual data');
+
   // An order to the enterprise, answered with a PDF from its own page, closed by the operator.
   await go(operator, '#/orders', '/orders');
   await operator.selectOption('#order-form select[name="mn"]', ownMn);

@@ -39,6 +39,9 @@ public sealed record TerminalBehaviour
     /// <summary>Sends minute records (CN=2051) and no hourly ones: the service derives its hours (its last <see cref="MinuteHistoryHours"/> of back-fill as minutes, hourly before).</summary>
     public bool MinuteOnly { get; init; }
 
+    /// <summary>Sends nothing for the local hours [From, To) (its data acquisition was down: an outage covered by manual data), or null.</summary>
+    public (DateTime From, DateTime To)? Outage { get; init; }
+
     /// <summary>Hours of back-fill a minute-only terminal sends as minute records (older history goes as hourly records: it switched to minute records lately).</summary>
     public const int MinuteHistoryHours = 6;
 

@@ -13,7 +13,8 @@ namespace EmissionMonitor.Simulation;
 /// slowly, every seventh refuses a zero calibration).
 /// </summary>
 public sealed partial class DemoSimulator(
-    AppSettings settings, Func<StationRegistry> registry, MqttOptions mqtt, Hj212Gateway gateway, TimeProvider clock, ILogger<DemoSimulator> logger) : BackgroundService
+    AppSettings settings, Func<StationRegistry> registry, MqttOptions mqtt, Hj212Gateway gateway, TimeProvider clock, ILogger<DemoSimulator> logger,
+    Storage.IRecordStore? records = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,15 +30,24 @@ public sealed partial class DemoSimulator(
         SimulationOptions Options(string target, int n, bool v2025) => new(new Uri(target), n, n / 5.0, Timeout.InfiniteTimeSpan, 0.01, 0.05, 0.02, 0.02, backfill,
             v2025 ? Hj212.Hj212Version.V2025 : Hj212.Hj212Version.V2017, Encrypt: v2025);
         var host = "127.0.0.1";
+        var outage = DemoOutage.Plan(new DateTime(local.Year, local.Month, local.Day, local.Hour, 0, 0), backfill);
+        var down = viaTcp.Where(o => o.Sm4Key is null).ElementAtOrDefault(DemoOutage.Index);
+        if (outage is { } window && down is not null && records is not null)
+        {
+            await DemoOutage.SeedAsync(records, down, window, clock, stoppingToken);
+        }
+
         var fleets = new List<Task>();
         foreach (var (group, target) in new[] { (viaMqtt, $"mqtt://{host}:{mqtt.Port}"), (viaTcp, $"tcp://{host}:{gateway.Port}") })
         {
             foreach (var v2025 in new[] { false, true })
             {
                 var members = group.Where(o => (o.Sm4Key is not null) == v2025).ToList();
+                bool withOutage = group == viaTcp && !v2025 && outage is not null;
+                Func<int, TerminalBehaviour> behaviour = i => withOutage && i == DemoOutage.Index ? TerminalBehaviour.ForDemo(i) with { Outage = outage } : TerminalBehaviour.ForDemo(i);
                 if (members.Count > 0)
                 {
-                    fleets.Add(new TerminalFleet(members, Options(target, members.Count, v2025), settings.TimeZone, clock, TerminalBehaviour.ForDemo).RunAsync(stoppingToken));
+                    fleets.Add(new TerminalFleet(members, Options(target, members.Count, v2025), settings.TimeZone, clock, behaviour).RunAsync(stoppingToken));
                 }
             }
         }

@@ -84,6 +84,11 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
             var thisHour = new DateTime(now.Year, now.Month, now.Day, now.Hour, 0, 0);
             for (int h = options.BackfillHours; h >= 1; h--)
             {
+                if (behaves.Outage is var (down, up) && thisHour.AddHours(-h) >= down && thisHour.AddHours(-h) < up)
+                {
+                    continue; // the outage: nothing was sent
+                }
+
                 if (behaves.MinuteOnly && h <= TerminalBehaviour.MinuteHistoryHours)
                 {
                     for (int m = 0; m < 60; m++)

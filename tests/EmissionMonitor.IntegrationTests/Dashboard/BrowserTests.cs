@@ -136,6 +136,8 @@ public sealed class BrowserTests
         string output = await RunNodeAsync(root, "review.mjs", service.HttpBase.ToString().TrimEnd('/'), op, enterprise, "QHXN0010001", "QHXN0020001", shots);
         Assert.Contains("ok  the enterprise files a mark with evidence: pending, 待审核", output, StringComparison.Ordinal);
         Assert.Contains("ok  the operator approves it from the review queue, with a comment", output, StringComparison.Ordinal);
+        Assert.Contains("ok  the enterprise files manual data with its report: pending", output, StringComparison.Ordinal);
+        Assert.Contains("ok  the operator approves manual data from the review queue; its hours count as manual data", output, StringComparison.Ordinal);
         Assert.Contains("ok  the enterprise answers the order with a PDF from its page", output, StringComparison.Ordinal);
         Assert.Contains("ok  the operator closes the answered order from the review queue", output, StringComparison.Ordinal);
         Assert.Contains("ok  the enterprise home shows its own outlet and not the other enterprise", output, StringComparison.Ordinal);

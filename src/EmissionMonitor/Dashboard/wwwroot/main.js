@@ -16,6 +16,7 @@ import { cardsPage } from './pages/cards.js';
 import { cityPage } from './pages/city.js';
 import { enterpriseHome, enterprisePage } from './pages/enterprise.js';
 import { exceedancesPage } from './pages/exceedances.js';
+import { manualPage } from './pages/manual.js';
 import { marksPage } from './pages/marks.js';
 import { ordersPage } from './pages/orders.js';
 import { outletPage } from './pages/outlet.js';
@@ -103,6 +104,7 @@ async function render() {
     else if (path.startsWith('/barometer')) await barometerPage();
     else if (path.startsWith('/orders')) await ordersPage();
     else if (path.startsWith('/marks')) await marksPage();
+    else if (path.startsWith('/manual')) await manualPage();
     else if (path.startsWith('/totals')) await totalsPage();
     else if (path.startsWith('/city/')) await cityPage(decodeURIComponent(path.split('/')[2] || ''));
     else if (path.startsWith('/enterprise/')) await enterprisePage(decodeURIComponent(path.split('/')[2] || ''));

@@ -1,8 +1,9 @@
-// The operator's review queue: pending marks and answered orders.
+// The operator's review queue: pending marks, pending manual data and answered orders.
 import { api } from '../api.js';
 import { role } from '../core.js';
 import { h, show } from '../dom.js';
 import { t } from '../i18n.js';
+import { pendingManual } from './manual.js';
 import { markActions, marksTable } from './marks.js';
 import { acting, orderActions, ordersTable } from './orders.js';
 
@@ -13,5 +14,6 @@ export async function reviewPage() {
   const error = h('span', { id: 'review-error', class: 'red' });
   const act = acting(error);
   show(error, h('h3', {}, `${t('pendingMarks')} (${marks.length})`), marks.length ? marksTable('review-marks', marks, m => markActions(m, 'operator', act, error)) : h('p', {}, t('nothing')),
+    ...await pendingManual(act),
     h('h3', {}, `${t('answeredOrders')} (${orders.length})`), orders.length ? ordersTable('review-orders', orders, o => orderActions(o, 'operator', act, error)) : h('p', {}, t('nothing')));
 }
