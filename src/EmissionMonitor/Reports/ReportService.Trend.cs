@@ -12,7 +12,8 @@ public sealed partial class ReportService
     /// Per local day of the period: the valid hours beyond an hourly limit (gas and range limits),
     /// the water days beyond a daily limit, and the outlets with either — from the facts' sparse
     /// exceeding rows, so a month of a province is a few thousand rows read, never the readings.
-    /// Only the periods the exceedance rules judge on their basis count (the same as the episodes).
+    /// Only the periods the exceedance rules judge on their basis count (the same as the episodes),
+    /// approved manual samples' among them.
     /// </summary>
     public async Task<IReadOnlyList<TrendDay>> TrendAsync(ReportRequest r, CancellationToken ct)
     {
@@ -29,7 +30,14 @@ public sealed partial class ReportService
         var hours = (await facts.ExceedHoursByDayAsync(LocalSpans.CeilHour(LocalSpans.Max(fromDay, r.Period.From)), LocalSpans.CeilHour(LocalSpans.Min(toDay, r.Period.To)), ct))
             .Where(c => Judged(c.Mn, c.Pollutant, "hour")).ToLookup(c => c.Day);
         var days = (await facts.ExceedingDaysAsync(fromDay, toDay, ct)).Where(f => Judged(f.Mn, f.Pollutant, "day")).ToLookup(f => f.Day);
-        return LocalSpans.Days(fromDay, toDay).Select(d => new TrendDay(d, hours[d].Sum(c => c.Hours), days[d].Count(),
-            hours[d].Select(c => c.Mn).Concat(days[d].Select(f => f.Mn)).Distinct(StringComparer.Ordinal).Count())).ToList();
+        // Periods approved manual samples judge (hours and days without a valid automatic value): a few outlets' at most.
+        var hourFrom = LocalSpans.CeilHour(LocalSpans.Max(fromDay, r.Period.From));
+        var hourTo = LocalSpans.CeilHour(LocalSpans.Min(toDay, r.Period.To));
+        var manual = (await ManualPeriodsAsync(r, outlets.Values, facts, fromDay, LocalSpans.Max(fromDay, toDay), ct))
+            .SelectMany(m => m.Value.Select(p => (m.Key.Mn, ByHour: p.End - p.Start == TimeSpan.FromHours(1), p.Start)))
+            .Where(p => p.ByHour ? p.Start >= hourFrom && p.Start < hourTo : p.Start >= fromDay && p.Start < toDay)
+            .ToLookup(p => p.Start.Date);
+        return LocalSpans.Days(fromDay, toDay).Select(d => new TrendDay(d, hours[d].Sum(c => c.Hours) + manual[d].Count(p => p.ByHour), days[d].Count() + manual[d].Count(p => !p.ByHour),
+            hours[d].Select(c => c.Mn).Concat(days[d].Select(f => f.Mn)).Concat(manual[d].Select(p => p.Mn)).Distinct(StringComparer.Ordinal).Count())).ToList();
     }
 }

@@ -9,6 +9,8 @@ import { t } from '../i18n.js';
 import { acting } from './orders.js';
 
 const STATES = ['pending', 'approved', 'rejected', 'withdrawn', 'revoked'];
+// Samples of any sampling time (the list is by state; an outage a year ago may still await review).
+const EVER = `from=2000-01-01&to=${localDate(new Date(Date.now() + 864e5))}`;
 const TOTALLED = ['a21026', 'a21002', 'w01018', 'w21003'];
 
 // The buttons of one sample for the user looking at it.
@@ -83,15 +85,13 @@ function filingForm(outlets, error) {
   return form;
 }
 
-// The page: the form (enterprises and operators), a filter by state and the last year's samples.
+// The page: the form (enterprises and operators), a filter by state and the samples, the latest sampled first.
 export async function manualPage() {
   const who = role();
   const q = hashQuery();
   const chosen = STATES.includes(q.get('state')) ? q.get('state') : '';
-  const now = new Date();
-  const from = localDate(new Date(now.getFullYear() - 1, now.getMonth(), now.getDate()));
-  const to = localDate(new Date(now.getTime() + 864e5));
-  const [rows, outlets] = await Promise.all([api(`/api/manual-data?from=${from}&to=${to}&limit=500` + (chosen ? '&state=' + chosen : '')), outletList()]);
+  const [rows, outlets] = await Promise.all([api(`/api/manual-data?${EVER}&limit=500` + (chosen ? '&state=' + chosen : '')), outletList()]);
+  rows.reverse(); // the latest sampled first
   const error = h('span', { id: 'manual-error', class: 'red' });
   const filter = h('form', { id: 'manual-filter', class: 'filters' },
     h('label', {}, t('state'), h('select', { name: 'state' }, h('option', { value: '' }, t('all')), STATES.map(st => h('option', { value: st, selected: st === chosen }, t('ms.' + st))))),
@@ -103,7 +103,6 @@ export async function manualPage() {
 
 // The review queue's part: samples awaiting an operator.
 export async function pendingManual(act) {
-  const now = new Date();
-  const rows = await api(`/api/manual-data?from=${localDate(new Date(now.getFullYear() - 1, now.getMonth(), 1))}&to=${localDate(new Date(now.getTime() + 864e5))}&state=pending&limit=500`);
+  const rows = await api(`/api/manual-data?${EVER}&state=pending&limit=500`);
   return [h('h3', {}, `${t('md.pending')} (${rows.length})`), rows.length ? manualTable('review-manual', rows, s => manualActions(s, 'operator', act)) : h('p', {}, t('nothing'))];
 }
