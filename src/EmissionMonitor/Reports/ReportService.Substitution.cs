@@ -105,7 +105,10 @@ public sealed partial class ReportService
             var values = fact?.HourValues(hour.Hour);
             if (!valid && manual.Count > 0 && manual.TryGetValue(hour, out var sample))
             {
-                slots[i] = new(HourSlotKind.Valid, sample.Value, sample.Flow ?? values?.Volume, Manual: true, Replaced: values?.Kg, ExemptHour: exempt); // m³/h over the hour
+                // The sample's flow (m³/h over the hour), else the hour's own record's, else the mean of the day's valid hours'.
+                double? volume = sample.Flow ?? values?.Volume ?? DayVolume(fact);
+                slots[i] = new(HourSlotKind.Valid, sample.Value, volume, volume is { } v ? TotalsCalculator.Kilograms(outlet.Kind, sample.Value, v) : null,
+                    Manual: true, Replaced: values?.Kg, ExemptHour: exempt);
                 continue;
             }
 
@@ -114,46 +117,23 @@ public sealed partial class ReportService
                 : new(HourSlotKind.Gap, Kg: values?.Kg);
         }
 
-        return manual.Count == 0 ? slots : WithManualKg(slots, outlet.Kind);
-    }
-
-    /// <summary>
-    /// The kg of each manual hour: its concentration over its flow volume — the sample's flow, else
-    /// the hour's own flow record, else the mean of the nearest automatic hours' volumes before and after.
-    /// </summary>
-    private static HourSlot[] WithManualKg(HourSlot[] slots, MediumKind kind)
-    {
-        for (int i = 0; i < slots.Length; i++)
-        {
-            if (slots[i] is not { Manual: true } s)
-            {
-                continue;
-            }
-
-            double? volume = s.Volume;
-            if (volume is null)
-            {
-                var sides = new[] { NearestVolume(slots, i, -1), NearestVolume(slots, i, +1) }.Where(v => v is not null).Select(v => v!.Value).ToList();
-                volume = sides.Count == 0 ? null : sides.Average();
-            }
-
-            slots[i] = s with { Volume = volume, Kg = volume is { } v ? TotalsCalculator.Kilograms(kind, s.Concentration!.Value, v) : null };
-        }
-
         return slots;
     }
 
-    private static double? NearestVolume(HourSlot[] slots, int at, int step)
+    /// <summary>The mean flow volume of a day's valid hours (those with a flow), or null.</summary>
+    private static double? DayVolume(DayFact? fact)
     {
-        for (int i = at + step; i >= 0 && i < slots.Length; i += step)
+        double sum = 0;
+        int n = 0;
+        for (int h = 0; fact is not null && h < DayFact.HoursPerDay; h++)
         {
-            if (slots[i] is { Kind: HourSlotKind.Valid, Manual: false, Volume: { } v })
+            if ((fact.ValidMask & (1 << h)) != 0 && fact.HourValues(h)?.Volume is { } v)
             {
-                return v;
+                (sum, n) = (sum + v, n + 1);
             }
         }
 
-        return null;
+        return n == 0 ? null : sum / n;
     }
 
     /// <summary>The sums of the hours before each index (gaps and expected hours, and what the fills add): any window's sums by two look-ups.</summary>

@@ -18,7 +18,8 @@ namespace EmissionMonitor.IntegrationTests.Compliance;
 /// <summary>
 /// Property-based: random histories — gaps, every flag, values either side of the limits, O2 and
 /// flow sent or not, split records (O2 after the pollutant), resends with other values, daily
-/// records, data arriving late and out of order in random batches, marks of every kind, a registry
+/// records, data arriving late and out of order in random batches, marks of every kind, manual
+/// samples of every state, a registry
 /// edit (new limits and reference O2) before and after the rebuild — go into a real SQLite store
 /// that keeps its summaries at each commit; every report kind, grouping and period shape (whole
 /// days, cut hours, up to a "now" inside the data) read from the summaries must equal the reference
@@ -95,6 +96,11 @@ public sealed class SummaryPropertyTests
         foreach (var mark in Marks(rng))
         {
             await store.AddMarkAsync(mark, CancellationToken.None);
+        }
+
+        foreach (var sample in ManualSamples(rng))
+        {
+            await store.SaveAsync(DocumentRecords.ManualData, sample, CancellationToken.None);
         }
 
         if (settle is not null && await settle("after the first data"))
@@ -413,6 +419,31 @@ public sealed class SummaryPropertyTests
             yield return state == Mark.RevokedState
                 ? mark with { Rev = 1, Revoked = new Revocation(DateTimeOffset.UnixEpoch, "operator", null) }
                 : mark with { Decision = state };
+        }
+    }
+
+    /// <summary>
+    /// Manual samples of every state (only approved ones count), some of one hour together, covering
+    /// 1–8 hours each, with and without a flow, values either side of the limits (pH too).
+    /// </summary>
+    private static IEnumerable<EmissionMonitor.Compliance.Manual.ManualSample> ManualSamples(Random rng)
+    {
+        string[] states = [.. Enumerable.Repeat(EmissionMonitor.Compliance.Manual.ManualSample.Approved, 4), .. EmissionMonitor.Compliance.Manual.ManualSample.States];
+        (string Mn, string Code, double Limit)[] targets =
+            [("QHXN0010001", "a21026", 35), ("QHXN0010001", "a21002", 50), ("QHXN0010001", "a34013", 10), ("QHXN0020001", "w01018", 50), ("QHXN0020001", "w21003", 5), ("QHXN0020001", "w01001", 7.5)];
+        int count = rng.Next(2, 12);
+        var hour = Start.AddHours(rng.Next(Days * 24));
+        for (int i = 0; i < count; i++)
+        {
+            var (mn, code, limit) = targets[rng.Next(targets.Length)];
+            hour = rng.Next(4) == 0 ? hour : Start.AddHours(rng.Next(Days * 24)); // now and then a second sample of the same hour
+            yield return new EmissionMonitor.Compliance.Manual.ManualSample
+            {
+                Id = $"md-{i}", Mn = mn, Pollutant = code, SampledAt = hour.AddMinutes(rng.Next(60)), Value = Math.Round(limit * (0.3 + (1.3 * rng.NextDouble())), 2),
+                Unit = mn == "QHXN0010001" ? "mg/m3" : "mg/L", Flow = rng.Next(3) == 0 ? null : (double)(mn == "QHXN0010001" ? 1000 + rng.Next(50_000) : 10 + rng.Next(500)),
+                Enterprise = mn == "QHXN0010001" ? "QH-XN-001" : "QH-XN-002", MarkId = "mk-0", CoverFrom = hour, CoverTo = hour.AddHours(1 + rng.Next(8)), By = "property test",
+                State = states[rng.Next(states.Length)], DecidedAt = DateTimeOffset.UnixEpoch.AddSeconds(i),
+            };
         }
     }
 

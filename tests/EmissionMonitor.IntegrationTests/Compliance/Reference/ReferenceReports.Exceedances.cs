@@ -2,6 +2,7 @@ using EmissionMonitor.Hj212;
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Exceedance;
 using EmissionMonitor.Compliance.Results;
+using EmissionMonitor.Compliance.Summaries;
 
 using EmissionMonitor.Reports;
 
@@ -25,7 +26,7 @@ public sealed partial class ReferenceReports
             foreach (var pollutant in Assessed(outlet, r))
             {
                 string basis = ExceedanceDetector.Basis(outlet, outlet.Limits[pollutant]);
-                var periods = detector.Assess(outlet, pollutant, outletHourly, outletDaily);
+                var periods = await WithManualAsync(outlet, pollutant, basis, detector.Assess(outlet, pollutant, outletHourly, outletDaily), LocalSpans.CeilHour(from), to, ct);
                 var scope = Key(outlet, pollutant, "pollutant");
                 rows.AddRange(ExceedanceDetector.Episodes(outlet, pollutant, basis, periods, NowLocal)
                     .Where(e => e.End > r.Period.From && e.Start < r.Period.To)
@@ -58,7 +59,10 @@ public sealed partial class ReferenceReports
             foreach (var pollutant in Assessed(outlet, r))
             {
                 bool byHour = ExceedanceDetector.Basis(outlet, outlet.Limits[pollutant]) == "hour";
-                foreach (var p in detector.Assess(outlet, pollutant, hourly[outlet.Mn].ToList(), daily[outlet.Mn].ToList()).Where(p => p.Exceeds))
+                var assessed = detector.Assess(outlet, pollutant, hourly[outlet.Mn].ToList(), daily[outlet.Mn].ToList());
+                var withManual = (await WithManualAsync(outlet, pollutant, byHour ? "hour" : "day", [], fromDay, toDay < fromDay ? fromDay : toDay, ct))
+                    .Where(m => !assessed.Any(p => p.Start == m.Start));
+                foreach (var p in assessed.Concat(withManual).Where(p => p.Exceeds))
                 {
                     if (byHour && p.Start >= r.Period.From && p.Start < r.Period.To && p.Start >= fromDay && p.Start < toDay)
                     {

@@ -19,7 +19,10 @@ public sealed partial class ReferenceReports
         {
             foreach (var pollutant in Assessed(outlet, r))
             {
-                var counts = RateCounts.Of(_rates.Hours(outlet, pollutant, r.Period, NowLocal, hourly[outlet.Mn], marks));
+                // An hour an approved manual sample stands for, without a valid automatic value, is received and excused.
+                var stands = await ManualOfAsync(outlet.Mn, pollutant, ct);
+                var counts = RateCounts.Of(_rates.Hours(outlet, pollutant, r.Period, NowLocal, hourly[outlet.Mn], marks)
+                    .Select(h => h.State is HourState.Missing or HourState.Invalid or HourState.Excused && stands(h.Hour) is not null ? h with { State = HourState.Excused } : h));
                 var key = Key(outlet, pollutant, level);
                 if (!groups.TryGetValue(key, out var sum))
                 {

@@ -43,23 +43,48 @@ public sealed partial class ReferenceReports
 
         var end = Totals.Substitutes ? LocalSpans.Min(to.AddHours(Totals.ShortGapHours + 1), now) : to;
         var start = first.AddHours(-Totals.LookbackSpanHours);
-        var readings = (await EmissionMonitor.Reports.ReportService.HourlyReadingsAsync(store, options, start, end, outlet.Mn, ct)).ToLookup(x => x.Period);
+        // Whole days: a manual hour without a flow takes the mean of its day's valid hours'.
+        var readings = (await EmissionMonitor.Reports.ReportService.HourlyReadingsAsync(store, options, start.Date, LocalSpans.CeilDay(end), outlet.Mn, ct)).ToLookup(x => x.Period);
+        var stands = await ManualOfAsync(outlet.Mn, pollutant, ct);
         var marks = (await records.QueryMarksAsync(start, end, outlet.Mn, ct)).Where(m => m.IsActive && options.EffectOf(m.Kind).Exempts).ToList();
         var (activeFrom, activeTo) = LocalSpans.Active(outlet);
         string flowCode = outlet.Kind == MediumKind.Gas ? CodeCatalogue.GasFlow : CodeCatalogue.WaterFlow;
         int n = (int)(end - start).TotalHours;
-        var kind = new char[n]; // o outside, e exempt, v valid, g gap
+        var kind = new char[n]; // o outside, e exempt, v valid, g gap, m manual (an approved sample, no valid automatic value)
         var c = new double?[n];
         var v = new double?[n];
         var k = new double?[n];
+        var replaced = new double?[n];
+        var exemptHour = new bool[n];
+        double? Volume(DateTime hour) => readings[hour].FirstOrDefault(x => x.Pollutant == flowCode) is { } flow
+            ? flow.Cou ?? (flow.Avg is { } q ? q * 3600 * (outlet.FlowUnit switch { "L/s" => 0.001, "m3/h" => 1.0 / 3600, _ => 1.0 }) : null)
+            : null;
+        double? DayVolume(DateTime day)
+        {
+            var volumes = Enumerable.Range(0, 24).Select(h => day.AddHours(h))
+                .Where(h => readings[h].FirstOrDefault(x => x.Pollutant == pollutant) is { } r && _rates.Validity.IsValid(r))
+                .Select(Volume).Where(x => x is not null).Select(x => x!.Value).ToList();
+            return volumes.Count == 0 ? null : volumes.Average();
+        }
+
         for (int i = 0; i < n; i++)
         {
             var hour = start.AddHours(i);
             var reading = readings[hour].FirstOrDefault(x => x.Pollutant == pollutant);
             var flow = readings[hour].FirstOrDefault(x => x.Pollutant == flowCode);
+            bool exempt = (reading is not null && _rates.Validity.IsExemptFlag(reading)) || marks.Any(m => m.From <= hour && hour.AddHours(1) <= m.To);
             if (hour < activeFrom || hour >= activeTo || hour >= now)
             {
                 kind[i] = 'o';
+            }
+            else if (!(reading is not null && _rates.Validity.IsValid(reading)) && stands(hour) is { } sample)
+            {
+                kind[i] = 'm';
+                exemptHour[i] = exempt;
+                double? own = reading is null ? null : Volume(hour);
+                (c[i], v[i]) = (sample.Value, sample.Flow ?? own ?? DayVolume(hour.Date));
+                k[i] = v[i] is { } mv ? (outlet.Kind == MediumKind.Water ? sample.Value * mv / 1000 : sample.Value * mv * 1e-6) : null;
+                replaced[i] = reading?.Cou ?? (reading?.Avg is { } ra && own is { } ov ? (outlet.Kind == MediumKind.Water ? ra * ov / 1000 : ra * ov * 1e-6) : null);
             }
             else if ((reading is not null && _rates.Validity.IsExemptFlag(reading)) || marks.Any(m => m.From <= hour && hour.AddHours(1) <= m.To))
             {
@@ -115,7 +140,7 @@ public sealed partial class ReferenceReports
                     b--;
                 }
 
-                if (b >= 0 && kind[b] == 'v')
+                if (b >= 0 && kind[b] is 'v' or 'm')
                 {
                     sides.Add(b);
                 }
@@ -126,7 +151,7 @@ public sealed partial class ReferenceReports
                     a++;
                 }
 
-                if (a < n && kind[a] == 'v')
+                if (a < n && kind[a] is 'v' or 'm')
                 {
                     sides.Add(a);
                 }
@@ -134,23 +159,23 @@ public sealed partial class ReferenceReports
                 value = Kg(sides, max: false);
             }
 
-            value ??= Kg(Enumerable.Range(0, i).Reverse().Where(x => kind[x] == 'v').Take(Totals.LookbackHours).ToList(), max: true);
+            value ??= Kg(Enumerable.Range(0, i).Reverse().Where(x => kind[x] is 'v' or 'm').Take(Totals.LookbackHours).ToList(), max: true);
             for (int h = i; h < j; h++)
             {
                 fill[h] = value;
             }
         }
 
-        return new Filled(start, now, kind, k, fill);
+        return new Filled(start, now, kind, k, fill, replaced, exemptHour);
     }
 
-    /// <summary>Classified hours from <see cref="Start"/>: o outside, e exempt, v valid, g gap; each hour's measured kg and fill.</summary>
-    private sealed record Filled(DateTime Start, DateTime Now, char[] Kind, double?[] Kg, double?[] Fill)
+    /// <summary>Classified hours from <see cref="Start"/>: o outside, e exempt, v valid, g gap, m manual; each hour's kg (a manual hour's from its sample) and fill; a manual hour's replaced kg and whether it is exempt.</summary>
+    private sealed record Filled(DateTime Start, DateTime Now, char[] Kind, double?[] Kg, double?[] Fill, double?[]? Replaced = null, bool[]? ExemptHour = null)
     {
         public SubstitutionSums Sum(DateTime periodFrom, DateTime periodTo)
         {
-            double kg = 0;
-            int filled = 0, gaps = 0, expected = 0;
+            double kg = 0, manualKg = 0;
+            int filled = 0, gaps = 0, expected = 0, manualHours = 0;
             for (var hour = LocalSpans.CeilHour(periodFrom); hour < LocalSpans.Min(LocalSpans.CeilHour(periodTo), Now); hour = hour.AddHours(1))
             {
                 int i = (int)(hour - Start).TotalHours;
@@ -159,7 +184,13 @@ public sealed partial class ReferenceReports
                     continue;
                 }
 
-                expected += Kind[i] is 'v' or 'g' ? 1 : 0;
+                expected += Kind[i] is 'v' or 'g' || (Kind[i] == 'm' && !ExemptHour![i]) ? 1 : 0;
+                if (Kind[i] == 'm')
+                {
+                    manualHours++;
+                    manualKg += Kg[i] is { } mk ? mk - (Replaced![i] ?? 0) : 0;
+                }
+
                 if (Kind[i] == 'g')
                 {
                     gaps++;
@@ -171,7 +202,7 @@ public sealed partial class ReferenceReports
                 }
             }
 
-            return new SubstitutionSums(kg, filled, gaps, expected);
+            return new SubstitutionSums(kg, filled, gaps, expected, manualKg, manualHours);
         }
     }
 }

@@ -47,7 +47,7 @@ public sealed partial class ReferenceReports
                 var periodFill = filled.Sum(r.Period.From, r.Period.To);
                 var ytdFill = allowances ? filled.Sum(ytdFrom, r.Period.To) : default;
                 var total = totals.Total(outlet, pollutant, inPeriod, expected) with { Substituted = periodFill };
-                double ytdKg = totals.Total(outlet, pollutant, ytd, 0).Kg + ytdFill.Kg;
+                double ytdKg = totals.Total(outlet, pollutant, ytd, 0).Kg + ytdFill.Added;
                 double? permit = enterprise.Permits.TryGetValue(pollutant, out double tonnes) ? tonnes * 1000 : null;
                 var key = Key(outlet, pollutant, level);
                 if (!groups.TryGetValue(key, out var g))

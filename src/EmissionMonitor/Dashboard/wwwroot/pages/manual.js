@@ -50,7 +50,8 @@ function filingForm(outlets, error) {
   files.input.accept = '.pdf,application/pdf';
   files.input.multiple = false;
   const pollutant = h('select', { name: 'pollutant', required: true });
-  const unit = h('input', { name: 'unit', readOnly: true, size: 6 });
+  const unit = h('input', { name: 'unit', type: 'hidden' });
+  const unitText = h('span', { class: 'muted' });
   const outlet = outletPicker(outlets);
   const mnSelect = outlet.tagName === 'SELECT' ? outlet : outlet.querySelector('select');
   const fill = () => {
@@ -60,13 +61,14 @@ function filingForm(outlets, error) {
     const codes = [...new Set([...Object.keys(o.limits || {}), ...TOTALLED.filter(c => c[0] === (water ? 'w' : 'a'))])].sort();
     pollutant.replaceChildren(...codes.map(c => h('option', { value: c }, pol(c))));
     unit.value = water ? 'mg/L' : 'mg/m3';
+    unitText.textContent = water ? ' mg/L' : ' mg/m³';
   };
   mnSelect.addEventListener('change', fill); fill();
   const form = h('form', { id: 'manual-form', class: 'filters' },
     h('label', {}, t('outlet'), outlet),
     h('label', {}, t('pollutant'), pollutant),
     h('label', {}, t('sampledAt'), dateTimeInput('sampledAt', stamp(new Date()))),
-    h('label', {}, t('md.value'), h('input', { name: 'value', required: true, inputmode: 'decimal', size: 8, pattern: '\\d+(\\.\\d+)?' }), unit),
+    h('label', {}, t('md.value'), h('span', { class: 'nowrap' }, h('input', { name: 'value', required: true, inputmode: 'decimal', size: 8, pattern: '\\d+(\\.\\d+)?' }), unitText), unit),
     h('label', {}, t('md.flowInput'), h('input', { name: 'flow', inputmode: 'decimal', size: 10, pattern: '\\d+(\\.\\d+)?' })),
     h('label', {}, t('p.comment'), h('input', { name: 'comment', size: 24 })),
     h('span', { class: 'label' }, t('md.report'), files.el),
