@@ -39,6 +39,28 @@ public sealed class RoleFilter(ApiAuth auth, params string[] roles) : IEndpointF
     public static ApiUser User(HttpContext context) => (ApiUser)context.Items[UserKey]!;
 
     /// <summary>
+    /// The enterprise a request's figures are narrowed to: the <c>enterprise</c> asked, and for an
+    /// enterprise user always its own (asking for another is the 403 returned).
+    /// </summary>
+    public static IResult? Enterprise(HttpContext context, out string? enterprise)
+    {
+        var user = User(context);
+        enterprise = context.Request.Query["enterprise"].FirstOrDefault();
+        if (user.Role != ApiUser.EnterpriseRole)
+        {
+            return null;
+        }
+
+        if (enterprise is not null && enterprise != user.Enterprise)
+        {
+            return Results.Problem(statusCode: 403, title: "an enterprise user sees only its own enterprise");
+        }
+
+        enterprise = user.Enterprise;
+        return null;
+    }
+
+    /// <summary>
     /// Whose share a request counts against (live streams, downloads): the user's token; without
     /// users configured (loopback callers are all one anonymous operator), the caller's address.
     /// </summary>

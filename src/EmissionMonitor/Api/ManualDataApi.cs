@@ -30,16 +30,9 @@ public static class ManualDataApi
             TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
         {
             var q = http.Request.Query;
-            var user = RoleFilter.User(http);
-            string? enterprise = q["enterprise"].FirstOrDefault();
-            if (user.Role == ApiUser.EnterpriseRole)
+            if (RoleFilter.Enterprise(http, out string? enterprise) is { } notYours)
             {
-                if (enterprise is not null && enterprise != user.Enterprise)
-                {
-                    return Results.Problem(statusCode: 403, title: "an enterprise user sees only its own enterprise");
-                }
-
-                enterprise = user.Enterprise;
+                return notYours;
             }
 
             if (QueryRules.First(QueryRules.Choice(http, "format", ReportsApi.ExportFormats), QueryRules.Choice(http, "state", [.. ManualSample.States]),

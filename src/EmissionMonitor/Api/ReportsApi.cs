@@ -85,15 +85,9 @@ public static class ReportsApi
     {
         var q = http.Request.Query;
         var user = RoleFilter.User(http);
-        string? enterprise = q["enterprise"].FirstOrDefault();
-        if (user.Role == ApiUser.EnterpriseRole)
+        if (RoleFilter.Enterprise(http, out string? enterprise) is { } notYours)
         {
-            if (enterprise is not null && enterprise != user.Enterprise)
-            {
-                return Results.Problem(statusCode: 403, title: "an enterprise user sees only its own enterprise");
-            }
-
-            enterprise = user.Enterprise;
+            return notYours;
         }
 
         if (QueryRules.First(QueryRules.Choice(http, "format", Formats), QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
