@@ -103,6 +103,20 @@ internal sealed class FactSource
         return list;
     }
 
+    /// <summary>The day facts of [fromDay, toDay) of the outlets <paramref name="mns"/> names and the <paramref name="pollutants"/>, read at once.</summary>
+    public async Task<List<DayFact>> DaysOfAsync(DateTime fromDay, DateTime toDay, IReadOnlyCollection<string> mns, IReadOnlyCollection<string> pollutants, CancellationToken ct)
+    {
+        if (toDay <= fromDay)
+        {
+            return [];
+        }
+
+        var stored = mns.Where(m => !_computed.ContainsKey(m)).ToList();
+        var list = (await _store.QueryDayFactsOfAsync(fromDay, toDay, stored, pollutants, ct)).ToList();
+        list.AddRange(mns.Where(_computed.ContainsKey).SelectMany(m => _computed[m].Days).Where(f => f.Day >= fromDay && f.Day < toDay && pollutants.Contains(f.Pollutant)));
+        return list;
+    }
+
     /// <summary>The hours beyond an hourly limit in [from, to); <paramref name="mns"/> narrows to those outlets.</summary>
     public async Task<List<ExceedHour>> ExceedHoursAsync(DateTime from, DateTime to, CancellationToken ct, IReadOnlyCollection<string>? mns = null)
     {

@@ -37,7 +37,7 @@ public sealed partial class ReportService
         // reported kg, and a quarter whose monitoring cannot stand as the emissions is a reason of its own.
         var judged = sums.Where(s => s.Quarter.From >= first).Select(s => s.Quarter).ToList();
         var fills = await SubstitutionAsync(r with { Pollutant = null }, Outlets(r).ToList(),
-            judged.SelectMany(q => new[] { q, new ReportPeriod(new DateTime(q.From.Year, 1, 1), q.To) }).ToList(), ct);
+            judged.SelectMany(q => new[] { q, new ReportPeriod(new DateTime(q.From.Year, 1, 1), q.To) }).ToArray(), ct);
         var lifts = (await store.QueryCardLiftsAsync(ct)).Where(l => l.Revoked is null).ToList();
         var decisions = await store.QueryCardDecisionsAsync(ct);
         var engine = new CardEngine(cards);

@@ -17,11 +17,13 @@ public sealed partial class ReportService
     /// <paramref name="windows"/> (a period, its year to date, a card's quarters): every hour filled
     /// once, then summed per window; with substitution off, the counts only (nothing filled or added,
     /// so callers add the sums' kg either way). Read from the day facts hour by hour (the hour values they keep),
-    /// one outlet at a time, over the windows and a few hours after them (a short gap's next valid
-    /// hour); the look-back of a long gap (before the first window) is read only when a gap needs it.
+    /// of the totalled pollutants, <see cref="OutletsPerSubstitutionRead"/> outlets a read, over the
+    /// windows and a few hours after them (a short gap's next valid hour); the look-back of a long gap
+    /// (before the first window) is read only for the outlets a gap needs it of. Each series' hours go
+    /// through buffers from the pool (a quarter with its look-back is thousands of slots).
     /// </summary>
     private async Task<Dictionary<(string Mn, string Pollutant), SubstitutionSums[]>> SubstitutionAsync(
-        ReportRequest r, List<Outlet> outlets, IReadOnlyList<ReportPeriod> windows, CancellationToken ct)
+        ReportRequest r, List<Outlet> outlets, ReportPeriod[] windows, CancellationToken ct)
     {
         var rule = TotalsOptions;
         var result = new Dictionary<(string, string), SubstitutionSums[]>();
@@ -40,49 +42,126 @@ public sealed partial class ReportService
         var firstRead = rule.Substitutes ? LocalSpans.Max(lookback, from.Date.AddDays(-2)) : from; // never before the look-back's start
         var facts = await FactSource.OpenAsync(store, Rules, outlets, lookback.Date, LocalSpans.CeilDay(end), r.Mn, ct);
         var manual = facts.Manual;
-        foreach (var outlet in outlets)
+        var pollutants = CodeCatalogue.TotalledPollutants.Where(p => r.Pollutant is null || p == r.Pollutant).ToArray();
+        foreach (var chunk in outlets.Chunk(OutletsPerSubstitutionRead))
         {
-            var start = firstRead;
-            var days = await OutletDaysAsync(facts, outlet.Mn, start, end, ct);
-            foreach (var pollutant in CodeCatalogue.TotalledPollutants.Where(p => r.Pollutant is null || p == r.Pollutant))
+            // One read of the chunk's days; the look-back before them only for the outlets a gap sends there, in one more.
+            var days = await ChunkDaysAsync(facts, chunk, firstRead, end, ct);
+            var further = new List<Outlet>();
+            foreach (var outlet in chunk)
             {
-                if (!outlet.Limits.ContainsKey(pollutant) && !days.Keys.Any(k => k.Pollutant == pollutant))
+                if (!Outlet(outlet, firstRead, result))
                 {
-                    continue;
+                    further.Add(outlet);
+                }
+            }
+
+            if (further.Count > 0)
+            {
+                foreach (var (mn, earlier) in await ChunkDaysAsync(facts, further, lookback, firstRead.Date, ct))
+                {
+                    foreach (var (key, fact) in earlier)
+                    {
+                        days[mn].TryAdd(key, fact);
+                    }
                 }
 
-                var slots = Slots(outlet, pollutant, days, marks[outlet.Mn], manual.Of(outlet.Mn, pollutant), start, end, now);
-                bool reachedStart = false;
-                var filled = rule.Substitutes ? Substitution.Fill(slots, outlet.Kind, rule, out reachedStart) : new double?[slots.Length];
-                if (reachedStart && start > lookback)
+                foreach (var outlet in further)
                 {
-                    // A gap wants hours before those read: read the whole look-back for this outlet, once.
-                    start = lookback;
-                    days = await OutletDaysAsync(facts, outlet.Mn, start, end, ct);
-                    slots = Slots(outlet, pollutant, days, marks[outlet.Mn], manual.Of(outlet.Mn, pollutant), start, end, now);
-                    filled = Substitution.Fill(slots, outlet.Kind, rule, out _);
+                    Outlet(outlet, lookback, result);
+                }
+            }
+
+            // The sums of each pollutant of an outlet from its hours from start; false (nothing kept) when a gap wants hours before start.
+            bool Outlet(Outlet outlet, DateTime start, Dictionary<(string, string), SubstitutionSums[]> sums)
+            {
+                var outletDays = days[outlet.Mn];
+                var found = new List<(string Pollutant, SubstitutionSums[] Sums)>();
+                foreach (var pollutant in pollutants)
+                {
+                    if (!outlet.Limits.ContainsKey(pollutant) && !outletDays.Keys.Any(k => k.Pollutant == pollutant))
+                    {
+                        continue;
+                    }
+
+                    // Buffers from the pool: a quarter's hours with the look-back are a few thousand slots, each series one after the other.
+                    int n = LocalSpans.HourStarts(start, end);
+                    var slots = System.Buffers.ArrayPool<HourSlot>.Shared.Rent(n);
+                    var filled = System.Buffers.ArrayPool<double?>.Shared.Rent(n);
+                    var running = System.Buffers.ArrayPool<SubstitutionSums>.Shared.Rent(n + 1);
+                    try
+                    {
+                        Slots(slots.AsSpan(0, n), outlet, pollutant, outletDays, marks[outlet.Mn], manual.Of(outlet.Mn, pollutant), start, now);
+                        bool reachedStart = false;
+                        if (rule.Substitutes)
+                        {
+                            Substitution.Fill(slots.AsSpan(0, n), filled.AsSpan(0, n), outlet.Kind, rule, out reachedStart);
+                        }
+                        else
+                        {
+                            filled.AsSpan(0, n).Clear();
+                        }
+
+                        if (reachedStart && start > lookback)
+                        {
+                            return false; // the whole outlet again from the look-back's start (the fills that did not reach back stay the same)
+                        }
+
+                        Running(slots.AsSpan(0, n), filled.AsSpan(0, n), running.AsSpan(0, n + 1));
+                        var windowSums = new SubstitutionSums[windows.Length];
+                        for (int w = 0; w < windows.Length; w++)
+                        {
+                            windowSums[w] = Sum(running.AsSpan(0, n + 1), start, LocalSpans.CeilHour(windows[w].From), LocalSpans.Min(LocalSpans.CeilHour(windows[w].To), now));
+                        }
+
+                        found.Add((pollutant, windowSums));
+                    }
+                    finally
+                    {
+                        System.Buffers.ArrayPool<HourSlot>.Shared.Return(slots);
+                        System.Buffers.ArrayPool<double?>.Shared.Return(filled);
+                        System.Buffers.ArrayPool<SubstitutionSums>.Shared.Return(running);
+                    }
                 }
 
-                var running = Running(slots, filled);
-                result[(outlet.Mn, pollutant)] = windows.Select(w => Sum(running, start, LocalSpans.CeilHour(w.From), LocalSpans.Min(LocalSpans.CeilHour(w.To), now))).ToArray();
+                foreach (var (pollutant, windowSums) in found)
+                {
+                    sums[(outlet.Mn, pollutant)] = windowSums;
+                }
+
+                return true;
             }
         }
 
         return result;
     }
 
-    private static async Task<Dictionary<(DateTime Day, string Pollutant), DayFact>> OutletDaysAsync(FactSource facts, string mn, DateTime from, DateTime end, CancellationToken ct) =>
-        (await facts.DaysAsync(from.Date, LocalSpans.CeilDay(end), mn, ct)).Where(f => CodeCatalogue.TotalledPollutants.Contains(f.Pollutant, StringComparer.Ordinal))
-            .ToDictionary(f => (f.Day, f.Pollutant));
+    /// <summary>Outlets whose days one read of substitution brings (a quarter of 50 outlets' totalled facts: a few MB).</summary>
+    private const int OutletsPerSubstitutionRead = 50;
+
+    /// <summary>The totalled pollutants' day facts of [from's day, end's day) of <paramref name="chunk"/>, by outlet (every outlet present).</summary>
+    private static async Task<Dictionary<string, Dictionary<(DateTime Day, string Pollutant), DayFact>>> ChunkDaysAsync(FactSource facts, IReadOnlyCollection<Outlet> chunk,
+        DateTime from, DateTime end, CancellationToken ct)
+    {
+        var byOutlet = chunk.ToDictionary(o => o.Mn, _ => new Dictionary<(DateTime Day, string Pollutant), DayFact>(), StringComparer.Ordinal);
+        foreach (var f in await facts.DaysOfAsync(from.Date, LocalSpans.CeilDay(end), chunk.Select(o => o.Mn).ToList(), CodeCatalogue.TotalledPollutants, ct))
+        {
+            if (CodeCatalogue.TotalledPollutants.Contains(f.Pollutant, StringComparer.Ordinal) && byOutlet.TryGetValue(f.Mn, out var days))
+            {
+                days.TryAdd((f.Day, f.Pollutant), f);
+            }
+        }
+
+        return byOutlet;
+    }
 
     /// <summary>The hours [start, end) of an outlet's pollutant as substitution sees them (a day's fact looked up once for its hours).</summary>
-    private HourSlot[] Slots(Outlet outlet, string pollutant, Dictionary<(DateTime Day, string Pollutant), DayFact> days, IEnumerable<Mark> exemptMarks,
-        IReadOnlyDictionary<DateTime, Compliance.Manual.ManualHour> manual, DateTime start, DateTime end, DateTime now)
+    private void Slots(Span<HourSlot> slots, Outlet outlet, string pollutant, Dictionary<(DateTime Day, string Pollutant), DayFact> days, IEnumerable<Mark> exemptMarks,
+        IReadOnlyDictionary<DateTime, Compliance.Manual.ManualHour> manual, DateTime start, DateTime now)
     {
         var (activeFrom, activeTo) = LocalSpans.Active(outlet);
         var marks = exemptMarks.ToList();
         var exemptFlags = options.EffectiveExemptFlags;
-        var slots = new HourSlot[LocalSpans.HourStarts(start, end)];
         DayFact? fact = null;
         var factDay = DateTime.MinValue;
         for (int i = 0; i < slots.Length; i++)
@@ -100,7 +179,7 @@ public sealed partial class ReportService
                 fact = days.GetValueOrDefault((factDay, pollutant));
             }
 
-            bool exempt = (fact?.Flags[hour.Hour] is { } flag && exemptFlags.Contains(flag, StringComparer.Ordinal)) || (marks.Count > 0 && marks.Any(m => m.Covers(hour)));
+            bool exempt = (fact?.Flags[hour.Hour] is { } flag && IsIn(flag, exemptFlags)) || (marks.Count > 0 && marks.Any(m => m.Covers(hour)));
             bool valid = fact is not null && (fact.ValidMask & (1 << hour.Hour)) != 0;
             var values = fact?.HourValues(hour.Hour);
             if (!valid && manual.Count > 0 && manual.TryGetValue(hour, out var sample))
@@ -116,8 +195,19 @@ public sealed partial class ReportService
                 : valid ? new(HourSlotKind.Valid, values?.Concentration, values?.Volume, values?.Kg)
                 : new(HourSlotKind.Gap, Kg: values?.Kg);
         }
+    }
 
-        return slots;
+    private static bool IsIn(string flag, IReadOnlyList<string> flags)
+    {
+        for (int i = 0; i < flags.Count; i++)
+        {
+            if (string.Equals(flags[i], flag, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The mean flow volume of a day's valid hours (those with a flow), or null.</summary>
@@ -137,9 +227,9 @@ public sealed partial class ReportService
     }
 
     /// <summary>The sums of the hours before each index (gaps and expected hours, and what the fills add): any window's sums by two look-ups.</summary>
-    private static SubstitutionSums[] Running(HourSlot[] slots, double?[] filled)
+    private static void Running(ReadOnlySpan<HourSlot> slots, ReadOnlySpan<double?> filled, Span<SubstitutionSums> running)
     {
-        var running = new SubstitutionSums[slots.Length + 1];
+        running[0] = default;
         for (int i = 0; i < slots.Length; i++)
         {
             var s = slots[i];
@@ -152,12 +242,10 @@ public sealed partial class ReportService
                 _ => default,
             };
         }
-
-        return running;
     }
 
     /// <summary>The sums of [from, to) from the running sums of the hours from <paramref name="start"/>.</summary>
-    private static SubstitutionSums Sum(SubstitutionSums[] running, DateTime start, DateTime from, DateTime to)
+    private static SubstitutionSums Sum(ReadOnlySpan<SubstitutionSums> running, DateTime start, DateTime from, DateTime to)
     {
         int first = Math.Clamp(LocalSpans.HourStarts(start, from), 0, running.Length - 1);
         int last = Math.Clamp(LocalSpans.HourStarts(start, to), first, running.Length - 1);

@@ -49,8 +49,16 @@ public static class Substitution
     /// </summary>
     public static double?[] Fill(ReadOnlySpan<HourSlot> hours, MediumKind kind, TotalsOptions options, out bool reachedStart)
     {
-        reachedStart = false;
         var filled = new double?[hours.Length];
+        Fill(hours, filled, kind, options, out reachedStart);
+        return filled;
+    }
+
+    /// <summary>As <see cref="Fill(ReadOnlySpan{HourSlot}, MediumKind, TotalsOptions, out bool)"/>, into <paramref name="filled"/> (as long as the hours; a pooled buffer).</summary>
+    public static void Fill(ReadOnlySpan<HourSlot> hours, Span<double?> filled, MediumKind kind, TotalsOptions options, out bool reachedStart)
+    {
+        reachedStart = false;
+        filled.Clear();
         for (int i = 0; i < hours.Length;)
         {
             if (hours[i].Kind != HourSlotKind.Gap)
@@ -83,14 +91,13 @@ public static class Substitution
                 kg = Combine(sides, kind, values => values.Average());
             }
 
-            kg ??= Combine(Lookback(hours, start, options.LookbackHours, ref reachedStart), kind, values => values.Max());
+            kg ??= LookbackMax(hours, start, options.LookbackHours, kind, ref reachedStart);
             for (int h = start; h < i; h++)
             {
                 filled[h] = kg;
             }
         }
 
-        return filled;
     }
 
     /// <summary>The nearest valid hour from <paramref name="at"/> in <paramref name="step"/>'s direction, passing over exempt hours; null at a gap, an hour outside operation or the span's end.</summary>
@@ -111,20 +118,48 @@ public static class Substitution
         return null;
     }
 
-    /// <summary>The last <paramref name="count"/> valid hours before <paramref name="start"/>.</summary>
-    private static List<HourSlot> Lookback(ReadOnlySpan<HourSlot> hours, int start, int count, ref bool ranOff)
+    /// <summary>
+    /// The fill of a long gap from the last <paramref name="count"/> valid hours before <paramref name="start"/>:
+    /// as <see cref="Combine"/> with the maximum, in one pass without collecting them (a look-back is hundreds of hours).
+    /// </summary>
+    private static double? LookbackMax(ReadOnlySpan<HourSlot> hours, int start, int count, MediumKind kind, ref bool ranOff)
     {
-        var valid = new List<HourSlot>();
-        for (int i = start - 1; i >= 0 && valid.Count < count; i--)
+        int found = 0;
+        bool allMeasured = true, allKg = true;
+        double maxC = double.MinValue, maxV = double.MinValue, maxKg = double.MinValue;
+        for (int i = start - 1; i >= 0 && found < count; i--)
         {
-            if (hours[i].Kind == HourSlotKind.Valid)
+            var h = hours[i];
+            if (h.Kind != HourSlotKind.Valid)
             {
-                valid.Add(hours[i]);
+                continue;
+            }
+
+            found++;
+            if (h.Concentration is { } c && h.Volume is { } v)
+            {
+                (maxC, maxV) = (Math.Max(maxC, c), Math.Max(maxV, v));
+            }
+            else
+            {
+                allMeasured = false;
+            }
+
+            if (h.Kg is { } kg)
+            {
+                maxKg = Math.Max(maxKg, kg);
+            }
+            else
+            {
+                allKg = false;
             }
         }
 
-        ranOff |= valid.Count < count;
-        return valid;
+        ranOff |= found < count;
+        return found == 0 ? null
+            : allMeasured ? TotalsCalculator.Kilograms(kind, maxC, maxV)
+            : allKg ? maxKg
+            : null;
     }
 
     /// <summary>

@@ -63,6 +63,11 @@ public sealed partial class InfluxStore
     public async Task<IReadOnlyList<DayFact>> QueryDayFactsAsync(DateTime fromDay, DateTime toDay, string? mn, CancellationToken cancellationToken) =>
         await DayFactsAsync($"{Span(fromDay, toDay, mn)}", cancellationToken);
 
+    public async Task<IReadOnlyList<DayFact>> QueryDayFactsOfAsync(DateTime fromDay, DateTime toDay, IReadOnlyCollection<string> mns, IReadOnlyCollection<string> pollutants,
+        CancellationToken cancellationToken) =>
+        mns.Count == 0 || pollutants.Count == 0 ? [] : await DayFactsAsync(
+            $"{Span(fromDay, toDay, null)}{Outlets(mns)} AND ({string.Join(" OR ", pollutants.Select(p => $"\"pollutant\" = {InfluxSchema.Literal(p)}"))})", cancellationToken);
+
     /// <summary>The exceeding days: their marks first (few points), then the day facts of only the outlets that have any.</summary>
     public async Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken)
     {

@@ -78,6 +78,13 @@ public sealed partial class SqliteStore
         await QueryAsync($"SELECT {DayFactColumns} FROM day_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant WHERE {FactRange("day", mn)} ORDER BY f.day",
             FactParameters(SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), mn), MapDayFact, cancellationToken);
 
+    public async Task<IReadOnlyList<DayFact>> QueryDayFactsOfAsync(DateTime fromDay, DateTime toDay, IReadOnlyCollection<string> mns, IReadOnlyCollection<string> pollutants,
+        CancellationToken cancellationToken) =>
+        mns.Count == 0 || pollutants.Count == 0 ? [] : await QueryAsync(
+            $"SELECT {DayFactColumns} FROM day_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant WHERE {FactRange("day", mns)} "
+            + $"AND f.pollutant IN (SELECT id FROM names WHERE name IN ({string.Join(", ", pollutants.Select((_, i) => "$p" + i))})) ORDER BY f.day",
+            [.. FactParameters(SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), mns), .. pollutants.Select((p, i) => ("$p" + i, (object?)p))], MapDayFact, cancellationToken);
+
     public async Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken) =>
         await QueryAsync($"SELECT {DayFactColumns} FROM day_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant WHERE {FactRange("day", mns)} AND f.day_state = 2 ORDER BY f.day",
             FactParameters(SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), mns), MapDayFact, cancellationToken);
