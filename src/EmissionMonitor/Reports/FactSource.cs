@@ -117,6 +117,25 @@ internal sealed class FactSource
         return list;
     }
 
+    /// <summary>
+    /// The first day with a fact of each of <paramref name="mns"/> (absent: none): the store's, or for
+    /// an outlet computed from its readings the earlier of the store's and its first computed day.
+    /// </summary>
+    public async Task<Dictionary<string, DateTime>> FirstDaysAsync(IReadOnlyCollection<string> mns, CancellationToken ct)
+    {
+        var first = new Dictionary<string, DateTime>(await _store.FirstFactDaysAsync(mns, ct), StringComparer.Ordinal);
+        foreach (var mn in mns.Where(_computed.ContainsKey))
+        {
+            if (_computed[mn].Days.Count > 0)
+            {
+                var day = _computed[mn].Days.Min(f => f.Day);
+                first[mn] = first.TryGetValue(mn, out var stored) && stored < day ? stored : day;
+            }
+        }
+
+        return first;
+    }
+
     /// <summary>The hours beyond an hourly limit in [from, to); <paramref name="mns"/> narrows to those outlets.</summary>
     public async Task<List<ExceedHour>> ExceedHoursAsync(DateTime from, DateTime to, CancellationToken ct, IReadOnlyCollection<string>? mns = null)
     {

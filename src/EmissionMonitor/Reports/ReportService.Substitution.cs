@@ -47,6 +47,7 @@ public sealed partial class ReportService
         {
             // One read of the chunk's days; the look-back before them only for the outlets a gap sends there, in one more.
             var days = await ChunkDaysAsync(facts, chunk, firstRead, end, ct);
+            var firstDays = rule.InOperationFromFirstRecord ? await facts.FirstDaysAsync(chunk.Where(o => o.ActiveFrom is null).Select(o => o.Mn).ToList(), ct) : [];
             var further = new List<Outlet>();
             foreach (var outlet in chunk)
             {
@@ -91,7 +92,9 @@ public sealed partial class ReportService
                     var running = System.Buffers.ArrayPool<SubstitutionSums>.Shared.Rent(n + 1);
                     try
                     {
-                        Slots(slots.AsSpan(0, n), outlet, pollutant, outletDays, marks[outlet.Mn], manual.Of(outlet.Mn, pollutant), start, now);
+                        // In operation from its active date, else (Totals:InOperationFromFirstRecord) from its first record's day.
+                        var operating = outlet.ActiveFrom is null && rule.InOperationFromFirstRecord ? firstDays.GetValueOrDefault(outlet.Mn, DateTime.MaxValue) : DateTime.MinValue;
+                        Slots(slots.AsSpan(0, n), outlet, pollutant, outletDays, marks[outlet.Mn], manual.Of(outlet.Mn, pollutant), start, now, operating);
                         bool reachedStart = false;
                         if (rule.Substitutes)
                         {
@@ -157,9 +160,10 @@ public sealed partial class ReportService
 
     /// <summary>The hours [start, end) of an outlet's pollutant as substitution sees them (a day's fact looked up once for its hours).</summary>
     private void Slots(Span<HourSlot> slots, Outlet outlet, string pollutant, Dictionary<(DateTime Day, string Pollutant), DayFact> days, IEnumerable<Mark> exemptMarks,
-        IReadOnlyDictionary<DateTime, Compliance.Manual.ManualHour> manual, DateTime start, DateTime now)
+        IReadOnlyDictionary<DateTime, Compliance.Manual.ManualHour> manual, DateTime start, DateTime now, DateTime operating)
     {
         var (activeFrom, activeTo) = LocalSpans.Active(outlet);
+        activeFrom = LocalSpans.Max(activeFrom, operating);
         var marks = exemptMarks.ToList();
         var exemptFlags = options.EffectiveExemptFlags;
         DayFact? fact = null;

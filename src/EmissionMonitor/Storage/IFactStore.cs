@@ -36,6 +36,9 @@ public interface IFactStore
     /// <summary>The day facts of [fromDay, toDay) of the outlets <paramref name="mns"/> names and the <paramref name="pollutants"/>, in one read (a report's chunk of outlets).</summary>
     Task<IReadOnlyList<DayFact>> QueryDayFactsOfAsync(DateTime fromDay, DateTime toDay, IReadOnlyCollection<string> mns, IReadOnlyCollection<string> pollutants, CancellationToken cancellationToken);
 
+    /// <summary>The first local day with a day fact (a record of a kept pollutant) of each of the outlets <paramref name="mns"/> names; outlets without one are absent.</summary>
+    Task<IReadOnlyDictionary<string, DateTime>> FirstFactDaysAsync(IReadOnlyCollection<string> mns, CancellationToken cancellationToken);
+
     /// <summary>The day facts of [fromDay, toDay) judged exceeding on the water daily basis, in day order; of the outlets <paramref name="mns"/> names (null: all).</summary>
     Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken);
 

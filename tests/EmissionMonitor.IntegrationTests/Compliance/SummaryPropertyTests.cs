@@ -150,6 +150,7 @@ public sealed class SummaryPropertyTests
             var cache = new ExceedanceCache();
             // Short gaps and look-backs shorter than the defaults on some histories, so that both substitution rules meet gaps of every length.
             var totals = rng.Next(2) == 0 ? new TotalsOptions() : new TotalsOptions { ShortGapHours = 1 + rng.Next(4), LookbackHours = 1 + rng.Next(30) };
+            totals.InOperationFromFirstRecord = rng.Next(2) == 0; // the water outlet has no activeFrom: in operation from its first record's day, or all along
             var service = new ReportService(store, registry, options, cards, Zone, clock, cache: cache, totals: totals);
             var reference = new ReferenceReports(store, store, registry, options, Zone, clock) { CardOptions = cards, Totals = totals };
             var periods = new List<ReportPeriod>

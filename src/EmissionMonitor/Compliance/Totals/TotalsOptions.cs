@@ -33,6 +33,15 @@ public sealed class TotalsOptions
     [Range(0.0, 1.0, ErrorMessage = "Totals:MaxMissingShare must be between 0 and 1")]
     public double MaxMissingShare { get; set; } = 0.25;
 
+    /// <summary>
+    /// True: for an outlet without <c>activeFrom</c> in the registry, operation starts on the local day
+    /// of its first record — the hours before are neither gaps nor filled, so the months before a new
+    /// outlet was connected do not make its monitoring unusable; an outlet that never sent anything is
+    /// then not in operation at all (no gap, nothing unusable). False (default): every hour of its
+    /// active dates counts, a silent outlet is 100 % missing.
+    /// </summary>
+    public bool InOperationFromFirstRecord { get; set; }
+
     public bool Substitutes => Substitution == Hj75;
 
     /// <summary>Clock hours searched back for the lookback's valid hours (three times as many: a bounded read).</summary>

@@ -88,6 +88,26 @@ public sealed partial class InfluxStore
             .Where(e => e.Hour >= from && e.Hour < to).OrderBy(e => e.Hour).ToList();
     }
 
+    /// <summary>The first point of each outlet's day facts (one query, grouped by outlet).</summary>
+    public async Task<IReadOnlyDictionary<string, DateTime>> FirstFactDaysAsync(IReadOnlyCollection<string> mns, CancellationToken cancellationToken)
+    {
+        var first = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        if (mns.Count == 0)
+        {
+            return first;
+        }
+
+        using var doc = await QueryServerAsync($"SELECT FIRST(\"valid_mask\") FROM \"{InfluxSchema.DayFacts}\" WHERE {Outlets(mns)[" AND ".Length..]} GROUP BY \"mn\"", cancellationToken);
+        foreach (var series in Series(doc))
+        {
+            var time = series.GetProperty("values")[0][0];
+            long ns = time.ValueKind == System.Text.Json.JsonValueKind.Number ? time.GetInt64() : LineProtocol.Nanoseconds(time.GetDateTimeOffset());
+            first[series.GetProperty("tags").GetProperty("mn").GetString()!] = Local(ns).Date;
+        }
+
+        return first;
+    }
+
     public async Task<IReadOnlyDictionary<string, string>> FactFingerprintsAsync(CancellationToken cancellationToken)
     {
         using var doc = await QueryServerAsync($"SELECT LAST(\"fingerprint\") AS \"fingerprint\" FROM \"{InfluxSchema.FactState}\" GROUP BY \"mn\"", cancellationToken);

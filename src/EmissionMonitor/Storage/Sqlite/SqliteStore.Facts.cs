@@ -85,6 +85,32 @@ public sealed partial class SqliteStore
             + $"AND f.pollutant IN (SELECT id FROM names WHERE name IN ({string.Join(", ", pollutants.Select((_, i) => "$p" + i))})) ORDER BY f.day",
             [.. FactParameters(SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), mns), .. pollutants.Select((p, i) => ("$p" + i, (object?)p))], MapDayFact, cancellationToken);
 
+    /// <summary>One index seek per outlet (the minimum of the outlet's day index), on one connection.</summary>
+    public async Task<IReadOnlyDictionary<string, DateTime>> FirstFactDaysAsync(IReadOnlyCollection<string> mns, CancellationToken cancellationToken)
+    {
+        var first = new Dictionary<string, DateTime>(StringComparer.Ordinal);
+        if (mns.Count == 0)
+        {
+            return first;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        using var statement = new SqliteStatement(connection, "SELECT MIN(day) FROM day_facts WHERE outlet = (SELECT id FROM names WHERE name = $mn)");
+        foreach (var mn in mns)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            statement.Bind("$mn", mn).ReadFirst(row =>
+            {
+                if (row.ColumnReal(0) is not null)
+                {
+                    first[mn] = SqliteFacts.FromDayKey(row.ColumnInteger(0));
+                }
+            });
+        }
+
+        return first;
+    }
+
     public async Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken) =>
         await QueryAsync($"SELECT {DayFactColumns} FROM day_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant WHERE {FactRange("day", mns)} AND f.day_state = 2 ORDER BY f.day",
             FactParameters(SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), mns), MapDayFact, cancellationToken);

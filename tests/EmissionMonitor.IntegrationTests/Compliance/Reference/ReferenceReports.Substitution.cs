@@ -48,6 +48,11 @@ public sealed partial class ReferenceReports
         var stands = await ManualOfAsync(outlet.Mn, pollutant, ct);
         var marks = (await records.QueryMarksAsync(start, end, outlet.Mn, ct)).Where(m => m.IsActive && options.EffectOf(m.Kind).Exempts).ToList();
         var (activeFrom, activeTo) = LocalSpans.Active(outlet);
+        if (outlet.ActiveFrom is null && Totals.InOperationFromFirstRecord)
+        {
+            activeFrom = await FirstRecordDayAsync(outlet, ct) ?? DateTime.MaxValue; // in operation from its first record's day
+        }
+
         string flowCode = outlet.Kind == MediumKind.Gas ? CodeCatalogue.GasFlow : CodeCatalogue.WaterFlow;
         int n = (int)(end - start).TotalHours;
         var kind = new char[n]; // o outside, e exempt, v valid, g gap, m manual (an approved sample, no valid automatic value)
@@ -167,6 +172,23 @@ public sealed partial class ReferenceReports
         }
 
         return new Filled(start, now, kind, k, fill, replaced, exemptHour);
+    }
+
+    private readonly Dictionary<string, DateTime?> _firstRecords = new(StringComparer.Ordinal);
+
+    /// <summary>The local day of an outlet's first hourly (or derived) or daily record of a pollutant the facts keep, from the readings.</summary>
+    private async Task<DateTime?> FirstRecordDayAsync(Outlet outlet, CancellationToken ct)
+    {
+        if (!_firstRecords.TryGetValue(outlet.Mn, out var first))
+        {
+            var all = new DateTime(2000, 1, 1);
+            var hourly = await EmissionMonitor.Reports.ReportService.HourlyReadingsAsync(store, options, all, all.AddYears(100), outlet.Mn, ct);
+            var daily = await store.QueryReadingsAsync(new EmissionMonitor.Storage.ReadingQuery(EmissionMonitor.Hj212.Cns.Daily, all, all.AddYears(100), outlet.Mn), ct);
+            var kept = hourly.Concat(daily).Where(x => FactRules.Kept(outlet, x.Pollutant)).Select(x => x.Period.Date).ToList();
+            _firstRecords[outlet.Mn] = first = kept.Count == 0 ? null : kept.Min();
+        }
+
+        return first;
     }
 
     /// <summary>Classified hours from <see cref="Start"/>: o outside, e exempt, v valid, g gap, m manual; each hour's kg (a manual hour's from its sample) and fill; a manual hour's replaced kg and whether it is exempt.</summary>
