@@ -170,7 +170,7 @@ public static class EmissionMonitorServices
         services.AddSingleton(manual);
         services.AddSingleton(sp => new ManualData.ManualDataService(sp.GetRequiredService<IRecordStore>(), sp.GetRequiredService<Func<StationRegistry>>(),
             sp.GetRequiredService<Marking.MarkService>(), sp.GetRequiredService<Users.UserLimits>(), manual, sp.GetRequiredService<TimeZoneInfo>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetService<Notify.NotificationService>()));
         services.AddSingleton(sp => new Evidence.EvidenceStore(settings.Storage.DataDirectory, sp.GetRequiredService<Api.ApiOptions>(), sp.GetRequiredService<DiskGuard>(),
             sp.GetRequiredService<TimeProvider>()));
         return services;

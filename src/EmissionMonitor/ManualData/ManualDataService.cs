@@ -18,7 +18,7 @@ namespace EmissionMonitor.ManualData;
 /// run one at a time.
 /// </summary>
 public sealed class ManualDataService(IRecordStore store, Func<StationRegistry> registry, Marking.MarkService marks, UserLimits limits, ManualOptions options,
-    TimeZoneInfo zone, TimeProvider clock) : IDisposable
+    TimeZoneInfo zone, TimeProvider clock, Notify.NotificationService? notifications = null) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -92,6 +92,11 @@ public sealed class ManualDataService(IRecordStore store, Func<StationRegistry> 
                 History = [new ManualStep(now, user.DisplayName, enterprise ? "filed" : "filed-approved", f.Comment)],
             };
             await store.SaveAsync(DocumentRecords.ManualData, sample, ct);
+            if (enterprise)
+            {
+                Tell(sample, "warning", $"手工监测数据 {sample.Pollutant} {sampledAt:yyyy-MM-dd HH:mm} {sample.Value.ToString(CultureInfo.InvariantCulture)} {sample.Unit}，{user.DisplayName} 申报，待审核");
+            }
+
             return new ManualOutcome(sample, Refusal.None) { Created = true };
         }
         finally
@@ -167,6 +172,7 @@ public sealed class ManualDataService(IRecordStore store, Func<StationRegistry> 
             s.State = approve ? ManualSample.Approved : ManualSample.Rejected;
             (s.DecidedBy, s.DecidedAt, s.DecisionComment) = (user.DisplayName, now, comment);
             s.History.Add(new ManualStep(now, user.DisplayName, approve ? "approved" : "rejected", comment));
+            Tell(s, "info", $"手工监测数据 {s.Pollutant} {s.SampledAt:yyyy-MM-dd HH:mm}，{(approve ? "已通过" : "已驳回")}（{user.DisplayName}{(string.IsNullOrWhiteSpace(comment) ? string.Empty : "：" + comment)}）");
             return new ManualOutcome(s, Refusal.None);
         }, ct);
 
@@ -185,6 +191,18 @@ public sealed class ManualDataService(IRecordStore store, Func<StationRegistry> 
             s.History.Add(new ManualStep(now, user.DisplayName, s.State, comment));
             return new ManualOutcome(s, Refusal.None);
         }, ct);
+
+    /// <summary>The people responsible hear of a sample awaiting review and of its decision, as an item of kind <c>mark</c> (manual data are a mark class; their filters apply).</summary>
+    private void Tell(ManualSample sample, string severity, string text)
+    {
+        if (notifications is null || registry().FindOutlet(sample.Mn) is not { } outlet)
+        {
+            return;
+        }
+
+        notifications.Tell(new Alerts.Alert(sample.Id + "-" + sample.State, "mark", severity, Alerts.Alert.Active, sample.Mn, outlet.EnterpriseId,
+            registry().FindEnterprise(outlet.EnterpriseId)?.City, sample.Pollutant, null, null, clock.GetUtcNow(), null, null, null, text));
+    }
 
     private async Task<ManualOutcome> ChangeAsync(string id, ApiUser user, string? comment, Func<ManualSample, DateTimeOffset, ManualOutcome> change, CancellationToken ct)
     {

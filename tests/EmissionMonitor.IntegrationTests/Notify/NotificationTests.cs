@@ -257,6 +257,32 @@ public sealed class NotificationTests
         Assert.Contains("故障 2025-07-01 10:00–2025-07-01 13:00，热电厂环保专员 申报，待审核", message.TextBody ?? string.Empty, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnEnterprisesManualSample_AwaitingReview_IsToldToTheContacts()
+    {
+        int smtpPort = LoopbackPorts.Free();
+        using var mail = new MailServer(smtpPort, Path.Combine(Some.TempDirectory(), "maildir"));
+        var settings = MailOnlySettings(smtpPort);
+        settings["Api:Users:1:Token"] = "enterprise-token-1";
+        settings["Api:Users:1:Role"] = "enterprise";
+        settings["Api:Users:1:Enterprise"] = "QH-XN-001";
+        settings["Api:Users:1:Name"] = "热电厂环保专员";
+        await using var service = await ServiceFixture.StartAsync(settings);
+        using var http = ApiCalls.Client(service.HttpBase, "enterprise-token-1");
+        Assert.Equal(HttpStatusCode.Created, (await ApiCalls.PostAsync(http, "/api/marks", new { mn = "QHXN0010001", kind = "fault", from = "2025-07-01T10:00", to = "2025-07-01T13:00" })).Status);
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("QHXN0010001"), "mn" }, { new StringContent("a21026"), "pollutant" }, { new StringContent("2025-07-01T10:20"), "sampledAt" },
+            { new StringContent("42.5"), "value" }, { new StringContent("mg/m3"), "unit" },
+        };
+        var report = new ByteArrayContent("%PDF-1.4 检测报告"u8.ToArray());
+        report.Headers.ContentType = new MediaTypeHeaderValue("application/pdf");
+        form.Add(report, "report", "检测报告.pdf");
+        Assert.Equal(HttpStatusCode.Created, (await http.PostAsync("/api/manual-data", form)).StatusCode);
+        await Waiting.UntilAsync(() => mail.Messages().Any(m => (m.TextBody ?? string.Empty).Contains("手工监测数据", StringComparison.Ordinal)), 20_000);
+        Assert.Contains(mail.Messages(), m => (m.TextBody ?? string.Empty).Contains("手工监测数据 a21026 2025-07-01 10:20 42.5 mg/m3，热电厂环保专员 申报，待审核", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("Notify:Contacts:0:Email", "zhang@bureau.example", "Notify:Contacts:0:Email needs Notify:Smtp:Host")]
     [InlineData("Notify:Contacts:0:Webhook", "http://127.0.0.1:1/hook", "Notify:Contacts:0:Webhook needs a Secret")]
