@@ -8,7 +8,7 @@ import { enumText, t } from '../i18n.js';
 
 export const exceedanceTable = rows => table('exceedances', ['city', 'enterprise', 'mn', 'pollutant', 'basis', 'valueKind', 'start', 'end', 'periods', 'peak', 'limit', 'multiple'], rows.map(r =>
   h('tr', {}, h('td', {}, r.city), h('td', {}, r.enterpriseName), h('td', { title: r.code ?? '' }, r.code ? `${r.mn}（${r.code}）` : r.mn), h('td', { title: r.pollutant }, pol(r.pollutant)), h('td', {}, enumText('basis.', r.basis)),
-    h('td', {}, enumText('vk.', r.valueKind)), h('td', { class: 'nowrap' }, time(r.start)), h('td', { class: 'nowrap' }, r.ongoing ? t('ongoing') : time(r.end)),
+    h('td', {}, enumText('vk.', r.valueKind), r.source === 'manual' && r.valueKind !== 'manual' ? t('withManual') : null), h('td', { class: 'nowrap' }, time(r.start)), h('td', { class: 'nowrap' }, r.ongoing ? t('ongoing') : time(r.end)),
     h('td', { class: 'num' }, r.periods), h('td', { class: 'num' }, fmt(r.peak, 2)), h('td', { class: 'num' }, fmt(r.limit, 2)),
     h('td', { class: 'num' }, typeof r.peakMultiple === 'number' ? fmt(r.peakMultiple, 2) : '–'))));
 
