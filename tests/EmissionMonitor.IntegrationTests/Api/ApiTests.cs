@@ -285,20 +285,9 @@ public sealed class ApiTests
     }
 
     /// <summary>Hourly SO2 records of the gas outlet over the TCP link, each answered (9014) after its commit.</summary>
-    private static async Task SendHourlyAsync(ServiceFixture service, DateTime first, int hours, decimal so2)
-    {
-        using var tcp = new System.Net.Sockets.TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", service.GatewayPort);
-        var stream = tcp.GetStream();
-        var buffer = new byte[4096];
-        for (int h = 0; h < hours; h++)
-        {
-            var frame = Some.Hourly(at: first.AddHours(h), flag: 5).Value("a21026", "Avg", so2).Value("a21026", "Flag", "N").Build().ToString();
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(frame));
-            int n = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-            Assert.Contains("CN=9014", Encoding.ASCII.GetString(buffer, 0, n), StringComparison.Ordinal);
-        }
-    }
+    private static Task SendHourlyAsync(ServiceFixture service, DateTime first, int hours, decimal so2) =>
+        GatewayClient.SendAcknowledgedAsync(service.GatewayPort, Enumerable.Range(0, hours).Select(h =>
+            Some.Hourly(at: first.AddHours(h), flag: 5).Value("a21026", "Avg", so2).Value("a21026", "Flag", "N").Build().ToString()));
 
     private static async Task<(long Id, string Data)> ReadEventAsync(StreamReader reader, string type)
     {

@@ -102,20 +102,8 @@ public sealed class XlsxExportTests
         await using var service = await ServiceFixture.StartAsync();
         using var http = new HttpClient { BaseAddress = service.HttpBase };
         // A day of hourly SO2 records, hours 10–12 flagged D (a fault), over the HJ 212 link.
-        using (var tcp = new System.Net.Sockets.TcpClient())
-        {
-            await tcp.ConnectAsync("127.0.0.1", service.GatewayPort);
-            var stream = tcp.GetStream();
-            var buffer = new byte[4096];
-            for (int hour = 0; hour < 24; hour++)
-            {
-                var frame = Some.Hourly(at: new DateTime(2025, 7, 1, hour, 0, 0), flag: 5).Value("a21026", "Avg", 20m + hour).Value("a21026", "Flag", hour is >= 10 and <= 12 ? "D" : "N")
-                    .Build().ToString();
-                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(frame));
-                int n = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-                Assert.Contains("CN=9014", System.Text.Encoding.ASCII.GetString(buffer, 0, n), StringComparison.Ordinal);
-            }
-        }
+        await GatewayClient.SendAcknowledgedAsync(service.GatewayPort, Enumerable.Range(0, 24).Select(hour =>
+            Some.Hourly(at: new DateTime(2025, 7, 1, hour, 0, 0), flag: 5).Value("a21026", "Avg", 20m + hour).Value("a21026", "Flag", hour is >= 10 and <= 12 ? "D" : "N").Build().ToString()));
 
         await Waiting.UntilAsync(async () => System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/api/rates?from=2025-07-01&to=2025-07-02&mn=QHXN0010001&pollutant=a21026&by=pollutant"))
                 .RootElement.EnumerateArray().Any(r => r.GetProperty("valid").GetInt32() == 21),

@@ -32,25 +32,12 @@ public sealed class ManualDataTests
     /// 2025-07-01 at the gas outlet: every hour flow 10 m³/s (36,000 m³ an hour) and O2; SO2 20 mg/m³
     /// (ZsAvg) except hours 8–13, when the analyser was down and sent no SO2 at all.
     /// </summary>
-    private static async Task SendDayAsync(ServiceFixture service)
-    {
-        using var tcp = new System.Net.Sockets.TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", service.GatewayPort);
-        var stream = tcp.GetStream();
-        var buffer = new byte[4096];
-        for (int h = 0; h < 24; h++)
+    private static Task SendDayAsync(ServiceFixture service) =>
+        GatewayClient.SendAcknowledgedAsync(service.GatewayPort, Enumerable.Range(0, 24).Select(h =>
         {
             var frame = Some.Hourly(at: new DateTime(2025, 7, 1, h, 0, 0), flag: 5).Value("a00000", "Avg", 10m).Value("a00000", "Flag", "N");
-            if (h is < 8 or > 13)
-            {
-                frame = frame.Value(So2, "Avg", 20m).Value(So2, "ZsAvg", 20m).Value(So2, "Flag", "N");
-            }
-
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(frame.Build().ToString()));
-            int n = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-            Assert.Contains("CN=9014", Encoding.ASCII.GetString(buffer, 0, n), StringComparison.Ordinal);
-        }
-    }
+            return (h is < 8 or > 13 ? frame.Value(So2, "Avg", 20m).Value(So2, "ZsAvg", 20m).Value(So2, "Flag", "N") : frame).Build().ToString();
+        }));
 
     private static async Task<(HttpStatusCode Status, JsonElement Body)> FileAsync(HttpClient http, Dictionary<string, string> fields, byte[]? report = null, string type = "application/pdf")
     {

@@ -52,20 +52,9 @@ public sealed class MarkReviewTests
     }
 
     /// <summary>24 hourly SO2 records of 2025-07-01 for QHXN0010001, hours 10–12 flagged D (a fault).</summary>
-    private static async Task SendDayAsync(ServiceFixture service)
-    {
-        using var tcp = new System.Net.Sockets.TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", service.GatewayPort);
-        var stream = tcp.GetStream();
-        var buffer = new byte[4096];
-        for (int h = 0; h < 24; h++)
-        {
-            var frame = Some.Hourly(at: new DateTime(2025, 7, 1, h, 0, 0), flag: 5).Value("a21026", "Avg", 20m).Value("a21026", "Flag", h is >= 10 and <= 12 ? "D" : "N").Build().ToString();
-            await stream.WriteAsync(Encoding.ASCII.GetBytes(frame));
-            int n = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-            Assert.Contains("CN=9014", Encoding.ASCII.GetString(buffer, 0, n), StringComparison.Ordinal);
-        }
-    }
+    private static Task SendDayAsync(ServiceFixture service) =>
+        GatewayClient.SendAcknowledgedAsync(service.GatewayPort, Enumerable.Range(0, 24).Select(h =>
+            Some.Hourly(at: new DateTime(2025, 7, 1, h, 0, 0), flag: 5).Value("a21026", "Avg", 20m).Value("a21026", "Flag", h is >= 10 and <= 12 ? "D" : "N").Build().ToString()));
 
     private static async Task<(int Excused, int Valid, double Effective)> RateAsync(HttpClient http)
     {

@@ -236,17 +236,22 @@ public sealed class NotificationTests
         Assert.Contains("请说明停运原因", message.TextBody ?? string.Empty, StringComparison.Ordinal);
     }
 
+    /// <summary>The settings with the thermal plant's enterprise user (enterprise-token-1, 热电厂环保专员).</summary>
+    private static Dictionary<string, string?> WithEnterpriseUser(Dictionary<string, string?> settings)
+    {
+        settings["Api:Users:1:Token"] = "enterprise-token-1";
+        settings["Api:Users:1:Role"] = "enterprise";
+        settings["Api:Users:1:Enterprise"] = "QH-XN-001";
+        settings["Api:Users:1:Name"] = "热电厂环保专员";
+        return settings;
+    }
+
     [Fact]
     public async Task AnEnterprisesMark_AwaitingReview_IsToldToTheContactsOfItsCity()
     {
         int smtpPort = LoopbackPorts.Free();
         using var mail = new MailServer(smtpPort, Path.Combine(Some.TempDirectory(), "maildir"));
-        var settings = MailOnlySettings(smtpPort);
-        settings["Api:Users:1:Token"] = "enterprise-token-1";
-        settings["Api:Users:1:Role"] = "enterprise";
-        settings["Api:Users:1:Enterprise"] = "QH-XN-001";
-        settings["Api:Users:1:Name"] = "热电厂环保专员";
-        await using var service = await ServiceFixture.StartAsync(settings);
+        await using var service = await ServiceFixture.StartAsync(WithEnterpriseUser(MailOnlySettings(smtpPort)));
         using var http = ApiCalls.Client(service.HttpBase, "enterprise-token-1");
         var (status, _) = await ApiCalls.PostAsync(http, "/api/marks", new { mn = "QHXN0010001", kind = "fault", from = "2025-07-01T10:00", to = "2025-07-01T13:00" });
         Assert.Equal(HttpStatusCode.Created, status);
@@ -262,12 +267,7 @@ public sealed class NotificationTests
     {
         int smtpPort = LoopbackPorts.Free();
         using var mail = new MailServer(smtpPort, Path.Combine(Some.TempDirectory(), "maildir"));
-        var settings = MailOnlySettings(smtpPort);
-        settings["Api:Users:1:Token"] = "enterprise-token-1";
-        settings["Api:Users:1:Role"] = "enterprise";
-        settings["Api:Users:1:Enterprise"] = "QH-XN-001";
-        settings["Api:Users:1:Name"] = "热电厂环保专员";
-        await using var service = await ServiceFixture.StartAsync(settings);
+        await using var service = await ServiceFixture.StartAsync(WithEnterpriseUser(MailOnlySettings(smtpPort)));
         using var http = ApiCalls.Client(service.HttpBase, "enterprise-token-1");
         Assert.Equal(HttpStatusCode.Created, (await ApiCalls.PostAsync(http, "/api/marks", new { mn = "QHXN0010001", kind = "fault", from = "2025-07-01T10:00", to = "2025-07-01T13:00" })).Status);
         using var form = new MultipartFormDataContent
