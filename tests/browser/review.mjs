@@ -82,6 +82,10 @@ try {
   const [sample] = await json(enterprise, '/api/manual-data?from=2025-07-01&to=2025-07-02');
   check(sample && sample.state === 'pending' && sample.value === 42.5 && sample.unit === 'mg/m3' && sample.evidenceFiles === 1, 'the enterprise files manual data with its report: pending');
   await enterprise.screenshot({ path: path.join(shots, 'manual.png'), fullPage: true });
+  await go(enterprise, '#/', '/');
+  await enterprise.waitForSelector(`#home-manual tr[data-id="${sample.id}"] button[data-act="withdraw"]`);
+  check(true, 'the enterprise home lists its manual data awaiting review, with withdraw');
+  await go(enterprise, '#/manual', '/manual'); // away from home: the later visit reads it anew
   await go(operator, '#/manual', '/manual'); // away and back: the queue is read anew
   await go(operator, '#/review', '/review');
   await operator.click(`#review-manual tr[data-id="${sample.id}"] button[data-act="approve"]`);

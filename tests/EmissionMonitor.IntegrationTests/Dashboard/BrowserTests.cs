@@ -137,6 +137,7 @@ public sealed class BrowserTests
         Assert.Contains("ok  the enterprise files a mark with evidence: pending, 待审核", output, StringComparison.Ordinal);
         Assert.Contains("ok  the operator approves it from the review queue, with a comment", output, StringComparison.Ordinal);
         Assert.Contains("ok  the enterprise files manual data with its report: pending", output, StringComparison.Ordinal);
+        Assert.Contains("ok  the enterprise home lists its manual data awaiting review, with withdraw", output, StringComparison.Ordinal);
         Assert.Contains("ok  the operator approves manual data from the review queue; its hours count as manual data", output, StringComparison.Ordinal);
         Assert.Contains("ok  the enterprise answers the order with a PDF from its page", output, StringComparison.Ordinal);
         Assert.Contains("ok  the operator closes the answered order from the review queue", output, StringComparison.Ordinal);

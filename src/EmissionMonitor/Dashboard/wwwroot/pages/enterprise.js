@@ -7,6 +7,7 @@ import { t, tf } from '../i18n.js';
 import { alertRowsTable } from './alerts.js';
 import { cardsTable } from './cards.js';
 import { exceedanceTable } from './exceedances.js';
+import { manualActions, manualTable, pendingQuery } from './manual.js';
 import { markActions, marksTable } from './marks.js';
 import { acting, orderActions, ordersTable } from './orders.js';
 
@@ -45,8 +46,8 @@ export async function enterprisePage(id) {
 // against its allocation at the pace expected to date, the level in colour.
 export async function enterpriseHome() {
   const now = new Date();
-  const [stations, rates, alerts, marks, orders] = await Promise.all([stationsOnce(), api('/api/rates?by=outlet&limit=100000'),
-    api('/api/alerts?state=active&limit=500'), api('/api/marks?state=pending&limit=500'), api('/api/orders?state=open&limit=500')]);
+  const [stations, rates, alerts, marks, orders, samples] = await Promise.all([stationsOnce(), api('/api/rates?by=outlet&limit=100000'),
+    api('/api/alerts?state=active&limit=500'), api('/api/marks?state=pending&limit=500'), api('/api/orders?state=open&limit=500'), api(pendingQuery)]);
   const rateOf = new Map(rates.map(r => [r.mn, r]));
   const error = h('span', { id: 'home-error', class: 'red' });
   const act = acting(error);
@@ -62,6 +63,8 @@ export async function enterpriseHome() {
     h('h3', {}, `${t('openOrders')} (${orders.length})`), orders.length ? ordersTable('home-orders', orders, o => orderActions(o, 'enterprise', act, error)) : h('p', {}, t('nothing')),
     h('h3', {}, `${t('myMarks')} (${marks.length})`, ' ', h('a', { href: '#/marks', id: 'file-mark' }, t('fileMark'))),
     marks.length ? marksTable('home-marks', marks, m => markActions(m, 'enterprise', act, error)) : h('p', {}, t('nothing')),
+    h('h3', {}, `${t('md.pending')} (${samples.length})`, ' ', h('a', { href: '#/manual', id: 'file-manual' }, t('md.file'))),
+    samples.length ? manualTable('home-manual', samples, s => manualActions(s, 'enterprise', act)) : h('p', {}, t('nothing')),
     h('h3', {}, `${t('activeAlerts')} (${alerts.length})`),
     alerts.length ? alertRowsTable('home-alerts', alerts, false) : h('p', {}, t('nothing'))));
 }

@@ -34,7 +34,7 @@ export function manualActions(s, who, act) {
 export const manualTable = (id, rows, actions) => table(id, ['outlet', 'pollutant', 'sampledAt', 'md.value', 'md.flow', 'state', 'md.stands', 'filedBy', 'decision', 'evidence', ''], rows.map(s =>
   h('tr', { dataset: { id: s.id, state: s.state } },
     h('td', {}, `${s.enterpriseName ?? ''} ${s.code ?? ''} (${s.mn})`), h('td', {}, pol(s.pollutant)), h('td', { class: 'nowrap' }, time(s.sampledAt)),
-    h('td', { class: 'num nowrap' }, `${fmt(s.value, 3)} ${s.unit}`), h('td', { class: 'num' }, s.flow == null ? '–' : fmt(s.flow, 0)),
+    h('td', { class: 'num nowrap' }, `${fmt(s.value, 3)} ${s.unit.replace('m3', 'm³')}`), h('td', { class: 'num' }, s.flow == null ? '–' : fmt(s.flow, 0)),
     h('td', { class: 'state nowrap' }, t('ms.' + s.state)),
     h('td', { class: 'nowrap' }, `${time(s.coverFrom)}–${time(s.coverTo).slice(11)}`, s.state === 'approved' ? h('span', { class: 'muted' }, ` ${t('md.hoursStood').replace('{n}', s.hoursStood)}`) : null),
     h('td', {}, s.by ?? ''), h('td', {}, s.decidedBy ? `${s.decidedBy}${s.decisionComment ? '：' + s.decisionComment : ''}` : ''),
@@ -104,7 +104,10 @@ export async function manualPage() {
 }
 
 // The review queue's part: samples awaiting an operator.
+// Every sample awaiting review (an enterprise's own: the API narrows them).
+export const pendingQuery = `/api/manual-data?${EVER}&state=pending&limit=500`;
+
 export async function pendingManual(act) {
-  const rows = await api(`/api/manual-data?${EVER}&state=pending&limit=500`);
+  const rows = await api(pendingQuery);
   return [h('h3', {}, `${t('md.pending')} (${rows.length})`), rows.length ? manualTable('review-manual', rows, s => manualActions(s, 'operator', act)) : h('p', {}, t('nothing'))];
 }
