@@ -52,12 +52,11 @@ public sealed class ManualDataService(IRecordStore store, Func<StationRegistry> 
             return ManualOutcome.Fail(Refusal.Invalid, $"mn: {UserText.Shown(f.Mn ?? "(missing)")} is not in the registry", "mn");
         }
 
-        if (Check(outlet, f, evidence) is { } bad)
+        if (Check(outlet, f, evidence, out var sampledAt, out double value) is { } bad)
         {
             return bad;
         }
 
-        var sampledAt = ReportPeriod.ParseLocal(f.SampledAt!)!.Value;
         var hour = new DateTime(sampledAt.Year, sampledAt.Month, sampledAt.Day, sampledAt.Hour, 0, 0);
         var now = clock.GetUtcNow();
         await _gate.WaitAsync(ct);
@@ -84,7 +83,7 @@ public sealed class ManualDataService(IRecordStore store, Func<StationRegistry> 
             var markEnd = mark.To.Minute == 0 && mark.To.Second == 0 ? mark.To : new DateTime(mark.To.Year, mark.To.Month, mark.To.Day, mark.To.Hour, 0, 0).AddHours(1);
             var sample = new ManualSample
             {
-                Id = id, Mn = outlet.Mn, Pollutant = f.Pollutant!, SampledAt = sampledAt, Value = Number(f.Value)!.Value, Unit = UnitOf(outlet), Flow = Number(f.Flow),
+                Id = id, Mn = outlet.Mn, Pollutant = f.Pollutant!, SampledAt = sampledAt, Value = value, Unit = UnitOf(outlet), Flow = Number(f.Flow),
                 Comment = f.Comment, Enterprise = filer, MarkId = mark.Key, CoverFrom = hour, CoverTo = hour.AddHours(options.CoversHours) < markEnd ? hour.AddHours(options.CoversHours) : markEnd,
                 By = user.DisplayName, CreatedAt = now, Evidence = [.. evidence],
                 State = enterprise ? ManualSample.Pending : ManualSample.Approved,
@@ -105,25 +104,26 @@ public sealed class ManualDataService(IRecordStore store, Func<StationRegistry> 
         }
     }
 
-    /// <summary>The first problem of a filing's fields, or null.</summary>
-    private ManualOutcome? Check(Outlet outlet, ManualFiling f, IReadOnlyList<EvidenceFile> evidence)
+    /// <summary>The first problem of a filing's fields, or null with the sampling time and value read.</summary>
+    private ManualOutcome? Check(Outlet outlet, ManualFiling f, IReadOnlyList<EvidenceFile> evidence, out DateTime sampledAt, out double value)
     {
+        (sampledAt, value) = (default, default);
         if (f.Pollutant is null || !(outlet.Limits.ContainsKey(f.Pollutant) || (Compliance.Summaries.FactRules.Kept(outlet, f.Pollutant) && f.Pollutant[0] == (outlet.Kind == Hj212.Codes.MediumKind.Water ? 'w' : 'a'))))
         {
             return ManualOutcome.Fail(Refusal.Invalid, $"pollutant: {UserText.Shown(f.Pollutant ?? "(missing)")} is neither limited at outlet {outlet.Mn} nor totalled", "pollutant");
         }
 
-        if (ReportPeriod.ParseLocal(f.SampledAt ?? string.Empty) is not { } sampledAt)
+        if (ReportPeriod.ParseLocal(f.SampledAt ?? string.Empty) is not { } at)
         {
             return ManualOutcome.Fail(Refusal.Invalid, $"sampledAt: needs a local time YYYY-MM-DDTHH:mm[:ss], not '{UserText.Shown(f.SampledAt ?? "(missing)")}'", "sampledAt");
         }
 
-        if (sampledAt > TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime)
+        if (at > TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime)
         {
             return ManualOutcome.Fail(Refusal.Invalid, "sampledAt: lies in the future", "sampledAt");
         }
 
-        if (Number(f.Value) is not { } value || value < 0 || value > options.MaxValue)
+        if (Number(f.Value) is not { } number || number < 0 || number > options.MaxValue)
         {
             return ManualOutcome.Fail(Refusal.Invalid, $"value: a number from 0 to {options.MaxValue.ToString(CultureInfo.InvariantCulture)} (Manual:MaxValue), not '{UserText.Shown(f.Value ?? "(missing)")}'", "value");
         }
@@ -138,15 +138,22 @@ public sealed class ManualDataService(IRecordStore store, Func<StationRegistry> 
             return ManualOutcome.Fail(Refusal.Invalid, $"flow: the flow measured with the sample in m³/h, a number above 0 and at most 1e9, not '{UserText.Shown(f.Flow)}'", "flow");
         }
 
-        if (f.Comment is { Length: var n } && n > limits.MaxCommentLength)
+        if (CommentTooLong(f.Comment) is { } tooLong)
         {
-            return ManualOutcome.Fail(Refusal.Invalid, $"comment: {n} characters, more than the {limits.MaxCommentLength} allowed (Api:MaxCommentLength)", "comment");
+            return tooLong;
         }
 
+        (sampledAt, value) = (at, number);
         return options.RequireReport && !evidence.Any(e => e.ContentType == Evidence.EvidenceStore.Pdf)
             ? ManualOutcome.Fail(Refusal.Invalid, "report: a manual sample is filed with its monitoring report as a PDF file (Manual:RequireReport)", "report")
             : null;
     }
+
+    /// <summary>The 400 for a comment beyond Api:MaxCommentLength, or null.</summary>
+    private ManualOutcome? CommentTooLong(string? comment) =>
+        comment is { Length: var n } && n > limits.MaxCommentLength
+            ? ManualOutcome.Fail(Refusal.Invalid, $"comment: {n} characters, more than the {limits.MaxCommentLength} allowed (Api:MaxCommentLength)", "comment")
+            : null;
 
     private static string UnitOf(Outlet outlet) => outlet.Kind == Hj212.Codes.MediumKind.Water ? "mg/L" : "mg/m3";
 
@@ -206,9 +213,9 @@ public sealed class ManualDataService(IRecordStore store, Func<StationRegistry> 
 
     private async Task<ManualOutcome> ChangeAsync(string id, ApiUser user, string? comment, Func<ManualSample, DateTimeOffset, ManualOutcome> change, CancellationToken ct)
     {
-        if (comment is { Length: var n } && n > limits.MaxCommentLength)
+        if (CommentTooLong(comment) is { } tooLong)
         {
-            return ManualOutcome.Fail(Refusal.Invalid, $"comment: {n} characters, more than the {limits.MaxCommentLength} allowed (Api:MaxCommentLength)", "comment");
+            return tooLong;
         }
 
         await _gate.WaitAsync(ct);

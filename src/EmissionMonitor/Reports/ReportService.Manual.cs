@@ -27,23 +27,25 @@ public sealed partial class ReportService
         var withManual = facts.Manual.Outlets.ToHashSet(StringComparer.Ordinal);
         foreach (var outlet in group.Where(o => withManual.Contains(o.Mn)))
         {
-            foreach (var pollutant in Assessed(outlet, r))
+            var byPollutant = Assessed(outlet, r).Select(p => (Pollutant: p, Hours: facts.Manual.Of(outlet.Mn, p).Where(h => h.Key >= from && h.Key < to).ToList()))
+                .Where(x => x.Hours.Count > 0).ToList();
+            if (byPollutant.Count == 0)
             {
-                var hours = facts.Manual.Of(outlet.Mn, pollutant).Where(h => h.Key >= from && h.Key < to).ToList();
-                if (hours.Count == 0)
-                {
-                    continue;
-                }
+                continue;
+            }
 
+            // The outlet's day facts of the days its samples stand in, read once for all its pollutants.
+            var outletFacts = (await facts.DaysAsync(byPollutant.Min(x => x.Hours[0].Key).Date, byPollutant.Max(x => x.Hours[^1].Key).Date.AddDays(1), outlet.Mn, ct))
+                .ToDictionary(f => (f.Pollutant, f.Day));
+            foreach (var (pollutant, hours) in byPollutant)
+            {
                 var limit = outlet.Limits[pollutant];
-                var days = (await facts.DaysAsync(hours[0].Key.Date, hours[^1].Key.Date.AddDays(1), outlet.Mn, ct))
-                    .Where(f => f.Pollutant == pollutant).ToDictionary(f => f.Day);
                 var periods = new List<Compliance.Exceedance.AssessedPeriod>();
                 if (Compliance.Exceedance.ExceedanceDetector.Basis(outlet, limit) == "hour")
                 {
                     foreach (var (hour, sample) in hours)
                     {
-                        if (days.GetValueOrDefault(hour.Date) is { } fact && (fact.ValidMask & (1 << hour.Hour)) != 0)
+                        if (outletFacts.GetValueOrDefault((pollutant, hour.Date)) is { } fact && (fact.ValidMask & (1 << hour.Hour)) != 0)
                         {
                             continue; // a valid automatic value comes first
                         }
@@ -55,7 +57,7 @@ public sealed partial class ReportService
                 {
                     foreach (var day in hours.GroupBy(h => h.Key.Date))
                     {
-                        if (days.GetValueOrDefault(day.Key)?.WaterDayValue(options.WaterDailyMinHours) is not null)
+                        if (outletFacts.GetValueOrDefault((pollutant, day.Key))?.WaterDayValue(options.WaterDailyMinHours) is not null)
                         {
                             continue; // the day has its automatic mean
                         }
@@ -75,23 +77,21 @@ public sealed partial class ReportService
         return result;
     }
 
-    /// <summary>The manual samples sampled in the report's period, of its outlets, oldest first; with <c>State</c>, only those in it.</summary>
-    public async Task<IReadOnlyList<ManualSample>> ManualSamplesAsync(ReportRequest r, string? state, CancellationToken ct)
+    /// <summary>
+    /// The table of <c>report manual</c> and <c>GET /api/manual-data</c>: a row per sample of the
+    /// report's outlets sampled in its period (with <paramref name="state"/>, only those in it), oldest
+    /// first, with how many hours it stands for now — from one read of the records.
+    /// </summary>
+    public async Task<ReportTable> ManualTableAsync(ReportRequest r, string? state, CancellationToken ct)
     {
+        var all = await store.QueryAsync(DocumentRecords.ManualData, r.Mn, ct);
         var outlets = Outlets(r).Select(o => o.Mn).ToHashSet(StringComparer.Ordinal);
-        return (await store.QueryAsync(DocumentRecords.ManualData, r.Mn, ct))
-            .Where(s => outlets.Contains(s.Mn) && s.SampledAt >= r.Period.From && s.SampledAt < r.Period.To)
+        var samples = all.Where(s => outlets.Contains(s.Mn) && s.SampledAt >= r.Period.From && s.SampledAt < r.Period.To)
             .Where(s => r.Pollutant is null || s.Pollutant == r.Pollutant)
             .Where(s => state is null || s.State == state)
             .OrderBy(s => s.SampledAt).ThenBy(s => s.Mn, StringComparer.Ordinal).ThenBy(s => s.Id, StringComparer.Ordinal)
             .ToList();
-    }
-
-    /// <summary>The table of <c>report manual</c> and <c>GET /api/manual-data</c>: a row per sample, with how many hours it stands for now.</summary>
-    public async Task<ReportTable> ManualTableAsync(ReportRequest r, string? state, CancellationToken ct)
-    {
-        var samples = await ManualSamplesAsync(r, state, ct);
-        var hours = samples.Count == 0 ? ManualHours.None : await ManualHoursAsync(r.Mn, ct);
+        var hours = samples.Count == 0 ? ManualHours.None : ManualHours.Of(all);
         var rows = samples.Select(s =>
         {
             var outlet = registry.FindOutlet(s.Mn)!;

@@ -110,7 +110,7 @@ public sealed class ExceedanceDetector(ComplianceOptions options, ReadingValidit
         bool manual = false;
         for (int i = start; i < end && !manual; i++)
         {
-            manual = ReferenceEquals(periods[i].ValueKind, ValueKinds.Manual) || periods[i].ValueKind == ValueKinds.Manual;
+            manual = periods[i].ValueKind == ValueKinds.Manual;
         }
 
         return new Episode(outlet.Mn, pollutant, basis, peak.ValueKind, first.Start, last.End, end - start, peak.Value, limit,

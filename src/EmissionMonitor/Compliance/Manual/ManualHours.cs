@@ -70,10 +70,6 @@ public sealed class ManualHours
     public IReadOnlyDictionary<DateTime, ManualHour> Of(string mn, string pollutant) =>
         _hours.TryGetValue((mn, pollutant), out var hours) ? hours : Empty;
 
-    /// <summary>The hour <paramref name="hour"/> of an outlet's pollutant, or null.</summary>
-    public ManualHour? At(string mn, string pollutant, DateTime hour) =>
-        _hours.TryGetValue((mn, pollutant), out var hours) && hours.TryGetValue(hour, out var m) ? m : null;
-
     /// <summary>The mask of the local hours 0–23 of <paramref name="day"/> a sample stands for.</summary>
     public int Mask(string mn, string pollutant, DateTime day)
     {
