@@ -175,7 +175,7 @@ public static class ReportsApi
         return Json(table with { Rows = table.Rows.Skip(offset).Take(limit).ToList() });
     }
 
-    private static IResult Json(ReportTable page)
+    public static IResult Json(ReportTable page)
     {
         var buffer = new MemoryStream();
         ReportFormats.WriteJson(page, buffer);

@@ -20,9 +20,9 @@ public static class ReportCommand
             return await DocumentAsync(p.Positional[1], p, cancellationToken);
         }
 
-        if (p.Positional.Count != 1 || !(ReportRequest.Kinds.Contains(p.Positional[0]) || p.Positional[0] is "barometer" or "alert-handling" or "outages" or "checks" or "manual"))
+        if (p.Positional.Count != 1 || !(ReportRequest.Kinds.Contains(p.Positional[0]) || p.Positional[0] is "barometer" or "alert-handling" or "outages" or "checks" or "manual" or "tax"))
         {
-            throw new UsageException($"report needs one of {string.Join("|", ReportRequest.Kinds)}|barometer|alert-handling|outages|checks|manual, or document {string.Join("|", Reports.Documents.DocumentRequest.Kinds)}");
+            throw new UsageException($"report needs one of {string.Join("|", ReportRequest.Kinds)}|barometer|alert-handling|outages|checks|manual|tax, or document {string.Join("|", Reports.Documents.DocumentRequest.Kinds)}");
         }
 
         string kind = p.Positional[0];
@@ -67,6 +67,12 @@ public static class ReportCommand
             await using var barometerStore = await settings.OpenStoreAsync(registry, cancellationToken);
             var rows = await ReportService.Create(barometerStore, registry, settings, TimeProvider.System).BarometerAsync(year, settings.Barometer, cancellationToken);
             await WriteAsync(ReportTables.Barometer(rows), output, null, cancellationToken);
+            return 0;
+        }
+
+        if (kind == "tax")
+        {
+            await WriteAsync(await TaxAsync(p, settings, registry, now, cancellationToken), output, null, cancellationToken);
             return 0;
         }
 
@@ -199,6 +205,17 @@ public static class ReportCommand
         await new Reports.Documents.DocumentWriter(store, ReportService.Create(store, registry, settings, TimeProvider.System), registry)
             .WritePrintableAsync(stream, request, output.Lang, Environment.UserName, now, cancellationToken);
         return 0;
+    }
+
+    /// <summary><c>report tax [--month YYYY-MM] [--by outlet|enterprise|city|province]</c>: the environmental-tax pre-check (the previous month by default).</summary>
+    private static async Task<ReportTable> TaxAsync(CliArguments p, AppSettings settings, Registry.StationRegistry registry, DateTime now, CancellationToken cancellationToken)
+    {
+        var request = ReportRequestParser.ParseMonth("tax", name => p.Value("--" + name), ReportTables.TaxGroupings, registry, now, out var error)
+            ?? throw new UsageException($"option --{error!.Parameter}: {error.Problem}");
+        var tax = AppSettings.Bind<Compliance.Tax.TaxOptions>(settings.Configuration, Compliance.Tax.TaxOptions.Section);
+        await using var store = await settings.OpenStoreAsync(registry, cancellationToken);
+        var rows = await ReportService.Create(store, registry, settings, TimeProvider.System).TaxAsync(request, tax, cancellationToken);
+        return ReportTables.Tax(rows, request.By, request.Period.From.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static ReportPeriod Period(CliArguments p, DateTime now) =>

@@ -168,6 +168,7 @@ public static class EmissionMonitorServices
             sp.GetRequiredService<TimeZoneInfo>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<Notify.NotificationService>()));
         var manual = AppSettings.Bind<Compliance.Manual.ManualOptions>(settings.Configuration, Compliance.Manual.ManualOptions.Section);
         services.AddSingleton(manual);
+        services.AddSingleton(AppSettings.Bind<Compliance.Tax.TaxOptions>(settings.Configuration, Compliance.Tax.TaxOptions.Section));
         services.AddSingleton(sp => new ManualData.ManualDataService(sp.GetRequiredService<IRecordStore>(), sp.GetRequiredService<Func<StationRegistry>>(),
             sp.GetRequiredService<Marking.MarkService>(), sp.GetRequiredService<Users.UserLimits>(), manual, sp.GetRequiredService<TimeZoneInfo>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetService<Notify.NotificationService>()));

@@ -122,6 +122,7 @@ public static class ServiceHost
         Api.CommandsApi.Map(app, auth);
         Api.MarksApi.Map(app, auth);
         Api.ManualDataApi.Map(app, auth);
+        Api.TaxApi.Map(app, auth);
         Api.CardLiftsApi.Map(app, auth);
         Api.PublicationsApi.Map(app, auth);
         Api.NotificationsApi.Map(app, auth);

@@ -55,6 +55,40 @@ public static partial class ReportRequestParser
         return new ReportRequest(kind, period, city, enterprise, mn, pollutant, by, permit, code, kind == "means" ? unit ?? "day" : null);
     }
 
+    /// <summary>
+    /// A request of one month (<c>month</c> YYYY-MM; the previous month by default, the one to declare
+    /// now) with the filters <see cref="Parse"/> reads and a grouping of <paramref name="groupings"/>:
+    /// the tax pre-check's reading for the HTTP API and the command line.
+    /// </summary>
+    public static ReportRequest? ParseMonth(string kind, Func<string, string?> value, IReadOnlyList<string> groupings, StationRegistry registry, DateTime nowLocal,
+        out ReportRequestError? error)
+    {
+        error = null;
+        if (value("quarter") is not null || value("from") is not null || value("to") is not null)
+        {
+            error = new("month", "give the month alone (month=YYYY-MM), not quarter, from or to");
+            return null;
+        }
+
+        var month = new DateTime(nowLocal.Year, nowLocal.Month, 1).AddMonths(-1);
+        if (value("month") is { } text && !(DateTime.TryParseExact(text, "yyyy-MM", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out month) && month.Year is >= ReportPeriod.MinYear and < ReportPeriod.MaxYear))
+        {
+            error = new("month", $"needs a month YYYY-MM, not '{Users.UserText.Shown(text)}'");
+            return null;
+        }
+
+        if (value("by") is { } by && !groupings.Contains(by))
+        {
+            error = new("by", $"must be one of {string.Join("|", groupings)}, not '{Users.UserText.Shown(by)}'");
+            return null;
+        }
+
+        string from = month.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        string to = month.AddMonths(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        return Parse(kind, name => name switch { "from" => from, "to" => to, "quarter" => null, _ => value(name) }, registry, nowLocal, out error);
+    }
+
     private static ReportRequestError? Filters(StationRegistry registry, string? city, string? enterprise, string? mn, string? pollutant)
     {
         if (city is not null && !registry.Enterprises.Any(e => e.City == city))

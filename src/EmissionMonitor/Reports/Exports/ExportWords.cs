@@ -56,6 +56,12 @@ internal static class ExportWords
         ["sampledAt"] = ("采样时间", "Sampled at"), ["flow"] = ("流量(m³/h)", "Flow (m³/h)"), ["coverFrom"] = ("代表时段开始", "Stands from"),
         ["coverTo"] = ("代表时段结束", "Stands to"), ["hoursStood"] = ("代表小时数", "Hours stood for"), ["markId"] = ("所属标记", "Mark"),
         ["manualKg"] = ("手工监测排放量(kg)", "From manual data (kg)"), ["manualHours"] = ("手工监测小时数", "Hours of manual data"),
+        ["month"] = ("月份", "Month"), ["medium"] = ("介质", "Medium"), ["equivalentKg"] = ("污染当量值(kg)", "kg per equivalent"),
+        ["equivalents"] = ("污染当量数", "Equivalents"), ["monthlyConcentration"] = ("月均浓度", "Month's concentration"), ["ratio"] = ("浓度与标准之比", "Share of the limit"),
+        ["exceedingPeriods"] = ("超标时段数", "Exceeding periods"), ["reduction"] = ("计征比例", "Taxed at"), ["reductionReason"] = ("减征依据", "Reduction"),
+        ["taxed"] = ("计征", "Taxed"), ["taxedReason"] = ("计征依据", "Item"), ["rate"] = ("税额(元/当量)", "Yuan per equivalent"), ["taxYuan"] = ("应纳税额(元)", "Tax (yuan)"),
+        ["outlets"] = ("排口数", "Outlets"), ["items"] = ("计征项数", "Items taxed"), ["airEquivalents"] = ("大气污染当量数", "Air equivalents"),
+        ["waterEquivalents"] = ("水污染当量数", "Water equivalents"), ["airTaxYuan"] = ("大气污染物税额(元)", "Air tax (yuan)"), ["waterTaxYuan"] = ("水污染物税额(元)", "Water tax (yuan)"),
         ["requestedBy"] = ("下发人", "Requested by"), ["requestedAt"] = ("下发时间", "Requested"), ["attempts"] = ("发送次数", "Attempts"), ["result"] = ("结果", "Result"),
     };
 
@@ -93,6 +99,15 @@ internal static class ExportWords
         ["span"] = Words(("day", "日均值", "daily"), ("month", "月均值", "monthly"), ("quarter", "季均值", "quarterly"), ("year", "年均值", "annual")),
         ["category"] = Words(("decode", "报文解析", "decoding"), ("intake", "接收检查", "intake"), ("flag", "数据标记", "data flag"), ("validity", "小时有效性", "hour validity"),
             ("anomaly", "数据异常", "anomaly"), ("mark-effect", "标记效力", "mark effect")),
+        ["medium"] = Words(("gas", "废气", "gas"), ("water", "废水", "water")),
+        ["reductionReason"] = Words(("below-50", "低于标准50%，减按50%征收", "50 % below the limit: taxed at 50 %"),
+            ("below-70", "低于标准30%，减按75%征收", "30 % below the limit: taxed at 75 %"), ("none", "不减征", "no reduction"),
+            ("exceeding", "当月有超标时段，不减征", "an exceeding period this month: no reduction"),
+            ("monitoring-unusable", "缺失时段超过25%，自动监测数据不能作为依据", "over 25 % missing: monitoring cannot stand"),
+            ("no-limit", "无排放标准限值", "no limit"), ("no-valid-data", "当月无有效数据", "no valid data this month")),
+        ["taxedReason"] = Words(("largest", "按污染当量数排序计征", "among the largest"), ("not-among-largest", "不在计征项数内", "not among the largest"),
+            ("cod-bod5-toc-largest-only", "化学需氧量、五日生化需氧量、总有机碳只征收一项", "COD, BOD5, TOC: only the largest"),
+            ("no-emissions", "无排放量", "no emissions")),
         ["reason"] = Checks.CheckCatalogue.All.ToDictionary(c => c.Code, c => (c.Zh, c.En), StringComparer.Ordinal),
     };
 

@@ -1,0 +1,48 @@
+using EmissionMonitor.Compliance.Tax;
+using EmissionMonitor.Reports;
+using EmissionMonitor.Users;
+
+namespace EmissionMonitor.Api;
+
+/// <summary>
+/// <c>GET /api/tax?month=YYYY-MM[&amp;by=outlet|enterprise|city|province]</c>: the environmental-tax
+/// pre-check of a month (the previous one by default) with the report filters, the same table as
+/// <c>report tax</c>; JSON paged, or the whole table as CSV or XLSX. Enterprise users see only their
+/// own enterprise; the rates in use are named in <c>X-Tax-Rates</c>.
+/// </summary>
+public static class TaxApi
+{
+    public static void Map(IEndpointRouteBuilder app, ApiAuth auth) =>
+        app.MapGet("/api/tax", async (HttpContext http, Func<ReportService> reports, Func<Registry.StationRegistry> registry, TaxOptions tax, ApiOptions options,
+            ReportGate gate, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
+        {
+            var q = http.Request.Query;
+            if (RoleFilter.Enterprise(http, out string? enterprise) is { } notYours)
+            {
+                return notYours;
+            }
+
+            if (QueryRules.First(QueryRules.Choice(http, "format", ReportsApi.ExportFormats), QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
+            {
+                return bad;
+            }
+
+            var now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;
+            if (ReportRequestParser.ParseMonth("tax", name => name == "enterprise" ? enterprise : q[name].FirstOrDefault(), ReportTables.TaxGroupings, registry(),
+                now, out var error) is not { } request)
+            {
+                return QueryRules.Bad(error!.Parameter, error.Problem);
+            }
+
+            using var slot = await gate.AcquireAsync(ct);
+            if (!slot.IsAcquired)
+            {
+                return ReportGate.Busy();
+            }
+
+            string month = request.Period.From.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+            var table = ReportTables.Tax(await reports().TaxAsync(request, tax, ct), request.By, month);
+            http.Response.Headers["X-Tax-Rates"] = Uri.EscapeDataString(tax.RatesName);
+            return ReportsApi.WantsFile(http) ? ReportsApi.Export(table, "tax") : ReportsApi.Paged(http, table, limit, offset);
+        }).RequireRole(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
+}
