@@ -161,6 +161,19 @@ public sealed class SummaryPropertyTests
                 new(Start.AddDays(3).AddHours(2), Start.AddDays(3).AddHours(20)),
                 Ordered(Start.AddDays(rng.Next(Days)).AddHours(rng.Next(24)), Start.AddDays(Days - rng.Next(3)).AddHours(rng.Next(24))),
             };
+            // The tax pre-check of each month the histories touch, with item counts and rates drawn: from the summaries as from the readings.
+            var tax = new EmissionMonitor.Compliance.Tax.TaxOptions { AirItems = 1 + rng.Next(3), WaterItems = 1 + rng.Next(2), AirRate = 1.2 + rng.Next(10), WaterRate = 1.4 };
+            foreach (var month in new[] { new DateTime(2025, 6, 1), new DateTime(2025, 7, 1) })
+            {
+                foreach (var (by, mn) in new (string?, string?)[] { (null, null), ("enterprise", null), ("province", null), (null, "QHXN0010001") })
+                {
+                    var request = new ReportRequest("tax", new ReportPeriod(month, month.AddMonths(1)), Mn: mn, By: by);
+                    AssertSame(await reference.TaxAsync(request, tax, CancellationToken.None),
+                        ReportTables.Tax(await service.TaxAsync(request, tax, CancellationToken.None), by, month.ToString("yyyy-MM", CultureInfo.InvariantCulture)),
+                        $"tax {stage}, now {nowLocal:s}, {month:yyyy-MM}, by {by}, mn {mn}");
+                }
+            }
+
             foreach (var period in periods)
             {
                 foreach (var by in new string?[] { null, "pollutant", "enterprise", "city", "province" })
