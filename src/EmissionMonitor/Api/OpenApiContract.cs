@@ -48,6 +48,8 @@ internal sealed class OpenApiContract : IOpenApiOperationTransformer
         ["api/outlets/{mn}/commands"] = [.. Page, .. Files],
         ["api/publications"] = Files,
         ["api/checks"] = [("category", "decode, intake, flag, validity, anomaly or mark-effect"), .. Files],
+        ["api/tax"] = [("month", "YYYY-MM (the previous month by default)"), ("by", "outlet (default), enterprise, city or province"), ("city", "a city of the registry"),
+            ("enterprise", "an enterprise id of the registry"), ("mn", "an outlet's MN"), ("pollutant", "a 2017 pollutant code"), .. Page, .. Files],
     };
 
     static OpenApiContract()

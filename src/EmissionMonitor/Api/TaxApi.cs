@@ -8,11 +8,20 @@ namespace EmissionMonitor.Api;
 /// <c>GET /api/tax?month=YYYY-MM[&amp;by=outlet|enterprise|city|province]</c>: the environmental-tax
 /// pre-check of a month (the previous one by default) with the report filters, the same table as
 /// <c>report tax</c>; JSON paged, or the whole table as CSV or XLSX. Enterprise users see only their
-/// own enterprise; the rates in use are named in <c>X-Tax-Rates</c>.
+/// own enterprise. <c>GET /api/tax/rates</c>: the rules in force (whose rates, the rates, item counts,
+/// reduction bands, kg per equivalent), which the dashboard shows with the figures.
 /// </summary>
 public static class TaxApi
 {
-    public static void Map(IEndpointRouteBuilder app, ApiAuth auth) =>
+    public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
+    {
+        var readers = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
+        app.MapGet("/api/tax/rates", (TaxOptions tax) => Results.Json(new
+        {
+            name = tax.RatesName, airRate = tax.AirRate, waterRate = tax.WaterRate, airItems = tax.AirItems, waterItems = tax.WaterItems,
+            waterClass1Items = tax.WaterClass1Items, reduce75Below = tax.Reduce75Below, reduce50Below = tax.Reduce50Below,
+            equivalents = tax.Equivalents.OrderBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => e.Value),
+        })).RequireRole(readers);
         app.MapGet("/api/tax", async (HttpContext http, Func<ReportService> reports, Func<Registry.StationRegistry> registry, TaxOptions tax, ApiOptions options,
             ReportGate gate, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
         {
@@ -42,7 +51,7 @@ public static class TaxApi
 
             string month = request.Period.From.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
             var table = ReportTables.Tax(await reports().TaxAsync(request, tax, ct), request.By, month);
-            http.Response.Headers["X-Tax-Rates"] = Uri.EscapeDataString(tax.RatesName);
             return ReportsApi.WantsFile(http) ? ReportsApi.Export(table, "tax") : ReportsApi.Paged(http, table, limit, offset);
-        }).RequireRole(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
+        }).RequireRole(readers);
+    }
 }

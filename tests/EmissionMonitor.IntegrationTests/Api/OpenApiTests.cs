@@ -21,6 +21,7 @@ public sealed partial class OpenApiTests
         Assert.Superset(new HashSet<string> { "state", "kind", "subKind", "severity", "city", "enterprise", "mn", "pollutant", "assignee", "limit", "offset", "format", "lang" }, Parameters("/api/alerts", "get"));
         Assert.Superset(new HashSet<string> { "quarter", "from", "to", "city", "enterprise", "mn", "pollutant", "by", "limit", "offset", "format" }, Parameters("/api/rates", "get"));
         Assert.Superset(new HashSet<string> { "from", "to", "quarter", "by", "format" }, Parameters("/api/alerts/handling", "get"));
+        Assert.Superset(new HashSet<string> { "month", "by", "city", "enterprise", "format", "limit" }, Parameters("/api/tax", "get"));
         Assert.Superset(new HashSet<string> { "200", "400", "401", "403", "429" }, Statuses("/api/alerts", "get"));
 
         var acknowledge = paths.GetProperty("/api/alerts/{id}/acknowledge").GetProperty("post");

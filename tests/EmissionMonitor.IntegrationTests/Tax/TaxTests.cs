@@ -190,6 +190,11 @@ public sealed class TaxTests
         Assert.All(own, r => Assert.Equal(GasMn, r.GetProperty("mn").GetString()));
         Assert.Equal(HttpStatusCode.Forbidden, (await mine.GetAsync(new Uri("/api/tax?month=2025-08&enterprise=T-WAT-001", UriKind.Relative))).StatusCode);
 
+        // The rules in force, as the page shows them: the national minimums unless a province's are configured.
+        var rules = JsonDocument.Parse(await mine.GetStringAsync(new Uri("/api/tax/rates", UriKind.Relative))).RootElement;
+        Assert.Equal((JsonValueKind.Null, 1.2, 1.4, 3, 0.95), (rules.GetProperty("name").ValueKind, rules.GetProperty("airRate").GetDouble(),
+            rules.GetProperty("waterRate").GetDouble(), rules.GetProperty("airItems").GetInt32(), rules.GetProperty("equivalents").GetProperty("a21026").GetDouble()));
+
         using var op = ApiCalls.Client(service.HttpBase, Operator);
         foreach (var (query, parameter) in new[] { ("month=2025-13", "month"), ("month=August", "month"), ("month=2025-08&from=2025-08-01", "month"), ("month=2025-08&by=pollutant", "by"),
             ("month=2025-08&mn=NOPE", "mn") })

@@ -65,9 +65,9 @@ public sealed partial class TaxOptions : IValidatableObject
     [Range(0.0, 1.0, ErrorMessage = "Tax:Reduce50Below must be between 0 and 1")]
     public double Reduce50Below { get; set; } = 0.5;
 
-    /// <summary>The name of the rates in use, shown with the figures (the demo and a bureau say whose they are).</summary>
+    /// <summary>Whose rates these are, shown with the figures (e.g. "青海省 2018"); null: the national minimums, as the defaults are.</summary>
     [StringLength(100, ErrorMessage = "Tax:RatesName must be at most 100 characters")]
-    public string RatesName { get; set; } = "national minimum (Tax Law annex 1)";
+    public string? RatesName { get; set; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
