@@ -47,6 +47,9 @@ public static class CliApp
                                   with its state and the hours it stands for: --from --to | --quarter;
                                   --enterprise --mn --pollutant; --state pending|approved|rejected|
                                   withdrawn|revoked
+          report tax              the environmental-tax pre-check of a month (环保税预核算): --month
+                                  YYYY-MM (the previous month by default); --by outlet|enterprise|
+                                  city|province; --city --enterprise --mn --pollutant; rates from Tax:*
 
           generate --out FILE     a reproducible data set: --outlets N (500), --days D (92), --from
                                   YYYY-MM-DD, --realtime K (per outlet and hour), --exceed-share,
