@@ -197,8 +197,13 @@ public static class ReportCommand
 
         var settings = AppSettings.Load(p.Value("--config") ?? "config", p.Value("--data"));
         var registry = settings.LoadRegistry();
+        if (kind == "execution")
+        {
+            return await ExecutionAsync(p, output, settings, registry, cancellationToken);
+        }
+
         var request = Reports.Documents.DocumentRequest.Parse(kind, name => p.Value("--" + name), registry, int.MaxValue, out var error)
-            ?? throw new UsageException(error!.Value.Parameter == "kind" ? $"report document {error.Value.Problem}" : $"option --{error.Value.Parameter}: {error.Value.Problem}");
+            ?? throw new UsageException(error!.Value.Parameter == "kind" ? $"report document {error.Value.Problem}, or execution" : $"option --{error.Value.Parameter}: {error.Value.Problem}");
         await using var store = await settings.OpenStoreAsync(registry, cancellationToken);
         var now = TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), settings.TimeZone).DateTime;
         await using var stream = output.Open();
@@ -216,6 +221,19 @@ public static class ReportCommand
         await using var store = await settings.OpenStoreAsync(registry, cancellationToken);
         var rows = await ReportService.Create(store, registry, settings, TimeProvider.System).TaxAsync(request, tax, cancellationToken);
         return ReportTables.Tax(rows, request.By, request.Period.From.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary><c>report document execution --enterprise E --month YYYY-MM|--quarter Q --out FILE</c>: the permit execution report's tables as one workbook.</summary>
+    private static async Task<int> ExecutionAsync(CliArguments p, Output output, AppSettings settings, Registry.StationRegistry registry, CancellationToken cancellationToken)
+    {
+        var request = Permits.ExecutionRequest.Parse(name => p.Value("--" + name), registry, out var error)
+            ?? throw new UsageException($"option --{error!.Value.Parameter}: {error.Value.Problem}");
+        await using var store = await settings.OpenStoreAsync(registry, cancellationToken);
+        var report = new Permits.ExecutionReport(store, ReportService.Create(store, registry, settings, TimeProvider.System), registry);
+        await using var stream = output.Open();
+        await new Permits.ExecutionWorkbook(store, report).WriteAsync(stream, request, AppSettings.Bind<Alerts.OutageOptions>(settings.Configuration, Alerts.OutageOptions.Section),
+            output.Lang, Environment.UserName, TimeProvider.System.GetUtcNow(), settings.TimeZone, cancellationToken);
+        return 0;
     }
 
     private static ReportPeriod Period(CliArguments p, DateTime now) =>

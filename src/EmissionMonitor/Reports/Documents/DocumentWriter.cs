@@ -164,12 +164,56 @@ public sealed class DocumentWriter(Storage.IStore store, ReportService reports, 
 
     private static Cell Number(double? v, StyleId style) => v is { } d && double.IsFinite(d) ? new Cell(d, style) : default;
 
-    private static async Task TableSheetAsync(Spreadsheet book, HashSet<string> names, string name, ReportTable table, string lang, DocumentRequest r, string by, DateTime now,
+    private Task TableSheetAsync(Spreadsheet book, HashSet<string> names, string name, ReportTable table, string lang, DocumentRequest r, string by, DateTime now,
+        ExportStyles s, CancellationToken ct) =>
+        TableSheetAsync(book, names, new ExportHeading(name, r.PeriodName, r.ScopeName, Compliance.Summaries.LocalSpans.Min(now, r.Period.To), by, now), table, lang, null, s, ct);
+
+    /// <summary>A sheet of one table as people read it (<see cref="ExportView"/>: names, words, formats) under its heading; names from <paramref name="registry"/> where given.</summary>
+    internal static async Task TableSheetAsync(Spreadsheet book, HashSet<string> names, ExportHeading heading, ReportTable table, string lang, Registry.StationRegistry? registry,
         ExportStyles s, CancellationToken ct)
     {
-        var view = ExportView.For(table.Columns, lang, null, table.Rows);
-        var heading = new ExportHeading(name, r.PeriodName, r.ScopeName, Compliance.Summaries.LocalSpans.Min(now, r.Period.To), by, now).Lines(lang);
-        await StartAsync(book, Unique(names, name), heading, view.Columns.Select(c => c.Header).ToList(), s, ct);
+        var view = ExportView.For(table.Columns, lang, registry, table.Rows);
+        await StartAsync(book, Unique(names, heading.Title), heading.Lines(lang), view.Columns.Select(c => c.Header).ToList(), s, ct);
+        await RowsAsync(book, view, table, s, ct);
+    }
+
+    /// <summary>
+    /// A sheet of several tables one below the other, each under a title row and its own header row
+    /// (an empty table says so), for a document's table made of parts.
+    /// </summary>
+    internal static async Task SectionsSheetAsync(Spreadsheet book, HashSet<string> names, ExportHeading heading, IReadOnlyList<(string Title, ReportTable Table)> sections,
+        string lang, Registry.StationRegistry? registry, ExportStyles s, CancellationToken ct)
+    {
+        var lines = heading.Lines(lang);
+        var options = new WorksheetOptions { FrozenRows = lines.Count };
+        for (int i = 1; i <= 24; i++)
+        {
+            options.Column(i).Width = i == 1 ? 20 : 14;
+        }
+
+        await book.StartWorksheetAsync(Unique(names, heading.Title), options, ct);
+        foreach (string line in lines)
+        {
+            await book.AddRowAsync([new Cell(line, s.Title)], ct);
+        }
+
+        foreach (var (title, table) in sections)
+        {
+            var view = ExportView.For(table.Columns, lang, registry, table.Rows);
+            await book.AddRowAsync([new Cell(title, s.Title)], ct);
+            await book.AddRowAsync(view.Columns.Select(c => new Cell(c.Header, s.Header)).ToArray(), ct);
+            await RowsAsync(book, view, table, s, ct);
+            if (table.Rows.Count == 0)
+            {
+                await book.AddRowAsync([new Cell(lang == "en" ? "none" : "无")], ct);
+            }
+
+            await book.AddRowAsync([], ct);
+        }
+    }
+
+    private static async Task RowsAsync(Spreadsheet book, ExportView view, ReportTable table, ExportStyles s, CancellationToken ct)
+    {
         foreach (var raw in table.Rows)
         {
             var values = view.Row(raw);

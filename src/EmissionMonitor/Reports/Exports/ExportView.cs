@@ -45,11 +45,11 @@ public sealed record ExportColumn(string Key, string Header, CellFormat Format);
 public sealed class ExportView
 {
     private static readonly HashSet<string> Dropped = new(StringComparer.Ordinal) { "reasonItems" };
-    private static readonly HashSet<string> Concentrations = new(StringComparer.Ordinal) { "peak", "limit", "value", "rtd", "avg", "min", "max", "zsRtd", "zsAvg", "mean" };
+    private static readonly HashSet<string> Concentrations = new(StringComparer.Ordinal) { "peak", "limit", "value", "rtd", "avg", "min", "max", "zsRtd", "zsAvg", "mean", "monthlyConcentration" };
     private static readonly HashSet<string> Counts = new(StringComparer.Ordinal)
     {
         "expected", "received", "excused", "valid", "periods", "hours", "missingHours", "substitutedHours", "validCount", "requiredCount", "validHours", "exceedingHours", "exceedingDays", "outletsExceeding", "raised", "acknowledged",
-        "acknowledgedInTime", "timedOut", "verified", "disposed", "evidenceFiles", "attempts", "hoursDown", "version",
+        "acknowledgedInTime", "timedOut", "verified", "disposed", "evidenceFiles", "attempts", "hoursDown", "version", "exceedingPeriods", "outlets", "items", "manualHours",
     };
 
     private readonly Func<object?[], object?>[] _cells;
@@ -129,7 +129,9 @@ public sealed class ExportView
 
     private static CellFormat FormatOf(string key) => key switch
     {
-        _ when key.EndsWith("Rate", StringComparison.Ordinal) || key is "progress" or "missingShare" => CellFormat.Percent,
+        _ when key.EndsWith("Rate", StringComparison.Ordinal) || key is "progress" or "missingShare" or "ratio" or "reduction" => CellFormat.Percent,
+        _ when key.EndsWith("Yuan", StringComparison.Ordinal) || key.EndsWith("quivalents", StringComparison.Ordinal) || key == "rate" => CellFormat.Decimal2,
+        "equivalentKg" => CellFormat.Text, // kg per equivalent: 0.0005 for mercury, as the law's annex writes it
         _ when key.EndsWith("Kg", StringComparison.Ordinal) || key is "kg" or "cou" => CellFormat.Kilograms,
         _ when Concentrations.Contains(key) || key == "peakMultiple" => CellFormat.Decimal2,
         _ when key.StartsWith("medianMinutes", StringComparison.Ordinal) => CellFormat.Decimal1,

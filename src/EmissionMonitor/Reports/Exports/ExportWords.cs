@@ -60,6 +60,7 @@ internal static class ExportWords
         ["equivalents"] = ("污染当量数", "Equivalents"), ["monthlyConcentration"] = ("月均浓度", "Month's concentration"), ["ratio"] = ("浓度与标准之比", "Share of the limit"),
         ["exceedingPeriods"] = ("超标时段数", "Exceeding periods"), ["reduction"] = ("计征比例", "Taxed at"), ["reductionReason"] = ("减征依据", "Reduction"),
         ["taxed"] = ("计征", "Taxed"), ["taxedReason"] = ("计征依据", "Item"), ["rate"] = ("税额(元/当量)", "Yuan per equivalent"), ["taxYuan"] = ("应纳税额(元)", "Tax (yuan)"),
+        ["annualPermitKg"] = ("年许可排放量(kg)", "Annual permit (kg)"), ["explanation"] = ("企业说明（数据标记与督办反馈）", "Enterprise's explanation (marks, order answers)"),
         ["outlets"] = ("排口数", "Outlets"), ["items"] = ("计征项数", "Items taxed"), ["airEquivalents"] = ("大气污染当量数", "Air equivalents"),
         ["waterEquivalents"] = ("水污染当量数", "Water equivalents"), ["airTaxYuan"] = ("大气污染物税额(元)", "Air tax (yuan)"), ["waterTaxYuan"] = ("水污染物税额(元)", "Water tax (yuan)"),
         ["requestedBy"] = ("下发人", "Requested by"), ["requestedAt"] = ("下发时间", "Requested"), ["attempts"] = ("发送次数", "Attempts"), ["result"] = ("结果", "Result"),
