@@ -48,6 +48,11 @@ internal sealed class OpenApiContract : IOpenApiOperationTransformer
         ["api/outlets/{mn}/commands"] = [.. Page, .. Files],
         ["api/publications"] = Files,
         ["api/checks"] = [("category", "decode, intake, flag, validity, anomaly or mark-effect"), .. Files],
+        ["api/permits/deadlines"] = [("year", "the year of the due days (this year by default)"), ("from", "first due day YYYY-MM-DD"), ("to", "due days before this one"),
+            ("enterprise", "an enterprise id of the registry"), ("state", "generated, upcoming or overdue"), .. Page, .. Files],
+        ["api/documents/{kind}"] = [("date", "daily: YYYY-MM-DD"), ("month", "monthly, execution: YYYY-MM"), ("quarter", "quarterly, execution: 2025Q3"),
+            ("half", "execution: 2025H1"), ("year", "annual, execution: YYYY"), ("city", "a city"), ("enterprise", "an enterprise id (execution needs it)"), ("mn", "an outlet's MN"),
+            ("lang", "zh (default) or en")],
         ["api/tax"] = [("month", "YYYY-MM (the previous month by default)"), ("by", "outlet (default), enterprise, city or province"), ("city", "a city of the registry"),
             ("enterprise", "an enterprise id of the registry"), ("mn", "an outlet's MN"), ("pollutant", "a 2017 pollutant code"), .. Page, .. Files],
     };

@@ -37,6 +37,9 @@ public static class CliApp
                                   月均值季报/年报, with 排放量 and 有效传输率 sheets), a sheet per
                                   outlet: --date D | --month YYYY-MM | --quarter Q | --year Y;
                                   --city --enterprise --mn; --lang zh|en
+          report document execution --enterprise E --month M|--quarter Q|--half 2025H1|--year Y --out FILE.xlsx
+                                  the permit execution report's tables (实际排放量报表, 超标时段,
+                                  自动监测数据缺失与异常, 有效传输率), one workbook; each generation recorded
           report barometer --year Y
                                   the city target barometer (Compliance:CityTargets) of a year
           report alert-handling   how alerts raised in the period were handled (响应率, 核实率, 处置率):
@@ -50,6 +53,8 @@ public static class CliApp
           report tax              the environmental-tax pre-check of a month (环保税预核算): --month
                                   YYYY-MM (the previous month by default); --by outlet|enterprise|
                                   city|province; --city --enterprise --mn --pollutant; rates from Tax:*
+          report deadlines        the execution reports due (Permits:ReportKinds), generated or not:
+                                  --year Y | --from D --to D; --enterprise; --state generated|upcoming|overdue
 
           generate --out FILE     a reproducible data set: --outlets N (500), --days D (92), --from
                                   YYYY-MM-DD, --realtime K (per outlet and hour), --exceed-share,

@@ -14,15 +14,15 @@ public static class ReportCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var p = CliArguments.Parse(args, ["--quarter", "--from", "--to", "--city", "--enterprise", "--mn", "--pollutant", "--permit", "--code", "--by", "--format", "--config", "--data", "--year", "--lang", "--out", "--date", "--month", "--category", "--period", "--state"], []);
+        var p = CliArguments.Parse(args, ["--quarter", "--from", "--to", "--city", "--enterprise", "--mn", "--pollutant", "--permit", "--code", "--by", "--format", "--config", "--data", "--year", "--lang", "--out", "--date", "--month", "--category", "--period", "--state", "--half"], []);
         if (p.Positional.Count == 2 && p.Positional[0] == "document")
         {
             return await DocumentAsync(p.Positional[1], p, cancellationToken);
         }
 
-        if (p.Positional.Count != 1 || !(ReportRequest.Kinds.Contains(p.Positional[0]) || p.Positional[0] is "barometer" or "alert-handling" or "outages" or "checks" or "manual" or "tax"))
+        if (p.Positional.Count != 1 || !(ReportRequest.Kinds.Contains(p.Positional[0]) || p.Positional[0] is "barometer" or "alert-handling" or "outages" or "checks" or "manual" or "tax" or "deadlines"))
         {
-            throw new UsageException($"report needs one of {string.Join("|", ReportRequest.Kinds)}|barometer|alert-handling|outages|checks|manual|tax, or document {string.Join("|", Reports.Documents.DocumentRequest.Kinds)}");
+            throw new UsageException($"report needs one of {string.Join("|", ReportRequest.Kinds)}|barometer|alert-handling|outages|checks|manual|tax|deadlines, or document {string.Join("|", Reports.Documents.DocumentRequest.Kinds)}");
         }
 
         string kind = p.Positional[0];
@@ -67,6 +67,19 @@ public static class ReportCommand
             await using var barometerStore = await settings.OpenStoreAsync(registry, cancellationToken);
             var rows = await ReportService.Create(barometerStore, registry, settings, TimeProvider.System).BarometerAsync(year, settings.Barometer, cancellationToken);
             await WriteAsync(ReportTables.Barometer(rows), output, null, cancellationToken);
+            return 0;
+        }
+
+        if (kind == "deadlines")
+        {
+            var today = now.Date;
+            var asked = Permits.DeadlineTable.Parse(name => p.Value("--" + name), registry, today, out var problem)
+                ?? throw new UsageException($"option --{problem!.Value.Parameter}: {problem.Value.Problem}");
+            await using var records = await settings.OpenStoreAsync(registry, cancellationToken);
+            var deadlines = new Permits.ReportDeadlines(records, () => registry, AppSettings.Bind<Permits.PermitOptions>(settings.Configuration, Permits.PermitOptions.Section),
+                settings.TimeZone, TimeProvider.System);
+            await WriteAsync(Permits.DeadlineTable.Of(await deadlines.RowsAsync(asked.From, asked.To, asked.Enterprise, asked.State, cancellationToken), settings.TimeZone),
+                output, null, cancellationToken);
             return 0;
         }
 

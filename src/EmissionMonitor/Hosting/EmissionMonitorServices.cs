@@ -169,6 +169,10 @@ public static class EmissionMonitorServices
         var manual = AppSettings.Bind<Compliance.Manual.ManualOptions>(settings.Configuration, Compliance.Manual.ManualOptions.Section);
         services.AddSingleton(manual);
         services.AddSingleton(AppSettings.Bind<Compliance.Tax.TaxOptions>(settings.Configuration, Compliance.Tax.TaxOptions.Section));
+        services.AddSingleton(AppSettings.Bind<Permits.PermitOptions>(settings.Configuration, Permits.PermitOptions.Section));
+        services.AddSingleton(sp => new Permits.ReportDeadlines(sp.GetRequiredService<IRecordStore>(), sp.GetRequiredService<Func<StationRegistry>>(),
+            sp.GetRequiredService<Permits.PermitOptions>(), sp.GetRequiredService<TimeZoneInfo>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<Permits.ReportReminders>();
         services.AddSingleton(sp => new ManualData.ManualDataService(sp.GetRequiredService<IRecordStore>(), sp.GetRequiredService<Func<StationRegistry>>(),
             sp.GetRequiredService<Marking.MarkService>(), sp.GetRequiredService<Users.UserLimits>(), manual, sp.GetRequiredService<TimeZoneInfo>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetService<Notify.NotificationService>()));

@@ -123,6 +123,7 @@ public static class ServiceHost
         Api.MarksApi.Map(app, auth);
         Api.ManualDataApi.Map(app, auth);
         Api.TaxApi.Map(app, auth);
+        Api.PermitsApi.Map(app, auth);
         Api.CardLiftsApi.Map(app, auth);
         Api.PublicationsApi.Map(app, auth);
         Api.NotificationsApi.Map(app, auth);

@@ -145,9 +145,10 @@ public sealed partial class NotificationService
                     ? "（报警于 " + TimeZoneInfo.ConvertTime(i.RaisedAt, zone).ToString("MM-dd HH:mm", CultureInfo.InvariantCulture) + "）" : string.Empty);
             string what = i.Pollutant is null ? string.Empty : $" {i.PollutantName ?? i.Pollutant}（{i.Pollutant}）";
             string value = i.Value is { } v ? $" 数值 {v.ToString("0.###", CultureInfo.InvariantCulture)}" + (i.Limit is { } l ? $"，限值 {l.ToString("0.###", CultureInfo.InvariantCulture)}" : string.Empty) : string.Empty;
-            string order = i.Kind is "order" or "mark" ? "，" + i.Message : string.Empty;
+            string order = i.Kind is "order" or "mark" or "deadline" ? "，" + i.Message : string.Empty;
+            string outlet = string.IsNullOrEmpty(i.Mn) ? string.Empty : $" {i.OutletName}（MN {i.Mn}）"; // a report's deadline is the enterprise's
             string count = i.Count > 1 ? $"（共 {i.Count} 次" + (i.Value is not null ? "，取最大值" : string.Empty) + "）" : string.Empty;
-            text.Append(CultureInfo.InvariantCulture, $"{at} [{AlertNames.Severity(i.Severity)}] {AlertNames.Kind(i.Kind)}：{i.City} {i.EnterpriseName} {i.OutletName}（MN {i.Mn}）{what}{value}{count}{order}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{at} [{AlertNames.Severity(i.Severity)}] {AlertNames.Kind(i.Kind)}：{i.City} {i.EnterpriseName}{outlet}{what}{value}{count}{order}\n");
         }
 
         if (message.More > 0)

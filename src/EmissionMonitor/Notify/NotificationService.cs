@@ -114,9 +114,9 @@ public sealed partial class NotificationService(
         }
     }
 
-    /// <summary>Critical alerts and what asks for action (a new order, a mark to review, an outage opened or overdue) go within the short window.</summary>
+    /// <summary>Critical alerts and what asks for action (a new order, a mark to review, a report coming due, an outage opened or overdue) go within the short window.</summary>
     private static bool Urgent(Alert alert) =>
-        alert.Severity == "critical" || alert.Kind is "order" or "mark" or AlertKinds.Silent or AlertKinds.OutageOverdue;
+        alert.Severity == "critical" || alert.Kind is "order" or "mark" or "deadline" or AlertKinds.Silent or AlertKinds.OutageOverdue;
 
     private Queue<DateTimeOffset> Sent(string contact)
     {

@@ -58,6 +58,7 @@ public sealed record ExportHeading(string Title, string? Period, string? Scope, 
         ["orders"] = ("督办", "Supervision orders"), ["alert-handling"] = ("报警处置情况", "Alert handling"), ["outages"] = ("停运报告与恢复", "Outages"),
         ["readings"] = ("监测数据", "Monitoring data"), ["commands"] = ("反控命令", "Commands"), ["notifications"] = ("通知", "Notifications"),
         ["checks"] = ("判定规则目录", "Catalogue of checks"), ["means"] = ("监测数据均值及有效性", "Means and their validity"),
-        ["manual"] = ("手工监测数据", "Manual monitoring data"), ["tax"] = ("环境保护税预核算", "Environmental tax pre-check"), ["manual-data"] = ("手工监测数据", "Manual monitoring data"),
+        ["manual"] = ("手工监测数据", "Manual monitoring data"), ["tax"] = ("环境保护税预核算", "Environmental tax pre-check"),
+        ["deadlines"] = ("排污许可执行报告提交日历", "Execution report calendar"), ["manual-data"] = ("手工监测数据", "Manual monitoring data"),
     };
 }

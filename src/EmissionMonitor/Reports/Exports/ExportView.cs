@@ -49,7 +49,7 @@ public sealed class ExportView
     private static readonly HashSet<string> Counts = new(StringComparer.Ordinal)
     {
         "expected", "received", "excused", "valid", "periods", "hours", "missingHours", "substitutedHours", "validCount", "requiredCount", "validHours", "exceedingHours", "exceedingDays", "outletsExceeding", "raised", "acknowledged",
-        "acknowledgedInTime", "timedOut", "verified", "disposed", "evidenceFiles", "attempts", "hoursDown", "version", "exceedingPeriods", "outlets", "items", "manualHours",
+        "acknowledgedInTime", "timedOut", "verified", "disposed", "evidenceFiles", "attempts", "hoursDown", "version", "exceedingPeriods", "outlets", "items", "manualHours", "generations",
     };
 
     private readonly Func<object?[], object?>[] _cells;
@@ -136,7 +136,7 @@ public sealed class ExportView
         _ when Concentrations.Contains(key) || key == "peakMultiple" => CellFormat.Decimal2,
         _ when key.StartsWith("medianMinutes", StringComparison.Ordinal) => CellFormat.Decimal1,
         _ when Counts.Contains(key) => CellFormat.Integer,
-        "day" or "rectifyBy" => CellFormat.Date,
+        "day" or "rectifyBy" or "due" => CellFormat.Date,
         _ => CellFormat.Text,
     };
 

@@ -1,0 +1,37 @@
+using EmissionMonitor.Permits;
+using EmissionMonitor.Users;
+
+namespace EmissionMonitor.Api;
+
+/// <summary>
+/// <c>GET /api/permits/deadlines?year=|from=&amp;to=&amp;enterprise=&amp;state=</c>: the calendar of the
+/// enterprises' permit execution reports with what was generated for each (the bureau's view of what
+/// is due and what was downloaded); JSON paged, or CSV/XLSX. Enterprise users see their own.
+/// </summary>
+public static class PermitsApi
+{
+    public static void Map(IEndpointRouteBuilder app, ApiAuth auth) =>
+        app.MapGet("/api/permits/deadlines", async (HttpContext http, ReportDeadlines deadlines, Func<Registry.StationRegistry> registry, ApiOptions options,
+            TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
+        {
+            var q = http.Request.Query;
+            if (RoleFilter.Enterprise(http, out string? enterprise) is { } notYours)
+            {
+                return notYours;
+            }
+
+            if (QueryRules.First(QueryRules.Choice(http, "format", ReportsApi.ExportFormats), QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
+            {
+                return bad;
+            }
+
+            var today = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).Date;
+            if (DeadlineTable.Parse(name => name == "enterprise" ? enterprise : q[name].FirstOrDefault(), registry(), today, out var error) is not { } asked)
+            {
+                return QueryRules.Bad(error!.Value.Parameter, error.Value.Problem);
+            }
+
+            var table = DeadlineTable.Of(await deadlines.RowsAsync(asked.From, asked.To, asked.Enterprise, asked.State, ct), zone);
+            return ReportsApi.WantsFile(http) ? ReportsApi.Export(table, "deadlines") : ReportsApi.Paged(http, table, limit, offset);
+        }).RequireRole(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
+}
