@@ -43,7 +43,7 @@ const ENUM_WORDS = ['yellow', 'red', 'green', 'hour', 'day', 'active', 'acknowle
   'critical', 'info', 'open', 'answered', 'closed', 'proposed', 'confirmed', 'dismissed', 'ongoing', 'sent', 'done', 'failed', 'timeout', 'queued', 'refused', 'accepted',
   'hourly', 'daily', 'shutdown', 'maintenance', 'calibration', 'fault', 'communication', 'constant', 'zero', 'negative', 'Time', 'max', 'min', 'null', 'undefined', 'NaN',
   'as-sent', 'zs-sent', 'zs-computed', 'hourly-mean', 'province', 'city', 'enterprise', 'outlet'];
-const PAGES = ['#/', '#/alerts', '#/handling', '#/publish', '#/documents', '#/data', '#/outlet', '#/exceedances', '#/cards', '#/totals', '#/tax', '#/barometer', '#/orders', '#/marks', '#/manual', '#/review'];
+const PAGES = ['#/', '#/alerts', '#/handling', '#/publish', '#/documents', '#/data', '#/outlet', '#/exceedances', '#/cards', '#/totals', '#/tax', '#/permits', '#/barometer', '#/orders', '#/marks', '#/manual', '#/review'];
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',

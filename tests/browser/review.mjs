@@ -115,6 +115,26 @@ try {
   await operator.waitForFunction(() => !document.querySelector('#review-orders'));
   check((await json(operator, '/api/orders/' + order.id)).state === 'closed', 'the operator closes the answered order from the review queue');
 
+  // Its execution reports: the home lists those owed; on the calendar the first one's link downloads the
+  // workbook (four sheets), and the row says it was generated, by whom.
+  await go(enterprise, '#/orders', '/orders');
+  await go(enterprise, '#/', '/');
+  await enterprise.waitForSelector('#enterprise-home #home-reports tbody tr[data-kind]');
+  check(true, 'the enterprise home lists its execution reports owed, each with its generate link');
+  await go(enterprise, '#/permits', '/permits');
+  const first = enterprise.locator('#deadlines tbody tr[data-kind]').first();
+  const [kind, period] = [await first.getAttribute('data-kind'), await first.getAttribute('data-period')];
+  const download = enterprise.waitForEvent('download');
+  await first.locator('a.execution-download button').click();
+  const workbook = fs.readFileSync(await (await download).path());
+  check(workbook.subarray(0, 2).toString() === 'PK' && workbook.includes(Buffer.from('xl/worksheets/sheet4.xml')), `the ${kind} report ${period} downloads as a workbook of four sheets`);
+  await go(enterprise, '#/orders', '/orders');
+  await go(enterprise, '#/permits', '/permits');
+  const state = await enterprise.getAttribute(`#deadlines tr[data-kind="${kind}"][data-period="${period}"]`, 'data-state');
+  const text = await enterprise.textContent(`#deadlines tr[data-kind="${kind}"][data-period="${period}"]`);
+  check(state === 'generated' && text.includes('已生成') && text.includes('热电厂环保专员'), `the calendar then says it was generated, by whom (${text.trim()})`);
+  await go(enterprise, '#/', '/');
+
   // The other enterprise's outlet and an English page.
   const mine = await json(enterprise, '/api/marks');
   check(mine.every(m => m.mn === ownMn), 'the enterprise lists only its own marks');

@@ -21,6 +21,7 @@ import { marksPage } from './pages/marks.js';
 import { ordersPage } from './pages/orders.js';
 import { outletPage } from './pages/outlet.js';
 import { reviewPage } from './pages/review.js';
+import { permitsPage } from './pages/permits.js';
 import { taxPage } from './pages/tax.js';
 import { totalsPage } from './pages/totals.js';
 import { setZone } from './charts.js';
@@ -108,6 +109,7 @@ async function render() {
     else if (path.startsWith('/manual')) await manualPage();
     else if (path.startsWith('/totals')) await totalsPage();
     else if (path.startsWith('/tax')) await taxPage(role() === 'enterprise');
+    else if (path.startsWith('/permits')) await permitsPage(role() === 'enterprise');
     else if (path.startsWith('/city/')) await cityPage(decodeURIComponent(path.split('/')[2] || ''));
     else if (path.startsWith('/enterprise/')) await enterprisePage(decodeURIComponent(path.split('/')[2] || ''));
     else if (path.startsWith('/review')) await reviewPage();

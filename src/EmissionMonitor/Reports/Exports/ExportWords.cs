@@ -84,7 +84,7 @@ internal static class ExportWords
             ("approved", "已通过", "approved"), ("rejected", "已驳回", "rejected"), ("revoked", "已撤销", "revoked"), ("withdrawn", "已撤回", "withdrawn"), ("active", "未确认", "active"),
             ("acknowledged", "已确认", "acknowledged"), ("cleared", "已解除", "cleared"), ("queued", "排队中", "queued"), ("sent", "已发送", "sent"),
             ("accepted", "已应答", "accepted"), ("done", "执行成功", "done"), ("failed", "执行失败", "failed"), ("refused", "被拒绝", "refused"), ("timeout", "超时", "timeout"),
-            ("generated", "已生成", "generated"), ("upcoming", "待提交", "upcoming"), ("overdue", "已逾期", "overdue")),
+            ("generated", "已生成", "generated"), ("upcoming", "未到期·未生成", "due, not generated"), ("overdue", "已过期限·未生成", "past due, not generated")),
         ["level"] = Words(("green", "正常", "green"), ("yellow", "黄色预警", "yellow"), ("red", "红色预警", "red")),
         ["severity"] = Words(("critical", "严重", "critical"), ("warning", "警告", "warning"), ("info", "提示", "info")),
         ["kind"] = Words(("exceedance", "超标", "exceedance"), ("warning", "实时预警", "warning"), ("silent", "断线", "silent"), ("low-rate", "传输率低", "low rate"),

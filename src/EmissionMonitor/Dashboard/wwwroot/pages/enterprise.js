@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { outletList, outletName, pol, stationsOnce } from '../core.js';
 import { h, progressBar, show, sizeBars, table } from '../dom.js';
-import { fmt, pct, quarterOf, time, tonnes } from '../format.js';
+import { fmt, localDate, pct, quarterOf, time, tonnes } from '../format.js';
 import { t, tf } from '../i18n.js';
 import { alertRowsTable } from './alerts.js';
 import { cardsTable } from './cards.js';
@@ -10,6 +10,7 @@ import { exceedanceTable } from './exceedances.js';
 import { manualActions, manualTable, pendingQuery } from './manual.js';
 import { markActions, marksTable } from './marks.js';
 import { acting, orderActions, ordersTable } from './orders.js';
+import { deadlinesTable } from './permits.js';
 
 // An enterprise: its outlets and their rates, this year's totals against its permits, cards, open alerts and this quarter's exceedances.
 export async function enterprisePage(id) {
@@ -46,8 +47,11 @@ export async function enterprisePage(id) {
 // against its allocation at the pace expected to date, the level in colour.
 export async function enterpriseHome() {
   const now = new Date();
-  const [stations, rates, alerts, marks, orders, samples] = await Promise.all([stationsOnce(), api('/api/rates?by=outlet&limit=100000'),
-    api('/api/alerts?state=active&limit=500'), api('/api/marks?state=pending&limit=500'), api('/api/orders?state=open&limit=500'), api(pendingQuery)]);
+  const soon = new Date(now.getTime() + 45 * 864e5), before = new Date(now.getTime() - 400 * 864e5);
+  const [stations, rates, alerts, marks, orders, samples, reports] = await Promise.all([stationsOnce(), api('/api/rates?by=outlet&limit=100000'),
+    api('/api/alerts?state=active&limit=500'), api('/api/marks?state=pending&limit=500'), api('/api/orders?state=open&limit=500'), api(pendingQuery),
+    api(`/api/permits/deadlines?from=${localDate(before)}&to=${localDate(soon)}&limit=500`)]);
+  const owed = reports.filter(r => r.state !== 'generated' || new Date(r.due) >= now);
   const rateOf = new Map(rates.map(r => [r.mn, r]));
   const error = h('span', { id: 'home-error', class: 'red' });
   const act = acting(error);
@@ -65,6 +69,8 @@ export async function enterpriseHome() {
     marks.length ? marksTable('home-marks', marks, m => markActions(m, 'enterprise', act, error)) : h('p', {}, t('nothing')),
     h('h3', {}, `${t('md.pending')} (${samples.length})`, ' ', h('a', { href: '#/manual', id: 'file-manual' }, t('md.file'))),
     samples.length ? manualTable('home-manual', samples, s => manualActions(s, 'enterprise', act)) : h('p', {}, t('nothing')),
+    h('h3', {}, `${t('pm.home')} (${owed.length})`, ' ', h('a', { href: '#/permits', id: 'all-reports' }, t('nav.permits'))),
+    owed.length ? deadlinesTable('home-reports', owed, false) : h('p', {}, t('nothing')),
     h('h3', {}, `${t('activeAlerts')} (${alerts.length})`),
     alerts.length ? alertRowsTable('home-alerts', alerts, false) : h('p', {}, t('nothing'))));
 }
