@@ -30,13 +30,7 @@ public static class ManualDataApi
             TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
         {
             var q = http.Request.Query;
-            if (RoleFilter.Enterprise(http, out string? enterprise) is { } notYours)
-            {
-                return notYours;
-            }
-
-            if (QueryRules.First(QueryRules.Choice(http, "format", ReportsApi.ExportFormats), QueryRules.Choice(http, "state", [.. ManualSample.States]),
-                QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
+            if (QueryRules.First(QueryRules.List(http, options, out string? enterprise, out int limit, out int offset), QueryRules.Choice(http, "state", [.. ManualSample.States])) is { } bad)
             {
                 return bad;
             }

@@ -15,12 +15,7 @@ public static class PermitsApi
             TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
         {
             var q = http.Request.Query;
-            if (RoleFilter.Enterprise(http, out string? enterprise) is { } notYours)
-            {
-                return notYours;
-            }
-
-            if (QueryRules.First(QueryRules.Choice(http, "format", ReportsApi.ExportFormats), QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
+            if (QueryRules.List(http, options, out string? enterprise, out int limit, out int offset) is { } bad)
             {
                 return bad;
             }

@@ -41,6 +41,13 @@ public static class QueryRules
         return null;
     }
 
+    /// <summary>What a list of enterprises' rows checks first: an enterprise user asks only for its own (<paramref name="enterprise"/> is then its own), <c>format</c> json|csv|xlsx, the page.</summary>
+    public static IResult? List(HttpContext http, ApiOptions options, out string? enterprise, out int limit, out int offset)
+    {
+        (limit, offset) = (0, 0);
+        return RoleFilter.Enterprise(http, out enterprise) ?? First(Choice(http, "format", ReportsApi.ExportFormats), Page(http, options, out limit, out offset));
+    }
+
     /// <summary>A value that must be one of <paramref name="allowed"/> when present.</summary>
     public static IResult? Choice(HttpContext http, string parameter, IReadOnlyCollection<string> allowed) =>
         http.Request.Query[parameter].FirstOrDefault() is { } value && !allowed.Contains(value)

@@ -25,8 +25,10 @@ public sealed class BackfillAlertTests(Xunit.Abstractions.ITestOutputHelper outp
         // Up to two hours ago (older than the live window); the hour after it comes live at the end, so yesterday is whole at any time of day.
         for (var t = first; t < first.AddDays(7).AddHours(-1); t = t.AddHours(1), hours++)
         {
-            bool exceeds = hours % 24 is 10 or 11 or 12; // one three-hour episode a day
-            episodes += hours % 24 == 10 ? 1 : 0;
+            // One three-hour episode a day, 10:00–13:00 by the clock: never cut by midnight or by the late part's 06:00
+            // (an episode split between two back-fills is one in each of them), only by the week's first hour.
+            bool exceeds = t.Hour is 10 or 11 or 12;
+            episodes += exceeds && (t.Hour == 10 || t == first) ? 1 : 0;
             // As a 2017 terminal back-fills: the QN is the data time (it is not the terminal's clock).
             (t.Date == now.Date.AddDays(-1) && t.Hour >= 6 ? late : frames).Append(new EmissionMonitor.Hj212.Encoders.Hj212Builder { Qn = t.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture) + "000", St = "31", Cn = "2061", Pw = "123456", Mn = "QHXN0010001", Flag = 4 }
                 .DataTime(t).Value("a21026", "ZsAvg", exceeds ? 80m : 20m).Value("a21026", "Flag", "N").Value("a21002", "ZsAvg", 20m).Value("a21002", "Flag", "N")

@@ -97,6 +97,15 @@ export function filterHash(page, form) {
   for (const [k, v] of f) if (!['period', 'quarter', 'month', 'year', 'from', 'to'].includes(k) && v) out.set(k, v);
   return `#/${page}?${out}`;
 }
+// A filter form whose every non-empty field goes into the page's address (a month, a year, a state …) on submit.
+export function submitsTo(form, page) {
+  form.addEventListener('submit', e => {
+    e.preventDefault();
+    const out = new URLSearchParams();
+    for (const [k, v] of new FormData(e.target)) if (v) out.set(k, v);
+    location.hash = `#/${page}?${out}`;
+  });
+}
 // The API query of a page's hash: the period and the registry filters.
 export function apiQuery(q, keys = ['city', 'enterprise', 'mn', 'pollutant']) {
   const out = new URLSearchParams();

@@ -4,7 +4,7 @@
 import { api } from '../api.js';
 import { downloads, hashQuery } from '../core.js';
 import { badge, h, show, table } from '../dom.js';
-import { registryPickers } from '../forms.js';
+import { registryPickers, submitsTo } from '../forms.js';
 import { enumText, lang, t } from '../i18n.js';
 
 const PERIOD_PARAM = { monthly: 'month', quarterly: 'quarter', semiannual: 'half', annual: 'year' };
@@ -39,12 +39,7 @@ export async function permitsPage(enterpriseUser) {
     h('label', {}, t('pm.year'), h('input', { name: 'year', value: year, pattern: '\\d{4}', required: true, size: 5, autocomplete: 'off' })), pickers,
     h('label', {}, t('state'), h('select', { name: 'state' }, ['', 'upcoming', 'overdue', 'generated'].map(s => h('option', { value: s, selected: s === state }, s ? enumText('pm.s.', s) : t('all'))))),
     h('button', { type: 'submit' }, t('search')), ' ', downloads('/api/permits/deadlines?' + query, 'deadlines-' + year));
-  form.addEventListener('submit', e => {
-    e.preventDefault();
-    const out = new URLSearchParams();
-    for (const [k, v] of new FormData(e.target)) if (v) out.set(k, v);
-    location.hash = '#/permits?' + out;
-  });
+  submitsTo(form, 'permits');
   const count = s => shown.filter(r => r.state === s).length;
   const summary = h('p', { id: 'permits-summary' }, ['overdue', 'upcoming', 'generated'].map(s => [badge(STATE_CLASS[s], `${enumText('pm.s.', s)} ${count(s)}`), ' ']));
   show(h('h3', {}, t('pm.title')), form, summary, deadlinesTable('deadlines', shown, !enterpriseUser), h('p', { class: 'hint' }, t('pm.hint')));

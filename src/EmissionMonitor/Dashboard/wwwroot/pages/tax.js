@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { downloads, hashQuery, pol } from '../core.js';
 import { h, show, table } from '../dom.js';
 import { fmt, localDate } from '../format.js';
-import { registryPickers } from '../forms.js';
+import { registryPickers, submitsTo } from '../forms.js';
 import { enumText, t, tf } from '../i18n.js';
 
 const GROUPS = ['outlet', 'enterprise', 'city', 'province'];
@@ -26,12 +26,7 @@ export async function taxPage(enterpriseUser) {
     h('label', {}, t('tax.month'), h('input', { name: 'month', value: month, pattern: '\\d{4}-\\d{2}', required: true, size: 8, autocomplete: 'off' })), pickers,
     h('label', {}, t('groupBy'), h('select', { name: 'by' }, GROUPS.map(g => h('option', { value: g, selected: g === by }, t('g.' + g))))),
     h('button', { type: 'submit' }, t('search')), ' ', downloads('/api/tax?' + query, 'tax-' + month));
-  form.addEventListener('submit', e => {
-    e.preventDefault();
-    const out = new URLSearchParams();
-    for (const [k, v] of new FormData(e.target)) if (v) out.set(k, v);
-    location.hash = '#/tax?' + out;
-  });
+  submitsTo(form, 'tax');
   const total = rows.reduce((s, r) => s + (r.taxYuan || 0), 0);
   const rates = tf('tax.rates', { name: rules.name || t('tax.national'), air: rules.airRate, water: rules.waterRate });
   const summary = h('p', { class: 'tax-total', id: 'tax-total' }, tf('tax.total', { month: month === thisMonth ? month + t('tax.soFar') : month, yuan: yuan(total) }),
