@@ -179,9 +179,15 @@ public static class AlertKinds
     /// <summary>An outlet raised more than Alerts:MaxNewPerOutletPerHour alerts in an hour: this one stands for the rest, which are counted.</summary>
     public const string Flood = "flood";
 
+    /// <summary>A treatment facility stopped while a production facility it serves runs (HJ 212-2025 ST=44), sub-kind the treatment facility's id.</summary>
+    public const string TreatmentOff = "treatment-off";
+
+    /// <summary>An outlet's flow while every production facility of its enterprise is stopped.</summary>
+    public const string EmissionsWithoutProduction = "emissions-without-production";
+
     public static string SeverityOf(string kind) => kind switch
     {
-        Exceedance or Flood => "critical",
+        Exceedance or Flood or TreatmentOff => "critical",
         Warning or Silent or CheckFailed or IdentityChanged or ClockDrift or Barometer or OrderOverdue or Anomaly or OutageOverdue => "warning",
         _ => "info",
     };

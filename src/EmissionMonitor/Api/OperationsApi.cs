@@ -63,6 +63,7 @@ public static class OperationsApi
                         }
                         : null,
                 }),
+                facilities = e.Facilities.Select(f => new { id = f.Id, name = f.Name, kind = f.Kind, code = f.Code, unit = f.Unit, onAbove = f.OnAbove, serves = f.Serves, outlets = f.Outlets }),
             }));
         }).RequireRole(readers);
 

@@ -21,16 +21,17 @@ public sealed record Check(string Code, string Category, string Zh, string En, s
 /// </summary>
 public static class CheckCatalogue
 {
-    public const string Decode = "decode", Intake = "intake", Flag = "flag", Validity = "validity", Anomaly = "anomaly", MarkEffect = "mark-effect";
+    public const string Decode = "decode", Intake = "intake", Flag = "flag", Validity = "validity", Anomaly = "anomaly", MarkEffect = "mark-effect", Facility = "facility";
 
     /// <summary>The categories in the order the catalogue lists them.</summary>
-    public static IReadOnlyList<string> Categories { get; } = [Decode, Intake, Flag, Validity, Anomaly, MarkEffect];
+    public static IReadOnlyList<string> Categories { get; } = [Decode, Intake, Flag, Validity, Anomaly, MarkEffect, Facility];
 
     private const string Frame = "HJ 212-2017 §6.3.1 表2 (frame layout)";
     private const string Design = "intake rules of the service (README: intake reasons)";
     private const string Flags = "HJ 212-2017 §6.6.4 表8 (data flags)";
     private const string Section0 = "HJ 212-2017 表8 (only N is normal); the national platform's validity rule (有效数据)";
     private const string Marking = "Compliance:MarkEffects; 污染源自动监控数据标记规则 (MEE, 2022)";
+    private const string Power = "HJ 212-2025 ST=44 用电监控 (DOMAIN.md §0.4); registry facilities, Facilities:*";
 
     /// <summary>The whole catalogue, by category then code.</summary>
     public static IReadOnlyList<Check> All { get; } =
@@ -92,6 +93,15 @@ public static class CheckCatalogue
         new(Compliance.Marks.MarkEffect.Exempt, MarkEffect, "免予考核：覆盖的小时不计入应传时数。", "Exempt: the hours covered are not expected.", Marking),
         new(Compliance.Marks.MarkEffect.Excuse, MarkEffect, "豁免：覆盖的小时中数据标记相符的不计入有效性考核。", "Excuse: covered hours whose flag matches are left out of the validity count.", Marking),
         new(Compliance.Marks.MarkEffect.NoEffect, MarkEffect, "仅记录：标记保留，不改变任何数字。", "Record only: the mark is kept and changes no figure.", Marking),
+
+        new("treatment-off", Facility, "治污设施停运：生产设施运行期间，为其服务的治污设施停止运行（不少于 Facilities:MinMinutes）。",
+            "Treatment off: a treatment facility stopped while a production facility it serves runs (for Facilities:MinMinutes or more).", Power),
+        new("shutdown-contradicted", Facility, "停产申报存疑：已通过的停产标记期间，企业的生产设施仍在运行。",
+            "Shutdown contradicted: a production facility runs inside an approved shutdown mark.", Power),
+        new("emissions-without-production", Facility, "停产仍有排放：全部生产设施停止运行，排口仍有流量（高于 Facilities:FlowThreshold）。",
+            "Emissions without production: the outlet's flow is above Facilities:FlowThreshold while every production facility is stopped.", Power),
+        new("facility-unknown", Facility, "状态未知：超过 Facilities:StaleAfter 未收到用电数据，不判定为停运。",
+            "Unknown: no power value for Facilities:StaleAfter; never taken as stopped.", Power),
     ];
 
     private static readonly Dictionary<string, Check> ByCode = All.ToDictionary(c => c.Code, StringComparer.Ordinal);

@@ -20,9 +20,9 @@ public static class ReportCommand
             return await DocumentAsync(p.Positional[1], p, cancellationToken);
         }
 
-        if (p.Positional.Count != 1 || !(ReportRequest.Kinds.Contains(p.Positional[0]) || p.Positional[0] is "barometer" or "alert-handling" or "outages" or "checks" or "manual" or "tax" or "deadlines"))
+        if (p.Positional.Count != 1 || !(ReportRequest.Kinds.Contains(p.Positional[0]) || p.Positional[0] is "barometer" or "alert-handling" or "outages" or "checks" or "manual" or "tax" or "deadlines" or "facilities" or "findings"))
         {
-            throw new UsageException($"report needs one of {string.Join("|", ReportRequest.Kinds)}|barometer|alert-handling|outages|checks|manual|tax|deadlines, or document {string.Join("|", Reports.Documents.DocumentRequest.Kinds)}");
+            throw new UsageException($"report needs one of {string.Join("|", ReportRequest.Kinds)}|barometer|alert-handling|outages|checks|manual|tax|deadlines|facilities|findings, or document {string.Join("|", Reports.Documents.DocumentRequest.Kinds)}");
         }
 
         string kind = p.Positional[0];
@@ -80,6 +80,24 @@ public static class ReportCommand
                 settings.TimeZone, TimeProvider.System);
             await WriteAsync(Permits.DeadlineTable.Of(await deadlines.RowsAsync(asked.From, asked.To, asked.Enterprise, asked.State, cancellationToken), settings.TimeZone),
                 output, null, cancellationToken);
+            return 0;
+        }
+
+        if (kind is "facilities" or "findings")
+        {
+            var facilities = AppSettings.Bind<Compliance.Facilities.FacilityOptions>(settings.Configuration, Compliance.Facilities.FacilityOptions.Section);
+            await using var facts = await settings.OpenStoreAsync(registry, cancellationToken);
+            var reports = ReportService.Create(facts, registry, settings, TimeProvider.System);
+            var period = Period(p, now);
+            string? id = p.Value("--enterprise");
+            if (id is not null && registry.FindEnterprise(id) is null)
+            {
+                throw new UsageException($"option --enterprise: '{id}' is not in the registry");
+            }
+
+            await WriteAsync(kind == "facilities"
+                ? ReportTables.FacilityEpisodes(await reports.FacilityEpisodesAsync(period, id, facilities, cancellationToken), settings.TimeZone)
+                : ReportTables.FacilityFindings(await reports.FacilityFindingsAsync(period, id, facilities, cancellationToken), settings.TimeZone), output, null, cancellationToken);
             return 0;
         }
 

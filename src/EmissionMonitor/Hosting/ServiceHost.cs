@@ -124,6 +124,7 @@ public static class ServiceHost
         Api.ManualDataApi.Map(app, auth);
         Api.TaxApi.Map(app, auth);
         Api.PermitsApi.Map(app, auth);
+        Api.FacilitiesApi.Map(app, auth);
         Api.CardLiftsApi.Map(app, auth);
         Api.PublicationsApi.Map(app, auth);
         Api.NotificationsApi.Map(app, auth);

@@ -54,4 +54,8 @@ public sealed record Enterprise(
     string? Industry,
     IReadOnlyDictionary<string, double> Permits,
     IReadOnlyList<Outlet> Outlets,
-    string? PermitNumber = null);
+    string? PermitNumber = null)
+{
+    /// <summary>Its production and treatment facilities whose power its terminals send (HJ 212-2025 ST=44); none by default.</summary>
+    public IReadOnlyList<Facility> Facilities { get; init; } = [];
+}

@@ -9,7 +9,7 @@ namespace EmissionMonitor.Registry;
 /// (<c>enterprises[0] (QH-XN-001) outlets[1] (QHXN0010002): …</c>); a registry with problems is not
 /// used: start-up stops, and a reload keeps the previous registry.
 /// </summary>
-public static class RegistryLoader
+public static partial class RegistryLoader
 {
     private static readonly string[] FlowUnits = ["m3/s", "m3/h", "L/s"];
 
@@ -132,7 +132,8 @@ public static class RegistryLoader
             r.Problem("needs an \"outlets\" array");
         }
 
-        return id is null || name is null || city is null ? null : new Enterprise(id, name, city, industry, permits, outlets, permitNumber);
+        var facilities = ReadFacilities(r, outlets);
+        return id is null || name is null || city is null ? null : new Enterprise(id, name, city, industry, permits, outlets, permitNumber) { Facilities = facilities };
     }
 
     private static Outlet? ReadOutlet(EntryReader r, string enterpriseId, HashSet<string> mns)

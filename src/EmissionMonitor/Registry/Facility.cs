@@ -1,0 +1,19 @@
+namespace EmissionMonitor.Registry;
+
+/// <summary>
+/// A facility of an enterprise whose power or current its terminals send (HJ 212-2025 ST=44, DOMAIN.md
+/// §0.4): a production facility or a pollution-treatment facility, the code that carries its value
+/// (any code: <c>d20105</c>, <c>d30106</c> …), the value above which it runs, for a treatment facility
+/// the production facilities it serves, and the outlets whose terminals send its data (and whose
+/// emissions it treats). Codes and thresholds are configuration: the standard's code tables were not
+/// available.
+/// </summary>
+public sealed record Facility(string Id, string Name, string Kind, string Code, string? Unit, double OnAbove, IReadOnlyList<string> Serves, IReadOnlyList<string> Outlets)
+{
+    public const string Production = "production", Treatment = "treatment";
+
+    public static IReadOnlyList<string> Kinds { get; } = [Production, Treatment];
+
+    /// <summary>True when <paramref name="value"/> says the facility runs.</summary>
+    public bool Runs(double value) => value > OnAbove;
+}

@@ -1,0 +1,113 @@
+using System.Text.Json;
+
+namespace EmissionMonitor.Registry;
+
+public static partial class RegistryLoader
+{
+    /// <summary>
+    /// An enterprise's <c>facilities</c>: each with an id unique in the enterprise, a name, a kind
+    /// (production | treatment), a code (a lower-case letter and five letters or digits), the value
+    /// above which it runs, the outlets of this enterprise that send its data, and — treatment only —
+    /// the production facilities it serves; no code twice on one outlet.
+    /// </summary>
+    private static List<Facility> ReadFacilities(EntryReader r, IReadOnlyList<Outlet> outlets)
+    {
+        var facilities = new List<Facility>();
+        if (r.Array("facilities") is not { } list)
+        {
+            return facilities;
+        }
+
+        var mns = outlets.Select(o => o.Mn).ToHashSet(StringComparer.Ordinal);
+        int i = 0;
+        foreach (var element in list.EnumerateArray())
+        {
+            var entry = r.Child(element, $"facilities[{i++}]");
+            string? id = entry.RequiredString("id"), name = entry.RequiredString("name"), kind = entry.RequiredString("kind"), code = entry.RequiredString("code");
+            double? onAbove = entry.OptionalNumber("onAbove");
+            if (id is not null)
+            {
+                entry = entry.Named(id);
+            }
+
+            if (kind is not null && !Facility.Kinds.Contains(kind))
+            {
+                entry.Problem($"kind must be production or treatment, not {kind}");
+            }
+
+            if (code is not null && !System.Text.RegularExpressions.Regex.IsMatch(code, "^[a-z][0-9a-z]{5}$"))
+            {
+                entry.Problem($"code {code} is not a code such as d20105 or d30106");
+            }
+
+            if (onAbove is null)
+            {
+                entry.Problem("needs onAbove: the value above which the facility runs");
+            }
+
+            var facilityOutlets = Strings(entry, "outlets");
+            if (facilityOutlets.Count == 0)
+            {
+                entry.Problem("needs \"outlets\": the MNs of this enterprise whose terminals send its data");
+            }
+
+            foreach (var mn in facilityOutlets.Where(m => !mns.Contains(m)))
+            {
+                entry.Problem($"outlets: {mn} is not an outlet of this enterprise");
+            }
+
+            var serves = Strings(entry, "serves");
+            if (kind == Facility.Production && serves.Count > 0)
+            {
+                entry.Problem("serves is for a treatment facility (the production facilities it serves)");
+            }
+
+            if (id is not null && name is not null && kind is not null && code is not null && onAbove is not null)
+            {
+                if (facilities.Any(f => f.Id == id))
+                {
+                    entry.Problem($"duplicate facility id {id}");
+                }
+
+                if (facilities.FirstOrDefault(f => f.Code == code && f.Outlets.Intersect(facilityOutlets).Any()) is { } same)
+                {
+                    entry.Problem($"code {code} is used twice on one outlet (also by {same.Id})");
+                }
+
+                facilities.Add(new Facility(id, name, kind, code, entry.OptionalString("unit"), onAbove.Value, serves, facilityOutlets));
+            }
+        }
+
+        // The ids a treatment facility serves must be production facilities of the enterprise.
+        foreach (var f in facilities.Where(f => f.Kind == Facility.Treatment))
+        {
+            foreach (var served in f.Serves.Where(s => !facilities.Any(p => p.Id == s && p.Kind == Facility.Production)))
+            {
+                r.Problem($"facilities ({f.Id}): serves {served}, which is not a production facility of this enterprise");
+            }
+        }
+
+        return facilities;
+    }
+
+    private static List<string> Strings(EntryReader r, string name)
+    {
+        var values = new List<string>();
+        if (r.Array(name) is { } array)
+        {
+            foreach (var v in array.EnumerateArray())
+            {
+                if (v.ValueKind == JsonValueKind.String && v.GetString() is { Length: > 0 } s)
+                {
+                    values.Add(s);
+                }
+                else
+                {
+                    r.Problem($"{name}: every entry must be a non-empty string");
+                }
+            }
+        }
+
+        return values;
+    }
+}

@@ -1,0 +1,102 @@
+using EmissionMonitor.Compliance;
+using EmissionMonitor.Compliance.Facilities;
+using EmissionMonitor.Hj212;
+using EmissionMonitor.Registry;
+using EmissionMonitor.Storage;
+
+namespace EmissionMonitor.Reports;
+
+/// <summary>A facility's episode with its enterprise.</summary>
+public sealed record FacilityRow(Enterprise Enterprise, Facility Facility, FacilityEpisode Episode);
+
+/// <summary>
+/// A finding over a span: <c>treatment-off</c> (a treatment facility stopped while a production
+/// facility it serves runs), <c>shutdown-contradicted</c> (a production facility runs inside an
+/// approved shutdown mark of the enterprise's outlets); the facilities it names with the values seen.
+/// </summary>
+public sealed record FacilityFinding(Enterprise Enterprise, string Kind, DateTime Start, DateTime End, Facility Facility, FacilityEpisode? FacilityState, Facility? Other,
+    FacilityEpisode? OtherState, string? MarkId);
+
+public sealed partial class ReportService
+{
+    /// <summary>
+    /// The state episodes of every facility of the enterprises asked over [from, to), from the
+    /// real-time and minute values of each facility's code sent by its outlets (<see cref="FacilityStates"/>).
+    /// </summary>
+    public async Task<List<FacilityRow>> FacilityEpisodesAsync(ReportPeriod period, string? enterprise, FacilityOptions facilities, CancellationToken ct)
+    {
+        var rows = new List<FacilityRow>();
+        foreach (var e in registry.Enterprises.Where(e => e.Facilities.Count > 0 && (enterprise is null || e.Id == enterprise)))
+        {
+            foreach (var f in e.Facilities)
+            {
+                var samples = new List<FacilitySample>();
+                foreach (var mn in f.Outlets)
+                {
+                    foreach (var cn in new[] { Cns.RealTime, Cns.Minute })
+                    {
+                        var readings = await store.QueryReadingsAsync(new ReadingQuery(cn, period.From - facilities.StaleAfter, period.To, mn, f.Code), ct);
+                        samples.AddRange(readings.Where(r => (r.Rtd ?? r.Avg) is { } v && double.IsFinite(v)).Select(r => new FacilitySample(r.Period, (r.Rtd ?? r.Avg)!.Value)));
+                    }
+                }
+
+                samples.Sort((a, b) => a.At.CompareTo(b.At));
+                rows.AddRange(FacilityStates.Episodes(f, samples, period.From, period.To, facilities.StaleAfter).Select(ep => new FacilityRow(e, f, ep)));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// The findings of [from, to) from the episodes: each span of at least Facilities:MinMinutes where a
+    /// treatment facility is stopped while a production facility it serves runs, and each span where a
+    /// production facility runs inside an approved shutdown mark of one of the enterprise's outlets.
+    /// </summary>
+    public async Task<List<FacilityFinding>> FacilityFindingsAsync(ReportPeriod period, string? enterprise, FacilityOptions facilities, CancellationToken ct)
+    {
+        var episodes = (await FacilityEpisodesAsync(period, enterprise, facilities, ct)).ToLookup(r => (r.Enterprise.Id, r.Facility.Id));
+        var minimum = TimeSpan.FromMinutes(facilities.MinMinutes);
+        var findings = new List<FacilityFinding>();
+        foreach (var e in registry.Enterprises.Where(e => e.Facilities.Count > 0 && (enterprise is null || e.Id == enterprise)))
+        {
+            List<FacilityEpisode> Of(Facility f) => episodes[(e.Id, f.Id)].Select(r => r.Episode).ToList();
+            FacilityEpisode? During(Facility f, DateTime start, DateTime end) => Of(f).Where(x => x.Start < end && x.End > start).MaxBy(x => x.Samples);
+            foreach (var treatment in e.Facilities.Where(f => f.Kind == Facility.Treatment))
+            {
+                foreach (var production in e.Facilities.Where(p => treatment.Serves.Contains(p.Id)))
+                {
+                    foreach (var (start, end) in FacilityStates.Together(Of(production), FacilityStates.Running, Of(treatment), FacilityStates.Stopped, minimum))
+                    {
+                        findings.Add(new FacilityFinding(e, AlertKindsTreatmentOff, start, end, treatment, During(treatment, start, end), production, During(production, start, end), null));
+                    }
+                }
+            }
+
+            var shutdowns = new List<Compliance.Marks.Mark>();
+            foreach (var outlet in e.Outlets)
+            {
+                shutdowns.AddRange((await store.QueryMarksAsync(period.From, period.To, outlet.Mn, ct)).Where(m => m.Kind == Compliance.Marks.Mark.Shutdown && m.IsActive));
+            }
+
+            foreach (var mark in shutdowns.DistinctBy(m => m.Id))
+            {
+                foreach (var production in e.Facilities.Where(f => f.Kind == Facility.Production))
+                {
+                    foreach (var run in Of(production).Where(x => x.State == FacilityStates.Running && x.Start < mark.To && x.End > mark.From))
+                    {
+                        var (start, end) = (run.Start > mark.From ? run.Start : mark.From, run.End < mark.To ? run.End : mark.To);
+                        if (end - start >= minimum)
+                        {
+                            findings.Add(new FacilityFinding(e, ShutdownContradicted, start, end, production, run, null, null, mark.Id));
+                        }
+                    }
+                }
+            }
+        }
+
+        return findings.OrderBy(f => f.Enterprise.City, StringComparer.Ordinal).ThenBy(f => f.Enterprise.Id, StringComparer.Ordinal).ThenBy(f => f.Start).ToList();
+    }
+
+    private const string AlertKindsTreatmentOff = "treatment-off", ShutdownContradicted = "shutdown-contradicted";
+}
