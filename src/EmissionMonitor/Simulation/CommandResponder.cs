@@ -42,6 +42,12 @@ public sealed record TerminalBehaviour
     /// <summary>Sends nothing for the local hours [From, To) (its data acquisition was down: an outage covered by manual data), or null.</summary>
     public (DateTime From, DateTime To)? Outage { get; init; }
 
+    /// <summary>The facilities whose power this terminal sends (HJ 212-2025 ST=44 real-time frames), none by default.</summary>
+    public IReadOnlyList<Registry.Facility> Facilities { get; init; } = [];
+
+    /// <summary>The local hour each day its treatment facilities are switched off while production runs (a demo's 治污设施停运), or null.</summary>
+    public int? TreatmentOffHour { get; init; }
+
     /// <summary>Hours of back-fill a minute-only terminal sends as minute records (older history goes as hourly records: it switched to minute records lately).</summary>
     public const int MinuteHistoryHours = 6;
 

@@ -37,6 +37,11 @@ public sealed partial class DemoSimulator(
             await DemoOutage.SeedAsync(records, down, window, clock, stoppingToken);
         }
 
+        // The facilities' power goes with the terminal of their first outlet; one enterprise switches its treatment off for an hour a day.
+        var current = registry();
+        IReadOnlyList<Facility> FacilitiesOf(Outlet o) =>
+            current.FindEnterprise(o.EnterpriseId) is { } e ? e.Facilities.Where(f => f.Outlets[0] == o.Mn).ToList() : [];
+        string? offMn = current.Enterprises.FirstOrDefault(e => e.Facilities.Count > 0)?.Facilities[0].Outlets[0];
         var fleets = new List<Task>();
         foreach (var (group, target) in new[] { (viaMqtt, $"mqtt://{host}:{mqtt.Port}"), (viaTcp, $"tcp://{host}:{gateway.Port}") })
         {
@@ -44,7 +49,8 @@ public sealed partial class DemoSimulator(
             {
                 var members = group.Where(o => (o.Sm4Key is not null) == v2025).ToList();
                 bool withOutage = group == viaTcp && !v2025 && outage is not null;
-                Func<int, TerminalBehaviour> behaviour = i => withOutage && i == DemoOutage.Index ? TerminalBehaviour.ForDemo(i) with { Outage = outage } : TerminalBehaviour.ForDemo(i);
+                Func<int, TerminalBehaviour> behaviour = i => (withOutage && i == DemoOutage.Index ? TerminalBehaviour.ForDemo(i) with { Outage = outage } : TerminalBehaviour.ForDemo(i))
+                    with { Facilities = FacilitiesOf(members[i]), TreatmentOffHour = members[i].Mn == offMn ? TreatmentOffHour : null };
                 if (members.Count > 0)
                 {
                     fleets.Add(new TerminalFleet(members, Options(target, members.Count, v2025), settings.TimeZone, clock, behaviour).RunAsync(stoppingToken));
@@ -54,6 +60,9 @@ public sealed partial class DemoSimulator(
 
         await Task.WhenAll(fleets);
     }
+
+    /// <summary>The local hour each day the demo's first enterprise with facilities switches its treatment off while production runs.</summary>
+    public const int TreatmentOffHour = 14;
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Demo simulator: {Mqtt} terminals on MQTT, {Tcp} on the HJ 212 TCP link")]
     private static partial void LogStarting(ILogger logger, int mqtt, int tcp);

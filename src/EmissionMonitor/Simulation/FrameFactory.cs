@@ -21,6 +21,33 @@ public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Rando
     /// <summary>A real-time record (no reply asked); Broken when its CRC was damaged on purpose.</summary>
     public (byte[] Bytes, bool Broken) RealTime(DateTime local) => Encode(Build(Cns.RealTime, local, "Rtd", options.Version.Flag()));
 
+    /// <summary>
+    /// An electricity-monitoring frame (HJ 212-2025 ST=44, CN 2011): each facility's current, production
+    /// well above its <c>onAbove</c>, treatment too — except in the behaviour's off hour, when a treatment
+    /// facility draws almost nothing; a back-filled one carries RF=1.
+    /// </summary>
+    public (byte[] Bytes, bool Broken) Power(DateTime local, bool backfill = false)
+    {
+        var b = new Hj212Builder
+        {
+            Qn = Hj212.Hj212Time.FormatQn((sendTime?.Invoke() ?? local).AddMilliseconds(Interlocked.Increment(ref _qn) % 1000)),
+            St = "44", Cn = Cns.RealTime, Pw = outlet.Password, Mn = outlet.Mn, Flag = options.Version.Flag(),
+        }.DataTime(local, milliseconds: true);
+        if (backfill && options.Version == Hj212.Hj212Version.V2025)
+        {
+            b.Rf = 1;
+        }
+
+        foreach (var f in behaviour?.Facilities ?? [])
+        {
+            bool off = f.Kind == Registry.Facility.Treatment && behaviour!.TreatmentOffHour == local.Hour;
+            double value = off ? 0.3 * random.NextDouble() : f.OnAbove * (2 + random.NextDouble());
+            b.Value(f.Code, "Rtd", Round(value)).Value(f.Code, "Flag", "N");
+        }
+
+        return Encode(b);
+    }
+
     /// <summary>An hourly record asking for a 9014 reply; a back-filled one carries RF=1 in the 2025 version.</summary>
     public (byte[] Bytes, bool Broken) Hourly(DateTime hourStart, bool backfill = false)
     {

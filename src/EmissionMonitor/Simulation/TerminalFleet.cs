@@ -102,6 +102,14 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
                 await SendAsync(link, factory.Hourly(thisHour.AddHours(-h), backfill: true), expectsReply: true, abort);
             }
 
+            // The facilities' power of the last hours, every few minutes (older history is not kept by such terminals here).
+            for (var at = now.AddHours(-PowerHistoryHours); behaves.Facilities.Count > 0 && at < now; at = at.AddMinutes(PowerHistoryMinutes))
+            {
+                await SendAsync(link, factory.Power(at, backfill: true), expectsReply: false, abort);
+            }
+
+            var lastPower = now;
+
             var interval = TimeSpan.FromSeconds(outlets.Count / Math.Max(options.Rate, 0.001));
             var next = Stopwatch.GetTimestamp() + (long)(interval.TotalSeconds * Stopwatch.Frequency * random.NextDouble());
             var lastHour = thisHour;
@@ -150,6 +158,11 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
                 now = now > lastSent ? now : lastSent.AddMilliseconds(1);
                 lastSent = now;
                 await SendAsync(link, factory.RealTime(now), expectsReply: false, abort);
+                if (behaves.Facilities.Count > 0 && now - lastPower >= PowerInterval)
+                {
+                    await SendAsync(link, factory.Power(now), expectsReply: false, abort);
+                    lastPower = now;
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || abort.IsCancellationRequested)
@@ -181,6 +194,11 @@ public sealed class TerminalFleet(IReadOnlyList<Outlet> outlets, SimulationOptio
             Interlocked.Increment(ref ok.Value ? ref _acknowledged : ref _failed);
         }
     }
+
+    /// <summary>How often a terminal with facilities sends their power live, and the history it back-fills (hours, every so many minutes).</summary>
+    private static readonly TimeSpan PowerInterval = TimeSpan.FromMinutes(1);
+
+    private const int PowerHistoryHours = 48, PowerHistoryMinutes = 5;
 
     /// <summary>True for a 9011/9012/9013 frame (ST=91).</summary>
     private static bool IsReply(byte[] frame) => frame.AsSpan().IndexOf("ST=91;"u8) >= 0;

@@ -10,6 +10,7 @@ import { exceedanceTable } from './exceedances.js';
 import { manualActions, manualTable, pendingQuery } from './manual.js';
 import { markActions, marksTable } from './marks.js';
 import { acting, orderActions, ordersTable } from './orders.js';
+import { facilitiesPanel } from './facilities.js';
 import { deadlinesTable } from './permits.js';
 
 // An enterprise: its outlets and their rates, this year's totals against its permits, cards, open alerts and this quarter's exceedances.
@@ -24,6 +25,7 @@ export async function enterprisePage(id) {
   // The newest first, twenty of each; the whole lists are a click away.
   const newest = [...exceedances].sort((a, b) => String(b.start).localeCompare(String(a.start))).slice(0, 20);
   const rateOf = new Map(rates.map(r => [r.mn, r]));
+  const facilities = await facilitiesPanel(e.id, e.facilities || []);
   show(h('div', { id: 'enterprise-page' },
     h('p', { class: 'crumbs' }, h('a', { href: '#/' }, t('province')), ' › ', h('a', { href: '#/city/' + encodeURIComponent(e.city) }, e.city), ' › ', e.name,
       e.permitNumber ? h('span', { id: 'permit-number', class: 'muted' }, ` · ${t('permitNumber')} ${e.permitNumber}`) : null),
@@ -31,6 +33,7 @@ export async function enterprisePage(id) {
     table('enterprise-outlets', ['outlet', 'mn', 'lastSeen', 'rateQuarter'], e.outlets.map(o => h('tr', { dataset: { mn: o.mn } },
       h('td', {}, h('a', { href: '#/outlet/' + encodeURIComponent(o.mn) }, outletName(o))), h('td', {}, o.mn), h('td', { class: 'nowrap' }, o.lastSeen ? time(o.lastSeen) : '–'),
       h('td', { class: 'num ' + (rateOf.get(o.mn)?.belowThreshold ? 'red' : '') }, pct(rateOf.get(o.mn)?.effectiveRate))))),
+    facilities,
     h('h3', {}, t('ov.totalsPermit')),
     totals.length ? h('div', { class: 'panel' }, totals.map(r => h('div', { class: 'bar-row', dataset: { pollutant: r.pollutant } }, h('span', { class: 'bar-name' }, pol(r.pollutant)),
       progressBar(r.permitKg ? Math.min(1, r.ytdKg / r.permitKg) : 0, r.overTotal ? 'red' : 'green'),

@@ -5,6 +5,7 @@ import { h, show } from '../dom.js';
 import { fmt, localDate, pct, time } from '../format.js';
 import { t } from '../i18n.js';
 import { commandsPanel } from './commands.js';
+import { facilitiesPanel } from './facilities.js';
 import { localSeconds, timeAxis, timeChart, unitAxis, valuesCaption } from '../charts.js';
 
 // Emission totals: by city, enterprise, outlet or the province, against permits and caps, with the year's monthly bars.
@@ -26,6 +27,7 @@ export async function outletPage(mn) {
     h('div', { class: 'chart' }, h('h4', {}, `${pol(p)} · ${t('hourly')}`), h('div', { id: 'h-' + p, class: 'plot', dataset: { pollutant: p } })),
     h('div', { class: 'chart' }, h('h4', {}, `${pol(p)} · ${t('realtime')}`), h('div', { id: 'r-' + p, class: 'plot' }))]);
   const commands = await commandsPanel(outlet);
+  const facilities = await facilitiesPanel(outlet.enterprise.id, outlet.enterprise.facilities || [], outlet.mn);
   const last = outlet.lastCommand;
   show(h('div', { class: 'filters' }, h('label', {}, t('chooseOutlet'), select), h('a', { href: '#/data/' + encodeURIComponent(outlet.mn), id: 'query-data' }, t('queryData')),
     h('div', { class: 'card' }, h('div', { class: 'kv' },
@@ -33,7 +35,7 @@ export async function outletPage(mn) {
       h('span', {}, t('rateQuarter')), h('span', { id: 'rate-quarter' }, pct(quarter[0]?.effectiveRate)),
       h('span', {}, t('clockOffset')), h('span', { id: 'clock-offset' }, outlet.clock ? `${outlet.clock.offsetSeconds > 0 ? '+' : ''}${outlet.clock.offsetSeconds} s` : '–'),
       h('span', {}, t('lastCommand')), h('span', { id: 'last-command' }, last ? `${t('c.' + last.command)} · ${t('cs.' + last.state)} · ${time(last.requestedAt)}` : '–')))),
-    h('div', { class: 'charts' }, charts), commands.panel);
+    facilities, h('div', { class: 'charts' }, charts), commands.panel);
   const plots = {};
   for (const p of pollutants) {
     const lim = outlet.limits[p];
