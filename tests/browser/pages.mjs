@@ -120,6 +120,19 @@ try {
   await page.waitForSelector('body[data-ready^="/outlet"] #outlet-select');
   check(decodeURIComponent(page.url()).endsWith('#/outlet/' + mn), `the overview drills down to ${city}, an enterprise and its outlet ${mn}`);
 
+  // An enterprise with power monitoring: its facilities' timeline shows the treatment stopped an hour a day, and the finding.
+  await page.goto(base + '/?lang=zh#/enterprise/QH-HB-003');
+  await page.waitForSelector('body[data-ready^="/enterprise/"] #facilities .timeline .seg');
+  const facilities = await page.evaluate(() => ({
+    rows: [...document.querySelectorAll('#facilities .timeline-row')].map(r => r.dataset.facility),
+    stopped: document.querySelectorAll('#facilities .timeline-row[data-facility="treatment-1"] .seg[data-state="stopped"]').length,
+    width: document.querySelector('#facilities .timeline .seg').getBoundingClientRect().width,
+    findings: [...document.querySelectorAll('#facility-findings tbody tr[data-finding="treatment-off"]')].length,
+  }));
+  await page.screenshot({ path: path.join(shots, 'page-facilities-zh.png'), fullPage: true });
+  check(facilities.rows.join() === 'production-1,treatment-1' && facilities.stopped >= 1 && facilities.width > 0 && facilities.findings >= 1,
+    `the enterprise page shows its facilities' states, the treatment stopped an hour a day, and the finding (${JSON.stringify(facilities)})`);
+
   // An Excel download from the exceedance page opens as a workbook with the table's cells.
   await page.goto(base + '/#/exceedances');
   await page.waitForSelector('body[data-ready="/exceedances"] #exceedances');

@@ -50,8 +50,9 @@ public sealed partial class ReportService
 
     /// <summary>
     /// The findings of [from, to) from the episodes: each span of at least Facilities:MinMinutes where a
-    /// treatment facility is stopped while a production facility it serves runs, and each span where a
-    /// production facility runs inside an approved shutdown mark of one of the enterprise's outlets.
+    /// treatment facility is stopped while a production facility it serves runs, and each span as long
+    /// where a production facility runs inside a shutdown mark (approved, or pending: the review
+    /// queue shows it) of one of the enterprise's outlets.
     /// </summary>
     public async Task<List<FacilityFinding>> FacilityFindingsAsync(ReportPeriod period, string? enterprise, FacilityOptions facilities, CancellationToken ct)
     {
@@ -76,7 +77,8 @@ public sealed partial class ReportService
             var shutdowns = new List<Compliance.Marks.Mark>();
             foreach (var outlet in e.Outlets)
             {
-                shutdowns.AddRange((await store.QueryMarksAsync(period.From, period.To, outlet.Mn, ct)).Where(m => m.Kind == Compliance.Marks.Mark.Shutdown && m.IsActive));
+                shutdowns.AddRange((await store.QueryMarksAsync(period.From, period.To, outlet.Mn, ct))
+                    .Where(m => m.Kind == Compliance.Marks.Mark.Shutdown && m.State is Compliance.Marks.Mark.Approved or Compliance.Marks.Mark.Pending)); // a claim under review is checked too
             }
 
             foreach (var mark in shutdowns.DistinctBy(m => m.Id))

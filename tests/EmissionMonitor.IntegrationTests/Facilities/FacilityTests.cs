@@ -78,6 +78,18 @@ public sealed class FacilityTests
         Assert.Equal(("treatment-off", "fan", "boiler", 7.0, 0.4, 80.0), (finding.GetProperty("finding").GetString(), finding.GetProperty("facility").GetString(),
             finding.GetProperty("other").GetString(), finding.GetProperty("minutes").GetDouble(), finding.GetProperty("facilityMin").GetDouble(), finding.GetProperty("otherMax").GetDouble()));
 
+        // A shutdown claimed over minutes 1–8 while the boiler ran: contradicted, naming the mark.
+        var (filed, mark) = await ApiCalls.PostAsync(op, "/api/marks", new
+        {
+            mn = "QHXN0010001", kind = "shutdown", from = t0.AddMinutes(1).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture),
+            to = t0.AddMinutes(8).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture), comment = "停产检修",
+        });
+        Assert.Equal(HttpStatusCode.Created, filed);
+        var contradicted = JsonDocument.Parse(await op.GetStringAsync(new Uri($"/api/facilities/findings?from={from}&to={to}", UriKind.Relative))).RootElement.EnumerateArray()
+            .Single(f => f.GetProperty("finding").GetString() == "shutdown-contradicted");
+        Assert.Equal(("boiler", 7.0, mark.GetProperty("id").GetString()), (contradicted.GetProperty("facility").GetString(), contradicted.GetProperty("minutes").GetDouble(),
+            contradicted.GetProperty("markId").GetString()));
+
         // The registry's facilities are shown with the stations; a bad period names its parameter.
         var stations = JsonDocument.Parse(await op.GetStringAsync(new Uri("/api/stations", UriKind.Relative))).RootElement;
         Assert.Equal(["boiler", "fan"], stations[0].GetProperty("facilities").EnumerateArray().Select(f => f.GetProperty("id").GetString()));

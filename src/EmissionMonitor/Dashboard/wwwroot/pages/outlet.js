@@ -35,7 +35,7 @@ export async function outletPage(mn) {
       h('span', {}, t('rateQuarter')), h('span', { id: 'rate-quarter' }, pct(quarter[0]?.effectiveRate)),
       h('span', {}, t('clockOffset')), h('span', { id: 'clock-offset' }, outlet.clock ? `${outlet.clock.offsetSeconds > 0 ? '+' : ''}${outlet.clock.offsetSeconds} s` : '–'),
       h('span', {}, t('lastCommand')), h('span', { id: 'last-command' }, last ? `${t('c.' + last.command)} · ${t('cs.' + last.state)} · ${time(last.requestedAt)}` : '–')))),
-    facilities, h('div', { class: 'charts' }, charts), commands.panel);
+    ...(facilities ? [facilities] : []), h('div', { class: 'charts' }, charts), commands.panel);
   const plots = {};
   for (const p of pollutants) {
     const lim = outlet.limits[p];
