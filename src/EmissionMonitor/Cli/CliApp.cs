@@ -55,6 +55,10 @@ public static class CliApp
                                   city|province; --city --enterprise --mn --pollutant; rates from Tax:*
           report deadlines        the execution reports due (Permits:ReportKinds), generated or not:
                                   --year Y | --from D --to D; --enterprise; --state generated|upcoming|overdue
+          report facilities       each facility's running/stopped/unknown episodes from its power values
+                                  (HJ 212-2025 ST=44): --from --to | --quarter; --enterprise
+          report findings         treatment off while production runs, production in a claimed shutdown:
+                                  --from --to | --quarter; --enterprise
 
           generate --out FILE     a reproducible data set: --outlets N (500), --days D (92), --from
                                   YYYY-MM-DD, --realtime K (per outlet and hour), --exceed-share,
