@@ -182,13 +182,16 @@ public static class AlertKinds
     /// <summary>A treatment facility stopped while a production facility it serves runs (HJ 212-2025 ST=44), sub-kind the treatment facility's id.</summary>
     public const string TreatmentOff = "treatment-off";
 
+    /// <summary>A production facility running inside a shutdown mark (pending or approved) of its enterprise, sub-kind the facility's id.</summary>
+    public const string ShutdownContradicted = "shutdown-contradicted";
+
     /// <summary>An outlet's flow while every production facility of its enterprise is stopped.</summary>
     public const string EmissionsWithoutProduction = "emissions-without-production";
 
     public static string SeverityOf(string kind) => kind switch
     {
         Exceedance or Flood or TreatmentOff => "critical",
-        Warning or Silent or CheckFailed or IdentityChanged or ClockDrift or Barometer or OrderOverdue or Anomaly or OutageOverdue => "warning",
+        Warning or Silent or CheckFailed or IdentityChanged or ClockDrift or Barometer or OrderOverdue or Anomaly or OutageOverdue or ShutdownContradicted => "warning",
         _ => "info",
     };
 }

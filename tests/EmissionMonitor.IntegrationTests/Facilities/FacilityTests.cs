@@ -38,6 +38,7 @@ public sealed class FacilityTests
         await using var service = await ServiceFixture.StartAsync(new Dictionary<string, string?>
         {
             ["Api:Users:0:Token"] = "operator-token-1", ["Api:Users:0:Role"] = "operator", ["Facilities:MinMinutes"] = "3", ["Alerts:LiveWindow"] = "02:00:00",
+            ["Facilities:MarksEvery"] = "00:00:00.5", ["Alerts:SilentAfter"] = "00:00:08", // the desk ticks every 2 s
         }, registryPath: registry);
         var alerts = service.App.Services.GetRequiredService<AlertService>();
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
@@ -89,6 +90,17 @@ public sealed class FacilityTests
             .Single(f => f.GetProperty("finding").GetString() == "shutdown-contradicted");
         Assert.Equal(("boiler", 7.0, mark.GetProperty("id").GetString()), (contradicted.GetProperty("facility").GetString(), contradicted.GetProperty("minutes").GetDouble(),
             contradicted.GetProperty("markId").GetString()));
+
+        // A shutdown claimed from t0 on, while the boiler still runs: a live warning naming the boiler.
+        var (claimed, _) = await ApiCalls.PostAsync(op, "/api/marks", new
+        {
+            mn = "QHXN0010001", kind = "shutdown", from = t0.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture),
+            to = t0.AddHours(2).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture), comment = "全厂停产",
+        });
+        Assert.Equal(HttpStatusCode.Created, claimed);
+        await Waiting.UntilAsync(() => alerts.List(null).Any(a => a.Kind == "shutdown-contradicted" && a.IsOpen), 20_000); // on the desk's tick
+        var warning = alerts.List(null).Single(a => a.Kind == "shutdown-contradicted");
+        Assert.Equal(("warning", "boiler", "1号锅炉"), (warning.Severity, warning.SubKind, warning.Params!["production"]));
 
         // The registry's facilities are shown with the stations; a bad period names its parameter.
         var stations = JsonDocument.Parse(await op.GetStringAsync(new Uri("/api/stations", UriKind.Relative))).RootElement;

@@ -14,10 +14,16 @@ namespace EmissionMonitor.Alerts.Rules;
 /// for <see cref="FacilityOptions.StaleAfter"/> is unknown, not stopped); and
 /// <c>emissions-without-production</c> (info) when an outlet's flow is above
 /// <see cref="FacilityOptions.FlowThreshold"/> while every production facility of its enterprise is
-/// known to be stopped.
+/// known to be stopped; on ticks, <c>shutdown-contradicted</c> (warning) when a production facility
+/// runs inside a shutdown mark of its enterprise (the marks read every <see cref="FacilityOptions.MarksEvery"/>).
 /// </summary>
-public sealed class FacilityRule(FacilityOptions options, Func<StationRegistry> registry) : IAlertRule
+public sealed class FacilityRule(FacilityOptions options, Func<StationRegistry> registry, Storage.IRecordStore? records = null) : IAlertRule
 {
+    /// <summary>The shutdown marks (pending or approved) of each enterprise with facilities around now, read every Facilities:MarksEvery.</summary>
+    private Dictionary<string, List<Compliance.Marks.Mark>> _shutdowns = new(StringComparer.Ordinal);
+
+    private DateTimeOffset _marksRead = DateTimeOffset.MinValue;
+
     /// <summary>Each facility's latest value and since when it has been in its state (data times), by enterprise and facility id.</summary>
     private readonly Dictionary<(string Enterprise, string Facility), (FacilitySample Latest, bool Runs, DateTime Since)> _seen = [];
 
@@ -51,9 +57,63 @@ public sealed class FacilityRule(FacilityOptions options, Func<StationRegistry> 
 
     public async ValueTask OnTickAsync(IAlertDesk desk, CancellationToken ct)
     {
-        foreach (var enterprise in registry().Enterprises.Where(e => e.Facilities.Count > 0))
+        var enterprises = registry().Enterprises.Where(e => e.Facilities.Count > 0).ToList();
+        if (records is not null && desk.Now - _marksRead >= options.MarksEvery)
+        {
+            var now = TimeZoneInfo.ConvertTime(desk.Now, desk.Zone).DateTime;
+            var read = new Dictionary<string, List<Compliance.Marks.Mark>>(StringComparer.Ordinal);
+            foreach (var e in enterprises)
+            {
+                var marks = new List<Compliance.Marks.Mark>();
+                foreach (var o in e.Outlets)
+                {
+                    marks.AddRange((await records.QueryMarksAsync(now.AddHours(-1), now.AddHours(1), o.Mn, ct))
+                        .Where(m => m.Kind == Compliance.Marks.Mark.Shutdown && m.State is Compliance.Marks.Mark.Approved or Compliance.Marks.Mark.Pending));
+                }
+
+                read[e.Id] = marks;
+            }
+
+            (_shutdowns, _marksRead) = (read, desk.Now);
+        }
+
+        foreach (var enterprise in enterprises)
         {
             await JudgeAsync(enterprise, desk, ct);
+            await ShutdownAsync(enterprise, desk, ct);
+        }
+    }
+
+    /// <summary>
+    /// <c>shutdown-contradicted</c> (warning): a production facility running for Facilities:MinMinutes
+    /// inside a shutdown mark (pending or approved) of its enterprise; cleared when it stops or the mark ends.
+    /// </summary>
+    private async Task ShutdownAsync(Enterprise enterprise, IAlertDesk desk, CancellationToken ct)
+    {
+        var now = TimeZoneInfo.ConvertTime(desk.Now, desk.Zone).DateTime;
+        var marks = _shutdowns.GetValueOrDefault(enterprise.Id) ?? [];
+        foreach (var production in enterprise.Facilities.Where(f => f.Kind == Facility.Production))
+        {
+            var mark = marks.FirstOrDefault(m => m.From <= now && m.To > now);
+            bool running = State(enterprise, production, now) == FacilityStates.Running;
+            if (mark is not null && running && _seen.TryGetValue((enterprise.Id, production.Id), out var p))
+            {
+                var since = p.Since > mark.From ? p.Since : mark.From;
+                if (now - since >= TimeSpan.FromMinutes(options.MinMinutes))
+                {
+                    await desk.RaiseAsync(new AlertDraft(AlertKinds.ShutdownContradicted, production.Outlets[0], enterprise.Id, enterprise.City, production.Code, p.Latest.Value,
+                        production.OnAbove, desk.Local(since), $"{enterprise.Name}: production facility {production.Name} runs ({N(p.Latest.Value)}) inside a claimed shutdown since {since:yyyy-MM-dd HH:mm}")
+                    {
+                        SubKind = production.Id,
+                        Params = Params(("enterprise", enterprise.Name), ("production", production.Name), ("value", N(p.Latest.Value)),
+                            ("since", since.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)), ("mark", mark.Id)),
+                    }, ct);
+                }
+            }
+            else if (mark is null || State(enterprise, production, now) == FacilityStates.Stopped)
+            {
+                await desk.ResolveAsync(AlertKinds.ShutdownContradicted, production.Outlets[0], production.Code, ct, production.Id);
+            }
         }
     }
 

@@ -18,6 +18,10 @@ public sealed class FacilityOptions
     /// <summary>An outlet's flow (Avg or Rtd, in its flow unit) above this while every production facility is stopped is <c>emissions-without-production</c>.</summary>
     [System.ComponentModel.DataAnnotations.Range(0.0, 1e9, ErrorMessage = "Facilities:FlowThreshold must be between 0 and 1e9")]
     public double FlowThreshold { get; set; } = 0.5;
+
+    /// <summary>How often the live rule reads the shutdown marks of the enterprises with facilities again (1 min).</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00.1", "01:00:00", ErrorMessage = "Facilities:MarksEvery must be between 0.1 s and 1 hour")]
+    public TimeSpan MarksEvery { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>One value of a facility's code at a local time.</summary>

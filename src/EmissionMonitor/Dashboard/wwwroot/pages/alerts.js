@@ -12,7 +12,7 @@ import { enumText, t } from '../i18n.js';
 const VERDICTS = ['real', 'instrument', 'false-alarm', 'unknown'];
 
 const ALERT_KINDS = ['exceedance', 'warning', 'silent', 'outage-overdue', 'low-rate', 'card', 'anomaly', 'order-overdue', 'clock-drift', 'identity-changed', 'check-failed', 'key-age',
-  'barometer', 'flood', 'backfill', 'treatment-off', 'emissions-without-production'];
+  'barometer', 'flood', 'backfill', 'treatment-off', 'shutdown-contradicted', 'emissions-without-production'];
 
 // Enterprise and outlet names by MN, from the registry.
 const namesOf = async () => {
