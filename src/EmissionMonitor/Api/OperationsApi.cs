@@ -63,7 +63,11 @@ public static class OperationsApi
                         }
                         : null,
                 }),
-                facilities = e.Facilities.Select(f => new { id = f.Id, name = f.Name, kind = f.Kind, code = f.Code, unit = f.Unit, onAbove = f.OnAbove, serves = f.Serves, outlets = f.Outlets }),
+                facilities = e.Facilities.Select(f => new
+                {
+                    id = f.Id, name = f.Name, kind = f.Kind, code = f.Code, unit = f.Unit, onAbove = f.OnAbove, serves = f.Serves, outlets = f.Outlets,
+                    declaredCode = f.DeclaredCode, declaredOnAbove = f.DeclaredCode is null ? (double?)null : f.DeclaredOnAbove,
+                }),
             }));
         }).RequireRole(readers);
 

@@ -134,7 +134,12 @@ public static class EmissionMonitorServices
         services.AddSingleton<Alerts.Rules.IAlertRule, Alerts.Rules.ProcessLimitRule>();
         var facilities = AppSettings.Bind<Compliance.Facilities.FacilityOptions>(settings.Configuration, Compliance.Facilities.FacilityOptions.Section);
         services.AddSingleton(facilities);
-        services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.FacilityRule(facilities, sp.GetRequiredService<Func<StationRegistry>>(), sp.GetRequiredService<IRecordStore>()));
+        services.AddSingleton(new Alerts.Rules.FacilityTracker(facilities));
+        services.AddSingleton<Alerts.Rules.IAlertRule>(sp => sp.GetRequiredService<Alerts.Rules.FacilityTracker>()); // before the facility rules: they read what it saw
+        services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.TreatmentOffRule(sp.GetRequiredService<Alerts.Rules.FacilityTracker>(), sp.GetRequiredService<Func<StationRegistry>>()));
+        services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.ShutdownContradictedRule(sp.GetRequiredService<Alerts.Rules.FacilityTracker>(),
+            sp.GetRequiredService<Func<StationRegistry>>(), sp.GetRequiredService<IRecordStore>()));
+        services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.EmissionsWithoutProductionRule(sp.GetRequiredService<Alerts.Rules.FacilityTracker>()));
         services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.AnomalyRule(sp.GetRequiredService<IRecordStore>(), settings.Anomalies));
         services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.LimitRule(settings.Compliance, sp.GetRequiredService<Alerts.AlertOptions>()));
         services.AddSingleton<Alerts.Rules.IAlertRule>(sp => new Alerts.Rules.BackfillRule(settings.Compliance, sp.GetRequiredService<Alerts.AlertOptions>()));

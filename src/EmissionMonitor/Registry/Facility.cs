@@ -16,4 +16,17 @@ public sealed record Facility(string Id, string Name, string Kind, string Code, 
 
     /// <summary>True when <paramref name="value"/> says the facility runs.</summary>
     public bool Runs(double value) => value > OnAbove;
+
+    /// <summary>
+    /// A production facility's declared state (HJ 212-2025 ST=45 key production conditions, e.g.
+    /// <c>p99101</c>): the code whose values say it runs above <see cref="DeclaredOnAbove"/>; null when
+    /// none is sent. The standard's value tables were not available: both are the registry's.
+    /// </summary>
+    public string? DeclaredCode { get; init; }
+
+    /// <summary>The declared value above which the facility says it runs (0: any positive value).</summary>
+    public double DeclaredOnAbove { get; init; }
+
+    /// <summary>The same facility read from its declared values (for the episodes of its declared state).</summary>
+    public Facility Declared() => this with { Code = DeclaredCode ?? Code, OnAbove = DeclaredOnAbove };
 }

@@ -74,7 +74,16 @@ public static partial class RegistryLoader
                     entry.Problem($"code {code} is used twice on one outlet (also by {same.Id})");
                 }
 
-                facilities.Add(new Facility(id, name, kind, code, entry.OptionalString("unit"), onAbove.Value, serves, facilityOutlets));
+                string? declared = entry.OptionalString("declaredCode");
+                if (declared is not null && (kind != Facility.Production || !System.Text.RegularExpressions.Regex.IsMatch(declared, "^[a-z][0-9a-z]{5}$")))
+                {
+                    entry.Problem($"declaredCode {declared}: a production facility's code of its declared state, such as p99101");
+                }
+
+                facilities.Add(new Facility(id, name, kind, code, entry.OptionalString("unit"), onAbove.Value, serves, facilityOutlets)
+                {
+                    DeclaredCode = declared, DeclaredOnAbove = entry.OptionalNumber("declaredOnAbove") ?? 0,
+                });
             }
         }
 

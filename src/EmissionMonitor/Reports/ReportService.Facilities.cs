@@ -6,8 +6,11 @@ using EmissionMonitor.Storage;
 
 namespace EmissionMonitor.Reports;
 
-/// <summary>A facility's episode with its enterprise.</summary>
-public sealed record FacilityRow(Enterprise Enterprise, Facility Facility, FacilityEpisode Episode);
+/// <summary>A facility's episode with its enterprise; <see cref="Source"/> <c>power</c> (its power values) or <c>declared</c> (its declared production state, ST=45).</summary>
+public sealed record FacilityRow(Enterprise Enterprise, Facility Facility, FacilityEpisode Episode, string Source = FacilityRow.Power)
+{
+    public const string Power = "power", DeclaredState = "declared";
+}
 
 /// <summary>
 /// A finding over a span: <c>treatment-off</c> (a treatment facility stopped while a production
@@ -15,7 +18,11 @@ public sealed record FacilityRow(Enterprise Enterprise, Facility Facility, Facil
 /// approved shutdown mark of the enterprise's outlets); the facilities it names with the values seen.
 /// </summary>
 public sealed record FacilityFinding(Enterprise Enterprise, string Kind, DateTime Start, DateTime End, Facility Facility, FacilityEpisode? FacilityState, Facility? Other,
-    FacilityEpisode? OtherState, string? MarkId);
+    FacilityEpisode? OtherState, string? MarkId)
+{
+    /// <summary>For a shutdown claimed by F flags: the outlet whose hourly records were flagged F.</summary>
+    public string? FlaggedMn { get; init; }
+}
 
 public sealed partial class ReportService
 {
@@ -30,33 +37,43 @@ public sealed partial class ReportService
         {
             foreach (var f in e.Facilities)
             {
-                var samples = new List<FacilitySample>();
-                foreach (var mn in f.Outlets)
+                rows.AddRange((await EpisodesOfAsync(f, period, facilities, ct)).Select(ep => new FacilityRow(e, f, ep)));
+                if (f.DeclaredCode is not null)
                 {
-                    foreach (var cn in new[] { Cns.RealTime, Cns.Minute })
-                    {
-                        var readings = await store.QueryReadingsAsync(new ReadingQuery(cn, period.From - facilities.StaleAfter, period.To, mn, f.Code), ct);
-                        samples.AddRange(readings.Where(r => (r.Rtd ?? r.Avg) is { } v && double.IsFinite(v)).Select(r => new FacilitySample(r.Period, (r.Rtd ?? r.Avg)!.Value)));
-                    }
+                    rows.AddRange((await EpisodesOfAsync(f.Declared(), period, facilities, ct)).Select(ep => new FacilityRow(e, f, ep, FacilityRow.DeclaredState)));
                 }
-
-                samples.Sort((a, b) => a.At.CompareTo(b.At));
-                rows.AddRange(FacilityStates.Episodes(f, samples, period.From, period.To, facilities.StaleAfter).Select(ep => new FacilityRow(e, f, ep)));
             }
         }
 
         return rows;
     }
 
+    /// <summary>A facility's episodes from the real-time and minute values of its code sent by its outlets.</summary>
+    private async Task<List<FacilityEpisode>> EpisodesOfAsync(Facility f, ReportPeriod period, FacilityOptions facilities, CancellationToken ct)
+    {
+        var samples = new List<FacilitySample>();
+        foreach (var mn in f.Outlets)
+        {
+            foreach (var cn in new[] { Cns.RealTime, Cns.Minute })
+            {
+                var readings = await store.QueryReadingsAsync(new ReadingQuery(cn, period.From - facilities.StaleAfter, period.To, mn, f.Code), ct);
+                samples.AddRange(readings.Where(r => (r.Rtd ?? r.Avg) is { } v && double.IsFinite(v)).Select(r => new FacilitySample(r.Period, (r.Rtd ?? r.Avg)!.Value)));
+            }
+        }
+
+        samples.Sort((a, b) => a.At.CompareTo(b.At));
+        return FacilityStates.Episodes(f, samples, period.From, period.To, facilities.StaleAfter);
+    }
+
     /// <summary>
     /// The findings of [from, to) from the episodes: each span of at least Facilities:MinMinutes where a
     /// treatment facility is stopped while a production facility it serves runs, and each span as long
     /// where a production facility runs inside a shutdown mark (approved, or pending: the review
-    /// queue shows it) of one of the enterprise's outlets.
+    /// queue shows it) of one of the enterprise's outlets, or inside hours its outlets' records flag F.
     /// </summary>
     public async Task<List<FacilityFinding>> FacilityFindingsAsync(ReportPeriod period, string? enterprise, FacilityOptions facilities, CancellationToken ct)
     {
-        var episodes = (await FacilityEpisodesAsync(period, enterprise, facilities, ct)).ToLookup(r => (r.Enterprise.Id, r.Facility.Id));
+        var episodes = (await FacilityEpisodesAsync(period, enterprise, facilities, ct)).Where(r => r.Source == FacilityRow.Power).ToLookup(r => (r.Enterprise.Id, r.Facility.Id));
         var minimum = TimeSpan.FromMinutes(facilities.MinMinutes);
         var findings = new List<FacilityFinding>();
         foreach (var e in registry.Enterprises.Where(e => e.Facilities.Count > 0 && (enterprise is null || e.Id == enterprise)))
@@ -79,6 +96,38 @@ public sealed partial class ReportService
             {
                 shutdowns.AddRange((await store.QueryMarksAsync(period.From, period.To, outlet.Mn, ct))
                     .Where(m => m.Kind == Compliance.Marks.Mark.Shutdown && m.State is Compliance.Marks.Mark.Approved or Compliance.Marks.Mark.Pending)); // a claim under review is checked too
+            }
+
+            // A shutdown claimed by the data: hours the outlet's records flag F (stopped) while production runs.
+            foreach (var outlet in e.Outlets)
+            {
+                var flagged = new List<(DateTime Start, DateTime End)>();
+                foreach (var day in (await store.QueryDayFactsAsync(period.From.Date, Compliance.Summaries.LocalSpans.CeilDay(period.To), outlet.Mn, ct)).GroupBy(f => f.Day).OrderBy(g => g.Key))
+                {
+                    for (int h = 0; h < Compliance.Summaries.DayFact.HoursPerDay; h++)
+                    {
+                        if (day.Any(f => f.Flags[h] == "F"))
+                        {
+                            var hour = day.Key.AddHours(h);
+                            flagged = flagged.Count > 0 && flagged[^1].End == hour ? [.. flagged[..^1], (flagged[^1].Start, hour.AddHours(1))] : [.. flagged, (hour, hour.AddHours(1))];
+                        }
+                    }
+                }
+
+                foreach (var production in e.Facilities.Where(f => f.Kind == Facility.Production))
+                {
+                    foreach (var run in Of(production).Where(x => x.State == FacilityStates.Running))
+                    {
+                        foreach (var (from, to) in flagged.Where(f => f.Start < run.End && f.End > run.Start))
+                        {
+                            var (start, end) = (run.Start > from ? run.Start : from, run.End < to ? run.End : to);
+                            if (end - start >= minimum)
+                            {
+                                findings.Add(new FacilityFinding(e, ShutdownContradicted, start, end, production, run, null, null, null) { FlaggedMn = outlet.Mn });
+                            }
+                        }
+                    }
+                }
             }
 
             foreach (var mark in shutdowns.DistinctBy(m => m.Id))

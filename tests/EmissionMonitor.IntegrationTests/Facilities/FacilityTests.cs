@@ -22,12 +22,13 @@ public sealed class FacilityTests
             "id": "QH-XN-001", "name": "西宁某热电有限公司", "city": "西宁市", "industry": "thermal-power",
             "outlets": [ { "mn": "QHXN0010001", "password": "123456", "kind": "gas", "name": "1号锅炉排口", "flowUnit": "m3/s", "limits": { "a21026": 35 } } ],
             "facilities": [
-              { "id": "boiler", "name": "1号锅炉", "kind": "production", "code": "d20105", "unit": "A", "onAbove": 20, "outlets": ["QHXN0010001"] },
+              { "id": "boiler", "name": "1号锅炉", "kind": "production", "code": "d20105", "unit": "A", "onAbove": 20, "outlets": ["QHXN0010001"],
+                "declaredCode": "p99101" },
               { "id": "fan", "name": "脱硫引风机", "kind": "treatment", "code": "d30106", "unit": "A", "onAbove": 5, "serves": ["boiler"], "outlets": ["QHXN0010001"] } ] } ] }
         """;
 
-    private static string Frame(DateTime at, string code, decimal value) =>
-        new Hj212Builder { Qn = at.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture), St = "44", Cn = "2011", Pw = "123456", Mn = "QHXN0010001", Flag = 9 }
+    private static string Frame(DateTime at, string code, decimal value, string st = "44") =>
+        new Hj212Builder { Qn = at.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture), St = st, Cn = "2011", Pw = "123456", Mn = "QHXN0010001", Flag = 9 }
             .DataTime(at).Value(code, "Rtd", value).Value(code, "Flag", "N").Build().ToString();
 
     [Fact]
@@ -46,7 +47,9 @@ public sealed class FacilityTests
         var t0 = new DateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0).AddMinutes(-10);
 
         // The boiler runs (80 A) every minute from t0 to t0+9 over TCP; the fan runs (12 A) for three minutes, then stops (0.4 A) over MQTT.
-        await GatewayClient.SendAcknowledgedAsync(service.GatewayPort, Enumerable.Range(0, 10).Select(m => Frame(t0.AddMinutes(m), "d20105", 80m)));
+        // Its declared production state (ST=45) says stopped (0) at t0+5: declared state and power disagree.
+        await GatewayClient.SendAcknowledgedAsync(service.GatewayPort, Enumerable.Range(0, 10).Select(m => Frame(t0.AddMinutes(m), "d20105", 80m))
+            .Append(Frame(t0.AddMinutes(5), "p99101", 0m, st: "45")));
         using var mqtt = new MqttClientFactory().CreateMqttClient();
         await mqtt.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", service.MqttPort).WithCredentials("QHXN0010001", "123456")
             .WithClientId("fan-" + Guid.NewGuid().ToString("N")[..8]).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).Build());
@@ -68,12 +71,13 @@ public sealed class FacilityTests
         await Waiting.UntilAsync(() => alerts.List(null).Single(a => a.Kind == "treatment-off").State == Alert.Cleared, 20_000);
         await mqtt.DisconnectAsync();
 
-        // The episodes: the boiler runs from t0 to its last value + 15 min; the fan runs 0–3, is stopped 3–10, runs from 10.
+        // The episodes: the boiler runs from t0 to its last value + 15 min and declares itself stopped 5–20; the fan runs 0–3, is stopped 3–10, runs from 10.
         using var op = ApiCalls.Client(service.HttpBase, "operator-token-1");
         string from = t0.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture), to = t0.AddMinutes(30).ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture);
         var episodes = JsonDocument.Parse(await op.GetStringAsync(new Uri($"/api/facilities/episodes?from={from}&to={to}", UriKind.Relative))).RootElement.EnumerateArray()
-            .Select(e => $"{e.GetProperty("facility").GetString()} {e.GetProperty("state").GetString()} {e.GetProperty("minutes").GetDouble()}").ToList();
-        Assert.Equal(["boiler running 24", "boiler unknown 6", "fan running 3", "fan stopped 7", "fan running 15", "fan unknown 5"], episodes);
+            .Select(e => $"{e.GetProperty("facility").GetString()} {e.GetProperty("source").GetString()} {e.GetProperty("state").GetString()} {e.GetProperty("minutes").GetDouble()}").ToList();
+        Assert.Equal(["boiler power running 24", "boiler power unknown 6", "boiler declared unknown 5", "boiler declared stopped 15", "boiler declared unknown 10",
+            "fan power running 3", "fan power stopped 7", "fan power running 15", "fan power unknown 5"], episodes);
 
         var finding = JsonDocument.Parse(await op.GetStringAsync(new Uri($"/api/facilities/findings?from={from}&to={to}", UriKind.Relative))).RootElement.EnumerateArray().Single();
         Assert.Equal(("treatment-off", "fan", "boiler", 7.0, 0.4, 80.0), (finding.GetProperty("finding").GetString(), finding.GetProperty("facility").GetString(),
@@ -101,6 +105,17 @@ public sealed class FacilityTests
         await Waiting.UntilAsync(() => alerts.List(null).Any(a => a.Kind == "shutdown-contradicted" && a.IsOpen), 20_000); // on the desk's tick
         var warning = alerts.List(null).Single(a => a.Kind == "shutdown-contradicted");
         Assert.Equal(("warning", "boiler", "1号锅炉"), (warning.Severity, warning.SubKind, warning.Params!["production"]));
+
+        // The terminal's hourly record of this hour says the outlet stopped (flag F) while the boiler ran: contradicted by the data too
+        // (this hour shares at least ten minutes with the boiler's run from t0 to t0+24).
+        var hour = t0.AddMinutes(10).Date.AddHours(t0.AddMinutes(10).Hour);
+        await GatewayClient.SendAcknowledgedAsync(service.GatewayPort, [Some.Hourly(at: hour, flag: 5).Value("a21026", "Avg", 1m).Value("a21026", "Flag", "F").Build().ToString()]);
+        var byFlags = JsonDocument.Parse(await op.GetStringAsync(new Uri($"/api/facilities/findings?from={from}&to={to}", UriKind.Relative))).RootElement.EnumerateArray()
+            .Single(f => f.GetProperty("flaggedMn").ValueKind == JsonValueKind.String);
+        var running = (Start: t0, End: t0.AddMinutes(24));
+        double expected = ((running.End < hour.AddHours(1) ? running.End : hour.AddHours(1)) - (running.Start > hour ? running.Start : hour)).TotalMinutes;
+        Assert.Equal(("shutdown-contradicted", "boiler", "QHXN0010001", expected), (byFlags.GetProperty("finding").GetString(), byFlags.GetProperty("facility").GetString(),
+            byFlags.GetProperty("flaggedMn").GetString(), byFlags.GetProperty("minutes").GetDouble()));
 
         // The registry's facilities are shown with the stations; a bad period names its parameter.
         var stations = JsonDocument.Parse(await op.GetStringAsync(new Uri("/api/stations", UriKind.Relative))).RootElement;

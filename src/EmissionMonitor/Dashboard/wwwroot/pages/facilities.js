@@ -29,9 +29,12 @@ export async function facilitiesPanel(enterprise, facilities, mn) {
     el.style.width = `${Math.max(0.2, Math.min(100 - left, (new Date(x.end) - new Date(x.start)) / span * 100)).toFixed(3)}%`;
     return el;
   };
-  const rows = shown.map(f => h('div', { class: 'timeline-row', dataset: { facility: f.id } },
-    h('span', { class: 'timeline-name' }, `${f.name} · ${enumText('fk.', f.kind)}`),
-    h('div', { class: 'timeline', role: 'img', 'aria-label': f.name }, episodes.filter(x => x.facility === f.id).map(x => segment(x, f)))));
+  // A bar per facility from its power; a production facility that sends its declared state (ST=45) gets a second bar for it.
+  const bar = (f, source, label) => h('div', { class: 'timeline-row', dataset: { facility: f.id, source } },
+    h('span', { class: 'timeline-name' }, label),
+    h('div', { class: 'timeline', role: 'img', 'aria-label': label }, episodes.filter(x => x.facility === f.id && x.source === source).map(x => segment(x, f))));
+  const rows = shown.flatMap(f => [bar(f, 'power', `${f.name} · ${enumText('fk.', f.kind)}`),
+    ...(f.declaredCode ? [bar(f, 'declared', `${f.name} · ${t('fc.declared')}`)] : [])]);
   const relevant = findings.filter(x => shown.some(f => f.id === x.facility || f.id === x.other));
   return h('div', { class: 'panel', id: 'facilities' },
     h('h3', {}, t('fc.title')),
