@@ -180,13 +180,13 @@ public static class AlertKinds
     public const string Flood = "flood";
 
     /// <summary>A treatment facility stopped while a production facility it serves runs (HJ 212-2025 ST=44), sub-kind the treatment facility's id.</summary>
-    public const string TreatmentOff = "treatment-off";
+    public const string TreatmentOff = Compliance.Facilities.FacilityStates.TreatmentOff;
 
     /// <summary>A production facility running inside a shutdown mark (pending or approved) of its enterprise, sub-kind the facility's id.</summary>
-    public const string ShutdownContradicted = "shutdown-contradicted";
+    public const string ShutdownContradicted = Compliance.Facilities.FacilityStates.ShutdownContradicted;
 
     /// <summary>An outlet's flow while every production facility of its enterprise is stopped.</summary>
-    public const string EmissionsWithoutProduction = "emissions-without-production";
+    public const string EmissionsWithoutProduction = Compliance.Facilities.FacilityStates.EmissionsWithoutProduction;
 
     public static string SeverityOf(string kind) => kind switch
     {

@@ -31,10 +31,16 @@ public static partial class Identifiers
     /// <summary>An outlet's name with its code, as tables show it: <c>1号锅炉排口（DA001）</c>.</summary>
     public static string NameWithCode(Outlet outlet) => outlet.Code is { } code ? $"{outlet.Name}（{code}）" : outlet.Name;
 
+    /// <summary>True for a code of a measured quantity as HJ 212 writes it: a lower-case letter and five letters or digits (a21026, w01018, d20105, p99101).</summary>
+    public static bool IsDataCode(string code) => DataCodePattern().IsMatch(code);
+
     private static string Shown(string text) => text.Length > 48 ? text[..48] + "…" : text;
 
     [GeneratedRegex("^[0-9A-Z]{8,40}$")]
     private static partial Regex PermitPattern();
+
+    [GeneratedRegex("^[a-z][0-9a-z]{5}$")]
+    private static partial Regex DataCodePattern();
 
     [GeneratedRegex("^D[AW][0-9]{3,4}$")]
     private static partial Regex CodePattern();

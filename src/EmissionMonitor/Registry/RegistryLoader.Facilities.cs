@@ -35,7 +35,7 @@ public static partial class RegistryLoader
                 entry.Problem($"kind must be production or treatment, not {kind}");
             }
 
-            if (code is not null && !System.Text.RegularExpressions.Regex.IsMatch(code, "^[a-z][0-9a-z]{5}$"))
+            if (code is not null && !Identifiers.IsDataCode(code))
             {
                 entry.Problem($"code {code} is not a code such as d20105 or d30106");
             }
@@ -75,7 +75,7 @@ public static partial class RegistryLoader
                 }
 
                 string? declared = entry.OptionalString("declaredCode");
-                if (declared is not null && (kind != Facility.Production || !System.Text.RegularExpressions.Regex.IsMatch(declared, "^[a-z][0-9a-z]{5}$")))
+                if (declared is not null && (kind != Facility.Production || !Identifiers.IsDataCode(declared)))
                 {
                     entry.Problem($"declaredCode {declared}: a production facility's code of its declared state, such as p99101");
                 }

@@ -28,9 +28,10 @@ public sealed partial class ReportService
 {
     /// <summary>
     /// The state episodes of every facility of the enterprises asked over [from, to), from the
-    /// real-time and minute values of each facility's code sent by its outlets (<see cref="FacilityStates"/>).
+    /// real-time and minute values of each facility's code sent by its outlets (<see cref="FacilityStates"/>);
+    /// with <paramref name="declared"/>, a production facility's declared state (ST=45) too.
     /// </summary>
-    public async Task<List<FacilityRow>> FacilityEpisodesAsync(ReportPeriod period, string? enterprise, FacilityOptions facilities, CancellationToken ct)
+    public async Task<List<FacilityRow>> FacilityEpisodesAsync(ReportPeriod period, string? enterprise, FacilityOptions facilities, CancellationToken ct, bool declared = true)
     {
         var rows = new List<FacilityRow>();
         foreach (var e in registry.Enterprises.Where(e => e.Facilities.Count > 0 && (enterprise is null || e.Id == enterprise)))
@@ -38,7 +39,7 @@ public sealed partial class ReportService
             foreach (var f in e.Facilities)
             {
                 rows.AddRange((await EpisodesOfAsync(f, period, facilities, ct)).Select(ep => new FacilityRow(e, f, ep)));
-                if (f.DeclaredCode is not null)
+                if (declared && f.DeclaredCode is not null)
                 {
                     rows.AddRange((await EpisodesOfAsync(f.Declared(), period, facilities, ct)).Select(ep => new FacilityRow(e, f, ep, FacilityRow.DeclaredState)));
                 }
@@ -73,7 +74,7 @@ public sealed partial class ReportService
     /// </summary>
     public async Task<List<FacilityFinding>> FacilityFindingsAsync(ReportPeriod period, string? enterprise, FacilityOptions facilities, CancellationToken ct)
     {
-        var episodes = (await FacilityEpisodesAsync(period, enterprise, facilities, ct)).Where(r => r.Source == FacilityRow.Power).ToLookup(r => (r.Enterprise.Id, r.Facility.Id));
+        var episodes = (await FacilityEpisodesAsync(period, enterprise, facilities, ct, declared: false)).ToLookup(r => (r.Enterprise.Id, r.Facility.Id)); // findings read the power only
         var minimum = TimeSpan.FromMinutes(facilities.MinMinutes);
         var findings = new List<FacilityFinding>();
         foreach (var e in registry.Enterprises.Where(e => e.Facilities.Count > 0 && (enterprise is null || e.Id == enterprise)))
@@ -86,7 +87,7 @@ public sealed partial class ReportService
                 {
                     foreach (var (start, end) in FacilityStates.Together(Of(production), FacilityStates.Running, Of(treatment), FacilityStates.Stopped, minimum))
                     {
-                        findings.Add(new FacilityFinding(e, AlertKindsTreatmentOff, start, end, treatment, During(treatment, start, end), production, During(production, start, end), null));
+                        findings.Add(new FacilityFinding(e, FacilityStates.TreatmentOff, start, end, treatment, During(treatment, start, end), production, During(production, start, end), null));
                     }
                 }
             }
@@ -109,7 +110,14 @@ public sealed partial class ReportService
                         if (day.Any(f => f.Flags[h] == "F"))
                         {
                             var hour = day.Key.AddHours(h);
-                            flagged = flagged.Count > 0 && flagged[^1].End == hour ? [.. flagged[..^1], (flagged[^1].Start, hour.AddHours(1))] : [.. flagged, (hour, hour.AddHours(1))];
+                            if (flagged.Count > 0 && flagged[^1].End == hour)
+                            {
+                                flagged[^1] = (flagged[^1].Start, hour.AddHours(1)); // the span goes on
+                            }
+                            else
+                            {
+                                flagged.Add((hour, hour.AddHours(1)));
+                            }
                         }
                     }
                 }
@@ -123,7 +131,7 @@ public sealed partial class ReportService
                             var (start, end) = (run.Start > from ? run.Start : from, run.End < to ? run.End : to);
                             if (end - start >= minimum)
                             {
-                                findings.Add(new FacilityFinding(e, ShutdownContradicted, start, end, production, run, null, null, null) { FlaggedMn = outlet.Mn });
+                                findings.Add(new FacilityFinding(e, FacilityStates.ShutdownContradicted, start, end, production, run, null, null, null) { FlaggedMn = outlet.Mn });
                             }
                         }
                     }
@@ -139,7 +147,7 @@ public sealed partial class ReportService
                         var (start, end) = (run.Start > mark.From ? run.Start : mark.From, run.End < mark.To ? run.End : mark.To);
                         if (end - start >= minimum)
                         {
-                            findings.Add(new FacilityFinding(e, ShutdownContradicted, start, end, production, run, null, null, mark.Id));
+                            findings.Add(new FacilityFinding(e, FacilityStates.ShutdownContradicted, start, end, production, run, null, null, mark.Id));
                         }
                     }
                 }
@@ -148,6 +156,4 @@ public sealed partial class ReportService
 
         return findings.OrderBy(f => f.Enterprise.City, StringComparer.Ordinal).ThenBy(f => f.Enterprise.Id, StringComparer.Ordinal).ThenBy(f => f.Start).ToList();
     }
-
-    private const string AlertKindsTreatmentOff = "treatment-off", ShutdownContradicted = "shutdown-contradicted";
 }

@@ -40,6 +40,9 @@ public static class FacilityStates
 {
     public const string Running = "running", Stopped = "stopped", Unknown = "unknown";
 
+    /// <summary>The findings the states make (the alert kinds and the findings report say them alike).</summary>
+    public const string TreatmentOff = "treatment-off", ShutdownContradicted = "shutdown-contradicted", EmissionsWithoutProduction = "emissions-without-production";
+
     /// <summary>
     /// The episodes of [from, to): <paramref name="samples"/> in time order, those from
     /// <paramref name="staleAfter"/> before <paramref name="from"/> included so that the window's start is known.

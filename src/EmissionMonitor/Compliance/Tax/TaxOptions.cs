@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text.RegularExpressions;
 
 namespace EmissionMonitor.Compliance.Tax;
 
@@ -8,7 +7,7 @@ namespace EmissionMonitor.Compliance.Tax;
 /// and §13). Rates are the national minimums: each province sets its own between 1.2–12 (air) and
 /// 1.4–14 (water) yuan per equivalent, and may raise the item counts.
 /// </summary>
-public sealed partial class TaxOptions : IValidatableObject
+public sealed class TaxOptions : IValidatableObject
 {
     public const string Section = "Tax";
 
@@ -73,7 +72,7 @@ public sealed partial class TaxOptions : IValidatableObject
     {
         foreach (var (code, value) in Equivalents)
         {
-            if (!Code().IsMatch(code))
+            if (!Registry.Identifiers.IsDataCode(code))
             {
                 yield return new ValidationResult($"Tax:Equivalents:{code}: not a 2017 pollutant code such as a21026 or w01018", [nameof(Equivalents)]);
             }
@@ -85,7 +84,7 @@ public sealed partial class TaxOptions : IValidatableObject
 
         foreach (var (key, codes) in new[] { ("WaterClass1Codes", WaterClass1Codes), ("OneOfCodes", OneOfCodes) })
         {
-            foreach (var code in codes.Where(c => !Code().IsMatch(c)))
+            foreach (var code in codes.Where(c => !Registry.Identifiers.IsDataCode(c)))
             {
                 yield return new ValidationResult($"Tax:{key}: '{code}' is not a 2017 pollutant code", [key]);
             }
@@ -96,7 +95,4 @@ public sealed partial class TaxOptions : IValidatableObject
             yield return new ValidationResult("Tax:Reduce50Below must not be above Tax:Reduce75Below", [nameof(Reduce50Below)]);
         }
     }
-
-    [GeneratedRegex("^[a-z][0-9a-z]{5}$")]
-    private static partial Regex Code();
 }
