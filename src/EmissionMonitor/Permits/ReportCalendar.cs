@@ -20,6 +20,9 @@ public static class ReportCalendar
 
     public static IReadOnlyList<string> Kinds { get; } = [Monthly, Quarterly, Semiannual, Annual];
 
+    /// <summary>A kind's place in <see cref="Kinds"/> (the calendar lists a day's reports in that order).</summary>
+    public static int Order(string kind) => kind switch { Monthly => 0, Quarterly => 1, Semiannual => 2, _ => 3 };
+
     /// <summary>The report of <paramref name="kind"/> covering the period that starts at <paramref name="start"/>.</summary>
     public static ReportDue Of(string kind, DateTime start) => kind switch
     {

@@ -74,7 +74,7 @@ public sealed class ReportDeadlines(IRecordStore store, Func<StationRegistry> re
         }
 
         return [.. rows.OrderBy(r => r.Report.Due).ThenBy(r => r.Enterprise.City, StringComparer.Ordinal).ThenBy(r => r.Enterprise.Id, StringComparer.Ordinal)
-            .ThenBy(r => ReportCalendar.Kinds.ToList().IndexOf(r.Report.Kind))];
+            .ThenBy(r => ReportCalendar.Order(r.Report.Kind))];
     }
 
     /// <summary>

@@ -37,8 +37,7 @@ public sealed partial class ReportService
         var rows = new List<(Scope, TaxLine)>();
         foreach (var part in outlets.Chunk(TaxOutletsPerRead))
         {
-            var days = (await facts.DaysOfAsync(from, to, part.Select(o => o.Mn).ToList(), pollutants, ct))
-                .Where(f => f.Day >= r.Period.From.Date && f.Day < to).ToLookup(f => (f.Mn, f.Pollutant));
+            var days = (await facts.DaysOfAsync(from, to, part.Select(o => o.Mn).ToList(), pollutants, ct)).ToLookup(f => (f.Mn, f.Pollutant));
             var manual = await ManualPeriodsAsync(r, part, facts, r.Period.From, r.Period.To, ct);
             foreach (var outlet in part)
             {

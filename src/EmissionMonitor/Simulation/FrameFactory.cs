@@ -28,11 +28,7 @@ public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Rando
     /// </summary>
     public (byte[] Bytes, bool Broken) Power(DateTime local, bool backfill = false)
     {
-        var b = new Hj212Builder
-        {
-            Qn = Hj212.Hj212Time.FormatQn((sendTime?.Invoke() ?? local).AddMilliseconds(Interlocked.Increment(ref _qn) % 1000)),
-            St = "44", Cn = Cns.RealTime, Pw = outlet.Password, Mn = outlet.Mn, Flag = options.Version.Flag(),
-        }.DataTime(local, milliseconds: true);
+        var b = Header("44", Cns.RealTime, local, options.Version.Flag());
         if (backfill && options.Version == Hj212.Hj212Version.V2025)
         {
             b.Rf = 1;
@@ -74,15 +70,7 @@ public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Rando
 
     private Hj212Builder Build(string cn, DateTime dataTime, string suffix, int flag)
     {
-        var b = new Hj212Builder
-        {
-            Qn = Hj212.Hj212Time.FormatQn((sendTime?.Invoke() ?? dataTime).AddMilliseconds(Interlocked.Increment(ref _qn) % 1000)),
-            St = outlet.Kind == MediumKind.Gas ? "31" : "32",
-            Cn = cn,
-            Pw = outlet.Password,
-            Mn = outlet.Mn,
-            Flag = flag,
-        }.DataTime(dataTime, milliseconds: cn == Cns.RealTime); // real-time at several frames a second must not collide
+        var b = Header(outlet.Kind == MediumKind.Gas ? "31" : "32", cn, dataTime, flag);
         bool exceed = random.NextDouble() < options.ExceedShare;
         string dataFlag = random.NextDouble() < options.FlagShare ? new[] { "F", "M", "D" }[random.Next(3)] : "N";
         double flow = outlet.Kind == MediumKind.Gas ? 80 + (random.NextDouble() * 40) : 20 + (random.NextDouble() * 10);
@@ -132,6 +120,17 @@ public sealed class FrameFactory(Outlet outlet, SimulationOptions options, Rando
 
         return b;
     }
+
+    /// <summary>A frame's header: QN from the terminal's clock (unique within the second), the outlet's MN and password, the data time.</summary>
+    private Hj212Builder Header(string st, string cn, DateTime dataTime, int flag) => new Hj212Builder
+    {
+        Qn = Hj212.Hj212Time.FormatQn((sendTime?.Invoke() ?? dataTime).AddMilliseconds(Interlocked.Increment(ref _qn) % 1000)),
+        St = st,
+        Cn = cn,
+        Pw = outlet.Password,
+        Mn = outlet.Mn,
+        Flag = flag,
+    }.DataTime(dataTime, milliseconds: cn == Cns.RealTime); // real-time at several frames a second must not collide
 
     private (byte[], bool) Encode(Hj212Builder builder)
     {

@@ -60,37 +60,36 @@ public sealed class TaxCalculator(TaxOptions options)
     public List<TaxLine> Outlet(IReadOnlyList<TaxMeasure> measures)
     {
         var lines = measures.Where(m => Taxable(m.Pollutant)).Select(Line).ToList();
-        var chosen = new Dictionary<TaxLine, string>();
+        var chosen = new Dictionary<string, string>(StringComparer.Ordinal); // by pollutant: an outlet's lines are one per pollutant
         if (lines.Count > 0 && lines[0].Measure.Medium == MediumKind.Water)
         {
-            var class1 = lines.Where(l => options.WaterClass1Codes.Contains(l.Measure.Pollutant, StringComparer.Ordinal)).ToList();
-            Choose(class1, options.WaterClass1Items, chosen);
-            var others = lines.Except(class1).ToList();
-            var oneOf = Largest(others.Where(l => options.OneOfCodes.Contains(l.Measure.Pollutant, StringComparer.Ordinal))).ToList();
-            foreach (var l in oneOf.Skip(1))
+            bool FirstClass(TaxLine l) => options.WaterClass1Codes.Contains(l.Measure.Pollutant, StringComparer.Ordinal);
+            Choose(lines.Where(FirstClass), options.WaterClass1Items, chosen);
+            var others = lines.Where(l => !FirstClass(l)).ToList();
+            foreach (var l in Largest(others.Where(l => options.OneOfCodes.Contains(l.Measure.Pollutant, StringComparer.Ordinal))).Skip(1))
             {
-                chosen[l] = Items.OneOf;
+                chosen[l.Measure.Pollutant] = Items.OneOf;
             }
 
-            Choose(others.Except(oneOf.Skip(1)).ToList(), options.WaterItems, chosen);
+            Choose(others.Where(l => !chosen.ContainsKey(l.Measure.Pollutant)), options.WaterItems, chosen);
         }
         else
         {
             Choose(lines, options.AirItems, chosen);
         }
 
-        return lines.Select(l => chosen[l] == Items.Largest
+        return lines.Select(l => chosen[l.Measure.Pollutant] == Items.Largest
             ? l with { Taxed = true, TaxedReason = Items.Largest, TaxYuan = Math.Round(l.Equivalents * l.Rate * l.Reduction, 2, MidpointRounding.AwayFromZero) }
-            : l with { TaxedReason = chosen[l] }).ToList();
+            : l with { TaxedReason = chosen[l.Measure.Pollutant] }).ToList();
     }
 
     /// <summary>The <paramref name="count"/> largest lines with emissions taxed, the rest not.</summary>
-    private static void Choose(List<TaxLine> lines, int count, Dictionary<TaxLine, string> chosen)
+    private static void Choose(IEnumerable<TaxLine> lines, int count, Dictionary<string, string> chosen)
     {
         int n = 0;
         foreach (var l in Largest(lines))
         {
-            chosen[l] = !(l.Equivalents > 0) ? Items.NoEmissions : n++ < count ? Items.Largest : Items.NotAmongLargest;
+            chosen[l.Measure.Pollutant] = !(l.Equivalents > 0) ? Items.NoEmissions : n++ < count ? Items.Largest : Items.NotAmongLargest;
         }
     }
 
