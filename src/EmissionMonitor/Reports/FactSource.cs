@@ -150,15 +150,16 @@ internal sealed class FactSource
         return list;
     }
 
-    /// <summary>The hours beyond an hourly limit in [from, to) counted per outlet, pollutant and day (outlets computed from their readings counted here).</summary>
-    public async Task<List<ExceedDayCount>> ExceedHoursByDayAsync(DateTime from, DateTime to, CancellationToken ct)
+    /// <summary>The hours beyond an hourly limit in [from, to) of the pairs <paramref name="counted"/> admits, summed per day (outlets computed from their readings summed here).</summary>
+    public async Task<List<ExceedDayTotal>> ExceedHoursPerDayAsync(DateTime from, DateTime to, Func<string, string, bool> counted, CancellationToken ct)
     {
-        var list = (await _store.CountExceedHoursByDayAsync(from, to, Narrowed(null), ct)).Where(c => !_computed.ContainsKey(c.Mn)).ToList();
-        list.AddRange(ExceedDayCount.Of(_computed.SelectMany(c => c.Value.Exceeding).Where(e => e.Hour >= from && e.Hour < to)));
-        return list;
+        var stored = await _store.SumExceedHoursByDayAsync(from, to, Narrowed(null), (mn, pollutant) => !_computed.ContainsKey(mn) && counted(mn, pollutant), ct);
+        return _computed.Count == 0
+            ? [.. stored]
+            : ExceedDayTotal.Merge(stored, ExceedDayTotal.Of(ExceedDayCount.Of(_computed.SelectMany(c => c.Value.Exceeding).Where(e => e.Hour >= from && e.Hour < to))
+                .Where(c => counted(c.Mn, c.Pollutant))));
     }
 
-    /// <summary>The days judged exceeding on the water daily basis in [fromDay, toDay); <paramref name="mns"/> narrows to those outlets.</summary>
     public async Task<List<DayFact>> ExceedingDaysAsync(DateTime fromDay, DateTime toDay, CancellationToken ct, IReadOnlyCollection<string>? mns = null)
     {
         var list = (await _store.QueryExceedingDaysAsync(fromDay, toDay, Narrowed(mns), ct)).Where(f => !_computed.ContainsKey(f.Mn)).ToList();

@@ -24,11 +24,11 @@ public sealed partial class ReportService
         bool Judged(string mn, string pollutant, string basis) =>
             outlets.TryGetValue(mn, out var o) && o.Limits.TryGetValue(pollutant, out var limit) && (r.Pollutant is null || r.Pollutant == pollutant)
             && ExceedanceDetector.Basis(o, limit) == basis;
-        // Counted per outlet, pollutant and day where the hours are kept: a province's quarter is a few
-        // thousand counts, never a row per exceeding hour.
-        // The hours that start inside the period: a period from 05:30 leaves out the 05:00 hour, one to 16:30 keeps the 16:00 hour.
-        var hours = (await facts.ExceedHoursByDayAsync(LocalSpans.CeilHour(LocalSpans.Max(fromDay, r.Period.From)), LocalSpans.CeilHour(LocalSpans.Min(toDay, r.Period.To)), ct))
-            .Where(c => Judged(c.Mn, c.Pollutant, "hour")).ToLookup(c => c.Day);
+        // Summed per day where the hours are kept: a province's quarter is a row a day, never a row per
+        // exceeding hour. The hours that start inside the period: a period from 05:30 leaves out the
+        // 05:00 hour, one to 16:30 keeps the 16:00 hour.
+        var hours = (await facts.ExceedHoursPerDayAsync(LocalSpans.CeilHour(LocalSpans.Max(fromDay, r.Period.From)), LocalSpans.CeilHour(LocalSpans.Min(toDay, r.Period.To)),
+            (mn, pollutant) => Judged(mn, pollutant, "hour"), ct)).ToDictionary(t => t.Day);
         var days = (await facts.ExceedingDaysAsync(fromDay, toDay, ct)).Where(f => Judged(f.Mn, f.Pollutant, "day")).ToLookup(f => f.Day);
         // Periods approved manual samples judge (hours and days without a valid automatic value): a few outlets' at most.
         var hourFrom = LocalSpans.CeilHour(LocalSpans.Max(fromDay, r.Period.From));
@@ -37,7 +37,13 @@ public sealed partial class ReportService
             .SelectMany(m => m.Value.Select(p => (m.Key.Mn, ByHour: p.End - p.Start == TimeSpan.FromHours(1), p.Start)))
             .Where(p => p.ByHour ? p.Start >= hourFrom && p.Start < hourTo : p.Start >= fromDay && p.Start < toDay)
             .ToLookup(p => p.Start.Date);
-        return LocalSpans.Days(fromDay, toDay).Select(d => new TrendDay(d, hours[d].Sum(c => c.Hours) + manual[d].Count(p => p.ByHour), days[d].Count() + manual[d].Count(p => !p.ByHour),
-            hours[d].Select(c => c.Mn).Concat(days[d].Select(f => f.Mn)).Concat(manual[d].Select(p => p.Mn)).Distinct(StringComparer.Ordinal).Count())).ToList();
+        return LocalSpans.Days(fromDay, toDay).Select(d =>
+        {
+            var exceeding = hours.GetValueOrDefault(d);
+            var outletsExceeding = exceeding?.Outlets ?? [];
+            int outletCount = !days[d].Any() && !manual[d].Any() ? outletsExceeding.Count
+                : outletsExceeding.Concat(days[d].Select(f => f.Mn)).Concat(manual[d].Select(p => p.Mn)).Distinct(StringComparer.Ordinal).Count();
+            return new TrendDay(d, (exceeding?.Hours ?? 0) + manual[d].Count(p => p.ByHour), days[d].Count() + manual[d].Count(p => !p.ByHour), outletCount);
+        }).ToList();
     }
 }

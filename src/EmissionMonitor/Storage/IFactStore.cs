@@ -54,6 +54,16 @@ public interface IFactStore
         Compliance.Summaries.ExceedDayCount.Of(await QueryExceedHoursAsync(from, to, mns, cancellationToken)).ToList();
 
     /// <summary>
+    /// The hours beyond an hourly limit in [from, to) summed per local day over the pairs
+    /// <paramref name="counted"/> admits (outlet, pollutant), with the outlets that had one. By
+    /// default from <see cref="CountExceedHoursByDayAsync"/>; a store sums them where it keeps them
+    /// (SQLite: one pass over the exceed masks' index, nothing kept per row).
+    /// </summary>
+    async Task<IReadOnlyList<Compliance.Summaries.ExceedDayTotal>> SumExceedHoursByDayAsync(DateTime from, DateTime to, IReadOnlyCollection<string>? mns,
+        Func<string, string, bool> counted, CancellationToken cancellationToken) =>
+        Compliance.Summaries.ExceedDayTotal.Of((await CountExceedHoursByDayAsync(from, to, mns, cancellationToken)).Where(c => counted(c.Mn, c.Pollutant))).OrderBy(t => t.Day).ToList();
+
+    /// <summary>
     /// The number of exceedance episodes of each outlet and pollutant overlapping [from, to), from
     /// the kept exceeding hours and days (<see cref="Compliance.Exceedance.EpisodeCounts"/>); of the
     /// outlets <paramref name="mns"/> names (null: all). By default counted from those hours and days

@@ -242,3 +242,20 @@ public sealed record ExceedDayCount(string Mn, string Pollutant, DateTime Day, i
     public static IEnumerable<ExceedDayCount> Of(IEnumerable<ExceedHour> hours) =>
         hours.GroupBy(e => (e.Mn, e.Pollutant, e.Hour.Date)).Select(g => new ExceedDayCount(g.Key.Mn, g.Key.Pollutant, g.Key.Date, g.Count()));
 }
+
+/// <summary>
+/// One local day of exceeding hours over the outlet-pollutant pairs a report counts: their sum, and
+/// the outlets that had one (each once). The trend reads these — a province's quarter is a row a day.
+/// </summary>
+public sealed record ExceedDayTotal(DateTime Day, int Hours, IReadOnlyList<string> Outlets)
+{
+    /// <summary>Counts of outlets, pollutants and days summed per day.</summary>
+    public static IEnumerable<ExceedDayTotal> Of(IEnumerable<ExceedDayCount> counts) =>
+        counts.GroupBy(c => c.Day).Select(g => new ExceedDayTotal(g.Key, g.Sum(c => c.Hours), g.Select(c => c.Mn).Distinct(StringComparer.Ordinal).ToList()));
+
+    /// <summary>Two sets of days merged (hours added, outlets united), in day order.</summary>
+    public static List<ExceedDayTotal> Merge(IEnumerable<ExceedDayTotal> first, IEnumerable<ExceedDayTotal> second) =>
+        first.Concat(second).GroupBy(t => t.Day).OrderBy(g => g.Key)
+            .Select(g => g.Count() == 1 ? g.First() : new ExceedDayTotal(g.Key, g.Sum(t => t.Hours), g.SelectMany(t => t.Outlets).Distinct(StringComparer.Ordinal).ToList()))
+            .ToList();
+}

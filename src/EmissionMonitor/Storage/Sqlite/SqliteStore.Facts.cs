@@ -112,7 +112,8 @@ public sealed partial class SqliteStore
     }
 
     public async Task<IReadOnlyList<DayFact>> QueryExceedingDaysAsync(DateTime fromDay, DateTime toDay, IReadOnlyCollection<string>? mns, CancellationToken cancellationToken) =>
-        await QueryAsync($"SELECT {DayFactColumns} FROM day_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant WHERE {FactRange("day", mns)} AND f.day_state = 2 ORDER BY f.day",
+        // The partial index of exceeding days: the day range alone would walk every day summary of the period.
+        await QueryAsync($"SELECT {DayFactColumns} FROM day_facts f INDEXED BY day_facts_exceeding JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant WHERE {FactRange("day", mns)} AND f.day_state = 2 ORDER BY f.day",
             FactParameters(SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), mns), MapDayFact, cancellationToken);
 
     /// <summary>
@@ -138,6 +139,65 @@ public sealed partial class SqliteStore
         }
 
         return counts;
+    }
+
+    /// <summary>
+    /// The exceeding hours per day over the counted pairs, in one pass over the exceed masks' index
+    /// (ordered by day, outlet, pollutant): whether a pair counts is decided once per pair, the
+    /// outlets of a day are the changes of outlet within it — nothing is kept per row.
+    /// </summary>
+    public async Task<IReadOnlyList<ExceedDayTotal>> SumExceedHoursByDayAsync(DateTime from, DateTime to, IReadOnlyCollection<string>? mns, Func<string, string, bool> counted,
+        CancellationToken cancellationToken)
+    {
+        var decided = new Dictionary<(long Outlet, long Pollutant), bool>();
+        var totals = new List<ExceedDayTotal>();
+        long day = -1, outlet = -1;
+        int hours = 0, mask = 0;
+        var outlets = new List<string>();
+        void Close()
+        {
+            if (outlets.Count > 0)
+            {
+                totals.Add(new ExceedDayTotal(SqliteFacts.FromDayKey(day), hours, outlets.ToList()));
+            }
+
+            outlets.Clear();
+            hours = 0;
+        }
+
+        await ReadEachAsync(
+            $"SELECT f.day, f.outlet, f.pollutant, f.exceed_mask FROM day_facts f INDEXED BY day_facts_exceed_masks WHERE {FactRange("day", mns)} AND f.exceed_mask <> 0 ORDER BY f.day, f.outlet",
+            FactParameters(SqliteFacts.DayKey(from.Date), SqliteFacts.DayKey(to.TimeOfDay == TimeSpan.Zero ? to : to.Date.AddDays(1)), mns),
+            r =>
+            {
+                long rowDay = r.ColumnInteger(0), rowOutlet = r.ColumnInteger(1), pollutant = r.ColumnInteger(2);
+                if (!decided.TryGetValue((rowOutlet, pollutant), out bool counts))
+                {
+                    decided[(rowOutlet, pollutant)] = counts = counted(NameOf(rowOutlet), NameOf(pollutant));
+                }
+
+                if (rowDay != day)
+                {
+                    Close();
+                    day = rowDay;
+                    outlet = -1;
+                    mask = HoursWithin(SqliteFacts.FromDayKey(day), from, to);
+                }
+
+                int n = counts ? System.Numerics.BitOperations.PopCount((uint)(r.ColumnInteger(3) & mask)) : 0;
+                if (n > 0)
+                {
+                    hours += n;
+                    if (rowOutlet != outlet)
+                    {
+                        outlets.Add(NameOf(rowOutlet));
+                        outlet = rowOutlet;
+                    }
+                }
+            },
+            cancellationToken);
+        Close();
+        return totals;
     }
 
     /// <summary>The hours of <paramref name="day"/> in [from, to) as the hour keys count them (an hour from the one holding <paramref name="from"/>), as a mask.</summary>

@@ -99,6 +99,28 @@ public sealed partial class SqliteStore
         return list;
     }
 
+    /// <summary>Runs a query on a reader connection and hands each row to <paramref name="read"/> as it is stepped (nothing kept).</summary>
+    private async Task ReadEachAsync(string sql, (string Name, object? Value)[] parameters, Action<SqliteStatement> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        using var statement = new SqliteStatement(connection, sql);
+        foreach (var (name, value) in parameters)
+        {
+            statement.Bind(name, value);
+        }
+
+        long rows = 0;
+        statement.ReadAll(row =>
+        {
+            if ((++rows & 0xFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            read(row);
+        });
+    }
+
     /// <summary>Runs statements (operator records, alerts, outbox acknowledgements) in one write transaction.</summary>
     private Task<int> ExecuteAsync(string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken) =>
         WriteTransactionAsync(async (writer, tx) =>
