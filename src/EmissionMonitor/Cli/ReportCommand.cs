@@ -122,6 +122,26 @@ public static class ReportCommand
             return 0;
         }
 
+        Reports.Exports.ExportHeading Heading() => Reports.Exports.ExportHeading.Of(kind, name => p.Value("--" + name), registry, output.Lang, Environment.UserName, now);
+        if (kind == "exceedances")
+        {
+            // The people's forms (the text table, the workbook) of the same parts: written as they come.
+            await using var stream = output.Open();
+            if (format == "xlsx")
+            {
+                var parts = service.StreamExceedanceTablesAsync(request, ReportService.OutletsPerPart, t => t, 1, cancellationToken);
+                await Reports.Exports.PeopleExport.WriteXlsxAsync(stream, parts, Heading(), output.Lang, registry, cancellationToken);
+            }
+            else
+            {
+                var parts = service.StreamExceedanceTablesAsync(request, ReportService.OutletsPerPart, t => Reports.Exports.PeopleExport.People(t, output.Lang, registry),
+                    Environment.ProcessorCount, cancellationToken);
+                await ReportFormats.WriteTableAsync(parts, stream, cancellationToken);
+            }
+
+            return 0;
+        }
+
         if (kind == "manual")
         {
             string? state = p.Value("--state");
@@ -134,8 +154,7 @@ public static class ReportCommand
             return 0;
         }
 
-        var heading = Reports.Exports.ExportHeading.Of(kind, name => p.Value("--" + name), registry, output.Lang, Environment.UserName, now);
-        await WriteAsync(await service.BuildAsync(request, cancellationToken), output, heading, cancellationToken);
+        await WriteAsync(await service.BuildAsync(request, cancellationToken), output, Heading(), cancellationToken);
         return 0;
     }
 

@@ -97,35 +97,79 @@ public static partial class ReportFormats
     /// <summary>The aligned text table; the registry's optional identifiers (code, permitNumber) are left out when no row has one.</summary>
     public static string Table(ReportTable table)
     {
-        var optional = table.Columns.Select((c, i) => (c, i)).Where(x => x.c is "code" or "permitNumber" && table.Rows.All(r => r[x.i] is null)).Select(x => x.i).ToHashSet();
-        if (optional.Count > 0)
+        var layout = TextLayout.Of(table);
+        var sb = new StringBuilder();
+        layout.Write(table, header: true, sb);
+        sb.Append($"({table.Rows.Count} rows)\n");
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The aligned text table of rows that arrive in parts (a province's episodes), written as they
+    /// come: the columns and their widths are set by the first part (a longer cell later pushes its
+    /// line out rather than making the whole table wait), each part written then let go.
+    /// </summary>
+    public static async Task WriteTableAsync(IAsyncEnumerable<ReportTable> parts, Stream output, CancellationToken ct)
+    {
+        TextLayout? layout = null;
+        long rows = 0;
+        var sb = new StringBuilder();
+        await foreach (var part in parts.WithCancellation(ct))
         {
-            var kept = Enumerable.Range(0, table.Columns.Count).Where(i => !optional.Contains(i)).ToArray();
-            table = new ReportTable(kept.Select(i => table.Columns[i]).ToList(), table.Rows.Select(r => kept.Select(i => r[i]).ToArray()).ToList());
+            bool first = layout is null;
+            layout ??= TextLayout.Of(part);
+            layout.Write(part, header: first, sb);
+            rows += part.Rows.Count;
+            await output.WriteAsync(Encoding.UTF8.GetBytes(sb.ToString()), ct);
+            sb.Clear();
         }
 
-        var cells = new List<string[]> { table.Columns.ToArray() };
-        cells.AddRange(table.Rows.Select(r => r.Select(v => Text(v, csv: false)).ToArray()));
-        var widths = Enumerable.Range(0, table.Columns.Count).Select(i => cells.Max(c => DisplayWidth(c[i]))).ToArray();
-        var sb = new StringBuilder();
-        foreach (var (row, index) in cells.Select((c, i) => (c, i)))
+        await output.WriteAsync(Encoding.UTF8.GetBytes($"({rows} rows)\n"), ct);
+    }
+
+    /// <summary>The columns a text table shows and their widths, from the rows it was made of.</summary>
+    private sealed class TextLayout(int[] kept, string[] headers, int[] widths, bool[] right)
+    {
+        public static TextLayout Of(ReportTable table)
         {
-            for (int i = 0; i < row.Length; i++)
+            var kept = Enumerable.Range(0, table.Columns.Count)
+                .Where(i => !(table.Columns[i] is "code" or "permitNumber" && table.Rows.All(r => r[i] is null))).ToArray();
+            var headers = kept.Select(i => table.Columns[i]).ToArray();
+            var widths = kept.Select(i => Math.Max(DisplayWidth(table.Columns[i]), table.Rows.Count == 0 ? 0 : table.Rows.Max(r => DisplayWidth(Text(r[i], csv: false))))).ToArray();
+            var right = kept.Select(i => table.Rows.Count > 0 && table.Rows[0][i] is double or int or long).ToArray();
+            return new TextLayout(kept, headers, widths, right);
+        }
+
+        public void Write(ReportTable table, bool header, StringBuilder sb)
+        {
+            if (header)
             {
-                bool right = index > 0 && table.Rows.Count > 0 && table.Rows[0][i] is double or int or long;
-                string pad = new(' ', widths[i] - DisplayWidth(row[i]));
-                sb.Append(right ? pad + row[i] : row[i] + pad).Append(i < row.Length - 1 ? "  " : string.Empty);
+                Line(headers, alignRight: false, sb);
+                sb.Append(string.Join("  ", widths.Select(w => new string('-', w)))).Append('\n');
+            }
+
+            var cells = new string[kept.Length];
+            foreach (var row in table.Rows)
+            {
+                for (int i = 0; i < kept.Length; i++)
+                {
+                    cells[i] = Text(row[kept[i]], csv: false);
+                }
+
+                Line(cells, alignRight: true, sb);
+            }
+        }
+
+        private void Line(string[] cells, bool alignRight, StringBuilder sb)
+        {
+            for (int i = 0; i < cells.Length; i++)
+            {
+                string pad = new(' ', Math.Max(0, widths[i] - DisplayWidth(cells[i])));
+                sb.Append(alignRight && right[i] ? pad + cells[i] : cells[i] + pad).Append(i < cells.Length - 1 ? "  " : string.Empty);
             }
 
             sb.Append('\n');
-            if (index == 0)
-            {
-                sb.Append(string.Join("  ", widths.Select(w => new string('-', w)))).Append('\n');
-            }
         }
-
-        sb.Append($"({table.Rows.Count} rows)\n");
-        return sb.ToString();
     }
 
     /// <summary>Terminal columns a string takes: East Asian wide and full-width characters take two.</summary>

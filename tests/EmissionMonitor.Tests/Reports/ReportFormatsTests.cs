@@ -131,4 +131,22 @@ public sealed class ReportFormatsTests
         Assert.Equal(times.Select(t => new DateTimeOffset(t, zone.GetUtcOffset(t))), table.Rows.Select(r => (DateTimeOffset)r[start]!));
         Assert.Equal(times.Select(t => new DateTimeOffset(t.AddMinutes(30), zone.GetUtcOffset(t.AddMinutes(30)))), table.Rows.Select(r => (DateTimeOffset)r[end]!));
     }
+
+    [Fact]
+    public async Task TheTextTable_WrittenInParts_HasTheWholeTablesLines_WhenTheFirstPartSetsTheWidths()
+    {
+        // Widths are set by the first part: parts whose cells fit them give the whole table's text.
+        var parts = new[] { Rows(10, 5), Rows(11, 3), Rows(12, 0), Rows(13, 4) };
+        var whole = new ReportTable(parts[0].Columns, parts.SelectMany(p => p.Rows).ToList());
+        using var written = new MemoryStream();
+        await ReportFormats.WriteTableAsync(parts.ToAsyncEnumerable(), written, CancellationToken.None);
+        Assert.Equal(ReportFormats.Table(whole), System.Text.Encoding.UTF8.GetString(written.ToArray()));
+
+        // A longer cell later pushes its own line out; every row is still written, and counted.
+        var wider = new ReportTable(["mn", "peak"], [["一号排口", 1.5]]);
+        using var second = new MemoryStream();
+        await ReportFormats.WriteTableAsync(new[] { new ReportTable(["mn", "peak"], [["A", 2.0]]), wider }.ToAsyncEnumerable(), second, CancellationToken.None);
+        var lines = System.Text.Encoding.UTF8.GetString(second.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["mn  peak", "--  ----", "A      2", "一号排口   1.5", "(2 rows)"], lines);
+    }
 }
