@@ -8,30 +8,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=${1:-/tmp/em-scale-500}
-free() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source tests/scale/servers.sh
 ix="$work/influx"
-rm -rf "$ix" "$work/idata" && mkdir -p "$ix"
-port=$(free); rpc=$(free)
-cat >"$ix/influxdb.conf" <<CONF
-reporting-disabled = true
-bind-address = "127.0.0.1:$rpc"
-[meta]
-  dir = "$ix/meta"
-[data]
-  dir = "$ix/data"
-  wal-dir = "$ix/wal"
-  query-log-enabled = false
-[http]
-  bind-address = "127.0.0.1:$port"
-  log-enabled = false
-[monitor]
-  store-enabled = false
-CONF
-influxd -config "$ix/influxdb.conf" >"$ix/log" 2>&1 &
-ipid=$!
+rm -rf "$ix" "$work/idata"
+start_influxd "$ix"
+port=$influx_port; ipid=$influx_pid
 spid=
 trap 'kill $ipid ${spid:-} 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/ping" >/dev/null && break; sleep 0.2; done
 export Storage__Backend=influxdb Influx__Url="http://127.0.0.1:$port" Influx__Bucket=emission Influx__WriteApi=v1
 em=(dotnet "$work/bin/EmissionMonitor.dll")
 count() { # an InfluxQL COUNT: the sum over its series
@@ -44,7 +27,7 @@ echo "| step (InfluxDB backend) | wall s | peak RSS MB |"
 echo "|---|---:|---:|"
 measure "import $frames frames into the local buffer" "${em[@]}" import "$work/data.h212.gz" --config "$work" --data "$work/idata"
 started=$(date +%s.%N)
-Http__Urls="http://127.0.0.1:$(free)" Mqtt__Port=$(free) Gateway__Port=$(free) \
+Http__Urls="http://127.0.0.1:$(free_port)" Mqtt__Port=$(free_port) Gateway__Port=$(free_port) \
   "${em[@]}" run --config "$work" --data "$work/idata" >"$work/influx-service.log" 2>&1 &
 spid=$!
 until [ "$(count 'SELECT COUNT("id") FROM "frames"')" -ge "$frames" ] && [ "$(count 'SELECT COUNT("at") FROM "fact_dirty"')" -eq 0 ]; do

@@ -13,7 +13,7 @@ dotnet build src/EmissionMonitor -c Release -v q -nologo >/dev/null
 work=$(mktemp -d /tmp/em-three-XXXXXX)
 cp -r src/EmissionMonitor/bin/Release/net10.0 "$work/bin"
 em=(dotnet "$work/bin/EmissionMonitor.dll")
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+source tests/scale/servers.sh
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null' EXIT
 
@@ -41,25 +41,9 @@ EOF
 mosquitto -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
 pids+=($!)
 
-influx=$(free_port); rpc=$(free_port)
-cat >"$work/influxdb.conf" <<EOF
-reporting-disabled = true
-bind-address = "127.0.0.1:$rpc"
-[meta]
-  dir = "$work/influx/meta"
-[data]
-  dir = "$work/influx/data"
-  wal-dir = "$work/influx/wal"
-  query-log-enabled = false
-[http]
-  bind-address = "127.0.0.1:$influx"
-  log-enabled = false
-[monitor]
-  store-enabled = false
-EOF
-influxd -config "$work/influxdb.conf" >"$work/influxd.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$influx/ping" >/dev/null && break; sleep 0.1; done
+start_influxd "$work/influx"
+influx=$influx_port
+pids+=("$influx_pid")
 curl -s -XPOST "http://127.0.0.1:$influx/query" --data-urlencode "q=CREATE DATABASE emission" >/dev/null
 
 declare -a http services

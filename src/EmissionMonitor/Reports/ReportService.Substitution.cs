@@ -20,7 +20,7 @@ public sealed partial class ReportService
     /// of the totalled pollutants, <see cref="OutletsPerSubstitutionRead"/> outlets a read, over the
     /// windows and a few hours after them (a short gap's next valid hour); the look-back of a long gap
     /// (before the first window) is read only for the outlets a gap needs it of. Each series' hours go
-    /// through buffers from the pool (a quarter with its look-back is thousands of slots).
+    /// through three buffers made once per call (a quarter with its look-back is thousands of slots).
     /// </summary>
     private async Task<Dictionary<(string Mn, string Pollutant), SubstitutionSums[]>> SubstitutionAsync(
         ReportRequest r, List<Outlet> outlets, ReportPeriod[] windows, CancellationToken ct)
@@ -43,7 +43,13 @@ public sealed partial class ReportService
         var facts = await FactSource.OpenAsync(store, Rules, outlets, lookback.Date, LocalSpans.CeilDay(end), r.Mn, ct);
         var manual = facts.Manual;
         var pollutants = CodeCatalogue.TotalledPollutants.Where(p => r.Pollutant is null || p == r.Pollutant).ToArray();
-        foreach (var chunk in outlets.Chunk(OutletsPerSubstitutionRead))
+        // The series' buffers, made once for the longest series (from the look-back's start) and used
+        // for each outlet and pollutant in turn: a province is thousands of series of thousands of hours.
+        int most = LocalSpans.HourStarts(lookback, end);
+        var slotBuffer = new HourSlot[most];
+        var filledBuffer = new double?[most];
+        var runningBuffer = new SubstitutionSums[most + 1];
+        foreach (var chunk in facts.ReadingOrder(outlets).Chunk(OutletsPerSubstitutionRead))
         {
             // One read of the chunk's days; the look-back before them only for the outlets a gap sends there, in one more.
             var days = await ChunkDaysAsync(facts, chunk, firstRead, end, ct);
@@ -85,46 +91,34 @@ public sealed partial class ReportService
                         continue;
                     }
 
-                    // Buffers from the pool: a quarter's hours with the look-back are a few thousand slots, each series one after the other.
                     int n = LocalSpans.HourStarts(start, end);
-                    var slots = System.Buffers.ArrayPool<HourSlot>.Shared.Rent(n);
-                    var filled = System.Buffers.ArrayPool<double?>.Shared.Rent(n);
-                    var running = System.Buffers.ArrayPool<SubstitutionSums>.Shared.Rent(n + 1);
-                    try
+                    var (slots, filled, running) = (slotBuffer, filledBuffer, runningBuffer);
+                    // In operation from its active date, else (Totals:InOperationFromFirstRecord) from its first record's day.
+                    var operating = outlet.ActiveFrom is null && rule.InOperationFromFirstRecord ? firstDays.GetValueOrDefault(outlet.Mn, DateTime.MaxValue) : DateTime.MinValue;
+                    Slots(slots.AsSpan(0, n), outlet, pollutant, outletDays, marks[outlet.Mn], manual.Of(outlet.Mn, pollutant), start, now, operating);
+                    bool reachedStart = false;
+                    if (rule.Substitutes)
                     {
-                        // In operation from its active date, else (Totals:InOperationFromFirstRecord) from its first record's day.
-                        var operating = outlet.ActiveFrom is null && rule.InOperationFromFirstRecord ? firstDays.GetValueOrDefault(outlet.Mn, DateTime.MaxValue) : DateTime.MinValue;
-                        Slots(slots.AsSpan(0, n), outlet, pollutant, outletDays, marks[outlet.Mn], manual.Of(outlet.Mn, pollutant), start, now, operating);
-                        bool reachedStart = false;
-                        if (rule.Substitutes)
-                        {
-                            Substitution.Fill(slots.AsSpan(0, n), filled.AsSpan(0, n), outlet.Kind, rule, out reachedStart);
-                        }
-                        else
-                        {
-                            filled.AsSpan(0, n).Clear();
-                        }
-
-                        if (reachedStart && start > lookback)
-                        {
-                            return false; // the whole outlet again from the look-back's start (the fills that did not reach back stay the same)
-                        }
-
-                        Running(slots.AsSpan(0, n), filled.AsSpan(0, n), running.AsSpan(0, n + 1));
-                        var windowSums = new SubstitutionSums[windows.Length];
-                        for (int w = 0; w < windows.Length; w++)
-                        {
-                            windowSums[w] = Sum(running.AsSpan(0, n + 1), start, LocalSpans.CeilHour(windows[w].From), LocalSpans.Min(LocalSpans.CeilHour(windows[w].To), now));
-                        }
-
-                        found.Add((pollutant, windowSums));
+                        Substitution.Fill(slots.AsSpan(0, n), filled.AsSpan(0, n), outlet.Kind, rule, out reachedStart);
                     }
-                    finally
+                    else
                     {
-                        System.Buffers.ArrayPool<HourSlot>.Shared.Return(slots);
-                        System.Buffers.ArrayPool<double?>.Shared.Return(filled);
-                        System.Buffers.ArrayPool<SubstitutionSums>.Shared.Return(running);
+                        filled.AsSpan(0, n).Clear();
                     }
+
+                    if (reachedStart && start > lookback)
+                    {
+                        return false; // the whole outlet again from the look-back's start (the fills that did not reach back stay the same)
+                    }
+
+                    Running(slots.AsSpan(0, n), filled.AsSpan(0, n), running.AsSpan(0, n + 1));
+                    var windowSums = new SubstitutionSums[windows.Length];
+                    for (int w = 0; w < windows.Length; w++)
+                    {
+                        windowSums[w] = Sum(running.AsSpan(0, n + 1), start, LocalSpans.CeilHour(windows[w].From), LocalSpans.Min(LocalSpans.CeilHour(windows[w].To), now));
+                    }
+
+                    found.Add((pollutant, windowSums));
                 }
 
                 foreach (var (pollutant, windowSums) in found)

@@ -54,6 +54,12 @@ public interface IFactStore
         Compliance.Summaries.ExceedDayCount.Of(await QueryExceedHoursAsync(from, to, mns, cancellationToken)).ToList();
 
     /// <summary>
+    /// Where each of <paramref name="mns"/> lies in the store's own order (reading outlets in this
+    /// order reads neighbouring rows together), or null when the order does not matter to the store.
+    /// </summary>
+    IReadOnlyDictionary<string, long>? ReadingKeys(IReadOnlyCollection<string> mns) => null;
+
+    /// <summary>
     /// The hours beyond an hourly limit in [from, to) summed per local day over the pairs
     /// <paramref name="counted"/> admits (outlet, pollutant), with the outlets that had one. By
     /// default from <see cref="CountExceedHoursByDayAsync"/>; a store sums them where it keeps them

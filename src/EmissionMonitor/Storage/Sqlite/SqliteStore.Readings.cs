@@ -125,17 +125,29 @@ public sealed partial class SqliteStore
             return name;
         }
 
+        LoadNames();
+        return _nameOf.TryGetValue(id, out name) ? name : throw new InvalidDataException($"the store names no id {id}");
+    }
+
+    /// <summary>Reads the names table into the cache (ids and names both ways).</summary>
+    private void LoadNames()
+    {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString());
         connection.Open();
         using var command = Command(connection, "SELECT id, name FROM names", []);
         using var reader = command.ExecuteReader();
+        var idOf = new Dictionary<string, long>(StringComparer.Ordinal);
         while (reader.Read())
         {
             _nameOf[reader.GetInt64(0)] = reader.GetString(1);
+            idOf[reader.GetString(1)] = reader.GetInt64(0);
         }
 
-        return _nameOf.TryGetValue(id, out name) ? name : throw new InvalidDataException($"the store names no id {id}");
+        _idOf = idOf;
     }
+
+    /// <summary>The names cache the other way: a name's id (replaced whole by <see cref="LoadNames"/>).</summary>
+    private volatile Dictionary<string, long>? _idOf;
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, string> _nameOf = new();
 

@@ -1,0 +1,28 @@
+# Shared by the scale scripts (sourced): a free loopback port, and a throwaway influxd (Debian's 1.6)
+# in a folder of its own.
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+start_influxd() { # folder: starts influxd with its data there; sets influx_port and influx_pid, waits for /ping
+  local dir=$1 rpc
+  mkdir -p "$dir"
+  influx_port=$(free_port); rpc=$(free_port)
+  cat >"$dir/influxdb.conf" <<CONF
+reporting-disabled = true
+bind-address = "127.0.0.1:$rpc"
+[meta]
+  dir = "$dir/meta"
+[data]
+  dir = "$dir/data"
+  wal-dir = "$dir/wal"
+  query-log-enabled = false
+[http]
+  bind-address = "127.0.0.1:$influx_port"
+  log-enabled = false
+[monitor]
+  store-enabled = false
+CONF
+  influxd -config "$dir/influxdb.conf" >"$dir/log" 2>&1 &
+  influx_pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$influx_port/ping" >/dev/null && break; sleep 0.2; done
+}
