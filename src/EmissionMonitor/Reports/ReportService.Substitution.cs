@@ -49,10 +49,18 @@ public sealed partial class ReportService
         var slotBuffer = new HourSlot[most];
         var filledBuffer = new double?[most];
         var runningBuffer = new SubstitutionSums[most + 1];
-        foreach (var chunk in facts.ReadingOrder(outlets).Chunk(OutletsPerSubstitutionRead))
+        // The next group's days are read on another thread while this group's hours are filled: reading
+        // and filling take about as long each, and a store's reads run on connections of their own.
+        var chunks = facts.ReadingOrder(outlets).Chunk(OutletsPerSubstitutionRead).ToList();
+        Task<Dictionary<string, Dictionary<(DateTime Day, string Pollutant), DayFact>>> Read(int index) =>
+            Task.Run(() => ChunkDaysAsync(facts, chunks[index], firstRead, end, ct), ct);
+        var next = Read(0);
+        for (int index = 0; index < chunks.Count; index++)
         {
+            var chunk = chunks[index];
             // One read of the chunk's days; the look-back before them only for the outlets a gap sends there, in one more.
-            var days = await ChunkDaysAsync(facts, chunk, firstRead, end, ct);
+            var days = await next;
+            next = index + 1 < chunks.Count ? Read(index + 1) : next;
             var firstDays = rule.InOperationFromFirstRecord ? await facts.FirstDaysAsync(chunk.Where(o => o.ActiveFrom is null).Select(o => o.Mn).ToList(), ct) : [];
             var further = new List<Outlet>();
             foreach (var outlet in chunk)
