@@ -103,13 +103,13 @@ internal sealed class FactSource
         return list;
     }
 
-    /// <summary>The day facts of [fromDay, toDay) of the outlets <paramref name="mns"/> names and the <paramref name="pollutants"/>, read at once.</summary>
     /// <summary>The outlets in the order the store reads them fastest (SQLite: the order of their rows within a day); outlets it has not seen last.</summary>
     public List<Outlet> ReadingOrder(List<Outlet> outlets) =>
         _store.ReadingKeys(outlets.Select(o => o.Mn).ToList()) is { } keys
             ? [.. outlets.OrderBy(o => keys.GetValueOrDefault(o.Mn, long.MaxValue)).ThenBy(o => o.Mn, StringComparer.Ordinal)]
             : outlets;
 
+    /// <summary>The day facts of [fromDay, toDay) of the outlets <paramref name="mns"/> names and the <paramref name="pollutants"/>, read at once.</summary>
     public async Task<List<DayFact>> DaysOfAsync(DateTime fromDay, DateTime toDay, IReadOnlyCollection<string> mns, IReadOnlyCollection<string> pollutants, CancellationToken ct)
     {
         if (toDay <= fromDay)
@@ -166,6 +166,7 @@ internal sealed class FactSource
                 .Where(c => counted(c.Mn, c.Pollutant))));
     }
 
+    /// <summary>The days judged exceeding on the water daily basis in [fromDay, toDay); <paramref name="mns"/> narrows to those outlets.</summary>
     public async Task<List<DayFact>> ExceedingDaysAsync(DateTime fromDay, DateTime toDay, CancellationToken ct, IReadOnlyCollection<string>? mns = null)
     {
         var list = (await _store.QueryExceedingDaysAsync(fromDay, toDay, Narrowed(mns), ct)).Where(f => !_computed.ContainsKey(f.Mn)).ToList();

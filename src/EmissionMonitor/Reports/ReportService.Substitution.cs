@@ -46,9 +46,9 @@ public sealed partial class ReportService
         // The series' buffers, made once for the longest series (from the look-back's start) and used
         // for each outlet and pollutant in turn: a province is thousands of series of thousands of hours.
         int most = LocalSpans.HourStarts(lookback, end);
-        var slotBuffer = new HourSlot[most];
-        var filledBuffer = new double?[most];
-        var runningBuffer = new SubstitutionSums[most + 1];
+        var slots = new HourSlot[most];
+        var filled = new double?[most];
+        var running = new SubstitutionSums[most + 1];
         // The next group's days are read on another thread while this group's hours are filled: reading
         // and filling take about as long each, and a store's reads run on connections of their own.
         var chunks = facts.ReadingOrder(outlets).Chunk(OutletsPerSubstitutionRead).ToList();
@@ -100,7 +100,6 @@ public sealed partial class ReportService
                     }
 
                     int n = LocalSpans.HourStarts(start, end);
-                    var (slots, filled, running) = (slotBuffer, filledBuffer, runningBuffer);
                     // In operation from its active date, else (Totals:InOperationFromFirstRecord) from its first record's day.
                     var operating = outlet.ActiveFrom is null && rule.InOperationFromFirstRecord ? firstDays.GetValueOrDefault(outlet.Mn, DateTime.MaxValue) : DateTime.MinValue;
                     Slots(slots.AsSpan(0, n), outlet, pollutant, outletDays, marks[outlet.Mn], manual.Of(outlet.Mn, pollutant), start, now, operating);

@@ -1,5 +1,4 @@
 using EmissionMonitor.Compliance.Summaries;
-using Microsoft.Data.Sqlite;
 
 namespace EmissionMonitor.Storage.Sqlite;
 

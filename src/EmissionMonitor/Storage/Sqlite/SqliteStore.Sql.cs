@@ -79,23 +79,8 @@ public sealed partial class SqliteStore
     /// </summary>
     private async Task<List<T>> QueryRowsAsync<T>(string sql, (string Name, object? Value)[] parameters, Func<SqliteStatement, T> map, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        using var statement = new SqliteStatement(connection, sql);
-        foreach (var (name, value) in parameters)
-        {
-            statement.Bind(name, value);
-        }
-
         var list = new List<T>();
-        statement.ReadAll(row =>
-        {
-            if ((list.Count & 0xFFF) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            list.Add(map(row));
-        });
+        await ReadEachAsync(sql, parameters, row => list.Add(map(row)), cancellationToken);
         return list;
     }
 
