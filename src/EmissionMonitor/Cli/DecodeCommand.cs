@@ -1,3 +1,4 @@
+using EmissionMonitor.Storage;
 using System.IO.Pipelines;
 using System.Text.Json;
 using EmissionMonitor.Hj212.Crypto;

@@ -1,3 +1,4 @@
+using EmissionMonitor.Storage;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;

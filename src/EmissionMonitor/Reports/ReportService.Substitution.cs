@@ -1,3 +1,4 @@
+using EmissionMonitor.Storage;
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Compliance.Summaries;

@@ -1,3 +1,4 @@
+using EmissionMonitor.Storage;
 using EmissionMonitor.Registry;
 using EmissionMonitor.Security;
 using EmissionMonitor.Storage.Sqlite;

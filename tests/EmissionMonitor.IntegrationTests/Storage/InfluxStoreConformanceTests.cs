@@ -51,16 +51,16 @@ public sealed class InfluxTornPointTests
         await store.InitializeAsync(CancellationToken.None);
         string[] torn =
         [
-            $"{InfluxSchema.Commands},id=cmd-1,mn=QHXN0010001 state=\"sent\"",
+            $"{InfluxSchema.Documents},kind=command,id=cmd-1 state=\"sent\"",
             $"{InfluxSchema.Alerts},id=alert-1 state=\"open\"",
-            $"{InfluxSchema.Marks},mn=QHXN0010001,kind=maintenance,id=m-1 comment=\"\"",
-            $"{InfluxSchema.Lifts},enterprise=QH-XN-001,quarter=2025Q3 by=\"王工\"",
-            $"{InfluxSchema.Decisions},enterprise=QH-XN-001,quarter=2025Q3 decision=\"confirmed\"",
-            $"{InfluxSchema.TerminalKeys},mn=QHXN0010001 source=\"import\"",
-            $"{InfluxSchema.TerminalIdentities},mn=QHXN0010001 logger_id=\"DL-1\"",
+            $"{InfluxSchema.Documents},kind=mark,id=m-1#0 mn=\"QHXN0010001\"",
+            $"{InfluxSchema.Documents},kind=lift,id=l-1 state=\"standing\"",
+            $"{InfluxSchema.Documents},kind=decision,id=d-1 json=\"{{}}\"",
+            $"{InfluxSchema.Documents},kind=key,id=k-1 mn=\"QHXN0010001\"",
+            $"{InfluxSchema.Documents},kind=identity,id=i-1 state=\"reported\"",
             $"{InfluxSchema.Documents},kind=supervision,id=doc-1 mn=\"QHXN0010001\"",
-            $"{InfluxSchema.Notifications},id=n-1 contact=\"王工\"",
-            $"{InfluxSchema.Publications},id=p-1 version=1i",
+            $"{InfluxSchema.Documents},kind=notification,id=n-1 mn=\"王工\"",
+            $"{InfluxSchema.Documents},kind=publication,id=p-1 state=\"published\"",
             $"{InfluxSchema.Frames},status=accepted,transport=tcp id=5i",
         ];
         using var http = new HttpClient();

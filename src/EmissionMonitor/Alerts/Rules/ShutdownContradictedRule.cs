@@ -1,3 +1,4 @@
+using EmissionMonitor.Storage;
 using EmissionMonitor.Compliance.Facilities;
 using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Registry;

@@ -129,15 +129,7 @@ public static class InfluxSchema
     public static void AppendDirty(StringBuilder sb, string mn, long dayNanoseconds, long at) =>
         LineProtocol.Append(sb, FactDirty, [("mn", mn)], [("at", at)], dayNanoseconds);
 
-    public const string Marks = "marks";
-    public const string Lifts = "card_lifts";
     public const string Alerts = "alerts";
-    public const string TerminalKeys = "terminal_keys";
-    public const string TerminalIdentities = "terminal_identities";
-    public const string Commands = "commands";
-    public const string Decisions = "card_decisions";
-    public const string Publications = "publications";
-    public const string Notifications = "notifications";
     public const string Documents = "documents";
 
     /// <summary>A document's current state; its time is its creation (<see cref="DocumentRecord.At"/>), so each change overwrites the point.</summary>
@@ -145,60 +137,6 @@ public static class InfluxSchema
         LineProtocol.Append(sb, Documents, [("kind", d.Kind), ("id", d.Id)],
             [("mn", d.Mn), ("state", d.State), ("at", d.At.ToString("O", CultureInfo.InvariantCulture)), ("json", d.Json)],
             LineProtocol.Nanoseconds(d.At));
-
-    /// <summary>A notification's current state; its time is its creation, so each change overwrites the point.</summary>
-    public static void AppendNotification(StringBuilder sb, NotificationRecord n) =>
-        LineProtocol.Append(sb, Notifications, [("id", n.Id)],
-            [("contact", n.Contact), ("state", n.State), ("created_at", n.CreatedAt.ToString("O", CultureInfo.InvariantCulture)), ("json", n.Json)],
-            LineProtocol.Nanoseconds(n.CreatedAt));
-
-    /// <summary>A publication at its time (the province's city is written as an empty string).</summary>
-    public static void AppendPublication(StringBuilder sb, PublicationRecord p) =>
-        LineProtocol.Append(sb, Publications, [("id", p.Id)],
-            [("quarter", p.Quarter), ("city", p.City ?? string.Empty), ("version", (long)p.Version), ("published_at", p.PublishedAt.ToString("O", CultureInfo.InvariantCulture)),
-                ("by", p.By), ("json", p.Json)],
-            LineProtocol.Nanoseconds(p.PublishedAt));
-
-    /// <summary>A card decision at its time (reasons one per line).</summary>
-    public static void AppendDecision(StringBuilder sb, Compliance.Cards.CardDecision d) =>
-        LineProtocol.Append(sb, Decisions, [("enterprise", d.Enterprise), ("quarter", d.Quarter)],
-            [("decision", d.Decision), ("at", d.At.ToString("O", CultureInfo.InvariantCulture)), ("by", d.By), ("comment", d.Comment ?? string.Empty), ("colour", d.Colour),
-                ("reasons", string.Join('\n', d.Reasons)), ("visible", d.VisibleToEnterprise ? "1" : "0")],
-            LineProtocol.Nanoseconds(d.At));
-
-    /// <summary>A command's current state; its time is when it was requested, so each change overwrites the point.</summary>
-    public static void AppendCommand(StringBuilder sb, CommandRecord c) =>
-        LineProtocol.Append(sb, Commands, [("id", c.Id), ("mn", c.Mn)],
-            [("state", c.State), ("requested_at", c.RequestedAt.ToString("O", CultureInfo.InvariantCulture)), ("json", c.Json)], LineProtocol.Nanoseconds(c.RequestedAt));
-
-    /// <summary>A terminal's hardware identity at the time it was reported (a change at the same instant overwrites: the later one).</summary>
-    public static void AppendTerminalIdentity(StringBuilder sb, TerminalIdentity i) =>
-        LineProtocol.Append(sb, TerminalIdentities, [("mn", i.Mn)],
-            [("logger_id", i.LoggerId ?? string.Empty), ("cpu_id", i.CpuId ?? string.Empty), ("macs", i.Macs ?? string.Empty),
-                ("reported_at", i.ReportedAt.ToString("O", CultureInfo.InvariantCulture))],
-            LineProtocol.Nanoseconds(i.ReportedAt));
-
-    /// <summary>A terminal key at its creation time (a second key of the same MN at the same instant is a later one).</summary>
-    public static void AppendTerminalKey(StringBuilder sb, TerminalKey k) =>
-        LineProtocol.Append(sb, TerminalKeys, [("mn", k.Mn)],
-            [("key", k.Key), ("created_at", k.CreatedAt.ToString("O", CultureInfo.InvariantCulture)), ("source", k.Source)],
-            LineProtocol.Nanoseconds(k.CreatedAt));
-
-    /// <summary>
-    /// A mark at its creation time, tagged with its id: each later version of the same mark (decided,
-    /// given evidence, revoked) overwrites the point's fields, and two marks made at the same instant
-    /// stay two points.
-    /// </summary>
-    public static void AppendMark(StringBuilder sb, Compliance.Marks.Mark m, DateTimeOffset created) =>
-        LineProtocol.Append(sb, Marks, [("mn", m.Mn), ("kind", m.Kind), ("id", m.Key)],
-            [("from", m.From.ToString("O", CultureInfo.InvariantCulture)), ("to", m.To.ToString("O", CultureInfo.InvariantCulture)), ("comment", m.Comment ?? string.Empty),
-                ("meta", RecordMeta.Of(m))],
-            LineProtocol.Nanoseconds(m.CreatedAt ?? created));
-
-    public static void AppendLift(StringBuilder sb, Compliance.Cards.CardLift l) =>
-        LineProtocol.Append(sb, Lifts, [("enterprise", l.Enterprise), ("quarter", l.Quarter)],
-            [("at", l.At.ToString("O", CultureInfo.InvariantCulture)), ("by", l.By), ("comment", l.Comment ?? string.Empty), ("meta", RecordMeta.Of(l) ?? string.Empty)],
-            LineProtocol.Nanoseconds(l.At));
 
     /// <summary>An alert's current state; its time is when it was raised, so each change overwrites the point.</summary>
     public static void AppendAlert(StringBuilder sb, AlertRecord a) =>

@@ -27,6 +27,7 @@ public sealed partial class InfluxStore
     {
         while (!ct.IsCancellationRequested)
         {
+            await MoveLegacyRecordsAsync(ct); // once; again after a start that could not reach the server
             var batch = await _buffer.ReadOutboxAsync(BatchSize, ct);
             if (batch.IsEmpty)
             {
@@ -55,16 +56,8 @@ public sealed partial class InfluxStore
 
             if (batch.Records.Count > 0)
             {
-                var (marks, lifts, alerts, keys, identities, commands, decisions, publications, notifications, documents) = await _buffer.RecordsAsync(batch.Records, ct);
+                var (alerts, documents) = await _buffer.RecordsAsync(batch.Records, ct);
                 documents.ToList().ForEach(d => InfluxSchema.AppendDocument(lines, d));
-                notifications.ToList().ForEach(n => InfluxSchema.AppendNotification(lines, n));
-                publications.ToList().ForEach(p => InfluxSchema.AppendPublication(lines, p));
-                decisions.ToList().ForEach(d => InfluxSchema.AppendDecision(lines, d));
-                commands.ToList().ForEach(c => InfluxSchema.AppendCommand(lines, c));
-                keys.ToList().ForEach(k => InfluxSchema.AppendTerminalKey(lines, k));
-                identities.ToList().ForEach(i => InfluxSchema.AppendTerminalIdentity(lines, i));
-                marks.ToList().ForEach(m => InfluxSchema.AppendMark(lines, m, _clock.GetUtcNow()));
-                lifts.ToList().ForEach(l => InfluxSchema.AppendLift(lines, l));
                 alerts.ToList().ForEach(a => InfluxSchema.AppendAlert(lines, a));
             }
 

@@ -11,7 +11,7 @@ namespace EmissionMonitor.Storage.Influx;
 /// InfluxDB in order through one Polly pipeline (timeout, retry with backoff and jitter, circuit
 /// breaker). Re-sending a batch after a failure rewrites the same points, so nothing is duplicated.
 /// Queries read InfluxDB (shared by every instance) and add what this instance has not forwarded yet.
-/// Operator records (marks, card lifts, alerts) go the same way, so every instance sees them.
+/// Operator records (every kind of keyed document, and alerts) go the same way, so every instance sees them.
 /// </summary>
 public sealed partial class InfluxStore : IStore
 {
@@ -64,6 +64,7 @@ public sealed partial class InfluxStore : IStore
         try
         {
             await _connection.EnsureDatabaseAsync(cancellationToken);
+            await MoveLegacyRecordsAsync(cancellationToken);
         }
         catch (HttpRequestException e)
         {

@@ -54,16 +54,6 @@ internal static class SqliteSchema
             data        BLOB NOT NULL,
             PRIMARY KEY (outlet, cn, period)
         ) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS marks (
-            id          INTEGER PRIMARY KEY,
-            mn          TEXT NOT NULL,
-            kind        TEXT NOT NULL,
-            from_time   TEXT NOT NULL,
-            to_time     TEXT NOT NULL,
-            comment     TEXT,
-            meta        TEXT
-        );
-        CREATE INDEX IF NOT EXISTS marks_mn ON marks (mn, from_time);
         CREATE TABLE IF NOT EXISTS alerts (
             id          TEXT PRIMARY KEY,
             state       TEXT NOT NULL,
@@ -158,67 +148,7 @@ internal static class SqliteSchema
             PRIMARY KEY (kind, id)
         );
         CREATE INDEX IF NOT EXISTS documents_by_mn ON documents (kind, mn, at);
-        CREATE TABLE IF NOT EXISTS notifications (
-            id          TEXT PRIMARY KEY,
-            contact     TEXT NOT NULL,
-            state       TEXT NOT NULL,
-            created_at  TEXT NOT NULL,
-            json        TEXT NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS notifications_by_state ON notifications (state, created_at);
-        CREATE TABLE IF NOT EXISTS publications (
-            id           TEXT PRIMARY KEY,
-            quarter      TEXT NOT NULL,
-            city         TEXT,
-            version      INTEGER NOT NULL,
-            published_at TEXT NOT NULL,
-            published_by TEXT NOT NULL,
-            json         TEXT NOT NULL
-        );
-        CREATE TABLE IF NOT EXISTS card_decisions (
-            id          INTEGER PRIMARY KEY,
-            enterprise  TEXT NOT NULL,
-            quarter     TEXT NOT NULL,
-            decision    TEXT NOT NULL,
-            decided_at  TEXT NOT NULL,
-            decided_by  TEXT NOT NULL,
-            comment     TEXT,
-            colour      TEXT NOT NULL,
-            reasons     TEXT NOT NULL
-        );
-        CREATE TABLE IF NOT EXISTS commands (
-            id           TEXT PRIMARY KEY,
-            mn           TEXT NOT NULL,
-            state        TEXT NOT NULL,
-            requested_at TEXT NOT NULL,
-            json         TEXT NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS commands_by_mn ON commands (mn, requested_at);
-        CREATE INDEX IF NOT EXISTS commands_by_time ON commands (requested_at);
-        CREATE TABLE IF NOT EXISTS terminal_identities (
-            id          INTEGER PRIMARY KEY,
-            mn          TEXT NOT NULL,
-            logger_id   TEXT,
-            cpu_id      TEXT,
-            macs        TEXT,
-            reported_at TEXT NOT NULL
-        );
-        CREATE TABLE IF NOT EXISTS terminal_keys (
-            id          INTEGER PRIMARY KEY,
-            mn          TEXT NOT NULL,
-            key         TEXT NOT NULL,
-            created_at  TEXT NOT NULL,
-            source      TEXT NOT NULL
-        );
-        CREATE TABLE IF NOT EXISTS card_lifts (
-            id          INTEGER PRIMARY KEY,
-            enterprise  TEXT NOT NULL,
-            quarter     TEXT NOT NULL,
-            lifted_at   TEXT NOT NULL,
-            lifted_by   TEXT NOT NULL,
-            comment     TEXT,
-            meta        TEXT
-        );
+        CREATE INDEX IF NOT EXISTS documents_by_time ON documents (kind, at);
         """;
 
     /// <summary>Columns added since the first schema, added to older databases at start-up.</summary>

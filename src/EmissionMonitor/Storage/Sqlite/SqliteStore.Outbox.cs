@@ -117,17 +117,9 @@ public sealed partial class SqliteStore
         IReadOnlyList<(string Kind, long Id)> records, CancellationToken cancellationToken)
     {
         string Ids(string kind) => string.Join(",", records.Where(r => r.Kind == kind).Select(r => r.Id.ToString(CultureInfo.InvariantCulture)));
-        var marks = await QueryAsync($"SELECT {MarkColumns} FROM marks WHERE rowid IN ({Ids("mark")})", [], MapMark, cancellationToken);
-        var lifts = await QueryAsync($"SELECT {LiftColumns} FROM card_lifts WHERE rowid IN ({Ids("lift")})", [], MapLift, cancellationToken);
         var alerts = await QueryAsync($"SELECT {AlertColumns} FROM alerts WHERE rowid IN ({Ids("alert")})", [], MapAlert, cancellationToken);
-        var keys = await QueryAsync($"SELECT {KeyColumns} FROM terminal_keys WHERE rowid IN ({Ids("key")})", [], MapKey, cancellationToken);
-        var identities = await QueryAsync($"SELECT {IdentityColumns} FROM terminal_identities WHERE rowid IN ({Ids("identity")})", [], MapIdentity, cancellationToken);
-        var commands = await QueryAsync($"SELECT {CommandColumns} FROM commands WHERE rowid IN ({Ids("command")})", [], MapCommand, cancellationToken);
-        var decisions = await QueryAsync($"SELECT {DecisionColumns} FROM card_decisions WHERE rowid IN ({Ids("decision")})", [], MapDecision, cancellationToken);
-        var publications = await QueryAsync($"SELECT {PublicationColumns} FROM publications WHERE rowid IN ({Ids("publication")})", [], MapPublication, cancellationToken);
-        var notifications = await QueryAsync($"SELECT {NotificationColumns} FROM notifications WHERE rowid IN ({Ids("notification")})", [], MapNotification, cancellationToken);
         var documents = await QueryAsync($"SELECT {DocumentColumns} FROM documents WHERE rowid IN ({Ids("document")})", [], MapDocument, cancellationToken);
-        return new PendingRecords(marks, lifts, alerts, keys, identities, commands, decisions, publications, notifications, documents);
+        return new PendingRecords(alerts, documents);
     }
 
     /// <summary>The statement that queues the row just inserted, in buffer mode; nothing otherwise.</summary>

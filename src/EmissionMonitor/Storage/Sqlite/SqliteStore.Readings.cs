@@ -108,7 +108,7 @@ public sealed partial class SqliteStore
 
     private static string Time(DateTime t) => t.ToString(TimeFormat, CultureInfo.InvariantCulture);
 
-    private static DateTime ParseTime(string s) => DateTime.ParseExact(s, TimeFormat, CultureInfo.InvariantCulture);
+    internal static DateTime ParseTime(string s) => DateTime.ParseExact(s, TimeFormat, CultureInfo.InvariantCulture);
 
     /// <summary>The readings of one stored record row, names read through the store's cache of the names table.</summary>
     private IEnumerable<Reading> ReadRecord(long outlet, string cn, long period, byte[] data) =>

@@ -71,6 +71,8 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
             {
                 await MoveOldReadingsAsync(_writer, cancellationToken);
             }
+
+            await MoveLegacyRecordsAsync(_writer, cancellationToken);
         }
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
         {

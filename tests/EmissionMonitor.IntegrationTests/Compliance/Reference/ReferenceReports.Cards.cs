@@ -1,3 +1,4 @@
+using EmissionMonitor.Storage;
 using EmissionMonitor.Hj212;
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Cards;

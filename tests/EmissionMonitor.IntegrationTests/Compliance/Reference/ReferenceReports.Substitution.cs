@@ -1,3 +1,4 @@
+using EmissionMonitor.Storage;
 using EmissionMonitor.Compliance.Summaries;
 using EmissionMonitor.Compliance.Totals;
 using EmissionMonitor.Hj212.Codes;
