@@ -24,10 +24,12 @@ public static class AlertHandlingApi
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
-        var operators = new RoleFilter(auth, ApiUser.Operator);
-        app.MapPost("/api/alerts/acknowledge", AcknowledgeManyAsync).RequireRole(operators);
-        app.MapGet("/api/alerts/handling", HandlingAsync).RequireRole(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
-        app.MapPost("/api/alerts/{id}/acknowledge", async (HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, AlertOptions rules, TimeZoneInfo zone,
+        var area = new ApiArea(app, auth, "/api/alerts", "alerts");
+        var everyone = area.For(ApiArea.Everyone);
+        var operators = area.For(ApiArea.Operators);
+        operators.MapPost("/acknowledge", AcknowledgeManyAsync);
+        everyone.MapGet("/handling", HandlingAsync);
+        operators.MapPost("/{id}/acknowledge", async (HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, AlertOptions rules, TimeZoneInfo zone,
             CancellationToken ct) =>
         {
             if (Acknowledgement(body?.Comment, body?.Verdict, options, rules) is { } bad)
@@ -37,8 +39,8 @@ public static class AlertHandlingApi
 
             var changed = await alerts.AcknowledgeAsync(id, RoleFilter.User(http).DisplayName, ct, body?.Comment, body?.Verdict);
             return Changed(alerts, id, changed, zone, "the alert is acknowledged already");
-        }).RequireRole(operators);
-        app.MapPost("/api/alerts/{id}/assign", async (HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
+        });
+        operators.MapPost("/{id}/assign", async (HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
         {
             if (body?.Assignee is not { Length: > 0 } assignee || assignee.Length > 100)
             {
@@ -56,8 +58,8 @@ public static class AlertHandlingApi
             }
 
             return Changed(alerts, id, await alerts.AssignAsync(id, RoleFilter.User(http).DisplayName, assignee, body.Comment, ct), zone, "not changed");
-        }).RequireRole(operators);
-        app.MapPost("/api/alerts/{id}/dispose", async (HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
+        });
+        operators.MapPost("/{id}/dispose", async (HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
         {
             if (string.IsNullOrWhiteSpace(body?.Comment))
             {
@@ -70,8 +72,8 @@ public static class AlertHandlingApi
             }
 
             return Changed(alerts, id, await alerts.DisposeAsync(id, RoleFilter.User(http).DisplayName, body.Comment, body.Verdict, ct), zone, "not changed");
-        }).RequireRole(operators);
-        app.MapPost("/api/alerts/{id}/clear", async (HttpContext http, string id, CommentBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
+        });
+        operators.MapPost("/{id}/clear", async (HttpContext http, string id, CommentBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
         {
             if (QueryRules.Comment(body?.Comment, options) is { } bad)
             {
@@ -80,12 +82,12 @@ public static class AlertHandlingApi
 
             var changed = await alerts.ClearAsync(id, RoleFilter.User(http).DisplayName, body?.Comment, ct);
             return Changed(alerts, id, changed, zone, "the alert is already cleared");
-        }).RequireRole(operators);
-        app.MapPost("/api/alerts/{id}/order", async (HttpContext http, string id, StepBody? body, OrderService orders, CancellationToken ct) =>
+        });
+        operators.MapPost("/{id}/order", async (HttpContext http, string id, StepBody? body, OrderService orders, CancellationToken ct) =>
         {
             var outcome = await orders.CreateFromAlertAsync(id, body?.Deadline, body?.Text, RoleFilter.User(http).DisplayName, ct);
             return OrdersApi.Answer(outcome, orders, orders.Zone, 201);
-        }).RequireRole(operators);
+        });
     }
 
     /// <summary>

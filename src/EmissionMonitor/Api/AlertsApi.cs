@@ -43,8 +43,9 @@ public static class AlertsApi
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
-        var readers = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
-        app.MapGet("/api/alerts", (HttpContext http, AlertService alerts, ApiOptions options, TimeZoneInfo zone, string? state) =>
+        var area = new ApiArea(app, auth, "/api/alerts", "alerts");
+        var readers = area.For(ApiArea.Everyone);
+        readers.MapGet("", (HttpContext http, AlertService alerts, ApiOptions options, TimeZoneInfo zone, string? state) =>
         {
             if (QueryRules.First(QueryRules.Choice(http, "format", ReportsApi.ExportFormats), QueryRules.Page(http, options, out int limit, out int offset),
                 Filtered(http, alerts, out var list)) is { } bad)
@@ -68,8 +69,8 @@ public static class AlertsApi
 
             http.Response.Headers["X-Total-Count"] = list.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Results.Bytes(Serialize(list.Skip(offset).Take(limit), zone), "application/json; charset=utf-8");
-        }).RequireRole(readers);
-        app.MapGet("/api/alerts/counts", (HttpContext http, AlertService alerts) =>
+        });
+        readers.MapGet("/counts", (HttpContext http, AlertService alerts) =>
         {
             if (Filtered(http, alerts, out var list) is { } bad)
             {
@@ -85,15 +86,15 @@ public static class AlertsApi
                 byKind = By(list.Select(a => a.Kind)),
                 byCity = By(list.Select(a => a.City ?? string.Empty)),
             });
-        }).RequireRole(readers);
-        app.MapGet("/api/alerts/stream", StreamAsync).RequireRole(readers);
-        app.MapGet("/api/alerts/{id}", (HttpContext http, string id, AlertService alerts, TimeZoneInfo zone) =>
+        });
+        readers.MapGet("/stream", StreamAsync);
+        readers.MapGet("/{id}", (HttpContext http, string id, AlertService alerts, TimeZoneInfo zone) =>
         {
             var user = RoleFilter.User(http);
             return alerts.Find(id) is { } a && (user.Role != ApiUser.EnterpriseRole || a.Enterprise == user.Enterprise)
                 ? Results.Bytes(AlertJson.Serialize(a, zone), "application/json; charset=utf-8")
                 : Results.Problem(statusCode: 404, title: $"no alert {QueryRules.Shown(id)}");
-        }).RequireRole(readers);
+        });
     }
 
     private static async Task StreamAsync(HttpContext http, LiveEvents events, CancellationToken ct)

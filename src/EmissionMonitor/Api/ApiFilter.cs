@@ -71,6 +71,40 @@ public sealed class RoleFilter(ApiAuth auth, params string[] roles) : IEndpointF
 /// <summary>Endpoints for some roles only.</summary>
 public static class RoleFilters
 {
-    /// <summary>Only the filter's roles may call the endpoint; the filter is also its metadata (the OpenAPI document names the roles and answers 401/403/429).</summary>
-    public static RouteHandlerBuilder RequireRole(this RouteHandlerBuilder endpoint, RoleFilter filter) => endpoint.AddEndpointFilter(filter).WithMetadata(filter);
+    /// <summary>Only the filter's roles may call the group's endpoints; the filter is also their metadata (the OpenAPI document names the roles and answers 401/403/429).</summary>
+    public static RouteGroupBuilder RequireRole(this RouteGroupBuilder group, RoleFilter filter) => group.AddEndpointFilter(filter).WithMetadata(filter);
+}
+
+/// <summary>
+/// An area of the API (alerts, marks, orders, …): one route group under the area's path, tagged with
+/// its name in the OpenAPI document, and within it a group per set of roles (<see cref="For"/>), so an
+/// endpoint is mapped by its path in the area and the roles come from the group it is mapped on.
+/// </summary>
+public sealed class ApiArea(IEndpointRouteBuilder app, ApiAuth auth, string prefix, string tag)
+{
+    private readonly RouteGroupBuilder _group = app.MapGroup(prefix).WithTags(tag);
+
+    /// <summary>Everyone, operators, inspectors and enterprises (an enterprise's answers narrowed to its own by the handler).</summary>
+    public static readonly string[] Everyone = [ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole];
+
+    /// <summary>The bureau's staff: operators and inspectors.</summary>
+    public static readonly string[] Staff = [ApiUser.Operator, ApiUser.Inspector];
+
+    /// <summary>Operators and enterprises: those who file (marks, manual data, evidence).</summary>
+    public static readonly string[] Filers = [ApiUser.Operator, ApiUser.EnterpriseRole];
+
+    /// <summary>Operators only.</summary>
+    public static readonly string[] Operators = [ApiUser.Operator];
+
+    /// <summary>Enterprises only.</summary>
+    public static readonly string[] Enterprises = [ApiUser.EnterpriseRole];
+
+    /// <summary>The area's endpoints that <paramref name="roles"/> may call.</summary>
+    public RouteGroupBuilder For(string[] roles) => _group.MapGroup(string.Empty).RequireRole(new RoleFilter(auth, roles));
+
+    /// <summary>An endpoint's path as people write it: an area's own path (mapped as the group's empty pattern) without the trailing slash routing gives it.</summary>
+    public static string PathOf(RouteEndpoint endpoint) => "/" + (endpoint.RoutePattern.RawText ?? string.Empty).Trim('/');
+
+    /// <summary>The area's endpoints open without login (the public page's).</summary>
+    public RouteGroupBuilder Open => _group;
 }

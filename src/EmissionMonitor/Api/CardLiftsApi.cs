@@ -21,11 +21,12 @@ public static class CardLiftsApi
 {
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
-        var operators = new RoleFilter(auth, ApiUser.Operator);
-        MapDecision(app, operators, "confirm", CardDecision.Confirmed);
-        MapDecision(app, operators, "dismiss", CardDecision.Dismissed);
+        var area = new ApiArea(app, auth, "/api/cards", "cards");
+        var operators = area.For(ApiArea.Operators);
+        MapDecision(operators, "confirm", CardDecision.Confirmed);
+        MapDecision(operators, "dismiss", CardDecision.Dismissed);
 
-        app.MapPost("/api/cards/{enterprise}/{quarter}/lift", async (HttpContext http, string enterprise, string quarter, CommentBody? body,
+        operators.MapPost("/{enterprise}/{quarter}/lift", async (HttpContext http, string enterprise, string quarter, CommentBody? body,
             Func<StationRegistry> registry, Func<ReportService> reports, ReportGate gate, IRecordStore store, ApiOptions options, TimeZoneInfo zone,
             TimeProvider clock, CancellationToken ct) =>
         {
@@ -45,9 +46,9 @@ public static class CardLiftsApi
             var lift = new CardLift(enterprise, quarter, clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment) { VisibleToEnterprise = body?.VisibleToEnterprise == true };
             await store.AddCardLiftAsync(lift, ct);
             return Results.Json(Json(lift, zone));
-        }).RequireRole(operators);
+        });
 
-        app.MapPost("/api/cards/{enterprise}/{quarter}/lift/revoke", async (HttpContext http, string enterprise, string quarter, CommentBody? body,
+        operators.MapPost("/{enterprise}/{quarter}/lift/revoke", async (HttpContext http, string enterprise, string quarter, CommentBody? body,
             Func<StationRegistry> registry, IRecordStore store, ApiOptions options, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
         {
             if (QueryRules.First(Check(registry(), enterprise, quarter), QueryRules.Comment(body?.Comment, options)) is { } bad)
@@ -67,13 +68,13 @@ public static class CardLiftsApi
             var revoked = standing with { Revoked = new Revocation(clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment) };
             await store.AddCardLiftAsync(revoked, ct);
             return Results.Json(Json(revoked, zone));
-        }).RequireRole(operators);
+        });
     }
 
     /// <summary>Confirm or dismiss: a decision on a proposed card, recorded with the card as it stands.</summary>
-    private static void MapDecision(IEndpointRouteBuilder app, RoleFilter operators, string action, string decision)
+    private static void MapDecision(RouteGroupBuilder operators, string action, string decision)
     {
-        app.MapPost($"/api/cards/{{enterprise}}/{{quarter}}/{action}", async (HttpContext http, string enterprise, string quarter, CommentBody? body,
+        operators.MapPost($"/{{enterprise}}/{{quarter}}/{action}", async (HttpContext http, string enterprise, string quarter, CommentBody? body,
             Func<StationRegistry> registry, Func<ReportService> reports, ReportGate gate, IRecordStore store, ApiOptions options, TimeZoneInfo zone,
             TimeProvider clock, CancellationToken ct) =>
         {
@@ -98,7 +99,7 @@ public static class CardLiftsApi
                 enterprise, quarter, card = card.Colour, reasons = recorded.Reasons, decision, decidedBy = recorded.By, decidedAt = Local(recorded.At, zone),
                 decisionComment = recorded.Comment, rectifyBy = card.RectifyBy.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             });
-        }).RequireRole(operators);
+        });
     }
 
     /// <summary>

@@ -15,14 +15,15 @@ public static class CodesApi
 {
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
-        var everyone = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
-        app.MapGet("/api/codes", () => Results.Json(CodeCatalogue.All.Select(c => new
+        var area = new ApiArea(app, auth, "/api", "codes");
+        var everyone = area.For(ApiArea.Everyone);
+        everyone.MapGet("/codes", () => Results.Json(CodeCatalogue.All.Select(c => new
         {
             code = c.Code, code2005 = c.Code2005, name = c.Name, englishName = c.EnglishName, unit = c.Unit, couUnit = c.CouUnit,
             medium = c.Medium.ToString().ToLowerInvariant(),
-        }))).RequireRole(everyone);
+        })));
 
-        app.MapGet("/api/checks", (HttpContext http, string? category) =>
+        everyone.MapGet("/checks", (HttpContext http, string? category) =>
         {
             if (category is not null && !CheckCatalogue.Categories.Contains(category))
             {
@@ -36,6 +37,6 @@ public static class CodesApi
 
             var table = Reports.ReportTables.Checks(CheckCatalogue.All.Where(c => category is null || c.Category == category));
             return ReportsApi.WantsFile(http) ? ReportsApi.Export(table, "checks") : ReportsApi.Paged(http, table, int.MaxValue, 0);
-        }).RequireRole(everyone);
+        });
     }
 }

@@ -20,14 +20,14 @@ public static class CommandsApi
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
-        var readers = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
-        var operators = new RoleFilter(auth, ApiUser.Operator);
+        var area = new ApiArea(app, auth, "/api", "commands");
+        var readers = area.For(ApiArea.Everyone);
+        var operators = area.For(ApiArea.Operators);
 
-        app.MapPost("/api/outlets/{mn}/commands", async (HttpContext http, string mn, CommandBody? body, CommandService commands, CancellationToken ct) =>
-            Answer(await commands.SubmitAsync(mn, body?.Command, body?.Params, RoleFilter.User(http).DisplayName, ct), commands))
-            .RequireRole(operators);
+        operators.MapPost("/outlets/{mn}/commands", async (HttpContext http, string mn, CommandBody? body, CommandService commands, CancellationToken ct) =>
+            Answer(await commands.SubmitAsync(mn, body?.Command, body?.Params, RoleFilter.User(http).DisplayName, ct), commands));
 
-        app.MapPost("/api/outlets/{mn}/backfill", async (HttpContext http, string mn, OperationsApi.BackfillBody? body, CommandService commands, CancellationToken ct) =>
+        operators.MapPost("/outlets/{mn}/backfill", async (HttpContext http, string mn, OperationsApi.BackfillBody? body, CommandService commands, CancellationToken ct) =>
         {
             // The history command with the alias's body: {from, to} (local dates or times), hourly data.
             var parameters = JsonSerializer.SerializeToElement(new Dictionary<string, string?> { ["cn"] = "2061", ["from"] = body?.From, ["to"] = body?.To }
@@ -41,9 +41,9 @@ public static class CommandsApi
             var shown = JsonDocument.Parse(outcome.Json ?? commands.Live(command)).RootElement; // as taken, with its first frame
             string? sent = shown.TryGetProperty("exchanges", out var ex) && ex.GetArrayLength() > 0 ? ex[0].GetProperty("frame").GetString() : null;
             return Results.Json(new { id = command.Id, mn, qn = command.Qn, sent, state = shown.GetProperty("state").GetString(), link = command.Link }, statusCode: 202);
-        }).RequireRole(operators);
+        });
 
-        app.MapGet("/api/outlets/{mn}/commands", async (HttpContext http, string mn, Func<StationRegistry> registry, CommandService commands, ApiOptions options, CancellationToken ct) =>
+        readers.MapGet("/outlets/{mn}/commands", async (HttpContext http, string mn, Func<StationRegistry> registry, CommandService commands, ApiOptions options, CancellationToken ct) =>
         {
             var user = RoleFilter.User(http);
             if (registry().FindOutlet(mn) is not { } outlet)
@@ -70,12 +70,12 @@ public static class CommandsApi
             }
 
             return Results.Text("[" + string.Join(",", list.Select(c => c.GetRawText())) + "]", "application/json; charset=utf-8", Encoding.UTF8);
-        }).RequireRole(readers);
+        });
 
         // What each command takes, for the page's form (the same rules the POST checks).
-        app.MapGet("/api/commands/catalogue", () => Results.Json(Commands.CommandCatalogue.Describe(), CatalogueJson)).RequireRole(readers);
+        readers.MapGet("/commands/catalogue", () => Results.Json(Commands.CommandCatalogue.Describe(), CatalogueJson));
 
-        app.MapGet("/api/commands/{id}", async (HttpContext http, string id, Func<StationRegistry> registry, CommandService commands, CancellationToken ct) =>
+        readers.MapGet("/commands/{id}", async (HttpContext http, string id, Func<StationRegistry> registry, CommandService commands, CancellationToken ct) =>
         {
             if (await commands.FindAsync(id, ct) is not { } json)
             {
@@ -90,7 +90,7 @@ public static class CommandsApi
             }
 
             return Results.Text(json, "application/json; charset=utf-8", Encoding.UTF8);
-        }).RequireRole(readers);
+        });
     }
 
     private static IResult Answer(SubmitOutcome outcome, CommandService commands) => outcome.Refusal == Outcomes.Refusal.None

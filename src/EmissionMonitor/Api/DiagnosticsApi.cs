@@ -113,7 +113,7 @@ public static class DiagnosticsApi
         var paths = new SortedDictionary<string, Dictionary<string, object>>(StringComparer.Ordinal);
         foreach (var e in endpoints.Endpoints.OfType<RouteEndpoint>())
         {
-            string path = "/" + (e.RoutePattern.RawText ?? string.Empty).TrimStart('/');
+            string path = ApiArea.PathOf(e);
             foreach (var method in e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [])
             {
                 if (!paths.TryGetValue(path, out var ops))

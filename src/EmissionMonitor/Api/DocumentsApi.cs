@@ -14,7 +14,9 @@ public static class DocumentsApi
 {
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
-        app.MapGet("/api/documents/{kind}", (HttpContext http, string kind, Func<Registry.StationRegistry> registry, ApiOptions options) =>
+        var area = new ApiArea(app, auth, "/api/documents", "documents");
+        var everyone = area.For(ApiArea.Everyone);
+        everyone.MapGet("/{kind}", (HttpContext http, string kind, Func<Registry.StationRegistry> registry, ApiOptions options) =>
         {
             var user = RoleFilter.User(http);
             var q = http.Request.Query;
@@ -31,6 +33,6 @@ public static class DocumentsApi
             return request is null
                 ? Refusals.Problem(Outcomes.Refusal.Invalid, $"{error!.Value.Parameter}: {error.Value.Problem}", error.Value.Parameter)
                 : new Http.DocumentDownload(request);
-        }).RequireRole(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
+        });
     }
 }

@@ -22,11 +22,12 @@ public static class ManualDataApi
 {
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
-        var readers = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
-        var writers = new RoleFilter(auth, ApiUser.Operator, ApiUser.EnterpriseRole);
-        var operators = new RoleFilter(auth, ApiUser.Operator);
+        var area = new ApiArea(app, auth, "/api/manual-data", "manual data");
+        var readers = area.For(ApiArea.Everyone);
+        var writers = area.For(ApiArea.Filers);
+        var operators = area.For(ApiArea.Operators);
 
-        app.MapGet("/api/manual-data", async (HttpContext http, Func<ReportService> reports, Func<Registry.StationRegistry> registry, ApiOptions options,
+        readers.MapGet("", async (HttpContext http, Func<ReportService> reports, Func<Registry.StationRegistry> registry, ApiOptions options,
             TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
         {
             var q = http.Request.Query;
@@ -43,33 +44,30 @@ public static class ManualDataApi
 
             var table = await reports().ManualTableAsync(request, q["state"].FirstOrDefault(), ct);
             return ReportsApi.WantsFile(http) ? ReportsApi.Export(table, "manual-data") : ReportsApi.Paged(http, table, limit, offset);
-        }).RequireRole(readers);
+        });
 
-        app.MapGet("/api/manual-data/{id}", async (HttpContext http, string id, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
+        readers.MapGet("/{id}", async (HttpContext http, string id, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
             await manual.FindAsync(id, ct) is { } sample && manual.Visible(RoleFilter.User(http), sample)
                 ? Results.Json(Json(sample, zone))
-                : Results.Problem(statusCode: 404, title: $"no manual sample {QueryRules.Shown(id)}"))
-            .RequireRole(readers);
+                : Results.Problem(statusCode: 404, title: $"no manual sample {QueryRules.Shown(id)}"));
 
-        app.MapPost("/api/manual-data", (HttpContext http, ManualDataService manual, EvidenceStore evidence, UserLimits limits, TimeZoneInfo zone, CancellationToken ct) =>
+        writers.MapPost("", (HttpContext http, ManualDataService manual, EvidenceStore evidence, UserLimits limits, TimeZoneInfo zone, CancellationToken ct) =>
             CreateAsync(http, manual, evidence, limits, zone, ct))
-            .Accepts<ManualFiling>("multipart/form-data")
-            .RequireRole(writers);
+            .Accepts<ManualFiling>("multipart/form-data");
 
-        app.MapPost("/api/manual-data/{id}/approve", async (HttpContext http, string id, CommentBody? body, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
-            Answer(await manual.DecideAsync(id, approve: true, body?.Comment, RoleFilter.User(http), ct), zone)).RequireRole(operators);
+        operators.MapPost("/{id}/approve", async (HttpContext http, string id, CommentBody? body, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
+            Answer(await manual.DecideAsync(id, approve: true, body?.Comment, RoleFilter.User(http), ct), zone));
 
-        app.MapPost("/api/manual-data/{id}/reject", async (HttpContext http, string id, CommentBody? body, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
-            Answer(await manual.DecideAsync(id, approve: false, body?.Comment, RoleFilter.User(http), ct), zone)).RequireRole(operators);
+        operators.MapPost("/{id}/reject", async (HttpContext http, string id, CommentBody? body, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
+            Answer(await manual.DecideAsync(id, approve: false, body?.Comment, RoleFilter.User(http), ct), zone));
 
-        app.MapPost("/api/manual-data/{id}/revoke", async (HttpContext http, string id, CommentBody? body, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
-            Answer(await manual.RevokeAsync(id, body?.Comment, RoleFilter.User(http), ct), zone)).RequireRole(writers);
+        writers.MapPost("/{id}/revoke", async (HttpContext http, string id, CommentBody? body, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
+            Answer(await manual.RevokeAsync(id, body?.Comment, RoleFilter.User(http), ct), zone));
 
-        app.MapGet("/api/manual-data/{id}/evidence/{file}", async (HttpContext http, string id, string file, ManualDataService manual, EvidenceStore evidence, CancellationToken ct) =>
+        readers.MapGet("/{id}/evidence/{file}", async (HttpContext http, string id, string file, ManualDataService manual, EvidenceStore evidence, CancellationToken ct) =>
             await manual.FindAsync(id, ct) is { } sample && manual.Visible(RoleFilter.User(http), sample) && sample.Evidence.FirstOrDefault(f => f.Id == file) is { } found
                 ? evidence.Serve(sample.Id, found)
-                : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of manual sample {QueryRules.Shown(id)}"))
-            .RequireRole(readers);
+                : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of manual sample {QueryRules.Shown(id)}"));
     }
 
     /// <summary>

@@ -27,11 +27,12 @@ public static class MarksApi
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
-        var readers = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
-        var writers = new RoleFilter(auth, ApiUser.Operator, ApiUser.EnterpriseRole);
-        var operators = new RoleFilter(auth, ApiUser.Operator);
+        var area = new ApiArea(app, auth, "/api/marks", "marks");
+        var readers = area.For(ApiArea.Everyone);
+        var writers = area.For(ApiArea.Filers);
+        var operators = area.For(ApiArea.Operators);
 
-        app.MapGet("/api/marks", async (HttpContext http, string? mn, string? from, string? to, MarkService marks, ApiOptions options,
+        readers.MapGet("", async (HttpContext http, string? mn, string? from, string? to, MarkService marks, ApiOptions options,
             TimeZoneInfo zone, CancellationToken ct) =>
         {
             if (QueryRules.First(QueryRules.Local("from", from, out var start), QueryRules.Local("to", to, out var end), QueryRules.Choice(http, "format", ReportsApi.ExportFormats),
@@ -57,31 +58,30 @@ public static class MarksApi
 
             http.Response.Headers["X-Total-Count"] = visible.Count.ToString(CultureInfo.InvariantCulture);
             return Results.Json(visible.Skip(offset).Take(limit).Select(m => Json(m, over, zone)));
-        }).RequireRole(readers);
+        });
 
-        app.MapGet("/api/marks/{id}", async (HttpContext http, string id, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
+        readers.MapGet("/{id}", async (HttpContext http, string id, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
         {
             var all = await marks.AllAsync(ct);
             return all.FirstOrDefault(m => m.Key == id) is { } mark && marks.Visible(RoleFilter.User(http), mark)
                 ? Results.Json(Json(mark, marks.OverFaultCap(all), zone))
                 : Results.Problem(statusCode: 404, title: $"no mark {QueryRules.Shown(id)}");
-        }).RequireRole(readers);
+        });
 
-        app.MapPost("/api/marks", (HttpContext http, MarkService marks, EvidenceStore evidence, UserLimits limits, TimeZoneInfo zone, CancellationToken ct) =>
+        writers.MapPost("", (HttpContext http, MarkService marks, EvidenceStore evidence, UserLimits limits, TimeZoneInfo zone, CancellationToken ct) =>
             CreateAsync(http, marks, evidence, limits, zone, ct))
-            .Accepts<MarkBody>("application/json", "multipart/form-data")
-            .RequireRole(writers);
+            .Accepts<MarkBody>("application/json", "multipart/form-data");
 
-        app.MapPost("/api/marks/{id}/approve", async (HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
-            await Answer(await marks.DecideAsync(id, approve: true, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct)).RequireRole(operators);
+        operators.MapPost("/{id}/approve", async (HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
+            await Answer(await marks.DecideAsync(id, approve: true, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct));
 
-        app.MapPost("/api/marks/{id}/reject", async (HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
-            await Answer(await marks.DecideAsync(id, approve: false, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct)).RequireRole(operators);
+        operators.MapPost("/{id}/reject", async (HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
+            await Answer(await marks.DecideAsync(id, approve: false, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct));
 
-        app.MapPost("/api/marks/{id}/revoke", async (HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
-            await Answer(await marks.RevokeAsync(id, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct)).RequireRole(writers);
+        writers.MapPost("/{id}/revoke", async (HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
+            await Answer(await marks.RevokeAsync(id, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct));
 
-        app.MapPost("/api/marks/{id}/evidence", async (HttpContext http, string id, MarkService marks, EvidenceStore evidence, TimeZoneInfo zone, CancellationToken ct) =>
+        writers.MapPost("/{id}/evidence", async (HttpContext http, string id, MarkService marks, EvidenceStore evidence, TimeZoneInfo zone, CancellationToken ct) =>
         {
             var user = RoleFilter.User(http);
             if (await marks.FindAsync(id, ct) is not { } mark || !marks.Visible(user, mark))
@@ -99,13 +99,12 @@ public static class MarksApi
                 var outcome = await marks.AddEvidenceAsync(mark.Key, file, user, ct);
                 return (await Answer(outcome, marks, zone, ct), outcome.Mark is not null);
             }, ct);
-        }).RequireRole(writers);
+        });
 
-        app.MapGet("/api/marks/{id}/evidence/{file}", async (HttpContext http, string id, string file, MarkService marks, EvidenceStore evidence, CancellationToken ct) =>
+        readers.MapGet("/{id}/evidence/{file}", async (HttpContext http, string id, string file, MarkService marks, EvidenceStore evidence, CancellationToken ct) =>
             await marks.FindAsync(id, ct) is { } mark && marks.Visible(RoleFilter.User(http), mark) && mark.Evidence.FirstOrDefault(f => f.Id == file) is { } found
                 ? evidence.Serve(mark.Key, found)
-                : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of mark {QueryRules.Shown(id)}"))
-            .RequireRole(readers);
+                : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of mark {QueryRules.Shown(id)}"));
     }
 
     /// <summary>

@@ -9,7 +9,9 @@ public static class NotificationsApi
 {
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
-        app.MapGet("/api/notifications", async (HttpContext http, IRecordStore store, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
+        var area = new ApiArea(app, auth, "/api/notifications", "notifications");
+        var operators = area.For(ApiArea.Operators);
+        operators.MapGet("", async (HttpContext http, IRecordStore store, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
         {
             if (QueryRules.Page(http, options, out int limit, out int offset) is { } bad)
             {
@@ -26,6 +28,6 @@ public static class NotificationsApi
                     city = i.City, pollutant = i.Pollutant, value = i.Value, limit = i.Limit, raisedAt = Local(i.RaisedAt) }),
             });
             return Results.Json(rows);
-        }).RequireRole(new RoleFilter(auth, ApiUser.Operator));
+        });
     }
 }

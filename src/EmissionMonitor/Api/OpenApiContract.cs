@@ -70,7 +70,7 @@ internal sealed class OpenApiContract : IOpenApiOperationTransformer
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var description = context.Description;
-        string path = description.RelativePath ?? string.Empty;
+        string path = (description.RelativePath ?? string.Empty).TrimEnd('/'); // an area's own path is its group's empty pattern
         operation.Parameters ??= [];
         foreach (var (name, text) in Query.GetValueOrDefault(path, []))
         {

@@ -30,10 +30,11 @@ public static class OperationsApi
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
-        var readers = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
-        var operators = new RoleFilter(auth, ApiUser.Operator);
+        var area = new ApiArea(app, auth, "/api", "outlets");
+        var readers = area.For(ApiArea.Everyone);
+        var operators = area.For(ApiArea.Operators);
 
-        app.MapGet("/api/stations", (HttpContext http, Func<StationRegistry> registry, AlertService alerts, Security.KeyRing keys, Security.TerminalIdentities identities,
+        readers.MapGet("/stations", (HttpContext http, Func<StationRegistry> registry, AlertService alerts, Security.KeyRing keys, Security.TerminalIdentities identities,
             Commands.CommandLedger commands, TimeZoneInfo zone) =>
         {
             var user = RoleFilter.User(http);
@@ -69,9 +70,9 @@ public static class OperationsApi
                     declaredCode = f.DeclaredCode, declaredOnAbove = f.DeclaredCode is null ? (double?)null : f.DeclaredOnAbove,
                 }),
             }));
-        }).RequireRole(readers);
+        });
 
-        app.MapGet("/api/outlets/{mn}/readings", async (HttpContext http, string mn, string? cn, string? from, string? to,
+        readers.MapGet("/outlets/{mn}/readings", async (HttpContext http, string mn, string? cn, string? from, string? to,
             Func<StationRegistry> registry, IReadingStore store, Func<Reports.ReportService> reports, ApiOptions options, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
         {
             var user = RoleFilter.User(http);
@@ -121,9 +122,9 @@ public static class OperationsApi
                 period = new DateTimeOffset(r.Period, zone.GetUtcOffset(r.Period)).ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", CultureInfo.InvariantCulture),
                 rtd = r.Rtd, avg = r.Avg, min = r.Min, max = r.Max, cou = r.Cou, zsRtd = r.ZsRtd, zsAvg = r.ZsAvg, flag = r.Flag, invalid = r.Invalid, rf = r.Rf, rawAvg = r.RawAvg, derived = r.Derived,
             }));
-        }).RequireRole(readers);
+        });
 
-        app.MapPost("/api/outlets/{mn}/key", async (HttpContext http, string mn, KeyBody? body, Func<StationRegistry> registry, Security.KeyRing keys, TimeZoneInfo zone, CancellationToken ct) =>
+        operators.MapPost("/outlets/{mn}/key", async (HttpContext http, string mn, KeyBody? body, Func<StationRegistry> registry, Security.KeyRing keys, TimeZoneInfo zone, CancellationToken ct) =>
         {
             if (registry().FindOutlet(mn) is null)
             {
@@ -145,6 +146,6 @@ public static class OperationsApi
                 source = record.Source,
                 key = given is null ? key.Reveal() : null, // a generated key is shown this once, to hand to the terminal
             }, statusCode: 201);
-        }).RequireRole(operators);
+        });
     }
 }

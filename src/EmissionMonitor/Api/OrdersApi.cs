@@ -22,14 +22,16 @@ public static class OrdersApi
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
-        var readers = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
-        var operators = new RoleFilter(auth, ApiUser.Operator);
+        var area = new ApiArea(app, auth, "/api/orders", "orders");
+        var enterprises = area.For(ApiArea.Enterprises);
+        var filers = area.For(ApiArea.Filers);
+        var readers = area.For(ApiArea.Everyone);
+        var operators = area.For(ApiArea.Operators);
 
-        app.MapPost("/api/orders", async (HttpContext http, OrderBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
-            Answer(await orders.CreateAsync(body?.Mn, body?.Pollutant, body?.AlertId, body?.Deadline, body?.Text, RoleFilter.User(http).DisplayName, ct), orders, zone, 201))
-            .RequireRole(operators);
+        operators.MapPost("", async (HttpContext http, OrderBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
+            Answer(await orders.CreateAsync(body?.Mn, body?.Pollutant, body?.AlertId, body?.Deadline, body?.Text, RoleFilter.User(http).DisplayName, ct), orders, zone, 201));
 
-        app.MapGet("/api/orders", async (HttpContext http, OrderService orders, Func<StationRegistry> registry, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
+        readers.MapGet("", async (HttpContext http, OrderService orders, Func<StationRegistry> registry, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
         {
             if (QueryRules.First(QueryRules.Choice(http, "state", States), QueryRules.Choice(http, "overdue", ["true", "false"]), QueryRules.Choice(http, "format", ReportsApi.ExportFormats),
                 QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
@@ -58,21 +60,20 @@ public static class OrdersApi
 
             http.Response.Headers["X-Total-Count"] = list.Count.ToString(CultureInfo.InvariantCulture);
             return Results.Json(list.Skip(offset).Take(limit).Select(o => Json(o, now, zone)));
-        }).RequireRole(readers);
+        });
 
-        app.MapGet("/api/orders/{id}", async (HttpContext http, string id, OrderService orders, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
+        readers.MapGet("/{id}", async (HttpContext http, string id, OrderService orders, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
             await orders.FindAsync(id, ct) is { } o && Visible(RoleFilter.User(http), o)
                 ? Results.Json(Json(AsSeenBy(RoleFilter.User(http), o, options), orders.NowLocal, zone))
-                : Results.Problem(statusCode: 404, title: $"no order {QueryRules.Shown(id)}"))
-            .RequireRole(readers);
+                : Results.Problem(statusCode: 404, title: $"no order {QueryRules.Shown(id)}"));
 
-        app.MapPost("/api/orders/{id}/respond", async (HttpContext http, string id, RespondBody? body, OrderService orders, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
+        enterprises.MapPost("/{id}/respond", async (HttpContext http, string id, RespondBody? body, OrderService orders, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
         {
             var user = RoleFilter.User(http);
             return Answer(Seen(await orders.RespondAsync(id, body?.Cause, body?.Measures, user.DisplayName, o => Visible(user, o), ct), user, options), orders, zone, 200);
-        }).RequireRole(new RoleFilter(auth, ApiUser.EnterpriseRole));
+        });
 
-        app.MapPost("/api/orders/{id}/evidence", async (HttpContext http, string id, OrderService orders, Evidence.EvidenceStore evidence, ApiOptions options, TimeZoneInfo zone,
+        filers.MapPost("/{id}/evidence", async (HttpContext http, string id, OrderService orders, Evidence.EvidenceStore evidence, ApiOptions options, TimeZoneInfo zone,
             CancellationToken ct) =>
         {
             var user = RoleFilter.User(http);
@@ -91,19 +92,18 @@ public static class OrdersApi
                 var outcome = await orders.AttachAsync(order.Id, file, o => Visible(user, o), ct);
                 return (Answer(Seen(outcome, user, options), orders, zone, 201), outcome.Order is not null);
             }, ct);
-        }).RequireRole(new RoleFilter(auth, ApiUser.Operator, ApiUser.EnterpriseRole));
+        });
 
-        app.MapGet("/api/orders/{id}/evidence/{file}", async (HttpContext http, string id, string file, OrderService orders, Evidence.EvidenceStore evidence, CancellationToken ct) =>
+        readers.MapGet("/{id}/evidence/{file}", async (HttpContext http, string id, string file, OrderService orders, Evidence.EvidenceStore evidence, CancellationToken ct) =>
             await orders.FindAsync(id, ct) is { } o && Visible(RoleFilter.User(http), o) && o.Evidence.FirstOrDefault(f => f.Id == file) is { } found
                 ? evidence.Serve(o.Id, found)
-                : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of order {QueryRules.Shown(id)}"))
-            .RequireRole(readers);
+                : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of order {QueryRules.Shown(id)}"));
 
-        app.MapPost("/api/orders/{id}/close", async (HttpContext http, string id, CommentBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
-            Answer(await orders.CloseAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct, body?.VisibleToEnterprise == true), orders, zone, 200)).RequireRole(operators);
+        operators.MapPost("/{id}/close", async (HttpContext http, string id, CommentBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
+            Answer(await orders.CloseAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct, body?.VisibleToEnterprise == true), orders, zone, 200));
 
-        app.MapPost("/api/orders/{id}/reopen", async (HttpContext http, string id, CommentBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
-            Answer(await orders.ReopenAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct, body?.VisibleToEnterprise == true), orders, zone, 200)).RequireRole(operators);
+        operators.MapPost("/{id}/reopen", async (HttpContext http, string id, CommentBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
+            Answer(await orders.ReopenAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct, body?.VisibleToEnterprise == true), orders, zone, 200));
     }
 
     private static bool Visible(ApiUser user, SupervisionOrder order) => user.Role != ApiUser.EnterpriseRole || order.Enterprise == user.Enterprise;

@@ -11,7 +11,7 @@ namespace EmissionMonitor.Api;
 public static class PermitsApi
 {
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth) =>
-        app.MapGet("/api/permits/deadlines", async (HttpContext http, ReportDeadlines deadlines, Func<Registry.StationRegistry> registry, ApiOptions options,
+        new ApiArea(app, auth, "/api/permits", "permits").For(ApiArea.Everyone).MapGet("/deadlines", async (HttpContext http, ReportDeadlines deadlines, Func<Registry.StationRegistry> registry, ApiOptions options,
             TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
         {
             var q = http.Request.Query;
@@ -28,5 +28,5 @@ public static class PermitsApi
 
             var table = DeadlineTable.Of(await deadlines.RowsAsync(asked.From, asked.To, asked.Enterprise, asked.State, ct), zone);
             return ReportsApi.WantsFile(http) ? ReportsApi.Export(table, "deadlines") : ReportsApi.Paged(http, table, limit, offset);
-        }).RequireRole(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
+        });
 }

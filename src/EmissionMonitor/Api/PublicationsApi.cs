@@ -19,7 +19,10 @@ public static class PublicationsApi
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
-        app.MapPost("/api/publications", async (HttpContext http, PublishBody? body, PublicationService publications, CancellationToken ct) =>
+        var area = new ApiArea(app, auth, "/api", "publications");
+        var operators = area.For(ApiArea.Operators);
+        var everyone = area.For(ApiArea.Everyone);
+        operators.MapPost("/publications", async (HttpContext http, PublishBody? body, PublicationService publications, CancellationToken ct) =>
         {
             bool force = body?.Force == true || http.Request.Query["force"].FirstOrDefault() == "true";
             var outcome = await publications.PublishAsync(body?.Quarter, body?.City, RoleFilter.User(http).DisplayName, ct, force);
@@ -31,22 +34,21 @@ public static class PublicationsApi
             return outcome.Code is { } code // not ready: the page asks for an explicit confirmation, then sends force=true
                 ? Results.Problem(statusCode: 409, title: outcome.Problem, extensions: new Dictionary<string, object?> { ["code"] = code, ["parameter"] = "force" })
                 : Refusals.Problem(outcome.Refusal, outcome.Problem, outcome.Parameter ?? "quarter");
-        }).RequireRole(new RoleFilter(auth, ApiUser.Operator));
+        });
 
-        app.MapGet("/api/publications", async (PublicationService publications, CancellationToken ct) => List(await publications.ListAsync(withAuthor: true, ct)))
-            .RequireRole(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
+        everyone.MapGet("/publications", async (PublicationService publications, CancellationToken ct) => List(await publications.ListAsync(withAuthor: true, ct)));
 
         // Who publishes and under which title, and the service's local time (the page says "本季度未结束" by it).
-        app.MapGet("/api/public/about", (PublicationService publications, TimeZoneInfo zone, TimeProvider clock) => Results.Json(new
+        area.Open.MapGet("/public/about", (PublicationService publications, TimeZoneInfo zone, TimeProvider clock) => Results.Json(new
         {
             authority = publications.Public.Authority, title = publications.Public.Title,
             now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
             rateThreshold = publications.RateThreshold,
         }));
 
-        app.MapGet("/api/public/publications", async (PublicationService publications, CancellationToken ct) => List(await publications.ListAsync(withAuthor: false, ct)));
+        area.Open.MapGet("/public/publications", async (PublicationService publications, CancellationToken ct) => List(await publications.ListAsync(withAuthor: false, ct)));
 
-        app.MapGet("/api/public/publications/{id}", async (HttpContext http, string id, PublicationService publications, CancellationToken ct) =>
+        area.Open.MapGet("/public/publications/{id}", async (HttpContext http, string id, PublicationService publications, CancellationToken ct) =>
         {
             if (QueryRules.First(QueryRules.Choice(http, "format", ["json", "csv", "xlsx"]), QueryRules.Choice(http, "lang", ["zh", "en"])) is { } bad)
             {

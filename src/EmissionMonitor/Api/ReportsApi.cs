@@ -45,15 +45,17 @@ public static class ReportsApi
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
+        var area = new ApiArea(app, auth, "/api", "reports");
+        var everyone = area.For(ApiArea.Everyone);
+        var staff = area.For(ApiArea.Staff);
         foreach (var kind in ReportRequest.Kinds)
         {
-            app.MapGet($"/api/{kind}", (HttpContext http, Func<ReportService> reports, Func<Registry.StationRegistry> registry, ApiOptions options, ReportGate gate,
-                    TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) => GetAsync(kind, http, reports(), registry(), options, gate, zone, clock, ct))
-                .RequireRole(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole));
+            everyone.MapGet($"/{kind}", (HttpContext http, Func<ReportService> reports, Func<Registry.StationRegistry> registry, ApiOptions options, ReportGate gate,
+                    TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) => GetAsync(kind, http, reports(), registry(), options, gate, zone, clock, ct));
         }
 
         // The city target barometer: cities' figures, for the bureau's staff (operators, inspectors).
-        app.MapGet("/api/barometer", async (HttpContext http, Func<ReportService> reports, Compliance.BarometerOptions levels, ReportGate gate, TimeZoneInfo zone,
+        staff.MapGet("/barometer", async (HttpContext http, Func<ReportService> reports, Compliance.BarometerOptions levels, ReportGate gate, TimeZoneInfo zone,
             TimeProvider clock, CancellationToken ct) =>
         {
             int year = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).Year;
@@ -77,7 +79,7 @@ public static class ReportsApi
 
             var table = ReportTables.Barometer(await reports().BarometerAsync(year, levels, ct));
             return WantsFile(http) ? Export(table, $"barometer-{year}") : Json(table);
-        }).RequireRole(new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector));
+        });
     }
 
     private static async Task<IResult> GetAsync(string kind, HttpContext http, ReportService reports, Registry.StationRegistry registry, ApiOptions options,

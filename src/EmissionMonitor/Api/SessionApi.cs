@@ -15,7 +15,8 @@ public static class SessionApi
 
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
-        app.MapGet("/api/session", (HttpContext http, TimeZoneInfo zone) =>
+        var session = new ApiArea(app, auth, "/api/session", "session").Open; // each answer checks the caller itself: logging in is for those without a session
+        session.MapGet("", (HttpContext http, TimeZoneInfo zone) =>
         {
             var result = auth.Authenticate(http);
             return result.User is { } user
@@ -23,7 +24,7 @@ public static class SessionApi
                 : Results.Problem(statusCode: result.Status, title: result.Title);
         });
 
-        app.MapPost("/api/session", (HttpContext http, LoginBody? body, TimeZoneInfo zone) =>
+        session.MapPost("", (HttpContext http, LoginBody? body, TimeZoneInfo zone) =>
         {
             if (!auth.SameOrigin(http, viaCookie: false))
             {
@@ -49,7 +50,7 @@ public static class SessionApi
             return Results.Json(Describe(user, auth, zone));
         });
 
-        app.MapDelete("/api/session", (HttpContext http) =>
+        session.MapDelete("", (HttpContext http) =>
         {
             if (!auth.SameOrigin(http, viaCookie: false))
             {

@@ -15,14 +15,15 @@ public static class TaxApi
 {
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
-        var readers = new RoleFilter(auth, ApiUser.Operator, ApiUser.Inspector, ApiUser.EnterpriseRole);
-        app.MapGet("/api/tax/rates", (TaxOptions tax) => Results.Json(new
+        var area = new ApiArea(app, auth, "/api/tax", "tax");
+        var readers = area.For(ApiArea.Everyone);
+        readers.MapGet("/rates", (TaxOptions tax) => Results.Json(new
         {
             name = tax.RatesName, airRate = tax.AirRate, waterRate = tax.WaterRate, airItems = tax.AirItems, waterItems = tax.WaterItems,
             waterClass1Items = tax.WaterClass1Items, reduce75Below = tax.Reduce75Below, reduce50Below = tax.Reduce50Below,
             equivalents = tax.Equivalents.OrderBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => e.Value),
-        })).RequireRole(readers);
-        app.MapGet("/api/tax", async (HttpContext http, Func<ReportService> reports, Func<Registry.StationRegistry> registry, TaxOptions tax, ApiOptions options,
+        }));
+        readers.MapGet("", async (HttpContext http, Func<ReportService> reports, Func<Registry.StationRegistry> registry, TaxOptions tax, ApiOptions options,
             ReportGate gate, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
         {
             var q = http.Request.Query;
@@ -47,6 +48,6 @@ public static class TaxApi
             string month = request.Period.From.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
             var table = ReportTables.Tax(await reports().TaxAsync(request, tax, ct), request.By, month);
             return ReportsApi.WantsFile(http) ? ReportsApi.Export(table, "tax") : ReportsApi.Paged(http, table, limit, offset);
-        }).RequireRole(readers);
+        });
     }
 }
