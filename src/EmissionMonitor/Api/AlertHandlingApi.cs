@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using EmissionMonitor.Alerts;
 using EmissionMonitor.Orders;
@@ -130,10 +131,10 @@ public static class AlertHandlingApi
     }
 
     /// <summary>A verdict, when given, is one of <see cref="AlertVerdicts.All"/>.</summary>
-    private static IResult? Verdict(string? verdict) =>
+    private static ProblemHttpResult? Verdict(string? verdict) =>
         verdict is null || AlertVerdicts.All.Contains(verdict) ? null : QueryRules.Bad("verdict", $"one of {string.Join(", ", AlertVerdicts.All)}, not '{QueryRules.Shown(verdict)}'");
 
-    private static IResult? Acknowledgement(string? comment, string? verdict, ApiOptions options, AlertOptions rules) =>
+    private static ProblemHttpResult? Acknowledgement(string? comment, string? verdict, ApiOptions options, AlertOptions rules) =>
         rules.RequireComment && string.IsNullOrWhiteSpace(comment)
             ? QueryRules.Bad("comment", "what was checked: a comment is required to acknowledge (Alerts:RequireComment)")
             : QueryRules.First(QueryRules.Comment(comment, options), Verdict(verdict));

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using System.Threading.Channels;
 using EmissionMonitor.Alerts;
@@ -18,7 +19,7 @@ public static class AlertsApi
     private static readonly string[] Severities = ["critical", "warning", "info"];
 
     /// <summary>The alerts the caller may see that pass the query's filters (an enterprise sees only its own).</summary>
-    private static IResult? Filtered(HttpContext http, AlertService alerts, out List<Alert> list)
+    private static ProblemHttpResult? Filtered(HttpContext http, AlertService alerts, out List<Alert> list)
     {
         list = [];
         if (QueryRules.First(QueryRules.Choice(http, "state", [.. States, "open"]), QueryRules.Choice(http, "severity", Severities)) is { } bad)

@@ -42,7 +42,7 @@ public sealed class RoleFilter(ApiAuth auth, params string[] roles) : IEndpointF
     /// The enterprise a request's figures are narrowed to: the <c>enterprise</c> asked, and for an
     /// enterprise user always its own (asking for another is the 403 returned).
     /// </summary>
-    public static IResult? Enterprise(HttpContext context, out string? enterprise)
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Enterprise(HttpContext context, out string? enterprise)
     {
         var user = User(context);
         enterprise = context.Request.Query["enterprise"].FirstOrDefault();
@@ -53,7 +53,7 @@ public sealed class RoleFilter(ApiAuth auth, params string[] roles) : IEndpointF
 
         if (enterprise is not null && enterprise != user.Enterprise)
         {
-            return Results.Problem(statusCode: 403, title: "an enterprise user sees only its own enterprise");
+            return TypedResults.Problem(statusCode: 403, title: "an enterprise user sees only its own enterprise");
         }
 
         enterprise = user.Enterprise;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Globalization;
 using EmissionMonitor.Compliance;
 using EmissionMonitor.Compliance.Cards;
@@ -131,11 +132,11 @@ public static class CardLiftsApi
         (await reports.CardsAsync(new ReportRequest("cards", ReportPeriod.Quarter(quarter)!, Enterprise: enterprise), ct))
             .FirstOrDefault(r => r.Scope.Enterprise == enterprise && r.Card.Quarter == quarter)?.Card;
 
-    private static IResult? Check(StationRegistry registry, string enterprise, string quarter)
+    private static ProblemHttpResult? Check(StationRegistry registry, string enterprise, string quarter)
     {
         if (registry.FindEnterprise(enterprise) is null)
         {
-            return Results.Problem(statusCode: 404, title: $"no enterprise {QueryRules.Shown(enterprise)}");
+            return Refusals.Problem(404, $"no enterprise {QueryRules.Shown(enterprise)}");
         }
 
         return ReportPeriod.Quarter(quarter) is null

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using EmissionMonitor.Reports.Documents;
 using EmissionMonitor.Users;
 
@@ -16,7 +17,8 @@ public static class DocumentsApi
     {
         var area = new ApiArea(app, auth, "/api/documents", "documents");
         var everyone = area.For(ApiArea.Everyone);
-        everyone.MapGet("/{kind}", (HttpContext http, string kind, Func<Registry.StationRegistry> registry, ApiOptions options) =>
+        everyone.MapGet("/{kind}", Results<ProblemHttpResult, Http.ExecutionDownload, Http.DocumentDownload> (HttpContext http, string kind, Func<Registry.StationRegistry> registry,
+            ApiOptions options) =>
         {
             var user = RoleFilter.User(http);
             var q = http.Request.Query;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Evidence;
 
@@ -10,8 +11,9 @@ public static class EvidenceAnswers
     /// Receives one file for <paramref name="owner"/> and hands it to <paramref name="record"/>, which
     /// answers the request and says whether the file was kept; a file it did not keep is removed again.
     /// </summary>
-    public static async Task<IResult> AttachAsync(this EvidenceStore evidence, HttpRequest request, string owner, string by,
-        Func<EvidenceFile, Task<(IResult Answer, bool Kept)>> record, CancellationToken ct)
+    public static async Task<Results<TAnswer, ProblemHttpResult>> AttachAsync<TAnswer>(this EvidenceStore evidence, HttpRequest request, string owner, string by,
+        Func<EvidenceFile, Task<(TAnswer Answer, bool Kept)>> record, CancellationToken ct)
+        where TAnswer : IResult
     {
         var upload = await evidence.ReceiveAsync(request, owner, by, ct);
         if (upload.File is not { } file)
@@ -33,11 +35,11 @@ public static class EvidenceAnswers
     /// — never the uploader's name or extension (a page named <c>run.hta</c>, or "…exe.pdf" spelled
     /// with a right-to-left override); that name stays in the record as text.
     /// </summary>
-    public static IResult Serve(this EvidenceStore evidence, string owner, EvidenceFile file)
+    public static Results<FileStreamHttpResult, ProblemHttpResult> Serve(this EvidenceStore evidence, string owner, EvidenceFile file)
     {
         var stream = evidence.Open(owner, file);
         return stream is null
-            ? Results.Problem(statusCode: 404, title: $"the bytes of {file.Id} are not on this instance")
-            : Results.File(stream, file.ContentType, EvidenceStore.DownloadName(file), enableRangeProcessing: false);
+            ? Refusals.Problem(404, $"the bytes of {file.Id} are not on this instance")
+            : TypedResults.File(stream, file.ContentType, EvidenceStore.DownloadName(file), enableRangeProcessing: false);
     }
 }

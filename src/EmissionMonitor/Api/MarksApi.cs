@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Globalization;
 using EmissionMonitor.Compliance.Marks;
 using EmissionMonitor.Evidence;
@@ -161,7 +162,7 @@ public static class MarksApi
         return outcome.Created ? Results.Created($"/api/marks/{m.Key}", json) : Results.Json(json);
     }
 
-    private static IResult Problem(MarkOutcome outcome) => Refusals.Problem(outcome.Refusal, outcome.Problem, outcome.Parameter);
+    private static ProblemHttpResult Problem(MarkOutcome outcome) => Refusals.Problem(outcome.Refusal, outcome.Problem, outcome.Parameter);
 
     private static string LocalText(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Globalization;
 using EmissionMonitor.Compliance;
 
@@ -11,14 +12,14 @@ namespace EmissionMonitor.Api;
 public static class QueryRules
 {
     /// <summary>A 400 problem naming the parameter.</summary>
-    public static IResult Bad(string parameter, string message) =>
-        Results.Problem(statusCode: 400, title: message.StartsWith(parameter + " ", StringComparison.Ordinal) ? message : $"{parameter}: {message}", extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
+    public static ProblemHttpResult Bad(string parameter, string message) =>
+        TypedResults.Problem(statusCode: 400, title: message.StartsWith(parameter + " ", StringComparison.Ordinal) ? message : $"{parameter}: {message}", extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
 
     /// <summary>The first problem of several checks (all of them run, so their out values are set).</summary>
-    public static IResult? First(params IResult?[] checks) => checks.FirstOrDefault(c => c is not null);
+    public static ProblemHttpResult? First(params ProblemHttpResult?[] checks) => checks.FirstOrDefault(c => c is not null);
 
     /// <summary>limit (default 1000, clamped to the maximum, never refused) and offset (default 0).</summary>
-    public static IResult? Page(HttpContext http, ApiOptions options, out int limit, out int offset)
+    public static ProblemHttpResult? Page(HttpContext http, ApiOptions options, out int limit, out int offset)
     {
         limit = 1000;
         offset = 0;
@@ -42,26 +43,26 @@ public static class QueryRules
     }
 
     /// <summary>What a list of enterprises' rows checks first: an enterprise user asks only for its own (<paramref name="enterprise"/> is then its own), <c>format</c> json|csv|xlsx, the page.</summary>
-    public static IResult? List(HttpContext http, ApiOptions options, out string? enterprise, out int limit, out int offset)
+    public static ProblemHttpResult? List(HttpContext http, ApiOptions options, out string? enterprise, out int limit, out int offset)
     {
         (limit, offset) = (0, 0);
         return RoleFilter.Enterprise(http, out enterprise) ?? First(Choice(http, "format", ReportsApi.ExportFormats), Page(http, options, out limit, out offset));
     }
 
     /// <summary>A value that must be one of <paramref name="allowed"/> when present.</summary>
-    public static IResult? Choice(HttpContext http, string parameter, IReadOnlyCollection<string> allowed) =>
+    public static ProblemHttpResult? Choice(HttpContext http, string parameter, IReadOnlyCollection<string> allowed) =>
         http.Request.Query[parameter].FirstOrDefault() is { } value && !allowed.Contains(value)
             ? Bad(parameter, $"must be one of {string.Join(", ", allowed)}, not '{Shown(value)}'")
             : null;
 
     /// <summary>A period no longer than the maximum.</summary>
-    public static IResult? Span(ReportPeriod period, TimeSpan max, string parameter = "from/to") =>
+    public static ProblemHttpResult? Span(ReportPeriod period, TimeSpan max, string parameter = "from/to") =>
         period.To - period.From > max
             ? Bad(parameter, $"the period spans {(period.To - period.From).TotalDays:F0} days, more than the {max.TotalDays:F0} allowed (Api:MaxPeriod)")
             : null;
 
     /// <summary>An optional local time parameter.</summary>
-    public static IResult? Local(string parameter, string? text, out DateTime? value)
+    public static ProblemHttpResult? Local(string parameter, string? text, out DateTime? value)
     {
         value = null;
         if (text is null)
@@ -76,7 +77,7 @@ public static class QueryRules
     }
 
     /// <summary>A comment within the allowed length.</summary>
-    public static IResult? Comment(string? comment, ApiOptions options) =>
+    public static ProblemHttpResult? Comment(string? comment, ApiOptions options) =>
         comment is { Length: var n } && n > options.MaxCommentLength
             ? Bad("comment", $"{n} characters, more than the {options.MaxCommentLength} allowed (Api:MaxCommentLength)")
             : null;

@@ -1,4 +1,5 @@
 using EmissionMonitor.Outcomes;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EmissionMonitor.Api;
 
@@ -19,6 +20,9 @@ public static class Refusals
     };
 
     /// <summary>The problem details of a refusal; an invalid value names its parameter.</summary>
-    public static IResult Problem(Refusal refusal, string? problem, string? parameter = null) =>
-        refusal == Refusal.Invalid ? QueryRules.Bad(parameter ?? "body", problem ?? "not valid") : Results.Problem(statusCode: Status(refusal), title: problem);
+    public static ProblemHttpResult Problem(Refusal refusal, string? problem, string? parameter = null) =>
+        refusal == Refusal.Invalid ? QueryRules.Bad(parameter ?? "body", problem ?? "not valid") : Problem(Status(refusal), problem);
+
+    /// <summary>A problem of a status and title (404 for what the caller may not see, 409 for a step the state refuses, …).</summary>
+    public static ProblemHttpResult Problem(int status, string? title) => TypedResults.Problem(statusCode: status, title: title);
 }

@@ -17,8 +17,8 @@ public sealed class ReportGate(ApiOptions options) : IDisposable
     });
 
     /// <summary>The answer when no slot is free and the queue is full.</summary>
-    public static Microsoft.AspNetCore.Http.IResult Busy() =>
-        Microsoft.AspNetCore.Http.Results.Problem(statusCode: 429, title: "too many reports are being computed; try again shortly");
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Busy() =>
+        Microsoft.AspNetCore.Http.TypedResults.Problem(statusCode: 429, title: "too many reports are being computed; try again shortly");
 
     public ValueTask<RateLimitLease> AcquireAsync(CancellationToken cancellationToken) => _limiter.AcquireAsync(1, cancellationToken);
 
