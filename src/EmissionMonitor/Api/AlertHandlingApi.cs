@@ -30,65 +30,75 @@ public static class AlertHandlingApi
         var operators = area.For(ApiArea.Operators);
         operators.MapPost("/acknowledge", AcknowledgeManyAsync);
         everyone.MapGet("/handling", HandlingAsync);
-        operators.MapPost("/{id}/acknowledge", async (HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, AlertOptions rules, TimeZoneInfo zone,
-            CancellationToken ct) =>
+        operators.MapPost("/{id}/acknowledge", AcknowledgeAsync);
+        operators.MapPost("/{id}/assign", AssignAsync);
+        operators.MapPost("/{id}/dispose", DisposeAsync);
+        operators.MapPost("/{id}/clear", ClearAsync);
+        operators.MapPost("/{id}/order", OrderAsync);
+    }
+
+    private static async Task<IResult> AcknowledgeAsync(HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, AlertOptions rules, TimeZoneInfo zone,
+            CancellationToken ct)
+    {
+        if (Acknowledgement(body?.Comment, body?.Verdict, options, rules) is { } bad)
         {
-            if (Acknowledgement(body?.Comment, body?.Verdict, options, rules) is { } bad)
-            {
-                return bad;
-            }
+            return bad;
+        }
 
-            var changed = await alerts.AcknowledgeAsync(id, RoleFilter.User(http).DisplayName, ct, body?.Comment, body?.Verdict);
-            return Changed(alerts, id, changed, zone, "the alert is acknowledged already");
-        });
-        operators.MapPost("/{id}/assign", async (HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
+        var changed = await alerts.AcknowledgeAsync(id, RoleFilter.User(http).DisplayName, ct, body?.Comment, body?.Verdict);
+        return Changed(alerts, id, changed, zone, "the alert is acknowledged already");
+    }
+
+    private static async Task<IResult> AssignAsync(HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)
+    {
+        if (body?.Assignee is not { Length: > 0 } assignee || assignee.Length > 100)
         {
-            if (body?.Assignee is not { Length: > 0 } assignee || assignee.Length > 100)
-            {
-                return QueryRules.Bad("assignee", "the name of the user to assign the alert to (at most 100 characters)");
-            }
+            return QueryRules.Bad("assignee", "the name of the user to assign the alert to (at most 100 characters)");
+        }
 
-            if (options.Users.Count > 0 && !options.Users.Any(u => u.Name == assignee))
-            {
-                return QueryRules.Bad("assignee", $"no user named {QueryRules.Shown(assignee)}");
-            }
-
-            if (QueryRules.Comment(body.Comment, options) is { } bad)
-            {
-                return bad;
-            }
-
-            return Changed(alerts, id, await alerts.AssignAsync(id, RoleFilter.User(http).DisplayName, assignee, body.Comment, ct), zone, "not changed");
-        });
-        operators.MapPost("/{id}/dispose", async (HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
+        if (options.Users.Count > 0 && !options.Users.Any(u => u.Name == assignee))
         {
-            if (string.IsNullOrWhiteSpace(body?.Comment))
-            {
-                return QueryRules.Bad("comment", "what was done about the alert (处置)");
-            }
+            return QueryRules.Bad("assignee", $"no user named {QueryRules.Shown(assignee)}");
+        }
 
-            if (QueryRules.First(QueryRules.Comment(body.Comment, options), Verdict(body.Verdict)) is { } bad)
-            {
-                return bad;
-            }
-
-            return Changed(alerts, id, await alerts.DisposeAsync(id, RoleFilter.User(http).DisplayName, body.Comment, body.Verdict, ct), zone, "not changed");
-        });
-        operators.MapPost("/{id}/clear", async (HttpContext http, string id, CommentBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
+        if (QueryRules.Comment(body.Comment, options) is { } bad)
         {
-            if (QueryRules.Comment(body?.Comment, options) is { } bad)
-            {
-                return bad;
-            }
+            return bad;
+        }
 
-            var changed = await alerts.ClearAsync(id, RoleFilter.User(http).DisplayName, body?.Comment, ct);
-            return Changed(alerts, id, changed, zone, "the alert is already cleared");
-        });
-        operators.MapPost("/{id}/order", async (HttpContext http, string id, StepBody? body, OrderService orders, CancellationToken ct) =>
+        return Changed(alerts, id, await alerts.AssignAsync(id, RoleFilter.User(http).DisplayName, assignee, body.Comment, ct), zone, "not changed");
+    }
+
+    private static async Task<IResult> DisposeAsync(HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body?.Comment))
         {
-            var outcome = await orders.CreateFromAlertAsync(id, body?.Deadline, body?.Text, RoleFilter.User(http).DisplayName, ct);
-            return OrdersApi.Answer(outcome, orders, orders.Zone, 201);
-        });
+            return QueryRules.Bad("comment", "what was done about the alert (处置)");
+        }
+
+        if (QueryRules.First(QueryRules.Comment(body.Comment, options), Verdict(body.Verdict)) is { } bad)
+        {
+            return bad;
+        }
+
+        return Changed(alerts, id, await alerts.DisposeAsync(id, RoleFilter.User(http).DisplayName, body.Comment, body.Verdict, ct), zone, "not changed");
+    }
+
+    private static async Task<IResult> ClearAsync(HttpContext http, string id, CommentBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)
+    {
+        if (QueryRules.Comment(body?.Comment, options) is { } bad)
+        {
+            return bad;
+        }
+
+        var changed = await alerts.ClearAsync(id, RoleFilter.User(http).DisplayName, body?.Comment, ct);
+        return Changed(alerts, id, changed, zone, "the alert is already cleared");
+    }
+
+    private static async Task<IResult> OrderAsync(HttpContext http, string id, StepBody? body, OrderService orders, CancellationToken ct)
+    {
+        var outcome = await orders.CreateFromAlertAsync(id, body?.Deadline, body?.Text, RoleFilter.User(http).DisplayName, ct);
+        return OrdersApi.Answer(outcome, orders, orders.Zone, 201);
     }
 
     /// <summary>

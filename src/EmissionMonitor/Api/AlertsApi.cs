@@ -46,56 +46,62 @@ public static class AlertsApi
     {
         var area = new ApiArea(app, auth, "/api/alerts", "alerts");
         var readers = area.For(ApiArea.Everyone);
-        readers.MapGet("", (HttpContext http, AlertService alerts, ApiOptions options, TimeZoneInfo zone, string? state) =>
-        {
-            if (QueryRules.First(QueryRules.Choice(http, "format", ReportsApi.ExportFormats), QueryRules.Page(http, options, out int limit, out int offset),
-                Filtered(http, alerts, out var list)) is { } bad)
-            {
-                return bad;
-            }
+        readers.MapGet("", List);
+        readers.MapGet("/counts", Counts);
+        readers.MapGet("/stream", StreamAsync);
+        readers.MapGet("/{id}", Get);
+    }
 
-            if (ReportsApi.WantsFile(http))
-            {
-                string[] columns = ["id", "kind", "severity", "state", "mn", "enterprise", "city", "pollutant", "value", "limit", "raisedAt", "acknowledgedAt", "acknowledgedBy", "clearedAt", "message",
+    private static IResult List(HttpContext http, AlertService alerts, ApiOptions options, TimeZoneInfo zone, string? state)
+    {
+        if (QueryRules.First(QueryRules.Choice(http, "format", ReportsApi.ExportFormats), QueryRules.Page(http, options, out int limit, out int offset),
+            Filtered(http, alerts, out var list)) is { } bad)
+        {
+            return bad;
+        }
+
+        if (ReportsApi.WantsFile(http))
+        {
+            string[] columns = ["id", "kind", "severity", "state", "mn", "enterprise", "city", "pollutant", "value", "limit", "raisedAt", "acknowledgedAt", "acknowledgedBy", "clearedAt", "message",
                     "subKind", "acknowledgeComment", "dataFrom", "dataTo", "verdict", "assignee", "disposedAt", "disposedBy", "disposeComment", "clearedBy", "clearComment", "orderId"];
-                DateTimeOffset? Local(DateTimeOffset? t) => t is { } v ? TimeZoneInfo.ConvertTime(v, zone) : null;
-                return ReportsApi.Export(new Reports.ReportTable(columns, list.Select(a => new object?[]
-                {
+            DateTimeOffset? Local(DateTimeOffset? t) => t is { } v ? TimeZoneInfo.ConvertTime(v, zone) : null;
+            return ReportsApi.Export(new Reports.ReportTable(columns, list.Select(a => new object?[]
+            {
                     a.Id, a.Kind, a.Severity, a.State, a.Mn, a.Enterprise, a.City, a.Pollutant, a.Value, a.Limit,
                     Local(a.RaisedAt), Local(a.AcknowledgedAt), a.AcknowledgedBy, Local(a.ClearedAt), a.Message,
                     a.SubKind, a.AcknowledgeComment, Local(a.DataFrom), Local(a.DataTo), a.Verdict, a.Assignee, Local(a.DisposedAt), a.DisposedBy, a.DisposeComment,
                     a.ClearedBy, a.ClearComment, a.OrderId,
-                }).ToList()), "alerts");
-            }
+            }).ToList()), "alerts");
+        }
 
-            http.Response.Headers["X-Total-Count"] = list.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Results.Bytes(Serialize(list.Skip(offset).Take(limit), zone), "application/json; charset=utf-8");
-        });
-        readers.MapGet("/counts", (HttpContext http, AlertService alerts) =>
-        {
-            if (Filtered(http, alerts, out var list) is { } bad)
-            {
-                return bad;
-            }
+        http.Response.Headers["X-Total-Count"] = list.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Results.Bytes(Serialize(list.Skip(offset).Take(limit), zone), "application/json; charset=utf-8");
+    }
 
-            static Dictionary<string, int> By(IEnumerable<string> keys) => keys.GroupBy(k => k, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-            return Results.Json(new
-            {
-                total = list.Count,
-                byState = By(list.Select(a => a.State)),
-                bySeverity = By(list.Select(a => a.Severity)),
-                byKind = By(list.Select(a => a.Kind)),
-                byCity = By(list.Select(a => a.City ?? string.Empty)),
-            });
-        });
-        readers.MapGet("/stream", StreamAsync);
-        readers.MapGet("/{id}", (HttpContext http, string id, AlertService alerts, TimeZoneInfo zone) =>
+    private static IResult Counts(HttpContext http, AlertService alerts)
+    {
+        if (Filtered(http, alerts, out var list) is { } bad)
         {
-            var user = RoleFilter.User(http);
-            return alerts.Find(id) is { } a && (user.Role != ApiUser.EnterpriseRole || a.Enterprise == user.Enterprise)
-                ? Results.Bytes(AlertJson.Serialize(a, zone), "application/json; charset=utf-8")
-                : Results.Problem(statusCode: 404, title: $"no alert {QueryRules.Shown(id)}");
+            return bad;
+        }
+
+        static Dictionary<string, int> By(IEnumerable<string> keys) => keys.GroupBy(k => k, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return Results.Json(new
+        {
+            total = list.Count,
+            byState = By(list.Select(a => a.State)),
+            bySeverity = By(list.Select(a => a.Severity)),
+            byKind = By(list.Select(a => a.Kind)),
+            byCity = By(list.Select(a => a.City ?? string.Empty)),
         });
+    }
+
+    private static IResult Get(HttpContext http, string id, AlertService alerts, TimeZoneInfo zone)
+    {
+        var user = RoleFilter.User(http);
+        return alerts.Find(id) is { } a && (user.Role != ApiUser.EnterpriseRole || a.Enterprise == user.Enterprise)
+            ? Results.Bytes(AlertJson.Serialize(a, zone), "application/json; charset=utf-8")
+            : Results.Problem(statusCode: 404, title: $"no alert {QueryRules.Shown(id)}");
     }
 
     private static async Task StreamAsync(HttpContext http, LiveEvents events, CancellationToken ct)

@@ -27,49 +27,53 @@ public static class CardLiftsApi
         MapDecision(operators, "confirm", CardDecision.Confirmed);
         MapDecision(operators, "dismiss", CardDecision.Dismissed);
 
-        operators.MapPost("/{enterprise}/{quarter}/lift", async (HttpContext http, string enterprise, string quarter, CommentBody? body,
+        operators.MapPost("/{enterprise}/{quarter}/lift", LiftAsync);
+
+        operators.MapPost("/{enterprise}/{quarter}/lift/revoke", RevokeLiftAsync);
+    }
+
+    private static async Task<IResult> LiftAsync(HttpContext http, string enterprise, string quarter, CommentBody? body,
             Func<StationRegistry> registry, Func<ReportService> reports, ReportGate gate, IRecordStore store, ApiOptions options, TimeZoneInfo zone,
-            TimeProvider clock, CancellationToken ct) =>
+            TimeProvider clock, CancellationToken ct)
+    {
+        var (card, problem) = await ProposedCardAsync(registry(), reports(), gate, options, enterprise, quarter, body, ct);
+        if (card is null)
         {
-            var (card, problem) = await ProposedCardAsync(registry(), reports(), gate, options, enterprise, quarter, body, ct);
-            if (card is null)
-            {
-                return problem!;
-            }
+            return problem!;
+        }
 
-            if (card.Lifted is not null || card.DecisionState == CardDecision.Dismissed)
-            {
-                return Results.Problem(statusCode: 409, title: card.Lifted is not null
-                    ? $"the card of {enterprise} in {quarter} is lifted already"
-                    : $"the card of {enterprise} in {quarter} was dismissed: there is nothing to lift");
-            }
-
-            var lift = new CardLift(enterprise, quarter, clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment) { VisibleToEnterprise = body?.VisibleToEnterprise == true };
-            await store.AddCardLiftAsync(lift, ct);
-            return Results.Json(Json(lift, zone));
-        });
-
-        operators.MapPost("/{enterprise}/{quarter}/lift/revoke", async (HttpContext http, string enterprise, string quarter, CommentBody? body,
-            Func<StationRegistry> registry, IRecordStore store, ApiOptions options, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
+        if (card.Lifted is not null || card.DecisionState == CardDecision.Dismissed)
         {
-            if (QueryRules.First(Check(registry(), enterprise, quarter), QueryRules.Comment(body?.Comment, options)) is { } bad)
-            {
-                return bad;
-            }
+            return Results.Problem(statusCode: 409, title: card.Lifted is not null
+                ? $"the card of {enterprise} in {quarter} is lifted already"
+                : $"the card of {enterprise} in {quarter} was dismissed: there is nothing to lift");
+        }
 
-            var lifts = (await store.QueryCardLiftsAsync(ct)).Where(l => l.Enterprise == enterprise && l.Quarter == quarter).ToList();
-            var standing = lifts.LastOrDefault(l => l.Revoked is null);
-            if (standing is null)
-            {
-                return lifts.Count == 0
-                    ? Results.Problem(statusCode: 404, title: $"the card of {enterprise} in {quarter} was never lifted")
-                    : Results.Problem(statusCode: 409, title: $"the lift of {enterprise} in {quarter} is revoked already");
-            }
+        var lift = new CardLift(enterprise, quarter, clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment) { VisibleToEnterprise = body?.VisibleToEnterprise == true };
+        await store.AddCardLiftAsync(lift, ct);
+        return Results.Json(Json(lift, zone));
+    }
 
-            var revoked = standing with { Revoked = new Revocation(clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment) };
-            await store.AddCardLiftAsync(revoked, ct);
-            return Results.Json(Json(revoked, zone));
-        });
+    private static async Task<IResult> RevokeLiftAsync(HttpContext http, string enterprise, string quarter, CommentBody? body,
+            Func<StationRegistry> registry, IRecordStore store, ApiOptions options, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct)
+    {
+        if (QueryRules.First(Check(registry(), enterprise, quarter), QueryRules.Comment(body?.Comment, options)) is { } bad)
+        {
+            return bad;
+        }
+
+        var lifts = (await store.QueryCardLiftsAsync(ct)).Where(l => l.Enterprise == enterprise && l.Quarter == quarter).ToList();
+        var standing = lifts.LastOrDefault(l => l.Revoked is null);
+        if (standing is null)
+        {
+            return lifts.Count == 0
+                ? Results.Problem(statusCode: 404, title: $"the card of {enterprise} in {quarter} was never lifted")
+                : Results.Problem(statusCode: 409, title: $"the lift of {enterprise} in {quarter} is revoked already");
+        }
+
+        var revoked = standing with { Revoked = new Revocation(clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment) };
+        await store.AddCardLiftAsync(revoked, ct);
+        return Results.Json(Json(revoked, zone));
     }
 
     /// <summary>Confirm or dismiss: a decision on a proposed card, recorded with the card as it stands.</summary>
@@ -93,12 +97,20 @@ public static class CardLiftsApi
             }
 
             var recorded = new CardDecision(enterprise, quarter, decision, clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment, card.Colour,
-                card.Reasons.Select(r => r.ToString()).ToList()) { VisibleToEnterprise = body?.VisibleToEnterprise == true };
+                card.Reasons.Select(r => r.ToString()).ToList())
+            { VisibleToEnterprise = body?.VisibleToEnterprise == true };
             await store.AddCardDecisionAsync(recorded, ct);
             return Results.Json(new
             {
-                enterprise, quarter, card = card.Colour, reasons = recorded.Reasons, decision, decidedBy = recorded.By, decidedAt = Local(recorded.At, zone),
-                decisionComment = recorded.Comment, rectifyBy = card.RectifyBy.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                enterprise,
+                quarter,
+                card = card.Colour,
+                reasons = recorded.Reasons,
+                decision,
+                decidedBy = recorded.By,
+                decidedAt = Local(recorded.At, zone),
+                decisionComment = recorded.Comment,
+                rectifyBy = card.RectifyBy.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             });
         });
     }
@@ -148,7 +160,11 @@ public static class CardLiftsApi
 
     private static object Json(CardLift l, TimeZoneInfo zone) => new
     {
-        enterprise = l.Enterprise, quarter = l.Quarter, at = Local(l.At, zone), by = l.By, comment = l.Comment,
+        enterprise = l.Enterprise,
+        quarter = l.Quarter,
+        at = Local(l.At, zone),
+        by = l.By,
+        comment = l.Comment,
         revoked = l.Revoked is { } r ? new { at = Local(r.At, zone), by = r.By, comment = r.Comment } : null,
     };
 }

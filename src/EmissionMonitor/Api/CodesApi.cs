@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using EmissionMonitor.Checks;
 using EmissionMonitor.Hj212.Codes;
 using EmissionMonitor.Users;
@@ -17,26 +18,31 @@ public static class CodesApi
     {
         var area = new ApiArea(app, auth, "/api", "codes");
         var everyone = area.For(ApiArea.Everyone);
-        everyone.MapGet("/codes", () => Results.Json(CodeCatalogue.All.Select(c => new
+        everyone.MapGet("/codes", Codes);
+        everyone.MapGet("/checks", Checks);
+    }
+
+    /// <summary>A pollutant code of the catalogue as the API lists it.</summary>
+    public sealed record CodeJson(string Code, string? Code2005, string Name, string EnglishName, string Unit, string? CouUnit, string Medium);
+
+    /// <summary><c>GET /api/codes</c>: the pollutant codes the service knows, with their 2005 codes, names and units.</summary>
+    private static Ok<IEnumerable<CodeJson>> Codes() =>
+        TypedResults.Ok(CodeCatalogue.All.Select(c => new CodeJson(c.Code, c.Code2005, c.Name, c.EnglishName, c.Unit, c.CouUnit, c.Medium.ToString().ToLowerInvariant())));
+
+    /// <summary><c>GET /api/checks</c>: the catalogue of checks, of one category or all; JSON, CSV or XLSX.</summary>
+    private static TableAnswer Checks(HttpContext http, string? category)
+    {
+        if (category is not null && !CheckCatalogue.Categories.Contains(category))
         {
-            code = c.Code, code2005 = c.Code2005, name = c.Name, englishName = c.EnglishName, unit = c.Unit, couUnit = c.CouUnit,
-            medium = c.Medium.ToString().ToLowerInvariant(),
-        })));
+            return QueryRules.Bad("category", $"must be one of {string.Join("|", CheckCatalogue.Categories)}, not '{QueryRules.Shown(category)}'");
+        }
 
-        everyone.MapGet("/checks", (HttpContext http, string? category) =>
+        if (QueryRules.Choice(http, "format", ReportsApi.ExportFormats) is { } bad)
         {
-            if (category is not null && !CheckCatalogue.Categories.Contains(category))
-            {
-                return QueryRules.Bad("category", $"must be one of {string.Join("|", CheckCatalogue.Categories)}, not '{QueryRules.Shown(category)}'");
-            }
+            return bad;
+        }
 
-            if (QueryRules.Choice(http, "format", ReportsApi.ExportFormats) is { } bad)
-            {
-                return bad;
-            }
-
-            var table = Reports.ReportTables.Checks(CheckCatalogue.All.Where(c => category is null || c.Category == category));
-            return ReportsApi.WantsFile(http) ? ReportsApi.Export(table, "checks") : ReportsApi.Paged(http, table, int.MaxValue, 0);
-        });
+        var table = Reports.ReportTables.Checks(CheckCatalogue.All.Where(c => category is null || c.Category == category));
+        return ReportsApi.Table(http, table, "checks", int.MaxValue, 0);
     }
 }

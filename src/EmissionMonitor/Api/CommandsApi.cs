@@ -24,73 +24,84 @@ public static class CommandsApi
         var readers = area.For(ApiArea.Everyone);
         var operators = area.For(ApiArea.Operators);
 
-        operators.MapPost("/outlets/{mn}/commands", async (HttpContext http, string mn, CommandBody? body, CommandService commands, CancellationToken ct) =>
-            Answer(await commands.SubmitAsync(mn, body?.Command, body?.Params, RoleFilter.User(http).DisplayName, ct), commands));
+        operators.MapPost("/outlets/{mn}/commands", SubmitAsync);
 
-        operators.MapPost("/outlets/{mn}/backfill", async (HttpContext http, string mn, OperationsApi.BackfillBody? body, CommandService commands, CancellationToken ct) =>
-        {
-            // The history command with the alias's body: {from, to} (local dates or times), hourly data.
-            var parameters = JsonSerializer.SerializeToElement(new Dictionary<string, string?> { ["cn"] = "2061", ["from"] = body?.From, ["to"] = body?.To }
-                .Where(p => p.Value is not null).ToDictionary());
-            var outcome = await commands.SubmitAsync(mn, "history", parameters, RoleFilter.User(http).DisplayName, ct);
-            if (outcome.Command is not { } command)
-            {
-                return Answer(outcome, commands);
-            }
+        operators.MapPost("/outlets/{mn}/backfill", BackfillAsync);
 
-            var shown = JsonDocument.Parse(outcome.Json ?? commands.Live(command)).RootElement; // as taken, with its first frame
-            string? sent = shown.TryGetProperty("exchanges", out var ex) && ex.GetArrayLength() > 0 ? ex[0].GetProperty("frame").GetString() : null;
-            return Results.Json(new { id = command.Id, mn, qn = command.Qn, sent, state = shown.GetProperty("state").GetString(), link = command.Link }, statusCode: 202);
-        });
-
-        readers.MapGet("/outlets/{mn}/commands", async (HttpContext http, string mn, Func<StationRegistry> registry, CommandService commands, ApiOptions options, CancellationToken ct) =>
-        {
-            var user = RoleFilter.User(http);
-            if (registry().FindOutlet(mn) is not { } outlet)
-            {
-                return Results.Problem(statusCode: 404, title: $"no outlet {QueryRules.Shown(mn)}");
-            }
-
-            if (user.Role == ApiUser.EnterpriseRole && outlet.EnterpriseId != user.Enterprise)
-            {
-                return Results.Problem(statusCode: 403, title: "not your outlet");
-            }
-
-            if (QueryRules.First(QueryRules.Choice(http, "format", ReportsApi.ExportFormats), QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
-            {
-                return bad;
-            }
-
-            var list = (await commands.ListAsync(mn, limit, offset, ct)).Select(j => JsonDocument.Parse(j).RootElement).ToList();
-            if (ReportsApi.WantsFile(http))
-            {
-                string[] columns = ["id", "mn", "command", "cn", "qn", "params", "link", "state", "requestedBy", "requestedAt", "sentAt", "acceptedAt", "finishedAt",
-                    "attempts", "qnRtn", "exeRtn", "reason", "result"];
-                return ReportsApi.Export(new Reports.ReportTable(columns, list.Select(c => columns.Select(k => Cell(c, k)).ToArray()).ToList()), $"commands-{mn}");
-            }
-
-            return Results.Text("[" + string.Join(",", list.Select(c => c.GetRawText())) + "]", "application/json; charset=utf-8", Encoding.UTF8);
-        });
+        readers.MapGet("/outlets/{mn}/commands", ListAsync);
 
         // What each command takes, for the page's form (the same rules the POST checks).
-        readers.MapGet("/commands/catalogue", () => Results.Json(Commands.CommandCatalogue.Describe(), CatalogueJson));
+        readers.MapGet("/commands/catalogue", Catalogue);
 
-        readers.MapGet("/commands/{id}", async (HttpContext http, string id, Func<StationRegistry> registry, CommandService commands, CancellationToken ct) =>
+        readers.MapGet("/commands/{id}", GetAsync);
+    }
+
+    private static async Task<IResult> SubmitAsync(HttpContext http, string mn, CommandBody? body, CommandService commands, CancellationToken ct) =>
+        Answer(await commands.SubmitAsync(mn, body?.Command, body?.Params, RoleFilter.User(http).DisplayName, ct), commands);
+
+    private static async Task<IResult> BackfillAsync(HttpContext http, string mn, OperationsApi.BackfillBody? body, CommandService commands, CancellationToken ct)
+    {
+        // The history command with the alias's body: {from, to} (local dates or times), hourly data.
+        var parameters = JsonSerializer.SerializeToElement(new Dictionary<string, string?> { ["cn"] = "2061", ["from"] = body?.From, ["to"] = body?.To }
+            .Where(p => p.Value is not null).ToDictionary());
+        var outcome = await commands.SubmitAsync(mn, "history", parameters, RoleFilter.User(http).DisplayName, ct);
+        if (outcome.Command is not { } command)
         {
-            if (await commands.FindAsync(id, ct) is not { } json)
-            {
-                return Results.Problem(statusCode: 404, title: $"no command {QueryRules.Shown(id)}");
-            }
+            return Answer(outcome, commands);
+        }
 
-            var user = RoleFilter.User(http);
-            string mn = JsonDocument.Parse(json).RootElement.GetProperty("mn").GetString()!;
-            if (user.Role == ApiUser.EnterpriseRole && registry().FindOutlet(mn)?.EnterpriseId != user.Enterprise)
-            {
-                return Results.Problem(statusCode: 404, title: $"no command {QueryRules.Shown(id)}"); // another enterprise's commands are not revealed
-            }
+        var shown = JsonDocument.Parse(outcome.Json ?? commands.Live(command)).RootElement; // as taken, with its first frame
+        string? sent = shown.TryGetProperty("exchanges", out var ex) && ex.GetArrayLength() > 0 ? ex[0].GetProperty("frame").GetString() : null;
+        return Results.Json(new { id = command.Id, mn, qn = command.Qn, sent, state = shown.GetProperty("state").GetString(), link = command.Link }, statusCode: 202);
+    }
 
-            return Results.Text(json, "application/json; charset=utf-8", Encoding.UTF8);
-        });
+    private static async Task<IResult> ListAsync(HttpContext http, string mn, Func<StationRegistry> registry, CommandService commands, ApiOptions options, CancellationToken ct)
+    {
+        var user = RoleFilter.User(http);
+        if (registry().FindOutlet(mn) is not { } outlet)
+        {
+            return Results.Problem(statusCode: 404, title: $"no outlet {QueryRules.Shown(mn)}");
+        }
+
+        if (user.Role == ApiUser.EnterpriseRole && outlet.EnterpriseId != user.Enterprise)
+        {
+            return Results.Problem(statusCode: 403, title: "not your outlet");
+        }
+
+        if (QueryRules.First(QueryRules.Choice(http, "format", ReportsApi.ExportFormats), QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
+        {
+            return bad;
+        }
+
+        var list = (await commands.ListAsync(mn, limit, offset, ct)).Select(j => JsonDocument.Parse(j).RootElement).ToList();
+        if (ReportsApi.WantsFile(http))
+        {
+            string[] columns = ["id", "mn", "command", "cn", "qn", "params", "link", "state", "requestedBy", "requestedAt", "sentAt", "acceptedAt", "finishedAt",
+                    "attempts", "qnRtn", "exeRtn", "reason", "result"];
+            return ReportsApi.Export(new Reports.ReportTable(columns, list.Select(c => columns.Select(k => Cell(c, k)).ToArray()).ToList()), $"commands-{mn}");
+        }
+
+        return Results.Text("[" + string.Join(",", list.Select(c => c.GetRawText())) + "]", "application/json; charset=utf-8", Encoding.UTF8);
+    }
+
+    private static IResult Catalogue() =>
+        Results.Json(Commands.CommandCatalogue.Describe(), CatalogueJson);
+
+    private static async Task<IResult> GetAsync(HttpContext http, string id, Func<StationRegistry> registry, CommandService commands, CancellationToken ct)
+    {
+        if (await commands.FindAsync(id, ct) is not { } json)
+        {
+            return Results.Problem(statusCode: 404, title: $"no command {QueryRules.Shown(id)}");
+        }
+
+        var user = RoleFilter.User(http);
+        string mn = JsonDocument.Parse(json).RootElement.GetProperty("mn").GetString()!;
+        if (user.Role == ApiUser.EnterpriseRole && registry().FindOutlet(mn)?.EnterpriseId != user.Enterprise)
+        {
+            return Results.Problem(statusCode: 404, title: $"no command {QueryRules.Shown(id)}"); // another enterprise's commands are not revealed
+        }
+
+        return Results.Text(json, "application/json; charset=utf-8", Encoding.UTF8);
     }
 
     private static IResult Answer(SubmitOutcome outcome, CommandService commands) => outcome.Refusal == Outcomes.Refusal.None

@@ -27,48 +27,60 @@ public static class ManualDataApi
         var writers = area.For(ApiArea.Filers);
         var operators = area.For(ApiArea.Operators);
 
-        readers.MapGet("", async (HttpContext http, Func<ReportService> reports, Func<Registry.StationRegistry> registry, ApiOptions options,
-            TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
-        {
-            var q = http.Request.Query;
-            if (QueryRules.First(QueryRules.List(http, options, out string? enterprise, out int limit, out int offset), QueryRules.Choice(http, "state", [.. ManualSample.States])) is { } bad)
-            {
-                return bad;
-            }
+        readers.MapGet("", ListAsync);
 
-            var now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;
-            if (ReportRequestParser.Parse("manual", name => name == "enterprise" ? enterprise : q[name].FirstOrDefault(), registry(), now, out var error) is not { } request)
-            {
-                return QueryRules.Bad(error!.Parameter, error.Problem);
-            }
-
-            var table = await reports().ManualTableAsync(request, q["state"].FirstOrDefault(), ct);
-            return ReportsApi.WantsFile(http) ? ReportsApi.Export(table, "manual-data") : ReportsApi.Paged(http, table, limit, offset);
-        });
-
-        readers.MapGet("/{id}", async (HttpContext http, string id, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
-            await manual.FindAsync(id, ct) is { } sample && manual.Visible(RoleFilter.User(http), sample)
-                ? Results.Json(Json(sample, zone))
-                : Results.Problem(statusCode: 404, title: $"no manual sample {QueryRules.Shown(id)}"));
+        readers.MapGet("/{id}", GetAsync);
 
         writers.MapPost("", (HttpContext http, ManualDataService manual, EvidenceStore evidence, UserLimits limits, TimeZoneInfo zone, CancellationToken ct) =>
             CreateAsync(http, manual, evidence, limits, zone, ct))
             .Accepts<ManualFiling>("multipart/form-data");
 
-        operators.MapPost("/{id}/approve", async (HttpContext http, string id, CommentBody? body, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
-            Answer(await manual.DecideAsync(id, approve: true, body?.Comment, RoleFilter.User(http), ct), zone));
+        operators.MapPost("/{id}/approve", ApproveAsync);
 
-        operators.MapPost("/{id}/reject", async (HttpContext http, string id, CommentBody? body, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
-            Answer(await manual.DecideAsync(id, approve: false, body?.Comment, RoleFilter.User(http), ct), zone));
+        operators.MapPost("/{id}/reject", RejectAsync);
 
-        writers.MapPost("/{id}/revoke", async (HttpContext http, string id, CommentBody? body, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
-            Answer(await manual.RevokeAsync(id, body?.Comment, RoleFilter.User(http), ct), zone));
+        writers.MapPost("/{id}/revoke", RevokeAsync);
 
-        readers.MapGet("/{id}/evidence/{file}", async (HttpContext http, string id, string file, ManualDataService manual, EvidenceStore evidence, CancellationToken ct) =>
-            await manual.FindAsync(id, ct) is { } sample && manual.Visible(RoleFilter.User(http), sample) && sample.Evidence.FirstOrDefault(f => f.Id == file) is { } found
-                ? evidence.Serve(sample.Id, found)
-                : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of manual sample {QueryRules.Shown(id)}"));
+        readers.MapGet("/{id}/evidence/{file}", EvidenceAsync);
     }
+
+    private static async Task<IResult> ListAsync(HttpContext http, Func<ReportService> reports, Func<Registry.StationRegistry> registry, ApiOptions options,
+            TimeZoneInfo zone, TimeProvider clock, CancellationToken ct)
+    {
+        var q = http.Request.Query;
+        if (QueryRules.First(QueryRules.List(http, options, out string? enterprise, out int limit, out int offset), QueryRules.Choice(http, "state", [.. ManualSample.States])) is { } bad)
+        {
+            return bad;
+        }
+
+        var now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;
+        if (ReportRequestParser.Parse("manual", name => name == "enterprise" ? enterprise : q[name].FirstOrDefault(), registry(), now, out var error) is not { } request)
+        {
+            return QueryRules.Bad(error!.Parameter, error.Problem);
+        }
+
+        var table = await reports().ManualTableAsync(request, q["state"].FirstOrDefault(), ct);
+        return ReportsApi.WantsFile(http) ? ReportsApi.Export(table, "manual-data") : ReportsApi.Paged(http, table, limit, offset);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext http, string id, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
+        await manual.FindAsync(id, ct) is { } sample && manual.Visible(RoleFilter.User(http), sample)
+                ? Results.Json(Json(sample, zone))
+                : Results.Problem(statusCode: 404, title: $"no manual sample {QueryRules.Shown(id)}");
+
+    private static async Task<IResult> ApproveAsync(HttpContext http, string id, CommentBody? body, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
+        Answer(await manual.DecideAsync(id, approve: true, body?.Comment, RoleFilter.User(http), ct), zone);
+
+    private static async Task<IResult> RejectAsync(HttpContext http, string id, CommentBody? body, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
+        Answer(await manual.DecideAsync(id, approve: false, body?.Comment, RoleFilter.User(http), ct), zone);
+
+    private static async Task<IResult> RevokeAsync(HttpContext http, string id, CommentBody? body, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
+        Answer(await manual.RevokeAsync(id, body?.Comment, RoleFilter.User(http), ct), zone);
+
+    private static async Task<IResult> EvidenceAsync(HttpContext http, string id, string file, ManualDataService manual, EvidenceStore evidence, CancellationToken ct) =>
+        await manual.FindAsync(id, ct) is { } sample && manual.Visible(RoleFilter.User(http), sample) && sample.Evidence.FirstOrDefault(f => f.Id == file) is { } found
+                ? evidence.Serve(sample.Id, found)
+                : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of manual sample {QueryRules.Shown(id)}");
 
     /// <summary>
     /// Files a sample from a form with its report: the files are checked and kept first, and a refused
@@ -114,10 +126,24 @@ public static class ManualDataApi
     /// <summary>A sample's JSON: its fields, its history and its files (each with the path it downloads from).</summary>
     public static Dictionary<string, object?> Json(ManualSample s, TimeZoneInfo zone) => new(StringComparer.Ordinal)
     {
-        ["id"] = s.Id, ["mn"] = s.Mn, ["pollutant"] = s.Pollutant, ["sampledAt"] = Local(s.SampledAt), ["value"] = s.Value, ["unit"] = s.Unit, ["flow"] = s.Flow,
-        ["state"] = s.State, ["coverFrom"] = Local(s.CoverFrom), ["coverTo"] = Local(s.CoverTo), ["markId"] = s.MarkId, ["enterprise"] = s.Enterprise,
-        ["comment"] = s.Comment, ["by"] = s.By, ["createdAt"] = ReportFormats.Instant(s.CreatedAt, zone), ["decidedBy"] = s.DecidedBy,
-        ["decidedAt"] = ReportFormats.Instant(s.DecidedAt, zone), ["decisionComment"] = s.DecisionComment,
+        ["id"] = s.Id,
+        ["mn"] = s.Mn,
+        ["pollutant"] = s.Pollutant,
+        ["sampledAt"] = Local(s.SampledAt),
+        ["value"] = s.Value,
+        ["unit"] = s.Unit,
+        ["flow"] = s.Flow,
+        ["state"] = s.State,
+        ["coverFrom"] = Local(s.CoverFrom),
+        ["coverTo"] = Local(s.CoverTo),
+        ["markId"] = s.MarkId,
+        ["enterprise"] = s.Enterprise,
+        ["comment"] = s.Comment,
+        ["by"] = s.By,
+        ["createdAt"] = ReportFormats.Instant(s.CreatedAt, zone),
+        ["decidedBy"] = s.DecidedBy,
+        ["decidedAt"] = ReportFormats.Instant(s.DecidedAt, zone),
+        ["decisionComment"] = s.DecisionComment,
         ["history"] = s.History.Select(h => new { action = h.Action, by = h.By, at = ReportFormats.Instant(h.At, zone), comment = h.Comment }),
         ["evidence"] = MarksApi.EvidenceJson(s.Evidence, $"/api/manual-data/{Uri.EscapeDataString(s.Id)}/evidence", zone),
     };

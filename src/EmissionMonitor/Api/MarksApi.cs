@@ -33,80 +33,94 @@ public static class MarksApi
         var writers = area.For(ApiArea.Filers);
         var operators = area.For(ApiArea.Operators);
 
-        readers.MapGet("", async (HttpContext http, string? mn, string? from, string? to, MarkService marks, ApiOptions options,
-            TimeZoneInfo zone, CancellationToken ct) =>
-        {
-            if (QueryRules.First(QueryRules.Local("from", from, out var start), QueryRules.Local("to", to, out var end), QueryRules.Choice(http, "format", ReportsApi.ExportFormats),
-                QueryRules.Choice(http, "state", [.. Mark.States]), QueryRules.Choice(http, "kind", [.. Mark.Kinds]), QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
-            {
-                return bad;
-            }
+        readers.MapGet("", ListAsync);
 
-            var user = RoleFilter.User(http);
-            var all = await marks.AllAsync(ct);
-            var over = marks.OverFaultCap(all);
-            var q = http.Request.Query;
-            var visible = all.Where(m => marks.Visible(user, m))
-                .Where(m => mn is null || m.Mn == mn)
-                .Where(m => m.To > (start ?? DateTime.MinValue) && m.From < (end ?? DateTime.MaxValue))
-                .Where(m => q["state"].FirstOrDefault() is not { } s || m.State == s)
-                .Where(m => q["kind"].FirstOrDefault() is not { } k || m.Kind == k)
-                .ToList();
-            if (ReportsApi.WantsFile(http))
-            {
-                return ReportsApi.Export(new Reports.ReportTable(Columns, visible.Select(m => Row(m, over, zone)).ToList()), "marks");
-            }
-
-            http.Response.Headers["X-Total-Count"] = visible.Count.ToString(CultureInfo.InvariantCulture);
-            return Results.Json(visible.Skip(offset).Take(limit).Select(m => Json(m, over, zone)));
-        });
-
-        readers.MapGet("/{id}", async (HttpContext http, string id, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
-        {
-            var all = await marks.AllAsync(ct);
-            return all.FirstOrDefault(m => m.Key == id) is { } mark && marks.Visible(RoleFilter.User(http), mark)
-                ? Results.Json(Json(mark, marks.OverFaultCap(all), zone))
-                : Results.Problem(statusCode: 404, title: $"no mark {QueryRules.Shown(id)}");
-        });
+        readers.MapGet("/{id}", GetAsync);
 
         writers.MapPost("", (HttpContext http, MarkService marks, EvidenceStore evidence, UserLimits limits, TimeZoneInfo zone, CancellationToken ct) =>
             CreateAsync(http, marks, evidence, limits, zone, ct))
             .Accepts<MarkBody>("application/json", "multipart/form-data");
 
-        operators.MapPost("/{id}/approve", async (HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
-            await Answer(await marks.DecideAsync(id, approve: true, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct));
+        operators.MapPost("/{id}/approve", ApproveAsync);
 
-        operators.MapPost("/{id}/reject", async (HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
-            await Answer(await marks.DecideAsync(id, approve: false, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct));
+        operators.MapPost("/{id}/reject", RejectAsync);
 
-        writers.MapPost("/{id}/revoke", async (HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
-            await Answer(await marks.RevokeAsync(id, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct));
+        writers.MapPost("/{id}/revoke", RevokeAsync);
 
-        writers.MapPost("/{id}/evidence", async (HttpContext http, string id, MarkService marks, EvidenceStore evidence, TimeZoneInfo zone, CancellationToken ct) =>
-        {
-            var user = RoleFilter.User(http);
-            if (await marks.FindAsync(id, ct) is not { } mark || !marks.Visible(user, mark))
-            {
-                return Results.Problem(statusCode: 404, title: $"no mark {QueryRules.Shown(id)}");
-            }
+        writers.MapPost("/{id}/evidence", AddEvidenceAsync);
 
-            if (marks.MayAddEvidence(mark, user) is { Mark: null } refused)
-            {
-                return Problem(refused);
-            }
-
-            return await evidence.AttachAsync(http.Request, mark.Key, user.DisplayName, async file =>
-            {
-                var outcome = await marks.AddEvidenceAsync(mark.Key, file, user, ct);
-                return (await Answer(outcome, marks, zone, ct), outcome.Mark is not null);
-            }, ct);
-        });
-
-        readers.MapGet("/{id}/evidence/{file}", async (HttpContext http, string id, string file, MarkService marks, EvidenceStore evidence, CancellationToken ct) =>
-            await marks.FindAsync(id, ct) is { } mark && marks.Visible(RoleFilter.User(http), mark) && mark.Evidence.FirstOrDefault(f => f.Id == file) is { } found
-                ? evidence.Serve(mark.Key, found)
-                : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of mark {QueryRules.Shown(id)}"));
+        readers.MapGet("/{id}/evidence/{file}", EvidenceAsync);
     }
+
+    private static async Task<IResult> ListAsync(HttpContext http, string? mn, string? from, string? to, MarkService marks, ApiOptions options,
+            TimeZoneInfo zone, CancellationToken ct)
+    {
+        if (QueryRules.First(QueryRules.Local("from", from, out var start), QueryRules.Local("to", to, out var end), QueryRules.Choice(http, "format", ReportsApi.ExportFormats),
+            QueryRules.Choice(http, "state", [.. Mark.States]), QueryRules.Choice(http, "kind", [.. Mark.Kinds]), QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
+        {
+            return bad;
+        }
+
+        var user = RoleFilter.User(http);
+        var all = await marks.AllAsync(ct);
+        var over = marks.OverFaultCap(all);
+        var q = http.Request.Query;
+        var visible = all.Where(m => marks.Visible(user, m))
+            .Where(m => mn is null || m.Mn == mn)
+            .Where(m => m.To > (start ?? DateTime.MinValue) && m.From < (end ?? DateTime.MaxValue))
+            .Where(m => q["state"].FirstOrDefault() is not { } s || m.State == s)
+            .Where(m => q["kind"].FirstOrDefault() is not { } k || m.Kind == k)
+            .ToList();
+        if (ReportsApi.WantsFile(http))
+        {
+            return ReportsApi.Export(new Reports.ReportTable(Columns, visible.Select(m => Row(m, over, zone)).ToList()), "marks");
+        }
+
+        http.Response.Headers["X-Total-Count"] = visible.Count.ToString(CultureInfo.InvariantCulture);
+        return Results.Json(visible.Skip(offset).Take(limit).Select(m => Json(m, over, zone)));
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext http, string id, MarkService marks, TimeZoneInfo zone, CancellationToken ct)
+    {
+        var all = await marks.AllAsync(ct);
+        return all.FirstOrDefault(m => m.Key == id) is { } mark && marks.Visible(RoleFilter.User(http), mark)
+            ? Results.Json(Json(mark, marks.OverFaultCap(all), zone))
+            : Results.Problem(statusCode: 404, title: $"no mark {QueryRules.Shown(id)}");
+    }
+
+    private static async Task<IResult> ApproveAsync(HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
+        await Answer(await marks.DecideAsync(id, approve: true, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct);
+
+    private static async Task<IResult> RejectAsync(HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
+        await Answer(await marks.DecideAsync(id, approve: false, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct);
+
+    private static async Task<IResult> RevokeAsync(HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
+        await Answer(await marks.RevokeAsync(id, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct);
+
+    private static async Task<IResult> AddEvidenceAsync(HttpContext http, string id, MarkService marks, EvidenceStore evidence, TimeZoneInfo zone, CancellationToken ct)
+    {
+        var user = RoleFilter.User(http);
+        if (await marks.FindAsync(id, ct) is not { } mark || !marks.Visible(user, mark))
+        {
+            return Results.Problem(statusCode: 404, title: $"no mark {QueryRules.Shown(id)}");
+        }
+
+        if (marks.MayAddEvidence(mark, user) is { Mark: null } refused)
+        {
+            return Problem(refused);
+        }
+
+        return await evidence.AttachAsync(http.Request, mark.Key, user.DisplayName, async file =>
+        {
+            var outcome = await marks.AddEvidenceAsync(mark.Key, file, user, ct);
+            return (await Answer(outcome, marks, zone, ct), outcome.Mark is not null);
+        }, ct);
+    }
+
+    private static async Task<IResult> EvidenceAsync(HttpContext http, string id, string file, MarkService marks, EvidenceStore evidence, CancellationToken ct) =>
+        await marks.FindAsync(id, ct) is { } mark && marks.Visible(RoleFilter.User(http), mark) && mark.Evidence.FirstOrDefault(f => f.Id == file) is { } found
+                ? evidence.Serve(mark.Key, found)
+                : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of mark {QueryRules.Shown(id)}");
 
     /// <summary>
     /// Files a mark: a JSON body, or a form (<c>multipart/form-data</c>) with the same fields and its

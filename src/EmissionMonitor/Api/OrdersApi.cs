@@ -28,83 +28,99 @@ public static class OrdersApi
         var readers = area.For(ApiArea.Everyone);
         var operators = area.For(ApiArea.Operators);
 
-        operators.MapPost("", async (HttpContext http, OrderBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
-            Answer(await orders.CreateAsync(body?.Mn, body?.Pollutant, body?.AlertId, body?.Deadline, body?.Text, RoleFilter.User(http).DisplayName, ct), orders, zone, 201));
+        operators.MapPost("", CreateAsync);
 
-        readers.MapGet("", async (HttpContext http, OrderService orders, Func<StationRegistry> registry, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
+        readers.MapGet("", ListAsync);
+
+        readers.MapGet("/{id}", GetAsync);
+
+        enterprises.MapPost("/{id}/respond", RespondAsync);
+
+        filers.MapPost("/{id}/evidence", AddEvidenceAsync);
+
+        readers.MapGet("/{id}/evidence/{file}", EvidenceAsync);
+
+        operators.MapPost("/{id}/close", CloseAsync);
+
+        operators.MapPost("/{id}/reopen", ReopenAsync);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext http, OrderBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
+        Answer(await orders.CreateAsync(body?.Mn, body?.Pollutant, body?.AlertId, body?.Deadline, body?.Text, RoleFilter.User(http).DisplayName, ct), orders, zone, 201);
+
+    private static async Task<IResult> ListAsync(HttpContext http, OrderService orders, Func<StationRegistry> registry, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)
+    {
+        if (QueryRules.First(QueryRules.Choice(http, "state", States), QueryRules.Choice(http, "overdue", ["true", "false"]), QueryRules.Choice(http, "format", ReportsApi.ExportFormats),
+            QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
         {
-            if (QueryRules.First(QueryRules.Choice(http, "state", States), QueryRules.Choice(http, "overdue", ["true", "false"]), QueryRules.Choice(http, "format", ReportsApi.ExportFormats),
-                QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
-            {
-                return bad;
-            }
+            return bad;
+        }
 
-            var user = RoleFilter.User(http);
-            var q = http.Request.Query;
-            var now = orders.NowLocal;
-            var list = (await orders.ListAsync(ct)).Where(o => Visible(user, o)).Select(o => AsSeenBy(user, o, options))
-                .Where(o => q["state"].FirstOrDefault() is not { } s || o.State == s)
-                .Where(o => q["mn"].FirstOrDefault() is not { } mn || o.Mn == mn)
-                .Where(o => q["city"].FirstOrDefault() is not { } city || o.City == city)
-                .Where(o => q["overdue"].FirstOrDefault() is not { } overdue || o.IsOverdue(now) == (overdue == "true"))
-                .ToList();
-            if (ReportsApi.WantsFile(http))
+        var user = RoleFilter.User(http);
+        var q = http.Request.Query;
+        var now = orders.NowLocal;
+        var list = (await orders.ListAsync(ct)).Where(o => Visible(user, o)).Select(o => AsSeenBy(user, o, options))
+            .Where(o => q["state"].FirstOrDefault() is not { } s || o.State == s)
+            .Where(o => q["mn"].FirstOrDefault() is not { } mn || o.Mn == mn)
+            .Where(o => q["city"].FirstOrDefault() is not { } city || o.City == city)
+            .Where(o => q["overdue"].FirstOrDefault() is not { } overdue || o.IsOverdue(now) == (overdue == "true"))
+            .ToList();
+        if (ReportsApi.WantsFile(http))
+        {
+            string[] columns = ["id", "mn", "enterprise", "city", "pollutant", "alertId", "deadline", "state", "overdue", "text", "createdBy", "createdAt", "cause", "measures", "answeredAt", "closedAt"];
+            return ReportsApi.Export(new Reports.ReportTable(columns, list.Select(o => new object?[]
             {
-                string[] columns = ["id", "mn", "enterprise", "city", "pollutant", "alertId", "deadline", "state", "overdue", "text", "createdBy", "createdAt", "cause", "measures", "answeredAt", "closedAt"];
-                return ReportsApi.Export(new Reports.ReportTable(columns, list.Select(o => new object?[]
-                {
                     o.Id, o.Mn, o.Enterprise, o.City, o.Pollutant, o.AlertId, o.Deadline.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture), o.State, o.IsOverdue(now), o.Text,
                     o.CreatedBy, Local(o.CreatedAt, zone), o.Response?.Cause, o.Response?.Measures, o.Response is { } r ? Local(r.At, zone) : null, o.ClosedAt is { } c ? Local(c, zone) : null,
-                }).ToList()), "orders");
-            }
+            }).ToList()), "orders");
+        }
 
-            http.Response.Headers["X-Total-Count"] = list.Count.ToString(CultureInfo.InvariantCulture);
-            return Results.Json(list.Skip(offset).Take(limit).Select(o => Json(o, now, zone)));
-        });
-
-        readers.MapGet("/{id}", async (HttpContext http, string id, OrderService orders, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
-            await orders.FindAsync(id, ct) is { } o && Visible(RoleFilter.User(http), o)
-                ? Results.Json(Json(AsSeenBy(RoleFilter.User(http), o, options), orders.NowLocal, zone))
-                : Results.Problem(statusCode: 404, title: $"no order {QueryRules.Shown(id)}"));
-
-        enterprises.MapPost("/{id}/respond", async (HttpContext http, string id, RespondBody? body, OrderService orders, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
-        {
-            var user = RoleFilter.User(http);
-            return Answer(Seen(await orders.RespondAsync(id, body?.Cause, body?.Measures, user.DisplayName, o => Visible(user, o), ct), user, options), orders, zone, 200);
-        });
-
-        filers.MapPost("/{id}/evidence", async (HttpContext http, string id, OrderService orders, Evidence.EvidenceStore evidence, ApiOptions options, TimeZoneInfo zone,
-            CancellationToken ct) =>
-        {
-            var user = RoleFilter.User(http);
-            if (await orders.FindAsync(id, ct) is not { } order || !Visible(user, order))
-            {
-                return Results.Problem(statusCode: 404, title: $"no order {QueryRules.Shown(id)}");
-            }
-
-            if (orders.MayAttach(order) is { Refusal: not Outcomes.Refusal.None } refused)
-            {
-                return Refusals.Problem(refused.Refusal, refused.Problem);
-            }
-
-            return await evidence.AttachAsync(http.Request, order.Id, user.DisplayName, async file =>
-            {
-                var outcome = await orders.AttachAsync(order.Id, file, o => Visible(user, o), ct);
-                return (Answer(Seen(outcome, user, options), orders, zone, 201), outcome.Order is not null);
-            }, ct);
-        });
-
-        readers.MapGet("/{id}/evidence/{file}", async (HttpContext http, string id, string file, OrderService orders, Evidence.EvidenceStore evidence, CancellationToken ct) =>
-            await orders.FindAsync(id, ct) is { } o && Visible(RoleFilter.User(http), o) && o.Evidence.FirstOrDefault(f => f.Id == file) is { } found
-                ? evidence.Serve(o.Id, found)
-                : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of order {QueryRules.Shown(id)}"));
-
-        operators.MapPost("/{id}/close", async (HttpContext http, string id, CommentBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
-            Answer(await orders.CloseAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct, body?.VisibleToEnterprise == true), orders, zone, 200));
-
-        operators.MapPost("/{id}/reopen", async (HttpContext http, string id, CommentBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
-            Answer(await orders.ReopenAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct, body?.VisibleToEnterprise == true), orders, zone, 200));
+        http.Response.Headers["X-Total-Count"] = list.Count.ToString(CultureInfo.InvariantCulture);
+        return Results.Json(list.Skip(offset).Take(limit).Select(o => Json(o, now, zone)));
     }
+
+    private static async Task<IResult> GetAsync(HttpContext http, string id, OrderService orders, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
+        await orders.FindAsync(id, ct) is { } o && Visible(RoleFilter.User(http), o)
+                ? Results.Json(Json(AsSeenBy(RoleFilter.User(http), o, options), orders.NowLocal, zone))
+                : Results.Problem(statusCode: 404, title: $"no order {QueryRules.Shown(id)}");
+
+    private static async Task<IResult> RespondAsync(HttpContext http, string id, RespondBody? body, OrderService orders, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)
+    {
+        var user = RoleFilter.User(http);
+        return Answer(Seen(await orders.RespondAsync(id, body?.Cause, body?.Measures, user.DisplayName, o => Visible(user, o), ct), user, options), orders, zone, 200);
+    }
+
+    private static async Task<IResult> AddEvidenceAsync(HttpContext http, string id, OrderService orders, Evidence.EvidenceStore evidence, ApiOptions options, TimeZoneInfo zone,
+            CancellationToken ct)
+    {
+        var user = RoleFilter.User(http);
+        if (await orders.FindAsync(id, ct) is not { } order || !Visible(user, order))
+        {
+            return Results.Problem(statusCode: 404, title: $"no order {QueryRules.Shown(id)}");
+        }
+
+        if (orders.MayAttach(order) is { Refusal: not Outcomes.Refusal.None } refused)
+        {
+            return Refusals.Problem(refused.Refusal, refused.Problem);
+        }
+
+        return await evidence.AttachAsync(http.Request, order.Id, user.DisplayName, async file =>
+        {
+            var outcome = await orders.AttachAsync(order.Id, file, o => Visible(user, o), ct);
+            return (Answer(Seen(outcome, user, options), orders, zone, 201), outcome.Order is not null);
+        }, ct);
+    }
+
+    private static async Task<IResult> EvidenceAsync(HttpContext http, string id, string file, OrderService orders, Evidence.EvidenceStore evidence, CancellationToken ct) =>
+        await orders.FindAsync(id, ct) is { } o && Visible(RoleFilter.User(http), o) && o.Evidence.FirstOrDefault(f => f.Id == file) is { } found
+                ? evidence.Serve(o.Id, found)
+                : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of order {QueryRules.Shown(id)}");
+
+    private static async Task<IResult> CloseAsync(HttpContext http, string id, CommentBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
+        Answer(await orders.CloseAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct, body?.VisibleToEnterprise == true), orders, zone, 200);
+
+    private static async Task<IResult> ReopenAsync(HttpContext http, string id, CommentBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
+        Answer(await orders.ReopenAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct, body?.VisibleToEnterprise == true), orders, zone, 200);
 
     private static bool Visible(ApiUser user, SupervisionOrder order) => user.Role != ApiUser.EnterpriseRole || order.Enterprise == user.Enterprise;
 
@@ -124,8 +140,19 @@ public static class OrdersApi
         string Name(string by) => own.Contains(by) ? by : Reports.ReportTables.Bureau;
         return new SupervisionOrder
         {
-            Id = order.Id, Mn = order.Mn, Enterprise = order.Enterprise, City = order.City, Pollutant = order.Pollutant, AlertId = order.AlertId, Deadline = order.Deadline,
-            Text = order.Text, State = order.State, CreatedBy = Name(order.CreatedBy), CreatedAt = order.CreatedAt, Response = order.Response, ClosedAt = order.ClosedAt,
+            Id = order.Id,
+            Mn = order.Mn,
+            Enterprise = order.Enterprise,
+            City = order.City,
+            Pollutant = order.Pollutant,
+            AlertId = order.AlertId,
+            Deadline = order.Deadline,
+            Text = order.Text,
+            State = order.State,
+            CreatedBy = Name(order.CreatedBy),
+            CreatedAt = order.CreatedAt,
+            Response = order.Response,
+            ClosedAt = order.ClosedAt,
             History = order.History.Select(h => own.Contains(h.By) || h.Action == "answered" ? h
                 : h with { By = Name(h.By), Comment = h.Action == "attached" || h.VisibleToEnterprise ? h.Comment : null }).ToList(),
             Evidence = order.Evidence.Select(f => f with { By = Name(f.By) }).ToList(),
@@ -143,9 +170,18 @@ public static class OrdersApi
 
     private static object Json(SupervisionOrder o, DateTime now, TimeZoneInfo zone) => new
     {
-        id = o.Id, mn = o.Mn, enterprise = o.Enterprise, city = o.City, pollutant = o.Pollutant, alertId = o.AlertId,
-        deadline = o.Deadline.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture), text = o.Text, state = o.State, overdue = o.IsOverdue(now),
-        createdBy = o.CreatedBy, createdAt = Local(o.CreatedAt, zone),
+        id = o.Id,
+        mn = o.Mn,
+        enterprise = o.Enterprise,
+        city = o.City,
+        pollutant = o.Pollutant,
+        alertId = o.AlertId,
+        deadline = o.Deadline.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture),
+        text = o.Text,
+        state = o.State,
+        overdue = o.IsOverdue(now),
+        createdBy = o.CreatedBy,
+        createdAt = Local(o.CreatedAt, zone),
         response = o.Response is { } r ? new { cause = r.Cause, measures = r.Measures, by = r.By, at = Local(r.At, zone) } : null,
         closedAt = o.ClosedAt is { } c ? Local(c, zone) : null,
         history = o.History.Select(h => new { at = Local(h.At, zone), by = h.By, action = h.Action, comment = h.Comment }),

@@ -11,22 +11,24 @@ namespace EmissionMonitor.Api;
 public static class PermitsApi
 {
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth) =>
-        new ApiArea(app, auth, "/api/permits", "permits").For(ApiArea.Everyone).MapGet("/deadlines", async (HttpContext http, ReportDeadlines deadlines, Func<Registry.StationRegistry> registry, ApiOptions options,
-            TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
+        new ApiArea(app, auth, "/api/permits", "permits").For(ApiArea.Everyone).MapGet("/deadlines", DeadlinesAsync);
+
+    private static async Task<IResult> DeadlinesAsync(HttpContext http, ReportDeadlines deadlines, Func<Registry.StationRegistry> registry, ApiOptions options,
+            TimeZoneInfo zone, TimeProvider clock, CancellationToken ct)
+    {
+        var q = http.Request.Query;
+        if (QueryRules.List(http, options, out string? enterprise, out int limit, out int offset) is { } bad)
         {
-            var q = http.Request.Query;
-            if (QueryRules.List(http, options, out string? enterprise, out int limit, out int offset) is { } bad)
-            {
-                return bad;
-            }
+            return bad;
+        }
 
-            var today = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).Date;
-            if (DeadlineTable.Parse(name => name == "enterprise" ? enterprise : q[name].FirstOrDefault(), registry(), today, out var error) is not { } asked)
-            {
-                return QueryRules.Bad(error!.Value.Parameter, error.Value.Problem);
-            }
+        var today = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).Date;
+        if (DeadlineTable.Parse(name => name == "enterprise" ? enterprise : q[name].FirstOrDefault(), registry(), today, out var error) is not { } asked)
+        {
+            return QueryRules.Bad(error!.Value.Parameter, error.Value.Problem);
+        }
 
-            var table = DeadlineTable.Of(await deadlines.RowsAsync(asked.From, asked.To, asked.Enterprise, asked.State, ct), zone);
-            return ReportsApi.WantsFile(http) ? ReportsApi.Export(table, "deadlines") : ReportsApi.Paged(http, table, limit, offset);
-        });
+        var table = DeadlineTable.Of(await deadlines.RowsAsync(asked.From, asked.To, asked.Enterprise, asked.State, ct), zone);
+        return ReportsApi.WantsFile(http) ? ReportsApi.Export(table, "deadlines") : ReportsApi.Paged(http, table, limit, offset);
+    }
 }

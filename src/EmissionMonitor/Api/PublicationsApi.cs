@@ -22,53 +22,67 @@ public static class PublicationsApi
         var area = new ApiArea(app, auth, "/api", "publications");
         var operators = area.For(ApiArea.Operators);
         var everyone = area.For(ApiArea.Everyone);
-        operators.MapPost("/publications", async (HttpContext http, PublishBody? body, PublicationService publications, CancellationToken ct) =>
-        {
-            bool force = body?.Force == true || http.Request.Query["force"].FirstOrDefault() == "true";
-            var outcome = await publications.PublishAsync(body?.Quarter, body?.City, RoleFilter.User(http).DisplayName, ct, force);
-            if (outcome.Publication is { } p)
-            {
-                return Results.Text(p.ToJsonString(), "application/json; charset=utf-8", Encoding.UTF8, statusCode: 201);
-            }
+        operators.MapPost("/publications", PublishAsync);
 
-            return outcome.Code is { } code // not ready: the page asks for an explicit confirmation, then sends force=true
-                ? Results.Problem(statusCode: 409, title: outcome.Problem, extensions: new Dictionary<string, object?> { ["code"] = code, ["parameter"] = "force" })
-                : Refusals.Problem(outcome.Refusal, outcome.Problem, outcome.Parameter ?? "quarter");
-        });
-
-        everyone.MapGet("/publications", async (PublicationService publications, CancellationToken ct) => List(await publications.ListAsync(withAuthor: true, ct)));
+        everyone.MapGet("/publications", ListAsync);
 
         // Who publishes and under which title, and the service's local time (the page says "本季度未结束" by it).
-        area.Open.MapGet("/public/about", (PublicationService publications, TimeZoneInfo zone, TimeProvider clock) => Results.Json(new
+        area.Open.MapGet("/public/about", About);
+
+        area.Open.MapGet("/public/publications", PublicListAsync);
+
+        area.Open.MapGet("/public/publications/{id}", PublicTableAsync);
+    }
+
+    private static async Task<IResult> PublishAsync(HttpContext http, PublishBody? body, PublicationService publications, CancellationToken ct)
+    {
+        bool force = body?.Force == true || http.Request.Query["force"].FirstOrDefault() == "true";
+        var outcome = await publications.PublishAsync(body?.Quarter, body?.City, RoleFilter.User(http).DisplayName, ct, force);
+        if (outcome.Publication is { } p)
         {
-            authority = publications.Public.Authority, title = publications.Public.Title,
+            return Results.Text(p.ToJsonString(), "application/json; charset=utf-8", Encoding.UTF8, statusCode: 201);
+        }
+
+        return outcome.Code is { } code // not ready: the page asks for an explicit confirmation, then sends force=true
+            ? Results.Problem(statusCode: 409, title: outcome.Problem, extensions: new Dictionary<string, object?> { ["code"] = code, ["parameter"] = "force" })
+            : Refusals.Problem(outcome.Refusal, outcome.Problem, outcome.Parameter ?? "quarter");
+    }
+
+    private static async Task<IResult> ListAsync(PublicationService publications, CancellationToken ct) =>
+        List(await publications.ListAsync(withAuthor: true, ct));
+
+    private static IResult About(PublicationService publications, TimeZoneInfo zone, TimeProvider clock) =>
+        Results.Json(new
+        {
+            authority = publications.Public.Authority,
+            title = publications.Public.Title,
             now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
             rateThreshold = publications.RateThreshold,
-        }));
-
-        area.Open.MapGet("/public/publications", async (PublicationService publications, CancellationToken ct) => List(await publications.ListAsync(withAuthor: false, ct)));
-
-        area.Open.MapGet("/public/publications/{id}", async (HttpContext http, string id, PublicationService publications, CancellationToken ct) =>
-        {
-            if (QueryRules.First(QueryRules.Choice(http, "format", ["json", "csv", "xlsx"]), QueryRules.Choice(http, "lang", ["zh", "en"])) is { } bad)
-            {
-                return bad;
-            }
-
-            if (await publications.FindAsync(id, withAuthor: false, ct) is not { } publication)
-            {
-                return Results.Problem(statusCode: 404, title: $"no publication {QueryRules.Shown(id)}");
-            }
-
-            bool chinese = http.Request.Query["lang"].FirstOrDefault() != "en";
-            string name = $"{publication["quarter"]}-{publication["city"]?.GetValue<string>() ?? (chinese ? "全省" : "province")}-v{publication["version"]}";
-            return http.Request.Query["format"].FirstOrDefault() switch
-            {
-                "csv" => ReportsApi.Csv(PublicationService.Table(publication, chinese), name),
-                "xlsx" => Results.File(Xlsx.Write(PublicationService.Table(publication, chinese), name), Xlsx.ContentType, name + ".xlsx"),
-                _ => Results.Text(publication.ToJsonString(), "application/json; charset=utf-8", Encoding.UTF8),
-            };
         });
+
+    private static async Task<IResult> PublicListAsync(PublicationService publications, CancellationToken ct) =>
+        List(await publications.ListAsync(withAuthor: false, ct));
+
+    private static async Task<IResult> PublicTableAsync(HttpContext http, string id, PublicationService publications, CancellationToken ct)
+    {
+        if (QueryRules.First(QueryRules.Choice(http, "format", ["json", "csv", "xlsx"]), QueryRules.Choice(http, "lang", ["zh", "en"])) is { } bad)
+        {
+            return bad;
+        }
+
+        if (await publications.FindAsync(id, withAuthor: false, ct) is not { } publication)
+        {
+            return Results.Problem(statusCode: 404, title: $"no publication {QueryRules.Shown(id)}");
+        }
+
+        bool chinese = http.Request.Query["lang"].FirstOrDefault() != "en";
+        string name = $"{publication["quarter"]}-{publication["city"]?.GetValue<string>() ?? (chinese ? "全省" : "province")}-v{publication["version"]}";
+        return http.Request.Query["format"].FirstOrDefault() switch
+        {
+            "csv" => ReportsApi.Csv(PublicationService.Table(publication, chinese), name),
+            "xlsx" => Results.File(Xlsx.Write(PublicationService.Table(publication, chinese), name), Xlsx.ContentType, name + ".xlsx"),
+            _ => Results.Text(publication.ToJsonString(), "application/json; charset=utf-8", Encoding.UTF8),
+        };
     }
 
     private static IResult List(IReadOnlyList<JsonObject> publications) =>

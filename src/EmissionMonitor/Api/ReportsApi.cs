@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using EmissionMonitor.Reports;
 using EmissionMonitor.Users;
 
@@ -24,7 +25,7 @@ public static class ReportsApi
     /// (<c>lang=zh</c> gives it Chinese headers, the column keys otherwise) — streamed, under the
     /// user's download slot (<see cref="Http.Download"/>).
     /// </summary>
-    public static IResult Export(ReportTable table, string name) => new Http.Download(name, _ => table.AsParts(), gated: false);
+    public static Http.Download Export(ReportTable table, string name) => new Http.Download(name, _ => table.AsParts(), gated: false);
 
     /// <summary>
     /// A downloaded table (CSV or workbook, the same columns) carries each pollutant's Chinese name
@@ -55,31 +56,33 @@ public static class ReportsApi
         }
 
         // The city target barometer: cities' figures, for the bureau's staff (operators, inspectors).
-        staff.MapGet("/barometer", async (HttpContext http, Func<ReportService> reports, Compliance.BarometerOptions levels, ReportGate gate, TimeZoneInfo zone,
-            TimeProvider clock, CancellationToken ct) =>
+        staff.MapGet("/barometer", BarometerAsync);
+    }
+
+    private static async Task<IResult> BarometerAsync(HttpContext http, Func<ReportService> reports, Compliance.BarometerOptions levels, ReportGate gate, TimeZoneInfo zone,
+            TimeProvider clock, CancellationToken ct)
+    {
+        int year = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).Year;
+        if (http.Request.Query["year"].FirstOrDefault() is { } text
+            && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out year)
+                || year < Compliance.ReportPeriod.MinYear || year > Compliance.ReportPeriod.MaxYear))
         {
-            int year = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).Year;
-            if (http.Request.Query["year"].FirstOrDefault() is { } text
-                && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out year)
-                    || year < Compliance.ReportPeriod.MinYear || year > Compliance.ReportPeriod.MaxYear))
-            {
-                return QueryRules.Bad("year", $"must be a year {Compliance.ReportPeriod.MinYear}–{Compliance.ReportPeriod.MaxYear}, not '{QueryRules.Shown(text)}'");
-            }
+            return QueryRules.Bad("year", $"must be a year {Compliance.ReportPeriod.MinYear}–{Compliance.ReportPeriod.MaxYear}, not '{QueryRules.Shown(text)}'");
+        }
 
-            if (QueryRules.Choice(http, "format", Formats) is { } bad)
-            {
-                return bad;
-            }
+        if (QueryRules.Choice(http, "format", Formats) is { } bad)
+        {
+            return bad;
+        }
 
-            using var slot = await gate.AcquireAsync(ct);
-            if (!slot.IsAcquired)
-            {
-                return ReportGate.Busy();
-            }
+        using var slot = await gate.AcquireAsync(ct);
+        if (!slot.IsAcquired)
+        {
+            return ReportGate.Busy();
+        }
 
-            var table = ReportTables.Barometer(await reports().BarometerAsync(year, levels, ct));
-            return WantsFile(http) ? Export(table, $"barometer-{year}") : Json(table);
-        });
+        var table = ReportTables.Barometer(await reports().BarometerAsync(year, levels, ct));
+        return WantsFile(http) ? Export(table, $"barometer-{year}") : Json(table);
     }
 
     private static async Task<IResult> GetAsync(string kind, HttpContext http, ReportService reports, Registry.StationRegistry registry, ApiOptions options,
@@ -166,21 +169,25 @@ public static class ReportsApi
         return WantsFile(http) ? Export(table, kind) : Paged(http, table, limit, offset);
     }
 
+    /// <summary>A table as the request asks for it: the whole of it as a file (<c>format=csv|xlsx</c>), or a page of it as JSON.</summary>
+    public static TableAnswer Table(HttpContext http, ReportTable table, string name, int limit, int offset) =>
+        WantsFile(http) ? Export(table, name) : Paged(http, table, limit, offset);
+
     /// <summary>The whole table as CSV (never paged), with a UTF-8 BOM so spreadsheets read Chinese text; streamed.</summary>
-    public static IResult Csv(ReportTable table, string name) =>
-        Results.Stream(async body => await ReportFormats.WriteCsvAsync(table.AsParts(), body, bom: true, CancellationToken.None), "text/csv; charset=utf-8", $"{name}.csv");
+    public static PushStreamHttpResult Csv(ReportTable table, string name) =>
+        TypedResults.Stream(async body => await ReportFormats.WriteCsvAsync(table.AsParts(), body, bom: true, CancellationToken.None), "text/csv; charset=utf-8", $"{name}.csv");
 
     /// <summary>Applies limit/offset (checked by <see cref="QueryRules.Page"/>), sets X-Total-Count and writes the JSON array.</summary>
-    public static IResult Paged(HttpContext http, ReportTable table, int limit, int offset)
+    public static FileContentHttpResult Paged(HttpContext http, ReportTable table, int limit, int offset)
     {
         http.Response.Headers["X-Total-Count"] = table.Rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return Json(table with { Rows = table.Rows.Skip(offset).Take(limit).ToList() });
     }
 
-    public static IResult Json(ReportTable page)
+    public static FileContentHttpResult Json(ReportTable page)
     {
         var buffer = new MemoryStream();
         ReportFormats.WriteJson(page, buffer);
-        return Results.Bytes(buffer.ToArray(), "application/json; charset=utf-8");
+        return TypedResults.Bytes(buffer.ToArray(), "application/json; charset=utf-8");
     }
 }

@@ -17,37 +17,48 @@ public static class TaxApi
     {
         var area = new ApiArea(app, auth, "/api/tax", "tax");
         var readers = area.For(ApiArea.Everyone);
-        readers.MapGet("/rates", (TaxOptions tax) => Results.Json(new
+        readers.MapGet("/rates", Rates);
+        readers.MapGet("", ListAsync);
+    }
+
+    private static IResult Rates(TaxOptions tax) =>
+        Results.Json(new
         {
-            name = tax.RatesName, airRate = tax.AirRate, waterRate = tax.WaterRate, airItems = tax.AirItems, waterItems = tax.WaterItems,
-            waterClass1Items = tax.WaterClass1Items, reduce75Below = tax.Reduce75Below, reduce50Below = tax.Reduce50Below,
+            name = tax.RatesName,
+            airRate = tax.AirRate,
+            waterRate = tax.WaterRate,
+            airItems = tax.AirItems,
+            waterItems = tax.WaterItems,
+            waterClass1Items = tax.WaterClass1Items,
+            reduce75Below = tax.Reduce75Below,
+            reduce50Below = tax.Reduce50Below,
             equivalents = tax.Equivalents.OrderBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => e.Value),
-        }));
-        readers.MapGet("", async (HttpContext http, Func<ReportService> reports, Func<Registry.StationRegistry> registry, TaxOptions tax, ApiOptions options,
-            ReportGate gate, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
-        {
-            var q = http.Request.Query;
-            if (QueryRules.List(http, options, out string? enterprise, out int limit, out int offset) is { } bad)
-            {
-                return bad;
-            }
-
-            var now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;
-            if (ReportRequestParser.ParseMonth("tax", name => name == "enterprise" ? enterprise : q[name].FirstOrDefault(), ReportTables.TaxGroupings, registry(),
-                now, out var error) is not { } request)
-            {
-                return QueryRules.Bad(error!.Parameter, error.Problem);
-            }
-
-            using var slot = await gate.AcquireAsync(ct);
-            if (!slot.IsAcquired)
-            {
-                return ReportGate.Busy();
-            }
-
-            string month = request.Period.From.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
-            var table = ReportTables.Tax(await reports().TaxAsync(request, tax, ct), request.By, month);
-            return ReportsApi.WantsFile(http) ? ReportsApi.Export(table, "tax") : ReportsApi.Paged(http, table, limit, offset);
         });
+
+    private static async Task<IResult> ListAsync(HttpContext http, Func<ReportService> reports, Func<Registry.StationRegistry> registry, TaxOptions tax, ApiOptions options,
+            ReportGate gate, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct)
+    {
+        var q = http.Request.Query;
+        if (QueryRules.List(http, options, out string? enterprise, out int limit, out int offset) is { } bad)
+        {
+            return bad;
+        }
+
+        var now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime;
+        if (ReportRequestParser.ParseMonth("tax", name => name == "enterprise" ? enterprise : q[name].FirstOrDefault(), ReportTables.TaxGroupings, registry(),
+            now, out var error) is not { } request)
+        {
+            return QueryRules.Bad(error!.Parameter, error.Problem);
+        }
+
+        using var slot = await gate.AcquireAsync(ct);
+        if (!slot.IsAcquired)
+        {
+            return ReportGate.Busy();
+        }
+
+        string month = request.Period.From.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var table = ReportTables.Tax(await reports().TaxAsync(request, tax, ct), request.By, month);
+        return ReportsApi.WantsFile(http) ? ReportsApi.Export(table, "tax") : ReportsApi.Paged(http, table, limit, offset);
     }
 }
