@@ -37,7 +37,7 @@ public static class AlertHandlingApi
         operators.MapPost("/{id}/order", OrderAsync);
     }
 
-    private static async Task<IResult> AcknowledgeAsync(HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, AlertOptions rules, TimeZoneInfo zone,
+    private static async Task<BytesAnswer> AcknowledgeAsync(HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, AlertOptions rules, TimeZoneInfo zone,
             CancellationToken ct)
     {
         if (Acknowledgement(body?.Comment, body?.Verdict, options, rules) is { } bad)
@@ -49,7 +49,7 @@ public static class AlertHandlingApi
         return Changed(alerts, id, changed, zone, "the alert is acknowledged already");
     }
 
-    private static async Task<IResult> AssignAsync(HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<BytesAnswer> AssignAsync(HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)
     {
         if (body?.Assignee is not { Length: > 0 } assignee || assignee.Length > 100)
         {
@@ -69,7 +69,7 @@ public static class AlertHandlingApi
         return Changed(alerts, id, await alerts.AssignAsync(id, RoleFilter.User(http).DisplayName, assignee, body.Comment, ct), zone, "not changed");
     }
 
-    private static async Task<IResult> DisposeAsync(HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<BytesAnswer> DisposeAsync(HttpContext http, string id, StepBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(body?.Comment))
         {
@@ -84,7 +84,7 @@ public static class AlertHandlingApi
         return Changed(alerts, id, await alerts.DisposeAsync(id, RoleFilter.User(http).DisplayName, body.Comment, body.Verdict, ct), zone, "not changed");
     }
 
-    private static async Task<IResult> ClearAsync(HttpContext http, string id, CommentBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<BytesAnswer> ClearAsync(HttpContext http, string id, CommentBody? body, AlertService alerts, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)
     {
         if (QueryRules.Comment(body?.Comment, options) is { } bad)
         {
@@ -95,7 +95,7 @@ public static class AlertHandlingApi
         return Changed(alerts, id, changed, zone, "the alert is already cleared");
     }
 
-    private static async Task<IResult> OrderAsync(HttpContext http, string id, StepBody? body, OrderService orders, CancellationToken ct)
+    private static async Task<ObjectAnswer> OrderAsync(HttpContext http, string id, StepBody? body, OrderService orders, CancellationToken ct)
     {
         var outcome = await orders.CreateFromAlertAsync(id, body?.Deadline, body?.Text, RoleFilter.User(http).DisplayName, ct);
         return OrdersApi.Answer(outcome, orders, orders.Zone, 201);
@@ -105,7 +105,7 @@ public static class AlertHandlingApi
     /// <c>GET /api/alerts/handling?from&amp;to|quarter&amp;by=province|city|enterprise</c>: the handling
     /// figures of the alerts raised in the period (an enterprise user: its own); JSON, CSV or XLSX.
     /// </summary>
-    private static async Task<IResult> HandlingAsync(HttpContext http, IRecordStore store, Func<Registry.StationRegistry> registry, ApiOptions options, AlertOptions rules,
+    private static async Task<TableAnswer> HandlingAsync(HttpContext http, IRecordStore store, Func<Registry.StationRegistry> registry, ApiOptions options, AlertOptions rules,
         ReportGate gate, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct)
     {
         var q = http.Request.Query;
@@ -149,7 +149,7 @@ public static class AlertHandlingApi
             ? QueryRules.Bad("comment", "what was checked: a comment is required to acknowledge (Alerts:RequireComment)")
             : QueryRules.First(QueryRules.Comment(comment, options), Verdict(verdict));
 
-    private static async Task<IResult> AcknowledgeManyAsync(HttpContext http, BulkBody? body, AlertService alerts, ApiOptions options, AlertOptions rules, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<BytesAnswer> AcknowledgeManyAsync(HttpContext http, BulkBody? body, AlertService alerts, ApiOptions options, AlertOptions rules, TimeZoneInfo zone, CancellationToken ct)
     {
         if (body?.Ids is not { Count: > 0 } ids)
         {
@@ -198,18 +198,18 @@ public static class AlertHandlingApi
             w.WriteEndObject();
         }
 
-        return Results.Bytes(buffer.WrittenMemory.ToArray(), "application/json; charset=utf-8");
+        return TypedResults.Bytes(buffer.WrittenMemory.ToArray(), "application/json; charset=utf-8");
     }
 
-    private static IResult Changed(AlertService alerts, string id, Alert? changed, TimeZoneInfo zone, string conflict)
+    private static BytesAnswer Changed(AlertService alerts, string id, Alert? changed, TimeZoneInfo zone, string conflict)
     {
         if (changed is not null)
         {
-            return Results.Bytes(AlertJson.Serialize(changed, zone), "application/json; charset=utf-8");
+            return TypedResults.Bytes(AlertJson.Serialize(changed, zone), "application/json; charset=utf-8");
         }
 
         return alerts.Find(id) is not null
-            ? Results.Problem(statusCode: 409, title: conflict)
-            : Results.Problem(statusCode: 404, title: $"no alert {QueryRules.Shown(id)}");
+            ? Refusals.Problem(409, conflict)
+            : Refusals.Problem(404, $"no alert {QueryRules.Shown(id)}");
     }
 }

@@ -52,7 +52,7 @@ public static class AlertsApi
         readers.MapGet("/{id}", Get);
     }
 
-    private static IResult List(HttpContext http, AlertService alerts, ApiOptions options, TimeZoneInfo zone, string? state)
+    private static TableAnswer List(HttpContext http, AlertService alerts, ApiOptions options, TimeZoneInfo zone, string? state)
     {
         if (QueryRules.First(QueryRules.Choice(http, "format", ReportsApi.ExportFormats), QueryRules.Page(http, options, out int limit, out int offset),
             Filtered(http, alerts, out var list)) is { } bad)
@@ -75,10 +75,10 @@ public static class AlertsApi
         }
 
         http.Response.Headers["X-Total-Count"] = list.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Results.Bytes(Serialize(list.Skip(offset).Take(limit), zone), "application/json; charset=utf-8");
+        return TypedResults.Bytes(Serialize(list.Skip(offset).Take(limit), zone), "application/json; charset=utf-8");
     }
 
-    private static IResult Counts(HttpContext http, AlertService alerts)
+    private static ObjectAnswer Counts(HttpContext http, AlertService alerts)
     {
         if (Filtered(http, alerts, out var list) is { } bad)
         {
@@ -86,7 +86,7 @@ public static class AlertsApi
         }
 
         static Dictionary<string, int> By(IEnumerable<string> keys) => keys.GroupBy(k => k, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        return Results.Json(new
+        return TypedResults.Json<object>(new
         {
             total = list.Count,
             byState = By(list.Select(a => a.State)),
@@ -96,12 +96,12 @@ public static class AlertsApi
         });
     }
 
-    private static IResult Get(HttpContext http, string id, AlertService alerts, TimeZoneInfo zone)
+    private static BytesAnswer Get(HttpContext http, string id, AlertService alerts, TimeZoneInfo zone)
     {
         var user = RoleFilter.User(http);
         return alerts.Find(id) is { } a && (user.Role != ApiUser.EnterpriseRole || a.Enterprise == user.Enterprise)
-            ? Results.Bytes(AlertJson.Serialize(a, zone), "application/json; charset=utf-8")
-            : Results.Problem(statusCode: 404, title: $"no alert {QueryRules.Shown(id)}");
+            ? TypedResults.Bytes(AlertJson.Serialize(a, zone), "application/json; charset=utf-8")
+            : Refusals.Problem(404, $"no alert {QueryRules.Shown(id)}");
     }
 
     private static async Task StreamAsync(HttpContext http, LiveEvents events, CancellationToken ct)

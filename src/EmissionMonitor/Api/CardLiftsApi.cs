@@ -32,7 +32,7 @@ public static class CardLiftsApi
         operators.MapPost("/{enterprise}/{quarter}/lift/revoke", RevokeLiftAsync);
     }
 
-    private static async Task<IResult> LiftAsync(HttpContext http, string enterprise, string quarter, CommentBody? body,
+    private static async Task<ObjectAnswer> LiftAsync(HttpContext http, string enterprise, string quarter, CommentBody? body,
             Func<StationRegistry> registry, Func<ReportService> reports, ReportGate gate, IRecordStore store, ApiOptions options, TimeZoneInfo zone,
             TimeProvider clock, CancellationToken ct)
     {
@@ -44,17 +44,17 @@ public static class CardLiftsApi
 
         if (card.Lifted is not null || card.DecisionState == CardDecision.Dismissed)
         {
-            return Results.Problem(statusCode: 409, title: card.Lifted is not null
+            return Refusals.Problem(409, card.Lifted is not null
                 ? $"the card of {enterprise} in {quarter} is lifted already"
                 : $"the card of {enterprise} in {quarter} was dismissed: there is nothing to lift");
         }
 
         var lift = new CardLift(enterprise, quarter, clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment) { VisibleToEnterprise = body?.VisibleToEnterprise == true };
         await store.AddCardLiftAsync(lift, ct);
-        return Results.Json(Json(lift, zone));
+        return TypedResults.Json(Json(lift, zone));
     }
 
-    private static async Task<IResult> RevokeLiftAsync(HttpContext http, string enterprise, string quarter, CommentBody? body,
+    private static async Task<ObjectAnswer> RevokeLiftAsync(HttpContext http, string enterprise, string quarter, CommentBody? body,
             Func<StationRegistry> registry, IRecordStore store, ApiOptions options, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct)
     {
         if (QueryRules.First(Check(registry(), enterprise, quarter), QueryRules.Comment(body?.Comment, options)) is { } bad)
@@ -67,51 +67,53 @@ public static class CardLiftsApi
         if (standing is null)
         {
             return lifts.Count == 0
-                ? Results.Problem(statusCode: 404, title: $"the card of {enterprise} in {quarter} was never lifted")
-                : Results.Problem(statusCode: 409, title: $"the lift of {enterprise} in {quarter} is revoked already");
+                ? Refusals.Problem(404, $"the card of {enterprise} in {quarter} was never lifted")
+                : Refusals.Problem(409, $"the lift of {enterprise} in {quarter} is revoked already");
         }
 
         var revoked = standing with { Revoked = new Revocation(clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment) };
         await store.AddCardLiftAsync(revoked, ct);
-        return Results.Json(Json(revoked, zone));
+        return TypedResults.Json(Json(revoked, zone));
     }
 
     /// <summary>Confirm or dismiss: a decision on a proposed card, recorded with the card as it stands.</summary>
-    private static void MapDecision(RouteGroupBuilder operators, string action, string decision)
+    private static void MapDecision(RouteGroupBuilder operators, string action, string decision) =>
+        operators.MapPost($"/{{enterprise}}/{{quarter}}/{action}", (HttpContext http, string enterprise, string quarter, CommentBody? body, Func<StationRegistry> registry,
+            Func<ReportService> reports, ReportGate gate, IRecordStore store, ApiOptions options, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct) =>
+            DecideAsync(decision, http, enterprise, quarter, body, registry(), reports(), gate, store, options, zone, clock, ct));
+
+    /// <summary>Records an operator's <paramref name="decision"/> on a proposed card, with the card as it stands (409 once decided or lifted).</summary>
+    private static async Task<ObjectAnswer> DecideAsync(string decision, HttpContext http, string enterprise, string quarter, CommentBody? body, StationRegistry registry,
+        ReportService reports, ReportGate gate, IRecordStore store, ApiOptions options, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct)
     {
-        operators.MapPost($"/{{enterprise}}/{{quarter}}/{action}", async (HttpContext http, string enterprise, string quarter, CommentBody? body,
-            Func<StationRegistry> registry, Func<ReportService> reports, ReportGate gate, IRecordStore store, ApiOptions options, TimeZoneInfo zone,
-            TimeProvider clock, CancellationToken ct) =>
+        var (card, problem) = await ProposedCardAsync(registry, reports, gate, options, enterprise, quarter, body, ct);
+        if (card is null)
         {
-            var (card, problem) = await ProposedCardAsync(registry(), reports(), gate, options, enterprise, quarter, body, ct);
-            if (card is null)
-            {
-                return problem!;
-            }
+            return problem!;
+        }
 
-            if (card.DecisionState != CardDecision.Proposed || card.Lifted is not null)
-            {
-                return Results.Problem(statusCode: 409, title: card.Lifted is not null
-                    ? $"the card of {enterprise} in {quarter} is lifted: only a proposed card can be {decision}"
-                    : $"the card of {enterprise} in {quarter} is {card.DecisionState} already: only a proposed card can be {decision}");
-            }
+        if (card.DecisionState != CardDecision.Proposed || card.Lifted is not null)
+        {
+            return Refusals.Problem(409, card.Lifted is not null
+                ? $"the card of {enterprise} in {quarter} is lifted: only a proposed card can be {decision}"
+                : $"the card of {enterprise} in {quarter} is {card.DecisionState} already: only a proposed card can be {decision}");
+        }
 
-            var recorded = new CardDecision(enterprise, quarter, decision, clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment, card.Colour,
-                card.Reasons.Select(r => r.ToString()).ToList())
-            { VisibleToEnterprise = body?.VisibleToEnterprise == true };
-            await store.AddCardDecisionAsync(recorded, ct);
-            return Results.Json(new
-            {
-                enterprise,
-                quarter,
-                card = card.Colour,
-                reasons = recorded.Reasons,
-                decision,
-                decidedBy = recorded.By,
-                decidedAt = Local(recorded.At, zone),
-                decisionComment = recorded.Comment,
-                rectifyBy = card.RectifyBy.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            });
+        var recorded = new CardDecision(enterprise, quarter, decision, clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment, card.Colour,
+            card.Reasons.Select(r => r.ToString()).ToList())
+        { VisibleToEnterprise = body?.VisibleToEnterprise == true };
+        await store.AddCardDecisionAsync(recorded, ct);
+        return TypedResults.Json<object>(new
+        {
+            enterprise,
+            quarter,
+            card = card.Colour,
+            reasons = recorded.Reasons,
+            decision,
+            decidedBy = recorded.By,
+            decidedAt = Local(recorded.At, zone),
+            decisionComment = recorded.Comment,
+            rectifyBy = card.RectifyBy.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         });
     }
 
@@ -120,7 +122,7 @@ public static class CardLiftsApi
     /// the card the rules give (with the decisions and lifts so far) — or the problem to answer
     /// (400, 404 for a card never proposed, 503 when the reports are busy).
     /// </summary>
-    private static async Task<(Card? Card, IResult? Problem)> ProposedCardAsync(StationRegistry registry, ReportService reports, ReportGate gate, ApiOptions options,
+    private static async Task<(Card? Card, ProblemHttpResult? Problem)> ProposedCardAsync(StationRegistry registry, ReportService reports, ReportGate gate, ApiOptions options,
         string enterprise, string quarter, CommentBody? body, CancellationToken ct)
     {
         if (QueryRules.First(Check(registry, enterprise, quarter), QueryRules.Comment(body?.Comment, options)) is { } bad)
@@ -136,7 +138,7 @@ public static class CardLiftsApi
 
         return await CardOfAsync(reports, enterprise, quarter, ct) is { } card
             ? (card, null)
-            : (null, Results.Problem(statusCode: 404, title: $"no card was proposed for {enterprise} in {quarter}"));
+            : (null, Refusals.Problem(404, $"no card was proposed for {enterprise} in {quarter}"));
     }
 
     /// <summary>The card the rules (with the decisions and lifts so far) give an enterprise in a quarter, or null.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text;
 using System.Text.Json;
 using EmissionMonitor.Commands;
@@ -36,10 +37,10 @@ public static class CommandsApi
         readers.MapGet("/commands/{id}", GetAsync);
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext http, string mn, CommandBody? body, CommandService commands, CancellationToken ct) =>
+    private static async Task<ContentAnswer> SubmitAsync(HttpContext http, string mn, CommandBody? body, CommandService commands, CancellationToken ct) =>
         Answer(await commands.SubmitAsync(mn, body?.Command, body?.Params, RoleFilter.User(http).DisplayName, ct), commands);
 
-    private static async Task<IResult> BackfillAsync(HttpContext http, string mn, OperationsApi.BackfillBody? body, CommandService commands, CancellationToken ct)
+    private static async Task<Results<ContentHttpResult, JsonHttpResult<object>, ProblemHttpResult>> BackfillAsync(HttpContext http, string mn, OperationsApi.BackfillBody? body, CommandService commands, CancellationToken ct)
     {
         // The history command with the alias's body: {from, to} (local dates or times), hourly data.
         var parameters = JsonSerializer.SerializeToElement(new Dictionary<string, string?> { ["cn"] = "2061", ["from"] = body?.From, ["to"] = body?.To }
@@ -47,25 +48,29 @@ public static class CommandsApi
         var outcome = await commands.SubmitAsync(mn, "history", parameters, RoleFilter.User(http).DisplayName, ct);
         if (outcome.Command is not { } command)
         {
-            return Answer(outcome, commands);
+            return Answer(outcome, commands).Result switch
+            {
+                ContentHttpResult accepted => accepted,
+                var refused => (ProblemHttpResult)refused,
+            };
         }
 
         var shown = JsonDocument.Parse(outcome.Json ?? commands.Live(command)).RootElement; // as taken, with its first frame
         string? sent = shown.TryGetProperty("exchanges", out var ex) && ex.GetArrayLength() > 0 ? ex[0].GetProperty("frame").GetString() : null;
-        return Results.Json(new { id = command.Id, mn, qn = command.Qn, sent, state = shown.GetProperty("state").GetString(), link = command.Link }, statusCode: 202);
+        return TypedResults.Json<object>(new { id = command.Id, mn, qn = command.Qn, sent, state = shown.GetProperty("state").GetString(), link = command.Link }, statusCode: 202);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, string mn, Func<StationRegistry> registry, CommandService commands, ApiOptions options, CancellationToken ct)
+    private static async Task<Results<ContentHttpResult, Http.Download, ProblemHttpResult>> ListAsync(HttpContext http, string mn, Func<StationRegistry> registry, CommandService commands, ApiOptions options, CancellationToken ct)
     {
         var user = RoleFilter.User(http);
         if (registry().FindOutlet(mn) is not { } outlet)
         {
-            return Results.Problem(statusCode: 404, title: $"no outlet {QueryRules.Shown(mn)}");
+            return Refusals.Problem(404, $"no outlet {QueryRules.Shown(mn)}");
         }
 
         if (user.Role == ApiUser.EnterpriseRole && outlet.EnterpriseId != user.Enterprise)
         {
-            return Results.Problem(statusCode: 403, title: "not your outlet");
+            return Refusals.Problem(403, "not your outlet");
         }
 
         if (QueryRules.First(QueryRules.Choice(http, "format", ReportsApi.ExportFormats), QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
@@ -81,31 +86,32 @@ public static class CommandsApi
             return ReportsApi.Export(new Reports.ReportTable(columns, list.Select(c => columns.Select(k => Cell(c, k)).ToArray()).ToList()), $"commands-{mn}");
         }
 
-        return Results.Text("[" + string.Join(",", list.Select(c => c.GetRawText())) + "]", "application/json; charset=utf-8", Encoding.UTF8);
+        return TypedResults.Text("[" + string.Join(",", list.Select(c => c.GetRawText())) + "]", "application/json; charset=utf-8", Encoding.UTF8);
     }
 
-    private static IResult Catalogue() =>
-        Results.Json(Commands.CommandCatalogue.Describe(), CatalogueJson);
+    /// <summary><c>GET /api/commands/catalogue</c>: the commands an operator may send, with their parameters.</summary>
+    private static JsonHttpResult<IEnumerable<Commands.CommandDescription>> Catalogue() =>
+        TypedResults.Json(Commands.CommandCatalogue.Describe(), CatalogueJson);
 
-    private static async Task<IResult> GetAsync(HttpContext http, string id, Func<StationRegistry> registry, CommandService commands, CancellationToken ct)
+    private static async Task<ContentAnswer> GetAsync(HttpContext http, string id, Func<StationRegistry> registry, CommandService commands, CancellationToken ct)
     {
         if (await commands.FindAsync(id, ct) is not { } json)
         {
-            return Results.Problem(statusCode: 404, title: $"no command {QueryRules.Shown(id)}");
+            return Refusals.Problem(404, $"no command {QueryRules.Shown(id)}");
         }
 
         var user = RoleFilter.User(http);
         string mn = JsonDocument.Parse(json).RootElement.GetProperty("mn").GetString()!;
         if (user.Role == ApiUser.EnterpriseRole && registry().FindOutlet(mn)?.EnterpriseId != user.Enterprise)
         {
-            return Results.Problem(statusCode: 404, title: $"no command {QueryRules.Shown(id)}"); // another enterprise's commands are not revealed
+            return Refusals.Problem(404, $"no command {QueryRules.Shown(id)}"); // another enterprise's commands are not revealed
         }
 
-        return Results.Text(json, "application/json; charset=utf-8", Encoding.UTF8);
+        return TypedResults.Text(json, "application/json; charset=utf-8", Encoding.UTF8);
     }
 
-    private static IResult Answer(SubmitOutcome outcome, CommandService commands) => outcome.Refusal == Outcomes.Refusal.None
-        ? Results.Text(outcome.Json ?? commands.Live(outcome.Command!), "application/json; charset=utf-8", Encoding.UTF8, statusCode: 202)
+    private static ContentAnswer Answer(SubmitOutcome outcome, CommandService commands) => outcome.Refusal == Outcomes.Refusal.None
+        ? TypedResults.Text(outcome.Json ?? commands.Live(outcome.Command!), "application/json; charset=utf-8", Encoding.UTF8, statusCode: 202)
         : Refusals.Problem(outcome.Refusal, outcome.Problem, outcome.Parameter ?? "command");
 
     /// <summary>A CSV cell: strings as they are (the CSV writer encodes them), objects as compact JSON.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Globalization;
 using System.Text;
 using EmissionMonitor.Alerts;
@@ -12,54 +13,63 @@ public static class DiagnosticsApi
 {
     public static void Map(WebApplication app)
     {
-        app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", async (IReadingStore store, IRecordStore records, IngestMetrics metrics, IServiceProvider services, TimeProvider clock, CancellationToken ct) =>
+        var diagnostics = app.MapGroup(string.Empty).WithTags("diagnostics");
+        diagnostics.MapGet("/healthz", () => TypedResults.Text("ok"));
+        diagnostics.MapGet("/readyz", ReadyAsync);
+        diagnostics.MapGet("/metrics", MetricsAsync);
+        diagnostics.MapGet("/openapi.json", (EndpointDataSource endpoints) => TypedResults.Json(OpenApi(endpoints)));
+    }
+
+    /// <summary><c>GET /readyz</c>: the store answers (a read of a kind of document no one writes, by its index) and the external broker is connected; 503 otherwise.</summary>
+    private static async Task<JsonHttpResult<object>> ReadyAsync(IReadingStore store, IRecordStore records, IngestMetrics metrics, IServiceProvider services, TimeProvider clock,
+        CancellationToken ct)
+    {
+        bool storeOk;
+        try
         {
-            bool storeOk;
-            try
-            {
-                await records.QueryMarksAsync(DateTime.MinValue, DateTime.MinValue.AddTicks(1), null, ct);
-                storeOk = true;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                storeOk = false;
-            }
-
-            bool brokerOk = services.GetService(typeof(ExternalMqttIngress)) is not ExternalMqttIngress external || external.IsConnected;
-            object buffer = "none (sqlite)";
-            if (store is Storage.Influx.InfluxStore influx)
-            {
-                var (depth, oldest) = await influx.BufferStateAsync(ct);
-                buffer = new { depth, oldestSeconds = oldest is { } o ? (clock.GetUtcNow() - o).TotalSeconds : 0 };
-            }
-
-            var body = new { store = storeOk ? "ok" : "unavailable", broker = brokerOk ? "ok" : "disconnected", buffer, commitFailures = metrics.CommitFailures };
-            return storeOk && brokerOk ? Results.Json(body) : Results.Json(body, statusCode: 503);
-        });
-        app.MapGet("/metrics", async (IngestMetrics metrics, AlertService alerts, IReadingStore store, Storage.Journaling.Journal journal, IServiceProvider services, TimeProvider clock, CancellationToken ct) =>
+            await records.QueryDocumentsAsync(new DocumentQuery("readiness-probe") { Limit = 1 }, ct);
+            storeOk = true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            string text = Prometheus(metrics, alerts)
-                + "# HELP em_journal_queued Frames waiting for their group commit.\n# TYPE em_journal_queued gauge\n"
-                + string.Create(CultureInfo.InvariantCulture, $"em_journal_queued {journal.Queued}\n");
-            if (services.GetService<Ingestion.ExternalMqttIngress>() is { } ingress)
-            {
-                text += "# HELP em_mqtt_unacknowledged Messages from the external broker not yet acknowledged.\n# TYPE em_mqtt_unacknowledged gauge\n"
-                    + string.Create(CultureInfo.InvariantCulture, $"em_mqtt_unacknowledged {ingress.Unacknowledged}\n")
-                    + "# HELP em_mqtt_unacknowledged_peak The most messages unacknowledged at once since start.\n# TYPE em_mqtt_unacknowledged_peak gauge\n"
-                    + string.Create(CultureInfo.InvariantCulture, $"em_mqtt_unacknowledged_peak {ingress.PeakUnacknowledged}\n");
-            }
-            if (store is Storage.Influx.InfluxStore influx)
-            {
-                var (depth, oldest) = await influx.BufferStateAsync(ct);
-                text += "# HELP em_buffer_depth Entries in the local buffer not yet in InfluxDB.\n# TYPE em_buffer_depth gauge\n"
-                    + $"em_buffer_depth {depth}\n# TYPE em_buffer_oldest_seconds gauge\n"
-                    + string.Create(CultureInfo.InvariantCulture, $"em_buffer_oldest_seconds {(oldest is { } o ? (clock.GetUtcNow() - o).TotalSeconds : 0)}\n");
-            }
+            storeOk = false;
+        }
 
-            return Results.Text(text, "text/plain; version=0.0.4");
-        });
-        app.MapGet("/openapi.json", (EndpointDataSource endpoints) => Results.Json(OpenApi(endpoints)));
+        bool brokerOk = services.GetService(typeof(ExternalMqttIngress)) is not ExternalMqttIngress external || external.IsConnected;
+        object buffer = "none (sqlite)";
+        if (store is Storage.Influx.InfluxStore influx)
+        {
+            var (depth, oldest) = await influx.BufferStateAsync(ct);
+            buffer = new { depth, oldestSeconds = oldest is { } o ? (clock.GetUtcNow() - o).TotalSeconds : 0 };
+        }
+
+        var body = new { store = storeOk ? "ok" : "unavailable", broker = brokerOk ? "ok" : "disconnected", buffer, commitFailures = metrics.CommitFailures };
+        return TypedResults.Json<object>(body, statusCode: storeOk && brokerOk ? 200 : 503);
+    }
+
+    /// <summary><c>GET /metrics</c>: the Prometheus text of the ingest, alert, journal, broker and buffer figures.</summary>
+    private static async Task<ContentHttpResult> MetricsAsync(IngestMetrics metrics, AlertService alerts, IReadingStore store, Storage.Journaling.Journal journal,
+        IServiceProvider services, TimeProvider clock, CancellationToken ct)
+    {
+        string text = Prometheus(metrics, alerts)
+            + "# HELP em_journal_queued Frames waiting for their group commit.\n# TYPE em_journal_queued gauge\n"
+            + string.Create(CultureInfo.InvariantCulture, $"em_journal_queued {journal.Queued}\n");
+        if (services.GetService<Ingestion.ExternalMqttIngress>() is { } ingress)
+        {
+            text += "# HELP em_mqtt_unacknowledged Messages from the external broker not yet acknowledged.\n# TYPE em_mqtt_unacknowledged gauge\n"
+                + string.Create(CultureInfo.InvariantCulture, $"em_mqtt_unacknowledged {ingress.Unacknowledged}\n")
+                + "# HELP em_mqtt_unacknowledged_peak The most messages unacknowledged at once since start.\n# TYPE em_mqtt_unacknowledged_peak gauge\n"
+                + string.Create(CultureInfo.InvariantCulture, $"em_mqtt_unacknowledged_peak {ingress.PeakUnacknowledged}\n");
+        }
+        if (store is Storage.Influx.InfluxStore influx)
+        {
+            var (depth, oldest) = await influx.BufferStateAsync(ct);
+            text += "# HELP em_buffer_depth Entries in the local buffer not yet in InfluxDB.\n# TYPE em_buffer_depth gauge\n"
+                + $"em_buffer_depth {depth}\n# TYPE em_buffer_oldest_seconds gauge\n"
+                + string.Create(CultureInfo.InvariantCulture, $"em_buffer_oldest_seconds {(oldest is { } o ? (clock.GetUtcNow() - o).TotalSeconds : 0)}\n");
+        }
+
+        return TypedResults.Text(text, "text/plain; version=0.0.4");
     }
 
     private static string Prometheus(IngestMetrics m, AlertService alerts)

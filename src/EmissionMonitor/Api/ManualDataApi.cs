@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using EmissionMonitor.Compliance.Manual;
 using EmissionMonitor.Evidence;
 using EmissionMonitor.ManualData;
@@ -31,8 +32,7 @@ public static class ManualDataApi
 
         readers.MapGet("/{id}", GetAsync);
 
-        writers.MapPost("", (HttpContext http, ManualDataService manual, EvidenceStore evidence, UserLimits limits, TimeZoneInfo zone, CancellationToken ct) =>
-            CreateAsync(http, manual, evidence, limits, zone, ct))
+        writers.MapPost("", CreateAsync)
             .Accepts<ManualFiling>("multipart/form-data");
 
         operators.MapPost("/{id}/approve", ApproveAsync);
@@ -44,7 +44,7 @@ public static class ManualDataApi
         readers.MapGet("/{id}/evidence/{file}", EvidenceAsync);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, Func<ReportService> reports, Func<Registry.StationRegistry> registry, ApiOptions options,
+    private static async Task<TableAnswer> ListAsync(HttpContext http, Func<ReportService> reports, Func<Registry.StationRegistry> registry, ApiOptions options,
             TimeZoneInfo zone, TimeProvider clock, CancellationToken ct)
     {
         var q = http.Request.Query;
@@ -63,30 +63,30 @@ public static class ManualDataApi
         return ReportsApi.WantsFile(http) ? ReportsApi.Export(table, "manual-data") : ReportsApi.Paged(http, table, limit, offset);
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, string id, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
+    private static async Task<Results<JsonHttpResult<Dictionary<string, object?>>, ProblemHttpResult>> GetAsync(HttpContext http, string id, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
         await manual.FindAsync(id, ct) is { } sample && manual.Visible(RoleFilter.User(http), sample)
-                ? Results.Json(Json(sample, zone))
-                : Results.Problem(statusCode: 404, title: $"no manual sample {QueryRules.Shown(id)}");
+                ? TypedResults.Json(Json(sample, zone))
+                : Refusals.Problem(404, $"no manual sample {QueryRules.Shown(id)}");
 
-    private static async Task<IResult> ApproveAsync(HttpContext http, string id, CommentBody? body, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
+    private static async Task<RecordAnswer> ApproveAsync(HttpContext http, string id, CommentBody? body, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
         Answer(await manual.DecideAsync(id, approve: true, body?.Comment, RoleFilter.User(http), ct), zone);
 
-    private static async Task<IResult> RejectAsync(HttpContext http, string id, CommentBody? body, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
+    private static async Task<RecordAnswer> RejectAsync(HttpContext http, string id, CommentBody? body, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
         Answer(await manual.DecideAsync(id, approve: false, body?.Comment, RoleFilter.User(http), ct), zone);
 
-    private static async Task<IResult> RevokeAsync(HttpContext http, string id, CommentBody? body, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
+    private static async Task<RecordAnswer> RevokeAsync(HttpContext http, string id, CommentBody? body, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
         Answer(await manual.RevokeAsync(id, body?.Comment, RoleFilter.User(http), ct), zone);
 
-    private static async Task<IResult> EvidenceAsync(HttpContext http, string id, string file, ManualDataService manual, EvidenceStore evidence, CancellationToken ct) =>
+    private static async Task<FileAnswer> EvidenceAsync(HttpContext http, string id, string file, ManualDataService manual, EvidenceStore evidence, CancellationToken ct) =>
         await manual.FindAsync(id, ct) is { } sample && manual.Visible(RoleFilter.User(http), sample) && sample.Evidence.FirstOrDefault(f => f.Id == file) is { } found
                 ? evidence.Serve(sample.Id, found)
-                : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of manual sample {QueryRules.Shown(id)}");
+                : Refusals.Problem(404, $"no evidence {QueryRules.Shown(file)} of manual sample {QueryRules.Shown(id)}");
 
     /// <summary>
     /// Files a sample from a form with its report: the files are checked and kept first, and a refused
     /// file or a refused sample leaves nothing behind.
     /// </summary>
-    private static async Task<IResult> CreateAsync(HttpContext http, ManualDataService manual, EvidenceStore evidence, UserLimits limits, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<RecordAnswer> CreateAsync(HttpContext http, ManualDataService manual, EvidenceStore evidence, UserLimits limits, TimeZoneInfo zone, CancellationToken ct)
     {
         if (!EvidenceStore.IsMultipart(http.Request))
         {
@@ -116,10 +116,10 @@ public static class ManualDataApi
         return Answer(outcome, zone);
     }
 
-    private static IResult Answer(ManualOutcome outcome, TimeZoneInfo zone) =>
+    private static RecordAnswer Answer(ManualOutcome outcome, TimeZoneInfo zone) =>
         outcome.Sample is not { } s ? Refusals.Problem(outcome.Refusal, outcome.Problem, outcome.Parameter)
-        : outcome.Created ? Results.Created($"/api/manual-data/{s.Id}", Json(s, zone))
-        : Results.Json(Json(s, zone));
+        : outcome.Created ? TypedResults.Created($"/api/manual-data/{s.Id}", Json(s, zone))
+        : TypedResults.Json(Json(s, zone));
 
     private static string Local(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 

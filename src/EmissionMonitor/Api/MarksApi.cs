@@ -37,8 +37,7 @@ public static class MarksApi
 
         readers.MapGet("/{id}", GetAsync);
 
-        writers.MapPost("", (HttpContext http, MarkService marks, EvidenceStore evidence, UserLimits limits, TimeZoneInfo zone, CancellationToken ct) =>
-            CreateAsync(http, marks, evidence, limits, zone, ct))
+        writers.MapPost("", CreateAsync)
             .Accepts<MarkBody>("application/json", "multipart/form-data");
 
         operators.MapPost("/{id}/approve", ApproveAsync);
@@ -52,7 +51,7 @@ public static class MarksApi
         readers.MapGet("/{id}/evidence/{file}", EvidenceAsync);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, string? mn, string? from, string? to, MarkService marks, ApiOptions options,
+    private static async Task<Results<JsonHttpResult<IEnumerable<Dictionary<string, object?>>>, Http.Download, ProblemHttpResult>> ListAsync(HttpContext http, string? mn, string? from, string? to, MarkService marks, ApiOptions options,
             TimeZoneInfo zone, CancellationToken ct)
     {
         if (QueryRules.First(QueryRules.Local("from", from, out var start), QueryRules.Local("to", to, out var end), QueryRules.Choice(http, "format", ReportsApi.ExportFormats),
@@ -77,32 +76,32 @@ public static class MarksApi
         }
 
         http.Response.Headers["X-Total-Count"] = visible.Count.ToString(CultureInfo.InvariantCulture);
-        return Results.Json(visible.Skip(offset).Take(limit).Select(m => Json(m, over, zone)));
+        return TypedResults.Json(visible.Skip(offset).Take(limit).Select(m => Json(m, over, zone)));
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, string id, MarkService marks, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<Results<JsonHttpResult<Dictionary<string, object?>>, ProblemHttpResult>> GetAsync(HttpContext http, string id, MarkService marks, TimeZoneInfo zone, CancellationToken ct)
     {
         var all = await marks.AllAsync(ct);
         return all.FirstOrDefault(m => m.Key == id) is { } mark && marks.Visible(RoleFilter.User(http), mark)
-            ? Results.Json(Json(mark, marks.OverFaultCap(all), zone))
-            : Results.Problem(statusCode: 404, title: $"no mark {QueryRules.Shown(id)}");
+            ? TypedResults.Json(Json(mark, marks.OverFaultCap(all), zone))
+            : Refusals.Problem(404, $"no mark {QueryRules.Shown(id)}");
     }
 
-    private static async Task<IResult> ApproveAsync(HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
+    private static async Task<RecordAnswer> ApproveAsync(HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
         await Answer(await marks.DecideAsync(id, approve: true, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct);
 
-    private static async Task<IResult> RejectAsync(HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
+    private static async Task<RecordAnswer> RejectAsync(HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
         await Answer(await marks.DecideAsync(id, approve: false, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct);
 
-    private static async Task<IResult> RevokeAsync(HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
+    private static async Task<RecordAnswer> RevokeAsync(HttpContext http, string id, CommentBody? body, MarkService marks, TimeZoneInfo zone, CancellationToken ct) =>
         await Answer(await marks.RevokeAsync(id, body?.Comment, RoleFilter.User(http), ct), marks, zone, ct);
 
-    private static async Task<IResult> AddEvidenceAsync(HttpContext http, string id, MarkService marks, EvidenceStore evidence, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<Results<RecordAnswer, ProblemHttpResult>> AddEvidenceAsync(HttpContext http, string id, MarkService marks, EvidenceStore evidence, TimeZoneInfo zone, CancellationToken ct)
     {
         var user = RoleFilter.User(http);
         if (await marks.FindAsync(id, ct) is not { } mark || !marks.Visible(user, mark))
         {
-            return Results.Problem(statusCode: 404, title: $"no mark {QueryRules.Shown(id)}");
+            return Refusals.Problem(404, $"no mark {QueryRules.Shown(id)}");
         }
 
         if (marks.MayAddEvidence(mark, user) is { Mark: null } refused)
@@ -117,17 +116,17 @@ public static class MarksApi
         }, ct);
     }
 
-    private static async Task<IResult> EvidenceAsync(HttpContext http, string id, string file, MarkService marks, EvidenceStore evidence, CancellationToken ct) =>
+    private static async Task<FileAnswer> EvidenceAsync(HttpContext http, string id, string file, MarkService marks, EvidenceStore evidence, CancellationToken ct) =>
         await marks.FindAsync(id, ct) is { } mark && marks.Visible(RoleFilter.User(http), mark) && mark.Evidence.FirstOrDefault(f => f.Id == file) is { } found
                 ? evidence.Serve(mark.Key, found)
-                : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of mark {QueryRules.Shown(id)}");
+                : Refusals.Problem(404, $"no evidence {QueryRules.Shown(file)} of mark {QueryRules.Shown(id)}");
 
     /// <summary>
     /// Files a mark: a JSON body, or a form (<c>multipart/form-data</c>) with the same fields and its
     /// evidence files — one request: the files are checked and kept first, and a refused file or a
     /// refused mark leaves nothing behind (no mark, no file).
     /// </summary>
-    private static async Task<IResult> CreateAsync(HttpContext http, MarkService marks, EvidenceStore evidence, UserLimits limits, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<RecordAnswer> CreateAsync(HttpContext http, MarkService marks, EvidenceStore evidence, UserLimits limits, TimeZoneInfo zone, CancellationToken ct)
     {
         var user = RoleFilter.User(http);
         if (!EvidenceStore.IsMultipart(http.Request))
@@ -165,7 +164,7 @@ public static class MarksApi
         return await Answer(outcome, marks, zone, ct);
     }
 
-    private static async Task<IResult> Answer(MarkOutcome outcome, MarkService marks, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<RecordAnswer> Answer(MarkOutcome outcome, MarkService marks, TimeZoneInfo zone, CancellationToken ct)
     {
         if (outcome.Mark is not { } m)
         {
@@ -173,7 +172,7 @@ public static class MarksApi
         }
 
         var json = Json(m, marks.OverFaultCap(await marks.AllAsync(ct)), zone);
-        return outcome.Created ? Results.Created($"/api/marks/{m.Key}", json) : Results.Json(json);
+        return outcome.Created ? TypedResults.Created($"/api/marks/{m.Key}", json) : TypedResults.Json(json);
     }
 
     private static ProblemHttpResult Problem(MarkOutcome outcome) => Refusals.Problem(outcome.Refusal, outcome.Problem, outcome.Parameter);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using EmissionMonitor.Notify;
 using EmissionMonitor.Storage;
 using EmissionMonitor.Users;
@@ -14,7 +15,7 @@ public static class NotificationsApi
         operators.MapGet("", ListAsync);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IRecordStore store, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<ObjectAnswer> ListAsync(HttpContext http, IRecordStore store, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)
     {
         if (QueryRules.Page(http, options, out int limit, out int offset) is { } bad)
         {
@@ -51,6 +52,6 @@ public static class NotificationsApi
                 raisedAt = Local(i.RaisedAt)
             }),
         });
-        return Results.Json(rows);
+        return TypedResults.Json<object>(rows);
     }
 }

@@ -121,8 +121,10 @@ internal sealed class OpenApiContract : IOpenApiOperationTransformer
         Type = JsonSchemaType.Object,
         Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
         {
-            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String }, ["title"] = new OpenApiSchema { Type = JsonSchemaType.String },
-            ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer }, ["parameter"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["title"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer },
+            ["parameter"] = new OpenApiSchema { Type = JsonSchemaType.String },
         },
     };
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using EmissionMonitor.Hj212;
 using System.Globalization;
 using EmissionMonitor.Alerts;
@@ -43,12 +44,13 @@ public static class OperationsApi
         operators.MapPost("/outlets/{mn}/key", ReplaceKeyAsync);
     }
 
-    private static IResult Stations(HttpContext http, Func<StationRegistry> registry, AlertService alerts, Security.KeyRing keys, Security.TerminalIdentities identities,
+    /// <summary><c>GET /api/stations</c>: the registry's outlets the caller may see, each with its live state, key age and identity.</summary>
+    private static Ok<IEnumerable<object>> Stations(HttpContext http, Func<StationRegistry> registry, AlertService alerts, Security.KeyRing keys, Security.TerminalIdentities identities,
             Commands.CommandLedger commands, TimeZoneInfo zone)
     {
         var user = RoleFilter.User(http);
         var open = alerts.List(null).Where(a => a.IsOpen).ToLookup(a => a.Mn, StringComparer.Ordinal);
-        return Results.Json(registry().Enterprises.Where(e => user.Role != ApiUser.EnterpriseRole || e.Id == user.Enterprise).Select(e => new
+        return TypedResults.Ok(registry().Enterprises.Where(e => user.Role != ApiUser.EnterpriseRole || e.Id == user.Enterprise).Select(object (e) => new
         {
             id = e.Id,
             name = e.Name,
@@ -102,14 +104,14 @@ public static class OperationsApi
         }));
     }
 
-    private static async Task<IResult> ReadingsAsync(HttpContext http, string mn, string? cn, string? from, string? to,
+    private static async Task<Results<JsonHttpResult<object>, Http.Download, ProblemHttpResult>> ReadingsAsync(HttpContext http, string mn, string? cn, string? from, string? to,
             Func<StationRegistry> registry, IReadingStore store, Func<Reports.ReportService> reports, ApiOptions options, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct)
     {
         var user = RoleFilter.User(http);
         var outlet = registry().FindOutlet(mn);
         if (outlet is null || (user.Role == ApiUser.EnterpriseRole && outlet.EnterpriseId != user.Enterprise))
         {
-            return outlet is null ? Results.Problem(statusCode: 404, title: $"no outlet {QueryRules.Shown(mn)}") : Results.Problem(statusCode: 403, title: "not your outlet");
+            return outlet is null ? Refusals.Problem(404, $"no outlet {QueryRules.Shown(mn)}") : Refusals.Problem(403, "not your outlet");
         }
 
         if (QueryRules.First(QueryRules.Choice(http, "cn", ReadingCns), QueryRules.Local("from", from, out var start), QueryRules.Local("to", to, out var end),
@@ -146,7 +148,7 @@ public static class OperationsApi
         }
 
         http.Response.Headers["X-Total-Count"] = readings.Count.ToString(CultureInfo.InvariantCulture);
-        return Results.Json(readings.Skip(offset).Take(limit).Select(r => new
+        return TypedResults.Json<object>(readings.Skip(offset).Take(limit).Select(r => new
         {
             mn = r.Mn,
             cn = r.Cn,
@@ -167,11 +169,11 @@ public static class OperationsApi
         }));
     }
 
-    private static async Task<IResult> ReplaceKeyAsync(HttpContext http, string mn, KeyBody? body, Func<StationRegistry> registry, Security.KeyRing keys, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<ObjectAnswer> ReplaceKeyAsync(HttpContext http, string mn, KeyBody? body, Func<StationRegistry> registry, Security.KeyRing keys, TimeZoneInfo zone, CancellationToken ct)
     {
         if (registry().FindOutlet(mn) is null)
         {
-            return Results.Problem(statusCode: 404, title: $"no outlet {QueryRules.Shown(mn)}");
+            return Refusals.Problem(404, $"no outlet {QueryRules.Shown(mn)}");
         }
 
         Hj212.Crypto.Sm4Key? given = null;
@@ -182,7 +184,7 @@ public static class OperationsApi
 
         var (key, record) = await keys.ReplaceAsync(mn, given, TerminalKey.FromOperator, ct);
         http.Response.Headers.CacheControl = "no-store";
-        return Results.Json(new
+        return TypedResults.Json<object>(new
         {
             mn,
             createdAt = Reports.ReportFormats.Instant(record.CreatedAt, zone),

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Globalization;
 using EmissionMonitor.Orders;
 using EmissionMonitor.Registry;
@@ -45,10 +46,10 @@ public static class OrdersApi
         operators.MapPost("/{id}/reopen", ReopenAsync);
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext http, OrderBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
+    private static async Task<ObjectAnswer> CreateAsync(HttpContext http, OrderBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
         Answer(await orders.CreateAsync(body?.Mn, body?.Pollutant, body?.AlertId, body?.Deadline, body?.Text, RoleFilter.User(http).DisplayName, ct), orders, zone, 201);
 
-    private static async Task<IResult> ListAsync(HttpContext http, OrderService orders, Func<StationRegistry> registry, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<Results<JsonHttpResult<IEnumerable<object>>, Http.Download, ProblemHttpResult>> ListAsync(HttpContext http, OrderService orders, Func<StationRegistry> registry, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)
     {
         if (QueryRules.First(QueryRules.Choice(http, "state", States), QueryRules.Choice(http, "overdue", ["true", "false"]), QueryRules.Choice(http, "format", ReportsApi.ExportFormats),
             QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
@@ -76,27 +77,27 @@ public static class OrdersApi
         }
 
         http.Response.Headers["X-Total-Count"] = list.Count.ToString(CultureInfo.InvariantCulture);
-        return Results.Json(list.Skip(offset).Take(limit).Select(o => Json(o, now, zone)));
+        return TypedResults.Json(list.Skip(offset).Take(limit).Select(o => Json(o, now, zone)));
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, string id, OrderService orders, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
+    private static async Task<ObjectAnswer> GetAsync(HttpContext http, string id, OrderService orders, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
         await orders.FindAsync(id, ct) is { } o && Visible(RoleFilter.User(http), o)
-                ? Results.Json(Json(AsSeenBy(RoleFilter.User(http), o, options), orders.NowLocal, zone))
-                : Results.Problem(statusCode: 404, title: $"no order {QueryRules.Shown(id)}");
+                ? TypedResults.Json(Json(AsSeenBy(RoleFilter.User(http), o, options), orders.NowLocal, zone))
+                : Refusals.Problem(404, $"no order {QueryRules.Shown(id)}");
 
-    private static async Task<IResult> RespondAsync(HttpContext http, string id, RespondBody? body, OrderService orders, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<ObjectAnswer> RespondAsync(HttpContext http, string id, RespondBody? body, OrderService orders, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)
     {
         var user = RoleFilter.User(http);
         return Answer(Seen(await orders.RespondAsync(id, body?.Cause, body?.Measures, user.DisplayName, o => Visible(user, o), ct), user, options), orders, zone, 200);
     }
 
-    private static async Task<IResult> AddEvidenceAsync(HttpContext http, string id, OrderService orders, Evidence.EvidenceStore evidence, ApiOptions options, TimeZoneInfo zone,
+    private static async Task<Results<ObjectAnswer, ProblemHttpResult>> AddEvidenceAsync(HttpContext http, string id, OrderService orders, Evidence.EvidenceStore evidence, ApiOptions options, TimeZoneInfo zone,
             CancellationToken ct)
     {
         var user = RoleFilter.User(http);
         if (await orders.FindAsync(id, ct) is not { } order || !Visible(user, order))
         {
-            return Results.Problem(statusCode: 404, title: $"no order {QueryRules.Shown(id)}");
+            return Refusals.Problem(404, $"no order {QueryRules.Shown(id)}");
         }
 
         if (orders.MayAttach(order) is { Refusal: not Outcomes.Refusal.None } refused)
@@ -111,15 +112,15 @@ public static class OrdersApi
         }, ct);
     }
 
-    private static async Task<IResult> EvidenceAsync(HttpContext http, string id, string file, OrderService orders, Evidence.EvidenceStore evidence, CancellationToken ct) =>
+    private static async Task<FileAnswer> EvidenceAsync(HttpContext http, string id, string file, OrderService orders, Evidence.EvidenceStore evidence, CancellationToken ct) =>
         await orders.FindAsync(id, ct) is { } o && Visible(RoleFilter.User(http), o) && o.Evidence.FirstOrDefault(f => f.Id == file) is { } found
                 ? evidence.Serve(o.Id, found)
-                : Results.Problem(statusCode: 404, title: $"no evidence {QueryRules.Shown(file)} of order {QueryRules.Shown(id)}");
+                : Refusals.Problem(404, $"no evidence {QueryRules.Shown(file)} of order {QueryRules.Shown(id)}");
 
-    private static async Task<IResult> CloseAsync(HttpContext http, string id, CommentBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
+    private static async Task<ObjectAnswer> CloseAsync(HttpContext http, string id, CommentBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
         Answer(await orders.CloseAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct, body?.VisibleToEnterprise == true), orders, zone, 200);
 
-    private static async Task<IResult> ReopenAsync(HttpContext http, string id, CommentBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
+    private static async Task<ObjectAnswer> ReopenAsync(HttpContext http, string id, CommentBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
         Answer(await orders.ReopenAsync(id, body?.Comment, RoleFilter.User(http).DisplayName, ct, body?.VisibleToEnterprise == true), orders, zone, 200);
 
     private static bool Visible(ApiUser user, SupervisionOrder order) => user.Role != ApiUser.EnterpriseRole || order.Enterprise == user.Enterprise;
@@ -162,8 +163,8 @@ public static class OrdersApi
     private static OrderOutcome Seen(OrderOutcome outcome, ApiUser user, ApiOptions options) =>
         outcome.Order is { } o ? outcome with { Order = AsSeenBy(user, o, options) } : outcome;
 
-    internal static IResult Answer(OrderOutcome outcome, OrderService orders, TimeZoneInfo zone, int success) => outcome.Order is { } o
-        ? Results.Json(Json(o, orders.NowLocal, zone), statusCode: success)
+    internal static ObjectAnswer Answer(OrderOutcome outcome, OrderService orders, TimeZoneInfo zone, int success) => outcome.Order is { } o
+        ? TypedResults.Json(Json(o, orders.NowLocal, zone), statusCode: success)
         : Refusals.Problem(outcome.Refusal, outcome.Problem, outcome.Parameter);
 
     private static string Local(DateTimeOffset t, TimeZoneInfo zone) => Reports.ReportFormats.Instant(t, zone);

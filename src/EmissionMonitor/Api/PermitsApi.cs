@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using EmissionMonitor.Permits;
 using EmissionMonitor.Users;
 
@@ -13,7 +14,7 @@ public static class PermitsApi
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth) =>
         new ApiArea(app, auth, "/api/permits", "permits").For(ApiArea.Everyone).MapGet("/deadlines", DeadlinesAsync);
 
-    private static async Task<IResult> DeadlinesAsync(HttpContext http, ReportDeadlines deadlines, Func<Registry.StationRegistry> registry, ApiOptions options,
+    private static async Task<TableAnswer> DeadlinesAsync(HttpContext http, ReportDeadlines deadlines, Func<Registry.StationRegistry> registry, ApiOptions options,
             TimeZoneInfo zone, TimeProvider clock, CancellationToken ct)
     {
         var q = http.Request.Query;

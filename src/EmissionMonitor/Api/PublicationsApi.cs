@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text;
 using System.Text.Json.Nodes;
 using EmissionMonitor.Reports;
@@ -34,25 +35,28 @@ public static class PublicationsApi
         area.Open.MapGet("/public/publications/{id}", PublicTableAsync);
     }
 
-    private static async Task<IResult> PublishAsync(HttpContext http, PublishBody? body, PublicationService publications, CancellationToken ct)
+    /// <summary><c>POST /api/publications</c> (<c>{quarter, city, force}</c>): publishes a quarter's list (201), or says why not (409 with a code while the quarter is not ready).</summary>
+    private static async Task<Results<ContentHttpResult, ProblemHttpResult>> PublishAsync(HttpContext http, PublishBody? body, PublicationService publications, CancellationToken ct)
     {
         bool force = body?.Force == true || http.Request.Query["force"].FirstOrDefault() == "true";
         var outcome = await publications.PublishAsync(body?.Quarter, body?.City, RoleFilter.User(http).DisplayName, ct, force);
         if (outcome.Publication is { } p)
         {
-            return Results.Text(p.ToJsonString(), "application/json; charset=utf-8", Encoding.UTF8, statusCode: 201);
+            return TypedResults.Text(p.ToJsonString(), "application/json; charset=utf-8", Encoding.UTF8, statusCode: 201);
         }
 
         return outcome.Code is { } code // not ready: the page asks for an explicit confirmation, then sends force=true
-            ? Results.Problem(statusCode: 409, title: outcome.Problem, extensions: new Dictionary<string, object?> { ["code"] = code, ["parameter"] = "force" })
+            ? TypedResults.Problem(statusCode: 409, title: outcome.Problem, extensions: new Dictionary<string, object?> { ["code"] = code, ["parameter"] = "force" })
             : Refusals.Problem(outcome.Refusal, outcome.Problem, outcome.Parameter ?? "quarter");
     }
 
-    private static async Task<IResult> ListAsync(PublicationService publications, CancellationToken ct) =>
+    /// <summary><c>GET /api/publications</c>: every list published, with who published it.</summary>
+    private static async Task<ContentHttpResult> ListAsync(PublicationService publications, CancellationToken ct) =>
         List(await publications.ListAsync(withAuthor: true, ct));
 
-    private static IResult About(PublicationService publications, TimeZoneInfo zone, TimeProvider clock) =>
-        Results.Json(new
+    /// <summary><c>GET /api/public/about</c>: who publishes, under which title, and the service's local time.</summary>
+    private static Ok<object> About(PublicationService publications, TimeZoneInfo zone, TimeProvider clock) =>
+        TypedResults.Ok<object>(new
         {
             authority = publications.Public.Authority,
             title = publications.Public.Title,
@@ -60,10 +64,12 @@ public static class PublicationsApi
             rateThreshold = publications.RateThreshold,
         });
 
-    private static async Task<IResult> PublicListAsync(PublicationService publications, CancellationToken ct) =>
+    /// <summary><c>GET /api/public/publications</c>: every list published, without who published it.</summary>
+    private static async Task<ContentHttpResult> PublicListAsync(PublicationService publications, CancellationToken ct) =>
         List(await publications.ListAsync(withAuthor: false, ct));
 
-    private static async Task<IResult> PublicTableAsync(HttpContext http, string id, PublicationService publications, CancellationToken ct)
+    /// <summary><c>GET /api/public/publications/{id}</c>: a list as JSON, or its table as CSV or XLSX in the language asked.</summary>
+    private static async Task<Results<ContentHttpResult, PushStreamHttpResult, FileContentHttpResult, ProblemHttpResult>> PublicTableAsync(HttpContext http, string id, PublicationService publications, CancellationToken ct)
     {
         if (QueryRules.First(QueryRules.Choice(http, "format", ["json", "csv", "xlsx"]), QueryRules.Choice(http, "lang", ["zh", "en"])) is { } bad)
         {
@@ -72,7 +78,7 @@ public static class PublicationsApi
 
         if (await publications.FindAsync(id, withAuthor: false, ct) is not { } publication)
         {
-            return Results.Problem(statusCode: 404, title: $"no publication {QueryRules.Shown(id)}");
+            return Refusals.Problem(404, $"no publication {QueryRules.Shown(id)}");
         }
 
         bool chinese = http.Request.Query["lang"].FirstOrDefault() != "en";
@@ -80,11 +86,11 @@ public static class PublicationsApi
         return http.Request.Query["format"].FirstOrDefault() switch
         {
             "csv" => ReportsApi.Csv(PublicationService.Table(publication, chinese), name),
-            "xlsx" => Results.File(Xlsx.Write(PublicationService.Table(publication, chinese), name), Xlsx.ContentType, name + ".xlsx"),
-            _ => Results.Text(publication.ToJsonString(), "application/json; charset=utf-8", Encoding.UTF8),
+            "xlsx" => TypedResults.File(Xlsx.Write(PublicationService.Table(publication, chinese), name), Xlsx.ContentType, name + ".xlsx"),
+            _ => (Results<ContentHttpResult, PushStreamHttpResult, FileContentHttpResult, ProblemHttpResult>)TypedResults.Text(publication.ToJsonString(), "application/json; charset=utf-8", Encoding.UTF8),
         };
     }
 
-    private static IResult List(IReadOnlyList<JsonObject> publications) =>
-        Results.Text(new JsonArray(publications.Select(p => (JsonNode)p).ToArray()).ToJsonString(), "application/json; charset=utf-8", Encoding.UTF8);
+    private static ContentHttpResult List(IReadOnlyList<JsonObject> publications) =>
+        TypedResults.Text(new JsonArray(publications.Select(p => (JsonNode)p).ToArray()).ToJsonString(), "application/json; charset=utf-8", Encoding.UTF8);
 }

@@ -59,7 +59,7 @@ public static class ReportsApi
         staff.MapGet("/barometer", BarometerAsync);
     }
 
-    private static async Task<IResult> BarometerAsync(HttpContext http, Func<ReportService> reports, Compliance.BarometerOptions levels, ReportGate gate, TimeZoneInfo zone,
+    private static async Task<TableAnswer> BarometerAsync(HttpContext http, Func<ReportService> reports, Compliance.BarometerOptions levels, ReportGate gate, TimeZoneInfo zone,
             TimeProvider clock, CancellationToken ct)
     {
         int year = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).Year;
@@ -85,7 +85,7 @@ public static class ReportsApi
         return WantsFile(http) ? Export(table, $"barometer-{year}") : Json(table);
     }
 
-    private static async Task<IResult> GetAsync(string kind, HttpContext http, ReportService reports, Registry.StationRegistry registry, ApiOptions options,
+    private static async Task<TableAnswer> GetAsync(string kind, HttpContext http, ReportService reports, Registry.StationRegistry registry, ApiOptions options,
         ReportGate gate, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct)
     {
         var q = http.Request.Query;
@@ -158,7 +158,7 @@ public static class ReportsApi
         }
         catch (ArgumentException e)
         {
-            return Results.Problem(statusCode: 400, title: e.Message);
+            return Refusals.Problem(400, e.Message);
         }
 
         if (enterprise is not null && table.Columns.ToList().IndexOf("enterprise") is int col and >= 0)

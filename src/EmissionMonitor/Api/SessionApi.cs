@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using EmissionMonitor.Users;
 
 namespace EmissionMonitor.Api;
@@ -13,58 +14,64 @@ public static class SessionApi
 {
     public sealed record LoginBody(string? Token);
 
+    /// <summary>Who is logged in, and the service's time zone as an IANA name (pages show times in it, whatever the browser's zone).</summary>
+    public sealed record SessionJson(string Role, string Name, string? Enterprise, bool LoginRequired, string TimeZone);
+
     public static void Map(IEndpointRouteBuilder app, ApiAuth auth)
     {
         var session = new ApiArea(app, auth, "/api/session", "session").Open; // each answer checks the caller itself: logging in is for those without a session
-        session.MapGet("", (HttpContext http, TimeZoneInfo zone) =>
-        {
-            var result = auth.Authenticate(http);
-            return result.User is { } user
-                ? Results.Json(Describe(user, auth, zone))
-                : Results.Problem(statusCode: result.Status, title: result.Title);
-        });
-
-        session.MapPost("", (HttpContext http, LoginBody? body, TimeZoneInfo zone) =>
-        {
-            if (!auth.SameOrigin(http, viaCookie: false))
-            {
-                return Results.Problem(statusCode: 403, title: "cross-site login refused: Origin does not name this service");
-            }
-
-            if (auth.Open)
-            {
-                return auth.Authenticate(http).User is { } local
-                    ? Results.Json(Describe(local, auth, zone))
-                    : Results.Problem(statusCode: 403, title: "no API users are configured (Api:Users): only loopback callers are served");
-            }
-
-            var user = auth.Login(http, body?.Token); // a valid token logs in even while this address is throttled for others' guesses
-            if (user is null)
-            {
-                return auth.IsThrottled(http)
-                    ? Results.Problem(statusCode: 429, title: "too many unknown tokens from this address; try again later")
-                    : Results.Problem(statusCode: 401, title: "unknown token");
-            }
-
-            auth.StartSession(http, user);
-            return Results.Json(Describe(user, auth, zone));
-        });
-
-        session.MapDelete("", (HttpContext http) =>
-        {
-            if (!auth.SameOrigin(http, viaCookie: false))
-            {
-                return Results.Problem(statusCode: 403, title: "cross-site request refused: Origin does not name this service");
-            }
-
-            auth.EndSession(http);
-            return Results.NoContent();
-        });
+        session.MapGet("", Get);
+        session.MapPost("", Login);
+        session.MapDelete("", Logout);
     }
 
-    /// <summary>Who is logged in, and the service's time zone as an IANA name (pages show times in it, whatever the browser's zone).</summary>
-    private static object Describe(ApiUser user, ApiAuth auth, TimeZoneInfo zone) =>
-        new { role = user.Role, name = user.DisplayName, enterprise = user.Enterprise, loginRequired = !auth.Open, timeZone = IanaName(zone) };
+    /// <summary><c>GET /api/session</c>: the caller's session or token, or why it has none (401).</summary>
+    private static Results<Ok<SessionJson>, ProblemHttpResult> Get(HttpContext http, ApiAuth auth, TimeZoneInfo zone)
+    {
+        var result = auth.Authenticate(http);
+        return result.User is { } user ? TypedResults.Ok(Describe(user, auth, zone)) : Refusals.Problem(result.Status, result.Title);
+    }
+
+    /// <summary><c>POST /api/session</c> (<c>{token}</c>): logs in with a token, setting the session cookie; the same origin only, throttled per address.</summary>
+    private static Results<Ok<SessionJson>, ProblemHttpResult> Login(HttpContext http, LoginBody? body, ApiAuth auth, TimeZoneInfo zone)
+    {
+        if (!auth.SameOrigin(http, viaCookie: false))
+        {
+            return Refusals.Problem(403, "cross-site login refused: Origin does not name this service");
+        }
+
+        if (auth.Open)
+        {
+            return auth.Authenticate(http).User is { } local
+                ? TypedResults.Ok(Describe(local, auth, zone))
+                : Refusals.Problem(403, "no API users are configured (Api:Users): only loopback callers are served");
+        }
+
+        var user = auth.Login(http, body?.Token); // a valid token logs in even while this address is throttled for others' guesses
+        if (user is null)
+        {
+            return auth.IsThrottled(http)
+                ? Refusals.Problem(429, "too many unknown tokens from this address; try again later")
+                : Refusals.Problem(401, "unknown token");
+        }
+
+        auth.StartSession(http, user);
+        return TypedResults.Ok(Describe(user, auth, zone));
+    }
+
+    /// <summary><c>DELETE /api/session</c>: ends the session (the same origin only).</summary>
+    private static Results<NoContent, ProblemHttpResult> Logout(HttpContext http, ApiAuth auth)
+    {
+        if (!auth.SameOrigin(http, viaCookie: false))
+        {
+            return Refusals.Problem(403, "cross-site request refused: Origin does not name this service");
+        }
+
+        auth.EndSession(http);
+        return TypedResults.NoContent();
+    }
+
+    private static SessionJson Describe(ApiUser user, ApiAuth auth, TimeZoneInfo zone) => new(user.Role, user.DisplayName, user.Enterprise, !auth.Open, IanaName(zone));
 
     private static string IanaName(TimeZoneInfo zone) =>
         zone.HasIanaId || !TimeZoneInfo.TryConvertWindowsIdToIanaId(zone.Id, out string? iana) ? zone.Id : iana;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using EmissionMonitor.Compliance.Tax;
 using EmissionMonitor.Reports;
 using EmissionMonitor.Users;
@@ -21,8 +22,9 @@ public static class TaxApi
         readers.MapGet("", ListAsync);
     }
 
-    private static IResult Rates(TaxOptions tax) =>
-        Results.Json(new
+    /// <summary><c>GET /api/tax/rates</c>: the rates and equivalents the pre-check uses.</summary>
+    private static Ok<object> Rates(TaxOptions tax) =>
+        TypedResults.Ok<object>(new
         {
             name = tax.RatesName,
             airRate = tax.AirRate,
@@ -35,7 +37,7 @@ public static class TaxApi
             equivalents = tax.Equivalents.OrderBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => e.Value),
         });
 
-    private static async Task<IResult> ListAsync(HttpContext http, Func<ReportService> reports, Func<Registry.StationRegistry> registry, TaxOptions tax, ApiOptions options,
+    private static async Task<TableAnswer> ListAsync(HttpContext http, Func<ReportService> reports, Func<Registry.StationRegistry> registry, TaxOptions tax, ApiOptions options,
             ReportGate gate, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct)
     {
         var q = http.Request.Query;
