@@ -161,11 +161,6 @@ public static class ReportsApi
             return Refusals.Problem(400, e.Message);
         }
 
-        if (enterprise is not null && table.Columns.ToList().IndexOf("enterprise") is int col and >= 0)
-        {
-            table = table with { Rows = table.Rows.Where(r => r[col] as string == enterprise).ToList() };
-        }
-
         return WantsFile(http) ? Export(table, kind) : Paged(http, table, limit, offset);
     }
 

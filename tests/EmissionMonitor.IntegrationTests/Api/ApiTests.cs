@@ -223,7 +223,20 @@ public sealed class ApiTests
 
         using var enterprise = Client(service, Enterprise2);
         var own = await enterprise.GetFromJsonAsync<JsonElement>("/api/rates?quarter=2025Q3");
+        Assert.NotEqual(0, own.GetArrayLength());
         Assert.All(own.EnumerateArray(), r => Assert.Equal("QH-XN-002", r.GetProperty("enterprise").GetString()));
+        foreach (var kind in EmissionMonitor.Reports.ReportRequest.Kinds.Select(k => k == "hours" ? "hours?mn=QHXN0020001" : k).Append("totals?by=outlet"))
+        {
+            // Every report an enterprise asks for is of its own outlets only: the request is narrowed before the report is made, no row filtered after.
+            var seen = await enterprise.GetFromJsonAsync<JsonElement>($"/api/{kind}{(kind.Contains('?', StringComparison.Ordinal) ? '&' : '?')}quarter=2025Q3");
+            Assert.All(seen.EnumerateArray(), r =>
+            {
+                if (r.TryGetProperty("enterprise", out var e))
+                {
+                    Assert.Equal("QH-XN-002", e.GetString());
+                }
+            });
+        }
         var stations = await enterprise.GetFromJsonAsync<JsonElement>("/api/stations");
         Assert.Equal("QH-XN-002", Assert.Single(stations.EnumerateArray()).GetProperty("id").GetString());
 
