@@ -54,7 +54,7 @@ public sealed partial class EmbeddedMqttBroker(
             .Build();
         // Payloads a little past the frame limit are read, refused as too-large and archived as their
         // head; a packet over four times the limit closes the connection before it is buffered.
-        _adapter = new GuardedMqttTcpAdapter(IPAddress.Parse(options.Host), options.Port, _limiter, MaxPacketBytes(intake), logger);
+        _adapter = new GuardedMqttTcpAdapter(IPAddress.Parse(options.Host), options.Port, _limiter, MaxPacketBytes(intake), logger, clock);
         _server = new MqttServerFactory().CreateMqttServer(serverOptions, [_adapter]);
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
         _server.ClientConnectedAsync += ClientConnectedAsync;

@@ -83,8 +83,9 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
         using var _ = lease;
         socket.NoDelay = true;
         await using var stream = new NetworkStream(socket, ownsSocket: true);
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        using var connection = new Connection(socket, stream, options.WriteTimeout, idle);
+        using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, clock); // its CancelAfter waits on the injected clock
+        using var stopping = stoppingToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), idle);
+        using var connection = new Connection(socket, stream, options.WriteTimeout, idle, clock);
         idle.CancelAfter(options.IdleTimeout);
         var reader = PipeReader.Create(stream);
 
@@ -195,7 +196,7 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
     }
 
     /// <summary>One terminal connection; writes are serialised (replies and history requests) and bounded in time.</summary>
-    private sealed class Connection(Socket socket, NetworkStream stream, TimeSpan writeTimeout, CancellationTokenSource closing) : IDisposable
+    private sealed class Connection(Socket socket, NetworkStream stream, TimeSpan writeTimeout, CancellationTokenSource closing, TimeProvider clock) : IDisposable
     {
         private readonly SemaphoreSlim _write = new(1, 1);
 
@@ -216,8 +217,9 @@ public sealed partial class Hj212Gateway(GatewayOptions options, FrameIngestor i
 
         public async Task WriteAsync(byte[] bytes, CancellationToken cancellationToken)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, closing.Token);
-            timeout.CancelAfter(writeTimeout);
+            using var timeout = new CancellationTokenSource(writeTimeout, clock); // the write's deadline on the injected clock
+            using var caller = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), timeout);
+            using var closed = closing.Token.Register(static s => ((CancellationTokenSource)s!).Cancel(), timeout);
             try
             {
                 await _write.WaitAsync(timeout.Token);

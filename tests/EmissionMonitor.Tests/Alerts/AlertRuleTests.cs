@@ -76,6 +76,101 @@ public sealed class AlertRuleTests
     }
 
     [Fact]
+    public async Task TheBackfillRule_CountsOldPeriodsAndTheirEpisodesInOneAlert_IgnoresLiveData_AndClearsOnceQuiet()
+    {
+        var desk = new Desk(_clock);
+        var rule = new BackfillRule(new EmissionMonitor.Compliance.ComplianceOptions(), new AlertOptions { BackfillQuiet = TimeSpan.FromMinutes(10) });
+        var week = new DateTime(2025, 6, 24, 8, 0, 0);
+        CommittedFrame Old(int hour, decimal so2) =>
+            Frame(Some.Hourly(at: week.AddHours(hour)).Value("a21026", "ZsAvg", so2).Value("a21026", "Flag", "N").Build()) with { Live = false };
+
+        await rule.OnCommittedAsync(Frame(Some.Hourly(at: week).Value("a21026", "ZsAvg", 80m).Value("a21026", "Flag", "N").Build()), desk, CancellationToken.None);
+        Assert.Empty(desk.Changes); // live data is the other rules' business
+
+        foreach (var (hour, so2) in new[] { (0, 80m), (1, 90m), (2, 10m), (3, 70m) })
+        {
+            await rule.OnCommittedAsync(Old(hour, so2), desk, CancellationToken.None);
+        }
+
+        var raised = Assert.Single(desk.Changes); // one alert for the whole back-fill, not one per period
+        Assert.Equal(("backfill", "QHXN0010001", 1.0, 1.0), (raised.Kind, raised.Mn, raised.Value, raised.Limit)); // as raised by the first period (itself exceeding)
+        _clock.Advance(TimeSpan.FromSeconds(6));
+        await rule.OnTickAsync(desk, CancellationToken.None);
+        Assert.Equal((4.0, 2.0), (desk.Changes[^1].Value, desk.Changes[^1].Limit)); // four periods, two runs of exceeding hours
+        Assert.Equal((new DateTimeOffset(week, TimeSpan.FromHours(8)), new DateTimeOffset(week.AddHours(3), TimeSpan.FromHours(8))), (desk.Changes[^1].DataFrom, desk.Changes[^1].DataTo));
+
+        _clock.Advance(TimeSpan.FromMinutes(9));
+        await rule.OnTickAsync(desk, CancellationToken.None);
+        Assert.Equal("active", desk.Book.Open("backfill").Single().State); // still within the quiet time
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await rule.OnTickAsync(desk, CancellationToken.None);
+        Assert.Empty(desk.Book.Open("backfill"));
+        Assert.Equal(("cleared", 4.0), (desk.Changes[^1].State, desk.Changes[^1].Value));
+        Assert.Equal(0, rule.Open);
+    }
+
+    [Fact]
+    public async Task TheOutageRule_RaisesTheMissedReportAndRestoreDeadlines_AMarkFiledLateClearsTheFirst_AndDataResumingBoth()
+    {
+        var desk = new Desk(_clock);
+        var store = new EmissionMonitor.Tests.Storage.MemoryRecordStore();
+        var rule = new OutageRule(new OutageOptions { ReportWithin = TimeSpan.FromHours(12), RestoreWithin = TimeSpan.FromHours(48), CheckInterval = TimeSpan.FromMinutes(1) }, store);
+        var start = _clock.GetUtcNow();
+        await desk.RaiseAsync(new AlertDraft("silent", "QHXN0010001", "QH-XN-001", "西宁市", null, null, null, start, "no data"), CancellationToken.None);
+
+        _clock.Advance(TimeSpan.FromHours(11));
+        await rule.OnTickAsync(desk, CancellationToken.None);
+        Assert.Empty(desk.Book.Open("outage-overdue"));
+        _clock.Advance(TimeSpan.FromHours(1));
+        await rule.OnTickAsync(desk, CancellationToken.None);
+        Assert.Equal("report", Assert.Single(desk.Book.Open("outage-overdue")).SubKind);
+
+        // The enterprise files its communication mark late: the report is there, the missed deadline stays in the record.
+        var local = TimeZoneInfo.ConvertTime(start, Shanghai).DateTime;
+        _clock.Advance(TimeSpan.FromMinutes(30));
+        await store.AddMarkAsync(new EmissionMonitor.Compliance.Marks.Mark("QHXN0010001", "communication", local, local.AddDays(1), "光纤中断")
+        {
+            Id = "mk-1", CreatedAt = _clock.GetUtcNow(), Decision = "pending", Enterprise = "QH-XN-001",
+        }, CancellationToken.None);
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await rule.OnTickAsync(desk, CancellationToken.None);
+        Assert.Empty(desk.Book.Open("outage-overdue"));
+
+        _clock.Advance(TimeSpan.FromHours(36));
+        await rule.OnTickAsync(desk, CancellationToken.None);
+        Assert.Equal("restore", Assert.Single(desk.Book.Open("outage-overdue")).SubKind);
+
+        await desk.ResolveAsync("silent", "QHXN0010001", null, CancellationToken.None); // data again
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await rule.OnTickAsync(desk, CancellationToken.None);
+        Assert.Empty(desk.Book.Open("outage-overdue"));
+    }
+
+    [Fact]
+    public async Task TheAnomalyRule_RaisesAConstantValueRun_KeepsItsEpisode_AndEndsItWhenTheValueMoves()
+    {
+        var desk = new Desk(_clock);
+        var store = new EmissionMonitor.Tests.Storage.MemoryRecordStore();
+        var rule = new AnomalyRule(store);
+        var at = new DateTime(2025, 7, 1, 9, 0, 0);
+        int hour = 0;
+        for (; hour < 30 && !desk.Book.Open("anomaly").Any(); hour++)
+        {
+            _clock.Advance(TimeSpan.FromHours(1));
+            await rule.OnCommittedAsync(Frame(Some.Hourly(at: at.AddHours(hour)).Value("a21026", "ZsAvg", 12.5m).Value("a21026", "Flag", "N").Build()), desk, CancellationToken.None);
+        }
+
+        var anomaly = Assert.Single(desk.Book.Open("anomaly"));
+        Assert.Equal(("QHXN0010001", "a21026"), (anomaly.Mn, anomaly.Pollutant));
+        var episode = Assert.Single(await store.QueryAsync(DocumentRecords.AnomalyEpisodes, "QHXN0010001", CancellationToken.None));
+        Assert.Equal((anomaly.Id, anomaly.SubKind, (DateTime?)null), (episode.Id, episode.SubKind, episode.End));
+
+        await rule.OnCommittedAsync(Frame(Some.Hourly(at: at.AddHours(hour)).Value("a21026", "ZsAvg", 20m).Value("a21026", "Flag", "N").Build()), desk, CancellationToken.None);
+        Assert.Empty(desk.Book.Open("anomaly"));
+        Assert.NotNull(Assert.Single(await store.QueryAsync(DocumentRecords.AnomalyEpisodes, "QHXN0010001", CancellationToken.None)).End);
+    }
+
+    [Fact]
     public async Task TheLimitRule_IgnoresAResend()
     {
         var desk = new Desk(_clock);

@@ -35,18 +35,15 @@ public sealed class OutageRule(OutageOptions options, Storage.IRecordStore store
             if (now >= start + options.ReportWithin && !_reported.Contains(silent.Id))
             {
                 var mark = await Outages.FirstMarkAsync(store, silent.Mn, start, now, desk.Zone, ct);
-                bool inTime = mark?.CreatedAt is { } filed && filed <= start + options.ReportWithin;
                 if (mark is null)
                 {
                     await OverdueAsync(desk, silent, Outages.Report, start, start + options.ReportWithin, ct);
                 }
                 else
                 {
+                    // The report is there: filed late (the deadline was missed), or at the very instant the deadline's tick found none.
                     _reported.Add(silent.Id);
-                    if (!inTime)
-                    {
-                        await desk.ResolveAsync(AlertKinds.OutageOverdue, silent.Mn, null, ct, Outages.Report); // filed late: the deadline was missed, the report is there
-                    }
+                    await desk.ResolveAsync(AlertKinds.OutageOverdue, silent.Mn, null, ct, Outages.Report);
                 }
             }
 

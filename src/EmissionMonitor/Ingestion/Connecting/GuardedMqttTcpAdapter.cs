@@ -14,7 +14,7 @@ namespace EmissionMonitor.Ingestion.Connecting;
 /// connection reads through <see cref="MqttPacketLimitStream"/>. MQTTnet then handles the
 /// connection as usual (CONNECT within its communication timeout, sessions, packets).
 /// </summary>
-public sealed partial class GuardedMqttTcpAdapter(IPAddress host, int port, AddressLimiter limiter, int maxPacket, ILogger log) : IMqttServerAdapter
+public sealed partial class GuardedMqttTcpAdapter(IPAddress host, int port, AddressLimiter limiter, int maxPacket, ILogger log, TimeProvider clock) : IMqttServerAdapter
 {
     private Socket? _listener;
     private CancellationTokenSource? _stopping;
@@ -35,7 +35,7 @@ public sealed partial class GuardedMqttTcpAdapter(IPAddress host, int port, Addr
         _listener.Bind(new IPEndPoint(host, port));
         _listener.Listen(1024); // thousands of terminals reconnect at once after a network blip
         Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
-        _ = Task.Run(() => AcceptLoop.RunAsync(_listener, limiter, ServeAsync, TimeProvider.System, log, _stopping.Token));
+        _ = Task.Run(() => AcceptLoop.RunAsync(_listener, limiter, ServeAsync, clock, log, _stopping.Token));
         return Task.CompletedTask;
     }
 

@@ -18,8 +18,13 @@ public sealed class InfluxConnection : IDisposable
     private readonly HttpClient _http;
     private readonly InfluxDBClient? _client;
 
-    public InfluxConnection(InfluxOptions options)
+    private readonly TimeProvider _clock;
+
+    /// <param name="options">The server and its limits.</param>
+    /// <param name="clock">What the start-up retries wait on (the system clock by default).</param>
+    public InfluxConnection(InfluxOptions options, TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         _options = options;
         _http = new HttpClient { BaseAddress = new Uri(options.Url.TrimEnd('/') + "/"), Timeout = options.Timeout };
         if (options.Token is { Length: > 0 } token && !token.Contains(':', StringComparison.Ordinal))
@@ -98,7 +103,7 @@ public sealed class InfluxConnection : IDisposable
     /// where a first connection may meet a server that is still coming up.
     /// </summary>
     public async Task EnsureDatabaseAsync(CancellationToken cancellationToken) =>
-        await Resilience.Retries.AtStartUp<HttpRequestException>(TimeProvider.System).ExecuteAsync(async ct =>
+        await Resilience.Retries.AtStartUp<HttpRequestException>(_clock).ExecuteAsync(async ct =>
         {
             using var content = new FormUrlEncodedContent([new("q", $"CREATE DATABASE \"{_options.Bucket}\"")]);
             using var response = await _http.PostAsync("query" + (Credentials() is { Length: > 0 } c ? "?" + c[1..] : string.Empty), content, ct);

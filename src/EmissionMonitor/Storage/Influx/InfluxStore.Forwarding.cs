@@ -17,7 +17,7 @@ public sealed partial class InfluxStore
             }
 
             _wake.Release();
-            await Task.Delay(20, cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _clock, cancellationToken);
         }
 
         return true;
@@ -31,7 +31,9 @@ public sealed partial class InfluxStore
             var batch = await _buffer.ReadOutboxAsync(BatchSize, ct);
             if (batch.IsEmpty)
             {
-                await ((Task)_wake.WaitAsync(TimeSpan.FromSeconds(1), ct)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                using var idle = new CancellationTokenSource(TimeSpan.FromSeconds(1), _clock); // a look at the buffer at least every second of the injected clock
+                using var stop = ct.Register(static s => ((CancellationTokenSource)s!).Cancel(), idle);
+                await ((Task)_wake.WaitAsync(idle.Token)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
             }
 
@@ -71,7 +73,7 @@ public sealed partial class InfluxStore
             {
                 // InfluxDB is down or refusing: the entries stay in the buffer, in order, and are sent again.
                 LogForwardFailed(_logger, batch.Count, e.Message);
-                await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(TimeSpan.FromMilliseconds(500), _clock, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }

@@ -47,7 +47,7 @@ public sealed partial class InfluxStore : IStore
         _dedupeWindow = dedupeWindow ?? TimeSpan.FromDays(400);
         _clock = clock ?? TimeProvider.System;
         _buffer = new SqliteStore(dataDirectory, outbox: true, clock: _clock);
-        _connection = new InfluxConnection(options);
+        _connection = new InfluxConnection(options, _clock);
         _url = options.Url;
         _zone = zone;
         _logger = logger;

@@ -123,7 +123,7 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
             await using var connection = await OpenAsync(cancellationToken);
             while (true)
             {
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+                await Task.Delay(TimeSpan.FromSeconds(1), clock ?? TimeProvider.System, cancellationToken);
                 try
                 {
                     await ExecAsync(connection, "PRAGMA wal_checkpoint(PASSIVE);", cancellationToken);
