@@ -86,7 +86,7 @@ public static class AlertsApi
         }
 
         static Dictionary<string, int> By(IEnumerable<string> keys) => keys.GroupBy(k => k, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        return TypedResults.Json<object>(new
+        return TypedResults.Ok<object>(new
         {
             total = list.Count,
             byState = By(list.Select(a => a.State)),

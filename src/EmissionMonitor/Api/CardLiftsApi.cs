@@ -51,7 +51,7 @@ public static class CardLiftsApi
 
         var lift = new CardLift(enterprise, quarter, clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment) { VisibleToEnterprise = body?.VisibleToEnterprise == true };
         await store.AddCardLiftAsync(lift, ct);
-        return TypedResults.Json(Json(lift, zone));
+        return TypedResults.Ok(Json(lift, zone));
     }
 
     private static async Task<ObjectAnswer> RevokeLiftAsync(HttpContext http, string enterprise, string quarter, CommentBody? body,
@@ -73,7 +73,7 @@ public static class CardLiftsApi
 
         var revoked = standing with { Revoked = new Revocation(clock.GetUtcNow(), RoleFilter.User(http).DisplayName, body?.Comment) };
         await store.AddCardLiftAsync(revoked, ct);
-        return TypedResults.Json(Json(revoked, zone));
+        return TypedResults.Ok(Json(revoked, zone));
     }
 
     /// <summary>Confirm or dismiss: a decision on a proposed card, recorded with the card as it stands.</summary>
@@ -103,7 +103,7 @@ public static class CardLiftsApi
             card.Reasons.Select(r => r.ToString()).ToList())
         { VisibleToEnterprise = body?.VisibleToEnterprise == true };
         await store.AddCardDecisionAsync(recorded, ct);
-        return TypedResults.Json<object>(new
+        return TypedResults.Ok<object>(new
         {
             enterprise,
             quarter,

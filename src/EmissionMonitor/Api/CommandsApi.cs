@@ -40,7 +40,7 @@ public static class CommandsApi
     private static async Task<ContentAnswer> SubmitAsync(HttpContext http, string mn, CommandBody? body, CommandService commands, CancellationToken ct) =>
         Answer(await commands.SubmitAsync(mn, body?.Command, body?.Params, RoleFilter.User(http).DisplayName, ct), commands);
 
-    private static async Task<Results<ContentHttpResult, JsonHttpResult<object>, ProblemHttpResult>> BackfillAsync(HttpContext http, string mn, OperationsApi.BackfillBody? body, CommandService commands, CancellationToken ct)
+    private static async Task<Results<ContentHttpResult, Accepted<object>, ProblemHttpResult>> BackfillAsync(HttpContext http, string mn, OperationsApi.BackfillBody? body, CommandService commands, CancellationToken ct)
     {
         // The history command with the alias's body: {from, to} (local dates or times), hourly data.
         var parameters = JsonSerializer.SerializeToElement(new Dictionary<string, string?> { ["cn"] = "2061", ["from"] = body?.From, ["to"] = body?.To }
@@ -57,7 +57,7 @@ public static class CommandsApi
 
         var shown = JsonDocument.Parse(outcome.Json ?? commands.Live(command)).RootElement; // as taken, with its first frame
         string? sent = shown.TryGetProperty("exchanges", out var ex) && ex.GetArrayLength() > 0 ? ex[0].GetProperty("frame").GetString() : null;
-        return TypedResults.Json<object>(new { id = command.Id, mn, qn = command.Qn, sent, state = shown.GetProperty("state").GetString(), link = command.Link }, statusCode: 202);
+        return TypedResults.Accepted<object>((string?)null, new { id = command.Id, mn, qn = command.Qn, sent, state = shown.GetProperty("state").GetString(), link = command.Link });
     }
 
     private static async Task<Results<ContentHttpResult, Http.Download, ProblemHttpResult>> ListAsync(HttpContext http, string mn, Func<StationRegistry> registry, CommandService commands, ApiOptions options, CancellationToken ct)

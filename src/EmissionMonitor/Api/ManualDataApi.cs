@@ -63,9 +63,9 @@ public static class ManualDataApi
         return ReportsApi.WantsFile(http) ? ReportsApi.Export(table, "manual-data") : ReportsApi.Paged(http, table, limit, offset);
     }
 
-    private static async Task<Results<JsonHttpResult<Dictionary<string, object?>>, ProblemHttpResult>> GetAsync(HttpContext http, string id, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
+    private static async Task<Results<Ok<Dictionary<string, object?>>, ProblemHttpResult>> GetAsync(HttpContext http, string id, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
         await manual.FindAsync(id, ct) is { } sample && manual.Visible(RoleFilter.User(http), sample)
-                ? TypedResults.Json(Json(sample, zone))
+                ? TypedResults.Ok(Json(sample, zone))
                 : Refusals.Problem(404, $"no manual sample {QueryRules.Shown(id)}");
 
     private static async Task<RecordAnswer> ApproveAsync(HttpContext http, string id, CommentBody? body, ManualDataService manual, TimeZoneInfo zone, CancellationToken ct) =>
@@ -119,7 +119,7 @@ public static class ManualDataApi
     private static RecordAnswer Answer(ManualOutcome outcome, TimeZoneInfo zone) =>
         outcome.Sample is not { } s ? Refusals.Problem(outcome.Refusal, outcome.Problem, outcome.Parameter)
         : outcome.Created ? TypedResults.Created($"/api/manual-data/{s.Id}", Json(s, zone))
-        : TypedResults.Json(Json(s, zone));
+        : TypedResults.Ok(Json(s, zone));
 
     private static string Local(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -51,7 +51,7 @@ public static class MarksApi
         readers.MapGet("/{id}/evidence/{file}", EvidenceAsync);
     }
 
-    private static async Task<Results<JsonHttpResult<IEnumerable<Dictionary<string, object?>>>, Http.Download, ProblemHttpResult>> ListAsync(HttpContext http, string? mn, string? from, string? to, MarkService marks, ApiOptions options,
+    private static async Task<Results<Ok<IEnumerable<Dictionary<string, object?>>>, Http.Download, ProblemHttpResult>> ListAsync(HttpContext http, string? mn, string? from, string? to, MarkService marks, ApiOptions options,
             TimeZoneInfo zone, CancellationToken ct)
     {
         if (QueryRules.First(QueryRules.Local("from", from, out var start), QueryRules.Local("to", to, out var end), QueryRules.Choice(http, "format", ReportsApi.ExportFormats),
@@ -76,14 +76,14 @@ public static class MarksApi
         }
 
         http.Response.Headers["X-Total-Count"] = visible.Count.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Json(visible.Skip(offset).Take(limit).Select(m => Json(m, over, zone)));
+        return TypedResults.Ok(visible.Skip(offset).Take(limit).Select(m => Json(m, over, zone)));
     }
 
-    private static async Task<Results<JsonHttpResult<Dictionary<string, object?>>, ProblemHttpResult>> GetAsync(HttpContext http, string id, MarkService marks, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<Results<Ok<Dictionary<string, object?>>, ProblemHttpResult>> GetAsync(HttpContext http, string id, MarkService marks, TimeZoneInfo zone, CancellationToken ct)
     {
         var all = await marks.AllAsync(ct);
         return all.FirstOrDefault(m => m.Key == id) is { } mark && marks.Visible(RoleFilter.User(http), mark)
-            ? TypedResults.Json(Json(mark, marks.OverFaultCap(all), zone))
+            ? TypedResults.Ok(Json(mark, marks.OverFaultCap(all), zone))
             : Refusals.Problem(404, $"no mark {QueryRules.Shown(id)}");
     }
 
@@ -172,7 +172,7 @@ public static class MarksApi
         }
 
         var json = Json(m, marks.OverFaultCap(await marks.AllAsync(ct)), zone);
-        return outcome.Created ? TypedResults.Created($"/api/marks/{m.Key}", json) : TypedResults.Json(json);
+        return outcome.Created ? TypedResults.Created($"/api/marks/{m.Key}", json) : TypedResults.Ok(json);
     }
 
     private static ProblemHttpResult Problem(MarkOutcome outcome) => Refusals.Problem(outcome.Refusal, outcome.Problem, outcome.Parameter);

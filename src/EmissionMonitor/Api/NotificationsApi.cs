@@ -52,6 +52,6 @@ public static class NotificationsApi
                 raisedAt = Local(i.RaisedAt)
             }),
         });
-        return TypedResults.Json<object>(rows);
+        return TypedResults.Ok<object>(rows);
     }
 }

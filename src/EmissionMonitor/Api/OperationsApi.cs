@@ -104,7 +104,7 @@ public static class OperationsApi
         }));
     }
 
-    private static async Task<Results<JsonHttpResult<object>, Http.Download, ProblemHttpResult>> ReadingsAsync(HttpContext http, string mn, string? cn, string? from, string? to,
+    private static async Task<Results<Ok<object>, Http.Download, ProblemHttpResult>> ReadingsAsync(HttpContext http, string mn, string? cn, string? from, string? to,
             Func<StationRegistry> registry, IReadingStore store, Func<Reports.ReportService> reports, ApiOptions options, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct)
     {
         var user = RoleFilter.User(http);
@@ -148,7 +148,7 @@ public static class OperationsApi
         }
 
         http.Response.Headers["X-Total-Count"] = readings.Count.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Json<object>(readings.Skip(offset).Take(limit).Select(r => new
+        return TypedResults.Ok<object>(readings.Skip(offset).Take(limit).Select(r => new
         {
             mn = r.Mn,
             cn = r.Cn,
@@ -169,7 +169,7 @@ public static class OperationsApi
         }));
     }
 
-    private static async Task<ObjectAnswer> ReplaceKeyAsync(HttpContext http, string mn, KeyBody? body, Func<StationRegistry> registry, Security.KeyRing keys, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<Results<Created<object>, ProblemHttpResult>> ReplaceKeyAsync(HttpContext http, string mn, KeyBody? body, Func<StationRegistry> registry, Security.KeyRing keys, TimeZoneInfo zone, CancellationToken ct)
     {
         if (registry().FindOutlet(mn) is null)
         {
@@ -184,12 +184,12 @@ public static class OperationsApi
 
         var (key, record) = await keys.ReplaceAsync(mn, given, TerminalKey.FromOperator, ct);
         http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Json<object>(new
+        return TypedResults.Created<object>((string?)null, new
         {
             mn,
             createdAt = Reports.ReportFormats.Instant(record.CreatedAt, zone),
             source = record.Source,
             key = given is null ? key.Reveal() : null, // a generated key is shown this once, to hand to the terminal
-        }, statusCode: 201);
+        });
     }
 }

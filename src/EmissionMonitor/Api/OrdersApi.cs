@@ -49,7 +49,7 @@ public static class OrdersApi
     private static async Task<ObjectAnswer> CreateAsync(HttpContext http, OrderBody? body, OrderService orders, TimeZoneInfo zone, CancellationToken ct) =>
         Answer(await orders.CreateAsync(body?.Mn, body?.Pollutant, body?.AlertId, body?.Deadline, body?.Text, RoleFilter.User(http).DisplayName, ct), orders, zone, 201);
 
-    private static async Task<Results<JsonHttpResult<IEnumerable<object>>, Http.Download, ProblemHttpResult>> ListAsync(HttpContext http, OrderService orders, Func<StationRegistry> registry, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<Results<Ok<IEnumerable<object>>, Http.Download, ProblemHttpResult>> ListAsync(HttpContext http, OrderService orders, Func<StationRegistry> registry, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)
     {
         if (QueryRules.First(QueryRules.Choice(http, "state", States), QueryRules.Choice(http, "overdue", ["true", "false"]), QueryRules.Choice(http, "format", ReportsApi.ExportFormats),
             QueryRules.Page(http, options, out int limit, out int offset)) is { } bad)
@@ -77,12 +77,12 @@ public static class OrdersApi
         }
 
         http.Response.Headers["X-Total-Count"] = list.Count.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Json(list.Skip(offset).Take(limit).Select(o => Json(o, now, zone)));
+        return TypedResults.Ok(list.Skip(offset).Take(limit).Select(o => Json(o, now, zone)));
     }
 
     private static async Task<ObjectAnswer> GetAsync(HttpContext http, string id, OrderService orders, ApiOptions options, TimeZoneInfo zone, CancellationToken ct) =>
         await orders.FindAsync(id, ct) is { } o && Visible(RoleFilter.User(http), o)
-                ? TypedResults.Json(Json(AsSeenBy(RoleFilter.User(http), o, options), orders.NowLocal, zone))
+                ? TypedResults.Ok(Json(AsSeenBy(RoleFilter.User(http), o, options), orders.NowLocal, zone))
                 : Refusals.Problem(404, $"no order {QueryRules.Shown(id)}");
 
     private static async Task<ObjectAnswer> RespondAsync(HttpContext http, string id, RespondBody? body, OrderService orders, ApiOptions options, TimeZoneInfo zone, CancellationToken ct)

@@ -32,6 +32,16 @@ public sealed partial class OpenApiTests
         Assert.Superset(new HashSet<string> { "413", "415" }, Statuses("/api/marks/{id}/evidence", "post"));
         Assert.Contains("Roles: operator", acknowledge.GetProperty("description").GetString(), StringComparison.Ordinal);
 
+        // Typed results: each answer's status and type come from the handler's signature.
+        string Schema(string path, string method, string status) =>
+            paths.GetProperty(path).GetProperty(method).GetProperty("responses").GetProperty(status).GetProperty("content").GetProperty("application/json").GetProperty("schema").ToString();
+        Assert.Contains("#/components/schemas/SessionJson", Schema("/api/session", "get", "200"), StringComparison.Ordinal);
+        Assert.Contains("#/components/schemas/CodeJson", Schema("/api/codes", "get", "200"), StringComparison.Ordinal);
+        Assert.Superset(new HashSet<string> { "200", "201" }, Statuses("/api/marks/{id}/approve", "post")); // a record answered as it stands, or made
+        Assert.Contains("204", Statuses("/api/session", "delete"));
+        Assert.Contains("202", Statuses("/api/outlets/{mn}/backfill", "post"));
+        Assert.Equal("marks", paths.GetProperty("/api/marks").GetProperty("get").GetProperty("tags")[0].GetString()); // the area's group
+
         // The reference page: its script from this service, nothing from a CDN.
         var docs = await http.GetAsync("/docs");
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
