@@ -10,7 +10,7 @@ namespace EmissionMonitor.Cli;
 /// with the period, filter and grouping options of DESIGN.md, as a table, JSON or CSV;
 /// <c>report barometer --year Y</c>: the city target barometer of a year.
 /// </summary>
-public static class ReportCommand
+public static partial class ReportCommand
 {
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
@@ -33,128 +33,23 @@ public static class ReportCommand
         }
 
         var output = Output.Of(p, format, kind);
-        if (kind == "checks")
+        if (kind is "checks" or "alert-handling" or "outages")
         {
-            string? category = p.Value("--category");
-            if (category is not null && !Checks.CheckCatalogue.Categories.Contains(category))
-            {
-                throw new UsageException($"option --category must be one of {string.Join("|", Checks.CheckCatalogue.Categories)}, not '{category}'");
-            }
-
-            await WriteAsync(ReportTables.Checks(Checks.CheckCatalogue.All.Where(c => category is null || c.Category == category)), output, null, cancellationToken);
-            return 0;
-        }
-
-        if (kind is "alert-handling" or "outages")
-        {
-            await WriteAsync(await AlertReportsAsync(kind, p, cancellationToken), output, null, cancellationToken);
+            await WriteAsync(kind == "checks" ? Checks(p) : await AlertReportsAsync(kind, p, cancellationToken), output, null, cancellationToken);
             return 0;
         }
 
         var settings = AppSettings.Load(p.Value("--config") ?? "config", p.Value("--data"));
         var registry = settings.LoadRegistry();
-        output = output with { Registry = registry };
-        var now = TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), settings.TimeZone).DateTime;
-        if (kind == "barometer")
+        var asked = new Asked(kind, p, settings, registry, output with { Registry = registry }, TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), settings.TimeZone).DateTime);
+        await (kind switch
         {
-            int year = now.Year;
-            if (p.Value("--year") is { } text && (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out year)
-                || year < ReportPeriod.MinYear || year > ReportPeriod.MaxYear))
-            {
-                throw new UsageException($"option --year must be a year {ReportPeriod.MinYear}–{ReportPeriod.MaxYear}, not '{text}'");
-            }
-
-            await using var barometerStore = await settings.OpenStoreAsync(registry, cancellationToken);
-            var rows = await ReportService.Create(barometerStore, registry, settings, TimeProvider.System).BarometerAsync(year, settings.Barometer, cancellationToken);
-            await WriteAsync(ReportTables.Barometer(rows), output, null, cancellationToken);
-            return 0;
-        }
-
-        if (kind == "deadlines")
-        {
-            var today = now.Date;
-            var asked = Permits.DeadlineTable.Parse(name => p.Value("--" + name), registry, today, out var problem)
-                ?? throw new UsageException($"option --{problem!.Value.Parameter}: {problem.Value.Problem}");
-            await using var records = await settings.OpenStoreAsync(registry, cancellationToken);
-            var deadlines = new Permits.ReportDeadlines(records, () => registry, AppSettings.Bind<Permits.PermitOptions>(settings.Configuration, Permits.PermitOptions.Section),
-                settings.TimeZone, TimeProvider.System);
-            await WriteAsync(Permits.DeadlineTable.Of(await deadlines.RowsAsync(asked.From, asked.To, asked.Enterprise, asked.State, cancellationToken), settings.TimeZone),
-                output, null, cancellationToken);
-            return 0;
-        }
-
-        if (kind is "facilities" or "findings")
-        {
-            var facilities = AppSettings.Bind<Compliance.Facilities.FacilityOptions>(settings.Configuration, Compliance.Facilities.FacilityOptions.Section);
-            await using var facts = await settings.OpenStoreAsync(registry, cancellationToken);
-            var reports = ReportService.Create(facts, registry, settings, TimeProvider.System);
-            var period = Period(p, now);
-            string? id = p.Value("--enterprise");
-            if (id is not null && registry.FindEnterprise(id) is null)
-            {
-                throw new UsageException($"option --enterprise: '{id}' is not in the registry");
-            }
-
-            await WriteAsync(kind == "facilities"
-                ? ReportTables.FacilityEpisodes(await reports.FacilityEpisodesAsync(period, id, facilities, cancellationToken), settings.TimeZone)
-                : ReportTables.FacilityFindings(await reports.FacilityFindingsAsync(period, id, facilities, cancellationToken), settings.TimeZone), output, null, cancellationToken);
-            return 0;
-        }
-
-        if (kind == "tax")
-        {
-            await WriteAsync(await TaxAsync(p, settings, registry, now, cancellationToken), output, null, cancellationToken);
-            return 0;
-        }
-
-        var request = ReportRequestParser.Parse(kind, name => p.Value("--" + name), registry, now, out var error)
-            ?? throw new UsageException($"option --{error!.Parameter}: {error.Problem}"); // the same reading as the HTTP API's
-        await using var store = await settings.OpenStoreAsync(registry, cancellationToken);
-        var service = ReportService.Create(store, registry, settings, TimeProvider.System);
-        if (kind == "exceedances" && format is "json" or "csv")
-        {
-            // Streamed a group of outlets at a time: a country's quarter of episodes is never held whole;
-            // the groups are made and formatted on every core and written in order.
-            await using var stream = output.Open();
-            Func<ReportTable, ReportFormats.Part> part = format == "json" ? ReportFormats.JsonPart : ReportFormats.CsvPart;
-            var parts = service.StreamExceedanceTablesAsync(request, ReportService.OutletsPerPart, part, Environment.ProcessorCount, cancellationToken);
-            await (format == "json" ? ReportFormats.WriteJsonPartsAsync(parts, stream) : ReportFormats.WriteCsvPartsAsync(parts, stream));
-            return 0;
-        }
-
-        Reports.Exports.ExportHeading Heading() => Reports.Exports.ExportHeading.Of(kind, name => p.Value("--" + name), registry, output.Lang, Environment.UserName, now);
-        if (kind == "exceedances")
-        {
-            // The people's forms (the text table, the workbook) of the same parts: written as they come.
-            await using var stream = output.Open();
-            if (format == "xlsx")
-            {
-                var parts = service.StreamExceedanceTablesAsync(request, ReportService.OutletsPerPart, t => t, 1, cancellationToken);
-                await Reports.Exports.PeopleExport.WriteXlsxAsync(stream, parts, Heading(), output.Lang, registry, cancellationToken);
-            }
-            else
-            {
-                var parts = service.StreamExceedanceTablesAsync(request, ReportService.OutletsPerPart, t => Reports.Exports.PeopleExport.People(t, output.Lang, registry),
-                    Environment.ProcessorCount, cancellationToken);
-                await ReportFormats.WriteTableAsync(parts, stream, cancellationToken);
-            }
-
-            return 0;
-        }
-
-        if (kind == "manual")
-        {
-            string? state = p.Value("--state");
-            if (state is not null && !Compliance.Manual.ManualSample.States.Contains(state))
-            {
-                throw new UsageException($"option --state must be one of {string.Join("|", Compliance.Manual.ManualSample.States)}, not '{state}'");
-            }
-
-            await WriteAsync(await service.ManualTableAsync(request, state, cancellationToken), output, null, cancellationToken);
-            return 0;
-        }
-
-        await WriteAsync(await service.BuildAsync(request, cancellationToken), output, Heading(), cancellationToken);
+            "barometer" => BarometerAsync(asked, cancellationToken),
+            "deadlines" => DeadlinesAsync(asked, cancellationToken),
+            "facilities" or "findings" => FacilitiesAsync(asked, cancellationToken),
+            "tax" => WriteAsync(await TaxAsync(p, settings, registry, asked.Now, cancellationToken), asked.Output, null, cancellationToken),
+            _ => FiguresAsync(asked, cancellationToken),
+        });
         return 0;
     }
 
