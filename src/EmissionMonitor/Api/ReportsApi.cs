@@ -89,7 +89,6 @@ public static class ReportsApi
         ReportGate gate, TimeZoneInfo zone, TimeProvider clock, CancellationToken ct)
     {
         var q = http.Request.Query;
-        var user = RoleFilter.User(http);
         if (RoleFilter.Enterprise(http, out string? enterprise) is { } notYours)
         {
             return notYours;
@@ -130,38 +129,43 @@ public static class ReportsApi
             return ReportGate.Busy();
         }
 
-        ReportTable table;
         try
         {
-            if (kind == "means")
-            {
-                // A page of a province's days reads only the outlets it shows.
-                var (count, means) = await reports.MeansPageAsync(request, offset, limit, ct);
-                http.Response.Headers["X-Total-Count"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return Json(means);
-            }
-
-            if (kind == "exceedances" && !WantsFile(http))
-            {
-                // Episodes are always an outlet's (already limited to the user's enterprise by the
-                // request): paged before they become rows, from the episode cache or streamed, so a
-                // province's 200,000 episodes are not all turned into a table for one page and a
-                // country's are never all held.
-                var (total, page) = await reports.ExceedancePageAsync(request, offset, limit, ct);
-                http.Response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return Json(ReportTables.Exceedances(page, zone));
-            }
-
-            table = kind == "cards" && user.Role == ApiUser.EnterpriseRole
-                ? ReportTables.Cards(await reports.CardsAsync(request, ct), zone, forEnterprise: true) // without the operators' names and internal comments
-                : await reports.BuildAsync(request, ct);
+            return await AnswerAsync(request, http, reports, limit, offset, zone, ct);
         }
         catch (ArgumentException e)
         {
             return Refusals.Problem(400, e.Message);
         }
+    }
 
-        return WantsFile(http) ? Export(table, kind) : Paged(http, table, limit, offset);
+    /// <summary>A report checked and under a slot of the gate: a page of it, or the whole as a file.</summary>
+    private static async Task<TableAnswer> AnswerAsync(ReportRequest request, HttpContext http, ReportService reports, int limit, int offset, TimeZoneInfo zone, CancellationToken ct)
+    {
+        string kind = request.Kind;
+        if (kind == "means")
+        {
+            // A page of a province's days reads only the outlets it shows.
+            var (count, means) = await reports.MeansPageAsync(request, offset, limit, ct);
+            http.Response.Headers["X-Total-Count"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Json(means);
+        }
+
+        if (kind == "exceedances" && !WantsFile(http))
+        {
+            // Episodes are always an outlet's (already limited to the user's enterprise by the
+            // request): paged before they become rows, from the episode cache or streamed, so a
+            // province's 200,000 episodes are not all turned into a table for one page and a
+            // country's are never all held.
+            var (total, page) = await reports.ExceedancePageAsync(request, offset, limit, ct);
+            http.Response.Headers["X-Total-Count"] = total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Json(ReportTables.Exceedances(page, zone));
+        }
+
+        var table = kind == "cards" && RoleFilter.User(http).Role == ApiUser.EnterpriseRole
+            ? ReportTables.Cards(await reports.CardsAsync(request, ct), zone, forEnterprise: true) // without the operators' names and internal comments
+            : await reports.BuildAsync(request, ct);
+        return Table(http, table, kind, limit, offset);
     }
 
     /// <summary>A table as the request asks for it: the whole of it as a file (<c>format=csv|xlsx</c>), or a page of it as JSON.</summary>

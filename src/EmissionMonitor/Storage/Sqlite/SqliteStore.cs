@@ -30,49 +30,7 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
         {
             Directory.CreateDirectory(dataDirectory);
             _writer = await OpenAsync(cancellationToken);
-            bool markStarts = false;
-            if (await ScalarAsync(_writer, "SELECT pk FROM pragma_table_info('exceed_hours') WHERE name = 'hour'", cancellationToken) == 1)
-            {
-                await MoveTableAsync(SqliteSchema.MoveOldExceedHours, SqliteSchema.CopyOldExceedHours, cancellationToken);
-                markStarts = true;
-            }
-
-            await ExecAsync(_writer, SqliteSchema.Create, cancellationToken);
-            foreach (var (table, column) in SqliteSchema.AddedColumns)
-            {
-                if (!await TableExistsAsync(_writer, table, cancellationToken))
-                {
-                    continue;
-                }
-
-                await using var check = _writer.CreateCommand();
-                check.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column.Split(' ')[0]}'";
-                if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
-                {
-                    await ExecAsync(_writer, $"ALTER TABLE {table} ADD COLUMN {column};", cancellationToken);
-                    markStarts |= column == SqliteSchema.ExceedStartColumn;
-                }
-            }
-
-            if (markStarts)
-            {
-                await ExecAsync(_writer, SqliteSchema.MarkExceedStarts, cancellationToken); // rows from before the column: every one
-            }
-
-            await ExecAsync(_writer, SqliteSchema.CreateAfterColumns, cancellationToken);
-
-            await ExecAsync(_writer, "CREATE TABLE IF NOT EXISTS write_check (x); DROP TABLE write_check;", cancellationToken);
-            if (await ScalarTextAsync(_writer, "SELECT type FROM pragma_table_info('frames') WHERE name = 'received_at'", cancellationToken) == "TEXT")
-            {
-                await MoveTableAsync(SqliteSchema.MoveOldFrames, SqliteSchema.CopyOldFrames, cancellationToken);
-            }
-
-            if (await TableExistsAsync(_writer, SqliteSchema.OldReadings, cancellationToken))
-            {
-                await MoveOldReadingsAsync(_writer, cancellationToken);
-            }
-
-            await MoveLegacyRecordsAsync(_writer, cancellationToken);
+            await MakeSchemaAsync(_writer, cancellationToken);
         }
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
         {
@@ -99,6 +57,58 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
         }
 
         _checkpoints = Task.Run(() => CheckpointLoopAsync(_stop.Token), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The schema made or brought up to date: tables of older layouts moved (exceeding hours keyed
+    /// hour first, frames of text columns, readings a row each, a table per kind of record), columns
+    /// added since the first schema added, the episode starts of rows from before that column marked.
+    /// </summary>
+    private async Task MakeSchemaAsync(SqliteConnection writer, CancellationToken cancellationToken)
+    {
+        bool markStarts = false;
+        if (await ScalarAsync(writer, "SELECT pk FROM pragma_table_info('exceed_hours') WHERE name = 'hour'", cancellationToken) == 1)
+        {
+            await MoveTableAsync(SqliteSchema.MoveOldExceedHours, SqliteSchema.CopyOldExceedHours, cancellationToken);
+            markStarts = true;
+        }
+
+        await ExecAsync(writer, SqliteSchema.Create, cancellationToken);
+        foreach (var (table, column) in SqliteSchema.AddedColumns)
+        {
+            if (!await TableExistsAsync(writer, table, cancellationToken))
+            {
+                continue;
+            }
+
+            await using var check = writer.CreateCommand();
+            check.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column.Split(' ')[0]}'";
+            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
+            {
+                await ExecAsync(writer, $"ALTER TABLE {table} ADD COLUMN {column};", cancellationToken);
+                markStarts |= column == SqliteSchema.ExceedStartColumn;
+            }
+        }
+
+        if (markStarts)
+        {
+            await ExecAsync(writer, SqliteSchema.MarkExceedStarts, cancellationToken); // rows from before the column: every one
+        }
+
+        await ExecAsync(writer, SqliteSchema.CreateAfterColumns, cancellationToken);
+
+        await ExecAsync(writer, "CREATE TABLE IF NOT EXISTS write_check (x); DROP TABLE write_check;", cancellationToken);
+        if (await ScalarTextAsync(writer, "SELECT type FROM pragma_table_info('frames') WHERE name = 'received_at'", cancellationToken) == "TEXT")
+        {
+            await MoveTableAsync(SqliteSchema.MoveOldFrames, SqliteSchema.CopyOldFrames, cancellationToken);
+        }
+
+        if (await TableExistsAsync(writer, SqliteSchema.OldReadings, cancellationToken))
+        {
+            await MoveOldReadingsAsync(writer, cancellationToken);
+        }
+
+        await MoveLegacyRecordsAsync(writer, cancellationToken);
     }
 
     /// <summary>A table of an older layout moved into the current one in one transaction: renamed away, the schema made, its rows copied in.</summary>
