@@ -20,19 +20,7 @@ public static class ServiceHost
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddConfiguration(settings.Configuration);
-        string? logFile = settings.Configuration["Logging:File"];
-        builder.Logging.ClearProviders(); // Serilog writes the console; only providers added on purpose (tests) get events too
-        builder.Host.UseSerilog((_, log) =>
-        {
-            log.MinimumLevel.Information()
-                .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
-                .MinimumLevel.Override("Polly", Serilog.Events.LogEventLevel.Warning) // every InfluxDB call's telemetry at Information: retries and failures stay
-                .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
-            if (!string.IsNullOrEmpty(logFile))
-            {
-                log.WriteTo.File(logFile, rollingInterval: RollingInterval.Day, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
-            }
-        }, preserveStaticLogger: true, writeToProviders: true); // this host's own logger (hosts in one process, as in the tests, never share one); events also reach logger providers registered in DI (none in production)
+        UseSerilog(builder, settings.Configuration["Logging:File"]);
         var httpOptions = AppSettings.Bind<Api.Http.HttpOptions>(settings.Configuration, Api.Http.HttpOptions.Section);
         var bound = urls?.ToArray() ?? httpOptions.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries);
         var proxies = httpOptions.ProxyNetworks();
@@ -51,6 +39,44 @@ public static class ServiceHost
         // A trusted proxy carries many clients on its connections: the per-address cap counts them by
         // their forwarded address (ClientGate), not the proxy's; the process budget still holds.
         var httpLimiter = new AddressLimiter("http", api.MaxConnectionsPerAddress, budget, exempt: gate.IsProxy);
+        LimitKestrel(builder, api, httpLimiter);
+        builder.Services.AddSingleton(new Api.Http.AllowedOrigins(api.AllowedOrigins, hosts));
+        builder.Services.AddEmissionMonitor(settings, api, budget, demo);
+        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Api.ProblemCodes.Customize); // code and params on every problem
+        AddOpenApiDocument(builder.Services);
+        observe?.Invoke(builder.Services);
+        var app = builder.Build();
+        var auth = app.Services.GetRequiredService<Api.ApiAuth>();
+        WarnAboutConfiguration(app, settings, auth);
+        _ = app.Services.GetRequiredService<Api.LiveEvents>(); // subscribe to alerts and commits from the start
+        Api.HttpHardening.Use(app);
+        gate.Use(app);
+        var dashboard = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "Dashboard", "wwwroot"));
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = dashboard });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = dashboard });
+        MapEndpoints(app, auth);
+        return app;
+    }
+
+    /// <summary>Serilog to the console (and <c>Logging:File</c>, rolled daily): this host's own logger, Microsoft's and Polly's chatter above Information only.</summary>
+    private static void UseSerilog(WebApplicationBuilder builder, string? logFile)
+    {
+        builder.Logging.ClearProviders(); // Serilog writes the console; only providers added on purpose (tests) get events too
+        builder.Host.UseSerilog((_, log) =>
+        {
+            log.MinimumLevel.Information()
+                .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+                .MinimumLevel.Override("Polly", Serilog.Events.LogEventLevel.Warning) // every InfluxDB call's telemetry at Information: retries and failures stay
+                .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            if (!string.IsNullOrEmpty(logFile))
+            {
+                log.WriteTo.File(logFile, rollingInterval: RollingInterval.Day, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }, preserveStaticLogger: true, writeToProviders: true); // this host's own logger (hosts in one process, as in the tests, never share one); events also reach logger providers registered in DI (none in production)
+    }
+
+    /// <summary>Kestrel's limits: the body and header sizes, the header timeout, and the per-address connection cap at accept.</summary>
+    private static void LimitKestrel(WebApplicationBuilder builder, Api.ApiOptions api, AddressLimiter httpLimiter) =>
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -69,10 +95,10 @@ public static class ServiceHost
                 await next(connection);
             }));
         });
-        builder.Services.AddSingleton(new Api.Http.AllowedOrigins(api.AllowedOrigins, hosts));
-        builder.Services.AddEmissionMonitor(settings, api, budget, demo);
-        builder.Services.AddProblemDetails(problems => problems.CustomizeProblemDetails = Api.ProblemCodes.Customize); // code and params on every problem
-        builder.Services.AddOpenApi("v1", openApi =>
+
+    /// <summary>The OpenAPI document <c>v1</c>: the endpoints, their typed answers, and what <see cref="Api.OpenApiContract"/> adds.</summary>
+    private static void AddOpenApiDocument(IServiceCollection services) =>
+        services.AddOpenApi("v1", openApi =>
         {
             openApi.AddOperationTransformer<Api.OpenApiContract>();
             openApi.AddDocumentTransformer((document, _, _) =>
@@ -83,9 +109,10 @@ public static class ServiceHost
                 return Task.CompletedTask;
             });
         });
-        observe?.Invoke(builder.Services);
-        var app = builder.Build();
-        var auth = app.Services.GetRequiredService<Api.ApiAuth>();
+
+    /// <summary>What an operator should know at start: no users, passwords shared across enterprises, no registry.</summary>
+    private static void WarnAboutConfiguration(WebApplication app, AppSettings settings, Api.ApiAuth auth)
+    {
         if (auth.Open)
         {
             app.Logger.LogWarning("No API users configured (Api:Users): HTTP is bound to loopback only and every caller is treated as an operator");
@@ -102,13 +129,11 @@ public static class ServiceHost
         {
             app.Logger.LogWarning("No registry at {Path}: every terminal is refused", Path.GetFullPath(settings.StationsPath));
         }
+    }
 
-        _ = app.Services.GetRequiredService<Api.LiveEvents>(); // subscribe to alerts and commits from the start
-        Api.HttpHardening.Use(app);
-        gate.Use(app);
-        var dashboard = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "Dashboard", "wwwroot"));
-        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = dashboard });
-        app.UseStaticFiles(new StaticFileOptions { FileProvider = dashboard });
+    /// <summary>The HTTP endpoints: diagnostics, the OpenAPI document and its reference page, then every area of the API.</summary>
+    private static void MapEndpoints(WebApplication app, Api.ApiAuth auth)
+    {
         Api.DiagnosticsApi.Map(app);
         app.MapOpenApi(); // GET /openapi/v1.json
         app.MapScalarApiReference("/docs", docs => docs.WithTitle("EmissionMonitor API").WithOpenApiRoutePattern("/openapi/{documentName}.json")
@@ -130,7 +155,6 @@ public static class ServiceHost
         Api.NotificationsApi.Map(app, auth);
         Api.OrdersApi.Map(app, auth);
         Api.CodesApi.Map(app, auth);
-        return app;
     }
 
     /// <summary>
