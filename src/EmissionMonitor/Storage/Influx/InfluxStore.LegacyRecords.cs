@@ -33,15 +33,17 @@ public sealed partial class InfluxStore
     private static readonly string[] ReasonSeparators = ["\n", "\\n"];
 
     private volatile bool _legacyMoved;
+    private DateTimeOffset _legacyNextTry = DateTimeOffset.MinValue;
 
     /// <summary>
     /// Every legacy measurement on the server written again as documents, then dropped (any instance
     /// may run it: the documents are the same points each time, and a move cut short is done again at
-    /// the next try). A server that cannot be reached now is tried again by the forwarder.
+    /// the next try). A server that cannot be reached or refuses now is tried again by the forwarder,
+    /// a minute later.
     /// </summary>
     private async Task MoveLegacyRecordsAsync(CancellationToken cancellationToken)
     {
-        if (_legacyMoved)
+        if (_legacyMoved || _clock.GetUtcNow() < _legacyNextTry)
         {
             return;
         }
@@ -72,6 +74,7 @@ public sealed partial class InfluxStore
         }
         catch (Exception e) when (e is StoreUnavailableException or HttpRequestException or InfluxException && !cancellationToken.IsCancellationRequested)
         {
+            _legacyNextTry = _clock.GetUtcNow() + TimeSpan.FromMinutes(1); // a server that refuses (e.g. one without DROP MEASUREMENT) is asked again later, not at every batch
             LogLegacyNotMoved(_logger, e.Message);
         }
     }
@@ -81,6 +84,6 @@ public sealed partial class InfluxStore
     [LoggerMessage(EventId = 2203, Level = LogLevel.Information, Message = "Moved {Count} records of the measurement {Measurement} into documents")]
     private static partial void LogLegacyMoved(ILogger logger, int count, string measurement);
 
-    [LoggerMessage(EventId = 2204, Level = LogLevel.Warning, Message = "The records of older measurements could not be moved into documents yet ({Reason}); tried again while forwarding")]
+    [LoggerMessage(EventId = 2204, Level = LogLevel.Warning, Message = "The records of older measurements could not be moved into documents yet ({Reason}); tried again in a minute")]
     private static partial void LogLegacyNotMoved(ILogger logger, string reason);
 }
