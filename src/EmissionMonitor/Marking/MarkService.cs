@@ -92,50 +92,15 @@ public sealed partial class MarkService(IRecordStore store, Func<StationRegistry
     public async Task<MarkOutcome> CreateAsync(ApiUser user, string? mn, string? kind, string? fromText, string? toText, string? comment, CancellationToken ct,
         string? id = null, IReadOnlyList<EvidenceFile>? evidence = null)
     {
-        var outlet = mn is null ? null : registry().FindOutlet(mn);
+        if (Check(user, mn, kind, fromText, toText, comment, out var outlet, out var from, out var to) is { } invalid)
+        {
+            return invalid;
+        }
+
         bool enterprise = user.Role == ApiUser.EnterpriseRole;
-        if (enterprise && outlet?.EnterpriseId != user.Enterprise)
-        {
-            return MarkOutcome.Fail(Refusal.NotAllowed, $"mn: {UserText.Shown(mn ?? "(missing)")} is not an outlet of enterprise {user.Enterprise}", "mn");
-        }
-
-        if (outlet is null)
-        {
-            return MarkOutcome.Fail(Refusal.Invalid, $"mn: {UserText.Shown(mn ?? "(missing)")} is not in the registry", "mn");
-        }
-
-        if (kind is null || !Mark.Kinds.Contains(kind, StringComparer.Ordinal))
-        {
-            return MarkOutcome.Fail(Refusal.Invalid, $"kind: must be one of {string.Join(", ", Mark.Kinds)}", "kind");
-        }
-
-        if (ReportPeriod.ParseLocal(fromText ?? string.Empty) is not { } from)
-        {
-            return MarkOutcome.Fail(Refusal.Invalid, $"from: needs a local time YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{UserText.Shown(fromText ?? "(missing)")}'", "from");
-        }
-
-        if (ReportPeriod.ParseLocal(toText ?? string.Empty) is not { } to)
-        {
-            return MarkOutcome.Fail(Refusal.Invalid, $"to: needs a local time YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{UserText.Shown(toText ?? "(missing)")}'", "to");
-        }
-
-        if (CommentTooLong(comment) is { } tooLong)
-        {
-            return tooLong;
-        }
-
-        if (to <= from)
-        {
-            return MarkOutcome.Fail(Refusal.Invalid, "to: must be after from", "to");
-        }
-
-        if (to - from > api.MaxMarkSpan)
-        {
-            return MarkOutcome.Fail(Refusal.Invalid, $"to: a mark spans at most {api.MaxMarkSpan.TotalDays:F0} days (Api:MaxMarkSpan)", "to");
-        }
-
         var now = clock.GetUtcNow();
-        var mark = new Mark(outlet.Mn, kind, from, to, comment)
+        string checkedKind = kind!; // Check refuses a mark without one, or without an outlet
+        var mark = new Mark(outlet!.Mn, checkedKind, from, to, comment)
         {
             Id = id ?? Mark.NewId(now), Evidence = evidence ?? [], By = user.DisplayName, CreatedAt = now, Enterprise = enterprise ? user.Enterprise : null,
             Decision = enterprise ? Mark.Pending : Mark.Approved, DecidedBy = enterprise ? null : user.DisplayName, DecidedAt = enterprise ? null : now,
@@ -158,10 +123,60 @@ public sealed partial class MarkService(IRecordStore store, Func<StationRegistry
 
         if (enterprise)
         {
-            Tell(mark, "warning", $"{Kinds.GetValueOrDefault(kind, kind)} {from:yyyy-MM-dd HH:mm}–{to:yyyy-MM-dd HH:mm}，{user.DisplayName} 申报，待审核");
+            Tell(mark, "warning", $"{Kinds.GetValueOrDefault(checkedKind, checkedKind)} {from:yyyy-MM-dd HH:mm}–{to:yyyy-MM-dd HH:mm}，{user.DisplayName} 申报，待审核");
         }
 
         return new MarkOutcome(mark, Refusal.None) { Created = true };
+    }
+
+    /// <summary>What a new mark must be: an outlet of the registry (an enterprise's own), a kind, a span of local times within Api:MaxMarkSpan, a comment within its length.</summary>
+    private MarkOutcome? Check(ApiUser user, string? mn, string? kind, string? fromText, string? toText, string? comment,
+        out Registry.Outlet? outlet, out DateTime from, out DateTime to)
+    {
+        (from, to) = (default, default);
+        outlet = mn is null ? null : registry().FindOutlet(mn);
+        if (user.Role == ApiUser.EnterpriseRole && outlet?.EnterpriseId != user.Enterprise)
+        {
+            return MarkOutcome.Fail(Refusal.NotAllowed, $"mn: {UserText.Shown(mn ?? "(missing)")} is not an outlet of enterprise {user.Enterprise}", "mn");
+        }
+
+        if (outlet is null)
+        {
+            return MarkOutcome.Fail(Refusal.Invalid, $"mn: {UserText.Shown(mn ?? "(missing)")} is not in the registry", "mn");
+        }
+
+        if (kind is null || !Mark.Kinds.Contains(kind, StringComparer.Ordinal))
+        {
+            return MarkOutcome.Fail(Refusal.Invalid, $"kind: must be one of {string.Join(", ", Mark.Kinds)}", "kind");
+        }
+
+        if (ReportPeriod.ParseLocal(fromText ?? string.Empty) is not { } start)
+        {
+            return MarkOutcome.Fail(Refusal.Invalid, $"from: needs a local time YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{UserText.Shown(fromText ?? "(missing)")}'", "from");
+        }
+
+        if (ReportPeriod.ParseLocal(toText ?? string.Empty) is not { } end)
+        {
+            return MarkOutcome.Fail(Refusal.Invalid, $"to: needs a local time YYYY-MM-DD or YYYY-MM-DDTHH:mm[:ss], not '{UserText.Shown(toText ?? "(missing)")}'", "to");
+        }
+
+        if (CommentTooLong(comment) is { } tooLong)
+        {
+            return tooLong;
+        }
+
+        (from, to) = (start, end);
+        if (to <= from)
+        {
+            return MarkOutcome.Fail(Refusal.Invalid, "to: must be after from", "to");
+        }
+
+        if (to - from > api.MaxMarkSpan)
+        {
+            return MarkOutcome.Fail(Refusal.Invalid, $"to: a mark spans at most {api.MaxMarkSpan.TotalDays:F0} days (Api:MaxMarkSpan)", "to");
+        }
+
+        return null;
     }
 
     /// <summary>
