@@ -102,58 +102,67 @@ public sealed partial class ReportService
             // A shutdown claimed by the data: hours the outlet's records flag F (stopped) while production runs.
             foreach (var outlet in e.Outlets)
             {
-                var flagged = new List<(DateTime Start, DateTime End)>();
-                foreach (var day in (await store.QueryDayFactsAsync(period.From.Date, Compliance.Summaries.LocalSpans.CeilDay(period.To), outlet.Mn, ct)).GroupBy(f => f.Day).OrderBy(g => g.Key))
+                foreach (var (production, run, start, end) in RunningDuring(e, Of, await StoppedHoursAsync(outlet.Mn, period, ct), minimum))
                 {
-                    for (int h = 0; h < Compliance.Summaries.DayFact.HoursPerDay; h++)
-                    {
-                        if (day.Any(f => f.Flags[h] == "F"))
-                        {
-                            var hour = day.Key.AddHours(h);
-                            if (flagged.Count > 0 && flagged[^1].End == hour)
-                            {
-                                flagged[^1] = (flagged[^1].Start, hour.AddHours(1)); // the span goes on
-                            }
-                            else
-                            {
-                                flagged.Add((hour, hour.AddHours(1)));
-                            }
-                        }
-                    }
-                }
-
-                foreach (var production in e.Facilities.Where(f => f.Kind == Facility.Production))
-                {
-                    foreach (var run in Of(production).Where(x => x.State == FacilityStates.Running))
-                    {
-                        foreach (var (from, to) in flagged.Where(f => f.Start < run.End && f.End > run.Start))
-                        {
-                            var (start, end) = (run.Start > from ? run.Start : from, run.End < to ? run.End : to);
-                            if (end - start >= minimum)
-                            {
-                                findings.Add(new FacilityFinding(e, FacilityStates.ShutdownContradicted, start, end, production, run, null, null, null) { FlaggedMn = outlet.Mn });
-                            }
-                        }
-                    }
+                    findings.Add(new FacilityFinding(e, FacilityStates.ShutdownContradicted, start, end, production, run, null, null, null) { FlaggedMn = outlet.Mn });
                 }
             }
 
+            // A shutdown claimed by a mark while production runs.
             foreach (var mark in shutdowns.DistinctBy(m => m.Id))
             {
-                foreach (var production in e.Facilities.Where(f => f.Kind == Facility.Production))
+                foreach (var (production, run, start, end) in RunningDuring(e, Of, [(mark.From, mark.To)], minimum))
                 {
-                    foreach (var run in Of(production).Where(x => x.State == FacilityStates.Running && x.Start < mark.To && x.End > mark.From))
-                    {
-                        var (start, end) = (run.Start > mark.From ? run.Start : mark.From, run.End < mark.To ? run.End : mark.To);
-                        if (end - start >= minimum)
-                        {
-                            findings.Add(new FacilityFinding(e, FacilityStates.ShutdownContradicted, start, end, production, run, null, null, mark.Id));
-                        }
-                    }
+                    findings.Add(new FacilityFinding(e, FacilityStates.ShutdownContradicted, start, end, production, run, null, null, mark.Id));
                 }
             }
         }
 
         return findings.OrderBy(f => f.Enterprise.City, StringComparer.Ordinal).ThenBy(f => f.Enterprise.Id, StringComparer.Ordinal).ThenBy(f => f.Start).ToList();
+    }
+    /// <summary>The spans of whole hours an outlet's records flag F (stopped) in the period, consecutive hours as one span.</summary>
+    private async Task<List<(DateTime Start, DateTime End)>> StoppedHoursAsync(string mn, ReportPeriod period, CancellationToken ct)
+    {
+        var flagged = new List<(DateTime Start, DateTime End)>();
+        foreach (var day in (await store.QueryDayFactsAsync(period.From.Date, Compliance.Summaries.LocalSpans.CeilDay(period.To), mn, ct)).GroupBy(f => f.Day).OrderBy(g => g.Key))
+        {
+            for (int h = 0; h < Compliance.Summaries.DayFact.HoursPerDay; h++)
+            {
+                if (day.Any(f => f.Flags[h] == "F"))
+                {
+                    var hour = day.Key.AddHours(h);
+                    if (flagged.Count > 0 && flagged[^1].End == hour)
+                    {
+                        flagged[^1] = (flagged[^1].Start, hour.AddHours(1)); // the span goes on
+                    }
+                    else
+                    {
+                        flagged.Add((hour, hour.AddHours(1)));
+                    }
+                }
+            }
+        }
+
+        return flagged;
+    }
+
+    /// <summary>Where the enterprise's production facilities ran within the spans claimed stopped: each running episode's overlap with each span, at least <paramref name="minimum"/> long.</summary>
+    private static IEnumerable<(Facility Production, FacilityEpisode Run, DateTime Start, DateTime End)> RunningDuring(Registry.Enterprise e, Func<Facility, List<FacilityEpisode>> episodesOf,
+        IReadOnlyList<(DateTime From, DateTime To)> stopped, TimeSpan minimum)
+    {
+        foreach (var production in e.Facilities.Where(f => f.Kind == Facility.Production))
+        {
+            foreach (var run in episodesOf(production).Where(x => x.State == FacilityStates.Running))
+            {
+                foreach (var (from, to) in stopped.Where(f => f.From < run.End && f.To > run.Start))
+                {
+                    var (start, end) = (run.Start > from ? run.Start : from, run.End < to ? run.End : to);
+                    if (end - start >= minimum)
+                    {
+                        yield return (production, run, start, end);
+                    }
+                }
+            }
+        }
     }
 }
