@@ -9,48 +9,10 @@ namespace EmissionMonitor.Tests.Alerts;
 /// <summary>Each alert rule family on its own: frames made by the real intake, a desk over a real book, a fake clock.</summary>
 public sealed class AlertRuleTests
 {
-    private static readonly TimeZoneInfo Shanghai = new EmissionMonitor.Compliance.ComplianceOptions().ResolveTimeZone();
+    private static readonly TimeZoneInfo Shanghai = RuleDesk.Shanghai;
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2025, 7, 1, 1, 5, 0, TimeSpan.Zero));
 
-    /// <summary>The desk the rules see, over a real book; it keeps every change.</summary>
-    private sealed class Desk(TimeProvider clock) : IAlertDesk
-    {
-        public AlertBook Book { get; } = new(new AlertOptions { MaxNewPerOutletPerHour = 0 });
-
-        public List<Alert> Changes { get; } = [];
-
-        public DateTimeOffset Now => clock.GetUtcNow();
-
-        public TimeZoneInfo Zone => Shanghai;
-
-        public Task<Alert?> RaiseAsync(AlertDraft draft, CancellationToken ct) => Task.FromResult(Keep(Book.Raise(draft, Now)));
-
-        public Task<Alert?> ResolveAsync(string kind, string mn, string? pollutant, CancellationToken ct, string? subKind = null) =>
-            Task.FromResult(Keep(Book.Resolve(kind, mn, pollutant, Now, subKind)));
-
-        public Task<Alert?> UpdateAsync(string kind, string mn, string? pollutant, Func<Alert, Alert> change, CancellationToken ct) =>
-            Task.FromResult(Keep(Book.Update(kind, mn, pollutant, change)));
-
-        public IEnumerable<Alert> Open(string kind) => Book.Open(kind);
-
-        private Alert? Keep(Alert? a)
-        {
-            if (a is not null)
-            {
-                Changes.Add(a);
-            }
-
-            return a;
-        }
-    }
-
-    private CommittedFrame Frame(EmissionMonitor.Hj212.Packets.Hj212Packet packet)
-    {
-        var registry = Some.Registry();
-        var item = new IntakeProcessor(() => registry, new IntakeOptions { MaxAge = TimeSpan.FromDays(3650) }, Shanghai, _clock).Process(Some.Received(packet, at: _clock.GetUtcNow()));
-        Assert.True(item.IsAccepted, item.Detail);
-        return new CommittedFrame(item, new StoredOutcome(1, StoredOutcome.Accepted, null, item.Readings.Count), item.Outlet!, registry.FindEnterprise(item.Outlet!.EnterpriseId), _clock.GetUtcNow());
-    }
+    private CommittedFrame Frame(EmissionMonitor.Hj212.Packets.Hj212Packet packet) => RuleDesk.Commit(packet, _clock);
 
     private static EmissionMonitor.Hj212.Encoders.Hj212Builder RealTime(decimal so2, DateTime at) =>
         new EmissionMonitor.Hj212.Encoders.Hj212Builder { Qn = "20250701090000001", St = "31", Cn = "2011", Pw = "123456", Mn = "QHXN0010001", Flag = 4 }
@@ -59,7 +21,7 @@ public sealed class AlertRuleTests
     [Fact]
     public async Task TheLimitRule_RaisesARealTimeWarningBeyondTheLimit_ClearsItWithin_AndAnHourlyExceedance()
     {
-        var desk = new Desk(_clock);
+        var desk = new RuleDesk(_clock);
         var rule = new LimitRule(new EmissionMonitor.Compliance.ComplianceOptions());
         var at = new DateTime(2025, 7, 1, 9, 0, 0);
         await rule.OnCommittedAsync(Frame(RealTime(50m, at).Build()), desk, CancellationToken.None);
@@ -78,7 +40,7 @@ public sealed class AlertRuleTests
     [Fact]
     public async Task TheBackfillRule_CountsOldPeriodsAndTheirEpisodesInOneAlert_IgnoresLiveData_AndClearsOnceQuiet()
     {
-        var desk = new Desk(_clock);
+        var desk = new RuleDesk(_clock);
         var rule = new BackfillRule(new EmissionMonitor.Compliance.ComplianceOptions(), new AlertOptions { BackfillQuiet = TimeSpan.FromMinutes(10) });
         var week = new DateTime(2025, 6, 24, 8, 0, 0);
         CommittedFrame Old(int hour, decimal so2) =>
@@ -112,7 +74,7 @@ public sealed class AlertRuleTests
     [Fact]
     public async Task TheOutageRule_RaisesTheMissedReportAndRestoreDeadlines_AMarkFiledLateClearsTheFirst_AndDataResumingBoth()
     {
-        var desk = new Desk(_clock);
+        var desk = new RuleDesk(_clock);
         var store = new EmissionMonitor.Tests.Storage.MemoryRecordStore();
         var rule = new OutageRule(new OutageOptions { ReportWithin = TimeSpan.FromHours(12), RestoreWithin = TimeSpan.FromHours(48), CheckInterval = TimeSpan.FromMinutes(1) }, store);
         var start = _clock.GetUtcNow();
@@ -130,7 +92,10 @@ public sealed class AlertRuleTests
         _clock.Advance(TimeSpan.FromMinutes(30));
         await store.AddMarkAsync(new EmissionMonitor.Compliance.Marks.Mark("QHXN0010001", "communication", local, local.AddDays(1), "光纤中断")
         {
-            Id = "mk-1", CreatedAt = _clock.GetUtcNow(), Decision = "pending", Enterprise = "QH-XN-001",
+            Id = "mk-1",
+            CreatedAt = _clock.GetUtcNow(),
+            Decision = "pending",
+            Enterprise = "QH-XN-001",
         }, CancellationToken.None);
         _clock.Advance(TimeSpan.FromMinutes(1));
         await rule.OnTickAsync(desk, CancellationToken.None);
@@ -149,7 +114,7 @@ public sealed class AlertRuleTests
     [Fact]
     public async Task TheAnomalyRule_RaisesAConstantValueRun_KeepsItsEpisode_AndEndsItWhenTheValueMoves()
     {
-        var desk = new Desk(_clock);
+        var desk = new RuleDesk(_clock);
         var store = new EmissionMonitor.Tests.Storage.MemoryRecordStore();
         var rule = new AnomalyRule(store);
         var at = new DateTime(2025, 7, 1, 9, 0, 0);
@@ -173,7 +138,7 @@ public sealed class AlertRuleTests
     [Fact]
     public async Task TheLimitRule_IgnoresAResend()
     {
-        var desk = new Desk(_clock);
+        var desk = new RuleDesk(_clock);
         var frame = Frame(RealTime(50m, new DateTime(2025, 7, 1, 9, 0, 0)).Build());
         await new LimitRule(new EmissionMonitor.Compliance.ComplianceOptions()).OnCommittedAsync(frame with { Outcome = new StoredOutcome(1, "duplicate", "duplicate", 0) }, desk, CancellationToken.None);
         Assert.Empty(desk.Changes);
@@ -182,7 +147,7 @@ public sealed class AlertRuleTests
     [Fact]
     public async Task TheSilentRule_RaisesAfterSilentAfter_OnTheClock_AndTheNextFrameClearsIt()
     {
-        var desk = new Desk(_clock);
+        var desk = new RuleDesk(_clock);
         var rule = new SilentRule(new AlertOptions { SilentAfter = TimeSpan.FromMinutes(30) }, Some.Registry);
         rule.Start(_clock.GetUtcNow());
         _clock.Advance(TimeSpan.FromMinutes(29));
@@ -199,7 +164,7 @@ public sealed class AlertRuleTests
     [Fact]
     public async Task HourlyRecordsThatStop_AreAnOutage_WhileRealTimeFramesStillCome_AndTheNextHourlyRecordEndsIt()
     {
-        var desk = new Desk(_clock);
+        var desk = new RuleDesk(_clock);
         var rule = new SilentRule(new AlertOptions { SilentAfter = TimeSpan.FromMinutes(30), HourlyMissingAfter = TimeSpan.FromHours(2) }, Some.Registry);
         rule.Start(_clock.GetUtcNow());
         var started = _clock.GetUtcNow();
@@ -220,7 +185,7 @@ public sealed class AlertRuleTests
     [Fact]
     public async Task TheStandardSampleRule_RaisesAFailedCheck_AndAPassingOneClearsIt()
     {
-        var desk = new Desk(_clock);
+        var desk = new RuleDesk(_clock);
         var rule = new StandardSampleRule();
         EmissionMonitor.Hj212.Packets.Hj212Packet Check(int result) =>
             new EmissionMonitor.Hj212.Encoders.Hj212Builder { Qn = "20250701090000001", St = "31", Cn = "2062", Pw = "123456", Mn = "QHXN0010001", Flag = 9 }
@@ -234,7 +199,7 @@ public sealed class AlertRuleTests
     [Fact]
     public async Task AValueTogglingAcrossTheLimit_IsNoWarning_ThreeInARowAre_AndAWarningClearedRecentlyIsReopened()
     {
-        var desk = new Desk(_clock);
+        var desk = new RuleDesk(_clock);
         var rule = new LimitRule(new EmissionMonitor.Compliance.ComplianceOptions(), new AlertOptions { WarningMinCount = 3, ReopenQuiet = TimeSpan.FromMinutes(30) });
         var at = new DateTime(2025, 7, 1, 9, 0, 0);
         async Task SendAsync(params decimal[] values)
