@@ -18,20 +18,27 @@ public sealed partial class EvidenceStore
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         var files = new List<EvidenceFile>();
-        EvidenceForm Refuse(Refusal refusal, string problem)
+        var refused = FormRefusal(request, maxFiles) ?? await ReadPartsAsync(request, fields, files, owner, by, maxFiles, ct);
+        if (refused is { } r)
         {
             files.ForEach(f => Discard(owner, f));
-            return new(fields, [], refusal, problem);
+            return new(fields, [], r.Refusal, r.Problem);
         }
 
+        return new(fields, files, Refusal.None, null);
+    }
+
+    /// <summary>Why a form is refused before its body is read (a disk low on room, not a multipart form), or null; sets the request's body limit to what the form may carry.</summary>
+    private (Refusal Refusal, string Problem)? FormRefusal(HttpRequest request, int maxFiles)
+    {
         if (disk.Check() != Storage.Journaling.DiskState.Ample)
         {
-            return Refuse(Refusal.NoRoom, "the data folder's disk is low (Storage:MinFreeMB): no evidence is kept until room is made");
+            return (Refusal.NoRoom, "the data folder's disk is low (Storage:MinFreeMB): no evidence is kept until room is made");
         }
 
-        if (Boundary(request) is not { } boundary)
+        if (Boundary(request) is null)
         {
-            return Refuse(Refusal.UnsupportedContent, "a form with files is sent as multipart/form-data");
+            return (Refusal.UnsupportedContent, "a form with files is sent as multipart/form-data");
         }
 
         if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -39,70 +46,93 @@ public sealed partial class EvidenceStore
             limit.MaxRequestBodySize = (maxFiles * options.MaxEvidenceBytes) + (64 * 1024);
         }
 
-        var reader = new MultipartReader(boundary, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 8 * 1024, BodyLengthLimit = options.MaxEvidenceBytes + 1 };
+        return null;
+    }
+
+    /// <summary>The form's parts into <paramref name="fields"/> and <paramref name="files"/>; why the form is refused, or null.</summary>
+    private async Task<(Refusal Refusal, string Problem)?> ReadPartsAsync(HttpRequest request, Dictionary<string, string> fields, List<EvidenceFile> files, string owner, string by,
+        int maxFiles, CancellationToken ct)
+    {
+        var reader = new MultipartReader(Boundary(request)!, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 8 * 1024, BodyLengthLimit = options.MaxEvidenceBytes + 1 };
         try
         {
             for (var section = await reader.ReadNextSectionAsync(ct); section is not null; section = await reader.ReadNextSectionAsync(ct))
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition() && !disposition.IsFileDisposition())
                 {
-                    return Refuse(Refusal.Invalid, "every part of the form needs a Content-Disposition: form-data with a name");
+                    return (Refusal.Invalid, "every part of the form needs a Content-Disposition: form-data with a name");
                 }
 
-                if (!disposition.IsFileDisposition())
+                var refused = disposition.IsFileDisposition()
+                    ? await ReadFileAsync(section, disposition, files, owner, by, maxFiles, ct)
+                    : await ReadFieldAsync(section, disposition, fields, ct);
+                if (refused is not null)
                 {
-                    string field = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? string.Empty;
-                    if (fields.Count >= 32 || field.Length is 0 or > 64)
-                    {
-                        return Refuse(Refusal.Invalid, "the form has too many fields or a field without a name");
-                    }
-
-                    using var text = new StreamReader(section.Body, System.Text.Encoding.UTF8);
-                    var buffer = new char[MaxFieldLength + 1];
-                    int read = await text.ReadBlockAsync(buffer, ct);
-                    if (read > MaxFieldLength)
-                    {
-                        return Refuse(Refusal.Invalid, $"the form field {Users.UserText.Shown(field)} is longer than {MaxFieldLength} characters");
-                    }
-
-                    fields[field] = new string(buffer, 0, read);
-                    continue;
+                    return refused;
                 }
-
-                string name = CleanName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value);
-                if (files.Count >= maxFiles)
-                {
-                    return Refuse(Refusal.Conflict, $"at most {maxFiles} files go with one record (Api:MaxEvidenceFiles)");
-                }
-
-                var upload = await SaveAsync(section.Body, section.ContentType, name, owner, by, ct);
-                if (ReferenceEquals(upload, EmptyFile) && name.Length == 0)
-                {
-                    continue; // a file input left empty: browsers send a nameless, empty part
-                }
-
-                if (upload.File is not { } file)
-                {
-                    return Refuse(upload.Refusal, $"{(name.Length == 0 ? "a file" : Users.UserText.Shown(name))}: {upload.Problem}");
-                }
-
-                files.Add(file);
             }
         }
         catch (InvalidDataException e) when (e.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase))
         {
-            return Refuse(Refusal.TooLarge, TooLarge().Problem!);
+            return (Refusal.TooLarge, TooLarge().Problem!);
         }
         catch (InvalidDataException e)
         {
-            return Refuse(Refusal.Invalid, $"the multipart body is malformed: {e.Message}");
+            return (Refusal.Invalid, $"the multipart body is malformed: {e.Message}");
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (e.StatusCode == 413)
         {
-            return Refuse(Refusal.TooLarge, TooLarge().Problem!);
+            return (Refusal.TooLarge, TooLarge().Problem!);
         }
 
-        return new(fields, files, Refusal.None, null);
+        return null;
+    }
+
+    /// <summary>A text part into <paramref name="fields"/> (at most 32 named fields of at most <see cref="MaxFieldLength"/> characters); why not, or null.</summary>
+    private static async Task<(Refusal Refusal, string Problem)?> ReadFieldAsync(MultipartSection section, ContentDispositionHeaderValue disposition, Dictionary<string, string> fields,
+        CancellationToken ct)
+    {
+        string field = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? string.Empty;
+        if (fields.Count >= 32 || field.Length is 0 or > 64)
+        {
+            return (Refusal.Invalid, "the form has too many fields or a field without a name");
+        }
+
+        using var text = new StreamReader(section.Body, System.Text.Encoding.UTF8);
+        var buffer = new char[MaxFieldLength + 1];
+        int read = await text.ReadBlockAsync(buffer, ct);
+        if (read > MaxFieldLength)
+        {
+            return (Refusal.Invalid, $"the form field {Users.UserText.Shown(field)} is longer than {MaxFieldLength} characters");
+        }
+
+        fields[field] = new string(buffer, 0, read);
+        return null;
+    }
+
+    /// <summary>A file part checked and kept into <paramref name="files"/> (a nameless empty part, as browsers send for an empty input, skipped); why not, or null.</summary>
+    private async Task<(Refusal Refusal, string Problem)?> ReadFileAsync(MultipartSection section, ContentDispositionHeaderValue disposition, List<EvidenceFile> files,
+        string owner, string by, int maxFiles, CancellationToken ct)
+    {
+        string name = CleanName(HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value);
+        if (files.Count >= maxFiles)
+        {
+            return (Refusal.Conflict, $"at most {maxFiles} files go with one record (Api:MaxEvidenceFiles)");
+        }
+
+        var upload = await SaveAsync(section.Body, section.ContentType, name, owner, by, ct);
+        if (ReferenceEquals(upload, EmptyFile) && name.Length == 0)
+        {
+            return null;
+        }
+
+        if (upload.File is not { } file)
+        {
+            return (upload.Refusal, $"{(name.Length == 0 ? "a file" : Users.UserText.Shown(name))}: {upload.Problem}");
+        }
+
+        files.Add(file);
+        return null;
     }
 
     /// <summary>The longest text field a form may carry (a comment's limit is checked by its feature).</summary>

@@ -122,61 +122,79 @@ public sealed partial class EvidenceStore(string dataDirectory, Users.UserLimits
         string temp = Path.Combine(folder, id + ".part");
         try
         {
-            long length = 0;
-            var head = new byte[8];
-            int headLength = 0;
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+            if (await CopyAsync(body, temp, ct) is not { } copied)
             {
-                var buffer = new byte[64 * 1024];
-                for (int n; (n = await body.ReadAsync(buffer, ct)) > 0;)
-                {
-                    length += n;
-                    if (length > options.MaxEvidenceBytes)
-                    {
-                        return TooLarge();
-                    }
-
-                    int take = Math.Min(head.Length - headLength, n);
-                    buffer.AsSpan(0, take).CopyTo(head.AsSpan(headLength));
-                    headLength += take;
-                    hash.AppendData(buffer, 0, n);
-                    await file.WriteAsync(buffer.AsMemory(0, n), ct);
-                }
-
-                await file.FlushAsync(ct);
-                file.Flush(flushToDisk: true);
+                return TooLarge();
             }
 
-            if (length == 0)
+            if (copied.Length == 0)
             {
                 return EmptyFile;
             }
 
-            string? actual = Sniff(head.AsSpan(0, headLength));
-            string? claimed = MediaTypeHeaderValue.TryParse(declared, out var d) ? d.MediaType.Value?.ToLowerInvariant() : null;
-            if (actual is null)
+            string? actual = Sniff(copied.Head);
+            if (Refused(actual, declared, by, copied.Length) is { } refused)
             {
-                return new(null, Refusal.UnsupportedContent, "evidence must be a PDF, JPEG or PNG file (checked by its content)");
-            }
-
-            if (claimed is not null && claimed != "application/octet-stream" && claimed != actual && !(claimed == "image/jpg" && actual == Jpeg))
-            {
-                return new(null, Refusal.UnsupportedContent, $"the file is sent as {Users.UserText.Shown(claimed)} but its content is {actual}");
-            }
-
-            if (!TakeQuota(by, length))
-            {
-                return new(null, Refusal.TooMany, $"{Users.UserText.Shown(by)} has uploaded {options.MaxEvidenceBytesPerDay / 1048576.0:0.#} MB of evidence today, the most one user may (Api:MaxEvidenceBytesPerDay)");
+                return refused;
             }
 
             File.Move(temp, Path.Combine(folder, id));
-            return new(new EvidenceFile(id, name.Length == 0 ? id + Extension(actual) : name, actual, length, Convert.ToHexStringLower(hash.GetHashAndReset()), by, clock.GetUtcNow()), Refusal.None, null);
+            return new(new EvidenceFile(id, name.Length == 0 ? id + Extension(actual!) : name, actual!, copied.Length, copied.Sha256, by, clock.GetUtcNow()), Refusal.None, null);
         }
         finally
         {
             File.Delete(temp);
         }
+    }
+
+    /// <summary>The body into <paramref name="temp"/>, flushed to disk: its length, first bytes and SHA-256; null when it is longer than Api:MaxEvidenceBytes.</summary>
+    private async Task<(long Length, byte[] Head, string Sha256)?> CopyAsync(Stream body, string temp, CancellationToken ct)
+    {
+        long length = 0;
+        var head = new byte[8];
+        int headLength = 0;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true))
+        {
+            var buffer = new byte[64 * 1024];
+            for (int n; (n = await body.ReadAsync(buffer, ct)) > 0;)
+            {
+                length += n;
+                if (length > options.MaxEvidenceBytes)
+                {
+                    return null;
+                }
+
+                int take = Math.Min(head.Length - headLength, n);
+                buffer.AsSpan(0, take).CopyTo(head.AsSpan(headLength));
+                headLength += take;
+                hash.AppendData(buffer, 0, n);
+                await file.WriteAsync(buffer.AsMemory(0, n), ct);
+            }
+
+            await file.FlushAsync(ct);
+            file.Flush(flushToDisk: true);
+        }
+
+        return (length, head[..headLength], Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
+
+    /// <summary>Why a copied file is not kept (its content not a PDF, JPEG or PNG, or not the type it is sent as; the user's daily quota spent), or null (the quota taken).</summary>
+    private EvidenceUpload? Refused(string? actual, string? declared, string by, long length)
+    {
+        string? claimed = MediaTypeHeaderValue.TryParse(declared, out var d) ? d.MediaType.Value?.ToLowerInvariant() : null;
+        if (actual is null)
+        {
+            return new(null, Refusal.UnsupportedContent, "evidence must be a PDF, JPEG or PNG file (checked by its content)");
+        }
+
+        if (claimed is not null && claimed != "application/octet-stream" && claimed != actual && !(claimed == "image/jpg" && actual == Jpeg))
+        {
+            return new(null, Refusal.UnsupportedContent, $"the file is sent as {Users.UserText.Shown(claimed)} but its content is {actual}");
+        }
+
+        return TakeQuota(by, length) ? null
+            : new(null, Refusal.TooMany, $"{Users.UserText.Shown(by)} has uploaded {options.MaxEvidenceBytesPerDay / 1048576.0:0.#} MB of evidence today, the most one user may (Api:MaxEvidenceBytesPerDay)");
     }
 
     /// <summary>The stored bytes of a file, or null when they are gone.</summary>
