@@ -55,10 +55,43 @@ internal sealed class SqliteCommitCommands : IDisposable
 
     public StoredOutcome Store(IntakeResult item)
     {
-        var p = item.Packet;
         string status = item.IsAccepted ? StoredOutcome.Accepted : StoredOutcome.Rejected;
         Span<char> at = stackalloc char[40];
         at = at[..Format(item.Frame.ReceivedAt, at)];
+        long id = InsertFrame(item, status, at);
+        if (!item.IsAccepted || item.Readings.Count == 0)
+        {
+            return new StoredOutcome(id, status, item.Rejection, 0);
+        }
+
+        int inserted = 0;
+        bool conflict = false;
+        var readings = item.Readings;
+        for (int start = 0, end; start < readings.Count; start = end)
+        {
+            // A frame is one record as a rule; readings of another (mn, cn, period) make a row of their own.
+            var first = readings[start];
+            for (end = start + 1; end < readings.Count && SameRecord(readings[end], first); end++)
+            {
+            }
+
+            inserted += StoreRecord(readings, start, end, id, at, ref conflict);
+        }
+
+        if (inserted > 0)
+        {
+            return new StoredOutcome(id, status, null, inserted);
+        }
+
+        string dup = conflict ? Reasons.DuplicateConflict : Reasons.Duplicate;
+        _updateStatus.Text(1, dup).Integer(2, id).Integer(3, _names.Id(dup)).Execute();
+        return new StoredOutcome(id, dup, dup, 0);
+    }
+
+    /// <summary>The frame's row (its bytes appended to a block), queued for forwarding when this store is a buffer; its id.</summary>
+    private long InsertFrame(IntakeResult item, string status, ReadOnlySpan<char> at)
+    {
+        var p = item.Packet;
         var (block, offset) = _blocks.Append(FrameBlocks.ClassOf(item), item.Frame.Raw.Span, item.Frame.ReceivedAt);
         if (item.Frame.ReceivedAt.Offset == TimeSpan.Zero)
         {
@@ -91,33 +124,7 @@ internal sealed class SqliteCommitCommands : IDisposable
             .Insert();
         _blocks.Stored(block, id);
         Queue("frame", null, id, at);
-        if (!item.IsAccepted || item.Readings.Count == 0)
-        {
-            return new StoredOutcome(id, status, item.Rejection, 0);
-        }
-
-        int inserted = 0;
-        bool conflict = false;
-        var readings = item.Readings;
-        for (int start = 0, end; start < readings.Count; start = end)
-        {
-            // A frame is one record as a rule; readings of another (mn, cn, period) make a row of their own.
-            var first = readings[start];
-            for (end = start + 1; end < readings.Count && SameRecord(readings[end], first); end++)
-            {
-            }
-
-            inserted += StoreRecord(readings, start, end, id, at, ref conflict);
-        }
-
-        if (inserted > 0)
-        {
-            return new StoredOutcome(id, status, null, inserted);
-        }
-
-        string dup = conflict ? Reasons.DuplicateConflict : Reasons.Duplicate;
-        _updateStatus.Text(1, dup).Integer(2, id).Integer(3, _names.Id(dup)).Execute();
-        return new StoredOutcome(id, dup, dup, 0);
+        return id;
     }
 
     /// <summary>Writes the blocks the commit appended to (before the transaction commits).</summary>
@@ -201,28 +208,33 @@ internal sealed class SqliteCommitCommands : IDisposable
             RecordPacking.Write(_pack, _names.Id(r.Pollutant), r, 0);
         }
 
-        int added = 0;
-        if (_insertRecord.Integer(1, outlet).Integer(2, cn).Integer(3, period).Integer(4, _group.Count).Integer(5, frame).Blob(6, _pack.Span).Execute() == 1)
+        if (_insertRecord.Integer(1, outlet).Integer(2, cn).Integer(3, period).Integer(4, _group.Count).Integer(5, frame).Blob(6, _pack.Span).Execute() != 1)
         {
-            added = _group.Count;
-            foreach (var r in _group)
-            {
-                Stored(r, at);
-            }
-
-            return added;
+            return MergeRecord(first, (outlet, cn, period), frame, at, ref conflict);
         }
 
+        foreach (var r in _group)
+        {
+            Stored(r, at);
+        }
+
+        return _group.Count;
+    }
+
+    /// <summary>The record's row exists: the pollutants of <see cref="_group"/> it lacks added to it; the readings added.</summary>
+    private int MergeRecord(Reading first, (long Outlet, long Cn, long Period) key, long frame, ReadOnlySpan<char> at, ref bool conflict)
+    {
         long count = 0;
         List<RecordPacking.Entry> stored = [];
         _pack.Clear();
-        _selectRecord.Integer(1, outlet).Integer(2, cn).Integer(3, period).ReadFirst(s =>
+        _selectRecord.Integer(1, key.Outlet).Integer(2, key.Cn).Integer(3, key.Period).ReadFirst(s =>
         {
             count = s.ColumnInteger(0);
             var data = s.ColumnBlob(1);
             stored = RecordPacking.Read(data, first.Mn, first.Cn, first.Period, _names.Name);
             _pack.Bytes(data);
         });
+        int added = 0;
         foreach (var r in _group)
         {
             var same = stored.Find(e => string.Equals(e.Reading.Pollutant, r.Pollutant, StringComparison.Ordinal));
@@ -239,7 +251,7 @@ internal sealed class SqliteCommitCommands : IDisposable
 
         if (added > 0)
         {
-            _updateRecord.Integer(1, outlet).Integer(2, cn).Integer(3, period).Integer(4, count + added).Blob(5, _pack.Span).Execute();
+            _updateRecord.Integer(1, key.Outlet).Integer(2, key.Cn).Integer(3, key.Period).Integer(4, count + added).Blob(5, _pack.Span).Execute();
         }
 
         return added;

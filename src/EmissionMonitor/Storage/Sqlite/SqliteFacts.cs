@@ -131,33 +131,7 @@ internal sealed partial class SqliteFacts : IDisposable
                 _touched.UnionWith(_minuteDays);
             }
 
-            var added = new Dictionary<(string Mn, DateTime Day), List<(DateTime Hour, List<Reading> Readings)>>();
-            foreach (var ((mn, hour), readings) in _newHours)
-            {
-                long stored = 0, minuteRecords = 0;
-                _countHour.Integer(1, _names.Id(mn)).Integer(2, _names.Id(Cns.Hourly)).Integer(3, PeriodKey(hour)).ReadFirst(s => stored = s.ColumnInteger(0));
-                if (minutes)
-                {
-                    _countMinutes.Integer(1, _names.Id(mn)).Integer(2, _names.Id(Cns.Minute)).Integer(3, PeriodKey(hour)).Integer(4, PeriodKey(hour.AddHours(1)))
-                        .ReadFirst(s => minuteRecords = s.ColumnInteger(0));
-                }
-
-                if (stored != readings.Count || minuteRecords > 0) // a derived hour the real record replaces: the day is rebuilt
-                {
-                    _touched.Add((mn, hour.Date));
-                }
-                else if (!_touched.Contains((mn, hour.Date)))
-                {
-                    if (!added.TryGetValue((mn, hour.Date), out var hours))
-                    {
-                        added[(mn, hour.Date)] = hours = [];
-                    }
-
-                    hours.Add((hour, readings));
-                }
-            }
-
-            foreach (var ((mn, day), hours) in added)
+            foreach (var ((mn, day), hours) in NewHoursByDay(minutes))
             {
                 if (!_touched.Contains((mn, day)) && maintenance.Outlet(mn) is { } outlet)
                 {
@@ -167,15 +141,10 @@ internal sealed partial class SqliteFacts : IDisposable
 
             foreach (var (mn, day) in _touched)
             {
-                if (maintenance.Outlet(mn) is not { } outlet)
+                if (maintenance.Outlet(mn) is { } outlet)
                 {
-                    continue;
+                    RebuildDay(maintenance.Rules, outlet, day, minutes);
                 }
-
-                var hourly = Read(mn, Cns.Hourly, day, day.AddDays(1));
-                var daily = Read(mn, Cns.Daily, day, day.AddDays(1));
-                var (days, exceeding) = maintenance.Rules.Compute(outlet, hourly, daily, minutes ? Read(mn, Cns.Minute, day, day.AddDays(1)) : null);
-                Replace(mn, day, day.AddDays(1), days, exceeding, maintenance.Rules.Options.EffectiveExemptFlags);
             }
         }
         finally
@@ -184,6 +153,51 @@ internal sealed partial class SqliteFacts : IDisposable
             _newHours.Clear();
             _minuteDays.Clear();
         }
+    }
+
+    /// <summary>
+    /// The commit's new hours by outlet and day, those whose every stored reading came in this commit; an hour stored
+    /// before (in part), or a derived hour the real record replaces, marks its day to be rebuilt instead.
+    /// </summary>
+    private Dictionary<(string Mn, DateTime Day), List<(DateTime Hour, List<Reading> Readings)>> NewHoursByDay(bool minutes)
+    {
+        var added = new Dictionary<(string Mn, DateTime Day), List<(DateTime Hour, List<Reading> Readings)>>();
+        foreach (var ((mn, hour), readings) in _newHours)
+        {
+            long stored = 0, minuteRecords = 0;
+            _countHour.Integer(1, _names.Id(mn)).Integer(2, _names.Id(Cns.Hourly)).Integer(3, PeriodKey(hour)).ReadFirst(s => stored = s.ColumnInteger(0));
+            if (minutes)
+            {
+                _countMinutes.Integer(1, _names.Id(mn)).Integer(2, _names.Id(Cns.Minute)).Integer(3, PeriodKey(hour)).Integer(4, PeriodKey(hour.AddHours(1)))
+                    .ReadFirst(s => minuteRecords = s.ColumnInteger(0));
+            }
+
+            if (stored != readings.Count || minuteRecords > 0)
+            {
+                _touched.Add((mn, hour.Date));
+            }
+            else if (!_touched.Contains((mn, hour.Date)))
+            {
+                if (!added.TryGetValue((mn, hour.Date), out var hours))
+                {
+                    added[(mn, hour.Date)] = hours = [];
+                }
+
+                hours.Add((hour, readings));
+            }
+        }
+
+        return added;
+    }
+
+    /// <summary>A day's facts computed again from its stored hourly, daily (and, when the rules read them, minute) records.</summary>
+    private void RebuildDay(FactRules rules, Registry.Outlet outlet, DateTime day, bool minutes)
+    {
+        string mn = outlet.Mn;
+        var hourly = Read(mn, Cns.Hourly, day, day.AddDays(1));
+        var daily = Read(mn, Cns.Daily, day, day.AddDays(1));
+        var (days, exceeding) = rules.Compute(outlet, hourly, daily, minutes ? Read(mn, Cns.Minute, day, day.AddDays(1)) : null);
+        Replace(mn, day, day.AddDays(1), days, exceeding, rules.Options.EffectiveExemptFlags);
     }
 
     /// <summary>Adds new hours to a day's stored facts and writes the pollutants they touched.</summary>
