@@ -121,62 +121,56 @@ public static class CliApp
 
         try
         {
-            if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
-            {
-                Console.WriteLine(Usage);
-                return args.Length == 0 ? 2 : 0;
-            }
-
-            var rest = args.Skip(1).ToList();
-            if (rest.Any(a => a is "-h" or "--help") && HelpOf(args[0]) is { } help)
-            {
-                Console.WriteLine(help);
-                return 0;
-            }
-
-            return args[0] switch
-            {
-                "decode" => await DecodeCommand.RunAsync(rest, cts.Token),
-                "import" => await ImportCommand.RunAsync(rest, cts.Token),
-                "run" => await RunCommand.RunAsync(rest, cts.Token),
-                "simulate" => await SimulateCommand.RunAsync(rest, cts.Token),
-                "report" => await ReportCommand.RunAsync(rest, cts.Token),
-                "broker-auth" => await BrokerAuthCommand.RunAsync(rest, cts.Token),
-                "generate" => await GenerateCommand.RunAsync(rest, cts.Token),
-                _ => throw new UsageException($"unknown command '{args[0]}'"),
-            };
-        }
-        catch (UsageException e)
-        {
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
-            await Console.Error.WriteLineAsync("Run 'EmissionMonitor --help' for usage.");
-            return 2;
-        }
-        catch (ConfigurationException e)
-        {
-            await Console.Error.WriteLineAsync($"configuration error: {e.Message}");
-            return 1;
+            return await DispatchAsync(args, cts.Token);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
             await Console.Error.WriteLineAsync("cancelled");
             return 1;
         }
-        catch (Storage.StoreUnavailableException e)
-        {
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
-            return 1;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
-        {
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
-            return 1;
-        }
         catch (Exception e)
         {
-            // A defect: say so and exit 1 (not the runtime's abort), so scripts and supervisors see a failure.
-            await Console.Error.WriteLineAsync($"fatal: {e}");
-            return 1;
+            var (code, message) = Failure(e);
+            await Console.Error.WriteAsync(message);
+            return code;
         }
     }
+
+    /// <summary>Help, or the command the first argument names with the rest.</summary>
+    private static async Task<int> DispatchAsync(string[] args, CancellationToken ct)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        var rest = args.Skip(1).ToList();
+        if (rest.Any(a => a is "-h" or "--help") && HelpOf(args[0]) is { } help)
+        {
+            Console.WriteLine(help);
+            return 0;
+        }
+
+        return args[0] switch
+        {
+            "decode" => await DecodeCommand.RunAsync(rest, ct),
+            "import" => await ImportCommand.RunAsync(rest, ct),
+            "run" => await RunCommand.RunAsync(rest, ct),
+            "simulate" => await SimulateCommand.RunAsync(rest, ct),
+            "report" => await ReportCommand.RunAsync(rest, ct),
+            "broker-auth" => await BrokerAuthCommand.RunAsync(rest, ct),
+            "generate" => await GenerateCommand.RunAsync(rest, ct),
+            _ => throw new UsageException($"unknown command '{args[0]}'"),
+        };
+    }
+
+    /// <summary>The exit code and standard-error text of a command's failure: 2 for a usage error, 1 for the rest (a defect says so with its trace).</summary>
+    private static (int Code, string Message) Failure(Exception e) => e switch
+    {
+        UsageException => (2, $"error: {e.Message}\nRun 'EmissionMonitor --help' for usage.\n"),
+        ConfigurationException => (1, $"configuration error: {e.Message}\n"),
+        Storage.StoreUnavailableException or IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException => (1, $"error: {e.Message}\n"),
+        _ => (1, $"fatal: {e}\n"), // a defect: said so, exit 1 (not the runtime's abort), so scripts and supervisors see a failure
+    };
 }

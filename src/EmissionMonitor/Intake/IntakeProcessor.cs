@@ -99,42 +99,10 @@ public sealed partial class IntakeProcessor(Func<StationRegistry> registry, Inta
     /// <summary>Checks a frame already decoded.</summary>
     public IntakeResult Check(ReceivedFrame frame, Hj212Packet packet)
     {
-        if (string.IsNullOrEmpty(packet.Mn))
+        if (Authenticate(frame, packet, out var outlet) is { } refused)
         {
-            return IntakeResult.Reject(frame, Reasons.MissingField, "no MN", packet);
+            return refused;
         }
-
-        var outlet = registry().FindOutlet(packet.Mn);
-        if (outlet is null)
-        {
-            return IntakeResult.Reject(frame, Reasons.UnknownMn, $"MN {packet.Mn} is not in the registry", packet);
-        }
-
-        // On MQTT the connection is already authenticated: a frame for another MN is refused before
-        // its PW is looked at, so a logged-in terminal cannot guess another outlet's password.
-        if (frame.Transport == Transport.Mqtt
-            && (!string.Equals(frame.TopicMn, packet.Mn, StringComparison.Ordinal)
-                || (frame.UserName is not null && !string.Equals(frame.UserName, frame.TopicMn, StringComparison.Ordinal))))
-        {
-            return IntakeResult.Reject(frame, Reasons.TopicMismatch,
-                $"terminal {frame.UserName ?? "?"} published MN {packet.Mn} to the topic of {frame.TopicMn ?? "?"}", packet);
-        }
-
-        var guard = frame.IsLive ? throttle : null;
-        if (guard is not null && guard.IsLocked(frame.Peer, packet.Mn))
-        {
-            return IntakeResult.Reject(frame, Reasons.Throttled,
-                $"too many failed logins of MN {packet.Mn} from {LoginThrottle.AddressOf(frame.Peer)}: locked out for up to {options.LoginLockout.TotalSeconds:F0} s", packet);
-        }
-
-        if (!string.Equals(packet.Pw, outlet.Password, StringComparison.Ordinal))
-        {
-            guard?.Fail(frame.Peer, packet.Mn);
-            return IntakeResult.Reject(frame, Reasons.BadPassword, $"PW does not match the registry for MN {packet.Mn}", packet);
-        }
-
-        guard?.Succeed(frame.Peer, packet.Mn);
-
 
         if (string.IsNullOrEmpty(packet.Cn))
         {
@@ -161,6 +129,51 @@ public sealed partial class IntakeProcessor(Func<StationRegistry> registry, Inta
 
         var readings = isReading ? ToReadings(packet, outlet) : [];
         return new IntakeResult(frame, isReading ? FrameKind.Reading : FrameKind.State, packet, outlet, readings, null, null);
+    }
+
+    /// <summary>
+    /// Who sent the frame: its MN an outlet of the registry, published to that outlet's topic (MQTT), its PW the outlet's and
+    /// the sender not locked out for failed logins; the rejection, or null with the outlet.
+    /// </summary>
+    private IntakeResult? Authenticate(ReceivedFrame frame, Hj212Packet packet, out Outlet outlet)
+    {
+        outlet = null!;
+        if (string.IsNullOrEmpty(packet.Mn))
+        {
+            return IntakeResult.Reject(frame, Reasons.MissingField, "no MN", packet);
+        }
+
+        if (registry().FindOutlet(packet.Mn) is not { } found)
+        {
+            return IntakeResult.Reject(frame, Reasons.UnknownMn, $"MN {packet.Mn} is not in the registry", packet);
+        }
+
+        // On MQTT the connection is already authenticated: a frame for another MN is refused before
+        // its PW is looked at, so a logged-in terminal cannot guess another outlet's password.
+        if (frame.Transport == Transport.Mqtt
+            && (!string.Equals(frame.TopicMn, packet.Mn, StringComparison.Ordinal)
+                || (frame.UserName is not null && !string.Equals(frame.UserName, frame.TopicMn, StringComparison.Ordinal))))
+        {
+            return IntakeResult.Reject(frame, Reasons.TopicMismatch,
+                $"terminal {frame.UserName ?? "?"} published MN {packet.Mn} to the topic of {frame.TopicMn ?? "?"}", packet);
+        }
+
+        var guard = frame.IsLive ? throttle : null;
+        if (guard is not null && guard.IsLocked(frame.Peer, packet.Mn))
+        {
+            return IntakeResult.Reject(frame, Reasons.Throttled,
+                $"too many failed logins of MN {packet.Mn} from {LoginThrottle.AddressOf(frame.Peer)}: locked out for up to {options.LoginLockout.TotalSeconds:F0} s", packet);
+        }
+
+        if (!string.Equals(packet.Pw, found.Password, StringComparison.Ordinal))
+        {
+            guard?.Fail(frame.Peer, packet.Mn);
+            return IntakeResult.Reject(frame, Reasons.BadPassword, $"PW does not match the registry for MN {packet.Mn}", packet);
+        }
+
+        guard?.Succeed(frame.Peer, packet.Mn);
+        outlet = found;
+        return null;
     }
 
     private IntakeResult? CheckTime(ReceivedFrame frame, Hj212Packet packet)

@@ -57,8 +57,6 @@ public sealed class ManualDataService(IRecordStore store, Func<StationRegistry> 
             return bad;
         }
 
-        var hour = new DateTime(sampledAt.Year, sampledAt.Month, sampledAt.Day, sampledAt.Hour, 0, 0);
-        var now = clock.GetUtcNow();
         await _gate.WaitAsync(ct);
         try
         {
@@ -71,25 +69,13 @@ public sealed class ManualDataService(IRecordStore store, Func<StationRegistry> 
                     $"sampledAt: {sampledAt:yyyy-MM-ddTHH:mm} lies in no {string.Join(" or ", options.MarkKinds)} mark of outlet {outlet.Mn} (pending or approved): manual data stand for an outage or fault; file its mark first", "sampledAt");
             }
 
-            var all = await AllAsync(null, ct);
-            var today = TimeZoneInfo.ConvertTime(now, zone).Date;
             string filer = enterprise ? user.Enterprise! : outlet.EnterpriseId;
-            int filed = all.Count(s => s.Enterprise == filer && TimeZoneInfo.ConvertTime(s.CreatedAt, zone).Date == today);
-            if (enterprise && filed >= options.MaxFilingsPerDay)
+            if (enterprise && await FiledTodayAsync(filer, ct) is var filed && filed >= options.MaxFilingsPerDay)
             {
                 return ManualOutcome.Fail(Refusal.TooMany, $"enterprise {filer} has filed {filed} manual samples today, the most it may in a day (Manual:MaxFilingsPerDay)");
             }
 
-            var markEnd = mark.To.Minute == 0 && mark.To.Second == 0 ? mark.To : new DateTime(mark.To.Year, mark.To.Month, mark.To.Day, mark.To.Hour, 0, 0).AddHours(1);
-            var sample = new ManualSample
-            {
-                Id = id, Mn = outlet.Mn, Pollutant = f.Pollutant!, SampledAt = sampledAt, Value = value, Unit = UnitOf(outlet), Flow = Number(f.Flow),
-                Comment = f.Comment, Enterprise = filer, MarkId = mark.Key, CoverFrom = hour, CoverTo = hour.AddHours(options.CoversHours) < markEnd ? hour.AddHours(options.CoversHours) : markEnd,
-                By = user.DisplayName, CreatedAt = now, Evidence = [.. evidence],
-                State = enterprise ? ManualSample.Pending : ManualSample.Approved,
-                DecidedBy = enterprise ? null : user.DisplayName, DecidedAt = enterprise ? null : now,
-                History = [new ManualStep(now, user.DisplayName, enterprise ? "filed" : "filed-approved", f.Comment)],
-            };
+            var sample = NewSample(user, f, outlet, mark, evidence, id, sampledAt, value);
             await store.SaveAsync(DocumentRecords.ManualData, sample, ct);
             if (enterprise)
             {
@@ -102,6 +88,35 @@ public sealed class ManualDataService(IRecordStore store, Func<StationRegistry> 
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>The samples the enterprise filed today (the service's local day).</summary>
+    private async Task<int> FiledTodayAsync(string enterprise, CancellationToken ct)
+    {
+        var today = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).Date;
+        return (await AllAsync(null, ct)).Count(s => s.Enterprise == enterprise && TimeZoneInfo.ConvertTime(s.CreatedAt, zone).Date == today);
+    }
+
+    /// <summary>
+    /// A checked filing as the sample kept: it covers its hour and Manual:CoversHours after (not past its mark's last hour), filed by
+    /// the outlet's enterprise; an enterprise's awaits review, an operator's is approved as filed.
+    /// </summary>
+    private ManualSample NewSample(ApiUser user, ManualFiling f, Outlet outlet, Mark mark, IReadOnlyList<EvidenceFile> evidence, string id, DateTime sampledAt, double value)
+    {
+        bool enterprise = user.Role == ApiUser.EnterpriseRole;
+        var now = clock.GetUtcNow();
+        var hour = new DateTime(sampledAt.Year, sampledAt.Month, sampledAt.Day, sampledAt.Hour, 0, 0);
+        var markEnd = mark.To.Minute == 0 && mark.To.Second == 0 ? mark.To : new DateTime(mark.To.Year, mark.To.Month, mark.To.Day, mark.To.Hour, 0, 0).AddHours(1);
+        return new ManualSample
+        {
+            Id = id, Mn = outlet.Mn, Pollutant = f.Pollutant!, SampledAt = sampledAt, Value = value, Unit = UnitOf(outlet), Flow = Number(f.Flow),
+            Comment = f.Comment, Enterprise = enterprise ? user.Enterprise! : outlet.EnterpriseId, MarkId = mark.Key, CoverFrom = hour,
+            CoverTo = hour.AddHours(options.CoversHours) < markEnd ? hour.AddHours(options.CoversHours) : markEnd,
+            By = user.DisplayName, CreatedAt = now, Evidence = [.. evidence],
+            State = enterprise ? ManualSample.Pending : ManualSample.Approved,
+            DecidedBy = enterprise ? null : user.DisplayName, DecidedAt = enterprise ? null : now,
+            History = [new ManualStep(now, user.DisplayName, enterprise ? "filed" : "filed-approved", f.Comment)],
+        };
     }
 
     /// <summary>The first problem of a filing's fields, or null with the sampling time and value read.</summary>

@@ -100,50 +100,52 @@ public sealed class FactRules(ComplianceOptions options, CardOptions cards)
             }
         }
 
-        int bit = 1 << hour.Hour;
         foreach (var r in readings)
         {
-            if (!Kept(outlet, r.Pollutant))
+            if (Kept(outlet, r.Pollutant))
             {
-                continue;
+                AddReading(outlet, hour, r, flow, o2, Get(days, outlet.Mn, r.Pollutant, hour.Date), exceeding);
             }
+        }
+    }
 
-            var fact = Get(days, outlet.Mn, r.Pollutant, hour.Date);
-            if (fact.Flags[hour.Hour] is not null)
+    /// <summary>One reading of an hourly record to its day's fact (first wins): its flag, kg, hour values, validity and the hour's exceedance.</summary>
+    private void AddReading(Outlet outlet, DateTime hour, Reading r, Reading? flow, Dictionary<DateTime, double> o2, DayFact fact, List<ExceedHour> exceeding)
+    {
+        if (fact.Flags[hour.Hour] is not null)
+        {
+            return; // first wins, as in the store
+        }
+
+        bool valid = _validity.IsValid(r);
+        fact.Flags[hour.Hour] = _validity.EffectiveFlag(r);
+        double? mass = r.Cou ?? TotalsCalculator.Derived(outlet, r, flow);
+        if (mass is { } kg)
+        {
+            fact.Kg += kg;
+            fact.ValidKg += valid ? kg : 0;
+        }
+
+        if (CodeCatalogue.TotalledPollutants.Contains(r.Pollutant, StringComparer.Ordinal))
+        {
+            fact.SetHourValues(hour.Hour, r.Avg, TotalsCalculator.Volume(outlet, flow), mass); // substitution reads valid hours, and replaces an invalid hour's kg
+        }
+
+        if (!valid)
+        {
+            return;
+        }
+
+        int bit = 1 << hour.Hour;
+        fact.ValidMask |= bit;
+        if (outlet.Limits.TryGetValue(r.Pollutant, out var limit))
+        {
+            var compared = ExceedanceDetector.HourlyValue(outlet, limit, r, o2);
+            fact.ValueSum += compared.Value;
+            if (ExceedanceDetector.Basis(outlet, limit) == "hour" && ExceedanceDetector.Compare(hour, hour.AddHours(1), compared, limit) is { Bound: { } bound } p)
             {
-                continue; // first wins, as in the store
-            }
-
-            bool valid = _validity.IsValid(r);
-            fact.Flags[hour.Hour] = _validity.EffectiveFlag(r);
-            double? mass = r.Cou ?? TotalsCalculator.Derived(outlet, r, flow);
-            if (mass is { } kg)
-            {
-                fact.Kg += kg;
-                fact.ValidKg += valid ? kg : 0;
-            }
-
-            if (CodeCatalogue.TotalledPollutants.Contains(r.Pollutant, StringComparer.Ordinal))
-            {
-                fact.SetHourValues(hour.Hour, r.Avg, TotalsCalculator.Volume(outlet, flow), mass); // substitution reads valid hours, and replaces an invalid hour's kg
-            }
-
-            if (!valid)
-            {
-                continue;
-            }
-
-            fact.ValidMask |= bit;
-
-            if (outlet.Limits.TryGetValue(r.Pollutant, out var limit))
-            {
-                var compared = ExceedanceDetector.HourlyValue(outlet, limit, r, o2);
-                fact.ValueSum += compared.Value;
-                if (ExceedanceDetector.Basis(outlet, limit) == "hour" && ExceedanceDetector.Compare(hour, hour.AddHours(1), compared, limit) is { Bound: { } bound } p)
-                {
-                    fact.ExceedMask |= bit;
-                    exceeding.Add(new ExceedHour(outlet.Mn, r.Pollutant, hour, p.Value, p.ValueKind, bound, p.IsMinBound));
-                }
+                fact.ExceedMask |= bit;
+                exceeding.Add(new ExceedHour(outlet.Mn, r.Pollutant, hour, p.Value, p.ValueKind, bound, p.IsMinBound));
             }
         }
     }
