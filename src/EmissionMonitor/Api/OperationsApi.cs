@@ -139,35 +139,43 @@ public static class OperationsApi
             : await store.QueryReadingsAsync(new ReadingQuery(cn!, period.From, period.To, mn), ct);
         if (ReportsApi.WantsFile(http))
         {
-            // The data query's download: every value of the period, with its flag (the pollutant's name added last).
-            string[] columns = ["mn", "cn", "period", "pollutant", "rtd", "avg", "min", "max", "cou", "zsRtd", "zsAvg", "flag", "invalid", "rf", "derived"];
-            return ReportsApi.Export(new Reports.ReportTable(columns, readings.Select(r => new object?[]
-            {
-                    r.Mn, r.Cn, new DateTimeOffset(r.Period, zone.GetUtcOffset(r.Period)), r.Pollutant, r.Rtd, r.Avg, r.Min, r.Max, r.Cou, r.ZsRtd, r.ZsAvg, r.Flag, r.Invalid, r.Rf, r.Derived,
-            }).ToList()), $"{mn}-{cn ?? Cns.Hourly}");
+            return ReadingsFile(readings, $"{mn}-{cn ?? Cns.Hourly}", zone);
         }
 
         http.Response.Headers["X-Total-Count"] = readings.Count.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Ok<object>(readings.Skip(offset).Take(limit).Select(r => new
-        {
-            mn = r.Mn,
-            cn = r.Cn,
-            pollutant = r.Pollutant,
-            period = new DateTimeOffset(r.Period, zone.GetUtcOffset(r.Period)).ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", CultureInfo.InvariantCulture),
-            rtd = r.Rtd,
-            avg = r.Avg,
-            min = r.Min,
-            max = r.Max,
-            cou = r.Cou,
-            zsRtd = r.ZsRtd,
-            zsAvg = r.ZsAvg,
-            flag = r.Flag,
-            invalid = r.Invalid,
-            rf = r.Rf,
-            rawAvg = r.RawAvg,
-            derived = r.Derived,
-        }));
+        return TypedResults.Ok<object>(readings.Skip(offset).Take(limit).Select(r => ReadingJson(r, zone)));
     }
+
+    /// <summary>The data query's download: every value of the period, with its flag (the pollutant's name added last).</summary>
+    private static Http.Download ReadingsFile(IReadOnlyList<Intake.Reading> readings, string name, TimeZoneInfo zone)
+    {
+        string[] columns = ["mn", "cn", "period", "pollutant", "rtd", "avg", "min", "max", "cou", "zsRtd", "zsAvg", "flag", "invalid", "rf", "derived"];
+        return ReportsApi.Export(new Reports.ReportTable(columns, readings.Select(r => new object?[]
+        {
+            r.Mn, r.Cn, new DateTimeOffset(r.Period, zone.GetUtcOffset(r.Period)), r.Pollutant, r.Rtd, r.Avg, r.Min, r.Max, r.Cou, r.ZsRtd, r.ZsAvg, r.Flag, r.Invalid, r.Rf, r.Derived,
+        }).ToList()), name);
+    }
+
+    /// <summary>A reading as the data query's JSON shows it.</summary>
+    private static object ReadingJson(Intake.Reading r, TimeZoneInfo zone) => new
+    {
+        mn = r.Mn,
+        cn = r.Cn,
+        pollutant = r.Pollutant,
+        period = new DateTimeOffset(r.Period, zone.GetUtcOffset(r.Period)).ToString("yyyy-MM-ddTHH:mm:ss.fffzzz", CultureInfo.InvariantCulture),
+        rtd = r.Rtd,
+        avg = r.Avg,
+        min = r.Min,
+        max = r.Max,
+        cou = r.Cou,
+        zsRtd = r.ZsRtd,
+        zsAvg = r.ZsAvg,
+        flag = r.Flag,
+        invalid = r.Invalid,
+        rf = r.Rf,
+        rawAvg = r.RawAvg,
+        derived = r.Derived,
+    };
 
     private static async Task<Results<Created<object>, ProblemHttpResult>> ReplaceKeyAsync(HttpContext http, string mn, KeyBody? body, Func<StationRegistry> registry, Security.KeyRing keys, TimeZoneInfo zone, CancellationToken ct)
     {

@@ -16,50 +16,11 @@ public sealed partial class CommandLedger
         TerminalCommand? byQn = qn is null ? null : t.Running.FirstOrDefault(c => c.Qn == qn);
         if (cn is "9011" or "9012" or "9013")
         {
-            if (byQn is null || byQn.IsFinal)
+            if (byQn is not null && !byQn.IsFinal)
             {
-                return;
+                Reply(t, byQn, cn, packet, now, effects);
             }
 
-            byQn.Record(now, "in", cn, packet.ToString());
-            int? code = int.TryParse(packet.Params.FirstOrDefault(p => p.Key == (cn == "9011" ? "QnRtn" : "ExeRtn")).Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : null;
-            switch (cn)
-            {
-                case "9011" when byQn.State == CommandStates.Sent:
-                    byQn.QnRtn = code;
-                    if (code == 1)
-                    {
-                        byQn.AcceptedAt = now;
-                        byQn.State = CommandStates.Accepted;
-                        if (byQn.Kind == CommandKind.Start)
-                        {
-                            byQn.Finish(CommandStates.Done, now, null);
-                            End(t, byQn, now, effects);
-                            return;
-                        }
-                    }
-                    else
-                    {
-                        byQn.Finish(CommandStates.Refused, now, code is { } c ? $"QnRtn {c}: {CommandCatalogue.QnRtnMeaning(c)}" : "9011 without a QnRtn");
-                        End(t, byQn, now, effects);
-                        return;
-                    }
-
-                    break;
-                case "9012" when byQn.State is CommandStates.Sent or CommandStates.Accepted:
-                    byQn.ExeRtn = code;
-                    byQn.AcceptedAt ??= now; // a terminal that skipped its 9011
-                    byQn.Finish(code == 1 ? CommandStates.Done : CommandStates.Failed, now,
-                        code == 1 ? null : code is { } e ? $"ExeRtn {e}: {CommandCatalogue.ExeRtnMeaning(e)}" : "9012 without an ExeRtn");
-                    End(t, byQn, now, effects);
-                    return;
-                case "9013" when byQn.Kind == CommandKind.Notification:
-                    byQn.Finish(CommandStates.Done, now, null);
-                    End(t, byQn, now, effects);
-                    return;
-            }
-
-            effects.Changed.Add(byQn);
             return;
         }
 
@@ -73,6 +34,54 @@ public sealed partial class CommandLedger
         waiting.Record(now, "in", cn, packet.ToString());
         waiting.Result = Parse(cn, packet, item.Frame.ReceivedAt);
         effects.Changed.Add(waiting);
+    }
+
+    /// <summary>
+    /// A terminal's reply to a running command — 9011 (request answer: accepted, or refused with its QnRtn), 9012 (execution
+    /// result: done, or failed with its ExeRtn), 9013 (a notification's receipt) — recorded, the command ended when it is final.
+    /// </summary>
+    private void Reply(Terminal t, TerminalCommand command, string cn, Hj212Packet packet, DateTimeOffset now, LedgerEffects effects)
+    {
+        command.Record(now, "in", cn, packet.ToString());
+        int? code = int.TryParse(packet.Params.FirstOrDefault(p => p.Key == (cn == "9011" ? "QnRtn" : "ExeRtn")).Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) ? v : null;
+        switch (cn)
+        {
+            case "9011" when command.State == CommandStates.Sent:
+                command.QnRtn = code;
+                if (code == 1)
+                {
+                    command.AcceptedAt = now;
+                    command.State = CommandStates.Accepted;
+                    if (command.Kind == CommandKind.Start)
+                    {
+                        command.Finish(CommandStates.Done, now, null);
+                    }
+                }
+                else
+                {
+                    command.Finish(CommandStates.Refused, now, code is { } c ? $"QnRtn {c}: {CommandCatalogue.QnRtnMeaning(c)}" : "9011 without a QnRtn");
+                }
+
+                break;
+            case "9012" when command.State is CommandStates.Sent or CommandStates.Accepted:
+                command.ExeRtn = code;
+                command.AcceptedAt ??= now; // a terminal that skipped its 9011
+                command.Finish(code == 1 ? CommandStates.Done : CommandStates.Failed, now,
+                    code == 1 ? null : code is { } e ? $"ExeRtn {e}: {CommandCatalogue.ExeRtnMeaning(e)}" : "9012 without an ExeRtn");
+                break;
+            case "9013" when command.Kind == CommandKind.Notification:
+                command.Finish(CommandStates.Done, now, null);
+                break;
+        }
+
+        if (command.IsFinal)
+        {
+            End(t, command, now, effects);
+        }
+        else
+        {
+            effects.Changed.Add(command);
+        }
     }
 
     private CommandResult Parse(string cn, Hj212Packet packet, DateTimeOffset arrival)

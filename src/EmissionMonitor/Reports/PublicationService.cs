@@ -72,13 +72,27 @@ public sealed class PublicationService(IRecordStore store, Func<ReportService> r
             };
         }
 
+        var snapshot = await SnapshotAsync(quarter, period, city, ct);
+        var earlier = (await store.QueryPublicationsAsync(ct)).Count(p => p.Quarter == quarter && p.City == city);
+        var record = new PublicationRecord("pub-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)), quarter, city, earlier + 1,
+            clock.GetUtcNow(), by, snapshot.ToJsonString());
+        await store.AddPublicationAsync(record, ct);
+        return new Outcome(await ShowAsync(record, withAuthor: true, ct), Outcomes.Refusal.None, null, null);
+    }
+
+    /// <summary>
+    /// What a published list holds, as it stands now: the quarter's confirmed cards of the city (or province) with their reasons in
+    /// both languages, rectification deadline, the enterprise's effective rate and lift, and each city's effective rate.
+    /// </summary>
+    private async Task<JsonObject> SnapshotAsync(string quarter, ReportPeriod period, string? city, CancellationToken ct)
+    {
         var service = reports();
         var cards = (await service.CardsAsync(new ReportRequest("cards", period, City: city), ct))
             .Where(c => c.Card.Quarter == quarter && c.Card.DecisionState == CardDecision.Confirmed).ToList();
         var enterpriseRates = (await service.RatesAsync(new ReportRequest("rates", period, City: city, By: "enterprise"), ct))
             .ToDictionary(r => r.Scope.Enterprise ?? string.Empty, r => r.Counts.EffectiveRate);
         var cityRates = await service.RatesAsync(new ReportRequest("rates", period, City: city, By: "city"), ct);
-        var snapshot = new JsonObject
+        return new JsonObject
         {
             ["rateThreshold"] = compliance.RateThreshold,
             ["cards"] = new JsonArray(cards.Select(c => (JsonNode)new JsonObject
@@ -98,11 +112,6 @@ public sealed class PublicationService(IRecordStore store, Func<ReportService> r
                 ["city"] = r.Scope.City, ["effectiveRate"] = r.Counts.EffectiveRate, ["belowThreshold"] = r.BelowThreshold,
             }).ToArray()),
         };
-        var earlier = (await store.QueryPublicationsAsync(ct)).Count(p => p.Quarter == quarter && p.City == city);
-        var record = new PublicationRecord("pub-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)), quarter, city, earlier + 1,
-            clock.GetUtcNow(), by, snapshot.ToJsonString());
-        await store.AddPublicationAsync(record, ct);
-        return new Outcome(await ShowAsync(record, withAuthor: true, ct), Outcomes.Refusal.None, null, null);
     }
 
     /// <summary>

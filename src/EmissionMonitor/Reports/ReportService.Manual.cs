@@ -39,33 +39,7 @@ public sealed partial class ReportService
                 .ToDictionary(f => (f.Pollutant, f.Day));
             foreach (var (pollutant, hours) in byPollutant)
             {
-                var limit = outlet.Limits[pollutant];
-                var periods = new List<Compliance.Exceedance.AssessedPeriod>();
-                if (Compliance.Exceedance.ExceedanceDetector.Basis(outlet, limit) == "hour")
-                {
-                    foreach (var (hour, sample) in hours)
-                    {
-                        if (outletFacts.GetValueOrDefault((pollutant, hour.Date)) is { } fact && (fact.ValidMask & (1 << hour.Hour)) != 0)
-                        {
-                            continue; // a valid automatic value comes first
-                        }
-
-                        periods.Add(Compliance.Exceedance.ExceedanceDetector.Compare(hour, hour.AddHours(1), (sample.Value, Compliance.Exceedance.ValueKinds.Manual), limit));
-                    }
-                }
-                else
-                {
-                    foreach (var day in hours.GroupBy(h => h.Key.Date))
-                    {
-                        if (outletFacts.GetValueOrDefault((pollutant, day.Key))?.WaterDayValue(options.WaterDailyMinHours) is not null)
-                        {
-                            continue; // the day has its automatic mean
-                        }
-
-                        periods.Add(Compliance.Exceedance.ExceedanceDetector.Compare(day.Key, day.Key.AddDays(1), (day.Average(h => h.Value.Value), Compliance.Exceedance.ValueKinds.Manual), limit));
-                    }
-                }
-
+                var periods = ManualPeriods(outlet, pollutant, hours, outletFacts);
                 periods.RemoveAll(p => !p.Exceeds);
                 if (periods.Count > 0)
                 {
@@ -75,6 +49,43 @@ public sealed partial class ReportService
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The periods an outlet's manual samples of a pollutant stand in, compared with its limit: each sampled hour without a valid
+    /// automatic value (hourly basis), or each sampled day without its automatic mean, by the mean of its samples (water daily basis).
+    /// </summary>
+    private List<Compliance.Exceedance.AssessedPeriod> ManualPeriods(Registry.Outlet outlet, string pollutant, List<KeyValuePair<DateTime, ManualHour>> hours,
+        Dictionary<(string Pollutant, DateTime Day), Compliance.Summaries.DayFact> outletFacts)
+    {
+        var limit = outlet.Limits[pollutant];
+        var periods = new List<Compliance.Exceedance.AssessedPeriod>();
+        if (Compliance.Exceedance.ExceedanceDetector.Basis(outlet, limit) == "hour")
+        {
+            foreach (var (hour, sample) in hours)
+            {
+                if (outletFacts.GetValueOrDefault((pollutant, hour.Date)) is { } fact && (fact.ValidMask & (1 << hour.Hour)) != 0)
+                {
+                    continue; // a valid automatic value comes first
+                }
+
+                periods.Add(Compliance.Exceedance.ExceedanceDetector.Compare(hour, hour.AddHours(1), (sample.Value, Compliance.Exceedance.ValueKinds.Manual), limit));
+            }
+
+            return periods;
+        }
+
+        foreach (var day in hours.GroupBy(h => h.Key.Date))
+        {
+            if (outletFacts.GetValueOrDefault((pollutant, day.Key))?.WaterDayValue(options.WaterDailyMinHours) is not null)
+            {
+                continue; // the day has its automatic mean
+            }
+
+            periods.Add(Compliance.Exceedance.ExceedanceDetector.Compare(day.Key, day.Key.AddDays(1), (day.Average(h => h.Value.Value), Compliance.Exceedance.ValueKinds.Manual), limit));
+        }
+
+        return periods;
     }
 
     /// <summary>

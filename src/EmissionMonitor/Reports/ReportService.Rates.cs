@@ -27,14 +27,7 @@ public sealed partial class ReportService
         var suspect = (await SuspectAsync(r, ct)).ToLookup(e => e.Mn, StringComparer.Ordinal);
         var manual = facts.Manual;
         var sums = await facts.SumsAsync(fullFrom, fullTo, null, ct);
-        var edges = new List<DayFact>();
-        if (end > start)
-        {
-            edges.AddRange(await facts.DaysAsync(start.Date, LocalSpans.Min(fullFrom, LocalSpans.CeilDay(end)), null, ct));
-            edges.AddRange(await facts.DaysAsync(LocalSpans.Max(fullTo, fullFrom), LocalSpans.CeilDay(end), null, ct));
-        }
-
-        var edgeFacts = edges.ToDictionary(f => (f.Mn, f.Pollutant, f.Day));
+        var edgeFacts = await EdgeFactsAsync(facts, start, end, fullFrom, fullTo, ct);
         var exemptFlags = options.EffectiveExemptFlags;
         var groups = new Dictionary<Scope, RateCounts>();
         var order = new List<Scope>();
@@ -77,6 +70,20 @@ public sealed partial class ReportService
 
         return order.Select(k => new RateResult(k, r.Period, groups[k], groups[k].BelowThreshold(options.RateThreshold)))
             .OrderBy(x => x.Scope, Scope.Order).ToList();
+    }
+
+    /// <summary>The facts of the period's partial days: before its first whole day and from its last whole day's end.</summary>
+    private static async Task<Dictionary<(string Mn, string Pollutant, DateTime Day), DayFact>> EdgeFactsAsync(FactSource facts, DateTime start, DateTime end, DateTime fullFrom,
+        DateTime fullTo, CancellationToken ct)
+    {
+        var edges = new List<DayFact>();
+        if (end > start)
+        {
+            edges.AddRange(await facts.DaysAsync(start.Date, LocalSpans.Min(fullFrom, LocalSpans.CeilDay(end)), null, ct));
+            edges.AddRange(await facts.DaysAsync(LocalSpans.Max(fullTo, fullFrom), LocalSpans.CeilDay(end), null, ct));
+        }
+
+        return edges.ToDictionary(f => (f.Mn, f.Pollutant, f.Day));
     }
 
     /// <summary>The counts of <paramref name="days"/> whole days with no mark, from their summed facts.</summary>
