@@ -103,14 +103,55 @@ public static class Hj212Cipher
         plainFrame = [];
         plainScan = default;
         var segment = frame.Slice(6, scan.SegmentLength);
+        if (Braces(segment, out int open, out int close) is { } badBraces)
+        {
+            return badBraces;
+        }
+
+        var items = segment[(open + 1)..close];
+        int count = (items.Length + 1) / 5;
+        var tail = segment[(close + 1)..^2];
+        int plainLength = open + count + tail.Length + 2;
+        var after = frame[(6 + scan.SegmentLength)..];
+        var decoded = new byte[6 + plainLength + after.Length];
+        var plain = decoded.AsSpan(6, plainLength);
+
+        // The cipher bytes are parsed straight into their place in the plain frame and decrypted there.
+        var cipher = plain.Slice(open, count);
+        if (ParseItems(items, cipher) is { } badItem)
+        {
+            return badItem;
+        }
+
+        key.DecryptBlocks(cipher, cipher);
+        segment[..open].CopyTo(plain);
+        tail.CopyTo(plain[(open + count)..]);
+        "&&"u8.CopyTo(plain[^2..]);
+        if (LengthError(frame, plain, scan.SegmentLength) is { } badLength)
+        {
+            return badLength;
+        }
+
+        "##"u8.CopyTo(decoded);
+        WriteLength(decoded.AsSpan(2, 4), plainLength);
+        after.CopyTo(decoded.AsSpan(6 + plainLength));
+        plainFrame = decoded;
+        plainScan = new ScanResult(ScanKind.Frame, decoded.Length, SegmentLength: plainLength);
+        return null;
+    }
+
+    /// <summary>Where the cipher text's braces are in the segment (<c>CP=&amp;&amp;{…}…&amp;&amp;</c>) and that it holds whole SM4 blocks of 5-character items; why not, or null.</summary>
+    private static CipherError? Braces(ReadOnlySpan<byte> segment, out int open, out int close)
+    {
+        (open, close) = (0, 0);
         int cp = segment.IndexOf(CipherStart);
         if (cp < 0)
         {
             return new CipherError(Hj212Errors.BadCipher, "the CP area does not begin with {0x");
         }
 
-        int open = cp + 5;
-        int close = segment[open..].IndexOf((byte)'}');
+        open = cp + 5;
+        close = segment[open..].IndexOf((byte)'}');
         if (close < 0)
         {
             return new CipherError(Hj212Errors.BadCipher, "the cipher text has no closing brace");
@@ -134,15 +175,34 @@ public static class Hj212Cipher
             return new CipherError(Hj212Errors.BadCipher, $"{count} cipher bytes are not whole 16-byte SM4 blocks");
         }
 
-        var tail = segment[(close + 1)..^2];
-        int plainLength = open + count + tail.Length + 2;
-        var after = frame[(6 + scan.SegmentLength)..];
-        var decoded = new byte[6 + plainLength + after.Length];
-        var plain = decoded.AsSpan(6, plainLength);
+        return null;
+    }
 
-        // The cipher bytes are parsed straight into their place in the plain frame and decrypted there.
-        var cipher = plain.Slice(open, count);
+    /// <summary>The length field must count the plain segment (bytes or characters) or the sent one, and the plain segment fit in it; why not, or null.</summary>
+    private static CipherError? LengthError(ReadOnlySpan<byte> frame, ReadOnlySpan<byte> plain, int sentLength)
+    {
+        int plainLength = plain.Length;
+        int declared = int.Parse(frame.Slice(2, 4), NumberStyles.None, CultureInfo.InvariantCulture);
+        if (declared != plainLength && declared != sentLength
+            && declared != (System.Text.Unicode.Utf8.IsValid(plain) ? Encoding.UTF8.GetCharCount(plain) : plainLength))
+        {
+            return new CipherError(Hj212Errors.LengthMismatch,
+                $"declared length {declared} counts neither the plain segment ({plainLength}) nor the sent one ({sentLength})");
+        }
+
+        if (plainLength > 9999)
+        {
+            return new CipherError(Hj212Errors.LengthMismatch, $"the plain segment of {plainLength} characters exceeds the length field's 9999");
+        }
+
+        return null;
+    }
+
+    /// <summary>The cipher text's comma-separated <c>0xHH</c> items into <paramref name="cipher"/> (one byte each); the first bad item, or null.</summary>
+    private static CipherError? ParseItems(ReadOnlySpan<byte> items, Span<byte> cipher)
+    {
         var table = HexValue;
+        int count = cipher.Length;
         for (int i = 0; i < count; i++)
         {
             // An item is "0x", two hex digits and (but the last) a comma: read as one little-endian word.
@@ -156,28 +216,6 @@ public static class Hj212Cipher
             cipher[i] = (byte)((hi << 4) | lo);
         }
 
-        key.DecryptBlocks(cipher, cipher);
-        segment[..open].CopyTo(plain);
-        tail.CopyTo(plain[(open + count)..]);
-        "&&"u8.CopyTo(plain[^2..]);
-        int declared = int.Parse(frame.Slice(2, 4), NumberStyles.None, CultureInfo.InvariantCulture);
-        if (declared != plainLength && declared != scan.SegmentLength
-            && declared != (System.Text.Unicode.Utf8.IsValid(plain) ? Encoding.UTF8.GetCharCount(plain) : plainLength))
-        {
-            return new CipherError(Hj212Errors.LengthMismatch,
-                $"declared length {declared} counts neither the plain segment ({plainLength}) nor the sent one ({scan.SegmentLength})");
-        }
-
-        if (plainLength > 9999)
-        {
-            return new CipherError(Hj212Errors.LengthMismatch, $"the plain segment of {plainLength} characters exceeds the length field's 9999");
-        }
-
-        "##"u8.CopyTo(decoded);
-        WriteLength(decoded.AsSpan(2, 4), plainLength);
-        after.CopyTo(decoded.AsSpan(6 + plainLength));
-        plainFrame = decoded;
-        plainScan = new ScanResult(ScanKind.Frame, decoded.Length, SegmentLength: plainLength);
         return null;
     }
 

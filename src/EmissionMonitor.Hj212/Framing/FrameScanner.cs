@@ -40,30 +40,9 @@ public static partial class FrameScanner
             return ScanGarbage(input, isFinal, options);
         }
 
-        if (input.Length < HeaderLength)
+        if (DeclaredLength(input, isFinal, options, out int declared) is { } header)
         {
-            for (int i = 2; i < input.Length; i++)
-            {
-                if (!IsDigit(input[i]))
-                {
-                    return BadLength(input, isFinal, options);
-                }
-            }
-
-            return isFinal
-                ? ScanResult.Fail(input.Length, Hj212Errors.Truncated, $"input ends after {input.Length} bytes, inside the frame header")
-                : ScanResult.NeedMore;
-        }
-
-        int declared = 0;
-        for (int i = 2; i < HeaderLength; i++)
-        {
-            if (!IsDigit(input[i]))
-            {
-                return BadLength(input, isFinal, options);
-            }
-
-            declared = (declared * 10) + (input[i] - '0');
+            return header;
         }
 
         var encrypted = ScanEncrypted(input, isFinal, options);
@@ -78,6 +57,30 @@ public static partial class FrameScanner
         }
 
         return ScanBody(input, declared, isFinal, options);
+    }
+
+    /// <summary>The header's 4-digit length into <paramref name="declared"/>; a result instead when it is not all digits or not all here yet.</summary>
+    private static ScanResult? DeclaredLength(ReadOnlySpan<byte> input, bool isFinal, FramingOptions options, out int declared)
+    {
+        declared = 0;
+        for (int i = 2; i < Math.Min(input.Length, HeaderLength); i++)
+        {
+            if (!IsDigit(input[i]))
+            {
+                return BadLength(input, isFinal, options);
+            }
+
+            declared = (declared * 10) + (input[i] - '0');
+        }
+
+        if (input.Length >= HeaderLength)
+        {
+            return null;
+        }
+
+        return isFinal
+            ? ScanResult.Fail(input.Length, Hj212Errors.Truncated, $"input ends after {input.Length} bytes, inside the frame header")
+            : ScanResult.NeedMore;
     }
 
     private static ScanResult ScanBody(ReadOnlySpan<byte> input, int declared, bool isFinal, FramingOptions options)
@@ -155,7 +158,12 @@ public static partial class FrameScanner
             return new ScanResult(ScanKind.Skip, 0);
         }
 
-        int start = HeaderLength + cp + 5;
+        return EncryptedEnd(input, HeaderLength + cp + 5, isFinal, limit);
+    }
+
+    /// <summary>Where an encrypted frame whose cipher text begins at <paramref name="start"/> ends: at the first line end or glued <c>##</c>.</summary>
+    private static ScanResult EncryptedEnd(ReadOnlySpan<byte> input, int start, bool isFinal, int limit)
+    {
         var rest = input[start..];
         int end = rest.IndexOfAny((byte)'\r', (byte)'\n');
         int glued = (end < 0 ? rest : rest[..end]).IndexOf("##"u8);

@@ -129,49 +129,14 @@ public readonly ref partial struct Hj212Reader
             return false;
         }
 
-        Range qn = Absent, st = Absent, cn = Absent, pw = Absent, mn = Absent, dataTime = Absent;
-        int? flag = null, pnum = null, pno = null, rf = null;
-        var header = segment[..cp];
-        foreach (var token in new TokenEnumerator(header))
+        var h = new HeaderFields();
+        if (ReadHeader(segment[..cp], ref h) is { } bad)
         {
-            if (!token.HasValue)
-            {
-                if (!IsBlank(token.Key))
-                {
-                    detail = $"header field '{Text(token.Key)}' has no '='";
-                    return false;
-                }
-
-                continue;
-            }
-
-            if (SentBeforeWithAnotherValue(header, token) is { } twice)
-            {
-                detail = $"header field {twice} is sent twice with different values";
-                return false;
-            }
-
-            var range = new Range(token.ValueStart, token.ValueStart + token.Value.Length);
-            if (Is(token.Key, "QN"u8)) { First(ref qn, range); }
-            else if (Is(token.Key, "ST"u8)) { First(ref st, range); }
-            else if (Is(token.Key, "CN"u8)) { First(ref cn, range); }
-            else if (Is(token.Key, "PW"u8)) { First(ref pw, range); }
-            else if (Is(token.Key, "MN"u8)) { First(ref mn, range); }
-            else if (IntegerField(token.Key) is { } name)
-            {
-                if (!TryParseCount(token.Value, out int n))
-                {
-                    detail = $"{name} '{Text(token.Value)}' is not a non-negative integer";
-                    return false;
-                }
-
-                if (name == "Flag") { flag ??= n; }
-                else if (name == "PNUM") { pnum ??= n; }
-                else if (name == "PNO") { pno ??= n; }
-                else { rf ??= n; }
-            }
+            detail = bad;
+            return false;
         }
 
+        var (qn, dataTime, flag) = (h.Qn, Absent, h.Flag);
         // One pass over CP for DataTime, a QN a 2005 reply carries there, and (without a Flag) a
         // 2017-shaped code; it stops as soon as nothing more is needed.
         int cpStart = cp + 5;
@@ -202,9 +167,59 @@ public readonly ref partial struct Hj212Reader
             }
         }
 
-        reader = new Hj212Reader(segment, cp, qn, st, cn, pw, mn, dataTime, flag, pnum, pno, rf, looks2017);
+        reader = new Hj212Reader(segment, cp, qn, h.St, h.Cn, h.Pw, h.Mn, dataTime, flag, h.Pnum, h.Pno, h.Rf, looks2017);
         detail = null;
         return true;
+    }
+
+    /// <summary>The header fields before CP, each the first sent; a field's problem, or null.</summary>
+    private static string? ReadHeader(ReadOnlySpan<byte> header, ref HeaderFields h)
+    {
+        foreach (var token in new TokenEnumerator(header))
+        {
+            if (!token.HasValue)
+            {
+                if (!IsBlank(token.Key))
+                {
+                    return $"header field '{Text(token.Key)}' has no '='";
+                }
+
+                continue;
+            }
+
+            if (SentBeforeWithAnotherValue(header, token) is { } twice)
+            {
+                return $"header field {twice} is sent twice with different values";
+            }
+
+            var range = new Range(token.ValueStart, token.ValueStart + token.Value.Length);
+            if (Is(token.Key, "QN"u8)) { First(ref h.Qn, range); }
+            else if (Is(token.Key, "ST"u8)) { First(ref h.St, range); }
+            else if (Is(token.Key, "CN"u8)) { First(ref h.Cn, range); }
+            else if (Is(token.Key, "PW"u8)) { First(ref h.Pw, range); }
+            else if (Is(token.Key, "MN"u8)) { First(ref h.Mn, range); }
+            else if (IntegerField(token.Key) is { } name)
+            {
+                if (!TryParseCount(token.Value, out int n))
+                {
+                    return $"{name} '{Text(token.Value)}' is not a non-negative integer";
+                }
+
+                if (name == "Flag") { h.Flag ??= n; }
+                else if (name == "PNUM") { h.Pnum ??= n; }
+                else if (name == "PNO") { h.Pno ??= n; }
+                else { h.Rf ??= n; }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Where the header's fields are in the segment (absent: an empty range at 0), and its counts.</summary>
+    private struct HeaderFields
+    {
+        public Range Qn, St, Cn, Pw, Mn;
+        public int? Flag, Pnum, Pno, Rf;
     }
 
     /// <summary>The text of a span of the segment (UTF-8, or Latin-1 where it is not valid UTF-8).</summary>

@@ -28,7 +28,6 @@ public static class CardLiftsApi
         MapDecision(operators, "dismiss", CardDecision.Dismissed);
 
         operators.MapPost("/{enterprise}/{quarter}/lift", LiftAsync);
-
         operators.MapPost("/{enterprise}/{quarter}/lift/revoke", RevokeLiftAsync);
     }
 

@@ -26,14 +26,11 @@ public static class CommandsApi
         var operators = area.For(ApiArea.Operators);
 
         operators.MapPost("/outlets/{mn}/commands", SubmitAsync);
-
         operators.MapPost("/outlets/{mn}/backfill", BackfillAsync);
-
         readers.MapGet("/outlets/{mn}/commands", ListAsync);
 
         // What each command takes, for the page's form (the same rules the POST checks).
         readers.MapGet("/commands/catalogue", Catalogue);
-
         readers.MapGet("/commands/{id}", GetAsync);
     }
 
@@ -48,11 +45,7 @@ public static class CommandsApi
         var outcome = await commands.SubmitAsync(mn, "history", parameters, RoleFilter.User(http).DisplayName, ct);
         if (outcome.Command is not { } command)
         {
-            return Answer(outcome, commands).Result switch
-            {
-                ContentHttpResult accepted => accepted,
-                var refused => (ProblemHttpResult)refused,
-            };
+            return Refused(outcome); // not taken: no command
         }
 
         var shown = JsonDocument.Parse(outcome.Json ?? commands.Live(command)).RootElement; // as taken, with its first frame
@@ -112,7 +105,10 @@ public static class CommandsApi
 
     private static ContentAnswer Answer(SubmitOutcome outcome, CommandService commands) => outcome.Refusal == Outcomes.Refusal.None
         ? TypedResults.Text(outcome.Json ?? commands.Live(outcome.Command!), "application/json; charset=utf-8", Encoding.UTF8, statusCode: 202)
-        : Refusals.Problem(outcome.Refusal, outcome.Problem, outcome.Parameter ?? "command");
+        : Refused(outcome);
+
+    /// <summary>The problem of a command not taken (its parameter named, else <c>command</c>).</summary>
+    private static ProblemHttpResult Refused(SubmitOutcome outcome) => Refusals.Problem(outcome.Refusal, outcome.Problem, outcome.Parameter ?? "command");
 
     /// <summary>A CSV cell: strings as they are (the CSV writer encodes them), objects as compact JSON.</summary>
     private static object? Cell(JsonElement command, string key) =>

@@ -29,18 +29,13 @@ public static class ManualDataApi
         var operators = area.For(ApiArea.Operators);
 
         readers.MapGet("", ListAsync);
-
         readers.MapGet("/{id}", GetAsync);
-
         writers.MapPost("", CreateAsync)
             .Accepts<ManualFiling>("multipart/form-data");
 
         operators.MapPost("/{id}/approve", ApproveAsync);
-
         operators.MapPost("/{id}/reject", RejectAsync);
-
         writers.MapPost("/{id}/revoke", RevokeAsync);
-
         readers.MapGet("/{id}/evidence/{file}", EvidenceAsync);
     }
 

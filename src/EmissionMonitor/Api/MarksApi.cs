@@ -34,20 +34,14 @@ public static class MarksApi
         var operators = area.For(ApiArea.Operators);
 
         readers.MapGet("", ListAsync);
-
         readers.MapGet("/{id}", GetAsync);
-
         writers.MapPost("", CreateAsync)
             .Accepts<MarkBody>("application/json", "multipart/form-data");
 
         operators.MapPost("/{id}/approve", ApproveAsync);
-
         operators.MapPost("/{id}/reject", RejectAsync);
-
         writers.MapPost("/{id}/revoke", RevokeAsync);
-
         writers.MapPost("/{id}/evidence", AddEvidenceAsync);
-
         readers.MapGet("/{id}/evidence/{file}", EvidenceAsync);
     }
 

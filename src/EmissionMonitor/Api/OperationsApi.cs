@@ -38,9 +38,7 @@ public static class OperationsApi
         var operators = area.For(ApiArea.Operators);
 
         readers.MapGet("/stations", Stations);
-
         readers.MapGet("/outlets/{mn}/readings", ReadingsAsync);
-
         operators.MapPost("/outlets/{mn}/key", ReplaceKeyAsync);
     }
 

@@ -30,19 +30,12 @@ public static class OrdersApi
         var operators = area.For(ApiArea.Operators);
 
         operators.MapPost("", CreateAsync);
-
         readers.MapGet("", ListAsync);
-
         readers.MapGet("/{id}", GetAsync);
-
         enterprises.MapPost("/{id}/respond", RespondAsync);
-
         filers.MapPost("/{id}/evidence", AddEvidenceAsync);
-
         readers.MapGet("/{id}/evidence/{file}", EvidenceAsync);
-
         operators.MapPost("/{id}/close", CloseAsync);
-
         operators.MapPost("/{id}/reopen", ReopenAsync);
     }
 

@@ -24,7 +24,6 @@ public static class PublicationsApi
         var operators = area.For(ApiArea.Operators);
         var everyone = area.For(ApiArea.Everyone);
         operators.MapPost("/publications", PublishAsync);
-
         everyone.MapGet("/publications", ListAsync);
 
         // Who publishes and under which title, and the service's local time (the page says "本季度未结束" by it).

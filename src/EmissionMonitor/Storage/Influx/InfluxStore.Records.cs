@@ -46,7 +46,7 @@ public sealed partial class InfluxStore
             byId[d.Id] = d;
         }
 
-        foreach (var d in pending.Documents.Where(d => d.Kind == query.Kind && (query.Id is null || d.Id == query.Id)))
+        foreach (var d in pending.Documents.Where(d => d.Kind == query.Kind))
         {
             byId[d.Id] = d; // the local change is the newer one (and may no longer match the query: Page filters again)
         }
