@@ -34,7 +34,11 @@ public sealed class NotificationTests
             while (true)
             {
                 // A mail server that could not take its port (another process's now) says so, rather than the test waiting for mail that went elsewhere.
-                Assert.False(_process.HasExited, $"aiosmtpd exited at start-up on port {port}: {_process.StandardError.ReadToEnd()}");
+                if (_process.HasExited)
+                {
+                    Assert.Fail($"aiosmtpd exited at start-up on port {port}: {_process.StandardError.ReadToEnd()}");
+                }
+
                 try
                 {
                     using var probe = new TcpClient();
