@@ -89,26 +89,7 @@ public static partial class RegistryLoader
             r.Problem($"duplicate permitNumber {permitNumber}: a permit belongs to one enterprise");
         }
 
-        var permits = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (r.Object("permits") is { } permitsElement)
-        {
-            foreach (var p in permitsElement.EnumerateObject())
-            {
-                if (CodeCatalogue.Find(p.Name) is null)
-                {
-                    r.Problem($"permits: unknown pollutant code {p.Name}");
-                }
-                else if (p.Value.ValueKind != JsonValueKind.Number || p.Value.GetDouble() <= 0)
-                {
-                    r.Problem($"permits.{p.Name}: needs a positive number of tonnes per year");
-                }
-                else
-                {
-                    permits[p.Name] = p.Value.GetDouble();
-                }
-            }
-        }
-
+        var permits = ReadPermits(r);
         var outlets = new List<Outlet>();
         if (r.Array("outlets") is { } outletList)
         {
@@ -136,147 +117,30 @@ public static partial class RegistryLoader
         return id is null || name is null || city is null ? null : new Enterprise(id, name, city, industry, permits, outlets, permitNumber) { Facilities = facilities };
     }
 
-    private static Outlet? ReadOutlet(EntryReader r, string enterpriseId, HashSet<string> mns)
+    /// <summary>An enterprise's permitted tonnes a year (<c>permits</c>): a positive number per known pollutant code.</summary>
+    private static Dictionary<string, double> ReadPermits(EntryReader r)
     {
-        string? mn = r.RequiredString("mn");
-        if (mn is not null)
+        var permits = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (r.Object("permits") is { } permitsElement)
         {
-            r = r.Named(mn);
-            if (mn.AsSpan().IndexOfAny("/+#") >= 0 || mn.Trim().Length != mn.Length)
+            foreach (var p in permitsElement.EnumerateObject())
             {
-                r.Problem("mn must not contain '/', '+', '#' or surrounding blanks");
-            }
-
-            if (!mns.Add(mn))
-            {
-                r.Problem($"duplicate mn {mn}");
-            }
-        }
-
-        string? password = r.RequiredString("password");
-        string? kindText = r.RequiredString("kind");
-        MediumKind kind = MediumKind.Gas;
-        if (kindText is not null && !TryKind(kindText, out kind))
-        {
-            r.Problem($"kind must be \"gas\" or \"water\", not \"{kindText}\"");
-        }
-
-        string name = r.OptionalString("name") ?? mn ?? string.Empty;
-        string? outletCode = r.OptionalString("code");
-        if (outletCode is not null && kindText is not null && Identifiers.CodeProblem(outletCode, kind) is { } codeProblem)
-        {
-            r.Problem(codeProblem);
-        }
-
-        double? referenceO2 = r.OptionalNumber("referenceO2");
-        if (referenceO2 is < 0 or >= 21)
-        {
-            r.Problem("referenceO2 must be a percentage from 0 to below 21");
-        }
-
-        string flowUnit = r.OptionalString("flowUnit") ?? (kind == MediumKind.Gas ? "m3/s" : "L/s");
-        if (!FlowUnits.Contains(flowUnit, StringComparer.Ordinal))
-        {
-            r.Problem($"flowUnit must be one of {string.Join(", ", FlowUnits)}, not \"{flowUnit}\"");
-        }
-
-        DateOnly? from = r.OptionalDate("activeFrom");
-        DateOnly? to = r.OptionalDate("activeTo");
-        if (from is not null && to is not null && to < from)
-        {
-            r.Problem("activeTo is before activeFrom");
-        }
-
-        var limits = ReadLimits(r, "limits");
-        var processLimits = ReadLimits(r, "processLimits");
-        foreach (var code in processLimits.Keys.Where(limits.ContainsKey))
-        {
-            r.Problem($"processLimits.{code}: also in limits; a process parameter is watched for warnings only, never assessed");
-        }
-
-        var rangeMax = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (r.Object("rangeMax") is { } ranges)
-        {
-            foreach (var range in ranges.EnumerateObject())
-            {
-                if (!limits.ContainsKey(range.Name))
+                if (CodeCatalogue.Find(p.Name) is null)
                 {
-                    r.Problem($"rangeMax.{range.Name}: not a monitored pollutant of this outlet (limits)");
+                    r.Problem($"permits: unknown pollutant code {p.Name}");
                 }
-                else if (range.Value.ValueKind != JsonValueKind.Number || !(range.Value.GetDouble() > 0))
+                else if (p.Value.ValueKind != JsonValueKind.Number || p.Value.GetDouble() <= 0)
                 {
-                    r.Problem($"rangeMax.{range.Name}: the analyser's range is a positive number");
+                    r.Problem($"permits.{p.Name}: needs a positive number of tonnes per year");
                 }
                 else
                 {
-                    rangeMax[range.Name] = range.Value.GetDouble();
+                    permits[p.Name] = p.Value.GetDouble();
                 }
             }
         }
 
-        Hj212.Crypto.Sm4Key? key = null;
-        if (r.OptionalString("sm4Key") is { } keyText && !Hj212.Crypto.Sm4Key.TryParse(keyText, out key, out string? why))
-        {
-            r.Problem($"sm4Key: {why}"); // the reason never repeats the key
-        }
-
-        EncryptionMode? encryption = null;
-        if (r.OptionalString("encryption") is { } modeText)
-        {
-            if (modeText is "off" or "optional" or "required")
-            {
-                encryption = modeText switch { "off" => EncryptionMode.Off, "optional" => EncryptionMode.Optional, _ => EncryptionMode.Required };
-            }
-            else
-            {
-                r.Problem($"encryption must be \"off\", \"optional\" or \"required\", not \"{modeText}\"");
-            }
-        }
-
-        return mn is null || password is null || kindText is null
-            ? null
-            : new Outlet(mn, password, kind, name, enterpriseId, referenceO2, flowUnit, from, to, limits, key, encryption, processLimits, rangeMax.Count == 0 ? null : rangeMax, outletCode);
-    }
-
-    private static Dictionary<string, Limit> ReadLimits(EntryReader r, string property)
-    {
-        var limits = new Dictionary<string, Limit>(StringComparer.Ordinal);
-        if (r.Object(property) is not { } element)
-        {
-            return limits;
-        }
-
-        foreach (var l in element.EnumerateObject())
-        {
-            if (CodeCatalogue.Find(l.Name) is null)
-            {
-                r.Problem($"{property}: unknown pollutant code {l.Name}");
-                continue;
-            }
-
-            Limit? limit = l.Value.ValueKind switch
-            {
-                JsonValueKind.Number => new Limit(null, l.Value.GetDouble()),
-                JsonValueKind.Object => new Limit(
-                    l.Value.TryGetProperty("min", out var mi) && mi.ValueKind == JsonValueKind.Number ? mi.GetDouble() : null,
-                    l.Value.TryGetProperty("max", out var ma) && ma.ValueKind == JsonValueKind.Number ? ma.GetDouble() : null),
-                _ => null,
-            };
-            if (limit is null || (limit.Min is null && limit.Max is null))
-            {
-                r.Problem($"{property}.{l.Name}: needs a number or {{\"min\": …, \"max\": …}}");
-            }
-            else if (limit.Max is <= 0 || limit.Min is < 0 || (limit.Min is { } min && limit.Max is { } max && min >= max))
-            {
-                r.Problem($"{property}.{l.Name}: impossible limit (a maximum must be positive, a minimum below the maximum)");
-            }
-            else
-            {
-                limits[l.Name] = limit;
-            }
-        }
-
-        return limits;
+        return permits;
     }
 
     private static bool TryKind(string text, out MediumKind kind)
