@@ -8,15 +8,10 @@
 set -u
 cd "$(dirname "$0")/../.."
 work=${1:-/tmp/em-scale-500}; bin=${2:-src/EmissionMonitor/bin/Release/net10.0}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port=$(free_port); mqtt=$(free_port); gw=$(free_port)
-Api__Users__0__Token=scale-token Api__Users__0__Role=operator Api__MaxDownloadsPerUser=8 Http__Urls="http://127.0.0.1:$port" Mqtt__Port=$mqtt Gateway__Port=$gw \
-  dotnet "$bin/EmissionMonitor.dll" run --config "$work" --data "$work/data" >"$work/service-every-call.log" 2>&1 &
-pid=$!
+source tests/scale/servers.sh
+start_service "$bin" "$work" "$work/service-every-call.log" Api__Users__0__Token=scale-token Api__Users__0__Role=operator Api__MaxDownloadsPerUser=8
 trap 'kill $pid 2>/dev/null' EXIT
-for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 sleep 3
-rss() { awk '/VmRSS/ {print int($2/1024)}' /proc/$pid/status; }
 ( while kill -0 $pid 2>/dev/null; do rss; sleep 0.1; done ) >"$work/rss-every-call" &
 sampler=$!
 mn=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["enterprises"][1]["outlets"][0]["mn"])' "$work/stations.json")

@@ -9,17 +9,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=${1:-/tmp/em-scale-500}
 parallel=${2:-8}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port=$(free_port); mqtt=$(free_port); gw=$(free_port)
+source tests/scale/servers.sh
 users=()
 for i in 0 1 2 3; do users+=("Api__Users__${i}__Token=export-user-token-$i" "Api__Users__${i}__Role=inspector"); done
-env "${users[@]}" Http__Urls="http://127.0.0.1:$port" Mqtt__Port=$mqtt Gateway__Port=$gw \
-  dotnet "$work/bin/EmissionMonitor.dll" run --config "$work" --data "$work/data" >"$work/service.log" 2>&1 &
-pid=$!
+start_service "$work/bin" "$work" "$work/service.log" "${users[@]}"
 trap 'kill $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 sleep 2
-rss() { awk '/VmRSS/ {print int($2/1024)}' /proc/$pid/status; }
 echo "service RSS before: $(rss) MB"
 peak=0
 ( while kill -0 $pid 2>/dev/null; do rss; sleep 0.1; done ) >"$work/rss" &

@@ -7,14 +7,9 @@
 # Usage: bash tests/scale/memory.sh [WORKDIR] [BIN] [LABEL]   (defaults /tmp/em-scale-5000, WORKDIR/bin, run)
 set -u
 work=${1:-/tmp/em-scale-5000}; bin=${2:-$work/bin}; label=${3:-run}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port=$(free_port); mqtt=$(free_port); gw=$(free_port)
-Api__Users__0__Token=scale-token Api__Users__0__Role=inspector Http__Urls="http://127.0.0.1:$port" Mqtt__Port=$mqtt Gateway__Port=$gw \
-  dotnet "$bin/EmissionMonitor.dll" run --config "$work" --data "$work/data" >"$work/service-$label.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+source "$(dirname "$0")/servers.sh"
+start_service "$bin" "$work" "$work/service-$label.log" Api__Users__0__Token=scale-token Api__Users__0__Role=inspector
 sleep 3
-rss() { awk '/VmRSS/ {print int($2/1024)}' /proc/$pid/status; }
 H="Authorization: Bearer scale-token"
 echo "## $label (RSS at start $(rss) MB)"
 for i in $(seq 1 ${TRENDS:-3}); do

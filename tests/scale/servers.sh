@@ -26,3 +26,15 @@ CONF
   influx_pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$influx_port/ping" >/dev/null && break; sleep 0.2; done
 }
+
+start_service() { # bin, workdir, log, then NAME=VALUE settings: `run` on the workdir's registry and data, HTTP, MQTT and
+  # the gateway on free ports; sets port and pid, waits (up to 60 s) until /healthz answers
+  local bin=$1 dir=$2 log=$3 mqtt gw; shift 3
+  port=$(free_port); mqtt=$(free_port); gw=$(free_port)
+  env "$@" Http__Urls="http://127.0.0.1:$port" Mqtt__Port="$mqtt" Gateway__Port="$gw" \
+    dotnet "$bin/EmissionMonitor.dll" run --config "$dir" --data "$dir/data" >"$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+}
+
+rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$pid/status"; } # the started service's resident memory, MB
