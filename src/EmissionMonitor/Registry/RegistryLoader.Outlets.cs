@@ -51,7 +51,8 @@ public static partial class RegistryLoader
             r.Problem($"processLimits.{code}: also in limits; a process parameter is watched for warnings only, never assessed");
         }
 
-        var rangeMax = ReadRangeMax(r, limits);
+        var rangeMax = PositiveNumbers(r, "rangeMax", code => limits.ContainsKey(code) ? null : $"rangeMax.{code}: not a monitored pollutant of this outlet (limits)",
+            "the analyser's range is a positive number");
         var (key, encryption) = ReadEncryption(r);
         return mn is null || password is null || kindText is null
             ? null
@@ -118,32 +119,6 @@ public static partial class RegistryLoader
         }
 
         return mn;
-    }
-
-    /// <summary>The analysers' ranges (<c>rangeMax</c>): a positive number for a monitored pollutant of the outlet.</summary>
-    private static Dictionary<string, double> ReadRangeMax(EntryReader r, Dictionary<string, Limit> limits)
-    {
-        var rangeMax = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (r.Object("rangeMax") is { } ranges)
-        {
-            foreach (var range in ranges.EnumerateObject())
-            {
-                if (!limits.ContainsKey(range.Name))
-                {
-                    r.Problem($"rangeMax.{range.Name}: not a monitored pollutant of this outlet (limits)");
-                }
-                else if (range.Value.ValueKind != JsonValueKind.Number || !(range.Value.GetDouble() > 0))
-                {
-                    r.Problem($"rangeMax.{range.Name}: the analyser's range is a positive number");
-                }
-                else
-                {
-                    rangeMax[range.Name] = range.Value.GetDouble();
-                }
-            }
-        }
-
-        return rangeMax;
     }
 
     /// <summary>The outlet's SM4 key (a problem never repeats it) and its encryption mode (off, optional, required).</summary>

@@ -89,7 +89,8 @@ public static partial class RegistryLoader
             r.Problem($"duplicate permitNumber {permitNumber}: a permit belongs to one enterprise");
         }
 
-        var permits = ReadPermits(r);
+        var permits = PositiveNumbers(r, "permits", code => CodeCatalogue.Find(code) is null ? $"permits: unknown pollutant code {code}" : null,
+            "needs a positive number of tonnes per year");
         var outlets = new List<Outlet>();
         if (r.Array("outlets") is { } outletList)
         {
@@ -117,30 +118,35 @@ public static partial class RegistryLoader
         return id is null || name is null || city is null ? null : new Enterprise(id, name, city, industry, permits, outlets, permitNumber) { Facilities = facilities };
     }
 
-    /// <summary>An enterprise's permitted tonnes a year (<c>permits</c>): a positive number per known pollutant code.</summary>
-    private static Dictionary<string, double> ReadPermits(EntryReader r)
+    /// <summary>
+    /// An object of <paramref name="property"/> mapping codes to positive numbers (an enterprise's permitted tonnes, an outlet's
+    /// analyser ranges): a key <paramref name="keyProblem"/> finds wrong, or a value not a positive number, is a problem and left out.
+    /// </summary>
+    private static Dictionary<string, double> PositiveNumbers(EntryReader r, string property, Func<string, string?> keyProblem, string notPositive)
     {
-        var permits = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (r.Object("permits") is { } permitsElement)
+        var numbers = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (r.Object(property) is not { } element)
         {
-            foreach (var p in permitsElement.EnumerateObject())
+            return numbers;
+        }
+
+        foreach (var p in element.EnumerateObject())
+        {
+            if (keyProblem(p.Name) is { } problem)
             {
-                if (CodeCatalogue.Find(p.Name) is null)
-                {
-                    r.Problem($"permits: unknown pollutant code {p.Name}");
-                }
-                else if (p.Value.ValueKind != JsonValueKind.Number || p.Value.GetDouble() <= 0)
-                {
-                    r.Problem($"permits.{p.Name}: needs a positive number of tonnes per year");
-                }
-                else
-                {
-                    permits[p.Name] = p.Value.GetDouble();
-                }
+                r.Problem(problem);
+            }
+            else if (p.Value.ValueKind != JsonValueKind.Number || !(p.Value.GetDouble() > 0))
+            {
+                r.Problem($"{property}.{p.Name}: {notPositive}");
+            }
+            else
+            {
+                numbers[p.Name] = p.Value.GetDouble();
             }
         }
 
-        return permits;
+        return numbers;
     }
 
     private static bool TryKind(string text, out MediumKind kind)

@@ -31,6 +31,10 @@ public sealed class RegistryLoaderTests
     [InlineData("\"kind\": \"water\"", "\"kind\": \"air\"", "kind must be \"gas\" or \"water\"")]
     [InlineData("\"mn\": \"QHXN0020001\"", "\"mn\": \"QHXN/0020001\"", "mn must not contain")]
     [InlineData("\"activeFrom\": \"2024-01-01\"", "\"activeFrom\": \"2024-13-01\"", "activeFrom must be a date")]
+    [InlineData("\"a21026\": 1200.0", "\"x99999\": 1200.0", "(QH-XN-001): permits: unknown pollutant code x99999")]
+    [InlineData("\"a21002\": 1500.0", "\"a21002\": 0", "(QH-XN-001): permits.a21002: needs a positive number of tonnes per year")]
+    [InlineData("\"activeFrom\": \"2024-01-01\",", "\"activeFrom\": \"2024-01-01\", \"rangeMax\": { \"a21026\": -1 },", "(QHXN0010001): rangeMax.a21026: the analyser's range is a positive number")]
+    [InlineData("\"activeFrom\": \"2024-01-01\",", "\"activeFrom\": \"2024-01-01\", \"rangeMax\": { \"w01018\": 100 },", "(QHXN0010001): rangeMax.w01018: not a monitored pollutant of this outlet (limits)")]
     public void Problems_NameTheEntry(string from, string to, string expected)
     {
         var (registry, problems) = RegistryLoader.Parse(Some.RegistryJson.Replace(from, to, StringComparison.Ordinal), "stations.json");
