@@ -136,11 +136,11 @@ public readonly ref partial struct Hj212Reader
             return false;
         }
 
-        var (qn, dataTime, flag) = (h.Qn, Absent, h.Flag);
+        Range dataTime = Absent;
         // One pass over CP for DataTime, a QN a 2005 reply carries there, and (without a Flag) a
         // 2017-shaped code; it stops as soon as nothing more is needed.
         int cpStart = cp + 5;
-        bool needQn = IsAbsent(qn), needVersion = flag is null || Hj212Versions.FromFlag(flag.Value) is null, looks2017 = false;
+        bool needQn = IsAbsent(h.Qn), needVersion = h.Flag is null || Hj212Versions.FromFlag(h.Flag.Value) is null, looks2017 = false;
         foreach (var token in new TokenEnumerator(segment[cpStart..^2]))
         {
             if (needVersion && !looks2017 && Codes.CodeCatalogue.Looks2017(token.Code))
@@ -155,19 +155,19 @@ public readonly ref partial struct Hj212Reader
                 {
                     dataTime = range;
                 }
-                else if (needQn && IsAbsent(qn) && Is(token.Key, "QN"u8))
+                else if (needQn && IsAbsent(h.Qn) && Is(token.Key, "QN"u8))
                 {
-                    qn = range;
+                    h.Qn = range;
                 }
             }
 
-            if (!IsAbsent(dataTime) && (!needQn || !IsAbsent(qn)) && (!needVersion || looks2017))
+            if (!IsAbsent(dataTime) && (!needQn || !IsAbsent(h.Qn)) && (!needVersion || looks2017))
             {
                 break;
             }
         }
 
-        reader = new Hj212Reader(segment, cp, qn, h.St, h.Cn, h.Pw, h.Mn, dataTime, flag, h.Pnum, h.Pno, h.Rf, looks2017);
+        reader = new Hj212Reader(segment, cp, h.Qn, h.St, h.Cn, h.Pw, h.Mn, dataTime, h.Flag, h.Pnum, h.Pno, h.Rf, looks2017);
         detail = null;
         return true;
     }

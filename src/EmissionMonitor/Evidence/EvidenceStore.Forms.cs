@@ -18,7 +18,7 @@ public sealed partial class EvidenceStore
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         var files = new List<EvidenceFile>();
-        var refused = FormRefusal(request, maxFiles) ?? await ReadPartsAsync(request, fields, files, owner, by, maxFiles, ct);
+        var refused = FormRefusal(request, maxFiles, out string? boundary) ?? await ReadPartsAsync(request, boundary!, fields, files, owner, by, maxFiles, ct);
         if (refused is { } r)
         {
             files.ForEach(f => Discard(owner, f));
@@ -28,15 +28,19 @@ public sealed partial class EvidenceStore
         return new(fields, files, Refusal.None, null);
     }
 
-    /// <summary>Why a form is refused before its body is read (a disk low on room, not a multipart form), or null; sets the request's body limit to what the form may carry.</summary>
-    private (Refusal Refusal, string Problem)? FormRefusal(HttpRequest request, int maxFiles)
+    /// <summary>
+    /// Why a form is refused before its body is read (a disk low on room, not a multipart form), or null with the form's
+    /// boundary; sets the request's body limit to what the form may carry.
+    /// </summary>
+    private (Refusal Refusal, string Problem)? FormRefusal(HttpRequest request, int maxFiles, out string? boundary)
     {
+        boundary = Boundary(request);
         if (disk.Check() != Storage.Journaling.DiskState.Ample)
         {
             return (Refusal.NoRoom, "the data folder's disk is low (Storage:MinFreeMB): no evidence is kept until room is made");
         }
 
-        if (Boundary(request) is null)
+        if (boundary is null)
         {
             return (Refusal.UnsupportedContent, "a form with files is sent as multipart/form-data");
         }
@@ -50,10 +54,10 @@ public sealed partial class EvidenceStore
     }
 
     /// <summary>The form's parts into <paramref name="fields"/> and <paramref name="files"/>; why the form is refused, or null.</summary>
-    private async Task<(Refusal Refusal, string Problem)?> ReadPartsAsync(HttpRequest request, Dictionary<string, string> fields, List<EvidenceFile> files, string owner, string by,
-        int maxFiles, CancellationToken ct)
+    private async Task<(Refusal Refusal, string Problem)?> ReadPartsAsync(HttpRequest request, string boundary, Dictionary<string, string> fields, List<EvidenceFile> files,
+        string owner, string by, int maxFiles, CancellationToken ct)
     {
-        var reader = new MultipartReader(Boundary(request)!, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 8 * 1024, BodyLengthLimit = options.MaxEvidenceBytes + 1 };
+        var reader = new MultipartReader(boundary, request.Body) { HeadersCountLimit = 16, HeadersLengthLimit = 8 * 1024, BodyLengthLimit = options.MaxEvidenceBytes + 1 };
         try
         {
             for (var section = await reader.ReadNextSectionAsync(ct); section is not null; section = await reader.ReadNextSectionAsync(ct))

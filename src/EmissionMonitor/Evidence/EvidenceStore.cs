@@ -132,14 +132,18 @@ public sealed partial class EvidenceStore(string dataDirectory, Users.UserLimits
                 return EmptyFile;
             }
 
-            string? actual = Sniff(copied.Head);
+            if (Sniff(copied.Head) is not { } actual)
+            {
+                return new(null, Refusal.UnsupportedContent, "evidence must be a PDF, JPEG or PNG file (checked by its content)");
+            }
+
             if (Refused(actual, declared, by, copied.Length) is { } refused)
             {
                 return refused;
             }
 
             File.Move(temp, Path.Combine(folder, id));
-            return new(new EvidenceFile(id, name.Length == 0 ? id + Extension(actual!) : name, actual!, copied.Length, copied.Sha256, by, clock.GetUtcNow()), Refusal.None, null);
+            return new(new EvidenceFile(id, name.Length == 0 ? id + Extension(actual) : name, actual, copied.Length, copied.Sha256, by, clock.GetUtcNow()), Refusal.None, null);
         }
         finally
         {
@@ -179,15 +183,10 @@ public sealed partial class EvidenceStore(string dataDirectory, Users.UserLimits
         return (length, head[..headLength], Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 
-    /// <summary>Why a copied file is not kept (its content not a PDF, JPEG or PNG, or not the type it is sent as; the user's daily quota spent), or null (the quota taken).</summary>
-    private EvidenceUpload? Refused(string? actual, string? declared, string by, long length)
+    /// <summary>Why a file of <paramref name="actual"/> content is not kept (not the type it is sent as; the user's daily quota spent), or null (the quota taken).</summary>
+    private EvidenceUpload? Refused(string actual, string? declared, string by, long length)
     {
         string? claimed = MediaTypeHeaderValue.TryParse(declared, out var d) ? d.MediaType.Value?.ToLowerInvariant() : null;
-        if (actual is null)
-        {
-            return new(null, Refusal.UnsupportedContent, "evidence must be a PDF, JPEG or PNG file (checked by its content)");
-        }
-
         if (claimed is not null && claimed != "application/octet-stream" && claimed != actual && !(claimed == "image/jpg" && actual == Jpeg))
         {
             return new(null, Refusal.UnsupportedContent, $"the file is sent as {Users.UserText.Shown(claimed)} but its content is {actual}");

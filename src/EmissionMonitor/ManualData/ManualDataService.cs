@@ -75,7 +75,7 @@ public sealed class ManualDataService(IRecordStore store, Func<StationRegistry> 
                 return ManualOutcome.Fail(Refusal.TooMany, $"enterprise {filer} has filed {filed} manual samples today, the most it may in a day (Manual:MaxFilingsPerDay)");
             }
 
-            var sample = NewSample(user, f, outlet, mark, evidence, id, sampledAt, value);
+            var sample = NewSample(user, filer, f, outlet, mark, evidence, id, sampledAt, value);
             await store.SaveAsync(DocumentRecords.ManualData, sample, ct);
             if (enterprise)
             {
@@ -98,20 +98,20 @@ public sealed class ManualDataService(IRecordStore store, Func<StationRegistry> 
     }
 
     /// <summary>
-    /// A checked filing as the sample kept: it covers its hour and Manual:CoversHours after (not past its mark's last hour), filed by
-    /// the outlet's enterprise; an enterprise's awaits review, an operator's is approved as filed.
+    /// A checked filing as the sample kept, filed for <paramref name="filer"/>: it covers its hour and Manual:CoversHours after (not past
+    /// its mark's last hour); an enterprise's awaits review, an operator's is approved as filed.
     /// </summary>
-    private ManualSample NewSample(ApiUser user, ManualFiling f, Outlet outlet, Mark mark, IReadOnlyList<EvidenceFile> evidence, string id, DateTime sampledAt, double value)
+    private ManualSample NewSample(ApiUser user, string filer, ManualFiling f, Outlet outlet, Mark mark, IReadOnlyList<EvidenceFile> evidence, string id, DateTime sampledAt,
+        double value)
     {
         bool enterprise = user.Role == ApiUser.EnterpriseRole;
         var now = clock.GetUtcNow();
-        var hour = new DateTime(sampledAt.Year, sampledAt.Month, sampledAt.Day, sampledAt.Hour, 0, 0);
-        var markEnd = mark.To.Minute == 0 && mark.To.Second == 0 ? mark.To : new DateTime(mark.To.Year, mark.To.Month, mark.To.Day, mark.To.Hour, 0, 0).AddHours(1);
+        var hour = Compliance.Summaries.LocalSpans.FloorHour(sampledAt);
         return new ManualSample
         {
             Id = id, Mn = outlet.Mn, Pollutant = f.Pollutant!, SampledAt = sampledAt, Value = value, Unit = UnitOf(outlet), Flow = Number(f.Flow),
-            Comment = f.Comment, Enterprise = enterprise ? user.Enterprise! : outlet.EnterpriseId, MarkId = mark.Key, CoverFrom = hour,
-            CoverTo = hour.AddHours(options.CoversHours) < markEnd ? hour.AddHours(options.CoversHours) : markEnd,
+            Comment = f.Comment, Enterprise = filer, MarkId = mark.Key, CoverFrom = hour,
+            CoverTo = Compliance.Summaries.LocalSpans.Min(hour.AddHours(options.CoversHours), Compliance.Summaries.LocalSpans.CeilHour(mark.To)),
             By = user.DisplayName, CreatedAt = now, Evidence = [.. evidence],
             State = enterprise ? ManualSample.Pending : ManualSample.Approved,
             DecidedBy = enterprise ? null : user.DisplayName, DecidedAt = enterprise ? null : now,

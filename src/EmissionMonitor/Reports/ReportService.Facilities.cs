@@ -120,6 +120,7 @@ public sealed partial class ReportService
 
         return findings.OrderBy(f => f.Enterprise.City, StringComparer.Ordinal).ThenBy(f => f.Enterprise.Id, StringComparer.Ordinal).ThenBy(f => f.Start).ToList();
     }
+
     /// <summary>The spans of whole hours an outlet's records flag F (stopped) in the period, consecutive hours as one span.</summary>
     private async Task<List<(DateTime Start, DateTime End)>> StoppedHoursAsync(string mn, ReportPeriod period, CancellationToken ct)
     {

@@ -81,9 +81,7 @@ public sealed partial class SqliteStore(string dataDirectory, bool outbox = fals
                 continue;
             }
 
-            await using var check = writer.CreateCommand();
-            check.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column.Split(' ')[0]}'";
-            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
+            if (await ScalarAsync(writer, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column.Split(' ')[0]}'", cancellationToken) == 0)
             {
                 await ExecAsync(writer, $"ALTER TABLE {table} ADD COLUMN {column};", cancellationToken);
                 markStarts |= column == SqliteSchema.ExceedStartColumn;
