@@ -131,28 +131,84 @@ public static class OperationsApi
             return tooLong;
         }
 
-        // Hourly data: with the hours derived from minute records where none came (derived: true).
-        var readings = (cn ?? Cns.Hourly) == Cns.Hourly
-            ? (await Reports.ReportService.HourlyReadingsAsync(store, reports().Rules.Options, period.From, period.To, mn, ct)).OrderBy(r => r.Period).ToList()
-            : await store.QueryReadingsAsync(new ReadingQuery(cn!, period.From, period.To, mn), ct);
+        // Read a window of the period at a time (ReadingWindows), in period order: a month of real-time
+        // data is never held, neither for the page nor for a download.
+        var query = new ReadingQuery(cn ?? Cns.Hourly, period.From, period.To, mn);
+        var rules = reports().Rules.Options;
         if (ReportsApi.WantsFile(http))
         {
-            return ReadingsFile(readings, $"{mn}-{cn ?? Cns.Hourly}", zone);
+            return ReadingsFile(Readings(store, rules, query), $"{mn}-{query.Cn}", zone);
         }
 
-        http.Response.Headers["X-Total-Count"] = readings.Count.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.Ok<object>(readings.Skip(offset).Take(limit).Select(r => ReadingJson(r, zone)));
+        http.Response.Headers["X-Total-Count"] = (await CountAsync(store, rules, query, ct)).ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Ok<object>(Page(Readings(store, rules, query), offset, limit, zone, ct));
     }
 
-    /// <summary>The data query's download: every value of the period, with its flag (the pollutant's name added last).</summary>
-    private static Http.Download ReadingsFile(IReadOnlyList<Intake.Reading> readings, string name, TimeZoneInfo zone)
+    /// <summary>The readings of the query in period order; hourly data with the hours derived from minute records where none came (derived: true).</summary>
+    private static IAsyncEnumerable<Intake.Reading> Readings(IReadingStore store, Compliance.ComplianceOptions rules, ReadingQuery query) =>
+        ReadingWindows.ReadAsync(query, Window(store, rules, query), default);
+
+    /// <summary>How many readings the query gives: the store's count, or (hours derived from minutes) counted a window at a time.</summary>
+    private static Task<long> CountAsync(IReadingStore store, Compliance.ComplianceOptions rules, ReadingQuery query, CancellationToken ct) =>
+        query.Cn == Cns.Hourly && new Compliance.Validity.DerivedHours(rules).Enabled
+            ? ReadingWindows.CountAsync(query, Window(store, rules, query), ct)
+            : store.CountReadingsAsync(query, ct);
+
+    /// <summary>The read of one window of the query.</summary>
+    private static Func<DateTime, DateTime, CancellationToken, Task<IReadOnlyList<Intake.Reading>>> Window(IReadingStore store, Compliance.ComplianceOptions rules, ReadingQuery query) =>
+        query.Cn == Cns.Hourly
+            ? async (from, to, ct) => await Reports.ReportService.HourlyReadingsAsync(store, rules, from, to, query.Mn, ct)
+            : (from, to, ct) => store.QueryReadingsAsync(query with { From = from, To = to }, ct);
+
+    /// <summary>The page [offset, offset + limit) of the readings as JSON objects, written as they are read.</summary>
+    private static async IAsyncEnumerable<object> Page(IAsyncEnumerable<Intake.Reading> readings, int offset, int limit, TimeZoneInfo zone,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        int index = 0;
+        await foreach (var r in readings.WithCancellation(ct))
+        {
+            if (index >= offset + (long)limit)
+            {
+                yield break;
+            }
+
+            if (index++ >= offset)
+            {
+                yield return ReadingJson(r, zone);
+            }
+        }
+    }
+
+    /// <summary>The data query's download: every value of the period, with its flag (the pollutant's name added last), a part of rows at a time.</summary>
+    private static Http.Download ReadingsFile(IAsyncEnumerable<Intake.Reading> readings, string name, TimeZoneInfo zone)
     {
         string[] columns = ["mn", "cn", "period", "pollutant", "rtd", "avg", "min", "max", "cou", "zsRtd", "zsAvg", "flag", "invalid", "rf", "derived"];
-        return ReportsApi.Export(new Reports.ReportTable(columns, readings.Select(r => new object?[]
+        async IAsyncEnumerable<Reports.ReportTable> Parts([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
         {
-            r.Mn, r.Cn, new DateTimeOffset(r.Period, zone.GetUtcOffset(r.Period)), r.Pollutant, r.Rtd, r.Avg, r.Min, r.Max, r.Cou, r.ZsRtd, r.ZsAvg, r.Flag, r.Invalid, r.Rf, r.Derived,
-        }).ToList()), name);
+            var rows = new List<object?[]>(RowsPerPart);
+            bool any = false;
+            await foreach (var r in readings.WithCancellation(ct))
+            {
+                rows.Add([r.Mn, r.Cn, new DateTimeOffset(r.Period, zone.GetUtcOffset(r.Period)), r.Pollutant, r.Rtd, r.Avg, r.Min, r.Max, r.Cou, r.ZsRtd, r.ZsAvg, r.Flag, r.Invalid, r.Rf, r.Derived]);
+                if (rows.Count == RowsPerPart)
+                {
+                    yield return new Reports.ReportTable(columns, rows);
+                    rows = new List<object?[]>(RowsPerPart);
+                    any = true;
+                }
+            }
+
+            if (rows.Count > 0 || !any) // an empty period still has its header
+            {
+                yield return new Reports.ReportTable(columns, rows);
+            }
+        }
+
+        return new Http.Download(name, Parts, gated: false);
     }
+
+    /// <summary>Rows of a download written as one part.</summary>
+    private const int RowsPerPart = 4096;
 
     /// <summary>A reading as the data query's JSON shows it.</summary>
     private static object ReadingJson(Intake.Reading r, TimeZoneInfo zone) => new

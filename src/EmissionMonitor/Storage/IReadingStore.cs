@@ -15,6 +15,9 @@ public interface IReadingStore : IBatchCommitter, IAsyncDisposable
     /// <summary>Readings of a CN in [from, to) (local periods), optionally of one outlet and pollutant.</summary>
     Task<IReadOnlyList<Reading>> QueryReadingsAsync(ReadingQuery query, CancellationToken cancellationToken);
 
+    /// <summary>How many readings <see cref="QueryReadingsAsync"/> would give, without holding them (see <see cref="ReadingWindows"/>).</summary>
+    Task<long> CountReadingsAsync(ReadingQuery query, CancellationToken cancellationToken);
+
     /// <summary>Archived frames, newest last, optionally filtered.</summary>
     Task<IReadOnlyList<ArchivedFrame>> QueryFramesAsync(FrameQuery query, CancellationToken cancellationToken);
 

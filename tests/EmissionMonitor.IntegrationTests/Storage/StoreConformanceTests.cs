@@ -12,7 +12,7 @@ namespace EmissionMonitor.IntegrationTests.Storage;
 /// The store contract, run against each backend: a backend's test class derives from this and
 /// supplies a fresh, real store.
 /// </summary>
-public abstract class StoreConformanceTests : IAsyncLifetime
+public abstract partial class StoreConformanceTests : IAsyncLifetime
 {
     private IStore _store = null!;
 

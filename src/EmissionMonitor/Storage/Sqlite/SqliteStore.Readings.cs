@@ -32,6 +32,27 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>
+    /// Each record row says how many readings it holds: a period's count is a sum over the rows' keys,
+    /// no record unpacked (a pollutant's count is read a window at a time).
+    /// </summary>
+    public async Task<long> CountReadingsAsync(ReadingQuery query, CancellationToken cancellationToken)
+    {
+        if (query.Pollutant is not null)
+        {
+            return await ReadingWindows.CountAsync(query, (from, to, ct) => QueryReadingsAsync(query with { From = from, To = to }, ct), cancellationToken);
+        }
+
+        var sum = await QueryAsync($"""
+            SELECT SUM(n) FROM records
+            WHERE {(query.Mn is null ? "" : "outlet = (SELECT id FROM names WHERE name = $mn) AND ")}cn = (SELECT id FROM names WHERE name = $cn)
+              AND period >= $from AND period < $to
+            """,
+            [("$cn", query.Cn), ("$from", SqliteFacts.PeriodKey(query.From)), ("$to", SqliteFacts.PeriodKey(query.To)), ("$mn", query.Mn)],
+            r => r.IsDBNull(0) ? 0 : r.GetInt64(0), cancellationToken);
+        return sum[0];
+    }
+
+    /// <summary>
     /// Moves the readings of a database made before packed records (a row per reading, text keys)
     /// into <c>records</c>, in one transaction at start-up, and drops the old table: nothing is lost
     /// and nothing is counted twice if the move is interrupted (it runs again from the start).
