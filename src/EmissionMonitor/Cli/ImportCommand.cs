@@ -38,12 +38,13 @@ public static class ImportCommand
         await using var store = await settings.OpenStoreAsync(registry, cancellationToken);
         var metrics = new IngestMetrics();
         var stopwatch = Stopwatch.StartNew();
-        await using (var journal = new Journal(store, settings.Storage.ForImport(), metrics, NullLogger<Journal>.Instance))
+        var storage = settings.Storage.ForImport(registry.Outlets.Count());
+        await using (var journal = new Journal(store, storage, metrics, NullLogger<Journal>.Instance))
         {
             foreach (var file in parsed.Positional)
             {
                 // Two batches in flight: the next fills while one commits (fewer would cap the batch below Storage:ImportBatch).
-                await ImportFileAsync(file, intake, journal, metrics, 2 * settings.Storage.ImportBatch, cancellationToken);
+                await ImportFileAsync(file, intake, journal, metrics, 2 * storage.CommitBatch, cancellationToken);
             }
         }
 
