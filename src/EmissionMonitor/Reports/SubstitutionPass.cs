@@ -78,60 +78,63 @@ internal sealed class SubstitutionPass(TotalsOptions rule, IReadOnlyList<string>
         return true;
     }
 
-    /// <summary>The hours [start, end) of an outlet's pollutant as substitution sees them (a day's fact looked up once for its hours).</summary>
+    /// <summary>
+    /// The hours [start, end) of an outlet's pollutant as substitution sees them, a day at a time: a
+    /// day's fact, exempt flags and marks looked up once for its hours, and a day without a fact, a mark
+    /// or manual data a run of gaps (the months before an outlet's data are most of a card's series).
+    /// </summary>
     private void Slots(Span<HourSlot> slots, Outlet outlet, string pollutant, Dictionary<(DateTime Day, string Pollutant), DayFact> days, IEnumerable<Mark> exemptMarks,
         IReadOnlyDictionary<DateTime, Compliance.Manual.ManualHour> manual, DateTime start, DateTime operating)
     {
         var (activeFrom, activeTo) = LocalSpans.Active(outlet);
-        activeFrom = LocalSpans.Max(activeFrom, operating);
+        int first = HourIndex(start, LocalSpans.Max(activeFrom, operating), slots.Length);
+        int last = Math.Max(first, HourIndex(start, LocalSpans.Min(activeTo, now), slots.Length));
+        slots[..first].Fill(new(HourSlotKind.Outside));
+        slots[last..].Fill(new(HourSlotKind.Outside));
         var marks = exemptMarks.ToList();
-        DayFact? fact = null;
-        var factDay = DateTime.MinValue;
-        for (int i = 0; i < slots.Length; i++)
+        for (int i = first; i < last;)
         {
             var hour = start.AddHours(i);
-            if (hour < activeFrom || hour >= activeTo || hour >= now)
+            var day = hour.Date;
+            int dayEnd = Math.Min(last, i + DayFact.HoursPerDay - hour.Hour);
+            var fact = days.GetValueOrDefault((day, pollutant));
+            bool marked = marks.Count > 0 && marks.Any(m => m.From < day.AddDays(1) && m.To > day);
+            if (fact is null && !marked && manual.Count == 0)
             {
-                slots[i] = new(HourSlotKind.Outside);
+                slots[i..dayEnd].Fill(new(HourSlotKind.Gap));
+                i = dayEnd;
                 continue;
             }
 
-            if (hour.Date != factDay)
+            int exemptMask = fact?.FlagMask(exemptFlags) ?? 0;
+            for (int h = hour.Hour; i < dayEnd; i++, h++)
             {
-                factDay = hour.Date;
-                fact = days.GetValueOrDefault((factDay, pollutant));
+                slots[i] = Slot(outlet, fact, h, (exemptMask & (1 << h)) != 0 || (marked && marks.Any(m => m.Covers(day.AddHours(h)))), manual, day.AddHours(h));
             }
-
-            bool exempt = (fact?.Flags[hour.Hour] is { } flag && IsIn(flag, exemptFlags)) || (marks.Count > 0 && marks.Any(m => m.Covers(hour)));
-            bool valid = fact is not null && (fact.ValidMask & (1 << hour.Hour)) != 0;
-            var values = fact?.HourValues(hour.Hour);
-            if (!valid && manual.Count > 0 && manual.TryGetValue(hour, out var sample))
-            {
-                // The sample's flow (m³/h over the hour), else the hour's own record's, else the mean of the day's valid hours'.
-                double? volume = sample.Flow ?? values?.Volume ?? DayVolume(fact);
-                slots[i] = new(HourSlotKind.Valid, sample.Value, volume, volume is { } v ? TotalsCalculator.Kilograms(outlet.Kind, sample.Value, v) : null,
-                    Manual: true, Replaced: values?.Kg, ExemptHour: exempt);
-                continue;
-            }
-
-            slots[i] = exempt ? new(HourSlotKind.Exempt)
-                : valid ? new(HourSlotKind.Valid, values?.Concentration, values?.Volume, values?.Kg)
-                : new(HourSlotKind.Gap, Kg: values?.Kg);
         }
     }
 
-    private static bool IsIn(string flag, IReadOnlyList<string> flags)
+    /// <summary>One hour in operation: exempt, valid (its values, or an approved manual sample standing in for an invalid hour), or a gap (the kg its invalid record counted).</summary>
+    private static HourSlot Slot(Outlet outlet, DayFact? fact, int h, bool exempt, IReadOnlyDictionary<DateTime, Compliance.Manual.ManualHour> manual, DateTime hour)
     {
-        for (int i = 0; i < flags.Count; i++)
+        bool valid = fact is not null && (fact.ValidMask & (1 << h)) != 0;
+        var values = fact?.HourValues(h);
+        if (!valid && manual.Count > 0 && manual.TryGetValue(hour, out var sample))
         {
-            if (string.Equals(flags[i], flag, StringComparison.Ordinal))
-            {
-                return true;
-            }
+            // The sample's flow (m³/h over the hour), else the hour's own record's, else the mean of the day's valid hours'.
+            double? volume = sample.Flow ?? values?.Volume ?? DayVolume(fact);
+            return new(HourSlotKind.Valid, sample.Value, volume, volume is { } v ? TotalsCalculator.Kilograms(outlet.Kind, sample.Value, v) : null,
+                Manual: true, Replaced: values?.Kg, ExemptHour: exempt);
         }
 
-        return false;
+        return exempt ? new(HourSlotKind.Exempt)
+            : valid ? new(HourSlotKind.Valid, values?.Concentration, values?.Volume, values?.Kg)
+            : new(HourSlotKind.Gap, Kg: values?.Kg);
     }
+
+    /// <summary>The index of the first hour at or after <paramref name="t"/> in a series of <paramref name="n"/> hours from <paramref name="start"/> (0 to n).</summary>
+    private static int HourIndex(DateTime start, DateTime t, int n) =>
+        t <= start ? 0 : t >= start.AddHours(n) ? n : (int)Math.Ceiling((t - start).TotalHours);
 
     /// <summary>The mean flow volume of a day's valid hours (those with a flow), or null.</summary>
     private static double? DayVolume(DayFact? fact)

@@ -115,29 +115,32 @@ public sealed class DayFact(string mn, string pollutant, DateTime day)
             return bytes;
         }
 
-        set
+        set => ReadHourValues(value);
+    }
+
+    /// <summary>Reads packed hour values (<see cref="PackedHourValues"/>) in place: empty, or too short for a mask, is none.</summary>
+    public void ReadHourValues(ReadOnlySpan<byte> value)
+    {
+        ValueMask = 0;
+        _hourValues = null;
+        if (value.Length < 4)
         {
-            ValueMask = 0;
-            _hourValues = null;
-            if (value is not { Length: >= 4 })
-            {
-                return;
-            }
-
-            int mask = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(value);
-            int at = 4;
-            for (int h = 0; h < HoursPerDay && at + 24 <= value.Length; h++)
-            {
-                if ((mask & (1 << h)) != 0)
-                {
-                    double Read(int i) => System.Buffers.Binary.BinaryPrimitives.ReadDoubleLittleEndian(value.AsSpan(at + (i * 8)));
-                    SetHourValues(h, NaNless(Read(0)), NaNless(Read(1)), NaNless(Read(2)));
-                    at += 24;
-                }
-            }
-
-            static double? NaNless(double v) => double.IsNaN(v) ? null : v;
+            return;
         }
+
+        int mask = System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(value);
+        int at = 4;
+        for (int h = 0; h < HoursPerDay && at + 24 <= value.Length; h++)
+        {
+            if ((mask & (1 << h)) != 0)
+            {
+                SetHourValues(h, NaNless(Read(value, at)), NaNless(Read(value, at + 8)), NaNless(Read(value, at + 16)));
+                at += 24;
+            }
+        }
+
+        static double Read(ReadOnlySpan<byte> bytes, int at) => System.Buffers.Binary.BinaryPrimitives.ReadDoubleLittleEndian(bytes[at..]);
+        static double? NaNless(double v) => double.IsNaN(v) ? null : v;
     }
 
     /// <summary>Hours with a record.</summary>

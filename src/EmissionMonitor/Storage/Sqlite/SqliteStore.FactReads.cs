@@ -24,8 +24,8 @@ public sealed partial class SqliteStore
     /// <summary>The day facts of <paramref name="mns"/>' <paramref name="pollutants"/> in [fromDay, toDay), through the outlet index.</summary>
     public async Task<IReadOnlyList<DayFact>> QueryDayFactsOfAsync(DateTime fromDay, DateTime toDay, IReadOnlyCollection<string> mns, IReadOnlyCollection<string> pollutants,
         CancellationToken cancellationToken) =>
-        mns.Count == 0 || pollutants.Count == 0 ? [] : await QueryAsync(
-            $"SELECT {DayFactColumns} FROM day_facts f JOIN names o ON o.id = f.outlet JOIN names p ON p.id = f.pollutant WHERE {FactRange("day", mns)} "
+        mns.Count == 0 || pollutants.Count == 0 ? [] : await QueryRowsAsync(
+            $"SELECT {DayFactColumns} FROM day_facts f WHERE {FactRange("day", mns)} "
             + $"AND f.pollutant IN (SELECT id FROM names WHERE name IN ({string.Join(", ", pollutants.Select((_, i) => "$p" + i))})) ORDER BY f.day",
             [.. FactParameters(SqliteFacts.DayKey(fromDay), SqliteFacts.DayKey(toDay), mns), .. pollutants.Select((p, i) => ("$p" + i, (object?)p))], MapDayFact, cancellationToken);
 
