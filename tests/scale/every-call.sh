@@ -3,8 +3,9 @@
 # store made by tests/scale/reports.sh (generated from 2025-07-01): the calls of the allocation gate
 # (tests/EmissionMonitor.IntegrationTests/Gate/GateCalls.cs), each JSON, CSV and XLSX. Prints a
 # Markdown table of each call's status, size and time with the service's RSS after it, then the
-# peak RSS (sampled every 100 ms) and the RSS a minute after the last call.
-# Usage: bash tests/scale/every-call.sh [WORKDIR] [BIN]   (defaults /tmp/em-scale-500, the Release build)
+# peak RSS (sampled every 100 ms), the RSS after the last call and again IDLE seconds later (default
+# 60: the alert desk's first daily and barometer ticks fall in that minute).
+# Usage: [IDLE=60] bash tests/scale/every-call.sh [WORKDIR] [BIN]   (defaults /tmp/em-scale-500, the Release build)
 set -u
 cd "$(dirname "$0")/../.."
 work=${1:-/tmp/em-scale-500}; bin=${2:-src/EmissionMonitor/bin/Release/net10.0}
@@ -38,6 +39,8 @@ for u in "${urls[@]}"; do
 done
 echo
 echo "peak RSS $(sort -n "$work/rss-every-call" | tail -1) MB; after the last call $(rss) MB"
+sleep "${IDLE:-60}"
+echo "${IDLE:-60} s later $(rss) MB; peak since the start $(sort -n "$work/rss-every-call" | tail -1) MB"
 sleep 60
 echo "a minute later $(rss) MB"
 kill $sampler 2>/dev/null
