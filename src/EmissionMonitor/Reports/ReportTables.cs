@@ -50,9 +50,11 @@ public static partial class ReportTables
     {
         var table = new List<object?[]>(rows.Count);
         var local = new LocalTimes(zone);
+        object? limit = null; // an outlet's pollutant's episodes share their limit: boxed once for them
         foreach (var (s, e) in rows)
         {
-            table.Add(Row(s, [e.Basis, e.ValueKind, local.At(e.Start), local.At(e.End), e.Periods, e.Peak, e.Limit, e.PeakMultiple, e.Ongoing, e.Source]));
+            limit = limit is double l && l.Equals(e.Limit) ? limit : e.Limit;
+            table.Add(Row(s, [e.Basis, e.ValueKind, local.At(e.Start), local.At(e.End), Boxed.Of(e.Periods), e.Peak, limit, e.PeakMultiple, Boxed.Of(e.Ongoing), e.Source]));
         }
 
         return new(ExceedanceColumns, table);
@@ -163,6 +165,17 @@ public static partial class ReportTables
     /// Local times with their zone's offset, the offset looked up once per local day where it is the
     /// same at the day's start and end (every day but a transition's, which looks up each time).
     /// </summary>
+    /// <summary>Boxes made once for the values a province's rows repeat millions of times (flags, small counts).</summary>
+    private static class Boxed
+    {
+        private static readonly object[] Counts = Enumerable.Range(0, 256).Select(i => (object)i).ToArray();
+        private static readonly object True = true, False = false;
+
+        public static object Of(int n) => (uint)n < Counts.Length ? Counts[n] : n;
+
+        public static object Of(bool b) => b ? True : False;
+    }
+
     private sealed class LocalTimes(TimeZoneInfo zone)
     {
         private readonly Dictionary<DateTime, TimeSpan?> _dayOffsets = [];
