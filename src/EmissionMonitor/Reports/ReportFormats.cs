@@ -126,6 +126,12 @@ public static partial class ReportFormats
 
     private static Utf8JsonWriter JsonWriter(Stream output) => new(output, JsonOptions);
 
+    /// <summary>
+    /// The rows as the array's items, each object on one line of its own (compact within the line):
+    /// a script parses the same JSON, a person reads or greps a row a line, and a province's episodes
+    /// are a fifth fewer bytes than with every property on a line. Each row is written compact into
+    /// a reused buffer, led by its line break, and then set into the array as one value.
+    /// </summary>
     private static void WriteJsonRows(Utf8JsonWriter w, ReportTable table)
     {
         var names = table.Columns.Select(c => JsonEncodedText.Encode(c, JavaScriptEncoder.UnsafeRelaxedJsonEscaping)).ToArray(); // encoded once per table, not per row
@@ -133,34 +139,44 @@ public static partial class ReportFormats
         // same instances) written from their JSON form kept per column, not converted and escaped again.
         var last = new string?[names.Length];
         var lastJson = new JsonEncodedText[names.Length];
-        foreach (var row in table.Rows)
+        var line = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using var row = new Utf8JsonWriter(line, RowOptions);
+        foreach (var values in table.Rows)
         {
-            w.WriteStartObject();
+            line.ResetWrittenCount();
+            System.Buffers.BuffersExtensions.Write(line, "\n"u8); // whitespace before the value: the array's comma comes first, then the row's line
+            row.Reset(line);
+            row.WriteStartObject();
             for (int i = 0; i < names.Length; i++)
             {
-                w.WritePropertyName(names[i]);
-                if (row[i] is string text && (ReferenceEquals(text, last[i]) || text.Length <= 64))
+                row.WritePropertyName(names[i]);
+                if (values[i] is string text && (ReferenceEquals(text, last[i]) || text.Length <= 64))
                 {
                     if (!ReferenceEquals(text, last[i]))
                     {
                         (last[i], lastJson[i]) = (text, JsonEncodedText.Encode(text, JavaScriptEncoder.UnsafeRelaxedJsonEscaping));
                     }
 
-                    w.WriteStringValue(lastJson[i]);
+                    row.WriteStringValue(lastJson[i]);
                 }
                 else
                 {
-                    WriteJsonValue(w, row[i]);
+                    WriteJsonValue(row, values[i]);
                 }
             }
 
-            w.WriteEndObject();
+            row.WriteEndObject();
+            row.Flush();
+            w.WriteRawValue(line.WrittenSpan, skipInputValidation: true); // made by a writer: valid JSON
             if (w.BytesPending > 1 << 16)
             {
                 w.Flush(); // stream out: a report of many rows is never held whole in memory as JSON
             }
         }
     }
+
+    /// <summary>A row's writer: compact, the same escaping as the array's.</summary>
+    private static readonly JsonWriterOptions RowOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
 
     private static void WriteJsonValue(Utf8JsonWriter w, object? v)
     {
