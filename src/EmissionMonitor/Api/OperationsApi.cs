@@ -158,7 +158,7 @@ public static class OperationsApi
     private static Func<DateTime, DateTime, CancellationToken, Task<IReadOnlyList<Intake.Reading>>> Window(IReadingStore store, Compliance.ComplianceOptions rules, ReadingQuery query) =>
         query.Cn == Cns.Hourly
             ? async (from, to, ct) => await Reports.ReportService.HourlyReadingsAsync(store, rules, from, to, query.Mn, ct)
-            : (from, to, ct) => store.QueryReadingsAsync(query with { From = from, To = to }, ct);
+            : ReadingWindows.Reader(store, query);
 
     /// <summary>The page [offset, offset + limit) of the readings as JSON objects, written as they are read.</summary>
     private static async IAsyncEnumerable<object> Page(IAsyncEnumerable<Intake.Reading> readings, int offset, int limit, TimeZoneInfo zone,

@@ -161,10 +161,6 @@ public static partial class ReportTables
         return row;
     }
 
-    /// <summary>
-    /// Local times with their zone's offset, the offset looked up once per local day where it is the
-    /// same at the day's start and end (every day but a transition's, which looks up each time).
-    /// </summary>
     /// <summary>Boxes made once for the values a province's rows repeat millions of times (flags, small counts).</summary>
     private static class Boxed
     {
@@ -176,6 +172,10 @@ public static partial class ReportTables
         public static object Of(bool b) => b ? True : False;
     }
 
+    /// <summary>
+    /// Local times with their zone's offset, the offset looked up once per local day where it is the
+    /// same at the day's start and end (every day but a transition's, which looks up each time).
+    /// </summary>
     private sealed class LocalTimes(TimeZoneInfo zone)
     {
         private readonly Dictionary<DateTime, TimeSpan?> _dayOffsets = [];

@@ -18,7 +18,7 @@ public static class ReadingWindows
     /// temperature), a day of minute data, a month of hourly and daily data — each a few thousand
     /// records of one outlet.
     /// </summary>
-    public static TimeSpan Of(string cn) => cn switch
+    private static TimeSpan Of(string cn) => cn switch
     {
         Cns.RealTime or Cns.RawData or Cns.FurnaceTemperature => TimeSpan.FromHours(6),
         Cns.Minute => TimeSpan.FromDays(1),
@@ -42,6 +42,10 @@ public static class ReadingWindows
             }
         }
     }
+
+    /// <summary>The plain read of one window of <paramref name="query"/> from <paramref name="store"/> (what <see cref="ReadAsync"/> and <see cref="CountAsync"/> take).</summary>
+    public static Func<DateTime, DateTime, CancellationToken, Task<IReadOnlyList<Reading>>> Reader(IReadingStore store, ReadingQuery query) =>
+        (from, to, ct) => store.QueryReadingsAsync(query with { From = from, To = to }, ct);
 
     /// <summary>How many readings <see cref="ReadAsync"/> gives (each window read and counted, nothing kept).</summary>
     public static async Task<long> CountAsync(ReadingQuery query, Func<DateTime, DateTime, CancellationToken, Task<IReadOnlyList<Reading>>> read,

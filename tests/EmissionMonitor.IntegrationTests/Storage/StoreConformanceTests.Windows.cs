@@ -44,7 +44,7 @@ public abstract partial class StoreConformanceTests
         Assert.Equal(0, await _store.CountReadingsAsync(query with { Mn = "QHXN0020001" }, CancellationToken.None));
 
         var windowed = new List<Reading>();
-        await foreach (var r in ReadingWindows.ReadAsync(query, (f, t, ct) => _store.QueryReadingsAsync(query with { From = f, To = t }, ct), CancellationToken.None))
+        await foreach (var r in ReadingWindows.ReadAsync(query, ReadingWindows.Reader(_store, query), CancellationToken.None))
         {
             windowed.Add(r);
         }
@@ -52,6 +52,6 @@ public abstract partial class StoreConformanceTests
         // The same readings, each once, ordered by period and then pollutant, across the windows' edges.
         Assert.Equal(all.OrderBy(r => r.Period).ThenBy(r => r.Pollutant, StringComparer.Ordinal).Select(r => (r.Period, r.Pollutant, r.Rtd)),
             windowed.Select(r => (r.Period, r.Pollutant, r.Rtd)));
-        Assert.Equal(all.Count, await ReadingWindows.CountAsync(query, (f, t, ct) => _store.QueryReadingsAsync(query with { From = f, To = t }, ct), CancellationToken.None));
+        Assert.Equal(all.Count, await ReadingWindows.CountAsync(query, ReadingWindows.Reader(_store, query), CancellationToken.None));
     }
 }

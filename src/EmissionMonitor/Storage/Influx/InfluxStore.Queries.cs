@@ -44,7 +44,7 @@ public sealed partial class InfluxStore
 
     /// <summary>Counted a window at a time (what the server and the buffer hold together: a point in both counted once).</summary>
     public Task<long> CountReadingsAsync(ReadingQuery query, CancellationToken cancellationToken) =>
-        ReadingWindows.CountAsync(query, (from, to, ct) => QueryReadingsAsync(query with { From = from, To = to }, ct), cancellationToken);
+        ReadingWindows.CountAsync(query, ReadingWindows.Reader(this, query), cancellationToken);
 
     /// <summary>The readings <paramref name="query"/> asks for that the server holds, by key.</summary>
     private async Task<Dictionary<(string, string, DateTime, string), Reading>> ServerReadingsAsync(ReadingQuery query, CancellationToken cancellationToken)

@@ -39,7 +39,7 @@ public sealed partial class SqliteStore
     {
         if (query.Pollutant is not null)
         {
-            return await ReadingWindows.CountAsync(query, (from, to, ct) => QueryReadingsAsync(query with { From = from, To = to }, ct), cancellationToken);
+            return await ReadingWindows.CountAsync(query, ReadingWindows.Reader(this, query), cancellationToken);
         }
 
         var sum = await QueryAsync($"""
