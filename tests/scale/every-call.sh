@@ -41,6 +41,4 @@ echo
 echo "peak RSS $(sort -n "$work/rss-every-call" | tail -1) MB; after the last call $(rss) MB"
 sleep "${IDLE:-60}"
 echo "${IDLE:-60} s later $(rss) MB; peak since the start $(sort -n "$work/rss-every-call" | tail -1) MB"
-sleep 60
-echo "a minute later $(rss) MB"
 kill $sampler 2>/dev/null
