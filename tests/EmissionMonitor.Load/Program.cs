@@ -214,6 +214,12 @@ internal static class LoadRun
 
         double ceiling = mode == "tcp" ? double.NaN : await RawCeilingAsync(mode, mns, o, mosquitto is null ? null : brokerPort);
         mosquitto?.Kill();
+        if (mosquitto is not null)
+        {
+            await mosquitto.WaitForExitAsync();
+        }
+
+        Directory.Delete(dir, recursive: true); // the run's store: its figures are printed, the frames are not wanted again
         if (failed > 0)
         {
             Console.Error.WriteLine($"{mode}: {failed} terminals stopped after a publish was not acknowledged in time");

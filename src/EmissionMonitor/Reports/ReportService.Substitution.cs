@@ -90,8 +90,13 @@ public sealed partial class ReportService
         }
     }
 
-    /// <summary>Outlets whose days one read of substitution brings (a quarter of 50 outlets' totalled facts: a few MB).</summary>
-    private const int OutletsPerSubstitutionRead = 50;
+    /// <summary>
+    /// Outlets whose days one read of substitution brings (a quarter of 10 outlets' totalled facts:
+    /// about 4 MB). Small, so that a group's facts die young: with 50 a read they lived long enough to
+    /// be promoted, the service peaked 80 MB higher at 500 outlets and the 5,000-outlet totals were
+    /// 12 % slower (docs/benchmarks.md, "The substitution read's group").
+    /// </summary>
+    private const int OutletsPerSubstitutionRead = 10;
 
     /// <summary>The totalled pollutants' day facts of [from's day, end's day) of <paramref name="chunk"/>, by outlet (every outlet present).</summary>
     private static async Task<Dictionary<string, Dictionary<(DateTime Day, string Pollutant), DayFact>>> ChunkDaysAsync(FactSource facts, IReadOnlyCollection<Outlet> chunk,

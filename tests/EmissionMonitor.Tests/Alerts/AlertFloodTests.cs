@@ -1,4 +1,5 @@
 using EmissionMonitor.Alerts;
+using EmissionMonitor.TestSupport;
 
 namespace EmissionMonitor.Tests.Alerts;
 
@@ -83,7 +84,7 @@ public sealed class AlertFloodTests
     [Fact]
     public void BeyondItsShareOfMemory_AnOutletsBacklogWaitsOnDiskInOrder_NothingIsDropped_AndTheFileGoes()
     {
-        string folder = Path.Combine(Path.GetTempPath(), "em-spill-" + Guid.NewGuid().ToString("N")[..8]);
+        string folder = Some.TempDirectory();
         using var spill = new BacklogSpill(folder, maxBytes: 1 << 20);
         var overflow = new FramesOnDisk(spill);
         var queue = new FairQueue<int>(maxPerKey: 10, overflow);
@@ -108,7 +109,7 @@ public sealed class AlertFloodTests
         Assert.Empty(Directory.GetFiles(folder));
 
         // A full file drops (and counts) what does not fit — only that outlet's.
-        using var small = new BacklogSpill(folder + "-small", maxBytes: 200);
+        using var small = new BacklogSpill(Path.Combine(folder, "small"), maxBytes: 200);
         var tight = new FairQueue<int>(maxPerKey: 2, new FramesOnDisk(small));
         for (int i = 0; i < 50; i++)
         {

@@ -42,10 +42,42 @@ internal static class Some
     public static ReceivedFrame Received(string raw, Transport transport = Transport.Tcp) =>
         new(Encoding.UTF8.GetBytes(raw), transport, "127.0.0.1:5000", new DateTimeOffset(2025, 7, 1, 9, 5, 0, TimeSpan.FromHours(8)));
 
+    /// <summary>
+    /// A new folder under the temporary path, removed when the test process ends (its servers are
+    /// stopped by then); EM_KEEP_TEST_DIRS=1 keeps them to look at after a failure.
+    /// </summary>
     public static string TempDirectory()
     {
         var dir = Path.Combine(Path.GetTempPath(), "em-test-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
+        Made.Add(dir);
         return dir;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentBag<string> Made = RemovedAtExit();
+
+    private static System.Collections.Concurrent.ConcurrentBag<string> RemovedAtExit()
+    {
+        var made = new System.Collections.Concurrent.ConcurrentBag<string>();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            if (Environment.GetEnvironmentVariable("EM_KEEP_TEST_DIRS") == "1")
+            {
+                return;
+            }
+
+            foreach (var dir in made)
+            {
+                try
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // A file still held (a server that outlived its test): the system's temporary cleaning takes it.
+                }
+            }
+        };
+        return made;
     }
 }
