@@ -43,12 +43,14 @@ internal static class Some
         new(Encoding.UTF8.GetBytes(raw), transport, "127.0.0.1:5000", new DateTimeOffset(2025, 7, 1, 9, 5, 0, TimeSpan.FromHours(8)));
 
     /// <summary>
-    /// A new folder under the temporary path, removed when the test process ends (its servers are
-    /// stopped by then); EM_KEEP_TEST_DIRS=1 keeps them to look at after a failure.
+    /// A new folder under the temporary path, named with the test process's id. The process removes
+    /// its folders when it ends (its servers are stopped by then); a run cut short leaves them, and
+    /// the next test process removes the folders of processes that no longer run.
+    /// EM_KEEP_TEST_DIRS=1 keeps them to look at after a failure.
     /// </summary>
     public static string TempDirectory()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "em-test-" + Guid.NewGuid().ToString("N")[..12]);
+        var dir = Path.Combine(Path.GetTempPath(), $"em-test-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..12]}");
         Directory.CreateDirectory(dir);
         Made.Add(dir);
         return dir;
@@ -59,25 +61,51 @@ internal static class Some
     private static System.Collections.Concurrent.ConcurrentBag<string> RemovedAtExit()
     {
         var made = new System.Collections.Concurrent.ConcurrentBag<string>();
+        if (Environment.GetEnvironmentVariable("EM_KEEP_TEST_DIRS") == "1")
+        {
+            return made;
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), "em-test-*-*"))
+        {
+            if (int.TryParse(Path.GetFileName(dir).Split('-')[2], out int pid) && !Running(pid))
+            {
+                Remove(dir);
+            }
+        }
+
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
-            if (Environment.GetEnvironmentVariable("EM_KEEP_TEST_DIRS") == "1")
-            {
-                return;
-            }
-
             foreach (var dir in made)
             {
-                try
-                {
-                    Directory.Delete(dir, recursive: true);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    // A file still held (a server that outlived its test): the system's temporary cleaning takes it.
-                }
+                Remove(dir);
             }
         };
         return made;
+    }
+
+    private static bool Running(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static void Remove(string dir)
+    {
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Held or half removed: the next test process, or the system's temporary cleaning, takes it.
+        }
     }
 }
