@@ -28,6 +28,15 @@ public sealed class ApiOptions : UserLimits
     [System.ComponentModel.DataAnnotations.Range(0, 100_000, ErrorMessage = "Api:MaxQueuedReports must be between 0 and 100000")]
     public int MaxQueuedReports { get; set; } = 32;
 
+    /// <summary>
+    /// Files made while they are written (the exceedance and means downloads, the documents) at once,
+    /// beside the reports' slots: a file holds its slot as long as its client takes to read it, so a
+    /// slow download never keeps a page of the dashboard waiting. The rest wait in a queue of
+    /// <see cref="MaxQueuedReports"/>. Default 2.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1000, ErrorMessage = "Api:MaxConcurrentFiles must be between 1 and 1000")]
+    public int MaxConcurrentFiles { get; set; } = 2;
+
     /// <summary>Origins besides the service's own from which state-changing requests are accepted (a reverse proxy's public name).</summary>
     public List<string> AllowedOrigins { get; set; } = [];
 

@@ -118,7 +118,7 @@ public static class ReportsApi
 
         if (kind == "exceedances" && WantsFile(http))
         {
-            // Streamed a part of outlets at a time, under a slot of the gate held while it is written: a
+            // Streamed a part of outlets at a time, under a file slot of the gate held while it is written: a
             // province's quarter of episodes is never held whole, as a table or as a file.
             return new Http.Download(kind, token => reports.StreamExceedanceTablesAsync(request, ReportService.OutletsPerPart, t => t, 1, token), gated: true);
         }

@@ -39,7 +39,8 @@ public sealed class DownloadLimits(ApiOptions options)
 /// <summary>
 /// A table downloaded as a file (CSV with a UTF-8 BOM, or an XLSX workbook), written to the response
 /// as its parts are read — never built whole in memory — under the user's download slot and, for a
-/// table made while it is written (<paramref name="gated"/>), a slot of the report gate.
+/// table made while it is written (<paramref name="gated"/>), a file slot of the report gate (not a
+/// report's: a slow reader holds it).
 /// </summary>
 public sealed class Download(string name, Func<CancellationToken, IAsyncEnumerable<ReportTable>> parts, bool gated) : IResult
 {
@@ -47,8 +48,9 @@ public sealed class Download(string name, Func<CancellationToken, IAsyncEnumerab
 
     /// <summary>
     /// Runs <paramref name="write"/> under the user's download slot (<c>Api:MaxDownloadsPerUser</c>:
-    /// 429 beyond) and, for a file made while it is written (<paramref name="gated"/>), a slot of the
-    /// report gate (503 when it is full) — every download of the API, tables and documents alike.
+    /// 429 beyond) and, for a file made while it is written (<paramref name="gated"/>), a file slot of
+    /// the report gate (<c>Api:MaxConcurrentFiles</c>; 429 when they and their queue are full) — every
+    /// download of the API, tables and documents alike.
     /// </summary>
     public static async Task RunAsync(HttpContext http, bool gated, Func<CancellationToken, Task> write)
     {
@@ -61,10 +63,10 @@ public sealed class Download(string name, Func<CancellationToken, IAsyncEnumerab
             return;
         }
 
-        using var lease = gated ? await services.GetRequiredService<ReportGate>().AcquireAsync(http.RequestAborted) : null;
+        using var lease = gated ? await services.GetRequiredService<ReportGate>().AcquireFileAsync(http.RequestAborted) : null;
         if (lease is { IsAcquired: false })
         {
-            await ReportGate.Busy().ExecuteAsync(http);
+            await ReportGate.FilesBusy().ExecuteAsync(http);
             return;
         }
 
