@@ -11,8 +11,7 @@ source tests/scale/servers.sh
 start_service "$bin" "$work" "$work/service-conc.log" Api__Users__0__Token=scale-token Api__Users__0__Role=operator Api__MaxDownloadsPerUser=8
 trap 'kill $pid 2>/dev/null' EXIT
 sleep 3
-( while kill -0 $pid 2>/dev/null; do rss; sleep 0.1; done ) >"$work/rss-conc" &
-sampler=$!
+sample_rss "$work/rss-conc"
 q=quarter=2025Q3
 calls=()
 for round in $(seq "${ROUNDS:-3}"); do

@@ -13,8 +13,7 @@ source tests/scale/servers.sh
 start_service "$bin" "$work" "$work/service-every-call.log" Api__Users__0__Token=scale-token Api__Users__0__Role=operator Api__MaxDownloadsPerUser=8
 trap 'kill $pid 2>/dev/null' EXIT
 sleep 3
-( while kill -0 $pid 2>/dev/null; do rss; sleep 0.1; done ) >"$work/rss-every-call" &
-sampler=$!
+sample_rss "$work/rss-every-call"
 mn=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["enterprises"][1]["outlets"][0]["mn"])' "$work/stations.json")
 enterprise=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["enterprises"][1]["id"])' "$work/stations.json")
 q=quarter=2025Q3

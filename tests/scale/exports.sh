@@ -17,8 +17,7 @@ trap 'kill $pid 2>/dev/null || true' EXIT
 sleep 2
 echo "service RSS before: $(rss) MB"
 peak=0
-( while kill -0 $pid 2>/dev/null; do rss; sleep 0.1; done ) >"$work/rss" &
-sampler=$!
+sample_rss "$work/rss"
 echo "| download | format | status | MB | wall s |"
 echo "|---|---|---:|---:|---:|"
 downloads=()

@@ -16,8 +16,7 @@ for i in $(seq 1 ${TRENDS:-3}); do
   curl -s -o /dev/null -H "$H" -w "trend quarter: %{http_code} %{time_total} s\n" "http://127.0.0.1:$port/api/trend?quarter=2025Q3"
 done
 echo "RSS after trend: $(rss) MB"
-( while kill -0 $pid 2>/dev/null; do rss; sleep 0.1; done ) >"$work/rss-$label" &
-sampler=$!
+sample_rss "$work/rss-$label"
 for f in xlsx csv; do
   curl -s -o "$work/export.$f" -H "$H" -w "exceedances $f: %{http_code} %{size_download} B, first byte %{time_starttransfer} s, total %{time_total} s\n" "http://127.0.0.1:$port/api/exceedances?quarter=2025Q3&format=$f&lang=zh"
   echo "RSS after $f: $(rss) MB; peak so far $(sort -n "$work/rss-$label" | tail -1) MB"

@@ -17,7 +17,7 @@ fi
 start_service "$bin" "$work" "$work/service.log" Api__Users__0__Token=scale-token Api__Users__0__Role=operator
 trap 'kill $pid 2>/dev/null' EXIT
 sleep 3
-( while kill -0 $pid 2>/dev/null; do rss; sleep 0.1; done ) >"$work/rss" &
+sample_rss "$work/rss"
 mn=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["enterprises"][0]["outlets"][0]["mn"])' "$work/stations.json")
 q="/api/outlets/$mn/readings?cn=2011&from=2025-07-01&to=2025-08-01"
 echo "RSS at start $(rss) MB"

@@ -38,3 +38,8 @@ start_service() { # bin, workdir, log, then NAME=VALUE settings: `run` on the wo
 }
 
 rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$pid/status"; } # the started service's resident memory, MB
+
+sample_rss() { # file: the started service's RSS every 100 ms into the file, in the background; sets sampler
+  ( while kill -0 "$pid" 2>/dev/null; do rss; sleep 0.1; done ) >"$1" &
+  sampler=$!
+}
