@@ -211,8 +211,9 @@ internal sealed partial class SqliteFacts : IDisposable
             var f = new DayFact(outlet.Mn, s.ColumnText(0)!, day)
             {
                 ValidMask = (int)s.ColumnInteger(2), ExceedMask = (int)s.ColumnInteger(3), ValueSum = s.ColumnReal(4) ?? 0, Kg = s.ColumnReal(5) ?? 0,
-                ValidKg = s.ColumnReal(6) ?? 0, Daily = s.ColumnInteger(7) == 1, DailyValue = s.ColumnReal(8), PackedHourValues = s.ColumnBlob(9) is { IsEmpty: false } values ? values.ToArray() : null,
+                ValidKg = s.ColumnReal(6) ?? 0, Daily = s.ColumnInteger(7) == 1, DailyValue = s.ColumnReal(8),
             };
+            f.ReadHourValues(s.ColumnBlob(9)); // in place, as the reports' read does: no copy of the blob per fact
             f.ReadFlags(s.ColumnText(1), c => c.ToString());
             facts[(day, f.Pollutant)] = f;
         });
