@@ -12,19 +12,12 @@ namespace EmissionMonitor.Api;
 /// </summary>
 public sealed class ReportGate(ApiOptions options) : IDisposable
 {
-    private readonly ConcurrencyLimiter _limiter = new(new ConcurrencyLimiterOptions
-    {
-        PermitLimit = options.MaxConcurrentReports,
-        QueueLimit = options.MaxQueuedReports,
-        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-    });
+    private readonly ConcurrencyLimiter _limiter = Limiter(options.MaxConcurrentReports, options.MaxQueuedReports);
 
-    private readonly ConcurrencyLimiter _files = new(new ConcurrencyLimiterOptions
-    {
-        PermitLimit = options.MaxConcurrentFiles,
-        QueueLimit = options.MaxQueuedReports,
-        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-    });
+    private readonly ConcurrencyLimiter _files = Limiter(options.MaxConcurrentFiles, options.MaxQueuedReports);
+
+    private static ConcurrencyLimiter Limiter(int slots, int queue) =>
+        new(new ConcurrencyLimiterOptions { PermitLimit = slots, QueueLimit = queue, QueueProcessingOrder = QueueProcessingOrder.OldestFirst });
 
     /// <summary>The answer when no slot is free and the queue is full.</summary>
     public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Busy() =>
