@@ -185,22 +185,19 @@ public static class OperationsApi
         string[] columns = ["mn", "cn", "period", "pollutant", "rtd", "avg", "min", "max", "cou", "zsRtd", "zsAvg", "flag", "invalid", "rf", "derived"];
         async IAsyncEnumerable<Reports.ReportTable> Parts([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
         {
-            var rows = new List<object?[]>(RowsPerPart);
             bool any = false;
-            await foreach (var r in readings.WithCancellation(ct))
-            {
-                rows.Add([r.Mn, r.Cn, new DateTimeOffset(r.Period, zone.GetUtcOffset(r.Period)), r.Pollutant, r.Rtd, r.Avg, r.Min, r.Max, r.Cou, r.ZsRtd, r.ZsAvg, r.Flag, r.Invalid, r.Rf, r.Derived]);
-                if (rows.Count == RowsPerPart)
+            await foreach (var rows in readings.Select(r => new object?[]
                 {
-                    yield return new Reports.ReportTable(columns, rows);
-                    rows = new List<object?[]>(RowsPerPart);
-                    any = true;
-                }
+                    r.Mn, r.Cn, new DateTimeOffset(r.Period, zone.GetUtcOffset(r.Period)), r.Pollutant, r.Rtd, r.Avg, r.Min, r.Max, r.Cou, r.ZsRtd, r.ZsAvg, r.Flag, r.Invalid, r.Rf, r.Derived,
+                }).Chunk(RowsPerPart).WithCancellation(ct))
+            {
+                any = true;
+                yield return new Reports.ReportTable(columns, rows);
             }
 
-            if (rows.Count > 0 || !any) // an empty period still has its header
+            if (!any)
             {
-                yield return new Reports.ReportTable(columns, rows);
+                yield return new Reports.ReportTable(columns, []); // an empty period still has its header
             }
         }
 
