@@ -8,10 +8,7 @@ set -u
 cd "$(dirname "$0")/../.."
 work=${1:-/tmp/em-scale-500}; bin=${2:-src/EmissionMonitor/bin/Release/net10.0}
 source tests/scale/servers.sh
-start_service "$bin" "$work" "$work/service-conc.log" Api__Users__0__Token=scale-token Api__Users__0__Role=operator Api__MaxDownloadsPerUser=8
-trap 'kill $pid 2>/dev/null' EXIT
-sleep 3
-sample_rss "$work/rss-conc"
+start_measured concurrent Api__Users__0__Role=operator Api__MaxDownloadsPerUser=8
 q=quarter=2025Q3
 calls=()
 for round in $(seq "${ROUNDS:-3}"); do
@@ -22,5 +19,5 @@ for round in $(seq "${ROUNDS:-3}"); do
   wait "${calls[@]}"; calls=()
   echo "round $round: RSS $(rss) MB"
 done
-echo "peak $(sort -n $work/rss-conc | tail -1) MB; after $(rss) MB"
+echo "peak $(peak_rss concurrent) MB; after $(rss) MB"
 kill $sampler

@@ -10,10 +10,7 @@ set -u
 cd "$(dirname "$0")/../.."
 work=${1:-/tmp/em-scale-500}; bin=${2:-src/EmissionMonitor/bin/Release/net10.0}
 source tests/scale/servers.sh
-start_service "$bin" "$work" "$work/service-every-call.log" Api__Users__0__Token=scale-token Api__Users__0__Role=operator Api__MaxDownloadsPerUser=8
-trap 'kill $pid 2>/dev/null' EXIT
-sleep 3
-sample_rss "$work/rss-every-call"
+start_measured every-call Api__Users__0__Role=operator Api__MaxDownloadsPerUser=8
 mn=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["enterprises"][1]["outlets"][0]["mn"])' "$work/stations.json")
 enterprise=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["enterprises"][1]["id"])' "$work/stations.json")
 q=quarter=2025Q3
@@ -37,7 +34,7 @@ for u in "${urls[@]}"; do
   printf '| `%s` | %s | %.1f | %.2f | %s |\n' "$u" "$code" "$(echo "$size / 1048576" | bc -l)" "$secs" "$(rss)"
 done
 echo
-echo "peak RSS $(sort -n "$work/rss-every-call" | tail -1) MB; after the last call $(rss) MB"
+echo "peak RSS $(peak_rss every-call) MB; after the last call $(rss) MB"
 sleep "${IDLE:-60}"
-echo "${IDLE:-60} s later $(rss) MB; peak since the start $(sort -n "$work/rss-every-call" | tail -1) MB"
+echo "${IDLE:-60} s later $(rss) MB; peak since the start $(peak_rss every-call) MB"
 kill $sampler 2>/dev/null

@@ -14,10 +14,7 @@ if [ ! -d "$work/data" ]; then
   dotnet "$bin/EmissionMonitor.dll" generate --outlets 1 --days 31 --realtime 120 --from 2025-07-01 --out "$work/data.h212.gz" >/dev/null
   dotnet "$bin/EmissionMonitor.dll" import "$work/data.h212.gz" --config "$work" --data "$work/data" | head -2
 fi
-start_service "$bin" "$work" "$work/service.log" Api__Users__0__Token=scale-token Api__Users__0__Role=operator
-trap 'kill $pid 2>/dev/null' EXIT
-sleep 3
-sample_rss "$work/rss"
+start_measured readings Api__Users__0__Role=operator
 mn=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["enterprises"][0]["outlets"][0]["mn"])' "$work/stations.json")
 q="/api/outlets/$mn/readings?cn=2011&from=2025-07-01&to=2025-08-01"
 echo "RSS at start $(rss) MB"
@@ -29,4 +26,4 @@ for u in "$q&limit=100000" "$q&offset=300000&limit=1000" "$q&format=csv" "$q&for
   printf '| `%s` | %s | %.1f | %.2f | %s |\n' "${u/$q/…}" "$code" "$(echo "$size / 1048576" | bc -l)" "$secs" "$(rss)"
 done
 echo "readings in the month (X-Total-Count of the last JSON call): $(curl -s -D - -o /dev/null -H "Authorization: Bearer scale-token" "http://127.0.0.1:$port$q&limit=1" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-total-count" {print $2}')"
-echo "peak RSS $(sort -n "$work/rss" | tail -1) MB"
+echo "peak RSS $(peak_rss readings) MB"

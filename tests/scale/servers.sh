@@ -43,3 +43,14 @@ sample_rss() { # file: the started service's RSS every 100 ms into the file, in 
   ( while kill -0 "$pid" 2>/dev/null; do rss; sleep 0.1; done ) >"$1" &
   sampler=$!
 }
+
+start_measured() { # label, then NAME=VALUE settings: start_service from $bin on $work with the API user scale-token
+  # (log service-LABEL.log), stopped when the script ends, its RSS sampled into $work/rss-LABEL; peak_rss LABEL reads it
+  local label=$1; shift
+  start_service "$bin" "$work" "$work/service-$label.log" Api__Users__0__Token=scale-token "$@"
+  trap 'kill $pid 2>/dev/null' EXIT
+  sleep 3
+  sample_rss "$work/rss-$label"
+}
+
+peak_rss() { sort -n "$work/rss-$1" | tail -1; } # label: the highest RSS sampled, MB
